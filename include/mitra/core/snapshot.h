@@ -1,0 +1,36 @@
+// Snapshot files: a whole workspace on disk (layout in
+// proto/mitra/v1/snapshot.proto).
+#ifndef MITRA_CORE_SNAPSHOT_H_
+#define MITRA_CORE_SNAPSHOT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "mitra/core/workspace.h"
+
+namespace mitra {
+
+inline constexpr uint32_t kSnapshotMajor = 1;
+inline constexpr uint32_t kSnapshotMinor = 0;
+
+// Writes `path.tmp-<pid>-<n>` beside `path`, fsyncs it, renames it over
+// `path` and fsyncs the directory: after a crash `path` holds the old
+// snapshot or the new one, never a mix.
+absl::Status SaveSnapshot(const Workspace& ws, const std::string& path);
+
+// The snapshot's bytes (what SaveSnapshot writes).
+absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws);
+
+// A new workspace from a snapshot. DATA_LOSS for a truncated or corrupted
+// file, FAILED_PRECONDITION for a newer major format version.
+absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path);
+absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view bytes,
+                                                          std::string_view name);
+
+}  // namespace mitra
+
+#endif  // MITRA_CORE_SNAPSHOT_H_

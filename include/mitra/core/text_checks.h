@@ -1,0 +1,26 @@
+// The rules every id and text field obeys, in one place.
+#ifndef MITRA_CORE_TEXT_CHECKS_H_
+#define MITRA_CORE_TEXT_CHECKS_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace mitra {
+
+inline constexpr size_t kMaxIdBytes = 256;
+inline constexpr size_t kMaxNameBytes = 4096;
+inline constexpr size_t kMaxCommentBytes = 64 * 1024;
+
+bool IsValidUtf8(std::string_view s);
+// Empty when `id` is a valid id, else what is wrong with it.
+std::string IdProblem(std::string_view id);
+// Empty when `text` is valid UTF-8 of at most max_bytes, else the problem.
+std::string TextProblem(std::string_view text, size_t max_bytes);
+// `s` quoted for an error message, cut to a readable length, with
+// non-printable bytes escaped.
+std::string Quote(std::string_view s);
+
+}  // namespace mitra
+
+#endif  // MITRA_CORE_TEXT_CHECKS_H_

@@ -1,0 +1,31 @@
+// UTC times as int64 seconds since the Unix epoch, and their text forms.
+#ifndef MITRA_CORE_TIME_FORMAT_H_
+#define MITRA_CORE_TIME_FORMAT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mitra {
+
+inline constexpr int64_t kNoTime = INT64_MIN;
+// The accepted range: [1900-01-01, 2200-01-01) UTC. Anything outside is a
+// data error (a unit mix-up such as milliseconds), not a real date.
+inline constexpr int64_t kMinTime = -2208988800;  // 1900-01-01T00:00:00Z
+inline constexpr int64_t kMaxTime = 7258118400;   // 2200-01-01T00:00:00Z
+
+// Days since 1970-01-01 of a proleptic Gregorian date.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+
+// Parses integer seconds, "YYYY-MM-DD", or "YYYY-MM-DDTHH:MM:SS" (also with a
+// space for the T, fractional seconds, and a "Z" or "+HH:MM" suffix).
+std::optional<int64_t> ParseTime(std::string_view text);
+// "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD" when the time is midnight.
+std::string FormatTime(int64_t unix_seconds);
+// Empty when t lies in the accepted range, else the problem.
+std::string TimeProblem(int64_t t);
+
+}  // namespace mitra
+
+#endif  // MITRA_CORE_TIME_FORMAT_H_

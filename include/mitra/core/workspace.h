@@ -1,0 +1,58 @@
+// The Workspace: one host's relationship data in compact columnar form.
+#ifndef MITRA_CORE_WORKSPACE_H_
+#define MITRA_CORE_WORKSPACE_H_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "mitra/core/batch_validator.h"
+#include "mitra/core/tables.h"
+#include "mitra/v1/batch.pb.h"
+
+namespace mitra {
+
+class Workspace {
+ public:
+  Workspace() = default;
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  // Validates the whole batch against this workspace, then applies it; on
+  // any error (including running out of memory) nothing changes. Errors name
+  // the record and field: "transactions[3].amount: ...".
+  absl::Status Ingest(const v1::Batch& batch);
+  // The same, returning the structured error the CSV reader maps back to
+  // file, line and column.
+  absl::Status Ingest(const v1::Batch& batch, RecordError* error);
+
+  v1::WorkspaceCounts Counts() const;
+  size_t RecordCount() const;
+
+  // Every record, as batches of at most `max_records` records each, in
+  // dependency order: each batch ingests into a workspace holding the ones
+  // before it (channels come parents first). Stops at the first error
+  // `sink` returns.
+  absl::Status Export(size_t max_records,
+                      const std::function<absl::Status(v1::Batch&)>& sink) const;
+
+  // The ids of one kind ("customers", ...) in dense index order.
+  absl::StatusOr<const IdInterner*> Ids(std::string_view kind) const;
+
+  const Tables& tables() const { return tables_; }
+
+ private:
+  void Apply(const v1::Batch& batch);
+  Tables tables_;
+};
+
+// The entity kinds, as named in mitra.v1.Batch, in dependency order.
+const std::vector<std::string>& KindNames();
+
+}  // namespace mitra
+
+#endif  // MITRA_CORE_WORKSPACE_H_

@@ -1,0 +1,198 @@
+/* mitra.h: the C ABI of mitra, the relationship-marketing library.
+ *
+ * Conventions (they hold for every function below):
+ *  - Plain C99. Only <stddef.h> and <stdint.h> are included. Names are
+ *    mitra_noun_verb. Nothing else is exported from libmitra.
+ *  - Handles are opaque (mitra_workspace, mitra_error). Each handle type has a
+ *    free function; freeing NULL does nothing.
+ *  - Input bytes are a pointer and a length. Messages (batches, requests,
+ *    results) are serialized Protocol Buffers of package mitra.v1, described
+ *    in proto/mitra/v1/; new fields never break old binaries.
+ *  - Output bytes are allocated by the library and returned through
+ *    (uint8_t** out, size_t* out_len); release them with mitra_free, never
+ *    with the host's free. On failure *out is set to NULL and *out_len to 0.
+ *  - Every function that can fail returns a mitra_status. The values mirror
+ *    absl::StatusCode and never change. When `error` is not NULL, a failing
+ *    call stores a new mitra_error there (the caller frees it with
+ *    mitra_error_free) and a successful call stores NULL. There is no
+ *    thread-local "last error": the error belongs to the call.
+ *  - No function lets a C++ exception escape. Out of memory is reported as
+ *    MITRA_RESOURCE_EXHAUSTED through a static error object, so the failure
+ *    path never allocates.
+ *  - A failing call changes nothing: a batch or file is applied whole or not
+ *    at all.
+ *  - Threads: functions taking `const mitra_workspace*` may run concurrently
+ *    with each other on the same workspace; a function taking a non-const
+ *    workspace (ingestion) waits for them and runs alone. Different
+ *    workspaces are independent. Errors and output buffers may be freed on
+ *    any thread.
+ *  - Times are UTC seconds since the Unix epoch; money is in the workspace's
+ *    one currency.
+ */
+#ifndef MITRA_MITRA_H_
+#define MITRA_MITRA_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define MITRA_API __declspec(dllexport)
+#else
+#define MITRA_API __attribute__((visibility("default")))
+#endif
+
+/* ---- Version -------------------------------------------------------------
+ * The major version is the ABI: libmitra.so.<major>. A minor version only
+ * adds functions and message fields. */
+#define MITRA_VERSION_MAJOR 1
+#define MITRA_VERSION_MINOR 0
+#define MITRA_VERSION_PATCH 0
+#define MITRA_VERSION_NUMBER \
+  (MITRA_VERSION_MAJOR * 10000 + MITRA_VERSION_MINOR * 100 + MITRA_VERSION_PATCH)
+#define MITRA_STRINGIFY_(x) #x
+#define MITRA_STRINGIFY(x) MITRA_STRINGIFY_(x)
+#define MITRA_VERSION_STRING                                    \
+  MITRA_STRINGIFY(MITRA_VERSION_MAJOR) "." MITRA_STRINGIFY(MITRA_VERSION_MINOR) \
+  "." MITRA_STRINGIFY(MITRA_VERSION_PATCH)
+
+/* MITRA_VERSION_NUMBER of the library actually linked (compare with the
+ * macro to detect a header/library mismatch). */
+MITRA_API uint32_t mitra_version_number(void);
+/* "1.0.0": static storage, never freed. */
+MITRA_API const char* mitra_version_string(void);
+
+/* ---- Status and errors --------------------------------------------------- */
+typedef enum mitra_status {
+  MITRA_OK = 0,
+  MITRA_CANCELLED = 1,
+  MITRA_UNKNOWN = 2,
+  MITRA_INVALID_ARGUMENT = 3,
+  MITRA_DEADLINE_EXCEEDED = 4,
+  MITRA_NOT_FOUND = 5,
+  MITRA_ALREADY_EXISTS = 6,
+  MITRA_PERMISSION_DENIED = 7,
+  MITRA_RESOURCE_EXHAUSTED = 8,
+  MITRA_FAILED_PRECONDITION = 9,
+  MITRA_ABORTED = 10,
+  MITRA_OUT_OF_RANGE = 11,
+  MITRA_UNIMPLEMENTED = 12,
+  MITRA_INTERNAL = 13,
+  MITRA_UNAVAILABLE = 14,
+  MITRA_DATA_LOSS = 15,
+  MITRA_UNAUTHENTICATED = 16
+} mitra_status;
+
+typedef struct mitra_error mitra_error;
+
+/* The status of a failed call. */
+MITRA_API mitra_status mitra_error_code(const mitra_error* error);
+/* A readable message naming the record and field at fault, valid until the
+ * error is freed. Never NULL for a non-NULL error. */
+MITRA_API const char* mitra_error_message(const mitra_error* error);
+MITRA_API void mitra_error_free(mitra_error* error);
+/* "INVALID_ARGUMENT" etc.: static storage. */
+MITRA_API const char* mitra_status_name(mitra_status status);
+
+/* Releases a buffer returned by the library. NULL does nothing. */
+MITRA_API void mitra_free(void* buffer);
+
+/* ---- Workspace ------------------------------------------------------------
+ * A workspace holds one host's data (customers, purchases, communities, ...)
+ * in compact columnar form, with the host's string ids mapped to dense
+ * indices per entity kind. */
+typedef struct mitra_workspace mitra_workspace;
+
+MITRA_API mitra_status mitra_workspace_create(mitra_workspace** out,
+                                              mitra_error** error);
+MITRA_API void mitra_workspace_free(mitra_workspace* workspace);
+
+/* Applies a serialized mitra.v1.Batch, whole or not at all. */
+MITRA_API mitra_status mitra_workspace_ingest(mitra_workspace* workspace,
+                                              const uint8_t* batch,
+                                              size_t batch_len,
+                                              mitra_error** error);
+
+/* Applies a CSV file of one entity kind ("customers", "transactions", ...:
+ * the field names of mitra.v1.Batch), whole or not at all. Errors name the
+ * file, line and column. */
+MITRA_API mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace,
+                                                  const char* kind,
+                                                  const char* path,
+                                                  mitra_error** error);
+
+/* The same for CSV text already in memory; `name` stands for the file name
+ * in error messages (may be NULL). */
+MITRA_API mitra_status mitra_workspace_ingest_csv_bytes(
+    mitra_workspace* workspace, const char* kind, const char* name,
+    const uint8_t* csv, size_t csv_len, mitra_error** error);
+
+/* A serialized mitra.v1.WorkspaceCounts. */
+MITRA_API mitra_status mitra_workspace_counts(const mitra_workspace* workspace,
+                                              uint8_t** out, size_t* out_len,
+                                              mitra_error** error);
+
+/* Every record as one serialized mitra.v1.Batch (entity records first, in
+ * dense index order). RESOURCE_EXHAUSTED past protobuf's 2 GiB limit: use a
+ * snapshot for workspaces that large. */
+MITRA_API mitra_status mitra_workspace_export(const mitra_workspace* workspace,
+                                              uint8_t** out, size_t* out_len,
+                                              mitra_error** error);
+
+/* A serialized mitra.v1.IdList: the ids of one entity kind in dense index
+ * order (the indices that columns use). */
+MITRA_API mitra_status mitra_workspace_ids(const mitra_workspace* workspace,
+                                           const char* kind, uint8_t** out,
+                                           size_t* out_len,
+                                           mitra_error** error);
+
+/* ---- Columns --------------------------------------------------------------
+ * Numeric columns cross without protobuf: the caller owns the memory (a numpy
+ * array, say) and the library copies into it. Names are "<kind>.<column>",
+ * e.g. "transactions.customer" (uint32 dense index), "transactions.time"
+ * (int64), "transactions.amount" (double); mitra_workspace_column_names lists
+ * them all. A reference that is not set reads as UINT32_MAX, an absent time
+ * as INT64_MIN, an absent number as NaN. */
+typedef enum mitra_dtype {
+  MITRA_DTYPE_UINT8 = 1,
+  MITRA_DTYPE_UINT32 = 2,
+  MITRA_DTYPE_INT64 = 3,
+  MITRA_DTYPE_DOUBLE = 4
+} mitra_dtype;
+
+/* A serialized mitra.v1.IdList of every column name. */
+MITRA_API mitra_status mitra_workspace_column_names(
+    const mitra_workspace* workspace, uint8_t** out, size_t* out_len,
+    mitra_error** error);
+/* The element type and length of a column. */
+MITRA_API mitra_status mitra_workspace_column_info(
+    const mitra_workspace* workspace, const char* name, mitra_dtype* dtype,
+    size_t* length, mitra_error** error);
+/* Copies a column into `out`, which holds `out_bytes` bytes; *length gets
+ * the element count. OUT_OF_RANGE when the column no longer fits (it grew
+ * since mitra_workspace_column_info). */
+MITRA_API mitra_status mitra_workspace_column_copy(
+    const mitra_workspace* workspace, const char* name, void* out,
+    size_t out_bytes, size_t* length, mitra_error** error);
+
+/* ---- Snapshots ------------------------------------------------------------
+ * A snapshot file holds a whole workspace with a format version and a
+ * checksum. Saving writes a temporary file beside `path`, syncs it and
+ * renames it over `path`, so a crash leaves the old file or the new one.
+ * Loading refuses a truncated or corrupted file (DATA_LOSS) or one from a
+ * newer major format (FAILED_PRECONDITION) and creates nothing. */
+MITRA_API mitra_status mitra_workspace_save(const mitra_workspace* workspace,
+                                            const char* path,
+                                            mitra_error** error);
+MITRA_API mitra_status mitra_workspace_load(const char* path,
+                                            mitra_workspace** out,
+                                            mitra_error** error);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif /* MITRA_MITRA_H_ */

@@ -1,0 +1,302 @@
+#include "mitra/core/csv_import.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "mitra/core/absl_view.h"
+#include "mitra/core/csv_reader.h"
+#include "mitra/core/text_checks.h"
+#include "mitra/core/time_format.h"
+
+namespace mitra {
+namespace {
+
+namespace pb = google::protobuf;
+
+constexpr absl::string_view kTimeSuffix = "_unix_seconds";
+
+// Columns a record cannot do without, per kind (docs/CSV.md, in bold).
+const absl::flat_hash_map<std::string_view, std::vector<std::string_view>>& RequiredColumns() {
+  static const auto* m = new absl::flat_hash_map<std::string_view, std::vector<std::string_view>>{
+      {"customers", {"id"}},
+      {"products", {"id"}},
+      {"communities", {"id"}},
+      {"channels", {"id", "kind"}},
+      {"programs", {"id", "start"}},
+      {"transactions", {"customer_id", "time", "amount"}},
+      {"interactions", {"from_customer_id", "kind", "time"}},
+      {"memberships", {"customer_id", "community_id", "joined"}},
+      {"feedback", {"program_id", "customer_id", "time"}},
+      {"referrals", {"referrer_id", "time"}},
+  };
+  return *m;
+}
+
+// The CSV column of a schema field: times drop their unit suffix.
+std::string ColumnName(const pb::FieldDescriptor* f) {
+  absl::string_view n = f->name();
+  if (absl::EndsWith(n, kTimeSuffix)) n.remove_suffix(kTimeSuffix.size());
+  return std::string(n);
+}
+
+// "INTERACTION_KIND_" for InteractionKind: the prefix every value carries.
+std::string EnumPrefix(const pb::EnumDescriptor* e) {
+  std::string out;
+  for (char c : e->name()) {
+    if (absl::ascii_isupper(c) && !out.empty()) out.push_back('_');
+    out.push_back(absl::ascii_toupper(c));
+  }
+  return out + "_";
+}
+
+struct Column {
+  std::string name;                    // as in the header
+  const pb::FieldDescriptor* field;    // field of the record message
+  std::string map_key;                 // for map columns ("city")
+  bool required = false;
+};
+
+std::string KnownColumns(const pb::Descriptor* d) {
+  std::vector<std::string> names;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const pb::FieldDescriptor* f = d->field(i);
+    names.push_back(f->is_map() ? ColumnName(f) + ".KEY" : ColumnName(f));
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+// Parses one cell into the record. Returns the problem, or "" when fine.
+std::string SetCell(pb::Message* record, const Column& col, std::string_view cell) {
+  const pb::Reflection* r = record->GetReflection();
+  const pb::FieldDescriptor* f = col.field;
+  pb::Message* target = record;
+  if (f->is_map()) {
+    target = r->AddMessage(record, f);
+    target->GetReflection()->SetString(target, f->message_type()->map_key(), col.map_key);
+    f = f->message_type()->map_value();
+    r = target->GetReflection();
+  }
+  if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING) {
+    if (f->is_repeated()) {
+      for (absl::string_view item : absl::StrSplit(Av(cell), ';', absl::SkipEmpty()))
+        r->AddString(target, f, std::string(item));
+    } else {
+      r->SetString(target, f, std::string(cell));
+    }
+    return "";
+  }
+  const absl::string_view v = absl::StripAsciiWhitespace(Av(cell));
+  const char* b = v.data();
+  const char* e = v.data() + v.size();
+  switch (f->cpp_type()) {
+    case pb::FieldDescriptor::CPPTYPE_INT64: {
+      if (absl::EndsWith(f->name(), kTimeSuffix)) {
+        std::optional<int64_t> t = ParseTime(std::string_view(v.data(), v.size()));
+        if (!t) return absl::StrCat("not a time: ", Quote(cell),
+                                    " (seconds since 1970, or ISO 8601 like 2025-03-01)");
+        r->SetInt64(target, f, *t);
+        return "";
+      }
+      int64_t x;
+      auto [p, ec] = std::from_chars(b, e, x);
+      if (ec != std::errc() || p != e) return absl::StrCat("not an integer: ", Quote(cell));
+      r->SetInt64(target, f, x);
+      return "";
+    }
+    case pb::FieldDescriptor::CPPTYPE_INT32: {
+      int32_t x;
+      auto [p, ec] = std::from_chars(b, e, x);
+      if (ec != std::errc() || p != e) return absl::StrCat("not an integer: ", Quote(cell));
+      r->SetInt32(target, f, x);
+      return "";
+    }
+    case pb::FieldDescriptor::CPPTYPE_UINT64: {
+      uint64_t x;
+      auto [p, ec] = std::from_chars(b, e, x);
+      if (ec != std::errc() || p != e) return absl::StrCat("not a count: ", Quote(cell));
+      r->SetUInt64(target, f, x);
+      return "";
+    }
+    case pb::FieldDescriptor::CPPTYPE_DOUBLE: {
+      double x;
+      auto [p, ec] = std::from_chars(b, e, x);
+      if (ec != std::errc() || p != e) return absl::StrCat("not a number: ", Quote(cell));
+      r->SetDouble(target, f, x);
+      return "";
+    }
+    case pb::FieldDescriptor::CPPTYPE_BOOL: {
+      std::string lower = absl::AsciiStrToLower(v);
+      if (lower == "true" || lower == "1") r->SetBool(target, f, true);
+      else if (lower == "false" || lower == "0") r->SetBool(target, f, false);
+      else return absl::StrCat("not true/false/1/0: ", Quote(cell));
+      return "";
+    }
+    case pb::FieldDescriptor::CPPTYPE_ENUM: {
+      const pb::EnumDescriptor* en = f->enum_type();
+      const std::string upper = absl::AsciiStrToUpper(v);
+      const pb::EnumValueDescriptor* value = en->FindValueByName(EnumPrefix(en) + upper);
+      if (!value) value = en->FindValueByName(upper);
+      if (!value || value->number() == 0) {
+        std::vector<std::string> names;
+        for (int i = 1; i < en->value_count(); ++i)
+          names.push_back(absl::AsciiStrToLower(en->value(i)->name().substr(EnumPrefix(en).size())));
+        return absl::StrCat("unknown ", f->name(), " ", Quote(cell), " (one of ",
+                            absl::StrJoin(names, ", "), ")");
+      }
+      r->SetEnumValue(target, f, value->number());
+      return "";
+    }
+    default:
+      return absl::StrCat("field type of ", f->name(), " has no CSV form");
+  }
+}
+
+struct ParsedCsv {
+  v1::Batch batch;
+  std::vector<size_t> lines;   // line of each record
+  std::vector<Column> columns; // in header order
+};
+
+absl::StatusOr<ParsedCsv> Parse(std::string_view kind, std::string_view name,
+                                std::string_view text) {
+  const pb::FieldDescriptor* list = v1::Batch::descriptor()->FindFieldByName(std::string(kind));
+  if (list == nullptr || list->message_type() == nullptr)
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown entity kind ", Quote(kind), " (one of ",
+                     absl::StrJoin(KindNames(), ", "), ")"));
+  const pb::Descriptor* d = list->message_type();
+  const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
+
+  CsvReader reader(text, file);
+  CsvRecord rec;
+  absl::StatusOr<bool> more = reader.Next(&rec);
+  if (!more.ok()) return more.status();
+  if (!*more)
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": empty file (a header row naming the columns is required)"));
+
+  ParsedCsv out;
+  const auto& required = RequiredColumns().at(kind);
+  absl::flat_hash_set<std::string> seen;
+  for (size_t j = 0; j < rec.fields.size(); ++j) {
+    const std::string& h = rec.fields[j];
+    auto fail = [&](std::string problem) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file, ":", rec.line, ":", j + 1, " (", h, "): ", problem));
+    };
+    if (!seen.insert(h).second) return fail("column named twice in the header");
+    Column col{h, nullptr, "", false};
+    if (size_t dot = h.find('.'); dot != std::string::npos) {
+      col.field = d->FindFieldByName(h.substr(0, dot));
+      if (col.field == nullptr || !col.field->is_map())
+        return fail(absl::StrCat("unknown column for ", Av(kind), " (known: ", KnownColumns(d), ")"));
+      col.map_key = h.substr(dot + 1);
+      if (std::string p = IdProblem(col.map_key); !p.empty()) return fail(p);
+    } else {
+      for (int i = 0; i < d->field_count() && col.field == nullptr; ++i) {
+        if (!d->field(i)->is_map() && ColumnName(d->field(i)) == h) col.field = d->field(i);
+      }
+      if (col.field == nullptr)
+        return fail(absl::StrCat("unknown column for ", Av(kind), " (known: ", KnownColumns(d), ")"));
+    }
+    col.required = std::find(required.begin(), required.end(), h) != required.end();
+    out.columns.push_back(std::move(col));
+  }
+  for (std::string_view r : required) {
+    if (!seen.contains(std::string(r)))
+      return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": required column ",
+                                                     Quote(r), " is missing from the header"));
+  }
+
+  const pb::Reflection* br = out.batch.GetReflection();
+  while (true) {
+    more = reader.Next(&rec);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    if (rec.fields.size() != out.columns.size())
+      return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": expected ",
+                                                     out.columns.size(), " fields as in the header, found ",
+                                                     rec.fields.size()));
+    pb::Message* record = br->AddMessage(&out.batch, list);
+    for (size_t j = 0; j < rec.fields.size(); ++j) {
+      const Column& col = out.columns[j];
+      const std::string& cell = rec.fields[j];
+      std::string problem;
+      if (cell.empty()) {
+        if (col.required) problem = "required, but empty";
+      } else {
+        problem = SetCell(record, col, cell);
+      }
+      if (!problem.empty())
+        return absl::InvalidArgumentError(
+            absl::StrCat(file, ":", rec.line, ":", j + 1, " (", col.name, "): ", problem));
+    }
+    out.lines.push_back(rec.line);
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view name,
+                                     std::string_view text) {
+  absl::StatusOr<ParsedCsv> parsed = Parse(kind, name, text);
+  if (!parsed.ok()) return parsed.status();
+  return std::move(parsed->batch);
+}
+
+absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
+                       std::string_view text) {
+  absl::StatusOr<ParsedCsv> parsed = Parse(kind, name, text);
+  if (!parsed.ok()) return parsed.status();
+  RecordError err;
+  absl::Status s = ws.Ingest(parsed->batch, &err);
+  if (s.ok() || err.code == absl::StatusCode::kOk) return s;
+  // Name the record by its line and the field by its column.
+  const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
+  std::string where = file;
+  if (err.index < parsed->lines.size() && err.kind == kind)
+    absl::StrAppend(&where, ":", parsed->lines[err.index]);
+  std::string column = err.field;
+  if (absl::EndsWith(column, kTimeSuffix)) column.resize(column.size() - kTimeSuffix.size());
+  for (size_t j = 0; j < parsed->columns.size(); ++j) {
+    if (parsed->columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
+  }
+  if (!column.empty()) absl::StrAppend(&where, " (", column, ")");
+  return absl::Status(s.code(), absl::StrCat(where, ": ", err.problem));
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int e = errno;
+    std::string msg = absl::StrCat("cannot open ", Quote(path), ": ", std::strerror(e));
+    if (e == ENOENT) return absl::NotFoundError(msg);
+    if (e == EACCES) return absl::PermissionDeniedError(msg);
+    return absl::UnavailableError(msg);
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", Quote(path)));
+  return std::move(ss).str();
+}
+
+absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return IngestCsv(ws, kind, path, *text);
+}
+
+}  // namespace mitra

@@ -1,0 +1,189 @@
+#include "mitra/core/snapshot.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "mitra/core/absl_view.h"
+#include "mitra/core/crc32c.h"
+#include "mitra/core/csv_import.h"
+#include "mitra/core/text_checks.h"
+#include "mitra/mitra.h"
+#include "mitra/v1/snapshot.pb.h"
+
+namespace mitra {
+namespace {
+
+constexpr char kMagic[8] = {'M', 'I', 'T', 'R', 'A', 'S', 'N', 'P'};
+// Records per frame: small enough that a frame stays far below protobuf's
+// 2 GiB message limit, large enough that framing costs nothing.
+constexpr size_t kRecordsPerFrame = 65536;
+
+void PutLe(std::string* out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+uint64_t GetLe(std::string_view in, size_t pos, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= uint64_t(static_cast<unsigned char>(in[pos + i])) << (8 * i);
+  return v;
+}
+
+void PutFrame(std::string* out, const google::protobuf::Message& m) {
+  const size_t at = out->size();
+  PutLe(out, 0, 8);
+  const size_t n = m.ByteSizeLong();
+  out->resize(at + 8 + n);
+  m.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(out->data() + at + 8));
+  for (int i = 0; i < 8; ++i) (*out)[at + i] = static_cast<char>((n >> (8 * i)) & 0xFF);
+}
+
+absl::Status Errno(std::string_view what, const std::string& path) {
+  const int e = errno;
+  std::string msg = absl::StrCat(Av(what), " ", Quote(path), ": ", std::strerror(e));
+  switch (e) {
+    case ENOENT: return absl::NotFoundError(msg);
+    case EACCES: case EPERM: case EROFS: return absl::PermissionDeniedError(msg);
+    case ENOSPC: case EDQUOT: return absl::ResourceExhaustedError(msg);
+    default: return absl::UnavailableError(msg);
+  }
+}
+
+std::string DirectoryOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws) {
+  std::string out(kMagic, sizeof kMagic);
+  PutLe(&out, kSnapshotMajor, 4);
+  PutLe(&out, kSnapshotMinor, 4);
+  v1::SnapshotHeader header;
+  header.set_library_version(MITRA_VERSION_STRING);
+  header.set_saved_unix_seconds(static_cast<int64_t>(std::time(nullptr)));
+  *header.mutable_counts() = ws.Counts();
+  PutFrame(&out, header);
+  absl::Status s = ws.Export(kRecordsPerFrame, [&](v1::Batch& b) {
+    PutFrame(&out, b);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  PutLe(&out, 0, 8);
+  PutLe(&out, Crc32c(0, out.data(), out.size()), 4);
+  return out;
+}
+
+absl::Status SaveSnapshot(const Workspace& ws, const std::string& path) {
+  absl::StatusOr<std::string> bytes = EncodeSnapshot(ws);
+  if (!bytes.ok()) return bytes.status();
+  static std::atomic<uint64_t> counter{0};
+  const std::string tmp = absl::StrCat(path, ".tmp-", getpid(), "-", counter++);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("cannot create", tmp);
+  auto fail = [&](std::string_view what) {
+    absl::Status st = Errno(what, tmp);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return st;
+  };
+  const char* p = bytes->data();
+  size_t left = bytes->size();
+  while (left > 0) {
+    ssize_t w = ::write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write");
+    }
+    p += w;
+    left -= static_cast<size_t>(w);
+  }
+  if (::fsync(fd) != 0) return fail("cannot sync");
+  if (::close(fd) != 0) {
+    absl::Status st = Errno("cannot close", tmp);
+    ::unlink(tmp.c_str());
+    return st;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    absl::Status st = Errno("cannot rename over", path);
+    ::unlink(tmp.c_str());
+    return st;
+  }
+  // The rename itself is durable only once the directory is synced.
+  int dfd = ::open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
+                                                          std::string_view name) {
+  auto loss = [&](std::string_view problem) {
+    return absl::DataLossError(absl::StrCat("snapshot ", Quote(name), ": ", Av(problem)));
+  };
+  constexpr size_t kPrefix = sizeof kMagic + 8;
+  if (in.size() < sizeof kMagic || std::memcmp(in.data(), kMagic, sizeof kMagic) != 0)
+    return loss("not a mitra snapshot (bad magic bytes)");
+  if (in.size() < kPrefix + 4) return loss("truncated (no version)");
+  const uint32_t major = static_cast<uint32_t>(GetLe(in, 8, 4));
+  const uint32_t minor = static_cast<uint32_t>(GetLe(in, 12, 4));
+  if (major > kSnapshotMajor)
+    return absl::FailedPreconditionError(
+        absl::StrCat("snapshot ", Quote(name), " has format ", major, ".", minor,
+                     ", newer than this library reads (", kSnapshotMajor, ".x): upgrade mitra"));
+  if (major < 1) return loss(absl::StrCat("unknown format version ", major, ".", minor));
+  // The checksum covers everything, so a truncated or altered file is caught
+  // before any of it is parsed.
+  const size_t body = in.size() - 4;
+  if (Crc32c(0, in.data(), body) != static_cast<uint32_t>(GetLe(in, body, 4)))
+    return loss("checksum mismatch: the file is truncated or corrupted");
+
+  auto ws = std::make_unique<Workspace>();
+  v1::SnapshotHeader header;
+  size_t pos = kPrefix;
+  bool first = true, ended = false;
+  while (pos + 8 <= body) {
+    const uint64_t n = GetLe(in, pos, 8);
+    pos += 8;
+    if (n == 0) {
+      ended = true;
+      break;
+    }
+    if (n > body - pos) return loss(absl::StrCat("frame at byte ", pos - 8, " runs past the end"));
+    std::string_view frame = in.substr(pos, n);
+    pos += n;
+    if (first) {
+      if (!header.ParseFromArray(frame.data(), static_cast<int>(frame.size())))
+        return loss("unreadable header frame");
+      first = false;
+      continue;
+    }
+    v1::Batch batch;
+    if (n > INT32_MAX || !batch.ParseFromArray(frame.data(), static_cast<int>(n)))
+      return loss(absl::StrCat("unreadable record frame at byte ", pos - n - 8));
+    if (absl::Status s = ws->Ingest(batch); !s.ok())
+      return loss(absl::StrCat("inconsistent records: ", s.message()));
+  }
+  if (first || !ended || pos != body) return loss("frames do not end where the file does");
+  if (!google::protobuf::util::MessageDifferencer::Equals(header.counts(), ws->Counts()))
+    return loss("record counts differ from the header's");
+  return ws;
+}
+
+absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path) {
+  absl::StatusOr<std::string> bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  return DecodeSnapshot(*bytes, path);
+}
+
+}  // namespace mitra

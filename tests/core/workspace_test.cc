@@ -1,0 +1,263 @@
+#include "mitra/core/workspace.h"
+
+#include <cmath>
+#include <functional>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "mitra/core/columns.h"
+#include "test_batch.h"
+
+namespace mitra {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::HasSubstr;
+
+v1::Batch ExportAll(const Workspace& ws) {
+  v1::Batch all;
+  EXPECT_TRUE(ws.Export(SIZE_MAX, [&](v1::Batch& b) {
+    all.MergeFrom(b);
+    return absl::OkStatus();
+  }).ok());
+  return all;
+}
+
+TEST(Workspace, IngestsEveryKindAndCounts) {
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(testing::FullBatch()).ok());
+  v1::WorkspaceCounts c = ws.Counts();
+  EXPECT_EQ(c.customers(), 3u);
+  EXPECT_EQ(c.products(), 2u);
+  EXPECT_EQ(c.communities(), 2u);
+  EXPECT_EQ(c.channels(), 3u);
+  EXPECT_EQ(c.programs(), 1u);
+  EXPECT_EQ(c.transactions(), 4u);
+  EXPECT_EQ(c.interactions(), 4u);
+  EXPECT_EQ(c.memberships(), 3u);
+  EXPECT_EQ(c.feedback(), 2u);
+  EXPECT_EQ(c.referrals(), 2u);
+  EXPECT_EQ(ws.RecordCount(), 26u);
+}
+
+TEST(Workspace, StoresDenseColumns) {
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(testing::FullBatch()).ok());
+  const Tables& t = ws.tables();
+  EXPECT_EQ(t.customers.ids.Id(1), "c2");
+  EXPECT_EQ(*t.customers.ids.Find("c3"), 2u);
+  EXPECT_THAT(t.transactions.customer, ::testing::ElementsAre(0, 0, 1, 2));
+  EXPECT_EQ(t.transactions.product[2], kNoIndex);
+  EXPECT_EQ(t.channels.parent[0], 1u);  // r1 -> w1, resolved forward
+  EXPECT_EQ(t.channels.parent[2], kNoIndex);
+  EXPECT_EQ(t.customers.created[1], kNoTime);
+  EXPECT_TRUE(std::isnan(t.interactions.weight[0]));
+  EXPECT_EQ(t.interactions.weight[1], 2.5);
+  EXPECT_EQ(t.interactions.to[2], kNoIndex);
+  EXPECT_EQ(t.programs.rating_min[0], 1.0);  // the default scale
+  EXPECT_EQ(t.programs.rating_max[0], 5.0);
+
+  absl::StatusOr<ColumnView> amount = FindColumn(t, "transactions.amount");
+  ASSERT_TRUE(amount.ok());
+  EXPECT_EQ(amount->dtype, Dtype::kDouble);
+  EXPECT_EQ(amount->length, 4u);
+  EXPECT_EQ(static_cast<const double*>(amount->data)[2], 1450.5);
+  EXPECT_EQ(FindColumn(t, "transactions.nope").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(ColumnNames(t), ::testing::Contains("interactions.kind"));
+}
+
+TEST(Workspace, ExportIngestsBackToTheSameRecords) {
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(testing::FullBatch()).ok());
+  v1::Batch out = ExportAll(ws);
+  Workspace again;
+  ASSERT_TRUE(again.Ingest(out).ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(ExportAll(again), out));
+  // The export equals the input up to channel order (parents first) and the
+  // default rating scale and role being written out.
+  v1::Batch in = testing::FullBatch();
+  in.mutable_programs(0)->set_rating_min(1);
+  in.mutable_programs(0)->set_rating_max(5);
+  in.mutable_channels()->SwapElements(0, 2);  // p, w1, r1
+  MessageDifferencer diff;
+  std::string report;
+  diff.ReportDifferencesToString(&report);
+  EXPECT_TRUE(diff.Compare(in, out)) << report;
+}
+
+TEST(Workspace, SmallChunksEachIngestOnTheirOwn) {
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(testing::FullBatch()).ok());
+  Workspace copy;
+  int chunks = 0;
+  ASSERT_TRUE(ws.Export(1, [&](v1::Batch& b) {
+    ++chunks;
+    return copy.Ingest(b);
+  }).ok());
+  EXPECT_EQ(chunks, 26);
+  EXPECT_TRUE(MessageDifferencer::Equals(ExportAll(copy), ExportAll(ws)));
+}
+
+// One bad field per case: the status, a piece of the message, and the proof
+// that nothing was applied.
+struct BadCase {
+  const char* name;
+  std::function<void(v1::Batch&)> mutate;
+  absl::StatusCode code;
+  const char* message;
+  friend void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+};
+
+class BadBatch : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadBatch, IsRefusedWholeWithARecordAndFieldNamed) {
+  Workspace ws;
+  v1::Batch seed;
+  seed.add_customers()->set_id("existing");
+  ASSERT_TRUE(ws.Ingest(seed).ok());
+  const v1::Batch before = ExportAll(ws);
+
+  v1::Batch b = testing::FullBatch();
+  GetParam().mutate(b);
+  absl::Status s = ws.Ingest(b);
+  EXPECT_EQ(s.code(), GetParam().code) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr(GetParam().message));
+  EXPECT_TRUE(MessageDifferencer::Equals(ExportAll(ws), before));
+  EXPECT_EQ(ws.Counts().customers(), 1u);
+}
+
+const absl::StatusCode kInvalid = absl::StatusCode::kInvalidArgument;
+const absl::StatusCode kNotFound = absl::StatusCode::kNotFound;
+const absl::StatusCode kExists = absl::StatusCode::kAlreadyExists;
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadBatch,
+    ::testing::Values(
+        BadCase{"EmptyCustomerId", [](v1::Batch& b) { b.mutable_customers(1)->set_id(""); },
+                kInvalid, "customers[1].id: empty id"},
+        BadCase{"DuplicateInBatch", [](v1::Batch& b) { b.mutable_customers(2)->set_id("c1"); },
+                kExists, "customers[2].id: \"c1\" is defined twice (also customers[0])"},
+        BadCase{"DuplicateOfExisting",
+                [](v1::Batch& b) { b.mutable_customers(0)->set_id("existing"); }, kExists,
+                "customers[0].id: \"existing\" already exists"},
+        BadCase{"InvalidUtf8Id", [](v1::Batch& b) { b.mutable_products(0)->set_id("m\xC3"); },
+                kInvalid, "products[0].id: not valid UTF-8"},
+        BadCase{"UnknownCustomer",
+                [](v1::Batch& b) { b.mutable_transactions(3)->set_customer_id("ghost"); },
+                kNotFound, "transactions[3].customer_id: unknown customer id \"ghost\""},
+        BadCase{"MissingCustomer",
+                [](v1::Batch& b) { b.mutable_transactions(0)->clear_customer_id(); }, kInvalid,
+                "transactions[0].customer_id: required"},
+        BadCase{"NanAmount", [](v1::Batch& b) { b.mutable_transactions(1)->set_amount(NAN); },
+                kInvalid, "transactions[1].amount: must be finite and >= 0, got nan"},
+        BadCase{"InfAmount",
+                [](v1::Batch& b) { b.mutable_transactions(1)->set_amount(INFINITY); }, kInvalid,
+                "got inf"},
+        BadCase{"NegativeAmount",
+                [](v1::Batch& b) { b.mutable_transactions(1)->set_amount(-5); }, kInvalid,
+                "transactions[1].amount: must be finite and >= 0, got -5"},
+        BadCase{"TimeBefore1900",
+                [](v1::Batch& b) { b.mutable_transactions(0)->set_time_unix_seconds(-2208988801); },
+                kInvalid, "transactions[0].time_unix_seconds: time -2208988801 is outside"},
+        BadCase{"TimeInMilliseconds",
+                [](v1::Batch& b) {
+                  b.mutable_interactions(0)->set_time_unix_seconds(1710000000000);
+                },
+                kInvalid, "interactions[0].time_unix_seconds"},
+        BadCase{"DuplicateOrderId",
+                [](v1::Batch& b) { b.mutable_transactions(2)->set_id("o1"); }, kExists,
+                "transactions[2].id"},
+        BadCase{"UnknownProduct",
+                [](v1::Batch& b) { b.mutable_transactions(0)->set_product_id("nope"); },
+                kNotFound, "transactions[0].product_id: unknown product id"},
+        BadCase{"UnknownChannelParent",
+                [](v1::Batch& b) { b.mutable_channels(0)->set_parent_id("nope"); }, kNotFound,
+                "channels[0].parent_id: unknown channel id"},
+        BadCase{"ChannelCycle",
+                [](v1::Batch& b) { b.mutable_channels(2)->set_parent_id("r1"); }, kInvalid,
+                "loops back"},
+        BadCase{"SelfParent", [](v1::Batch& b) { b.mutable_channels(2)->set_parent_id("p"); },
+                kInvalid, "loops back"},
+        BadCase{"MarginOfOne", [](v1::Batch& b) { b.mutable_channels(1)->set_margin(1.0); },
+                kInvalid, "channels[1].margin: must be a share in [0, 1)"},
+        BadCase{"UnspecifiedChannelKind",
+                [](v1::Batch& b) { b.mutable_channels(1)->set_kind(v1::CHANNEL_KIND_UNSPECIFIED); },
+                kInvalid, "channels[1].kind: required"},
+        BadCase{"UnknownEnumNumber",
+                [](v1::Batch& b) {
+                  b.mutable_interactions(0)->set_kind(static_cast<v1::InteractionKind>(99));
+                },
+                kInvalid, "interactions[0].kind: unknown value 99"},
+        BadCase{"TargetedWithoutTarget",
+                [](v1::Batch& b) { b.mutable_interactions(0)->clear_to_customer_id(); },
+                kInvalid, "interactions[0].to_customer_id: required"},
+        BadCase{"ZeroWeight", [](v1::Batch& b) { b.mutable_interactions(1)->set_weight(0); },
+                kInvalid, "interactions[1].weight: must be finite and > 0"},
+        BadCase{"LeftBeforeJoined",
+                [](v1::Batch& b) { b.mutable_memberships(1)->set_left_unix_seconds(1); },
+                kInvalid, "memberships[1].left_unix_seconds: left before joining"},
+        BadCase{"UnknownCommunity",
+                [](v1::Batch& b) { b.mutable_memberships(0)->set_community_id("x"); }, kNotFound,
+                "memberships[0].community_id: unknown community id \"x\""},
+        BadCase{"ProgramEndsBeforeStart",
+                [](v1::Batch& b) { b.mutable_programs(0)->set_end_unix_seconds(1); }, kInvalid,
+                "programs[0].end_unix_seconds"},
+        BadCase{"BadScale",
+                [](v1::Batch& b) {
+                  b.mutable_programs(0)->set_rating_min(5);
+                  b.mutable_programs(0)->set_rating_max(1);
+                },
+                kInvalid, "rating scale"},
+        BadCase{"RatingOutOfScale",
+                [](v1::Batch& b) { (*b.mutable_feedback(0)->mutable_ratings())["comfort"] = 6; },
+                kInvalid, "feedback[0].ratings.comfort: rating 6 is outside the program's scale"},
+        BadCase{"UnratedAttribute",
+                [](v1::Batch& b) { (*b.mutable_feedback(1)->mutable_ratings())["price"] = 3; },
+                kNotFound, "feedback[1].ratings.price: program \"advisor\" does not rate"},
+        BadCase{"RecommendOutOfRange",
+                [](v1::Batch& b) { b.mutable_feedback(0)->set_would_recommend(11); }, kInvalid,
+                "feedback[0].would_recommend: must be 0..10, got 11"},
+        BadCase{"ConvertedWithoutReferee",
+                [](v1::Batch& b) { b.mutable_referrals(0)->clear_referee_id(); }, kInvalid,
+                "referrals[0].referee_id: required"},
+        BadCase{"SelfReferral",
+                [](v1::Batch& b) { b.mutable_referrals(0)->set_referee_id("c1"); }, kInvalid,
+                "referrals[0].referee_id: a customer cannot refer themselves"},
+        BadCase{"AttributeKeyWithControl",
+                [](v1::Batch& b) { (*b.mutable_customers(0)->mutable_attributes())["a\nb"] = "x"; },
+                kInvalid, "bad key: control character"},
+        BadCase{"HugeComment",
+                [](v1::Batch& b) { b.mutable_feedback(0)->set_comment(std::string(70000, 'x')); },
+                kInvalid, "feedback[0].comment: longer than 65536 bytes"}),
+    [](const ::testing::TestParamInfo<BadCase>& info) { return std::string(info.param.name); });
+
+TEST(Workspace, LaterBatchesReferToEarlierOnes) {
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(testing::FullBatch()).ok());
+  v1::Batch more;
+  auto* t = more.add_transactions();
+  t->set_customer_id("c2");
+  t->set_time_unix_seconds(1720000000);
+  t->set_amount(12);
+  ASSERT_TRUE(ws.Ingest(more).ok());
+  EXPECT_EQ(ws.Counts().transactions(), 5u);
+  EXPECT_EQ(ws.tables().transactions.customer.back(), 1u);
+  // Re-sending a batch whose orders carry ids is refused, not double counted.
+  EXPECT_EQ(ws.Ingest(testing::FullBatch()).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ws.Counts().transactions(), 5u);
+}
+
+TEST(Workspace, IdsByKind) {
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(testing::FullBatch()).ok());
+  auto ids = ws.Ids("channels");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ((*ids)->Id(2), "p");
+  EXPECT_EQ(ws.Ids("transactions").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(ws.Ids("martians").status().message()), HasSubstr("unknown entity kind"));
+}
+
+}  // namespace
+}  // namespace mitra
