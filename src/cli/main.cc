@@ -1,1 +1,247 @@
-int main() { return 0; }
+// mitra: the command-line face of the library.
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "mitra/core/csv_import.h"
+#include "mitra/core/snapshot.h"
+#include "mitra/core/time_format.h"
+#include "mitra/mitra.h"
+#include "report.h"
+
+namespace mitra::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kUsage[] = R"(mitra )" MITRA_VERSION_STRING R"( - relationship-marketing scores and plans
+
+Usage: mitra <command> [options]
+
+Commands:
+  import   Read CSV files into a workspace snapshot
+  info     Show what a snapshot holds
+  export   Write a snapshot's records as JSON (a mitra.v1.Batch)
+  report   Print a readable report on a snapshot or a folder of CSV files
+
+Run 'mitra help <command>' for a command's options.
+Data formats: docs/CSV.md (CSV columns), proto/mitra/v1/ (the schema).
+)";
+
+const std::map<std::string, std::string>& CommandHelp() {
+  static const auto* m = new std::map<std::string, std::string>{
+      {"import", R"(Usage: mitra import -o SNAPSHOT (DIR | KIND=FILE)...
+
+Reads CSV files and writes a snapshot. A DIR is read as DIR/<kind>.csv for
+every kind present (customers, products, communities, channels, programs,
+transactions, interactions, memberships, feedback, referrals); KIND=FILE
+names one file. Files are applied in dependency order, each whole or not at
+all; on the first error nothing is written and the error names the file,
+line and column.
+
+Options:
+  -o, --output SNAPSHOT   where to write (replaced atomically)
+)"},
+      {"info", R"(Usage: mitra info SNAPSHOT
+
+Prints the snapshot's format version, the library that wrote it, when, and
+how many records of each kind it holds. Fails on a truncated or corrupted
+file.
+)"},
+      {"export", R"(Usage: mitra export SNAPSHOT [-o FILE]
+
+Writes every record as one JSON object in the protobuf JSON mapping of
+mitra.v1.Batch (to standard output unless -o is given).
+)"},
+      {"report", R"(Usage: mitra report (SNAPSHOT | DIR)
+
+Prints a short readable report: the data, customers and purchases,
+communities, the distribution chain, co-creation programs and referrals.
+A DIR of CSV files is imported in memory first.
+)"},
+  };
+  return *m;
+}
+
+int Fail(const absl::Status& s) {
+  std::cerr << "mitra: " << absl::StatusCodeToString(s.code()) << ": " << s.message() << "\n";
+  return 1;
+}
+
+int Usage(const std::string& problem) {
+  std::cerr << "mitra: " << problem << "\n(run 'mitra --help')\n";
+  return 2;
+}
+
+// Ingests the CSV files named on the command line, in dependency order.
+absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws) {
+  std::map<std::string, std::string> files;  // kind -> path
+  for (const std::string& src : sources) {
+    if (auto eq = src.find('='); eq != std::string::npos && !fs::is_directory(src)) {
+      files[src.substr(0, eq)] = src.substr(eq + 1);
+      continue;
+    }
+    if (!fs::is_directory(src))
+      return absl::NotFoundError(absl::StrCat("no such folder: ", src));
+    for (const std::string& kind : KindNames()) {
+      fs::path p = fs::path(src) / (kind + ".csv");
+      if (fs::exists(p)) files[kind] = p.string();
+    }
+  }
+  for (const auto& [kind, path] : files) {
+    if (std::find(KindNames().begin(), KindNames().end(), kind) == KindNames().end())
+      return absl::InvalidArgumentError(absl::StrCat("unknown kind '", kind, "' in ", kind, "=", path));
+  }
+  if (files.empty()) return absl::InvalidArgumentError("no CSV files found in the given sources");
+  for (const std::string& kind : KindNames()) {
+    auto it = files.find(kind);
+    if (it == files.end()) continue;
+    if (absl::Status s = IngestCsvFile(ws, kind, it->second); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+void PrintCounts(const v1::WorkspaceCounts& c, std::ostream& out) {
+  const auto* d = c.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i)
+    out << "  " << d->field(i)->name() << std::string(14 - d->field(i)->name().size(), ' ')
+        << c.GetReflection()->GetUInt64(c, d->field(i)) << "\n";
+}
+
+int Import(const std::vector<std::string>& args) {
+  std::string output;
+  std::vector<std::string> sources;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-o" || args[i] == "--output") {
+      if (i + 1 == args.size()) return Usage("-o needs a file name");
+      output = args[++i];
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return Usage(absl::StrCat("unknown option ", args[i]));
+    } else {
+      sources.push_back(args[i]);
+    }
+  }
+  if (output.empty()) return Usage("import needs -o SNAPSHOT");
+  if (sources.empty()) return Usage("import needs a folder or KIND=FILE");
+  Workspace ws;
+  if (absl::Status s = ImportSources(sources, ws); !s.ok()) return Fail(s);
+  if (absl::Status s = SaveSnapshot(ws, output); !s.ok()) return Fail(s);
+  std::cout << "wrote " << output << " (" << ws.RecordCount() << " records)\n";
+  PrintCounts(ws.Counts(), std::cout);
+  return 0;
+}
+
+int Info(const std::vector<std::string>& args) {
+  if (args.size() != 1) return Usage("info takes one SNAPSHOT");
+  SnapshotInfo info;
+  auto ws = LoadSnapshot(args[0], &info);
+  if (!ws.ok()) return Fail(ws.status());
+  std::error_code ec;
+  std::cout << args[0] << "\n"
+            << "  format        " << info.major << "." << info.minor << "\n"
+            << "  written by    mitra " << info.header.library_version() << "\n"
+            << "  saved         " << FormatTime(info.header.saved_unix_seconds()) << "\n"
+            << "  bytes         " << fs::file_size(args[0], ec) << "\n"
+            << "records\n";
+  PrintCounts((*ws)->Counts(), std::cout);
+  return 0;
+}
+
+int Export(const std::vector<std::string>& args) {
+  std::string output;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) output = args[++i];
+    else rest.push_back(args[i]);
+  }
+  if (rest.size() != 1) return Usage("export takes one SNAPSHOT");
+  auto ws = LoadSnapshot(rest[0]);
+  if (!ws.ok()) return Fail(ws.status());
+  v1::Batch all;
+  absl::Status s = (*ws)->Export(SIZE_MAX, [&](v1::Batch& b) {
+    all.Swap(&b);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return Fail(s);
+  std::string json;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = true;
+  opts.preserve_proto_field_names = true;
+  if (auto js = google::protobuf::util::MessageToJsonString(all, &json, opts); !js.ok())
+    return Fail(absl::InternalError(std::string(js.message())));
+  if (output.empty()) {
+    std::cout << json;
+  } else {
+    FILE* f = std::fopen(output.c_str(), "wb");
+    if (f == nullptr || std::fwrite(json.data(), 1, json.size(), f) != json.size() || std::fclose(f) != 0)
+      return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
+  }
+  return 0;
+}
+
+int Report(const std::vector<std::string>& args) {
+  if (args.size() != 1) return Usage("report takes one SNAPSHOT or DIR");
+  std::unique_ptr<Workspace> ws;
+  if (fs::is_directory(args[0])) {
+    ws = std::make_unique<Workspace>();
+    if (absl::Status s = ImportSources(args, *ws); !s.ok()) return Fail(s);
+  } else {
+    auto loaded = LoadSnapshot(args[0]);
+    if (!loaded.ok()) return Fail(loaded.status());
+    ws = *std::move(loaded);
+  }
+  WriteReport(*ws, std::cout);
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::cout << "mitra " << mitra_version_string() << "\n";
+    return 0;
+  }
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "help") {
+    if (args.empty()) { std::cout << kUsage; return 0; }
+    auto it = CommandHelp().find(args[0]);
+    if (it == CommandHelp().end()) return Usage(absl::StrCat("no command '", args[0], "'"));
+    std::cout << it->second;
+    return 0;
+  }
+  for (const std::string& a : args) {
+    if (a == "-h" || a == "--help") {
+      auto it = CommandHelp().find(cmd);
+      if (it == CommandHelp().end()) break;
+      std::cout << it->second;
+      return 0;
+    }
+  }
+  if (cmd == "import") return Import(args);
+  if (cmd == "info") return Info(args);
+  if (cmd == "export") return Export(args);
+  if (cmd == "report") return Report(args);
+  return Usage(absl::StrCat("no command '", cmd, "'"));
+}
+
+}  // namespace
+}  // namespace mitra::cli
+
+int main(int argc, char** argv) {
+  try {
+    return mitra::cli::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "mitra: internal error: " << e.what() << "\n";
+    return 3;
+  }
+}

@@ -3,8 +3,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -287,10 +287,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
     if (e == EACCES) return absl::PermissionDeniedError(msg);
     return absl::UnavailableError(msg);
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", Quote(path)));
-  return std::move(ss).str();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat(Quote(path), " is not a regular file"));
+  std::string text(size, '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size)) || in.gcount() != static_cast<std::streamsize>(size))
+    return absl::DataLossError(absl::StrCat("error reading ", Quote(path)));
+  return text;
 }
 
 absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path) {

@@ -127,7 +127,8 @@ absl::Status SaveSnapshot(const Workspace& ws, const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
-                                                          std::string_view name) {
+                                                          std::string_view name,
+                                                          SnapshotInfo* info) {
   auto loss = [&](std::string_view problem) {
     return absl::DataLossError(absl::StrCat("snapshot ", Quote(name), ": ", Av(problem)));
   };
@@ -177,13 +178,15 @@ absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
   if (first || !ended || pos != body) return loss("frames do not end where the file does");
   if (!google::protobuf::util::MessageDifferencer::Equals(header.counts(), ws->Counts()))
     return loss("record counts differ from the header's");
+  if (info != nullptr) *info = SnapshotInfo{major, minor, std::move(header)};
   return ws;
 }
 
-absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path,
+                                                        SnapshotInfo* info) {
   absl::StatusOr<std::string> bytes = ReadFile(path);
   if (!bytes.ok()) return bytes.status();
-  return DecodeSnapshot(*bytes, path);
+  return DecodeSnapshot(*bytes, path, info);
 }
 
 }  // namespace mitra

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -30,10 +29,6 @@ v1::Batch ExportAll(const Workspace& ws) {
 std::string TempPath(const std::string& name) {
   return (std::filesystem::path(::testing::TempDir()) /
           (name + "-" + std::to_string(getpid()))).string();
-}
-
-void WriteBytes(const std::string& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), bytes.size());
 }
 
 TEST(Snapshot, RoundTripPreservesEveryRecord) {

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "mitra/core/workspace.h"
+#include "mitra/v1/snapshot.pb.h"
 
 namespace mitra {
 
@@ -25,11 +26,20 @@ absl::Status SaveSnapshot(const Workspace& ws, const std::string& path);
 // The snapshot's bytes (what SaveSnapshot writes).
 absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws);
 
+// What a snapshot says about itself.
+struct SnapshotInfo {
+  uint32_t major = 0, minor = 0;
+  v1::SnapshotHeader header;
+};
+
 // A new workspace from a snapshot. DATA_LOSS for a truncated or corrupted
-// file, FAILED_PRECONDITION for a newer major format version.
-absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path);
+// file, FAILED_PRECONDITION for a newer major format version. `info`, when
+// given, receives the file's version and header.
+absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path,
+                                                        SnapshotInfo* info = nullptr);
 absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view bytes,
-                                                          std::string_view name);
+                                                          std::string_view name,
+                                                          SnapshotInfo* info = nullptr);
 
 }  // namespace mitra
 

@@ -1,0 +1,218 @@
+#include "report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "mitra/core/time_format.h"
+#include "mitra/mitra.h"
+#include "mitra/v1/channel.pb.h"
+
+namespace mitra::cli {
+namespace {
+
+// 1234567.8 -> "1,234,568" (or with decimals).
+std::string Num(double v, int decimals = 0) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(v));
+  std::string s(buf);
+  size_t dot = s.find('.');
+  size_t end = dot == std::string::npos ? s.size() : dot;
+  for (int i = static_cast<int>(end) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return (v < 0 ? "-" : "") + s;
+}
+
+std::string Pct(double share) { return Num(100 * share, 1) + "%"; }
+
+std::string Pad(std::string s, size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+std::string PadLeft(const std::string& s, size_t width) {
+  return s.size() < width ? std::string(width - s.size(), ' ') + s : s;
+}
+
+void Heading(std::ostream& out, const std::string& title) {
+  out << "\n" << title << "\n" << std::string(title.size(), '-') << "\n";
+}
+
+void Purchases(const Tables& t, std::ostream& out) {
+  const TransactionTable& x = t.transactions;
+  Heading(out, "Purchases");
+  if (x.customer.empty()) {
+    out << "  no transactions\n";
+    return;
+  }
+  const auto [lo, hi] = std::minmax_element(x.time.begin(), x.time.end());
+  double revenue = 0;
+  for (double a : x.amount) revenue += a;
+  // Repeat buyers: purchases on at least two distinct days.
+  std::vector<int64_t> first_day(t.customers.ids.size(), kNoTime);
+  std::vector<uint8_t> repeat(t.customers.ids.size(), 0);
+  for (size_t i = 0; i < x.customer.size(); ++i) {
+    const int64_t day = x.time[i] / 86400;
+    int64_t& f = first_day[x.customer[i]];
+    if (f == kNoTime) f = day;
+    else if (f != day) repeat[x.customer[i]] = 1;
+  }
+  size_t buyers = 0, repeaters = 0;
+  for (size_t c = 0; c < first_day.size(); ++c) {
+    buyers += first_day[c] != kNoTime;
+    repeaters += repeat[c];
+  }
+  out << "  " << Num(x.customer.size()) << " transactions from " << FormatTime(*lo / 86400 * 86400)
+      << " to " << FormatTime(*hi / 86400 * 86400) << ", revenue " << Num(revenue, 2) << "\n"
+      << "  " << Num(buyers) << " buyers, " << Num(repeaters) << " of them repeat buyers ("
+      << Pct(buyers ? double(repeaters) / buyers : 0) << "), " << Num(revenue / std::max<size_t>(buyers, 1), 2)
+      << " revenue per buyer\n";
+  std::map<std::string, double> by_category;
+  for (size_t i = 0; i < x.customer.size(); ++i) {
+    const std::string& cat = x.product[i] == kNoIndex ? "(no product)" : t.products.category[x.product[i]];
+    by_category[cat.empty() ? "(no category)" : cat] += x.amount[i];
+  }
+  std::vector<std::pair<double, std::string>> rows;
+  for (const auto& [cat, v] : by_category) rows.emplace_back(v, cat);
+  std::sort(rows.rbegin(), rows.rend());
+  out << "  revenue by product category:";
+  for (const auto& [v, cat] : rows) out << "  " << cat << " " << Pct(v / revenue);
+  out << "\n";
+}
+
+void Communities(const Tables& t, std::ostream& out) {
+  const size_t n = t.communities.ids.size();
+  Heading(out, "Communities (" + std::to_string(n) + ")");
+  if (n == 0) {
+    out << "  none\n";
+    return;
+  }
+  std::vector<size_t> members(n, 0), interactions(n, 0);
+  for (size_t i = 0; i < t.memberships.community.size(); ++i)
+    members[t.memberships.community[i]] += t.memberships.left[i] == kNoTime;
+  // Activity concentration: share of a community's interactions sent by its
+  // busiest 5% of senders (a first look at informal leadership).
+  std::vector<std::map<Index, size_t>> sent(n);
+  for (size_t i = 0; i < t.interactions.from.size(); ++i) {
+    const Index c = t.interactions.community[i];
+    if (c == kNoIndex) continue;
+    ++interactions[c];
+    ++sent[c][t.interactions.from[i]];
+  }
+  out << "  " << Pad("id", 10) << Pad("name", 28) << PadLeft("members", 8)
+      << PadLeft("interactions", 14) << PadLeft("senders", 9) << PadLeft("top 5% send", 13) << "\n";
+  for (size_t c = 0; c < n; ++c) {
+    std::vector<size_t> counts;
+    for (const auto& [who, k] : sent[c]) counts.push_back(k);
+    std::sort(counts.rbegin(), counts.rend());
+    const size_t top = std::max<size_t>(1, counts.size() / 20);
+    size_t top_sum = 0;
+    for (size_t i = 0; i < top && i < counts.size(); ++i) top_sum += counts[i];
+    out << "  " << Pad(t.communities.ids.Id(c), 10) << Pad(t.communities.name[c].substr(0, 27), 28)
+        << PadLeft(Num(members[c]), 8) << PadLeft(Num(interactions[c]), 14)
+        << PadLeft(Num(counts.size()), 9)
+        << PadLeft(interactions[c] ? Pct(double(top_sum) / interactions[c]) : "-", 13) << "\n";
+  }
+}
+
+void Chain(const Tables& t, std::ostream& out) {
+  const ChannelTable& ch = t.channels;
+  Heading(out, "Distribution chain");
+  if (ch.ids.size() == 0) {
+    out << "  no channels\n";
+    return;
+  }
+  // Sales attributed to each kind of member that sold to the customer.
+  std::map<int, std::pair<size_t, double>> members_and_sales;
+  for (size_t i = 0; i < ch.kind.size(); ++i) ++members_and_sales[ch.kind[i]].first;
+  double attributed = 0, total = 0;
+  for (size_t i = 0; i < t.transactions.customer.size(); ++i) {
+    total += t.transactions.amount[i];
+    const Index c = t.transactions.channel[i];
+    if (c == kNoIndex) continue;
+    members_and_sales[ch.kind[c]].second += t.transactions.amount[i];
+    attributed += t.transactions.amount[i];
+  }
+  out << "  " << Pad("tier", 20) << PadLeft("members", 8) << PadLeft("sales", 16) << PadLeft("share", 8) << "\n";
+  for (const auto& [kind, ms] : members_and_sales) {
+    std::string name = v1::ChannelKind_Name(static_cast<v1::ChannelKind>(kind)).substr(13);
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    out << "  " << Pad(name, 20) << PadLeft(Num(ms.first), 8) << PadLeft(Num(ms.second, 2), 16)
+        << PadLeft(total > 0 ? Pct(ms.second / total) : "-", 8) << "\n";
+  }
+  if (total > attributed)
+    out << "  " << Pad("(no channel given)", 28) << PadLeft(Num(total - attributed, 2), 16) << "\n";
+}
+
+void CoCreation(const Tables& t, std::ostream& out) {
+  const size_t n = t.programs.ids.size();
+  Heading(out, "Co-creation programs (" + std::to_string(n) + ")");
+  if (n == 0) {
+    out << "  none\n";
+    return;
+  }
+  for (size_t p = 0; p < n; ++p) {
+    std::map<std::string, std::pair<double, size_t>> sums;  // attribute -> (sum, count)
+    size_t responses = 0, asked = 0, promoters = 0, detractors = 0;
+    absl::flat_hash_set<Index> people;
+    for (size_t i = 0; i < t.feedback.program.size(); ++i) {
+      if (t.feedback.program[i] != p) continue;
+      ++responses;
+      people.insert(t.feedback.customer[i]);
+      t.feedback.ratings.ForEach(i, [&](const std::string& k, double v) {
+        sums[k].first += v;
+        ++sums[k].second;
+      });
+      const double r = t.feedback.would_recommend[i];
+      if (!std::isnan(r)) {
+        ++asked;
+        promoters += r >= 9;
+        detractors += r <= 6;
+      }
+    }
+    out << "  " << t.programs.ids.Id(p) << " \"" << t.programs.name[p] << "\": " << responses
+        << " responses from " << people.size() << " customers, scale "
+        << Num(t.programs.rating_min[p]) << ".." << Num(t.programs.rating_max[p]);
+    if (asked) out << ", NPS " << Num(100.0 * (double(promoters) - double(detractors)) / asked, 1);
+    out << "\n    mean rating:";
+    for (const auto& [k, sc] : sums) out << "  " << k << " " << Num(sc.first / sc.second, 2);
+    out << "\n";
+  }
+}
+
+void Referrals(const Tables& t, std::ostream& out) {
+  const ReferralTable& r = t.referrals;
+  Heading(out, "Referrals");
+  size_t converted = 0;
+  double value = 0;
+  absl::flat_hash_set<Index> referrers;
+  for (size_t i = 0; i < r.referrer.size(); ++i) {
+    converted += r.converted[i];
+    value += r.value[i];
+    referrers.insert(r.referrer[i]);
+  }
+  out << "  " << Num(r.referrer.size()) << " referrals by " << Num(referrers.size()) << " customers, "
+      << Num(converted) << " converted ("
+      << Pct(r.referrer.empty() ? 0 : double(converted) / r.referrer.size()) << "), value "
+      << Num(value, 2) << "\n";
+}
+
+}  // namespace
+
+void WriteReport(const Workspace& ws, std::ostream& out) {
+  const Tables& t = ws.tables();
+  out << "mitra " << MITRA_VERSION_STRING << " report\n";
+  out << "  " << Num(t.customers.ids.size()) << " customers, " << Num(t.products.ids.size())
+      << " products, " << Num(t.communities.ids.size()) << " communities, "
+      << Num(t.channels.ids.size()) << " channel members, " << Num(ws.RecordCount())
+      << " records in all\n";
+  Purchases(t, out);
+  Communities(t, out);
+  Chain(t, out);
+  CoCreation(t, out);
+  Referrals(t, out);
+}
+
+}  // namespace mitra::cli

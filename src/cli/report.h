@@ -1,0 +1,16 @@
+// The readable report of `mitra report` (and the demo). Each capability adds
+// its section here.
+#ifndef MITRA_CLI_REPORT_H_
+#define MITRA_CLI_REPORT_H_
+
+#include <ostream>
+
+#include "mitra/core/workspace.h"
+
+namespace mitra::cli {
+
+void WriteReport(const Workspace& ws, std::ostream& out);
+
+}  // namespace mitra::cli
+
+#endif  // MITRA_CLI_REPORT_H_

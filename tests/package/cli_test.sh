@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The mitra command line: help, import, info, export, report, and its errors.
+set -uo pipefail
+mitra=$1 sample=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
+expect() {  # expect CODE PATTERN -- command...
+  local code=$1 pattern=$2; shift 3
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" -ne "$code" ]; then bad "$* exited $rc, expected $code: $out"; return; fi
+  if ! grep -qE -- "$pattern" <<< "$out"; then bad "$*: output lacks /$pattern/: $out"; return; fi
+  ok
+}
+expect 0 'Commands:' -- "$mitra" --help
+expect 2 'Usage: mitra' -- "$mitra"
+expect 0 'mitra import -o SNAPSHOT' -- "$mitra" help import
+expect 0 'Usage: mitra report' -- "$mitra" report --help
+expect 2 "no command 'frobnicate'" -- "$mitra" frobnicate
+expect 0 '^mitra [0-9]+\.[0-9]+\.[0-9]+$' -- "$mitra" --version
+expect 0 'wrote s.mitra \(89564 records\)' -- "$mitra" import -o s.mitra "$sample"
+expect 0 'customers +5000' -- "$mitra" info s.mitra
+expect 0 'Communities \(8\)' -- "$mitra" report s.mitra
+expect 0 'Referrals' -- "$mitra" report "$sample"
+expect 0 'customers +5000' -- "$mitra" import -o k.mitra customers="$sample/customers.csv"
+expect 2 'needs -o' -- "$mitra" import "$sample"
+# A bad row: the error names file, line and column; nothing is written.
+mkdir bad && printf 'id\nc1\n' > bad/customers.csv
+printf 'customer_id,time,amount\nc1,2024-01-01,5\nc1,2024-01-02,oops\n' > bad/transactions.csv
+expect 1 'bad/transactions.csv:3:3 \(amount\): not a number' -- "$mitra" import -o bad.mitra bad
+[ ! -e bad.mitra ] && ok || bad "a failed import left bad.mitra behind"
+# A truncated snapshot is refused.
+head -c 1000 s.mitra > cut.mitra
+expect 1 'DATA_LOSS: .*truncated or corrupted' -- "$mitra" info cut.mitra
+expect 1 'NOT_FOUND' -- "$mitra" info missing.mitra
+"$mitra" export k.mitra -o k.json && /usr/bin/python3 -c "import json,sys; d=json.load(open('k.json')); sys.exit(0 if len(d['customers'])==5000 else 1)" && ok || bad "export JSON"
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
