@@ -45,6 +45,13 @@ extern "C" {
 #define MITRA_API __attribute__((visibility("default")))
 #endif
 
+/* C++ hosts see that no entry point throws. */
+#ifdef __cplusplus
+#define MITRA_NOEXCEPT noexcept
+#else
+#define MITRA_NOEXCEPT
+#endif
+
 /* ---- Version -------------------------------------------------------------
  * The major version is the ABI: libmitra.so.<major>. A minor version only
  * adds functions and message fields. */
@@ -61,9 +68,9 @@ extern "C" {
 
 /* MITRA_VERSION_NUMBER of the library actually linked (compare with the
  * macro to detect a header/library mismatch). */
-MITRA_API uint32_t mitra_version_number(void);
+MITRA_API uint32_t mitra_version_number(void) MITRA_NOEXCEPT;
 /* "1.0.0": static storage, never freed. */
-MITRA_API const char* mitra_version_string(void);
+MITRA_API const char* mitra_version_string(void) MITRA_NOEXCEPT;
 
 /* ---- Status and errors --------------------------------------------------- */
 typedef enum mitra_status {
@@ -89,16 +96,16 @@ typedef enum mitra_status {
 typedef struct mitra_error mitra_error;
 
 /* The status of a failed call. */
-MITRA_API mitra_status mitra_error_code(const mitra_error* error);
+MITRA_API mitra_status mitra_error_code(const mitra_error* error) MITRA_NOEXCEPT;
 /* A readable message naming the record and field at fault, valid until the
  * error is freed. Never NULL for a non-NULL error. */
-MITRA_API const char* mitra_error_message(const mitra_error* error);
-MITRA_API void mitra_error_free(mitra_error* error);
+MITRA_API const char* mitra_error_message(const mitra_error* error) MITRA_NOEXCEPT;
+MITRA_API void mitra_error_free(mitra_error* error) MITRA_NOEXCEPT;
 /* "INVALID_ARGUMENT" etc.: static storage. */
-MITRA_API const char* mitra_status_name(mitra_status status);
+MITRA_API const char* mitra_status_name(mitra_status status) MITRA_NOEXCEPT;
 
 /* Releases a buffer returned by the library. NULL does nothing. */
-MITRA_API void mitra_free(void* buffer);
+MITRA_API void mitra_free(void* buffer) MITRA_NOEXCEPT;
 
 /* ---- Workspace ------------------------------------------------------------
  * A workspace holds one host's data (customers, purchases, communities, ...)
@@ -107,14 +114,14 @@ MITRA_API void mitra_free(void* buffer);
 typedef struct mitra_workspace mitra_workspace;
 
 MITRA_API mitra_status mitra_workspace_create(mitra_workspace** out,
-                                              mitra_error** error);
-MITRA_API void mitra_workspace_free(mitra_workspace* workspace);
+                                              mitra_error** error) MITRA_NOEXCEPT;
+MITRA_API void mitra_workspace_free(mitra_workspace* workspace) MITRA_NOEXCEPT;
 
 /* Applies a serialized mitra.v1.Batch, whole or not at all. */
 MITRA_API mitra_status mitra_workspace_ingest(mitra_workspace* workspace,
                                               const uint8_t* batch,
                                               size_t batch_len,
-                                              mitra_error** error);
+                                              mitra_error** error) MITRA_NOEXCEPT;
 
 /* Applies a CSV file of one entity kind ("customers", "transactions", ...:
  * the field names of mitra.v1.Batch), whole or not at all. Errors name the
@@ -122,32 +129,32 @@ MITRA_API mitra_status mitra_workspace_ingest(mitra_workspace* workspace,
 MITRA_API mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace,
                                                   const char* kind,
                                                   const char* path,
-                                                  mitra_error** error);
+                                                  mitra_error** error) MITRA_NOEXCEPT;
 
 /* The same for CSV text already in memory; `name` stands for the file name
  * in error messages (may be NULL). */
 MITRA_API mitra_status mitra_workspace_ingest_csv_bytes(
     mitra_workspace* workspace, const char* kind, const char* name,
-    const uint8_t* csv, size_t csv_len, mitra_error** error);
+    const uint8_t* csv, size_t csv_len, mitra_error** error) MITRA_NOEXCEPT;
 
 /* A serialized mitra.v1.WorkspaceCounts. */
 MITRA_API mitra_status mitra_workspace_counts(const mitra_workspace* workspace,
                                               uint8_t** out, size_t* out_len,
-                                              mitra_error** error);
+                                              mitra_error** error) MITRA_NOEXCEPT;
 
 /* Every record as one serialized mitra.v1.Batch (entity records first, in
  * dense index order). RESOURCE_EXHAUSTED past protobuf's 2 GiB limit: use a
  * snapshot for workspaces that large. */
 MITRA_API mitra_status mitra_workspace_export(const mitra_workspace* workspace,
                                               uint8_t** out, size_t* out_len,
-                                              mitra_error** error);
+                                              mitra_error** error) MITRA_NOEXCEPT;
 
 /* A serialized mitra.v1.IdList: the ids of one entity kind in dense index
  * order (the indices that columns use). */
 MITRA_API mitra_status mitra_workspace_ids(const mitra_workspace* workspace,
                                            const char* kind, uint8_t** out,
                                            size_t* out_len,
-                                           mitra_error** error);
+                                           mitra_error** error) MITRA_NOEXCEPT;
 
 /* ---- Columns --------------------------------------------------------------
  * Numeric columns cross without protobuf: the caller owns the memory (a numpy
@@ -166,17 +173,17 @@ typedef enum mitra_dtype {
 /* A serialized mitra.v1.IdList of every column name. */
 MITRA_API mitra_status mitra_workspace_column_names(
     const mitra_workspace* workspace, uint8_t** out, size_t* out_len,
-    mitra_error** error);
+    mitra_error** error) MITRA_NOEXCEPT;
 /* The element type and length of a column. */
 MITRA_API mitra_status mitra_workspace_column_info(
     const mitra_workspace* workspace, const char* name, mitra_dtype* dtype,
-    size_t* length, mitra_error** error);
+    size_t* length, mitra_error** error) MITRA_NOEXCEPT;
 /* Copies a column into `out`, which holds `out_bytes` bytes; *length gets
  * the element count. OUT_OF_RANGE when the column no longer fits (it grew
  * since mitra_workspace_column_info). */
 MITRA_API mitra_status mitra_workspace_column_copy(
     const mitra_workspace* workspace, const char* name, void* out,
-    size_t out_bytes, size_t* length, mitra_error** error);
+    size_t out_bytes, size_t* length, mitra_error** error) MITRA_NOEXCEPT;
 
 /* ---- Snapshots ------------------------------------------------------------
  * A snapshot file holds a whole workspace with a format version and a
@@ -186,10 +193,10 @@ MITRA_API mitra_status mitra_workspace_column_copy(
  * newer major format (FAILED_PRECONDITION) and creates nothing. */
 MITRA_API mitra_status mitra_workspace_save(const mitra_workspace* workspace,
                                             const char* path,
-                                            mitra_error** error);
+                                            mitra_error** error) MITRA_NOEXCEPT;
 MITRA_API mitra_status mitra_workspace_load(const char* path,
                                             mitra_workspace** out,
-                                            mitra_error** error);
+                                            mitra_error** error) MITRA_NOEXCEPT;
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -18,6 +18,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "mitra/core/columns.h"
 #include "mitra/core/csv_import.h"
 #include "mitra/core/snapshot.h"
@@ -43,9 +46,9 @@ mitra_error kOutOfMemory = {MITRA_RESOURCE_EXHAUSTED, true, "out of memory"};
 mitra_status Fail(mitra_error** error, mitra_status code, const char* msg, size_t len) noexcept {
   if (error == nullptr) return code;
   auto* e = static_cast<mitra_error*>(std::malloc(sizeof(mitra_error) + len + 1));
-  if (e == nullptr) {
+  if (e == nullptr) {  // no room to say what went wrong: say that instead
     *error = &kOutOfMemory;
-    return code;
+    return MITRA_RESOURCE_EXHAUSTED;
   }
   char* text = reinterpret_cast<char*>(e + 1);
   std::memcpy(text, msg, len);
@@ -99,7 +102,12 @@ absl::Status EmitMessage(const google::protobuf::Message& m, uint8_t** out, size
         absl::StrCat("result of ", n, " bytes exceeds protobuf's 2 GiB message limit"));
   void* buf = std::malloc(n == 0 ? 1 : n);
   if (buf == nullptr) throw std::bad_alloc();
-  m.SerializeWithCachedSizesToArray(static_cast<uint8_t*>(buf));
+  // Deterministic: map entries in key order, so equal contents give equal
+  // bytes (hosts can diff and hash what they get).
+  google::protobuf::io::ArrayOutputStream array(buf, static_cast<int>(n));
+  google::protobuf::io::CodedOutputStream coded(&array);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeWithCachedSizes(&coded);
   *out = static_cast<uint8_t*>(buf);
   *out_len = n;
   return absl::OkStatus();
@@ -111,6 +119,15 @@ absl::Status CheckOut(uint8_t** out, size_t* out_len) {
   *out = nullptr;
   *out_len = 0;
   return absl::OkStatus();
+}
+
+// Every message built here lives on an Arena: protobuf 3.21 cannot destroy a
+// message whose map or repeated field failed to grow (the out-of-memory sweep
+// crashed there), but an arena frees its blocks without running message
+// destructors.
+template <typename M>
+M* NewMessage(google::protobuf::Arena& arena) {
+  return google::protobuf::Arena::CreateMessage<M>(&arena);
 }
 
 absl::Status ParseBatch(const uint8_t* data, size_t len, mitra::v1::Batch* batch) {
@@ -128,20 +145,20 @@ absl::Status ParseBatch(const uint8_t* data, size_t len, mitra::v1::Batch* batch
 
 extern "C" {
 
-uint32_t mitra_version_number(void) { return MITRA_VERSION_NUMBER; }
-const char* mitra_version_string(void) { return MITRA_VERSION_STRING; }
+uint32_t mitra_version_number(void) noexcept { return MITRA_VERSION_NUMBER; }
+const char* mitra_version_string(void) noexcept { return MITRA_VERSION_STRING; }
 
-mitra_status mitra_error_code(const mitra_error* error) {
+mitra_status mitra_error_code(const mitra_error* error) noexcept {
   return error == nullptr ? MITRA_OK : error->code;
 }
-const char* mitra_error_message(const mitra_error* error) {
+const char* mitra_error_message(const mitra_error* error) noexcept {
   return error == nullptr ? "" : error->message;
 }
-void mitra_error_free(mitra_error* error) {
+void mitra_error_free(mitra_error* error) noexcept {
   if (error != nullptr && !error->is_static) std::free(error);
 }
 
-const char* mitra_status_name(mitra_status status) {
+const char* mitra_status_name(mitra_status status) noexcept {
   switch (status) {
     case MITRA_OK: return "OK";
     case MITRA_CANCELLED: return "CANCELLED";
@@ -164,9 +181,9 @@ const char* mitra_status_name(mitra_status status) {
   return "UNKNOWN_STATUS";
 }
 
-void mitra_free(void* buffer) { std::free(buffer); }
+void mitra_free(void* buffer) noexcept { std::free(buffer); }
 
-mitra_status mitra_workspace_create(mitra_workspace** out, mitra_error** error) {
+mitra_status mitra_workspace_create(mitra_workspace** out, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (out == nullptr) return Null("out");
     *out = nullptr;
@@ -175,21 +192,22 @@ mitra_status mitra_workspace_create(mitra_workspace** out, mitra_error** error) 
   });
 }
 
-void mitra_workspace_free(mitra_workspace* workspace) { delete workspace; }
+void mitra_workspace_free(mitra_workspace* workspace) noexcept { delete workspace; }
 
 mitra_status mitra_workspace_ingest(mitra_workspace* workspace, const uint8_t* batch,
-                                    size_t batch_len, mitra_error** error) {
+                                    size_t batch_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
-    mitra::v1::Batch b;
-    if (absl::Status s = ParseBatch(batch, batch_len, &b); !s.ok()) return s;
+    google::protobuf::Arena arena;
+    auto* b = NewMessage<mitra::v1::Batch>(arena);
+    if (absl::Status s = ParseBatch(batch, batch_len, b); !s.ok()) return s;
     absl::MutexLock lock(&workspace->mu);
-    return workspace->ws->Ingest(b);
+    return workspace->ws->Ingest(*b);
   });
 }
 
 mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace, const char* kind,
-                                        const char* path, mitra_error** error) {
+                                        const char* path, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
     if (kind == nullptr) return Null("kind");
@@ -203,7 +221,7 @@ mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace, const char* 
 
 mitra_status mitra_workspace_ingest_csv_bytes(mitra_workspace* workspace, const char* kind,
                                               const char* name, const uint8_t* csv,
-                                              size_t csv_len, mitra_error** error) {
+                                              size_t csv_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
     if (kind == nullptr) return Null("kind");
@@ -215,33 +233,34 @@ mitra_status mitra_workspace_ingest_csv_bytes(mitra_workspace* workspace, const 
 }
 
 mitra_status mitra_workspace_counts(const mitra_workspace* workspace, uint8_t** out,
-                                    size_t* out_len, mitra_error** error) {
+                                    size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
     if (workspace == nullptr) return Null("workspace");
     absl::ReaderMutexLock lock(&workspace->mu);
-    return EmitMessage(workspace->ws->Counts(), out, out_len);
+    google::protobuf::Arena arena;
+    auto* counts = NewMessage<mitra::v1::WorkspaceCounts>(arena);
+    *counts = workspace->ws->Counts();
+    return EmitMessage(*counts, out, out_len);
   });
 }
 
 mitra_status mitra_workspace_export(const mitra_workspace* workspace, uint8_t** out,
-                                    size_t* out_len, mitra_error** error) {
+                                    size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
     if (workspace == nullptr) return Null("workspace");
     absl::ReaderMutexLock lock(&workspace->mu);
-    mitra::v1::Batch all;
-    absl::Status s = workspace->ws->Export(std::numeric_limits<size_t>::max(), [&](mitra::v1::Batch& b) {
-      all.Swap(&b);
-      return absl::OkStatus();
+    // With no record limit the export is one batch, serialized as it comes.
+    return workspace->ws->Export(std::numeric_limits<size_t>::max(), [&](mitra::v1::Batch& b) {
+      if (*out != nullptr) return absl::InternalError("export came in more than one batch");
+      return EmitMessage(b, out, out_len);
     });
-    if (!s.ok()) return s;
-    return EmitMessage(all, out, out_len);
   });
 }
 
 mitra_status mitra_workspace_ids(const mitra_workspace* workspace, const char* kind,
-                                 uint8_t** out, size_t* out_len, mitra_error** error) {
+                                 uint8_t** out, size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
     if (workspace == nullptr) return Null("workspace");
@@ -249,28 +268,30 @@ mitra_status mitra_workspace_ids(const mitra_workspace* workspace, const char* k
     absl::ReaderMutexLock lock(&workspace->mu);
     absl::StatusOr<const mitra::IdInterner*> ids = workspace->ws->Ids(kind);
     if (!ids.ok()) return ids.status();
-    mitra::v1::IdList list;
-    list.mutable_ids()->Reserve(static_cast<int>((*ids)->size()));
-    for (size_t i = 0; i < (*ids)->size(); ++i) list.add_ids((*ids)->Id(i));
-    return EmitMessage(list, out, out_len);
+    google::protobuf::Arena arena;
+    auto* list = NewMessage<mitra::v1::IdList>(arena);
+    list->mutable_ids()->Reserve(static_cast<int>((*ids)->size()));
+    for (size_t i = 0; i < (*ids)->size(); ++i) list->add_ids((*ids)->Id(i));
+    return EmitMessage(*list, out, out_len);
   });
 }
 
 mitra_status mitra_workspace_column_names(const mitra_workspace* workspace, uint8_t** out,
-                                          size_t* out_len, mitra_error** error) {
+                                          size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
     if (workspace == nullptr) return Null("workspace");
     absl::ReaderMutexLock lock(&workspace->mu);
-    mitra::v1::IdList list;
-    for (std::string& n : mitra::ColumnNames(workspace->ws->tables())) list.add_ids(std::move(n));
-    return EmitMessage(list, out, out_len);
+    google::protobuf::Arena arena;
+    auto* list = NewMessage<mitra::v1::IdList>(arena);
+    for (std::string& n : mitra::ColumnNames(workspace->ws->tables())) list->add_ids(std::move(n));
+    return EmitMessage(*list, out, out_len);
   });
 }
 
 mitra_status mitra_workspace_column_info(const mitra_workspace* workspace, const char* name,
                                          mitra_dtype* dtype, size_t* length,
-                                         mitra_error** error) {
+                                         mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
     if (name == nullptr) return Null("name");
@@ -285,7 +306,7 @@ mitra_status mitra_workspace_column_info(const mitra_workspace* workspace, const
 
 mitra_status mitra_workspace_column_copy(const mitra_workspace* workspace, const char* name,
                                          void* out, size_t out_bytes, size_t* length,
-                                         mitra_error** error) {
+                                         mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
     if (name == nullptr) return Null("name");
@@ -304,7 +325,7 @@ mitra_status mitra_workspace_column_copy(const mitra_workspace* workspace, const
 }
 
 mitra_status mitra_workspace_save(const mitra_workspace* workspace, const char* path,
-                                  mitra_error** error) {
+                                  mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
     if (path == nullptr) return Null("path");
@@ -313,7 +334,7 @@ mitra_status mitra_workspace_save(const mitra_workspace* workspace, const char* 
   });
 }
 
-mitra_status mitra_workspace_load(const char* path, mitra_workspace** out, mitra_error** error) {
+mitra_status mitra_workspace_load(const char* path, mitra_workspace** out, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     if (out == nullptr) return Null("out");
     *out = nullptr;

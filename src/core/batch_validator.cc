@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/tables.h"
 #include "mitra/core/text_checks.h"
@@ -40,6 +40,9 @@ std::string NumberText(double v) {
   return absl::StrCat(v);
 }
 
+// Temporaries here use the standard containers, which stay intact when an
+// allocation fails (Abseil 20220623's hash maps do not).
+
 // The ids of one entity kind that a batch defines, with their positions.
 class PendingIds {
  public:
@@ -56,7 +59,7 @@ class PendingIds {
   }
 
  private:
-  absl::flat_hash_map<std::string_view, size_t> map_;
+  std::unordered_map<std::string_view, size_t> map_;
 };
 
 class Validator {
@@ -250,7 +253,7 @@ class Validator {
         if (r.end_unix_seconds() < r.start_unix_seconds())
           return Fail("programs", i, "end_unix_seconds", "ends before it starts");
       }
-      absl::flat_hash_set<std::string_view> seen;
+      std::unordered_set<std::string_view> seen;
       for (const std::string& a : r.attributes()) {
         if (std::string p = IdProblem(a); !p.empty())
           return Fail("programs", i, "attributes", absl::StrCat("bad attribute name: ", p));
@@ -329,7 +332,7 @@ class Validator {
   // The rated attributes and scale of a program, wherever it is defined.
   struct Scale {
     double lo = 1, hi = 5;
-    absl::flat_hash_set<std::string> attributes;  // empty: any name
+    std::unordered_set<std::string> attributes;  // empty: any name
   };
   Scale ProgramScale(const std::string& id) {
     Scale s;
@@ -347,7 +350,7 @@ class Validator {
   }
 
   bool Feedback() {
-    absl::flat_hash_map<std::string, Scale> scales;
+    std::unordered_map<std::string, Scale> scales;
     for (int i = 0; i < b_.feedback_size(); ++i) {
       const auto& r = b_.feedback(i);
       if (!Ref("feedback", i, "program_id", r.program_id(), t_.programs.ids, programs_, "program",
@@ -366,7 +369,7 @@ class Validator {
         std::string field = absl::StrCat("ratings.", name);
         if (std::string p = IdProblem(name); !p.empty())
           return Fail("feedback", i, field, absl::StrCat("bad attribute name: ", p));
-        if (!s.attributes.empty() && !s.attributes.contains(name))
+        if (!s.attributes.empty() && !s.attributes.count(name))
           return Fail("feedback", i, field,
                       absl::StrCat("program ", Quote(r.program_id()), " does not rate ",
                                    Quote(name)),

@@ -1,18 +1,20 @@
 #include "mitra/core/csv_import.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
+#include <unordered_set>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "mitra/core/absl_view.h"
@@ -27,21 +29,29 @@ namespace pb = google::protobuf;
 
 constexpr absl::string_view kTimeSuffix = "_unix_seconds";
 
-// Columns a record cannot do without, per kind (docs/CSV.md, in bold).
-const absl::flat_hash_map<std::string_view, std::vector<std::string_view>>& RequiredColumns() {
-  static const auto* m = new absl::flat_hash_map<std::string_view, std::vector<std::string_view>>{
-      {"customers", {"id"}},
-      {"products", {"id"}},
-      {"communities", {"id"}},
-      {"channels", {"id", "kind"}},
-      {"programs", {"id", "start"}},
-      {"transactions", {"customer_id", "time", "amount"}},
-      {"interactions", {"from_customer_id", "kind", "time"}},
-      {"memberships", {"customer_id", "community_id", "joined"}},
-      {"feedback", {"program_id", "customer_id", "time"}},
-      {"referrals", {"referrer_id", "time"}},
-  };
-  return *m;
+// Columns a record cannot do without, per kind (docs/CSV.md, in bold). A
+// constant table: nothing to allocate, nothing to fail.
+struct Required {
+  std::string_view kind;
+  std::string_view columns[3];
+};
+constexpr Required kRequired[] = {
+    {"customers", {"id"}},
+    {"products", {"id"}},
+    {"communities", {"id"}},
+    {"channels", {"id", "kind"}},
+    {"programs", {"id", "start"}},
+    {"transactions", {"customer_id", "time", "amount"}},
+    {"interactions", {"from_customer_id", "kind", "time"}},
+    {"memberships", {"customer_id", "community_id", "joined"}},
+    {"feedback", {"program_id", "customer_id", "time"}},
+    {"referrals", {"referrer_id", "time"}},
+};
+
+const Required* RequiredColumns(std::string_view kind) {
+  for (const Required& r : kRequired)
+    if (r.kind == kind) return &r;
+  return nullptr;
 }
 
 // The CSV column of a schema field: times drop their unit suffix.
@@ -163,13 +173,16 @@ std::string SetCell(pb::Message* record, const Column& col, std::string_view cel
   }
 }
 
+// The batch lives on an Arena: protobuf 3.21 cannot destroy a message whose
+// map insertion ran out of memory, and an arena never has to.
 struct ParsedCsv {
-  v1::Batch batch;
+  google::protobuf::Arena arena;
+  v1::Batch* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
   std::vector<size_t> lines;   // line of each record
   std::vector<Column> columns; // in header order
 };
 
-absl::StatusOr<ParsedCsv> Parse(std::string_view kind, std::string_view name,
+absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
                                 std::string_view text) {
   const pb::FieldDescriptor* list = v1::Batch::descriptor()->FindFieldByName(std::string(kind));
   if (list == nullptr || list->message_type() == nullptr)
@@ -187,9 +200,15 @@ absl::StatusOr<ParsedCsv> Parse(std::string_view kind, std::string_view name,
     return absl::InvalidArgumentError(
         absl::StrCat(file, ": empty file (a header row naming the columns is required)"));
 
-  ParsedCsv out;
-  const auto& required = RequiredColumns().at(kind);
-  absl::flat_hash_set<std::string> seen;
+  const Required* required = RequiredColumns(kind);
+  if (required == nullptr)
+    return absl::InvalidArgumentError(absl::StrCat(Av(kind), " cannot be read from CSV"));
+  auto is_required = [&](std::string_view name) {
+    for (std::string_view c : required->columns)
+      if (!c.empty() && c == name) return true;
+    return false;
+  };
+  std::unordered_set<std::string> seen;
   for (size_t j = 0; j < rec.fields.size(); ++j) {
     const std::string& h = rec.fields[j];
     auto fail = [&](std::string problem) {
@@ -211,16 +230,16 @@ absl::StatusOr<ParsedCsv> Parse(std::string_view kind, std::string_view name,
       if (col.field == nullptr)
         return fail(absl::StrCat("unknown column for ", Av(kind), " (known: ", KnownColumns(d), ")"));
     }
-    col.required = std::find(required.begin(), required.end(), h) != required.end();
+    col.required = is_required(h);
     out.columns.push_back(std::move(col));
   }
-  for (std::string_view r : required) {
-    if (!seen.contains(std::string(r)))
+  for (std::string_view r : required->columns) {
+    if (!r.empty() && !seen.count(std::string(r)))
       return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": required column ",
                                                      Quote(r), " is missing from the header"));
   }
 
-  const pb::Reflection* br = out.batch.GetReflection();
+  const pb::Reflection* br = out.batch->GetReflection();
   while (true) {
     more = reader.Next(&rec);
     if (!more.ok()) return more.status();
@@ -229,7 +248,7 @@ absl::StatusOr<ParsedCsv> Parse(std::string_view kind, std::string_view name,
       return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": expected ",
                                                      out.columns.size(), " fields as in the header, found ",
                                                      rec.fields.size()));
-    pb::Message* record = br->AddMessage(&out.batch, list);
+    pb::Message* record = br->AddMessage(out.batch, list);
     for (size_t j = 0; j < rec.fields.size(); ++j) {
       const Column& col = out.columns[j];
       const std::string& cell = rec.fields[j];
@@ -245,54 +264,80 @@ absl::StatusOr<ParsedCsv> Parse(std::string_view kind, std::string_view name,
     }
     out.lines.push_back(rec.line);
   }
-  return out;
+  return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view name,
                                      std::string_view text) {
-  absl::StatusOr<ParsedCsv> parsed = Parse(kind, name, text);
-  if (!parsed.ok()) return parsed.status();
-  return std::move(parsed->batch);
+  ParsedCsv parsed;
+  if (absl::Status s = Parse(parsed, kind, name, text); !s.ok()) return s;
+  return *parsed.batch;
 }
 
 absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
                        std::string_view text) {
-  absl::StatusOr<ParsedCsv> parsed = Parse(kind, name, text);
-  if (!parsed.ok()) return parsed.status();
+  ParsedCsv parsed;
+  if (absl::Status s = Parse(parsed, kind, name, text); !s.ok()) return s;
   RecordError err;
-  absl::Status s = ws.Ingest(parsed->batch, &err);
+  absl::Status s = ws.Ingest(*parsed.batch, &err);
   if (s.ok() || err.code == absl::StatusCode::kOk) return s;
   // Name the record by its line and the field by its column.
   const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
   std::string where = file;
-  if (err.index < parsed->lines.size() && err.kind == kind)
-    absl::StrAppend(&where, ":", parsed->lines[err.index]);
+  if (err.index < parsed.lines.size() && err.kind == kind)
+    absl::StrAppend(&where, ":", parsed.lines[err.index]);
   std::string column = err.field;
   if (absl::EndsWith(column, kTimeSuffix)) column.resize(column.size() - kTimeSuffix.size());
-  for (size_t j = 0; j < parsed->columns.size(); ++j) {
-    if (parsed->columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
+  for (size_t j = 0; j < parsed.columns.size(); ++j) {
+    if (parsed.columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
   }
   if (!column.empty()) absl::StrAppend(&where, " (", column, ")");
   return absl::Status(s.code(), absl::StrCat(where, ": ", err.problem));
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // POSIX calls rather than iostreams: errno says exactly what failed, and
+  // the only allocation is the string (bad_alloc, reported upstream).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  auto fail = [&](std::string_view what) -> absl::Status {
     const int e = errno;
-    std::string msg = absl::StrCat("cannot open ", Quote(path), ": ", std::strerror(e));
-    if (e == ENOENT) return absl::NotFoundError(msg);
-    if (e == EACCES) return absl::PermissionDeniedError(msg);
-    return absl::UnavailableError(msg);
+    if (fd >= 0) ::close(fd);
+    std::string msg = absl::StrCat(Av(what), " ", QuotePath(path), ": ", std::strerror(e));
+    switch (e) {
+      case ENOENT: return absl::NotFoundError(msg);
+      case EACCES: case EPERM: return absl::PermissionDeniedError(msg);
+      case EISDIR: case ENOTDIR: return absl::InvalidArgumentError(msg);
+      case ENOMEM: return absl::ResourceExhaustedError(msg);
+      default: return absl::UnavailableError(msg);
+    }
+  };
+  if (fd < 0) return fail("cannot open");
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return fail("cannot stat");
+  if (!S_ISREG(st.st_mode)) {
+    errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+    return fail("not a regular file:");
   }
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return absl::InvalidArgumentError(absl::StrCat(Quote(path), " is not a regular file"));
-  std::string text(size, '\0');
-  if (!in.read(text.data(), static_cast<std::streamsize>(size)) || in.gcount() != static_cast<std::streamsize>(size))
-    return absl::DataLossError(absl::StrCat("error reading ", Quote(path)));
+  std::string text;
+  try {
+    text.resize(static_cast<size_t>(st.st_size));
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t r = ::read(fd, text.data() + got, text.size() - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return fail("cannot read");
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  ::close(fd);
+  if (got != text.size())
+    return absl::DataLossError(absl::StrCat(QuotePath(path), " shrank while being read"));
   return text;
 }
 

@@ -1,30 +1,65 @@
 #include "mitra/core/id_interner.h"
 
+#include <algorithm>
+
+#include "absl/hash/hash.h"
+#include "mitra/core/absl_view.h"
+
 namespace mitra {
 
+uint32_t IdInterner::HashOf(std::string_view id) {
+  const size_t h = absl::Hash<absl::string_view>{}(Av(id));
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
 std::optional<Index> IdInterner::Find(std::string_view id) const {
-  auto it = index_.find(id);
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
+  if (table_.empty()) return std::nullopt;
+  const uint32_t h = HashOf(id);
+  const size_t mask = table_.size() - 1;
+  for (size_t s = h & mask;; s = (s + 1) & mask) {
+    const Index i = table_[s];
+    if (i == kNoIndex) return std::nullopt;
+    if (hashes_[i] == h && ids_[i] == id) return i;
+  }
+}
+
+void IdInterner::Place(Index i) noexcept {
+  const size_t mask = table_.size() - 1;
+  size_t s = hashes_[i] & mask;
+  while (table_[s] != kNoIndex) s = (s + 1) & mask;
+  table_[s] = i;
+}
+
+void IdInterner::Grow(size_t capacity) {
+  std::vector<Index> bigger(capacity, kNoIndex);  // may throw: nothing touched yet
+  table_.swap(bigger);
+  for (Index i = 0; i < ids_.size(); ++i) Place(i);
 }
 
 Index IdInterner::Add(std::string_view id) {
   const Index i = static_cast<Index>(ids_.size());
-  ids_.emplace_back(id);
+  // Load factor at most 1/2 keeps linear probes short.
+  if ((ids_.size() + 1) * 2 > table_.size()) Grow(std::max<size_t>(16, table_.size() * 2));
+  const uint32_t h = HashOf(id);
+  hashes_.push_back(h);
   try {
-    index_.emplace(ids_.back(), i);
+    ids_.emplace_back(id);
   } catch (...) {
-    ids_.pop_back();  // keep the two sides in step if the map cannot grow
+    hashes_.pop_back();
     throw;
   }
+  Place(i);
   return i;
 }
 
 void IdInterner::Truncate(size_t n) noexcept {
-  while (ids_.size() > n) {
-    index_.erase(std::string_view(ids_.back()));
-    ids_.pop_back();
-  }
+  if (n >= ids_.size()) return;
+  while (ids_.size() > n) ids_.pop_back();
+  hashes_.resize(n);
+  // Linear probing cannot simply erase; re-place the survivors in the same
+  // table (no allocation).
+  std::fill(table_.begin(), table_.end(), kNoIndex);
+  for (Index i = 0; i < n; ++i) Place(i);
 }
 
 }  // namespace mitra

@@ -9,6 +9,9 @@
 #include <ctime>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/crc32c.h"
@@ -39,17 +42,22 @@ void PutFrame(std::string* out, const google::protobuf::Message& m) {
   PutLe(out, 0, 8);
   const size_t n = m.ByteSizeLong();
   out->resize(at + 8 + n);
-  m.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(out->data() + at + 8));
+  // Deterministic, so the same workspace always writes the same frames.
+  google::protobuf::io::ArrayOutputStream array(out->data() + at + 8, static_cast<int>(n));
+  google::protobuf::io::CodedOutputStream coded(&array);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeWithCachedSizes(&coded);
   for (int i = 0; i < 8; ++i) (*out)[at + i] = static_cast<char>((n >> (8 * i)) & 0xFF);
 }
 
 absl::Status Errno(std::string_view what, const std::string& path) {
   const int e = errno;
-  std::string msg = absl::StrCat(Av(what), " ", Quote(path), ": ", std::strerror(e));
+  std::string msg = absl::StrCat(Av(what), " ", QuotePath(path), ": ", std::strerror(e));
   switch (e) {
     case ENOENT: return absl::NotFoundError(msg);
     case EACCES: case EPERM: case EROFS: return absl::PermissionDeniedError(msg);
     case ENOSPC: case EDQUOT: return absl::ResourceExhaustedError(msg);
+    case EISDIR: case ENOTDIR: return absl::InvalidArgumentError(msg);
     default: return absl::UnavailableError(msg);
   }
 }
@@ -130,7 +138,7 @@ absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
                                                           std::string_view name,
                                                           SnapshotInfo* info) {
   auto loss = [&](std::string_view problem) {
-    return absl::DataLossError(absl::StrCat("snapshot ", Quote(name), ": ", Av(problem)));
+    return absl::DataLossError(absl::StrCat("snapshot ", QuotePath(name), ": ", Av(problem)));
   };
   constexpr size_t kPrefix = sizeof kMagic + 8;
   if (in.size() < sizeof kMagic || std::memcmp(in.data(), kMagic, sizeof kMagic) != 0)
@@ -140,7 +148,7 @@ absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
   const uint32_t minor = static_cast<uint32_t>(GetLe(in, 12, 4));
   if (major > kSnapshotMajor)
     return absl::FailedPreconditionError(
-        absl::StrCat("snapshot ", Quote(name), " has format ", major, ".", minor,
+        absl::StrCat("snapshot ", QuotePath(name), " has format ", major, ".", minor,
                      ", newer than this library reads (", kSnapshotMajor, ".x): upgrade mitra"));
   if (major < 1) return loss(absl::StrCat("unknown format version ", major, ".", minor));
   // The checksum covers everything, so a truncated or altered file is caught
@@ -169,11 +177,14 @@ absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
       first = false;
       continue;
     }
-    v1::Batch batch;
-    if (n > INT32_MAX || !batch.ParseFromArray(frame.data(), static_cast<int>(n)))
+    google::protobuf::Arena arena;  // see Chunker in workspace_export.cc
+    auto* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
+    if (n > INT32_MAX || !batch->ParseFromArray(frame.data(), static_cast<int>(n)))
       return loss(absl::StrCat("unreadable record frame at byte ", pos - n - 8));
-    if (absl::Status s = ws->Ingest(batch); !s.ok())
+    if (absl::Status s = ws->Ingest(*batch); !s.ok()) {
+      if (absl::IsResourceExhausted(s)) return s;  // the file may be fine
       return loss(absl::StrCat("inconsistent records: ", s.message()));
+    }
   }
   if (first || !ended || pos != body) return loss("frames do not end where the file does");
   if (!google::protobuf::util::MessageDifferencer::Equals(header.counts(), ws->Counts()))

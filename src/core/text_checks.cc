@@ -1,5 +1,7 @@
 #include "mitra/core/text_checks.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -46,18 +48,25 @@ std::string IdProblem(std::string_view id) {
   return "";
 }
 
-std::string Quote(std::string_view s) {
-  constexpr size_t kShown = 60;
+std::string Quote(std::string_view s, size_t max_shown) {
+  // Cut on a character boundary so valid UTF-8 stays valid.
+  size_t shown = std::min(s.size(), max_shown);
+  while (shown < s.size() && shown > 0 && (static_cast<unsigned char>(s[shown]) & 0xC0) == 0x80)
+    --shown;
+  const bool utf8 = IsValidUtf8(s);
   std::string out = "\"";
-  for (size_t i = 0; i < s.size() && i < kShown; ++i) {
+  for (size_t i = 0; i < shown; ++i) {
     unsigned char c = s[i];
     if (c == '"' || c == '\\') absl::StrAppend(&out, "\\", std::string(1, c));
-    else if (c < 0x20 || c >= 0x7F) absl::StrAppend(&out, absl::StrFormat("\\x%02x", c));
+    else if (c < 0x20 || c == 0x7F || (c >= 0x80 && !utf8))
+      absl::StrAppend(&out, absl::StrFormat("\\x%02x", c));
     else out.push_back(c);
   }
-  if (s.size() > kShown) out += "...";
+  if (s.size() > shown) out += "...";
   out += "\"";
   return out;
 }
+
+std::string QuotePath(std::string_view path) { return Quote(path, path.size()); }
 
 }  // namespace mitra

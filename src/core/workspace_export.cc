@@ -1,7 +1,8 @@
 // Workspace -> Batch: the inverse of Workspace::Apply, used by snapshots and
 // by mitra_workspace_export.
 #include <algorithm>
-#include <numeric>
+
+#include "google/protobuf/arena.h"
 
 #include "mitra/core/workspace.h"
 
@@ -18,48 +19,44 @@ void CopyMap(const Column& column, size_t row, Map* out) {
   column.ForEach(row, [&](const std::string& k, const auto& v) { (*out)[k] = v; });
 }
 
-// Channels ordered so that every parent comes before its children, which
-// lets any prefix of the export be ingested on its own.
-std::vector<Index> ParentsFirst(const ChannelTable& c) {
-  const size_t n = c.parent.size();
-  std::vector<uint32_t> depth(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t d = 0;
-    for (Index p = c.parent[i]; p != kNoIndex; p = c.parent[p]) ++d;  // acyclic: validated
-    depth[i] = d;
-  }
-  std::vector<Index> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](Index a, Index b) { return depth[a] < depth[b]; });
-  return order;
-}
-
-// Collects records into batches of at most `max` records.
+// Collects records into batches of at most `max` records. The batch lives on
+// an Arena, reset after each flush: protobuf 3.21 cannot destroy a message
+// whose map insertion ran out of memory, and an arena never has to.
 class Chunker {
  public:
   Chunker(size_t max, const std::function<absl::Status(v1::Batch&)>& sink)
-      : max_(std::max<size_t>(max, 1)), sink_(sink) {}
+      : max_(std::max<size_t>(max, 1)), sink_(sink),
+        batch_(google::protobuf::Arena::CreateMessage<v1::Batch>(&arena_)) {}
   // Returns the batch to add the next record to, flushing a full one first.
   absl::StatusOr<v1::Batch*> Next() {
-    if (count_ == max_) {
+    if (count_ >= max_ && !keep_together_) {
       if (absl::Status s = Flush(); !s.ok()) return s;
     }
     ++count_;
-    return &batch_;
+    return batch_;
+  }
+  // The next `n` records share one batch: what came before is flushed first
+  // only if they would not fit beside it. Together(0) ends the group.
+  absl::Status Together(size_t n) {
+    keep_together_ = n > 0;
+    if (n > 0 && count_ > 0 && count_ + n > max_) return Flush();
+    return absl::OkStatus();
   }
   absl::Status Flush() {
     if (count_ == 0) return absl::OkStatus();
-    absl::Status s = sink_(batch_);
-    batch_.Clear();
+    absl::Status s = sink_(*batch_);
+    arena_.Reset();
+    batch_ = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena_);
     count_ = 0;
     return s;
   }
 
  private:
   size_t max_, count_ = 0;
+  bool keep_together_ = false;
   const std::function<absl::Status(v1::Batch&)>& sink_;
-  v1::Batch batch_;
+  google::protobuf::Arena arena_;
+  v1::Batch* batch_;
 };
 
 }  // namespace
@@ -69,11 +66,11 @@ absl::Status Workspace::Export(size_t max_records,
   const Tables& t = tables_;
   Chunker out(max_records, sink);
   // Emits one record per row: `fill(row, batch)` adds the row to the batch.
-  auto emit = [&](size_t rows, auto&& fill, const Index* order = nullptr) -> absl::Status {
+  auto emit = [&](size_t rows, auto&& fill) -> absl::Status {
     for (size_t k = 0; k < rows; ++k) {
       absl::StatusOr<v1::Batch*> b = out.Next();
       if (!b.ok()) return b.status();
-      fill(order ? order[k] : k, **b);
+      fill(k, **b);
     }
     return absl::OkStatus();
   };
@@ -103,9 +100,11 @@ absl::Status Workspace::Export(size_t max_records,
       r->set_created_unix_seconds(t.communities.created[i]);
     CopyMap(t.communities.attributes, i, r->mutable_attributes());
   }));
-  const std::vector<Index> channel_order = ParentsFirst(t.channels);
+  // Channels keep their dense order, so a parent may come after its child:
+  // they travel in one batch, where forward references resolve.
+  MITRA_RETURN_IF_ERROR(out.Together(t.channels.ids.size()));
   MITRA_RETURN_IF_ERROR(emit(
-      channel_order.size(),
+      t.channels.ids.size(),
       [&](size_t i, v1::Batch& b) {
         auto* r = b.add_channels();
         r->set_id(t.channels.ids.Id(i));
@@ -117,8 +116,8 @@ absl::Status Workspace::Export(size_t max_records,
         r->set_cost_per_unit(t.channels.cost_per_unit[i]);
         r->set_territory(t.channels.territory[i]);
         CopyMap(t.channels.attributes, i, r->mutable_attributes());
-      },
-      channel_order.data()));
+      }));
+  MITRA_RETURN_IF_ERROR(out.Together(0));
   MITRA_RETURN_IF_ERROR(emit(t.programs.ids.size(), [&](size_t i, v1::Batch& b) {
     auto* r = b.add_programs();
     r->set_id(t.programs.ids.Id(i));

@@ -129,6 +129,8 @@ int main(int argc, char** argv) {
     CHECK(mitra_workspace_export(ws, &a, &a_len, &err) == MITRA_OK);
     CHECK(mitra_workspace_export(loaded, &b, &b_len, &err) == MITRA_OK);
     CHECK(a_len == b_len && a_len > 0 && memcmp(a, b, a_len) == 0);
+    /* Batch { customers { id: "c1" } customers { id: "c2" } transactions ... } */
+    CHECK(a_len > 12 && memcmp(a, "\x0A\x04\x0A\x02" "c1" "\x0A\x04\x0A\x02" "c2", 12) == 0);
     mitra_free(a);
     mitra_free(b);
     mitra_workspace_free(loaded);

@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "mitra/core/crc32c.h"
 #include "mitra/core/csv_import.h"
-#include "test_batch.h"
+#include "common/test_batch.h"
 
 namespace mitra {
 namespace {

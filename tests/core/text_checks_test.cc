@@ -33,6 +33,13 @@ TEST(TextChecks, QuoteEscapesAndCuts) {
   EXPECT_EQ(Quote("a\"b"), "\"a\\\"b\"");
   EXPECT_EQ(Quote("a\nb"), "\"a\\x0ab\"");
   EXPECT_EQ(Quote(std::string(100, 'z')), "\"" + std::string(60, 'z') + "...\"");
+  // Valid UTF-8 reads as itself, and is never cut inside a character.
+  EXPECT_EQ(Quote("Jos\xC3\xA9"), "\"Jos\xC3\xA9\"");
+  EXPECT_EQ(Quote(std::string(59, 'a') + "\xC3\xA9"), "\"" + std::string(59, 'a') + "...\"");
+  // Text that is not UTF-8 has its high bytes escaped.
+  EXPECT_EQ(Quote("a\xFF"), "\"a\\xff\"");
+  const std::string path = "/tmp/" + std::string(100, 'd') + "/customers.csv";
+  EXPECT_EQ(QuotePath(path), "\"" + path + "\"");
 }
 
 }  // namespace

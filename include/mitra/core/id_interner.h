@@ -8,8 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "absl/container/flat_hash_map.h"
+#include <vector>
 
 namespace mitra {
 
@@ -19,6 +18,11 @@ inline constexpr Index kNoIndex = UINT32_MAX;
 // Dense indices stop one below kNoIndex.
 inline constexpr size_t kMaxRecords = static_cast<size_t>(kNoIndex) - 1;
 
+// An open-addressing table of indices into the id list. It is its own
+// rather than absl::flat_hash_map because it must stay intact when an
+// allocation fails: it allocates a grown table before touching the old one,
+// and rolls back without allocating. (Abseil 20220623 corrupts a map whose
+// growth fails; the out-of-memory sweep found that.)
 class IdInterner {
  public:
   IdInterner() = default;
@@ -26,19 +30,23 @@ class IdInterner {
   IdInterner& operator=(const IdInterner&) = delete;
 
   std::optional<Index> Find(std::string_view id) const;
-  // Adds an id that is not present yet and returns its index.
+  // Adds an id that is not present yet and returns its index. On failure
+  // (std::bad_alloc) nothing changes.
   Index Add(std::string_view id);
   const std::string& Id(Index i) const { return ids_[i]; }
   size_t size() const { return ids_.size(); }
   // Forgets every id with index >= n (rolls back a failed ingestion).
-  // Never throws.
+  // Never throws or allocates.
   void Truncate(size_t n) noexcept;
-  void Reserve(size_t n) { index_.reserve(n); }
 
  private:
-  // A deque never moves its elements, so the map's views stay valid.
-  std::deque<std::string> ids_;
-  absl::flat_hash_map<std::string_view, Index> index_;
+  static uint32_t HashOf(std::string_view id);
+  void Place(Index i) noexcept;  // puts index i into the table
+  void Grow(size_t capacity);    // rebuilds the table at a new capacity
+
+  std::deque<std::string> ids_;  // a deque never moves its elements
+  std::vector<uint32_t> hashes_; // hash of each id, for probing and growth
+  std::vector<Index> table_;     // power-of-two size; kNoIndex = empty slot
 };
 
 }  // namespace mitra

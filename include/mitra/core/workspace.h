@@ -33,10 +33,11 @@ class Workspace {
   v1::WorkspaceCounts Counts() const;
   size_t RecordCount() const;
 
-  // Every record, as batches of at most `max_records` records each, in
-  // dependency order: each batch ingests into a workspace holding the ones
-  // before it (channels come parents first). Stops at the first error
-  // `sink` returns.
+  // Every record, as batches of at most `max_records` records each (all
+  // channels share one batch, however many), entities before the records
+  // that refer to them and each kind in dense index order: ingesting the
+  // batches in turn rebuilds the same workspace with the same indices. Stops
+  // at the first error `sink` returns.
   absl::Status Export(size_t max_records,
                       const std::function<absl::Status(v1::Batch&)>& sink) const;
 

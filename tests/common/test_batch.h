@@ -1,6 +1,6 @@
 // A small batch holding every kind of record, for tests.
-#ifndef MITRA_TESTS_CORE_TEST_BATCH_H_
-#define MITRA_TESTS_CORE_TEST_BATCH_H_
+#ifndef MITRA_TESTS_COMMON_TEST_BATCH_H_
+#define MITRA_TESTS_COMMON_TEST_BATCH_H_
 
 #include "mitra/v1/batch.pb.h"
 
@@ -14,4 +14,4 @@ v1::Batch FullBatch();
 
 }  // namespace mitra::testing
 
-#endif  // MITRA_TESTS_CORE_TEST_BATCH_H_
+#endif  // MITRA_TESTS_COMMON_TEST_BATCH_H_

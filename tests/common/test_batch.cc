@@ -1,4 +1,4 @@
-#include "test_batch.h"
+#include "common/test_batch.h"
 
 #include "google/protobuf/text_format.h"
 

@@ -1,0 +1,142 @@
+"""Loading libmitra and the ctypes signatures of every function in mitra.h.
+
+Internal: the public API is in the ``mitra`` package. Keep SIGNATURES in
+the order of include/mitra/mitra.h and complete: every function there.
+"""
+
+import ctypes
+import os
+
+# The ABI major version this package was written for: libmitra.so.<major>.
+ABI_MAJOR = 1
+LIBRARY_NAME = "libmitra.so.%d" % ABI_MAJOR
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+# ---- Types -----------------------------------------------------------------
+
+
+class mitra_error(ctypes.Structure):
+    """Opaque ``mitra_error``."""
+
+
+class mitra_workspace(ctypes.Structure):
+    """Opaque ``mitra_workspace``."""
+
+
+mitra_status = ctypes.c_int
+mitra_dtype = ctypes.c_int
+error_p = ctypes.POINTER(mitra_error)
+error_pp = ctypes.POINTER(error_p)
+workspace_p = ctypes.POINTER(mitra_workspace)
+workspace_pp = ctypes.POINTER(workspace_p)
+u8_p = ctypes.POINTER(ctypes.c_uint8)
+u8_pp = ctypes.POINTER(u8_p)
+size_p = ctypes.POINTER(ctypes.c_size_t)
+# Input bytes (const uint8_t* + size_t) and C strings are passed as Python
+# bytes through c_char_p: ctypes hands over the bytes object's own buffer,
+# embedded NULs included, without copying.
+in_bytes = ctypes.c_char_p
+c_str = ctypes.c_char_p
+
+# name: (restype, argtypes)
+SIGNATURES = {
+    # Version
+    "mitra_version_number": (ctypes.c_uint32, []),
+    "mitra_version_string": (ctypes.c_char_p, []),
+    # Status and errors
+    "mitra_error_code": (mitra_status, [error_p]),
+    "mitra_error_message": (ctypes.c_char_p, [error_p]),
+    "mitra_error_free": (None, [error_p]),
+    "mitra_status_name": (ctypes.c_char_p, [mitra_status]),
+    "mitra_free": (None, [ctypes.c_void_p]),
+    # Workspace
+    "mitra_workspace_create": (mitra_status, [workspace_pp, error_pp]),
+    "mitra_workspace_free": (None, [workspace_p]),
+    "mitra_workspace_ingest": (mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, error_pp]),
+    "mitra_workspace_ingest_csv": (mitra_status, [workspace_p, c_str, c_str, error_pp]),
+    "mitra_workspace_ingest_csv_bytes": (
+        mitra_status, [workspace_p, c_str, c_str, in_bytes, ctypes.c_size_t, error_pp]),
+    "mitra_workspace_counts": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
+    "mitra_workspace_export": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
+    "mitra_workspace_ids": (mitra_status, [workspace_p, c_str, u8_pp, size_p, error_pp]),
+    # Columns
+    "mitra_workspace_column_names": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
+    "mitra_workspace_column_info": (
+        mitra_status, [workspace_p, c_str, ctypes.POINTER(mitra_dtype), size_p, error_pp]),
+    "mitra_workspace_column_copy": (
+        mitra_status, [workspace_p, c_str, ctypes.c_void_p, ctypes.c_size_t, size_p, error_pp]),
+    # Snapshots
+    "mitra_workspace_save": (mitra_status, [workspace_p, c_str, error_pp]),
+    "mitra_workspace_load": (mitra_status, [c_str, workspace_pp, error_pp]),
+}
+
+# mitra_dtype values -> numpy dtype names.
+DTYPES = {1: "uint8", 2: "uint32", 3: "int64", 4: "float64"}
+
+
+def candidates():
+    """The places the library is looked for, in order: (description, path)."""
+    places = []
+    env = os.environ.get("MITRA_LIBRARY")
+    if env:
+        places.append(("$MITRA_LIBRARY", env))
+    # An installed wheel carries the library inside the package.
+    places.append(("package directory", os.path.join(_PACKAGE_DIR, LIBRARY_NAME)))
+    # The build tree: build/<preset>/python/mitra/ next to build/<preset>/src/.
+    places.append(("build tree",
+                   os.path.normpath(os.path.join(_PACKAGE_DIR, "..", "..", "src", LIBRARY_NAME))))
+    return places
+
+
+def _declare(lib):
+    for name, (restype, argtypes) in SIGNATURES.items():
+        try:
+            fn = getattr(lib, name)
+        except AttributeError:
+            raise ImportError("mitra: %s does not export %s" % (lib._name, name)) from None
+        fn.restype = restype
+        fn.argtypes = argtypes
+
+
+def check_abi(lib, path, expected_major=ABI_MAJOR):
+    """Raise ImportError unless the library's major version is expected_major."""
+    try:
+        version_number = lib.mitra_version_number
+    except AttributeError:
+        raise ImportError("mitra: %s is not libmitra (no mitra_version_number)" % path) from None
+    version_number.restype = ctypes.c_uint32
+    version_number.argtypes = []
+    number = version_number()
+    if number // 10000 != expected_major:
+        raise ImportError(
+            "mitra: %s has ABI major version %d (version number %d); this package "
+            "needs major version %d" % (path, number // 10000, number, expected_major))
+    return number
+
+
+def load(expected_major=ABI_MAJOR):
+    """Find, load and check libmitra; return the ctypes.CDLL with signatures set.
+
+    The first candidate that exists is loaded; $MITRA_LIBRARY, when set, must
+    exist (a typo should not silently pick up another library).
+    """
+    tried = []
+    for what, path in candidates():
+        if not os.path.exists(path):
+            tried.append("%s (%s: not found)" % (path, what))
+            if what == "$MITRA_LIBRARY":
+                break
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError as e:
+            raise ImportError("mitra: cannot load %s (%s): %s" % (path, what, e)) from e
+        check_abi(lib, path, expected_major)
+        _declare(lib)
+        return lib, path
+    raise ImportError("mitra: cannot find %s; tried: %s. Set MITRA_LIBRARY to the "
+                      "library's full path." % (LIBRARY_NAME, "; ".join(tried)))
+
+
+lib, library_path = load()

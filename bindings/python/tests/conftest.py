@@ -1,0 +1,127 @@
+"""Shared fixtures for the mitra Python tests.
+
+Run from the repository root with the assembled package on PYTHONPATH:
+
+    PYTHONPATH=build/<preset>/python /usr/bin/python3 -m pytest -q bindings/python/tests
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+try:
+    import mitra
+    from mitra import v1
+except ImportError as e:  # pragma: no cover - a setup problem, not a test failure
+    raise pytest.UsageError(
+        "cannot import the mitra package (%s). Build the mitra_python target and put "
+        "build/<preset>/python on PYTHONPATH." % e) from e
+
+REPO_ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+HEADER = os.path.join(REPO_ROOT, "include", "mitra", "mitra.h")
+# The directory PYTHONPATH points at (build/<preset>/python).
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(mitra.__file__)))
+
+T0 = 1_735_689_600  # 2025-01-01T00:00:00Z
+
+
+def full_batch():
+    """A valid batch touching every entity kind and most fields."""
+    B = v1
+    return B.Batch(
+        customers=[
+            B.Customer(id="c1", created_unix_seconds=T0, attributes={"city": "Pune"}),
+            B.Customer(id="c2", attributes={"segment": "gold", "city": "Delhi"}),
+            B.Customer(id="c3", created_unix_seconds=T0 + 86400),
+        ],
+        products=[
+            B.Product(id="p1", name="Kettle", category="kitchen", unit_price=40.0,
+                      unit_cost=22.5, attributes={"colour": "red"}),
+            B.Product(id="p2", name="Mug", category="kitchen", unit_price=8.0),
+        ],
+        communities=[
+            B.Community(id="club", name="Owners' club", created_unix_seconds=T0 - 86400,
+                        attributes={"platform": "forum"}),
+            B.Community(id="chat", name="Group chat"),
+        ],
+        channels=[
+            # The retailer names its parent before the parent appears.
+            B.Channel(id="r1", name="Corner shop", kind=B.CHANNEL_KIND_RETAILER,
+                      parent_id="w1", margin=0.25, fixed_cost_per_year=1200.0,
+                      cost_per_unit=0.5, territory="Pune"),
+            B.Channel(id="w1", name="Wholesale", kind=B.CHANNEL_KIND_WHOLESALER,
+                      parent_id="prod", margin=0.1, territory="Maharashtra",
+                      attributes={"tier": "1"}),
+            B.Channel(id="prod", name="Factory", kind=B.CHANNEL_KIND_PRODUCER),
+        ],
+        programs=[
+            B.CoCreationProgram(id="trial", name="Kettle trial", product_id="p1",
+                                start_unix_seconds=T0, end_unix_seconds=T0 + 30 * 86400,
+                                attributes=["comfort", "price"], rating_min=1, rating_max=5),
+        ],
+        transactions=[
+            B.Transaction(id="o1", customer_id="c1", time_unix_seconds=T0 + 3600,
+                          amount=40.0, quantity=1, product_id="p1", channel_id="r1"),
+            B.Transaction(id="o2", customer_id="c2", time_unix_seconds=T0 + 7200,
+                          amount=16.0, quantity=2, product_id="p2"),
+            B.Transaction(customer_id="c1", time_unix_seconds=T0 + 10800, amount=12.5),
+        ],
+        interactions=[
+            B.Interaction(from_customer_id="c1", to_customer_id="c2",
+                          kind=B.INTERACTION_KIND_REPLY, time_unix_seconds=T0 + 100,
+                          community_id="club", weight=2.0),
+            B.Interaction(from_customer_id="c3", kind=B.INTERACTION_KIND_POST,
+                          time_unix_seconds=T0 + 200, community_id="club"),
+        ],
+        memberships=[
+            B.Membership(customer_id="c1", community_id="club",
+                         role=B.MEMBERSHIP_ROLE_ORGANIZER, joined_unix_seconds=T0),
+            B.Membership(customer_id="c2", community_id="club",
+                         role=B.MEMBERSHIP_ROLE_MEMBER, joined_unix_seconds=T0 + 50,
+                         left_unix_seconds=T0 + 5000),
+        ],
+        feedback=[
+            B.FeedbackResponse(program_id="trial", customer_id="c1",
+                               ratings={"comfort": 4.0, "price": 3.5}, would_recommend=9,
+                               time_unix_seconds=T0 + 86400, comment="Handle gets hot"),
+            B.FeedbackResponse(program_id="trial", product_id="p1", customer_id="c2",
+                               ratings={"comfort": 5.0}, time_unix_seconds=T0 + 90000),
+        ],
+        referrals=[
+            B.Referral(referrer_id="c1", referee_id="c3", time_unix_seconds=T0 + 80000,
+                       converted=True, value=25.0),
+            B.Referral(referrer_id="c2", time_unix_seconds=T0 + 81000),
+        ],
+    )
+
+
+EXPECTED_COUNTS = {
+    "customers": 3, "products": 2, "communities": 2, "channels": 3, "programs": 1,
+    "transactions": 3, "interactions": 2, "memberships": 2, "feedback": 2, "referrals": 2,
+}
+
+
+@pytest.fixture
+def ws():
+    with mitra.Workspace() as w:
+        yield w
+
+
+@pytest.fixture
+def full_ws(ws):
+    ws.ingest(full_batch())
+    return ws
+
+
+def run_python(code, env_changes=None, unset=()):
+    """Run `code` in a fresh /usr/bin/python3 (the current interpreter) with
+    PYTHONPATH pointing at the assembled package; returns CompletedProcess."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = PACKAGE_PARENT
+    for name in unset:
+        env.pop(name, None)
+    env.update(env_changes or {})
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60)

@@ -1,0 +1,276 @@
+// Out-of-memory sweep, in the style of SQLite's fault injection: for every
+// C ABI entry point and every N, the Nth allocation fails (once, or from then
+// on). Each call must return RESOURCE_EXHAUSTED or succeed, never crash or
+// abort, and leave the workspace exactly as it was (or as the call, having
+// succeeded, made it).
+//
+// The sweep interposes malloc/calloc/realloc (which operator new, protobuf
+// and Abseil all reach) and forwards to glibc's __libc_* entry points. It
+// cannot run beside a sanitizer's own allocator, so sanitizer builds skip it.
+#include <malloc.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "common/test_batch.h"
+#include "gtest/gtest.h"
+#include "mitra/mitra.h"
+
+extern "C" {
+void* __libc_malloc(size_t);
+void* __libc_calloc(size_t, size_t);
+void* __libc_realloc(void*, size_t);
+void __libc_free(void*);
+}
+
+namespace {
+
+// Allocations left before the injected failure; negative: injection off.
+std::atomic<long> g_countdown{-1};
+std::atomic<bool> g_persistent{false};
+std::atomic<bool> g_injected{false};
+
+bool ShouldFail() {
+  long c = g_countdown.load(std::memory_order_relaxed);
+  if (c < 0) return false;
+  if (c == 0) {
+    g_injected.store(true, std::memory_order_relaxed);
+    if (!g_persistent.load(std::memory_order_relaxed)) g_countdown.store(-1);
+    return true;
+  }
+  g_countdown.store(c - 1, std::memory_order_relaxed);
+  return false;
+}
+
+}  // namespace
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+extern "C" {
+void* malloc(size_t n) { return ShouldFail() ? nullptr : __libc_malloc(n); }
+void* calloc(size_t n, size_t m) { return ShouldFail() ? nullptr : __libc_calloc(n, m); }
+void* realloc(void* p, size_t n) { return ShouldFail() ? nullptr : __libc_realloc(p, n); }
+void free(void* p) { __libc_free(p); }
+}
+#endif
+
+namespace {
+
+struct Injection {
+  explicit Injection(long n, bool persistent) {
+    g_injected = false;
+    g_persistent = persistent;
+    g_countdown = n;
+  }
+  ~Injection() { g_countdown = -1; }
+};
+
+std::string ExportOf(const mitra_workspace* ws) {
+  uint8_t* out = nullptr;
+  size_t n = 0;
+  EXPECT_EQ(mitra_workspace_export(ws, &out, &n, nullptr), MITRA_OK);
+  std::string s(reinterpret_cast<char*>(out), n);
+  mitra_free(out);
+  return s;
+}
+
+const std::string& FullBatchBytes() {
+  static const std::string* s = new std::string(mitra::testing::FullBatch().SerializeAsString());
+  return *s;
+}
+
+std::string TempPath(const char* name) {
+  return (std::filesystem::path(::testing::TempDir()) /
+          (std::string(name) + "-" + std::to_string(getpid())))
+      .string();
+}
+
+// Inputs are built before the injection starts: only the library's own
+// allocations may fail.
+std::string NewCustomerBatchBytes() {
+  mitra::v1::Batch b;
+  b.add_customers()->set_id("new-customer");
+  auto* t = b.add_transactions();
+  t->set_customer_id("new-customer");
+  t->set_time_unix_seconds(1720000000);
+  t->set_amount(99);
+  return b.SerializeAsString();
+}
+
+// One entry point under test: runs the call on `ws` and returns its status.
+// `mutates` says whether success changes the workspace.
+struct Scenario {
+  const char* name;
+  bool mutates;
+  mitra_status success;  // the status when no allocation fails
+  std::function<mitra_status(mitra_workspace*, mitra_error**)> call;
+};
+
+std::vector<Scenario> Scenarios() {
+  static const char kCsv[] = "customer_id,time,amount\nc1,2024-05-01,12.5\nc2,2024-05-02,3\n";
+  static const char kBadCsv[] = "customer_id,time,amount\nc1,2024-05-01,-1\n";
+  const std::string snapshot = TempPath("oom.mitra");
+  FullBatchBytes();
+  return {
+      {"ingest_batch", true, MITRA_OK,
+       [bytes = NewCustomerBatchBytes()](mitra_workspace* ws, mitra_error** e) {
+         return mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(bytes.data()),
+                                       bytes.size(), e);
+       }},
+      {"ingest_bad_batch", false, MITRA_ALREADY_EXISTS,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& bytes = FullBatchBytes();  // every id exists already
+         return mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(bytes.data()),
+                                       bytes.size(), e);
+       }},
+      {"ingest_csv_bytes", true, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         return mitra_workspace_ingest_csv_bytes(ws, "transactions", "t.csv",
+                                                 reinterpret_cast<const uint8_t*>(kCsv),
+                                                 sizeof kCsv - 1, e);
+       }},
+      {"ingest_bad_csv", false, MITRA_INVALID_ARGUMENT,
+       [](mitra_workspace* ws, mitra_error** e) {
+         return mitra_workspace_ingest_csv_bytes(ws, "transactions", "t.csv",
+                                                 reinterpret_cast<const uint8_t*>(kBadCsv),
+                                                 sizeof kBadCsv - 1, e);
+       }},
+      {"counts", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         uint8_t* out = nullptr;
+         size_t n = 0;
+         mitra_status s = mitra_workspace_counts(ws, &out, &n, e);
+         mitra_free(out);
+         return s;
+       }},
+      {"export", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         uint8_t* out = nullptr;
+         size_t n = 0;
+         mitra_status s = mitra_workspace_export(ws, &out, &n, e);
+         mitra_free(out);
+         return s;
+       }},
+      {"ids", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         uint8_t* out = nullptr;
+         size_t n = 0;
+         mitra_status s = mitra_workspace_ids(ws, "customers", &out, &n, e);
+         mitra_free(out);
+         return s;
+       }},
+      {"column_names", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         uint8_t* out = nullptr;
+         size_t n = 0;
+         mitra_status s = mitra_workspace_column_names(ws, &out, &n, e);
+         mitra_free(out);
+         return s;
+       }},
+      {"column_copy", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         double buf[64];
+         size_t n = 0;
+         return mitra_workspace_column_copy(ws, "transactions.amount", buf, sizeof buf, &n, e);
+       }},
+      {"save", false, MITRA_OK,
+       [snapshot](mitra_workspace* ws, mitra_error** e) {
+         return mitra_workspace_save(ws, snapshot.c_str(), e);
+       }},
+      {"load", false, MITRA_OK,
+       [snapshot](mitra_workspace*, mitra_error** e) {
+         mitra_workspace* loaded = nullptr;
+         mitra_status s = mitra_workspace_load(snapshot.c_str(), &loaded, e);
+         EXPECT_EQ(loaded == nullptr, s != MITRA_OK);
+         mitra_workspace_free(loaded);
+         return s;
+       }},
+      {"create", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         mitra_workspace* made = nullptr;
+         mitra_status s = mitra_workspace_create(&made, e);
+         EXPECT_EQ(made == nullptr, s != MITRA_OK);
+         mitra_workspace_free(made);
+         return s;
+       }},
+  };
+}
+
+class OomSweep : public ::testing::TestWithParam<bool> {};
+
+TEST_P(OomSweep, EveryAllocationFailureIsReportedAndChangesNothing) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the sweep replaces malloc, which a sanitizer owns";
+#endif
+  const bool persistent = GetParam();
+  // A base workspace, and a snapshot for the load scenario.
+  mitra_workspace* base = nullptr;
+  ASSERT_EQ(mitra_workspace_create(&base, nullptr), MITRA_OK);
+  const std::string& bytes = FullBatchBytes();
+  ASSERT_EQ(mitra_workspace_ingest(base, reinterpret_cast<const uint8_t*>(bytes.data()),
+                                   bytes.size(), nullptr), MITRA_OK);
+  ASSERT_EQ(mitra_workspace_save(base, TempPath("oom.mitra").c_str(), nullptr), MITRA_OK);
+  const std::string before = ExportOf(base);
+
+  long total_failures = 0;
+  for (const Scenario& sc : Scenarios()) {
+    // The state a successful call leaves, measured without injection.
+    mitra_workspace* probe = nullptr;
+    ASSERT_EQ(mitra_workspace_load(TempPath("oom.mitra").c_str(), &probe, nullptr), MITRA_OK);
+    ASSERT_EQ(sc.call(probe, nullptr), sc.success) << sc.name;
+    const std::string after = ExportOf(probe);
+    mitra_workspace_free(probe);
+
+    long n = 0;
+    for (;; ++n) {
+      ASSERT_LT(n, 200000) << sc.name << ": the sweep does not end";
+      mitra_workspace* ws = nullptr;
+      ASSERT_EQ(mitra_workspace_load(TempPath("oom.mitra").c_str(), &ws, nullptr), MITRA_OK);
+      mitra_error* err = nullptr;
+      mitra_status s;
+      bool injected;
+      {
+        Injection inject(n, persistent);
+        s = sc.call(ws, &err);
+        injected = g_injected;
+      }
+      if (!injected) {  // N passed the call's last allocation: the sweep is done
+        EXPECT_EQ(s, sc.success) << sc.name;
+        mitra_error_free(err);
+        mitra_workspace_free(ws);
+        break;
+      }
+      ++total_failures;
+      EXPECT_TRUE(s == sc.success || s == MITRA_RESOURCE_EXHAUSTED)
+          << sc.name << " with allocation " << n << " failing: " << mitra_status_name(s) << " "
+          << mitra_error_message(err);
+      if (s != MITRA_OK) {
+        EXPECT_NE(err, nullptr) << sc.name << " " << n;
+        EXPECT_EQ(mitra_error_code(err), s) << sc.name << " " << n;
+      }
+      mitra_error_free(err);
+      const std::string now = ExportOf(ws);
+      if (sc.mutates && s == MITRA_OK)
+        EXPECT_EQ(now, after) << sc.name << " " << n;
+      else
+        EXPECT_EQ(now, before) << sc.name << " " << n << ": a failed call changed the workspace";
+      mitra_workspace_free(ws);
+    }
+    RecordProperty(sc.name, static_cast<int>(n));
+    EXPECT_GT(n, 0) << sc.name << ": no allocation was ever failed, so nothing was tested";
+  }
+  std::printf("%ld injected allocation failures across %zu entry points\n", total_failures,
+              Scenarios().size());
+  mitra_workspace_free(base);
+  std::filesystem::remove(TempPath("oom.mitra"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, OomSweep, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "Persistent" : "Transient"; });
+
+}  // namespace
