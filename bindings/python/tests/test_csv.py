@@ -58,9 +58,6 @@ def test_csv_missing_file_is_not_found(ws, tmp_path):
         ws.ingest_csv("customers", tmp_path / "absent.csv")
 
 
-@pytest.mark.xfail(reason="C ABI: file paths in open/snapshot errors are cut after 60 "
-                          "bytes (Quote in src/core/text_checks.cc), losing the file name",
-                   strict=False)
 def test_open_error_names_the_file_even_under_a_long_path(ws, tmp_path):
     deep = tmp_path / ("d" * 80)
     deep.mkdir()
