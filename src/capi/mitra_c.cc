@@ -12,12 +12,13 @@
 #include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <new>
+#include <shared_mutex>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -36,7 +37,9 @@ struct mitra_error {
 struct mitra_workspace {
   std::unique_ptr<mitra::Workspace> ws = std::make_unique<mitra::Workspace>();
   // Readers share, ingestion is exclusive (the threading rule of mitra.h).
-  mutable absl::Mutex mu;
+  // std::shared_mutex (a pthread rwlock) rather than absl::Mutex, whose
+  // futex waits ThreadSanitizer cannot see in Debian's uninstrumented build.
+  mutable std::shared_mutex mu;
 };
 
 namespace {
@@ -130,6 +133,28 @@ M* NewMessage(google::protobuf::Arena& arena) {
   return google::protobuf::Arena::CreateMessage<M>(&arena);
 }
 
+// The shape of every read-only entry point that returns bytes: check the
+// out-parameters and the handle, then run `body` on the workspace, held
+// shared.
+template <typename Body>
+absl::Status ReadInto(const mitra_workspace* workspace, uint8_t** out, size_t* out_len,
+                      Body&& body) {
+  if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
+  if (workspace == nullptr) return Null("workspace");
+  std::shared_lock lock(workspace->mu);
+  return body(*workspace->ws);
+}
+
+// n strings, name(i) for each, as a serialized mitra.v1.IdList.
+template <typename Name>
+absl::Status EmitIdList(size_t n, Name&& name, uint8_t** out, size_t* out_len) {
+  google::protobuf::Arena arena;
+  auto* list = NewMessage<mitra::v1::IdList>(arena);
+  list->mutable_ids()->Reserve(static_cast<int>(n));
+  for (size_t i = 0; i < n; ++i) list->add_ids(name(i));
+  return EmitMessage(*list, out, out_len);
+}
+
 absl::Status ParseBatch(const uint8_t* data, size_t len, mitra::v1::Batch* batch) {
   if (data == nullptr && len > 0) return Null("batch");
   if (len > static_cast<size_t>(std::numeric_limits<int>::max()))
@@ -201,7 +226,7 @@ mitra_status mitra_workspace_ingest(mitra_workspace* workspace, const uint8_t* b
     google::protobuf::Arena arena;
     auto* b = NewMessage<mitra::v1::Batch>(arena);
     if (absl::Status s = ParseBatch(batch, batch_len, b); !s.ok()) return s;
-    absl::MutexLock lock(&workspace->mu);
+    std::unique_lock lock(workspace->mu);
     return workspace->ws->Ingest(*b);
   });
 }
@@ -214,7 +239,7 @@ mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace, const char* 
     if (path == nullptr) return Null("path");
     absl::StatusOr<std::string> text = mitra::ReadFile(path);
     if (!text.ok()) return text.status();
-    absl::MutexLock lock(&workspace->mu);
+    std::unique_lock lock(workspace->mu);
     return mitra::IngestCsv(*workspace->ws, kind, path, *text);
   });
 }
@@ -227,7 +252,7 @@ mitra_status mitra_workspace_ingest_csv_bytes(mitra_workspace* workspace, const 
     if (kind == nullptr) return Null("kind");
     if (csv == nullptr && csv_len > 0) return Null("csv");
     std::string_view text(reinterpret_cast<const char*>(csv), csv_len);
-    absl::MutexLock lock(&workspace->mu);
+    std::unique_lock lock(workspace->mu);
     return mitra::IngestCsv(*workspace->ws, kind, name ? name : "", text);
   });
 }
@@ -235,26 +260,24 @@ mitra_status mitra_workspace_ingest_csv_bytes(mitra_workspace* workspace, const 
 mitra_status mitra_workspace_counts(const mitra_workspace* workspace, uint8_t** out,
                                     size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
-    if (workspace == nullptr) return Null("workspace");
-    absl::ReaderMutexLock lock(&workspace->mu);
-    google::protobuf::Arena arena;
-    auto* counts = NewMessage<mitra::v1::WorkspaceCounts>(arena);
-    *counts = workspace->ws->Counts();
-    return EmitMessage(*counts, out, out_len);
+    return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) {
+      google::protobuf::Arena arena;
+      auto* counts = NewMessage<mitra::v1::WorkspaceCounts>(arena);
+      *counts = ws.Counts();
+      return EmitMessage(*counts, out, out_len);
+    });
   });
 }
 
 mitra_status mitra_workspace_export(const mitra_workspace* workspace, uint8_t** out,
                                     size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
-    if (workspace == nullptr) return Null("workspace");
-    absl::ReaderMutexLock lock(&workspace->mu);
-    // With no record limit the export is one batch, serialized as it comes.
-    return workspace->ws->Export(std::numeric_limits<size_t>::max(), [&](mitra::v1::Batch& b) {
-      if (*out != nullptr) return absl::InternalError("export came in more than one batch");
-      return EmitMessage(b, out, out_len);
+    return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) {
+      // With no record limit the export is one batch, serialized as it comes.
+      return ws.Export(std::numeric_limits<size_t>::max(), [&](mitra::v1::Batch& b) {
+        if (*out != nullptr) return absl::InternalError("export came in more than one batch");
+        return EmitMessage(b, out, out_len);
+      });
     });
   });
 }
@@ -262,30 +285,22 @@ mitra_status mitra_workspace_export(const mitra_workspace* workspace, uint8_t** 
 mitra_status mitra_workspace_ids(const mitra_workspace* workspace, const char* kind,
                                  uint8_t** out, size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
-    if (workspace == nullptr) return Null("workspace");
     if (kind == nullptr) return Null("kind");
-    absl::ReaderMutexLock lock(&workspace->mu);
-    absl::StatusOr<const mitra::IdInterner*> ids = workspace->ws->Ids(kind);
-    if (!ids.ok()) return ids.status();
-    google::protobuf::Arena arena;
-    auto* list = NewMessage<mitra::v1::IdList>(arena);
-    list->mutable_ids()->Reserve(static_cast<int>((*ids)->size()));
-    for (size_t i = 0; i < (*ids)->size(); ++i) list->add_ids((*ids)->Id(i));
-    return EmitMessage(*list, out, out_len);
+    return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
+      absl::StatusOr<const mitra::IdInterner*> ids = ws.Ids(kind);
+      if (!ids.ok()) return ids.status();
+      return EmitIdList((*ids)->size(), [&](size_t i) { return (*ids)->Id(i); }, out, out_len);
+    });
   });
 }
 
 mitra_status mitra_workspace_column_names(const mitra_workspace* workspace, uint8_t** out,
                                           size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
-    if (workspace == nullptr) return Null("workspace");
-    absl::ReaderMutexLock lock(&workspace->mu);
-    google::protobuf::Arena arena;
-    auto* list = NewMessage<mitra::v1::IdList>(arena);
-    for (std::string& n : mitra::ColumnNames(workspace->ws->tables())) list->add_ids(std::move(n));
-    return EmitMessage(*list, out, out_len);
+    return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) {
+      const std::vector<std::string> names = mitra::ColumnNames(ws.tables());
+      return EmitIdList(names.size(), [&](size_t i) { return names[i]; }, out, out_len);
+    });
   });
 }
 
@@ -295,7 +310,7 @@ mitra_status mitra_workspace_column_info(const mitra_workspace* workspace, const
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
     if (name == nullptr) return Null("name");
-    absl::ReaderMutexLock lock(&workspace->mu);
+    std::shared_lock lock(workspace->mu);
     absl::StatusOr<mitra::ColumnView> c = mitra::FindColumn(workspace->ws->tables(), name);
     if (!c.ok()) return c.status();
     if (dtype) *dtype = static_cast<mitra_dtype>(c->dtype);
@@ -310,7 +325,7 @@ mitra_status mitra_workspace_column_copy(const mitra_workspace* workspace, const
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
     if (name == nullptr) return Null("name");
-    absl::ReaderMutexLock lock(&workspace->mu);
+    std::shared_lock lock(workspace->mu);
     absl::StatusOr<mitra::ColumnView> c = mitra::FindColumn(workspace->ws->tables(), name);
     if (!c.ok()) return c.status();
     const size_t bytes = c->length * mitra::DtypeSize(c->dtype);
@@ -329,7 +344,7 @@ mitra_status mitra_workspace_save(const mitra_workspace* workspace, const char* 
   return Guard(error, [&]() -> absl::Status {
     if (workspace == nullptr) return Null("workspace");
     if (path == nullptr) return Null("path");
-    absl::ReaderMutexLock lock(&workspace->mu);
+    std::shared_lock lock(workspace->mu);
     return mitra::SaveSnapshot(*workspace->ws, path);
   });
 }

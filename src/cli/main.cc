@@ -36,7 +36,7 @@ Data formats: docs/CSV.md (CSV columns), proto/mitra/v1/ (the schema).
 
 const std::map<std::string, std::string>& CommandHelp() {
   static const auto* m = new std::map<std::string, std::string>{
-      {"import", R"(Usage: mitra import -o SNAPSHOT (DIR | KIND=FILE)...
+      {"import", R"(Usage: mitra import -o SNAPSHOT [--from SNAPSHOT] (DIR | KIND=FILE)...
 
 Reads CSV files and writes a snapshot. A DIR is read as DIR/<kind>.csv for
 every kind present (customers, products, communities, channels, programs,
@@ -47,6 +47,9 @@ line and column.
 
 Options:
   -o, --output SNAPSHOT   where to write (replaced atomically)
+  --from SNAPSHOT         start from this snapshot's records (an incremental
+                          load: the new files may refer to its ids); it is
+                          never modified unless it is also the output
 )"},
       {"info", R"(Usage: mitra info SNAPSHOT
 
@@ -96,7 +99,8 @@ absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& w
   }
   for (const auto& [kind, path] : files) {
     if (std::find(KindNames().begin(), KindNames().end(), kind) == KindNames().end())
-      return absl::InvalidArgumentError(absl::StrCat("unknown kind '", kind, "' in ", kind, "=", path));
+      return absl::InvalidArgumentError(absl::StrCat("unknown entity kind \"", kind, "\" in ",
+                                                     kind, "=", path));
   }
   if (files.empty()) return absl::InvalidArgumentError("no CSV files found in the given sources");
   for (const std::string& kind : KindNames()) {
@@ -115,12 +119,15 @@ void PrintCounts(const v1::WorkspaceCounts& c, std::ostream& out) {
 }
 
 int Import(const std::vector<std::string>& args) {
-  std::string output;
+  std::string output, from;
   std::vector<std::string> sources;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "-o" || args[i] == "--output") {
       if (i + 1 == args.size()) return Usage("-o needs a file name");
       output = args[++i];
+    } else if (args[i] == "--from") {
+      if (i + 1 == args.size()) return Usage("--from needs a snapshot");
+      from = args[++i];
     } else if (!args[i].empty() && args[i][0] == '-') {
       return Usage(absl::StrCat("unknown option ", args[i]));
     } else {
@@ -129,11 +136,16 @@ int Import(const std::vector<std::string>& args) {
   }
   if (output.empty()) return Usage("import needs -o SNAPSHOT");
   if (sources.empty()) return Usage("import needs a folder or KIND=FILE");
-  Workspace ws;
-  if (absl::Status s = ImportSources(sources, ws); !s.ok()) return Fail(s);
-  if (absl::Status s = SaveSnapshot(ws, output); !s.ok()) return Fail(s);
-  std::cout << "wrote " << output << " (" << ws.RecordCount() << " records)\n";
-  PrintCounts(ws.Counts(), std::cout);
+  std::unique_ptr<Workspace> ws = std::make_unique<Workspace>();
+  if (!from.empty()) {
+    auto loaded = LoadSnapshot(from);
+    if (!loaded.ok()) return Fail(loaded.status());
+    ws = *std::move(loaded);
+  }
+  if (absl::Status s = ImportSources(sources, *ws); !s.ok()) return Fail(s);
+  if (absl::Status s = SaveSnapshot(*ws, output); !s.ok()) return Fail(s);
+  std::cout << "wrote " << output << " (" << ws->RecordCount() << " records)\n";
+  PrintCounts(ws->Counts(), std::cout);
   return 0;
 }
 

@@ -1,6 +1,8 @@
 #include "mitra/core/snapshot.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -69,6 +71,25 @@ std::string DirectoryOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
+// Removes `<path>.tmp-<pid>-<n>` files left by writers that were killed
+// mid-save (their process no longer exists). Best effort: errors are ignored.
+// POSIX calls, not std::filesystem: libstdc++'s noexcept directory_iterator
+// allocates, and an allocation failure there terminates the process.
+void RemoveStaleTemporaries(const std::string& path) {
+  const std::string dir = DirectoryOf(path);
+  const size_t slash = path.rfind('/');
+  const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (const dirent* e = ::readdir(d)) {
+    if (std::strncmp(e->d_name, prefix.c_str(), prefix.size()) != 0) continue;
+    const long pid = std::strtol(e->d_name + prefix.size(), nullptr, 10);
+    if (pid > 0 && pid != getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      ::unlinkat(::dirfd(d), e->d_name, 0);
+  }
+  ::closedir(d);
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws) {
@@ -93,6 +114,7 @@ absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws) {
 absl::Status SaveSnapshot(const Workspace& ws, const std::string& path) {
   absl::StatusOr<std::string> bytes = EncodeSnapshot(ws);
   if (!bytes.ok()) return bytes.status();
+  RemoveStaleTemporaries(path);
   static std::atomic<uint64_t> counter{0};
   const std::string tmp = absl::StrCat(path, ".tmp-", getpid(), "-", counter++);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/exports.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
@@ -24,13 +25,6 @@ std::string Take(uint8_t* out, size_t n) {
   std::string s(reinterpret_cast<char*>(out), n);
   mitra_free(out);
   return s;
-}
-
-std::string Export(const mitra_workspace* ws) {
-  uint8_t* out;
-  size_t n;
-  EXPECT_EQ(mitra_workspace_export(ws, &out, &n, nullptr), MITRA_OK);
-  return Take(out, n);
 }
 
 mitra_status Ingest(mitra_workspace* ws, const mitra::v1::Batch& b, std::string* message) {
@@ -56,7 +50,7 @@ mitra::v1::Batch Customers(int from, int to) {
 TEST(CApi, BatchIsAppliedWholeOrNotAtAll) {
   Ws ws;
   ASSERT_EQ(Ingest(ws.p, Customers(0, 3), nullptr), MITRA_OK);
-  const std::string before = Export(ws.p);
+  const std::string before = mitra::testing::ExportBytes(ws.p);
   mitra::v1::Batch b = Customers(3, 6);
   auto* t = b.add_transactions();
   t->set_customer_id("c4");
@@ -65,7 +59,7 @@ TEST(CApi, BatchIsAppliedWholeOrNotAtAll) {
   std::string msg;
   EXPECT_EQ(Ingest(ws.p, b, &msg), MITRA_INVALID_ARGUMENT);
   EXPECT_THAT(msg, HasSubstr("transactions[0].amount"));
-  EXPECT_EQ(Export(ws.p), before);
+  EXPECT_EQ(mitra::testing::ExportBytes(ws.p), before);
 }
 
 TEST(CApi, StatusNumbersNeverChange) {

@@ -9,22 +9,15 @@
 #include "gtest/gtest.h"
 #include "mitra/core/crc32c.h"
 #include "mitra/core/csv_import.h"
+#include "common/exports.h"
 #include "common/test_batch.h"
 
 namespace mitra {
 namespace {
 
+using testing::ExportAll;
 using ::google::protobuf::util::MessageDifferencer;
 using ::testing::HasSubstr;
-
-v1::Batch ExportAll(const Workspace& ws) {
-  v1::Batch all;
-  EXPECT_TRUE(ws.Export(SIZE_MAX, [&](v1::Batch& b) {
-    all.MergeFrom(b);
-    return absl::OkStatus();
-  }).ok());
-  return all;
-}
 
 std::string TempPath(const std::string& name) {
   return (std::filesystem::path(::testing::TempDir()) /

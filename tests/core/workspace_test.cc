@@ -8,26 +8,15 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "mitra/core/columns.h"
+#include "common/exports.h"
 #include "common/test_batch.h"
 
 namespace mitra {
 namespace {
 
+using testing::ExportAll;
 using ::google::protobuf::util::MessageDifferencer;
 using ::testing::HasSubstr;
-
-// With no limit, the export is exactly one batch.
-v1::Batch ExportAll(const Workspace& ws) {
-  v1::Batch all;
-  int batches = 0;
-  EXPECT_TRUE(ws.Export(SIZE_MAX, [&](v1::Batch& b) {
-    all.MergeFrom(b);
-    ++batches;
-    return absl::OkStatus();
-  }).ok());
-  EXPECT_LE(batches, 1);
-  return all;
-}
 
 TEST(Workspace, IngestsEveryKindAndCounts) {
   Workspace ws;

@@ -18,6 +18,7 @@
 #include <functional>
 #include <string>
 
+#include "common/exports.h"
 #include "common/test_batch.h"
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
@@ -70,15 +71,6 @@ struct Injection {
   ~Injection() { g_countdown = -1; }
 };
 
-std::string ExportOf(const mitra_workspace* ws) {
-  uint8_t* out = nullptr;
-  size_t n = 0;
-  EXPECT_EQ(mitra_workspace_export(ws, &out, &n, nullptr), MITRA_OK);
-  std::string s(reinterpret_cast<char*>(out), n);
-  mitra_free(out);
-  return s;
-}
-
 const std::string& FullBatchBytes() {
   static const std::string* s = new std::string(mitra::testing::FullBatch().SerializeAsString());
   return *s;
@@ -100,6 +92,16 @@ std::string NewCustomerBatchBytes() {
   t->set_time_unix_seconds(1720000000);
   t->set_amount(99);
   return b.SerializeAsString();
+}
+
+// Calls an entry point that returns a library buffer, and frees the buffer.
+template <typename F>
+mitra_status WithBuffer(F&& f) {
+  uint8_t* out = nullptr;
+  size_t n = 0;
+  const mitra_status s = f(&out, &n);
+  mitra_free(out);
+  return s;
 }
 
 // One entry point under test: runs the call on `ws` and returns its status.
@@ -142,35 +144,19 @@ std::vector<Scenario> Scenarios() {
        }},
       {"counts", false, MITRA_OK,
        [](mitra_workspace* ws, mitra_error** e) {
-         uint8_t* out = nullptr;
-         size_t n = 0;
-         mitra_status s = mitra_workspace_counts(ws, &out, &n, e);
-         mitra_free(out);
-         return s;
+         return WithBuffer([&](uint8_t** out, size_t* n) { return mitra_workspace_counts(ws, out, n, e); });
        }},
       {"export", false, MITRA_OK,
        [](mitra_workspace* ws, mitra_error** e) {
-         uint8_t* out = nullptr;
-         size_t n = 0;
-         mitra_status s = mitra_workspace_export(ws, &out, &n, e);
-         mitra_free(out);
-         return s;
+         return WithBuffer([&](uint8_t** out, size_t* n) { return mitra_workspace_export(ws, out, n, e); });
        }},
       {"ids", false, MITRA_OK,
        [](mitra_workspace* ws, mitra_error** e) {
-         uint8_t* out = nullptr;
-         size_t n = 0;
-         mitra_status s = mitra_workspace_ids(ws, "customers", &out, &n, e);
-         mitra_free(out);
-         return s;
+         return WithBuffer([&](uint8_t** out, size_t* n) { return mitra_workspace_ids(ws, "customers", out, n, e); });
        }},
       {"column_names", false, MITRA_OK,
        [](mitra_workspace* ws, mitra_error** e) {
-         uint8_t* out = nullptr;
-         size_t n = 0;
-         mitra_status s = mitra_workspace_column_names(ws, &out, &n, e);
-         mitra_free(out);
-         return s;
+         return WithBuffer([&](uint8_t** out, size_t* n) { return mitra_workspace_column_names(ws, out, n, e); });
        }},
       {"column_copy", false, MITRA_OK,
        [](mitra_workspace* ws, mitra_error** e) {
@@ -215,7 +201,7 @@ TEST_P(OomSweep, EveryAllocationFailureIsReportedAndChangesNothing) {
   ASSERT_EQ(mitra_workspace_ingest(base, reinterpret_cast<const uint8_t*>(bytes.data()),
                                    bytes.size(), nullptr), MITRA_OK);
   ASSERT_EQ(mitra_workspace_save(base, TempPath("oom.mitra").c_str(), nullptr), MITRA_OK);
-  const std::string before = ExportOf(base);
+  const std::string before = mitra::testing::ExportBytes(base);
 
   long total_failures = 0;
   for (const Scenario& sc : Scenarios()) {
@@ -223,7 +209,7 @@ TEST_P(OomSweep, EveryAllocationFailureIsReportedAndChangesNothing) {
     mitra_workspace* probe = nullptr;
     ASSERT_EQ(mitra_workspace_load(TempPath("oom.mitra").c_str(), &probe, nullptr), MITRA_OK);
     ASSERT_EQ(sc.call(probe, nullptr), sc.success) << sc.name;
-    const std::string after = ExportOf(probe);
+    const std::string after = mitra::testing::ExportBytes(probe);
     mitra_workspace_free(probe);
 
     long n = 0;
@@ -254,7 +240,7 @@ TEST_P(OomSweep, EveryAllocationFailureIsReportedAndChangesNothing) {
         EXPECT_EQ(mitra_error_code(err), s) << sc.name << " " << n;
       }
       mitra_error_free(err);
-      const std::string now = ExportOf(ws);
+      const std::string now = mitra::testing::ExportBytes(ws);
       if (sc.mutates && s == MITRA_OK)
         EXPECT_EQ(now, after) << sc.name << " " << n;
       else

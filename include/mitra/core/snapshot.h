@@ -20,7 +20,8 @@ inline constexpr uint32_t kSnapshotMinor = 0;
 
 // Writes `path.tmp-<pid>-<n>` beside `path`, fsyncs it, renames it over
 // `path` and fsyncs the directory: after a crash `path` holds the old
-// snapshot or the new one, never a mix.
+// snapshot or the new one, never a mix. A temporary file left by a writer
+// that was killed is removed by the next save once that process is gone.
 absl::Status SaveSnapshot(const Workspace& ws, const std::string& path);
 
 // The snapshot's bytes (what SaveSnapshot writes).

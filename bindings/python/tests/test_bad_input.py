@@ -1,0 +1,59 @@
+"""The bad-input table (tests/bad_input/cases.json) through the Python API:
+each case raises the mitra.Error subclass named after its status, with the
+message, and leaves the workspace exactly as it was."""
+import json
+import os
+import sys
+
+import pytest
+from google.protobuf import text_format
+
+import mitra
+from mitra import v1
+
+from conftest import REPO_ROOT
+
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "bad_input"))
+from mutations import mutated_snapshot  # noqa: E402
+
+TABLE = json.load(open(os.path.join(REPO_ROOT, "tests", "bad_input", "cases.json"), encoding="utf-8"))
+KIND_ORDER = ["customers", "products", "communities", "channels", "programs", "transactions",
+              "interactions", "memberships", "feedback", "referrals"]
+
+
+def exception_for(status):
+    return getattr(mitra, "".join(w.capitalize() for w in status.split("_")))
+
+
+def base_workspace():
+    ws = mitra.Workspace()
+    for kind in KIND_ORDER:
+        ws.ingest_csv_text(kind, TABLE["base"][kind], name=kind)
+    return ws
+
+
+@pytest.mark.parametrize("case", TABLE["cases"], ids=[c["name"] for c in TABLE["cases"]])
+def test_bad_input(case, tmp_path):
+    ws = base_workspace()
+    before = ws.export().SerializeToString(deterministic=True)
+    with pytest.raises(exception_for(case["status"])) as raised:
+        if "batch" in case:
+            ws.ingest(text_format.Parse(case["batch"], v1.Batch()))
+        elif "bytes_hex" in case:
+            ws.ingest(bytes.fromhex(case["bytes_hex"]))
+        elif "csv" in case:
+            ws.ingest_csv_text(case["csv_kind"], case["csv"], name="case.csv")
+        elif "csv_hex" in case:
+            ws.ingest_csv_text(case["csv_kind"], bytes.fromhex(case["csv_hex"]), name="case.csv")
+        elif "snapshot" in case:
+            ws.save(tmp_path / "base.mitra")
+            mitra.Workspace.load(mutated_snapshot(tmp_path / "base.mitra", case["snapshot"], tmp_path))
+        elif case["api"] == "column":
+            ws.column(case["arg"])
+        elif case["api"] == "ids":
+            ws.ids(case["arg"])
+        elif case["api"] == "csv_file":
+            ws.ingest_csv("customers", case["arg"])
+    assert raised.value.status == case["status"]
+    assert case["message"] in str(raised.value)
+    assert ws.export().SerializeToString(deterministic=True) == before

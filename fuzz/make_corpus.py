@@ -1,0 +1,77 @@
+"""Writes the seed corpora of fuzz/corpus/ (checked in; rerun after a schema
+change): valid and invalid inputs taken from the bad-input table, the
+bundled sample data and real snapshots.
+
+usage: PYTHONPATH=build/dev/python /usr/bin/python3 fuzz/make_corpus.py"""
+import hashlib
+import json
+import pathlib
+import shutil
+import tempfile
+
+from google.protobuf import text_format
+
+import mitra
+from mitra import v1
+
+root = pathlib.Path(__file__).resolve().parent.parent
+corpus = root / "fuzz" / "corpus"
+table = json.loads((root / "tests/bad_input/cases.json").read_text())
+KINDS = ["customers", "products", "communities", "channels", "programs", "transactions",
+         "interactions", "memberships", "feedback", "referrals"]
+
+
+def put(target, data):
+    d = corpus / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
+
+
+def head(path, lines):
+    with open(path, "rb") as f:
+        return b"".join(f.readline() for _ in range(lines))
+
+
+shutil.rmtree(corpus, ignore_errors=True)
+base = mitra.Workspace()
+for kind in KINDS:
+    base.ingest_csv_text(kind, table["base"][kind], name=kind)
+
+# Batches: the base workspace, a slice of the sample brand, and every batch case.
+put("ingest_batch", base.export().SerializeToString(deterministic=True))
+sample = mitra.Workspace()
+for kind in KINDS:
+    sample.ingest_csv(kind, root / "data/sample" / f"{kind}.csv")
+small = v1.Batch()
+full = sample.export()
+for field in small.DESCRIPTOR.fields:
+    getattr(small, field.name).extend(getattr(full, field.name)[:40])
+put("ingest_batch", small.SerializeToString(deterministic=True))
+for case in table["cases"]:
+    if "batch" in case:
+        put("ingest_batch", text_format.Parse(case["batch"], v1.Batch()).SerializeToString())
+    elif "bytes_hex" in case:
+        put("ingest_batch", bytes.fromhex(case["bytes_hex"]))
+
+# CSV per kind: the base file, the sample file's head, and the kind's cases.
+for kind in KINDS:
+    target = f"csv_{kind}"
+    put(target, table["base"][kind].encode())
+    put(target, head(root / "data/sample" / f"{kind}.csv", 25))
+    for case in table["cases"]:
+        if case.get("csv_kind") == kind:
+            put(target, case["csv"].encode() if "csv" in case else bytes.fromhex(case["csv_hex"]))
+
+# Snapshots: real ones of both length parities (the target recomputes the
+# checksum for even lengths), an empty one, and a cut one.
+with tempfile.TemporaryDirectory() as tmp:
+    for ws in (base, mitra.Workspace()):
+        path = pathlib.Path(tmp) / "s.mitra"
+        ws.save(path)
+        data = path.read_bytes()
+        put("load_snapshot", data)
+        put("load_snapshot", data + b"\0")
+        put("load_snapshot", data[: len(data) // 2])
+
+for d in sorted(corpus.iterdir()):
+    print(f"{d.name}: {len(list(d.iterdir()))} inputs")

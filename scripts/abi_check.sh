@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The ABI gate: libmitra.so (RelWithDebInfo) against the committed baseline
+# abi/libmitra.so.<major>.abi. Added functions pass (--no-added-syms); any
+# change or removal fails.
+#   bash scripts/abi_check.sh            # check
+#   bash scripts/abi_check.sh --update   # rewrite the baseline (an intended,
+#                                        # versioned change: see the README)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake --preset relwithdebinfo > /dev/null
+cmake --build --preset relwithdebinfo --target mitra_shared > /dev/null
+major=$(sed -n 's/^#define MITRA_VERSION_MAJOR \([0-9]*\)$/\1/p' include/mitra/mitra.h)
+lib=build/relwithdebinfo/src/libmitra.so.$major
+baseline=abi/libmitra.so.$major.abi
+if [ "${1:-}" = "--update" ]; then
+  mkdir -p abi
+  abidw --out-file "$baseline" "$lib"
+  echo "wrote $baseline"
+  exit 0
+fi
+if abidiff --no-added-syms "$baseline" "$lib"; then
+  echo "abi: libmitra.so.$major matches $baseline"
+else
+  rc=$?
+  echo "abi: libmitra.so.$major breaks $baseline (abidiff exit $rc)"
+  exit 1
+fi

@@ -1,0 +1,171 @@
+// The bad-input table (tests/bad_input/cases.json) through the C ABI: each
+// case gets its status and a message naming the record and field, and
+// leaves the workspace byte for byte as it was.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "common/exports.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "mitra/mitra.h"
+#include "mitra/v1/batch.pb.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+struct Case {
+  std::string name;
+  google::protobuf::Struct fields;
+  std::string Get(const std::string& key) const {
+    auto it = fields.fields().find(key);
+    return it == fields.fields().end() ? "" : it->second.string_value();
+  }
+  bool Has(const std::string& key) const { return fields.fields().count(key) > 0; }
+  friend void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+};
+
+const google::protobuf::Struct& Table() {
+  static const auto* table = [] {
+    std::ifstream in(MITRA_SOURCE_DIR "/tests/bad_input/cases.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto* t = new google::protobuf::Struct;
+    if (!google::protobuf::util::JsonStringToMessage(ss.str(), t).ok()) std::abort();
+    return t;
+  }();
+  return *table;
+}
+
+std::vector<Case> Cases() {
+  std::vector<Case> out;
+  for (const auto& v : Table().fields().at("cases").list_value().values()) {
+    Case c{v.struct_value().fields().at("name").string_value(), v.struct_value()};
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+mitra_workspace* BaseWorkspace() {
+  mitra_workspace* ws = nullptr;
+  EXPECT_EQ(mitra_workspace_create(&ws, nullptr), MITRA_OK);
+  const auto& base = Table().fields().at("base").struct_value().fields();
+  for (const char* kind : {"customers", "products", "communities", "channels", "programs",
+                           "transactions", "interactions", "memberships", "feedback",
+                           "referrals"}) {
+    const std::string& text = base.at(kind).string_value();
+    mitra_error* err = nullptr;
+    EXPECT_EQ(mitra_workspace_ingest_csv_bytes(ws, kind, kind,
+                                               reinterpret_cast<const uint8_t*>(text.data()),
+                                               text.size(), &err),
+              MITRA_OK)
+        << kind << ": " << mitra_error_message(err);
+    mitra_error_free(err);
+  }
+  return ws;
+}
+
+// Applies a mutation ("truncate:N", "flip:N", "major:2", "replace:TEXT",
+// "missing", "directory") to a saved snapshot and returns the path to load.
+std::string MutatedSnapshot(const mitra_workspace* ws, const std::string& mutation,
+                            const fs::path& dir) {
+  const std::string path = (dir / "base.mitra").string();
+  EXPECT_EQ(mitra_workspace_save(ws, path.c_str(), nullptr), MITRA_OK);
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string op = mutation.substr(0, mutation.find(':'));
+  const std::string arg = mutation.find(':') == std::string::npos ? "" : mutation.substr(mutation.find(':') + 1);
+  auto position = [&](const std::string& a) -> size_t {
+    if (a == "half") return bytes.size() / 2;
+    long v = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(a, &v));
+    return v < 0 ? bytes.size() + v : static_cast<size_t>(v);
+  };
+  const std::string out = (dir / "case.mitra").string();
+  if (op == "missing") return (dir / "missing.mitra").string();
+  if (op == "directory") {
+    fs::create_directories(dir / "a-directory");
+    return (dir / "a-directory").string();
+  }
+  if (op == "truncate") bytes.resize(position(arg));
+  else if (op == "flip") bytes[position(arg)] ^= 0x20;
+  else if (op == "major") bytes[8] = static_cast<char>(std::stoi(arg));
+  else if (op == "replace") bytes = arg;
+  else ADD_FAILURE() << "unknown mutation " << mutation;
+  std::ofstream(out, std::ios::binary).write(bytes.data(), bytes.size());
+  return out;
+}
+
+class BadInput : public ::testing::TestWithParam<Case> {};
+
+TEST_P(BadInput, GetsItsStatusAndMessageAndChangesNothing) {
+  const Case& c = GetParam();
+  const fs::path dir = fs::path(::testing::TempDir()) / ("bad-" + std::to_string(getpid()) + "-" + c.name);
+  fs::create_directories(dir);
+  mitra_workspace* ws = BaseWorkspace();
+  const std::string before = mitra::testing::ExportBytes(ws);
+  mitra_error* err = nullptr;
+  mitra_status s = MITRA_OK;
+
+  if (c.Has("batch") || c.Has("bytes_hex")) {
+    std::string bytes;
+    if (c.Has("batch")) {
+      mitra::v1::Batch b;
+      ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(c.Get("batch"), &b)) << c.name;
+      bytes = b.SerializeAsString();
+    } else {
+      bytes = absl::HexStringToBytes(c.Get("bytes_hex"));
+    }
+    s = mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &err);
+  } else if (c.Has("csv") || c.Has("csv_hex")) {
+    const std::string text = c.Has("csv") ? c.Get("csv") : absl::HexStringToBytes(c.Get("csv_hex"));
+    s = mitra_workspace_ingest_csv_bytes(ws, c.Get("csv_kind").c_str(), "case.csv",
+                                         reinterpret_cast<const uint8_t*>(text.data()), text.size(),
+                                         &err);
+  } else if (c.Has("snapshot")) {
+    const std::string path = MutatedSnapshot(ws, c.Get("snapshot"), dir);
+    mitra_workspace* loaded = reinterpret_cast<mitra_workspace*>(0x1);
+    s = mitra_workspace_load(path.c_str(), &loaded, &err);
+    EXPECT_EQ(loaded, nullptr) << "a failed load must create nothing";
+  } else if (c.Get("api") == "column") {
+    mitra_dtype dtype;
+    size_t length;
+    s = mitra_workspace_column_info(ws, c.Get("arg").c_str(), &dtype, &length, &err);
+  } else if (c.Get("api") == "ids") {
+    uint8_t* out = nullptr;
+    size_t n = 0;
+    s = mitra_workspace_ids(ws, c.Get("arg").c_str(), &out, &n, &err);
+    EXPECT_EQ(out, nullptr);
+  } else if (c.Get("api") == "csv_file") {
+    s = mitra_workspace_ingest_csv(ws, "customers", c.Get("arg").c_str(), &err);
+  } else {
+    FAIL() << "case " << c.name << " has no input";
+  }
+
+  EXPECT_STREQ(mitra_status_name(s), c.Get("status").c_str()) << mitra_error_message(err);
+  ASSERT_NE(err, nullptr);
+  EXPECT_EQ(mitra_error_code(err), s);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr(c.Get("message")));
+  mitra_error_free(err);
+  EXPECT_EQ(mitra::testing::ExportBytes(ws), before) << "the workspace changed";
+  mitra_workspace_free(ws);
+  fs::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, BadInput, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+
+TEST(BadInputTable, HasAtLeastAHundredCases) { EXPECT_GE(Cases().size(), 100u); }
+
+}  // namespace
