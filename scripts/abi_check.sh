@@ -14,7 +14,7 @@ lib=build/relwithdebinfo/src/libmitra.so.$major
 baseline=abi/libmitra.so.$major.abi
 if [ "${1:-}" = "--update" ]; then
   mkdir -p abi
-  abidw --out-file "$baseline" "$lib"
+  abidw --exported-interfaces-only --out-file "$baseline" "$lib"
   echo "wrote $baseline"
   exit 0
 fi

@@ -18,6 +18,10 @@ cd "$work"
 "$quickstart" "$src/data/sample" | tee c.out
 grep -qE '^mitra [0-9.]+: 20232 transactions, revenue 8769728\.38$' c.out
 test -s quickstart.mitra
+if [ ! -d "$build/python/mitra" ]; then  # sanitizer builds assemble no Python package
+  echo "README C example ok (no Python package in this build)"
+  exit 0
+fi
 PYTHONPATH="$build/python" /usr/bin/python3 "$src/examples/quickstart.py" | tee py.out
 diff -u - py.out <<'OUT'
 transactions[0].customer_id: unknown customer id "nobody"
