@@ -73,5 +73,22 @@ with tempfile.TemporaryDirectory() as tmp:
         put("load_snapshot", data + b"\0")
         put("load_snapshot", data[: len(data) // 2])
 
+# Value requests: a selector byte (0 fit, 1 rfm, 2 summarize, 3 workspace
+# summary) and then a real request.
+fit = v1.FitRequest(model=v1.VALUE_MODEL_BG_NBD, frequency=[0, 1, 2, 0, 5], recency=[0, 3, 8, 0, 20],
+                    T=[10, 12, 30, 4, 40])
+put("value_request", b"\x00" + fit.SerializeToString())
+gg = v1.FitRequest(model=v1.VALUE_MODEL_GAMMA_GAMMA, frequency=[1, 2, 3, 4], monetary_value=[10, 20, 15, 30])
+put("value_request", b"\x00" + gg.SerializeToString())
+pareto = v1.FitRequest(model=v1.VALUE_MODEL_PARETO_NBD, frequency=[0, 1, 2, 0, 5], recency=[0, 3, 8, 0, 20],
+                       T=[10, 12, 30, 4, 40], options=v1.FitOptions(penalizer=0.1))
+put("value_request", b"\x00" + pareto.SerializeToString())
+rfm = v1.RfmRequest(recency_age=[1, 2, 3, 4, 5, 6], frequency=[0, 1, 2, 3, 4, 5], monetary_value=[5, 4, 3, 2, 1, 0])
+put("value_request", b"\x01" + rfm.SerializeToString())
+summary = v1.SummaryRequest(calibration_end_unix_seconds=858000000, holdout_end_unix_seconds=880000000,
+                            period_seconds=86400, unit_seconds=604800)
+put("value_request", b"\x02" + summary.SerializeToString())
+put("value_request", b"\x03" + summary.SerializeToString())
+
 for d in sorted(corpus.iterdir()):
     print(f"{d.name}: {len(list(d.iterdir()))} inputs")

@@ -198,6 +198,96 @@ MITRA_API mitra_status mitra_workspace_load(const char* path,
                                             mitra_workspace** out,
                                             mitra_error** error) MITRA_NOEXCEPT;
 
+/* ---- Customer value -------------------------------------------------------
+ * Purchases say what customers will do: BG/NBD, MBG/NBD and Pareto/NBD
+ * (purchase models) and Gamma-Gamma (spend). Requests and models are
+ * serialized messages of proto/mitra/v1/value.proto; per-customer inputs and
+ * outputs are plain arrays of n doubles in the caller's memory (a numpy
+ * array, say), so scoring millions of customers never touches protobuf.
+ * frequency = x (repeat purchase periods), recency = t_x and T = age, in the
+ * time unit the model was fitted in. */
+
+/* A serialized mitra.v1.CustomerSummaries of the workspace's transactions,
+ * from a serialized mitra.v1.SummaryRequest (calibration end, optional
+ * holdout end, period and unit: never a hidden constant). */
+MITRA_API mitra_status mitra_workspace_value_summary(
+    const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
+    uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
+
+/* The same from plain transaction arrays: customer[i] (any uint32 key),
+ * time[i] (unix seconds) and amount[i]; customer_id in the result holds the
+ * keys as decimal strings. */
+MITRA_API mitra_status mitra_value_summarize(const uint32_t* customer, const int64_t* time,
+                                             const double* amount, size_t n,
+                                             const uint8_t* request, size_t request_len,
+                                             uint8_t** out, size_t* out_len,
+                                             mitra_error** error) MITRA_NOEXCEPT;
+
+/* Fits a model by maximum likelihood: a serialized mitra.v1.FitRequest in,
+ * a serialized mitra.v1.FittedModel (parameters by the papers' names, and
+ * the fit report) out. A fit that fails is an error, never NaN. */
+MITRA_API mitra_status mitra_value_fit(const uint8_t* request, size_t request_len,
+                                       uint8_t** out, size_t* out_len,
+                                       mitra_error** error) MITRA_NOEXCEPT;
+
+typedef enum mitra_value_quantity {
+  MITRA_VALUE_EXPECTED_PURCHASES = 1,  /* E[purchases in the next t | x, t_x, T] */
+  MITRA_VALUE_PROBABILITY_ALIVE = 2,   /* P(alive at T); t is ignored */
+  MITRA_VALUE_PROBABILITY_ALIVE_AT = 3 /* P(alive at T + t) */
+} mitra_value_quantity;
+
+/* out[i] = the quantity for customer i under a fitted purchase model. */
+MITRA_API mitra_status mitra_value_predict(const uint8_t* model, size_t model_len,
+                                           mitra_value_quantity quantity, double t,
+                                           const double* frequency, const double* recency,
+                                           const double* T, size_t n, double* out,
+                                           mitra_error** error) MITRA_NOEXCEPT;
+
+/* out[i] = E[X(t[i])], purchases of a new customer by time t[i]. */
+MITRA_API mitra_status mitra_value_expected_purchases_new(const uint8_t* model, size_t model_len,
+                                                          const double* t, size_t n, double* out,
+                                                          mitra_error** error) MITRA_NOEXCEPT;
+
+/* out[i] = P(X(t) = count[i]) for a new customer (BG/NBD, MBG/NBD). */
+MITRA_API mitra_status mitra_value_probability_of_purchases(
+    const uint8_t* model, size_t model_len, double t, const int32_t* count, size_t n,
+    double* out, mitra_error** error) MITRA_NOEXCEPT;
+
+/* out[i] = expected spend per transaction under a Gamma-Gamma model, given
+ * x = frequency[i] and its mean repeat spend monetary_value[i]. */
+MITRA_API mitra_status mitra_value_expected_spend(const uint8_t* model, size_t model_len,
+                                                  const double* frequency,
+                                                  const double* monetary_value, size_t n,
+                                                  double* out, mitra_error** error) MITRA_NOEXCEPT;
+
+/* Customer lifetime value over `periods` periods of `period_length` model
+ * time units each, discounted at `discount_rate` per period:
+ * sum_k spend * (E[Y(k L)] - E[Y((k-1) L)]) / (1 + d)^k. */
+MITRA_API mitra_status mitra_value_clv(const uint8_t* purchase_model, size_t purchase_model_len,
+                                       const uint8_t* spend_model, size_t spend_model_len,
+                                       int32_t periods, double period_length,
+                                       double discount_rate, const double* frequency,
+                                       const double* recency, const double* T,
+                                       const double* monetary_value, size_t n, double* out,
+                                       mitra_error** error) MITRA_NOEXCEPT;
+
+/* Holdout validation: predicted (the model's expected purchases over
+ * holdout_length) against actual holdout purchases, by calibration
+ * frequency, with customer-level MAE/RMSE and aggregate bias; a serialized
+ * mitra.v1.HoldoutValidation. */
+MITRA_API mitra_status mitra_value_holdout(const uint8_t* model, size_t model_len,
+                                           double holdout_length, const double* frequency,
+                                           const double* recency, const double* T,
+                                           const double* holdout_frequency, size_t n,
+                                           uint8_t** out, size_t* out_len,
+                                           mitra_error** error) MITRA_NOEXCEPT;
+
+/* RFM scores and segments: a serialized mitra.v1.RfmRequest in, a
+ * serialized mitra.v1.RfmResult out. */
+MITRA_API mitra_status mitra_value_rfm(const uint8_t* request, size_t request_len,
+                                       uint8_t** out, size_t* out_len,
+                                       mitra_error** error) MITRA_NOEXCEPT;
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

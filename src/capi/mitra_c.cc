@@ -7,6 +7,8 @@
 // out-of-memory path never throws or allocates.
 #include "mitra/mitra.h"
 
+#include "capi_internal.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -28,145 +30,7 @@
 #include "mitra/core/workspace.h"
 #include "mitra/v1/batch.pb.h"
 
-struct mitra_error {
-  mitra_status code;
-  bool is_static;  // the out-of-memory error is never freed
-  const char* message;
-};
-
-struct mitra_workspace {
-  std::unique_ptr<mitra::Workspace> ws = std::make_unique<mitra::Workspace>();
-  // Readers share, ingestion is exclusive (the threading rule of mitra.h).
-  // std::shared_mutex (a pthread rwlock) rather than absl::Mutex, whose
-  // futex waits ThreadSanitizer cannot see in Debian's uninstrumented build.
-  mutable std::shared_mutex mu;
-};
-
-namespace {
-
-mitra_error kOutOfMemory = {MITRA_RESOURCE_EXHAUSTED, true, "out of memory"};
-
-mitra_status Fail(mitra_error** error, mitra_status code, const char* msg, size_t len) noexcept {
-  if (error == nullptr) return code;
-  auto* e = static_cast<mitra_error*>(std::malloc(sizeof(mitra_error) + len + 1));
-  if (e == nullptr) {  // no room to say what went wrong: say that instead
-    *error = &kOutOfMemory;
-    return MITRA_RESOURCE_EXHAUSTED;
-  }
-  char* text = reinterpret_cast<char*>(e + 1);
-  std::memcpy(text, msg, len);
-  text[len] = '\0';
-  e->code = code;
-  e->is_static = false;
-  e->message = text;
-  *error = e;
-  return code;
-}
-
-mitra_status Report(const absl::Status& s, mitra_error** error) noexcept {
-  if (s.ok()) return MITRA_OK;
-  const auto code = static_cast<mitra_status>(s.code());  // same numbering
-  return Fail(error, code, s.message().data(), s.message().size());
-}
-
-template <typename Body>
-mitra_status Guard(mitra_error** error, Body&& body) noexcept {
-  if (error != nullptr) *error = nullptr;
-  const char* what = nullptr;
-  try {
-    return Report(body(), error);
-  } catch (const std::bad_alloc&) {
-    if (error != nullptr) *error = &kOutOfMemory;
-    return MITRA_RESOURCE_EXHAUSTED;
-  } catch (const std::exception& e) {
-    what = e.what();
-  } catch (...) {
-    what = "unknown exception";
-  }
-  // Outside the handlers: nothing here can throw.
-  static constexpr char kPrefix[] = "internal error: ";
-  char buf[512];
-  const size_t n = std::strlen(what);
-  const size_t p = sizeof kPrefix - 1;
-  const size_t m = n < sizeof buf - p - 1 ? n : sizeof buf - p - 1;
-  std::memcpy(buf, kPrefix, p);
-  std::memcpy(buf + p, what, m);
-  return Fail(error, MITRA_INTERNAL, buf, p + m);
-}
-
-absl::Status Null(const char* what) {
-  return absl::InvalidArgumentError(absl::StrCat(what, " is NULL"));
-}
-
-absl::Status EmitMessage(const google::protobuf::Message& m, uint8_t** out, size_t* out_len) {
-  const size_t n = m.ByteSizeLong();
-  if (n > static_cast<size_t>(std::numeric_limits<int>::max()))
-    return absl::ResourceExhaustedError(
-        absl::StrCat("result of ", n, " bytes exceeds protobuf's 2 GiB message limit"));
-  void* buf = std::malloc(n == 0 ? 1 : n);
-  if (buf == nullptr) throw std::bad_alloc();
-  // Deterministic: map entries in key order, so equal contents give equal
-  // bytes (hosts can diff and hash what they get).
-  google::protobuf::io::ArrayOutputStream array(buf, static_cast<int>(n));
-  google::protobuf::io::CodedOutputStream coded(&array);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeWithCachedSizes(&coded);
-  *out = static_cast<uint8_t*>(buf);
-  *out_len = n;
-  return absl::OkStatus();
-}
-
-absl::Status CheckOut(uint8_t** out, size_t* out_len) {
-  if (out == nullptr) return Null("out");
-  if (out_len == nullptr) return Null("out_len");
-  *out = nullptr;
-  *out_len = 0;
-  return absl::OkStatus();
-}
-
-// Every message built here lives on an Arena: protobuf 3.21 cannot destroy a
-// message whose map or repeated field failed to grow (the out-of-memory sweep
-// crashed there), but an arena frees its blocks without running message
-// destructors.
-template <typename M>
-M* NewMessage(google::protobuf::Arena& arena) {
-  return google::protobuf::Arena::CreateMessage<M>(&arena);
-}
-
-// The shape of every read-only entry point that returns bytes: check the
-// out-parameters and the handle, then run `body` on the workspace, held
-// shared.
-template <typename Body>
-absl::Status ReadInto(const mitra_workspace* workspace, uint8_t** out, size_t* out_len,
-                      Body&& body) {
-  if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
-  if (workspace == nullptr) return Null("workspace");
-  std::shared_lock lock(workspace->mu);
-  return body(*workspace->ws);
-}
-
-// n strings, name(i) for each, as a serialized mitra.v1.IdList.
-template <typename Name>
-absl::Status EmitIdList(size_t n, Name&& name, uint8_t** out, size_t* out_len) {
-  google::protobuf::Arena arena;
-  auto* list = NewMessage<mitra::v1::IdList>(arena);
-  list->mutable_ids()->Reserve(static_cast<int>(n));
-  for (size_t i = 0; i < n; ++i) list->add_ids(name(i));
-  return EmitMessage(*list, out, out_len);
-}
-
-absl::Status ParseBatch(const uint8_t* data, size_t len, mitra::v1::Batch* batch) {
-  if (data == nullptr && len > 0) return Null("batch");
-  if (len > static_cast<size_t>(std::numeric_limits<int>::max()))
-    return absl::InvalidArgumentError(
-        absl::StrCat("batch of ", len, " bytes exceeds protobuf's 2 GiB message limit"));
-  if (!batch->ParseFromArray(data, static_cast<int>(len)))
-    return absl::InvalidArgumentError(absl::StrCat(
-        "batch: not a valid serialized mitra.v1.Batch (", len, " bytes; truncated or malformed)"));
-  return absl::OkStatus();
-}
-
-}  // namespace
+using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
 
 extern "C" {
 
@@ -225,7 +89,7 @@ mitra_status mitra_workspace_ingest(mitra_workspace* workspace, const uint8_t* b
     if (workspace == nullptr) return Null("workspace");
     google::protobuf::Arena arena;
     auto* b = NewMessage<mitra::v1::Batch>(arena);
-    if (absl::Status s = ParseBatch(batch, batch_len, b); !s.ok()) return s;
+    if (absl::Status s = ParseMessage(batch, batch_len, b, "batch"); !s.ok()) return s;
     std::unique_lock lock(workspace->mu);
     return workspace->ws->Ingest(*b);
   });

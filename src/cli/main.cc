@@ -13,6 +13,7 @@
 #include "mitra/core/snapshot.h"
 #include "mitra/core/time_format.h"
 #include "mitra/mitra.h"
+#include "common.h"
 #include "report.h"
 
 namespace mitra::cli {
@@ -29,6 +30,7 @@ Commands:
   info     Show what a snapshot holds
   export   Write a snapshot's records as JSON (a mitra.v1.Batch)
   report   Print a readable report on a snapshot or a folder of CSV files
+  value    Customer value: summaries, BG/NBD or Pareto/NBD, Gamma-Gamma, CLV, RFM
 
 Run 'mitra help <command>' for a command's options.
 Data formats: docs/CSV.md (CSV columns), proto/mitra/v1/ (the schema).
@@ -62,6 +64,7 @@ file.
 Writes every record as one JSON object in the protobuf JSON mapping of
 mitra.v1.Batch (to standard output unless -o is given).
 )"},
+      {"value", kValueHelp},
       {"report", R"(Usage: mitra report (SNAPSHOT | DIR)
 
 Prints a short readable report: the data, customers and purchases,
@@ -70,45 +73,6 @@ A DIR of CSV files is imported in memory first.
 )"},
   };
   return *m;
-}
-
-int Fail(const absl::Status& s) {
-  std::cerr << "mitra: " << absl::StatusCodeToString(s.code()) << ": " << s.message() << "\n";
-  return 1;
-}
-
-int Usage(const std::string& problem) {
-  std::cerr << "mitra: " << problem << "\n(run 'mitra --help')\n";
-  return 2;
-}
-
-// Ingests the CSV files named on the command line, in dependency order.
-absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws) {
-  std::map<std::string, std::string> files;  // kind -> path
-  for (const std::string& src : sources) {
-    if (auto eq = src.find('='); eq != std::string::npos && !fs::is_directory(src)) {
-      files[src.substr(0, eq)] = src.substr(eq + 1);
-      continue;
-    }
-    if (!fs::is_directory(src))
-      return absl::NotFoundError(absl::StrCat("no such folder: ", src));
-    for (const std::string& kind : KindNames()) {
-      fs::path p = fs::path(src) / (kind + ".csv");
-      if (fs::exists(p)) files[kind] = p.string();
-    }
-  }
-  for (const auto& [kind, path] : files) {
-    if (std::find(KindNames().begin(), KindNames().end(), kind) == KindNames().end())
-      return absl::InvalidArgumentError(absl::StrCat("unknown entity kind \"", kind, "\" in ",
-                                                     kind, "=", path));
-  }
-  if (files.empty()) return absl::InvalidArgumentError("no CSV files found in the given sources");
-  for (const std::string& kind : KindNames()) {
-    auto it = files.find(kind);
-    if (it == files.end()) continue;
-    if (absl::Status s = IngestCsvFile(ws, kind, it->second); !s.ok()) return s;
-  }
-  return absl::OkStatus();
 }
 
 void PrintCounts(const v1::WorkspaceCounts& c, std::ostream& out) {
@@ -199,16 +163,9 @@ int Export(const std::vector<std::string>& args) {
 
 int Report(const std::vector<std::string>& args) {
   if (args.size() != 1) return Usage("report takes one SNAPSHOT or DIR");
-  std::unique_ptr<Workspace> ws;
-  if (fs::is_directory(args[0])) {
-    ws = std::make_unique<Workspace>();
-    if (absl::Status s = ImportSources(args, *ws); !s.ok()) return Fail(s);
-  } else {
-    auto loaded = LoadSnapshot(args[0]);
-    if (!loaded.ok()) return Fail(loaded.status());
-    ws = *std::move(loaded);
-  }
-  WriteReport(*ws, std::cout);
+  auto ws = LoadWorkspace(args[0]);
+  if (!ws.ok()) return Fail(ws.status());
+  WriteReport(**ws, std::cout);
   return 0;
 }
 
@@ -243,6 +200,7 @@ int Main(int argc, char** argv) {
   if (cmd == "info") return Info(args);
   if (cmd == "export") return Export(args);
   if (cmd == "report") return Report(args);
+  if (cmd == "value") return ValueCommand(args);
   return Usage(absl::StrCat("no command '", cmd, "'"));
 }
 

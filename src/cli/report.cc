@@ -11,6 +11,8 @@
 #include "mitra/core/time_format.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/channel.pb.h"
+#include "mitra/value/customer_value.h"
+#include "mitra/value/messages.h"
 
 namespace mitra::cli {
 namespace {
@@ -182,6 +184,74 @@ void CoCreation(const Tables& t, std::ostream& out) {
   }
 }
 
+// Customer value with an automatic split: the last 26 weeks are the holdout
+// when the data span at least a year, so the report can show how well the
+// model predicted them; weeks as the unit, days as the period.
+void CustomerValue(const Workspace& ws, std::ostream& out) {
+  const Tables& t = ws.tables();
+  Heading(out, "Customer value (BG/NBD + Gamma-Gamma)");
+  if (t.transactions.time.empty()) {
+    out << "  no transactions\n";
+    return;
+  }
+  const auto [lo, hi] = std::minmax_element(t.transactions.time.begin(), t.transactions.time.end());
+  const int64_t week = 7 * 86400, last_day = *hi / 86400 * 86400;
+  value::CustomerValueOptions o;
+  o.summary.set_period_seconds(86400);
+  o.summary.set_unit_seconds(week);
+  if (last_day - *lo >= 52 * week) {
+    o.summary.set_calibration_end_unix_seconds(last_day - 26 * week);
+    o.summary.set_holdout_end_unix_seconds(last_day);
+  } else {
+    o.summary.set_calibration_end_unix_seconds(last_day);
+  }
+  o.horizon = 52;
+  o.clv = value::ClvOptions{12, 2629800.0 / week, 0.01};
+  auto table = value::ScoreCustomers(ws, o);
+  if (!table.ok()) {
+    out << "  not available: " << table.status().message() << "\n";
+    return;
+  }
+  const value::CustomerValueTable& v = *table;
+  const v1::CustomerSummaries& S = v.summaries;
+  out << "  calibration to " << FormatTime(o.summary.calibration_end_unix_seconds()) << ", "
+      << Num(S.customer_id_size()) << " customers; weeks as the unit\n  purchase model:";
+  for (const std::string& k : value::ParamNames(v.purchase_model.model()))
+    out << " " << k << " " << Num(v.purchase_model.params().at(k), 3);
+  out << " (log-likelihood " << Num(v.purchase_model.report().log_likelihood(), 1) << ")\n";
+  if (v.holdout) {
+    out << "  holdout check, " << FormatTime(o.summary.calibration_end_unix_seconds()) << " to "
+        << FormatTime(last_day) << ": " << Num(v.holdout->total_actual()) << " purchases, predicted "
+        << Num(v.holdout->total_predicted()) << " (" << (v.holdout->bias() >= 0 ? "+" : "")
+        << Num(100 * v.holdout->bias(), 1) << "%)\n";
+  }
+  double alive = 0, next_year = 0;
+  for (size_t i = 0; i < v.p_alive.size(); ++i) alive += v.p_alive[i], next_year += v.expected_purchases[i];
+  out << "  expected alive " << Num(alive) << " (" << Pct(alive / v.p_alive.size()) << "); expected purchases in the 52 weeks after it "
+      << Num(next_year) << "\n";
+  std::map<std::string, size_t> segments;
+  for (int i = 0; i < S.customer_id_size(); ++i) {
+    const int s = v.rfm.segment(i);
+    ++segments[s < 0 ? "(none)" : v.rfm.segments(s).name()];
+  }
+  out << "  RFM segments:";
+  for (const auto& [name, n] : segments) out << "  " << name << " " << n;
+  out << "\n";
+  if (v.spend_model) {
+    std::vector<size_t> order(v.clv.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const size_t top = std::min<size_t>(5, order.size());
+    std::partial_sort(order.begin(), order.begin() + top, order.end(),
+                      [&](size_t a, size_t b) { return v.clv[a] > v.clv[b]; });
+    out << "  top customers by 12-month CLV (1% a month):";
+    for (size_t k = 0; k < top; ++k)
+      out << "  " << S.customer_id(static_cast<int>(order[k])) << " " << Num(v.clv[order[k]], 2);
+    out << "\n";
+  } else {
+    out << "  spend model not fitted: " << v.spend_error << "\n";
+  }
+}
+
 void Referrals(const Tables& t, std::ostream& out) {
   const ReferralTable& r = t.referrals;
   Heading(out, "Referrals");
@@ -209,6 +279,7 @@ void WriteReport(const Workspace& ws, std::ostream& out) {
       << Num(t.channels.ids.size()) << " channel members, " << Num(ws.RecordCount())
       << " records in all\n";
   Purchases(t, out);
+  CustomerValue(ws, out);
   Communities(t, out);
   Chain(t, out);
   CoCreation(t, out);

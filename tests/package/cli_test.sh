@@ -36,5 +36,19 @@ head -c 1000 s.mitra > cut.mitra
 expect 1 'DATA_LOSS: .*truncated or corrupted' -- "$mitra" info cut.mitra
 expect 1 'NOT_FOUND' -- "$mitra" info missing.mitra
 "$mitra" export k.mitra -o k.json && /usr/bin/python3 -c "import json,sys; d=json.load(open('k.json')); sys.exit(0 if len(d['customers'])==5000 else 1)" && ok || bad "export JSON"
+# Customer value: models and holdout on stdout with -o, one row per customer.
+expect 0 'purchase model BG_NBD: r=' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --holdout-end 2025-12-31 -o v.csv
+expect 0 'holdout \(26\.[0-9]+ units\): actual [0-9]+ purchases, predicted' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --holdout-end 2025-12-31 -o v.csv
+head -1 v.csv | grep -q '^customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,rfm_r,rfm_f,rfm_m,rfm_segment,holdout_frequency,holdout_spend$' && ok || bad "value CSV header"
+[ "$(wc -l < v.csv)" -gt 3000 ] && ok || bad "value CSV rows"
+expect 0 'purchase model PARETO_NBD' -- "$mitra" value "$sample" --calibration-end 2025-06-30 --model paretonbd --unit month -o p.csv
+"$mitra" value s.mitra --calibration-end 2025-06-30 --format json 2>/dev/null > v.json && /usr/bin/python3 -c "
+import json,sys; d=json.load(open('v.json'))
+assert set(d['purchase_model']['params']) == {'r','alpha','a','b'}
+assert len(d['customers']) > 3000 and 0 <= d['customers'][0]['p_alive'] <= 1
+" && ok || bad "value JSON"
+expect 2 'needs --calibration-end' -- "$mitra" value s.mitra
+expect 2 '--unit needs hour, day, week' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --unit fortnight
+expect 1 'FAILED_PRECONDITION: no customer bought before the calibration end' -- "$mitra" value s.mitra --calibration-end 2020-01-01
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,7 +9,7 @@ import sys
 
 root = pathlib.Path(sys.argv[1])
 header = (root / "include/mitra/mitra.h").read_text()
-sources = "\n".join(p.read_text() for p in sorted((root / "src/capi").glob("*.cc")))
+sources = "\n".join(p.read_text() for p in sorted((root / "src/capi").glob("*.[ch]*")))
 
 TRIVIAL = {  # bodies reviewed: no allocation, no C++ library calls that throw
     "mitra_version_number", "mitra_version_string", "mitra_error_code",

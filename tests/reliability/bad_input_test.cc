@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/batch.pb.h"
+#include "mitra/v1/value.pb.h"
 
 namespace {
 
@@ -107,6 +108,43 @@ std::string MutatedSnapshot(const mitra_workspace* ws, const std::string& mutati
   return out;
 }
 
+// A customer-value entry point, given its request (or model) in text form.
+mitra_status ValueCall(mitra_workspace* ws, const std::string& op, const std::string& text,
+                       mitra_error** err) {
+  auto parse = [&](google::protobuf::Message* m) {
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, m)) << text;
+    return m->SerializeAsString();
+  };
+  uint8_t* out = nullptr;
+  size_t n = 0;
+  mitra_status s = MITRA_OK;
+  if (op == "value_fit") {
+    mitra::v1::FitRequest r;
+    const std::string b = parse(&r);
+    s = mitra_value_fit(reinterpret_cast<const uint8_t*>(b.data()), b.size(), &out, &n, err);
+  } else if (op == "value_summary") {
+    mitra::v1::SummaryRequest r;
+    const std::string b = parse(&r);
+    s = mitra_workspace_value_summary(ws, reinterpret_cast<const uint8_t*>(b.data()), b.size(), &out, &n, err);
+  } else if (op == "value_rfm") {
+    mitra::v1::RfmRequest r;
+    const std::string b = parse(&r);
+    s = mitra_value_rfm(reinterpret_cast<const uint8_t*>(b.data()), b.size(), &out, &n, err);
+  } else if (op == "value_predict") {
+    mitra::v1::FittedModel m;
+    const std::string b = parse(&m);
+    const double x = 1, tx = 1, T = 2;
+    double o = 0;
+    s = mitra_value_predict(reinterpret_cast<const uint8_t*>(b.data()), b.size(), MITRA_VALUE_PROBABILITY_ALIVE,
+                            0, &x, &tx, &T, 1, &o, err);
+  } else {
+    ADD_FAILURE() << "unknown op " << op;
+  }
+  EXPECT_EQ(out, nullptr) << "a failed call returns no buffer";
+  mitra_free(out);
+  return s;
+}
+
 class BadInput : public ::testing::TestWithParam<Case> {};
 
 TEST_P(BadInput, GetsItsStatusAndMessageAndChangesNothing) {
@@ -149,6 +187,8 @@ TEST_P(BadInput, GetsItsStatusAndMessageAndChangesNothing) {
     EXPECT_EQ(out, nullptr);
   } else if (c.Get("api") == "csv_file") {
     s = mitra_workspace_ingest_csv(ws, "customers", c.Get("arg").c_str(), &err);
+  } else if (c.Get("api").rfind("value_", 0) == 0) {
+    s = ValueCall(ws, c.Get("api"), c.Get("arg"), &err);
   } else {
     FAIL() << "case " << c.name << " has no input";
   }

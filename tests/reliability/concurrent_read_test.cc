@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/batch.pb.h"
+#include "mitra/v1/value.pb.h"
 
 namespace {
 
@@ -23,6 +24,11 @@ TEST(ConcurrentRead, ReadersAndOneWriterShareAWorkspace) {
   const std::string full = mitra::testing::FullBatch().SerializeAsString();
   ASSERT_EQ(mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(full.data()), full.size(),
                                    nullptr), MITRA_OK);
+  mitra::v1::SummaryRequest request;
+  request.set_calibration_end_unix_seconds(1730000000);
+  request.set_period_seconds(86400);
+  request.set_unit_seconds(7 * 86400);
+  const std::string summary = request.SerializeAsString();
   std::atomic<bool> done{false};
   std::atomic<long> reads{0};
   auto reader = [&](int id) {
@@ -47,6 +53,11 @@ TEST(ConcurrentRead, ReadersAndOneWriterShareAWorkspace) {
       ASSERT_EQ(mitra_workspace_ids(ws, "customers", &out, &n, nullptr), MITRA_OK);
       mitra_free(out);
       ASSERT_EQ(mitra_workspace_counts(ws, &out, &n, nullptr), MITRA_OK);
+      mitra_free(out);
+      // Scoring reads the workspace too: customer-value summaries.
+      ASSERT_EQ(mitra_workspace_value_summary(ws, reinterpret_cast<const uint8_t*>(summary.data()),
+                                              summary.size(), &out, &n, nullptr),
+                MITRA_OK);
       mitra_free(out);
       if (round % 10 == 0) {
         ASSERT_EQ(mitra_workspace_save(ws, path.c_str(), nullptr), MITRA_OK);

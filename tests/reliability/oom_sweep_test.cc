@@ -22,6 +22,8 @@
 #include "common/test_batch.h"
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
+#include "mitra/v1/value.pb.h"
+#include "value/cdnow.h"
 
 extern "C" {
 void* __libc_malloc(size_t);
@@ -104,6 +106,47 @@ mitra_status WithBuffer(F&& f) {
   return s;
 }
 
+// Customer-value requests, serialized before the injection starts.
+struct ValueInputs {
+  std::string fit, model, summary, rfm;
+  std::vector<double> x{0, 1, 2, 0, 5}, tx{0, 3, 8, 0, 20}, T{10, 12, 30, 4, 40}, holdout{0, 1, 1, 0, 3};
+};
+const ValueInputs& Value() {
+  static const ValueInputs* v = [] {
+    auto* in = new ValueInputs;
+    // A real fit: the CDNOW sample's published summaries.
+    const auto cdnow = mitra::value::testing::LoadCdnowSummary(MITRA_SHARED_DATA_DIR);
+    mitra::v1::FitRequest fit;
+    fit.set_model(mitra::v1::VALUE_MODEL_BG_NBD);
+    fit.mutable_frequency()->Add(cdnow.x.begin(), cdnow.x.end());
+    fit.mutable_recency()->Add(cdnow.t_x.begin(), cdnow.t_x.end());
+    fit.mutable_t()->Add(cdnow.T.begin(), cdnow.T.end());
+    in->fit = fit.SerializeAsString();
+    mitra::v1::FittedModel model;
+    model.set_model(mitra::v1::VALUE_MODEL_BG_NBD);
+    for (auto [k, val] : {std::pair{"r", 0.243}, {"alpha", 4.414}, {"a", 0.793}, {"b", 2.426}})
+      (*model.mutable_params())[k] = val;
+    in->model = model.SerializeAsString();
+    mitra::v1::SummaryRequest summary;
+    summary.set_calibration_end_unix_seconds(1706745600);  // 2024-02-01
+    summary.set_holdout_end_unix_seconds(1711929600);      // 2024-04-01
+    summary.set_period_seconds(86400);
+    summary.set_unit_seconds(7 * 86400);
+    in->summary = summary.SerializeAsString();
+    mitra::v1::RfmRequest rfm;
+    for (int i = 0; i < 7; ++i) {
+      rfm.add_recency_age(i);
+      rfm.add_frequency(7 - i);
+      rfm.add_monetary_value(i * 3 % 7);
+    }
+    in->rfm = rfm.SerializeAsString();
+    return in;
+  }();
+  return *v;
+}
+
+const uint8_t* U8(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+
 // One entry point under test: runs the call on `ws` and returns its status.
 // `mutates` says whether success changes the workspace.
 struct Scenario {
@@ -118,7 +161,41 @@ std::vector<Scenario> Scenarios() {
   static const char kBadCsv[] = "customer_id,time,amount\nc1,2024-05-01,-1\n";
   const std::string snapshot = TempPath("oom.mitra");
   FullBatchBytes();
+  Value();
   return {
+      {"value_fit", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_fit(U8(Value().fit), Value().fit.size(), out, n, e);
+         });
+       }},
+      {"value_workspace_summary", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_value_summary(ws, U8(Value().summary), Value().summary.size(), out, n, e);
+         });
+       }},
+      {"value_rfm", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_rfm(U8(Value().rfm), Value().rfm.size(), out, n, e);
+         });
+       }},
+      {"value_predict", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         double out[5];
+         return mitra_value_predict(U8(v.model), v.model.size(), MITRA_VALUE_EXPECTED_PURCHASES, 39,
+                                    v.x.data(), v.tx.data(), v.T.data(), 5, out, e);
+       }},
+      {"value_holdout", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_holdout(U8(v.model), v.model.size(), 39, v.x.data(), v.tx.data(), v.T.data(),
+                                      v.holdout.data(), 5, out, n, e);
+         });
+       }},
       {"ingest_batch", true, MITRA_OK,
        [bytes = NewCustomerBatchBytes()](mitra_workspace* ws, mitra_error** e) {
          return mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(bytes.data()),

@@ -38,6 +38,12 @@ size_p = ctypes.POINTER(ctypes.c_size_t)
 # embedded NULs included, without copying.
 in_bytes = ctypes.c_char_p
 c_str = ctypes.c_char_p
+# Per-customer arrays (numpy buffers, passed with arr.ctypes.data_as(...)).
+f64_p = ctypes.POINTER(ctypes.c_double)
+i32_p = ctypes.POINTER(ctypes.c_int32)
+i64_p = ctypes.POINTER(ctypes.c_int64)
+u32_p = ctypes.POINTER(ctypes.c_uint32)
+mitra_value_quantity = ctypes.c_int
 
 # name: (restype, argtypes)
 SIGNATURES = {
@@ -69,7 +75,38 @@ SIGNATURES = {
     # Snapshots
     "mitra_workspace_save": (mitra_status, [workspace_p, c_str, error_pp]),
     "mitra_workspace_load": (mitra_status, [c_str, workspace_pp, error_pp]),
+    # Customer value
+    "mitra_workspace_value_summary": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_value_summarize": (
+        mitra_status, [u32_p, i64_p, f64_p, ctypes.c_size_t, in_bytes, ctypes.c_size_t,
+                       u8_pp, size_p, error_pp]),
+    "mitra_value_fit": (mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_value_predict": (
+        mitra_status, [in_bytes, ctypes.c_size_t, mitra_value_quantity, ctypes.c_double,
+                       f64_p, f64_p, f64_p, ctypes.c_size_t, f64_p, error_pp]),
+    "mitra_value_expected_purchases_new": (
+        mitra_status, [in_bytes, ctypes.c_size_t, f64_p, ctypes.c_size_t, f64_p, error_pp]),
+    "mitra_value_probability_of_purchases": (
+        mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_double, i32_p, ctypes.c_size_t,
+                       f64_p, error_pp]),
+    "mitra_value_expected_spend": (
+        mitra_status, [in_bytes, ctypes.c_size_t, f64_p, f64_p, ctypes.c_size_t, f64_p,
+                       error_pp]),
+    "mitra_value_clv": (
+        mitra_status, [in_bytes, ctypes.c_size_t, in_bytes, ctypes.c_size_t, ctypes.c_int32,
+                       ctypes.c_double, ctypes.c_double, f64_p, f64_p, f64_p, f64_p,
+                       ctypes.c_size_t, f64_p, error_pp]),
+    "mitra_value_holdout": (
+        mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_double, f64_p, f64_p, f64_p, f64_p,
+                       ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_value_rfm": (mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
 }
+
+# mitra_value_quantity values.
+VALUE_EXPECTED_PURCHASES = 1
+VALUE_PROBABILITY_ALIVE = 2
+VALUE_PROBABILITY_ALIVE_AT = 3
 
 # mitra_dtype values -> numpy dtype names.
 DTYPES = {1: "uint8", 2: "uint32", 3: "int64", 4: "float64"}

@@ -5,11 +5,13 @@ import json
 import os
 import sys
 
+import numpy as np
 import pytest
 from google.protobuf import text_format
 
 import mitra
-from mitra import v1
+from mitra import _native, v1
+from mitra._errors import call, call_bytes
 
 from conftest import REPO_ROOT
 
@@ -30,6 +32,27 @@ def base_workspace():
     for kind in KIND_ORDER:
         ws.ingest_csv_text(kind, TABLE["base"][kind], name=kind)
     return ws
+
+
+def value_call(ws, api, text):
+    """A customer-value C entry point with its request given in text form
+    (the raw call, so that the request's own fields are what is tested)."""
+    lib = _native.lib
+    if api == "value_predict":
+        model = text_format.Parse(text, v1.FittedModel()).SerializeToString()
+        one, two, out = np.array([1.0]), np.array([2.0]), np.empty(1)
+        p = lambda a: a.ctypes.data_as(_native.f64_p)
+        call(lib.mitra_value_predict, model, len(model), _native.VALUE_PROBABILITY_ALIVE, 0.0,
+             p(one), p(one), p(two), 1, p(out))
+        return
+    message = {"value_fit": v1.FitRequest, "value_summary": v1.SummaryRequest,
+               "value_rfm": v1.RfmRequest}[api]
+    data = text_format.Parse(text, message()).SerializeToString()
+    if api == "value_summary":
+        with ws._use() as handle:
+            call_bytes(lib.mitra_workspace_value_summary, handle, data, len(data))
+    else:
+        call_bytes(getattr(lib, "mitra_" + api), data, len(data))
 
 
 @pytest.mark.parametrize("case", TABLE["cases"], ids=[c["name"] for c in TABLE["cases"]])
@@ -54,6 +77,8 @@ def test_bad_input(case, tmp_path):
             ws.ids(case["arg"])
         elif case["api"] == "csv_file":
             ws.ingest_csv("customers", case["arg"])
+        elif case["api"].startswith("value_"):
+            value_call(ws, case["api"], case["arg"])
     assert raised.value.status == case["status"]
     assert case["message"] in str(raised.value)
     assert ws.export().SerializeToString(deterministic=True) == before

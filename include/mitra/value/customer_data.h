@@ -1,0 +1,43 @@
+// The columns a purchase model reads: per customer (or per group of identical
+// customers) x repeat purchases, t_x the time of the last one and T the age,
+// in one time unit, with an optional weight (number of customers in a row).
+#ifndef MITRA_VALUE_CUSTOMER_DATA_H_
+#define MITRA_VALUE_CUSTOMER_DATA_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+
+namespace mitra::value {
+
+struct CustomerData {
+  absl::Span<const double> x;
+  absl::Span<const double> t_x;
+  absl::Span<const double> T;
+  absl::Span<const double> weight;  // empty: every row weighs 1
+};
+
+// Rows with bitwise-identical (x, t_x, T) merged into one row whose weight is
+// their count (or the sum of their weights). Exact: a model's likelihood
+// depends on a customer only through (x, t_x, T). group[i] is the row of
+// input row i, to spread per-group predictions back to customers.
+struct GroupedCustomers {
+  std::vector<double> x, t_x, T, weight;
+  std::vector<uint32_t> group;
+
+  CustomerData view() const { return CustomerData{x, t_x, T, weight}; }
+  size_t size() const { return x.size(); }
+};
+
+GroupedCustomers GroupIdentical(const CustomerData& data);
+
+// INVALID_ARGUMENT unless the columns have one length, x is a whole number
+// in [0, 1e7], 0 <= t_x <= T, t_x = 0 when x = 0, all finite, and weights
+// (if given) are finite and >= 0. `max_x` receives the largest x.
+absl::Status ValidateCustomerData(const CustomerData& data, int* max_x);
+
+}  // namespace mitra::value
+
+#endif  // MITRA_VALUE_CUSTOMER_DATA_H_

@@ -1,0 +1,45 @@
+// Customer value end to end on a workspace: summaries, a fitted purchase
+// model and Gamma-Gamma, then each customer's P(alive), expected purchases,
+// expected spend, CLV and RFM segment. What `mitra value` and the report
+// show, in one place.
+#ifndef MITRA_VALUE_CUSTOMER_VALUE_H_
+#define MITRA_VALUE_CUSTOMER_VALUE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "mitra/core/workspace.h"
+#include "mitra/v1/value.pb.h"
+#include "mitra/value/clv.h"
+
+namespace mitra::value {
+
+struct CustomerValueOptions {
+  v1::SummaryRequest summary;                    // calibration end, period, unit, holdout
+  v1::ValueModel model = v1::VALUE_MODEL_BG_NBD;  // the purchase model
+  double horizon = 0;                            // expected purchases over this many units
+  ClvOptions clv;                                // periods, period_length (units), discount
+  int threads = 1;
+};
+
+struct CustomerValueTable {
+  v1::CustomerSummaries summaries;
+  v1::FittedModel purchase_model;
+  // Gamma-Gamma needs repeat buyers with spend; when it cannot be fitted,
+  // spend_error says why and expected_spend and clv are empty.
+  std::optional<v1::FittedModel> spend_model;
+  std::string spend_error;
+  std::vector<double> p_alive, expected_purchases, expected_spend, clv;
+  v1::RfmResult rfm;
+  // With a holdout in the summary request: predicted against actual.
+  std::optional<v1::HoldoutValidation> holdout;
+};
+
+absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
+                                                  const CustomerValueOptions& options);
+
+}  // namespace mitra::value
+
+#endif  // MITRA_VALUE_CUSTOMER_VALUE_H_

@@ -1,0 +1,50 @@
+// Gamma-Gamma model of spend per transaction: Fader & Hardie (2013), "The
+// Gamma-Gamma Model of Monetary Value" (after Colombo & Jiang 1999). A
+// customer's transactions are Gamma(p, nu) with nu ~ Gamma(q, gamma) across
+// customers, so her mean spend is p nu^-1 and the mean of x transactions
+// zbar | nu ~ Gamma(p x, nu x).
+#ifndef MITRA_VALUE_GAMMA_GAMMA_H_
+#define MITRA_VALUE_GAMMA_GAMMA_H_
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "mitra/value/optimizer.h"
+
+namespace mitra::value {
+
+struct GammaGammaParams {
+  double p = 1, q = 1, gamma = 1;
+};
+
+struct GammaGammaFit {
+  GammaGammaParams params;
+  FitReport report;  // standard_errors in the order p, q, gamma
+};
+
+// Rows are customers: x repeat transactions (whole), zbar their mean value;
+// rows with x = 0 carry no spend information and are skipped (they do not
+// count in total_weight); rows with x > 0 need zbar > 0.
+struct SpendData {
+  absl::Span<const double> x;
+  absl::Span<const double> zbar;
+  absl::Span<const double> weight;  // empty: every row weighs 1
+};
+
+// Sum of weight * ln f(zbar | p, q, gamma; x) (Fader & Hardie 2013, eq. 5):
+// lnG(px+q) - lnG(px) - lnG(q) + q ln gamma + (px-1) ln zbar + px ln x
+// - (px+q) ln(gamma + x zbar); `grad` (3, may be null) its exact gradient.
+absl::StatusOr<double> GammaGammaLogLikelihood(const GammaGammaParams& params,
+                                               const SpendData& data, double* grad = nullptr);
+
+// Maximum-likelihood fit; default start p = q = gamma = 1.
+absl::StatusOr<GammaGammaFit> FitGammaGamma(const SpendData& data, const FitOptions& options = {});
+
+// E[Z | x, zbar] = (p (gamma + x zbar)) / (p x + q - 1) (eq. 7), a weighted
+// mean of the population mean p gamma / (q - 1) and zbar; for x = 0 the
+// population mean. Needs q > 1 (the population mean is infinite otherwise).
+absl::Status GammaGammaExpectedSpend(const GammaGammaParams& params, const SpendData& data,
+                                     absl::Span<double> out);
+
+}  // namespace mitra::value
+
+#endif  // MITRA_VALUE_GAMMA_GAMMA_H_

@@ -1,0 +1,49 @@
+// The value models at the edges: mitra.v1 value messages <-> the C++ models.
+// Used by the C ABI, the CLI and the report, so that they agree. Results go
+// into a message the caller owns, so the C ABI can keep it on an Arena (see
+// src/capi/capi_internal.h).
+#ifndef MITRA_VALUE_MESSAGES_H_
+#define MITRA_VALUE_MESSAGES_H_
+
+#include "absl/status/statusor.h"
+#include "mitra/core/workspace.h"
+#include "mitra/v1/value.pb.h"
+#include "mitra/value/clv.h"
+#include "mitra/value/gamma_gamma.h"
+#include "mitra/value/summary.h"
+
+namespace mitra::value {
+
+// Summaries of the workspace's transactions (customer ids as strings).
+absl::Status SummarizeWorkspace(const Workspace& ws, const v1::SummaryRequest& request,
+                                v1::CustomerSummaries* out);
+// The same from transaction arrays; customer_id holds the keys in decimal.
+absl::Status SummarizeArrays(absl::Span<const uint32_t> customer, absl::Span<const int64_t> time,
+                             absl::Span<const double> amount, const v1::SummaryRequest& request,
+                             v1::CustomerSummaries* out);
+// The request's options, checked (period and unit > 0, holdout after
+// calibration, times in range).
+absl::StatusOr<SummaryOptions> SummaryOptionsFrom(const v1::SummaryRequest& request);
+
+// Fits the requested model; errors name the request field at fault.
+absl::Status Fit(const v1::FitRequest& request, v1::FittedModel* out);
+
+// The parameters of a fitted purchase model (BG/NBD, MBG/NBD, Pareto/NBD) or
+// spend model (Gamma-Gamma); INVALID_ARGUMENT names a missing or bad one.
+absl::StatusOr<PurchaseModel> PurchaseModelFrom(const v1::FittedModel& model);
+absl::StatusOr<GammaGammaParams> SpendModelFrom(const v1::FittedModel& model);
+
+// The parameter names of a model, in the papers' order.
+std::vector<std::string> ParamNames(v1::ValueModel model);
+
+absl::Status Rfm(const v1::RfmRequest& request, v1::RfmResult* out);
+
+// Holdout validation: the model's expected purchases over holdout_length
+// against `actual` holdout purchases, by calibration frequency.
+absl::Status Holdout(const PurchaseModel& model, const CustomerData& customers,
+                     double holdout_length, absl::Span<const double> actual,
+                     v1::HoldoutValidation* out);
+
+}  // namespace mitra::value
+
+#endif  // MITRA_VALUE_MESSAGES_H_

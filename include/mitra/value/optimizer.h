@@ -1,0 +1,73 @@
+// The one maximum-likelihood mechanism of the customer-value models: BFGS on
+// the logarithms of the (positive) parameters, a strong-Wolfe line search
+// (Nocedal & Wright, Numerical Optimization, 2nd ed., Alg. 3.5-3.6) and the
+// model's exact gradient; standard errors from the Hessian.
+#ifndef MITRA_VALUE_OPTIMIZER_H_
+#define MITRA_VALUE_OPTIMIZER_H_
+
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace mitra::value {
+
+struct FitOptions {
+  // L2 penalty on the natural parameters, lifetimes' penalizer_coef: the fit
+  // minimises -LL / W + penalizer * sum(theta^2), W = total weight.
+  double penalizer = 0;
+  int max_iterations = 500;
+  // Convergence: max |d objective / d log theta| below this, or (with that
+  // norm below max(1e-6, 1000 * this)) a predicted or achieved decrease of
+  // the objective below ~5e-14 of it, the rounding of a sum over many
+  // customers, where no further step can be verified.
+  double gradient_tolerance = 1e-9;
+  // Starting point in natural parameters; empty = the model's default.
+  std::vector<double> initial;
+  // Standard errors cost one extra gradient per parameter.
+  bool standard_errors = true;
+  // Threads for the likelihood sums (BG/NBD, MBG/NBD, Pareto/NBD); results
+  // do not depend on it beyond the last bits of the sums. 1 = the calling
+  // thread only.
+  int threads = 1;
+};
+
+struct FitReport {
+  double log_likelihood = 0;  // sum of weight * ln L at the optimum, no penalty
+  double objective = 0;       // -log_likelihood / W + penalty
+  int iterations = 0;
+  int evaluations = 0;       // likelihood + gradient evaluations
+  double gradient_norm = 0;  // max |d objective / d log theta| at the end
+  double total_weight = 0;   // W: number of customers the fit saw
+  // One per parameter, from the inverse of the Hessian of
+  // -LL + W * penalizer * sum(theta^2) in natural parameters (forward
+  // differences of the exact gradient). Empty when that Hessian is not
+  // positive definite (a flat or boundary optimum): no made-up numbers.
+  std::vector<double> standard_errors;
+};
+
+struct MleResult {
+  std::vector<double> params;  // natural parameters
+  FitReport report;
+};
+
+// Sum of weighted log-likelihoods at natural parameters `params`; writes its
+// gradient with respect to them to `grad`. A non-finite return value marks a
+// point outside the model's domain.
+using LogLikelihoodFn = absl::FunctionRef<double(const double* params, double* grad)>;
+
+// Maximises `log_likelihood` over positive parameters starting at `initial`.
+// Errors (never NaN parameters): FAILED_PRECONDITION when the likelihood is
+// not finite at the start, when the line search cannot make progress away
+// from an optimum, or when max_iterations pass without convergence; the
+// message names the model, the iteration and the gradient norm.
+absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
+                                             absl::Span<const double> initial, double total_weight,
+                                             LogLikelihoodFn log_likelihood,
+                                             const FitOptions& options);
+
+}  // namespace mitra::value
+
+#endif  // MITRA_VALUE_OPTIMIZER_H_

@@ -1,0 +1,27 @@
+// Special functions the customer-value models need: log-gamma, digamma and
+// the Gauss hypergeometric series, the latter in log space so that large
+// purchase counts do not overflow.
+#ifndef MITRA_VALUE_SPECIAL_H_
+#define MITRA_VALUE_SPECIAL_H_
+
+#include "absl/status/statusor.h"
+
+namespace mitra::value {
+
+// ln Gamma(x) for x > 0 (thread-safe: no signgam).
+double LogGamma(double x);
+
+// psi(x) = d/dx ln Gamma(x) for x > 0: recurrence up to x >= 10, then the
+// asymptotic series (Abramowitz & Stegun 6.3.18); error below 1e-14.
+double Digamma(double x);
+
+// ln 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1 by the power series,
+// whose terms are then all positive (no cancellation). Terms are rescaled as
+// they grow, so the value may exceed the range of a double. OUT_OF_RANGE
+// when the series needs more than max_terms terms (z very close to 1).
+absl::StatusOr<double> LogHyp2F1Positive(double a, double b, double c, double z,
+                                         int max_terms = 1000000);
+
+}  // namespace mitra::value
+
+#endif  // MITRA_VALUE_SPECIAL_H_

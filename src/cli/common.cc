@@ -1,0 +1,64 @@
+#include "common.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "mitra/core/csv_import.h"
+#include "mitra/core/snapshot.h"
+
+namespace mitra::cli {
+
+namespace fs = std::filesystem;
+
+int Fail(const absl::Status& s) {
+  std::cerr << "mitra: " << absl::StatusCodeToString(s.code()) << ": " << s.message() << "\n";
+  return 1;
+}
+
+int Usage(const std::string& problem) {
+  std::cerr << "mitra: " << problem << "\n(run 'mitra --help')\n";
+  return 2;
+}
+
+// Ingests the CSV files named on the command line, in dependency order.
+absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws) {
+  std::map<std::string, std::string> files;  // kind -> path
+  for (const std::string& src : sources) {
+    if (auto eq = src.find('='); eq != std::string::npos && !fs::is_directory(src)) {
+      files[src.substr(0, eq)] = src.substr(eq + 1);
+      continue;
+    }
+    if (!fs::is_directory(src))
+      return absl::NotFoundError(absl::StrCat("no such folder: ", src));
+    for (const std::string& kind : KindNames()) {
+      fs::path p = fs::path(src) / (kind + ".csv");
+      if (fs::exists(p)) files[kind] = p.string();
+    }
+  }
+  for (const auto& [kind, path] : files) {
+    if (std::find(KindNames().begin(), KindNames().end(), kind) == KindNames().end())
+      return absl::InvalidArgumentError(absl::StrCat("unknown entity kind \"", kind, "\" in ",
+                                                     kind, "=", path));
+  }
+  if (files.empty()) return absl::InvalidArgumentError("no CSV files found in the given sources");
+  for (const std::string& kind : KindNames()) {
+    auto it = files.find(kind);
+    if (it == files.end()) continue;
+    if (absl::Status s = IngestCsvFile(ws, kind, it->second); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Workspace>> LoadWorkspace(const std::string& source) {
+  if (fs::is_directory(source)) {
+    auto ws = std::make_unique<Workspace>();
+    if (absl::Status s = ImportSources({source}, *ws); !s.ok()) return s;
+    return ws;
+  }
+  return LoadSnapshot(source);
+}
+
+}  // namespace mitra::cli

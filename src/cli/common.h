@@ -1,0 +1,30 @@
+// What the CLI's commands share: error reporting and reading a workspace.
+#ifndef MITRA_CLI_COMMON_H_
+#define MITRA_CLI_COMMON_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "mitra/core/workspace.h"
+
+namespace mitra::cli {
+
+// Prints "mitra: STATUS: message" and returns the exit code 1.
+int Fail(const absl::Status& s);
+// Prints a usage problem and returns the exit code 2.
+int Usage(const std::string& problem);
+// Ingests CSV files (folders of <kind>.csv, or KIND=FILE) in dependency order.
+absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws);
+// A snapshot, or a folder of CSV files imported in memory.
+absl::StatusOr<std::unique_ptr<Workspace>> LoadWorkspace(const std::string& source);
+
+// `mitra value`.
+int ValueCommand(const std::vector<std::string>& args);
+extern const char kValueHelp[];
+
+}  // namespace mitra::cli
+
+#endif  // MITRA_CLI_COMMON_H_

@@ -1,0 +1,243 @@
+// `mitra value`: customer value on a workspace, as a CSV or JSON table.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common.h"
+#include "google/protobuf/util/json_util.h"
+#include "mitra/core/absl_view.h"
+#include "mitra/core/time_format.h"
+#include "mitra/value/customer_value.h"
+#include "mitra/value/messages.h"
+
+namespace mitra::cli {
+
+const char kValueHelp[] = R"(Usage: mitra value (SNAPSHOT | DIR) --calibration-end TIME [options]
+
+Summarises each customer's purchases up to the calibration end, fits a
+purchase model and the Gamma-Gamma spend model, and writes one row per
+customer: frequency, recency, T, monetary_value, p_alive,
+expected_purchases (over --horizon), expected_spend, clv, and the RFM
+scores and segment. The fitted models and, with --holdout-end, the holdout
+check (predicted against actual purchases) go to standard error, or to
+standard output when -o is given.
+
+Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
+= 30.4375 days, year = 365.25 days, or a number of seconds):
+  --calibration-end TIME   required
+  --holdout-end TIME       also compare predictions with the purchases up to TIME
+  --model NAME             bgnbd (default), mbgnbd or paretonbd
+  --period DURATION        purchases within one period count once (default day)
+  --unit DURATION          the time unit of recency, T and the models (default week)
+  --horizon UNITS          expected purchases over this many units (default: a year)
+  --clv-periods K          CLV over K periods (default 12)
+  --clv-period UNITS       one CLV period in units (default: a month)
+  --discount-rate D        per CLV period (default 0.01)
+  --threads N              threads for the fits (default 1)
+  --format csv|json        (default csv)
+  -o FILE                  write the table to FILE
+)";
+
+namespace {
+
+std::optional<int64_t> Duration(const std::string& s) {
+  static const std::map<std::string, int64_t> kNamed = {
+      {"hour", 3600}, {"day", 86400}, {"week", 7 * 86400}, {"month", 2629800}, {"year", 31557600}};
+  if (auto it = kNamed.find(s); it != kNamed.end()) return it->second;
+  int64_t v;
+  if (absl::SimpleAtoi(Av(s), &v) && v > 0) return v;
+  return std::nullopt;
+}
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+std::string Json(const google::protobuf::Message& m) {
+  std::string s;
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  o.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &s, o);
+  return s;
+}
+
+std::string CsvQuote(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueOptions& o,
+                 std::ostream& out) {
+  const double unit = static_cast<double>(o.summary.unit_seconds());
+  out << "customers: " << t.summaries.customer_id_size() << " with a purchase by the calibration end"
+      << "; unit " << o.summary.unit_seconds() << " s, period " << o.summary.period_seconds() << " s\n";
+  auto model = [&](const char* what, const v1::FittedModel& m) {
+    out << what << " " << v1::ValueModel_Name(m.model()).substr(12) << ":";
+    for (const std::string& k : value::ParamNames(m.model())) {
+      const auto& se = m.report().standard_errors();
+      out << " " << k << "=" << Num(m.params().at(k)) << " (se "
+          << (se.count(k) ? Num(se.at(k)) : std::string("n/a")) << ")";
+    }
+    out << "; log-likelihood " << Num(m.report().log_likelihood()) << ", " << m.report().iterations()
+        << " iterations, gradient norm " << Num(m.report().gradient_norm()) << "\n";
+  };
+  model("purchase model", t.purchase_model);
+  if (t.spend_model) model("spend model", *t.spend_model);
+  else out << "spend model: not fitted (" << t.spend_error << ")\n";
+  out << "expected purchases over " << Num(o.horizon) << " units (" << Num(o.horizon * unit / 86400)
+      << " days); CLV over " << o.clv.periods << " periods of " << Num(o.clv.period_length)
+      << " units at " << Num(o.clv.discount_rate) << " a period\n";
+  if (t.holdout) {
+    const v1::HoldoutValidation& h = *t.holdout;
+    out << "holdout (" << Num(t.summaries.holdout_length()) << " units): actual " << Num(h.total_actual())
+        << " purchases, predicted " << Num(h.total_predicted()) << " (bias " << Num(100 * h.bias())
+        << "%), customer MAE " << Num(h.mae()) << ", RMSE " << Num(h.rmse()) << "\n"
+        << "  x   customers  actual  predicted (mean holdout purchases)\n";
+    for (const auto& r : h.by_frequency())
+      out << "  " << r.calibration_frequency() << (&r == &h.by_frequency(h.by_frequency_size() - 1) ? "+" : " ")
+          << std::string(r.calibration_frequency() < 10 ? 2 : 1, ' ') << r.customers() << "\t" << Num(r.actual_mean())
+          << "\t" << Num(r.predicted_mean()) << "\n";
+  }
+}
+
+}  // namespace
+
+int ValueCommand(const std::vector<std::string>& args) {
+  std::string source, format = "csv", output;
+  value::CustomerValueOptions o;
+  o.summary.set_period_seconds(86400);
+  o.summary.set_unit_seconds(7 * 86400);
+  std::optional<double> horizon, clv_period;
+  o.clv.periods = 12;
+  o.clv.discount_rate = 0.01;
+  bool have_end = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto next = [&](std::string* v) {
+      if (i + 1 >= args.size()) return false;
+      *v = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "-o" || a == "--output") {
+      if (!next(&output)) return Usage("-o needs a file");
+    } else if (a == "--format") {
+      if (!next(&format) || (format != "csv" && format != "json")) return Usage("--format is csv or json");
+    } else if (a == "--calibration-end" || a == "--holdout-end") {
+      std::optional<int64_t> t;
+      if (!next(&v) || !(t = ParseTime(v))) return Usage(a + " needs a time (2025-06-30 or unix seconds)");
+      if (a == "--calibration-end") {
+        o.summary.set_calibration_end_unix_seconds(*t);
+        have_end = true;
+      } else {
+        o.summary.set_holdout_end_unix_seconds(*t);
+      }
+    } else if (a == "--period" || a == "--unit") {
+      std::optional<int64_t> d;
+      if (!next(&v) || !(d = Duration(v))) return Usage(a + " needs hour, day, week, month, year or seconds");
+      if (a == "--period") o.summary.set_period_seconds(*d);
+      else o.summary.set_unit_seconds(*d);
+    } else if (a == "--model") {
+      if (!next(&v)) return Usage("--model needs a name");
+      if (v == "bgnbd") o.model = v1::VALUE_MODEL_BG_NBD;
+      else if (v == "mbgnbd") o.model = v1::VALUE_MODEL_MBG_NBD;
+      else if (v == "paretonbd") o.model = v1::VALUE_MODEL_PARETO_NBD;
+      else return Usage("--model is bgnbd, mbgnbd or paretonbd");
+    } else if (a == "--horizon" || a == "--clv-period" || a == "--discount-rate") {
+      double d;
+      if (!next(&v) || !absl::SimpleAtod(Av(v), &d) || !std::isfinite(d) || d < 0)
+        return Usage(a + " needs a number >= 0");
+      if (a == "--horizon") horizon = d;
+      else if (a == "--clv-period") clv_period = d;
+      else o.clv.discount_rate = d;
+    } else if (a == "--clv-periods" || a == "--threads") {
+      int k;
+      if (!next(&v) || !absl::SimpleAtoi(Av(v), &k) || k < 1) return Usage(a + " needs a whole number >= 1");
+      if (a == "--clv-periods") o.clv.periods = k;
+      else o.threads = k;
+    } else if (!a.empty() && a[0] == '-') {
+      return Usage(absl::StrCat("unknown option ", a));
+    } else if (source.empty()) {
+      source = a;
+    } else {
+      return Usage("value takes one SNAPSHOT or DIR");
+    }
+  }
+  if (source.empty()) return Usage("value needs a SNAPSHOT or DIR");
+  if (!have_end) return Usage("value needs --calibration-end");
+  // Defaults follow the unit, so that none is a hidden constant.
+  const double unit = static_cast<double>(o.summary.unit_seconds());
+  o.horizon = horizon.value_or(31557600 / unit);
+  o.clv.period_length = clv_period.value_or(2629800 / unit);
+
+  auto ws = LoadWorkspace(source);
+  if (!ws.ok()) return Fail(ws.status());
+  auto table = value::ScoreCustomers(**ws, o);
+  if (!table.ok()) return Fail(table.status());
+  const value::CustomerValueTable& t = *table;
+  const v1::CustomerSummaries& S = t.summaries;
+
+  std::ostringstream body;
+  const bool spend = t.spend_model.has_value();
+  auto segment = [&](int i) {
+    const int s = t.rfm.segment(i);
+    return s < 0 ? std::string() : t.rfm.segments(s).name();
+  };
+  if (format == "csv") {
+    body << "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,"
+            "rfm_r,rfm_f,rfm_m,rfm_segment"
+         << (t.holdout ? ",holdout_frequency,holdout_spend" : "") << "\n";
+    for (int i = 0; i < S.customer_id_size(); ++i) {
+      body << CsvQuote(S.customer_id(i)) << "," << Num(S.frequency(i)) << "," << Num(S.recency(i)) << ","
+           << Num(S.t(i)) << "," << Num(S.monetary_value(i)) << "," << Num(t.p_alive[i]) << ","
+           << Num(t.expected_purchases[i]) << "," << (spend ? Num(t.expected_spend[i]) : "") << ","
+           << (spend ? Num(t.clv[i]) : "") << "," << t.rfm.r(i) << "," << t.rfm.f(i) << "," << t.rfm.m(i)
+           << "," << segment(i);
+      if (t.holdout) body << "," << Num(S.holdout_frequency(i)) << "," << Num(S.holdout_spend(i));
+      body << "\n";
+    }
+  } else {
+    body << "{\"purchase_model\": " << Json(t.purchase_model)
+         << ", \"spend_model\": " << (spend ? Json(*t.spend_model) : "null")
+         << ", \"holdout\": " << (t.holdout ? Json(*t.holdout) : "null")
+         << ", \"horizon\": " << Num(o.horizon) << ", \"unit_seconds\": " << o.summary.unit_seconds()
+         << ", \"customers\": [";
+    for (int i = 0; i < S.customer_id_size(); ++i) {
+      v1::IdList quoted;  // protobuf's JSON writer escapes the id for us
+      quoted.add_ids(S.customer_id(i));
+      std::string id = Json(quoted);
+      id = id.substr(id.find('[') + 1, id.rfind(']') - id.find('[') - 1);
+      body << (i ? "," : "") << "\n {\"customer_id\": " << id << ", \"frequency\": " << Num(S.frequency(i))
+           << ", \"recency\": " << Num(S.recency(i)) << ", \"T\": " << Num(S.t(i))
+           << ", \"monetary_value\": " << Num(S.monetary_value(i)) << ", \"p_alive\": " << Num(t.p_alive[i])
+           << ", \"expected_purchases\": " << Num(t.expected_purchases[i])
+           << ", \"expected_spend\": " << (spend ? Num(t.expected_spend[i]) : "null")
+           << ", \"clv\": " << (spend ? Num(t.clv[i]) : "null") << ", \"rfm\": [" << t.rfm.r(i) << ","
+           << t.rfm.f(i) << "," << t.rfm.m(i) << "], \"segment\": \"" << segment(i) << "\"}";
+    }
+    body << "\n]}\n";
+  }
+  if (output.empty()) {
+    WriteModels(t, o, std::cerr);
+    std::cout << body.str();
+  } else {
+    std::ofstream f(output, std::ios::binary);
+    f << body.str();
+    if (!f.flush()) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
+    WriteModels(t, o, std::cout);
+    std::cout << "wrote " << output << " (" << S.customer_id_size() << " customers)\n";
+  }
+  return 0;
+}
+
+}  // namespace mitra::cli

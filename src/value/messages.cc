@@ -1,0 +1,353 @@
+#include "mitra/value/messages.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "mitra/core/time_format.h"
+#include "mitra/value/bgnbd.h"
+#include "mitra/value/customer_data.h"
+#include "mitra/value/holdout.h"
+#include "mitra/value/mbgnbd.h"
+#include "mitra/value/pareto_nbd.h"
+#include "mitra/value/rfm.h"
+
+namespace mitra::value {
+namespace {
+
+absl::Status Invalid(std::string_view where, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(std::string(where), ": ", std::string(problem)));
+}
+
+// An error from the models, said in terms of the request: "FitRequest: ...".
+absl::Status InRequest(std::string_view request, absl::Status s) {
+  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
+  return absl::InvalidArgumentError(absl::StrCat(std::string(request), ": ", std::string(s.message())));
+}
+
+template <typename Field>
+absl::Span<const double> Column(const Field& f) {
+  return absl::Span<const double>(f.data(), static_cast<size_t>(f.size()));
+}
+
+absl::StatusOr<FitOptions> FitOptionsFrom(const v1::FitRequest& r) {
+  const v1::FitOptions& o = r.options();
+  FitOptions out;
+  if (!std::isfinite(o.penalizer()) || o.penalizer() < 0)
+    return Invalid("FitRequest.options.penalizer", absl::StrCat("must be finite and >= 0, got ", o.penalizer()));
+  out.penalizer = o.penalizer();
+  if (o.max_iterations() < 0) return Invalid("FitRequest.options.max_iterations", "must be >= 0");
+  if (o.max_iterations() > 0) out.max_iterations = o.max_iterations();
+  if (!std::isfinite(o.gradient_tolerance()) || o.gradient_tolerance() < 0)
+    return Invalid("FitRequest.options.gradient_tolerance", "must be finite and >= 0");
+  if (o.gradient_tolerance() > 0) out.gradient_tolerance = o.gradient_tolerance();
+  if (o.threads() < 0 || o.threads() > 256) return Invalid("FitRequest.options.threads", "must be 0..256");
+  out.threads = o.threads() > 0 ? o.threads() : 1;
+  out.standard_errors = !o.skip_standard_errors();
+  if (!o.initial().empty()) {
+    const std::vector<std::string> names = ParamNames(r.model());
+    for (const auto& [name, value] : o.initial()) {
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        return Invalid(absl::StrCat("FitRequest.options.initial.", name),
+                       absl::StrCat("not a parameter of this model (", absl::StrJoin(names, ", "), ")"));
+      if (!std::isfinite(value) || value <= 0)
+        return Invalid(absl::StrCat("FitRequest.options.initial.", name), "must be finite and > 0");
+    }
+    for (const std::string& name : names) {
+      auto it = o.initial().find(name);
+      out.initial.push_back(it == o.initial().end() ? 1.0 : it->second);
+    }
+  }
+  return out;
+}
+
+// Fills the message's params and report from a fit.
+template <typename FitT>
+absl::Status ToMessage(v1::ValueModel model, const std::vector<double>& params, const FitT& fit,
+                       int64_t rows, v1::FittedModel* out) {
+  const int64_t unit = out->unit_seconds();  // set by Fit from the request
+  out->Clear();
+  out->set_model(model);
+  out->set_unit_seconds(unit);
+  const std::vector<std::string> names = ParamNames(model);
+  for (size_t i = 0; i < names.size(); ++i) (*out->mutable_params())[names[i]] = params[i];
+  v1::FitReport* r = out->mutable_report();
+  r->set_log_likelihood(fit.report.log_likelihood);
+  r->set_iterations(fit.report.iterations);
+  r->set_evaluations(fit.report.evaluations);
+  r->set_gradient_norm(fit.report.gradient_norm);
+  r->set_total_weight(fit.report.total_weight);
+  r->set_rows(rows);
+  for (size_t i = 0; i < fit.report.standard_errors.size() && i < names.size(); ++i)
+    (*r->mutable_standard_errors())[names[i]] = fit.report.standard_errors[i];
+  return absl::OkStatus();
+}
+
+absl::StatusOr<double> Param(const v1::FittedModel& m, const char* name) {
+  auto it = m.params().find(name);
+  if (it == m.params().end())
+    return Invalid(absl::StrCat("FittedModel.params.", name), "missing");
+  if (!std::isfinite(it->second) || it->second <= 0)
+    return Invalid(absl::StrCat("FittedModel.params.", name),
+                   absl::StrCat("must be finite and > 0, got ", it->second));
+  return it->second;
+}
+
+}  // namespace
+
+std::vector<std::string> ParamNames(v1::ValueModel model) {
+  switch (model) {
+    case v1::VALUE_MODEL_BG_NBD:
+    case v1::VALUE_MODEL_MBG_NBD: return {"r", "alpha", "a", "b"};
+    case v1::VALUE_MODEL_PARETO_NBD: return {"r", "alpha", "s", "beta"};
+    case v1::VALUE_MODEL_GAMMA_GAMMA: return {"p", "q", "gamma"};
+    default: return {};
+  }
+}
+
+absl::StatusOr<SummaryOptions> SummaryOptionsFrom(const v1::SummaryRequest& r) {
+  SummaryOptions o;
+  if (r.period_seconds() <= 0)
+    return Invalid("SummaryRequest.period_seconds", "required, > 0 (e.g. 86400 for days)");
+  if (r.unit_seconds() <= 0)
+    return Invalid("SummaryRequest.unit_seconds", "required, > 0 (e.g. 604800 for weeks)");
+  if (std::string p = TimeProblem(r.calibration_end_unix_seconds()); !p.empty())
+    return Invalid("SummaryRequest.calibration_end_unix_seconds", p);
+  o.calibration_end = r.calibration_end_unix_seconds();
+  if (r.has_holdout_end_unix_seconds()) {
+    if (std::string p = TimeProblem(r.holdout_end_unix_seconds()); !p.empty())
+      return Invalid("SummaryRequest.holdout_end_unix_seconds", p);
+    if (r.holdout_end_unix_seconds() < r.calibration_end_unix_seconds())
+      return Invalid("SummaryRequest.holdout_end_unix_seconds", "before the calibration end");
+    o.holdout_end = r.holdout_end_unix_seconds();
+  }
+  if (std::string p = TimeProblem(r.origin_unix_seconds()); !p.empty())
+    return Invalid("SummaryRequest.origin_unix_seconds", p);
+  o.period = TimeUnit::Seconds(r.period_seconds());
+  o.unit = TimeUnit::Seconds(r.unit_seconds());
+  o.origin = r.origin_unix_seconds();
+  return o;
+}
+
+namespace {
+
+// Summaries of transaction columns as a message; id(k) names customer key k.
+template <typename IdOf>
+absl::Status SummariesMessage(absl::Span<const uint32_t> customer, absl::Span<const int64_t> time,
+                              absl::Span<const double> amount, const v1::SummaryRequest& request,
+                              IdOf&& id, v1::CustomerSummaries* msg) {
+  absl::StatusOr<SummaryOptions> options = SummaryOptionsFrom(request);
+  if (!options.ok()) return options.status();
+  absl::StatusOr<CustomerSummaries> s = Summarize(customer, time, amount, *options);
+  if (!s.ok()) return s.status();
+  v1::CustomerSummaries& out = *msg;
+  out.Clear();
+  out.set_unit_seconds(request.unit_seconds());
+  out.set_holdout_length(s->holdout_length);
+  out.mutable_customer_id()->Reserve(static_cast<int>(s->size()));
+  for (size_t i = 0; i < s->size(); ++i) out.add_customer_id(id(s->customer[i]));
+  out.mutable_frequency()->Add(s->x.begin(), s->x.end());
+  out.mutable_recency()->Add(s->t_x.begin(), s->t_x.end());
+  out.mutable_t()->Add(s->T.begin(), s->T.end());
+  out.mutable_monetary_value()->Add(s->monetary.begin(), s->monetary.end());
+  out.mutable_holdout_frequency()->Add(s->holdout_x.begin(), s->holdout_x.end());
+  out.mutable_holdout_spend()->Add(s->holdout_spend.begin(), s->holdout_spend.end());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SummarizeWorkspace(const Workspace& ws, const v1::SummaryRequest& request,
+                                v1::CustomerSummaries* out) {
+  const TransactionTable& t = ws.tables().transactions;
+  return SummariesMessage(t.customer, t.time, t.amount, request,
+                          [&](uint32_t c) { return ws.tables().customers.ids.Id(c); }, out);
+}
+
+absl::Status SummarizeArrays(absl::Span<const uint32_t> customer, absl::Span<const int64_t> time,
+                             absl::Span<const double> amount, const v1::SummaryRequest& request,
+                             v1::CustomerSummaries* out) {
+  // A workspace's times were checked on ingestion; raw arrays are checked
+  // here (an out-of-range time would overflow the period arithmetic).
+  for (size_t i = 0; i < time.size(); ++i) {
+    if (std::string p = TimeProblem(time[i]); !p.empty()) return Invalid(absl::StrCat("time[", i, "]"), p);
+  }
+  return SummariesMessage(customer, time, amount, request,
+                          [](uint32_t c) { return std::to_string(c); }, out);
+}
+
+absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
+  if (r.unit_seconds() < 0) return Invalid("FitRequest.unit_seconds", "must be >= 0");
+  out->Clear();
+  out->set_unit_seconds(r.unit_seconds());
+  absl::StatusOr<FitOptions> options = FitOptionsFrom(r);
+  if (!options.ok()) return options.status();
+  const size_t n = static_cast<size_t>(r.frequency_size());
+  auto same_length = [&](const char* field, int size) -> absl::Status {
+    if (static_cast<size_t>(size) != n)
+      return Invalid(absl::StrCat("FitRequest.", field),
+                     absl::StrCat(size, " values, but frequency has ", n));
+    return absl::OkStatus();
+  };
+  if (n == 0) return Invalid("FitRequest.frequency", "no customers to fit");
+  if (r.weight_size() > 0) {
+    if (absl::Status s = same_length("weight", r.weight_size()); !s.ok()) return s;
+  }
+
+  if (r.model() == v1::VALUE_MODEL_GAMMA_GAMMA) {
+    if (absl::Status s = same_length("monetary_value", r.monetary_value_size()); !s.ok()) return s;
+    SpendData data{Column(r.frequency()), Column(r.monetary_value()), Column(r.weight())};
+    absl::StatusOr<GammaGammaFit> fit = FitGammaGamma(data, *options);
+    if (!fit.ok()) return InRequest("FitRequest", fit.status());
+    const GammaGammaParams& p = fit->params;
+    int64_t spend_rows = 0;
+    for (double x : r.frequency()) spend_rows += x > 0;
+    return ToMessage(r.model(), {p.p, p.q, p.gamma}, *fit, spend_rows, out);
+  }
+  if (absl::Status s = same_length("recency", r.recency_size()); !s.ok()) return s;
+  if (absl::Status s = same_length("T", r.t_size()); !s.ok()) return s;
+  const CustomerData raw{Column(r.frequency()), Column(r.recency()), Column(r.t()), Column(r.weight())};
+  int max_x = 0;
+  if (absl::Status s = ValidateCustomerData(raw, &max_x); !s.ok()) return InRequest("FitRequest", s);
+  // Identical rows merge into weighted ones: exact, and much faster.
+  GroupedCustomers grouped;
+  CustomerData data = raw;
+  if (!r.options().no_grouping()) {
+    grouped = GroupIdentical(raw);
+    data = grouped.view();
+  }
+  const int64_t rows = static_cast<int64_t>(data.x.size());
+  switch (r.model()) {
+    case v1::VALUE_MODEL_BG_NBD: {
+      absl::StatusOr<BgNbdFit> fit = FitBgNbd(data, *options);
+      if (!fit.ok()) return fit.status();
+      const auto& p = fit->params;
+      return ToMessage(r.model(), {p.r, p.alpha, p.a, p.b}, *fit, rows, out);
+    }
+    case v1::VALUE_MODEL_MBG_NBD: {
+      absl::StatusOr<MbgNbdFit> fit = FitMbgNbd(data, *options);
+      if (!fit.ok()) return fit.status();
+      const auto& p = fit->params;
+      return ToMessage(r.model(), {p.r, p.alpha, p.a, p.b}, *fit, rows, out);
+    }
+    case v1::VALUE_MODEL_PARETO_NBD: {
+      absl::StatusOr<ParetoNbdFit> fit = FitParetoNbd(data, *options);
+      if (!fit.ok()) return fit.status();
+      const auto& p = fit->params;
+      return ToMessage(r.model(), {p.r, p.alpha, p.s, p.beta}, *fit, rows, out);
+    }
+    default:
+      return Invalid("FitRequest.model", absl::StrCat("unknown or unspecified model ", r.model()));
+  }
+}
+
+absl::StatusOr<PurchaseModel> PurchaseModelFrom(const v1::FittedModel& m) {
+  const std::vector<std::string> names = ParamNames(m.model());
+  if (m.model() == v1::VALUE_MODEL_GAMMA_GAMMA || names.empty())
+    return Invalid("FittedModel.model", "not a purchase model (BG/NBD, MBG/NBD or Pareto/NBD)");
+  double v[4];
+  for (int i = 0; i < 4; ++i) {
+    absl::StatusOr<double> p = Param(m, names[i].c_str());
+    if (!p.ok()) return p.status();
+    v[i] = *p;
+  }
+  switch (m.model()) {
+    case v1::VALUE_MODEL_BG_NBD: return PurchaseModel(BgNbdParams{v[0], v[1], v[2], v[3]});
+    case v1::VALUE_MODEL_MBG_NBD: return PurchaseModel(MbgNbdParams{v[0], v[1], v[2], v[3]});
+    default: return PurchaseModel(ParetoNbdParams{v[0], v[1], v[2], v[3]});
+  }
+}
+
+absl::StatusOr<GammaGammaParams> SpendModelFrom(const v1::FittedModel& m) {
+  if (m.model() != v1::VALUE_MODEL_GAMMA_GAMMA)
+    return Invalid("FittedModel.model", "not a spend model (Gamma-Gamma)");
+  GammaGammaParams out;
+  for (auto [name, slot] : {std::pair{"p", &out.p}, {"q", &out.q}, {"gamma", &out.gamma}}) {
+    absl::StatusOr<double> p = Param(m, name);
+    if (!p.ok()) return p.status();
+    *slot = *p;
+  }
+  return out;
+}
+
+absl::Status Rfm(const v1::RfmRequest& r, v1::RfmResult* result) {
+  if (r.frequency_size() != r.recency_age_size())
+    return Invalid("RfmRequest.frequency", absl::StrCat(r.frequency_size(), " values, but recency_age has ",
+                                                        r.recency_age_size()));
+  if (r.monetary_value_size() != r.recency_age_size())
+    return Invalid("RfmRequest.monetary_value", absl::StrCat(r.monetary_value_size(),
+                                                             " values, but recency_age has ",
+                                                             r.recency_age_size()));
+  const int bins = r.bins() == 0 ? 5 : r.bins();
+  if (bins < 2 || bins > 10) return Invalid("RfmRequest.bins", "must be 2..10");
+  absl::StatusOr<RfmScores> scores =
+      ScoreRfm(Column(r.recency_age()), Column(r.frequency()), Column(r.monetary_value()), bins);
+  if (!scores.ok()) return scores.status();
+  std::vector<SegmentRule> rules;
+  if (r.segments().empty()) {
+    if (bins != 5) return Invalid("RfmRequest.segments", "the default table is for 5 bins: give segments");
+    rules = DefaultSegmentRules();
+  } else {
+    for (int i = 0; i < r.segments_size(); ++i) {
+      const v1::RfmSegmentRule& s = r.segments(i);
+      const std::string where = absl::StrCat("RfmRequest.segments[", i, "]");
+      auto in_range = [&](int v) { return v >= 1 && v <= bins; };
+      const bool any_m = s.m_min() == 0 && s.m_max() == 0;
+      if (s.name().empty()) return Invalid(where + ".name", "required");
+      if (!in_range(s.r_min()) || !in_range(s.r_max()) || s.r_min() > s.r_max() ||
+          !in_range(s.f_min()) || !in_range(s.f_max()) || s.f_min() > s.f_max() ||
+          (!any_m && (!in_range(s.m_min()) || !in_range(s.m_max()) || s.m_min() > s.m_max())))
+        return Invalid(where, absl::StrCat("score ranges must satisfy 1 <= min <= max <= ", bins));
+      rules.push_back(SegmentRule{s.name(), static_cast<uint8_t>(s.r_min()), static_cast<uint8_t>(s.r_max()),
+                                  static_cast<uint8_t>(s.f_min()), static_cast<uint8_t>(s.f_max()),
+                                  static_cast<uint8_t>(any_m ? 1 : s.m_min()),
+                                  static_cast<uint8_t>(any_m ? bins : s.m_max())});
+    }
+  }
+  absl::StatusOr<std::vector<uint16_t>> seg = AssignSegments(*scores, rules);
+  if (!seg.ok()) return seg.status();
+  v1::RfmResult& out = *result;
+  out.Clear();
+  out.mutable_r()->Add(scores->r.begin(), scores->r.end());
+  out.mutable_f()->Add(scores->f.begin(), scores->f.end());
+  out.mutable_m()->Add(scores->m.begin(), scores->m.end());
+  for (uint16_t s : *seg) out.add_segment(s == rules.size() ? -1 : s);
+  for (const SegmentRule& rule : rules) {
+    v1::RfmSegmentRule* m = out.add_segments();
+    m->set_name(rule.name);
+    m->set_r_min(rule.r_min);
+    m->set_r_max(rule.r_max);
+    m->set_f_min(rule.f_min);
+    m->set_f_max(rule.f_max);
+    m->set_m_min(rule.m_min);
+    m->set_m_max(rule.m_max);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Holdout(const PurchaseModel& model, const CustomerData& customers,
+                     double holdout_length, absl::Span<const double> actual,
+                     v1::HoldoutValidation* out) {
+  std::vector<double> predicted(customers.x.size());
+  if (absl::Status s = ExpectedPurchases(model, customers, holdout_length, absl::MakeSpan(predicted));
+      !s.ok())
+    return s;
+  absl::StatusOr<HoldoutValidation> v = ValidateHoldout(customers.x, predicted, actual);
+  if (!v.ok()) return v.status();
+  out->Clear();
+  for (const FrequencyGroup& g : v->by_frequency) {
+    auto* row = out->add_by_frequency();
+    row->set_calibration_frequency(g.x);
+    row->set_customers(static_cast<int64_t>(g.customers));
+    row->set_actual_mean(g.actual_mean);
+    row->set_predicted_mean(g.predicted_mean);
+  }
+  out->set_mae(v->mae);
+  out->set_rmse(v->rmse);
+  out->set_bias(v->bias);
+  out->set_total_actual(v->actual_total);
+  out->set_total_predicted(v->predicted_total);
+  return absl::OkStatus();
+}
+
+}  // namespace mitra::value

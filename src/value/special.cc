@@ -1,0 +1,62 @@
+#include "mitra/value/special.h"
+
+#include <cmath>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace mitra::value {
+
+double LogGamma(double x) {
+#if defined(__GLIBC__)
+  int sign;
+  return ::lgamma_r(x, &sign);
+#else
+  return std::lgamma(x);
+#endif
+}
+
+double Digamma(double x) {
+  double result = 0;
+  while (x < 10) {
+    result -= 1 / x;
+    x += 1;
+  }
+  const double f = 1 / (x * x);
+  // A&S 6.3.18: ln x - 1/2x - sum B_2n / (2n x^2n).
+  const double series =
+      f *
+      (1.0 / 12 -
+       f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132 - f * 691.0 / 32760)))));
+  return result + std::log(x) - 0.5 / x - series;
+}
+
+absl::StatusOr<double> LogHyp2F1Positive(double a, double b, double c, double z, int max_terms) {
+  if (!(a > 0 && b > 0 && c > 0 && z >= 0 && z < 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("2F1 series needs a, b, c > 0 and 0 <= z < 1 (a=", a, ", b=", b, ", c=", c,
+                     ", z=", z, ")"));
+  }
+  // term_{n+1} = term_n (a+n)(b+n) / ((c+n)(n+1)) z; the ratios tend to z,
+  // so once they are below one the tail after term_n is at most
+  // term_n R / (1 - R) with R = max(ratio_n, z).
+  double term = 1, sum = 1, log_scale = 0;
+  for (int n = 0; n < max_terms; ++n) {
+    const double ratio = (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+    term *= ratio;
+    sum += term;
+    if (sum > 1e200) {  // rescale: the value may exceed a double
+      term *= 1e-200;
+      sum *= 1e-200;
+      log_scale += 200 * M_LN10;
+    }
+    const double bound = ratio > z ? ratio : z;
+    if (bound < 1 && term * bound <= 1e-17 * (1 - bound) * sum) {
+      return std::log(sum) + log_scale;
+    }
+  }
+  return absl::OutOfRangeError(
+      absl::StrCat("2F1 series did not converge in ", max_terms, " terms (z=", z, ")"));
+}
+
+}  // namespace mitra::value

@@ -1,0 +1,244 @@
+#include "mitra/value/bgnbd.h"
+
+#include <cmath>
+
+#include "cdnow.h"
+#include "gtest/gtest.h"
+#include "mitra/value/summary.h"
+
+namespace mitra::value {
+namespace {
+
+using testing::UnixDay;
+
+CustomerSummaries CdnowSummaries() {
+  const auto tx = testing::LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  SummaryOptions o;
+  o.calibration_end = UnixDay(1997, 9, 30);
+  o.holdout_end = UnixDay(1998, 6, 30);
+  auto s = Summarize(tx.customer, tx.time, tx.amount, o);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *std::move(s);
+}
+
+CustomerData View(const CustomerSummaries& s) { return CustomerData{s.x, s.t_x, s.T, {}}; }
+
+double Sig3(double v) {  // v rounded to 3 significant figures
+  const double scale = std::pow(10.0, 2 - std::floor(std::log10(std::fabs(v))));
+  return std::round(v * scale) / scale;
+}
+
+// Fader, Hardie & Lee (2005), Marketing Science 24(2), section 5: r = 0.243,
+// alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4.
+TEST(BgNbdTest, FitsCdnowToPublishedValues) {
+  const CustomerSummaries s = CdnowSummaries();
+  auto fit = FitBgNbd(View(s));
+  ASSERT_TRUE(fit.ok()) << fit.status();
+  EXPECT_EQ(Sig3(fit->params.r), 0.243);
+  EXPECT_EQ(Sig3(fit->params.alpha), 4.41);
+  EXPECT_EQ(Sig3(fit->params.a), 0.793);
+  EXPECT_EQ(Sig3(fit->params.b), 2.43);
+  EXPECT_NEAR(fit->params.alpha, 4.414, 0.0015);
+  EXPECT_NEAR(fit->params.b, 2.426, 0.0015);
+  EXPECT_NEAR(fit->report.log_likelihood, -9582.4, 0.05);
+  EXPECT_LT(fit->report.gradient_norm, 1e-6);
+  EXPECT_EQ(fit->report.total_weight, 2357);
+  ASSERT_EQ(fit->report.standard_errors.size(), 4u);
+  for (double se : fit->report.standard_errors) EXPECT_GT(se, 0);
+  // Grouping identical rows is exact: same optimum, same likelihood.
+  GroupedCustomers g = GroupIdentical(View(s));
+  EXPECT_LT(g.size(), s.size());
+  auto gfit = FitBgNbd(g.view());
+  ASSERT_TRUE(gfit.ok()) << gfit.status();
+  EXPECT_NEAR(gfit->params.r, fit->params.r, 1e-6);
+  EXPECT_NEAR(gfit->params.b, fit->params.b, 1e-5);
+  EXPECT_NEAR(gfit->report.log_likelihood, fit->report.log_likelihood, 1e-6);
+  ASSERT_EQ(gfit->report.standard_errors.size(), 4u);
+  EXPECT_NEAR(gfit->report.standard_errors[0], fit->report.standard_errors[0], 1e-4);
+}
+
+const BgNbdParams kPublished{0.243, 4.414, 0.793, 2.426};
+
+// FHL 2005 section 5: x = 2, t_x = 30.43, T = 38.86 -> 1.226 in 39 weeks.
+TEST(BgNbdTest, ConditionalExpectationOfPublishedCustomer) {
+  const double x = 2, tx = 30.43, T = 38.86;
+  double out = 0;
+  ASSERT_TRUE(BgNbdExpectedPurchases(kPublished, CustomerData{{&x, 1}, {&tx, 1}, {&T, 1}, {}}, 39,
+                                     {&out, 1})
+                  .ok());
+  EXPECT_NEAR(out, 1.226, 0.0005);
+}
+
+// FHL 2005: E[X(t)] at 1, 3, 32 and 78 weeks (their Figure 1 / the
+// spreadsheet note) at the maximum-likelihood estimates, and
+// P(X(39) = 0) = 0.5737864 at the rounded published estimates.
+TEST(BgNbdTest, UnconditionalExpectationAndPmf) {
+  const BgNbdParams mle{0.24259395, 4.41359615, 0.79292244, 2.42589393};
+  const double t[] = {1, 3, 32, 78}, want[] = {0.0532, 0.1506, 1.0437, 1.8576};
+  for (int i = 0; i < 4; ++i) {
+    auto e = BgNbdExpectedPurchasesNew(mle, t[i]);
+    ASSERT_TRUE(e.ok()) << e.status();
+    EXPECT_NEAR(*e, want[i], 0.0005 * want[i]) << t[i];
+  }
+  auto p0 = BgNbdProbabilityOfPurchases(kPublished, 39, 0);
+  ASSERT_TRUE(p0.ok());
+  EXPECT_NEAR(*p0, 0.5737864, 5e-7);
+  // The pmf sums to one and its mean is E[X(t)].
+  double total = 0, mean = 0;
+  for (int n = 0; n < 400; ++n) {
+    const double p = *BgNbdProbabilityOfPurchases(kPublished, 39, n);
+    total += p;
+    mean += n * p;
+  }
+  EXPECT_NEAR(total, 1, 1e-10);
+  EXPECT_NEAR(mean, *BgNbdExpectedPurchasesNew(kPublished, 39), 1e-8);
+}
+
+// FHL 2005: the 1,411 customers with x = 0 bought 334 times in weeks 40-78
+// (0.24 each); BG/NBD predicts 0.23 each.
+TEST(BgNbdTest, ZeroClassHoldout) {
+  const CustomerSummaries s = CdnowSummaries();
+  auto fit = FitBgNbd(View(s));
+  ASSERT_TRUE(fit.ok());
+  std::vector<double> e(s.size());
+  ASSERT_TRUE(
+      BgNbdExpectedPurchases(fit->params, View(s), s.holdout_length, absl::MakeSpan(e)).ok());
+  double predicted = 0, actual = 0;
+  int n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.x[i] != 0) continue;
+    ++n;
+    predicted += e[i];
+    actual += s.holdout_x[i];
+  }
+  EXPECT_EQ(n, 1411);
+  EXPECT_EQ(actual, 334);
+  EXPECT_NEAR(predicted / n, 0.23, 0.005);
+}
+
+// The analytic gradient against central differences of the likelihood.
+TEST(BgNbdTest, GradientMatchesFiniteDifferences) {
+  const CustomerSummaries s = CdnowSummaries();
+  const BgNbdParams sets[] = {kPublished, {1.5, 0.3, 3.0, 0.4}, {0.05, 40, 0.2, 9}};
+  for (const BgNbdParams& p : sets) {
+    double g[4];
+    ASSERT_TRUE(BgNbdLogLikelihood(p, View(s), g).ok());
+    double th[4] = {p.r, p.alpha, p.a, p.b};
+    for (int k = 0; k < 4; ++k) {
+      const double h = 1e-4 * th[k];
+      double up[4] = {th[0], th[1], th[2], th[3]}, dn[4] = {th[0], th[1], th[2], th[3]};
+      up[k] += h;
+      dn[k] -= h;
+      const double fu = *BgNbdLogLikelihood({up[0], up[1], up[2], up[3]}, View(s));
+      const double fd = *BgNbdLogLikelihood({dn[0], dn[1], dn[2], dn[3]}, View(s));
+      EXPECT_NEAR(g[k], (fu - fd) / (2 * h), 1e-5 * std::max(1.0, std::fabs(g[k]))) << k;
+    }
+  }
+}
+
+// P(alive): x = 0 is alive for sure (no chance to drop out yet); otherwise
+// 1 / (1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)), FHL 2005 note on P(alive).
+TEST(BgNbdTest, ProbabilityAlive) {
+  const double x[] = {0, 2, 2}, tx[] = {0, 30.43, 5}, T[] = {38.86, 38.86, 38.86};
+  double out[3];
+  ASSERT_TRUE(BgNbdProbabilityAlive(kPublished, CustomerData{x, tx, T, {}}, out).ok());
+  EXPECT_EQ(out[0], 1);
+  const double odds = 0.793 / (2.426 + 1) * std::pow((4.414 + 38.86) / (4.414 + 30.43), 2.243);
+  EXPECT_NEAR(out[1], 1 / (1 + odds), 1e-12);
+  EXPECT_LT(out[2], out[1]);
+}
+
+// P(alive at T + t) against a direct numerical integral over p (lambda
+// integrated in closed form): posterior mass alive at T with no death
+// among the would-be purchases in (T, T+t].
+TEST(BgNbdTest, ProbabilityAliveAtFutureTime) {
+  const BgNbdParams p = kPublished;
+  const double x = 2, tx = 30.43, T = 38.86, t = 26;
+  double got = 0;
+  ASSERT_TRUE(
+      BgNbdProbabilityAliveAt(p, CustomerData{{&x, 1}, {&tx, 1}, {&T, 1}, {}}, t, {&got, 1}).ok());
+  // Integrand over q in (0,1): Beta(a,b) density times
+  //   alive-and-survive: (1-q)^x (alpha+T+q t)^-(r+x)
+  //   all:  (1-q)^x (alpha+T)^-(r+x) + q (1-q)^(x-1) (alpha+t_x)^-(r+x).
+  const int n = 200000;
+  double num = 0, den = 0;
+  for (int i = 0; i < n; ++i) {
+    const double q = (i + 0.5) / n;
+    const double dens = std::pow(q, p.a - 1) * std::pow(1 - q, p.b - 1);
+    num += dens * std::pow(1 - q, x) * std::pow(p.alpha + T + q * t, -(p.r + x));
+    den += dens * (std::pow(1 - q, x) * std::pow(p.alpha + T, -(p.r + x)) +
+                   q * std::pow(1 - q, x - 1) * std::pow(p.alpha + tx, -(p.r + x)));
+  }
+  EXPECT_NEAR(got, num / den, 2e-4);
+  double now = 0;
+  ASSERT_TRUE(
+      BgNbdProbabilityAlive(p, CustomerData{{&x, 1}, {&tx, 1}, {&T, 1}, {}}, {&now, 1}).ok());
+  EXPECT_LT(got, now);
+}
+
+TEST(BgNbdTest, ErrorsAreClear) {
+  const double x[] = {1.5}, tx[] = {1}, T[] = {2};
+  EXPECT_FALSE(FitBgNbd(CustomerData{x, tx, T, {}}).ok());
+  const double x2[] = {0}, tx2[] = {1};
+  EXPECT_FALSE(FitBgNbd(CustomerData{x2, tx2, T, {}}).ok());
+  EXPECT_FALSE(BgNbdLogLikelihood({-1, 1, 1, 1}, CustomerData{x2, x2, T, {}}).ok());
+  // All customers identical with x = 0: the likelihood has no maximum at
+  // finite parameters; the fit must say so, not return NaN.
+  const double z[] = {0, 0, 0}, TT[] = {10, 10, 10};
+  auto fit = FitBgNbd(CustomerData{z, z, TT, {}});
+  if (fit.ok()) {
+    EXPECT_TRUE(std::isfinite(fit->params.r) && std::isfinite(fit->params.alpha));
+  } else {
+    EXPECT_EQ(fit.status().code(), absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+}  // namespace
+}  // namespace mitra::value
+
+namespace mitra::value {
+namespace {
+
+// 100 copies of CDNOW: the same optimum (the likelihood is 100 times the
+// original); with two threads the same result as with one.
+TEST(BgNbdTest, ReplicatedDataAndThreads) {
+  const CustomerSummaries s = CdnowSummaries();
+  std::vector<double> x, tx, T;
+  for (int k = 0; k < 100; ++k) {
+    x.insert(x.end(), s.x.begin(), s.x.end());
+    tx.insert(tx.end(), s.t_x.begin(), s.t_x.end());
+    T.insert(T.end(), s.T.begin(), s.T.end());
+  }
+  auto one = FitBgNbd(CustomerData{x, tx, T, {}});
+  FitOptions o;
+  o.threads = 2;
+  auto two = FitBgNbd(CustomerData{x, tx, T, {}}, o);
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_NEAR(one->report.log_likelihood, 100 * -9582.4, 100 * 0.05);
+  EXPECT_NEAR(one->params.r, 0.2426, 0.0001);
+  EXPECT_NEAR(two->params.r, one->params.r, 1e-7);
+  EXPECT_NEAR(two->params.b, one->params.b, 1e-6);
+  EXPECT_NEAR(two->report.log_likelihood, one->report.log_likelihood, 1e-6);
+}
+
+}  // namespace
+}  // namespace mitra::value
+
+namespace mitra::value {
+namespace {
+
+// R's BTYD (bgnbd.pmf) at r = 0.243, alpha = 4.414, a = 0.793, b = 2.426,
+// as quoted in lifetimes' test suite: P(X(2) = 10) = 1.07869e-07 and
+// P(X(30) = n) for n = 11..20.
+TEST(BgNbdTest, PmfMatchesBtyd) {
+  const BgNbdParams p{0.243, 4.414, 0.793, 2.426};
+  EXPECT_NEAR(*BgNbdProbabilityOfPurchases(p, 2, 10), 1.07869e-07, 5e-13);
+  const double want[] = {0.0019995214, 0.0015170236, 0.0011633150, 0.0009003148, 0.0007023638,
+                         0.0005517902, 0.0004361913, 0.0003467171, 0.0002769613, 0.0002222260};
+  for (int n = 11; n <= 20; ++n) {
+    EXPECT_NEAR(*BgNbdProbabilityOfPurchases(p, 30, n), want[n - 11], 5e-11) << n;
+  }
+}
+
+}  // namespace
+}  // namespace mitra::value

@@ -1,0 +1,73 @@
+// Loads the CDNOW sample (Fader, Hardie & Lee) from the shared data folder
+// for the customer-value tests and benchmarks.
+#ifndef MITRA_TESTS_VALUE_CDNOW_H_
+#define MITRA_TESTS_VALUE_CDNOW_H_
+
+#include <cstdint>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace mitra::value::testing {
+
+inline int64_t UnixDay(int y, int m, int d) {
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// CDNOW_sample.txt: master id, sample id 1..2357, YYYYMMDD, CDs, dollars.
+struct CdnowTransactions {
+  std::vector<uint32_t> customer;  // sample id - 1
+  std::vector<int64_t> time;       // midnight UTC of the day
+  std::vector<double> amount;
+};
+
+inline CdnowTransactions LoadCdnowSample(const std::string& dir) {
+  CdnowTransactions t;
+  std::ifstream in(dir + "/cdnow/CDNOW_sample.txt");
+  std::string master;
+  long id, date, cds;
+  double dollars;
+  while (in >> master >> id >> date >> cds >> dollars) {
+    t.customer.push_back(static_cast<uint32_t>(id - 1));
+    t.time.push_back(UnixDay(static_cast<int>(date / 10000), static_cast<int>(date / 100 % 100),
+                             static_cast<int>(date % 100)));
+    t.amount.push_back(dollars);
+  }
+  return t;
+}
+
+// cdnow_customers_summary_with_transactions.csv: ID,x,t_x,T,zbar.
+struct CdnowSummary {
+  std::vector<double> x, t_x, T, zbar;
+};
+
+inline CdnowSummary LoadCdnowSummary(const std::string& dir) {
+  CdnowSummary s;
+  std::ifstream in(dir + "/cdnow/cdnow_customers_summary_with_transactions.csv");
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    if (line.empty() || line == "\r") continue;
+    for (char& c : line)
+      if (c == ',') c = ' ';
+    std::istringstream row(line);
+    double id, x, tx, T, z;
+    if (row >> id >> x >> tx >> T >> z) {
+      s.x.push_back(x);
+      s.t_x.push_back(tx);
+      s.T.push_back(T);
+      s.zbar.push_back(z);
+    }
+  }
+  return s;
+}
+
+}  // namespace mitra::value::testing
+
+#endif  // MITRA_TESTS_VALUE_CDNOW_H_
