@@ -50,7 +50,12 @@ absl::StatusOr<double> BgConditionalNumerator(double r, double alpha, double a, 
     if (!hi.ok()) return hi;
     return 0.5 * (*lo + *hi);
   }
-  return NumeratorAt(r, alpha, a, b, x, T, t);
+  absl::StatusOr<double> v = NumeratorAt(r, alpha, a, b, x, T, t);
+  if (v.ok() && !std::isfinite(*v)) {
+    return absl::InvalidArgumentError(
+        "expected purchases are not finite (parameters out of range)");
+  }
+  return v;
 }
 
 absl::StatusOr<double> BgAliveDecay(double r, double alpha, double a, double b, double x, double T,
@@ -59,7 +64,11 @@ absl::StatusOr<double> BgAliveDecay(double r, double alpha, double a, double b, 
   const double z = t / (alpha + T + t);
   absl::StatusOr<double> log_f = LogHyp2F1Positive(r + x, b + x, a + b + x, z);
   if (!log_f.ok()) return log_f.status();
-  return std::exp((r + x) * std::log1p(-z) + *log_f);
+  const double v = std::exp((r + x) * std::log1p(-z) + *log_f);
+  if (!std::isfinite(v)) {
+    return absl::InvalidArgumentError("P(alive at T + t) is not finite (parameters out of range)");
+  }
+  return v;
 }
 
 double BgNbdPmf(double r, double alpha, double a, double b, double t, int n) {

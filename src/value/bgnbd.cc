@@ -135,8 +135,7 @@ class BgNbdProblem {
     constexpr size_t kBlock = 256;
     // +1: an odd block is padded with a zero-weight row for the pairs below.
     double lT[kBlock + 1], iT[kBlock + 1], ltx[kBlock + 1], itx[kBlock + 1], a3[kBlock + 1],
-        d[kBlock + 1], e[kBlock + 1], lg[kBlock + 1], w[kBlock + 1], rx[kBlock + 1],
-        ib[kBlock + 1];
+        d[kBlock + 1], e[kBlock + 1], lg[kBlock + 1], w[kBlock + 1], rx[kBlock + 1], ib[kBlock + 1];
     double ll = 0, gr = 0, galpha = 0, ga = 0, gb = 0;
     size_t i = begin;
     while (i < end) {
@@ -239,6 +238,11 @@ class AliveScorer {
   double lc_[kTable] = {};
 };
 
+absl::Status NotFinite(const char* what, size_t i) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " of customer ", i, " is not finite (parameters out of range)"));
+}
+
 }  // namespace
 
 absl::StatusOr<double> BgNbdLogLikelihood(const BgNbdParams& params, const CustomerData& data,
@@ -273,7 +277,10 @@ absl::Status BgNbdProbabilityAlive(const BgNbdParams& p, const CustomerData& dat
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
   if (absl::Status s = CheckOut(data, out); !s.ok()) return s;
   const AliveScorer alive(p);
-  for (size_t i = 0; i < out.size(); ++i) out[i] = alive(data.x[i], data.t_x[i], data.T[i]);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = alive(data.x[i], data.t_x[i], data.T[i]);
+    if (!std::isfinite(out[i])) return NotFinite("BG/NBD P(alive)", i);
+  }
   return absl::OkStatus();
 }
 
@@ -290,6 +297,7 @@ absl::Status BgNbdExpectedPurchases(const BgNbdParams& p, const CustomerData& da
         memo.Get(x, T, [&] { return BgConditionalNumerator(p.r, p.alpha, p.a, p.b, x, T, t); });
     if (!num.ok()) return num.status();
     out[i] = *num * alive(x, data.t_x[i], T);
+    if (!std::isfinite(out[i])) return NotFinite("BG/NBD expected purchases", i);
   }
   return absl::OkStatus();
 }
@@ -307,6 +315,7 @@ absl::Status BgNbdProbabilityAliveAt(const BgNbdParams& p, const CustomerData& d
         memo.Get(x, T, [&] { return BgAliveDecay(p.r, p.alpha, p.a, p.b, x, T, t); });
     if (!decay.ok()) return decay.status();
     out[i] = alive(x, data.t_x[i], T) * *decay;
+    if (!std::isfinite(out[i])) return NotFinite("BG/NBD P(alive at T + t)", i);
   }
   return absl::OkStatus();
 }
@@ -319,8 +328,8 @@ absl::StatusOr<double> BgNbdExpectedPurchasesNew(const BgNbdParams& p, double t)
 
 absl::StatusOr<double> BgNbdProbabilityOfPurchases(const BgNbdParams& p, double t, int n) {
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
-  if (!(t > 0 && std::isfinite(t)) || n < 0) {
-    return absl::InvalidArgumentError("P(X(t) = n) needs t > 0 and n >= 0");
+  if (!(t > 0 && std::isfinite(t)) || n < 0 || n > 1000000) {
+    return absl::InvalidArgumentError("P(X(t) = n) needs t > 0 and 0 <= n <= 1e6");
   }
   return BgNbdPmf(p.r, p.alpha, p.a, p.b, t, n);
 }

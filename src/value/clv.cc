@@ -69,10 +69,12 @@ absl::Status ProbabilityAliveAt(const PurchaseModel& model, const CustomerData& 
 absl::Status CustomerLifetimeValue(const PurchaseModel& model, const GammaGammaParams& spend,
                                    const CustomerData& customers, absl::Span<const double> monetary,
                                    const ClvOptions& o, absl::Span<double> out) {
-  if (o.periods < 1 || !(o.period_length > 0) || !std::isfinite(o.period_length) ||
-      !(o.discount_rate >= 0) || !std::isfinite(o.discount_rate)) {
+  if (o.periods < 1 || o.periods > 100000 || !(o.period_length > 0) ||
+      !std::isfinite(o.period_length) || !(o.discount_rate >= 0) ||
+      !std::isfinite(o.discount_rate)) {
     return absl::InvalidArgumentError(
-        "CLV needs periods >= 1, a finite period_length > 0 and a finite discount_rate >= 0");
+        "CLV needs periods in [1, 100000], a finite period_length > 0 and a finite "
+        "discount_rate >= 0");
   }
   if (monetary.size() != customers.x.size() || out.size() != customers.x.size()) {
     return absl::InvalidArgumentError("CLV: monetary, output and customers differ in length");
@@ -115,6 +117,10 @@ absl::Status CustomerLifetimeValue(const PurchaseModel& model, const GammaGammaP
     });
     if (!flow.ok()) return flow.status();
     out[i] *= alive[i] * *flow;
+    if (!std::isfinite(out[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("CLV of customer ", i, " is not finite (parameters out of range)"));
+    }
   }
   return absl::OkStatus();
 }

@@ -162,6 +162,10 @@ absl::Status GammaGammaExpectedSpend(const GammaGammaParams& par, const SpendDat
     const double x = data.x[i];
     const double xz = x > 0 ? x * data.zbar[i] : 0.0;
     out[i] = p * (g + xz) / (p * x + q - 1);
+    if (!std::isfinite(out[i])) {
+      return absl::InvalidArgumentError(absl::StrCat("Gamma-Gamma expected spend of customer ", i,
+                                                     " is not finite (parameters out of range)"));
+    }
   }
   return absl::OkStatus();
 }

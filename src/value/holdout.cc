@@ -16,7 +16,9 @@ absl::StatusOr<HoldoutValidation> ValidateHoldout(absl::Span<const double> calib
     return absl::InvalidArgumentError(
         "holdout: calibration_x, predicted and actual differ in length");
   }
-  if (max_group < 0) return absl::InvalidArgumentError("holdout: max_group must be >= 0");
+  if (max_group < 0 || max_group > 100000) {
+    return absl::InvalidArgumentError("holdout: max_group must be in [0, 100000]");
+  }
   HoldoutValidation v;
   v.by_frequency.resize(max_group + 1);
   for (int g = 0; g <= max_group; ++g) v.by_frequency[g].x = g;

@@ -175,6 +175,11 @@ inline double Alive(const MbgNbdParams& p, double x, double tx, double T) {
   return 1 / (1 + std::exp(lo));
 }
 
+absl::Status NotFinite(const char* what, size_t i) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " of customer ", i, " is not finite (parameters out of range)"));
+}
+
 }  // namespace
 
 absl::StatusOr<double> MbgNbdLogLikelihood(const MbgNbdParams& params, const CustomerData& data,
@@ -208,7 +213,10 @@ absl::Status MbgNbdProbabilityAlive(const MbgNbdParams& p, const CustomerData& d
                                     absl::Span<double> out) {
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
   if (absl::Status s = CheckOut(data, out); !s.ok()) return s;
-  for (size_t i = 0; i < out.size(); ++i) out[i] = Alive(p, data.x[i], data.t_x[i], data.T[i]);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = Alive(p, data.x[i], data.t_x[i], data.T[i]);
+    if (!std::isfinite(out[i])) return NotFinite("MBG/NBD P(alive)", i);
+  }
   return absl::OkStatus();
 }
 
@@ -225,6 +233,7 @@ absl::Status MbgNbdExpectedPurchases(const MbgNbdParams& p, const CustomerData& 
         memo.Get(x, T, [&] { return BgConditionalNumerator(p.r, p.alpha, p.a, p.b + 1, x, T, t); });
     if (!num.ok()) return num.status();
     out[i] = *num * Alive(p, x, data.t_x[i], T);
+    if (!std::isfinite(out[i])) return NotFinite("MBG/NBD expected purchases", i);
   }
   return absl::OkStatus();
 }
@@ -241,6 +250,7 @@ absl::Status MbgNbdProbabilityAliveAt(const MbgNbdParams& p, const CustomerData&
         memo.Get(x, T, [&] { return BgAliveDecay(p.r, p.alpha, p.a, p.b + 1, x, T, t); });
     if (!decay.ok()) return decay.status();
     out[i] = Alive(p, x, data.t_x[i], T) * *decay;
+    if (!std::isfinite(out[i])) return NotFinite("MBG/NBD P(alive at T + t)", i);
   }
   return absl::OkStatus();
 }
@@ -257,8 +267,8 @@ absl::StatusOr<double> MbgNbdExpectedPurchasesNew(const MbgNbdParams& p, double 
 
 absl::StatusOr<double> MbgNbdProbabilityOfPurchases(const MbgNbdParams& p, double t, int n) {
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
-  if (!(t > 0 && std::isfinite(t)) || n < 0) {
-    return absl::InvalidArgumentError("P(X(t) = n) needs t > 0 and n >= 0");
+  if (!(t > 0 && std::isfinite(t)) || n < 0 || n > 1000000) {
+    return absl::InvalidArgumentError("P(X(t) = n) needs t > 0 and 0 <= n <= 1e6");
   }
   return (n == 0 ? p.a / (p.a + p.b) : 0.0) +
          p.b / (p.a + p.b) * BgNbdPmf(p.r, p.alpha, p.a, p.b + 1, t, n);

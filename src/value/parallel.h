@@ -16,7 +16,7 @@ namespace mitra::value {
 // than it saves.
 inline int UsefulThreads(int requested, size_t n) {
   const int by_size = static_cast<int>(std::max<size_t>(1, n / 16384));
-  return std::max(1, std::min(requested, by_size));
+  return std::max(1, std::min({requested, by_size, 64}));
 }
 
 template <class F>

@@ -316,6 +316,7 @@ class ParetoProblem {
     // Blocks whose exp, expm1 and log run two lanes at a time.
     constexpr size_t kBlock = 256;
     double lt1[kBlock], top[kBlock], omq[kBlock], u1[kBlock], u2[kBlock], lb[kBlock];
+    bool first_top[kBlock];
     for (size_t b0 = begin; b0 < end; b0 += kBlock) {
       const size_t m = std::min(kBlock, end - b0);
       for (size_t j = 0; j < m; ++j) {
@@ -327,13 +328,17 @@ class ParetoProblem {
         const double l2 = same ? -INFINITY : ls + gtx;
         top[j] = std::max(lt1[j], l2);
         omq[j] = same ? 0.0 : gT - gtx;
-        u1[j] = lt1[j] - top[j];
-        u2[j] = same ? 0.0 : l2 - top[j];
+        // One of e^(lt1 - top), e^(l2 - top) is 1: one exp for the other.
+        first_top[j] = lt1[j] >= l2;
+        u1[j] = -std::fabs(lt1[j] - l2);
+        if (same) u1[j] = -1000;  // e^-708 at most: weighs nothing
       }
       vec::Expm1Array(omq, omq, m);  // -(1 - G(T)/G(t_x)), accurate
       vec::ExpArray(u1, u1, m);
-      vec::ExpArray(u2, u2, m);
       for (size_t j = 0; j < m; ++j) {
+        const double other = u1[j];
+        u1[j] = first_top[j] ? 1.0 : other;
+        u2[j] = first_top[j] ? other : 1.0;
         omq[j] = -omq[j];
         lb[j] = u1[j] + u2[j] * omq[j];
       }
@@ -389,7 +394,7 @@ absl::Status CheckOut(const CustomerData& data, absl::Span<double> out) {
 }
 
 absl::Status NotFinite(size_t i) {
-  return absl::InternalError(
+  return absl::InvalidArgumentError(
       absl::StrCat("Pareto/NBD: non-finite result for customer ", i, " (parameters out of range)"));
 }
 
@@ -454,6 +459,7 @@ absl::Status ParetoNbdProbabilityAliveAt(const ParetoNbdParams& p, const Custome
   if (absl::Status s = ParetoNbdProbabilityAlive(p, data, out); !s.ok()) return s;
   for (size_t i = 0; i < out.size(); ++i) {
     out[i] *= std::exp(-p.s * std::log1p(t / (p.beta + data.T[i])));
+    if (!std::isfinite(out[i])) return NotFinite(i);
   }
   return absl::OkStatus();
 }
@@ -474,6 +480,7 @@ absl::Status ParetoNbdExpectedPurchases(const ParetoNbdParams& p, const Customer
   for (size_t i = 0; i < out.size(); ++i) {
     const double x = data.x[i], T = data.T[i];
     out[i] *= (p.r + x) * (p.beta + T) / (p.alpha + T) * SurvivalIntegral(p.s, t / (p.beta + T));
+    if (!std::isfinite(out[i])) return NotFinite(i);
   }
   return absl::OkStatus();
 }
@@ -481,7 +488,9 @@ absl::Status ParetoNbdExpectedPurchases(const ParetoNbdParams& p, const Customer
 absl::StatusOr<double> ParetoNbdExpectedPurchasesNew(const ParetoNbdParams& p, double t) {
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
   if (!(t >= 0 && std::isfinite(t))) return absl::InvalidArgumentError("t must be finite and >= 0");
-  return p.r * p.beta / p.alpha * SurvivalIntegral(p.s, t / p.beta);
+  const double e = p.r * p.beta / p.alpha * SurvivalIntegral(p.s, t / p.beta);
+  if (!std::isfinite(e)) return absl::InvalidArgumentError("Pareto/NBD E[X(t)] is not finite");
+  return e;
 }
 
 }  // namespace mitra::value

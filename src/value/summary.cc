@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -80,6 +81,13 @@ absl::StatusOr<CustomerSummaries> Summarize(absl::Span<const uint32_t> customer,
   const int64_t end =
       has_holdout ? FloorDiv(*options.holdout_end - options.origin, period) : cal_end;
 
+  // |times| below 2^62 keep every difference below in range.
+  constexpr int64_t kTimeLimit = int64_t{1} << 62;
+  auto out_of_range = [](int64_t t) { return t <= -kTimeLimit || t >= kTimeLimit; };
+  if (out_of_range(options.calibration_end) || out_of_range(options.origin) ||
+      (options.holdout_end && out_of_range(*options.holdout_end))) {
+    return absl::InvalidArgumentError("Summarize: a time in the options is out of range");
+  }
   uint32_t max_customer = 0;
   for (size_t i = 0; i < n; ++i) {
     max_customer = std::max(max_customer, customer[i]);
@@ -87,6 +95,16 @@ absl::StatusOr<CustomerSummaries> Summarize(absl::Span<const uint32_t> customer,
       return absl::InvalidArgumentError(
           absl::StrCat("Summarize: amount of transaction ", i, " is not finite"));
     }
+    if (out_of_range(time[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Summarize: time of transaction ", i, " is out of range"));
+    }
+  }
+  // One running state per customer index: the indices must be dense.
+  if (n > 0 && size_t{max_customer} >= 16 * n + 65536) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Summarize: customer indices must be dense (largest ", max_customer, " for ",
+                     n, " transactions)"));
   }
   const size_t num_customers = n == 0 ? 0 : size_t{max_customer} + 1;
   std::vector<State> state(num_customers);

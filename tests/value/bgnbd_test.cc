@@ -242,3 +242,28 @@ TEST(BgNbdTest, PmfMatchesBtyd) {
 
 }  // namespace
 }  // namespace mitra::value
+
+namespace mitra::value {
+namespace {
+
+// The L2 penalty (lifetimes' penalizer_coef) shrinks the parameters, more
+// with a larger coefficient, and the report's log-likelihood stays the
+// unpenalized one (lower than at the unpenalized optimum).
+TEST(BgNbdTest, PenalizerShrinks) {
+  const CustomerSummaries s = CdnowSummaries();
+  auto sum = [](const BgNbdParams& p) { return p.r + p.alpha + p.a + p.b; };
+  auto plain = FitBgNbd(View(s));
+  FitOptions o;
+  o.penalizer = 0.01;
+  auto some = FitBgNbd(View(s), o);
+  o.penalizer = 0.1;
+  auto more = FitBgNbd(View(s), o);
+  ASSERT_TRUE(plain.ok() && some.ok() && more.ok());
+  EXPECT_LT(sum(some->params), sum(plain->params));
+  EXPECT_LT(sum(more->params), sum(some->params));
+  EXPECT_LT(some->report.log_likelihood, plain->report.log_likelihood);
+  EXPECT_NEAR(*BgNbdLogLikelihood(some->params, View(s)), some->report.log_likelihood, 1e-9);
+}
+
+}  // namespace
+}  // namespace mitra::value

@@ -137,6 +137,12 @@ TEST(SummaryTest, RejectsBadInput) {
   o.holdout_end = -1;
   EXPECT_FALSE(Summarize(c, t, a, o).ok());
   EXPECT_FALSE(Summarize(c, {}, a, SummaryOptions{}).ok());
+  // Sparse indices would need a state per index: refused, not allocated.
+  o.holdout_end.reset();
+  std::vector<uint32_t> sparse = {4000000000u};
+  EXPECT_EQ(Summarize(sparse, t, a, o).status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<int64_t> far = {INT64_MIN};
+  EXPECT_EQ(Summarize(c, far, a, o).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SummaryTest, NamedUnits) {
