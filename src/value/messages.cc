@@ -36,7 +36,10 @@ absl::StatusOr<FitOptions> FitOptionsFrom(const v1::FitRequest& r) {
   if (!std::isfinite(o.penalizer()) || o.penalizer() < 0)
     return Invalid("FitRequest.options.penalizer", absl::StrCat("must be finite and >= 0, got ", o.penalizer()));
   out.penalizer = o.penalizer();
-  if (o.max_iterations() < 0) return Invalid("FitRequest.options.max_iterations", "must be >= 0");
+  // Bounded, so that no request can hold a host's thread for minutes (the
+  // fuzzer found a 60 s fit asking for 2^31 iterations).
+  if (o.max_iterations() < 0 || o.max_iterations() > 10000)
+    return Invalid("FitRequest.options.max_iterations", "must be 0..10000 (0: 500)");
   if (o.max_iterations() > 0) out.max_iterations = o.max_iterations();
   if (!std::isfinite(o.gradient_tolerance()) || o.gradient_tolerance() < 0)
     return Invalid("FitRequest.options.gradient_tolerance", "must be finite and >= 0");
