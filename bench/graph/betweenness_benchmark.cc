@@ -1,0 +1,75 @@
+// Betweenness on soc-Epinions1 (directed): Brandes per pivot (source; igraph
+// ~12 ms per pivot), Riondato-Kornaropoulos per sampled path, and exact
+// Brandes on NetHEPT.
+#include "benchmark/benchmark.h"
+#include "graph_data.h"
+#include "mitra/graph/betweenness.h"
+#include "mitra/graph/sampled_betweenness.h"
+
+namespace mitra::graph::bench {
+namespace {
+
+const CsrGraph& NetHept() {
+  static const CsrGraph g =
+      LoadEdgeList(std::string(MITRA_SHARED_DATA_DIR) + "/graphs/nethept.txt")->graph;
+  return g;
+}
+
+// 256 pivots; time per pivot = time / 256 (the counter).
+void BM_BrandesPivotsEpinions(benchmark::State& state) {
+  const CsrGraph& g = Epinions();
+  BetweennessOptions o;
+  o.sample_sources = 256;
+  o.threads = static_cast<int>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(Betweenness(g, o)->data());
+  state.counters["ms_per_pivot"] = benchmark::Counter(
+      256.0 / 1000, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_BrandesPivotsEpinions)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// eps = 0.01, delta = 0.1: r samples; the counter is time per sample.
+void BM_RiondatoKornaropoulosEpinions(benchmark::State& state) {
+  const CsrGraph& g = Epinions();
+  g.in();
+  SampledBetweennessOptions o;
+  o.epsilon = 0.01;
+  o.threads = static_cast<int>(state.range(0));
+  SampledBetweennessResult r;
+  for (auto _ : state) r = *SampledBetweenness(g, o);
+  state.counters["samples"] = static_cast<double>(r.samples);
+  state.counters["vd_bound"] = r.vertex_diameter;
+  state.counters["us_per_sample"] = benchmark::Counter(
+      static_cast<double>(r.samples) / 1e6,
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_RiondatoKornaropoulosEpinions)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_VertexDiameterBoundEpinions(benchmark::State& state) {
+  const CsrGraph& g = Epinions();
+  g.in();
+  uint32_t vd = 0;
+  for (auto _ : state) vd = VertexDiameterBound(g, false);
+  state.counters["vd_bound"] = vd;
+}
+BENCHMARK(BM_VertexDiameterBoundEpinions)->Unit(benchmark::kMillisecond);
+
+void BM_ExactNetHept(benchmark::State& state) {
+  const CsrGraph& g = NetHept();
+  BetweennessOptions o;
+  o.threads = static_cast<int>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(Betweenness(g, o)->data());
+}
+BENCHMARK(BM_ExactNetHept)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace mitra::graph::bench

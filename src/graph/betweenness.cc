@@ -1,0 +1,195 @@
+#include "mitra/graph/betweenness.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "parallel.h"
+#include "random.h"
+
+namespace mitra::graph {
+namespace {
+
+// Per-thread state; every array is reset only where a search touched it.
+struct Workspace {
+  explicit Workspace(uint32_t n)
+      : hops(n, -1), dist(n, std::numeric_limits<double>::infinity()), sigma(n, 0),
+        delta(n, 0), settled(n, 0), bc(n, 0) {
+    order.reserve(n);
+  }
+  std::vector<int32_t> hops;  // BFS distance, -1 unreached
+  std::vector<double> dist;   // Dijkstra distance
+  std::vector<double> sigma, delta;
+  std::vector<uint8_t> settled;
+  std::vector<uint32_t> order;  // nodes in non-decreasing distance from s
+  std::vector<std::pair<double, uint32_t>> heap;
+  std::vector<double> bc;
+};
+
+// Brandes' dependency accumulation, walking `order` backwards. The
+// predecessors of x are not stored: w's successors are scanned instead
+// (x is a successor when w -> x lies on a shortest path).
+template <class IsSuccessor>
+void Accumulate(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws,
+                IsSuccessor&& is_successor) {
+  const auto& order = ws.order;
+  if (endpoints) ws.bc[s] += static_cast<double>(order.size() - 1);
+  for (size_t i = order.size(); i-- > 0;) {
+    const uint32_t w = order[i];
+    double dw = 0;
+    const double sw = ws.sigma[w];
+    for (uint32_t p = out.offsets[w]; p < out.offsets[w + 1]; ++p) {
+      const uint32_t x = out.targets[p];
+      if (is_successor(w, x, p)) dw += sw / ws.sigma[x] * (1 + ws.delta[x]);
+    }
+    ws.delta[w] = dw;
+    if (w != s) ws.bc[w] += endpoints ? dw + 1 : dw;
+  }
+}
+
+void FromSourceBfs(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws) {
+  auto& order = ws.order;
+  order.clear();
+  order.push_back(s);
+  ws.hops[s] = 0;
+  ws.sigma[s] = 1;
+  for (size_t head = 0; head < order.size(); ++head) {
+    const uint32_t v = order[head];
+    const int32_t dn = ws.hops[v] + 1;
+    const double sv = ws.sigma[v];
+    for (uint32_t p = out.offsets[v]; p < out.offsets[v + 1]; ++p) {
+      const uint32_t w = out.targets[p];
+      if (ws.hops[w] < 0) {
+        ws.hops[w] = dn;
+        order.push_back(w);
+      }
+      if (ws.hops[w] == dn) ws.sigma[w] += sv;
+    }
+  }
+  Accumulate(out, s, endpoints, ws, [&ws](uint32_t w, uint32_t x, uint32_t) {
+    return ws.hops[x] == ws.hops[w] + 1;
+  });
+  for (uint32_t v : order) {
+    ws.hops[v] = -1;
+    ws.sigma[v] = 0;
+    ws.delta[v] = 0;
+  }
+}
+
+void FromSourceDijkstra(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws) {
+  auto& order = ws.order;
+  auto& heap = ws.heap;
+  order.clear();
+  heap.clear();
+  const std::greater<> later;
+  ws.dist[s] = 0;
+  ws.sigma[s] = 1;
+  heap.emplace_back(0.0, s);
+  std::vector<uint32_t>& reached = ws.order;  // settled nodes, in order
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    const auto [d, v] = heap.back();
+    heap.pop_back();
+    if (ws.settled[v] || d > ws.dist[v]) continue;
+    ws.settled[v] = 1;
+    reached.push_back(v);
+    const double sv = ws.sigma[v];
+    for (uint32_t p = out.offsets[v]; p < out.offsets[v + 1]; ++p) {
+      const uint32_t w = out.targets[p];
+      if (ws.settled[w]) continue;
+      const double nd = d + out.weights[p];
+      if (nd < ws.dist[w]) {
+        ws.dist[w] = nd;
+        ws.sigma[w] = sv;
+        heap.emplace_back(nd, w);
+        std::push_heap(heap.begin(), heap.end(), later);
+      } else if (nd == ws.dist[w]) {
+        ws.sigma[w] += sv;
+      }
+    }
+  }
+  // Nodes reached but not settled cannot exist (the heap ran dry), so the
+  // touched set is exactly `order`.
+  Accumulate(out, s, endpoints, ws, [&ws, &out](uint32_t w, uint32_t x, uint32_t p) {
+    return ws.settled[x] && ws.dist[w] + out.weights[p] == ws.dist[x];
+  });
+  for (uint32_t v : order) {
+    ws.dist[v] = std::numeric_limits<double>::infinity();
+    ws.sigma[v] = 0;
+    ws.delta[v] = 0;
+    ws.settled[v] = 0;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
+                                                const BetweennessOptions& o) {
+  if (o.threads < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("betweenness: threads ", o.threads, " < 1"));
+  }
+  const uint32_t n = graph.num_nodes();
+  const Adjacency& out = graph.out();
+  const bool weighted = graph.weighted() && o.use_weights;
+  if (weighted) {
+    for (size_t p = 0; p < out.weights.size(); ++p) {
+      if (!(out.weights[p] > 0)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "betweenness: weighted shortest paths need positive weights; arc ", p,
+            " weighs ", out.weights[p], " (set use_weights = false for hop counts)"));
+      }
+    }
+  }
+  std::vector<double> bc(n, 0.0);
+  if (n == 0) return bc;
+  if (o.sample_sources > n) {
+    return absl::InvalidArgumentError(absl::StrCat("betweenness: sample_sources ",
+                                                   o.sample_sources, " > n = ", n));
+  }
+  std::vector<uint32_t> sources(n);
+  for (uint32_t v = 0; v < n; ++v) sources[v] = v;
+  if (o.sample_sources > 0) {
+    // The first k of a seeded Fisher-Yates shuffle.
+    Rng rng(o.seed);
+    for (uint32_t i = 0; i < o.sample_sources; ++i) {
+      std::swap(sources[i], sources[i + rng.Below(n - i)]);
+    }
+    sources.resize(o.sample_sources);
+  }
+  const int threads = std::max(1, std::min<int>(o.threads, static_cast<int>(sources.size())));
+  std::vector<std::vector<double>> partial(threads);
+  ParallelChunks(threads, sources.size(), [&](size_t b, size_t e, int c) {
+    Workspace ws(n);
+    for (size_t i = b; i < e; ++i) {
+      if (weighted) {
+        FromSourceDijkstra(out, sources[i], o.endpoints, ws);
+      } else {
+        FromSourceBfs(out, sources[i], o.endpoints, ws);
+      }
+    }
+    partial[c] = std::move(ws.bc);
+  });
+  for (const auto& part : partial) {
+    for (uint32_t v = 0; v < n; ++v) bc[v] += part[v];
+  }
+  // networkx's _rescale.
+  double scale = 1;
+  if (o.normalized) {
+    if (o.endpoints) {
+      if (n >= 2) scale = 1.0 / (static_cast<double>(n) * (n - 1));
+    } else if (n > 2) {
+      scale = 1.0 / (static_cast<double>(n - 1) * (n - 2));
+    }
+  } else if (!graph.directed()) {
+    scale = 0.5;
+  }
+  if (o.sample_sources > 0) scale *= static_cast<double>(n) / o.sample_sources;
+  if (scale != 1) {
+    for (double& x : bc) x *= scale;
+  }
+  return bc;
+}
+
+}  // namespace mitra::graph

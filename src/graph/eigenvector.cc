@@ -1,0 +1,69 @@
+#include "mitra/graph/eigenvector.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "kernels.h"
+
+namespace mitra::graph {
+namespace {
+
+template <bool kWeighted>
+bool Iterate(const CsrGraph& g, const EigenvectorOptions& o, EigenvectorResult* r) {
+  const uint32_t n = g.num_nodes();
+  const Adjacency& in = g.in();
+  std::vector<double> x(n, 1.0 / n), next(n);
+  while (r->iterations < o.max_iterations) {
+    double ss = 0;
+    for (uint32_t v = 0; v < n; ++v) {
+      // (A^T + I) x: the node's own score plus what its in-neighbours send.
+      const double y = x[v] + Pull<kWeighted>(in, v, x.data());
+      next[v] = y;
+      ss += y * y;
+    }
+    const double norm = ss > 0 ? std::sqrt(ss) : 1.0;
+    double change = 0;
+    for (uint32_t v = 0; v < n; ++v) {
+      const double y = next[v] / norm;
+      change += std::fabs(y - x[v]);
+      x[v] = y;
+    }
+    ++r->iterations;
+    r->last_change = change;
+    if (change < o.tolerance) {
+      r->centrality = std::move(x);
+      return true;
+    }
+  }
+  r->centrality = std::move(x);
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<EigenvectorResult> EigenvectorCentrality(const CsrGraph& graph,
+                                                        const EigenvectorOptions& o) {
+  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("eigenvector: tolerance ", o.tolerance, " must be finite and >= 0"));
+  }
+  if (o.max_iterations < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("eigenvector: max_iterations ", o.max_iterations, " must be >= 1"));
+  }
+  if (graph.num_nodes() == 0) {
+    // networkx raises NetworkXPointlessConcept on the null graph.
+    return absl::InvalidArgumentError("eigenvector: the graph has no nodes");
+  }
+  EigenvectorResult r;
+  const bool ok = graph.weighted() && o.use_weights ? Iterate<true>(graph, o, &r)
+                                                    : Iterate<false>(graph, o, &r);
+  if (!ok) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("eigenvector: no convergence in ", r.iterations, " iterations (L1 change ",
+                     r.last_change, " >= tolerance ", o.tolerance, ")"));
+  }
+  return r;
+}
+
+}  // namespace mitra::graph

@@ -1,0 +1,58 @@
+// A small, fully specified random generator (xoshiro256**, seeded through
+// SplitMix64; Blackman & Vigna 2018) so that seeded results are the same on
+// every platform (std::uniform_int_distribution is implementation-defined).
+#ifndef MITRA_SRC_GRAPH_RANDOM_H_
+#define MITRA_SRC_GRAPH_RANDOM_H_
+
+#include <cstdint>
+
+namespace mitra::graph {
+
+inline uint64_t SplitMix64(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+class Rng {
+ public:
+  explicit Rng(uint64_t seed, uint64_t stream = 0) {
+    uint64_t st = seed ^ (stream * 0xd1b54a32d192ed03ULL);
+    for (uint64_t& x : s_) x = SplitMix64(st);
+  }
+  uint64_t Next() {
+    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = Rotl(s_[3], 45);
+    return result;
+  }
+  // Uniform in [0, bound) (Lemire 2019, unbiased), bound > 0.
+  uint64_t Below(uint64_t bound) {
+    __uint128_t m = static_cast<__uint128_t>(Next()) * bound;
+    uint64_t low = static_cast<uint64_t>(m);
+    if (low < bound) {
+      const uint64_t threshold = -bound % bound;
+      while (low < threshold) {
+        m = static_cast<__uint128_t>(Next()) * bound;
+        low = static_cast<uint64_t>(m);
+      }
+    }
+    return static_cast<uint64_t>(m >> 64);
+  }
+  // Uniform in [0, 1) with 53 random bits.
+  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+
+ private:
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t s_[4];
+};
+
+}  // namespace mitra::graph
+
+#endif  // MITRA_SRC_GRAPH_RANDOM_H_
