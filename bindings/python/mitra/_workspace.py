@@ -209,7 +209,9 @@ class Workspace:
         length = ctypes.c_size_t(0)
         with self._use() as h:
             # Columns only grow, and only by ingestion on another thread
-            # between the two calls: retry in that case.
+            # between the two calls: retry with doubled headroom, so that a
+            # writer that keeps ingesting cannot stay ahead of the reader.
+            headroom = 0
             for _ in range(8):
                 call(_lib.mitra_workspace_column_info, h, name_b,
                      ctypes.byref(dtype), ctypes.byref(length))
@@ -217,7 +219,8 @@ class Workspace:
                 if np_dtype is None:
                     raise TypeError("column %s has an unknown mitra_dtype %d"
                                     % (name, dtype.value))
-                arr = np.empty(length.value, dtype=np_dtype)
+                arr = np.empty(length.value + headroom, dtype=np_dtype)
+                headroom = max(1024, 2 * (length.value + headroom))
                 copied = ctypes.c_size_t(0)
                 try:
                     call(_lib.mitra_workspace_column_copy, h, name_b,
