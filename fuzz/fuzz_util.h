@@ -21,6 +21,16 @@ inline std::string Counts(const mitra_workspace* ws) {
   return s;
 }
 
+// The error contract of every call: an error exactly when the status is not
+// OK, with that status and a message, and no output on failure. Frees `err`.
+inline void CheckCall(mitra_status s, mitra_error* err, const uint8_t* out) {
+  if ((s == MITRA_OK) != (err == nullptr)) std::abort();
+  if (s != MITRA_OK && (mitra_error_code(err) != s || mitra_error_message(err)[0] == '\0'))
+    std::abort();
+  if (s != MITRA_OK && out != nullptr) std::abort();
+  mitra_error_free(err);
+}
+
 }  // namespace mitra::fuzz
 
 #endif  // MITRA_FUZZ_FUZZ_UTIL_H_

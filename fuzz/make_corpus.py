@@ -90,5 +90,20 @@ summary = v1.SummaryRequest(calibration_end_unix_seconds=858000000, holdout_end_
 put("value_request", b"\x02" + summary.SerializeToString())
 put("value_request", b"\x03" + summary.SerializeToString())
 
+# Graph and leaders requests: a selector byte (0 centrality, 1 leiden,
+# 2 interaction graph, 3 leaders, 4 trust, 5 health) and then a real request.
+for c in (v1.CentralityRequest(pagerank=v1.PageRankOptions(damping=0.9, personalization=[1, 0, 0, 0, 0, 1])),
+          v1.CentralityRequest(katz=v1.KatzOptions(alpha=0.1)),
+          v1.CentralityRequest(eigenvector=v1.EigenvectorOptions(), directed=False),
+          v1.CentralityRequest(betweenness=v1.BetweennessOptions(normalized=False)),
+          v1.CentralityRequest(sampled_betweenness=v1.SampledBetweennessOptions(epsilon=0.2, delta=0.1, seed=3)),
+          v1.CentralityRequest(kcore=v1.KCoreOptions())):
+    put("graph_request", b"\x00" + c.SerializeToString())
+put("graph_request", b"\x01" + v1.LeidenRequest(resolution=0.5, seed=2).SerializeToString())
+put("graph_request", b"\x02" + v1.InteractionGraphRequest(half_life_days=30, community_id="k2").SerializeToString())
+put("graph_request", b"\x03" + v1.LeadersRequest(top=2, weights=v1.ComponentWeights(trust=1)).SerializeToString())
+put("graph_request", b"\x04" + v1.TrustRequest(pretrusted_customer_ids=["c1"]).SerializeToString())
+put("graph_request", b"\x05" + v1.HealthRequest(period_days=30, periods=6).SerializeToString())
+
 for d in sorted(corpus.iterdir()):
     print(f"{d.name}: {len(list(d.iterdir()))} inputs")

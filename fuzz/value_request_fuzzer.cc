@@ -4,23 +4,11 @@
 // always has its message, and nothing returns NaN parameters.
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 
+#include "fuzz_util.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/value.pb.h"
 
-namespace {
-
-void Check(mitra_status s, mitra_error* err, uint8_t* out, size_t n) {
-  if ((s == MITRA_OK) != (err == nullptr)) std::abort();
-  if (s != MITRA_OK && (mitra_error_code(err) != s || std::strlen(mitra_error_message(err)) == 0))
-    std::abort();
-  if (s != MITRA_OK && out != nullptr) std::abort();
-  mitra_error_free(err);
-  (void)n;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -62,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }();
     s = mitra_workspace_value_summary(ws, data, size, &out, &n, &err);
   }
-  Check(s, err, out, n);
+  mitra::fuzz::CheckCall(s, err, out);
   mitra_free(out);
   return 0;
 }

@@ -56,7 +56,7 @@ extern "C" {
  * The major version is the ABI: libmitra.so.<major>. A minor version only
  * adds functions and message fields. */
 #define MITRA_VERSION_MAJOR 1
-#define MITRA_VERSION_MINOR 0
+#define MITRA_VERSION_MINOR 1
 #define MITRA_VERSION_PATCH 0
 #define MITRA_VERSION_NUMBER \
   (MITRA_VERSION_MAJOR * 10000 + MITRA_VERSION_MINOR * 100 + MITRA_VERSION_PATCH)
@@ -69,7 +69,7 @@ extern "C" {
 /* MITRA_VERSION_NUMBER of the library actually linked (compare with the
  * macro to detect a header/library mismatch). */
 MITRA_API uint32_t mitra_version_number(void) MITRA_NOEXCEPT;
-/* "1.0.0": static storage, never freed. */
+/* "1.1.0": static storage, never freed. */
 MITRA_API const char* mitra_version_string(void) MITRA_NOEXCEPT;
 
 /* ---- Status and errors --------------------------------------------------- */
@@ -287,6 +287,85 @@ MITRA_API mitra_status mitra_value_holdout(const uint8_t* model, size_t model_le
 MITRA_API mitra_status mitra_value_rfm(const uint8_t* request, size_t request_len,
                                        uint8_t** out, size_t* out_len,
                                        mitra_error** error) MITRA_NOEXCEPT;
+
+/* ---- Graphs (since 1.1) ----------------------------------------------------
+ * Centralities, cores, betweenness and Leiden communities of any graph
+ * (docs/GRAPH.md). A graph crosses as plain edge arrays in the caller's
+ * memory: edge i is src[i] -> dst[i] with weight weights[i] (weights NULL:
+ * unweighted), nodes 0..num_nodes-1. Duplicate edges are summed when
+ * weighted and collapsed when not; self-loops are kept. Options are
+ * serialized messages of proto/mitra/v1/graph.proto; per-node results are
+ * written into caller arrays of num_nodes entries, and only when the call
+ * succeeds. An id >= num_nodes or a negative/non-finite weight is
+ * INVALID_ARGUMENT naming the array and the edge ("src[3]: ..."). */
+
+/* values[v] = the centrality of node v: a serialized mitra.v1.CentralityRequest
+ * (pagerank, katz, eigenvector, betweenness, sampled_betweenness or kcore,
+ * and whether the edges are directed) in, a serialized
+ * mitra.v1.CentralityReport (iterations, convergence; for sampled
+ * betweenness its guarantee) out. Non-convergence is FAILED_PRECONDITION. */
+MITRA_API mitra_status mitra_graph_centrality(uint32_t num_nodes, const uint32_t* src,
+                                              const uint32_t* dst, const double* weights,
+                                              size_t num_edges, const uint8_t* request,
+                                              size_t request_len, double* values,
+                                              uint8_t** report, size_t* report_len,
+                                              mitra_error** error) MITRA_NOEXCEPT;
+
+/* membership[v] = node v's Leiden community (numbered 0..k-1 in order of
+ * each community's smallest node): a serialized mitra.v1.LeidenRequest in
+ * (modularity or CPM, resolution, seed, ...), a serialized
+ * mitra.v1.LeidenReport out (communities, quality, iterations). The edges
+ * are read as undirected. */
+MITRA_API mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* src,
+                                          const uint32_t* dst, const double* weights,
+                                          size_t num_edges, const uint8_t* request,
+                                          size_t request_len, uint32_t* membership,
+                                          uint8_t** report, size_t* report_len,
+                                          mitra_error** error) MITRA_NOEXCEPT;
+
+/* *out = the modularity of the partition membership[0..num_nodes) (each
+ * entry < num_nodes) with the given resolution (finite, >= 0); `directed`
+ * (0 or 1) selects Leicht & Newman's directed form, as networkx. */
+MITRA_API mitra_status mitra_graph_modularity(uint32_t num_nodes, const uint32_t* src,
+                                              const uint32_t* dst, const double* weights,
+                                              size_t num_edges, int32_t directed,
+                                              const uint32_t* membership, double resolution,
+                                              double* out, mitra_error** error) MITRA_NOEXCEPT;
+
+/* The workspace's interaction graph (who acts towards whom, weighted by
+ * kind and decayed by age): a serialized mitra.v1.InteractionGraphRequest
+ * in, a serialized mitra.v1.Graph out (node_ids: the customer ids; one node
+ * per customer, or per member of request.community_id). */
+MITRA_API mitra_status mitra_workspace_interaction_graph(
+    const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
+    uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
+
+/* ---- Leaders (since 1.1) ---------------------------------------------------
+ * Informal leaders and bridges of communities, trust and community health
+ * (docs/LEADERS.md): serialized messages of proto/mitra/v1/leaders.proto in
+ * and out. Customers and communities are named by id; an unknown id is
+ * NOT_FOUND. */
+
+/* A serialized mitra.v1.LeadersRequest in, a serialized mitra.v1.LeadersReport
+ * (per community its leaders with their component scores; the bridges) out. */
+MITRA_API mitra_status mitra_workspace_leaders(const mitra_workspace* workspace,
+                                               const uint8_t* request, size_t request_len,
+                                               uint8_t** out, size_t* out_len,
+                                               mitra_error** error) MITRA_NOEXCEPT;
+
+/* A serialized mitra.v1.TrustRequest in, a serialized mitra.v1.TrustReport
+ * (per customer: Beta reputation, EigenTrust, rank ladder level) out. */
+MITRA_API mitra_status mitra_workspace_trust(const mitra_workspace* workspace,
+                                             const uint8_t* request, size_t request_len,
+                                             uint8_t** out, size_t* out_len,
+                                             mitra_error** error) MITRA_NOEXCEPT;
+
+/* A serialized mitra.v1.HealthRequest in, a serialized mitra.v1.HealthReport
+ * (per community: members, activity, growth per period; cohort retention)
+ * out. */
+MITRA_API mitra_status mitra_workspace_community_health(
+    const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
+    uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
 #include "mitra/core/csv_import.h"
 #include "mitra/core/snapshot.h"
 
@@ -16,6 +17,16 @@ namespace fs = std::filesystem;
 int Fail(const absl::Status& s) {
   std::cerr << "mitra: " << absl::StatusCodeToString(s.code()) << ": " << s.message() << "\n";
   return 1;
+}
+
+std::string Json(const google::protobuf::Message& m, bool pretty) {
+  std::string s;
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  o.always_print_primitive_fields = true;
+  o.add_whitespace = pretty;
+  (void)google::protobuf::util::MessageToJsonString(m, &s, o);
+  return s;
 }
 
 int Usage(const std::string& problem) {

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
 #include "mitra/core/workspace.h"
 
 namespace mitra::cli {
@@ -16,6 +17,9 @@ namespace mitra::cli {
 int Fail(const absl::Status& s);
 // Prints a usage problem and returns the exit code 2.
 int Usage(const std::string& problem);
+// A message in protobuf's JSON mapping with the .proto field names and
+// every field (zeros included); `pretty` adds line breaks and indentation.
+std::string Json(const google::protobuf::Message& m, bool pretty = false);
 // Ingests CSV files (folders of <kind>.csv, or KIND=FILE) in dependency order.
 absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws);
 // A snapshot, or a folder of CSV files imported in memory.
@@ -24,6 +28,10 @@ absl::StatusOr<std::unique_ptr<Workspace>> LoadWorkspace(const std::string& sour
 // `mitra value`.
 int ValueCommand(const std::vector<std::string>& args);
 extern const char kValueHelp[];
+
+// `mitra leaders`.
+int LeadersCommand(const std::vector<std::string>& args);
+extern const char kLeadersHelp[];
 
 }  // namespace mitra::cli
 

@@ -31,6 +31,7 @@ Commands:
   export   Write a snapshot's records as JSON (a mitra.v1.Batch)
   report   Print a readable report on a snapshot or a folder of CSV files
   value    Customer value: summaries, BG/NBD or Pareto/NBD, Gamma-Gamma, CLV, RFM
+  leaders  Community leaders and bridges, trust, community health
 
 Run 'mitra help <command>' for a command's options.
 Data formats: docs/CSV.md (CSV columns), proto/mitra/v1/ (the schema).
@@ -65,6 +66,7 @@ Writes every record as one JSON object in the protobuf JSON mapping of
 mitra.v1.Batch (to standard output unless -o is given).
 )"},
       {"value", kValueHelp},
+      {"leaders", kLeadersHelp},
       {"report", R"(Usage: mitra report (SNAPSHOT | DIR)
 
 Prints a short readable report: the data, customers and purchases,
@@ -201,6 +203,7 @@ int Main(int argc, char** argv) {
   if (cmd == "export") return Export(args);
   if (cmd == "report") return Report(args);
   if (cmd == "value") return ValueCommand(args);
+  if (cmd == "leaders") return LeadersCommand(args);
   return Usage(absl::StrCat("no command '", cmd, "'"));
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "mitra/core/time_format.h"
+#include "mitra/leaders/leader_score.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/channel.pb.h"
 #include "mitra/value/customer_value.h"
@@ -116,6 +117,47 @@ void Communities(const Tables& t, std::ostream& out) {
         << PadLeft(Num(members[c]), 8) << PadLeft(Num(interactions[c]), 14)
         << PadLeft(Num(counts.size()), 9)
         << PadLeft(interactions[c] ? Pct(double(top_sum) / interactions[c]) : "-", 13) << "\n";
+  }
+}
+
+// Each community's top informal leaders and the bridges between communities
+// (leaders/leader_score.h, default weights): whom to activate first.
+void Leaders(const Tables& t, std::ostream& out) {
+  Heading(out, "Community leaders");
+  if (t.communities.ids.size() == 0 || t.interactions.from.empty()) {
+    out << "  no communities or interactions\n";
+    return;
+  }
+  leaders::LeaderOptions options;
+  options.top = 3;
+  options.top_bridges = 5;
+  auto found = leaders::FindLeaders(t, options);
+  if (!found.ok()) {
+    out << "  not computed: " << found.status().message() << "\n";
+    return;
+  }
+  out << "  as of " << FormatTime(found->as_of) << "; score = weighted percentiles of influence,"
+      << " reach, trust, activity, tenure, embeddedness (docs/LEADERS.md)\n";
+  out << "  " << Pad("community", 10) << Pad("rank", 5) << Pad("customer", 10) << PadLeft("score", 6);
+  for (int c = 0; c < leaders::kNumComponents; ++c)
+    out << PadLeft(std::string(leaders::ComponentName(static_cast<leaders::Component>(c))).substr(0, 7), 9);
+  out << "\n";
+  for (const leaders::CommunityLeaders& cl : found->communities) {
+    for (const leaders::LeaderEntry& e : cl.leaders) {
+      out << "  " << Pad(e.rank == 1 ? t.communities.ids.Id(cl.community) : "", 10)
+          << Pad(std::to_string(e.rank), 5) << Pad(t.customers.ids.Id(e.customer), 10)
+          << PadLeft(Num(e.score, 2), 6);
+      for (int c = 0; c < leaders::kNumComponents; ++c) out << PadLeft(Num(e.scaled[c], 2), 9);
+      out << "\n";
+    }
+  }
+  out << "  Bridge leaders (ties across communities; participation coefficient P)\n";
+  for (const leaders::BridgeEntry& b : found->bridges) {
+    std::string where;
+    for (size_t k = 0; k < b.communities.size() && k < 3; ++k)
+      where += (k ? "+" : "") + t.communities.ids.Id(b.communities[k]);
+    out << "  " << Pad("", 10) << Pad(std::to_string(b.rank), 5) << Pad(t.customers.ids.Id(b.customer), 10)
+        << PadLeft(Num(b.score, 2), 6) << "  P " << Num(b.participation, 2) << "  " << where << "\n";
   }
 }
 
@@ -281,6 +323,7 @@ void WriteReport(const Workspace& ws, std::ostream& out) {
   Purchases(t, out);
   CustomerValue(ws, out);
   Communities(t, out);
+  Leaders(t, out);
   Chain(t, out);
   CoCreation(t, out);
   Referrals(t, out);

@@ -12,14 +12,30 @@
 namespace mitra::graph {
 namespace {
 
+// A node's state in a breadth-first search, packed so that scanning an arc
+// touches one cache line of the target: `val` is sigma (shortest paths from
+// the source) during the search and (1 + delta) / sigma once the node's
+// dependency is known.
+struct BfsNode {
+  double val = 0;
+  int32_t hops = -1;  // -1: not reached
+};
+
 // Per-thread state; every array is reset only where a search touched it.
+// Unweighted searches use `bfs`, weighted ones the other per-node arrays.
 struct Workspace {
-  explicit Workspace(uint32_t n)
-      : hops(n, -1), dist(n, std::numeric_limits<double>::infinity()), sigma(n, 0),
-        delta(n, 0), settled(n, 0), bc(n, 0) {
+  Workspace(uint32_t n, bool weighted) : bc(n, 0) {
+    if (weighted) {
+      dist.assign(n, std::numeric_limits<double>::infinity());
+      sigma.assign(n, 0);
+      delta.assign(n, 0);
+      settled.assign(n, 0);
+    } else {
+      bfs.assign(n, BfsNode{});
+    }
     order.reserve(n);
   }
-  std::vector<int32_t> hops;  // BFS distance, -1 unreached
+  std::vector<BfsNode> bfs;
   std::vector<double> dist;   // Dijkstra distance
   std::vector<double> sigma, delta;
   std::vector<uint8_t> settled;
@@ -49,33 +65,50 @@ void Accumulate(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws,
   }
 }
 
+// How far ahead in a row the targets' states are prefetched: the searches
+// are bound by these random reads, not by arithmetic.
+constexpr uint32_t kPrefetch = 8;
+
 void FromSourceBfs(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws) {
   auto& order = ws.order;
+  auto& node = ws.bfs;
   order.clear();
   order.push_back(s);
-  ws.hops[s] = 0;
-  ws.sigma[s] = 1;
+  node[s] = {1, 0};
   for (size_t head = 0; head < order.size(); ++head) {
     const uint32_t v = order[head];
-    const int32_t dn = ws.hops[v] + 1;
-    const double sv = ws.sigma[v];
-    for (uint32_t p = out.offsets[v]; p < out.offsets[v + 1]; ++p) {
-      const uint32_t w = out.targets[p];
-      if (ws.hops[w] < 0) {
-        ws.hops[w] = dn;
-        order.push_back(w);
+    const int32_t dn = node[v].hops + 1;
+    const double sv = node[v].val;
+    const uint32_t end = out.offsets[v + 1];
+    for (uint32_t p = out.offsets[v]; p < end; ++p) {
+      if (p + kPrefetch < end) __builtin_prefetch(&node[out.targets[p + kPrefetch]], 1);
+      BfsNode& w = node[out.targets[p]];
+      if (w.hops < 0) {
+        w.hops = dn;
+        order.push_back(out.targets[p]);
       }
-      if (ws.hops[w] == dn) ws.sigma[w] += sv;
+      if (w.hops == dn) w.val += sv;
     }
   }
-  Accumulate(out, s, endpoints, ws, [&ws](uint32_t w, uint32_t x, uint32_t) {
-    return ws.hops[x] == ws.hops[w] + 1;
-  });
-  for (uint32_t v : order) {
-    ws.hops[v] = -1;
-    ws.sigma[v] = 0;
-    ws.delta[v] = 0;
+  // Brandes' accumulation, backwards: the successors x of w (one hop
+  // further) all come later in `order`, so their val already holds
+  // (1 + delta_x) / sigma_x, and delta_w = sigma_w * the sum of those.
+  if (endpoints) ws.bc[s] += static_cast<double>(order.size() - 1);
+  for (size_t i = order.size(); i-- > 0;) {
+    const uint32_t w = order[i];
+    const int32_t next = node[w].hops + 1;
+    double sum = 0;
+    const uint32_t end = out.offsets[w + 1];
+    for (uint32_t p = out.offsets[w]; p < end; ++p) {
+      if (p + kPrefetch < end) __builtin_prefetch(&node[out.targets[p + kPrefetch]], 0);
+      const BfsNode& x = node[out.targets[p]];
+      if (x.hops == next) sum += x.val;
+    }
+    const double dw = node[w].val * sum;
+    node[w].val = (1 + dw) / node[w].val;
+    if (w != s) ws.bc[w] += endpoints ? dw + 1 : dw;
   }
+  for (uint32_t v : order) node[v] = BfsNode{};
 }
 
 void FromSourceDijkstra(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws) {
@@ -161,7 +194,7 @@ absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
   const int threads = std::max(1, std::min<int>(o.threads, static_cast<int>(sources.size())));
   std::vector<std::vector<double>> partial(threads);
   ParallelChunks(threads, sources.size(), [&](size_t b, size_t e, int c) {
-    Workspace ws(n);
+    Workspace ws(n, weighted);
     for (size_t i = b; i < e; ++i) {
       if (weighted) {
         FromSourceDijkstra(out, sources[i], o.endpoints, ws);

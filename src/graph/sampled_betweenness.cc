@@ -353,6 +353,9 @@ uint64_t RiondatoKornaropoulosSampleSize(double epsilon, double delta, uint32_t 
   const double span = std::max<double>(1.0, static_cast<double>(vertex_diameter) - 2.0);
   const double r =
       c / (epsilon * epsilon) * (std::floor(std::log2(span)) + 1 + std::log(1 / delta));
+  // A tiny epsilon or delta can ask for more than 2^64 samples (or an
+  // infinite number): saturate, and let the caller refuse it.
+  if (!(r < 0x1p64)) return std::numeric_limits<uint64_t>::max();
   return static_cast<uint64_t>(std::ceil(r));
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <fstream>
 
 #include "fixture_values.h"
@@ -43,6 +44,10 @@ TEST(SampledBetweennessTest, SampleSizeFormula) {
   EXPECT_EQ(RiondatoKornaropoulosSampleSize(0.1, 0.1, 10), 316u);
   EXPECT_EQ(RiondatoKornaropoulosSampleSize(0.1, 0.1, 2),
             static_cast<uint64_t>(std::ceil(50 * (1 + std::log(10.0)))));
+  // Beyond 2^64 (here infinite, from a subnormal epsilon) saturates; the
+  // sampler then refuses the request instead of converting inf to an integer.
+  EXPECT_EQ(RiondatoKornaropoulosSampleSize(1e-300, 0.1, 10), std::numeric_limits<uint64_t>::max());
+  EXPECT_EQ(RiondatoKornaropoulosSampleSize(0.5, 1e-320, 10), std::numeric_limits<uint64_t>::max());
 }
 
 TEST(SampledBetweennessTest, VertexDiameterBounds) {
@@ -140,6 +145,10 @@ TEST(SampledBetweennessTest, Validates) {
   EXPECT_FALSE(SampledBetweenness(*z, o).ok());
   o.use_weights = false;
   EXPECT_TRUE(SampledBetweenness(*z, o).ok());
+  o.epsilon = 1e-300;  // asks for infinitely many samples: refused, not attempted
+  auto huge = SampledBetweenness(*z, o);
+  EXPECT_EQ(huge.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(huge.status().message().find("samples needed"), std::string::npos) << huge.status();
 }
 
 // NetHEPT (15,229 nodes, 62,752 arcs): exact values computed by igraph and

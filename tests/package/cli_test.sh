@@ -50,5 +50,22 @@ assert len(d['customers']) > 3000 and 0 <= d['customers'][0]['p_alive'] <= 1
 expect 2 'needs --calibration-end' -- "$mitra" value s.mitra
 expect 2 '--unit needs hour, day, week' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --unit fortnight
 expect 1 'FAILED_PRECONDITION: no customer bought before the calibration end' -- "$mitra" value s.mitra --calibration-end 2020-01-01
+# Community leaders: ranked leaders with their components, bridges, trust, health.
+expect 0 'Community leaders' -- "$mitra" report s.mitra
+expect 0 '^JKT \([0-9]+ members ranked\)' -- "$mitra" leaders s.mitra --top 3
+expect 0 'bridge leaders' -- "$mitra" leaders "$sample" --bridges 4
+expect 0 '^  1\. C[0-9]+  score' -- "$mitra" leaders s.mitra --community BDG --weight tenure=0
+expect 0 'wrote t.csv \(5000 customers\)' -- "$mitra" leaders s.mitra --trust -o t.csv
+head -1 t.csv | grep -q '^customer_id,reputation,stddev,rating,r,s,eigentrust,level,level_name$' && ok || bad "trust CSV header"
+expect 0 '^JKT,' -- "$mitra" leaders s.mitra --health --periods 3 --period 30
+"$mitra" leaders s.mitra --top 2 --format json > l.json && /usr/bin/python3 -c "
+import json; d=json.load(open('l.json'))
+assert len(d['communities']) == 8 and all(len(c['leaders']) == 2 for c in d['communities'])
+names = [v['name'] for v in d['communities'][0]['leaders'][0]['components']]
+assert names == ['influence','reach','trust','activity','tenure','embeddedness'], names
+" && ok || bad "leaders JSON"
+expect 1 'NOT_FOUND.*NOPE' -- "$mitra" leaders s.mitra --community NOPE
+expect 2 "no component 'charisma'" -- "$mitra" leaders s.mitra --weight charisma=1
+expect 1 'INVALID_ARGUMENT.*weights' -- "$mitra" leaders s.mitra --weight influence=-1
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

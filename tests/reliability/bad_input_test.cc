@@ -19,6 +19,8 @@
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/batch.pb.h"
+#include "mitra/v1/graph.pb.h"
+#include "mitra/v1/leaders.pb.h"
 #include "mitra/v1/value.pb.h"
 
 namespace {
@@ -145,6 +147,67 @@ mitra_status ValueCall(mitra_workspace* ws, const std::string& op, const std::st
   return s;
 }
 
+// A graph or leaders entry point: the request in text form (or raw bytes),
+// and for graph_* calls the edge arrays as a mitra.v1.Graph in text form.
+mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
+  const std::string api = c.Get("api");
+  auto request = [&](google::protobuf::Message* m) {
+    if (c.Has("arg_hex")) return absl::HexStringToBytes(c.Get("arg_hex"));
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(c.Get("arg"), m)) << c.Get("arg");
+    return m->SerializeAsString();
+  };
+  mitra::v1::Graph g;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(c.Get("graph"), &g)) << c.Get("graph");
+  EXPECT_EQ(g.src_size(), g.dst_size()) << "the C ABI takes one edge count";
+  const double* weights = g.weight_size() > 0 ? g.weight().data() : nullptr;
+  uint8_t* out = nullptr;
+  size_t n = 0;
+  mitra_status s = MITRA_OK;
+  std::string b;
+  auto u8 = [&] { return reinterpret_cast<const uint8_t*>(b.data()); };
+  if (api == "graph_centrality") {
+    mitra::v1::CentralityRequest r;
+    b = request(&r);
+    std::vector<double> values(g.num_nodes(), -7.0);
+    s = mitra_graph_centrality(g.num_nodes(), g.src().data(), g.dst().data(), weights, g.src_size(),
+                               u8(), b.size(), values.data(), &out, &n, err);
+    for (double v : values) EXPECT_EQ(v, -7.0) << "a failed call wrote values";
+  } else if (api == "graph_leiden") {
+    mitra::v1::LeidenRequest r;
+    b = request(&r);
+    std::vector<uint32_t> membership(g.num_nodes(), 77);
+    s = mitra_graph_leiden(g.num_nodes(), g.src().data(), g.dst().data(), weights, g.src_size(), u8(),
+                           b.size(), membership.data(), &out, &n, err);
+    for (uint32_t v : membership) EXPECT_EQ(v, 77u) << "a failed call wrote the membership";
+  } else if (api == "interaction_graph") {
+    mitra::v1::InteractionGraphRequest r;
+    b = request(&r);
+    s = mitra_workspace_interaction_graph(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "leaders") {
+    mitra::v1::LeadersRequest r;
+    b = request(&r);
+    s = mitra_workspace_leaders(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "trust") {
+    mitra::v1::TrustRequest r;
+    b = request(&r);
+    s = mitra_workspace_trust(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "health") {
+    mitra::v1::HealthRequest r;
+    b = request(&r);
+    s = mitra_workspace_community_health(ws, u8(), b.size(), &out, &n, err);
+  } else {
+    ADD_FAILURE() << "unknown op " << api;
+  }
+  EXPECT_EQ(out, nullptr) << "a failed call returns no buffer";
+  mitra_free(out);
+  return s;
+}
+
+bool IsGraphApi(const std::string& api) {
+  return api.rfind("graph_", 0) == 0 || api == "interaction_graph" || api == "leaders" ||
+         api == "trust" || api == "health";
+}
+
 class BadInput : public ::testing::TestWithParam<Case> {};
 
 TEST_P(BadInput, GetsItsStatusAndMessageAndChangesNothing) {
@@ -189,6 +252,8 @@ TEST_P(BadInput, GetsItsStatusAndMessageAndChangesNothing) {
     s = mitra_workspace_ingest_csv(ws, "customers", c.Get("arg").c_str(), &err);
   } else if (c.Get("api").rfind("value_", 0) == 0) {
     s = ValueCall(ws, c.Get("api"), c.Get("arg"), &err);
+  } else if (IsGraphApi(c.Get("api"))) {
+    s = GraphCall(ws, c, &err);
   } else {
     FAIL() << "case " << c.name << " has no input";
   }

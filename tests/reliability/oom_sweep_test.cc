@@ -22,6 +22,8 @@
 #include "common/test_batch.h"
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
+#include "mitra/v1/graph.pb.h"
+#include "mitra/v1/leaders.pb.h"
 #include "mitra/v1/value.pb.h"
 #include "value/cdnow.h"
 
@@ -147,6 +149,46 @@ const ValueInputs& Value() {
 
 const uint8_t* U8(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
+// Graph and leaders requests, serialized before the injection starts: a
+// small graph (two triangles joined by an edge) and requests on FullBatch's
+// communities.
+struct GraphInputs {
+  std::vector<uint32_t> src{0, 1, 2, 3, 4, 5, 2}, dst{1, 2, 0, 4, 5, 3, 3};
+  std::vector<double> weights{1, 2, 1, 1, 3, 1, 0.5};
+  std::vector<uint32_t> membership{0, 0, 0, 1, 1, 1};
+  std::string pagerank, betweenness, leiden, interaction_graph, leaders, trust, health;
+};
+const GraphInputs& Graph() {
+  static const GraphInputs* g = [] {
+    auto* in = new GraphInputs;
+    mitra::v1::CentralityRequest pr;
+    pr.mutable_pagerank()->add_personalization(1);
+    for (int i = 0; i < 5; ++i) pr.mutable_pagerank()->add_personalization(0.5);
+    in->pagerank = pr.SerializeAsString();
+    mitra::v1::CentralityRequest bc;
+    bc.mutable_sampled_betweenness()->set_epsilon(0.5);
+    bc.set_directed(false);
+    in->betweenness = bc.SerializeAsString();
+    mitra::v1::LeidenRequest leiden;
+    leiden.set_seed(3);
+    in->leiden = leiden.SerializeAsString();
+    mitra::v1::InteractionGraphRequest ig;
+    ig.set_community_id("mio-bdg");
+    in->interaction_graph = ig.SerializeAsString();
+    mitra::v1::LeadersRequest leaders;
+    leaders.set_top(0);
+    in->leaders = leaders.SerializeAsString();
+    mitra::v1::TrustRequest trust;
+    trust.add_pretrusted_customer_ids("c1");
+    in->trust = trust.SerializeAsString();
+    mitra::v1::HealthRequest health;
+    health.set_periods(3);
+    in->health = health.SerializeAsString();
+    return in;
+  }();
+  return *g;
+}
+
 // One entry point under test: runs the call on `ws` and returns its status.
 // `mutates` says whether success changes the workspace.
 struct Scenario {
@@ -162,7 +204,67 @@ std::vector<Scenario> Scenarios() {
   const std::string snapshot = TempPath("oom.mitra");
   FullBatchBytes();
   Value();
+  Graph();
   return {
+      {"graph_centrality", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         double values[6];
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_graph_centrality(6, g.src.data(), g.dst.data(), g.weights.data(), g.src.size(),
+                                         U8(g.pagerank), g.pagerank.size(), values, out, n, e);
+         });
+       }},
+      {"graph_sampled_betweenness", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         double values[6];
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_graph_centrality(6, g.src.data(), g.dst.data(), nullptr, g.src.size(),
+                                         U8(g.betweenness), g.betweenness.size(), values, out, n, e);
+         });
+       }},
+      {"graph_leiden", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         uint32_t membership[6];
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_graph_leiden(6, g.src.data(), g.dst.data(), g.weights.data(), g.src.size(),
+                                     U8(g.leiden), g.leiden.size(), membership, out, n, e);
+         });
+       }},
+      {"graph_modularity", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         double q = 0;
+         return mitra_graph_modularity(6, g.src.data(), g.dst.data(), g.weights.data(), g.src.size(), 1,
+                                       g.membership.data(), 1.0, &q, e);
+       }},
+      {"interaction_graph", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_interaction_graph(ws, U8(Graph().interaction_graph),
+                                                    Graph().interaction_graph.size(), out, n, e);
+         });
+       }},
+      {"leaders", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_leaders(ws, U8(Graph().leaders), Graph().leaders.size(), out, n, e);
+         });
+       }},
+      {"trust", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_trust(ws, U8(Graph().trust), Graph().trust.size(), out, n, e);
+         });
+       }},
+      {"community_health", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_community_health(ws, U8(Graph().health), Graph().health.size(), out, n, e);
+         });
+       }},
       {"value_fit", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {
          return WithBuffer([&](uint8_t** out, size_t* n) {

@@ -39,6 +39,8 @@ from ._errors import (  # noqa: F401  (re-exported)
 from ._errors import ALL as _ERROR_NAMES
 from ._workspace import KINDS, Workspace
 from . import value  # mitra.value: customer value (summaries, models, CLV, RFM)
+from . import graph  # mitra.graph: centralities, cores, betweenness, Leiden
+from . import leaders  # mitra.leaders: community leaders, trust, health
 
 #: The library's version, e.g. "1.0.0" (mitra_version_string()).
 __version__ = _native.lib.mitra_version_string().decode("ascii")
@@ -55,5 +57,5 @@ def version_number():
     return int(_native.lib.mitra_version_number())
 
 
-__all__ = ["Workspace", "KINDS", "value", "version_number", "__version__", "library_path",
+__all__ = ["Workspace", "KINDS", "value", "graph", "leaders", "version_number", "__version__", "library_path",
            "ABI_MAJOR"] + _ERROR_NAMES

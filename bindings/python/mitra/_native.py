@@ -101,6 +101,25 @@ SIGNATURES = {
         mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_double, f64_p, f64_p, f64_p, f64_p,
                        ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_value_rfm": (mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    # Graphs (1.1)
+    "mitra_graph_centrality": (
+        mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,
+                       ctypes.c_size_t, f64_p, u8_pp, size_p, error_pp]),
+    "mitra_graph_leiden": (
+        mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,
+                       ctypes.c_size_t, u32_p, u8_pp, size_p, error_pp]),
+    "mitra_graph_modularity": (
+        mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, ctypes.c_int32,
+                       u32_p, ctypes.c_double, f64_p, error_pp]),
+    "mitra_workspace_interaction_graph": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    # Leaders (1.1)
+    "mitra_workspace_leaders": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_trust": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_community_health": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
 }
 
 # mitra_value_quantity values.

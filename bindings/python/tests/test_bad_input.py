@@ -55,6 +55,45 @@ def value_call(ws, api, text):
         call_bytes(getattr(lib, "mitra_" + api), data, len(data))
 
 
+GRAPH_APIS = {"interaction_graph": ("mitra_workspace_interaction_graph", v1.InteractionGraphRequest),
+              "leaders": ("mitra_workspace_leaders", v1.LeadersRequest),
+              "trust": ("mitra_workspace_trust", v1.TrustRequest),
+              "health": ("mitra_workspace_community_health", v1.HealthRequest),
+              "graph_centrality": ("mitra_graph_centrality", v1.CentralityRequest),
+              "graph_leiden": ("mitra_graph_leiden", v1.LeidenRequest)}
+
+
+def graph_call(ws, case):
+    """A graph or leaders C entry point with its request in text form (or
+    bytes) and, for graph_* calls, the edges as a mitra.v1.Graph in text
+    form; a failed call must write nothing to the caller's arrays."""
+    lib = _native.lib
+    name, message = GRAPH_APIS[case["api"]]
+    if "arg_hex" in case:
+        data = bytes.fromhex(case["arg_hex"])
+    else:
+        data = text_format.Parse(case["arg"], message()).SerializeToString()
+    fn = getattr(lib, name)
+    if not case["api"].startswith("graph_"):
+        with ws._use() as handle:
+            call_bytes(fn, handle, data, len(data))
+        return
+    g = text_format.Parse(case["graph"], v1.Graph())
+    assert len(g.src) == len(g.dst), "the C ABI takes one edge count"
+    src, dst = np.array(g.src, np.uint32), np.array(g.dst, np.uint32)
+    weights = np.array(g.weight, np.float64) if len(g.weight) else None
+    sentinel = -7.0 if case["api"] == "graph_centrality" else 77
+    out = np.full(g.num_nodes, sentinel, np.float64 if sentinel == -7.0 else np.uint32)
+    out_p = out.ctypes.data_as(_native.f64_p if sentinel == -7.0 else _native.u32_p)
+    try:
+        call_bytes(fn, g.num_nodes, src.ctypes.data_as(_native.u32_p),
+                   dst.ctypes.data_as(_native.u32_p),
+                   weights.ctypes.data_as(_native.f64_p) if weights is not None else None,
+                   len(g.src), data, len(data), out_p)
+    finally:
+        assert (out == sentinel).all(), "a failed call wrote its output array"
+
+
 @pytest.mark.parametrize("case", TABLE["cases"], ids=[c["name"] for c in TABLE["cases"]])
 def test_bad_input(case, tmp_path):
     ws = base_workspace()
@@ -79,6 +118,8 @@ def test_bad_input(case, tmp_path):
             ws.ingest_csv("customers", case["arg"])
         elif case["api"].startswith("value_"):
             value_call(ws, case["api"], case["arg"])
+        elif case["api"] in GRAPH_APIS:
+            graph_call(ws, case)
     assert raised.value.status == case["status"]
     assert case["message"] in str(raised.value)
     assert ws.export().SerializeToString(deterministic=True) == before

@@ -1,0 +1,92 @@
+// The graph and leaders entries that take request bytes, selected by the
+// first byte (which also says whether the centrality graph is weighted):
+// mitra_graph_centrality and mitra_graph_leiden on a fixed small
+// graph, and mitra_workspace_interaction_graph, _leaders, _trust and
+// _community_health on a small workspace. Never a crash; the error contract
+// holds; successful centralities are finite.
+#include <cmath>
+#include <cstdlib>
+
+#include "fuzz_util.h"
+#include "mitra/mitra.h"
+#include "mitra/v1/graph.pb.h"
+
+namespace {
+
+// A directed graph with a cycle, a dangling node (4), a self-loop and an
+// isolated node (5).
+constexpr uint32_t kNodes = 6;
+constexpr uint32_t kSrc[] = {0, 1, 2, 2, 3, 1, 3};
+constexpr uint32_t kDst[] = {1, 2, 0, 3, 4, 1, 3};
+constexpr double kWeights[] = {1, 2, 1, 0.5, 3, 1, 1};
+
+mitra_workspace* SmallWorkspace() {
+  static mitra_workspace* ws = [] {
+    mitra_workspace* w = nullptr;
+    struct { const char* kind; const char* csv; } files[] = {
+        {"customers", "id\nc1\nc2\nc3\nc4\n"},
+        {"communities", "id,name\nk1,One\nk2,Two\n"},
+        {"memberships", "customer_id,community_id,joined\nc1,k1,2024-01-01\nc2,k1,2024-02-01\n"
+                        "c3,k2,2024-01-15\nc4,k2,2024-03-01\nc1,k2,2024-04-01\n"},
+        {"interactions", "from_customer_id,to_customer_id,kind,time,community_id\n"
+                         "c2,c1,REPLY,2024-05-01,k1\nc2,c1,ENDORSEMENT,2024-05-02,k1\n"
+                         "c3,c1,LIKE,2024-05-03,k2\nc4,c3,FLAG,2024-05-04,k2\n"
+                         "c1,c4,MENTION,2024-06-01,k2\nc3,,VISIT,2024-06-02,k2\n"},
+    };
+    if (mitra_workspace_create(&w, nullptr) != MITRA_OK) std::abort();
+    for (const auto& f : files) {
+      size_t n = 0;
+      while (f.csv[n] != '\0') ++n;
+      if (mitra_workspace_ingest_csv_bytes(w, f.kind, f.kind, reinterpret_cast<const uint8_t*>(f.csv), n,
+                                           nullptr) != MITRA_OK)
+        std::abort();
+    }
+    return w;
+  }();
+  return ws;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const uint8_t which = data[0] % 6;
+  const bool weighted = data[0] / 6 % 2 == 1;
+  ++data;
+  --size;
+  uint8_t* out = nullptr;
+  size_t n = 0;
+  mitra_error* err = nullptr;
+  mitra_status s;
+  constexpr size_t kEdges = sizeof kSrc / sizeof kSrc[0];
+  if (which == 0) {
+    // A valid tiny epsilon asks for billions of samples: slow, not wrong.
+    mitra::v1::CentralityRequest r;
+    if (r.ParseFromArray(data, static_cast<int>(size)) && r.has_sampled_betweenness() &&
+        r.sampled_betweenness().epsilon() > 0 && r.sampled_betweenness().epsilon() < 0.01)
+      return 0;
+    double values[kNodes];
+    s = mitra_graph_centrality(kNodes, kSrc, kDst, weighted ? kWeights : nullptr, kEdges, data, size,
+                               values, &out, &n, &err);
+    if (s == MITRA_OK)
+      for (double v : values)
+        if (!std::isfinite(v)) std::abort();
+  } else if (which == 1) {
+    uint32_t membership[kNodes];
+    s = mitra_graph_leiden(kNodes, kSrc, kDst, kWeights, kEdges, data, size, membership, &out, &n, &err);
+    if (s == MITRA_OK)
+      for (uint32_t m : membership)
+        if (m >= kNodes) std::abort();
+  } else if (which == 2) {
+    s = mitra_workspace_interaction_graph(SmallWorkspace(), data, size, &out, &n, &err);
+  } else if (which == 3) {
+    s = mitra_workspace_leaders(SmallWorkspace(), data, size, &out, &n, &err);
+  } else if (which == 4) {
+    s = mitra_workspace_trust(SmallWorkspace(), data, size, &out, &n, &err);
+  } else {
+    s = mitra_workspace_community_health(SmallWorkspace(), data, size, &out, &n, &err);
+  }
+  mitra::fuzz::CheckCall(s, err, out);
+  mitra_free(out);
+  return 0;
+}

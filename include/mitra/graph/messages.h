@@ -1,0 +1,88 @@
+// The graph algorithms at the edges: mitra.v1 graph messages (graph.proto)
+// <-> the C++ API of include/mitra/graph/. Used by the C ABI, the CLI and the
+// Python binding (through the ABI), so that they agree. Every request field
+// is checked, and errors name it: "request.pagerank.damping: must be in
+// [0, 1), got 1.5". Results go into caller-owned messages and arrays, so the
+// C ABI can keep messages on an Arena and write nothing on failure.
+#ifndef MITRA_GRAPH_MESSAGES_H_
+#define MITRA_GRAPH_MESSAGES_H_
+
+#include <cstdint>
+#include <optional>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "mitra/core/workspace.h"
+#include "mitra/graph/csr_graph.h"
+#include "mitra/graph/interaction_graph.h"
+#include "mitra/graph/leiden.h"
+#include "mitra/v1/graph.pb.h"
+
+namespace mitra::graph {
+
+// ---- Graphs --------------------------------------------------------------
+
+// A graph from edge arrays (weights empty: unweighted). Errors name the
+// array and the edge: "src[3]: node 7 out of range (num_nodes 5)".
+absl::StatusOr<CsrGraph> GraphFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
+                                        absl::Span<const NodeId> dst,
+                                        absl::Span<const double> weights, bool directed);
+// The same from a Graph message (lengths checked: "graph.dst: 2 values, but
+// src has 3"); `directed` overrides the message's own field when given.
+absl::StatusOr<CsrGraph> GraphFromMessage(const v1::Graph& graph,
+                                          std::optional<bool> directed = std::nullopt);
+
+// The options of an InteractionGraphRequest, checked; `where` prefixes the
+// field names ("request", "request.graph").
+absl::StatusOr<InteractionGraphOptions> InteractionGraphOptionsFrom(
+    const v1::InteractionGraphRequest& request, absl::string_view where = "request");
+// KindWeights from overrides on top of `base` (kinds checked, each once).
+absl::StatusOr<KindWeights> KindWeightsFrom(
+    const google::protobuf::RepeatedPtrField<v1::KindWeight>& weights, const KindWeights& base,
+    absl::string_view where);
+
+// The dense index of a community id; NOT_FOUND names the field and the id.
+absl::StatusOr<Index> CommunityIndex(const Workspace& ws, absl::string_view id,
+                                     absl::string_view where);
+
+// The workspace's interaction graph (whole, or one community's subgraph).
+absl::StatusOr<InteractionGraph> BuildInteractionGraph(const Workspace& ws,
+                                                       const v1::InteractionGraphRequest& request);
+// The same as a Graph message (directed, weighted, node_ids = customer ids).
+absl::Status InteractionGraphMessage(const Workspace& ws, const v1::InteractionGraphRequest& request,
+                                     v1::Graph* out);
+
+// ---- Algorithms ------------------------------------------------------------
+
+// Runs the request's algorithm on `graph` (whose directedness the caller has
+// already chosen, see CentralityDirected). values gets one value per node
+// (kcore: the core numbers); `report` the run's figures. INVALID_ARGUMENT
+// names the request field at fault; nothing is written to `values` on
+// failure.
+absl::Status Centrality(const CsrGraph& graph, const v1::CentralityRequest& request,
+                        absl::Span<double> values, v1::CentralityReport* report);
+// How the request reads edges: its `directed`, else `fallback`.
+bool CentralityDirected(const v1::CentralityRequest& request, bool fallback = true);
+// The whole request on a Graph message (its directed field unless the request
+// says otherwise).
+absl::Status Centrality(const v1::Graph& graph, const v1::CentralityRequest& request,
+                        absl::Span<double> values, v1::CentralityReport* report);
+
+// The options of a LeidenRequest, checked (node_sizes against num_nodes).
+absl::StatusOr<LeidenOptions> LeidenOptionsFrom(const v1::LeidenRequest& request,
+                                                uint32_t num_nodes);
+// Leiden on an undirected graph (a directed one is read as undirected,
+// summing the two directions); membership gets one community per node.
+absl::Status LeidenCommunities(const CsrGraph& graph, const v1::LeidenRequest& request,
+                               absl::Span<uint32_t> membership, v1::LeidenReport* report);
+
+// Modularity of `membership` (one community per node, each < num_nodes)
+// with resolution gamma (finite, >= 0); errors name "membership[i]" and
+// "resolution".
+absl::StatusOr<double> ModularityChecked(const CsrGraph& graph,
+                                         absl::Span<const uint32_t> membership, double resolution);
+
+}  // namespace mitra::graph
+
+#endif  // MITRA_GRAPH_MESSAGES_H_

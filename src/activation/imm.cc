@@ -1,0 +1,535 @@
+#include "mitra/activation/imm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <new>
+#include <queue>
+#include <vector>
+
+#include "../graph/parallel.h"
+#include "../graph/random.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace mitra::activation {
+namespace {
+
+using graph::Rng;
+
+constexpr uint64_t kRrDomain = 0x72722d7365747321ULL;
+constexpr uint64_t kFreshDomain = 0x6672657368727221ULL;
+
+// Samples RR sets; one per thread, reused across batches.
+class RrSampler {
+ public:
+  RrSampler(const DiffusionGraph& dg, const std::vector<NodeId>& roots,
+            const std::vector<uint8_t>& storable)
+      : dg_(dg), roots_(roots), storable_(storable), mark_(dg.num_nodes(), 0) {}
+
+  // Appends RR set `index` (its stored nodes) to `out`; returns how many.
+  uint32_t Sample(uint64_t seed, uint64_t index, std::vector<NodeId>& out) {
+    if (++stamp_ == 0) {
+      std::fill(mark_.begin(), mark_.end(), 0);
+      stamp_ = 1;
+    }
+    Rng rng(seed, index);
+    const NodeId root = roots_.empty() ? static_cast<NodeId>(rng.Below(dg_.num_nodes()))
+                                       : roots_[rng.Below(roots_.size())];
+    const size_t start = out.size();
+    const auto& off = dg_.in_offsets();
+    const auto& src = dg_.in_sources();
+    const auto& uni = dg_.in_uniform_value();
+    if (dg_.model() == Model::kIndependentCascade) {
+      const auto& thr = dg_.in_thresholds();
+      const auto& ilq = dg_.in_inv_log_q();
+      queue_.clear();
+      queue_.push_back(root);
+      mark_[root] = stamp_;
+      for (size_t h = 0; h < queue_.size(); ++h) {
+        const NodeId v = queue_[h];
+        const uint32_t b = off[v], e = off[v + 1];
+        if (b == e) continue;
+        const double pu = uni[v];
+        auto visit = [&](uint32_t k) {
+          const NodeId u = src[k];
+          if (mark_[u] != stamp_) {
+            mark_[u] = stamp_;
+            queue_.push_back(u);
+          }
+        };
+        if (pu >= 0) {
+          if (pu <= 0) continue;
+          if (pu >= 1) {
+            for (uint32_t k = b; k < e; ++k) visit(k);
+            continue;
+          }
+          // Geometric skipping: the gap to the next live arc is
+          // floor(log U / log(1 - p)), U uniform in (0, 1].
+          const double inv = ilq[v];
+          uint32_t j = b;
+          while (true) {
+            const double skip = std::floor(std::log(1.0 - rng.Uniform()) * inv);
+            if (skip >= static_cast<double>(e - j)) break;
+            j += static_cast<uint32_t>(skip);
+            visit(j);
+            ++j;
+          }
+        } else {
+          for (uint32_t k = b; k < e; ++k)
+            if ((rng.Next() >> 11) < thr[k]) visit(k);
+        }
+      }
+      for (NodeId u : queue_)
+        if (storable_.empty() || storable_[u]) out.push_back(u);
+    } else {
+      const auto& w = dg_.in_values();
+      NodeId v = root;
+      while (true) {
+        mark_[v] = stamp_;
+        if (storable_.empty() || storable_[v]) out.push_back(v);
+        const uint32_t b = off[v], e = off[v + 1];
+        if (b == e) break;
+        const double r = rng.Uniform();
+        uint32_t pick = e;
+        const double pu = uni[v];
+        if (pu >= 0) {
+          if (pu > 0) {
+            const double idx = std::floor(r / pu);
+            if (idx < static_cast<double>(e - b)) pick = b + static_cast<uint32_t>(idx);
+          }
+        } else {
+          double cum = 0;
+          for (uint32_t k = b; k < e; ++k) {
+            cum += w[k];
+            if (r < cum) {
+              pick = k;
+              break;
+            }
+          }
+        }
+        if (pick == e) break;
+        const NodeId u = src[pick];
+        if (mark_[u] == stamp_) break;
+        v = u;
+      }
+    }
+    return static_cast<uint32_t>(out.size() - start);
+  }
+
+ private:
+  const DiffusionGraph& dg_;
+  const std::vector<NodeId>& roots_;
+  const std::vector<uint8_t>& storable_;
+  std::vector<uint32_t> mark_;
+  uint32_t stamp_ = 0;
+  std::vector<NodeId> queue_;
+};
+
+// Flat RR sets: set i is nodes[offsets[i] .. offsets[i+1]).
+struct RrStore {
+  std::vector<uint32_t> offsets{0};
+  std::vector<NodeId> nodes;
+  uint64_t count() const { return offsets.size() - 1; }
+};
+
+// Samples RR sets [store.count(), target) with streams (seed, i).
+absl::Status SampleTo(RrStore& store, uint64_t target, uint64_t seed,
+                      std::vector<RrSampler>& samplers) {
+  const uint64_t first = store.count();
+  if (target <= first) return absl::OkStatus();
+  const uint64_t batch = target - first;
+  const int threads = static_cast<int>(std::min<uint64_t>(samplers.size(), batch));
+  std::vector<std::vector<NodeId>> local_nodes(threads);
+  std::vector<std::vector<uint32_t>> local_sizes(threads);
+  graph::ParallelChunks(threads, batch, [&](size_t b, size_t e, int c) {
+    auto& nodes = local_nodes[c];
+    auto& sizes = local_sizes[c];
+    sizes.reserve(e - b);
+    for (size_t i = b; i < e; ++i) sizes.push_back(samplers[c].Sample(seed, first + i, nodes));
+  });
+  uint64_t total = store.nodes.size();
+  for (const auto& v : local_nodes) total += v.size();
+  if (total > std::numeric_limits<uint32_t>::max())
+    return absl::ResourceExhaustedError(
+        "Imm: the RR sets exceed 2^32 - 1 stored nodes (uint32 offsets)");
+  store.offsets.reserve(target + 1);
+  store.nodes.reserve(total);
+  for (int c = 0; c < threads; ++c) {
+    uint32_t at = store.offsets.back();
+    for (uint32_t s : local_sizes[c]) store.offsets.push_back(at += s);
+    store.nodes.insert(store.nodes.end(), local_nodes[c].begin(), local_nodes[c].end());
+    std::vector<NodeId>().swap(local_nodes[c]);
+  }
+  return absl::OkStatus();
+}
+
+struct Constraints {
+  uint32_t n = 0;
+  uint32_t k = 0;  // total seeds incl. must-include (k mode)
+  std::vector<uint8_t> allowed;  // selectable by the greedy (not must-include)
+  std::vector<NodeId> must;
+  bool budgeted = false;
+  double budget = 0;
+  const std::vector<double>* costs = nullptr;
+  const std::vector<uint32_t>* groups = nullptr;  // null: no quotas
+  const std::vector<uint32_t>* quota = nullptr;
+};
+
+struct Selection {
+  std::vector<NodeId> seeds;
+  std::vector<uint32_t> gains;  // newly covered RR sets per seed
+  uint64_t covered = 0;
+  uint64_t index_bytes = 0;
+};
+
+struct HeapEntry {
+  double key;
+  NodeId node;
+  bool operator<(const HeapEntry& o) const {  // max-heap: larger key, then smaller id
+    if (key != o.key) return key < o.key;
+    return node > o.node;
+  }
+};
+
+// Greedy max-coverage over the flat RR sets with lazy (CELF) evaluation.
+Selection SelectNodes(const RrStore& store, const Constraints& c) {
+  const uint32_t n = c.n;
+  const uint64_t sets = store.count();
+  // Inverted index node -> sets, by counting sort.
+  std::vector<uint32_t> node_off(n + 1, 0);
+  for (NodeId v : store.nodes) ++node_off[v + 1];
+  for (uint32_t v = 0; v < n; ++v) node_off[v + 1] += node_off[v];
+  std::vector<uint32_t> node_sets(store.nodes.size());
+  {
+    std::vector<uint32_t> pos(node_off.begin(), node_off.end() - 1);
+    for (uint64_t s = 0; s < sets; ++s)
+      for (uint32_t i = store.offsets[s]; i < store.offsets[s + 1]; ++i)
+        node_sets[pos[store.nodes[i]]++] = static_cast<uint32_t>(s);
+  }
+  Selection out;
+  out.index_bytes = (node_off.size() + node_sets.size()) * sizeof(uint32_t);
+  std::vector<uint8_t> covered(sets, 0);
+  auto uncovered = [&](NodeId v) {
+    uint32_t cnt = 0;
+    for (uint32_t i = node_off[v]; i < node_off[v + 1]; ++i) cnt += !covered[node_sets[i]];
+    return cnt;
+  };
+  auto cover = [&](NodeId v) {
+    uint32_t cnt = 0;
+    for (uint32_t i = node_off[v]; i < node_off[v + 1]; ++i)
+      if (!covered[node_sets[i]]) {
+        covered[node_sets[i]] = 1;
+        ++cnt;
+      }
+    out.covered += cnt;
+    return cnt;
+  };
+  std::vector<uint32_t> used;
+  if (c.groups) used.assign(c.quota->size(), 0);
+  double spent = 0;
+  for (NodeId m : c.must) {
+    out.seeds.push_back(m);
+    out.gains.push_back(cover(m));
+    if (c.groups) ++used[(*c.groups)[m]];
+    if (c.costs) spent += (*c.costs)[m];
+  }
+  auto group_full = [&](NodeId v) {
+    return c.groups && used[(*c.groups)[v]] >= (*c.quota)[(*c.groups)[v]];
+  };
+  const double remaining = c.budget - spent;
+  auto cost = [&](NodeId v) { return (*c.costs)[v]; };
+
+  // Best single affordable node after the must-include ones (budget mode).
+  NodeId best_single = n;
+  uint32_t best_single_gain = 0;
+  std::vector<HeapEntry> heap;
+  for (NodeId v = 0; v < n; ++v) {
+    if (!c.allowed[v] || group_full(v)) continue;
+    if (c.budgeted && cost(v) > remaining) continue;
+    const uint32_t g = uncovered(v);
+    if (c.budgeted) {
+      if (best_single == n || g > best_single_gain) {
+        best_single = v;
+        best_single_gain = g;
+      }
+      heap.push_back({g / cost(v), v});
+    } else {
+      heap.push_back({static_cast<double>(g), v});
+    }
+  }
+  std::make_heap(heap.begin(), heap.end());
+  const std::vector<uint8_t> covered_after_must = c.budgeted ? covered : std::vector<uint8_t>();
+  const uint64_t covered_must = out.covered;
+  double left = remaining;
+  while (!heap.empty()) {
+    if (!c.budgeted && out.seeds.size() >= c.k) break;
+    std::pop_heap(heap.begin(), heap.end());
+    const HeapEntry top = heap.back();
+    heap.pop_back();
+    const NodeId v = top.node;
+    if (group_full(v)) continue;
+    if (c.budgeted && cost(v) > left) continue;
+    const uint32_t g = uncovered(v);
+    const double key = c.budgeted ? g / cost(v) : static_cast<double>(g);
+    if (!heap.empty() && key < heap.front().key) {
+      heap.push_back({key, v});
+      std::push_heap(heap.begin(), heap.end());
+      continue;
+    }
+    out.seeds.push_back(v);
+    out.gains.push_back(cover(v));
+    if (c.groups) ++used[(*c.groups)[v]];
+    if (c.budgeted) left -= cost(v);
+  }
+  if (c.budgeted && best_single != n && covered_must + best_single_gain > out.covered) {
+    out.seeds.resize(c.must.size());
+    out.gains.resize(c.must.size());
+    out.seeds.push_back(best_single);
+    out.gains.push_back(best_single_gain);
+    out.covered = covered_must + best_single_gain;
+  }
+  return out;
+}
+
+absl::Status CheckIds(const std::vector<NodeId>& ids, const char* field, uint32_t n) {
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] >= n)
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[", i, "]: node id ", ids[i], " >= num_nodes ", n));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o) {
+  const uint32_t n = dg.num_nodes();
+  if (n == 0) return absl::InvalidArgumentError("graph: no nodes");
+  if (!(o.epsilon > 0 && o.epsilon < 1))
+    return absl::InvalidArgumentError(absl::StrCat("epsilon must be in (0, 1), got ", o.epsilon));
+  if (!(o.ell > 0) || !std::isfinite(o.ell))
+    return absl::InvalidArgumentError(absl::StrCat("ell must be positive, got ", o.ell));
+  if (o.threads < 1)
+    return absl::InvalidArgumentError(absl::StrCat("threads must be >= 1, got ", o.threads));
+  const bool budgeted = o.budget.has_value();
+  if (!budgeted && (o.k == 0 || o.k > n))
+    return absl::InvalidArgumentError(
+        absl::StrCat("k must be in [1, num_nodes = ", n, "], got ", o.k));
+  if (auto s = CheckIds(o.candidates, "candidates", n); !s.ok()) return s;
+  if (auto s = CheckIds(o.excluded, "excluded", n); !s.ok()) return s;
+  if (auto s = CheckIds(o.must_include, "must_include", n); !s.ok()) return s;
+  if (auto s = CheckIds(o.targets, "targets", n); !s.ok()) return s;
+  if (budgeted && (!(*o.budget >= 0) || !std::isfinite(*o.budget)))
+    return absl::InvalidArgumentError(
+        absl::StrCat("budget must be finite and >= 0, got ", *o.budget));
+  if (budgeted && o.costs.size() != n)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "costs has ", o.costs.size(), " entries, expected num_nodes = ", n, " with a budget"));
+  if (!o.costs.empty() && o.costs.size() != n)
+    return absl::InvalidArgumentError(
+        absl::StrCat("costs has ", o.costs.size(), " entries, expected num_nodes = ", n));
+  for (size_t i = 0; i < o.costs.size(); ++i)
+    if (!(o.costs[i] > 0) || !std::isfinite(o.costs[i]))
+      return absl::InvalidArgumentError(
+          absl::StrCat("costs[", i, "] must be positive and finite, got ", o.costs[i]));
+  if (o.groups.empty() != o.group_quota.empty())
+    return absl::InvalidArgumentError("groups and group_quota must be given together");
+  if (!o.groups.empty()) {
+    if (o.groups.size() != n)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "groups has ", o.groups.size(), " entries, expected num_nodes = ", n));
+    for (size_t i = 0; i < n; ++i)
+      if (o.groups[i] >= o.group_quota.size())
+        return absl::InvalidArgumentError(
+            absl::StrCat("groups[", i, "] = ", o.groups[i], " has no entry in group_quota (size ",
+                         o.group_quota.size(), ")"));
+  }
+
+  Constraints c;
+  c.n = n;
+  c.k = o.k;
+  c.budgeted = budgeted;
+  c.budget = budgeted ? *o.budget : 0;
+  c.costs = o.costs.empty() ? nullptr : &o.costs;
+  if (!o.groups.empty()) {
+    c.groups = &o.groups;
+    c.quota = &o.group_quota;
+  }
+  c.allowed.assign(n, o.candidates.empty() ? 1 : 0);
+  for (NodeId v : o.candidates) c.allowed[v] = 1;
+  std::vector<uint8_t> excluded(n, 0);
+  for (NodeId v : o.excluded) {
+    excluded[v] = 1;
+    c.allowed[v] = 0;
+  }
+  std::vector<uint8_t> is_must(n, 0);
+  std::vector<uint32_t> must_per_group(o.group_quota.size(), 0);
+  double must_cost = 0;
+  for (size_t i = 0; i < o.must_include.size(); ++i) {
+    const NodeId v = o.must_include[i];
+    if (is_must[v])
+      return absl::InvalidArgumentError(
+          absl::StrCat("must_include[", i, "]: node ", v, " listed twice"));
+    if (excluded[v])
+      return absl::InvalidArgumentError(
+          absl::StrCat("must_include[", i, "]: node ", v, " is also excluded"));
+    is_must[v] = 1;
+    c.allowed[v] = 0;
+    c.must.push_back(v);
+    if (c.costs) must_cost += o.costs[v];
+    if (c.groups && ++must_per_group[o.groups[v]] > o.group_quota[o.groups[v]])
+      return absl::InvalidArgumentError(absl::StrCat(
+          "must_include: more nodes in group ", o.groups[v], " than group_quota allows"));
+  }
+  if (!budgeted && c.must.size() > o.k)
+    return absl::InvalidArgumentError(
+        absl::StrCat("must_include has ", c.must.size(), " nodes, more than k = ", o.k));
+  if (budgeted && must_cost > *o.budget)
+    return absl::InvalidArgumentError(
+        absl::StrCat("must_include costs ", must_cost, ", more than the budget ", *o.budget));
+
+  // Roots of RR sets (targets, deduplicated) and the nodes worth storing.
+  std::vector<NodeId> roots;
+  if (!o.targets.empty()) {
+    std::vector<uint8_t> t(n, 0);
+    for (NodeId v : o.targets) t[v] = 1;
+    for (NodeId v = 0; v < n; ++v)
+      if (t[v]) roots.push_back(v);
+  }
+  const double big_n = roots.empty() ? n : static_cast<double>(roots.size());
+  std::vector<uint8_t> storable;
+  uint64_t n_allowed = 0;
+  for (NodeId v = 0; v < n; ++v) n_allowed += c.allowed[v];
+  if (n_allowed + c.must.size() < n) {
+    storable.assign(n, 0);
+    for (NodeId v = 0; v < n; ++v) storable[v] = c.allowed[v] || is_must[v];
+  }
+
+  // k' = seeds the greedy chooses (budget: the most the budget can buy).
+  uint64_t k_free;
+  if (budgeted) {
+    std::vector<double> affordable;
+    for (NodeId v = 0; v < n; ++v)
+      if (c.allowed[v]) affordable.push_back(o.costs[v]);
+    std::sort(affordable.begin(), affordable.end());
+    double left = *o.budget - must_cost;
+    k_free = 0;
+    for (double x : affordable) {
+      if (x > left) break;
+      left -= x;
+      ++k_free;
+    }
+  } else {
+    k_free = std::min<uint64_t>(o.k - c.must.size(), n_allowed);
+  }
+  const double one_minus_inv_e = 1 - std::exp(-1.0);
+  double gamma = one_minus_inv_e;
+  if (budgeted)
+    gamma = one_minus_inv_e / 2;
+  else if (c.groups)
+    gamma = 0.5;
+  const double approx = (budgeted && c.groups) ? 0.0 : std::max(0.0, gamma - o.epsilon);
+
+  const double logn = std::log(std::max<double>(n, 2));
+  const double ell = o.ell * (1 + std::log(2.0) / logn);
+  const double nc = static_cast<double>(std::max<uint64_t>(n_allowed, 1));
+  const double kf = static_cast<double>(std::min<uint64_t>(std::max<uint64_t>(k_free, 1), n_allowed > 0 ? n_allowed : 1));
+  const double log_cnk = std::lgamma(nc + 1) - std::lgamma(kf + 1) - std::lgamma(nc - kf + 1);
+  const double eps = o.epsilon;
+  const double eps_p = std::sqrt(2.0) * eps;
+  const double lambda_p = (2 + 2.0 / 3 * eps_p) *
+                          (log_cnk + ell * logn + std::log(std::max(std::log2(big_n), 1.0))) *
+                          big_n / (eps_p * eps_p);
+  const double alpha = std::sqrt(ell * logn + std::log(2.0));
+  const double beta = std::sqrt(gamma * (log_cnk + ell * logn + std::log(2.0)));
+  const double lambda_star =
+      2 * big_n * (gamma * alpha + beta) * (gamma * alpha + beta) / (eps * eps);
+
+  std::vector<RrSampler> samplers;
+  samplers.reserve(o.threads);
+  for (int t = 0; t < o.threads; ++t) samplers.emplace_back(dg, roots, storable);
+  const uint64_t seed = o.seed ^ kRrDomain;
+  RrStore store;
+  uint64_t peak_bytes = 0;
+  auto note_memory = [&](const Selection& s) {
+    peak_bytes = std::max<uint64_t>(
+        peak_bytes, (store.offsets.size() + store.nodes.size()) * sizeof(uint32_t) + s.index_bytes);
+  };
+  auto too_many = [&](double theta) -> absl::Status {
+    if (theta > static_cast<double>(o.max_rr_sets))
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "Imm: ", static_cast<uint64_t>(std::ceil(theta)), " RR sets needed, more than max_rr_sets = ",
+          o.max_rr_sets));
+    return absl::OkStatus();
+  };
+
+  // Phase 1 (Sampling): a lower bound LB on OPT.
+  double lb = 1;
+  const int rounds = static_cast<int>(std::ceil(std::log2(big_n))) - 1;
+  for (int i = 1; i <= rounds; ++i) {
+    const double x = big_n / std::pow(2.0, i);
+    const double theta_i = std::ceil(lambda_p / x);
+    if (auto s = too_many(theta_i); !s.ok()) return s;
+    if (auto s = SampleTo(store, static_cast<uint64_t>(theta_i), seed, samplers); !s.ok())
+      return s;
+    const Selection sel = SelectNodes(store, c);
+    note_memory(sel);
+    const double spread = big_n * static_cast<double>(sel.covered) / store.count();
+    if (spread >= (1 + eps_p) * x) {
+      lb = spread / (1 + eps_p);
+      break;
+    }
+  }
+  const double theta = std::ceil(lambda_star / lb);
+  if (auto s = too_many(theta); !s.ok()) return s;
+  uint64_t sampled_before = 0;
+  if (o.fresh_rr_sets) {
+    sampled_before = store.count();
+    store = RrStore();
+    if (auto s = SampleTo(store, static_cast<uint64_t>(theta), o.seed ^ kFreshDomain, samplers);
+        !s.ok())
+      return s;
+  } else if (auto s = SampleTo(store, static_cast<uint64_t>(theta), seed, samplers); !s.ok()) {
+    return s;
+  }
+  samplers.clear();
+  const Selection sel = SelectNodes(store, c);
+  note_memory(sel);
+
+  ImmResult r;
+  const double sets = static_cast<double>(store.count());
+  r.seeds = sel.seeds;
+  for (uint32_t g : sel.gains) r.marginal_gains.push_back(big_n * g / sets);
+  r.estimated_spread = big_n * static_cast<double>(sel.covered) / sets;
+  if (c.costs) {
+    for (NodeId v : r.seeds) r.total_cost += o.costs[v];
+  } else {
+    r.total_cost = static_cast<double>(r.seeds.size());
+  }
+  r.rr_sets = store.count();
+  r.rr_sets_sampled = sampled_before + store.count();
+  r.theta = theta;
+  r.lower_bound = lb;
+  r.epsilon = o.epsilon;
+  r.ell = o.ell;
+  r.ell_adjusted = ell;
+  r.gamma = gamma;
+  r.approximation = approx;
+  r.rr_memory_bytes = peak_bytes;
+  r.average_rr_size = static_cast<double>(store.nodes.size()) / sets;
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<ImmResult> Imm(const DiffusionGraph& dg, const ImmOptions& options) {
+  try {
+    return ImmImpl(dg, options);
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError("Imm: out of memory");
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("Imm: ", e.what()));
+  }
+}
+
+}  // namespace mitra::activation

@@ -1,0 +1,120 @@
+// The C ABI of the graph algorithms (mitra.h, "Graphs"). Graphs are caller
+// edge arrays; options and reports are messages; per-node results go into
+// caller arrays, written only when the call succeeds (each result is
+// computed into a temporary first).
+#include <algorithm>
+#include <vector>
+
+#include "capi_internal.h"
+#include "mitra/graph/messages.h"
+#include "mitra/mitra.h"
+
+using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
+
+namespace {
+
+namespace v1 = mitra::v1;
+namespace graph = mitra::graph;
+
+// The edge arrays, checked for NULL, as a CsrGraph.
+absl::StatusOr<graph::CsrGraph> EdgeGraph(uint32_t num_nodes, const uint32_t* src,
+                                          const uint32_t* dst, const double* weights,
+                                          size_t num_edges, bool directed) {
+  if (num_edges > 0) {
+    if (src == nullptr) return Null("src");
+    if (dst == nullptr) return Null("dst");
+  }
+  const size_t m = src ? num_edges : 0;
+  return graph::GraphFromEdges(num_nodes, {src, m}, {dst, dst ? num_edges : 0},
+                               weights == nullptr ? absl::Span<const double>()
+                                                  : absl::Span<const double>(weights, num_edges),
+                               directed);
+}
+
+}  // namespace
+
+extern "C" {
+
+mitra_status mitra_graph_centrality(uint32_t num_nodes, const uint32_t* src, const uint32_t* dst,
+                                    const double* weights, size_t num_edges,
+                                    const uint8_t* request, size_t request_len, double* values,
+                                    uint8_t** report, size_t* report_len,
+                                    mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = CheckOut(report, report_len); !s.ok()) return s;
+    if (values == nullptr && num_nodes > 0) return Null("values");
+    google::protobuf::Arena arena;
+    auto* req = NewMessage<v1::CentralityRequest>(arena);
+    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+    absl::StatusOr<graph::CsrGraph> g =
+        EdgeGraph(num_nodes, src, dst, weights, num_edges, graph::CentralityDirected(*req));
+    if (!g.ok()) return g.status();
+    std::vector<double> result(num_nodes);
+    auto* rep = NewMessage<v1::CentralityReport>(arena);
+    if (absl::Status s = graph::Centrality(*g, *req, absl::MakeSpan(result), rep); !s.ok()) return s;
+    if (absl::Status s = EmitMessage(*rep, report, report_len); !s.ok()) return s;
+    std::copy(result.begin(), result.end(), values);  // nothing can fail from here
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* src, const uint32_t* dst,
+                                const double* weights, size_t num_edges, const uint8_t* request,
+                                size_t request_len, uint32_t* membership, uint8_t** report,
+                                size_t* report_len, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = CheckOut(report, report_len); !s.ok()) return s;
+    if (membership == nullptr && num_nodes > 0) return Null("membership");
+    google::protobuf::Arena arena;
+    auto* req = NewMessage<v1::LeidenRequest>(arena);
+    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+    absl::StatusOr<graph::CsrGraph> g = EdgeGraph(num_nodes, src, dst, weights, num_edges, false);
+    if (!g.ok()) return g.status();
+    std::vector<uint32_t> result(num_nodes);
+    auto* rep = NewMessage<v1::LeidenReport>(arena);
+    if (absl::Status s = graph::LeidenCommunities(*g, *req, absl::MakeSpan(result), rep); !s.ok())
+      return s;
+    if (absl::Status s = EmitMessage(*rep, report, report_len); !s.ok()) return s;
+    std::copy(result.begin(), result.end(), membership);
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_graph_modularity(uint32_t num_nodes, const uint32_t* src, const uint32_t* dst,
+                                    const double* weights, size_t num_edges, int32_t directed,
+                                    const uint32_t* membership, double resolution, double* out,
+                                    mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (out == nullptr) return Null("out");
+    if (membership == nullptr && num_nodes > 0) return Null("membership");
+    if (directed != 0 && directed != 1)
+      return absl::InvalidArgumentError(absl::StrCat("directed: must be 0 or 1, got ", directed));
+    absl::StatusOr<graph::CsrGraph> g =
+        EdgeGraph(num_nodes, src, dst, weights, num_edges, directed == 1);
+    if (!g.ok()) return g.status();
+    absl::StatusOr<double> q = graph::ModularityChecked(
+        *g, {membership, membership ? num_nodes : 0}, resolution);
+    if (!q.ok()) return q.status();
+    *out = *q;
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_workspace_interaction_graph(const mitra_workspace* workspace,
+                                               const uint8_t* request, size_t request_len,
+                                               uint8_t** out, size_t* out_len,
+                                               mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    google::protobuf::Arena arena;
+    auto* req = NewMessage<v1::InteractionGraphRequest>(arena);
+    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
+    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+    return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
+      auto* g = NewMessage<v1::Graph>(arena);
+      if (absl::Status s = graph::InteractionGraphMessage(ws, *req, g); !s.ok()) return s;
+      return EmitMessage(*g, out, out_len);
+    });
+  });
+}
+
+}  // extern "C"

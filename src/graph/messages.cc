@@ -1,0 +1,484 @@
+#include "mitra/graph/messages.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "mitra/core/time_format.h"
+#include "mitra/graph/betweenness.h"
+#include "mitra/graph/eigenvector.h"
+#include "mitra/graph/katz.h"
+#include "mitra/graph/kcore.h"
+#include "mitra/graph/pagerank.h"
+#include "mitra/graph/sampled_betweenness.h"
+
+namespace mitra::graph {
+namespace {
+
+constexpr int kMaxIterations = 100000;
+constexpr int kMaxThreads = 256;
+
+absl::Status Invalid(absl::string_view where, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
+}
+
+// An INVALID_ARGUMENT from an algorithm, said in terms of the request.
+absl::Status InRequest(absl::string_view where, absl::Status s) {
+  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", s.message()));
+}
+
+std::string Field(absl::string_view where, absl::string_view name) {
+  return absl::StrCat(where, ".", name);
+}
+
+// value must be finite and within the bounds; `range` says which in words.
+absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
+  if (std::isfinite(v) && ok) return absl::OkStatus();
+  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
+}
+
+absl::StatusOr<int> Iterations(bool has, int32_t v, int fallback, absl::string_view where,
+                               int max = kMaxIterations) {
+  if (!has) return fallback;
+  if (v < 1 || v > max) return Invalid(where, absl::StrCat("must be 1..", max, ", got ", v));
+  return v;
+}
+
+absl::StatusOr<int> Threads(int32_t v, absl::string_view where) {
+  if (v < 0 || v > kMaxThreads)
+    return Invalid(where, absl::StrCat("must be 0..", kMaxThreads, " (0: 1), got ", v));
+  return v == 0 ? 1 : v;
+}
+
+absl::StatusOr<double> Tolerance(bool has, double v, double fallback, absl::string_view where) {
+  if (!has) return fallback;
+  if (absl::Status s = CheckRange(v, where, v > 0, "finite and > 0"); !s.ok()) return s;
+  return v;
+}
+
+// One finite value >= 0 per node (sum > 0 when `positive_sum`).
+absl::Status PerNode(const google::protobuf::RepeatedField<double>& v, uint32_t n,
+                     absl::string_view where, bool non_negative, bool positive_sum) {
+  if (static_cast<uint64_t>(v.size()) != n)
+    return Invalid(where, absl::StrCat(v.size(), " values, but the graph has ", n, " nodes"));
+  double sum = 0;
+  for (int i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(v[i]) || (non_negative && v[i] < 0))
+      return Invalid(absl::StrCat(where, "[", i, "]"),
+                     absl::StrCat("must be finite", non_negative ? " and >= 0" : "", ", got ", v[i]));
+    sum += v[i];
+  }
+  if (positive_sum && !(sum > 0)) return Invalid(where, "must have a positive sum");
+  return absl::OkStatus();
+}
+
+std::vector<double> ToVector(const google::protobuf::RepeatedField<double>& v) {
+  return std::vector<double>(v.begin(), v.end());
+}
+
+}  // namespace
+
+// ---- Graphs ------------------------------------------------------------------
+
+absl::StatusOr<CsrGraph> GraphFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
+                                        absl::Span<const NodeId> dst,
+                                        absl::Span<const double> weights, bool directed) {
+  if (num_nodes == UINT32_MAX) return Invalid("num_nodes", "at most 2^32 - 2 nodes");
+  if (dst.size() != src.size())
+    return Invalid("dst", absl::StrCat(dst.size(), " values, but src has ", src.size()));
+  if (!weights.empty() && weights.size() != src.size())
+    return Invalid("weights", absl::StrCat(weights.size(), " values, but src has ", src.size()));
+  for (size_t i = 0; i < src.size(); ++i) {
+    if (src[i] >= num_nodes)
+      return Invalid(absl::StrCat("src[", i, "]"),
+                     absl::StrCat("node ", src[i], " out of range (num_nodes ", num_nodes, ")"));
+    if (dst[i] >= num_nodes)
+      return Invalid(absl::StrCat("dst[", i, "]"),
+                     absl::StrCat("node ", dst[i], " out of range (num_nodes ", num_nodes, ")"));
+    if (!weights.empty() && !(std::isfinite(weights[i]) && weights[i] >= 0))
+      return Invalid(absl::StrCat("weights[", i, "]"),
+                     absl::StrCat("must be finite and >= 0, got ", weights[i]));
+  }
+  BuildOptions options;
+  options.directed = directed;
+  options.keep_self_loops = true;
+  return CsrGraph::FromEdges(num_nodes, src, dst, weights, options);
+}
+
+absl::StatusOr<CsrGraph> GraphFromMessage(const v1::Graph& graph, std::optional<bool> directed) {
+  if (graph.dst_size() != graph.src_size())
+    return Invalid("graph.dst", absl::StrCat(graph.dst_size(), " values, but src has ", graph.src_size()));
+  if (graph.weight_size() != 0 && graph.weight_size() != graph.src_size())
+    return Invalid("graph.weight", absl::StrCat(graph.weight_size(), " values, but src has ",
+                                                graph.src_size()));
+  absl::StatusOr<CsrGraph> g = GraphFromEdges(
+      graph.num_nodes(), {graph.src().data(), static_cast<size_t>(graph.src_size())},
+      {graph.dst().data(), static_cast<size_t>(graph.dst_size())},
+      {graph.weight().data(), static_cast<size_t>(graph.weight_size())},
+      directed.value_or(graph.directed()));
+  return g.ok() ? std::move(g) : InRequest("graph", g.status());
+}
+
+absl::StatusOr<KindWeights> KindWeightsFrom(
+    const google::protobuf::RepeatedPtrField<v1::KindWeight>& weights, const KindWeights& base,
+    absl::string_view where) {
+  KindWeights out = base;
+  bool seen[kInteractionKinds] = {};
+  for (int i = 0; i < weights.size(); ++i) {
+    const v1::KindWeight& kw = weights[i];
+    const std::string at = absl::StrCat(where, "[", i, "]");
+    const int kind = static_cast<int>(kw.kind());
+    if (kind <= 0 || kind >= kInteractionKinds)
+      return Invalid(Field(at, "kind"), absl::StrCat("unknown or unspecified interaction kind ", kind));
+    if (seen[kind])
+      return Invalid(Field(at, "kind"),
+                     absl::StrCat(v1::InteractionKind_Name(kw.kind()), " is listed twice"));
+    seen[kind] = true;
+    if (absl::Status s = CheckRange(kw.weight(), Field(at, "weight"), kw.weight() >= 0, "finite and >= 0");
+        !s.ok())
+      return s;
+    out[kind] = kw.weight();
+  }
+  return out;
+}
+
+absl::StatusOr<InteractionGraphOptions> InteractionGraphOptionsFrom(
+    const v1::InteractionGraphRequest& r, absl::string_view where) {
+  InteractionGraphOptions o;
+  absl::StatusOr<KindWeights> w =
+      KindWeightsFrom(r.kind_weights(), DefaultKindWeights(), Field(where, "kind_weights"));
+  if (!w.ok()) return w.status();
+  o.kind_weights = *w;
+  if (r.has_half_life_days()) {
+    if (absl::Status s = CheckRange(r.half_life_days(), Field(where, "half_life_days"),
+                                    r.half_life_days() >= 0, "finite and >= 0 (0: no decay)");
+        !s.ok())
+      return s;
+    o.half_life_days = r.half_life_days();
+  }
+  if (r.has_as_of_unix_seconds()) {
+    if (std::string p = TimeProblem(r.as_of_unix_seconds()); !p.empty())
+      return Invalid(Field(where, "as_of_unix_seconds"), p);
+    o.as_of = r.as_of_unix_seconds();
+  }
+  o.keep_self_loops = r.keep_self_loops();
+  return o;
+}
+
+absl::StatusOr<Index> CommunityIndex(const Workspace& ws, absl::string_view id, absl::string_view where) {
+  std::optional<Index> i = ws.tables().communities.ids.Find(std::string_view(id.data(), id.size()));
+  if (!i) return absl::NotFoundError(absl::StrCat(where, ": unknown community id \"", id, "\""));
+  return *i;
+}
+
+absl::StatusOr<InteractionGraph> BuildInteractionGraph(const Workspace& ws,
+                                                       const v1::InteractionGraphRequest& request) {
+  absl::StatusOr<InteractionGraphOptions> o = InteractionGraphOptionsFrom(request, "request");
+  if (!o.ok()) return o.status();
+  if (request.community_id().empty()) return BuildInteractionGraph(ws.tables(), *o);
+  absl::StatusOr<Index> c = CommunityIndex(ws, request.community_id(), "request.community_id");
+  if (!c.ok()) return c.status();
+  return BuildCommunityGraph(ws.tables(), *c, *o);
+}
+
+absl::Status InteractionGraphMessage(const Workspace& ws, const v1::InteractionGraphRequest& request,
+                                     v1::Graph* out) {
+  absl::StatusOr<InteractionGraph> ig = BuildInteractionGraph(ws, request);
+  if (!ig.ok()) return ig.status();
+  const CsrGraph& g = ig->graph;
+  out->Clear();
+  out->set_num_nodes(g.num_nodes());
+  out->set_directed(g.directed());
+  out->set_as_of_unix_seconds(ig->as_of == kNoTime ? 0 : ig->as_of);
+  const Adjacency& a = g.out();
+  const int m = static_cast<int>(a.targets.size());
+  out->mutable_src()->Reserve(m);
+  out->mutable_dst()->Reserve(m);
+  if (g.weighted()) out->mutable_weight()->Reserve(m);
+  for (uint32_t u = 0; u < g.num_nodes(); ++u) {
+    for (uint32_t k = a.offsets[u]; k < a.offsets[u + 1]; ++k) {
+      out->add_src(u);
+      out->add_dst(a.targets[k]);
+      if (g.weighted()) out->add_weight(a.weights[k]);
+    }
+  }
+  const IdInterner& ids = ws.tables().customers.ids;
+  out->mutable_node_ids()->Reserve(static_cast<int>(ig->customer.size()));
+  for (Index c : ig->customer) out->add_node_ids(ids.Id(c));
+  return absl::OkStatus();
+}
+
+// ---- Algorithms ----------------------------------------------------------------
+
+bool CentralityDirected(const v1::CentralityRequest& request, bool fallback) {
+  return request.has_directed() ? request.directed() : fallback;
+}
+
+absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
+                        absl::Span<double> values, v1::CentralityReport* report) {
+  const uint32_t n = g.num_nodes();
+  if (values.size() != n)
+    return Invalid("values", absl::StrCat(values.size(), " values, but the graph has ", n, " nodes"));
+  std::vector<double> result;
+  report->Clear();
+  report->set_num_nodes(n);
+  report->set_num_edges(g.num_edges());
+  switch (r.algorithm_case()) {
+    case v1::CentralityRequest::kPagerank: {
+      const v1::PageRankOptions& p = r.pagerank();
+      const std::string at = "request.pagerank";
+      report->set_algorithm("pagerank");
+      PageRankOptions o;
+      if (p.has_damping()) {
+        if (absl::Status s = CheckRange(p.damping(), Field(at, "damping"),
+                                        p.damping() >= 0 && p.damping() < 1, "in [0, 1)");
+            !s.ok())
+          return s;
+        o.damping = p.damping();
+      }
+      absl::StatusOr<double> tol = Tolerance(p.has_tolerance(), p.tolerance(), o.tolerance, Field(at, "tolerance"));
+      if (!tol.ok()) return tol.status();
+      o.tolerance = *tol;
+      absl::StatusOr<int> it = Iterations(p.has_max_iterations(), p.max_iterations(), o.max_iterations,
+                                          Field(at, "max_iterations"));
+      if (!it.ok()) return it.status();
+      o.max_iterations = *it;
+      if (p.personalization_size() > 0) {
+        if (absl::Status s = PerNode(p.personalization(), n, Field(at, "personalization"), true, true);
+            !s.ok())
+          return s;
+        o.teleport = ToVector(p.personalization());
+      }
+      o.use_weights = !p.has_use_weights() || p.use_weights();
+      o.require_convergence = !p.allow_unconverged();
+      absl::StatusOr<PageRankResult> pr = PageRank(g, o);
+      if (!pr.ok()) return InRequest(at, pr.status());
+      report->set_iterations(pr->iterations);
+      report->set_converged(pr->converged);
+      report->set_last_change(pr->last_change);
+      result = std::move(pr->rank);
+      break;
+    }
+    case v1::CentralityRequest::kKatz: {
+      const v1::KatzOptions& k = r.katz();
+      const std::string at = "request.katz";
+      report->set_algorithm("katz");
+      KatzOptions o;
+      if (k.has_alpha()) {
+        if (absl::Status s = CheckRange(k.alpha(), Field(at, "alpha"), k.alpha() > 0, "finite and > 0");
+            !s.ok())
+          return s;
+        o.alpha = k.alpha();
+      }
+      if (k.has_beta()) {
+        if (absl::Status s = CheckRange(k.beta(), Field(at, "beta"), true, "finite"); !s.ok()) return s;
+        o.beta = k.beta();
+      }
+      if (k.beta_per_node_size() > 0) {
+        if (absl::Status s = PerNode(k.beta_per_node(), n, Field(at, "beta_per_node"), false, false);
+            !s.ok())
+          return s;
+        o.beta_per_node = ToVector(k.beta_per_node());
+      }
+      absl::StatusOr<double> tol = Tolerance(k.has_tolerance(), k.tolerance(), o.tolerance, Field(at, "tolerance"));
+      if (!tol.ok()) return tol.status();
+      o.tolerance = *tol;
+      absl::StatusOr<int> it = Iterations(k.has_max_iterations(), k.max_iterations(), o.max_iterations,
+                                          Field(at, "max_iterations"));
+      if (!it.ok()) return it.status();
+      o.max_iterations = *it;
+      o.normalized = !k.has_normalized() || k.normalized();
+      o.use_weights = !k.has_use_weights() || k.use_weights();
+      absl::StatusOr<KatzResult> kr = Katz(g, o);
+      if (!kr.ok()) return InRequest(at, kr.status());
+      report->set_iterations(kr->iterations);
+      report->set_converged(true);
+      report->set_last_change(kr->last_change);
+      result = std::move(kr->centrality);
+      break;
+    }
+    case v1::CentralityRequest::kEigenvector: {
+      const v1::EigenvectorOptions& e = r.eigenvector();
+      const std::string at = "request.eigenvector";
+      report->set_algorithm("eigenvector");
+      EigenvectorOptions o;
+      absl::StatusOr<double> tol = Tolerance(e.has_tolerance(), e.tolerance(), o.tolerance, Field(at, "tolerance"));
+      if (!tol.ok()) return tol.status();
+      o.tolerance = *tol;
+      absl::StatusOr<int> it = Iterations(e.has_max_iterations(), e.max_iterations(), o.max_iterations,
+                                          Field(at, "max_iterations"));
+      if (!it.ok()) return it.status();
+      o.max_iterations = *it;
+      o.use_weights = !e.has_use_weights() || e.use_weights();
+      absl::StatusOr<EigenvectorResult> er = EigenvectorCentrality(g, o);
+      if (!er.ok()) return InRequest(at, er.status());
+      report->set_iterations(er->iterations);
+      report->set_converged(true);
+      report->set_last_change(er->last_change);
+      result = std::move(er->centrality);
+      break;
+    }
+    case v1::CentralityRequest::kBetweenness: {
+      const v1::BetweennessOptions& b = r.betweenness();
+      const std::string at = "request.betweenness";
+      report->set_algorithm("betweenness");
+      BetweennessOptions o;
+      o.normalized = !b.has_normalized() || b.normalized();
+      o.endpoints = b.endpoints();
+      o.use_weights = !b.has_use_weights() || b.use_weights();
+      absl::StatusOr<int> threads = Threads(b.threads(), Field(at, "threads"));
+      if (!threads.ok()) return threads.status();
+      o.threads = *threads;
+      if (b.sample_sources() > n)
+        return Invalid(Field(at, "sample_sources"),
+                       absl::StrCat("must be 0..", n, " (the number of nodes), got ", b.sample_sources()));
+      o.sample_sources = b.sample_sources();
+      if (b.has_seed()) o.seed = b.seed();
+      absl::StatusOr<std::vector<double>> br = Betweenness(g, o);
+      if (!br.ok()) return InRequest(at, br.status());
+      report->set_converged(true);
+      result = std::move(*br);
+      break;
+    }
+    case v1::CentralityRequest::kSampledBetweenness: {
+      const v1::SampledBetweennessOptions& b = r.sampled_betweenness();
+      const std::string at = "request.sampled_betweenness";
+      report->set_algorithm("sampled_betweenness");
+      SampledBetweennessOptions o;
+      if (b.has_epsilon()) {
+        if (absl::Status s = CheckRange(b.epsilon(), Field(at, "epsilon"), b.epsilon() > 0 && b.epsilon() < 1,
+                                        "in (0, 1)");
+            !s.ok())
+          return s;
+        o.epsilon = b.epsilon();
+      }
+      if (b.has_delta()) {
+        if (absl::Status s = CheckRange(b.delta(), Field(at, "delta"), b.delta() > 0 && b.delta() < 1,
+                                        "in (0, 1)");
+            !s.ok())
+          return s;
+        o.delta = b.delta();
+      }
+      if (b.has_seed()) o.seed = b.seed();
+      o.use_weights = !b.has_use_weights() || b.use_weights();
+      o.vertex_diameter = b.vertex_diameter();
+      absl::StatusOr<int> threads = Threads(b.threads(), Field(at, "threads"));
+      if (!threads.ok()) return threads.status();
+      o.threads = *threads;
+      absl::StatusOr<SampledBetweennessResult> sr = SampledBetweenness(g, o);
+      if (!sr.ok()) return InRequest(at, sr.status());
+      report->set_converged(true);
+      report->set_epsilon(sr->epsilon);
+      report->set_delta(sr->delta);
+      report->set_samples(sr->samples);
+      report->set_vertex_diameter_bound(sr->vertex_diameter);
+      report->set_connected_samples(sr->connected_samples);
+      result = std::move(sr->betweenness);
+      break;
+    }
+    case v1::CentralityRequest::kKcore: {
+      report->set_algorithm("kcore");
+      report->set_converged(true);
+      const std::vector<uint32_t> core = CoreNumbers(g);
+      result.assign(core.begin(), core.end());
+      break;
+    }
+    case v1::CentralityRequest::ALGORITHM_NOT_SET:
+      return Invalid("request.algorithm",
+                     "required: one of pagerank, katz, eigenvector, betweenness, "
+                     "sampled_betweenness, kcore");
+  }
+  if (result.size() != n) return absl::InternalError("centrality: result size differs from the graph's");
+  std::copy(result.begin(), result.end(), values.begin());
+  return absl::OkStatus();
+}
+
+absl::Status Centrality(const v1::Graph& graph, const v1::CentralityRequest& request,
+                        absl::Span<double> values, v1::CentralityReport* report) {
+  absl::StatusOr<CsrGraph> g = GraphFromMessage(graph, CentralityDirected(request, graph.directed()));
+  if (!g.ok()) return g.status();
+  return Centrality(*g, request, values, report);
+}
+
+absl::StatusOr<LeidenOptions> LeidenOptionsFrom(const v1::LeidenRequest& r, uint32_t num_nodes) {
+  LeidenOptions o;
+  switch (r.quality()) {
+    case v1::LEIDEN_QUALITY_UNSPECIFIED:
+    case v1::LEIDEN_QUALITY_MODULARITY: o.quality = LeidenQuality::kModularity; break;
+    case v1::LEIDEN_QUALITY_CPM: o.quality = LeidenQuality::kCpm; break;
+    default:
+      return Invalid("request.quality", absl::StrCat("unknown quality ", static_cast<int>(r.quality())));
+  }
+  if (r.has_resolution()) {
+    if (absl::Status s = CheckRange(r.resolution(), "request.resolution", r.resolution() >= 0,
+                                    "finite and >= 0");
+        !s.ok())
+      return s;
+    o.resolution = r.resolution();
+  }
+  if (r.has_randomness()) {
+    if (absl::Status s = CheckRange(r.randomness(), "request.randomness", r.randomness() > 0,
+                                    "finite and > 0");
+        !s.ok())
+      return s;
+    o.randomness = r.randomness();
+  }
+  if (r.has_seed()) o.seed = r.seed();
+  absl::StatusOr<int> it = Iterations(r.has_max_iterations(), r.max_iterations(), o.max_iterations,
+                                      "request.max_iterations", 10000);
+  if (!it.ok()) return it.status();
+  o.max_iterations = *it;
+  o.use_weights = !r.has_use_weights() || r.use_weights();
+  if (r.node_sizes_size() > 0) {
+    if (o.quality != LeidenQuality::kCpm)
+      return Invalid("request.node_sizes", "apply to LEIDEN_QUALITY_CPM only");
+    if (absl::Status s = PerNode(r.node_sizes(), num_nodes, "request.node_sizes", true, false); !s.ok())
+      return s;
+    o.node_sizes = ToVector(r.node_sizes());
+  }
+  return o;
+}
+
+absl::Status LeidenCommunities(const CsrGraph& graph, const v1::LeidenRequest& request,
+                               absl::Span<uint32_t> membership, v1::LeidenReport* report) {
+  const uint32_t n = graph.num_nodes();
+  if (membership.size() != n)
+    return Invalid("membership", absl::StrCat(membership.size(), " values, but the graph has ", n, " nodes"));
+  absl::StatusOr<LeidenOptions> o = LeidenOptionsFrom(request, n);
+  if (!o.ok()) return o.status();
+  absl::StatusOr<LeidenResult> r;
+  if (graph.directed()) {
+    absl::StatusOr<CsrGraph> u =
+        graph.Undirected(graph.weighted() ? Symmetrize::kSum : Symmetrize::kCollapse);
+    if (!u.ok()) return u.status();
+    r = Leiden(*u, *o);
+  } else {
+    r = Leiden(graph, *o);
+  }
+  if (!r.ok()) return InRequest("request", r.status());
+  report->Clear();
+  report->set_num_communities(r->num_communities);
+  report->set_quality(r->quality);
+  report->set_iterations(r->iterations);
+  report->set_stable(r->stable);
+  std::copy(r->membership.begin(), r->membership.end(), membership.begin());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<double> ModularityChecked(const CsrGraph& graph, absl::Span<const uint32_t> membership,
+                                         double resolution) {
+  const uint32_t n = graph.num_nodes();
+  if (membership.size() != n)
+    return Invalid("membership", absl::StrCat(membership.size(), " values, but the graph has ", n, " nodes"));
+  for (size_t i = 0; i < membership.size(); ++i)
+    if (membership[i] >= n)
+      return Invalid(absl::StrCat("membership[", i, "]"),
+                     absl::StrCat("community ", membership[i], " out of range (num_nodes ", n, ")"));
+  if (absl::Status s = CheckRange(resolution, "resolution", resolution >= 0, "finite and >= 0"); !s.ok())
+    return s;
+  return Modularity(graph, membership, resolution);
+}
+
+}  // namespace mitra::graph

@@ -1,0 +1,443 @@
+#include "mitra/leaders/messages.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "mitra/core/time_format.h"
+#include "mitra/graph/interaction_graph.h"
+#include "mitra/graph/messages.h"
+#include "mitra/leaders/eigentrust.h"
+
+namespace mitra::leaders {
+namespace {
+
+absl::Status Invalid(absl::string_view where, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
+}
+
+// An INVALID_ARGUMENT from the algorithms, said in terms of the request.
+absl::Status InRequest(absl::string_view where, absl::Status s) {
+  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", s.message()));
+}
+
+absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
+  if (std::isfinite(v) && ok) return absl::OkStatus();
+  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
+}
+
+absl::StatusOr<int64_t> AsOf(bool has, int64_t v, absl::string_view where) {
+  if (!has) return kNoTime;
+  if (std::string p = TimeProblem(v); !p.empty()) return Invalid(where, p);
+  return v;
+}
+
+absl::StatusOr<Index> Community(const Workspace& ws, const std::string& id) {
+  if (id.empty()) return kNoIndex;
+  return graph::CommunityIndex(ws, id, "request.community_id");
+}
+
+const std::string& CustomerId(const Workspace& ws, Index c) { return ws.tables().customers.ids.Id(c); }
+const std::string& CommunityId(const Workspace& ws, Index c) { return ws.tables().communities.ids.Id(c); }
+
+}  // namespace
+
+absl::StatusOr<BetaReputationOptions> ReputationOptionsFrom(const v1::BetaReputationOptions& m,
+                                                            absl::string_view where) {
+  BetaReputationOptions o;
+  if (m.has_forgetting()) {
+    if (absl::Status s = CheckRange(m.forgetting(), absl::StrCat(where, ".forgetting"),
+                                    m.forgetting() > 0 && m.forgetting() <= 1, "in (0, 1]");
+        !s.ok())
+      return s;
+    o.forgetting = m.forgetting();
+  }
+  if (m.has_period_days()) {
+    if (absl::Status s = CheckRange(m.period_days(), absl::StrCat(where, ".period_days"),
+                                    m.period_days() > 0, "finite and > 0");
+        !s.ok())
+      return s;
+    o.period_days = m.period_days();
+  }
+  return o;
+}
+
+absl::StatusOr<WorkspaceEvidenceOptions> EvidenceOptionsFrom(const v1::EvidenceWeights& m,
+                                                             absl::string_view where) {
+  WorkspaceEvidenceOptions o;
+  if (m.positive_size() == 0 && m.negative_size() == 0) return o;  // the defaults
+  const graph::KindWeights zero{};
+  absl::StatusOr<graph::KindWeights> p =
+      graph::KindWeightsFrom(m.positive(), zero, absl::StrCat(where, ".positive"));
+  if (!p.ok()) return p.status();
+  absl::StatusOr<graph::KindWeights> n =
+      graph::KindWeightsFrom(m.negative(), zero, absl::StrCat(where, ".negative"));
+  if (!n.ok()) return n.status();
+  o.positive = *p;
+  o.negative = *n;
+  return o;
+}
+
+absl::StatusOr<RankLadder> RankLadderFrom(const v1::RankLadder& m, absl::string_view where) {
+  RankLadder ladder;
+  if (m.levels_size() == 0) return Invalid(absl::StrCat(where, ".levels"), "empty (level 0 is required)");
+  if (m.levels_size() > 1000) return Invalid(absl::StrCat(where, ".levels"), "more than 1000 levels");
+  for (int i = 0; i < m.levels_size(); ++i) {
+    const v1::RankLevel& lm = m.levels(i);
+    const std::string at = absl::StrCat(where, ".levels[", i, "]");
+    if (lm.name().empty()) return Invalid(absl::StrCat(at, ".name"), "required");
+    if (i == 0 && lm.requirements_size() > 0)
+      return Invalid(absl::StrCat(at, ".requirements"), "level 0 is held by everyone: no requirements");
+    RankLevel level;
+    level.name = lm.name();
+    for (int j = 0; j < lm.requirements_size(); ++j) {
+      const v1::RankRequirement& rm = lm.requirements(j);
+      const std::string rat = absl::StrCat(at, ".requirements[", j, "]");
+      Requirement r;
+      switch (rm.metric()) {
+        case v1::ACTIVITY_METRIC_GIVEN: r.metric = ActivityMetric::kGiven; break;
+        case v1::ACTIVITY_METRIC_RECEIVED: r.metric = ActivityMetric::kReceived; break;
+        case v1::ACTIVITY_METRIC_DAYS_ACTIVE: r.metric = ActivityMetric::kDaysActive; break;
+        case v1::ACTIVITY_METRIC_TENURE_DAYS: r.metric = ActivityMetric::kTenureDays; break;
+        case v1::ACTIVITY_METRIC_DISTINCT_PEERS: r.metric = ActivityMetric::kDistinctPeers; break;
+        default:
+          return Invalid(absl::StrCat(rat, ".metric"),
+                         absl::StrCat("unknown or unspecified metric ", static_cast<int>(rm.metric())));
+      }
+      const int kind = static_cast<int>(rm.kind());
+      if (r.metric == ActivityMetric::kGiven || r.metric == ActivityMetric::kReceived) {
+        if (kind <= 0 || kind >= graph::kInteractionKinds)
+          return Invalid(absl::StrCat(rat, ".kind"),
+                         absl::StrCat("unknown or unspecified interaction kind ", kind));
+      } else if (kind != 0) {
+        return Invalid(absl::StrCat(rat, ".kind"), "applies to GIVEN and RECEIVED only");
+      }
+      r.kind = kind;
+      if (absl::Status s = CheckRange(rm.window_days(), absl::StrCat(rat, ".window_days"),
+                                      rm.window_days() >= 0, "finite and >= 0 (0: all time)");
+          !s.ok())
+        return s;
+      r.window_days = rm.window_days();
+      if (absl::Status s = CheckRange(rm.at_least(), absl::StrCat(rat, ".at_least"), true, "finite"); !s.ok())
+        return s;
+      r.at_least = rm.at_least();
+      if (rm.has_at_most()) {
+        if (absl::Status s = CheckRange(rm.at_most(), absl::StrCat(rat, ".at_most"),
+                                        rm.at_most() >= 0 && rm.at_most() >= rm.at_least(),
+                                        "finite, >= 0 and >= at_least");
+            !s.ok())
+          return s;
+        r.at_most = rm.at_most();
+      } else {
+        r.at_most = -1;
+      }
+      level.requirements.push_back(r);
+    }
+    ladder.levels.push_back(std::move(level));
+  }
+  return ladder;
+}
+
+void RankLadderToMessage(const RankLadder& ladder, v1::RankLadder* out) {
+  out->Clear();
+  for (const RankLevel& level : ladder.levels) {
+    v1::RankLevel* lm = out->add_levels();
+    lm->set_name(level.name);
+    for (const Requirement& r : level.requirements) {
+      v1::RankRequirement* rm = lm->add_requirements();
+      switch (r.metric) {
+        case ActivityMetric::kGiven: rm->set_metric(v1::ACTIVITY_METRIC_GIVEN); break;
+        case ActivityMetric::kReceived: rm->set_metric(v1::ACTIVITY_METRIC_RECEIVED); break;
+        case ActivityMetric::kDaysActive: rm->set_metric(v1::ACTIVITY_METRIC_DAYS_ACTIVE); break;
+        case ActivityMetric::kTenureDays: rm->set_metric(v1::ACTIVITY_METRIC_TENURE_DAYS); break;
+        case ActivityMetric::kDistinctPeers: rm->set_metric(v1::ACTIVITY_METRIC_DISTINCT_PEERS); break;
+      }
+      rm->set_kind(static_cast<v1::InteractionKind>(r.kind));
+      rm->set_window_days(r.window_days);
+      rm->set_at_least(r.at_least);
+      if (r.at_most >= 0) rm->set_at_most(r.at_most);
+    }
+  }
+}
+
+absl::StatusOr<LeaderOptions> LeaderOptionsFrom(const v1::LeadersRequest& r) {
+  LeaderOptions o;
+  if (r.has_weights()) {
+    const v1::ComponentWeights& w = r.weights();
+    const std::pair<bool, double> given[kNumComponents] = {
+        {w.has_influence(), w.influence()}, {w.has_reach(), w.reach()},
+        {w.has_trust(), w.trust()},         {w.has_activity(), w.activity()},
+        {w.has_tenure(), w.tenure()},       {w.has_embeddedness(), w.embeddedness()}};
+    double sum = 0;
+    for (int c = 0; c < kNumComponents; ++c) {
+      if (given[c].first) {
+        if (absl::Status s = CheckRange(given[c].second,
+                                        absl::StrCat("request.weights.", ComponentName(static_cast<Component>(c))),
+                                        given[c].second >= 0, "finite and >= 0");
+            !s.ok())
+          return s;
+        o.weights[c] = given[c].second;
+      }
+      sum += o.weights[c];
+    }
+    if (!(sum > 0)) return Invalid("request.weights", "must have a positive sum");
+  }
+  if (!r.graph().community_id().empty())
+    return Invalid("request.graph.community_id", "not used here: set request.community_id");
+  absl::StatusOr<graph::InteractionGraphOptions> g =
+      graph::InteractionGraphOptionsFrom(r.graph(), "request.graph");
+  if (!g.ok()) return g.status();
+  o.graph = *g;
+  absl::StatusOr<BetaReputationOptions> rep = ReputationOptionsFrom(r.reputation(), "request.reputation");
+  if (!rep.ok()) return rep.status();
+  o.reputation = *rep;
+  o.reputation.as_of = o.graph.as_of;
+  absl::StatusOr<WorkspaceEvidenceOptions> ev = EvidenceOptionsFrom(r.evidence(), "request.evidence");
+  if (!ev.ok()) return ev.status();
+  o.evidence = *ev;
+  if (r.has_damping()) {
+    if (absl::Status s = CheckRange(r.damping(), "request.damping", r.damping() >= 0 && r.damping() < 1,
+                                    "in [0, 1)");
+        !s.ok())
+      return s;
+    o.damping = r.damping();
+  }
+  if (r.has_top()) o.top = r.top();
+  if (r.has_top_bridges()) o.top_bridges = r.top_bridges();
+  if (r.has_current_members_only()) o.current_members_only = r.current_members_only();
+  return o;
+}
+
+absl::Status FindLeadersMessage(const Workspace& ws, const v1::LeadersRequest& request,
+                                v1::LeadersReport* out) {
+  absl::StatusOr<LeaderOptions> o = LeaderOptionsFrom(request);
+  if (!o.ok()) return o.status();
+  absl::StatusOr<Index> community = Community(ws, request.community_id());
+  if (!community.ok()) return community.status();
+  absl::StatusOr<LeadersResult> r = FindLeaders(ws.tables(), *o, *community);
+  if (!r.ok()) return InRequest("request", r.status());
+  out->Clear();
+  out->set_as_of_unix_seconds(r->as_of == kNoTime ? 0 : r->as_of);
+  for (const CommunityLeaders& cl : r->communities) {
+    v1::CommunityLeaders* cm = out->add_communities();
+    cm->set_community_id(CommunityId(ws, cl.community));
+    cm->set_members(cl.members);
+    for (const LeaderEntry& e : cl.leaders) {
+      v1::Leader* l = cm->add_leaders();
+      l->set_customer_id(CustomerId(ws, e.customer));
+      l->set_rank(e.rank);
+      l->set_score(e.score);
+      for (int c = 0; c < kNumComponents; ++c) {
+        v1::ComponentValue* v = l->add_components();
+        v->set_name(ComponentName(static_cast<Component>(c)));
+        v->set_raw(e.raw[c]);
+        v->set_scaled(e.scaled[c]);
+      }
+    }
+  }
+  for (const BridgeEntry& b : r->bridges) {
+    v1::Bridge* bm = out->add_bridges();
+    bm->set_customer_id(CustomerId(ws, b.customer));
+    bm->set_rank(b.rank);
+    bm->set_score(b.score);
+    bm->set_participation(b.participation);
+    bm->set_brokerage(b.brokerage);
+    for (Index c : b.communities) bm->add_community_ids(CommunityId(ws, c));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, v1::TrustReport* out) {
+  const Tables& t = ws.tables();
+  absl::StatusOr<BetaReputationOptions> rep = ReputationOptionsFrom(request.reputation(), "request.reputation");
+  if (!rep.ok()) return rep.status();
+  absl::StatusOr<WorkspaceEvidenceOptions> ev = EvidenceOptionsFrom(request.evidence(), "request.evidence");
+  if (!ev.ok()) return ev.status();
+  EigenTrustOptions eo;
+  if (request.has_eigentrust_a()) {
+    if (absl::Status s = CheckRange(request.eigentrust_a(), "request.eigentrust_a",
+                                    request.eigentrust_a() > 0 && request.eigentrust_a() <= 1, "in (0, 1]");
+        !s.ok())
+      return s;
+    eo.a = request.eigentrust_a();
+  }
+  RankLadder ladder;
+  if (request.has_ladder()) {
+    absl::StatusOr<RankLadder> l = RankLadderFrom(request.ladder(), "request.ladder");
+    if (!l.ok()) return l.status();
+    ladder = std::move(*l);
+  } else {
+    ladder = DefaultRankLadder();
+  }
+  absl::StatusOr<int64_t> given = AsOf(request.has_as_of_unix_seconds(), request.as_of_unix_seconds(),
+                                       "request.as_of_unix_seconds");
+  if (!given.ok()) return given.status();
+  const int64_t as_of = *given != kNoTime ? *given : DefaultAsOf(t);
+  absl::StatusOr<Index> community = Community(ws, request.community_id());
+  if (!community.ok()) return community.status();
+  ev->community = *community;
+  rep->as_of = as_of;
+
+  // The customers reported: everyone, or the community's members (a
+  // membership of it, or an interaction tagged with it), in dense order.
+  const size_t num_customers = t.customers.ids.size();
+  std::vector<Index> node_of(num_customers, kNoIndex);
+  std::vector<Index> customers;
+  if (*community == kNoIndex) {
+    customers.resize(num_customers);
+    for (size_t i = 0; i < num_customers; ++i) customers[i] = static_cast<Index>(i);
+  } else {
+    std::vector<uint8_t> in(num_customers, 0);
+    for (size_t i = 0; i < t.memberships.customer.size(); ++i)
+      if (t.memberships.community[i] == *community) in[t.memberships.customer[i]] = 1;
+    for (size_t i = 0; i < t.interactions.from.size(); ++i) {
+      if (t.interactions.community[i] != *community) continue;
+      in[t.interactions.from[i]] = 1;
+      if (t.interactions.to[i] != kNoIndex) in[t.interactions.to[i]] = 1;
+    }
+    for (size_t i = 0; i < num_customers; ++i)
+      if (in[i]) customers.push_back(static_cast<Index>(i));
+  }
+  for (size_t k = 0; k < customers.size(); ++k) node_of[customers[k]] = static_cast<Index>(k);
+  const uint32_t n = static_cast<uint32_t>(customers.size());
+
+  for (int i = 0; i < request.pretrusted_customer_ids_size(); ++i) {
+    const std::string& id = request.pretrusted_customer_ids(i);
+    std::optional<Index> c = t.customers.ids.Find(id);
+    if (!c) return absl::NotFoundError(absl::StrCat("request.pretrusted_customer_ids[", i,
+                                                    "]: unknown customer id \"", id, "\""));
+    if (node_of[*c] == kNoIndex)
+      return Invalid(absl::StrCat("request.pretrusted_customer_ids[", i, "]"),
+                     absl::StrCat("customer \"", id, "\" is not a member of community \"",
+                                  request.community_id(), "\""));
+    eo.pretrusted.push_back(node_of[*c]);
+  }
+
+  // Beta reputation over every customer (evidence targets are customers).
+  absl::StatusOr<BetaReputation> beta =
+      ComputeBetaReputation(static_cast<uint32_t>(num_customers), WorkspaceEvidence(t, *ev), *rep);
+  if (!beta.ok()) return InRequest("request.reputation", beta.status());
+
+  // EigenTrust's local trust: positive minus negative evidence per pair,
+  // discounted like the reputation.
+  const graph::KindWeights pos = EffectivePositiveEvidence(*ev), neg = EffectiveNegativeEvidence(*ev);
+  std::vector<uint32_t> src, dst;
+  std::vector<double> local;
+  const InteractionTable& it = t.interactions;
+  for (size_t i = 0; i < it.from.size(); ++i) {
+    if (it.to[i] == kNoIndex || it.time[i] > as_of) continue;
+    if (*community != kNoIndex && it.community[i] != *community) continue;
+    const int kind = it.kind[i];
+    if (kind >= graph::kInteractionKinds) continue;
+    const double w = std::isnan(it.weight[i]) ? 1.0 : it.weight[i];
+    const double s = (pos[kind] - neg[kind]) * w;
+    if (s == 0) continue;
+    const Index a = node_of[it.from[i]], b = node_of[it.to[i]];
+    if (a == kNoIndex || b == kNoIndex) continue;
+    src.push_back(a);
+    dst.push_back(b);
+    local.push_back(s * ForgettingFactor(it.time[i], as_of, *rep));
+  }
+  std::vector<double> trust;
+  int iterations = 0;
+  bool converged = true;
+  if (n > 0) {
+    absl::StatusOr<EigenTrustResult> et = EigenTrust(n, src, dst, local, eo);
+    if (!et.ok()) return InRequest("request", et.status());
+    trust = std::move(et->trust);
+    iterations = et->iterations;
+    converged = et->converged;
+  }
+
+  absl::StatusOr<RankResult> ranks = AssignRanks(t, ladder, as_of, *community);
+  if (!ranks.ok()) return InRequest("request", ranks.status());
+
+  out->Clear();
+  out->set_as_of_unix_seconds(as_of);
+  out->set_eigentrust_iterations(iterations);
+  out->set_eigentrust_converged(converged);
+  RankLadderToMessage(ladder, out->mutable_ladder());
+  out->mutable_customers()->Reserve(static_cast<int>(n));
+  for (uint32_t k = 0; k < n; ++k) {
+    const Index c = customers[k];
+    v1::CustomerTrust* m = out->add_customers();
+    m->set_customer_id(CustomerId(ws, c));
+    m->set_reputation(beta->reputation[c]);
+    m->set_stddev(beta->stddev[c]);
+    m->set_rating(beta->rating[c]);
+    m->set_r(beta->r[c]);
+    m->set_s(beta->s[c]);
+    m->set_eigentrust(trust[k]);
+    const uint32_t level = ranks->level[c];
+    m->set_level(level);
+    m->set_level_name(level < ladder.levels.size() ? ladder.levels[level].name : "");
+    m->set_next_unmet(ranks->next_unmet[c]);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<HealthOptions> HealthOptionsFrom(const v1::HealthRequest& r) {
+  HealthOptions o;
+  if (r.has_period_days()) {
+    if (absl::Status s = CheckRange(r.period_days(), "request.period_days", r.period_days() > 0,
+                                    "finite and > 0");
+        !s.ok())
+      return s;
+    o.period_days = r.period_days();
+  }
+  if (r.has_periods()) {
+    if (r.periods() < 1 || r.periods() > 1000)
+      return Invalid("request.periods", absl::StrCat("must be 1..1000, got ", r.periods()));
+    o.periods = r.periods();
+  }
+  absl::StatusOr<int64_t> as_of = AsOf(r.has_as_of_unix_seconds(), r.as_of_unix_seconds(),
+                                       "request.as_of_unix_seconds");
+  if (!as_of.ok()) return as_of.status();
+  o.as_of = *as_of;
+  if (r.has_top_fraction()) {
+    if (absl::Status s = CheckRange(r.top_fraction(), "request.top_fraction",
+                                    r.top_fraction() > 0 && r.top_fraction() <= 1, "in (0, 1]");
+        !s.ok())
+      return s;
+    o.top_fraction = r.top_fraction();
+  }
+  return o;
+}
+
+absl::Status HealthMessage(const Workspace& ws, const v1::HealthRequest& request, v1::HealthReport* out) {
+  absl::StatusOr<HealthOptions> o = HealthOptionsFrom(request);
+  if (!o.ok()) return o.status();
+  absl::StatusOr<Index> community = Community(ws, request.community_id());
+  if (!community.ok()) return community.status();
+  absl::StatusOr<std::vector<CommunityHealth>> r = ComputeHealth(ws.tables(), *o, *community);
+  if (!r.ok()) return InRequest("request", r.status());
+  out->Clear();
+  for (const CommunityHealth& h : *r) {
+    v1::CommunityHealth* hm = out->add_communities();
+    hm->set_community_id(CommunityId(ws, h.community));
+    for (const PeriodHealth& p : h.periods) {
+      v1::PeriodHealth* pm = hm->add_periods();
+      pm->set_start_unix_seconds(p.start);
+      pm->set_end_unix_seconds(p.end);
+      pm->set_members(p.members);
+      pm->set_active(p.active);
+      pm->set_joined(p.joined);
+      pm->set_left(p.left);
+      pm->set_growth(p.growth);
+      pm->set_top_share(p.top_share);
+    }
+    for (const CohortRetention& c : h.cohorts) {
+      v1::CohortRetention* cm = hm->add_cohorts();
+      cm->set_cohort_period(c.cohort_period);
+      cm->set_size(c.size);
+      cm->mutable_retained()->Add(c.retained.begin(), c.retained.end());
+      cm->mutable_active()->Add(c.active.begin(), c.active.end());
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace mitra::leaders
