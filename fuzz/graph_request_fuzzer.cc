@@ -1,14 +1,16 @@
-// The graph and leaders entries that take request bytes, selected by the
-// first byte (which also says whether the centrality graph is weighted):
-// mitra_graph_centrality and mitra_graph_leiden on a fixed small
-// graph, and mitra_workspace_interaction_graph, _leaders, _trust and
-// _community_health on a small workspace. Never a crash; the error contract
+// The graph, leaders and activation entries that take request bytes,
+// selected by the first byte (% 8; byte / 8 % 2 says whether the graph is
+// weighted): mitra_graph_centrality and mitra_graph_leiden on a fixed small
+// graph, mitra_workspace_interaction_graph, _leaders, _trust and
+// _community_health on a small workspace, and mitra_activation_plan (6) and
+// mitra_activation_simulate (7) on the small graph. Never a crash; the error contract
 // holds; successful centralities are finite.
 #include <cmath>
 #include <cstdlib>
 
 #include "fuzz_util.h"
 #include "mitra/mitra.h"
+#include "mitra/v1/activation.pb.h"
 #include "mitra/v1/graph.pb.h"
 
 namespace {
@@ -50,8 +52,8 @@ mitra_workspace* SmallWorkspace() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const uint8_t which = data[0] % 6;
-  const bool weighted = data[0] / 6 % 2 == 1;
+  const uint8_t which = data[0] % 8;
+  const bool weighted = data[0] / 8 % 2 == 1;
   ++data;
   --size;
   uint8_t* out = nullptr;
@@ -83,8 +85,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     s = mitra_workspace_leaders(SmallWorkspace(), data, size, &out, &n, &err);
   } else if (which == 4) {
     s = mitra_workspace_trust(SmallWorkspace(), data, size, &out, &n, &err);
-  } else {
+  } else if (which == 5) {
     s = mitra_workspace_community_health(SmallWorkspace(), data, size, &out, &n, &err);
+  } else if (which == 6) {
+    // Valid but slow: a tiny epsilon or huge ell asks for billions of RR
+    // sets, huge check_runs for billions of simulations.
+    mitra::v1::PlanRequest r;
+    if (r.ParseFromArray(data, static_cast<int>(size)) &&
+        ((r.has_epsilon() && r.epsilon() > 0 && r.epsilon() < 0.05) ||
+         (r.has_ell() && r.ell() > 10) || r.check_runs() > 20000 || r.threads() > 4))
+      return 0;
+    s = mitra_activation_plan(kNodes, kSrc, kDst, weighted ? kWeights : nullptr, kEdges, data, size,
+                              &out, &n, &err);
+    mitra::v1::Plan plan;
+    if (s == MITRA_OK && (!plan.ParseFromArray(out, static_cast<int>(n)) ||
+                          !(plan.check().mean() >= 0) || plan.check().mean() > kNodes))
+      std::abort();
+  } else {
+    mitra::v1::SimulateRequest r;
+    if (r.ParseFromArray(data, static_cast<int>(size)) && (r.runs() > 20000 || r.threads() > 4))
+      return 0;
+    s = mitra_activation_simulate(kNodes, kSrc, kDst, weighted ? kWeights : nullptr, kEdges, data,
+                                  size, &out, &n, &err);
+    mitra::v1::SpreadEstimate e;
+    if (s == MITRA_OK && (!e.ParseFromArray(out, static_cast<int>(n)) || !(e.mean() >= 0) ||
+                          e.mean() > kNodes))
+      std::abort();
   }
   mitra::fuzz::CheckCall(s, err, out);
   mitra_free(out);

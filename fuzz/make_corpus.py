@@ -104,6 +104,18 @@ put("graph_request", b"\x02" + v1.InteractionGraphRequest(half_life_days=30, com
 put("graph_request", b"\x03" + v1.LeadersRequest(top=2, weights=v1.ComponentWeights(trust=1)).SerializeToString())
 put("graph_request", b"\x04" + v1.TrustRequest(pretrusted_customer_ids=["c1"]).SerializeToString())
 put("graph_request", b"\x05" + v1.HealthRequest(period_days=30, periods=6).SerializeToString())
+put("graph_request", b"\x06" + v1.PlanRequest(k=2, epsilon=0.5, check_runs=100, seed=3).SerializeToString())
+put("graph_request", b"\x0e" + v1.PlanRequest(  # weighted, budget, LT, groups and quotas
+    model=v1.DIFFUSION_MODEL_LT, budget=2.5, costs=[1, 2, 1, 1, 3, 1], epsilon=0.5,
+    groups=[0, 0, 1, 1, 2, 2], group_quota=[1, 1, 1], check_runs=50).SerializeToString())
+put("graph_request", b"\x06" + v1.PlanRequest(
+    probabilities=v1.EDGE_PROBABILITIES_GIVEN, edge_values=[0.5, 0.2, 1, 0.1, 0.3, 0.9, 0.4],
+    k=1, epsilon=0.3, must_include=[0], targets=[2, 3, 4], check_runs=50).SerializeToString())
+put("graph_request", b"\x07" + v1.SimulateRequest(seeds=[0, 3], runs=200, seed=5,
+                                                  groups=[0, 0, 1, 1, 2, 2]).SerializeToString())
+put("graph_request", b"\x0f" + v1.SimulateRequest(
+    seeds=[1], probabilities=v1.EDGE_PROBABILITIES_CONSTANT, p=0.3, directed=False,
+    runs=100).SerializeToString())
 
 for d in sorted(corpus.iterdir()):
     print(f"{d.name}: {len(list(d.iterdir()))} inputs")

@@ -367,6 +367,40 @@ MITRA_API mitra_status mitra_workspace_community_health(
     const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
     uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
 
+/* ---- Activation (since 1.1) ------------------------------------------------
+ * Activation planning (docs/ACTIVATION.md): which leaders to activate, at
+ * what cost, and the reach to expect, under Independent Cascade or Linear
+ * Threshold diffusion. The graph crosses as edge arrays as for "Graphs"
+ * (edge i is src[i] -> dst[i], weights NULL: unweighted, nodes
+ * 0..num_nodes-1; directed unless the request says otherwise); requests and
+ * results are serialized messages of proto/mitra/v1/activation.proto.
+ * *out is written only when the call succeeds. Bad input is
+ * INVALID_ARGUMENT naming the field ("request.epsilon: ...", "src[3]: ...").
+ * Seeded results do not depend on request.threads. */
+
+/* A serialized mitra.v1.PlanRequest in (model, probabilities, k or budget
+ * with costs, epsilon, ell, seed, candidates, excluded, must-include,
+ * targets, groups and quotas, check_runs), a serialized mitra.v1.Plan out:
+ * IMM's seeds in the order chosen with their marginal gains and costs, an
+ * independent Monte-Carlo check of their reach with its 95% interval and
+ * per-group reach, total cost, cost per expected reached node, and the
+ * guarantee used. */
+MITRA_API mitra_status mitra_activation_plan(uint32_t num_nodes, const uint32_t* src,
+                                             const uint32_t* dst, const double* weights,
+                                             size_t num_edges, const uint8_t* request,
+                                             size_t request_len, uint8_t** out,
+                                             size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
+
+/* A serialized mitra.v1.SimulateRequest in (seeds, model, probabilities,
+ * runs, seed, targets, groups), a serialized mitra.v1.SpreadEstimate out
+ * (mean spread, standard error, 95% interval, per-group reach). */
+MITRA_API mitra_status mitra_activation_simulate(uint32_t num_nodes, const uint32_t* src,
+                                                 const uint32_t* dst, const double* weights,
+                                                 size_t num_edges, const uint8_t* request,
+                                                 size_t request_len, uint8_t** out,
+                                                 size_t* out_len,
+                                                 mitra_error** error) MITRA_NOEXCEPT;
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

@@ -6,7 +6,7 @@
 #include <new>
 #include <vector>
 
-#include "../graph/parallel.h"
+#include "../core/parallel.h"
 #include "../graph/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -291,7 +291,7 @@ absl::StatusOr<SpreadEstimate> EstimateSpread(const DiffusionGraph& dg,
         static_cast<int>(std::min<uint64_t>(options.threads, options.runs));
     std::vector<RunAccumulator> parts(threads);
     for (auto& p : parts) p.group_sum.assign(num_groups, 0);
-    graph::ParallelChunks(threads, options.runs, [&](size_t b, size_t e, int c) {
+    ParallelChunks(threads, options.runs, [&](size_t b, size_t e, int c) {
       Simulator sim(dg, counted, options.groups);
       RunAccumulator& a = parts[c];
       for (size_t r = b; r < e; ++r) {

@@ -9,7 +9,7 @@
 #include <queue>
 #include <vector>
 
-#include "../graph/parallel.h"
+#include "../core/parallel.h"
 #include "../graph/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -144,7 +144,7 @@ absl::Status SampleTo(RrStore& store, uint64_t target, uint64_t seed,
   const int threads = static_cast<int>(std::min<uint64_t>(samplers.size(), batch));
   std::vector<std::vector<NodeId>> local_nodes(threads);
   std::vector<std::vector<uint32_t>> local_sizes(threads);
-  graph::ParallelChunks(threads, batch, [&](size_t b, size_t e, int c) {
+  ParallelChunks(threads, batch, [&](size_t b, size_t e, int c) {
     auto& nodes = local_nodes[c];
     auto& sizes = local_sizes[c];
     sizes.reserve(e - b);

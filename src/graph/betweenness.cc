@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "parallel.h"
+#include "../core/parallel.h"
 #include "random.h"
 
 namespace mitra::graph {

@@ -16,7 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "kernels.h"
-#include "parallel.h"
+#include "../core/parallel.h"
 #include "vector_checks.h"
 
 namespace mitra::graph {

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "bg_common.h"
 #include "distinct_values.h"
-#include "parallel.h"
+#include "../core/parallel.h"
 
 namespace mitra::value {
 namespace {
@@ -72,7 +72,7 @@ class MbgNbdProblem {
     const bool weighted = !data_.weight.empty();
     if (distinct_.used) TabulateLogs(alpha);
     std::vector<Sums> part(threads_);
-    ParallelFor(threads_, x_.size(), [&](size_t begin, size_t end, int c) {
+    ParallelChunks(threads_, x_.size(), [&](size_t begin, size_t end, int c) {
       if (distinct_.used) {
         if (weighted)
           Rows<true, true>(p, begin, end, part[c]);

@@ -14,7 +14,7 @@
 #include "distinct_values.h"
 #include "dual.h"
 #include "mitra/value/special.h"
-#include "parallel.h"
+#include "../core/parallel.h"
 #include "vec_math.h"
 
 namespace mitra::value {
@@ -254,7 +254,7 @@ class ParetoProblem {
     tail_v_.resize(nk);  // values apart from the derivatives: cache-dense
     term1_v_.resize(nk);
     // A key costs a series (~0.3 us): worth a thread from ~1000 keys.
-    ParallelFor(nk >= 1024 ? threads_ : 1, nk, [&](size_t begin, size_t end, int) {
+    ParallelChunks(nk >= 1024 ? threads_ : 1, nk, [&](size_t begin, size_t end, int) {
       for (size_t k = begin; k < end; ++k) {
         const auto [x, t] = keys_[k];
         tail_[k] = LogTail(r, alpha, s, beta, x, t);
@@ -276,7 +276,7 @@ class ParetoProblem {
     const double ls = std::log(p.s);
     const D4 log_s = log(s);
     acc_.resize(threads_);
-    ParallelFor(threads_, k_T_.size(),
+    ParallelChunks(threads_, k_T_.size(),
                 [&](size_t begin, size_t end, int c) { Rows(ls, log_s, begin, end, acc_[c]); });
     for (const Acc& a : acc_) {  // fixed order: same sums for any schedule
       total.v += a.sum + a.slow.v;

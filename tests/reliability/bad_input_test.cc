@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/batch.pb.h"
+#include "mitra/v1/activation.pb.h"
 #include "mitra/v1/graph.pb.h"
 #include "mitra/v1/leaders.pb.h"
 #include "mitra/v1/value.pb.h"
@@ -179,6 +180,16 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
     s = mitra_graph_leiden(g.num_nodes(), g.src().data(), g.dst().data(), weights, g.src_size(), u8(),
                            b.size(), membership.data(), &out, &n, err);
     for (uint32_t v : membership) EXPECT_EQ(v, 77u) << "a failed call wrote the membership";
+  } else if (api == "activation_plan") {
+    mitra::v1::PlanRequest r;
+    b = request(&r);
+    s = mitra_activation_plan(g.num_nodes(), g.src().data(), g.dst().data(), weights, g.src_size(),
+                              u8(), b.size(), &out, &n, err);
+  } else if (api == "activation_simulate") {
+    mitra::v1::SimulateRequest r;
+    b = request(&r);
+    s = mitra_activation_simulate(g.num_nodes(), g.src().data(), g.dst().data(), weights,
+                                  g.src_size(), u8(), b.size(), &out, &n, err);
   } else if (api == "interaction_graph") {
     mitra::v1::InteractionGraphRequest r;
     b = request(&r);
@@ -204,7 +215,8 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
 }
 
 bool IsGraphApi(const std::string& api) {
-  return api.rfind("graph_", 0) == 0 || api == "interaction_graph" || api == "leaders" ||
+  return api.rfind("graph_", 0) == 0 || api.rfind("activation_", 0) == 0 ||
+         api == "interaction_graph" || api == "leaders" ||
          api == "trust" || api == "health";
 }
 

@@ -22,6 +22,7 @@
 #include "common/test_batch.h"
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
+#include "mitra/v1/activation.pb.h"
 #include "mitra/v1/graph.pb.h"
 #include "mitra/v1/leaders.pb.h"
 #include "mitra/v1/value.pb.h"
@@ -157,6 +158,7 @@ struct GraphInputs {
   std::vector<double> weights{1, 2, 1, 1, 3, 1, 0.5};
   std::vector<uint32_t> membership{0, 0, 0, 1, 1, 1};
   std::string pagerank, betweenness, leiden, interaction_graph, leaders, trust, health;
+  std::string plan, simulate;
 };
 const GraphInputs& Graph() {
   static const GraphInputs* g = [] {
@@ -184,6 +186,18 @@ const GraphInputs& Graph() {
     mitra::v1::HealthRequest health;
     health.set_periods(3);
     in->health = health.SerializeAsString();
+    mitra::v1::PlanRequest plan;  // small: few RR sets and check runs
+    plan.set_k(2);
+    plan.set_epsilon(0.5);
+    plan.set_check_runs(20);
+    for (uint32_t v : in->membership) plan.add_groups(v);
+    in->plan = plan.SerializeAsString();
+    mitra::v1::SimulateRequest sim;
+    sim.add_seeds(0);
+    sim.add_seeds(3);
+    sim.set_runs(20);
+    for (uint32_t v : in->membership) sim.add_groups(v);
+    in->simulate = sim.SerializeAsString();
     return in;
   }();
   return *g;
@@ -206,6 +220,22 @@ std::vector<Scenario> Scenarios() {
   Value();
   Graph();
   return {
+      {"activation_plan", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_activation_plan(6, g.src.data(), g.dst.data(), g.weights.data(), g.src.size(),
+                                        U8(g.plan), g.plan.size(), out, n, e);
+         });
+       }},
+      {"activation_simulate", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_activation_simulate(6, g.src.data(), g.dst.data(), nullptr, g.src.size(),
+                                            U8(g.simulate), g.simulate.size(), out, n, e);
+         });
+       }},
       {"graph_centrality", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {
          const GraphInputs& g = Graph();

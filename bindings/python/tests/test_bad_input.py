@@ -60,7 +60,9 @@ GRAPH_APIS = {"interaction_graph": ("mitra_workspace_interaction_graph", v1.Inte
               "trust": ("mitra_workspace_trust", v1.TrustRequest),
               "health": ("mitra_workspace_community_health", v1.HealthRequest),
               "graph_centrality": ("mitra_graph_centrality", v1.CentralityRequest),
-              "graph_leiden": ("mitra_graph_leiden", v1.LeidenRequest)}
+              "graph_leiden": ("mitra_graph_leiden", v1.LeidenRequest),
+              "activation_plan": ("mitra_activation_plan", v1.PlanRequest),
+              "activation_simulate": ("mitra_activation_simulate", v1.SimulateRequest)}
 
 
 def graph_call(ws, case):
@@ -74,7 +76,7 @@ def graph_call(ws, case):
     else:
         data = text_format.Parse(case["arg"], message()).SerializeToString()
     fn = getattr(lib, name)
-    if not case["api"].startswith("graph_"):
+    if not case["api"].startswith(("graph_", "activation_")):
         with ws._use() as handle:
             call_bytes(fn, handle, data, len(data))
         return
@@ -82,6 +84,12 @@ def graph_call(ws, case):
     assert len(g.src) == len(g.dst), "the C ABI takes one edge count"
     src, dst = np.array(g.src, np.uint32), np.array(g.dst, np.uint32)
     weights = np.array(g.weight, np.float64) if len(g.weight) else None
+    if case["api"].startswith("activation_"):  # bytes out only
+        call_bytes(fn, g.num_nodes, src.ctypes.data_as(_native.u32_p),
+                   dst.ctypes.data_as(_native.u32_p),
+                   weights.ctypes.data_as(_native.f64_p) if weights is not None else None,
+                   len(g.src), data, len(data))
+        return
     sentinel = -7.0 if case["api"] == "graph_centrality" else 77
     out = np.full(g.num_nodes, sentinel, np.float64 if sentinel == -7.0 else np.uint32)
     out_p = out.ctypes.data_as(_native.f64_p if sentinel == -7.0 else _native.u32_p)

@@ -1,0 +1,162 @@
+"""mitra.activation: which leaders to activate, and the reach to expect.
+
+A thin layer over libmitra's C ABI (``mitra.h``, "Activation"; C++
+documentation in docs/ACTIVATION.md)::
+
+    import mitra.activation as ma
+
+    plan = ma.plan(src, dst, k=50, epsilon=0.1)        # IMM + Monte-Carlo check
+    plan.seeds                  # node ids, in the order chosen
+    plan.check.mean, plan.check.ci_low, plan.check.ci_high
+    est = ma.simulate(src, dst, plan.seeds, runs=10000)  # mean spread, interval
+
+Graphs are edge arrays as in mitra.graph (edge i is ``src[i] -> dst[i]``,
+``weights`` None: unweighted, nodes 0..num_nodes-1, directed unless
+``directed=False``), or a ``mitra.Workspace`` in place of ``src`` (its
+interaction graph; ``community=`` one community's subgraph).
+
+Diffusion: ``model`` "ic" (independent cascade) or "lt" (linear threshold).
+``probabilities``: "weighted_cascade" (1/in-degree, or weight/in-weight),
+"trivalency", "constant" (with ``p=``), "interaction" (1 - exp(-lam *
+weight), ``lam=`` default 1), "given" (with ``edge_values=``, one per
+edge); a number means "constant" with that p, an array "given" with those
+values.
+
+Results are the messages of proto/mitra/v1/activation.proto: plan() returns
+a ``mitra.v1.Plan`` (seeds, marginal_gains, costs, imm_estimate, check =
+the independent Monte-Carlo estimate with its 95% interval and per-group
+reach, total_cost, cost_per_reached, approximation/guarantee), simulate() a
+``mitra.v1.SpreadEstimate`` (mean, std_error, ci_low, ci_high, group_mean).
+Bad input raises mitra.Error subclasses naming the field
+("request.epsilon: must be in (0, 1), got 1.5").
+"""
+
+import numbers
+
+import numpy as np
+
+from ._errors import InvalidArgument, call_bytes
+from ._native import lib as _lib
+from .graph import _Edges, _f64, _ids
+from .v1 import activation_pb2 as _pb
+
+__all__ = ["plan", "simulate"]
+
+_MODELS = {"ic": _pb.DIFFUSION_MODEL_IC, "lt": _pb.DIFFUSION_MODEL_LT}
+_PROBABILITIES = {
+    "weighted_cascade": _pb.EDGE_PROBABILITIES_WEIGHTED_CASCADE,
+    "trivalency": _pb.EDGE_PROBABILITIES_TRIVALENCY,
+    "constant": _pb.EDGE_PROBABILITIES_CONSTANT,
+    "interaction": _pb.EDGE_PROBABILITIES_INTERACTION,
+    "given": _pb.EDGE_PROBABILITIES_GIVEN,
+}
+
+
+def _diffusion(request, model, probabilities, p, lam, edge_values, directed):
+    if model not in _MODELS:
+        raise InvalidArgument("model: %r is not one of %s" % (model, ", ".join(_MODELS)))
+    request.model = _MODELS[model]
+    if isinstance(probabilities, numbers.Real) and not isinstance(probabilities, bool):
+        if p is not None:
+            raise TypeError("give the constant probability once (probabilities= or p=)")
+        probabilities, p = "constant", probabilities
+    elif not isinstance(probabilities, str):
+        if edge_values is not None:
+            raise TypeError("give the edge values once (probabilities= or edge_values=)")
+        probabilities, edge_values = "given", probabilities
+    if probabilities not in _PROBABILITIES:
+        raise InvalidArgument("probabilities: %r is not one of %s"
+                              % (probabilities, ", ".join(_PROBABILITIES)))
+    request.probabilities = _PROBABILITIES[probabilities]
+    if p is not None:
+        request.p = float(p)
+    if lam is not None:
+        setattr(request, "lambda", float(lam))  # a Python keyword
+    if edge_values is not None:
+        request.edge_values.extend(_f64(edge_values, "edge_values").tolist())
+    request.directed = bool(directed)
+
+
+def _node_list(field, values, what):
+    if values is not None:
+        field.extend(_ids(values, what).tolist())
+
+
+def _call(fn, edges, request):
+    data = request.SerializeToString()
+    return call_bytes(fn, *edges.args(), data, len(data))
+
+
+def plan(src, dst=None, k=50, epsilon=0.1, model="ic", probabilities="weighted_cascade", seed=1,
+         weights=None, num_nodes=None, budget=None, costs=None, *, p=None, lam=None,
+         edge_values=None, directed=True, ell=1.0, threads=1, candidates=None, excluded=None,
+         must_include=None, targets=None, groups=None, group_quota=None, check_runs=10000,
+         check_seed=None, fresh_rr_sets=False, max_rr_sets=None, community=None):
+    """An activation plan: IMM's seeds (Tang, Shi & Xiao 2015) with the
+    (1 - 1/e - epsilon) guarantee at probability 1 - 1/n^ell, then an
+    independent Monte-Carlo check of their reach (``check_runs`` runs).
+
+    ``k`` seeds (capped at the number of nodes), or with ``budget`` the
+    seeds whose ``costs`` (one per node, > 0) fit the budget (k is then
+    ignored; guarantee (1 - 1/e)/2 - epsilon). ``candidates`` restricts the
+    choice, ``excluded`` are never chosen, ``must_include`` are seeded first;
+    ``targets`` count reach only on those nodes. ``groups`` (one group id
+    per node, e.g. the Leiden membership) reports reach per group;
+    ``group_quota`` (one entry per group) caps the seeds per group.
+
+    Returns a mitra.v1.Plan with ``.seeds`` in the order chosen."""
+    e = _Edges(src, dst, weights, num_nodes, community)
+    request = _pb.PlanRequest()
+    _diffusion(request, model, probabilities, p, lam, edge_values, directed)
+    if budget is not None:
+        request.budget = float(budget)
+    else:
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+            raise TypeError("k must be an integer, not %s" % type(k).__name__)
+        if k < 1:
+            raise InvalidArgument("request.k: must be >= 1, got %d" % k)
+        request.k = min(int(k), e.n)
+    if costs is not None:
+        request.costs.extend(_f64(costs, "costs").tolist())
+    request.epsilon = float(epsilon)
+    request.ell = float(ell)
+    request.seed = int(seed)
+    request.threads = int(threads)
+    _node_list(request.candidates, candidates, "candidates")
+    _node_list(request.excluded, excluded, "excluded")
+    _node_list(request.must_include, must_include, "must_include")
+    _node_list(request.targets, targets, "targets")
+    if groups is not None:
+        request.groups.extend(_ids(groups, "groups").tolist())
+    if group_quota is not None:
+        request.group_quota.extend(_ids(group_quota, "group_quota").tolist())
+    request.check_runs = int(check_runs)
+    if check_seed is not None:
+        request.check_seed = int(check_seed)
+    request.fresh_rr_sets = bool(fresh_rr_sets)
+    if max_rr_sets is not None:
+        request.max_rr_sets = int(max_rr_sets)
+    return _pb.Plan.FromString(_call(_lib.mitra_activation_plan, e, request))
+
+
+def simulate(src, dst=None, seeds=None, model="ic", probabilities="weighted_cascade", runs=10000,
+             seed=1, weights=None, num_nodes=None, *, p=None, lam=None, edge_values=None,
+             directed=True, threads=1, targets=None, groups=None, community=None):
+    """Monte-Carlo spread of ``seeds`` under the model: a
+    mitra.v1.SpreadEstimate with the mean number of active nodes (of
+    ``targets``, seeds included), its standard error and 95% interval
+    (ci_low, ci_high), and with ``groups`` the mean reach per group. The
+    result for a seed does not depend on ``threads``."""
+    if seeds is None:
+        raise TypeError("seeds is required")
+    e = _Edges(src, dst, weights, num_nodes, community)
+    request = _pb.SimulateRequest()
+    _diffusion(request, model, probabilities, p, lam, edge_values, directed)
+    _node_list(request.seeds, seeds, "seeds")
+    request.runs = int(runs)
+    request.seed = int(seed)
+    request.threads = int(threads)
+    _node_list(request.targets, targets, "targets")
+    if groups is not None:
+        request.groups.extend(_ids(groups, "groups").tolist())
+    return _pb.SpreadEstimate.FromString(_call(_lib.mitra_activation_simulate, e, request))

@@ -1,0 +1,116 @@
+"""mitra.activation on tiny graphs with exact answers: probability-1 edges
+make every spread exact, and a two-arc graph has a closed-form spread; the
+same seed gives the same plan; bad input raises the mitra.Error subclass
+naming the field."""
+import numpy as np
+import pytest
+
+import mitra
+import mitra.activation as ma
+from mitra import v1
+
+# 0 -> 1, 0 -> 2, 1 -> 3, 4 -> 5; node 6 alone.
+SRC = np.array([0, 0, 1, 4], np.uint32)
+DST = np.array([1, 2, 3, 5], np.uint32)
+
+
+def test_plan_on_certain_edges_is_exact():
+    plan = ma.plan(SRC, DST, k=2, probabilities=1.0, num_nodes=7,
+                   groups=[0, 0, 0, 0, 1, 1, 2])
+    assert isinstance(plan, v1.Plan)
+    assert list(plan.seeds) == [0, 4]
+    assert plan.check.mean == 6.0
+    assert plan.check.ci_low == plan.check.ci_high == 6.0
+    assert list(plan.check.group_mean) == [4.0, 2.0, 0.0]
+    assert plan.check.runs == 10000
+    assert plan.total_cost == 2.0
+    assert plan.cost_per_reached == pytest.approx(2.0 / 6.0)
+    assert sum(plan.marginal_gains) == pytest.approx(plan.imm_estimate)
+    assert plan.approximation == pytest.approx(1 - np.exp(-1) - 0.1)
+    assert "1 - 1/e - epsilon" in plan.guarantee
+
+
+def test_plan_with_budget_and_costs():
+    plan = ma.plan(SRC, DST, budget=3.5, costs=[1.5, 5, 5, 5, 2, 5, 5],
+                   probabilities="constant", p=1.0, num_nodes=7)
+    assert list(plan.seeds) == [0, 4]
+    assert list(plan.costs) == [1.5, 2.0]
+    assert plan.total_cost == 3.5
+    assert plan.cost_per_reached == pytest.approx(3.5 / 6.0)
+
+
+def test_plan_targets_must_include_and_given_values():
+    plan = ma.plan(SRC, DST, k=1, probabilities=[1, 1, 1, 1], num_nodes=7, targets=[4, 5, 6])
+    assert list(plan.seeds) == [4]
+    assert plan.check.mean == 2.0
+    plan = ma.plan(SRC, DST, k=2, probabilities="given", edge_values=[1, 1, 1, 1], num_nodes=7,
+                   must_include=[6])
+    assert list(plan.seeds) == [6, 0]
+    assert plan.check.mean == 5.0
+
+
+def test_default_k_takes_every_node_of_a_tiny_graph():
+    plan = ma.plan(SRC, DST, probabilities=1.0, num_nodes=7)
+    assert sorted(plan.seeds) == list(range(7))
+
+
+def test_same_seed_same_plan_and_threads_do_not_matter():
+    rng = np.random.default_rng(3)
+    src = rng.integers(0, 60, 240)
+    dst = rng.integers(0, 60, 240)
+    a = ma.plan(src, dst, k=5, epsilon=0.3, seed=7, check_runs=500)
+    b = ma.plan(src, dst, k=5, epsilon=0.3, seed=7, check_runs=500, threads=2)
+    assert a == b
+    assert len(a.seeds) == 5
+    # An independent simulation of the plan's seeds agrees with its check.
+    s = ma.simulate(src, dst, a.seeds, runs=4000, seed=11)
+    assert abs(s.mean - a.check.mean) < 4 * (s.std_error + a.check.std_error) + 1e-9
+
+
+def test_simulate_closed_form():
+    # Two chances of 0.5 along 0 -> 1 (duplicate given edges): p = 0.75.
+    s = ma.simulate([0, 0], [1, 1], [0], probabilities=[0.5, 0.5], runs=40000, seed=2)
+    assert s.ci_low <= 1.75 <= s.ci_high
+    assert s.runs == 40000
+    assert s.confidence == pytest.approx(0.95)
+    # LT with weighted cascade on a path: every arc is live.
+    s = ma.simulate([0, 1], [1, 2], [0], model="lt", runs=100)
+    assert s.mean == 3.0
+    # Undirected: 1 - 0 carries 0 -> 1.
+    s = ma.simulate([1], [0], [0], probabilities=1.0, directed=False, runs=10, groups=[0, 1])
+    assert s.mean == 2.0
+    assert list(s.group_mean) == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("kwargs, error, field", [
+    (dict(epsilon=1.5), mitra.InvalidArgument, "request.epsilon: must be in (0, 1), got 1.5"),
+    (dict(ell=0), mitra.InvalidArgument, "request.ell"),
+    (dict(budget=2), mitra.InvalidArgument, "request.costs: required with a budget"),
+    (dict(costs=[1, 2]), mitra.InvalidArgument, "request.costs: 2 values"),
+    (dict(must_include=[9]), mitra.InvalidArgument, "request.must_include[0]: node 9 out of range"),
+    (dict(probabilities="constant"), mitra.InvalidArgument, "request.p: required"),
+    (dict(probabilities=1.5), mitra.InvalidArgument, "request.p: must be in [0, 1]"),
+    (dict(probabilities=[0.5]), mitra.InvalidArgument, "request.edge_values: 1 values"),
+    (dict(model="sir"), mitra.InvalidArgument, "model:"),
+    (dict(probabilities="magic"), mitra.InvalidArgument, "probabilities:"),
+    (dict(check_runs=1), mitra.InvalidArgument, "request.check_runs"),
+    (dict(group_quota=[1]), mitra.InvalidArgument, "request.group_quota"),
+    (dict(k=0), mitra.InvalidArgument, "request.k"),
+])
+def test_plan_bad_input_names_the_field(kwargs, error, field):
+    args = dict(k=2, num_nodes=7)
+    args.update(kwargs)
+    with pytest.raises(error) as raised:
+        ma.plan(SRC, DST, **args)
+    assert field in str(raised.value)
+
+
+def test_bad_edges_and_seeds():
+    with pytest.raises(mitra.InvalidArgument, match=r"dst\[3\]: node 5 out of range"):
+        ma.plan(SRC, DST, k=1, num_nodes=5)
+    with pytest.raises(mitra.InvalidArgument, match=r"request\.seeds\[0\]: node 7 out of range"):
+        ma.simulate(SRC, DST, [7], num_nodes=7)
+    with pytest.raises(mitra.InvalidArgument, match=r"request\.runs"):
+        ma.simulate(SRC, DST, [0], runs=1)
+    with pytest.raises(TypeError):
+        ma.simulate(SRC, DST)

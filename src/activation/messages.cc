@@ -1,0 +1,360 @@
+#include "mitra/activation/messages.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "mitra/graph/messages.h"
+
+namespace mitra::activation {
+namespace {
+
+constexpr int kMaxThreads = 256;
+constexpr uint64_t kMaxRuns = 100000000;
+constexpr uint32_t kDefaultK = 50;
+
+absl::Status Invalid(absl::string_view where, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
+}
+
+// An INVALID_ARGUMENT from the algorithms (whose messages start with the
+// option's name), said in terms of the request.
+absl::Status InRequest(absl::Status s) {
+  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
+  return absl::InvalidArgumentError(absl::StrCat("request.", s.message()));
+}
+
+absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
+  if (std::isfinite(v) && ok) return absl::OkStatus();
+  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
+}
+
+absl::StatusOr<int> Threads(int32_t v, absl::string_view where) {
+  if (v < 0 || v > kMaxThreads)
+    return Invalid(where, absl::StrCat("must be 0..", kMaxThreads, " (0: 1), got ", v));
+  return v == 0 ? 1 : v;
+}
+
+absl::StatusOr<uint64_t> Runs(bool has, uint64_t v, absl::string_view where) {
+  if (!has) return uint64_t{10000};
+  if (v < 2 || v > kMaxRuns)
+    return Invalid(where, absl::StrCat("must be 2..", kMaxRuns, ", got ", v));
+  return v;
+}
+
+absl::StatusOr<std::vector<NodeId>> Ids(const google::protobuf::RepeatedField<uint32_t>& ids,
+                                        uint32_t n, absl::string_view where) {
+  for (int i = 0; i < ids.size(); ++i)
+    if (ids[i] >= n)
+      return Invalid(absl::StrCat(where, "[", i, "]"),
+                     absl::StrCat("node ", ids[i], " out of range (num_nodes ", n, ")"));
+  return std::vector<NodeId>(ids.begin(), ids.end());
+}
+
+absl::StatusOr<std::vector<uint32_t>> Groups(const google::protobuf::RepeatedField<uint32_t>& g,
+                                             uint32_t n, absl::string_view where) {
+  if (g.empty()) return std::vector<uint32_t>();
+  if (static_cast<uint64_t>(g.size()) != n)
+    return Invalid(where, absl::StrCat(g.size(), " values, but the graph has ", n, " nodes"));
+  for (int i = 0; i < g.size(); ++i)
+    if (g[i] >= n)
+      return Invalid(absl::StrCat(where, "[", i, "]"),
+                     absl::StrCat("group ", g[i], " must be < num_nodes ", n));
+  return std::vector<uint32_t>(g.begin(), g.end());
+}
+
+// The arc index of u -> v in g's sorted out-rows (it exists).
+uint64_t ArcOf(const graph::CsrGraph& g, NodeId u, NodeId v) {
+  const auto& out = g.out();
+  auto begin = out.targets.begin() + out.offsets[u];
+  auto end = out.targets.begin() + out.offsets[u + 1];
+  return static_cast<uint64_t>(std::lower_bound(begin, end, v) - out.targets.begin());
+}
+
+template <typename Request>
+absl::StatusOr<DiffusionGraph> Diffusion(uint32_t num_nodes, absl::Span<const NodeId> src,
+                                         absl::Span<const NodeId> dst,
+                                         absl::Span<const double> weights, const Request& r,
+                                         uint64_t seed) {
+  Model model;
+  switch (r.model()) {
+    case v1::DIFFUSION_MODEL_UNSPECIFIED:
+    case v1::DIFFUSION_MODEL_IC: model = Model::kIndependentCascade; break;
+    case v1::DIFFUSION_MODEL_LT: model = Model::kLinearThreshold; break;
+    default: return Invalid("request.model", absl::StrCat("unknown value ", r.model()));
+  }
+  const int kind = r.probabilities();
+  if (kind < 0 || kind > v1::EDGE_PROBABILITIES_GIVEN)
+    return Invalid("request.probabilities", absl::StrCat("unknown value ", kind));
+  if (r.has_p() && kind != v1::EDGE_PROBABILITIES_CONSTANT)
+    return Invalid("request.p", "only with probabilities CONSTANT");
+  if (r.has_lambda() && kind != v1::EDGE_PROBABILITIES_INTERACTION)
+    return Invalid("request.lambda", "only with probabilities INTERACTION");
+  if (!r.edge_values().empty() && kind != v1::EDGE_PROBABILITIES_GIVEN)
+    return Invalid("request.edge_values", "only with probabilities GIVEN");
+  if (kind == v1::EDGE_PROBABILITIES_CONSTANT) {
+    if (!r.has_p()) return Invalid("request.p", "required with probabilities CONSTANT");
+    if (absl::Status s = CheckRange(r.p(), "request.p", r.p() >= 0 && r.p() <= 1, "in [0, 1]");
+        !s.ok())
+      return s;
+  }
+  if (r.has_lambda())
+    if (absl::Status s = CheckRange(r.lambda(), "request.lambda", r.lambda() > 0, "finite and > 0");
+        !s.ok())
+      return s;
+  if (kind == v1::EDGE_PROBABILITIES_GIVEN) {
+    if (static_cast<size_t>(r.edge_values_size()) != src.size())
+      return Invalid("request.edge_values",
+                     absl::StrCat(r.edge_values_size(), " values, but there are ", src.size(),
+                                  " edges"));
+    for (int i = 0; i < r.edge_values_size(); ++i)
+      if (absl::Status s = CheckRange(r.edge_values(i), absl::StrCat("request.edge_values[", i, "]"),
+                                      r.edge_values(i) >= 0 && r.edge_values(i) <= 1, "in [0, 1]");
+          !s.ok())
+        return s;
+  }
+  const bool directed = r.has_directed() ? r.directed() : true;
+  absl::StatusOr<graph::CsrGraph> g =
+      graph::GraphFromEdges(num_nodes, src, dst, weights, directed);
+  if (!g.ok()) return g.status();
+
+  absl::StatusOr<std::vector<double>> values;
+  switch (kind) {
+    case v1::EDGE_PROBABILITIES_UNSPECIFIED:
+    case v1::EDGE_PROBABILITIES_WEIGHTED_CASCADE:
+      values = model == Model::kLinearThreshold ? LinearThresholdWeights(*g)
+                                                : WeightedCascadeProbabilities(*g);
+      break;
+    case v1::EDGE_PROBABILITIES_TRIVALENCY: values = TrivalencyProbabilities(*g, seed); break;
+    case v1::EDGE_PROBABILITIES_CONSTANT: values = ConstantProbabilities(*g, r.p()); break;
+    case v1::EDGE_PROBABILITIES_INTERACTION:
+      values = InteractionProbabilities(*g, r.has_lambda() ? r.lambda() : 1.0);
+      break;
+    default: {  // GIVEN: duplicates combine (IC: 1 - prod(1 - p); LT: sum)
+      std::vector<double> keep(g->num_arcs(), 1.0), sum(g->num_arcs(), 0.0);
+      auto add = [&](NodeId u, NodeId v, double p) {
+        const uint64_t k = ArcOf(*g, u, v);
+        keep[k] *= 1 - p;
+        sum[k] += p;
+      };
+      for (size_t i = 0; i < src.size(); ++i) {
+        add(src[i], dst[i], r.edge_values(static_cast<int>(i)));
+        if (!directed && src[i] != dst[i]) add(dst[i], src[i], r.edge_values(static_cast<int>(i)));
+      }
+      std::vector<double> v(g->num_arcs());
+      for (size_t k = 0; k < v.size(); ++k)
+        v[k] = model == Model::kLinearThreshold ? sum[k] : 1 - keep[k];
+      values = std::move(v);
+    }
+  }
+  if (!values.ok()) {
+    if (!absl::IsInvalidArgument(values.status())) return values.status();
+    return absl::InvalidArgumentError(
+        absl::StrCat("request.probabilities: ", values.status().message()));
+  }
+  absl::StatusOr<DiffusionGraph> dg = DiffusionGraph::Create(*g, model, *values);
+  if (!dg.ok() && absl::IsInvalidArgument(dg.status()))
+    return absl::InvalidArgumentError(
+        absl::StrCat("request.probabilities: ", dg.status().message()));
+  return dg;
+}
+
+}  // namespace
+
+absl::StatusOr<DiffusionGraph> DiffusionGraphFromEdges(uint32_t num_nodes,
+                                                       absl::Span<const NodeId> src,
+                                                       absl::Span<const NodeId> dst,
+                                                       absl::Span<const double> weights,
+                                                       const v1::PlanRequest& request) {
+  return Diffusion(num_nodes, src, dst, weights, request,
+                   request.has_seed() ? request.seed() : 1);
+}
+
+absl::StatusOr<DiffusionGraph> DiffusionGraphFromEdges(uint32_t num_nodes,
+                                                       absl::Span<const NodeId> src,
+                                                       absl::Span<const NodeId> dst,
+                                                       absl::Span<const double> weights,
+                                                       const v1::SimulateRequest& request) {
+  return Diffusion(num_nodes, src, dst, weights, request,
+                   request.has_seed() ? request.seed() : 1);
+}
+
+absl::StatusOr<PlanOptions> PlanOptionsFrom(const v1::PlanRequest& r, uint32_t n) {
+  PlanOptions po;
+  ImmOptions& o = po.imm;
+  if (n == 0) return Invalid("num_nodes", "must be > 0 to plan");
+  if (r.has_budget()) {
+    if (r.has_k()) return Invalid("request.k", "not with a budget (give one or the other)");
+    if (absl::Status s = CheckRange(r.budget(), "request.budget", r.budget() > 0, "finite and > 0");
+        !s.ok())
+      return s;
+    if (r.costs().empty()) return Invalid("request.costs", "required with a budget");
+    o.budget = r.budget();
+  } else if (r.has_k()) {
+    if (r.k() < 1 || r.k() > n)
+      return Invalid("request.k", absl::StrCat("must be 1..num_nodes (", n, "), got ", r.k()));
+    o.k = r.k();
+  } else {
+    o.k = std::min(kDefaultK, n);
+  }
+  if (!r.costs().empty()) {
+    if (static_cast<uint64_t>(r.costs_size()) != n)
+      return Invalid("request.costs",
+                     absl::StrCat(r.costs_size(), " values, but the graph has ", n, " nodes"));
+    for (int i = 0; i < r.costs_size(); ++i)
+      if (absl::Status s = CheckRange(r.costs(i), absl::StrCat("request.costs[", i, "]"),
+                                      r.costs(i) > 0, "finite and > 0");
+          !s.ok())
+        return s;
+    o.costs.assign(r.costs().begin(), r.costs().end());
+  }
+  if (r.has_epsilon()) {
+    if (absl::Status s = CheckRange(r.epsilon(), "request.epsilon",
+                                    r.epsilon() > 0 && r.epsilon() < 1, "in (0, 1)");
+        !s.ok())
+      return s;
+    o.epsilon = r.epsilon();
+  }
+  if (r.has_ell()) {
+    if (absl::Status s = CheckRange(r.ell(), "request.ell", r.ell() > 0, "finite and > 0");
+        !s.ok())
+      return s;
+    o.ell = r.ell();
+  }
+  if (r.has_seed()) o.seed = r.seed();
+  absl::StatusOr<int> threads = Threads(r.threads(), "request.threads");
+  if (!threads.ok()) return threads.status();
+  o.threads = *threads;
+  struct {
+    const google::protobuf::RepeatedField<uint32_t>& ids;
+    const char* name;
+    std::vector<NodeId>* into;
+  } lists[] = {{r.candidates(), "request.candidates", &o.candidates},
+               {r.excluded(), "request.excluded", &o.excluded},
+               {r.must_include(), "request.must_include", &o.must_include},
+               {r.targets(), "request.targets", &o.targets}};
+  for (auto& l : lists) {
+    absl::StatusOr<std::vector<NodeId>> ids = Ids(l.ids, n, l.name);
+    if (!ids.ok()) return ids.status();
+    *l.into = *std::move(ids);
+  }
+  absl::StatusOr<std::vector<uint32_t>> groups = Groups(r.groups(), n, "request.groups");
+  if (!groups.ok()) return groups.status();
+  o.groups = *std::move(groups);
+  if (!r.group_quota().empty()) {
+    if (o.groups.empty()) return Invalid("request.group_quota", "needs request.groups");
+    if (static_cast<uint64_t>(r.group_quota_size()) > n)
+      return Invalid("request.group_quota",
+                     absl::StrCat(r.group_quota_size(), " values, more than num_nodes ", n));
+    o.group_quota.assign(r.group_quota().begin(), r.group_quota().end());
+    for (size_t i = 0; i < o.groups.size(); ++i)
+      if (o.groups[i] >= o.group_quota.size())
+        return Invalid(absl::StrCat("request.groups[", i, "]"),
+                       absl::StrCat("group ", o.groups[i], " has no entry in group_quota (size ",
+                                    o.group_quota.size(), ")"));
+  }
+  absl::StatusOr<uint64_t> runs = Runs(r.has_check_runs(), r.check_runs(), "request.check_runs");
+  if (!runs.ok()) return runs.status();
+  po.check_runs = *runs;
+  if (r.has_check_seed()) po.check_seed = r.check_seed();
+  o.fresh_rr_sets = r.fresh_rr_sets();
+  if (r.has_max_rr_sets()) {
+    if (r.max_rr_sets() < 1) return Invalid("request.max_rr_sets", "must be >= 1, got 0");
+    o.max_rr_sets = r.max_rr_sets();
+  }
+  return po;
+}
+
+absl::StatusOr<SpreadOptions> SpreadOptionsFrom(const v1::SimulateRequest& r, uint32_t n,
+                                                std::vector<NodeId>* seeds) {
+  SpreadOptions o;
+  absl::StatusOr<std::vector<NodeId>> s = Ids(r.seeds(), n, "request.seeds");
+  if (!s.ok()) return s.status();
+  absl::StatusOr<uint64_t> runs = Runs(r.has_runs(), r.runs(), "request.runs");
+  if (!runs.ok()) return runs.status();
+  o.runs = *runs;
+  if (r.has_seed()) o.seed = r.seed();
+  absl::StatusOr<int> threads = Threads(r.threads(), "request.threads");
+  if (!threads.ok()) return threads.status();
+  o.threads = *threads;
+  absl::StatusOr<std::vector<NodeId>> targets = Ids(r.targets(), n, "request.targets");
+  if (!targets.ok()) return targets.status();
+  o.targets = *std::move(targets);
+  absl::StatusOr<std::vector<uint32_t>> groups = Groups(r.groups(), n, "request.groups");
+  if (!groups.ok()) return groups.status();
+  o.groups = *std::move(groups);
+  *seeds = *std::move(s);
+  return o;
+}
+
+void SpreadEstimateMessage(const SpreadEstimate& e, double z, v1::SpreadEstimate* out) {
+  out->Clear();
+  out->set_mean(e.mean);
+  out->set_std_error(e.std_error);
+  out->set_ci_low(e.ci_low);
+  out->set_ci_high(e.ci_high);
+  out->set_runs(e.runs);
+  for (double g : e.group_mean) out->add_group_mean(g);
+  out->set_confidence(std::erf(z / std::sqrt(2.0)));
+}
+
+void PlanMessage(const PlanResult& r, uint32_t num_nodes, uint64_t num_arcs, v1::Plan* out) {
+  out->Clear();
+  for (const PlannedSeed& s : r.seeds) {
+    out->add_seeds(s.node);
+    out->add_marginal_gains(s.marginal_gain);
+    out->add_costs(s.cost);
+  }
+  out->set_imm_estimate(r.imm_estimate);
+  SpreadEstimateMessage(r.check, SpreadOptions().z, out->mutable_check());
+  out->set_check_seed(r.check_seed);
+  out->set_total_cost(r.total_cost);
+  out->set_cost_per_reached(r.cost_per_reached);
+  out->set_approximation(r.approximation);
+  out->set_gamma(r.gamma);
+  out->set_epsilon(r.epsilon);
+  out->set_ell(r.ell);
+  out->set_ell_adjusted(r.imm.ell_adjusted);
+  out->set_guarantee(r.guarantee);
+  out->set_rr_sets(r.imm.rr_sets);
+  out->set_rr_sets_sampled(r.imm.rr_sets_sampled);
+  out->set_theta(r.imm.theta);
+  out->set_lower_bound(r.imm.lower_bound);
+  out->set_rr_memory_bytes(r.imm.rr_memory_bytes);
+  out->set_num_nodes(num_nodes);
+  out->set_num_arcs(num_arcs);
+}
+
+absl::Status PlanFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
+                           absl::Span<const NodeId> dst, absl::Span<const double> weights,
+                           const v1::PlanRequest& request, v1::Plan* out) {
+  absl::StatusOr<PlanOptions> o = PlanOptionsFrom(request, num_nodes);
+  if (!o.ok()) return o.status();
+  absl::StatusOr<DiffusionGraph> dg =
+      DiffusionGraphFromEdges(num_nodes, src, dst, weights, request);
+  if (!dg.ok()) return dg.status();
+  absl::StatusOr<PlanResult> r = Plan(*dg, *o);
+  if (!r.ok()) return InRequest(r.status());
+  PlanMessage(*r, dg->num_nodes(), dg->num_arcs(), out);
+  return absl::OkStatus();
+}
+
+absl::Status SimulateFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
+                               absl::Span<const NodeId> dst, absl::Span<const double> weights,
+                               const v1::SimulateRequest& request, v1::SpreadEstimate* out) {
+  std::vector<NodeId> seeds;
+  absl::StatusOr<SpreadOptions> o = SpreadOptionsFrom(request, num_nodes, &seeds);
+  if (!o.ok()) return o.status();
+  absl::StatusOr<DiffusionGraph> dg =
+      DiffusionGraphFromEdges(num_nodes, src, dst, weights, request);
+  if (!dg.ok()) return dg.status();
+  absl::StatusOr<SpreadEstimate> e = EstimateSpread(*dg, seeds, *o);
+  if (!e.ok()) return InRequest(e.status());
+  SpreadEstimateMessage(*e, o->z, out);
+  return absl::OkStatus();
+}
+
+}  // namespace mitra::activation

@@ -1,0 +1,85 @@
+#include "mitra/activation/plan.h"
+
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include <cstdio>
+
+namespace mitra::activation {
+
+uint64_t CheckSeed(uint64_t imm_seed) {
+  // splitmix64 of the seed in a "check" domain: never the IMM seed itself
+  // in practice, and well mixed.
+  uint64_t z = imm_seed ^ 0x636865636b5f6d63ULL;
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  return z == imm_seed ? z + 1 : z;
+}
+
+absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& options) {
+  const ImmOptions& o = options.imm;
+  if (options.check_runs < 2)
+    return absl::InvalidArgumentError(
+        absl::StrCat("check_runs must be >= 2, got ", options.check_runs));
+  if (!o.groups.empty() && o.groups.size() != dg.num_nodes())
+    return absl::InvalidArgumentError(absl::StrCat("groups has ", o.groups.size(),
+                                                   " entries, expected num_nodes = ",
+                                                   dg.num_nodes()));
+  absl::StatusOr<ImmResult> imm;
+  if (o.group_quota.empty() && !o.groups.empty()) {
+    ImmOptions without = o;  // groups only reported: no quotas
+    without.groups.clear();
+    imm = Imm(dg, without);
+  } else {
+    imm = Imm(dg, o);
+  }
+  if (!imm.ok()) return imm.status();
+
+  SpreadOptions so;
+  so.runs = options.check_runs;
+  so.seed = options.check_seed.value_or(CheckSeed(o.seed));
+  so.threads = o.threads;
+  so.targets = o.targets;
+  so.groups = o.groups;
+  so.z = options.z;
+  absl::StatusOr<SpreadEstimate> check = EstimateSpread(dg, imm->seeds, so);
+  if (!check.ok()) return check.status();
+
+  PlanResult r;
+  r.seeds.reserve(imm->seeds.size());
+  for (size_t i = 0; i < imm->seeds.size(); ++i) {
+    const NodeId v = imm->seeds[i];
+    r.seeds.push_back({v, i < imm->marginal_gains.size() ? imm->marginal_gains[i] : 0.0,
+                       o.costs.empty() ? 1.0 : o.costs[v]});
+  }
+  r.imm_estimate = imm->estimated_spread;
+  r.check = *std::move(check);
+  r.check_seed = so.seed;
+  r.total_cost = imm->total_cost;
+  r.cost_per_reached = r.check.mean > 0 ? r.total_cost / r.check.mean
+                                        : std::numeric_limits<double>::infinity();
+  r.approximation = imm->approximation;
+  r.gamma = imm->gamma;
+  r.epsilon = imm->epsilon;
+  r.ell = imm->ell;
+  // snprintf into a stack buffer: absl::StrFormat's formatter cannot pass a
+  // std::bad_alloc through (the out-of-memory sweep aborted there).
+  char buf[256];
+  if (imm->approximation <= 0) {
+    r.guarantee = "none claimed (budget with quotas, or gamma <= epsilon)";
+  } else {
+    const char* what = o.budget.has_value()      ? "((1 - 1/e)/2 - epsilon) = %.4f of the best affordable set"
+                       : !o.group_quota.empty() ? "(1/2 - epsilon) = %.4f of the best set within the quotas"
+                                                : "(1 - 1/e - epsilon) = %.4f of the best set of its size";
+    int len = std::snprintf(buf, sizeof buf, what, imm->approximation);
+    std::snprintf(buf + len, sizeof buf - len, ", with probability >= 1 - 1/n^%g", imm->ell);
+    r.guarantee = buf;
+  }
+  r.imm = *std::move(imm);
+  return r;
+}
+
+}  // namespace mitra::activation
