@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bg_common.h"
+#include "model_driver.h"
 #include "distinct_values.h"
 #include "../core/parallel.h"
 #include "vec_math.h"
@@ -210,15 +211,6 @@ class BgNbdProblem {
   int threads_ = 1;
 };
 
-absl::Status CheckOut(const CustomerData& data, absl::Span<double> out) {
-  if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
-  if (out.size() != data.x.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("output has ", out.size(), " values for ", data.x.size(), " customers"));
-  }
-  return absl::OkStatus();
-}
-
 // P(alive) = 1 / (1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)), with
 // ln(a/(b+x-1)) tabulated for small x (one log and one exp per customer).
 class AliveScorer {
@@ -238,38 +230,16 @@ class AliveScorer {
   double lc_[kTable] = {};
 };
 
-absl::Status NotFinite(const char* what, size_t i) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, " of customer ", i, " is not finite (parameters out of range)"));
-}
-
 }  // namespace
 
 absl::StatusOr<double> BgNbdLogLikelihood(const BgNbdParams& params, const CustomerData& data,
                                           double* grad) {
   if (absl::Status s = CheckParams(params); !s.ok()) return s;
-  BgNbdProblem problem;
-  if (absl::Status s = problem.Init(data); !s.ok()) return s;
-  return problem.Eval(params, grad);
+  return EvalLogLikelihood<BgNbdProblem>(params, data, grad);
 }
 
 absl::StatusOr<BgNbdFit> FitBgNbd(const CustomerData& data, const FitOptions& options) {
-  BgNbdProblem problem;
-  if (absl::Status s = problem.Init(data); !s.ok()) return s;
-  problem.set_threads(options.threads);
-  std::vector<double> init = options.initial;
-  if (init.empty()) init = {1, 1, 1, 1};
-  if (init.size() != 4) return absl::InvalidArgumentError("BG/NBD fit: initial needs 4 values");
-  auto ll = [&](const double* th, double* g) {
-    return problem.Eval(BgNbdParams{th[0], th[1], th[2], th[3]}, g);
-  };
-  absl::StatusOr<MleResult> mle =
-      MaximizeLikelihood("BG/NBD", init, problem.total_weight(), ll, options);
-  if (!mle.ok()) return mle.status();
-  BgNbdFit fit;
-  fit.params = {mle->params[0], mle->params[1], mle->params[2], mle->params[3]};
-  fit.report = std::move(mle->report);
-  return fit;
+  return FitFourParameters<BgNbdFit, BgNbdProblem>("BG/NBD", data, options);
 }
 
 absl::Status BgNbdProbabilityAlive(const BgNbdParams& p, const CustomerData& data,

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bg_common.h"
+#include "model_driver.h"
 #include "distinct_values.h"
 #include "../core/parallel.h"
 
@@ -160,24 +161,10 @@ class MbgNbdProblem {
   int threads_ = 1;
 };
 
-absl::Status CheckOut(const CustomerData& data, absl::Span<double> out) {
-  if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
-  if (out.size() != data.x.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("output has ", out.size(), " values for ", data.x.size(), " customers"));
-  }
-  return absl::OkStatus();
-}
-
 inline double Alive(const MbgNbdParams& p, double x, double tx, double T) {
   const double lo =
       std::log(p.a / (p.b + x)) + (p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + tx));
   return 1 / (1 + std::exp(lo));
-}
-
-absl::Status NotFinite(const char* what, size_t i) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, " of customer ", i, " is not finite (parameters out of range)"));
 }
 
 }  // namespace
@@ -185,28 +172,11 @@ absl::Status NotFinite(const char* what, size_t i) {
 absl::StatusOr<double> MbgNbdLogLikelihood(const MbgNbdParams& params, const CustomerData& data,
                                            double* grad) {
   if (absl::Status s = CheckParams(params); !s.ok()) return s;
-  MbgNbdProblem problem;
-  if (absl::Status s = problem.Init(data); !s.ok()) return s;
-  return problem.Eval(params, grad);
+  return EvalLogLikelihood<MbgNbdProblem>(params, data, grad);
 }
 
 absl::StatusOr<MbgNbdFit> FitMbgNbd(const CustomerData& data, const FitOptions& options) {
-  MbgNbdProblem problem;
-  if (absl::Status s = problem.Init(data); !s.ok()) return s;
-  problem.set_threads(options.threads);
-  std::vector<double> init = options.initial;
-  if (init.empty()) init = {1, 1, 1, 1};
-  if (init.size() != 4) return absl::InvalidArgumentError("MBG/NBD fit: initial needs 4 values");
-  auto ll = [&](const double* th, double* g) {
-    return problem.Eval(MbgNbdParams{th[0], th[1], th[2], th[3]}, g);
-  };
-  absl::StatusOr<MleResult> mle =
-      MaximizeLikelihood("MBG/NBD", init, problem.total_weight(), ll, options);
-  if (!mle.ok()) return mle.status();
-  MbgNbdFit fit;
-  fit.params = {mle->params[0], mle->params[1], mle->params[2], mle->params[3]};
-  fit.report = std::move(mle->report);
-  return fit;
+  return FitFourParameters<MbgNbdFit, MbgNbdProblem>("MBG/NBD", data, options);
 }
 
 absl::Status MbgNbdProbabilityAlive(const MbgNbdParams& p, const CustomerData& data,

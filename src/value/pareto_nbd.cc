@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bg_common.h"
+#include "model_driver.h"
 #include "distinct_values.h"
 #include "dual.h"
 #include "mitra/value/special.h"
@@ -384,15 +385,6 @@ class ParetoProblem {
   int threads_ = 1;
 };
 
-absl::Status CheckOut(const CustomerData& data, absl::Span<double> out) {
-  if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
-  if (out.size() != data.x.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("output has ", out.size(), " values for ", data.x.size(), " customers"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status NotFinite(size_t i) {
   return absl::InvalidArgumentError(
       absl::StrCat("Pareto/NBD: non-finite result for customer ", i, " (parameters out of range)"));
@@ -403,9 +395,7 @@ absl::Status NotFinite(size_t i) {
 absl::StatusOr<double> ParetoNbdLogLikelihood(const ParetoNbdParams& params,
                                               const CustomerData& data, double* grad) {
   if (absl::Status s = CheckParams(params); !s.ok()) return s;
-  ParetoProblem problem;
-  if (absl::Status s = problem.Init(data); !s.ok()) return s;
-  return problem.Eval(params, grad);
+  return EvalLogLikelihood<ParetoProblem>(params, data, grad);
 }
 
 absl::Status ParetoNbdIndividualLogLikelihood(const ParetoNbdParams& params,
@@ -421,22 +411,7 @@ absl::Status ParetoNbdIndividualLogLikelihood(const ParetoNbdParams& params,
 }
 
 absl::StatusOr<ParetoNbdFit> FitParetoNbd(const CustomerData& data, const FitOptions& options) {
-  ParetoProblem problem;
-  if (absl::Status s = problem.Init(data); !s.ok()) return s;
-  problem.set_threads(options.threads);
-  std::vector<double> init = options.initial;
-  if (init.empty()) init = {1, 1, 1, 1};
-  if (init.size() != 4) return absl::InvalidArgumentError("Pareto/NBD fit: initial needs 4 values");
-  auto ll = [&](const double* th, double* g) {
-    return problem.Eval(ParetoNbdParams{th[0], th[1], th[2], th[3]}, g);
-  };
-  absl::StatusOr<MleResult> mle =
-      MaximizeLikelihood("Pareto/NBD", init, problem.total_weight(), ll, options);
-  if (!mle.ok()) return mle.status();
-  ParetoNbdFit fit;
-  fit.params = {mle->params[0], mle->params[1], mle->params[2], mle->params[3]};
-  fit.report = std::move(mle->report);
-  return fit;
+  return FitFourParameters<ParetoNbdFit, ParetoProblem>("Pareto/NBD", data, options);
 }
 
 absl::Status ParetoNbdProbabilityAlive(const ParetoNbdParams& p, const CustomerData& data,

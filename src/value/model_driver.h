@@ -1,0 +1,74 @@
+// What the three purchase models' entry points share: checking an output
+// span against the customers, the error for a non-finite score, the
+// log-likelihood wrapper and the four-parameter maximum-likelihood fit.
+// Each model supplies its own "problem" (Init(data), set_threads(n),
+// total_weight(), Eval(params, grad)) and parameter struct.
+#ifndef MITRA_SRC_VALUE_MODEL_DRIVER_H_
+#define MITRA_SRC_VALUE_MODEL_DRIVER_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "mitra/value/customer_data.h"
+#include "mitra/value/optimizer.h"
+
+namespace mitra::value {
+
+// The customers are valid and `out` has one slot per customer.
+inline absl::Status CheckOut(const CustomerData& data, absl::Span<double> out) {
+  if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
+  if (out.size() != data.x.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("output has ", out.size(), " values for ", data.x.size(), " customers"));
+  }
+  return absl::OkStatus();
+}
+
+// "<what> of customer <i> is not finite (parameters out of range)".
+inline absl::Status NotFinite(const char* what, size_t i) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " of customer ", i, " is not finite (parameters out of range)"));
+}
+
+// The log-likelihood of already-checked parameters (and its gradient).
+template <class Problem, class Params>
+absl::StatusOr<double> EvalLogLikelihood(const Params& params, const CustomerData& data,
+                                         double* grad) {
+  Problem problem;
+  if (absl::Status s = problem.Init(data); !s.ok()) return s;
+  return problem.Eval(params, grad);
+}
+
+// Maximum likelihood for a model of four parameters (r, alpha and two more,
+// all starting at 1 unless options.initial says otherwise).
+template <class Fit, class Problem>
+absl::StatusOr<Fit> FitFourParameters(const char* model, const CustomerData& data,
+                                      const FitOptions& options) {
+  using Params = decltype(Fit::params);
+  Problem problem;
+  if (absl::Status s = problem.Init(data); !s.ok()) return s;
+  problem.set_threads(options.threads);
+  std::vector<double> init = options.initial;
+  if (init.empty()) init = {1, 1, 1, 1};
+  if (init.size() != 4)
+    return absl::InvalidArgumentError(absl::StrCat(model, " fit: initial needs 4 values"));
+  auto ll = [&](const double* th, double* g) {
+    return problem.Eval(Params{th[0], th[1], th[2], th[3]}, g);
+  };
+  absl::StatusOr<MleResult> mle =
+      MaximizeLikelihood(model, init, problem.total_weight(), ll, options);
+  if (!mle.ok()) return mle.status();
+  Fit fit;
+  fit.params = {mle->params[0], mle->params[1], mle->params[2], mle->params[3]};
+  fit.report = std::move(mle->report);
+  return fit;
+}
+
+}  // namespace mitra::value
+
+#endif  // MITRA_SRC_VALUE_MODEL_DRIVER_H_
