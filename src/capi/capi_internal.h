@@ -165,6 +165,25 @@ inline absl::Status ParseMessage(const uint8_t* data, size_t len, google::protob
   return absl::OkStatus();
 }
 
+// The shape of every workspace entry point that takes a request message and
+// returns a report message: parse the request, run `driver(ws, request,
+// report)` on the workspace held shared, emit the report only when the
+// whole call succeeded.
+template <typename Request, typename Report, typename Driver>
+absl::Status RunWorkspaceRequest(const mitra_workspace* workspace, const uint8_t* request,
+                                 size_t request_len, uint8_t** out, size_t* out_len,
+                                 Driver&& driver) {
+  if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
+  google::protobuf::Arena arena;
+  auto* req = NewMessage<Request>(arena);
+  if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+  return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
+    auto* report = NewMessage<Report>(arena);
+    if (absl::Status s = driver(ws, *req, report); !s.ok()) return s;
+    return EmitMessage(*report, out, out_len);
+  });
+}
+
 }  // namespace mitra::capi
 
 

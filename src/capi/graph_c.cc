@@ -105,15 +105,8 @@ mitra_status mitra_workspace_interaction_graph(const mitra_workspace* workspace,
                                                uint8_t** out, size_t* out_len,
                                                mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    google::protobuf::Arena arena;
-    auto* req = NewMessage<v1::InteractionGraphRequest>(arena);
-    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
-    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
-    return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
-      auto* g = NewMessage<v1::Graph>(arena);
-      if (absl::Status s = graph::InteractionGraphMessage(ws, *req, g); !s.ok()) return s;
-      return EmitMessage(*g, out, out_len);
-    });
+    return RunWorkspaceRequest<v1::InteractionGraphRequest, v1::Graph>(
+        workspace, request, request_len, out, out_len, graph::InteractionGraphMessage);
   });
 }
 

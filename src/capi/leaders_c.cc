@@ -6,26 +6,7 @@
 
 using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
 
-namespace {
-
 namespace v1 = mitra::v1;
-
-// Parses the request, runs `driver` on the workspace, emits the report.
-template <typename Request, typename Report, typename Driver>
-absl::Status Run(const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
-                 uint8_t** out, size_t* out_len, Driver&& driver) {
-  if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
-  google::protobuf::Arena arena;
-  auto* req = NewMessage<Request>(arena);
-  if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
-  return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
-    auto* report = NewMessage<Report>(arena);
-    if (absl::Status s = driver(ws, *req, report); !s.ok()) return s;
-    return EmitMessage(*report, out, out_len);
-  });
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -33,8 +14,8 @@ mitra_status mitra_workspace_leaders(const mitra_workspace* workspace, const uin
                                      size_t request_len, uint8_t** out, size_t* out_len,
                                      mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    return Run<v1::LeadersRequest, v1::LeadersReport>(workspace, request, request_len, out, out_len,
-                                                      mitra::leaders::FindLeadersMessage);
+    return RunWorkspaceRequest<v1::LeadersRequest, v1::LeadersReport>(
+        workspace, request, request_len, out, out_len, mitra::leaders::FindLeadersMessage);
   });
 }
 
@@ -42,8 +23,8 @@ mitra_status mitra_workspace_trust(const mitra_workspace* workspace, const uint8
                                    size_t request_len, uint8_t** out, size_t* out_len,
                                    mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    return Run<v1::TrustRequest, v1::TrustReport>(workspace, request, request_len, out, out_len,
-                                                  mitra::leaders::TrustMessage);
+    return RunWorkspaceRequest<v1::TrustRequest, v1::TrustReport>(
+        workspace, request, request_len, out, out_len, mitra::leaders::TrustMessage);
   });
 }
 
@@ -52,8 +33,8 @@ mitra_status mitra_workspace_community_health(const mitra_workspace* workspace,
                                               uint8_t** out, size_t* out_len,
                                               mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    return Run<v1::HealthRequest, v1::HealthReport>(workspace, request, request_len, out, out_len,
-                                                    mitra::leaders::HealthMessage);
+    return RunWorkspaceRequest<v1::HealthRequest, v1::HealthReport>(
+        workspace, request, request_len, out, out_len, mitra::leaders::HealthMessage);
   });
 }
 
