@@ -1,9 +1,14 @@
-// IMM on NetHEPT and soc-Epinions1: IC, weighted cascade, k = 50.
-// Arguments: graph (0 NetHEPT, 1 Epinions), epsilon * 100, threads.
+// IMM on NetHEPT, soc-Epinions1 and the Graph500-style R-MAT graph of the
+// graph benchmarks (2^20 ids, 10M generated edges): IC, weighted cascade,
+// k = 50. Arguments: graph (0 NetHEPT, 1 Epinions, 2 R-MAT), epsilon * 100,
+// threads. Also the process's peak resident memory (max_rss_MB).
 // Counters: RR sets, RR memory (bytes of the flat arrays and the inverted
 // index), the plan's estimate and the Monte-Carlo spread of the seeds
-// (10,000 runs, computed once per configuration, outside the timing).
+// (10,000 runs; 1,000 on R-MAT, where a run activates ~10^5 nodes;
+// computed once per configuration, outside the timing).
 #include <benchmark/benchmark.h>
+
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -12,12 +17,19 @@
 #include "mitra/activation/diffusion.h"
 #include "mitra/activation/imm.h"
 #include "mitra/graph/edge_list.h"
+#include "../graph/graph_data.h"
 
 namespace mitra::activation {
 namespace {
 
 const DiffusionGraph& Load(int which) {
-  static const DiffusionGraph* graphs[2] = {nullptr, nullptr};
+  static const DiffusionGraph* graphs[3] = {nullptr, nullptr, nullptr};
+  if (!graphs[which] && which == 2) {
+    const graph::CsrGraph& g = graph::bench::Rmat();
+    auto p = WeightedCascadeProbabilities(g);
+    auto dg = DiffusionGraph::Create(g, Model::kIndependentCascade, *p);
+    graphs[2] = new DiffusionGraph(*std::move(dg));
+  }
   if (!graphs[which]) {
     const std::string path = std::string(MITRA_SHARED_DATA_DIR) + "/graphs/" +
                              (which == 0 ? "nethept.txt" : "soc-Epinions1.txt");
@@ -54,7 +66,7 @@ void BM_Imm(benchmark::State& state) {
   state.counters["estimate"] = last.estimated_spread;
   if (std::getenv("MITRA_BENCH_NO_MC") == nullptr) {
     SpreadOptions so;
-    so.runs = 10000;
+    so.runs = state.range(0) == 2 ? 1000 : 10000;
     so.threads = 2;
     auto mc = EstimateSpread(dg, last.seeds, so);
     if (mc.ok()) {
@@ -62,6 +74,9 @@ void BM_Imm(benchmark::State& state) {
       state.counters["mc_ci95"] = mc->ci_high - mc->mean;
     }
   }
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  state.counters["max_rss_MB"] = u.ru_maxrss / 1024.0;
 }
 
 BENCHMARK(BM_Imm)
@@ -71,6 +86,13 @@ BENCHMARK(BM_Imm)
     ->MeasureProcessCPUTime()
     ->UseRealTime()
     ->Iterations(3);
+BENCHMARK(BM_Imm)
+    ->ArgNames({"graph", "eps100", "threads"})
+    ->ArgsProduct({{2}, {50}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime()
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace mitra::activation

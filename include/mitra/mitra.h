@@ -401,6 +401,21 @@ MITRA_API mitra_status mitra_activation_simulate(uint32_t num_nodes, const uint3
                                                  size_t* out_len,
                                                  mitra_error** error) MITRA_NOEXCEPT;
 
+/* The same on a workspace: a serialized mitra.v1.WorkspacePlanRequest in
+ * (the PlanRequest settings, the interaction graph's kind weights and
+ * half-life, candidates = the leaders found by the leaders capability or
+ * every customer, incentive costs by customer id / customer attribute /
+ * default, excluded and must-include customer ids, target communities,
+ * per-community quotas), a serialized mitra.v1.WorkspacePlan out: the
+ * chosen leaders by customer id with their community, leader rank, cost and
+ * marginal gain, the plan, and the expected reach per home community. An
+ * unknown customer or community id is NOT_FOUND. */
+MITRA_API mitra_status mitra_workspace_activation_plan(const mitra_workspace* workspace,
+                                                       const uint8_t* request,
+                                                       size_t request_len, uint8_t** out,
+                                                       size_t* out_len,
+                                                       mitra_error** error) MITRA_NOEXCEPT;
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

@@ -6,8 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/graph/messages.h"
+#include "mitra/leaders/messages.h"
 
 namespace mitra::activation {
 namespace {
@@ -354,6 +356,180 @@ absl::Status SimulateFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
   absl::StatusOr<SpreadEstimate> e = EstimateSpread(*dg, seeds, *o);
   if (!e.ok()) return InRequest(e.status());
   SpreadEstimateMessage(*e, o->z, out);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// A status whose message names a field of `from` ("request.x: ..."),
+// renamed to the nested field ("request.plan.x: ...").
+absl::Status Nested(absl::Status s, absl::string_view from, absl::string_view to) {
+  if (s.ok() || !absl::StartsWith(s.message(), from)) return s;
+  return absl::Status(s.code(), absl::StrCat(to, s.message().substr(from.size())));
+}
+
+absl::StatusOr<Index> CustomerIndex(const Workspace& ws, const std::string& id,
+                                    absl::string_view where) {
+  std::optional<Index> i = ws.tables().customers.ids.Find(id);
+  if (!i) return absl::NotFoundError(absl::StrCat(where, ": unknown customer id \"", id, "\""));
+  return *i;
+}
+
+absl::StatusOr<std::vector<Index>> CustomerIndices(
+    const Workspace& ws, const google::protobuf::RepeatedPtrField<std::string>& ids,
+    absl::string_view where) {
+  std::vector<Index> out;
+  for (int i = 0; i < ids.size(); ++i) {
+    absl::StatusOr<Index> c = CustomerIndex(ws, ids[i], absl::StrCat(where, "[", i, "]"));
+    if (!c.ok()) return c.status();
+    out.push_back(*c);
+  }
+  return out;
+}
+
+// An INVALID_ARGUMENT of PlanOnWorkspace or Plan (messages start with the
+// option's name) in terms of the request: the workspace-level options are
+// request fields, the rest belong to request.plan.
+absl::Status WorkspaceField(absl::Status s) {
+  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
+  const struct {
+    absl::string_view option, field;
+  } own[] = {{"must_include", "request.must_include_ids"},
+             {"excluded", "request.excluded_ids"},
+             {"target_communities", "request.target_community_ids"},
+             {"community_quota", "request.community_quota"},
+             {"costs", "request.costs"},
+             {"default_cost", "request.default_cost"}};
+  for (const auto& f : own)
+    if (absl::StartsWith(s.message(), f.option))
+      return Nested(s, f.option, f.field);
+  return absl::InvalidArgumentError(absl::StrCat("request.plan.", s.message()));
+}
+
+}  // namespace
+
+absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRequest& request,
+                                  v1::WorkspacePlan* out) {
+  const Tables& t = ws.tables();
+  const uint32_t n = static_cast<uint32_t>(t.customers.ids.size());
+  const v1::PlanRequest& pr = request.plan();
+  const struct {
+    int size;
+    const char* name;
+  } node_level[] = {{pr.edge_values_size(), "edge_values"}, {pr.costs_size(), "costs"},
+                    {pr.candidates_size(), "candidates"},   {pr.excluded_size(), "excluded"},
+                    {pr.must_include_size(), "must_include"}, {pr.targets_size(), "targets"},
+                    {pr.groups_size(), "groups"},           {pr.group_quota_size(), "group_quota"}};
+  for (const auto& f : node_level)
+    if (f.size > 0)
+      return Invalid(absl::StrCat("request.plan.", f.name),
+                     "must be empty on a workspace (use the request's fields that name customers "
+                     "and communities)");
+  if (pr.probabilities() == v1::EDGE_PROBABILITIES_GIVEN)
+    return Invalid("request.plan.probabilities", "GIVEN needs edge arrays, not a workspace");
+  if (n == 0) return Invalid("workspace", "has no customers to plan on");
+  if (!request.graph().community_id().empty())
+    return Invalid("request.graph.community_id", "must be empty (the whole workspace is used)");
+  if (request.leaders().has_graph())
+    return Invalid("request.leaders.graph", "must be unset (request.graph is used)");
+  if (!request.leaders().community_id().empty())
+    return Invalid("request.leaders.community_id", "must be empty (every community is used)");
+
+  WorkspacePlanOptions o;
+  absl::StatusOr<graph::InteractionGraphOptions> go =
+      graph::InteractionGraphOptionsFrom(request.graph(), "request.graph");
+  if (!go.ok()) return go.status();
+  absl::StatusOr<leaders::LeaderOptions> lo = leaders::LeaderOptionsFrom(request.leaders());
+  if (!lo.ok()) return Nested(lo.status(), "request.", "request.leaders.");
+  o.leaders = *std::move(lo);
+  o.leaders.graph = *go;
+  o.leaders.reputation.as_of = go->as_of;
+  // PlanOptionsFrom wants costs with a budget; here they come from below.
+  v1::PlanRequest checked = pr;
+  if (checked.has_budget()) checked.mutable_costs()->Resize(static_cast<int>(n), 1.0);
+  absl::StatusOr<PlanOptions> po = PlanOptionsFrom(checked, n);
+  if (!po.ok()) return Nested(po.status(), "request.", "request.plan.");
+  o.plan = *std::move(po);
+  o.plan.imm.costs.clear();
+  switch (request.candidates()) {
+    case v1::CANDIDATE_SOURCE_UNSPECIFIED:
+    case v1::CANDIDATE_SOURCE_LEADERS: o.candidates = CandidateSource::kLeaders; break;
+    case v1::CANDIDATE_SOURCE_ALL: o.candidates = CandidateSource::kAll; break;
+    default:
+      return Invalid("request.candidates", absl::StrCat("unknown value ", request.candidates()));
+  }
+  for (const auto& [id, cost] : request.costs()) {
+    absl::StatusOr<Index> c = CustomerIndex(ws, id, "request.costs");
+    if (!c.ok()) return c.status();
+    if (absl::Status s = CheckRange(cost, absl::StrCat("request.costs[", id, "]"), cost > 0,
+                                    "finite and > 0");
+        !s.ok())
+      return s;
+    o.costs.emplace_back(*c, cost);
+  }
+  if (request.has_cost_attribute()) o.cost_attribute = request.cost_attribute();
+  if (request.has_default_cost()) {
+    if (absl::Status s = CheckRange(request.default_cost(), "request.default_cost",
+                                    request.default_cost() > 0, "finite and > 0");
+        !s.ok())
+      return s;
+    o.default_cost = request.default_cost();
+  }
+  absl::StatusOr<std::vector<Index>> excluded =
+      CustomerIndices(ws, request.excluded_ids(), "request.excluded_ids");
+  if (!excluded.ok()) return excluded.status();
+  o.excluded = *std::move(excluded);
+  absl::StatusOr<std::vector<Index>> must =
+      CustomerIndices(ws, request.must_include_ids(), "request.must_include_ids");
+  if (!must.ok()) return must.status();
+  o.must_include = *std::move(must);
+  for (int i = 0; i < request.target_community_ids_size(); ++i) {
+    absl::StatusOr<Index> c = graph::CommunityIndex(ws, request.target_community_ids(i),
+                                                    absl::StrCat("request.target_community_ids[", i, "]"));
+    if (!c.ok()) return c.status();
+    o.target_communities.push_back(*c);
+  }
+  for (const auto& [id, quota] : request.community_quota()) {
+    absl::StatusOr<Index> c = graph::CommunityIndex(ws, id, "request.community_quota");
+    if (!c.ok()) return c.status();
+    o.community_quota.emplace_back(*c, quota);
+  }
+
+  absl::StatusOr<graph::InteractionGraph> ig = graph::BuildInteractionGraph(t, *go);
+  if (!ig.ok()) return Nested(ig.status(), "", "request.graph: ");
+  const graph::Adjacency& adj = ig->graph.out();
+  std::vector<NodeId> src, dst;
+  src.reserve(adj.targets.size());
+  for (uint32_t u = 0; u < n; ++u)
+    for (uint32_t k = adj.offsets[u]; k < adj.offsets[u + 1]; ++k) src.push_back(u);
+  dst.assign(adj.targets.begin(), adj.targets.end());
+  absl::StatusOr<DiffusionGraph> dg =
+      DiffusionGraphFromEdges(n, src, dst, adj.weights, pr);
+  if (!dg.ok()) return Nested(dg.status(), "request.", "request.plan.");
+
+  absl::StatusOr<WorkspacePlanResult> r = PlanOnWorkspace(t, *dg, o);
+  if (!r.ok()) return WorkspaceField(r.status());
+  out->Clear();
+  PlanMessage(r->plan, dg->num_nodes(), dg->num_arcs(), out->mutable_plan());
+  for (size_t i = 0; i < r->leaders.size(); ++i) {
+    const PlannedLeader& l = r->leaders[i];
+    v1::PlannedLeader* m = out->add_leaders();
+    m->set_customer_id(t.customers.ids.Id(l.customer));
+    if (l.community != kNoIndex) m->set_community_id(t.communities.ids.Id(l.community));
+    m->set_leader_rank(l.leader_rank);
+    m->set_leader_score(l.leader_score);
+    if (l.home != kNoIndex) m->set_home_community_id(t.communities.ids.Id(l.home));
+    m->set_marginal_gain(r->plan.seeds[i].marginal_gain);
+    m->set_cost(r->plan.seeds[i].cost);
+  }
+  for (const CommunityReach& c : r->reach) {
+    v1::CommunityReach* m = out->add_reach();
+    if (c.community != kNoIndex) m->set_community_id(t.communities.ids.Id(c.community));
+    m->set_customers(c.customers);
+    m->set_expected_reached(c.expected_reached);
+  }
+  out->set_candidates(r->candidates);
+  out->set_as_of_unix_seconds(r->as_of == kNoTime ? 0 : r->as_of);
   return absl::OkStatus();
 }
 

@@ -77,4 +77,14 @@ mitra_status mitra_activation_simulate(uint32_t num_nodes, const uint32_t* src,
   });
 }
 
+mitra_status mitra_workspace_activation_plan(const mitra_workspace* workspace,
+                                             const uint8_t* request, size_t request_len,
+                                             uint8_t** out, size_t* out_len,
+                                             mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    return RunWorkspaceRequest<v1::WorkspacePlanRequest, v1::WorkspacePlan>(
+        workspace, request, request_len, out, out_len, activation::WorkspacePlanMessage);
+  });
+}
+
 }  // extern "C"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -32,6 +33,18 @@ std::string Json(const google::protobuf::Message& m, bool pretty) {
 int Usage(const std::string& problem) {
   std::cerr << "mitra: " << problem << "\n(run 'mitra --help')\n";
   return 2;
+}
+
+int WriteOutput(const std::string& body, const std::string& output, const std::string& summary) {
+  if (output.empty()) {
+    std::cout << body;
+    return 0;
+  }
+  std::ofstream f(output, std::ios::binary);
+  f << body;
+  if (!f.flush()) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
+  std::cout << "wrote " << output << " (" << summary << ")\n";
+  return 0;
 }
 
 // Ingests the CSV files named on the command line, in dependency order.

@@ -20,6 +20,9 @@ int Usage(const std::string& problem);
 // A message in protobuf's JSON mapping with the .proto field names and
 // every field (zeros included); `pretty` adds line breaks and indentation.
 std::string Json(const google::protobuf::Message& m, bool pretty = false);
+// Writes a command's output: to standard output, or to `output` followed by
+// "wrote OUTPUT (summary)" on standard output. Returns the exit code.
+int WriteOutput(const std::string& body, const std::string& output, const std::string& summary);
 // Ingests CSV files (folders of <kind>.csv, or KIND=FILE) in dependency order.
 absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws);
 // A snapshot, or a folder of CSV files imported in memory.
@@ -32,6 +35,10 @@ extern const char kValueHelp[];
 // `mitra leaders`.
 int LeadersCommand(const std::vector<std::string>& args);
 extern const char kLeadersHelp[];
+
+// `mitra activate`.
+int ActivateCommand(const std::vector<std::string>& args);
+extern const char kActivateHelp[];
 
 }  // namespace mitra::cli
 

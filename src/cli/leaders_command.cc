@@ -195,15 +195,7 @@ int LeadersCommand(const std::vector<std::string>& args) {
     else WriteHealth(report, body);
     summary = absl::StrCat(report.communities_size(), " communities");
   }
-  if (output.empty()) {
-    std::cout << body.str();
-    return 0;
-  }
-  std::ofstream f(output, std::ios::binary);
-  f << body.str();
-  if (!f.flush()) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
-  std::cout << "wrote " << output << " (" << summary << ")\n";
-  return 0;
+  return WriteOutput(body.str(), output, summary);
 }
 
 }  // namespace mitra::cli

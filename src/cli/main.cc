@@ -32,6 +32,7 @@ Commands:
   report   Print a readable report on a snapshot or a folder of CSV files
   value    Customer value: summaries, BG/NBD or Pareto/NBD, Gamma-Gamma, CLV, RFM
   leaders  Community leaders and bridges, trust, community health
+  activate Which leaders to activate under a budget, and the reach to expect
 
 Run 'mitra help <command>' for a command's options.
 Data formats: docs/CSV.md (CSV columns), proto/mitra/v1/ (the schema).
@@ -67,6 +68,7 @@ mitra.v1.Batch (to standard output unless -o is given).
 )"},
       {"value", kValueHelp},
       {"leaders", kLeadersHelp},
+      {"activate", kActivateHelp},
       {"report", R"(Usage: mitra report (SNAPSHOT | DIR)
 
 Prints a short readable report: the data, customers and purchases,
@@ -204,6 +206,7 @@ int Main(int argc, char** argv) {
   if (cmd == "report") return Report(args);
   if (cmd == "value") return ValueCommand(args);
   if (cmd == "leaders") return LeadersCommand(args);
+  if (cmd == "activate") return ActivateCommand(args);
   return Usage(absl::StrCat("no command '", cmd, "'"));
 }
 

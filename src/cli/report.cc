@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "mitra/activation/workspace_plan.h"
 #include "mitra/core/time_format.h"
+#include "mitra/graph/interaction_graph.h"
 #include "mitra/leaders/leader_score.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/channel.pb.h"
@@ -159,6 +161,69 @@ void Leaders(const Tables& t, std::ostream& out) {
     out << "  " << Pad("", 10) << Pad(std::to_string(b.rank), 5) << Pad(t.customers.ids.Id(b.customer), 10)
         << PadLeft(Num(b.score, 2), 6) << "  P " << Num(b.participation, 2) << "  " << where << "\n";
   }
+}
+
+// Whom to activate (activation/workspace_plan.h): ten leaders chosen by IMM
+// on the interaction graph, against ten customers the distribution chain
+// would favour (the biggest spenders) and ten picked at random, each
+// reach measured by the same independent Monte-Carlo run.
+void Activation(const Tables& t, std::ostream& out) {
+  Heading(out, "Activation: which leaders to activate");
+  if (t.communities.ids.size() == 0 || t.interactions.from.empty()) {
+    out << "  no communities or interactions\n";
+    return;
+  }
+  auto fail = [&](const absl::Status& s) { out << "  not computed: " << s.message() << "\n"; };
+  auto ig = graph::BuildInteractionGraph(t, {});
+  if (!ig.ok()) return fail(ig.status());
+  auto p = activation::WeightedCascadeProbabilities(ig->graph);
+  if (!p.ok()) return fail(p.status());
+  auto dg = activation::DiffusionGraph::Create(ig->graph, activation::Model::kIndependentCascade, *p);
+  if (!dg.ok()) return fail(dg.status());
+  constexpr uint32_t kSeeds = 10;
+  activation::WorkspacePlanOptions o;
+  o.plan.imm.k = kSeeds;
+  o.plan.imm.epsilon = 0.1;
+  o.plan.check_runs = 2000;
+  auto plan = activation::PlanOnWorkspace(t, *dg, o);
+  if (!plan.ok()) return fail(plan.status());
+
+  const size_t n = t.customers.ids.size();
+  std::vector<double> spend(n, 0);
+  for (size_t i = 0; i < t.transactions.customer.size(); ++i)
+    spend[t.transactions.customer[i]] += t.transactions.amount[i];
+  std::vector<activation::NodeId> order(n);
+  for (size_t c = 0; c < n; ++c) order[c] = static_cast<activation::NodeId>(c);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return spend[a] > spend[b]; });
+  const std::vector<activation::NodeId> spenders(order.begin(), order.begin() + std::min<size_t>(kSeeds, n));
+  std::vector<activation::NodeId> random;  // an even spread over the customer list
+  for (size_t k = 0; k < kSeeds && k < n; ++k) random.push_back(static_cast<activation::NodeId>((7 + k * (n / kSeeds)) % n));
+
+  activation::SpreadOptions so;
+  so.runs = 2000;
+  so.seed = plan->plan.check_seed;
+  out << "  IC diffusion, weighted cascade on the decayed interaction graph; reach = expected"
+      << " customers activated, 95% CI from " << so.runs << " runs\n";
+  out << "  " << Pad("ten seeds", 34) << PadLeft("reach", 8) << PadLeft("95% CI", 18) << "\n";
+  auto row = [&](const std::string& what, const activation::SpreadEstimate& e) {
+    out << "  " << Pad(what, 34) << PadLeft(Num(e.mean, 1), 8)
+        << PadLeft(Num(e.ci_low, 1) + " - " + Num(e.ci_high, 1), 18) << "\n";
+  };
+  row("leaders chosen by IMM", plan->plan.check);
+  for (const auto& [what, seeds] : {std::pair<std::string, const std::vector<activation::NodeId>*>{
+                                        "top spenders (the chain's best)", &spenders},
+                                    {"every " + std::to_string(n / kSeeds) + "th customer", &random}}) {
+    auto e = activation::EstimateSpread(*dg, *seeds, so);
+    if (!e.ok()) return fail(e.status());
+    row(what, *e);
+  }
+  out << "  chosen, in order (community and leader rank, or bridge):\n   ";
+  for (const activation::PlannedLeader& l : plan->leaders) {
+    out << " " << t.customers.ids.Id(l.customer);
+    if (l.leader_rank) out << " (" << t.communities.ids.Id(l.community) << " #" << l.leader_rank << ")";
+    else out << " (bridge)";
+  }
+  out << "\n  guarantee: " << plan->plan.guarantee << "\n";
 }
 
 void Chain(const Tables& t, std::ostream& out) {
@@ -324,6 +389,7 @@ void WriteReport(const Workspace& ws, std::ostream& out) {
   CustomerValue(ws, out);
   Communities(t, out);
   Leaders(t, out);
+  Activation(t, out);
   Chain(t, out);
   CoCreation(t, out);
   Referrals(t, out);

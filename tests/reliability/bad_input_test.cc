@@ -206,6 +206,10 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
     mitra::v1::HealthRequest r;
     b = request(&r);
     s = mitra_workspace_community_health(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "workspace_activation_plan") {
+    mitra::v1::WorkspacePlanRequest r;
+    b = request(&r);
+    s = mitra_workspace_activation_plan(ws, u8(), b.size(), &out, &n, err);
   } else {
     ADD_FAILURE() << "unknown op " << api;
   }
@@ -217,7 +221,7 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
 bool IsGraphApi(const std::string& api) {
   return api.rfind("graph_", 0) == 0 || api.rfind("activation_", 0) == 0 ||
          api == "interaction_graph" || api == "leaders" ||
-         api == "trust" || api == "health";
+         api == "trust" || api == "health" || api == "workspace_activation_plan";
 }
 
 class BadInput : public ::testing::TestWithParam<Case> {};

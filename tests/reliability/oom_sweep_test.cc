@@ -158,7 +158,7 @@ struct GraphInputs {
   std::vector<double> weights{1, 2, 1, 1, 3, 1, 0.5};
   std::vector<uint32_t> membership{0, 0, 0, 1, 1, 1};
   std::string pagerank, betweenness, leiden, interaction_graph, leaders, trust, health;
-  std::string plan, simulate;
+  std::string plan, simulate, workspace_plan;
 };
 const GraphInputs& Graph() {
   static const GraphInputs* g = [] {
@@ -198,6 +198,13 @@ const GraphInputs& Graph() {
     sim.set_runs(20);
     for (uint32_t v : in->membership) sim.add_groups(v);
     in->simulate = sim.SerializeAsString();
+    mitra::v1::WorkspacePlanRequest wp;  // every customer a candidate, one cost by id
+    wp.mutable_plan()->set_k(1);
+    wp.mutable_plan()->set_epsilon(0.5);
+    wp.mutable_plan()->set_check_runs(20);
+    wp.set_candidates(mitra::v1::CANDIDATE_SOURCE_ALL);
+    (*wp.mutable_costs())["c1"] = 2;
+    in->workspace_plan = wp.SerializeAsString();
     return in;
   }();
   return *g;
@@ -275,6 +282,13 @@ std::vector<Scenario> Scenarios() {
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_workspace_interaction_graph(ws, U8(Graph().interaction_graph),
                                                     Graph().interaction_graph.size(), out, n, e);
+         });
+       }},
+      {"workspace_activation_plan", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = Graph().workspace_plan;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_activation_plan(ws, U8(r), r.size(), out, n, e);
          });
        }},
       {"leaders", false, MITRA_OK,

@@ -120,6 +120,8 @@ SIGNATURES = {
     "mitra_activation_simulate": (
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,
                        ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_activation_plan": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     # Leaders (1.1)
     "mitra_workspace_leaders": (
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),

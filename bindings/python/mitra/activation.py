@@ -22,6 +22,13 @@ weight), ``lam=`` default 1), "given" (with ``edge_values=``, one per
 edge); a number means "constant" with that p, an array "given" with those
 values.
 
+On a workspace, ``leader_plan(ws, k=10)`` chooses among the leaders that
+``mitra.leaders.find`` ranks (each community's top ``leaders`` and the top
+``bridges``), with incentive ``costs`` by customer id (else the customer
+attribute ``cost_attribute``, else ``default_cost``), ``budget``,
+``targets`` (community ids whose members count), ``quotas`` per community;
+it returns a ``mitra.v1.WorkspacePlan`` naming customers and communities.
+
 Results are the messages of proto/mitra/v1/activation.proto: plan() returns
 a ``mitra.v1.Plan`` (seeds, marginal_gains, costs, imm_estimate, check =
 the independent Monte-Carlo estimate with its 95% interval and per-group
@@ -40,7 +47,7 @@ from ._native import lib as _lib
 from .graph import _Edges, _f64, _ids
 from .v1 import activation_pb2 as _pb
 
-__all__ = ["plan", "simulate"]
+__all__ = ["plan", "simulate", "leader_plan"]
 
 _MODELS = {"ic": _pb.DIFFUSION_MODEL_IC, "lt": _pb.DIFFUSION_MODEL_LT}
 _PROBABILITIES = {
@@ -160,3 +167,74 @@ def simulate(src, dst=None, seeds=None, model="ic", probabilities="weighted_casc
     if groups is not None:
         request.groups.extend(_ids(groups, "groups").tolist())
     return _pb.SpreadEstimate.FromString(_call(_lib.mitra_activation_simulate, e, request))
+
+
+def leader_plan(ws, k=None, budget=None, *, costs=None, cost_attribute=None, default_cost=None,
+                candidates="leaders", leaders=10, bridges=10, targets=None, quotas=None,
+                exclude=None, include=None, epsilon=0.1, model="ic",
+                probabilities="weighted_cascade", p=None, lam=None, seed=1, ell=1.0, threads=1,
+                check_runs=10000, check_seed=None, half_life_days=None, as_of=None,
+                request=None):
+    """Which customers of a workspace to activate: IMM on its interaction
+    graph (one node per customer), choosing among the ``leaders`` top
+    leaders of each community and the ``bridges`` top bridge leaders
+    (``candidates="all"``: every customer), ``k`` of them (default 10) or
+    within ``budget`` of incentive costs (``costs``: {customer id: cost};
+    else the numeric customer attribute ``cost_attribute``, default
+    "incentive_cost"; else ``default_cost``, default 1). ``targets``:
+    community ids whose current members count as reach; ``quotas``:
+    {community id: most seeds living there}; ``exclude`` / ``include``:
+    customer ids. Returns a mitra.v1.WorkspacePlan: ``.leaders`` (customer,
+    community, leader rank, cost, marginal gain, in the order chosen),
+    ``.plan`` (the Monte-Carlo check with its 95% interval, total cost,
+    cost per reached customer, the guarantee) and ``.reach`` per home
+    community. ``request``: a ready mitra.v1.WorkspacePlanRequest instead."""
+    if request is None:
+        request = _pb.WorkspacePlanRequest()
+        pr = request.plan
+        _diffusion(pr, model, probabilities, p, lam, None, True)
+        pr.ClearField("directed")
+        if budget is not None:
+            if k is not None:
+                raise TypeError("give k or budget, not both")
+            pr.budget = float(budget)
+        else:
+            k = 10 if k is None else k
+            if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+                raise TypeError("k must be an integer, not %s" % type(k).__name__)
+            if k < 1:
+                raise InvalidArgument("request.plan.k: must be >= 1, got %d" % k)
+            pr.k = min(int(k), max(1, ws.counts()["customers"]))
+        pr.epsilon = float(epsilon)
+        pr.ell = float(ell)
+        pr.seed = int(seed)
+        pr.threads = int(threads)
+        pr.check_runs = int(check_runs)
+        if check_seed is not None:
+            pr.check_seed = int(check_seed)
+        if candidates not in ("leaders", "all"):
+            raise InvalidArgument("candidates: %r is not 'leaders' or 'all'" % (candidates,))
+        request.candidates = (_pb.CANDIDATE_SOURCE_LEADERS if candidates == "leaders"
+                              else _pb.CANDIDATE_SOURCE_ALL)
+        request.leaders.top = int(leaders)
+        request.leaders.top_bridges = int(bridges)
+        for cid, cost in (costs or {}).items():
+            request.costs[str(cid)] = float(cost)
+        if cost_attribute is not None:
+            request.cost_attribute = str(cost_attribute)
+        if default_cost is not None:
+            request.default_cost = float(default_cost)
+        request.target_community_ids.extend(targets or [])
+        for cid, q in (quotas or {}).items():
+            request.community_quota[str(cid)] = int(q)
+        request.excluded_ids.extend(exclude or [])
+        request.must_include_ids.extend(include or [])
+        if half_life_days is not None:
+            request.graph.half_life_days = float(half_life_days)
+        if as_of is not None:
+            from .leaders import _unix
+            request.graph.as_of_unix_seconds = _unix(as_of, "as_of")
+    data = request.SerializeToString()
+    with ws._use() as handle:
+        out = call_bytes(_lib.mitra_workspace_activation_plan, handle, data, len(data))
+    return _pb.WorkspacePlan.FromString(out)

@@ -114,3 +114,71 @@ def test_bad_edges_and_seeds():
         ma.simulate(SRC, DST, [0], runs=1)
     with pytest.raises(TypeError):
         ma.simulate(SRC, DST)
+
+
+# ---- leader_plan: a plan on a workspace ------------------------------------
+
+WS_DAY = 86400
+WS_T0 = 1_710_000_000
+
+
+def chain_workspace():
+    """The workspace of tests/activation/workspace_plan_test.cc: replies
+    c0->c1, c1->c2 (in k0), c3->c4 (in k1), untagged c0->c3, c3->c5. Each
+    customer has at most one in-arc, so weighted-cascade arcs are certain:
+    c0 reaches all 6, c3 {c3,c4,c5}, c1 {c1,c2}. Homes: c0-c2 k0, c3-c4 k1."""
+    from mitra import v1
+    ws = mitra.Workspace()
+    b = v1.Batch(customers=[v1.Customer(id="c%d" % i,
+                                        attributes={"incentive_cost": "5"} if i == 1 else {})
+                            for i in range(6)],
+                 communities=[v1.Community(id="k0"), v1.Community(id="k1")])
+    for c, k in (("c0", "k0"), ("c1", "k0"), ("c2", "k0"), ("c3", "k1"), ("c4", "k1")):
+        b.memberships.add(customer_id=c, community_id=k, joined_unix_seconds=WS_T0)
+    for day, (f, t, k) in enumerate([("c0", "c1", "k0"), ("c1", "c2", "k0"), ("c3", "c4", "k1"),
+                                     ("c0", "c3", ""), ("c3", "c5", "")]):
+        b.interactions.add(from_customer_id=f, to_customer_id=t,
+                           kind=v1.INTERACTION_KIND_REPLY,
+                           time_unix_seconds=WS_T0 + (10 + day) * WS_DAY, community_id=k)
+    ws.ingest(b)
+    return ws
+
+
+def test_leader_plan_on_a_hand_made_workspace():
+    with chain_workspace() as ws:
+        r = ma.leader_plan(ws, k=1, candidates="all", check_runs=200)
+        assert [l.customer_id for l in r.leaders] == ["c0"]
+        assert r.plan.check.mean == 6.0 and r.candidates == 6
+        assert [(c.community_id, c.customers, c.expected_reached) for c in r.reach] == [
+            ("k0", 3, 3.0), ("k1", 2, 2.0), ("", 1, 1.0)]
+        # Reach counted in k1 only, c0 excluded: c3 reaches both members.
+        r = ma.leader_plan(ws, k=1, candidates="all", targets=["k1"], exclude=["c0"],
+                           check_runs=200)
+        assert [l.customer_id for l in r.leaders] == ["c3"] and r.plan.check.mean == 2.0
+        # Budget 3: c0 costs 10, c3 2, c1 5 (its attribute), others 1. Cost-
+        # effective greedy: c3 (3/2) then c2 (1/1) with the 1 left: reach 4.
+        r = ma.leader_plan(ws, budget=3, candidates="all", costs={"c0": 10, "c3": 2},
+                           check_runs=200)
+        assert [l.customer_id for l in r.leaders] == ["c3", "c2"]
+        assert r.plan.total_cost == 3.0 and r.plan.check.mean == 4.0
+        assert [l.cost for l in r.leaders] == [2.0, 1.0]
+        # No seed may live in k0: c3.
+        r = ma.leader_plan(ws, k=1, candidates="all", quotas={"k0": 0}, check_runs=200)
+        assert [l.customer_id for l in r.leaders] == ["c3"]
+        assert r.leaders[0].home_community_id == "k1"
+
+
+@pytest.mark.parametrize("kwargs,error,message", [
+    (dict(costs={"nobody": 2}), mitra.NotFound, "request.costs: unknown customer id"),
+    (dict(costs={"c1": -2}), mitra.InvalidArgument, "request.costs[c1]"),
+    (dict(targets=["k9"]), mitra.NotFound, "request.target_community_ids[0]"),
+    (dict(quotas={"k9": 1}), mitra.NotFound, "request.community_quota"),
+    (dict(exclude=["c9"]), mitra.NotFound, "request.excluded_ids[0]"),
+    (dict(include=["c1", "c1"]), mitra.InvalidArgument, "must_include"),
+    (dict(epsilon=1.5), mitra.InvalidArgument, "request.plan.epsilon"),
+    (dict(default_cost=0), mitra.InvalidArgument, "request.default_cost"),
+])
+def test_leader_plan_bad_input_names_the_field(kwargs, error, message):
+    with chain_workspace() as ws:
+        with pytest.raises(error, match=message.replace("[", r"\[").replace("]", r"\]")):
+            ma.leader_plan(ws, k=1, check_runs=200, **kwargs)

@@ -62,7 +62,9 @@ GRAPH_APIS = {"interaction_graph": ("mitra_workspace_interaction_graph", v1.Inte
               "graph_centrality": ("mitra_graph_centrality", v1.CentralityRequest),
               "graph_leiden": ("mitra_graph_leiden", v1.LeidenRequest),
               "activation_plan": ("mitra_activation_plan", v1.PlanRequest),
-              "activation_simulate": ("mitra_activation_simulate", v1.SimulateRequest)}
+              "activation_simulate": ("mitra_activation_simulate", v1.SimulateRequest),
+              "workspace_activation_plan": ("mitra_workspace_activation_plan",
+                                            v1.WorkspacePlanRequest)}
 
 
 def graph_call(ws, case):

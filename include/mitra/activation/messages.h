@@ -14,6 +14,8 @@
 #include "absl/types/span.h"
 #include "mitra/activation/diffusion.h"
 #include "mitra/activation/plan.h"
+#include "mitra/activation/workspace_plan.h"
+#include "mitra/core/workspace.h"
 #include "mitra/v1/activation.pb.h"
 
 namespace mitra::activation {
@@ -49,6 +51,13 @@ absl::Status PlanFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
 absl::Status SimulateFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
                                absl::Span<const NodeId> dst, absl::Span<const double> weights,
                                const v1::SimulateRequest& request, v1::SpreadEstimate* out);
+
+// A plan on the workspace's interaction graph with its leaders as
+// candidates (workspace_plan.h). Errors name the request field
+// ("request.plan.epsilon: ...", "request.costs[C9]: ..."); an unknown
+// customer or community id is NOT_FOUND.
+absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRequest& request,
+                                  v1::WorkspacePlan* out);
 
 }  // namespace mitra::activation
 

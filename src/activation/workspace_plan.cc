@@ -1,0 +1,201 @@
+#include "mitra/activation/workspace_plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace mitra::activation {
+namespace {
+
+absl::Status Invalid(absl::string_view where, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
+}
+
+bool Current(const MembershipTable& m, size_t row, int64_t as_of) {
+  return m.joined[row] <= as_of && (m.left[row] == kNoTime || m.left[row] > as_of);
+}
+
+// A whole string that is a finite number > 0, else NaN.
+double PositiveNumber(const std::string& text) {
+  if (text.empty()) return std::nan("");
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(v) || v <= 0) return std::nan("");
+  return v;
+}
+
+absl::Status CheckCustomers(const std::vector<Index>& ids, size_t n, const char* what) {
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] >= n)
+      return Invalid(absl::StrCat(what, "[", i, "]"),
+                     absl::StrCat("customer index ", ids[i], " out of range (", n, " customers)"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::vector<Index> HomeCommunities(const Tables& t, int64_t as_of) {
+  const size_t n = t.customers.ids.size();
+  std::vector<Index> home(n, kNoIndex);
+  std::vector<int64_t> since(n, std::numeric_limits<int64_t>::max());
+  const MembershipTable& m = t.memberships;
+  for (size_t r = 0; r < m.customer.size(); ++r) {
+    if (!Current(m, r, as_of)) continue;
+    const Index c = m.customer[r];
+    if (c >= n) continue;
+    if (m.joined[r] < since[c] || (m.joined[r] == since[c] && m.community[r] < home[c])) {
+      since[c] = m.joined[r];
+      home[c] = m.community[r];
+    }
+  }
+  return home;
+}
+
+absl::StatusOr<WorkspacePlanResult> PlanOnWorkspace(const Tables& t, const DiffusionGraph& dg,
+                                                    const WorkspacePlanOptions& options) {
+  const size_t n = t.customers.ids.size();
+  const size_t num_communities = t.communities.ids.size();
+  if (dg.num_nodes() != n)
+    return Invalid("graph", absl::StrCat(dg.num_nodes(), " nodes, but the workspace has ", n,
+                                         " customers"));
+  if (n == 0) return Invalid("customers", "the workspace has no customers to plan on");
+  const ImmOptions& given = options.plan.imm;
+  if (!given.candidates.empty() || !given.excluded.empty() || !given.must_include.empty() ||
+      !given.targets.empty() || !given.costs.empty() || !given.groups.empty() ||
+      !given.group_quota.empty())
+    return Invalid("plan", "node-level lists must be empty on a workspace (they are derived)");
+  if (!std::isfinite(options.default_cost) || options.default_cost <= 0)
+    return Invalid("default_cost", absl::StrCat("must be finite and > 0, got ",
+                                                options.default_cost));
+  for (const auto& [c, cost] : options.costs) {
+    if (c >= n) return Invalid("costs", absl::StrCat("customer index ", c, " out of range"));
+    if (!std::isfinite(cost) || cost <= 0)
+      return Invalid(absl::StrCat("costs[", t.customers.ids.Id(c), "]"),
+                     absl::StrCat("must be finite and > 0, got ", cost));
+  }
+  if (absl::Status s = CheckCustomers(options.excluded, n, "excluded"); !s.ok()) return s;
+  if (absl::Status s = CheckCustomers(options.must_include, n, "must_include"); !s.ok()) return s;
+  for (size_t i = 0; i < options.target_communities.size(); ++i)
+    if (options.target_communities[i] >= num_communities)
+      return Invalid(absl::StrCat("target_communities[", i, "]"), "community index out of range");
+  for (const auto& [c, q] : options.community_quota)
+    if (c >= num_communities)
+      return Invalid("community_quota", absl::StrCat("community index ", c, " out of range"));
+
+  WorkspacePlanResult result;
+  result.as_of = options.leaders.graph.as_of != kNoTime ? options.leaders.graph.as_of
+                                                        : leaders::DefaultAsOf(t);
+  // Who ranked where: the best (lowest) rank over the communities.
+  std::vector<PlannedLeader> info(n);
+  std::vector<uint8_t> candidate(n, options.candidates == CandidateSource::kAll);
+  {
+    leaders::LeaderOptions lo = options.leaders;
+    lo.graph.as_of = result.as_of;
+    absl::StatusOr<leaders::LeadersResult> found = leaders::FindLeaders(t, lo);
+    if (!found.ok()) return found.status();
+    for (const leaders::CommunityLeaders& cl : found->communities) {
+      for (const leaders::LeaderEntry& e : cl.leaders) {
+        PlannedLeader& p = info[e.customer];
+        if (p.leader_rank == 0 || e.rank < p.leader_rank ||
+            (e.rank == p.leader_rank && e.score > p.leader_score)) {
+          p.community = cl.community;
+          p.leader_rank = e.rank;
+          p.leader_score = e.score;
+        }
+        candidate[e.customer] = 1;
+      }
+    }
+    for (const leaders::BridgeEntry& b : found->bridges) candidate[b.customer] = 1;
+  }
+  for (Index c : options.excluded) candidate[c] = 0;
+
+  const std::vector<Index> home = HomeCommunities(t, result.as_of);
+  for (size_t c = 0; c < n; ++c) {
+    info[c].customer = static_cast<Index>(c);
+    info[c].home = home[c];
+  }
+
+  PlanOptions po = options.plan;
+  ImmOptions& o = po.imm;
+  for (size_t c = 0; c < n; ++c)
+    if (candidate[c]) o.candidates.push_back(static_cast<NodeId>(c));
+  result.candidates = static_cast<uint32_t>(o.candidates.size());
+  if (o.candidates.empty() && options.must_include.empty())
+    return absl::FailedPreconditionError(
+        "no candidates: no community has ranked leaders (and none are excluded or must be "
+        "included); use every customer as a candidate");
+  // IMM selects only among candidates; an empty list would mean "all", so a
+  // plan of must-include customers alone keeps them as the only candidates.
+  if (o.candidates.empty()) o.candidates.assign(options.must_include.begin(),
+                                                 options.must_include.end());
+  o.excluded.assign(options.excluded.begin(), options.excluded.end());
+  o.must_include.assign(options.must_include.begin(), options.must_include.end());
+
+  // Costs, when any source can give one other than the default of 1.
+  const auto attr = t.customers.attributes.keys().Find(options.cost_attribute);
+  if (o.budget.has_value() || !options.costs.empty() || attr.has_value() ||
+      options.default_cost != 1) {
+    o.costs.assign(n, options.default_cost);
+    if (attr.has_value()) {
+      const size_t rows = std::min(n, t.customers.attributes.size());
+      for (size_t c = 0; c < rows; ++c) {
+        t.customers.attributes.ForEach(c, [&](const std::string& key, const std::string& value) {
+          if (key != options.cost_attribute) return;
+          const double v = PositiveNumber(value);
+          if (!std::isnan(v)) o.costs[c] = v;
+        });
+      }
+    }
+    for (const auto& [c, cost] : options.costs) o.costs[c] = cost;
+  }
+
+  // Targets: current members of the target communities.
+  if (!options.target_communities.empty()) {
+    std::vector<uint8_t> in_target(num_communities, 0), target(n, 0);
+    for (Index c : options.target_communities) in_target[c] = 1;
+    const MembershipTable& m = t.memberships;
+    for (size_t r = 0; r < m.customer.size(); ++r)
+      if (Current(m, r, result.as_of) && in_target[m.community[r]] && m.customer[r] < n)
+        target[m.customer[r]] = 1;
+    for (size_t c = 0; c < n; ++c)
+      if (target[c]) o.targets.push_back(static_cast<NodeId>(c));
+    if (o.targets.empty())
+      return absl::FailedPreconditionError(
+          "target_communities: the target communities have no current members");
+  }
+
+  // Groups: home community, "none" last.
+  const uint32_t none = static_cast<uint32_t>(num_communities);
+  o.groups.resize(n);
+  for (size_t c = 0; c < n; ++c) o.groups[c] = home[c] == kNoIndex ? none : home[c];
+  if (!options.community_quota.empty()) {
+    o.group_quota.assign(num_communities + 1, std::numeric_limits<uint32_t>::max());
+    for (const auto& [c, q] : options.community_quota) o.group_quota[c] = q;
+  }
+
+  absl::StatusOr<PlanResult> plan = Plan(dg, po);
+  if (!plan.ok()) return plan.status();
+  result.plan = *std::move(plan);
+  for (const PlannedSeed& s : result.plan.seeds) result.leaders.push_back(info[s.node]);
+
+  std::vector<uint32_t> customers(num_communities + 1, 0);
+  if (o.targets.empty()) {
+    for (size_t c = 0; c < n; ++c) ++customers[o.groups[c]];
+  } else {
+    for (NodeId c : o.targets) ++customers[o.groups[c]];
+  }
+  for (uint32_t g = 0; g <= none; ++g) {
+    if (g == none && customers[g] == 0) continue;
+    result.reach.push_back({g == none ? kNoIndex : g, customers[g],
+                            g < result.plan.check.group_mean.size() ? result.plan.check.group_mean[g]
+                                                                    : 0.0});
+  }
+  return result;
+}
+
+}  // namespace mitra::activation
