@@ -368,19 +368,12 @@ absl::Status Nested(absl::Status s, absl::string_view from, absl::string_view to
   return absl::Status(s.code(), absl::StrCat(to, s.message().substr(from.size())));
 }
 
-absl::StatusOr<Index> CustomerIndex(const Workspace& ws, const std::string& id,
-                                    absl::string_view where) {
-  std::optional<Index> i = ws.tables().customers.ids.Find(id);
-  if (!i) return absl::NotFoundError(absl::StrCat(where, ": unknown customer id \"", id, "\""));
-  return *i;
-}
-
 absl::StatusOr<std::vector<Index>> CustomerIndices(
     const Workspace& ws, const google::protobuf::RepeatedPtrField<std::string>& ids,
     absl::string_view where) {
   std::vector<Index> out;
   for (int i = 0; i < ids.size(); ++i) {
-    absl::StatusOr<Index> c = CustomerIndex(ws, ids[i], absl::StrCat(where, "[", i, "]"));
+    absl::StatusOr<Index> c = graph::CustomerIndex(ws, ids[i], absl::StrCat(where, "[", i, "]"));
     if (!c.ok()) return c.status();
     out.push_back(*c);
   }
@@ -459,7 +452,7 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
       return Invalid("request.candidates", absl::StrCat("unknown value ", request.candidates()));
   }
   for (const auto& [id, cost] : request.costs()) {
-    absl::StatusOr<Index> c = CustomerIndex(ws, id, "request.costs");
+    absl::StatusOr<Index> c = graph::CustomerIndex(ws, id, "request.costs");
     if (!c.ok()) return c.status();
     if (absl::Status s = CheckRange(cost, absl::StrCat("request.costs[", id, "]"), cost > 0,
                                     "finite and > 0");

@@ -16,10 +16,6 @@ absl::Status Invalid(absl::string_view where, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
 }
 
-bool Current(const MembershipTable& m, size_t row, int64_t as_of) {
-  return m.joined[row] <= as_of && (m.left[row] == kNoTime || m.left[row] > as_of);
-}
-
 // A whole string that is a finite number > 0, else NaN.
 double PositiveNumber(const std::string& text) {
   if (text.empty()) return std::nan("");
@@ -45,7 +41,7 @@ std::vector<Index> HomeCommunities(const Tables& t, int64_t as_of) {
   std::vector<int64_t> since(n, std::numeric_limits<int64_t>::max());
   const MembershipTable& m = t.memberships;
   for (size_t r = 0; r < m.customer.size(); ++r) {
-    if (!Current(m, r, as_of)) continue;
+    if (!m.CurrentAt(r, as_of)) continue;
     const Index c = m.customer[r];
     if (c >= n) continue;
     if (m.joined[r] < since[c] || (m.joined[r] == since[c] && m.community[r] < home[c])) {
@@ -160,7 +156,7 @@ absl::StatusOr<WorkspacePlanResult> PlanOnWorkspace(const Tables& t, const Diffu
     for (Index c : options.target_communities) in_target[c] = 1;
     const MembershipTable& m = t.memberships;
     for (size_t r = 0; r < m.customer.size(); ++r)
-      if (Current(m, r, result.as_of) && in_target[m.community[r]] && m.customer[r] < n)
+      if (m.CurrentAt(r, result.as_of) && in_target[m.community[r]] && m.customer[r] < n)
         target[m.customer[r]] = 1;
     for (size_t c = 0; c < n; ++c)
       if (target[c]) o.targets.push_back(static_cast<NodeId>(c));

@@ -173,6 +173,12 @@ absl::StatusOr<Index> CommunityIndex(const Workspace& ws, absl::string_view id, 
   return *i;
 }
 
+absl::StatusOr<Index> CustomerIndex(const Workspace& ws, absl::string_view id, absl::string_view where) {
+  std::optional<Index> i = ws.tables().customers.ids.Find(std::string_view(id.data(), id.size()));
+  if (!i) return absl::NotFoundError(absl::StrCat(where, ": unknown customer id \"", id, "\""));
+  return *i;
+}
+
 absl::StatusOr<InteractionGraph> BuildInteractionGraph(const Workspace& ws,
                                                        const v1::InteractionGraphRequest& request) {
   absl::StatusOr<InteractionGraphOptions> o = InteractionGraphOptionsFrom(request, "request");

@@ -85,10 +85,6 @@ absl::Status Validate(const Tables& tables, const LeaderOptions& o, Index commun
   return absl::OkStatus();
 }
 
-bool Current(const MembershipTable& m, size_t row, int64_t as_of) {
-  return m.joined[row] <= as_of && (m.left[row] == kNoTime || m.left[row] > as_of);
-}
-
 // Everything one community's scoring needs that is shared across communities.
 struct Shared {
   const Tables* tables;
@@ -133,7 +129,7 @@ absl::StatusOr<CommunityLeaders> ScoreCommunity(Shared& sh, Index c,
     if (m.customer[r] >= num_customers) continue;
     const Index l = sh.local_of[m.customer[r]];
     if (m.joined[r] <= sh.as_of) joined[l] = std::min(joined[l], m.joined[r]);
-    if (Current(m, r, sh.as_of)) ranked[l] = 1;
+    if (m.CurrentAt(r, sh.as_of)) ranked[l] = 1;
   }
 
   std::vector<graph::NodeId> src, dst;
@@ -259,7 +255,7 @@ std::vector<BridgeEntry> ScoreBridges(const Shared& sh, Index community,
   std::vector<std::pair<Index, Index>> pairs;  // (customer, community)
   for (size_t r = 0; r < m.customer.size(); ++r) {
     if (m.customer[r] >= num_customers || m.community[r] >= num_communities) continue;
-    if (o.current_members_only && !Current(m, r, sh.as_of)) continue;
+    if (o.current_members_only && !m.CurrentAt(r, sh.as_of)) continue;
     pairs.emplace_back(m.customer[r], m.community[r]);
   }
   std::sort(pairs.begin(), pairs.end());

@@ -306,9 +306,9 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
 
   for (int i = 0; i < request.pretrusted_customer_ids_size(); ++i) {
     const std::string& id = request.pretrusted_customer_ids(i);
-    std::optional<Index> c = t.customers.ids.Find(id);
-    if (!c) return absl::NotFoundError(absl::StrCat("request.pretrusted_customer_ids[", i,
-                                                    "]: unknown customer id \"", id, "\""));
+    absl::StatusOr<Index> c =
+        graph::CustomerIndex(ws, id, absl::StrCat("request.pretrusted_customer_ids[", i, "]"));
+    if (!c.ok()) return c.status();
     if (node_of[*c] == kNoIndex)
       return Invalid(absl::StrCat("request.pretrusted_customer_ids[", i, "]"),
                      absl::StrCat("customer \"", id, "\" is not a member of community \"",

@@ -123,6 +123,12 @@ struct MembershipTable {
   std::vector<EnumValue> role;
   std::vector<int64_t> joined, left;  // left: kNoTime while a member
 
+  // Whether membership `row` is current at `as_of`: joined by then and not
+  // yet left.
+  bool CurrentAt(size_t row, int64_t as_of) const {
+    return joined[row] <= as_of && (left[row] == kNoTime || left[row] > as_of);
+  }
+
   template <typename V> void Visit(V&& v) {
     v("customer", customer); v("community", community); v("role", role);
     v("joined", joined); v("left", left);
