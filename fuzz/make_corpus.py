@@ -117,5 +117,30 @@ put("graph_request", b"\x0f" + v1.SimulateRequest(
     seeds=[1], probabilities=v1.EDGE_PROBABILITIES_CONSTANT, p=0.3, directed=False,
     runs=100).SerializeToString())
 
+# Ladder requests (fuzz/ladder_request_fuzzer.cc): 0 = ladder, 1 = contribution.
+for req in (v1.LadderRequest(),
+            v1.LadderRequest(history_periods=4, customer_ids=["c1"], involvement_window_days=90),
+            v1.LadderRequest(history_periods=3, history_period_days=30, counts_only=True),
+            v1.LadderRequest(rules=v1.LadderRules(stages=[
+                v1.LadderStage(name="zero", phase=v1.LADDER_PHASE_TRANSACTIONAL),
+                v1.LadderStage(name="buyer", phase=v1.LADDER_PHASE_RELATIONSHIP, requirements=[
+                    v1.StageRequirement(indicator=v1.LADDER_INDICATOR_MARGIN, window_days=365, at_least=10),
+                    v1.StageRequirement(indicator=v1.LADDER_INDICATOR_INTERACTIONS_RECEIVED,
+                                        kind=v1.INTERACTION_KIND_FLAG, at_most=0)]),
+                v1.LadderStage(name="co-creator", phase=v1.LADDER_PHASE_COLLABORATIVE, requirements=[
+                    v1.StageRequirement(indicator=v1.LADDER_INDICATOR_ADOPTED_CONTRIBUTIONS,
+                                        at_least=1)])]),
+                changes=[v1.ChangeCredit(value=50, contributor_ids=["c1", "c2"], shares=[1, 3])])):
+    put("ladder_request", b"\x00" + req.SerializeToString())
+for req in (v1.ContributionRequest(),
+            v1.ContributionRequest(top=2, influence_persistence=0.5, acquisition_cost=20,
+                                   graph=v1.InteractionGraphRequest(half_life_days=0)),
+            v1.ContributionRequest(changes=[v1.ChangeCredit(value=30, contributor_ids=["c2"])],
+                                   decisions=[v1.AdoptionDecision(
+                                       program_id="g1", outcome=v1.ADOPTION_OUTCOME_ADOPTED,
+                                       decided_unix_seconds=1717200000, value=90,
+                                       contributor_customer_ids=["c1", "c2"])])):
+    put("ladder_request", b"\x01" + req.SerializeToString())
+
 for d in sorted(corpus.iterdir()):
     print(f"{d.name}: {len(list(d.iterdir()))} inputs")

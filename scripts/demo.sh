@@ -9,4 +9,4 @@ cmake --build --preset release --target mitra_cli > /dev/null
 mitra=build/release/mitra
 "$mitra" import -o build/release/sample.mitra data/sample
 echo
-"$mitra" report build/release/sample.mitra
+"$mitra" report build/release/sample.mitra --decisions data/sample/decisions.csv

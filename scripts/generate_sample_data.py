@@ -978,6 +978,47 @@ def channel_rows():
     return rows
 
 
+# Decisions taken on the programs' feedback (docs/COCREATION.md, "Decisions
+# file"): not a workspace record, so not imported; `mitra cocreation
+# --decisions` and `mitra report --decisions` read it. The contributors of a
+# decision are the respondents whose comment speaks of its attribute. The
+# charging decision carries a given measure: "before" is the program's own
+# charging ratings, "after" a follow-up panel on the shipped fast charger
+# (mean 3.6, sd 0.85, n 80) that is not in feedback.csv. The others are
+# measured from feedback.csv around their effective dates.
+DECISIONS = [
+    # id, program, attribute, title, outcome, decided, effective, value
+    ("ADV-2025-D1", "ADV-2025", "charging", "Ship a 2-hour fast charger with every Mio E",
+     "adopted", "2025-09-15", "2025-11-01", 60000.0),
+    ("ADV-2025-D2", "ADV-2025", "range", "Offer a larger battery option", "rejected",
+     "2025-09-15", None, None),
+    ("SEAT-2024-D1", "SEAT-2024", "price", "Lower the touring seat's price by 15%", "adopted",
+     "2024-08-01", "2024-08-15", 8000.0),
+    ("SEAT-2024-D2", "SEAT-2024", "comfort", "Softer foam as an option", "rejected",
+     "2024-09-20", None, None),
+]
+FOLLOW_UP = {"ADV-2025-D1": (3.6, 0.85, 80)}
+
+
+def decision_rows(g, cid):
+    rows = []
+    for did, prog, attr, title, outcome, decided, effective, value in DECISIONS:
+        said = sorted(cid[f["customer"]] for f in g["feedback"]
+                      if f["program"] == prog and f["comment"] in COMMENTS[attr])
+        measure = ["", "", "", "", "", ""]
+        if did in FOLLOW_UP:
+            xs = [f["ratings"][attr] for f in g["feedback"]
+                  if f["program"] == prog and attr in f["ratings"]]
+            mean = sum(xs) / len(xs)
+            sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / (len(xs) - 1))
+            a_mean, a_sd, a_n = FOLLOW_UP[did]
+            measure = [f"{mean:.3f}", f"{sd:.3f}", str(len(xs)), f"{a_mean:.3f}", f"{a_sd:.3f}",
+                       str(a_n)]
+        rows.append([did, prog, attr, title, outcome, decided, effective or "",
+                     "" if value is None else money(value), ";".join(said)] + measure)
+    return rows
+
+
 def write_all(g, out, seed, command):
     os.makedirs(out, exist_ok=True)
     cust = g["customers"]
@@ -1056,6 +1097,13 @@ def write_all(g, out, seed, command):
           money(first_amount[r["referee"]]) if r["converted"] else "0"]
          for r in g["referrals"]])
 
+    n_decisions = write_csv(
+        os.path.join(out, "decisions.csv"),
+        ["id", "program_id", "attribute", "title", "outcome", "decided", "effective", "value",
+         "contributors", "before_mean", "before_sd", "before_n", "after_mean", "after_sd",
+         "after_n"],
+        decision_rows(g, cid))
+
     # ---- planted.json ----
     alive = sum(1 for c in cust if c.alive)
     n_rep = sum(len(c.repeats) for c in cust)
@@ -1098,11 +1146,11 @@ def write_all(g, out, seed, command):
         json.dump(planted, f, indent=2, ensure_ascii=False)
         f.write("\n")
     with open(os.path.join(out, "README.md"), "w", encoding="utf-8", newline="\n") as f:
-        f.write(readme(planted, counts, command))
+        f.write(readme(planted, counts, command, n_decisions))
     return counts
 
 
-def readme(planted, counts, command):
+def readme(planted, counts, command, n_decisions=0):
     L = planted["leaders"]
     leaders = "\n".join(f"  - `{k}`: {', '.join(v)}" for k, v in L.items())
     bridges = ", ".join(f"{b['customer_id']} ({' + '.join(b['communities'])})"
@@ -1137,6 +1185,7 @@ service and accessories 5-180).
 | referrals.csv | {counts['referrals']} | referrals, mostly by informal leaders and advocates; a converted one names a customer whose first purchase comes after it, and its value is that purchase |
 | programs.csv | {counts['programs']} | two co-creation programs: SEAT-2024 (seat trial, scale 1..10) and ADV-2025 (Mio E Advisor panel, scale 1..5) |
 | feedback.csv | {counts['feedback']} | ratings per attribute, would_recommend 0..10 (empty = not asked), comments (some with commas, quotes and line breaks) |
+| decisions.csv | {n_decisions} | decisions taken on the programs' feedback (not a workspace record: read by `mitra cocreation --decisions` and `mitra report --decisions`; see `DECISIONS` in the generator): adopted or rejected, value, contributors (the respondents whose comment names the attribute), and for the fast charger a given before/after measure whose "after" is a follow-up panel not in feedback.csv |
 | planted.json | - | the ground truth below, machine-readable |
 
 ## Planted signals

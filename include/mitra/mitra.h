@@ -416,6 +416,110 @@ MITRA_API mitra_status mitra_workspace_activation_plan(const mitra_workspace* wo
                                                        size_t* out_len,
                                                        mitra_error** error) MITRA_NOEXCEPT;
 
+/* ---- Ladder (since 1.1) ----------------------------------------------------
+ * The relationship ladder and external-employee contribution
+ * (docs/LADDER.md): serialized messages of proto/mitra/v1/ladder.proto in
+ * and out. Customers are named by id; an unknown id is NOT_FOUND; a bad
+ * field is INVALID_ARGUMENT naming it ("request.rules.stages[2]..."). */
+
+/* A serialized mitra.v1.LadderRequest in (rules, or the default ladder;
+ * as_of; optional history), a serialized mitra.v1.LadderReport out: each
+ * customer's stage with the evidence behind it and the next unmet
+ * requirement, passive and active involvement, customers per stage, and per
+ * period the funnel and the transitions between stages. */
+MITRA_API mitra_status mitra_workspace_ladder(const mitra_workspace* workspace,
+                                              const uint8_t* request, size_t request_len,
+                                              uint8_t** out, size_t* out_len,
+                                              mitra_error** error) MITRA_NOEXCEPT;
+
+/* A serialized mitra.v1.ContributionRequest in, a serialized
+ * mitra.v1.ContributionReport out: per customer the money made as an
+ * "external employee" (referral value, influence value, co-creation credit,
+ * which add up to the total) and their own margin beside it. */
+MITRA_API mitra_status mitra_workspace_contribution(const mitra_workspace* workspace,
+                                                    const uint8_t* request, size_t request_len,
+                                                    uint8_t** out, size_t* out_len,
+                                                    mitra_error** error) MITRA_NOEXCEPT;
+
+/* ---- Co-creation (since 1.1) -----------------------------------------------
+ * Co-creation programs (docs/COCREATION.md): trial panels, what the feedback
+ * says, and what came of it. Serialized messages of
+ * proto/mitra/v1/cocreation_analysis.proto in and out; customers, programs,
+ * products and communities are named by id (an unknown id is NOT_FOUND); a
+ * bad field is INVALID_ARGUMENT naming it ("request.quotas[1].max: ..."). */
+
+/* A serialized mitra.v1.PanelRequest in (size, seed, quotas by attribute,
+ * community or stage, candidates, fatigue window, propensity options), a
+ * serialized mitra.v1.PanelReport out: the members in the order chosen with
+ * their weights, and per quota whether it was met, by how much it falls
+ * short and why. The same seed gives the same panel. With request.strict an
+ * unmet quota is FAILED_PRECONDITION naming it. */
+MITRA_API mitra_status mitra_workspace_cocreation_panel(const mitra_workspace* workspace,
+                                                        const uint8_t* request,
+                                                        size_t request_len, uint8_t** out,
+                                                        size_t* out_len,
+                                                        mitra_error** error) MITRA_NOEXCEPT;
+
+/* A serialized mitra.v1.FeedbackRequest in, a serialized
+ * mitra.v1.FeedbackReport out: per program and product, each attribute's
+ * mean, Bayesian average, Wilson bound of the positive share,
+ * reviewer-corrected mean and shortfall test (Benjamini-Hochberg flagged),
+ * and NPS with its interval. */
+MITRA_API mitra_status mitra_workspace_cocreation_feedback(const mitra_workspace* workspace,
+                                                           const uint8_t* request,
+                                                           size_t request_len, uint8_t** out,
+                                                           size_t* out_len,
+                                                           mitra_error** error) MITRA_NOEXCEPT;
+
+/* A serialized mitra.v1.AdoptionRequest in (decisions taken on feedback), a
+ * serialized mitra.v1.AdoptionReport out: per decision its before/after
+ * measure with an interval, per program the adoption rate and value, and
+ * each contributor's share of the value of adopted changes. */
+MITRA_API mitra_status mitra_workspace_cocreation_adoption(const mitra_workspace* workspace,
+                                                           const uint8_t* request,
+                                                           size_t request_len, uint8_t** out,
+                                                           size_t* out_len,
+                                                           mitra_error** error) MITRA_NOEXCEPT;
+
+/* ---- Channels (since 1.1) -------------------------------------------------
+ * Channel economics (docs/CHANNELS.md): the distribution chain's margin
+ * stack, profit per member, cost to serve, conflict signals, and the chain
+ * beside community activation on the same money. Serialized messages of
+ * proto/mitra/v1/channel_economics.proto in and out; members are named by
+ * Channel id; a bad field is INVALID_ARGUMENT naming it
+ * ("request.rates.per_order: ..."), an unknown product id NOT_FOUND. */
+
+/* A serialized mitra.v1.ChannelRequest in (window, activity rates,
+ * incentives, conflict thresholds, optional linear demand, an activation
+ * plan or request, conversion rate, budget), a serialized
+ * mitra.v1.ChannelReport out: per member its sales (own and rolled up),
+ * margin money, profit and cost to serve; per route (chain, direct,
+ * community) its economics and cost per acquired customer; margin stacks;
+ * shared customers, shared territories, undercutting and switching; the
+ * community route's expected conversions and cost per acquired customer;
+ * the side-by-side comparison; with a budget, its split. */
+MITRA_API mitra_status mitra_workspace_channel_economics(const mitra_workspace* workspace,
+                                                         const uint8_t* request,
+                                                         size_t request_len, uint8_t** out,
+                                                         size_t* out_len,
+                                                         mitra_error** error) MITRA_NOEXCEPT;
+
+/* A serialized mitra.v1.BudgetRequest in (budget, routes with concave
+ * responses and values per conversion), a serialized mitra.v1.BudgetSplit
+ * out: the spend per route that maximises expected profit, each route's
+ * marginal return at the optimum and the multiplier. No workspace. */
+MITRA_API mitra_status mitra_channels_budget_split(const uint8_t* request, size_t request_len,
+                                                   uint8_t** out, size_t* out_len,
+                                                   mitra_error** error) MITRA_NOEXCEPT;
+
+/* A serialized mitra.v1.LinearDemandRequest in (q = a - b p, unit cost c),
+ * a serialized mitra.v1.DoubleMarginalisation out: the integrated channel
+ * and chains of 1..max_tiers independent tiers in closed form. */
+MITRA_API mitra_status mitra_channels_double_marginalisation(const uint8_t* request,
+                                                             size_t request_len, uint8_t** out,
+                                                             size_t* out_len,
+                                                             mitra_error** error) MITRA_NOEXCEPT;
+
 #ifdef __cplusplus
 }  /* extern "C" */
 #endif

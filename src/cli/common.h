@@ -40,6 +40,14 @@ extern const char kLeadersHelp[];
 int ActivateCommand(const std::vector<std::string>& args);
 extern const char kActivateHelp[];
 
+// `mitra ladder`.
+int LadderCommand(const std::vector<std::string>& args);
+extern const char kLadderHelp[];
+
+// `mitra channels`.
+int ChannelsCommand(const std::vector<std::string>& args);
+extern const char kChannelsHelp[];
+
 }  // namespace mitra::cli
 
 #endif  // MITRA_CLI_COMMON_H_

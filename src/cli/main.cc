@@ -13,6 +13,7 @@
 #include "mitra/core/snapshot.h"
 #include "mitra/core/time_format.h"
 #include "mitra/mitra.h"
+#include "cocreation_text.h"
 #include "common.h"
 #include "report.h"
 
@@ -33,6 +34,9 @@ Commands:
   value    Customer value: summaries, BG/NBD or Pareto/NBD, Gamma-Gamma, CLV, RFM
   leaders  Community leaders and bridges, trust, community health
   activate Which leaders to activate under a budget, and the reach to expect
+  cocreation  Co-creation programs: feedback findings, decisions, trial panels
+  ladder   Relationship ladder stages with evidence and history; external-employee contribution
+  channels Channel economics: margin stack, cost to serve, conflicts, chain against community
 
 Run 'mitra help <command>' for a command's options.
 Data formats: docs/CSV.md (CSV columns), proto/mitra/v1/ (the schema).
@@ -69,11 +73,16 @@ mitra.v1.Batch (to standard output unless -o is given).
       {"value", kValueHelp},
       {"leaders", kLeadersHelp},
       {"activate", kActivateHelp},
-      {"report", R"(Usage: mitra report (SNAPSHOT | DIR)
+      {"cocreation", kCoCreationHelp},
+      {"ladder", kLadderHelp},
+      {"channels", kChannelsHelp},
+      {"report", R"(Usage: mitra report (SNAPSHOT | DIR) [--decisions FILE]
 
 Prints a short readable report: the data, customers and purchases,
 communities, the distribution chain, co-creation programs and referrals.
-A DIR of CSV files is imported in memory first.
+A DIR of CSV files is imported in memory first. --decisions names a
+decisions CSV (docs/COCREATION.md) whose outcomes the co-creation section
+shows; for a DIR, DIR/decisions.csv is used when present.
 )"},
   };
   return *m;
@@ -166,10 +175,22 @@ int Export(const std::vector<std::string>& args) {
 }
 
 int Report(const std::vector<std::string>& args) {
-  if (args.size() != 1) return Usage("report takes one SNAPSHOT or DIR");
-  auto ws = LoadWorkspace(args[0]);
+  ReportOptions options;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--decisions") {
+      if (i + 1 == args.size()) return Usage("--decisions needs a file");
+      options.decisions_file = args[++i];
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  if (rest.size() != 1) return Usage("report takes one SNAPSHOT or DIR");
+  auto ws = LoadWorkspace(rest[0]);
   if (!ws.ok()) return Fail(ws.status());
-  WriteReport(**ws, std::cout);
+  if (options.decisions_file.empty() && fs::is_regular_file(fs::path(rest[0]) / "decisions.csv"))
+    options.decisions_file = (fs::path(rest[0]) / "decisions.csv").string();
+  WriteReport(**ws, std::cout, options);
   return 0;
 }
 
@@ -207,6 +228,9 @@ int Main(int argc, char** argv) {
   if (cmd == "value") return ValueCommand(args);
   if (cmd == "leaders") return LeadersCommand(args);
   if (cmd == "activate") return ActivateCommand(args);
+  if (cmd == "cocreation") return CoCreationCommand(args);
+  if (cmd == "ladder") return LadderCommand(args);
+  if (cmd == "channels") return ChannelsCommand(args);
   return Usage(absl::StrCat("no command '", cmd, "'"));
 }
 

@@ -9,13 +9,18 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "mitra/activation/workspace_plan.h"
+#include "mitra/channels/messages.h"
+#include "mitra/cocreation/messages.h"
 #include "mitra/core/time_format.h"
 #include "mitra/graph/interaction_graph.h"
+#include "mitra/ladder/messages.h"
+#include "mitra/ladder/stage_rules.h"
 #include "mitra/leaders/leader_score.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/channel.pb.h"
 #include "mitra/value/customer_value.h"
 #include "mitra/value/messages.h"
+#include "cocreation_text.h"
 
 namespace mitra::cli {
 namespace {
@@ -163,6 +168,64 @@ void Leaders(const Tables& t, std::ostream& out) {
   }
 }
 
+// The relationship ladder (ladder/stage_rules.h, default rules): the stage
+// funnel by phase, and the top external employees (ladder/contribution.h,
+// default parameters) with their components and stage; the co-creation
+// credit comes from the adopted decisions of the decisions file, if given.
+void Ladder(const Workspace& ws, const std::string& decisions_file, std::ostream& out) {
+  const Tables& t = ws.tables();
+  Heading(out, "Relationship ladder and external employees");
+  ladder::IndicatorInputs in;
+  in.as_of = ladder::DefaultLadderAsOf(t);
+  const ladder::LadderRules rules = ladder::DefaultLadderRules();
+  auto stages = ladder::AssignStages(t, rules, in, /*keep_values=*/false);
+  if (!stages.ok()) {
+    out << "  not computed: " << stages.status().message() << "\n";
+    return;
+  }
+  uint64_t known = 0;
+  for (uint32_t n : stages->counts) known += n;
+  out << "  as of " << FormatTime(in.as_of) << ", default rules (docs/LADDER.md); a stage needs"
+      << " its own requirements and every lower stage's\n"
+      << "  " << Pad("phase", 15) << Pad("stage", 17) << PadLeft("customers", 10) << PadLeft("share", 8)
+      << PadLeft("at or above", 13) << "\n";
+  uint64_t above = known;
+  for (size_t s = 0; s < rules.stages.size(); ++s) {
+    out << "  " << Pad(ladder::PhaseName(rules.stages[s].phase), 15) << Pad(rules.stages[s].name, 17)
+        << PadLeft(Num(stages->counts[s]), 10)
+        << PadLeft(known ? Pct(double(stages->counts[s]) / known) : "-", 8) << PadLeft(Num(above), 13)
+        << "\n";
+    above -= stages->counts[s];
+  }
+  v1::ContributionRequest request;
+  request.set_as_of_unix_seconds(in.as_of);
+  request.set_top(10);
+  if (!decisions_file.empty()) {
+    absl::StatusOr<v1::AdoptionRequest> decisions = ReadDecisionsFile(decisions_file);
+    if (decisions.ok()) *request.mutable_decisions() = decisions->decisions();
+  }
+  v1::ContributionReport money;
+  if (absl::Status s = ladder::ContributionMessage(ws, request, &money); !s.ok()) {
+    out << "  contribution not computed: " << s.message() << "\n";
+    return;
+  }
+  out << "  Top external employees: money made beyond their own purchases; all customers: "
+      << Num(money.total(), 0) << " = referral " << Num(money.referral_value(), 0) << " (referees'"
+      << " margins)\n  + influence " << Num(money.influence_value(), 0) << " (through the"
+      << " interaction graph) + co-creation " << Num(money.cocreation_credit(), 0)
+      << (request.decisions().empty() ? " (no decisions given)" : " (adopted decisions)") << "\n"
+      << "  " << Pad("rank", 5) << Pad("customer", 10) << Pad("stage", 17) << PadLeft("referral", 10)
+      << PadLeft("influence", 11) << PadLeft("co-creation", 13) << PadLeft("total", 10)
+      << PadLeft("own margin", 12) << "\n";
+  for (const v1::CustomerContribution& c : money.customers()) {
+    const std::optional<Index> i = t.customers.ids.Find(c.customer_id());
+    out << "  " << Pad(std::to_string(c.rank()), 5) << Pad(c.customer_id(), 10)
+        << Pad(i ? rules.stages[stages->stage[*i]].name : "", 17) << PadLeft(Num(c.referral_value(), 0), 10)
+        << PadLeft(Num(c.influence_value(), 0), 11) << PadLeft(Num(c.cocreation_credit(), 0), 13)
+        << PadLeft(Num(c.total(), 0), 10) << PadLeft(Num(c.own_margin(), 0), 12) << "\n";
+  }
+}
+
 // Whom to activate (activation/workspace_plan.h): ten leaders chosen by IMM
 // on the interaction graph, against ten customers the distribution chain
 // would favour (the biggest spenders) and ten picked at random, each
@@ -226,69 +289,198 @@ void Activation(const Tables& t, std::ostream& out) {
   out << "\n  guarantee: " << plan->plan.guarantee << "\n";
 }
 
-void Chain(const Tables& t, std::ostream& out) {
-  const ChannelTable& ch = t.channels;
-  Heading(out, "Distribution chain");
-  if (ch.ids.size() == 0) {
+// The channel report the demo's two channel sections show
+// (channels/messages.h): illustrative activity rates (2 an order, 5 a
+// delivery, 10 a return), the community route from activating each
+// community's top three leaders at what the host already spends on its
+// activists (channels::DefaultActivation; 2,000 check runs), and a budget
+// of half that activist spend to split between chain incentives and
+// activation.
+absl::StatusOr<v1::ChannelReport> DemoChannelReport(const Workspace& ws) {
+  v1::ChannelRequest request;
+  request.mutable_rates()->set_per_order(2);
+  request.mutable_rates()->set_per_delivery(5);
+  request.mutable_rates()->set_per_return(10);
+  request.set_top(3);
+  v1::ChannelReport report;
+  if (ws.tables().communities.ids.size() > 0 && !ws.tables().interactions.from.empty()) {
+    *request.mutable_activation() = channels::DefaultActivation(ws, request, 3, 0, 0, 2000);
+    request.set_budget(request.activation().default_cost() * request.activation().plan().k() / 2);
+    if (channels::ChannelEconomicsMessage(ws, request, &report).ok()) return report;
+    report.Clear();
+    request.clear_activation();
+    request.clear_budget();
+  }
+  if (absl::Status s = channels::ChannelEconomicsMessage(ws, request, &report); !s.ok()) return s;
+  return report;
+}
+
+// The chain's economics (docs/CHANNELS.md): what each tier sells and keeps,
+// the margin stack of the best seller, and the conflict signals.
+void Chain(const Tables& t, const absl::StatusOr<v1::ChannelReport>& r, std::ostream& out) {
+  Heading(out, "Distribution chain: economics and conflicts");
+  if (t.channels.ids.size() == 0) {
     out << "  no channels\n";
     return;
   }
-  // Sales attributed to each kind of member that sold to the customer.
-  std::map<int, std::pair<size_t, double>> members_and_sales;
-  for (size_t i = 0; i < ch.kind.size(); ++i) ++members_and_sales[ch.kind[i]].first;
-  double attributed = 0, total = 0;
-  for (size_t i = 0; i < t.transactions.customer.size(); ++i) {
-    total += t.transactions.amount[i];
-    const Index c = t.transactions.channel[i];
-    if (c == kNoIndex) continue;
-    members_and_sales[ch.kind[c]].second += t.transactions.amount[i];
-    attributed += t.transactions.amount[i];
+  if (!r.ok()) {
+    out << "  not computed: " << r.status().message() << "\n";
+    return;
   }
-  out << "  " << Pad("tier", 20) << PadLeft("members", 8) << PadLeft("sales", 16) << PadLeft("share", 8) << "\n";
-  for (const auto& [kind, ms] : members_and_sales) {
+  out << "  " << FormatTime(r->start_unix_seconds() / 86400 * 86400) << " to "
+      << FormatTime(r->end_unix_seconds() / 86400 * 86400) << ": sales " << Num(r->sales(), 2)
+      << ", the producer gets " << Num(r->producer_revenue(), 2) << " ("
+      << Pct(r->sales() > 0 ? r->producer_revenue() / r->sales() : 0) << "), the chain keeps "
+      << Num(r->margins_conceded(), 2) << "\n";
+  // Per tier (kind), own sales, margin money, profit and cost to serve.
+  struct Tier {
+    size_t members = 0;
+    double sales = 0, margin = 0, profit = 0, cts = 0;
+    uint64_t buyers = 0;
+  };
+  std::map<int, Tier> tiers;
+  for (const v1::ChannelMember& m : r->members()) {
+    Tier& x = tiers[m.kind()];
+    ++x.members;
+    x.sales += m.sales();
+    x.margin += m.margin_money();
+    x.profit += m.profit();
+    x.cts += m.cost_to_serve();
+    x.buyers += m.customers();
+  }
+  out << "  " << Pad("tier", 20) << PadLeft("members", 8) << PadLeft("own sales", 14)
+      << PadLeft("share", 8) << PadLeft("margin money", 14) << PadLeft("profit", 12)
+      << PadLeft("CTS/buyer", 11) << "\n";
+  for (const auto& [kind, x] : tiers) {
     std::string name = v1::ChannelKind_Name(static_cast<v1::ChannelKind>(kind)).substr(13);
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    out << "  " << Pad(name, 20) << PadLeft(Num(ms.first), 8) << PadLeft(Num(ms.second, 2), 16)
-        << PadLeft(total > 0 ? Pct(ms.second / total) : "-", 8) << "\n";
+    out << "  " << Pad(name, 20) << PadLeft(Num(x.members), 8) << PadLeft(Num(x.sales), 14)
+        << PadLeft(r->sales() > 0 ? Pct(x.sales / r->sales()) : "-", 8)
+        << PadLeft(Num(x.margin), 14) << PadLeft(Num(x.profit), 12)
+        << PadLeft(x.buyers ? Num(x.cts / x.buyers, 2) : "-", 11) << "\n";
   }
-  if (total > attributed)
-    out << "  " << Pad("(no channel given)", 28) << PadLeft(Num(total - attributed, 2), 16) << "\n";
+  if (r->unattributed_sales() > 0)
+    out << "  " << Pad("(no channel given)", 28) << PadLeft(Num(r->unattributed_sales()), 14)
+        << "\n";
+  out << "  cost to serve: 2 an order, 5 a delivery, 10 a return (illustrative rates) + the "
+         "producer's"
+         " own per-unit costs\n";
+  // The margin stack through the deepest path and sold direct.
+  const v1::ChannelMarginStack* deep = nullptr;
+  const v1::ChannelMarginStack* direct = nullptr;
+  for (const v1::ChannelMarginStack& s : r->stacks()) {
+    if (deep == nullptr || s.tiers_size() > deep->tiers_size()) deep = &s;
+    if (s.tiers_size() == 2 && s.tiers(1).margin() == 0 && direct == nullptr) direct = &s;
+  }
+  if (deep != nullptr) {
+    out << "  margin stack of " << r->stack_product_id() << " at " << Num(r->stack_list_price(), 2)
+        << ":";
+    for (int k = 0; k < deep->tiers_size(); ++k)
+      out << (k ? " > " : " ") << deep->tiers(k).channel_id() << " "
+          << Num(deep->tiers(k).price(), 2);
+    out << "\n    the producer keeps " << Num(deep->producer_profit_per_unit(), 2) << " a unit";
+    if (direct != nullptr)
+      out << " (" << Num(direct->producer_profit_per_unit(), 2) << " sold through "
+          << direct->seller_id() << ")";
+    out << "\n";
+  }
+  if (r->tier_profit_share_size() > 1) {
+    const int n = r->tier_profit_share_size();
+    out << "  double marginalisation: with linear demand " << n << " independent tiers earn "
+        << Pct(r->tier_profit_share(n - 1))
+        << " of one integrated firm's profit (2 tiers: " << Pct(r->tier_profit_share(1)) << ")\n";
+  }
+  const v1::ChannelConflicts& c = r->conflicts();
+  for (const v1::ChannelTerritory& x : c.territories()) {
+    out << "  conflict: shared territory " << x.territory() << ":";
+    for (const std::string& id : x.channel_ids()) out << " " << id;
+    out << "\n";
+  }
+  for (const v1::ChannelSharedCustomers& s : c.shared())
+    out << "  shared customers: " << Pad(s.channel_id() + " + " + s.other_id(), 20)
+        << PadLeft(Num(s.shared()), 5) << " (Jaccard " << Num(s.jaccard(), 3) << ")\n";
+  for (const v1::ChannelUndercut& u : c.undercuts())
+    out << "  undercutting: " << u.channel_id() << " sells " << u.product_id() << " at "
+        << Num(u.price(), 2) << ", " << Pct(u.gap()) << " under " << u.other_id() << "\n";
+  out << "  switching: " << Pct(c.switching_share())
+      << " of customers' moves from one active month to the next change member";
+  for (int k = 0; k < std::min(2, c.switches_size()); ++k)
+    out << (k ? ", " : "; most ") << c.switches(k).from_id() << " -> " << c.switches(k).to_id()
+        << " " << c.switches(k).customers();
+  out << "\n";
 }
 
-void CoCreation(const Tables& t, std::ostream& out) {
-  const size_t n = t.programs.ids.size();
+// The chain and community activation side by side on the same money: the
+// routes' cost and value per acquired customer, and a budget split.
+void TwoRoutes(const absl::StatusOr<v1::ChannelReport>& r, std::ostream& out) {
+  Heading(out, "Two routes: the chain against community activation");
+  if (!r.ok()) {
+    out << "  not computed: " << r.status().message() << "\n";
+    return;
+  }
+  if (r->comparison_size() == 0) {
+    out << "  no sales through any channel\n";
+    return;
+  }
+  out << "  per acquired customer; value = first purchase less goods and the producer's unit "
+         "cost\n";
+  out << "  " << Pad("", 22) << Pad("basis", 10) << PadLeft("acquired", 9) << PadLeft("cost", 12)
+      << PadLeft("cost/acq", 10) << PadLeft("value/acq", 11) << PadLeft("profit/acq", 12) << "\n";
+  for (const v1::ChannelRouteComparison& x : r->comparison())
+    out << "  " << Pad(x.name(), 22) << Pad(x.basis(), 10) << PadLeft(Num(x.acquired()), 9)
+        << PadLeft(Num(x.cost()), 12) << PadLeft(Num(x.cost_per_acquired(), 2), 10)
+        << PadLeft(Num(x.value_per_acquired(), 2), 11)
+        << PadLeft(Num(x.profit_per_acquired(), 2), 12) << "\n";
+  if (r->has_community()) {
+    const v1::ChannelCommunityRoute& m = r->community();
+    out << "  activation: " << m.seeds() << " leaders (top 3 per community) for " << Num(m.cost())
+        << ", expected reach " << Num(m.reached()) << " besides them (95% CI "
+        << Num(m.reached_low()) << " - " << Num(m.reached_high()) << "), " << Num(m.conversions())
+        << " conversions (" << Num(m.conversions_low()) << " - " << Num(m.conversions_high())
+        << ") at " << Num(m.conversion().rate(), 3)
+        << " per reached customer (referrals' converted share)\n";
+  }
+  if (r->has_budget_split()) {
+    const v1::BudgetSplit& b = r->budget_split();
+    out << "  a budget of " << Num(b.budget())
+        << " (half the activist spend), split for the most profit;"
+        << " marginal return of money there " << Num(b.multiplier(), 2) << ":\n";
+    for (const v1::BudgetRouteSpend& x : b.routes())
+      out << "    " << Pad(x.name(), 10) << " spend " << PadLeft(Num(x.spend()), 8)
+          << ", conversions " << PadLeft(Num(x.conversions()), 5) << ", marginal return "
+          << Num(x.marginal_right(), 2)
+          << (x.name() == "chain" ? "  (assumed incentive response, docs/CHANNELS.md)" : "")
+          << "\n";
+  }
+  for (const std::string& n : r->notes()) out << "  note: " << n << "\n";
+}
+
+// What each program learned (feedback per attribute with the flagged
+// shortfalls, NPS with its interval) and, with a decisions file, what came
+// of it (docs/COCREATION.md).
+void CoCreation(const Workspace& ws, const std::string& decisions_file, std::ostream& out) {
+  const size_t n = ws.tables().programs.ids.size();
   Heading(out, "Co-creation programs (" + std::to_string(n) + ")");
   if (n == 0) {
     out << "  none\n";
     return;
   }
-  for (size_t p = 0; p < n; ++p) {
-    std::map<std::string, std::pair<double, size_t>> sums;  // attribute -> (sum, count)
-    size_t responses = 0, asked = 0, promoters = 0, detractors = 0;
-    absl::flat_hash_set<Index> people;
-    for (size_t i = 0; i < t.feedback.program.size(); ++i) {
-      if (t.feedback.program[i] != p) continue;
-      ++responses;
-      people.insert(t.feedback.customer[i]);
-      t.feedback.ratings.ForEach(i, [&](const std::string& k, double v) {
-        sums[k].first += v;
-        ++sums[k].second;
-      });
-      const double r = t.feedback.would_recommend[i];
-      if (!std::isnan(r)) {
-        ++asked;
-        promoters += r >= 9;
-        detractors += r <= 6;
-      }
-    }
-    out << "  " << t.programs.ids.Id(p) << " \"" << t.programs.name[p] << "\": " << responses
-        << " responses from " << people.size() << " customers, scale "
-        << Num(t.programs.rating_min[p]) << ".." << Num(t.programs.rating_max[p]);
-    if (asked) out << ", NPS " << Num(100.0 * (double(promoters) - double(detractors)) / asked, 1);
-    out << "\n    mean rating:";
-    for (const auto& [k, sc] : sums) out << "  " << k << " " << Num(sc.first / sc.second, 2);
-    out << "\n";
+  v1::FeedbackReport feedback;
+  if (absl::Status s = cocreation::FeedbackMessage(ws, v1::FeedbackRequest(), &feedback); !s.ok()) {
+    out << "  not available: " << s.message() << "\n";
+    return;
   }
+  WriteFeedbackText(feedback, out, "  ");
+  if (decisions_file.empty()) return;
+  out << "  decisions (" << decisions_file << "):\n";
+  absl::StatusOr<v1::AdoptionRequest> request = ReadDecisionsFile(decisions_file);
+  v1::AdoptionReport adoption;
+  absl::Status s = request.ok() ? cocreation::AdoptionMessage(ws, *request, &adoption) : request.status();
+  if (!s.ok()) {
+    out << "    not available: " << s.message() << "\n";
+    return;
+  }
+  WriteAdoptionText(adoption, out, "    ", 5);
 }
 
 // Customer value with an automatic split: the last 26 weeks are the holdout
@@ -378,7 +570,9 @@ void Referrals(const Tables& t, std::ostream& out) {
 
 }  // namespace
 
-void WriteReport(const Workspace& ws, std::ostream& out) {
+void WriteReport(const Workspace& ws, std::ostream& out) { WriteReport(ws, out, ReportOptions()); }
+
+void WriteReport(const Workspace& ws, std::ostream& out, const ReportOptions& options) {
   const Tables& t = ws.tables();
   out << "mitra " << MITRA_VERSION_STRING << " report\n";
   out << "  " << Num(t.customers.ids.size()) << " customers, " << Num(t.products.ids.size())
@@ -389,9 +583,12 @@ void WriteReport(const Workspace& ws, std::ostream& out) {
   CustomerValue(ws, out);
   Communities(t, out);
   Leaders(t, out);
+  Ladder(ws, options.decisions_file, out);
   Activation(t, out);
-  Chain(t, out);
-  CoCreation(t, out);
+  const absl::StatusOr<v1::ChannelReport> channels = DemoChannelReport(ws);
+  Chain(t, channels, out);
+  TwoRoutes(channels, out);
+  CoCreation(ws, options.decisions_file, out);
   Referrals(t, out);
 }
 

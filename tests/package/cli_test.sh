@@ -67,5 +67,20 @@ assert names == ['influence','reach','trust','activity','tenure','embeddedness']
 expect 1 'NOT_FOUND.*NOPE' -- "$mitra" leaders s.mitra --community NOPE
 expect 2 "no component 'charisma'" -- "$mitra" leaders s.mitra --weight charisma=1
 expect 1 'INVALID_ARGUMENT.*weights' -- "$mitra" leaders s.mitra --weight influence=-1
+# Co-creation: the planted weak attribute flagged, decisions, a seeded panel with quotas.
+expect 0 'charging +323 .*WORSE' -- "$mitra" cocreation s.mitra --program ADV-2025
+expect 0 'ADV-2025-D1 ADV-2025 charging: adopted, value 60,000' -- "$mitra" cocreation s.mitra --decisions "$sample/decisions.csv"
+expect 0 'quota segment=student min 3: [0-9]+ selected of [0-9]+ eligible, met' -- "$mitra" cocreation s.mitra --panel 12 --quota segment=student:3 --quota community=JKT:2 --seed 7
+"$mitra" cocreation s.mitra --panel 12 --quota segment=student:3 --seed 7 --format json > p1.json && "$mitra" cocreation s.mitra --panel 12 --quota segment=student:3 --seed 7 --format json > p2.json && cmp -s p1.json p2.json && ok || bad "the same seed gives the same panel"
+expect 1 'FAILED_PRECONDITION: request.quotas\[0\] \(community=TOUR, min 5000\)' -- "$mitra" cocreation s.mitra --panel 5000 --quota community=TOUR:5000 --strict
+expect 1 'NOT_FOUND.*NOPE' -- "$mitra" cocreation s.mitra --program NOPE
+expect 2 '--quota needs DIM=VALUE:MIN' -- "$mitra" cocreation s.mitra --panel 3 --quota segment
+expect 0 'top contributors by credit' -- "$mitra" report s.mitra --decisions "$sample/decisions.csv"
+# Channels: the planted conflict, the routes side by side, a budget split, errors.
+expect 0 'shared territory Bandung/Dago: R-BDG-1 R-BDG-2' -- "$mitra" channels s.mitra --no-activation
+expect 0 'community activation +expected' -- "$mitra" channels "$sample" --runs 200 --budget 3000
+expect 0 'Two routes: the chain against community activation' -- "$mitra" report s.mitra
+expect 1 'INVALID_ARGUMENT: request.rates.per_order' -- "$mitra" channels s.mitra --no-activation --order-cost -1
+expect 2 "route 'shop' is not chain" -- "$mitra" channels s.mitra --incentive shop=1
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

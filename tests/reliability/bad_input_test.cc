@@ -19,8 +19,11 @@
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/batch.pb.h"
+#include "mitra/v1/channel_economics.pb.h"
+#include "mitra/v1/cocreation_analysis.pb.h"
 #include "mitra/v1/activation.pb.h"
 #include "mitra/v1/graph.pb.h"
+#include "mitra/v1/ladder.pb.h"
 #include "mitra/v1/leaders.pb.h"
 #include "mitra/v1/value.pb.h"
 
@@ -210,6 +213,38 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
     mitra::v1::WorkspacePlanRequest r;
     b = request(&r);
     s = mitra_workspace_activation_plan(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "cocreation_panel") {
+    mitra::v1::PanelRequest r;
+    b = request(&r);
+    s = mitra_workspace_cocreation_panel(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "cocreation_feedback") {
+    mitra::v1::FeedbackRequest r;
+    b = request(&r);
+    s = mitra_workspace_cocreation_feedback(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "cocreation_adoption") {
+    mitra::v1::AdoptionRequest r;
+    b = request(&r);
+    s = mitra_workspace_cocreation_adoption(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "ladder") {
+    mitra::v1::LadderRequest r;
+    b = request(&r);
+    s = mitra_workspace_ladder(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "contribution") {
+    mitra::v1::ContributionRequest r;
+    b = request(&r);
+    s = mitra_workspace_contribution(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "channel_economics") {
+    mitra::v1::ChannelRequest r;
+    b = request(&r);
+    s = mitra_workspace_channel_economics(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "channels_budget_split") {
+    mitra::v1::BudgetRequest r;
+    b = request(&r);
+    s = mitra_channels_budget_split(u8(), b.size(), &out, &n, err);
+  } else if (api == "channels_double_marginalisation") {
+    mitra::v1::LinearDemandRequest r;
+    b = request(&r);
+    s = mitra_channels_double_marginalisation(u8(), b.size(), &out, &n, err);
   } else {
     ADD_FAILURE() << "unknown op " << api;
   }
@@ -221,7 +256,9 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
 bool IsGraphApi(const std::string& api) {
   return api.rfind("graph_", 0) == 0 || api.rfind("activation_", 0) == 0 ||
          api == "interaction_graph" || api == "leaders" ||
-         api == "trust" || api == "health" || api == "workspace_activation_plan";
+         api == "trust" || api == "health" || api == "workspace_activation_plan" ||
+         api.rfind("cocreation_", 0) == 0 || api == "ladder" || api == "contribution" ||
+         api == "channel_economics" || api.rfind("channels_", 0) == 0;
 }
 
 class BadInput : public ::testing::TestWithParam<Case> {};

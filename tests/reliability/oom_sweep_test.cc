@@ -24,6 +24,9 @@
 #include "mitra/mitra.h"
 #include "mitra/v1/activation.pb.h"
 #include "mitra/v1/graph.pb.h"
+#include "mitra/v1/cocreation_analysis.pb.h"
+#include "mitra/v1/channel_economics.pb.h"
+#include "mitra/v1/ladder.pb.h"
 #include "mitra/v1/leaders.pb.h"
 #include "mitra/v1/value.pb.h"
 #include "value/cdnow.h"
@@ -150,6 +153,44 @@ const ValueInputs& Value() {
 
 const uint8_t* U8(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
+// Co-creation requests on FullBatch's program "advisor", serialized before
+// the injection starts.
+struct CoCreationInputs {
+  std::string panel, feedback, adoption;
+};
+const CoCreationInputs& CoCreation() {
+  static const CoCreationInputs* in = [] {
+    auto* c = new CoCreationInputs;
+    mitra::v1::PanelRequest panel;
+    panel.set_size(2);
+    panel.set_fatigue_days(0);
+    auto* q = panel.add_quotas();
+    q->set_dimension("community");
+    q->set_value("mio-bdg");
+    q->set_min(1);
+    auto* st = panel.add_stages();
+    st->set_customer_id("c2");
+    st->set_label("advocate");
+    c->panel = panel.SerializeAsString();
+    mitra::v1::FeedbackRequest feedback;
+    feedback.set_program_id("advisor");
+    c->feedback = feedback.SerializeAsString();
+    mitra::v1::AdoptionRequest adoption;
+    auto* d = adoption.add_decisions();
+    d->set_id("d1");
+    d->set_program_id("advisor");
+    d->set_attribute("range");
+    d->set_outcome(mitra::v1::ADOPTION_OUTCOME_ADOPTED);
+    d->set_decided_unix_seconds(1710500000);
+    d->set_value(100);
+    d->add_contributor_customer_ids("c1");
+    d->add_contributor_customer_ids("c3");
+    c->adoption = adoption.SerializeAsString();
+    return c;
+  }();
+  return *in;
+}
+
 // Graph and leaders requests, serialized before the injection starts: a
 // small graph (two triangles joined by an edge) and requests on FullBatch's
 // communities.
@@ -208,6 +249,71 @@ const GraphInputs& Graph() {
     return in;
   }();
   return *g;
+}
+
+// Ladder requests on FullBatch's customers: the default ladder with a
+// two-period history, and contributions with an adopted change and an
+// adopted co-creation decision.
+std::string LadderRequestBytes() {
+  mitra::v1::LadderRequest r;
+  r.set_history_periods(2);
+  return r.SerializeAsString();
+}
+std::string ContributionRequestBytes() {
+  mitra::v1::ContributionRequest r;
+  r.set_influence_persistence(0.5);
+  auto* change = r.add_changes();
+  change->set_value(100);
+  change->add_contributor_ids("c1");
+  change->add_contributor_ids("c3");
+  auto* decision = r.add_decisions();  // an adopted co-creation decision
+  decision->set_program_id("advisor");
+  decision->set_outcome(mitra::v1::ADOPTION_OUTCOME_ADOPTED);
+  decision->set_decided_unix_seconds(1710500000);
+  decision->set_value(10);
+  decision->add_contributor_customer_ids("c2");
+  return r.SerializeAsString();
+}
+
+// Channel economics on FullBatch's chain: every part of the report (rates,
+// per-customer rows, linear demand, an activation plan, a budget split);
+// and the two calls without a workspace.
+std::string ChannelRequestBytes() {
+  mitra::v1::ChannelRequest r;
+  r.mutable_rates()->set_per_order(1);
+  r.mutable_rates()->add_support_kinds(mitra::v1::INTERACTION_KIND_REPLY);
+  r.set_per_customer(true);
+  r.mutable_demand()->set_a(100);
+  r.mutable_demand()->set_b(2);
+  r.mutable_activation()->mutable_plan()->set_k(1);
+  r.mutable_activation()->mutable_plan()->set_epsilon(0.5);
+  r.mutable_activation()->mutable_plan()->set_check_runs(20);
+  r.mutable_activation()->set_candidates(mitra::v1::CANDIDATE_SOURCE_ALL);
+  r.set_conversion_rate(0.5);
+  r.set_budget(100);
+  return r.SerializeAsString();
+}
+std::string BudgetRequestBytes() {
+  mitra::v1::BudgetRequest r;
+  r.set_budget(50);
+  auto* a = r.add_routes();
+  a->set_name("chain");
+  a->set_value_per_conversion(10);
+  a->mutable_response()->mutable_exponential()->set_a(5);
+  a->mutable_response()->mutable_exponential()->set_b(0.1);
+  auto* b = r.add_routes();
+  b->set_name("community");
+  b->set_value_per_conversion(8);
+  for (double x : {10.0, 20.0, 30.0}) b->mutable_response()->mutable_points()->add_spend(x);
+  for (double y : {3.0, 4.0, 6.0}) b->mutable_response()->mutable_points()->add_response(y);
+  return r.SerializeAsString();
+}
+std::string DemandRequestBytes() {
+  mitra::v1::LinearDemandRequest r;
+  r.set_a(100);
+  r.set_b(2);
+  r.set_c(10);
+  return r.SerializeAsString();
 }
 
 // One entry point under test: runs the call on `ws` and returns its status.
@@ -307,6 +413,57 @@ std::vector<Scenario> Scenarios() {
        [](mitra_workspace* ws, mitra_error** e) {
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_workspace_community_health(ws, U8(Graph().health), Graph().health.size(), out, n, e);
+         });
+       }},
+      {"ladder", false, MITRA_OK,
+       [r = LadderRequestBytes()](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_ladder(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"contribution", false, MITRA_OK,
+       [r = ContributionRequestBytes()](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_contribution(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"channel_economics", false, MITRA_OK,
+       [r = ChannelRequestBytes()](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_channel_economics(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"channels_budget_split", false, MITRA_OK,
+       [r = BudgetRequestBytes()](mitra_workspace*, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_channels_budget_split(U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"channels_double_marginalisation", false, MITRA_OK,
+       [r = DemandRequestBytes()](mitra_workspace*, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_channels_double_marginalisation(U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"cocreation_panel", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = CoCreation().panel;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_cocreation_panel(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"cocreation_feedback", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = CoCreation().feedback;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_cocreation_feedback(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"cocreation_adoption", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = CoCreation().adoption;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_cocreation_adoption(ws, U8(r), r.size(), out, n, e);
          });
        }},
       {"value_fit", false, MITRA_OK,

@@ -42,6 +42,9 @@ from . import value  # mitra.value: customer value (summaries, models, CLV, RFM)
 from . import graph  # mitra.graph: centralities, cores, betweenness, Leiden
 from . import leaders  # mitra.leaders: community leaders, trust, health
 from . import activation  # mitra.activation: activation plans, diffusion spread
+from . import ladder  # mitra.ladder: relationship ladder, external-employee contribution
+from . import cocreation  # mitra.cocreation: trial panels, feedback, adoption
+from . import channels  # mitra.channels: channel economics, chain against community
 
 #: The library's version, e.g. "1.0.0" (mitra_version_string()).
 __version__ = _native.lib.mitra_version_string().decode("ascii")
@@ -58,5 +61,5 @@ def version_number():
     return int(_native.lib.mitra_version_number())
 
 
-__all__ = ["Workspace", "KINDS", "value", "graph", "leaders", "activation", "version_number", "__version__", "library_path",
+__all__ = ["Workspace", "KINDS", "value", "graph", "leaders", "activation", "ladder", "cocreation", "channels", "version_number", "__version__", "library_path",
            "ABI_MAJOR"] + _ERROR_NAMES

@@ -129,6 +129,25 @@ SIGNATURES = {
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_workspace_community_health": (
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    # Ladder (1.1)
+    "mitra_workspace_ladder": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_contribution": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    # Co-creation (1.1)
+    "mitra_workspace_cocreation_panel": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_cocreation_feedback": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_cocreation_adoption": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    # Channels (1.1)
+    "mitra_workspace_channel_economics": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_channels_budget_split": (
+        mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_channels_double_marginalisation": (
+        mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
 }
 
 # mitra_value_quantity values.

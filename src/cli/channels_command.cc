@@ -1,0 +1,442 @@
+// `mitra channels`: the distribution chain's economics beside community
+// activation (docs/CHANNELS.md). The flags build the mitra.v1.ChannelRequest
+// the C ABI takes (channels/messages.h), so the CLI, the C ABI and Python
+// give the same answers; without a plan the community route activates the
+// leaders as channels::DefaultActivation describes.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common.h"
+#include "mitra/channels/messages.h"
+#include "mitra/core/absl_view.h"
+#include "mitra/core/time_format.h"
+
+namespace mitra::cli {
+
+const char kChannelsHelp[] = R"(Usage: mitra channels (SNAPSHOT | DIR) [options]
+
+The distribution chain's economics and community activation side by side
+(docs/CHANNELS.md): per member its sales (own and rolled up the tree), margin
+money, profit and activity-based cost to serve; the margin stack from the
+producer's price to the shelf; per route (chain, direct, community) the
+cost per acquired customer; conflict signals (shared customers and
+territory, undercutting, customers switching between members); the expected
+conversions and cost per acquired customer of activating the community
+leaders (IMM on the interaction graph); and with --budget the split of the
+budget between chain incentives and activation that maximises profit.
+
+Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
+(30.4375 days), year, or seconds):
+  --start TIME, --end TIME  the window (default: the data's span)
+  --period DURATION        switching periods (default month)
+  --order-cost C           cost to serve: per order (default 0)
+  --delivery-cost C        ... per delivery (transaction with quantity > 0)
+  --return-cost C          ... per return (line of amount 0, quantity > 0)
+  --support-cost C         ... per support contact
+  --support-kind KIND      interactions of this kind are support contacts
+                           (message, reply, ...); repeatable
+  --no-handling            leave producer-run members' per-unit costs out
+  --incentive ROUTE=C      money spent on chain, direct or community in the
+                           window besides margins; repeatable
+  --product ID             margin stacks of this product (default: best seller)
+  --min-shared N           list member pairs sharing >= N customers (default 1)
+  --undercut T             undercutting threshold, relative (default 0.02)
+  --min-units U            units each member needs to compare prices (default 5)
+  --top N                  rows per conflict list (default 10; 0 = all)
+  --demand A,B,C[,TIERS]   linear demand q = A - B p, unit cost C: closed forms
+  --leaders N              community route: leaders per community (default 3)
+  --bridges N              ... and bridge leaders (default 0)
+  --leader-cost C          ... cost of activating one (default: the
+                           community-activist members' fixed cost for the
+                           window over leaders x communities)
+  --runs R                 ... Monte-Carlo runs checking the reach (default 10000)
+  --no-activation          no community route
+  --conversion-rate R      conversions per reached customer (default: the
+                           referrals' converted share)
+  --value V                value per conversion (default: observed)
+  --include-seeds          count the activated leaders as reached
+  --budget B               split B between chain incentives and activation
+  --chain-saturation S     calibrated chain response: most extra conversions
+                           = S x the chain's acquisitions (default 0.5)
+  --customers FILE         write every buyer's cost to serve (CSV)
+  --format text|json       (default text; json: the mitra.v1.ChannelReport)
+  -o FILE                  write to FILE
+)";
+
+namespace {
+
+std::string Num(double v, int decimals = 0) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(v));
+  std::string s(buf);
+  const size_t dot = s.find('.');
+  const size_t end = dot == std::string::npos ? s.size() : dot;
+  for (int i = static_cast<int>(end) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return (v < 0 && s.find_first_not_of("0.,") != std::string::npos ? "-" : "") + s;
+}
+std::string Pct(double share) { return Num(100 * share, 1) + "%"; }
+std::string Pad(std::string s, size_t w) { return s.size() < w ? s.append(w - s.size(), ' ') : s; }
+std::string Right(const std::string& s, size_t w) {
+  return s.size() < w ? std::string(w - s.size(), ' ') + s : s;
+}
+
+std::optional<int64_t> Duration(const std::string& s) {
+  static const std::map<std::string, int64_t> kNamed = {
+      {"hour", 3600}, {"day", 86400}, {"week", 7 * 86400}, {"month", 2629800}, {"year", 31557600}};
+  if (auto it = kNamed.find(s); it != kNamed.end()) return it->second;
+  int64_t v;
+  if (absl::SimpleAtoi(Av(s), &v) && v > 0) return v;
+  return std::nullopt;
+}
+
+const char* RouteName(v1::ChannelRoute r) {
+  switch (r) {
+    case v1::CHANNEL_ROUTE_CHAIN:
+      return "chain";
+    case v1::CHANNEL_ROUTE_DIRECT:
+      return "direct";
+    case v1::CHANNEL_ROUTE_COMMUNITY:
+      return "community";
+    default:
+      return "?";
+  }
+}
+
+const char* RelationName(v1::ChannelRelation r) {
+  switch (r) {
+    case v1::CHANNEL_RELATION_VERTICAL:
+      return "vertical";
+    case v1::CHANNEL_RELATION_SIBLINGS:
+      return "siblings";
+    case v1::CHANNEL_RELATION_SAME_TIER:
+      return "same tier";
+    case v1::CHANNEL_RELATION_OTHER:
+      return "other";
+    default:
+      return "?";
+  }
+}
+
+std::string KindName(v1::ChannelKind k) {
+  std::string s = v1::ChannelKind_Name(k);
+  if (s.rfind("CHANNEL_KIND_", 0) == 0) s = s.substr(13);
+  return absl::AsciiStrToLower(s);
+}
+
+void WriteText(const v1::ChannelReport& r, std::ostream& out) {
+  out << "window " << FormatTime(r.start_unix_seconds()) << " to "
+      << FormatTime(r.end_unix_seconds()) << " (" << Num(r.years(), 2) << " years): sales "
+      << Num(r.sales(), 2) << " in " << Num(r.transactions()) << " transactions, "
+      << Num(r.buyers()) << " buyers, " << Num(r.acquired()) << " acquired\n"
+      << "producer revenue " << Num(r.producer_revenue(), 2) << ", goods " << Num(r.goods_cost(), 2)
+      << ", margins kept by the chain " << Num(r.margins_conceded(), 2) << ", cost to serve "
+      << Num(r.cost_to_serve(), 2);
+  if (r.unattributed_sales() > 0)
+    out << ", sales without a channel " << Num(r.unattributed_sales(), 2);
+  out << "\n\nmembers (own sales as the seller; tree = with everyone below)\n"
+      << "  " << Pad("member", 18) << Pad("kind", 12) << Right("margin", 7)
+      << Right("own sales", 13) << Right("tree sales", 13) << Right("margin money", 13)
+      << Right("profit", 12) << Right("buyers", 8) << Right("acquired", 9) << Right("CTS/buyer", 10)
+      << "\n";
+  for (const v1::ChannelMember& m : r.members()) {
+    out << "  " << Pad(std::string(2 * m.depth(), ' ') + m.channel_id(), 18)
+        << Pad(KindName(m.kind()), 12) << Right(Num(m.margin(), 2), 7) << Right(Num(m.sales()), 13)
+        << Right(Num(m.tree_sales()), 13) << Right(Num(m.margin_money()), 13)
+        << Right(Num(m.profit()), 12) << Right(Num(m.tree_customers()), 8)
+        << Right(Num(m.tree_acquired()), 9)
+        << Right(m.customers() ? Num(m.cost_to_serve_per_customer(), 2) : "-", 10) << "\n";
+  }
+  if (r.stacks_size() > 0) {
+    out << "\nmargin stack of " << r.stack_product_id() << " at its list price "
+        << Num(r.stack_list_price(), 2) << " (each tier's price, its margin money in brackets)\n";
+    for (const v1::ChannelMarginStack& s : r.stacks()) {
+      out << "  " << Pad(s.seller_id(), 10);
+      for (int k = 0; k < s.tiers_size(); ++k)
+        out << (k ? " > " : "") << s.tiers(k).channel_id() << " " << Num(s.tiers(k).price(), 2)
+            << " (" << Num(s.tiers(k).margin_money(), 2) << ")";
+      out << "; producer keeps " << Num(s.producer_profit_per_unit(), 2) << " a unit\n";
+    }
+  }
+  if (r.tier_profit_share_size() > 0) {
+    out << "\nlinear demand, independent tiers pricing in turn (Spengler): the chain's profit as a "
+           "share of"
+           " one integrated firm's:";
+    for (int n = 0; n < r.tier_profit_share_size(); ++n)
+      out << "  " << n + 1 << " tier" << (n ? "s " : " ") << Pct(r.tier_profit_share(n));
+    out << "\n";
+  }
+  if (r.has_double_marginalisation()) {
+    const v1::DoubleMarginalisation& d = r.double_marginalisation();
+    out << "  q = " << Num(d.a(), 2) << " - " << Num(d.b(), 2) << " p, unit cost " << Num(d.c(), 2)
+        << ": integrated price " << Num(d.integrated().price(), 2) << ", profit "
+        << Num(d.integrated().profit(), 2) << "\n";
+    for (const v1::DemandChainOutcome& c : d.chains())
+      out << "  " << c.tiers() << " tiers: shelf price " << Num(c.market().price(), 2)
+          << ", quantity " << Num(c.market().quantity(), 2) << ", profit "
+          << Num(c.market().profit(), 2) << " (" << Pct(c.profit_share()) << ")\n";
+  }
+  out << "\nroutes\n  " << Pad("", 11) << Right("sales", 14) << Right("producer gets", 15)
+      << Right("margins", 13) << Right("contribution", 14) << Right("acquired", 10)
+      << Right("cost/acq", 10) << Right("value/acq", 11) << "\n";
+  for (const v1::ChannelRouteEconomics& x : r.routes()) {
+    out << "  " << Pad(RouteName(x.route()), 11) << Right(Num(x.sales()), 14)
+        << Right(Num(x.producer_revenue()), 15) << Right(Num(x.margins_conceded()), 13)
+        << Right(Num(x.contribution()), 14) << Right(Num(x.acquired()), 10)
+        << Right(x.acquired() ? Num(x.cost_per_acquired(), 2) : "-", 10)
+        << Right(x.acquired() ? Num(x.value_per_acquired(), 2) : "-", 11) << "\n";
+  }
+  const v1::ChannelConflicts& c = r.conflicts();
+  out << "\nconflicts\n";
+  for (const v1::ChannelTerritory& t : c.territories()) {
+    out << "  shared territory " << t.territory() << ":";
+    for (const std::string& id : t.channel_ids()) out << " " << id;
+    out << "\n";
+  }
+  out << "  shared customers (Jaccard):\n";
+  for (const v1::ChannelSharedCustomers& s : c.shared())
+    out << "    " << Pad(s.channel_id() + " + " + s.other_id(), 22) << Right(Num(s.shared()), 6)
+        << " of " << Num(s.customers()) << " / " << Num(s.other_customers()) << "  J "
+        << Num(s.jaccard(), 3) << "  " << RelationName(s.relation())
+        << (s.same_territory() ? ", same territory" : "") << "\n";
+  out << "  undercutting (realised price per unit):\n";
+  if (c.undercuts_size() == 0) out << "    none\n";
+  for (const v1::ChannelUndercut& u : c.undercuts())
+    out << "    " << Pad(u.channel_id() + " under " + u.other_id(), 24) << Pad(u.product_id(), 10)
+        << Num(u.price(), 2) << " vs " << Num(u.other_price(), 2) << " (" << Pct(u.gap()) << ", "
+        << RelationName(u.relation()) << ")\n";
+  out << "  switching between members, period " << Num(c.period_seconds() / 86400.0, 2)
+      << " days: " << Num(c.switches_total()) << " switches, " << Num(c.stays()) << " stays ("
+      << Pct(c.switching_share()) << ")\n";
+  for (const v1::ChannelTransition& t : c.switches())
+    out << "    " << Pad(t.from_id() + " -> " + t.to_id(), 24) << Right(Num(t.customers()), 6)
+        << "\n";
+  if (r.has_community()) {
+    const v1::ChannelCommunityRoute& m = r.community();
+    out << "\ncommunity activation: " << m.seeds() << " leaders for " << Num(m.cost(), 2)
+        << "; expected reach " << Num(m.reached(), 1) << " (95% CI " << Num(m.reached_low(), 1)
+        << " - " << Num(m.reached_high(), 1) << ") besides them; conversion rate "
+        << Num(m.conversion().rate(), 3);
+    if (m.conversion().from_referrals())
+      out << " (" << m.conversion().converted() << " of " << m.conversion().referrals()
+          << " referrals)";
+    out << "\n  expected conversions " << Num(m.conversions(), 1) << " ("
+        << Num(m.conversions_low(), 1) << " - " << Num(m.conversions_high(), 1)
+        << "), activation cost per conversion " << Num(m.cost_per_acquired(), 2) << ", value "
+        << Num(m.value_per_conversion(), 2) << " each, expected profit "
+        << Num(m.expected_profit(), 2) << "\n";
+  }
+  if (r.comparison_size() > 0) {
+    out << "\nthe routes side by side (per acquired customer; value = first purchase less goods "
+           "and the"
+           " producer's unit cost)\n  "
+        << Pad("", 22) << Pad("basis", 10) << Right("acquired", 10) << Right("cost", 14)
+        << Right("cost/acq", 11) << Right("value/acq", 11) << Right("profit/acq", 12) << "\n";
+    for (const v1::ChannelRouteComparison& x : r.comparison())
+      out << "  " << Pad(x.name(), 22) << Pad(x.basis(), 10) << Right(Num(x.acquired(), 1), 10)
+          << Right(Num(x.cost()), 14) << Right(Num(x.cost_per_acquired(), 2), 11)
+          << Right(Num(x.value_per_acquired(), 2), 11) << Right(Num(x.profit_per_acquired(), 2), 12)
+          << "\n";
+  }
+  if (r.has_budget_split()) {
+    const v1::BudgetSplit& b = r.budget_split();
+    out << "\nbudget " << Num(b.budget(), 2) << ": spend " << Num(b.spent(), 2)
+        << ", expected profit " << Num(b.expected_profit(), 2)
+        << "; marginal return of money at the optimum " << Num(b.multiplier(), 3)
+        << (b.binding() ? "" : " (the budget does not bind)") << "\n";
+    for (const v1::BudgetRouteSpend& x : b.routes())
+      out << "  " << Pad(x.name(), 11) << " spend " << Right(Num(x.spend(), 2), 12)
+          << ", conversions " << Right(Num(x.conversions(), 1), 8) << ", marginal return "
+          << Num(x.marginal_left(), 3) << " / " << Num(x.marginal_right(), 3)
+          << " (last / next unit)\n";
+  }
+  for (const std::string& n : r.notes()) out << "note: " << n << "\n";
+}
+
+void WriteCustomers(const v1::ChannelReport& r, std::ostream& out) {
+  out << "customer_id,revenue,goods,margins,orders,deliveries,returns,support_contacts,handling,"
+         "cost_to_serve,net,main_channel_id\n";
+  for (const v1::ChannelCustomerCost& c : r.customers())
+    out << c.customer_id() << "," << absl::StrCat(c.revenue()) << "," << absl::StrCat(c.goods())
+        << "," << absl::StrCat(c.margins()) << "," << c.orders() << "," << c.deliveries() << ","
+        << c.returns() << "," << c.support_contacts() << "," << absl::StrCat(c.handling()) << ","
+        << absl::StrCat(c.cost_to_serve()) << "," << absl::StrCat(c.net()) << ","
+        << c.main_channel_id() << "\n";
+}
+
+}  // namespace
+
+int ChannelsCommand(const std::vector<std::string>& args) {
+  std::string source, format = "text", output, customers;
+  v1::ChannelRequest req;
+  req.set_top(10);
+  uint32_t leaders = 3, bridges = 0;
+  double leader_cost = 0;
+  uint64_t runs = 10000;
+  bool activate = true;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string v;
+    auto next = [&]() {
+      if (i + 1 >= args.size()) return false;
+      v = args[++i];
+      return true;
+    };
+    // Range checks are the library's (its errors name the request field).
+    auto number = [&](double* d) { return next() && absl::SimpleAtod(Av(v), d); };
+    auto count = [&](uint32_t* k) { return next() && absl::SimpleAtoi(Av(v), k); };
+    double d;
+    uint32_t k;
+    if (a == "-o" || a == "--output") {
+      if (!next()) return Usage("-o needs a file");
+      output = v;
+    } else if (a == "--format") {
+      if (!next() || (v != "text" && v != "json")) return Usage("--format is text or json");
+      format = v;
+    } else if (a == "--start" || a == "--end") {
+      std::optional<int64_t> t = next() ? ParseTime(v) : std::nullopt;
+      if (!t) return Usage(a + " needs a time (2025-06-30 or unix seconds)");
+      if (a == "--start")
+        req.set_start_unix_seconds(*t);
+      else
+        req.set_end_unix_seconds(*t);
+    } else if (a == "--period") {
+      std::optional<int64_t> p = next() ? Duration(v) : std::nullopt;
+      if (!p) return Usage("--period needs a duration (hour, day, week, month, year or seconds)");
+      req.set_period_seconds(*p);
+    } else if (a == "--order-cost" || a == "--delivery-cost" || a == "--return-cost" ||
+               a == "--support-cost") {
+      if (!number(&d)) return Usage(a + " needs a number");
+      v1::ChannelActivityRates* r = req.mutable_rates();
+      if (a == "--order-cost")
+        r->set_per_order(d);
+      else if (a == "--delivery-cost")
+        r->set_per_delivery(d);
+      else if (a == "--return-cost")
+        r->set_per_return(d);
+      else
+        r->set_per_support_contact(d);
+    } else if (a == "--support-kind") {
+      v1::InteractionKind kind;
+      if (!next() ||
+          !v1::InteractionKind_Parse("INTERACTION_KIND_" + absl::AsciiStrToUpper(v), &kind) ||
+          kind == v1::INTERACTION_KIND_UNSPECIFIED)
+        return Usage("--support-kind needs an interaction kind (reply, mention, message, ...)");
+      req.mutable_rates()->add_support_kinds(kind);
+    } else if (a == "--no-handling") {
+      req.mutable_rates()->set_include_handling(false);
+    } else if (a == "--incentive") {
+      const size_t eq = next() ? v.find('=') : std::string::npos;
+      if (eq == std::string::npos || !absl::SimpleAtod(Av(v.substr(eq + 1)), &d))
+        return Usage("--incentive needs ROUTE=AMOUNT (chain, direct, community)");
+      const std::string route = v.substr(0, eq);
+      v1::ChannelRouteIncentive* x = req.add_incentives();
+      if (route == "chain")
+        x->set_route(v1::CHANNEL_ROUTE_CHAIN);
+      else if (route == "direct")
+        x->set_route(v1::CHANNEL_ROUTE_DIRECT);
+      else if (route == "community")
+        x->set_route(v1::CHANNEL_ROUTE_COMMUNITY);
+      else
+        return Usage("--incentive: route '" + route + "' is not chain, direct or community");
+      x->set_amount(d);
+    } else if (a == "--product") {
+      if (!next()) return Usage("--product needs an id");
+      req.set_product_id(v);
+    } else if (a == "--min-shared") {
+      if (!count(&k)) return Usage("--min-shared needs a whole number");
+      req.set_min_shared_customers(k);
+    } else if (a == "--undercut") {
+      if (!number(&d)) return Usage("--undercut needs a number");
+      req.set_undercut_threshold(d);
+    } else if (a == "--min-units") {
+      if (!number(&d)) return Usage("--min-units needs a number");
+      req.set_min_units(d);
+    } else if (a == "--top") {
+      if (!count(&k)) return Usage("--top needs a whole number");
+      req.set_top(k);
+    } else if (a == "--demand") {
+      std::vector<std::string> parts = next() ? absl::StrSplit(v, ',') : std::vector<std::string>{};
+      double x[3];
+      uint32_t tiers = 0;
+      if ((parts.size() != 3 && parts.size() != 4) || !absl::SimpleAtod(Av(parts[0]), &x[0]) ||
+          !absl::SimpleAtod(Av(parts[1]), &x[1]) || !absl::SimpleAtod(Av(parts[2]), &x[2]) ||
+          (parts.size() == 4 && !absl::SimpleAtoi(Av(parts[3]), &tiers)))
+        return Usage("--demand needs A,B,C or A,B,C,TIERS");
+      req.mutable_demand()->set_a(x[0]);
+      req.mutable_demand()->set_b(x[1]);
+      req.mutable_demand()->set_c(x[2]);
+      if (parts.size() == 4) req.mutable_demand()->set_max_tiers(tiers);
+    } else if (a == "--leaders" || a == "--bridges") {
+      if (!count(&k)) return Usage(a + " needs a whole number");
+      (a == "--leaders" ? leaders : bridges) = k;
+    } else if (a == "--leader-cost") {
+      if (!number(&d) || !(d > 0)) return Usage("--leader-cost needs a number > 0");
+      leader_cost = d;
+    } else if (a == "--runs") {
+      if (!next() || !absl::SimpleAtoi(Av(v), &runs)) return Usage("--runs needs a whole number");
+    } else if (a == "--no-activation") {
+      activate = false;
+    } else if (a == "--conversion-rate") {
+      if (!number(&d)) return Usage("--conversion-rate needs a number");
+      req.set_conversion_rate(d);
+    } else if (a == "--value") {
+      if (!number(&d)) return Usage("--value needs a number");
+      req.set_value_per_conversion(d);
+    } else if (a == "--include-seeds") {
+      req.set_include_seeds(true);
+    } else if (a == "--budget") {
+      if (!number(&d)) return Usage("--budget needs a number");
+      req.set_budget(d);
+    } else if (a == "--chain-saturation") {
+      if (!number(&d)) return Usage("--chain-saturation needs a number");
+      req.set_chain_saturation(d);
+    } else if (a == "--customers") {
+      if (!next()) return Usage("--customers needs a file");
+      customers = v;
+      req.set_per_customer(true);
+    } else if (!a.empty() && a[0] == '-') {
+      return Usage(absl::StrCat("unknown option ", a));
+    } else if (source.empty()) {
+      source = a;
+    } else {
+      return Usage("channels takes one SNAPSHOT or DIR");
+    }
+  }
+  if (source.empty()) return Usage("channels needs a SNAPSHOT or DIR");
+  auto ws = LoadWorkspace(source);
+  if (!ws.ok()) return Fail(ws.status());
+  if (activate && (*ws)->tables().communities.ids.size() > 0 && leaders > 0)
+    *req.mutable_activation() =
+        channels::DefaultActivation(**ws, req, leaders, bridges, leader_cost, runs);
+  v1::ChannelReport report;
+  if (absl::Status s = channels::ChannelEconomicsMessage(**ws, req, &report); !s.ok())
+    return Fail(s);
+  if (!customers.empty()) {
+    std::ostringstream rows;
+    WriteCustomers(report, rows);
+    if (int rc =
+            WriteOutput(rows.str(), customers, absl::StrCat(report.customers_size(), " buyers"));
+        rc != 0)
+      return rc;
+    report.clear_customers();  // written to the file, not repeated below
+  }
+  std::ostringstream body;
+  if (format == "json")
+    body << Json(report, /*pretty=*/true);
+  else
+    WriteText(report, body);
+  return WriteOutput(body.str(), output,
+                     absl::StrCat(report.members_size(), " members, ",
+                                  report.conflicts().shared_size(), " shared-customer pairs"));
+}
+
+}  // namespace mitra::cli

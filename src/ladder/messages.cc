@@ -1,0 +1,529 @@
+#include "mitra/ladder/messages.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "mitra/core/time_format.h"
+#include "mitra/graph/messages.h"
+#include "mitra/ladder/involvement.h"
+#include "mitra/ladder/stage_history.h"
+#include "mitra/value/customer_value.h"
+
+namespace mitra::ladder {
+namespace {
+
+constexpr double kDefaultInvolvementWindowDays = 365;
+constexpr double kMaxDays = 1e6;
+
+absl::Status Invalid(absl::string_view where, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
+}
+
+// An INVALID_ARGUMENT from the C++ API, said in terms of the request.
+absl::Status InRequest(absl::Status s) {
+  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
+  return absl::InvalidArgumentError(absl::StrCat("request.", s.message()));
+}
+
+absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
+  if (std::isfinite(v) && ok) return absl::OkStatus();
+  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
+}
+
+absl::StatusOr<int64_t> AsOf(const Workspace& ws, bool has, int64_t v) {
+  if (!has) return DefaultLadderAsOf(ws.tables());
+  if (std::string p = TimeProblem(v); !p.empty()) return Invalid("request.as_of_unix_seconds", p);
+  return v;
+}
+
+absl::StatusOr<double> MarginRate(bool has, double v) {
+  if (!has) return IndicatorInputs{}.default_margin_rate;
+  if (absl::Status s = CheckRange(v, "request.default_margin_rate", v >= 0 && v <= 1, "in [0, 1]");
+      !s.ok())
+    return s;
+  return v;
+}
+
+const std::string& CustomerId(const Workspace& ws, Index c) {
+  return ws.tables().customers.ids.Id(c);
+}
+
+// ---- Value scores (P_ALIVE, CLV) ---------------------------------------------
+
+struct Scoring {
+  v1::ValueModel model = v1::VALUE_MODEL_BG_NBD;
+  int64_t period_seconds = 86400;
+  int64_t unit_seconds = 7 * 86400;
+  value::ClvOptions clv{12, 2629800.0 / (7 * 86400), 0.01};
+};
+
+absl::StatusOr<Scoring> ScoringFrom(const v1::ValueScoring& m) {
+  Scoring o;
+  if (m.has_model()) {
+    if (m.model() != v1::VALUE_MODEL_BG_NBD && m.model() != v1::VALUE_MODEL_MBG_NBD &&
+        m.model() != v1::VALUE_MODEL_PARETO_NBD)
+      return Invalid("request.value_scoring.model", "must be BG_NBD, MBG_NBD or PARETO_NBD");
+    o.model = m.model();
+  }
+  if (m.has_period_seconds()) {
+    if (m.period_seconds() <= 0) return Invalid("request.value_scoring.period_seconds", "must be > 0");
+    o.period_seconds = m.period_seconds();
+  }
+  if (m.has_unit_seconds()) {
+    if (m.unit_seconds() <= 0) return Invalid("request.value_scoring.unit_seconds", "must be > 0");
+    o.unit_seconds = m.unit_seconds();
+  }
+  // The default CLV period is a month in the (possibly new) unit.
+  o.clv.period_length = 2629800.0 / static_cast<double>(o.unit_seconds);
+  if (m.has_clv_periods()) {
+    if (m.clv_periods() < 1 || m.clv_periods() > 1200)
+      return Invalid("request.value_scoring.clv_periods", "must be 1..1200");
+    o.clv.periods = static_cast<int>(m.clv_periods());
+  }
+  if (m.has_clv_period_units()) {
+    if (absl::Status s = CheckRange(m.clv_period_units(), "request.value_scoring.clv_period_units",
+                                    m.clv_period_units() > 0, "> 0");
+        !s.ok())
+      return s;
+    o.clv.period_length = m.clv_period_units();
+  }
+  if (m.has_clv_discount_rate()) {
+    if (absl::Status s = CheckRange(m.clv_discount_rate(), "request.value_scoring.clv_discount_rate",
+                                    m.clv_discount_rate() >= 0, ">= 0");
+        !s.ok())
+      return s;
+    o.clv.discount_rate = m.clv_discount_rate();
+  }
+  return o;
+}
+
+bool Uses(const LadderRules& rules, Indicator indicator) {
+  for (const Stage& s : rules.stages)
+    for (const StageRequirement& r : s.requirements)
+      if (r.key.indicator == indicator) return true;
+  return false;
+}
+
+// P(alive) and CLV per customer (NaN for a customer without a purchase
+// before as_of) from the value model fitted on the purchases before as_of.
+absl::Status ScoreValue(const Workspace& ws, const Scoring& o, int64_t as_of, bool need_clv,
+                        std::vector<double>* p_alive, std::vector<double>* clv) {
+  value::CustomerValueOptions vo;
+  vo.summary.set_calibration_end_unix_seconds(as_of - 1);
+  vo.summary.set_period_seconds(o.period_seconds);
+  vo.summary.set_unit_seconds(o.unit_seconds);
+  vo.model = o.model;
+  vo.clv = o.clv;
+  absl::StatusOr<value::CustomerValueTable> v = value::ScoreCustomers(ws, vo);
+  const std::string when = FormatTime(as_of);
+  if (!v.ok())
+    return absl::FailedPreconditionError(absl::StrCat(
+        "value scores as of ", when, ": the value model could not be fitted: ", v.status().message()));
+  if (need_clv && !v->spend_model)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "value scores as of ", when, ": clv: the spend model could not be fitted: ", v->spend_error));
+  const size_t n = ws.tables().customers.ids.size();
+  p_alive->assign(n, kNoNumber);
+  clv->assign(n, kNoNumber);
+  const v1::CustomerSummaries& S = v->summaries;
+  for (int i = 0; i < S.customer_id_size(); ++i) {
+    const std::optional<Index> c = ws.tables().customers.ids.Find(S.customer_id(i));
+    if (!c) continue;
+    (*p_alive)[*c] = v->p_alive[i];
+    if (v->spend_model) (*clv)[*c] = v->clv[i];
+  }
+  return absl::OkStatus();
+}
+
+void SetRequirementValue(uint32_t stage, uint32_t req, const std::string& label, double value,
+                         v1::RequirementValue* m) {
+  m->set_stage(stage);
+  m->set_requirement(req);
+  m->set_label(label);
+  m->set_value(value);
+}
+
+}  // namespace
+
+// ---- Rules -------------------------------------------------------------------
+
+absl::StatusOr<LadderRules> LadderRulesFrom(const v1::LadderRules& m, absl::string_view where) {
+  if (m.stages_size() == 0) return Invalid(absl::StrCat(where, ".stages"), "empty (stage 0 is required)");
+  if (m.stages_size() > 64) return Invalid(absl::StrCat(where, ".stages"), "more than 64 stages");
+  LadderRules rules;
+  for (int s = 0; s < m.stages_size(); ++s) {
+    const v1::LadderStage& sm = m.stages(s);
+    const std::string at = absl::StrCat(where, ".stages[", s, "]");
+    Stage stage;
+    stage.name = sm.name();
+    if (sm.phase() < v1::LADDER_PHASE_TRANSACTIONAL || sm.phase() > v1::LADDER_PHASE_COLLABORATIVE)
+      return Invalid(absl::StrCat(at, ".phase"),
+                     absl::StrCat("unknown or unspecified phase ", static_cast<int>(sm.phase())));
+    stage.phase = static_cast<Phase>(sm.phase());
+    if (sm.requirements_size() > 100)
+      return Invalid(absl::StrCat(at, ".requirements"), "more than 100 requirements");
+    for (int j = 0; j < sm.requirements_size(); ++j) {
+      const v1::StageRequirement& rm = sm.requirements(j);
+      const std::string rat = absl::StrCat(at, ".requirements[", j, "]");
+      const int indicator = static_cast<int>(rm.indicator());
+      if (indicator < 1 || indicator > kMaxIndicator)
+        return Invalid(absl::StrCat(rat, ".indicator"),
+                       absl::StrCat("unknown or unspecified indicator ", indicator));
+      StageRequirement r;
+      r.key.indicator = static_cast<Indicator>(indicator);
+      r.key.kind = static_cast<int>(rm.kind());
+      r.key.window_days = rm.window_days();
+      r.at_least = rm.at_least();
+      if (rm.has_at_most()) {
+        if (absl::Status st = CheckRange(rm.at_most(), absl::StrCat(rat, ".at_most"),
+                                         rm.at_most() >= 0 && rm.at_most() >= rm.at_least(),
+                                         "finite, >= 0 and >= at_least");
+            !st.ok())
+          return st;
+        r.at_most = rm.at_most();
+      }
+      stage.requirements.push_back(r);
+    }
+    rules.stages.push_back(std::move(stage));
+  }
+  // The rest (names, kinds, windows, bounds) by the one validator; its
+  // field names start with "rules".
+  if (absl::Status s = ValidateLadderRules(rules); !s.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, std::string(s.message()).substr(std::string("rules").size())));
+  return rules;
+}
+
+void LadderRulesToMessage(const LadderRules& rules, v1::LadderRules* out) {
+  out->Clear();
+  for (const Stage& s : rules.stages) {
+    v1::LadderStage* sm = out->add_stages();
+    sm->set_name(s.name);
+    sm->set_phase(static_cast<v1::LadderPhase>(s.phase));
+    for (const StageRequirement& r : s.requirements) {
+      v1::StageRequirement* rm = sm->add_requirements();
+      rm->set_indicator(static_cast<v1::LadderIndicator>(r.key.indicator));
+      rm->set_kind(static_cast<v1::InteractionKind>(r.key.kind));
+      rm->set_window_days(r.key.window_days);
+      rm->set_at_least(r.at_least);
+      if (r.at_most >= 0) rm->set_at_most(r.at_most);
+    }
+  }
+}
+
+absl::StatusOr<std::vector<ChangeCredit>> ChangesFrom(
+    const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::ChangeCredit>& changes,
+    absl::string_view where) {
+  std::vector<ChangeCredit> out;
+  out.reserve(changes.size());
+  for (int k = 0; k < changes.size(); ++k) {
+    const v1::ChangeCredit& m = changes[k];
+    const std::string at = absl::StrCat(where, "[", k, "]");
+    ChangeCredit ch;
+    ch.value = m.value();
+    if (m.has_time_unix_seconds()) {
+      if (std::string p = TimeProblem(m.time_unix_seconds()); !p.empty())
+        return Invalid(absl::StrCat(at, ".time_unix_seconds"), p);
+      ch.time = m.time_unix_seconds();
+    }
+    for (int j = 0; j < m.contributor_ids_size(); ++j) {
+      const std::optional<Index> c = ws.tables().customers.ids.Find(m.contributor_ids(j));
+      if (!c)
+        return absl::NotFoundError(absl::StrCat(at, ".contributor_ids[", j,
+                                                "]: unknown customer id \"", m.contributor_ids(j), "\""));
+      ch.contributors.push_back(*c);
+    }
+    ch.shares.assign(m.shares().begin(), m.shares().end());
+    out.push_back(std::move(ch));
+  }
+  if (absl::Status s = ValidateChanges(out, ws.tables().customers.ids.size()); !s.ok()) {
+    // "changes[0].contributors[1]: ..." -> "<where>[0].contributor_ids[1]: ..."
+    std::string msg(s.message());
+    msg = absl::StrCat(where, msg.substr(std::string("changes").size()));
+    const size_t p = msg.find(".contributors");
+    if (p != std::string::npos) msg.replace(p, 13, ".contributor_ids");
+    return absl::InvalidArgumentError(msg);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ChangeCredit>> ChangesFromDecisions(
+    const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::AdoptionDecision>& decisions,
+    absl::string_view where) {
+  std::vector<ChangeCredit> out;
+  std::vector<int> index;  // decision of each change, for error messages
+  for (int k = 0; k < decisions.size(); ++k) {
+    const v1::AdoptionDecision& d = decisions[k];
+    if (d.outcome() != v1::ADOPTION_OUTCOME_ADOPTED || !d.has_value()) continue;
+    const std::string at = absl::StrCat(where, "[", k, "]");
+    ChangeCredit ch;
+    ch.value = d.value();
+    ch.time = d.has_effective_unix_seconds() ? d.effective_unix_seconds() : d.decided_unix_seconds();
+    const char* time_field = d.has_effective_unix_seconds() ? ".effective_unix_seconds" : ".decided_unix_seconds";
+    if (std::string p = TimeProblem(ch.time); !p.empty()) return Invalid(absl::StrCat(at, time_field), p);
+    for (int j = 0; j < d.contributor_customer_ids_size(); ++j) {
+      const std::optional<Index> c = ws.tables().customers.ids.Find(d.contributor_customer_ids(j));
+      if (!c)
+        return absl::NotFoundError(absl::StrCat(at, ".contributor_customer_ids[", j, "]: unknown customer id \"",
+                                                d.contributor_customer_ids(j), "\""));
+      ch.contributors.push_back(*c);
+    }
+    ch.shares.assign(d.contributor_weights().begin(), d.contributor_weights().end());
+    // No contributors, or weights summing to 0: credits no one, as in the
+    // adoption report.
+    double weight = 0;
+    for (double w : ch.shares) weight += w >= 0 ? w : 1;  // a bad weight is reported below
+    if (ch.contributors.empty() || (!ch.shares.empty() && weight == 0)) continue;
+    out.push_back(std::move(ch));
+    index.push_back(k);
+  }
+  if (absl::Status s = ValidateChanges(out, ws.tables().customers.ids.size()); !s.ok()) {
+    // "changes[i].shares: ..." -> "<where>[decision].contributor_weights: ..."
+    std::string msg(s.message());
+    const size_t open = msg.find('['), close = msg.find(']');
+    const int i = std::stoi(msg.substr(open + 1, close - open - 1));
+    std::string rest = msg.substr(close + 1);
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{".contributors", ".contributor_customer_ids"},
+                                   {".shares", ".contributor_weights"}}) {
+      if (rest.rfind(from, 0) == 0) rest = to + rest.substr(from.size());
+    }
+    return absl::InvalidArgumentError(absl::StrCat(where, "[", index[i], "]", rest));
+  }
+  return out;
+}
+
+namespace {
+
+// The request's changes and adopted decisions, as one list.
+template <typename Request>
+absl::StatusOr<std::vector<ChangeCredit>> AllChanges(const Workspace& ws, const Request& r) {
+  absl::StatusOr<std::vector<ChangeCredit>> changes = ChangesFrom(ws, r.changes(), "request.changes");
+  if (!changes.ok()) return changes.status();
+  absl::StatusOr<std::vector<ChangeCredit>> adopted =
+      ChangesFromDecisions(ws, r.decisions(), "request.decisions");
+  if (!adopted.ok()) return adopted.status();
+  for (ChangeCredit& ch : *adopted) changes->push_back(std::move(ch));
+  return changes;
+}
+
+}  // namespace
+
+// ---- Stages ------------------------------------------------------------------
+
+absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request,
+                           v1::LadderReport* out) {
+  const Tables& t = ws.tables();
+  LadderRules rules = DefaultLadderRules();
+  if (request.rules().stages_size() > 0) {
+    absl::StatusOr<LadderRules> r = LadderRulesFrom(request.rules(), "request.rules");
+    if (!r.ok()) return r.status();
+    rules = *std::move(r);
+  }
+  absl::StatusOr<int64_t> as_of = AsOf(ws, request.has_as_of_unix_seconds(), request.as_of_unix_seconds());
+  if (!as_of.ok()) return as_of.status();
+  IndicatorInputs in;
+  in.as_of = *as_of;
+  absl::StatusOr<double> rate = MarginRate(request.has_default_margin_rate(), request.default_margin_rate());
+  if (!rate.ok()) return rate.status();
+  in.default_margin_rate = *rate;
+  absl::StatusOr<std::vector<ChangeCredit>> changes = AllChanges(ws, request);
+  if (!changes.ok()) return changes.status();
+  in.changes = *changes;
+  double window = kDefaultInvolvementWindowDays;
+  if (request.has_involvement_window_days()) {
+    window = request.involvement_window_days();
+    if (absl::Status s = CheckRange(window, "request.involvement_window_days",
+                                    window >= 0 && window <= kMaxDays, "in [0, 1e6] (0: all time)");
+        !s.ok())
+      return s;
+  }
+  std::vector<Index> listed;
+  for (int i = 0; i < request.customer_ids_size(); ++i) {
+    const std::optional<Index> c = t.customers.ids.Find(request.customer_ids(i));
+    if (!c)
+      return absl::NotFoundError(absl::StrCat("request.customer_ids[", i, "]: unknown customer id \"",
+                                              request.customer_ids(i), "\""));
+    listed.push_back(*c);
+  }
+  std::vector<int64_t> ends;
+  if (request.history_periods() > 0) {
+    HistoryOptions ho;
+    ho.periods = request.history_periods();
+    if (request.has_history_period_days()) {
+      if (absl::Status s = CheckRange(request.history_period_days(), "request.history_period_days",
+                                      request.history_period_days() > 0, "> 0");
+          !s.ok())
+        return s;
+      ho.period_days = request.history_period_days();
+    }
+    absl::StatusOr<std::vector<int64_t>> e = PeriodEnds(in.as_of, ho);
+    // "periods: ..." -> "request.history_periods: ...", likewise period_days.
+    if (!e.ok()) return absl::InvalidArgumentError(absl::StrCat("request.history_", e.status().message()));
+    ends = *std::move(e);
+  }
+  absl::StatusOr<Scoring> scoring = ScoringFrom(request.value_scoring());
+  if (!scoring.ok()) return scoring.status();
+  const bool need_p_alive = Uses(rules, Indicator::kPAlive), need_clv = Uses(rules, Indicator::kClv);
+  std::vector<double> p_alive, clv;
+  auto prepare = [&](int64_t at, IndicatorInputs* inputs) -> absl::Status {
+    if (!need_p_alive && !need_clv) return absl::OkStatus();
+    if (absl::Status s = ScoreValue(ws, *scoring, at, need_clv, &p_alive, &clv); !s.ok()) return s;
+    inputs->p_alive = p_alive;
+    inputs->clv = clv;
+    return absl::OkStatus();
+  };
+
+  std::vector<StagePeriod> history;
+  if (!ends.empty()) {
+    absl::StatusOr<std::vector<StagePeriod>> h = ComputeStageHistory(t, rules, in, ends, prepare);
+    if (!h.ok()) return InRequest(h.status());
+    history = *std::move(h);
+  }
+  if (absl::Status s = prepare(in.as_of, &in); !s.ok()) return s;
+  absl::StatusOr<StageAssignment> a = AssignStages(t, rules, in, !request.counts_only());
+  if (!a.ok()) return InRequest(a.status());
+
+  out->Clear();
+  out->set_as_of_unix_seconds(in.as_of);
+  LadderRulesToMessage(rules, out->mutable_rules());
+  out->mutable_stage_counts()->Add(a->counts.begin(), a->counts.end());
+  out->set_involvement_window_days(window);
+  for (const StagePeriod& p : history) {
+    v1::StagePeriod* pm = out->add_history();
+    pm->set_end_unix_seconds(p.end);
+    pm->mutable_counts()->Add(p.counts.begin(), p.counts.end());
+    pm->mutable_entered()->Add(p.entered.begin(), p.entered.end());
+    pm->mutable_transitions()->Add(p.transitions.begin(), p.transitions.end());
+  }
+  if (request.counts_only()) return absl::OkStatus();
+
+  absl::StatusOr<Involvement> inv = ComputeInvolvement(t, in, window);
+  if (!inv.ok()) return InRequest(inv.status());
+  if (listed.empty()) {
+    for (size_t c = 0; c < a->stage.size(); ++c)
+      if (a->known[c]) listed.push_back(static_cast<Index>(c));
+  }
+  std::vector<std::vector<std::string>> labels(rules.stages.size());
+  for (size_t s = 0; s < rules.stages.size(); ++s)
+    for (const StageRequirement& r : rules.stages[s].requirements) labels[s].push_back(RequirementLabel(r));
+  out->mutable_customers()->Reserve(static_cast<int>(listed.size()));
+  for (Index c : listed) {
+    v1::CustomerStage* m = out->add_customers();
+    const uint32_t stage = a->stage[c];
+    m->set_customer_id(CustomerId(ws, c));
+    m->set_stage(stage);
+    m->set_stage_name(rules.stages[stage].name);
+    m->set_phase(static_cast<v1::LadderPhase>(rules.stages[stage].phase));
+    for (uint32_t s = 1; s <= stage; ++s)
+      for (uint32_t j = 0; j < labels[s].size(); ++j)
+        SetRequirementValue(s, j, labels[s][j], a->Value(s, j, c), m->add_evidence());
+    if (a->next_unmet[c] >= 0) {
+      const uint32_t s = stage + 1, j = static_cast<uint32_t>(a->next_unmet[c]);
+      SetRequirementValue(s, j, labels[s][j], a->Value(s, j, c), m->mutable_next());
+    }
+    v1::Involvement* im = m->mutable_involvement();
+    const auto& col = inv->column;
+    im->set_purchases(col[kInvPurchases][c]);
+    im->set_spend(col[kInvSpend][c]);
+    im->set_visits(col[kInvVisits][c]);
+    im->set_feedback(col[kInvFeedback][c]);
+    im->set_trials(col[kInvTrials][c]);
+    im->set_referrals(col[kInvReferrals][c]);
+    im->set_posts(col[kInvPosts][c]);
+    im->set_interactions(col[kInvInteractions][c]);
+  }
+  return absl::OkStatus();
+}
+
+// ---- Contribution ------------------------------------------------------------
+
+absl::StatusOr<ContributionOptions> ContributionOptionsFrom(const Workspace& ws,
+                                                            const v1::ContributionRequest& r,
+                                                            std::vector<ChangeCredit>* changes) {
+  ContributionOptions o;
+  absl::StatusOr<int64_t> as_of = AsOf(ws, r.has_as_of_unix_seconds(), r.as_of_unix_seconds());
+  if (!as_of.ok()) return as_of.status();
+  o.as_of = *as_of;
+  absl::StatusOr<double> rate = MarginRate(r.has_default_margin_rate(), r.default_margin_rate());
+  if (!rate.ok()) return rate.status();
+  o.default_margin_rate = *rate;
+  if (r.has_referral_horizon_days()) o.referral_horizon_days = r.referral_horizon_days();
+  if (r.has_discount_rate()) o.discount_rate = r.discount_rate();
+  if (r.has_joined_anyway_share()) o.joined_anyway_share = r.joined_anyway_share();
+  if (r.has_acquisition_cost()) o.acquisition_cost = r.acquisition_cost();
+  if (r.has_influence_share()) o.influence_share = r.influence_share();
+  if (r.has_influence_window_days()) o.influence_window_days = r.influence_window_days();
+  if (r.has_influence_persistence()) o.influence_persistence = r.influence_persistence();
+  if (r.graph().has_as_of_unix_seconds())
+    return Invalid("request.graph.as_of_unix_seconds", "not used here: set request.as_of_unix_seconds");
+  if (!r.graph().community_id().empty())
+    return Invalid("request.graph.community_id", "not used here: influence runs on the whole workspace");
+  absl::StatusOr<graph::InteractionGraphOptions> g =
+      graph::InteractionGraphOptionsFrom(r.graph(), "request.graph");
+  if (!g.ok()) return g.status();
+  absl::StatusOr<graph::KindWeights> kw = graph::KindWeightsFrom(
+      r.graph().kind_weights(), DefaultInfluenceGraph().kind_weights, "request.graph.kind_weights");
+  if (!kw.ok()) return kw.status();
+  o.graph = *g;
+  o.graph.kind_weights = *kw;
+  absl::StatusOr<std::vector<ChangeCredit>> ch = AllChanges(ws, r);
+  if (!ch.ok()) return ch.status();
+  *changes = *std::move(ch);
+  o.changes = *changes;
+  return o;
+}
+
+absl::Status ContributionMessage(const Workspace& ws, const v1::ContributionRequest& request,
+                                 v1::ContributionReport* out) {
+  std::vector<ChangeCredit> changes;
+  absl::StatusOr<ContributionOptions> o = ContributionOptionsFrom(ws, request, &changes);
+  if (!o.ok()) return o.status();
+  absl::StatusOr<Contributions> c = ComputeContributions(ws.tables(), *o);
+  if (!c.ok()) return InRequest(c.status());
+  const size_t n = c->total.size();
+  // Ranks: largest total first, ties in customer order.
+  std::vector<Index> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Index x, Index y) { return c->total[x] > c->total[y]; });
+  std::vector<uint32_t> rank(n);
+  for (size_t k = 0; k < n; ++k) rank[order[k]] = static_cast<uint32_t>(k + 1);
+  const size_t top = request.top() > 0 ? std::min<size_t>(request.top(), n) : n;
+  if (request.top() == 0) std::iota(order.begin(), order.end(), 0);  // dense order
+
+  out->Clear();
+  out->set_as_of_unix_seconds(c->as_of);
+  out->set_influence_steps(c->influence_steps);
+  double referral = 0, influence = 0, cocreation = 0, total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    referral += c->referral[i];
+    influence += c->influence[i];
+    cocreation += c->cocreation[i];
+    total += c->total[i];
+  }
+  out->set_referral_value(referral);
+  out->set_influence_value(influence);
+  out->set_cocreation_credit(cocreation);
+  out->set_total(total);
+  out->mutable_customers()->Reserve(static_cast<int>(top));
+  for (size_t k = 0; k < top; ++k) {
+    const Index i = order[k];
+    v1::CustomerContribution* m = out->add_customers();
+    m->set_customer_id(CustomerId(ws, i));
+    m->set_rank(rank[i]);
+    m->set_referral_value(c->referral[i]);
+    m->set_influence_value(c->influence[i]);
+    m->set_cocreation_credit(c->cocreation[i]);
+    m->set_total(c->total[i]);
+    m->set_own_margin(c->own_margin[i]);
+    m->set_converted_referrals(c->converted_referrals[i]);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace mitra::ladder

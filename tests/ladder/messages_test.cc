@@ -1,0 +1,222 @@
+// The ladder's message layer: rules to and from messages, value-score rules
+// against the value area's own scores, adopted contributions named by id.
+#include "mitra/ladder/messages.h"
+
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "mitra/core/csv_import.h"
+#include "mitra/value/customer_value.h"
+
+namespace mitra::ladder {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(LadderMessagesTest, RulesRoundTrip) {
+  const LadderRules rules = DefaultLadderRules();
+  v1::LadderRules m;
+  LadderRulesToMessage(rules, &m);
+  ASSERT_EQ(m.stages_size(), 6);
+  EXPECT_EQ(m.stages(3).name(), "engaged member");
+  EXPECT_EQ(m.stages(3).phase(), v1::LADDER_PHASE_RELATIONSHIP);
+  EXPECT_EQ(m.stages(3).requirements(1).indicator(), v1::LADDER_INDICATOR_DAYS_ACTIVE);
+  EXPECT_EQ(m.stages(3).requirements(1).window_days(), 90);
+  EXPECT_FALSE(m.stages(3).requirements(1).has_at_most());
+  auto back = LadderRulesFrom(m, "rules");
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->stages.size(), rules.stages.size());
+  for (size_t s = 0; s < rules.stages.size(); ++s) {
+    EXPECT_EQ(back->stages[s].name, rules.stages[s].name);
+    EXPECT_EQ(back->stages[s].phase, rules.stages[s].phase);
+    ASSERT_EQ(back->stages[s].requirements.size(), rules.stages[s].requirements.size());
+    for (size_t j = 0; j < rules.stages[s].requirements.size(); ++j)
+      EXPECT_EQ(RequirementLabel(back->stages[s].requirements[j]),
+                RequirementLabel(rules.stages[s].requirements[j]));
+  }
+  // The one validator's field names, under the caller's prefix.
+  m.mutable_stages(2)->mutable_requirements(0)->set_at_least(NAN);
+  EXPECT_THAT(LadderRulesFrom(m, "request.rules").status().message(),
+              HasSubstr("request.rules.stages[2].requirements[0].at_least: must be finite"));
+  m.mutable_stages(2)->mutable_requirements(0)->set_at_least(1);
+  m.mutable_stages(4)->set_phase(v1::LADDER_PHASE_UNSPECIFIED);
+  EXPECT_THAT(LadderRulesFrom(m, "request.rules").status().message(),
+              HasSubstr("request.rules.stages[4].phase: unknown or unspecified phase 0"));
+  m.mutable_stages(4)->set_phase(v1::LADDER_PHASE_COLLABORATIVE);
+  m.mutable_stages(1)->mutable_requirements(0)->set_at_most(0.5);
+  EXPECT_THAT(LadderRulesFrom(m, "request.rules").status().message(),
+              HasSubstr("request.rules.stages[1].requirements[0].at_most: must be finite, >= 0 and >= at_least"));
+  EXPECT_THAT(LadderRulesFrom(v1::LadderRules(), "x").status().message(), HasSubstr("x.stages: empty"));
+}
+
+// The sample workspace, loaded once.
+const Workspace& Sample() {
+  static const Workspace* ws = [] {
+    auto* w = new Workspace();
+    const fs::path dir = fs::path(MITRA_SOURCE_DIR) / "data" / "sample";
+    for (const std::string& kind : KindNames()) {
+      const fs::path p = dir / (kind + ".csv");
+      if (fs::exists(p)) {
+        EXPECT_TRUE(IngestCsvFile(*w, kind, p.string()).ok()) << kind;
+      }
+    }
+    return w;
+  }();
+  return *ws;
+}
+
+TEST(LadderMessagesTest, ValueScoreRulesUseTheValueModel) {
+  const Workspace& ws = Sample();
+  const int64_t as_of = 1767225600;  // 2026-01-01
+  // The value area's own scores: BG/NBD on days, in weeks, fitted on the
+  // purchases before as_of.
+  value::CustomerValueOptions vo;
+  vo.summary.set_calibration_end_unix_seconds(as_of - 1);
+  vo.summary.set_period_seconds(86400);
+  vo.summary.set_unit_seconds(7 * 86400);
+  vo.clv = value::ClvOptions{12, 2629800.0 / (7 * 86400), 0.01};
+  auto v = value::ScoreCustomers(ws, vo);
+  ASSERT_TRUE(v.ok()) << v.status();
+  uint32_t alive = 0, valuable = 0;
+  for (int i = 0; i < v->summaries.customer_id_size(); ++i) {
+    alive += v->p_alive[i] >= 0.5;
+    valuable += v->p_alive[i] >= 0.5 && v->clv[i] >= 100;
+  }
+  // "alive": p_alive >= 0.5; "valuable": clv >= 100 as well.
+  v1::LadderRequest req;
+  req.set_as_of_unix_seconds(as_of);
+  req.set_counts_only(true);
+  auto* rules = req.mutable_rules();
+  rules->add_stages()->set_name("any");
+  rules->mutable_stages(0)->set_phase(v1::LADDER_PHASE_TRANSACTIONAL);
+  auto* s1 = rules->add_stages();
+  s1->set_name("alive");
+  s1->set_phase(v1::LADDER_PHASE_RELATIONSHIP);
+  auto* r1 = s1->add_requirements();
+  r1->set_indicator(v1::LADDER_INDICATOR_P_ALIVE);
+  r1->set_at_least(0.5);
+  auto* s2 = rules->add_stages();
+  s2->set_name("valuable");
+  s2->set_phase(v1::LADDER_PHASE_RELATIONSHIP);
+  auto* r2 = s2->add_requirements();
+  r2->set_indicator(v1::LADDER_INDICATOR_CLV);
+  r2->set_at_least(100);
+  v1::LadderReport report;
+  ASSERT_TRUE(LadderMessage(ws, req, &report).ok());
+  ASSERT_EQ(report.stage_counts_size(), 3);
+  EXPECT_EQ(report.stage_counts(1) + report.stage_counts(2), alive);
+  EXPECT_EQ(report.stage_counts(2), valuable);
+  EXPECT_GT(valuable, 0u);
+  EXPECT_GT(alive, valuable);
+  // With history, the model is fitted at every period end.
+  req.set_history_periods(3);
+  ASSERT_TRUE(LadderMessage(ws, req, &report).ok());
+  ASSERT_EQ(report.history_size(), 3);
+  EXPECT_THAT(report.history(2).counts(), ElementsAre(report.stage_counts(0), report.stage_counts(1),
+                                                      report.stage_counts(2)));
+  // A workspace without purchases cannot be scored.
+  Workspace empty;
+  EXPECT_EQ(LadderMessage(empty, req, &report).code(), absl::StatusCode::kFailedPrecondition);
+  req.mutable_value_scoring()->set_model(v1::VALUE_MODEL_GAMMA_GAMMA);
+  EXPECT_THAT(LadderMessage(ws, req, &report).message(), HasSubstr("request.value_scoring.model"));
+}
+
+TEST(LadderMessagesTest, AdoptedContributionsNamedById) {
+  const Workspace& ws = Sample();
+  v1::LadderRequest req;
+  auto* rules = req.mutable_rules();
+  rules->add_stages()->set_name("any");
+  rules->mutable_stages(0)->set_phase(v1::LADDER_PHASE_TRANSACTIONAL);
+  auto* s1 = rules->add_stages();
+  s1->set_name("co-creator");
+  s1->set_phase(v1::LADDER_PHASE_COLLABORATIVE);
+  auto* r1 = s1->add_requirements();
+  r1->set_indicator(v1::LADDER_INDICATOR_ADOPTED_CONTRIBUTIONS);
+  r1->set_at_least(1);
+  auto* change = req.add_changes();
+  change->set_value(1000);
+  change->add_contributor_ids("C0354");
+  change->add_contributor_ids("C0449");
+  req.add_customer_ids("C0354");
+  req.add_customer_ids("C0001");
+  v1::LadderReport report;
+  ASSERT_TRUE(LadderMessage(ws, req, &report).ok());
+  EXPECT_THAT(report.stage_counts(), ElementsAre(4998, 2));
+  ASSERT_EQ(report.customers_size(), 2);
+  EXPECT_EQ(report.customers(0).stage_name(), "co-creator");
+  EXPECT_EQ(report.customers(0).evidence(0).label(), "adopted_contributions >= 1");
+  EXPECT_EQ(report.customers(1).stage(), 0u);
+  EXPECT_EQ(report.customers(1).next().value(), 0);
+}
+
+TEST(LadderMessagesTest, AdoptedDecisionsBecomeCoCreationCredit) {
+  const Workspace& ws = Sample();
+  v1::ContributionRequest req;
+  req.set_influence_share(0);
+  req.set_joined_anyway_share(1);  // referral value: 0 (no acquisition cost)
+  auto add = [&](v1::AdoptionOutcome outcome, std::optional<double> value,
+                 std::vector<std::string> who, std::vector<double> weights) {
+    v1::AdoptionDecision* d = req.add_decisions();
+    d->set_program_id("ADV-2025");
+    d->set_outcome(outcome);
+    d->set_decided_unix_seconds(1750000000);
+    if (value) d->set_value(*value);
+    for (const std::string& c : who) d->add_contributor_customer_ids(c);
+    for (double w : weights) d->add_contributor_weights(w);
+  };
+  add(v1::ADOPTION_OUTCOME_ADOPTED, 60, {"C0354", "C0449"}, {});          // 30 each
+  add(v1::ADOPTION_OUTCOME_REJECTED, 100, {"C0354"}, {});                 // not adopted
+  add(v1::ADOPTION_OUTCOME_ADOPTED, std::nullopt, {"C0354"}, {});         // no value
+  add(v1::ADOPTION_OUTCOME_ADOPTED, 90, {"C0449", "C0462"}, {1, 2});      // 30, 60
+  add(v1::ADOPTION_OUTCOME_ADOPTED, 10, {}, {});                          // nobody to credit
+  req.set_top(3);
+  v1::ContributionReport report;
+  ASSERT_TRUE(ContributionMessage(ws, req, &report).ok());
+  EXPECT_NEAR(report.cocreation_credit(), 150, 1e-9);
+  EXPECT_NEAR(report.total(), 150, 1e-9);
+  ASSERT_EQ(report.customers_size(), 3);
+  // C0449 60, C0462 60 (customer order breaks the tie), C0354 30.
+  EXPECT_EQ(report.customers(0).customer_id(), "C0449");
+  EXPECT_NEAR(report.customers(0).cocreation_credit(), 60, 1e-9);
+  EXPECT_EQ(report.customers(1).customer_id(), "C0462");
+  EXPECT_NEAR(report.customers(1).cocreation_credit(), 60, 1e-9);
+  EXPECT_EQ(report.customers(2).customer_id(), "C0354");
+  EXPECT_NEAR(report.customers(2).cocreation_credit(), 30, 1e-9);
+  // Adopted after as_of: not yet.
+  req.set_as_of_unix_seconds(1750000000);
+  ASSERT_TRUE(ContributionMessage(ws, req, &report).ok());
+  EXPECT_EQ(report.cocreation_credit(), 0);
+  // Errors name the decision.
+  req.mutable_decisions(3)->set_contributor_weights(1, -2);
+  EXPECT_THAT(ContributionMessage(ws, req, &report).message(),
+              HasSubstr("request.decisions[3].contributor_weights[1]: must be finite and >= 0, got -2"));
+  req.mutable_decisions(3)->set_contributor_weights(1, 2);
+  req.mutable_decisions(0)->set_contributor_customer_ids(1, "nobody");
+  EXPECT_EQ(ContributionMessage(ws, req, &report).code(), absl::StatusCode::kNotFound);
+  // The same decisions feed the adopted_contributions indicator.
+  req.mutable_decisions(0)->set_contributor_customer_ids(1, "C0449");
+  v1::LadderRequest lr;
+  *lr.mutable_decisions() = req.decisions();
+  lr.set_counts_only(true);
+  lr.mutable_rules()->add_stages()->set_name("any");
+  lr.mutable_rules()->mutable_stages(0)->set_phase(v1::LADDER_PHASE_TRANSACTIONAL);
+  auto* s1 = lr.mutable_rules()->add_stages();
+  s1->set_name("two adopted");
+  s1->set_phase(v1::LADDER_PHASE_COLLABORATIVE);
+  auto* r1 = s1->add_requirements();
+  r1->set_indicator(v1::LADDER_INDICATOR_ADOPTED_CONTRIBUTIONS);
+  r1->set_at_least(2);
+  v1::LadderReport ladder;
+  ASSERT_TRUE(LadderMessage(ws, lr, &ladder).ok());
+  EXPECT_THAT(ladder.stage_counts(), ElementsAre(4999, 1));  // C0449: D1 and D4
+}
+
+}  // namespace
+}  // namespace mitra::ladder
