@@ -22,29 +22,17 @@ constexpr uint32_t kSrc[] = {0, 1, 2, 2, 3, 1, 3};
 constexpr uint32_t kDst[] = {1, 2, 0, 3, 4, 1, 3};
 constexpr double kWeights[] = {1, 2, 1, 0.5, 3, 1, 1};
 
-mitra_workspace* SmallWorkspace() {
-  static mitra_workspace* ws = [] {
-    mitra_workspace* w = nullptr;
-    struct { const char* kind; const char* csv; } files[] = {
-        {"customers", "id\nc1\nc2\nc3\nc4\n"},
-        {"communities", "id,name\nk1,One\nk2,Two\n"},
-        {"memberships", "customer_id,community_id,joined\nc1,k1,2024-01-01\nc2,k1,2024-02-01\n"
-                        "c3,k2,2024-01-15\nc4,k2,2024-03-01\nc1,k2,2024-04-01\n"},
-        {"interactions", "from_customer_id,to_customer_id,kind,time,community_id\n"
-                         "c2,c1,REPLY,2024-05-01,k1\nc2,c1,ENDORSEMENT,2024-05-02,k1\n"
-                         "c3,c1,LIKE,2024-05-03,k2\nc4,c3,FLAG,2024-05-04,k2\n"
-                         "c1,c4,MENTION,2024-06-01,k2\nc3,,VISIT,2024-06-02,k2\n"},
-    };
-    if (mitra_workspace_create(&w, nullptr) != MITRA_OK) std::abort();
-    for (const auto& f : files) {
-      size_t n = 0;
-      while (f.csv[n] != '\0') ++n;
-      if (mitra_workspace_ingest_csv_bytes(w, f.kind, f.kind, reinterpret_cast<const uint8_t*>(f.csv), n,
-                                           nullptr) != MITRA_OK)
-        std::abort();
-    }
-    return w;
-  }();
+const mitra_workspace* SmallWorkspace() {
+  static const mitra_workspace* ws = mitra::fuzz::WorkspaceFromCsv({
+      {"customers", "id\nc1\nc2\nc3\nc4\n"},
+      {"communities", "id,name\nk1,One\nk2,Two\n"},
+      {"memberships", "customer_id,community_id,joined\nc1,k1,2024-01-01\nc2,k1,2024-02-01\n"
+                      "c3,k2,2024-01-15\nc4,k2,2024-03-01\nc1,k2,2024-04-01\n"},
+      {"interactions", "from_customer_id,to_customer_id,kind,time,community_id\n"
+                       "c2,c1,REPLY,2024-05-01,k1\nc2,c1,ENDORSEMENT,2024-05-02,k1\n"
+                       "c3,c1,LIKE,2024-05-03,k2\nc4,c3,FLAG,2024-05-04,k2\n"
+                       "c1,c4,MENTION,2024-06-01,k2\nc3,,VISIT,2024-06-02,k2\n"},
+  });
   return ws;
 }
 

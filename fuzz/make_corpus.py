@@ -2,11 +2,15 @@
 change): valid and invalid inputs taken from the bad-input table, the
 bundled sample data and real snapshots.
 
-usage: PYTHONPATH=build/dev/python /usr/bin/python3 fuzz/make_corpus.py"""
+usage: PYTHONPATH=build/dev/python /usr/bin/python3 fuzz/make_corpus.py [TARGET...]
+
+With TARGETs, only those corpora are rewritten (a new target's seeds without
+touching the others'); without, all of them."""
 import hashlib
 import json
 import pathlib
 import shutil
+import sys
 import tempfile
 
 from google.protobuf import text_format
@@ -21,7 +25,12 @@ KINDS = ["customers", "products", "communities", "channels", "programs", "transa
          "interactions", "memberships", "feedback", "referrals"]
 
 
+only = set(sys.argv[1:])
+
+
 def put(target, data):
+    if only and target not in only:
+        return
     d = corpus / target
     d.mkdir(parents=True, exist_ok=True)
     (d / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
@@ -32,7 +41,11 @@ def head(path, lines):
         return b"".join(f.readline() for _ in range(lines))
 
 
-shutil.rmtree(corpus, ignore_errors=True)
+if only:
+    for target in only:
+        shutil.rmtree(corpus / target, ignore_errors=True)
+else:
+    shutil.rmtree(corpus, ignore_errors=True)
 base = mitra.Workspace()
 for kind in KINDS:
     base.ingest_csv_text(kind, table["base"][kind], name=kind)
@@ -142,5 +155,59 @@ for req in (v1.ContributionRequest(),
                                        contributor_customer_ids=["c1", "c2"])])):
     put("ladder_request", b"\x01" + req.SerializeToString())
 
+# Co-creation, channel and workspace activation requests
+# (fuzz/collaboration_request_fuzzer.cc, on the collaboration workspace of
+# fuzz/fuzz_util.h): 0 = panel, 1 = feedback, 2 = adoption, 3 = channel
+# economics, 4 = budget split, 5 = double marginalisation, 6 = workspace
+# activation plan.
+for req in (v1.PanelRequest(size=2, seed=3, fatigue_days=0, quotas=[
+                v1.PanelQuota(dimension="attributes.segment", value="b", min=1),
+                v1.PanelQuota(dimension="community", value="k1", min=1, max=1)]),
+            v1.PanelRequest(size=3, as_of_unix_seconds=1720000000, fatigue_days=1,
+                            stages=[v1.PanelLabel(customer_id="c1", label="collaborator")],
+                            quotas=[v1.PanelQuota(dimension="stage", value="collaborator", min=1)],
+                            invitations=[v1.FeedbackInvitation(customer_id="c2",
+                                                               time_unix_seconds=1706000000)],
+                            excluded_customer_ids=["c4"], recency_half_life_days=30, strict=True)):
+    put("collaboration_request", b"\x00" + req.SerializeToString())
+for req in (v1.FeedbackRequest(),
+            v1.FeedbackRequest(program_id="g1", prior_weight=2, top_box=0.8, confidence=0.9, fdr=0.2,
+                               margin=0.05, bias_shrinkage=1)):
+    put("collaboration_request", b"\x01" + req.SerializeToString())
+put("collaboration_request", b"\x02" + v1.AdoptionRequest(decisions=[
+    v1.AdoptionDecision(id="d1", program_id="g1", attribute="price",
+                        outcome=v1.ADOPTION_OUTCOME_ADOPTED, decided_unix_seconds=1706745600,
+                        value=90, contributor_customer_ids=["c1", "c2"], contributor_weights=[2, 1]),
+    v1.AdoptionDecision(id="d2", program_id="g1", outcome=v1.ADOPTION_OUTCOME_REJECTED,
+                        decided_unix_seconds=1706745600, measure=v1.BeforeAfterMeasure(
+                            before_mean=3, before_sd=1, before_n=10, after_mean=3.5, after_n=12))],
+    confidence=0.9).SerializeToString())
+for req in (v1.ChannelRequest(start_unix_seconds=1704067200, end_unix_seconds=1735689600,
+                              rates=v1.ChannelActivityRates(per_order=2, per_delivery=3, per_return=5,
+                                                            per_support_contact=1,
+                                                            support_kinds=[v1.INTERACTION_KIND_REPLY]),
+                              incentives=[v1.ChannelRouteIncentive(route=v1.CHANNEL_ROUTE_CHAIN,
+                                                                   amount=30)],
+                              per_customer=True, period_seconds=2629800, top=5,
+                              demand=v1.LinearDemandRequest(a=100, b=2, c=10)),
+            v1.ChannelRequest(product_id="p1", activation=v1.WorkspacePlanRequest(
+                plan=v1.PlanRequest(k=1, epsilon=0.5, check_runs=50),
+                candidates=v1.CANDIDATE_SOURCE_ALL, default_cost=100),
+                conversion_rate=0.5, budget=500, chain_saturation=0.4)):
+    put("collaboration_request", b"\x03" + req.SerializeToString())
+put("collaboration_request", b"\x04" + v1.BudgetRequest(budget=180, routes=[
+    v1.BudgetRoute(name="community", value_per_conversion=20, response=v1.BudgetResponse(
+        points=v1.BudgetPiecewiseLinear(spend=[100, 200, 300], response=[10, 16, 19]))),
+    v1.BudgetRoute(name="chain", value_per_conversion=40, max_spend=150, response=v1.BudgetResponse(
+        exponential=v1.BudgetExponential(a=10, b=0.01))),
+    v1.BudgetRoute(name="direct", value_per_conversion=5, response=v1.BudgetResponse(
+        logarithmic=v1.BudgetLogarithmic(a=3, b=0.1)))]).SerializeToString())
+put("collaboration_request", b"\x05" + v1.LinearDemandRequest(a=100, b=2, c=10, max_tiers=3)
+    .SerializeToString())
+put("collaboration_request", b"\x06" + v1.WorkspacePlanRequest(
+    plan=v1.PlanRequest(k=2, epsilon=0.5, check_runs=50, seed=3), candidates=v1.CANDIDATE_SOURCE_ALL,
+    costs={"c1": 2}, default_cost=1, target_community_ids=["k1"]).SerializeToString())
+
 for d in sorted(corpus.iterdir()):
-    print(f"{d.name}: {len(list(d.iterdir()))} inputs")
+    if not only or d.name in only:
+        print(f"{d.name}: {len(list(d.iterdir()))} inputs")

@@ -36,18 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const double amount[] = {10, 20, 5, 1, 2, 3};
     s = mitra_value_summarize(customer, time, amount, 6, data, size, &out, &n, &err);
   } else {
-    static mitra_workspace* ws = [] {
-      mitra_workspace* w = nullptr;
-      static const char customers[] = "id\nc1\nc2\n";
-      static const char tx[] = "customer_id,time,amount\nc1,1997-01-01,10\nc1,1997-02-01,5\nc2,1997-01-03,7\n";
-      if (mitra_workspace_create(&w, nullptr) != MITRA_OK ||
-          mitra_workspace_ingest_csv_bytes(w, "customers", "c", reinterpret_cast<const uint8_t*>(customers),
-                                           sizeof customers - 1, nullptr) != MITRA_OK ||
-          mitra_workspace_ingest_csv_bytes(w, "transactions", "t", reinterpret_cast<const uint8_t*>(tx),
-                                           sizeof tx - 1, nullptr) != MITRA_OK)
-        std::abort();
-      return w;
-    }();
+    static const mitra_workspace* ws = mitra::fuzz::WorkspaceFromCsv({
+        {"customers", "id\nc1\nc2\n"},
+        {"transactions",
+         "customer_id,time,amount\nc1,1997-01-01,10\nc1,1997-02-01,5\nc2,1997-01-03,7\n"},
+    });
     s = mitra_workspace_value_summary(ws, data, size, &out, &n, &err);
   }
   mitra::fuzz::CheckCall(s, err, out);

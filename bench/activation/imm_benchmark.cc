@@ -1,14 +1,17 @@
-// IMM on NetHEPT, soc-Epinions1 and the Graph500-style R-MAT graph of the
-// graph benchmarks (2^20 ids, 10M generated edges): IC, weighted cascade,
-// k = 50. Arguments: graph (0 NetHEPT, 1 Epinions, 2 R-MAT), epsilon * 100,
-// threads. Also the process's peak resident memory (max_rss_MB).
-// Counters: RR sets, RR memory (bytes of the flat arrays and the inverted
-// index), the plan's estimate and the Monte-Carlo spread of the seeds
-// (10,000 runs; 1,000 on R-MAT, where a run activates ~10^5 nodes;
-// computed once per configuration, outside the timing).
+// IMM and OPIM-C on NetHEPT, soc-Epinions1 and the Graph500-style R-MAT
+// graph of the graph benchmarks (2^20 ids, 10M generated edges): IC,
+// weighted cascade, k = 50. Arguments: graph (0 NetHEPT, 1 Epinions, 2
+// R-MAT), epsilon * 100, threads, algorithm (0 IMM, 1 OPIM-C). Time is wall
+// time; CPU is the process's CPU time (both threads), worth reading on a
+// shared machine. Also the process's peak resident memory (max_rss_MB).
+// Counters: RR sets used for the selection (rr_sets; OPIM-C: |R1|) and all
+// sampled (rr_sampled; OPIM-C: |R1| + |R2|), RR memory (bytes of the flat
+// arrays and the inverted index; OPIM-C: R1, its index and R2), the
+// algorithm's estimate, OPIM-C's rounds and certified ratio, and the
+// Monte-Carlo spread of the seeds (10,000 runs; 1,000 on R-MAT, where a run
+// activates ~10^5 nodes; computed once per configuration, outside the
+// timing; MITRA_BENCH_NO_MC=1 skips it).
 #include <benchmark/benchmark.h>
-
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +21,7 @@
 #include "mitra/activation/imm.h"
 #include "mitra/graph/edge_list.h"
 #include "../graph/graph_data.h"
+#include "bench_util.h"
 
 namespace mitra::activation {
 namespace {
@@ -48,6 +52,7 @@ const DiffusionGraph& Load(int which) {
 void BM_Imm(benchmark::State& state) {
   const DiffusionGraph& dg = Load(static_cast<int>(state.range(0)));
   ImmOptions o;
+  o.algorithm = state.range(3) == 1 ? ImAlgorithm::kOpimC : ImAlgorithm::kImm;
   o.k = 50;
   o.epsilon = state.range(1) / 100.0;
   o.threads = static_cast<int>(state.range(2));
@@ -62,8 +67,13 @@ void BM_Imm(benchmark::State& state) {
     last = *std::move(r);
   }
   state.counters["rr_sets"] = static_cast<double>(last.rr_sets);
+  state.counters["rr_sampled"] = static_cast<double>(last.rr_sets_sampled);
   state.counters["rr_MB"] = last.rr_memory_bytes / 1e6;
   state.counters["estimate"] = last.estimated_spread;
+  if (last.algorithm == ImAlgorithm::kOpimC) {
+    state.counters["rounds"] = last.rounds;
+    state.counters["certified"] = last.certified_ratio;
+  }
   if (std::getenv("MITRA_BENCH_NO_MC") == nullptr) {
     SpreadOptions so;
     so.runs = state.range(0) == 2 ? 1000 : 10000;
@@ -74,25 +84,31 @@ void BM_Imm(benchmark::State& state) {
       state.counters["mc_ci95"] = mc->ci_high - mc->mean;
     }
   }
-  rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  state.counters["max_rss_MB"] = u.ru_maxrss / 1024.0;
+  state.counters["max_rss_MB"] = mitra::bench::PeakRssMb();
 }
 
 BENCHMARK(BM_Imm)
-    ->ArgNames({"graph", "eps100", "threads"})
-    ->ArgsProduct({{0, 1}, {10, 50}, {1, 2}})
+    ->ArgNames({"graph", "eps100", "threads", "alg"})
+    ->ArgsProduct({{0, 1}, {10, 50}, {1, 2}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime()
     ->Iterations(3);
 BENCHMARK(BM_Imm)
-    ->ArgNames({"graph", "eps100", "threads"})
-    ->ArgsProduct({{2}, {50}, {1, 2}})
+    ->ArgNames({"graph", "eps100", "threads", "alg"})
+    ->ArgsProduct({{2}, {50}, {1, 2}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime()
     ->Iterations(1);
+// OPIM-C at smaller epsilon: where does its spread reach IMM's at 0.1?
+BENCHMARK(BM_Imm)
+    ->ArgNames({"graph", "eps100", "threads", "alg"})
+    ->ArgsProduct({{0, 1}, {1, 2, 5}, {1, 2}, {1}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime()
+    ->Iterations(3);
 
 }  // namespace
 }  // namespace mitra::activation

@@ -5,35 +5,22 @@
 // docs/CHANNELS.md.
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 
+#include "bench_util.h"
 #include "benchmark/benchmark.h"
 #include "mitra/channels/chain.h"
 #include "mitra/channels/conflict.h"
 #include "mitra/channels/economics.h"
 #include "mitra/channels/messages.h"
-#include "mitra/core/csv_import.h"
 #include "mitra/core/workspace.h"
 
 namespace {
 
-namespace fs = std::filesystem;
 using mitra::Index;
 using mitra::kNoIndex;
-
-// splitmix64: a fixed, fully specified generator.
-struct Rng {
-  uint64_t s;
-  uint64_t Next() {
-    uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint32_t Below(uint32_t n) { return static_cast<uint32_t>(Next() % n); }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-};
+using mitra::bench::Rng;
+using mitra::bench::SampleWorkspace;
 
 // A producer, 20 wholesalers, 400 agents (20 each), 9,577 retailers spread
 // over the agents, a direct store and an activist channel: 10,000 members.
@@ -126,23 +113,6 @@ const Synthetic& Data() {
   return *s;
 }
 
-const mitra::Workspace* SampleWorkspace() {
-  static const mitra::Workspace* ws = [] {
-    auto* w = new mitra::Workspace();
-    const fs::path dir = fs::path(MITRA_SOURCE_DIR) / "data" / "sample";
-    for (const std::string& kind : mitra::KindNames()) {
-      const fs::path p = dir / (kind + ".csv");
-      if (!fs::exists(p)) continue;
-      if (absl::Status s = mitra::IngestCsvFile(*w, kind, p.string()); !s.ok()) {
-        fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-        std::abort();
-      }
-    }
-    return w;
-  }();
-  return ws;
-}
-
 mitra::channels::EconomicsOptions Rates() {
   mitra::channels::EconomicsOptions o;
   o.rates.per_order = 2;
@@ -184,7 +154,7 @@ BENCHMARK(BM_SyntheticConflicts)->Unit(benchmark::kSecond)->Iterations(3);
 
 // The whole report on the sample, without and with the activation plan.
 void BM_SampleReport(benchmark::State& state) {
-  const mitra::Workspace& ws = *SampleWorkspace();
+  const mitra::Workspace& ws = SampleWorkspace();
   mitra::v1::ChannelRequest req;
   req.mutable_rates()->set_per_order(2);
   if (state.range(0))

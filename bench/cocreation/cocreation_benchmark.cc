@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_util.h"
 #include "benchmark/benchmark.h"
 #include "mitra/cocreation/feedback.h"
 #include "mitra/cocreation/panel.h"
@@ -16,18 +17,7 @@
 namespace {
 
 using mitra::Index;
-
-// splitmix64: a fixed, fully specified generator.
-struct Rng {
-  uint64_t s;
-  uint64_t Next() {
-    uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint32_t Below(uint32_t n) { return static_cast<uint32_t>(Next() % n); }
-};
+using mitra::bench::Rng;
 
 constexpr int64_t kT0 = 1704067200;
 

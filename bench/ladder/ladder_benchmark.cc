@@ -3,18 +3,15 @@
 // customers (MITRA_LADDER_BENCH_CUSTOMERS overrides the count), one core.
 // Figures in docs/LADDER.md. Peak memory is the process's maximum resident
 // set (counter peak_rss_mb), the tables included.
-#include <sys/resource.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "benchmark/benchmark.h"
-#include "mitra/core/csv_import.h"
 #include "mitra/core/workspace.h"
 #include "mitra/ladder/contribution.h"
 #include "mitra/ladder/stage_history.h"
@@ -22,49 +19,15 @@
 
 namespace {
 
-namespace fs = std::filesystem;
 using mitra::Index;
 using mitra::Tables;
+using mitra::bench::PeakRssMb;
+using mitra::bench::Rng;
+using mitra::bench::SampleWorkspace;
 
 constexpr int64_t kDay = 86400;
 constexpr int64_t kStart = 1704067200;  // 2024-01-01
 constexpr int64_t kAsOf = kStart + 730 * kDay;
-
-double PeakRssMb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss / 1024.0;
-}
-
-const mitra::Workspace* SampleWorkspace() {
-  static const mitra::Workspace* ws = [] {
-    auto* w = new mitra::Workspace();
-    const fs::path dir = fs::path(MITRA_SOURCE_DIR) / "data" / "sample";
-    for (const std::string& kind : mitra::KindNames()) {
-      const fs::path p = dir / (kind + ".csv");
-      if (!fs::exists(p)) continue;
-      if (absl::Status s = mitra::IngestCsvFile(*w, kind, p.string()); !s.ok()) {
-        fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-        std::abort();
-      }
-    }
-    return w;
-  }();
-  return ws;
-}
-
-// splitmix64: a fixed, fully specified generator.
-struct Rng {
-  uint64_t s;
-  uint64_t Next() {
-    uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint32_t Below(uint64_t n) { return static_cast<uint32_t>(Next() % n); }
-  double Uniform() { return (Next() >> 11) * 0x1.0p-53; }
-};
 
 // N customers over two years (2024-2025): 90% buy (first purchase, then on
 // average 1.5 repeats), 20 products with prices and costs; 30% belong to
@@ -189,7 +152,7 @@ void Report(benchmark::State& state, const Tables& t) {
 }
 
 void BM_StagesSample(benchmark::State& state) {
-  const Tables& t = SampleWorkspace()->tables();
+  const Tables& t = SampleWorkspace().tables();
   mitra::ladder::IndicatorInputs in;
   in.as_of = mitra::ladder::DefaultLadderAsOf(t);
   for (auto _ : state) {
@@ -202,7 +165,7 @@ void BM_StagesSample(benchmark::State& state) {
 BENCHMARK(BM_StagesSample)->Unit(benchmark::kMillisecond);
 
 void BM_HistorySample24Months(benchmark::State& state) {
-  const Tables& t = SampleWorkspace()->tables();
+  const Tables& t = SampleWorkspace().tables();
   mitra::ladder::IndicatorInputs in;
   in.as_of = mitra::ladder::DefaultLadderAsOf(t);
   mitra::ladder::HistoryOptions ho;
@@ -218,7 +181,7 @@ void BM_HistorySample24Months(benchmark::State& state) {
 BENCHMARK(BM_HistorySample24Months)->Unit(benchmark::kMillisecond);
 
 void BM_ContributionSample(benchmark::State& state) {
-  const Tables& t = SampleWorkspace()->tables();
+  const Tables& t = SampleWorkspace().tables();
   mitra::ladder::ContributionOptions o;
   o.as_of = mitra::ladder::DefaultLadderAsOf(t);
   for (auto _ : state) {

@@ -1,47 +1,18 @@
 // FindLeaders on the sample data (data/sample) and on a synthetic workspace.
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <string>
 
+#include "bench_util.h"
 #include "benchmark/benchmark.h"
-#include "mitra/core/csv_import.h"
 #include "mitra/core/workspace.h"
 #include "mitra/leaders/leader_score.h"
 
 namespace {
 
-namespace fs = std::filesystem;
 using mitra::Index;
-
-const mitra::Workspace* SampleWorkspace() {
-  static const mitra::Workspace* ws = [] {
-    auto* w = new mitra::Workspace();
-    const fs::path dir = fs::path(MITRA_SOURCE_DIR) / "data" / "sample";
-    for (const std::string& kind : mitra::KindNames()) {
-      const fs::path p = dir / (kind + ".csv");
-      if (!fs::exists(p)) continue;
-      if (absl::Status s = mitra::IngestCsvFile(*w, kind, p.string()); !s.ok()) {
-        fprintf(stderr, "%s\n", std::string(s.message()).c_str());
-        std::abort();
-      }
-    }
-    return w;
-  }();
-  return ws;
-}
-
-// splitmix64: a fixed, fully specified generator.
-struct Rng {
-  uint64_t s;
-  uint64_t Next() {
-    uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint32_t Below(uint32_t n) { return static_cast<uint32_t>(Next() % n); }
-};
+using mitra::bench::Rng;
+using mitra::bench::SampleWorkspace;
 
 // 100k customers, 50 communities; every customer a member of one community
 // (a tenth of two), 1M interactions inside communities with heavy-tailed
@@ -97,7 +68,7 @@ const mitra::Tables* SyntheticTables() {
 }
 
 void BM_FindLeadersSample(benchmark::State& state) {
-  const mitra::Tables& t = SampleWorkspace()->tables();
+  const mitra::Tables& t = SampleWorkspace().tables();
   for (auto _ : state) {
     auto r = mitra::leaders::FindLeaders(t, {});
     if (!r.ok()) state.SkipWithError(std::string(r.status().message()).c_str());

@@ -4,15 +4,17 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <new>
-#include <queue>
+#include <optional>
 #include <vector>
 
 #include "../core/parallel.h"
 #include "../graph/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/value/special.h"
 
 namespace mitra::activation {
 namespace {
@@ -21,6 +23,9 @@ using graph::Rng;
 
 constexpr uint64_t kRrDomain = 0x72722d7365747321ULL;
 constexpr uint64_t kFreshDomain = 0x6672657368727221ULL;
+// OPIM-C's two collections (mixed through SplitMix64 before use).
+constexpr uint64_t kR1Domain = 0x6f70696d2d723121ULL;
+constexpr uint64_t kR2Domain = 0x6f70696d2d723221ULL;
 
 // Samples RR sets; one per thread, reused across batches.
 class RrSampler {
@@ -183,6 +188,12 @@ struct Selection {
   std::vector<uint32_t> gains;  // newly covered RR sets per seed
   uint64_t covered = 0;
   uint64_t index_bytes = 0;
+  // With BoundOptions: the smallest, over the evaluated greedy steps i, of
+  // covered(S_i) + the k' largest marginal coverages of allowed nodes w.r.t.
+  // S_i (S_0 = the must-include nodes): an upper bound on the coverage of
+  // any set of the must-include nodes and at most k' allowed nodes (by
+  // submodularity; Tang et al. 2018). UINT64_MAX when not asked.
+  uint64_t coverage_upper_bound = std::numeric_limits<uint64_t>::max();
 };
 
 struct HeapEntry {
@@ -195,7 +206,12 @@ struct HeapEntry {
 };
 
 // Greedy max-coverage over the flat RR sets with lazy (CELF) evaluation.
-Selection SelectNodes(const RrStore& store, const Constraints& c) {
+// Marginal coverages are kept exact (covering a set decrements the count of
+// each of its nodes), so re-evaluating a node is O(1). bound_k: when set,
+// also computes Selection::coverage_upper_bound for sets of at most
+// *bound_k free nodes, at greedy steps 0, 1, 2, 4, ... and at the end.
+Selection SelectNodes(const RrStore& store, const Constraints& c,
+                      std::optional<uint64_t> bound_k = std::nullopt) {
   const uint32_t n = c.n;
   const uint64_t sets = store.count();
   // Inverted index node -> sets, by counting sort.
@@ -211,19 +227,19 @@ Selection SelectNodes(const RrStore& store, const Constraints& c) {
   }
   Selection out;
   out.index_bytes = (node_off.size() + node_sets.size()) * sizeof(uint32_t);
+  // count[v] = RR sets containing v not yet covered (v's marginal coverage).
+  std::vector<uint32_t> count(n);
+  for (uint32_t v = 0; v < n; ++v) count[v] = node_off[v + 1] - node_off[v];
   std::vector<uint8_t> covered(sets, 0);
-  auto uncovered = [&](NodeId v) {
-    uint32_t cnt = 0;
-    for (uint32_t i = node_off[v]; i < node_off[v + 1]; ++i) cnt += !covered[node_sets[i]];
-    return cnt;
-  };
   auto cover = [&](NodeId v) {
     uint32_t cnt = 0;
-    for (uint32_t i = node_off[v]; i < node_off[v + 1]; ++i)
-      if (!covered[node_sets[i]]) {
-        covered[node_sets[i]] = 1;
-        ++cnt;
-      }
+    for (uint32_t i = node_off[v]; i < node_off[v + 1]; ++i) {
+      const uint32_t s = node_sets[i];
+      if (covered[s]) continue;
+      covered[s] = 1;
+      ++cnt;
+      for (uint32_t j = store.offsets[s]; j < store.offsets[s + 1]; ++j) --count[store.nodes[j]];
+    }
     out.covered += cnt;
     return cnt;
   };
@@ -242,6 +258,26 @@ Selection SelectNodes(const RrStore& store, const Constraints& c) {
   const double remaining = c.budget - spent;
   auto cost = [&](NodeId v) { return (*c.costs)[v]; };
 
+  // The upper bound: allowed nodes that are in some set (the others have
+  // marginal coverage 0 throughout).
+  std::vector<NodeId> active;
+  std::vector<uint32_t> buf;
+  if (bound_k)
+    for (NodeId v = 0; v < n; ++v)
+      if (c.allowed[v] && count[v] > 0) active.push_back(v);
+  auto note_bound = [&] {
+    buf.clear();
+    for (NodeId v : active)
+      if (count[v] > 0) buf.push_back(count[v]);
+    const size_t top = static_cast<size_t>(std::min<uint64_t>(*bound_k, buf.size()));
+    if (top < buf.size())
+      std::nth_element(buf.begin(), buf.begin() + top, buf.end(), std::greater<uint32_t>());
+    uint64_t b = out.covered;
+    for (size_t i = 0; i < top; ++i) b += buf[i];
+    out.coverage_upper_bound = std::min(out.coverage_upper_bound, b);
+  };
+  if (bound_k) note_bound();
+
   // Best single affordable node after the must-include ones (budget mode).
   NodeId best_single = n;
   uint32_t best_single_gain = 0;
@@ -249,7 +285,7 @@ Selection SelectNodes(const RrStore& store, const Constraints& c) {
   for (NodeId v = 0; v < n; ++v) {
     if (!c.allowed[v] || group_full(v)) continue;
     if (c.budgeted && cost(v) > remaining) continue;
-    const uint32_t g = uncovered(v);
+    const uint32_t g = count[v];
     if (c.budgeted) {
       if (best_single == n || g > best_single_gain) {
         best_single = v;
@@ -261,9 +297,9 @@ Selection SelectNodes(const RrStore& store, const Constraints& c) {
     }
   }
   std::make_heap(heap.begin(), heap.end());
-  const std::vector<uint8_t> covered_after_must = c.budgeted ? covered : std::vector<uint8_t>();
   const uint64_t covered_must = out.covered;
   double left = remaining;
+  size_t picked = 0;
   while (!heap.empty()) {
     if (!c.budgeted && out.seeds.size() >= c.k) break;
     std::pop_heap(heap.begin(), heap.end());
@@ -272,7 +308,7 @@ Selection SelectNodes(const RrStore& store, const Constraints& c) {
     const NodeId v = top.node;
     if (group_full(v)) continue;
     if (c.budgeted && cost(v) > left) continue;
-    const uint32_t g = uncovered(v);
+    const uint32_t g = count[v];
     const double key = c.budgeted ? g / cost(v) : static_cast<double>(g);
     if (!heap.empty() && key < heap.front().key) {
       heap.push_back({key, v});
@@ -283,7 +319,10 @@ Selection SelectNodes(const RrStore& store, const Constraints& c) {
     out.gains.push_back(cover(v));
     if (c.groups) ++used[(*c.groups)[v]];
     if (c.budgeted) left -= cost(v);
+    ++picked;
+    if (bound_k && (picked & (picked - 1)) == 0) note_bound();  // 1, 2, 4, ...
   }
+  if (bound_k) note_bound();
   if (c.budgeted && best_single != n && covered_must + best_single_gain > out.covered) {
     out.seeds.resize(c.must.size());
     out.gains.resize(c.must.size());
@@ -294,6 +333,32 @@ Selection SelectNodes(const RrStore& store, const Constraints& c) {
   return out;
 }
 
+// Coverage of `seeds` in `store`, each covered set credited to the first
+// seed (in order) it contains: gains[i] = sets whose first seed is seeds[i].
+// Integer sums over chunks, so the result does not depend on `threads`.
+std::vector<uint64_t> CoverageInOrder(const RrStore& store, const std::vector<NodeId>& seeds,
+                                      uint32_t n, int threads) {
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> rank(n, kNone);
+  for (size_t i = 0; i < seeds.size(); ++i) rank[seeds[i]] = static_cast<uint32_t>(i);
+  const uint64_t sets = store.count();
+  const int t = UsefulThreads(threads, static_cast<size_t>(sets));
+  std::vector<std::vector<uint64_t>> local(t, std::vector<uint64_t>(seeds.size(), 0));
+  ParallelChunks(t, sets, [&](size_t b, size_t e, int c) {
+    auto& g = local[c];
+    for (size_t s = b; s < e; ++s) {
+      uint32_t first = kNone;
+      for (uint32_t i = store.offsets[s]; i < store.offsets[s + 1]; ++i)
+        first = std::min(first, rank[store.nodes[i]]);
+      if (first != kNone) ++g[first];
+    }
+  });
+  std::vector<uint64_t> gains(seeds.size(), 0);
+  for (const auto& g : local)
+    for (size_t i = 0; i < g.size(); ++i) gains[i] += g[i];
+  return gains;
+}
+
 absl::Status CheckIds(const std::vector<NodeId>& ids, const char* field, uint32_t n) {
   for (size_t i = 0; i < ids.size(); ++i)
     if (ids[i] >= n)
@@ -302,9 +367,32 @@ absl::Status CheckIds(const std::vector<NodeId>& ids, const char* field, uint32_
   return absl::OkStatus();
 }
 
-absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o) {
+// What IMM and OPIM-C share: the checked options as constraints, the RR
+// roots and stored nodes, and the quantities their sample sizes use.
+struct Setup {
+  uint32_t n = 0;
+  Constraints c;
+  std::vector<NodeId> roots;      // RR roots (targets, deduplicated); empty: all nodes
+  std::vector<uint8_t> storable;  // nodes worth storing; empty: all
+  std::vector<uint8_t> is_must;
+  std::vector<uint32_t> must_per_group;
+  double must_cost = 0;
+  double big_n = 0;               // possible roots
+  uint64_t n_allowed = 0;         // selectable nodes
+  uint64_t k_free = 0;            // k': seeds the greedy chooses (budget: the most it can buy)
+  double gamma = 0;               // the greedy's ratio
+  double approx = 0;              // gamma - epsilon, or 0 when no ratio is claimed
+  bool has_ratio = true;          // false: budget with quotas
+  double logn = 0;                // log max(n, 2)
+  double log_cnk = 0;             // log C(n_c, k')
+};
+
+absl::StatusOr<Setup> Prepare(const DiffusionGraph& dg, const ImmOptions& o) {
   const uint32_t n = dg.num_nodes();
   if (n == 0) return absl::InvalidArgumentError("graph: no nodes");
+  if (o.algorithm != ImAlgorithm::kImm && o.algorithm != ImAlgorithm::kOpimC)
+    return absl::InvalidArgumentError(
+        absl::StrCat("algorithm: unknown value ", static_cast<int>(o.algorithm)));
   if (!(o.epsilon > 0 && o.epsilon < 1))
     return absl::InvalidArgumentError(absl::StrCat("epsilon must be in (0, 1), got ", o.epsilon));
   if (!(o.ell > 0) || !std::isfinite(o.ell))
@@ -345,7 +433,9 @@ absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o)
                          o.group_quota.size(), ")"));
   }
 
-  Constraints c;
+  Setup st;
+  st.n = n;
+  Constraints& c = st.c;
   c.n = n;
   c.k = o.k;
   c.budgeted = budgeted;
@@ -362,79 +452,107 @@ absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o)
     excluded[v] = 1;
     c.allowed[v] = 0;
   }
-  std::vector<uint8_t> is_must(n, 0);
-  std::vector<uint32_t> must_per_group(o.group_quota.size(), 0);
-  double must_cost = 0;
+  st.is_must.assign(n, 0);
+  st.must_per_group.assign(o.group_quota.size(), 0);
   for (size_t i = 0; i < o.must_include.size(); ++i) {
     const NodeId v = o.must_include[i];
-    if (is_must[v])
+    if (st.is_must[v])
       return absl::InvalidArgumentError(
           absl::StrCat("must_include[", i, "]: node ", v, " listed twice"));
     if (excluded[v])
       return absl::InvalidArgumentError(
           absl::StrCat("must_include[", i, "]: node ", v, " is also excluded"));
-    is_must[v] = 1;
+    st.is_must[v] = 1;
     c.allowed[v] = 0;
     c.must.push_back(v);
-    if (c.costs) must_cost += o.costs[v];
-    if (c.groups && ++must_per_group[o.groups[v]] > o.group_quota[o.groups[v]])
+    if (c.costs) st.must_cost += o.costs[v];
+    if (c.groups && ++st.must_per_group[o.groups[v]] > o.group_quota[o.groups[v]])
       return absl::InvalidArgumentError(absl::StrCat(
           "must_include: more nodes in group ", o.groups[v], " than group_quota allows"));
   }
   if (!budgeted && c.must.size() > o.k)
     return absl::InvalidArgumentError(
         absl::StrCat("must_include has ", c.must.size(), " nodes, more than k = ", o.k));
-  if (budgeted && must_cost > *o.budget)
+  if (budgeted && st.must_cost > *o.budget)
     return absl::InvalidArgumentError(
-        absl::StrCat("must_include costs ", must_cost, ", more than the budget ", *o.budget));
+        absl::StrCat("must_include costs ", st.must_cost, ", more than the budget ", *o.budget));
 
   // Roots of RR sets (targets, deduplicated) and the nodes worth storing.
-  std::vector<NodeId> roots;
   if (!o.targets.empty()) {
     std::vector<uint8_t> t(n, 0);
     for (NodeId v : o.targets) t[v] = 1;
     for (NodeId v = 0; v < n; ++v)
-      if (t[v]) roots.push_back(v);
+      if (t[v]) st.roots.push_back(v);
   }
-  const double big_n = roots.empty() ? n : static_cast<double>(roots.size());
-  std::vector<uint8_t> storable;
-  uint64_t n_allowed = 0;
-  for (NodeId v = 0; v < n; ++v) n_allowed += c.allowed[v];
-  if (n_allowed + c.must.size() < n) {
-    storable.assign(n, 0);
-    for (NodeId v = 0; v < n; ++v) storable[v] = c.allowed[v] || is_must[v];
+  st.big_n = st.roots.empty() ? n : static_cast<double>(st.roots.size());
+  for (NodeId v = 0; v < n; ++v) st.n_allowed += c.allowed[v];
+  if (st.n_allowed + c.must.size() < n) {
+    st.storable.assign(n, 0);
+    for (NodeId v = 0; v < n; ++v) st.storable[v] = c.allowed[v] || st.is_must[v];
   }
 
   // k' = seeds the greedy chooses (budget: the most the budget can buy).
-  uint64_t k_free;
   if (budgeted) {
     std::vector<double> affordable;
     for (NodeId v = 0; v < n; ++v)
       if (c.allowed[v]) affordable.push_back(o.costs[v]);
     std::sort(affordable.begin(), affordable.end());
-    double left = *o.budget - must_cost;
-    k_free = 0;
+    double left = *o.budget - st.must_cost;
     for (double x : affordable) {
       if (x > left) break;
       left -= x;
-      ++k_free;
+      ++st.k_free;
     }
   } else {
-    k_free = std::min<uint64_t>(o.k - c.must.size(), n_allowed);
+    st.k_free = std::min<uint64_t>(o.k - c.must.size(), st.n_allowed);
   }
   const double one_minus_inv_e = 1 - std::exp(-1.0);
-  double gamma = one_minus_inv_e;
+  st.gamma = one_minus_inv_e;
   if (budgeted)
-    gamma = one_minus_inv_e / 2;
+    st.gamma = one_minus_inv_e / 2;
   else if (c.groups)
-    gamma = 0.5;
-  const double approx = (budgeted && c.groups) ? 0.0 : std::max(0.0, gamma - o.epsilon);
+    st.gamma = 0.5;
+  st.has_ratio = !(budgeted && c.groups);
+  st.approx = st.has_ratio ? std::max(0.0, st.gamma - o.epsilon) : 0.0;
+  st.logn = std::log(std::max<double>(n, 2));
+  const double nc = static_cast<double>(std::max<uint64_t>(st.n_allowed, 1));
+  const double kf = static_cast<double>(std::min<uint64_t>(
+      std::max<uint64_t>(st.k_free, 1), st.n_allowed > 0 ? st.n_allowed : 1));
+  st.log_cnk = value::LogGamma(nc + 1) - value::LogGamma(kf + 1) - value::LogGamma(nc - kf + 1);
+  return st;
+}
 
-  const double logn = std::log(std::max<double>(n, 2));
+// Refuses a sample of more than max_rr_sets RR sets.
+absl::Status TooMany(const char* who, double sets, uint64_t max_rr_sets) {
+  if (sets > static_cast<double>(max_rr_sets))
+    return absl::ResourceExhaustedError(absl::StrCat(who, ": ",
+                                                     static_cast<uint64_t>(std::ceil(sets)),
+                                                     " RR sets needed, more than max_rr_sets = ",
+                                                     max_rr_sets));
+  return absl::OkStatus();
+}
+
+// Seeds, their total cost and the figures every result carries.
+void FillCommon(const Setup& st, const ImmOptions& o, const Selection& sel, ImmResult& r) {
+  r.algorithm = o.algorithm;
+  r.seeds = sel.seeds;
+  if (st.c.costs) {
+    for (NodeId v : r.seeds) r.total_cost += o.costs[v];
+  } else {
+    r.total_cost = static_cast<double>(r.seeds.size());
+  }
+  r.epsilon = o.epsilon;
+  r.ell = o.ell;
+  r.gamma = st.gamma;
+}
+
+absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, const Setup& st) {
+  const Constraints& c = st.c;
+  const double big_n = st.big_n;
+  const double gamma = st.gamma;
+  const double logn = st.logn;
+  const double log_cnk = st.log_cnk;
   const double ell = o.ell * (1 + std::log(2.0) / logn);
-  const double nc = static_cast<double>(std::max<uint64_t>(n_allowed, 1));
-  const double kf = static_cast<double>(std::min<uint64_t>(std::max<uint64_t>(k_free, 1), n_allowed > 0 ? n_allowed : 1));
-  const double log_cnk = std::lgamma(nc + 1) - std::lgamma(kf + 1) - std::lgamma(nc - kf + 1);
   const double eps = o.epsilon;
   const double eps_p = std::sqrt(2.0) * eps;
   const double lambda_p = (2 + 2.0 / 3 * eps_p) *
@@ -447,20 +565,13 @@ absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o)
 
   std::vector<RrSampler> samplers;
   samplers.reserve(o.threads);
-  for (int t = 0; t < o.threads; ++t) samplers.emplace_back(dg, roots, storable);
+  for (int t = 0; t < o.threads; ++t) samplers.emplace_back(dg, st.roots, st.storable);
   const uint64_t seed = o.seed ^ kRrDomain;
   RrStore store;
   uint64_t peak_bytes = 0;
   auto note_memory = [&](const Selection& s) {
     peak_bytes = std::max<uint64_t>(
         peak_bytes, (store.offsets.size() + store.nodes.size()) * sizeof(uint32_t) + s.index_bytes);
-  };
-  auto too_many = [&](double theta) -> absl::Status {
-    if (theta > static_cast<double>(o.max_rr_sets))
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "Imm: ", static_cast<uint64_t>(std::ceil(theta)), " RR sets needed, more than max_rr_sets = ",
-          o.max_rr_sets));
-    return absl::OkStatus();
   };
 
   // Phase 1 (Sampling): a lower bound LB on OPT.
@@ -469,7 +580,7 @@ absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o)
   for (int i = 1; i <= rounds; ++i) {
     const double x = big_n / std::pow(2.0, i);
     const double theta_i = std::ceil(lambda_p / x);
-    if (auto s = too_many(theta_i); !s.ok()) return s;
+    if (auto s = TooMany("Imm", theta_i, o.max_rr_sets); !s.ok()) return s;
     if (auto s = SampleTo(store, static_cast<uint64_t>(theta_i), seed, samplers); !s.ok())
       return s;
     const Selection sel = SelectNodes(store, c);
@@ -481,7 +592,7 @@ absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o)
     }
   }
   const double theta = std::ceil(lambda_star / lb);
-  if (auto s = too_many(theta); !s.ok()) return s;
+  if (auto s = TooMany("Imm", theta, o.max_rr_sets); !s.ok()) return s;
   uint64_t sampled_before = 0;
   if (o.fresh_rr_sets) {
     sampled_before = store.count();
@@ -497,27 +608,158 @@ absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o)
   note_memory(sel);
 
   ImmResult r;
+  FillCommon(st, o, sel, r);
   const double sets = static_cast<double>(store.count());
-  r.seeds = sel.seeds;
   for (uint32_t g : sel.gains) r.marginal_gains.push_back(big_n * g / sets);
   r.estimated_spread = big_n * static_cast<double>(sel.covered) / sets;
-  if (c.costs) {
-    for (NodeId v : r.seeds) r.total_cost += o.costs[v];
-  } else {
-    r.total_cost = static_cast<double>(r.seeds.size());
-  }
   r.rr_sets = store.count();
   r.rr_sets_sampled = sampled_before + store.count();
   r.theta = theta;
   r.lower_bound = lb;
-  r.epsilon = o.epsilon;
-  r.ell = o.ell;
   r.ell_adjusted = ell;
-  r.gamma = gamma;
-  r.approximation = approx;
+  r.approximation = st.approx;
   r.rr_memory_bytes = peak_bytes;
   r.average_rr_size = static_cast<double>(store.nodes.size()) / sets;
   return r;
+}
+
+// OPIM-C's L: a lower bound on OPT, the counted nodes (targets, or all) of
+// one feasible seed set (each seed activates itself): the must-include ones
+// plus allowed ones taken cheapest first (budget) or in id order (k), within
+// the quotas and k'. At least 1, as IMM assumes (OPT >= 1).
+double OptLowerBound(const Setup& st, const ImmOptions& o) {
+  const Constraints& c = st.c;
+  std::vector<uint8_t> counted;
+  if (!st.roots.empty()) {
+    counted.assign(st.n, 0);
+    for (NodeId v : st.roots) counted[v] = 1;
+  }
+  auto is_counted = [&](NodeId v) { return counted.empty() || counted[v]; };
+  uint64_t l = 0;
+  for (NodeId m : c.must) l += is_counted(m);
+  std::vector<NodeId> pool;
+  for (NodeId v = 0; v < st.n; ++v)
+    if (c.allowed[v] && is_counted(v)) pool.push_back(v);
+  if (c.budgeted)
+    std::stable_sort(pool.begin(), pool.end(),
+                     [&](NodeId a, NodeId b) { return o.costs[a] < o.costs[b]; });
+  std::vector<uint32_t> used = st.must_per_group;
+  double left = c.budget - st.must_cost;
+  uint64_t taken = 0;
+  for (NodeId v : pool) {
+    if (taken >= st.k_free) break;
+    if (c.budgeted && o.costs[v] > left) break;  // sorted: no later node fits either
+    if (c.groups) {
+      const uint32_t g = o.groups[v];
+      if (used[g] >= o.group_quota[g]) continue;
+      ++used[g];
+    }
+    if (c.budgeted) left -= o.costs[v];
+    ++taken;
+  }
+  return std::max<double>(1.0, static_cast<double>(l + taken));
+}
+
+absl::StatusOr<ImmResult> RunOpimC(const DiffusionGraph& dg, const ImmOptions& o,
+                                   const Setup& st) {
+  const Constraints& c = st.c;
+  const double big_n = st.big_n;
+  const double gamma = st.gamma;
+  const double eps = o.epsilon;
+  const double log_inv_delta = o.ell * st.logn;  // delta = 1/n^ell
+  const double opt_lb = OptLowerBound(st, o);
+  const double ln6 = std::log(6.0) + log_inv_delta;
+  const double a = std::sqrt(ln6);
+  const double b = std::sqrt(gamma * (st.log_cnk + ln6));
+  const double theta_max_paper =
+      std::ceil(2 * big_n * (gamma * a + b) * (gamma * a + b) / (eps * eps * opt_lb));
+  // A tiny epsilon can make theta_max astronomical (or infinite): the rounds
+  // stop at 2^62 sets, which max_rr_sets or memory refuses long before, and
+  // a capped last round does not claim the theta_max guarantee.
+  constexpr double kCap = 4611686018427387904.0;  // 2^62
+  const bool capped = !(theta_max_paper <= kCap);
+  const double theta_max = capped ? kCap : theta_max_paper;
+  const double theta_0 = std::min(theta_max, std::ceil(2 * (gamma * a + b) * (gamma * a + b)));
+  // Rounds of theta_0, 2 theta_0, ..., capped at theta_max (the last round).
+  const int i_max = static_cast<int>(std::ceil(std::log2(theta_max / theta_0))) + 1;
+  const double a_round = std::log(3.0 * i_max) + log_inv_delta;  // ln(3 i_max / delta)
+  const double target = gamma - eps;
+
+  std::vector<RrSampler> samplers;
+  samplers.reserve(o.threads);
+  for (int t = 0; t < o.threads; ++t) samplers.emplace_back(dg, st.roots, st.storable);
+  uint64_t s1 = o.seed ^ kR1Domain, s2 = o.seed ^ kR2Domain;
+  const uint64_t seed1 = graph::SplitMix64(s1), seed2 = graph::SplitMix64(s2);
+  RrStore r1, r2;
+  uint64_t peak_bytes = 0;
+  Selection sel;
+  std::vector<uint64_t> gains2;
+  double lower = 0, upper = 0, ratio = 0;
+  int rounds_run = 0;
+  for (int i = 1; i <= i_max; ++i) {
+    rounds_run = i;
+    const double size = std::min(theta_max, std::ldexp(theta_0, i - 1));
+    if (auto s = TooMany("Imm (OPIM-C)", 2 * size, o.max_rr_sets); !s.ok()) return s;
+    if (auto s = SampleTo(r1, static_cast<uint64_t>(size), seed1, samplers); !s.ok()) return s;
+    if (auto s = SampleTo(r2, static_cast<uint64_t>(size), seed2, samplers); !s.ok()) return s;
+    sel = SelectNodes(r1, c, st.k_free);
+    peak_bytes = std::max<uint64_t>(
+        peak_bytes,
+        (r1.offsets.size() + r1.nodes.size() + r2.offsets.size() + r2.nodes.size()) *
+                sizeof(uint32_t) +
+            sel.index_bytes);
+    // Upper bound on OPT's coverage in R1.
+    double cover1_upper = static_cast<double>(sel.coverage_upper_bound);
+    if (st.has_ratio)
+      cover1_upper = std::min(cover1_upper, static_cast<double>(sel.covered) / gamma);
+    gains2 = CoverageInOrder(r2, sel.seeds, st.n, o.threads);
+    uint64_t cover2 = 0;
+    for (uint64_t g : gains2) cover2 += g;
+    // Tang et al. 2018, Lemmas 4.2-4.3 (martingale bounds), a = ln(3 i_max / delta).
+    const double x =
+        std::sqrt(static_cast<double>(cover2) + 2 * a_round / 9) - std::sqrt(a_round / 2);
+    const double lower_cover = std::max(0.0, x * x - a_round / 18);
+    const double y = std::sqrt(cover1_upper + a_round / 2) + std::sqrt(a_round / 2);
+    lower = big_n * lower_cover / static_cast<double>(r2.count());
+    upper = big_n * y * y / static_cast<double>(r1.count());
+    ratio = upper > 0 ? lower / upper : 0;
+    if (ratio >= target) break;
+  }
+  samplers.clear();
+
+  ImmResult r;
+  FillCommon(st, o, sel, r);
+  const double sets2 = static_cast<double>(r2.count());
+  uint64_t cover2 = 0;
+  for (uint64_t g : gains2) {
+    r.marginal_gains.push_back(big_n * static_cast<double>(g) / sets2);
+    cover2 += g;
+  }
+  r.estimated_spread = big_n * static_cast<double>(cover2) / sets2;
+  r.rr_sets = r1.count();
+  r.rr_sets_sampled = r1.count() + r2.count();
+  r.theta = theta_max_paper;
+  r.lower_bound = opt_lb;
+  r.ell_adjusted = o.ell;
+  r.rounds = static_cast<uint32_t>(rounds_run);
+  r.spread_lower_bound = lower;
+  r.opt_upper_bound = upper;
+  r.certified_ratio = ratio;
+  // Stopped by the bounds: ratio >= gamma - epsilon; at theta_max: IMM's
+  // argument gives gamma - epsilon (unless capped). Either way the certified
+  // ratio holds too.
+  const bool qualified = ratio >= target;
+  r.approximation = std::max(qualified || !capped ? st.approx : 0.0, std::min(1.0, ratio));
+  r.rr_memory_bytes = peak_bytes;
+  r.average_rr_size = static_cast<double>(r1.nodes.size()) / static_cast<double>(r1.count());
+  return r;
+}
+
+absl::StatusOr<ImmResult> ImmImpl(const DiffusionGraph& dg, const ImmOptions& o) {
+  absl::StatusOr<Setup> st = Prepare(dg, o);
+  if (!st.ok()) return st.status();
+  if (o.algorithm == ImAlgorithm::kOpimC) return RunOpimC(dg, o, *st);
+  return RunImm(dg, o, *st);
 }
 
 }  // namespace

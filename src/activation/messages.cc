@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/graph/messages.h"
@@ -17,22 +18,6 @@ namespace {
 constexpr int kMaxThreads = 256;
 constexpr uint64_t kMaxRuns = 100000000;
 constexpr uint32_t kDefaultK = 50;
-
-absl::Status Invalid(absl::string_view where, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
-
-// An INVALID_ARGUMENT from the algorithms (whose messages start with the
-// option's name), said in terms of the request.
-absl::Status InRequest(absl::Status s) {
-  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
-  return absl::InvalidArgumentError(absl::StrCat("request.", s.message()));
-}
-
-absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
-  if (std::isfinite(v) && ok) return absl::OkStatus();
-  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
-}
 
 absl::StatusOr<int> Threads(int32_t v, absl::string_view where) {
   if (v < 0 || v > kMaxThreads)
@@ -267,6 +252,17 @@ absl::StatusOr<PlanOptions> PlanOptionsFrom(const v1::PlanRequest& r, uint32_t n
     if (r.max_rr_sets() < 1) return Invalid("request.max_rr_sets", "must be >= 1, got 0");
     o.max_rr_sets = r.max_rr_sets();
   }
+  switch (r.algorithm()) {
+    case v1::INFLUENCE_ALGORITHM_UNSPECIFIED:
+    case v1::INFLUENCE_ALGORITHM_IMM: o.algorithm = ImAlgorithm::kImm; break;
+    case v1::INFLUENCE_ALGORITHM_OPIM_C:
+      if (o.fresh_rr_sets)
+        return Invalid("request.fresh_rr_sets", "only with algorithm IMM (OPIM-C's R1 and R2 "
+                                                "are independent already)");
+      o.algorithm = ImAlgorithm::kOpimC;
+      break;
+    default: return Invalid("request.algorithm", absl::StrCat("unknown value ", r.algorithm()));
+  }
   return po;
 }
 
@@ -328,6 +324,14 @@ void PlanMessage(const PlanResult& r, uint32_t num_nodes, uint64_t num_arcs, v1:
   out->set_rr_memory_bytes(r.imm.rr_memory_bytes);
   out->set_num_nodes(num_nodes);
   out->set_num_arcs(num_arcs);
+  const bool opim = r.imm.algorithm == ImAlgorithm::kOpimC;
+  out->set_algorithm(opim ? v1::INFLUENCE_ALGORITHM_OPIM_C : v1::INFLUENCE_ALGORITHM_IMM);
+  if (opim) {
+    out->set_rounds(r.imm.rounds);
+    out->set_spread_lower_bound(r.imm.spread_lower_bound);
+    out->set_opt_upper_bound(r.imm.opt_upper_bound);
+    out->set_certified_ratio(r.imm.certified_ratio);
+  }
 }
 
 absl::Status PlanFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
@@ -339,7 +343,7 @@ absl::Status PlanFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
       DiffusionGraphFromEdges(num_nodes, src, dst, weights, request);
   if (!dg.ok()) return dg.status();
   absl::StatusOr<PlanResult> r = Plan(*dg, *o);
-  if (!r.ok()) return InRequest(r.status());
+  if (!r.ok()) return InRequest("request.", r.status());
   PlanMessage(*r, dg->num_nodes(), dg->num_arcs(), out);
   return absl::OkStatus();
 }
@@ -354,7 +358,7 @@ absl::Status SimulateFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
       DiffusionGraphFromEdges(num_nodes, src, dst, weights, request);
   if (!dg.ok()) return dg.status();
   absl::StatusOr<SpreadEstimate> e = EstimateSpread(*dg, seeds, *o);
-  if (!e.ok()) return InRequest(e.status());
+  if (!e.ok()) return InRequest("request.", e.status());
   SpreadEstimateMessage(*e, o->z, out);
   return absl::OkStatus();
 }

@@ -1,5 +1,6 @@
 #include "mitra/activation/plan.h"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -67,14 +68,28 @@ absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& opt
   r.ell = imm->ell;
   // snprintf into a stack buffer: absl::StrFormat's formatter cannot pass a
   // std::bad_alloc through (the out-of-memory sweep aborted there).
-  char buf[256];
-  if (imm->approximation <= 0) {
+  const bool opim = imm->algorithm == ImAlgorithm::kOpimC;
+  const bool quotas = !o.group_quota.empty();
+  const double prior =
+      (o.budget.has_value() && quotas) ? 0.0 : std::max(0.0, imm->gamma - imm->epsilon);
+  if (prior <= 0 && !(opim && imm->certified_ratio > 0)) {
     r.guarantee = "none claimed (budget with quotas, or gamma <= epsilon)";
   } else {
-    const char* what = o.budget.has_value()      ? "((1 - 1/e)/2 - epsilon) = %.4f of the best affordable set"
-                       : !o.group_quota.empty() ? "(1/2 - epsilon) = %.4f of the best set within the quotas"
-                                                : "(1 - 1/e - epsilon) = %.4f of the best set of its size";
-    int len = std::snprintf(buf, sizeof buf, what, imm->approximation);
+    char buf[320];
+    int len = 0;
+    if (prior > 0) {
+      const char* what =
+          o.budget.has_value() ? "((1 - 1/e)/2 - epsilon) = %.4f of the best affordable set"
+          : quotas             ? "(1/2 - epsilon) = %.4f of the best set within the quotas"
+                               : "(1 - 1/e - epsilon) = %.4f of the best set of its size";
+      len = std::snprintf(buf, sizeof buf, what, prior);
+    } else {
+      len = std::snprintf(buf, sizeof buf,
+                          "no a-priori ratio (budget with quotas, or gamma <= epsilon)");
+    }
+    if (opim)
+      len += std::snprintf(buf + len, sizeof buf - len, "; OPIM-C certified %.4f at its stop",
+                           imm->certified_ratio);
     std::snprintf(buf + len, sizeof buf - len, ", with probability >= 1 - 1/n^%g", imm->ell);
     r.guarantee = buf;
   }

@@ -7,14 +7,11 @@
 #include <string>
 #include <utility>
 
+#include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
 
 namespace mitra::activation {
 namespace {
-
-absl::Status Invalid(absl::string_view where, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
 
 // A whole string that is a finite number > 0, else NaN.
 double PositiveNumber(const std::string& text) {

@@ -3,14 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
 
 namespace mitra::channels {
 namespace {
-
-absl::Status Invalid(const std::string& where, const std::string& problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
 
 absl::Status CheckAB(double a, double b) {
   if (!(std::isfinite(a) && a > 0))
@@ -194,6 +191,9 @@ absl::StatusOr<BudgetSplitResult> SplitBudget(double budget,
     out.binding = true;
     // mu* = inf{mu : Total(mu, strict) <= B}; Total is nonincreasing.
     double lo = 1, hi = mu_max;
+    // v * (dy / dx) may round below a piece's v * dy / dx as Demand computes
+    // it; above every slope no route demands anything, so doubling ends.
+    for (int it = 0; it < 64 && Total(routes, hi, true) > budget; ++it) hi *= 2;
     for (int it = 0; it < 2000 && hi - lo > 0; ++it) {
       const double mid = lo + (hi - lo) / 2;
       if (mid <= lo || mid >= hi) break;

@@ -5,14 +5,11 @@
 #include <limits>
 #include <string>
 
+#include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
 
 namespace mitra::channels {
 namespace {
-
-absl::Status Invalid(const std::string& where, const std::string& problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
 
 bool Finite(double v) { return std::isfinite(v); }
 

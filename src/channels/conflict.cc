@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "customer_rows.h"
 #include "mitra/channels/economics.h"
@@ -16,10 +17,6 @@ namespace {
 uint64_t Key(uint32_t a, uint32_t b) { return static_cast<uint64_t>(a) << 32 | b; }
 uint32_t High(uint64_t k) { return static_cast<uint32_t>(k >> 32); }
 uint32_t Low(uint64_t k) { return static_cast<uint32_t>(k); }
-
-absl::Status Invalid(const char* where, const std::string& problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
 
 // Sorts keys and turns them into (key, count) runs.
 std::vector<std::pair<uint64_t, uint64_t>> Runs(std::vector<uint64_t>& keys) {

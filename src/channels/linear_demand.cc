@@ -11,6 +11,10 @@ absl::Status ValidateDemand(const LinearDemand& d) {
     return absl::InvalidArgumentError(absl::StrCat("a: must be finite and > 0, got ", d.a));
   if (!(std::isfinite(d.b) && d.b > 0))
     return absl::InvalidArgumentError(absl::StrCat("b: must be finite and > 0, got ", d.b));
+  // Prices reach a / b and profits and surplus a^2 / b: both must fit a double.
+  if (!std::isfinite(d.a / d.b * d.a))
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a: with b = ", d.b, ", a^2 / b overflows a double (a = ", d.a, "); rescale the units"));
   if (!(std::isfinite(d.c) && d.c >= 0 && d.c < d.a / d.b))
     return absl::InvalidArgumentError(
         absl::StrCat("c: must be in [0, a / b) = [0, ", d.a / d.b, "), got ", d.c));

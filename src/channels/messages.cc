@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/activation/messages.h"
@@ -20,16 +21,6 @@
 
 namespace mitra::channels {
 namespace {
-
-absl::Status Invalid(const std::string& where, const std::string& problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
-
-// An INVALID_ARGUMENT from the core, said in terms of the request.
-absl::Status InRequest(const std::string& where, absl::Status s) {
-  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
-  return absl::InvalidArgumentError(absl::StrCat(where, s.message()));
-}
 
 absl::Status CheckMoney(double v, const std::string& where) {
   if (std::isfinite(v) && v >= 0) return absl::OkStatus();
@@ -298,10 +289,8 @@ absl::Status StackMessages(const Workspace& ws, const v1::ChannelRequest& r, con
   const Tables& t = ws.tables();
   Index product = kNoIndex;
   if (!r.product_id().empty()) {
-    std::optional<Index> p = t.products.ids.Find(r.product_id());
-    if (!p)
-      return absl::NotFoundError(
-          absl::StrCat("request.product_id: unknown product id \"", r.product_id(), "\""));
+    absl::StatusOr<Index> p = FindIndex(t.products.ids, r.product_id(), "product", "request.product_id");
+    if (!p.ok()) return p.status();
     product = *p;
   } else {
     std::vector<double> money(t.products.ids.size(), 0);
@@ -644,9 +633,11 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
             CheckMoney(r.chain_value_per_conversion(), "request.chain_value_per_conversion");
         !s.ok())
       return s;
-  if (!r.product_id().empty() && !t.products.ids.Find(r.product_id()))
-    return absl::NotFoundError(
-        absl::StrCat("request.product_id: unknown product id \"", r.product_id(), "\""));
+  if (!r.product_id().empty()) {
+    if (absl::StatusOr<Index> p = FindIndex(t.products.ids, r.product_id(), "product", "request.product_id");
+        !p.ok())
+      return p.status();
+  }
   std::optional<PlanFigures> given_plan;
   if (r.has_plan()) {
     auto f = FiguresFrom(r.plan(), t.customers.ids.size(), "request.plan");

@@ -4,16 +4,13 @@
 // give the same answers; without a plan the community route activates the
 // leaders as channels::DefaultActivation describes.
 #include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <map>
-#include <optional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "args.h"
 #include "common.h"
 #include "mitra/channels/messages.h"
 #include "mitra/core/absl_view.h"
@@ -75,27 +72,13 @@ namespace {
 
 std::string Num(double v, int decimals = 0) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(v));
-  std::string s(buf);
-  const size_t dot = s.find('.');
-  const size_t end = dot == std::string::npos ? s.size() : dot;
-  for (int i = static_cast<int>(end) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  const std::string s = GroupThousands(Decimals(std::fabs(v), decimals));
   return (v < 0 && s.find_first_not_of("0.,") != std::string::npos ? "-" : "") + s;
 }
 std::string Pct(double share) { return Num(100 * share, 1) + "%"; }
 std::string Pad(std::string s, size_t w) { return s.size() < w ? s.append(w - s.size(), ' ') : s; }
 std::string Right(const std::string& s, size_t w) {
   return s.size() < w ? std::string(w - s.size(), ' ') + s : s;
-}
-
-std::optional<int64_t> Duration(const std::string& s) {
-  static const std::map<std::string, int64_t> kNamed = {
-      {"hour", 3600}, {"day", 86400}, {"week", 7 * 86400}, {"month", 2629800}, {"year", 31557600}};
-  if (auto it = kNamed.find(s); it != kNamed.end()) return it->second;
-  int64_t v;
-  if (absl::SimpleAtoi(Av(s), &v) && v > 0) return v;
-  return std::nullopt;
 }
 
 const char* RouteName(v1::ChannelRoute r) {
@@ -275,46 +258,33 @@ void WriteCustomers(const v1::ChannelReport& r, std::ostream& out) {
 }  // namespace
 
 int ChannelsCommand(const std::vector<std::string>& args) {
-  std::string source, format = "text", output, customers;
+  CommandArgs cl("channels", args, {"text", "json"});
+  std::string customers;
   v1::ChannelRequest req;
   req.set_top(10);
   uint32_t leaders = 3, bridges = 0;
   double leader_cost = 0;
   uint64_t runs = 10000;
   bool activate = true;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    std::string v;
-    auto next = [&]() {
-      if (i + 1 >= args.size()) return false;
-      v = args[++i];
-      return true;
-    };
-    // Range checks are the library's (its errors name the request field).
-    auto number = [&](double* d) { return next() && absl::SimpleAtod(Av(v), d); };
-    auto count = [&](uint32_t* k) { return next() && absl::SimpleAtoi(Av(v), k); };
+  // Range checks are the library's (its errors name the request field).
+  while (cl.Next()) {
+    const std::string& a = cl.option();
+    std::string v, route, amount;
     double d;
     uint32_t k;
-    if (a == "-o" || a == "--output") {
-      if (!next()) return Usage("-o needs a file");
-      output = v;
-    } else if (a == "--format") {
-      if (!next() || (v != "text" && v != "json")) return Usage("--format is text or json");
-      format = v;
-    } else if (a == "--start" || a == "--end") {
-      std::optional<int64_t> t = next() ? ParseTime(v) : std::nullopt;
-      if (!t) return Usage(a + " needs a time (2025-06-30 or unix seconds)");
+    int64_t t;
+    if (a == "--start" || a == "--end") {
+      if (!cl.Time(&t)) return cl.Needs(kTimeArg);
       if (a == "--start")
-        req.set_start_unix_seconds(*t);
+        req.set_start_unix_seconds(t);
       else
-        req.set_end_unix_seconds(*t);
+        req.set_end_unix_seconds(t);
     } else if (a == "--period") {
-      std::optional<int64_t> p = next() ? Duration(v) : std::nullopt;
-      if (!p) return Usage("--period needs a duration (hour, day, week, month, year or seconds)");
-      req.set_period_seconds(*p);
+      if (!cl.Duration(&t)) return cl.Needs("a duration (hour, day, week, month, year or seconds)");
+      req.set_period_seconds(t);
     } else if (a == "--order-cost" || a == "--delivery-cost" || a == "--return-cost" ||
                a == "--support-cost") {
-      if (!number(&d)) return Usage(a + " needs a number");
+      if (!cl.Number(&d)) return cl.Needs("a number");
       v1::ChannelActivityRates* r = req.mutable_rates();
       if (a == "--order-cost")
         r->set_per_order(d);
@@ -326,18 +296,16 @@ int ChannelsCommand(const std::vector<std::string>& args) {
         r->set_per_support_contact(d);
     } else if (a == "--support-kind") {
       v1::InteractionKind kind;
-      if (!next() ||
+      if (!cl.Value(&v) ||
           !v1::InteractionKind_Parse("INTERACTION_KIND_" + absl::AsciiStrToUpper(v), &kind) ||
           kind == v1::INTERACTION_KIND_UNSPECIFIED)
-        return Usage("--support-kind needs an interaction kind (reply, mention, message, ...)");
+        return cl.Needs("an interaction kind (reply, mention, message, ...)");
       req.mutable_rates()->add_support_kinds(kind);
     } else if (a == "--no-handling") {
       req.mutable_rates()->set_include_handling(false);
     } else if (a == "--incentive") {
-      const size_t eq = next() ? v.find('=') : std::string::npos;
-      if (eq == std::string::npos || !absl::SimpleAtod(Av(v.substr(eq + 1)), &d))
-        return Usage("--incentive needs ROUTE=AMOUNT (chain, direct, community)");
-      const std::string route = v.substr(0, eq);
+      if (!cl.Pair(&route, &amount) || !absl::SimpleAtod(Av(amount), &d))
+        return cl.Needs("ROUTE=AMOUNT (chain, direct, community)");
       v1::ChannelRouteIncentive* x = req.add_incentives();
       if (route == "chain")
         x->set_route(v1::CHANNEL_ROUTE_CHAIN);
@@ -349,70 +317,62 @@ int ChannelsCommand(const std::vector<std::string>& args) {
         return Usage("--incentive: route '" + route + "' is not chain, direct or community");
       x->set_amount(d);
     } else if (a == "--product") {
-      if (!next()) return Usage("--product needs an id");
+      if (!cl.Value(&v)) return cl.Needs("an id");
       req.set_product_id(v);
-    } else if (a == "--min-shared") {
-      if (!count(&k)) return Usage("--min-shared needs a whole number");
-      req.set_min_shared_customers(k);
-    } else if (a == "--undercut") {
-      if (!number(&d)) return Usage("--undercut needs a number");
-      req.set_undercut_threshold(d);
-    } else if (a == "--min-units") {
-      if (!number(&d)) return Usage("--min-units needs a number");
-      req.set_min_units(d);
-    } else if (a == "--top") {
-      if (!count(&k)) return Usage("--top needs a whole number");
-      req.set_top(k);
+    } else if (a == "--min-shared" || a == "--top" || a == "--leaders" || a == "--bridges") {
+      if (!cl.Whole(&k)) return cl.Needs("a whole number");
+      if (a == "--min-shared")
+        req.set_min_shared_customers(k);
+      else if (a == "--top")
+        req.set_top(k);
+      else
+        (a == "--leaders" ? leaders : bridges) = k;
+    } else if (a == "--undercut" || a == "--min-units" || a == "--conversion-rate" ||
+               a == "--value" || a == "--budget" || a == "--chain-saturation") {
+      if (!cl.Number(&d)) return cl.Needs("a number");
+      if (a == "--undercut")
+        req.set_undercut_threshold(d);
+      else if (a == "--min-units")
+        req.set_min_units(d);
+      else if (a == "--conversion-rate")
+        req.set_conversion_rate(d);
+      else if (a == "--value")
+        req.set_value_per_conversion(d);
+      else if (a == "--budget")
+        req.set_budget(d);
+      else
+        req.set_chain_saturation(d);
     } else if (a == "--demand") {
-      std::vector<std::string> parts = next() ? absl::StrSplit(v, ',') : std::vector<std::string>{};
+      std::vector<std::string> parts =
+          cl.Value(&v) ? absl::StrSplit(v, ',') : std::vector<std::string>{};
       double x[3];
       uint32_t tiers = 0;
       if ((parts.size() != 3 && parts.size() != 4) || !absl::SimpleAtod(Av(parts[0]), &x[0]) ||
           !absl::SimpleAtod(Av(parts[1]), &x[1]) || !absl::SimpleAtod(Av(parts[2]), &x[2]) ||
           (parts.size() == 4 && !absl::SimpleAtoi(Av(parts[3]), &tiers)))
-        return Usage("--demand needs A,B,C or A,B,C,TIERS");
+        return cl.Needs("A,B,C or A,B,C,TIERS");
       req.mutable_demand()->set_a(x[0]);
       req.mutable_demand()->set_b(x[1]);
       req.mutable_demand()->set_c(x[2]);
       if (parts.size() == 4) req.mutable_demand()->set_max_tiers(tiers);
-    } else if (a == "--leaders" || a == "--bridges") {
-      if (!count(&k)) return Usage(a + " needs a whole number");
-      (a == "--leaders" ? leaders : bridges) = k;
     } else if (a == "--leader-cost") {
-      if (!number(&d) || !(d > 0)) return Usage("--leader-cost needs a number > 0");
+      if (!cl.Number(&d) || !(d > 0)) return cl.Needs("a number > 0");
       leader_cost = d;
     } else if (a == "--runs") {
-      if (!next() || !absl::SimpleAtoi(Av(v), &runs)) return Usage("--runs needs a whole number");
+      if (!cl.Whole(&runs)) return cl.Needs("a whole number");
     } else if (a == "--no-activation") {
       activate = false;
-    } else if (a == "--conversion-rate") {
-      if (!number(&d)) return Usage("--conversion-rate needs a number");
-      req.set_conversion_rate(d);
-    } else if (a == "--value") {
-      if (!number(&d)) return Usage("--value needs a number");
-      req.set_value_per_conversion(d);
     } else if (a == "--include-seeds") {
       req.set_include_seeds(true);
-    } else if (a == "--budget") {
-      if (!number(&d)) return Usage("--budget needs a number");
-      req.set_budget(d);
-    } else if (a == "--chain-saturation") {
-      if (!number(&d)) return Usage("--chain-saturation needs a number");
-      req.set_chain_saturation(d);
     } else if (a == "--customers") {
-      if (!next()) return Usage("--customers needs a file");
-      customers = v;
+      if (!cl.Value(&customers)) return cl.Needs("a file");
       req.set_per_customer(true);
-    } else if (!a.empty() && a[0] == '-') {
-      return Usage(absl::StrCat("unknown option ", a));
-    } else if (source.empty()) {
-      source = a;
     } else {
-      return Usage("channels takes one SNAPSHOT or DIR");
+      return cl.Unknown();
     }
   }
-  if (source.empty()) return Usage("channels needs a SNAPSHOT or DIR");
-  auto ws = LoadWorkspace(source);
+  if (int rc = cl.Finish(); rc != 0) return rc;
+  auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
   if (activate && (*ws)->tables().communities.ids.size() > 0 && leaders > 0)
     *req.mutable_activation() =
@@ -429,14 +389,9 @@ int ChannelsCommand(const std::vector<std::string>& args) {
       return rc;
     report.clear_customers();  // written to the file, not repeated below
   }
-  std::ostringstream body;
-  if (format == "json")
-    body << Json(report, /*pretty=*/true);
-  else
-    WriteText(report, body);
-  return WriteOutput(body.str(), output,
-                     absl::StrCat(report.members_size(), " members, ",
-                                  report.conflicts().shared_size(), " shared-customer pairs"));
+  return cl.Write(report, [&](std::ostream& out) { WriteText(report, out); },
+                  absl::StrCat(report.members_size(), " members, ",
+                               report.conflicts().shared_size(), " shared-customer pairs"));
 }
 
 }  // namespace mitra::cli

@@ -3,15 +3,13 @@
 // from a file), or a new trial panel. The flags build the same request
 // messages the C ABI takes (cocreation/messages.h).
 #include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <sstream>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "args.h"
 #include "cocreation_text.h"
 #include "common.h"
 #include "mitra/cocreation/messages.h"
@@ -57,10 +55,7 @@ Options (times: ISO 8601 or unix seconds):
 namespace {
 
 std::string Fixed(double v, int decimals = 2) {
-  if (std::isnan(v)) return "-";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+  return std::isnan(v) ? "-" : Decimals(v, decimals);
 }
 std::string Signed(double v, int decimals = 2) {
   if (std::isnan(v)) return "-";
@@ -72,13 +67,7 @@ std::string Pad(std::string s, size_t w) {
 }
 std::string Right(const std::string& s, size_t w) { return s.size() < w ? std::string(w - s.size(), ' ') + s : s; }
 std::string Pct(double share) { return std::isnan(share) ? "-" : Fixed(100 * share, 1) + "%"; }
-std::string Money(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f", v);
-  std::string s(buf);
-  for (int i = static_cast<int>(s.size()) - 3; i > (s[0] == '-' ? 1 : 0); i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
-}
+std::string Money(double v) { return GroupThousands(Decimals(v, 0)); }
 std::string Scale(double v) { return v == std::floor(v) ? Fixed(v, 0) : Fixed(v, 2); }
 
 }  // namespace
@@ -206,110 +195,86 @@ bool ParseQuota(const std::string& text, v1::PanelQuota* q) {
 }  // namespace
 
 int CoCreationCommand(const std::vector<std::string>& args) {
-  std::string source, format = "text", output, decisions;
+  CommandArgs cl("cocreation", args, {"text", "json"});
+  std::string decisions;
   v1::FeedbackRequest feedback;
   v1::PanelRequest panel;
   bool want_panel = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
+  while (cl.Next()) {
+    const std::string& a = cl.option();
     std::string v;
-    auto next = [&]() {
-      if (i + 1 >= args.size()) return false;
-      v = args[++i];
-      return true;
-    };
     double d;
-    if (a == "-o" || a == "--output") {
-      if (!next()) return Usage("-o needs a file");
-      output = v;
-    } else if (a == "--format") {
-      if (!next() || (v != "text" && v != "json")) return Usage("--format is text or json");
-      format = v;
-    } else if (a == "--program" || a == "--product" || a == "--baseline-program" || a == "--baseline-product") {
-      if (!next()) return Usage(a + " needs an id");
+    if (a == "--program" || a == "--product" || a == "--baseline-program" ||
+        a == "--baseline-product") {
+      if (!cl.Value(&v)) return cl.Needs("an id");
       if (a == "--program") feedback.set_program_id(v);
       else if (a == "--product") feedback.set_product_id(v);
       else if (a == "--baseline-program") feedback.set_baseline_program_id(v);
       else feedback.set_baseline_product_id(v);
     } else if (a == "--fdr" || a == "--margin" || a == "--prior-weight" || a == "--fatigue-days") {
-      if (!next() || !absl::SimpleAtod(Av(v), &d)) return Usage(a + " needs a number");
+      if (!cl.Number(&d)) return cl.Needs("a number");
       if (a == "--fdr") feedback.set_fdr(d);
       else if (a == "--margin") feedback.set_margin(d);
       else if (a == "--prior-weight") feedback.set_prior_weight(d);
       else panel.set_fatigue_days(d);
     } else if (a == "--decisions") {
-      if (!next()) return Usage("--decisions needs a file");
-      decisions = v;
+      if (!cl.Value(&decisions)) return cl.Needs("a file");
     } else if (a == "--panel") {
       uint32_t n;
-      if (!next() || !absl::SimpleAtoi(Av(v), &n)) return Usage("--panel needs a whole number");
+      if (!cl.Whole(&n)) return cl.Needs("a whole number");
       panel.set_size(n);
       want_panel = true;
     } else if (a == "--quota") {
-      if (!next() || !ParseQuota(v, panel.add_quotas()))
-        return Usage("--quota needs DIM=VALUE:MIN or DIM=VALUE:MIN:MAX");
+      if (!cl.Value(&v) || !ParseQuota(v, panel.add_quotas()))
+        return cl.Needs("DIM=VALUE:MIN or DIM=VALUE:MIN:MAX");
     } else if (a == "--seed") {
       uint64_t s;
-      if (!next() || !absl::SimpleAtoi(Av(v), &s)) return Usage("--seed needs a whole number");
+      if (!cl.Whole(&s)) return cl.Needs("a whole number");
       panel.set_seed(s);
     } else if (a == "--as-of") {
-      std::optional<int64_t> t = next() ? ParseTime(v) : std::nullopt;
-      if (!t) return Usage("--as-of needs a time");
-      panel.set_as_of_unix_seconds(*t);
+      int64_t t;
+      if (!cl.Time(&t)) return cl.Needs("a time");
+      panel.set_as_of_unix_seconds(t);
     } else if (a == "--strict") {
       panel.set_strict(true);
-    } else if (!a.empty() && a[0] == '-') {
-      return Usage("unknown option " + a);
-    } else if (source.empty()) {
-      source = a;
     } else {
-      return Usage("cocreation takes one SNAPSHOT or DIR");
+      return cl.Unknown();
     }
   }
-  if (source.empty()) return Usage("cocreation needs a SNAPSHOT or DIR");
+  if (int rc = cl.Finish(); rc != 0) return rc;
   if (!want_panel && (panel.quotas_size() > 0 || panel.has_seed()))
     return Usage("--quota and --seed need --panel N");
-  auto ws = LoadWorkspace(source);
+  auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
 
-  std::ostringstream text;
-  std::string json;
+  // No summary after "wrote FILE": the report's size is not one number.
   if (want_panel) {
     v1::PanelReport report;
     if (absl::Status s = cocreation::PanelMessage(**ws, panel, &report); !s.ok()) return Fail(s);
-    if (format == "json") json = Json(report, true);
-    else WritePanelText(report, text);
+    return cl.Write(report, [&](std::ostream& out) { WritePanelText(report, out); }, "");
+  }
+  v1::FeedbackReport fr;
+  if (absl::Status s = cocreation::FeedbackMessage(**ws, feedback, &fr); !s.ok()) return Fail(s);
+  v1::AdoptionReport ar;
+  if (!decisions.empty()) {
+    absl::StatusOr<v1::AdoptionRequest> req = ReadDecisionsFile(decisions);
+    if (!req.ok()) return Fail(req.status());
+    if (absl::Status s = cocreation::AdoptionMessage(**ws, *req, &ar); !s.ok()) return Fail(s);
+  }
+  std::ostringstream body;
+  if (cl.format() == "json") {
+    body << "{\"feedback\": " << Json(fr, true);
+    if (!decisions.empty()) body << ",\n\"adoption\": " << Json(ar, true);
+    body << "}\n";
   } else {
-    v1::FeedbackReport fr;
-    if (absl::Status s = cocreation::FeedbackMessage(**ws, feedback, &fr); !s.ok()) return Fail(s);
-    v1::AdoptionReport ar;
+    body << "feedback\n";
+    WriteFeedbackText(fr, body, "  ");
     if (!decisions.empty()) {
-      absl::StatusOr<v1::AdoptionRequest> req = ReadDecisionsFile(decisions);
-      if (!req.ok()) return Fail(req.status());
-      if (absl::Status s = cocreation::AdoptionMessage(**ws, *req, &ar); !s.ok()) return Fail(s);
-    }
-    if (format == "json") {
-      json = "{\"feedback\": " + Json(fr, true);
-      if (!decisions.empty()) json += ",\n\"adoption\": " + Json(ar, true);
-      json += "}\n";
-    } else {
-      text << "feedback\n";
-      WriteFeedbackText(fr, text, "  ");
-      if (!decisions.empty()) {
-        text << "\ndecisions (" << decisions << ")\n";
-        WriteAdoptionText(ar, text, "  ", 10);
-      }
+      body << "\ndecisions (" << decisions << ")\n";
+      WriteAdoptionText(ar, body, "  ", 10);
     }
   }
-  const std::string body = format == "json" ? json : text.str();
-  if (output.empty()) {
-    std::cout << body;
-  } else {
-    std::ofstream f(output, std::ios::binary);
-    if (!(f << body)) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
-    std::cout << "wrote " << output << "\n";
-  }
-  return 0;
+  return cl.Write(body.str(), "");
 }
 
 }  // namespace mitra::cli

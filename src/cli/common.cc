@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -30,20 +31,49 @@ std::string Json(const google::protobuf::Message& m, bool pretty) {
   return s;
 }
 
+namespace {
+
+// snprintf into a string of the size it needs.
+std::string Printf(const char* spec, int precision, double v) {
+  char buf[64];
+  const int n = std::snprintf(buf, sizeof buf, spec, precision, v);
+  if (n < static_cast<int>(sizeof buf)) return std::string(buf, n > 0 ? n : 0);
+  std::string s(static_cast<size_t>(n), '\0');
+  std::snprintf(s.data(), s.size() + 1, spec, precision, v);
+  return s;
+}
+
+}  // namespace
+
+std::string Decimals(double v, int decimals) { return Printf("%.*f", decimals, v); }
+
+std::string Significant(double v, int digits) { return Printf("%.*g", digits, v); }
+
+std::string GroupThousands(std::string number) {
+  const size_t start = !number.empty() && number[0] == '-' ? 1 : 0;
+  const size_t end = std::min(number.find('.'), number.size());
+  for (size_t i = end; i >= start + 4; i -= 3) number.insert(i - 3, ",");
+  return number;
+}
+
 int Usage(const std::string& problem) {
   std::cerr << "mitra: " << problem << "\n(run 'mitra --help')\n";
   return 2;
 }
 
-int WriteOutput(const std::string& body, const std::string& output, const std::string& summary) {
+int WriteOutput(const std::string& body, const std::string& output, const std::string& summary,
+                const std::string& notes) {
   if (output.empty()) {
+    std::cerr << notes;
     std::cout << body;
     return 0;
   }
   std::ofstream f(output, std::ios::binary);
   f << body;
   if (!f.flush()) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
-  std::cout << "wrote " << output << " (" << summary << ")\n";
+  std::cout << notes << "wrote " << output;
+  if (!summary.empty()) std::cout << " (" << summary << ")";
+  std::cout << "\n";
   return 0;
 }
 

@@ -20,9 +20,18 @@ int Usage(const std::string& problem);
 // A message in protobuf's JSON mapping with the .proto field names and
 // every field (zeros included); `pretty` adds line breaks and indentation.
 std::string Json(const google::protobuf::Message& m, bool pretty = false);
+// Numbers as text. printf's "%.*f": `decimals` digits after the point.
+std::string Decimals(double v, int decimals);
+// printf's "%.*g": `digits` significant digits.
+std::string Significant(double v, int digits);
+// "-1234567.5" -> "-1,234,567.5": commas between the thousands of the whole part.
+std::string GroupThousands(std::string number);
 // Writes a command's output: to standard output, or to `output` followed by
-// "wrote OUTPUT (summary)" on standard output. Returns the exit code.
-int WriteOutput(const std::string& body, const std::string& output, const std::string& summary);
+// "wrote OUTPUT (summary)" ("wrote OUTPUT" without a summary) on standard
+// output. `notes`, a text beside the output, go to standard error, or with
+// an `output` to standard output before that line. Returns the exit code.
+int WriteOutput(const std::string& body, const std::string& output, const std::string& summary,
+                const std::string& notes = "");
 // Ingests CSV files (folders of <kind>.csv, or KIND=FILE) in dependency order.
 absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws);
 // A snapshot, or a folder of CSV files imported in memory.

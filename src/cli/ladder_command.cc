@@ -6,14 +6,14 @@
 // answers.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <optional>
-#include <sstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "args.h"
 #include "cocreation_text.h"
 #include "common.h"
 #include "mitra/core/absl_view.h"
@@ -57,20 +57,10 @@ Options (times: ISO 8601 or unix seconds):
 
 namespace {
 
-std::string Num(double v, int decimals = 0) {
-  if (std::isnan(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+std::string Num(double v, int decimals = 0) { return std::isnan(v) ? "-" : Decimals(v, decimals); }
 
 // 23 -> "23", 0.8123 -> "0.8123": evidence values as short as they can be.
-std::string Short(double v) {
-  if (std::isnan(v)) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string Short(double v) { return std::isnan(v) ? "-" : Significant(v, 4); }
 
 std::string Pad(std::string s, size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
@@ -193,101 +183,81 @@ void WriteContributionCsv(const v1::ContributionReport& r, std::ostream& out) {
 }  // namespace
 
 int LadderCommand(const std::vector<std::string>& args) {
-  std::string source, format = "text", output;
+  CommandArgs cl("ladder", args, {"text", "json", "csv"});
   bool contribution = false, history = false;
   uint32_t top = 10, periods = 12;
   std::optional<double> period_days;
   std::optional<int64_t> as_of;
   v1::LadderRequest ladder;
   v1::ContributionRequest money;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
+  while (cl.Next()) {
+    const std::string& a = cl.option();
     std::string v;
-    auto next = [&]() {
-      if (i + 1 >= args.size()) return false;
-      v = args[++i];
-      return true;
-    };
-    auto number = [&](double* d) { return next() && absl::SimpleAtod(Av(v), d) && std::isfinite(*d); };
     double d;
-    if (a == "-o" || a == "--output") {
-      if (!next()) return Usage("-o needs a file");
-      output = v;
-    } else if (a == "--format") {
-      if (!next() || (v != "text" && v != "json" && v != "csv")) return Usage("--format is text, json or csv");
-      format = v;
-    } else if (a == "--as-of") {
-      if (!next() || !(as_of = ParseTime(v))) return Usage("--as-of needs a time (2025-06-30 or unix seconds)");
+    if (a == "--as-of") {
+      if (!cl.Time(&as_of)) return cl.Needs(kTimeArg);
     } else if (a == "--history") {
       history = true;
     } else if (a == "--periods") {
-      if (!next() || !absl::SimpleAtoi(Av(v), &periods) || periods == 0)
-        return Usage("--periods needs a whole number >= 1");
+      if (!cl.Whole(&periods) || periods == 0) return cl.Needs("a whole number >= 1");
       history = true;
     } else if (a == "--period-days") {
-      if (!number(&d) || d <= 0) return Usage("--period-days needs a number of days > 0");
+      if (!cl.Finite(&d) || d <= 0) return cl.Needs("a number of days > 0");
       period_days = d;
       history = true;
     } else if (a == "--customer") {
-      if (!next()) return Usage("--customer needs an id");
+      if (!cl.Value(&v)) return cl.Needs("an id");
       ladder.add_customer_ids(v);
     } else if (a == "--top") {
-      if (!next() || !absl::SimpleAtoi(Av(v), &top)) return Usage("--top needs a whole number >= 0");
+      if (!cl.Whole(&top)) return cl.Needs("a whole number >= 0");
     } else if (a == "--contribution") {
       contribution = true;
-    } else if (a == "--discount-rate") {
-      if (!number(&d)) return Usage("--discount-rate needs a number");
-      money.set_discount_rate(d);
-    } else if (a == "--joined-anyway") {
-      if (!number(&d)) return Usage("--joined-anyway needs a number");
-      money.set_joined_anyway_share(d);
-    } else if (a == "--influence-share") {
-      if (!number(&d)) return Usage("--influence-share needs a number");
-      money.set_influence_share(d);
+    } else if (a == "--discount-rate" || a == "--joined-anyway" || a == "--influence-share") {
+      if (!cl.Finite(&d)) return cl.Needs("a number");
+      if (a == "--discount-rate") money.set_discount_rate(d);
+      else if (a == "--joined-anyway") money.set_joined_anyway_share(d);
+      else money.set_influence_share(d);
     } else if (a == "--decisions") {
-      if (!next()) return Usage("--decisions needs a file");
+      if (!cl.Value(&v)) return cl.Needs("a file");
       absl::StatusOr<v1::AdoptionRequest> d = ReadDecisionsFile(v);
       if (!d.ok()) return Fail(d.status());
       *ladder.mutable_decisions() = d->decisions();
       *money.mutable_decisions() = d->decisions();
-    } else if (!a.empty() && a[0] == '-') {
-      return Usage(absl::StrCat("unknown option ", a));
-    } else if (source.empty()) {
-      source = a;
     } else {
-      return Usage("ladder takes one SNAPSHOT or DIR");
+      return cl.Unknown();
     }
   }
-  if (source.empty()) return Usage("ladder needs a SNAPSHOT or DIR");
-  auto ws = LoadWorkspace(source);
+  if (int rc = cl.Finish(); rc != 0) return rc;
+  auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
 
-  std::ostringstream body;
-  std::string summary;
+  const bool csv = cl.format() == "csv";
   if (contribution) {
     if (as_of) money.set_as_of_unix_seconds(*as_of);
     // Text shows the top N; JSON and CSV every customer unless --top is given.
-    money.set_top(format == "text" ? top : 0);
+    money.set_top(cl.format() == "text" ? top : 0);
     v1::ContributionReport report;
     if (absl::Status s = ladder::ContributionMessage(**ws, money, &report); !s.ok()) return Fail(s);
-    if (format == "json") body << Json(report, /*pretty=*/true);
-    else if (format == "csv") WriteContributionCsv(report, body);
-    else WriteContribution(report, body);
-    summary = absl::StrCat(report.customers_size(), " customers");
-  } else {
-    if (as_of) ladder.set_as_of_unix_seconds(*as_of);
-    if (history) {
-      ladder.set_history_periods(periods);
-      if (period_days) ladder.set_history_period_days(*period_days);
-    }
-    v1::LadderReport report;
-    if (absl::Status s = ladder::LadderMessage(**ws, ladder, &report); !s.ok()) return Fail(s);
-    if (format == "json") body << Json(report, /*pretty=*/true);
-    else if (format == "csv") WriteStagesCsv(report, body);
-    else WriteStages(report, ladder.customer_ids_size() > 0 ? 0 : top, body);
-    summary = absl::StrCat(report.customers_size(), " customers");
+    return cl.Write(report,
+                    [&](std::ostream& out) {
+                      if (csv) WriteContributionCsv(report, out);
+                      else WriteContribution(report, out);
+                    },
+                    absl::StrCat(report.customers_size(), " customers"));
   }
-  return WriteOutput(body.str(), output, summary);
+  if (as_of) ladder.set_as_of_unix_seconds(*as_of);
+  if (history) {
+    ladder.set_history_periods(periods);
+    if (period_days) ladder.set_history_period_days(*period_days);
+  }
+  v1::LadderReport report;
+  if (absl::Status s = ladder::LadderMessage(**ws, ladder, &report); !s.ok()) return Fail(s);
+  return cl.Write(report,
+                  [&](std::ostream& out) {
+                    if (csv) WriteStagesCsv(report, out);
+                    else WriteStages(report, ladder.customer_ids_size() > 0 ? 0 : top, out);
+                  },
+                  absl::StrCat(report.customers_size(), " customers"));
 }
 
 }  // namespace mitra::cli

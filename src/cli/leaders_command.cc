@@ -3,15 +3,12 @@
 // same request messages the C ABI takes (leaders/messages.h), so the CLI,
 // the C ABI and Python give the same answers.
 #include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <ostream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "args.h"
 #include "common.h"
-#include "google/protobuf/util/json_util.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/time_format.h"
 #include "mitra/leaders/messages.h"
@@ -46,18 +43,9 @@ Options (times: ISO 8601 or unix seconds):
 
 namespace {
 
-std::string Num(double v, int decimals = 3) {
-  if (std::isnan(v)) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+std::string Num(double v, int decimals = 3) { return std::isnan(v) ? "" : Decimals(v, decimals); }
 
-std::string Short(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string Short(double v) { return Significant(v, 4); }
 
 void WriteLeaders(const v1::LeadersReport& r, std::ostream& out) {
   out << "as of " << FormatTime(r.as_of_unix_seconds())
@@ -102,100 +90,77 @@ void WriteHealth(const v1::HealthReport& r, std::ostream& out) {
 }  // namespace
 
 int LeadersCommand(const std::vector<std::string>& args) {
-  std::string source, format = "text", output, community;
+  CommandArgs cl("leaders", args, {"text", "json"});
+  std::string community;
   enum { kLeaders, kTrust, kHealth } what = kLeaders;
   v1::LeadersRequest leaders;
   leaders.set_top(5);
   v1::HealthRequest health;
   std::optional<int64_t> as_of;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    std::string v;
-    auto next = [&]() {
-      if (i + 1 >= args.size()) return false;
-      v = args[++i];
-      return true;
-    };
-    auto number = [&](double* d) { return next() && absl::SimpleAtod(Av(v), d) && std::isfinite(*d) && *d >= 0; };
-    auto count = [&](uint32_t* k) { return next() && absl::SimpleAtoi(Av(v), k); };
+  while (cl.Next()) {
+    const std::string& a = cl.option();
     double d;
     uint32_t k;
-    if (a == "-o" || a == "--output") {
-      if (!next()) return Usage("-o needs a file");
-      output = v;
-    } else if (a == "--format") {
-      if (!next() || (v != "text" && v != "json")) return Usage("--format is text or json");
-      format = v;
-    } else if (a == "--community") {
-      if (!next()) return Usage("--community needs an id");
-      community = v;
+    std::string name, value;
+    if (a == "--community") {
+      if (!cl.Value(&community)) return cl.Needs("an id");
     } else if (a == "--top" || a == "--bridges" || a == "--periods") {
-      if (!count(&k)) return Usage(a + " needs a whole number >= 0");
+      if (!cl.Whole(&k)) return cl.Needs("a whole number >= 0");
       if (a == "--top") leaders.set_top(k);
       else if (a == "--bridges") leaders.set_top_bridges(k);
       else health.set_periods(k);
     } else if (a == "--half-life" || a == "--period") {
-      if (!number(&d)) return Usage(a + " needs a number of days >= 0");
+      if (!cl.NonNegative(&d)) return cl.Needs("a number of days >= 0");
       if (a == "--half-life") leaders.mutable_graph()->set_half_life_days(d);
       else health.set_period_days(d);
     } else if (a == "--weight") {
-      const size_t eq = next() ? v.find('=') : std::string::npos;
-      if (eq == std::string::npos || !absl::SimpleAtod(Av(v.substr(eq + 1)), &d))
-        return Usage("--weight needs NAME=NUMBER");
-      const auto* field = v1::ComponentWeights::descriptor()->FindFieldByName(v.substr(0, eq));
+      if (!cl.Pair(&name, &value) || !absl::SimpleAtod(Av(value), &d))
+        return cl.Needs("NAME=NUMBER");
+      const auto* field = v1::ComponentWeights::descriptor()->FindFieldByName(name);
       if (field == nullptr)
-        return Usage("--weight: no component '" + v.substr(0, eq) +
+        return Usage("--weight: no component '" + name +
                      "' (influence, reach, trust, activity, tenure, embeddedness)");
       leaders.mutable_weights()->GetReflection()->SetDouble(leaders.mutable_weights(), field, d);
     } else if (a == "--as-of") {
-      if (!next() || !(as_of = ParseTime(v))) return Usage("--as-of needs a time (2025-06-30 or unix seconds)");
+      if (!cl.Time(&as_of)) return cl.Needs(kTimeArg);
     } else if (a == "--all-members") {
       leaders.set_current_members_only(false);
     } else if (a == "--trust") {
       what = kTrust;
     } else if (a == "--health") {
       what = kHealth;
-    } else if (!a.empty() && a[0] == '-') {
-      return Usage(absl::StrCat("unknown option ", a));
-    } else if (source.empty()) {
-      source = a;
     } else {
-      return Usage("leaders takes one SNAPSHOT or DIR");
+      return cl.Unknown();
     }
   }
-  if (source.empty()) return Usage("leaders needs a SNAPSHOT or DIR");
-  auto ws = LoadWorkspace(source);
+  if (int rc = cl.Finish(); rc != 0) return rc;
+  auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
 
-  std::ostringstream body;
-  std::string summary;
   if (what == kLeaders) {
     leaders.set_community_id(community);
     if (as_of) leaders.mutable_graph()->set_as_of_unix_seconds(*as_of);
     v1::LeadersReport report;
     if (absl::Status s = leaders::FindLeadersMessage(**ws, leaders, &report); !s.ok()) return Fail(s);
-    if (format == "json") body << Json(report, /*pretty=*/true);
-    else WriteLeaders(report, body);
-    summary = absl::StrCat(report.communities_size(), " communities, ", report.bridges_size(), " bridges");
-  } else if (what == kTrust) {
+    return cl.Write(report, [&](std::ostream& out) { WriteLeaders(report, out); },
+                    absl::StrCat(report.communities_size(), " communities, ",
+                                 report.bridges_size(), " bridges"));
+  }
+  if (what == kTrust) {
     v1::TrustRequest trust;
     trust.set_community_id(community);
     if (as_of) trust.set_as_of_unix_seconds(*as_of);
     v1::TrustReport report;
     if (absl::Status s = leaders::TrustMessage(**ws, trust, &report); !s.ok()) return Fail(s);
-    if (format == "json") body << Json(report, /*pretty=*/true);
-    else WriteTrust(report, body);
-    summary = absl::StrCat(report.customers_size(), " customers");
-  } else {
-    health.set_community_id(community);
-    if (as_of) health.set_as_of_unix_seconds(*as_of);
-    v1::HealthReport report;
-    if (absl::Status s = leaders::HealthMessage(**ws, health, &report); !s.ok()) return Fail(s);
-    if (format == "json") body << Json(report, /*pretty=*/true);
-    else WriteHealth(report, body);
-    summary = absl::StrCat(report.communities_size(), " communities");
+    return cl.Write(report, [&](std::ostream& out) { WriteTrust(report, out); },
+                    absl::StrCat(report.customers_size(), " customers"));
   }
-  return WriteOutput(body.str(), output, summary);
+  health.set_community_id(community);
+  if (as_of) health.set_as_of_unix_seconds(*as_of);
+  v1::HealthReport report;
+  if (absl::Status s = leaders::HealthMessage(**ws, health, &report); !s.ok()) return Fail(s);
+  return cl.Write(report, [&](std::ostream& out) { WriteHealth(report, out); },
+                  absl::StrCat(report.communities_size(), " communities"));
 }
 
 }  // namespace mitra::cli

@@ -1,17 +1,10 @@
 // `mitra value`: customer value on a workspace, as a CSV or JSON table.
-#include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <map>
+#include <optional>
 #include <sstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "args.h"
 #include "common.h"
-#include "google/protobuf/util/json_util.h"
-#include "mitra/core/absl_view.h"
-#include "mitra/core/time_format.h"
 #include "mitra/value/customer_value.h"
 #include "mitra/value/messages.h"
 
@@ -45,20 +38,7 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
 
 namespace {
 
-std::optional<int64_t> Duration(const std::string& s) {
-  static const std::map<std::string, int64_t> kNamed = {
-      {"hour", 3600}, {"day", 86400}, {"week", 7 * 86400}, {"month", 2629800}, {"year", 31557600}};
-  if (auto it = kNamed.find(s); it != kNamed.end()) return it->second;
-  int64_t v;
-  if (absl::SimpleAtoi(Av(s), &v) && v > 0) return v;
-  return std::nullopt;
-}
-
-std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+std::string Num(double v) { return Significant(v, 6); }
 
 std::string CsvQuote(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -104,7 +84,7 @@ void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueO
 }  // namespace
 
 int ValueCommand(const std::vector<std::string>& args) {
-  std::string source, format = "csv", output;
+  CommandArgs cl("value", args, {"csv", "json"});
   value::CustomerValueOptions o;
   o.summary.set_period_seconds(86400);
   o.summary.set_unit_seconds(7 * 86400);
@@ -112,66 +92,52 @@ int ValueCommand(const std::vector<std::string>& args) {
   o.clv.periods = 12;
   o.clv.discount_rate = 0.01;
   bool have_end = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&](std::string* v) {
-      if (i + 1 >= args.size()) return false;
-      *v = args[++i];
-      return true;
-    };
+  while (cl.Next()) {
+    const std::string& a = cl.option();
     std::string v;
-    if (a == "-o" || a == "--output") {
-      if (!next(&output)) return Usage("-o needs a file");
-    } else if (a == "--format") {
-      if (!next(&format) || (format != "csv" && format != "json")) return Usage("--format is csv or json");
-    } else if (a == "--calibration-end" || a == "--holdout-end") {
-      std::optional<int64_t> t;
-      if (!next(&v) || !(t = ParseTime(v))) return Usage(a + " needs a time (2025-06-30 or unix seconds)");
+    if (a == "--calibration-end" || a == "--holdout-end") {
+      int64_t t;
+      if (!cl.Time(&t)) return cl.Needs(kTimeArg);
       if (a == "--calibration-end") {
-        o.summary.set_calibration_end_unix_seconds(*t);
+        o.summary.set_calibration_end_unix_seconds(t);
         have_end = true;
       } else {
-        o.summary.set_holdout_end_unix_seconds(*t);
+        o.summary.set_holdout_end_unix_seconds(t);
       }
     } else if (a == "--period" || a == "--unit") {
-      std::optional<int64_t> d;
-      if (!next(&v) || !(d = Duration(v))) return Usage(a + " needs hour, day, week, month, year or seconds");
-      if (a == "--period") o.summary.set_period_seconds(*d);
-      else o.summary.set_unit_seconds(*d);
+      int64_t d;
+      if (!cl.Duration(&d)) return cl.Needs("hour, day, week, month, year or seconds");
+      if (a == "--period") o.summary.set_period_seconds(d);
+      else o.summary.set_unit_seconds(d);
     } else if (a == "--model") {
-      if (!next(&v)) return Usage("--model needs a name");
+      if (!cl.Value(&v)) return cl.Needs("a name");
       if (v == "bgnbd") o.model = v1::VALUE_MODEL_BG_NBD;
       else if (v == "mbgnbd") o.model = v1::VALUE_MODEL_MBG_NBD;
       else if (v == "paretonbd") o.model = v1::VALUE_MODEL_PARETO_NBD;
       else return Usage("--model is bgnbd, mbgnbd or paretonbd");
     } else if (a == "--horizon" || a == "--clv-period" || a == "--discount-rate") {
       double d;
-      if (!next(&v) || !absl::SimpleAtod(Av(v), &d) || !std::isfinite(d) || d < 0)
-        return Usage(a + " needs a number >= 0");
+      if (!cl.NonNegative(&d)) return cl.Needs("a number >= 0");
       if (a == "--horizon") horizon = d;
       else if (a == "--clv-period") clv_period = d;
       else o.clv.discount_rate = d;
     } else if (a == "--clv-periods" || a == "--threads") {
       int k;
-      if (!next(&v) || !absl::SimpleAtoi(Av(v), &k) || k < 1) return Usage(a + " needs a whole number >= 1");
+      if (!cl.Whole(&k) || k < 1) return cl.Needs("a whole number >= 1");
       if (a == "--clv-periods") o.clv.periods = k;
       else o.threads = k;
-    } else if (!a.empty() && a[0] == '-') {
-      return Usage(absl::StrCat("unknown option ", a));
-    } else if (source.empty()) {
-      source = a;
     } else {
-      return Usage("value takes one SNAPSHOT or DIR");
+      return cl.Unknown();
     }
   }
-  if (source.empty()) return Usage("value needs a SNAPSHOT or DIR");
+  if (int rc = cl.Finish(); rc != 0) return rc;
   if (!have_end) return Usage("value needs --calibration-end");
   // Defaults follow the unit, so that none is a hidden constant.
   const double unit = static_cast<double>(o.summary.unit_seconds());
   o.horizon = horizon.value_or(31557600 / unit);
   o.clv.period_length = clv_period.value_or(2629800 / unit);
 
-  auto ws = LoadWorkspace(source);
+  auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
   auto table = value::ScoreCustomers(**ws, o);
   if (!table.ok()) return Fail(table.status());
@@ -184,7 +150,7 @@ int ValueCommand(const std::vector<std::string>& args) {
     const int s = t.rfm.segment(i);
     return s < 0 ? std::string() : t.rfm.segments(s).name();
   };
-  if (format == "csv") {
+  if (cl.format() == "csv") {
     body << "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,"
             "rfm_r,rfm_f,rfm_m,rfm_segment"
          << (t.holdout ? ",holdout_frequency,holdout_spend" : "") << "\n";
@@ -218,17 +184,11 @@ int ValueCommand(const std::vector<std::string>& args) {
     }
     body << "\n]}\n";
   }
-  if (output.empty()) {
-    WriteModels(t, o, std::cerr);
-    std::cout << body.str();
-  } else {
-    std::ofstream f(output, std::ios::binary);
-    f << body.str();
-    if (!f.flush()) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
-    WriteModels(t, o, std::cout);
-    std::cout << "wrote " << output << " (" << S.customer_id_size() << " customers)\n";
-  }
-  return 0;
+  // The fitted models: beside the table (on standard error), or with -o on
+  // standard output.
+  std::ostringstream models;
+  WriteModels(t, o, models);
+  return cl.Write(body.str(), absl::StrCat(S.customer_id_size(), " customers"), models.str());
 }
 
 }  // namespace mitra::cli

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "mitra/cocreation/credit.h"
 #include "mitra/cocreation/feedback.h"
 #include "mitra/cocreation/stats.h"
 
@@ -17,7 +18,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-absl::Status Invalid(size_t i, const char* field, const std::string& problem) {
+absl::Status Invalid(size_t i, absl::string_view field, const std::string& problem) {
   return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].", field, ": ", problem));
 }
 
@@ -30,9 +31,14 @@ absl::Status CheckDecision(const Tables& t, const Decision& d, size_t i) {
   if (d.decided == kNoTime) return Invalid(i, "decided_unix_seconds", "required");
   if (d.effective != kNoTime && d.effective < d.decided)
     return Invalid(i, "effective_unix_seconds", "before the decision");
-  for (size_t k = 0; k < d.contributors.size(); ++k)
+  for (size_t k = 0; k < d.contributors.size(); ++k) {
+    const std::string at = absl::StrCat("contributor_customer_ids[", k, "]");
     if (d.contributors[k] >= t.customers.ids.size())
-      return Invalid(i, "contributor_customer_ids", absl::StrCat("index ", d.contributors[k], " out of range"));
+      return Invalid(i, at, absl::StrCat("index ", d.contributors[k], " out of range"));
+    for (size_t j = 0; j < k; ++j)
+      if (d.contributors[j] == d.contributors[k])
+        return Invalid(i, at, absl::StrCat("listed twice (as [", j, "])"));
+  }
   if (!d.weights.empty()) {
     if (d.weights.size() != d.contributors.size())
       return Invalid(i, "contributor_weights",
@@ -40,8 +46,8 @@ absl::Status CheckDecision(const Tables& t, const Decision& d, size_t i) {
                                   "), got ", d.weights.size()));
     for (size_t k = 0; k < d.weights.size(); ++k)
       if (!(std::isfinite(d.weights[k]) && d.weights[k] >= 0))
-        return Invalid(i, "contributor_weights",
-                       absl::StrCat("[", k, "] must be finite and >= 0, got ", d.weights[k]));
+        return Invalid(i, absl::StrCat("contributor_weights[", k, "]"),
+                       absl::StrCat("must be finite and >= 0, got ", d.weights[k]));
   }
   if (d.given) {
     const BeforeAfter& m = *d.given;
@@ -180,23 +186,11 @@ absl::StatusOr<AdoptionSummary> TrackAdoption(const Tables& t, absl::Span<const 
     pa.adoption_rate = static_cast<double>(pa.adopted) / pa.decisions;
     out.programs.push_back(pa);
   }
-  out.credit = CoCreationCredit(decisions, t.customers.ids.size());
+  absl::StatusOr<std::vector<double>> credit =
+      CoCreationCredit(t.customers.ids.size(), AdoptedChanges(decisions));
+  if (!credit.ok()) return credit.status();  // CheckDecisions rules this out
+  out.credit = *std::move(credit);
   return out;
-}
-
-std::vector<double> CoCreationCredit(absl::Span<const Decision> decisions, size_t num_customers) {
-  std::vector<double> credit(num_customers, 0.0);
-  for (const Decision& d : decisions) {
-    if (!d.adopted || std::isnan(d.value) || d.contributors.empty()) continue;
-    double total = 0;
-    for (size_t k = 0; k < d.contributors.size(); ++k) total += d.weights.empty() ? 1 : d.weights[k];
-    if (!(total > 0)) continue;
-    for (size_t k = 0; k < d.contributors.size(); ++k) {
-      const Index c = d.contributors[k];
-      if (c < num_customers) credit[c] += d.value * (d.weights.empty() ? 1 : d.weights[k]) / total;
-    }
-  }
-  return credit;
 }
 
 }  // namespace mitra::cocreation

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,27 +18,10 @@
 namespace mitra::cocreation {
 namespace {
 
-absl::Status Invalid(absl::string_view where, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
-
-// An error of the C++ API, said in terms of the request.
-absl::Status InRequest(absl::Status s) {
-  if (s.ok()) return s;
-  return absl::Status(s.code(), absl::StrCat("request.", s.message()));
-}
-
 absl::StatusOr<Index> Lookup(const IdInterner& ids, const std::string& id, absl::string_view where,
                              const char* kind) {
   if (id.empty()) return kNoIndex;
-  std::optional<Index> i = ids.Find(id);
-  if (!i) return absl::NotFoundError(absl::StrCat(where, ": unknown ", kind, " id \"", id, "\""));
-  return *i;
-}
-
-absl::Status CheckTime(int64_t t, absl::string_view where) {
-  if (std::string p = TimeProblem(t); !p.empty()) return Invalid(where, p);
-  return absl::OkStatus();
+  return FindIndex(ids, id, kind, {where.data(), where.size()});
 }
 
 const std::string& ProgramId(const Workspace& ws, Index p) { return ws.tables().programs.ids.Id(p); }
@@ -126,7 +110,7 @@ absl::Status PanelMessage(const Workspace& ws, const v1::PanelRequest& r, v1::Pa
   o.strict = r.strict();
 
   absl::StatusOr<Panel> p = SelectPanel(t, o);
-  if (!p.ok()) return InRequest(p.status());
+  if (!p.ok()) return InRequest("request.", p.status(), /*every_code=*/true);
   out->Clear();
   uint32_t rank = 0;
   for (const PanelMember& m : p->members) {
@@ -193,7 +177,7 @@ absl::Status FeedbackMessage(const Workspace& ws, const v1::FeedbackRequest& r, 
   if (r.has_bias_shrinkage()) o.bias_shrinkage = r.bias_shrinkage();
 
   absl::StatusOr<FeedbackSummary> s = AggregateFeedback(t, o);
-  if (!s.ok()) return InRequest(s.status());
+  if (!s.ok()) return InRequest("request.", s.status(), /*every_code=*/true);
   std::string baseline = "other attributes of the same answers (paired)";
   if (o.baseline_program != kNoIndex || o.baseline_product != kNoIndex) {
     baseline.clear();
@@ -335,7 +319,7 @@ absl::Status AdoptionMessage(const Workspace& ws, const v1::AdoptionRequest& r, 
   AdoptionOptions o;
   if (r.has_confidence()) o.confidence = r.confidence();
   absl::StatusOr<AdoptionSummary> s = TrackAdoption(ws.tables(), *d, o);
-  if (!s.ok()) return InRequest(s.status());
+  if (!s.ok()) return InRequest("request.", s.status(), /*every_code=*/true);
   out->Clear();
   std::vector<uint32_t> adopted_count(ws.tables().customers.ids.size(), 0);
   for (size_t i = 0; i < d->size(); ++i) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/request_errors.h"
 #include "../graph/random.h"
 #include "absl/strings/str_cat.h"
 #include "rating_keys.h"
@@ -17,10 +18,6 @@ namespace mitra::cocreation {
 namespace {
 
 constexpr int kMaxQuotas = 64;
-
-absl::Status Invalid(const std::string& where, const std::string& problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
 
 absl::Status Check(const PanelOptions& o, size_t num_customers) {
   if (o.size == 0) return Invalid("size", "must be at least 1");
@@ -79,6 +76,60 @@ bool HeapLess(const Entry& a, const Entry& b) {
   return a.key < b.key || (a.key == b.key && a.customer > b.customer);
 }
 
+// How many members to take from each group (customers who count towards
+// the same quotas) so that every minimum is met, no maximum is passed and at
+// most `room` are taken: a depth-first search over the groups that count
+// towards some minimum, most minimums first, largest count first, pruned
+// when a minimum can no longer be reached. Used when the greedy fill fails,
+// which can happen when quotas overlap (set cover). Gives up after
+// kMaxSearchSteps steps (a result of nullopt then means "not found", not
+// "impossible").
+constexpr uint64_t kMaxSearchSteps = 2'000'000;
+
+struct QuotaSearch {
+  std::vector<uint64_t> mask;       // per candidate group
+  std::vector<uint32_t> cap;        // customers available in it
+  std::vector<uint32_t> need, left; // per quota: still to meet, room under max
+  std::vector<std::vector<uint32_t>> reach;  // reach[k][i]: capacity of groups k.. for quota i
+  std::vector<uint32_t> take;
+  uint64_t steps = 0;
+  bool exhausted = false;
+
+  bool Run(size_t k, uint32_t room) {
+    if (++steps > kMaxSearchSteps) return exhausted = true, false;
+    bool done = true;
+    for (size_t i = 0; i < need.size(); ++i) {
+      if (need[i] == 0) continue;
+      done = false;
+      if (need[i] > room || reach[k][i] < need[i]) return false;
+    }
+    if (done) return true;
+    if (k == mask.size()) return false;
+    uint32_t most = std::min(cap[k], room), useful = 0;
+    for (uint64_t b = mask[k]; b; b &= b - 1) {
+      const int i = std::countr_zero(b);
+      most = std::min(most, left[i]);
+      useful = std::max(useful, need[i]);
+    }
+    most = std::min(most, useful);
+    for (uint32_t c = most + 1; c-- > 0;) {
+      const std::vector<uint32_t> before = need;
+      for (uint64_t b = mask[k]; b; b &= b - 1) {
+        const int i = std::countr_zero(b);
+        need[i] -= std::min(need[i], c);
+        left[i] -= c;
+      }
+      take[k] = c;
+      if (Run(k + 1, room - c)) return true;
+      need = before;
+      for (uint64_t b = mask[k]; b; b &= b - 1) left[std::countr_zero(b)] += c;
+      take[k] = 0;
+      if (exhausted) return false;
+    }
+    return false;
+  }
+};
+
 }  // namespace
 
 std::string QuotaName(const Quota& q) {
@@ -97,10 +148,9 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
   std::vector<Index> community_of_quota(Q, kNoIndex);
   for (size_t i = 0; i < Q; ++i) {
     if (o.quotas[i].dimension != QuotaDimension::kCommunity) continue;
-    auto k = t.communities.ids.Find(o.quotas[i].value);
-    if (!k)
-      return absl::NotFoundError(absl::StrCat("quotas[", i, "].value: unknown community id \"",
-                                              o.quotas[i].value, "\""));
+    absl::StatusOr<Index> k = FindIndex(t.communities.ids, o.quotas[i].value, "community",
+                                        absl::StrCat("quotas[", i, "].value"));
+    if (!k.ok()) return k.status();
     community_of_quota[i] = *k;
   }
 
@@ -262,13 +312,24 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
     }
   }
 
-  // Greedy: minimums first, then fill by key.
+  // Greedy: minimums first, then fill by key. When that leaves a minimum
+  // unmet that is not impossible alone, an exact search over the groups
+  // decides how many to take from each, and the greedy runs again after it.
+  const std::vector<std::vector<Entry>> heaps0 = heaps;
   std::vector<uint32_t> selected(Q, 0);
-  uint64_t unmet = 0, full = 0;
-  for (size_t i = 0; i < Q; ++i) {
-    if (o.quotas[i].min > 0) unmet |= uint64_t{1} << i;
-    if (o.quotas[i].max == 0) full |= uint64_t{1} << i;
-  }
+  uint64_t unmet = 0, full = 0, minimums = 0;
+  auto reset = [&] {
+    heaps = heaps0;
+    out.members.clear();
+    selected.assign(Q, 0);
+    unmet = full = 0;
+    for (size_t i = 0; i < Q; ++i) {
+      if (o.quotas[i].min > 0) unmet |= uint64_t{1} << i;
+      if (o.quotas[i].max == 0) full |= uint64_t{1} << i;
+    }
+  };
+  reset();
+  minimums = unmet;
   auto take = [&](uint32_t g, bool for_quota) {
     std::pop_heap(heaps[g].begin(), heaps[g].end(), HeapLess);
     const Entry e = heaps[g].back();
@@ -284,20 +345,70 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
     }
     out.members.push_back(std::move(m));
   };
-  while (unmet && out.members.size() < o.size) {
-    int best_score = 0;
-    uint32_t best = UINT32_MAX;
-    for (uint32_t g = 0; g < heaps.size(); ++g) {
-      if (heaps[g].empty() || (group_mask[g] & full)) continue;
-      const int score = std::popcount(group_mask[g] & unmet);
-      if (score == 0) continue;
-      if (score > best_score || (score == best_score && HeapLess(heaps[best].front(), heaps[g].front()))) {
-        best_score = score;
-        best = g;
+  auto greedy_minimums = [&] {
+    while (unmet && out.members.size() < o.size) {
+      int best_score = 0;
+      uint32_t best = UINT32_MAX;
+      for (uint32_t g = 0; g < heaps.size(); ++g) {
+        if (heaps[g].empty() || (group_mask[g] & full)) continue;
+        const int score = std::popcount(group_mask[g] & unmet);
+        if (score == 0) continue;
+        if (score > best_score ||
+            (score == best_score && HeapLess(heaps[best].front(), heaps[g].front()))) {
+          best_score = score;
+          best = g;
+        }
       }
+      if (best == UINT32_MAX) break;
+      take(best, true);
     }
-    if (best == UINT32_MAX) break;
-    take(best, true);
+  };
+  greedy_minimums();
+  uint64_t possible = 0;  // minimums not impossible alone
+  for (size_t i = 0; i < Q; ++i)
+    if (out.quotas[i].problem.empty()) possible |= uint64_t{1} << i;
+  const char* search_problem = nullptr;
+  if (unmet & possible) {
+    QuotaSearch search;
+    std::vector<uint32_t> order;
+    for (uint32_t g = 0; g < heaps0.size(); ++g)
+      if (group_mask[g] & minimums & possible) order.push_back(g);
+    auto best_key = [&](uint32_t g) {
+      return std::max_element(heaps0[g].begin(), heaps0[g].end(), HeapLess)->key;
+    };
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+      const int px = std::popcount(group_mask[x] & minimums & possible);
+      const int py = std::popcount(group_mask[y] & minimums & possible);
+      return px != py ? px > py : best_key(x) > best_key(y);
+    });
+    for (uint32_t g : order) {
+      search.mask.push_back(group_mask[g]);
+      search.cap.push_back(static_cast<uint32_t>(heaps0[g].size()));
+    }
+    search.need.assign(Q, 0);
+    search.left.assign(Q, 0);
+    for (size_t i = 0; i < Q; ++i) {
+      if ((possible >> i) & 1) search.need[i] = o.quotas[i].min;
+      search.left[i] = o.quotas[i].max;
+    }
+    search.reach.assign(order.size() + 1, std::vector<uint32_t>(Q, 0));
+    for (size_t k = order.size(); k-- > 0;) {
+      search.reach[k] = search.reach[k + 1];
+      for (uint64_t b = search.mask[k]; b; b &= b - 1) search.reach[k][std::countr_zero(b)] += search.cap[k];
+    }
+    search.take.assign(order.size(), 0);
+    if (search.Run(0, o.size)) {
+      reset();
+      for (size_t k = 0; k < order.size(); ++k)
+        for (uint32_t c = 0; c < search.take[k]; ++c) take(order[k], true);
+      greedy_minimums();  // the minimums that are impossible alone, as far as they go
+    } else {
+      search_problem = search.exhausted
+                           ? "no panel meeting it and the other quotas was found in the search "
+                             "step limit; one may still exist"
+                           : "cannot be met together with the other quotas within the panel size "
+                             "and maximums (exhaustive search)";
+    }
   }
   while (out.members.size() < o.size) {
     uint32_t best = UINT32_MAX;
@@ -318,8 +429,7 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
       continue;
     }
     r.shortfall = o.quotas[i].min - selected[i];
-    if (r.problem.empty())
-      r.problem = "the greedy fill met the other quotas first and ran out of room (panel size or maximums)";
+    if (r.problem.empty()) r.problem = search_problem ? search_problem : "not met";
     out.all_quotas_met = false;
   }
   if (out.members.size() < o.size)

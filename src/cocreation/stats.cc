@@ -1,22 +1,17 @@
 #include "mitra/cocreation/stats.h"
 
-#include <math.h>  // lgamma_r: std::lgamma writes the global signgam (not thread-safe)
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
+
+#include "mitra/value/special.h"
 
 namespace mitra::cocreation {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-double LogGamma(double x) {
-  int sign = 0;
-  return lgamma_r(x, &sign);
-}
 
 // The continued fraction of I_x(a, b) (Numerical Recipes' betacf, modified
 // Lentz). It converges fast for x < (a + 1) / (a + b + 2), in about
@@ -59,7 +54,8 @@ double IncompleteBeta(double a, double b, double x, double y) {
   // log x and log y through log1p when near 1 (large df puts x near 1).
   const double log_x = x > 0.5 ? std::log1p(-y) : std::log(x);
   const double log_y = y > 0.5 ? std::log1p(-x) : std::log(y);
-  const double log_front = LogGamma(a + b) - LogGamma(a) - LogGamma(b) + a * log_x + b * log_y;
+  const double log_front =
+      value::LogGamma(a + b) - value::LogGamma(a) - value::LogGamma(b) + a * log_x + b * log_y;
   const double front = std::exp(log_front);
   if (x < (a + 1) / (a + b + 2)) return front * BetaContinuedFraction(a, b, x) / a;
   return 1 - front * BetaContinuedFraction(b, a, y) / b;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
 #include "mitra/core/absl_view.h"
 
 namespace mitra {
@@ -60,6 +61,12 @@ void IdInterner::Truncate(size_t n) noexcept {
   // table (no allocation).
   std::fill(table_.begin(), table_.end(), kNoIndex);
   for (Index i = 0; i < n; ++i) Place(i);
+}
+
+absl::StatusOr<Index> FindIndex(const IdInterner& ids, std::string_view id, std::string_view kind,
+                                std::string_view where) {
+  if (std::optional<Index> i = ids.Find(id)) return *i;
+  return absl::NotFoundError(absl::StrCat(Av(where), ": unknown ", Av(kind), " id \"", Av(id), "\""));
 }
 
 }  // namespace mitra

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/time_format.h"
 #include "mitra/graph/betweenness.h"
@@ -19,24 +20,8 @@ namespace {
 constexpr int kMaxIterations = 100000;
 constexpr int kMaxThreads = 256;
 
-absl::Status Invalid(absl::string_view where, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
-
-// An INVALID_ARGUMENT from an algorithm, said in terms of the request.
-absl::Status InRequest(absl::string_view where, absl::Status s) {
-  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", s.message()));
-}
-
 std::string Field(absl::string_view where, absl::string_view name) {
   return absl::StrCat(where, ".", name);
-}
-
-// value must be finite and within the bounds; `range` says which in words.
-absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
-  if (std::isfinite(v) && ok) return absl::OkStatus();
-  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
 }
 
 absl::StatusOr<int> Iterations(bool has, int32_t v, int fallback, absl::string_view where,
@@ -118,7 +103,7 @@ absl::StatusOr<CsrGraph> GraphFromMessage(const v1::Graph& graph, std::optional<
       {graph.dst().data(), static_cast<size_t>(graph.dst_size())},
       {graph.weight().data(), static_cast<size_t>(graph.weight_size())},
       directed.value_or(graph.directed()));
-  return g.ok() ? std::move(g) : InRequest("graph", g.status());
+  return g.ok() ? std::move(g) : InRequest("graph: ", g.status());
 }
 
 absl::StatusOr<KindWeights> KindWeightsFrom(
@@ -168,15 +153,13 @@ absl::StatusOr<InteractionGraphOptions> InteractionGraphOptionsFrom(
 }
 
 absl::StatusOr<Index> CommunityIndex(const Workspace& ws, absl::string_view id, absl::string_view where) {
-  std::optional<Index> i = ws.tables().communities.ids.Find(std::string_view(id.data(), id.size()));
-  if (!i) return absl::NotFoundError(absl::StrCat(where, ": unknown community id \"", id, "\""));
-  return *i;
+  return FindIndex(ws.tables().communities.ids, {id.data(), id.size()}, "community",
+                   {where.data(), where.size()});
 }
 
 absl::StatusOr<Index> CustomerIndex(const Workspace& ws, absl::string_view id, absl::string_view where) {
-  std::optional<Index> i = ws.tables().customers.ids.Find(std::string_view(id.data(), id.size()));
-  if (!i) return absl::NotFoundError(absl::StrCat(where, ": unknown customer id \"", id, "\""));
-  return *i;
+  return FindIndex(ws.tables().customers.ids, {id.data(), id.size()}, "customer",
+                   {where.data(), where.size()});
 }
 
 absl::StatusOr<InteractionGraph> BuildInteractionGraph(const Workspace& ws,
@@ -260,7 +243,7 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
       o.use_weights = !p.has_use_weights() || p.use_weights();
       o.require_convergence = !p.allow_unconverged();
       absl::StatusOr<PageRankResult> pr = PageRank(g, o);
-      if (!pr.ok()) return InRequest(at, pr.status());
+      if (!pr.ok()) return InRequest(absl::StrCat(at, ": "), pr.status());
       report->set_iterations(pr->iterations);
       report->set_converged(pr->converged);
       report->set_last_change(pr->last_change);
@@ -298,7 +281,7 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
       o.normalized = !k.has_normalized() || k.normalized();
       o.use_weights = !k.has_use_weights() || k.use_weights();
       absl::StatusOr<KatzResult> kr = Katz(g, o);
-      if (!kr.ok()) return InRequest(at, kr.status());
+      if (!kr.ok()) return InRequest(absl::StrCat(at, ": "), kr.status());
       report->set_iterations(kr->iterations);
       report->set_converged(true);
       report->set_last_change(kr->last_change);
@@ -319,7 +302,7 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
       o.max_iterations = *it;
       o.use_weights = !e.has_use_weights() || e.use_weights();
       absl::StatusOr<EigenvectorResult> er = EigenvectorCentrality(g, o);
-      if (!er.ok()) return InRequest(at, er.status());
+      if (!er.ok()) return InRequest(absl::StrCat(at, ": "), er.status());
       report->set_iterations(er->iterations);
       report->set_converged(true);
       report->set_last_change(er->last_change);
@@ -343,7 +326,7 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
       o.sample_sources = b.sample_sources();
       if (b.has_seed()) o.seed = b.seed();
       absl::StatusOr<std::vector<double>> br = Betweenness(g, o);
-      if (!br.ok()) return InRequest(at, br.status());
+      if (!br.ok()) return InRequest(absl::StrCat(at, ": "), br.status());
       report->set_converged(true);
       result = std::move(*br);
       break;
@@ -374,7 +357,7 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
       if (!threads.ok()) return threads.status();
       o.threads = *threads;
       absl::StatusOr<SampledBetweennessResult> sr = SampledBetweenness(g, o);
-      if (!sr.ok()) return InRequest(at, sr.status());
+      if (!sr.ok()) return InRequest(absl::StrCat(at, ": "), sr.status());
       report->set_converged(true);
       report->set_epsilon(sr->epsilon);
       report->set_delta(sr->delta);
@@ -463,7 +446,7 @@ absl::Status LeidenCommunities(const CsrGraph& graph, const v1::LeidenRequest& r
   } else {
     r = Leiden(graph, *o);
   }
-  if (!r.ok()) return InRequest("request", r.status());
+  if (!r.ok()) return InRequest("request: ", r.status());
   report->Clear();
   report->set_num_communities(r->num_communities);
   report->set_quality(r->quality);

@@ -129,28 +129,11 @@ graph::InteractionGraphOptions DefaultInfluenceGraph() {
   return o;
 }
 
-absl::StatusOr<std::vector<double>> CoCreationCredit(size_t num_customers,
-                                                     absl::Span<const ChangeCredit> changes,
-                                                     int64_t as_of) {
-  if (absl::Status s = ValidateChanges(changes, num_customers); !s.ok()) return s;
-  std::vector<double> credit(num_customers, 0.0);
-  for (const ChangeCredit& ch : changes) {
-    if (as_of != kNoTime && ch.time != kNoTime && ch.time >= as_of) continue;
-    double sum = 0;
-    for (double w : ch.shares) sum += w;
-    for (size_t k = 0; k < ch.contributors.size(); ++k) {
-      const double share = ch.shares.empty() ? 1.0 / ch.contributors.size() : ch.shares[k] / sum;
-      credit[ch.contributors[k]] += ch.value * share;
-    }
-  }
-  return credit;
-}
-
 absl::StatusOr<Contributions> ComputeContributions(const Tables& t, const ContributionOptions& o) {
   if (absl::Status s = CheckOptions(o); !s.ok()) return s;
   if (absl::Status s = CheckTableReferences(t); !s.ok()) return s;
   const size_t n = t.customers.ids.size();
-  absl::StatusOr<std::vector<double>> cocreation = CoCreationCredit(n, o.changes, o.as_of);
+  absl::StatusOr<std::vector<double>> cocreation = cocreation::CoCreationCredit(n, o.changes, o.as_of);
   if (!cocreation.ok()) return cocreation.status();
 
   Contributions out;

@@ -322,44 +322,6 @@ absl::Status ValidateKey(const IndicatorKey& key, const std::string& where) {
   return absl::OkStatus();
 }
 
-absl::Status ValidateChanges(absl::Span<const ChangeCredit> changes, size_t num_customers) {
-  std::vector<uint32_t> seen(num_customers, UINT32_MAX);
-  for (size_t k = 0; k < changes.size(); ++k) {
-    const ChangeCredit& ch = changes[k];
-    const std::string at = absl::StrCat("changes[", k, "]");
-    if (!(std::isfinite(ch.value) && ch.value >= 0))
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, ".value: must be finite and >= 0, got ", ch.value));
-    if (ch.contributors.empty())
-      return absl::InvalidArgumentError(absl::StrCat(at, ".contributors: empty"));
-    for (size_t j = 0; j < ch.contributors.size(); ++j) {
-      const Index c = ch.contributors[j];
-      if (c >= num_customers)
-        return absl::InvalidArgumentError(
-            absl::StrCat(at, ".contributors[", j, "]: customer index out of range"));
-      if (seen[c] == k)
-        return absl::InvalidArgumentError(
-            absl::StrCat(at, ".contributors[", j, "]: listed twice"));
-      seen[c] = static_cast<uint32_t>(k);
-    }
-    if (ch.shares.empty()) continue;
-    if (ch.shares.size() != ch.contributors.size())
-      return absl::InvalidArgumentError(absl::StrCat(
-          at, ".shares: ", ch.shares.size(), " shares for ", ch.contributors.size(),
-          " contributors (empty: equal shares)"));
-    double sum = 0;
-    for (size_t j = 0; j < ch.shares.size(); ++j) {
-      if (!(std::isfinite(ch.shares[j]) && ch.shares[j] >= 0))
-        return absl::InvalidArgumentError(
-            absl::StrCat(at, ".shares[", j, "]: must be finite and >= 0, got ", ch.shares[j]));
-      sum += ch.shares[j];
-    }
-    if (!(sum > 0))
-      return absl::InvalidArgumentError(absl::StrCat(at, ".shares: must have a positive sum"));
-  }
-  return absl::OkStatus();
-}
-
 std::vector<double> TransactionMargins(const Tables& tables, double default_margin_rate) {
   const TransactionTable& x = tables.transactions;
   const ProductTable& p = tables.products;

@@ -7,7 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/cocreation/messages.h"
 #include "mitra/core/time_format.h"
 #include "mitra/graph/messages.h"
 #include "mitra/ladder/involvement.h"
@@ -19,21 +21,6 @@ namespace {
 
 constexpr double kDefaultInvolvementWindowDays = 365;
 constexpr double kMaxDays = 1e6;
-
-absl::Status Invalid(absl::string_view where, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
-
-// An INVALID_ARGUMENT from the C++ API, said in terms of the request.
-absl::Status InRequest(absl::Status s) {
-  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
-  return absl::InvalidArgumentError(absl::StrCat("request.", s.message()));
-}
-
-absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
-  if (std::isfinite(v) && ok) return absl::OkStatus();
-  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
-}
 
 absl::StatusOr<int64_t> AsOf(const Workspace& ws, bool has, int64_t v) {
   if (!has) return DefaultLadderAsOf(ws.tables());
@@ -232,10 +219,9 @@ absl::StatusOr<std::vector<ChangeCredit>> ChangesFrom(
       ch.time = m.time_unix_seconds();
     }
     for (int j = 0; j < m.contributor_ids_size(); ++j) {
-      const std::optional<Index> c = ws.tables().customers.ids.Find(m.contributor_ids(j));
-      if (!c)
-        return absl::NotFoundError(absl::StrCat(at, ".contributor_ids[", j,
-                                                "]: unknown customer id \"", m.contributor_ids(j), "\""));
+      absl::StatusOr<Index> c = FindIndex(ws.tables().customers.ids, m.contributor_ids(j), "customer",
+                                          absl::StrCat(at, ".contributor_ids[", j, "]"));
+      if (!c.ok()) return c.status();
       ch.contributors.push_back(*c);
     }
     ch.shares.assign(m.shares().begin(), m.shares().end());
@@ -255,46 +241,9 @@ absl::StatusOr<std::vector<ChangeCredit>> ChangesFrom(
 absl::StatusOr<std::vector<ChangeCredit>> ChangesFromDecisions(
     const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::AdoptionDecision>& decisions,
     absl::string_view where) {
-  std::vector<ChangeCredit> out;
-  std::vector<int> index;  // decision of each change, for error messages
-  for (int k = 0; k < decisions.size(); ++k) {
-    const v1::AdoptionDecision& d = decisions[k];
-    if (d.outcome() != v1::ADOPTION_OUTCOME_ADOPTED || !d.has_value()) continue;
-    const std::string at = absl::StrCat(where, "[", k, "]");
-    ChangeCredit ch;
-    ch.value = d.value();
-    ch.time = d.has_effective_unix_seconds() ? d.effective_unix_seconds() : d.decided_unix_seconds();
-    const char* time_field = d.has_effective_unix_seconds() ? ".effective_unix_seconds" : ".decided_unix_seconds";
-    if (std::string p = TimeProblem(ch.time); !p.empty()) return Invalid(absl::StrCat(at, time_field), p);
-    for (int j = 0; j < d.contributor_customer_ids_size(); ++j) {
-      const std::optional<Index> c = ws.tables().customers.ids.Find(d.contributor_customer_ids(j));
-      if (!c)
-        return absl::NotFoundError(absl::StrCat(at, ".contributor_customer_ids[", j, "]: unknown customer id \"",
-                                                d.contributor_customer_ids(j), "\""));
-      ch.contributors.push_back(*c);
-    }
-    ch.shares.assign(d.contributor_weights().begin(), d.contributor_weights().end());
-    // No contributors, or weights summing to 0: credits no one, as in the
-    // adoption report.
-    double weight = 0;
-    for (double w : ch.shares) weight += w >= 0 ? w : 1;  // a bad weight is reported below
-    if (ch.contributors.empty() || (!ch.shares.empty() && weight == 0)) continue;
-    out.push_back(std::move(ch));
-    index.push_back(k);
-  }
-  if (absl::Status s = ValidateChanges(out, ws.tables().customers.ids.size()); !s.ok()) {
-    // "changes[i].shares: ..." -> "<where>[decision].contributor_weights: ..."
-    std::string msg(s.message());
-    const size_t open = msg.find('['), close = msg.find(']');
-    const int i = std::stoi(msg.substr(open + 1, close - open - 1));
-    std::string rest = msg.substr(close + 1);
-    for (const auto& [from, to] : {std::pair<std::string, std::string>{".contributors", ".contributor_customer_ids"},
-                                   {".shares", ".contributor_weights"}}) {
-      if (rest.rfind(from, 0) == 0) rest = to + rest.substr(from.size());
-    }
-    return absl::InvalidArgumentError(absl::StrCat(where, "[", index[i], "]", rest));
-  }
-  return out;
+  absl::StatusOr<std::vector<cocreation::Decision>> d = cocreation::DecisionsFrom(ws, decisions, where);
+  if (!d.ok()) return d.status();
+  return cocreation::AdoptedChanges(*d);
 }
 
 namespace {
@@ -344,10 +293,9 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
   }
   std::vector<Index> listed;
   for (int i = 0; i < request.customer_ids_size(); ++i) {
-    const std::optional<Index> c = t.customers.ids.Find(request.customer_ids(i));
-    if (!c)
-      return absl::NotFoundError(absl::StrCat("request.customer_ids[", i, "]: unknown customer id \"",
-                                              request.customer_ids(i), "\""));
+    absl::StatusOr<Index> c = FindIndex(t.customers.ids, request.customer_ids(i), "customer",
+                                        absl::StrCat("request.customer_ids[", i, "]"));
+    if (!c.ok()) return c.status();
     listed.push_back(*c);
   }
   std::vector<int64_t> ends;
@@ -381,12 +329,12 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
   std::vector<StagePeriod> history;
   if (!ends.empty()) {
     absl::StatusOr<std::vector<StagePeriod>> h = ComputeStageHistory(t, rules, in, ends, prepare);
-    if (!h.ok()) return InRequest(h.status());
+    if (!h.ok()) return InRequest("request.", h.status());
     history = *std::move(h);
   }
   if (absl::Status s = prepare(in.as_of, &in); !s.ok()) return s;
   absl::StatusOr<StageAssignment> a = AssignStages(t, rules, in, !request.counts_only());
-  if (!a.ok()) return InRequest(a.status());
+  if (!a.ok()) return InRequest("request.", a.status());
 
   out->Clear();
   out->set_as_of_unix_seconds(in.as_of);
@@ -403,7 +351,7 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
   if (request.counts_only()) return absl::OkStatus();
 
   absl::StatusOr<Involvement> inv = ComputeInvolvement(t, in, window);
-  if (!inv.ok()) return InRequest(inv.status());
+  if (!inv.ok()) return InRequest("request.", inv.status());
   if (listed.empty()) {
     for (size_t c = 0; c < a->stage.size(); ++c)
       if (a->known[c]) listed.push_back(static_cast<Index>(c));
@@ -484,7 +432,7 @@ absl::Status ContributionMessage(const Workspace& ws, const v1::ContributionRequ
   absl::StatusOr<ContributionOptions> o = ContributionOptionsFrom(ws, request, &changes);
   if (!o.ok()) return o.status();
   absl::StatusOr<Contributions> c = ComputeContributions(ws.tables(), *o);
-  if (!c.ok()) return InRequest(c.status());
+  if (!c.ok()) return InRequest("request.", c.status());
   const size_t n = c->total.size();
   // Ranks: largest total first, ties in customer order.
   std::vector<Index> order(n);

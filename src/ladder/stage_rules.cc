@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "../core/request_errors.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -17,10 +18,6 @@ constexpr size_t kMaxRequirements = 100;
 // lowest code is the next stage's first unmet requirement).
 constexpr uint32_t kStride = 1024;
 constexpr uint32_t kAllMet = std::numeric_limits<uint32_t>::max();
-
-absl::Status Invalid(const std::string& where, const std::string& problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
 
 }  // namespace
 

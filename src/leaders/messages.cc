@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/time_format.h"
 #include "mitra/graph/interaction_graph.h"
@@ -13,21 +14,6 @@
 
 namespace mitra::leaders {
 namespace {
-
-absl::Status Invalid(absl::string_view where, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
-
-// An INVALID_ARGUMENT from the algorithms, said in terms of the request.
-absl::Status InRequest(absl::string_view where, absl::Status s) {
-  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", s.message()));
-}
-
-absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
-  if (std::isfinite(v) && ok) return absl::OkStatus();
-  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
-}
 
 absl::StatusOr<int64_t> AsOf(bool has, int64_t v, absl::string_view where) {
   if (!has) return kNoTime;
@@ -218,7 +204,7 @@ absl::Status FindLeadersMessage(const Workspace& ws, const v1::LeadersRequest& r
   absl::StatusOr<Index> community = Community(ws, request.community_id());
   if (!community.ok()) return community.status();
   absl::StatusOr<LeadersResult> r = FindLeaders(ws.tables(), *o, *community);
-  if (!r.ok()) return InRequest("request", r.status());
+  if (!r.ok()) return InRequest("request: ", r.status());
   out->Clear();
   out->set_as_of_unix_seconds(r->as_of == kNoTime ? 0 : r->as_of);
   for (const CommunityLeaders& cl : r->communities) {
@@ -319,7 +305,7 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
   // Beta reputation over every customer (evidence targets are customers).
   absl::StatusOr<BetaReputation> beta =
       ComputeBetaReputation(static_cast<uint32_t>(num_customers), WorkspaceEvidence(t, *ev), *rep);
-  if (!beta.ok()) return InRequest("request.reputation", beta.status());
+  if (!beta.ok()) return InRequest("request.reputation: ", beta.status());
 
   // EigenTrust's local trust: positive minus negative evidence per pair,
   // discounted like the reputation.
@@ -346,14 +332,14 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
   bool converged = true;
   if (n > 0) {
     absl::StatusOr<EigenTrustResult> et = EigenTrust(n, src, dst, local, eo);
-    if (!et.ok()) return InRequest("request", et.status());
+    if (!et.ok()) return InRequest("request: ", et.status());
     trust = std::move(et->trust);
     iterations = et->iterations;
     converged = et->converged;
   }
 
   absl::StatusOr<RankResult> ranks = AssignRanks(t, ladder, as_of, *community);
-  if (!ranks.ok()) return InRequest("request", ranks.status());
+  if (!ranks.ok()) return InRequest("request: ", ranks.status());
 
   out->Clear();
   out->set_as_of_unix_seconds(as_of);
@@ -413,7 +399,7 @@ absl::Status HealthMessage(const Workspace& ws, const v1::HealthRequest& request
   absl::StatusOr<Index> community = Community(ws, request.community_id());
   if (!community.ok()) return community.status();
   absl::StatusOr<std::vector<CommunityHealth>> r = ComputeHealth(ws.tables(), *o, *community);
-  if (!r.ok()) return InRequest("request", r.status());
+  if (!r.ok()) return InRequest("request: ", r.status());
   out->Clear();
   for (const CommunityHealth& h : *r) {
     v1::CommunityHealth* hm = out->add_communities();

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "mitra/core/time_format.h"
@@ -14,16 +15,6 @@
 
 namespace mitra::value {
 namespace {
-
-absl::Status Invalid(std::string_view where, std::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(std::string(where), ": ", std::string(problem)));
-}
-
-// An error from the models, said in terms of the request: "FitRequest: ...".
-absl::Status InRequest(std::string_view request, absl::Status s) {
-  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
-  return absl::InvalidArgumentError(absl::StrCat(std::string(request), ": ", std::string(s.message())));
-}
 
 template <typename Field>
 absl::Span<const double> Column(const Field& f) {
@@ -201,7 +192,7 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
     if (absl::Status s = same_length("monetary_value", r.monetary_value_size()); !s.ok()) return s;
     SpendData data{Column(r.frequency()), Column(r.monetary_value()), Column(r.weight())};
     absl::StatusOr<GammaGammaFit> fit = FitGammaGamma(data, *options);
-    if (!fit.ok()) return InRequest("FitRequest", fit.status());
+    if (!fit.ok()) return InRequest("FitRequest: ", fit.status());
     const GammaGammaParams& p = fit->params;
     int64_t spend_rows = 0;
     for (double x : r.frequency()) spend_rows += x > 0;
@@ -211,7 +202,7 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
   if (absl::Status s = same_length("T", r.t_size()); !s.ok()) return s;
   const CustomerData raw{Column(r.frequency()), Column(r.recency()), Column(r.t()), Column(r.weight())};
   int max_x = 0;
-  if (absl::Status s = ValidateCustomerData(raw, &max_x); !s.ok()) return InRequest("FitRequest", s);
+  if (absl::Status s = ValidateCustomerData(raw, &max_x); !s.ok()) return InRequest("FitRequest: ", s);
   // Identical rows merge into weighted ones: exact, and much faster.
   GroupedCustomers grouped;
   CustomerData data = raw;

@@ -90,10 +90,12 @@ inline double ExactSpread(uint32_t n, const std::vector<Arc>& arcs, Model model,
   return total;
 }
 
-// Exact spreads of every set of size k (as bitmask -> spread), in one pass.
+// Exact spreads of every set of size k (as bitmask -> spread), in one pass,
+// counted on `counted` (bitmask; all ones: every node).
 inline std::vector<std::pair<uint32_t, double>> AllSetSpreads(uint32_t n,
                                                               const std::vector<Arc>& arcs,
-                                                              Model model, int k) {
+                                                              Model model, int k,
+                                                              uint32_t counted = ~0u) {
   std::vector<uint32_t> sets;
   for (uint32_t m = 0; m < (1u << n); ++m)
     if (std::popcount(m) == k) sets.push_back(m);
@@ -102,7 +104,7 @@ inline std::vector<std::pair<uint32_t, double>> AllSetSpreads(uint32_t n,
     for (size_t i = 0; i < sets.size(); ++i) {
       uint32_t on = 0;
       for (uint32_t m = sets[i]; m; m &= m - 1) on |= reach[std::countr_zero(m)];
-      spread[i] += pr * std::popcount(on);
+      spread[i] += pr * std::popcount(on & counted);
     }
   });
   std::vector<std::pair<uint32_t, double>> out;

@@ -1,5 +1,6 @@
 #include "mitra/activation/messages.h"
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -58,6 +59,37 @@ TEST(ActivationMessagesTest, PlanOnCertainEdges) {
   ASSERT_TRUE(PlanFromEdges(7, kSrc, kDst, {}, g, &b).ok());
   EXPECT_THAT(a.seeds(), ElementsAre(0u, 4u));
   EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+}
+
+TEST(ActivationMessagesTest, AlgorithmChoiceIsReported) {
+  // Absent: IMM, reported as IMM, no OPIM-C bounds.
+  v1::Plan imm;
+  ASSERT_TRUE(PlanFromEdges(7, kSrc, kDst, {}, Certain(), &imm).ok());
+  EXPECT_EQ(imm.algorithm(), v1::INFLUENCE_ALGORITHM_IMM);
+  EXPECT_EQ(imm.rounds(), 0u);
+  EXPECT_EQ(imm.certified_ratio(), 0.0);
+  v1::PlanRequest explicit_imm = Certain();
+  explicit_imm.set_algorithm(v1::INFLUENCE_ALGORITHM_IMM);
+  v1::Plan same;
+  ASSERT_TRUE(PlanFromEdges(7, kSrc, kDst, {}, explicit_imm, &same).ok());
+  EXPECT_EQ(imm.SerializeAsString(), same.SerializeAsString());
+  // OPIM-C on certain edges: the same best pair (0 reaches 4 nodes, 4 two),
+  // every spread exact, so the check is 6 and the lower bound of the seeds'
+  // spread is at most 6; OPT = 6, so the upper bound is at least 6.
+  v1::PlanRequest r = Certain();
+  r.set_algorithm(v1::INFLUENCE_ALGORITHM_OPIM_C);
+  v1::Plan plan;
+  ASSERT_TRUE(PlanFromEdges(7, kSrc, kDst, {}, r, &plan).ok());
+  EXPECT_EQ(plan.algorithm(), v1::INFLUENCE_ALGORITHM_OPIM_C);
+  EXPECT_THAT(plan.seeds(), ElementsAre(0u, 4u));
+  EXPECT_DOUBLE_EQ(plan.check().mean(), 6.0);
+  EXPECT_GE(plan.rounds(), 1u);
+  EXPECT_LE(plan.spread_lower_bound(), 6.0);
+  EXPECT_GE(plan.opt_upper_bound(), 6.0);
+  EXPECT_DOUBLE_EQ(plan.certified_ratio(), plan.spread_lower_bound() / plan.opt_upper_bound());
+  EXPECT_GE(plan.certified_ratio(), 1 - std::exp(-1.0) - 0.1);
+  EXPECT_EQ(plan.rr_sets_sampled(), 2 * plan.rr_sets());
+  EXPECT_THAT(plan.guarantee(), HasSubstr("OPIM-C certified"));
 }
 
 TEST(ActivationMessagesTest, DefaultKIsCappedAtNumNodes) {
@@ -125,6 +157,13 @@ TEST(ActivationMessagesTest, ErrorsNameTheField) {
        },
        "request.costs[3]"},
       {[](v1::PlanRequest* r) { r->add_must_include(1); r->add_excluded(1); }, "request.must_include"},
+      {[](v1::PlanRequest* r) { r->set_algorithm(static_cast<v1::InfluenceAlgorithm>(3)); },
+       "request.algorithm: unknown value 3"},
+      {[](v1::PlanRequest* r) {
+         r->set_algorithm(v1::INFLUENCE_ALGORITHM_OPIM_C);
+         r->set_fresh_rr_sets(true);
+       },
+       "request.fresh_rr_sets: only with algorithm IMM"},
   };
   for (const Case& c : cases) {
     v1::PlanRequest r = Certain();

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/capi_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mitra/activation/diffusion.h"
@@ -22,42 +23,20 @@ using ::testing::HasSubstr;
 const std::vector<uint32_t> kSrc = {0, 0, 1, 4};
 const std::vector<uint32_t> kDst = {1, 2, 3, 5};
 
-struct Call {
-  mitra_status status;
-  std::string message;
-  std::string bytes;
-};
-
-template <typename F>
-Call CallAbi(const std::string& request, F&& f) {
-  uint8_t* out = reinterpret_cast<uint8_t*>(1);  // must be reset
-  size_t len = 99;
-  mitra_error* err = nullptr;
-  Call c;
-  c.status = f(reinterpret_cast<const uint8_t*>(request.data()), request.size(), &out, &len, &err);
-  if (err != nullptr) c.message = mitra_error_message(err);
-  mitra_error_free(err);
-  if (c.status == MITRA_OK) {
-    c.bytes.assign(reinterpret_cast<const char*>(out), len);
-  } else {
-    EXPECT_EQ(out, nullptr);
-    EXPECT_EQ(len, 0u);
-  }
-  mitra_free(out);
-  return c;
-}
+using Call = mitra::testing::CApiResult;
+using mitra::testing::CallCApi;
 
 Call Plan(const v1::PlanRequest& r, uint32_t n = 7, const std::vector<uint32_t>& src = kSrc,
           const std::vector<uint32_t>& dst = kDst, const double* weights = nullptr) {
-  return CallAbi(r.SerializeAsString(), [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol,
-                                        mitra_error** e) {
+  return CallCApi(r.SerializeAsString(), [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol,
+                                         mitra_error** e) {
     return mitra_activation_plan(n, src.data(), dst.data(), weights, src.size(), q, ql, o, ol, e);
   });
 }
 
 Call Simulate(const v1::SimulateRequest& r, uint32_t n = 7) {
-  return CallAbi(r.SerializeAsString(), [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol,
-                                        mitra_error** e) {
+  return CallCApi(r.SerializeAsString(), [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol,
+                                         mitra_error** e) {
     return mitra_activation_simulate(n, kSrc.data(), kDst.data(), nullptr, kSrc.size(), q, ql, o,
                                      ol, e);
   });
@@ -140,12 +119,12 @@ TEST(ActivationCApi, ErrorsNameTheFieldAndWriteNothing) {
   c = Plan(v1::PlanRequest(), 3);
   EXPECT_EQ(c.status, MITRA_INVALID_ARGUMENT);
   EXPECT_THAT(c.message, HasSubstr("dst[2]"));
-  c = CallAbi("\xff\xff", [](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
+  c = CallCApi("\xff\xff", [](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
     return mitra_activation_plan(7, kSrc.data(), kDst.data(), nullptr, 4, q, ql, o, ol, e);
   });
   EXPECT_EQ(c.status, MITRA_INVALID_ARGUMENT);
   EXPECT_THAT(c.message, HasSubstr("request"));
-  c = CallAbi("", [](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
+  c = CallCApi("", [](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
     return mitra_activation_simulate(7, nullptr, kDst.data(), nullptr, 4, q, ql, o, ol, e);
   });
   EXPECT_EQ(c.status, MITRA_INVALID_ARGUMENT);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "common/capi_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mitra/channels/messages.h"
@@ -103,51 +104,11 @@ v1::Batch SmallBatch() {
   return b;
 }
 
-class ChannelsCApi : public ::testing::Test {
+class ChannelsCApi : public mitra::testing::CApiTestOn<SmallBatch> {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(mitra_workspace_create(&ws_, nullptr), MITRA_OK);
-    const std::string bytes = SmallBatch().SerializeAsString();
-    mitra_error* err = nullptr;
-    ASSERT_EQ(mitra_workspace_ingest(ws_, reinterpret_cast<const uint8_t*>(bytes.data()),
-                                     bytes.size(), &err),
-              MITRA_OK)
-        << mitra_error_message(err);
-    ASSERT_TRUE(cpp_.Ingest(SmallBatch()).ok());
-  }
-  void TearDown() override { mitra_workspace_free(ws_); }
-
-  // Calls a request-in, report-out function; on success parses the report.
-  template <typename Fn>
-  mitra_status Call(Fn&& fn, const google::protobuf::Message& request,
-                    google::protobuf::Message* report, std::string* message = nullptr) {
-    const std::string bytes = request.SerializeAsString();
-    uint8_t* out = reinterpret_cast<uint8_t*>(0x1);
-    size_t n = 99;
-    mitra_error* err = nullptr;
-    const mitra_status s =
-        fn(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &n, &err);
-    if (s == MITRA_OK) {
-      EXPECT_EQ(err, nullptr);
-      EXPECT_TRUE(report->ParseFromArray(out, static_cast<int>(n)));
-    } else {
-      EXPECT_EQ(out, nullptr);
-      EXPECT_EQ(n, 0u);
-      EXPECT_NE(err, nullptr);
-      EXPECT_EQ(mitra_error_code(err), s);
-      if (message) *message = mitra_error_message(err);
-    }
-    mitra_error_free(err);
-    mitra_free(out);
-    return s;
-  }
   mitra_status Economics(const v1::ChannelRequest& req, v1::ChannelReport* report,
                          std::string* message = nullptr) {
-    return Call(
-        [&](const uint8_t* b, size_t n, uint8_t** out, size_t* len, mitra_error** e) {
-          return mitra_workspace_channel_economics(ws_, b, n, out, len, e);
-        },
-        req, report, message);
+    return Call(mitra_workspace_channel_economics, req, report, message);
   }
   static v1::ChannelRequest OneYear() {
     v1::ChannelRequest req;
@@ -161,9 +122,6 @@ class ChannelsCApi : public ::testing::Test {
     ADD_FAILURE() << "no member " << id;
     return r.members(0);
   }
-
-  mitra_workspace* ws_ = nullptr;
-  mitra::Workspace cpp_;
 };
 
 TEST_F(ChannelsCApi, EconomicsEqualsTheCppDriverAndTheHandNumbers) {
@@ -396,22 +354,13 @@ TEST_F(ChannelsCApi, ErrorsNameTheFieldAndChangeNothing) {
   EXPECT_THAT(message, HasSubstr("request.a"));
 
   // Malformed bytes, NULL out-parameters and a NULL workspace.
+  ExpectBadArgumentsRefused<v1::ChannelRequest>(mitra_workspace_channel_economics);
   const uint8_t junk[] = {0xff, 0xff, 0xff};
   uint8_t* out = nullptr;
   size_t n = 0;
-  mitra_error* err = nullptr;
-  EXPECT_EQ(mitra_workspace_channel_economics(ws_, junk, sizeof junk, &out, &n, &err),
-            MITRA_INVALID_ARGUMENT);
-  EXPECT_THAT(mitra_error_message(err),
-              HasSubstr("not a valid serialized mitra.v1.ChannelRequest"));
-  mitra_error_free(err);
   EXPECT_EQ(mitra_channels_budget_split(junk, sizeof junk, &out, &n, nullptr),
             MITRA_INVALID_ARGUMENT);
   EXPECT_EQ(mitra_channels_budget_split(nullptr, 0, nullptr, &n, nullptr), MITRA_INVALID_ARGUMENT);
-  EXPECT_EQ(mitra_workspace_channel_economics(nullptr, nullptr, 0, &out, &n, &err),
-            MITRA_INVALID_ARGUMENT);
-  EXPECT_THAT(mitra_error_message(err), HasSubstr("workspace is NULL"));
-  mitra_error_free(err);
   EXPECT_EQ(out, nullptr);
 }
 

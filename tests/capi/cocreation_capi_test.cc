@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/capi_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mitra/cocreation/feedback.h"
@@ -59,47 +60,7 @@ v1::Batch SmallBatch() {
   return b;
 }
 
-class CoCreationCApi : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_EQ(mitra_workspace_create(&ws_, nullptr), MITRA_OK);
-    const std::string bytes = SmallBatch().SerializeAsString();
-    ASSERT_EQ(mitra_workspace_ingest(ws_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), nullptr),
-              MITRA_OK);
-    ASSERT_TRUE(cpp_.Ingest(SmallBatch()).ok());
-  }
-  void TearDown() override { mitra_workspace_free(ws_); }
-
-  using Fn = mitra_status (*)(const mitra_workspace*, const uint8_t*, size_t, uint8_t**, size_t*,
-                              mitra_error**);
-  mitra_status Call(Fn fn, const std::string& bytes, google::protobuf::Message* report,
-                    std::string* message = nullptr) {
-    uint8_t* out = reinterpret_cast<uint8_t*>(0x1);
-    size_t n = 99;
-    mitra_error* err = nullptr;
-    const mitra_status s = fn(ws_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &n, &err);
-    if (s == MITRA_OK) {
-      EXPECT_EQ(err, nullptr);
-      EXPECT_TRUE(report->ParseFromArray(out, static_cast<int>(n)));
-    } else {
-      EXPECT_EQ(out, nullptr);
-      EXPECT_EQ(n, 0u);
-      EXPECT_NE(err, nullptr);
-      EXPECT_EQ(mitra_error_code(err), s);
-      if (message) *message = mitra_error_message(err);
-    }
-    mitra_error_free(err);
-    mitra_free(out);
-    return s;
-  }
-  mitra_status Call(Fn fn, const google::protobuf::Message& request, google::protobuf::Message* report,
-                    std::string* message = nullptr) {
-    return Call(fn, request.SerializeAsString(), report, message);
-  }
-
-  mitra_workspace* ws_ = nullptr;
-  mitra::Workspace cpp_;
-};
+using CoCreationCApi = mitra::testing::CApiTestOn<SmallBatch>;
 
 TEST_F(CoCreationCApi, FeedbackEqualsTheCppResult) {
   v1::FeedbackRequest req;
@@ -255,14 +216,10 @@ TEST_F(CoCreationCApi, ErrorsNameTheFieldAndReturnNoBuffer) {
   EXPECT_EQ(Call(mitra_workspace_cocreation_adoption, aq, &ar, &msg), MITRA_INVALID_ARGUMENT);
   EXPECT_EQ(msg, "request.decisions[0].outcome: must be ADOPTED or REJECTED, got 0");
 
-  // Malformed bytes and NULL arguments.
-  EXPECT_EQ(Call(mitra_workspace_cocreation_adoption, std::string("\xff\xff\xff", 3), &ar, &msg),
-            MITRA_INVALID_ARGUMENT);
-  EXPECT_THAT(msg, HasSubstr("not a valid serialized mitra.v1.AdoptionRequest"));
-  uint8_t* out = nullptr;
-  size_t n = 0;
-  EXPECT_EQ(mitra_workspace_cocreation_feedback(nullptr, nullptr, 0, &out, &n, nullptr), MITRA_INVALID_ARGUMENT);
-  EXPECT_EQ(mitra_workspace_cocreation_panel(ws_, nullptr, 0, nullptr, &n, nullptr), MITRA_INVALID_ARGUMENT);
+  // NULL workspace, malformed bytes, NULL out.
+  ExpectBadArgumentsRefused<v1::PanelRequest>(mitra_workspace_cocreation_panel);
+  ExpectBadArgumentsRefused<v1::FeedbackRequest>(mitra_workspace_cocreation_feedback);
+  ExpectBadArgumentsRefused<v1::AdoptionRequest>(mitra_workspace_cocreation_adoption);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/capi_fixture.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "graph/fixture_values.h"
@@ -367,23 +368,18 @@ TEST(GraphCApi, InteractionGraphOfAWorkspace) {
   add("a", "b", v1::INTERACTION_KIND_REPLY, t0, true);
   add("a", "b", v1::INTERACTION_KIND_ENDORSEMENT, t0, true);
   add("c", "a", v1::INTERACTION_KIND_LIKE, t0, false);
-  const std::string bytes = b.SerializeAsString();
-  ASSERT_EQ(mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), nullptr),
-            MITRA_OK);
+  ASSERT_TRUE(mitra::testing::IngestThroughCApi(ws, b).ok());
   auto call = [&](const v1::InteractionGraphRequest& r, v1::Graph* g, std::string* message) {
-    const std::string rb = r.SerializeAsString();
-    uint8_t* out = nullptr;
-    size_t len = 0;
-    mitra_error* err = nullptr;
-    mitra_status s = mitra_workspace_interaction_graph(ws, reinterpret_cast<const uint8_t*>(rb.data()),
-                                                       rb.size(), &out, &len, &err);
-    if (err) *message = mitra_error_message(err);
-    mitra_error_free(err);
-    if (s == MITRA_OK) {
-      EXPECT_TRUE(g->ParseFromArray(out, static_cast<int>(len)));
+    const mitra::testing::CApiResult c = mitra::testing::CallCApi(
+        r.SerializeAsString(), [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol,
+                                   mitra_error** e) {
+          return mitra_workspace_interaction_graph(ws, q, ql, o, ol, e);
+        });
+    *message = c.message;
+    if (c.status == MITRA_OK) {
+      EXPECT_TRUE(g->ParseFromString(c.bytes));
     }
-    mitra_free(out);
-    return s;
+    return c.status;
   };
   v1::Graph g;
   std::string message;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/capi_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mitra/core/workspace.h"
@@ -58,45 +59,7 @@ v1::Batch SmallBatch() {
   return b;
 }
 
-class LeadersCApi : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_EQ(mitra_workspace_create(&ws_, nullptr), MITRA_OK);
-    const std::string bytes = SmallBatch().SerializeAsString();
-    ASSERT_EQ(mitra_workspace_ingest(ws_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), nullptr),
-              MITRA_OK);
-    ASSERT_TRUE(cpp_.Ingest(SmallBatch()).ok());
-  }
-  void TearDown() override { mitra_workspace_free(ws_); }
-
-  using Fn = mitra_status (*)(const mitra_workspace*, const uint8_t*, size_t, uint8_t**, size_t*,
-                              mitra_error**);
-  // Calls fn; on success parses the report into `report`.
-  mitra_status Call(Fn fn, const google::protobuf::Message& request, google::protobuf::Message* report,
-                    std::string* message = nullptr) {
-    const std::string bytes = request.SerializeAsString();
-    uint8_t* out = reinterpret_cast<uint8_t*>(0x1);
-    size_t n = 99;
-    mitra_error* err = nullptr;
-    const mitra_status s = fn(ws_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &n, &err);
-    if (s == MITRA_OK) {
-      EXPECT_EQ(err, nullptr);
-      EXPECT_TRUE(report->ParseFromArray(out, static_cast<int>(n)));
-    } else {
-      EXPECT_EQ(out, nullptr);
-      EXPECT_EQ(n, 0u);
-      EXPECT_NE(err, nullptr);
-      EXPECT_EQ(mitra_error_code(err), s);
-      if (message) *message = mitra_error_message(err);
-    }
-    mitra_error_free(err);
-    mitra_free(out);
-    return s;
-  }
-
-  mitra_workspace* ws_ = nullptr;
-  mitra::Workspace cpp_;
-};
+using LeadersCApi = mitra::testing::CApiTestOn<SmallBatch>;
 
 TEST_F(LeadersCApi, LeadersEqualTheCppResult) {
   v1::LeadersRequest req;
@@ -220,20 +183,10 @@ TEST_F(LeadersCApi, ErrorsHaveTheirCodesAndNameTheField) {
   hr.set_period_days(-1);
   EXPECT_EQ(Call(mitra_workspace_community_health, hr, &health, &message), MITRA_INVALID_ARGUMENT);
   EXPECT_THAT(message, HasSubstr("request.period_days: must be finite and > 0, got -1"));
-  // NULL workspace and malformed bytes.
-  uint8_t* out = nullptr;
-  size_t n = 0;
-  mitra_error* err = nullptr;
-  EXPECT_EQ(mitra_workspace_leaders(nullptr, nullptr, 0, &out, &n, &err), MITRA_INVALID_ARGUMENT);
-  EXPECT_THAT(mitra_error_message(err), HasSubstr("workspace is NULL"));
-  mitra_error_free(err);
-  const uint8_t garbage[] = {0xff, 0xff};
-  EXPECT_EQ(mitra_workspace_trust(ws_, garbage, sizeof garbage, &out, &n, &err), MITRA_INVALID_ARGUMENT);
-  EXPECT_THAT(mitra_error_message(err), HasSubstr("not a valid serialized mitra.v1.TrustRequest"));
-  mitra_error_free(err);
-  EXPECT_EQ(mitra_workspace_community_health(ws_, nullptr, 0, nullptr, &n, &err), MITRA_INVALID_ARGUMENT);
-  EXPECT_THAT(mitra_error_message(err), HasSubstr("out is NULL"));
-  mitra_error_free(err);
+  // NULL workspace, malformed bytes, NULL out.
+  ExpectBadArgumentsRefused<v1::LeadersRequest>(mitra_workspace_leaders);
+  ExpectBadArgumentsRefused<v1::TrustRequest>(mitra_workspace_trust);
+  ExpectBadArgumentsRefused<v1::HealthRequest>(mitra_workspace_community_health);
 }
 
 }  // namespace

@@ -138,6 +138,20 @@ TEST(BudgetSplitTest, PiecewiseLinearByHand) {
   }
 }
 
+// The fuzzer's case: one segment, slope 1.91 / 11 at 88.24 per conversion.
+// 88.24 * (1.91 / 11) rounds one unit below 88.24 * 1.91 / 11, so the
+// bisection's first upper bound did not fit the budget and the whole
+// segment (11) was spent against a budget of 1. The spend never exceeds the
+// budget; here the segment's return (15.3 per unit) takes all of it.
+TEST(BudgetSplitTest, NeverSpendsMoreThanTheBudget) {
+  const std::vector<BudgetRoute> routes = {Pl(88.24, {11}, {1.91})};
+  auto s = SplitBudget(1, routes);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->binding);
+  EXPECT_NEAR(s->routes[0].spend, 1, 1e-12);
+  EXPECT_NEAR(s->expected_profit, 88.24 * 1.91 / 11 - 1, 1e-9);
+}
+
 TEST(BudgetSplitTest, TiedSlopesShareWhatIsLeft) {
   // Both routes return 1.5 per unit up to 100: any split of B = 120 is
   // optimal; route order fills route 0 first.

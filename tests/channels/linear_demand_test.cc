@@ -99,6 +99,11 @@ TEST(LinearDemandTest, BadParameters) {
   EXPECT_THAT(Integrated({0, 1, 0}).status().message(), HasSubstr("a: must be finite and > 0"));
   EXPECT_THAT(Integrated({1, NAN, 0}).status().message(), HasSubstr("b: must be finite and > 0"));
   EXPECT_THAT(Integrated({100, 2, 50}).status().message(), HasSubstr("c: must be in [0, a / b)"));
+  // Finite inputs whose prices or profits do not fit a double (the fuzzer's).
+  EXPECT_THAT(Integrated({100, 1.78e-307, 10}).status().message(),
+              HasSubstr("a^2 / b overflows a double"));
+  EXPECT_THAT(SuccessiveMonopolies({1e160, 1, 0}, 2).status().message(),
+              HasSubstr("a^2 / b overflows a double"));
   EXPECT_THAT(SuccessiveMonopolies(kDemand, 0).status().message(), HasSubstr("tiers"));
   EXPECT_THAT(SuccessiveMonopolies(kDemand, 61).status().message(), HasSubstr("tiers"));
 }

@@ -4,13 +4,13 @@
 // customers (customers of that district buy from either at random) and run
 // the thinnest retail margins. The conflict signals must single them out.
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/sample_data.h"
 #include "gtest/gtest.h"
 #include "mitra/channels/chain.h"
 #include "mitra/channels/conflict.h"
@@ -21,9 +21,7 @@
 namespace mitra::channels {
 namespace {
 
-namespace fs = std::filesystem;
-
-const std::string kSampleDir = std::string(MITRA_SOURCE_DIR) + "/data/sample";
+const std::string kSampleDir = mitra::testing::SampleDir();
 
 // The "conflict_retailers" object of planted.json: ids, territory,
 // shared_customers.
@@ -66,13 +64,7 @@ Planted ReadPlanted() {
 class PlantedConflictTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ws_ = new Workspace();
-    for (const std::string& kind : KindNames()) {
-      const fs::path path = fs::path(kSampleDir) / (kind + ".csv");
-      if (!fs::exists(path)) continue;
-      absl::Status s = IngestCsvFile(*ws_, kind, path.string());
-      ASSERT_TRUE(s.ok()) << s;
-    }
+    ws_ = &mitra::testing::SampleWorkspace();
     planted_ = new Planted(ReadPlanted());
     auto chain = Chain::Build(ws_->tables().channels);
     ASSERT_TRUE(chain.ok()) << chain.status();
@@ -85,7 +77,6 @@ class PlantedConflictTest : public ::testing::Test {
     delete conflicts_;
     delete chain_;
     delete planted_;
-    delete ws_;
   }
   static Index Member(const std::string& id) {
     auto i = ws_->tables().channels.ids.Find(id);
@@ -94,13 +85,13 @@ class PlantedConflictTest : public ::testing::Test {
   }
   static const std::string& Id(Index m) { return ws_->tables().channels.ids.Id(m); }
 
-  static Workspace* ws_;
+  static const Workspace* ws_;
   static Planted* planted_;
   static Chain* chain_;
   static Conflicts* conflicts_;
 };
 
-Workspace* PlantedConflictTest::ws_ = nullptr;
+const Workspace* PlantedConflictTest::ws_ = nullptr;
 Planted* PlantedConflictTest::planted_ = nullptr;
 Chain* PlantedConflictTest::chain_ = nullptr;
 Conflicts* PlantedConflictTest::conflicts_ = nullptr;

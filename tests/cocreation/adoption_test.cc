@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "mitra/cocreation/credit.h"
 #include "mitra/cocreation/stats.h"
 #include "gtest/gtest.h"
 #include "mitra/core/workspace.h"
@@ -155,7 +156,14 @@ TEST(CoCreationCredit, SplitsAdoptedValueEquallyOrByWeight) {
   d[2].adopted = false;
   d[2].contributors = {4};
   d[3].contributors = {5};
-  const std::vector<double> credit = CoCreationCredit(d, 8);
+  // D4 without a value and D3 rejected are not changes; D2 keeps its weights.
+  const std::vector<ChangeCredit> changes = AdoptedChanges(d);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1].shares, (std::vector<double>{3, 1}));
+  EXPECT_EQ(changes[0].time, kEffective);  // the effective time, 5 days after the decision
+  d[1].effective = kNoTime;
+  EXPECT_EQ(AdoptedChanges(d)[1].time, d[1].decided);  // none: the decision's
+  const std::vector<double> credit = CoCreationCredit(8, changes).value();
   EXPECT_EQ(credit, (std::vector<double>{375, 300, 300, 25, 0, 0, 0, 0}));
   // TrackAdoption gives the same and sums the program: 3 adopted of 4, value 1000.
   Workspace ws;
@@ -189,10 +197,13 @@ TEST(TrackAdoption, RejectsBadDecisions) {
   d.weights = {1};
   expect(d, "decisions[1].contributor_weights: must be empty or one per contributor (2), got 1");
   d.weights = {1, NAN};
-  expect(d, "decisions[1].contributor_weights: [1] must be finite and >= 0");
+  expect(d, "decisions[1].contributor_weights[1]: must be finite and >= 0");
   d = MakeDecision("charging");
   d.effective = d.decided - 1;
   expect(d, "decisions[1].effective_unix_seconds: before the decision");
+  d = MakeDecision("charging");
+  d.contributors = {2, 0, 2};
+  expect(d, "decisions[1].contributor_customer_ids[2]: listed twice (as [0])");
   d = MakeDecision("charging");
   d.given = BeforeAfter{NAN, 1, 3, 2, 1, 3};
   expect(d, "decisions[1].measure: a mean must be finite");

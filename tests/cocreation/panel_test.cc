@@ -3,6 +3,7 @@
 // sampling's inclusion frequency, and reproducibility by seed.
 #include "mitra/cocreation/panel.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -197,6 +198,64 @@ TEST(SelectPanel, NamesTheQuotaThatCannotBeMet) {
   p = SelectPanel(ws.tables(), o);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->quotas[0].problem, "min 5 exceeds the panel size 4");
+}
+
+// Overlapping quotas (set cover): flags f1..f6 as attributes; x has f1-f3,
+// y has f4-f6, z has f2-f5, u and v have none, and z has the best key
+// (most recent purchase, equal response rates). Panel of 2 needing every
+// flag: the greedy takes z (4 unmet flags) and then covers only f1 or f6;
+// the exact search finds {x, y}.
+void LoadFlags(Workspace& ws, bool with_x_and_y) {
+  v1::Batch b;
+  const std::vector<std::pair<std::string, std::string>> who = {
+      {"x", "123"}, {"y", "456"}, {"z", "2345"}, {"u", ""}, {"v", ""}, {"a", "1"}, {"w", "6"}};
+  for (const auto& [id, flags] : who) {
+    if (!with_x_and_y && (id == "x" || id == "y")) continue;
+    auto* c = b.add_customers();
+    c->set_id(id);
+    for (char f : flags) (*c->mutable_attributes())[std::string("f") + f] = "y";
+    auto* t = b.add_transactions();
+    t->set_customer_id(id);
+    t->set_time_unix_seconds(kAsOf - (id == "z" ? 1 : 300) * kDay);
+    t->set_amount(10);
+  }
+  ASSERT_TRUE(ws.Ingest(b).ok());
+}
+
+TEST(SelectPanel, OverlappingQuotasTheGreedyMissesAreMetBySearch) {
+  for (bool with_x_and_y : {true, false}) {
+    Workspace ws;
+    LoadFlags(ws, with_x_and_y);
+    PanelOptions o;
+    o.size = 2;
+    o.as_of = kAsOf;
+    for (char f = '1'; f <= '6'; ++f) o.quotas.push_back(Attr(std::string("f") + f, "y", 1));
+    absl::StatusOr<Panel> p = SelectPanel(ws.tables(), o);
+    ASSERT_TRUE(p.ok()) << p.status();
+    if (with_x_and_y) {
+      EXPECT_TRUE(p->all_quotas_met);
+      std::vector<std::string> ids = Ids(ws, *p);
+      std::sort(ids.begin(), ids.end());
+      EXPECT_EQ(ids, (std::vector<std::string>{"x", "y"}));
+      for (const QuotaResult& r : p->quotas) EXPECT_EQ(r.selected, 1u);
+      continue;
+    }
+    // Without x and y every flag alone is possible (a has f1, w has f6, z
+    // the middle four) but no two customers cover all six: the search proves
+    // it, and the panel keeps the greedy's choice (z, then a or w).
+    EXPECT_FALSE(p->all_quotas_met);
+    int unmet = 0;
+    for (const QuotaResult& r : p->quotas) {
+      if (r.met) continue;
+      ++unmet;
+      EXPECT_EQ(r.shortfall, 1u);
+      EXPECT_EQ(r.problem,
+                "cannot be met together with the other quotas within the panel size and maximums "
+                "(exhaustive search)");
+    }
+    EXPECT_EQ(unmet, 1);
+    EXPECT_EQ(Ids(ws, *p)[0], "z");
+  }
 }
 
 TEST(SelectPanel, FatigueWindowSkipsRecentRespondents) {

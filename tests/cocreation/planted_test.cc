@@ -16,9 +16,9 @@
 #include <string>
 #include <utility>
 
+#include "common/sample_data.h"
 #include "gtest/gtest.h"
 #include "mitra/cocreation/feedback.h"
-#include "mitra/core/csv_import.h"
 #include "mitra/core/workspace.h"
 
 namespace mitra::cocreation {
@@ -27,11 +27,9 @@ namespace {
 const Workspace& Sample() {
   static const Workspace* ws = [] {
     auto* w = new Workspace();
-    const std::string dir = std::string(MITRA_SOURCE_DIR) + "/data/sample/";
-    for (const char* kind : {"customers", "products", "programs", "feedback"}) {
-      absl::Status s = IngestCsvFile(*w, kind, dir + kind + ".csv");
-      if (!s.ok()) ADD_FAILURE() << s;
-    }
+    const absl::Status s =
+        mitra::testing::IngestSample(*w, {"customers", "products", "programs", "feedback"});
+    if (!s.ok()) ADD_FAILURE() << s;
     return w;
   }();
   return *ws;

@@ -232,7 +232,7 @@ TEST(ContributionTest, CoCreationCreditSharesEachChange) {
   EXPECT_THAT(c->cocreation, ElementsAre(180, 210, 0));
   EXPECT_THAT(c->total, ElementsAre(180, 210, 0));
   // Every change when as_of is unset.
-  auto all = CoCreationCredit(3, changes, kNoTime);
+  auto all = cocreation::CoCreationCredit(3, changes, kNoTime);
   ASSERT_TRUE(all.ok());
   EXPECT_THAT(*all, ElementsAre(180, 210, 1000));
 }

@@ -5,7 +5,6 @@
 // The stage counts are those of tests/ladder/sample_reference.py, an
 // independent reading of the CSV files in plain Python.
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -13,9 +12,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/sample_data.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "mitra/core/csv_import.h"
 #include "mitra/core/workspace.h"
 #include "mitra/ladder/contribution.h"
 #include "mitra/ladder/stage_history.h"
@@ -24,10 +23,9 @@
 namespace mitra::ladder {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 
-const std::string kSampleDir = std::string(MITRA_SOURCE_DIR) + "/data/sample";
+const std::string kSampleDir = mitra::testing::SampleDir();
 
 // The quoted strings of planted.json's array `key` (a flat array of ids),
 // or of every array inside the object `key` (the leaders per community).
@@ -58,16 +56,7 @@ std::vector<std::string> PlantedIds(const std::string& key) {
 
 class PlantedLadderTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    ws_ = new Workspace();
-    for (const std::string& kind : KindNames()) {
-      const fs::path path = fs::path(kSampleDir) / (kind + ".csv");
-      if (!fs::exists(path)) continue;
-      absl::Status s = IngestCsvFile(*ws_, kind, path.string());
-      ASSERT_TRUE(s.ok()) << s;
-    }
-  }
-  static void TearDownTestSuite() { delete ws_; }
+  static void SetUpTestSuite() { ws_ = &mitra::testing::SampleWorkspace(); }
   static Index Customer(const std::string& id) {
     auto i = ws_->tables().customers.ids.Find(id);
     EXPECT_TRUE(i.has_value()) << id;
@@ -78,10 +67,10 @@ class PlantedLadderTest : public ::testing::Test {
     in.as_of = DefaultLadderAsOf(ws_->tables());
     return in;
   }
-  static Workspace* ws_;
+  static const Workspace* ws_;
 };
 
-Workspace* PlantedLadderTest::ws_ = nullptr;
+const Workspace* PlantedLadderTest::ws_ = nullptr;
 
 TEST_F(PlantedLadderTest, CollaboratorsReachTheTopStage) {
   const IndicatorInputs in = Inputs();

@@ -4,7 +4,6 @@
 // leaders as the top bridges, and the decoys (loud but untrusted) not among
 // the leaders.
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/sample_data.h"
 #include "gtest/gtest.h"
 #include "mitra/core/csv_import.h"
 #include "mitra/core/workspace.h"
@@ -21,9 +21,7 @@
 namespace mitra::leaders {
 namespace {
 
-namespace fs = std::filesystem;
-
-const std::string kSampleDir = std::string(MITRA_SOURCE_DIR) + "/data/sample";
+const std::string kSampleDir = mitra::testing::SampleDir();
 
 // --- A tiny reader for the parts of planted.json the test needs. ---
 
@@ -113,13 +111,7 @@ Planted ReadPlanted() {
 class PlantedTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ws_ = new Workspace();
-    for (const std::string& kind : KindNames()) {
-      const fs::path path = fs::path(kSampleDir) / (kind + ".csv");
-      if (!fs::exists(path)) continue;
-      absl::Status s = IngestCsvFile(*ws_, kind, path.string());
-      ASSERT_TRUE(s.ok()) << s;
-    }
+    ws_ = &mitra::testing::SampleWorkspace();
     planted_ = new Planted(ReadPlanted());
     LeaderOptions options;
     options.top = 0;  // every member, to report ranks
@@ -131,7 +123,6 @@ class PlantedTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete result_;
     delete planted_;
-    delete ws_;
   }
 
   static Index Customer(const std::string& id) {
@@ -167,12 +158,12 @@ class PlantedTest : public ::testing::Test {
     return s;
   }
 
-  static Workspace* ws_;
+  static const Workspace* ws_;
   static Planted* planted_;
   static LeadersResult* result_;
 };
 
-Workspace* PlantedTest::ws_ = nullptr;
+const Workspace* PlantedTest::ws_ = nullptr;
 Planted* PlantedTest::planted_ = nullptr;
 LeadersResult* PlantedTest::result_ = nullptr;
 

@@ -82,5 +82,21 @@ expect 0 'community activation +expected' -- "$mitra" channels "$sample" --runs 
 expect 0 'Two routes: the chain against community activation' -- "$mitra" report s.mitra
 expect 1 'INVALID_ARGUMENT: request.rates.per_order' -- "$mitra" channels s.mitra --no-activation --order-cost -1
 expect 2 "route 'shop' is not chain" -- "$mitra" channels s.mitra --incentive shop=1
+# The options every command shares, read one way (src/cli/args.h): usage problems exit 2.
+expect 2 '^mitra: --format is text, json or csv$' -- "$mitra" ladder s.mitra --format xml
+expect 2 '^mitra: --format is csv or json$' -- "$mitra" value s.mitra --format text
+expect 2 '^mitra: -o needs a file$' -- "$mitra" cocreation s.mitra --output
+expect 2 '^mitra: leaders takes one SNAPSHOT or DIR$' -- "$mitra" leaders s.mitra s.mitra
+expect 2 '^mitra: activate needs a SNAPSHOT or DIR$' -- "$mitra" activate --k 3
+expect 2 '^mitra: unknown option --bogus$' -- "$mitra" channels s.mitra --bogus
+expect 2 '^mitra: --as-of needs a time \(2025-06-30 or unix seconds\)$' -- "$mitra" leaders s.mitra --as-of yesterday
+expect 2 '^mitra: --half-life needs a number of days >= 0$' -- "$mitra" leaders s.mitra --half-life nan
+expect 2 '^mitra: --top needs a whole number >= 0$' -- "$mitra" ladder s.mitra --top -1
+expect 2 '^mitra: --period needs a duration' -- "$mitra" channels s.mitra --period fortnight
+expect 2 '^mitra: --cost needs ID=NUMBER$' -- "$mitra" activate s.mitra --cost =3
+expect 0 'OPIM-C certified 0\.[0-9]+ at its stop' -- "$mitra" activate s.mitra --k 5 --algorithm opim-c --runs 200
+expect 2 '^mitra: --algorithm is imm or opim-c$' -- "$mitra" activate s.mitra --algorithm celf
+expect 0 '^wrote l.txt \(8 communities, 2 bridges\)$' -- "$mitra" leaders s.mitra --bridges 2 -o l.txt
+expect 0 '^wrote f.txt$' -- "$mitra" cocreation s.mitra --program ADV-2025 -o f.txt
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

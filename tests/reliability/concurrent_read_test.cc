@@ -1,22 +1,89 @@
 // Several threads read one workspace through the C ABI (export, columns,
-// ids, counts, snapshots) while another ingests: run under ThreadSanitizer
-// (the tsan preset) this shows the threading rule of mitra.h holds. Later
-// capabilities add their scoring calls to the readers here.
+// ids, counts, snapshots, and every read-only scoring call) while another
+// ingests: run under ThreadSanitizer (the tsan preset) this shows the
+// threading rule of mitra.h holds. A new scoring call on a workspace adds
+// one row to Scorings().
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/capi_fixture.h"
 #include "common/test_batch.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
+#include "mitra/v1/activation.pb.h"
 #include "mitra/v1/batch.pb.h"
+#include "mitra/v1/channel_economics.pb.h"
+#include "mitra/v1/cocreation_analysis.pb.h"
+#include "mitra/v1/graph.pb.h"
+#include "mitra/v1/ladder.pb.h"
+#include "mitra/v1/leaders.pb.h"
 #include "mitra/v1/value.pb.h"
 
 namespace {
+
+namespace v1 = mitra::v1;
+
+// A request message of type M from its text format, serialized.
+template <typename M>
+std::string Request(const char* text) {
+  M m;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &m)) << text;
+  return m.SerializeAsString();
+}
+
+// A read-only scoring call on a workspace with a valid request for
+// FullBatch, valid still as the writer below adds customers and purchases.
+struct Scoring {
+  const char* name;
+  mitra::testing::WorkspaceEntry fn;
+  std::string request;
+};
+
+// Every read-only scoring call, with small settings where one could be slow
+// (few RR sets and check runs).
+std::vector<Scoring> Scorings() {
+  return {
+      {"value summary", mitra_workspace_value_summary,
+       Request<v1::SummaryRequest>("calibration_end_unix_seconds: 1730000000 "
+                                   "period_seconds: 86400 unit_seconds: 604800")},
+      {"leaders", mitra_workspace_leaders, Request<v1::LeadersRequest>("top: 0")},
+      {"trust", mitra_workspace_trust, Request<v1::TrustRequest>("pretrusted_customer_ids: 'c1'")},
+      {"community health", mitra_workspace_community_health,
+       Request<v1::HealthRequest>("periods: 3")},
+      {"interaction graph", mitra_workspace_interaction_graph,
+       Request<v1::InteractionGraphRequest>("community_id: 'mio-bdg'")},
+      {"activation plan", mitra_workspace_activation_plan,
+       Request<v1::WorkspacePlanRequest>("plan { k: 2 epsilon: 0.5 check_runs: 20 seed: 1 } "
+                                         "candidates: CANDIDATE_SOURCE_ALL")},
+      {"ladder", mitra_workspace_ladder, Request<v1::LadderRequest>("involvement_window_days: 90")},
+      {"contribution", mitra_workspace_contribution,
+       Request<v1::ContributionRequest>("influence_persistence: 0.5 "
+                                        "changes { value: 100 contributor_ids: 'c1' "
+                                        "contributor_ids: 'c3' }")},
+      {"co-creation panel", mitra_workspace_cocreation_panel,
+       Request<v1::PanelRequest>("size: 2 fatigue_days: 0 "
+                                 "quotas { dimension: 'community' value: 'mio-bdg' min: 1 }")},
+      {"co-creation feedback", mitra_workspace_cocreation_feedback,
+       Request<v1::FeedbackRequest>("program_id: 'advisor'")},
+      {"co-creation adoption", mitra_workspace_cocreation_adoption,
+       Request<v1::AdoptionRequest>("decisions { id: 'd1' program_id: 'advisor' "
+                                    "attribute: 'range' outcome: ADOPTION_OUTCOME_ADOPTED "
+                                    "decided_unix_seconds: 1710500000 value: 100 "
+                                    "contributor_customer_ids: 'c1' "
+                                    "contributor_customer_ids: 'c3' }")},
+      {"channel economics", mitra_workspace_channel_economics,
+       Request<v1::ChannelRequest>("start_unix_seconds: 1704067200 end_unix_seconds: 1735689600 "
+                                   "rates { per_order: 1 per_delivery: 2 } per_customer: true")},
+  };
+}
 
 TEST(ConcurrentRead, ReadersAndOneWriterShareAWorkspace) {
   mitra_workspace* ws = nullptr;
@@ -24,18 +91,25 @@ TEST(ConcurrentRead, ReadersAndOneWriterShareAWorkspace) {
   const std::string full = mitra::testing::FullBatch().SerializeAsString();
   ASSERT_EQ(mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(full.data()), full.size(),
                                    nullptr), MITRA_OK);
-  mitra::v1::SummaryRequest request;
-  request.set_calibration_end_unix_seconds(1730000000);
-  request.set_period_seconds(86400);
-  request.set_unit_seconds(7 * 86400);
-  const std::string summary = request.SerializeAsString();
-  std::atomic<bool> done{false};
+  const std::vector<Scoring> scorings = Scorings();
+  // Each reader round waits for the writer's next batch: glibc's rwlock
+  // prefers readers, so readers going back to back would starve the writer.
+  std::mutex mu;
+  std::condition_variable progress;
+  int batches = 0;    // ingested by the writer; guarded by mu
+  bool done = false;  // guarded by mu
   std::atomic<long> reads{0};
   auto reader = [&](int id) {
     const std::string path = (std::filesystem::path(::testing::TempDir()) /
                               ("concurrent-" + std::to_string(getpid()) + "-" + std::to_string(id)))
                                  .string();
-    for (int round = 0; !done || round < 3; ++round) {
+    for (int round = 0;; ++round) {
+      int seen;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (done && round >= 3) break;
+        seen = batches;
+      }
       uint8_t* out = nullptr;
       size_t n = 0;
       ASSERT_EQ(mitra_workspace_export(ws, &out, &n, nullptr), MITRA_OK);
@@ -54,15 +128,20 @@ TEST(ConcurrentRead, ReadersAndOneWriterShareAWorkspace) {
       mitra_free(out);
       ASSERT_EQ(mitra_workspace_counts(ws, &out, &n, nullptr), MITRA_OK);
       mitra_free(out);
-      // Scoring reads the workspace too: customer-value summaries.
-      ASSERT_EQ(mitra_workspace_value_summary(ws, reinterpret_cast<const uint8_t*>(summary.data()),
-                                              summary.size(), &out, &n, nullptr),
-                MITRA_OK);
-      mitra_free(out);
+      // Scoring reads the workspace too.
+      for (const Scoring& s : scorings) {
+        const mitra::testing::CApiResult r = mitra::testing::CallCApi(
+            s.request, [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
+              return s.fn(ws, q, ql, o, ol, e);
+            });
+        ASSERT_EQ(r.status, MITRA_OK) << s.name << ": " << r.message;
+      }
       if (round % 10 == 0) {
         ASSERT_EQ(mitra_workspace_save(ws, path.c_str(), nullptr), MITRA_OK);
       }
       ++reads;
+      std::unique_lock<std::mutex> lock(mu);
+      progress.wait(lock, [&] { return done || batches > seen; });
     }
     std::filesystem::remove(path);
   };
@@ -79,10 +158,21 @@ TEST(ConcurrentRead, ReadersAndOneWriterShareAWorkspace) {
       t->set_amount(k + i);
     }
     const std::string bytes = b.SerializeAsString();
-    ASSERT_EQ(mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(bytes.data()),
-                                     bytes.size(), nullptr), MITRA_OK);
+    const mitra_status s = mitra_workspace_ingest(ws, reinterpret_cast<const uint8_t*>(bytes.data()),
+                                                  bytes.size(), nullptr);
+    EXPECT_EQ(s, MITRA_OK);
+    if (s != MITRA_OK) break;  // still release the readers below
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++batches;
+    }
+    progress.notify_all();
   }
-  done = true;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+  }
+  progress.notify_all();
   for (auto& t : threads) t.join();
   EXPECT_GE(reads.load(), 9);
   mitra_workspace_free(ws);

@@ -248,3 +248,13 @@ class Workspace:
         except Exception as e:  # repr must not raise
             return "<mitra.Workspace (counts failed: %s)>" % e
         return "<mitra.Workspace %s>" % " ".join("%s=%d" % kv for kv in counts.items())
+
+
+def run_request(fn, ws, request, report_type):
+    """Calls a request-in, report-out workspace entry point of the C ABI
+    (mitra_workspace_leaders, mitra_workspace_ladder, ...) on `ws` and parses
+    its report as `report_type`."""
+    data = request.SerializeToString()
+    with ws._use() as handle:
+        out = call_bytes(fn, handle, data, len(data))
+    return report_type.FromString(out)

@@ -6,6 +6,7 @@ documentation in docs/ACTIVATION.md)::
     import mitra.activation as ma
 
     plan = ma.plan(src, dst, k=50, epsilon=0.1)        # IMM + Monte-Carlo check
+    plan = ma.plan(src, dst, k=50, algorithm="opim-c")  # OPIM-C instead
     plan.seeds                  # node ids, in the order chosen
     plan.check.mean, plan.check.ci_low, plan.check.ci_high
     est = ma.simulate(src, dst, plan.seeds, runs=10000)  # mean spread, interval
@@ -29,6 +30,14 @@ attribute ``cost_attribute``, else ``default_cost``), ``budget``,
 ``targets`` (community ids whose members count), ``quotas`` per community;
 it returns a ``mitra.v1.WorkspacePlan`` naming customers and communities.
 
+``algorithm``: "imm" (Tang, Shi & Xiao 2015; the default) or "opim-c" (Tang,
+Tang, Xiao & Yuan 2018). Both carry the same (gamma - epsilon) guarantee at
+probability 1 - 1/n^ell; OPIM-C stops as soon as its online bounds certify
+the ratio, usually after far fewer RR sets, and its seeds can then reach
+less than IMM's at the same epsilon (docs/ACTIVATION.md has figures); the
+plan reports ``algorithm``, ``rounds``, ``spread_lower_bound``,
+``opt_upper_bound`` and ``certified_ratio``.
+
 Results are the messages of proto/mitra/v1/activation.proto: plan() returns
 a ``mitra.v1.Plan`` (seeds, marginal_gains, costs, imm_estimate, check =
 the independent Monte-Carlo estimate with its 95% interval and per-group
@@ -44,12 +53,15 @@ import numpy as np
 
 from ._errors import InvalidArgument, call_bytes
 from ._native import lib as _lib
+from ._workspace import run_request
 from .graph import _Edges, _f64, _ids
+from .value import _unix_seconds
 from .v1 import activation_pb2 as _pb
 
 __all__ = ["plan", "simulate", "leader_plan"]
 
 _MODELS = {"ic": _pb.DIFFUSION_MODEL_IC, "lt": _pb.DIFFUSION_MODEL_LT}
+_ALGORITHMS = {"imm": _pb.INFLUENCE_ALGORITHM_IMM, "opim-c": _pb.INFLUENCE_ALGORITHM_OPIM_C}
 _PROBABILITIES = {
     "weighted_cascade": _pb.EDGE_PROBABILITIES_WEIGHTED_CASCADE,
     "trivalency": _pb.EDGE_PROBABILITIES_TRIVALENCY,
@@ -84,6 +96,13 @@ def _diffusion(request, model, probabilities, p, lam, edge_values, directed):
     request.directed = bool(directed)
 
 
+def _algorithm(request, algorithm):
+    if algorithm not in _ALGORITHMS:
+        raise InvalidArgument("algorithm: %r is not one of %s"
+                              % (algorithm, ", ".join(_ALGORITHMS)))
+    request.algorithm = _ALGORITHMS[algorithm]
+
+
 def _node_list(field, values, what):
     if values is not None:
         field.extend(_ids(values, what).tolist())
@@ -98,10 +117,12 @@ def plan(src, dst=None, k=50, epsilon=0.1, model="ic", probabilities="weighted_c
          weights=None, num_nodes=None, budget=None, costs=None, *, p=None, lam=None,
          edge_values=None, directed=True, ell=1.0, threads=1, candidates=None, excluded=None,
          must_include=None, targets=None, groups=None, group_quota=None, check_runs=10000,
-         check_seed=None, fresh_rr_sets=False, max_rr_sets=None, community=None):
-    """An activation plan: IMM's seeds (Tang, Shi & Xiao 2015) with the
-    (1 - 1/e - epsilon) guarantee at probability 1 - 1/n^ell, then an
-    independent Monte-Carlo check of their reach (``check_runs`` runs).
+         check_seed=None, fresh_rr_sets=False, max_rr_sets=None, community=None,
+         algorithm="imm"):
+    """An activation plan: IMM's seeds (Tang, Shi & Xiao 2015; or OPIM-C's
+    with ``algorithm="opim-c"``) with the (1 - 1/e - epsilon) guarantee at
+    probability 1 - 1/n^ell, then an independent Monte-Carlo check of their
+    reach (``check_runs`` runs).
 
     ``k`` seeds (capped at the number of nodes), or with ``budget`` the
     seeds whose ``costs`` (one per node, > 0) fit the budget (k is then
@@ -115,6 +136,7 @@ def plan(src, dst=None, k=50, epsilon=0.1, model="ic", probabilities="weighted_c
     e = _Edges(src, dst, weights, num_nodes, community)
     request = _pb.PlanRequest()
     _diffusion(request, model, probabilities, p, lam, edge_values, directed)
+    _algorithm(request, algorithm)
     if budget is not None:
         request.budget = float(budget)
     else:
@@ -174,9 +196,10 @@ def leader_plan(ws, k=None, budget=None, *, costs=None, cost_attribute=None, def
                 exclude=None, include=None, epsilon=0.1, model="ic",
                 probabilities="weighted_cascade", p=None, lam=None, seed=1, ell=1.0, threads=1,
                 check_runs=10000, check_seed=None, half_life_days=None, as_of=None,
-                request=None):
-    """Which customers of a workspace to activate: IMM on its interaction
-    graph (one node per customer), choosing among the ``leaders`` top
+                request=None, algorithm="imm"):
+    """Which customers of a workspace to activate: IMM (or OPIM-C with
+    ``algorithm="opim-c"``) on its interaction graph (one node per
+    customer), choosing among the ``leaders`` top
     leaders of each community and the ``bridges`` top bridge leaders
     (``candidates="all"``: every customer), ``k`` of them (default 10) or
     within ``budget`` of incentive costs (``costs``: {customer id: cost};
@@ -194,6 +217,7 @@ def leader_plan(ws, k=None, budget=None, *, costs=None, cost_attribute=None, def
         pr = request.plan
         _diffusion(pr, model, probabilities, p, lam, None, True)
         pr.ClearField("directed")
+        _algorithm(pr, algorithm)
         if budget is not None:
             if k is not None:
                 raise TypeError("give k or budget, not both")
@@ -232,9 +256,5 @@ def leader_plan(ws, k=None, budget=None, *, costs=None, cost_attribute=None, def
         if half_life_days is not None:
             request.graph.half_life_days = float(half_life_days)
         if as_of is not None:
-            from .leaders import _unix
-            request.graph.as_of_unix_seconds = _unix(as_of, "as_of")
-    data = request.SerializeToString()
-    with ws._use() as handle:
-        out = call_bytes(_lib.mitra_workspace_activation_plan, handle, data, len(data))
-    return _pb.WorkspacePlan.FromString(out)
+            request.graph.as_of_unix_seconds = _unix_seconds(as_of, "as_of")
+    return run_request(_lib.mitra_workspace_activation_plan, ws, request, _pb.WorkspacePlan)

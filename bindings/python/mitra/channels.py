@@ -31,6 +31,8 @@ import numbers
 
 from ._errors import InvalidArgument, call_bytes
 from ._native import lib as _lib
+from ._workspace import run_request
+from .value import _unix_seconds as _unix
 from .v1 import activation_pb2 as _apb
 from .v1 import channel_economics_pb2 as _pb
 from .v1 import community_pb2 as _cpb
@@ -42,11 +44,6 @@ ROUTES = {"chain": _pb.CHANNEL_ROUTE_CHAIN, "direct": _pb.CHANNEL_ROUTE_DIRECT,
           "community": _pb.CHANNEL_ROUTE_COMMUNITY}
 
 _RATES = ("per_order", "per_delivery", "per_return", "per_support_contact")
-
-
-def _unix(value, what):
-    from .value import _unix_seconds
-    return _unix_seconds(value, what)
 
 
 def _seconds(value, what):
@@ -100,13 +97,6 @@ def _response(spec, field, what):
         a, b = spec[shape]
         getattr(field, shape).a = float(a)
         getattr(field, shape).b = float(b)
-
-
-def _run_workspace(ws, request):
-    data = request.SerializeToString()
-    with ws._use() as handle:
-        out = call_bytes(_lib.mitra_workspace_channel_economics, handle, data, len(data))
-    return _pb.ChannelReport.FromString(out)
 
 
 def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_customer=False,
@@ -194,7 +184,7 @@ def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_cust
             request.chain_saturation = float(chain_saturation)
         if chain_value_per_conversion is not None:
             request.chain_value_per_conversion = float(chain_value_per_conversion)
-    return _run_workspace(ws, request)
+    return run_request(_lib.mitra_workspace_channel_economics, ws, request, _pb.ChannelReport)
 
 
 def budget_split(budget=None, routes=None, *, request=None):

@@ -30,24 +30,13 @@ import csv
 import io
 
 from . import _native
-from ._errors import call_bytes
+from ._workspace import run_request
+from .value import _unix_seconds as _unix
 from .v1 import cocreation_analysis_pb2 as _pb
 
 _lib = _native.lib
 
 __all__ = ["panel", "feedback", "adoption", "decisions_from_csv", "credit"]
-
-
-def _unix(value, what):
-    from .value import _unix_seconds
-    return _unix_seconds(value, what)
-
-
-def _run(fn, ws, request, report_type):
-    data = request.SerializeToString()
-    with ws._use() as handle:
-        out = call_bytes(fn, handle, data, len(data))
-    return report_type.FromString(out)
 
 
 def _quota(q, field):
@@ -112,7 +101,7 @@ def panel(ws, size, *, seed=None, quotas=(), candidates=None, excluded=None, fat
                             ("recency_floor", recency_floor)):
             if value is not None:
                 setattr(request, name, float(value))
-    return _run(_lib.mitra_workspace_cocreation_panel, ws, request, _pb.PanelReport)
+    return run_request(_lib.mitra_workspace_cocreation_panel, ws, request, _pb.PanelReport)
 
 
 def feedback(ws, program=None, product=None, *, prior_weight=None, prior_mean=None, top_box=None,
@@ -144,7 +133,7 @@ def feedback(ws, program=None, product=None, *, prior_weight=None, prior_mean=No
                             ("margin", margin), ("bias_shrinkage", bias_shrinkage)):
             if value is not None:
                 setattr(request, name, float(value))
-    return _run(_lib.mitra_workspace_cocreation_feedback, ws, request, _pb.FeedbackReport)
+    return run_request(_lib.mitra_workspace_cocreation_feedback, ws, request, _pb.FeedbackReport)
 
 
 _OUTCOMES = {"adopted": _pb.ADOPTION_OUTCOME_ADOPTED, "rejected": _pb.ADOPTION_OUTCOME_REJECTED}
@@ -201,7 +190,7 @@ def adoption(ws, decisions=(), *, confidence=None, request=None):
             _decision(d, request.decisions.add())
         if confidence is not None:
             request.confidence = float(confidence)
-    return _run(_lib.mitra_workspace_cocreation_adoption, ws, request, _pb.AdoptionReport)
+    return run_request(_lib.mitra_workspace_cocreation_adoption, ws, request, _pb.AdoptionReport)
 
 
 def credit(report):

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import _native
 from ._errors import InvalidArgument, call, call_bytes
-from ._workspace import Workspace
+from ._workspace import Workspace, run_request
 from .v1 import graph_pb2 as _pb
 from .v1 import community_pb2 as _community_pb
 
@@ -198,10 +198,7 @@ def interaction_graph(ws, community=None, kind_weights=None, half_life_days=None
         request.as_of_unix_seconds = _unix_seconds(as_of, "as_of")
     if community is not None:
         request.community_id = community
-    data = request.SerializeToString()
-    with ws._use() as handle:
-        out = call_bytes(_lib.mitra_workspace_interaction_graph, handle, data, len(data))
-    g = _pb.Graph.FromString(out)
+    g = run_request(_lib.mitra_workspace_interaction_graph, ws, request, _pb.Graph)
     weights = np.array(g.weight, np.float64) if len(g.weight) else np.ones(len(g.src), np.float64)
     return InteractionGraph(np.array(g.src, np.uint32), np.array(g.dst, np.uint32), weights,
                             list(g.node_ids))

@@ -34,8 +34,9 @@ import collections
 import numpy as np
 
 from . import _native
+from ._workspace import run_request
 from .graph import _kind_weights, kind_number
-from .leaders import _run, _unix
+from .value import _unix_seconds as _unix
 from .v1 import ladder_pb2 as _pb
 
 _lib = _native.lib
@@ -99,7 +100,7 @@ def default_rules():
     advocate, collaborator) as the library defines it."""
     from ._workspace import Workspace
     with Workspace() as ws:
-        return _run(_lib.mitra_workspace_ladder, ws,
+        return run_request(_lib.mitra_workspace_ladder, ws,
                     _pb.LadderRequest(as_of_unix_seconds=0, counts_only=True),
                     _pb.LadderReport).rules
 
@@ -269,7 +270,7 @@ def stages(ws, *, rules=None, as_of=None, history=None, period_days=None, custom
             request.value_scoring.CopyFrom(value_scoring)
         _changes(changes, request.changes)
         _decisions(decisions, request.decisions)
-    return Stages(_run(_lib.mitra_workspace_ladder, ws, request, _pb.LadderReport))
+    return Stages(run_request(_lib.mitra_workspace_ladder, ws, request, _pb.LadderReport))
 
 
 # ---- Contribution --------------------------------------------------------------
@@ -344,5 +345,5 @@ def contribution(ws, *, top=None, as_of=None, referral_horizon_days=None, discou
             request.graph.half_life_days = float(half_life_days)
         _changes(changes, request.changes)
         _decisions(decisions, request.decisions)
-    return Contributions(_run(_lib.mitra_workspace_contribution, ws, request,
+    return Contributions(run_request(_lib.mitra_workspace_contribution, ws, request,
                               _pb.ContributionReport))

@@ -20,8 +20,9 @@ community or customer id raises mitra.NotFound.
 """
 
 from . import _native
-from ._errors import call_bytes
+from ._workspace import run_request
 from .graph import _kind_weights
+from .value import _unix_seconds as _unix
 from .v1 import leaders_pb2 as _pb
 
 _lib = _native.lib
@@ -30,18 +31,6 @@ __all__ = ["find", "trust", "health", "COMPONENTS"]
 
 #: The leader-score components, in report order.
 COMPONENTS = ("influence", "reach", "trust", "activity", "tenure", "embeddedness")
-
-
-def _unix(value, what):
-    from .value import _unix_seconds
-    return _unix_seconds(value, what)
-
-
-def _run(fn, ws, request, report_type):
-    data = request.SerializeToString()
-    with ws._use() as handle:
-        out = call_bytes(fn, handle, data, len(data))
-    return report_type.FromString(out)
 
 
 def _evidence(evidence, field):
@@ -107,7 +96,7 @@ def find(ws, community=None, top=10, weights=None, *, top_bridges=10, damping=No
             request.graph.as_of_unix_seconds = _unix(as_of, "as_of")
         _reputation(forgetting, period_days, request.reputation)
         _evidence(evidence, request.evidence)
-    return _run(_lib.mitra_workspace_leaders, ws, request, _pb.LeadersReport)
+    return run_request(_lib.mitra_workspace_leaders, ws, request, _pb.LeadersReport)
 
 
 def trust(ws, community=None, *, ladder=None, pretrusted=None, eigentrust_a=None, as_of=None,
@@ -131,7 +120,7 @@ def trust(ws, community=None, *, ladder=None, pretrusted=None, eigentrust_a=None
             request.as_of_unix_seconds = _unix(as_of, "as_of")
         _reputation(forgetting, period_days, request.reputation)
         _evidence(evidence, request.evidence)
-    return _run(_lib.mitra_workspace_trust, ws, request, _pb.TrustReport)
+    return run_request(_lib.mitra_workspace_trust, ws, request, _pb.TrustReport)
 
 
 def health(ws, community=None, *, period_days=None, periods=None, as_of=None, top_fraction=None,
@@ -151,4 +140,4 @@ def health(ws, community=None, *, period_days=None, periods=None, as_of=None, to
             request.as_of_unix_seconds = _unix(as_of, "as_of")
         if top_fraction is not None:
             request.top_fraction = float(top_fraction)
-    return _run(_lib.mitra_workspace_community_health, ws, request, _pb.HealthReport)
+    return run_request(_lib.mitra_workspace_community_health, ws, request, _pb.HealthReport)

@@ -25,6 +25,23 @@ HEADER = os.path.join(REPO_ROOT, "include", "mitra", "mitra.h")
 PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(mitra.__file__)))
 
 T0 = 1_735_689_600  # 2025-01-01T00:00:00Z
+# The bundled sample brand (data/sample; scripts/generate_sample_data.py).
+SAMPLE = os.path.join(REPO_ROOT, "data", "sample")
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """A workspace holding the sample brand's CSV files, shared read-only by
+    every test that asks for it."""
+    if not os.path.exists(os.path.join(SAMPLE, "customers.csv")):
+        pytest.skip("no data/sample")
+    ws = mitra.Workspace()
+    for kind in mitra.KINDS:
+        path = os.path.join(SAMPLE, kind + ".csv")
+        if os.path.exists(path):
+            ws.ingest_csv(kind, path)
+    yield ws
+    ws.close()
 
 
 def full_batch():

@@ -67,6 +67,39 @@ def test_same_seed_same_plan_and_threads_do_not_matter():
     assert abs(s.mean - a.check.mean) < 4 * (s.std_error + a.check.std_error) + 1e-9
 
 
+def test_plan_with_opim_c():
+    # Certain edges: every spread is exact. 0 reaches {0,1,2,3}, 4 {4,5}: the
+    # best pair reaches 6 = OPT, so the certified bounds bracket 6.
+    imm = ma.plan(SRC, DST, k=2, probabilities=1.0, num_nodes=7)
+    assert imm.algorithm == v1.INFLUENCE_ALGORITHM_IMM
+    assert imm.certified_ratio == 0 and imm.rounds == 0
+    plan = ma.plan(SRC, DST, k=2, probabilities=1.0, num_nodes=7, algorithm="opim-c")
+    assert plan.algorithm == v1.INFLUENCE_ALGORITHM_OPIM_C
+    assert list(plan.seeds) == [0, 4]
+    assert plan.check.mean == 6.0
+    assert plan.spread_lower_bound <= 6.0 <= plan.opt_upper_bound
+    assert plan.certified_ratio == pytest.approx(plan.spread_lower_bound / plan.opt_upper_bound)
+    assert plan.certified_ratio >= 1 - np.exp(-1) - 0.1
+    assert plan.approximation >= plan.certified_ratio
+    assert plan.rr_sets_sampled == 2 * plan.rr_sets and plan.rounds >= 1
+    assert "OPIM-C certified" in plan.guarantee
+    assert sum(plan.marginal_gains) == pytest.approx(plan.imm_estimate)
+
+
+def test_opim_c_threads_do_not_matter_and_agrees_with_simulation():
+    rng = np.random.default_rng(5)
+    src = rng.integers(0, 200, 800)
+    dst = rng.integers(0, 200, 800)
+    a = ma.plan(src, dst, k=5, epsilon=0.2, seed=3, check_runs=2000, algorithm="opim-c")
+    b = ma.plan(src, dst, k=5, epsilon=0.2, seed=3, check_runs=2000, algorithm="opim-c",
+                threads=2)
+    assert a == b
+    s = ma.simulate(src, dst, a.seeds, runs=20000, seed=11)
+    # The certified lower bound holds, and R2's estimate is unbiased.
+    assert a.spread_lower_bound <= s.ci_high
+    assert abs(a.imm_estimate - s.mean) < 0.15 * s.mean
+
+
 def test_simulate_closed_form():
     # Two chances of 0.5 along 0 -> 1 (duplicate given edges): p = 0.75.
     s = ma.simulate([0, 0], [1, 1], [0], probabilities=[0.5, 0.5], runs=40000, seed=2)
@@ -96,6 +129,9 @@ def test_simulate_closed_form():
     (dict(check_runs=1), mitra.InvalidArgument, "request.check_runs"),
     (dict(group_quota=[1]), mitra.InvalidArgument, "request.group_quota"),
     (dict(k=0), mitra.InvalidArgument, "request.k"),
+    (dict(algorithm="greedy"), mitra.InvalidArgument, "algorithm: 'greedy' is not one of"),
+    (dict(algorithm="opim-c", fresh_rr_sets=True), mitra.InvalidArgument,
+     "request.fresh_rr_sets: only with algorithm IMM"),
 ])
 def test_plan_bad_input_names_the_field(kwargs, error, field):
     args = dict(k=2, num_nodes=7)
@@ -166,6 +202,14 @@ def test_leader_plan_on_a_hand_made_workspace():
         r = ma.leader_plan(ws, k=1, candidates="all", quotas={"k0": 0}, check_runs=200)
         assert [l.customer_id for l in r.leaders] == ["c3"]
         assert r.leaders[0].home_community_id == "k1"
+        # OPIM-C finds the same best seed; its bounds bracket the exact 6.
+        r = ma.leader_plan(ws, k=1, candidates="all", check_runs=200, algorithm="opim-c")
+        assert [l.customer_id for l in r.leaders] == ["c0"]
+        assert r.plan.algorithm == v1.INFLUENCE_ALGORITHM_OPIM_C
+        assert r.plan.check.mean == 6.0
+        assert r.plan.spread_lower_bound <= 6.0 <= r.plan.opt_upper_bound
+        with pytest.raises(mitra.InvalidArgument, match="algorithm"):
+            ma.leader_plan(ws, k=1, algorithm="opim")
 
 
 @pytest.mark.parametrize("kwargs,error,message", [

@@ -163,14 +163,9 @@ def test_double_marginalisation_closed_forms():
     assert list(d.chains[2].profits) == pytest.approx([200, 100, 50])
 
 
-def test_planted_conflict_of_the_sample():
+def test_planted_conflict_of_the_sample(sample):
     planted = json.loads((SAMPLE / "planted.json").read_text())["conflict_retailers"]
-    ws = mitra.Workspace()
-    for kind in mitra.KINDS:
-        path = SAMPLE / (kind + ".csv")
-        if path.exists():
-            ws.ingest_csv(kind, str(path))
-    r = mc.economics(ws, top=0)
+    r = mc.economics(sample, top=0)
     assert [t.territory for t in r.conflicts.territories] == [planted["territory"]]
     assert list(r.conflicts.territories[0].channel_ids) == planted["ids"]
     best = max(r.conflicts.shared, key=lambda s: s.jaccard)

@@ -156,17 +156,6 @@ def test_bad_input(tiny):
         ml.contribution(tiny, changes=[{"value": 1, "who": ["a"]}])
 
 
-@pytest.fixture(scope="module")
-def sample():
-    ws = mitra.Workspace()
-    for kind in mitra.KINDS:
-        path = SAMPLE / (kind + ".csv")
-        if path.exists():
-            ws.ingest_csv(kind, str(path))
-    yield ws
-    ws.close()
-
-
 def test_planted_collaborators_reach_the_top(sample):
     planted = json.loads((SAMPLE / "planted.json").read_text())
     st = ml.stages(sample)

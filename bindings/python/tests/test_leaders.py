@@ -136,18 +136,6 @@ def test_bad_input_names_the_field(tiny, call, error, message):
     assert tiny.export().SerializeToString(deterministic=True) == before
 
 
-@pytest.fixture(scope="module")
-def sample():
-    if not (SAMPLE / "customers.csv").exists():
-        pytest.skip("no data/sample")
-    ws = mitra.Workspace()
-    for kind in mitra.KINDS:
-        if (SAMPLE / (kind + ".csv")).exists():
-            ws.ingest_csv(kind, SAMPLE / (kind + ".csv"))
-    yield ws
-    ws.close()
-
-
 def test_planted_leaders_of_the_sample_come_out_on_top(sample):
     planted = json.loads((SAMPLE / "planted.json").read_text())
     report = ml.find(sample, top=0, top_bridges=0)

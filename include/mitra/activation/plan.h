@@ -1,5 +1,6 @@
-// An activation plan (issue 6): IMM's seeds, then an independent
-// Monte-Carlo check of them. One call answers the marketer's question
+// An activation plan (issue 6): the seeds of IMM or OPIM-C
+// (options.imm.algorithm, imm.h), then an independent Monte-Carlo check of
+// them. One call answers the marketer's question
 // "which leaders, at what cost, and what reach should we expect — overall
 // and per community".
 //
@@ -36,27 +37,30 @@ struct PlanOptions {
 
 struct PlannedSeed {
   NodeId node = 0;
-  double marginal_gain = 0;  // IMM's estimated spread increment
+  double marginal_gain = 0;  // the algorithm's estimated spread increment
   double cost = 0;           // costs[node], or 1 without costs
 };
 
 struct PlanResult {
   std::vector<PlannedSeed> seeds;  // in the order chosen (must-include first)
-  double imm_estimate = 0;         // IMM's own spread estimate (RR sets)
+  double imm_estimate = 0;         // the algorithm's own spread estimate (RR sets)
   SpreadEstimate check;            // the independent Monte-Carlo check
   uint64_t check_seed = 0;         // the seed the check used
   // check.group_mean: reach per group (of imm.groups), when groups given.
   double total_cost = 0;           // sum of the seeds' costs
   // total_cost / check.mean (+infinity when the mean is 0).
   double cost_per_reached = 0;
-  // The guarantee used: approximation = gamma - epsilon (0: none claimed),
-  // holding with probability >= 1 - 1/n^ell (ImmResult for the details).
+  // The guarantee used: approximation = gamma - epsilon (0: none claimed;
+  // OPIM-C: the larger of that and the ratio it certified), holding with
+  // probability >= 1 - 1/n^ell (ImmResult for the details).
   double approximation = 0;
   double gamma = 0;
   double epsilon = 0;
   double ell = 0;
-  std::string guarantee;  // in words, e.g. "(1 - 1/e - epsilon) ..."
-  ImmResult imm;          // everything IMM reported
+  // In words, e.g. "(1 - 1/e - epsilon) = 0.5321 of the best set of its
+  // size, with probability >= 1 - 1/n^1"; OPIM-C adds the ratio it certified.
+  std::string guarantee;
+  ImmResult imm;          // everything IMM or OPIM-C reported
 };
 
 // The default check seed for an IMM seed (a different stream).

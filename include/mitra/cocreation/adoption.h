@@ -13,8 +13,8 @@
 // would_recommend): the difference with the interval +- z sqrt(Var1 + Var2).
 //
 // Contributor credit: the money value of adopted decisions, split among each
-// decision's contributors equally or by the given weights. The ladder's
-// co-creation credit calls CoCreationCredit.
+// decision's contributors equally or by the given weights (credit.h, which
+// the ladder's co-creation credit uses too).
 #ifndef MITRA_COCREATION_ADOPTION_H_
 #define MITRA_COCREATION_ADOPTION_H_
 
@@ -74,7 +74,7 @@ struct ProgramAdoption {
 struct AdoptionSummary {
   std::vector<DecisionOutcome> decisions;  // as given
   std::vector<ProgramAdoption> programs;   // programs with decisions, in program order
-  std::vector<double> credit;              // per customer: CoCreationCredit
+  std::vector<double> credit;              // per customer (credit.h)
   double z = 0;
 };
 
@@ -92,12 +92,6 @@ absl::StatusOr<AdoptionSummary> TrackAdoption(const Tables& tables,
 
 // The checks TrackAdoption makes of its decisions, alone.
 absl::Status CheckDecisions(const Tables& tables, absl::Span<const Decision> decisions);
-
-// credit[c] = sum over adopted decisions with a value of value * w_c / sum w
-// (w = the decision's weights, or 1 per contributor), for c < num_customers.
-// A decision without contributors (or whose weights sum to 0) credits no one.
-// Decisions are assumed valid (TrackAdoption checks them).
-std::vector<double> CoCreationCredit(absl::Span<const Decision> decisions, size_t num_customers);
 
 }  // namespace mitra::cocreation
 

@@ -18,10 +18,15 @@
 // member is the eligible customer who counts towards the most still-unmet
 // minimums without breaking a maximum, best key first; then the panel is
 // filled by key. Before that, each quota is checked against what is
-// possible (enough eligible customers with the value; a dimension whose
-// values are exclusive asks no more than N in all). A quota that cannot be
-// met is reported with its shortfall and the reason; the panel is still
-// returned (or FAILED_PRECONDITION when `strict`).
+// possible alone (enough eligible customers with the value; a dimension
+// whose values are exclusive asks no more than N in all). Overlapping
+// quotas can defeat the greedy (it is set cover); when a minimum possible
+// alone is left unmet, an exact search over the groups of customers who
+// count towards the same quotas finds how many to take from each (best
+// keys within a group), or proves that the minimums cannot all be met
+// together (it gives up, and says so, after 2 million steps). A quota that
+// cannot be met is reported with its shortfall and the reason; the panel is
+// still returned (or FAILED_PRECONDITION when `strict`).
 #ifndef MITRA_COCREATION_PANEL_H_
 #define MITRA_COCREATION_PANEL_H_
 

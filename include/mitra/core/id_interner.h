@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
+
 namespace mitra {
 
 // The dense index type of every entity kind; kNoIndex marks "not set".
@@ -48,6 +50,12 @@ class IdInterner {
   std::vector<uint32_t> hashes_; // hash of each id, for probing and growth
   std::vector<Index> table_;     // power-of-two size; kNoIndex = empty slot
 };
+
+// The index of `id` among `ids`; NOT_FOUND "<where>: unknown <kind> id
+// \"<id>\"" otherwise: the one message every request gives for an id the
+// workspace does not know (kind: "customer", "community", ...).
+absl::StatusOr<Index> FindIndex(const IdInterner& ids, std::string_view id, std::string_view kind,
+                                std::string_view where);
 
 }  // namespace mitra
 

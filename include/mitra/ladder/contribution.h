@@ -36,7 +36,8 @@
 //
 // Co-creation credit. The value of each adopted change (ChangeCredit, from
 // co-creation adoption tracking) with time before as_of, split among its
-// contributors by their shares (equal when none are given).
+// contributors by their shares (equal when none are given):
+// cocreation::CoCreationCredit.
 //
 // total = referral + influence + cocreation, per customer. own_margin (the
 // customer's own margin in the influence window, Domingos & Richardson's
@@ -91,12 +92,6 @@ struct Contributions {
 // row at fault.
 absl::StatusOr<Contributions> ComputeContributions(const Tables& tables,
                                                    const ContributionOptions& options);
-
-// The co-creation component alone: per customer, the credit of the changes
-// adopted before as_of (kNoTime: every change).
-absl::StatusOr<std::vector<double>> CoCreationCredit(size_t num_customers,
-                                                     absl::Span<const ChangeCredit> changes,
-                                                     int64_t as_of);
 
 }  // namespace mitra::ladder
 

@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/cocreation/credit.h"
 #include "mitra/core/tables.h"
 
 namespace mitra::ladder {
@@ -71,21 +72,10 @@ struct IndicatorKey {
 // "purchase_days", "interactions_given[reply] in 90 days", ... for messages.
 std::string KeyLabel(const IndicatorKey& key);
 
-// A product change that adopted feedback led to (co-creation adoption):
-// its value in money, when it was adopted, and who contributed the
-// feedback. `shares` (empty: equal) weigh the contributors and are
-// normalised to sum 1.
-struct ChangeCredit {
-  double value = 0;
-  int64_t time = kNoTime;  // kNoTime: counts at any as_of
-  std::vector<Index> contributors;
-  std::vector<double> shares;
-};
-
-// INVALID_ARGUMENT naming "changes[i].<field>": value not finite or < 0, no
-// contributors, a contributor out of range or listed twice, shares of
-// another length, negative, not finite or summing to 0.
-absl::Status ValidateChanges(absl::Span<const ChangeCredit> changes, size_t num_customers);
+// Adopted product changes (co-creation credit) count towards
+// kAdoptedContributions and the contribution's co-creation component.
+using cocreation::ChangeCredit;
+using cocreation::ValidateChanges;
 
 struct IndicatorInputs {
   int64_t as_of = kNoTime;  // required

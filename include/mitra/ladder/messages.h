@@ -29,11 +29,10 @@ absl::StatusOr<std::vector<ChangeCredit>> ChangesFrom(
     const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::ChangeCredit>& changes,
     absl::string_view where);
 
-// Adopted co-creation decisions (cocreation_analysis.proto) as changes:
-// each ADOPTED decision with a value, its time the effective time (else the
-// decided one), its contributors and their weights as shares. The others
-// are skipped. NOT_FOUND for an unknown contributor; INVALID_ARGUMENT
-// naming "<where>[i].<field>" for a bad value, time or weights.
+// Co-creation decisions (cocreation_analysis.proto), checked as the
+// adoption report checks them (cocreation::DecisionsFrom: NOT_FOUND for an
+// unknown id, INVALID_ARGUMENT naming "<where>[i].<field>"), as the changes
+// they credit (cocreation::AdoptedChanges).
 absl::StatusOr<std::vector<ChangeCredit>> ChangesFromDecisions(
     const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::AdoptionDecision>& decisions,
     absl::string_view where);

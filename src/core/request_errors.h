@@ -1,0 +1,46 @@
+// How the message layers (src/<area>/messages.cc) word a bad request: the
+// field's path, then the problem ("request.kind_weights[1].kind: ..."), so
+// every capability names the record and field the same way.
+#ifndef MITRA_SRC_CORE_REQUEST_ERRORS_H_
+#define MITRA_SRC_CORE_REQUEST_ERRORS_H_
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "mitra/core/time_format.h"
+
+namespace mitra {
+
+// INVALID_ARGUMENT "<where>: <problem>".
+inline absl::Status Invalid(absl::string_view where, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
+}
+
+// An error of the C++ API (whose messages start with the option's name),
+// said in terms of the request: `prefix` ("request.", "request.graph: ")
+// goes in front of an INVALID_ARGUMENT's message; other codes (out of
+// memory, internal) pass unchanged unless every_code.
+inline absl::Status InRequest(absl::string_view prefix, absl::Status s, bool every_code = false) {
+  if (s.ok() || (!every_code && !absl::IsInvalidArgument(s))) return s;
+  return absl::Status(s.code(), absl::StrCat(prefix, s.message()));
+}
+
+// OK when v is finite and `ok`; else "<where>: must be <range>, got <v>".
+inline absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
+  if (std::isfinite(v) && ok) return absl::OkStatus();
+  return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
+}
+
+// OK for a time the schema accepts (time_format.h); else "<where>: <why>".
+inline absl::Status CheckTime(int64_t t, absl::string_view where) {
+  if (std::string p = TimeProblem(t); !p.empty()) return Invalid(where, p);
+  return absl::OkStatus();
+}
+
+}  // namespace mitra
+
+#endif  // MITRA_SRC_CORE_REQUEST_ERRORS_H_
