@@ -18,6 +18,13 @@ absl::Status ValidateDemand(const LinearDemand& d) {
   if (!(std::isfinite(d.c) && d.c >= 0 && d.c < d.a / d.b))
     return absl::InvalidArgumentError(
         absl::StrCat("c: must be in [0, a / b) = [0, ", d.a / d.b, "), got ", d.c));
+  // The chain's profit share divides by the integrated profit: it must not
+  // underflow (tiny a and b).
+  const double gap = d.a - d.b * d.c;
+  if (const double integrated = gap * gap / (4 * d.b); !std::isnormal(integrated))
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a: with b = ", d.b, " and c = ", d.c, ", the integrated profit (a - b c)^2 / 4b = ",
+        integrated, " is too small for a double (a = ", d.a, "); rescale the units"));
   return absl::OkStatus();
 }
 

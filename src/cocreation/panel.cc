@@ -315,11 +315,16 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
   // Greedy: minimums first, then fill by key. When that leaves a minimum
   // unmet that is not impossible alone, an exact search over the groups
   // decides how many to take from each, and the greedy runs again after it.
-  const std::vector<std::vector<Entry>> heaps0 = heaps;
   std::vector<uint32_t> selected(Q, 0);
   uint64_t unmet = 0, full = 0, minimums = 0;
+  // Back to no members: each taken one returns to its group's heap (no copy
+  // of the heaps, which hold every eligible customer).
   auto reset = [&] {
-    heaps = heaps0;
+    for (const PanelMember& m : out.members) {
+      std::vector<Entry>& h = heaps[group_of_mask.at(mask[m.customer])];
+      h.push_back({m.key, m.customer});
+      std::push_heap(h.begin(), h.end(), HeapLess);
+    }
     out.members.clear();
     selected.assign(Q, 0);
     unmet = full = 0;
@@ -369,13 +374,12 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
     if (out.quotas[i].problem.empty()) possible |= uint64_t{1} << i;
   const char* search_problem = nullptr;
   if (unmet & possible) {
+    reset();
     QuotaSearch search;
     std::vector<uint32_t> order;
-    for (uint32_t g = 0; g < heaps0.size(); ++g)
+    for (uint32_t g = 0; g < heaps.size(); ++g)
       if (group_mask[g] & minimums & possible) order.push_back(g);
-    auto best_key = [&](uint32_t g) {
-      return std::max_element(heaps0[g].begin(), heaps0[g].end(), HeapLess)->key;
-    };
+    auto best_key = [&](uint32_t g) { return heaps[g].front().key; };
     std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
       const int px = std::popcount(group_mask[x] & minimums & possible);
       const int py = std::popcount(group_mask[y] & minimums & possible);
@@ -383,7 +387,7 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
     });
     for (uint32_t g : order) {
       search.mask.push_back(group_mask[g]);
-      search.cap.push_back(static_cast<uint32_t>(heaps0[g].size()));
+      search.cap.push_back(static_cast<uint32_t>(heaps[g].size()));
     }
     search.need.assign(Q, 0);
     search.left.assign(Q, 0);
@@ -398,11 +402,11 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
     }
     search.take.assign(order.size(), 0);
     if (search.Run(0, o.size)) {
-      reset();
       for (size_t k = 0; k < order.size(); ++k)
         for (uint32_t c = 0; c < search.take[k]; ++c) take(order[k], true);
       greedy_minimums();  // the minimums that are impossible alone, as far as they go
     } else {
+      greedy_minimums();  // the greedy's panel again (it is deterministic)
       search_problem = search.exhausted
                            ? "no panel meeting it and the other quotas was found in the search "
                              "step limit; one may still exist"

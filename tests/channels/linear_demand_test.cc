@@ -104,6 +104,8 @@ TEST(LinearDemandTest, BadParameters) {
               HasSubstr("a^2 / b overflows a double"));
   EXPECT_THAT(SuccessiveMonopolies({1e160, 1, 0}, 2).status().message(),
               HasSubstr("a^2 / b overflows a double"));
+  EXPECT_THAT(SuccessiveMonopolies({9.3e-313, 5.3e-315, 10}, 3).status().message(),
+              HasSubstr("is too small for a double"));
   EXPECT_THAT(SuccessiveMonopolies(kDemand, 0).status().message(), HasSubstr("tiers"));
   EXPECT_THAT(SuccessiveMonopolies(kDemand, 61).status().message(), HasSubstr("tiers"));
 }
