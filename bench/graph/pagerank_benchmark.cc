@@ -9,6 +9,7 @@
 #include "benchmark/benchmark.h"
 #include "graph_data.h"
 #include "mitra/graph/pagerank.h"
+#include "../../src/graph/sliced_ell.h"  // SetSlicedEllSimd
 
 namespace mitra::graph::bench {
 namespace {
@@ -36,6 +37,14 @@ PageRankSolver Solver(int64_t k) {
                   : PageRankSolver::kAuto;
 }
 
+// Benchmark argument "reorder": 0 never, 1 always, 2 the default (kAuto:
+// from 2^18 arcs, so both graphs here).
+PageRankReorder Reorder(int64_t k) {
+  return k == 0   ? PageRankReorder::kNever
+         : k == 1 ? PageRankReorder::kAlways
+                  : PageRankReorder::kAuto;
+}
+
 double L1(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
   for (size_t i = 0; i < a.size(); ++i) s += std::fabs(a[i] - b[i]);
@@ -47,7 +56,7 @@ void Converge(benchmark::State& state, const CsrGraph& g) {
   o.tolerance = std::pow(10.0, -static_cast<double>(state.range(3)));
   o.solver = Solver(state.range(0));
   o.threads = static_cast<int>(state.range(1));
-  o.reorder = state.range(2) ? PageRankReorder::kAlways : PageRankReorder::kNever;
+  o.reorder = Reorder(state.range(2));
   g.in();  // the transpose is built once, outside the timing
   const auto& ref = Reference(g);
   PageRankResult r;
@@ -70,6 +79,8 @@ BENCHMARK(BM_PageRankEpinions)
     ->Args({2, 1, 0, 10})
     ->Args({2, 1, 0, 12})
     ->Args({2, 2, 0, 10})
+    ->Args({2, 1, 1, 10})
+    ->Args({3, 1, 2, 10})  // every option at its default
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
@@ -82,7 +93,7 @@ BENCHMARK(BM_PageRankRmat)
     ->Args({1, 2, 1, 10})
     ->Args({2, 1, 1, 10})
     ->Args({2, 2, 1, 10})
-    ->Args({3, 1, 1, 10})
+    ->Args({3, 1, 2, 10})  // every option at its default
     ->Iterations(1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
@@ -132,49 +143,94 @@ void BM_PageRankPlanRmat(benchmark::State& state) {
 }
 BENCHMARK(BM_PageRankPlanRmat)->Iterations(3)->Unit(benchmark::kMillisecond);
 
-// Per iteration: (time of 21 iterations - time of 1) / 20, so the O(n + m)
-// set-up (out-weights) is not counted. For kGaussSeidelGoogle (power:2)
-// float:0 includes the float sweeps it starts with on large graphs (until
-// the change is below 1e-7: 12 of the 21 on R-MAT); float:1 is float
-// throughout.
+// Per iteration, on a prepared plan: (time of 21 iterations - time of 1)
+// / 20, so the O(n + m) set-up (out-weights, copies of the vector) is not
+// counted. For kGaussSeidelGoogle (power:2) float:0 includes the float
+// sweeps it starts with on large graphs (until the change is below 1e-7:
+// 12 of the 21 on R-MAT); float:1 is float throughout. simd:0 runs the
+// sliced layout's portable code instead of its AVX2 gathers (same bits).
 void BM_PageRankRmatPerIteration(benchmark::State& state) {
   const CsrGraph& g = Rmat();
-  g.in();
+  const PageRankPlan plan = PageRankPlan::Create(
+      g, true, state.range(2) ? PageRankReorder::kAlways : PageRankReorder::kNever);
   PageRankOptions o;
   o.solver = Solver(state.range(0));
   o.threads = static_cast<int>(state.range(1));
-  o.reorder = state.range(2) ? PageRankReorder::kAlways : PageRankReorder::kNever;
   o.single_precision = state.range(3) != 0;
   o.tolerance = 0;
   o.require_convergence = false;
+  SetSlicedEllSimd(state.range(4) != 0);
   for (auto _ : state) {
     o.max_iterations = 1;
     auto t0 = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(PageRank(g, o)->rank.data());
+    benchmark::DoNotOptimize(PageRank(plan, o)->rank.data());
     auto t1 = std::chrono::steady_clock::now();
     o.max_iterations = 21;
-    benchmark::DoNotOptimize(PageRank(g, o)->rank.data());
+    benchmark::DoNotOptimize(PageRank(plan, o)->rank.data());
     auto t2 = std::chrono::steady_clock::now();
     const double per = (std::chrono::duration<double>(t2 - t1).count() -
                         std::chrono::duration<double>(t1 - t0).count()) /
                        20;
     state.SetIterationTime(per);
   }
+  SetSlicedEllSimd(true);
 }
 BENCHMARK(BM_PageRankRmatPerIteration)
-    ->ArgNames({"power", "threads", "reorder", "float"})
-    ->Args({0, 1, 0, 0})
-    ->Args({0, 1, 1, 0})
-    ->Args({0, 1, 1, 1})
-    ->Args({1, 1, 0, 0})
-    ->Args({1, 1, 1, 0})
-    ->Args({1, 1, 1, 1})
-    ->Args({1, 2, 1, 1})
-    ->Args({2, 1, 1, 0})
-    ->Args({2, 1, 1, 1})
-    ->Args({2, 2, 1, 0})
-    ->Iterations(2)
+    ->ArgNames({"power", "threads", "reorder", "float", "simd"})
+    ->Args({0, 1, 0, 0, 1})
+    ->Args({0, 1, 1, 0, 1})
+    ->Args({1, 1, 0, 0, 1})
+    ->Args({1, 1, 1, 0, 1})
+    ->Args({1, 1, 1, 1, 1})
+    ->Args({1, 2, 1, 1, 1})
+    ->Args({2, 1, 1, 0, 1})
+    ->Args({2, 1, 1, 0, 0})
+    ->Args({2, 1, 1, 1, 1})
+    ->Args({2, 2, 1, 0, 1})
+    ->Args({2, 2, 1, 1, 1})
+    ->Iterations(3)
     ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The floor under a sliced sweep: ChunkSums alone (float values, one
+// thread) over R-MAT's shape, 35,842 chunks of 18 slots (10.3 M slots),
+// with sources drawn at random from a window of `window` nodes: 16,384
+// (the values stay in L1: what the gathers cost by themselves) or 573,464
+// (R-MAT's non-isolated nodes: every value equally likely, unlike the
+// degree-ordered graph, where most reads hit the hot prefix).
+void BM_ChunkSumsFloor(benchmark::State& state) {
+  const uint32_t window = static_cast<uint32_t>(state.range(0));
+  constexpr uint32_t kChunks = 35842, kLength = 18;
+  SlicedEll e;
+  e.chunk_length.assign(kChunks, kLength);
+  e.chunk_start.resize(kChunks + 1);
+  for (uint32_t c = 0; c <= kChunks; ++c) e.chunk_start[c] = uint64_t{16} * kLength * c;
+  e.sources.Reset(e.slots());
+  uint64_t x = 88172645463325252ull;  // xorshift64
+  for (uint64_t at = 0; at < e.slots(); ++at) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    e.sources[at] = static_cast<uint32_t>(x % window);
+  }
+  std::vector<float> z(window, 1.0f);
+  std::vector<double> out(16);
+  SetSlicedEllSimd(state.range(1) != 0);
+  for (auto _ : state) {
+    for (uint32_t c = 0; c < kChunks; ++c) ChunkSums<false>(e, c, z.data(), out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  SetSlicedEllSimd(true);
+  state.counters["ns_per_slot"] = benchmark::Counter(
+      static_cast<double>(e.slots()) * 1e-9,
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ChunkSumsFloor)
+    ->ArgNames({"window", "simd"})
+    ->Args({16384, 1})
+    ->Args({16384, 0})
+    ->Args({573464, 1})
+    ->Args({573464, 0})
     ->Unit(benchmark::kMillisecond);
 
 // The plain C CSR pull kernel (double, one thread) on the same arrays, as a

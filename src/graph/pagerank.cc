@@ -1,9 +1,5 @@
 #include "mitra/graph/pagerank.h"
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -15,65 +11,21 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "huge_array.h"
 #include "kernels.h"
 #include "../core/parallel.h"
+#include "sliced_ell.h"
 #include "vector_checks.h"
 
 namespace mitra::graph {
 namespace {
 
-// An uninitialised array; from 2 MiB up on transparent huge pages where
-// the system offers them (madvise mode): the plan's arc arrays are written
-// once, and with 4 KiB pages the first-touch page faults and the zeroing a
-// std::vector does cost about as much as the writes themselves.
-template <class T>
-class HugeArray {
- public:
-  HugeArray() = default;
-  explicit HugeArray(size_t n) { Reset(n); }
-  HugeArray(HugeArray&& o) noexcept
-      : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)) {}
-  HugeArray& operator=(HugeArray&& o) noexcept {
-    std::swap(p_, o.p_);
-    std::swap(n_, o.n_);
-    return *this;
-  }
-  HugeArray(const HugeArray&) = delete;
-  HugeArray& operator=(const HugeArray&) = delete;
-  ~HugeArray() { std::free(p_); }
-  void Reset(size_t n) {
-    std::free(p_);
-    p_ = nullptr;
-    n_ = n;
-    if (n == 0) return;
-    size_t bytes = n * sizeof(T);
-    constexpr size_t kHuge = size_t{1} << 21;
-    if (bytes >= kHuge) {
-      bytes = (bytes + kHuge - 1) / kHuge * kHuge;
-      p_ = static_cast<T*>(std::aligned_alloc(kHuge, bytes));
-#ifdef MADV_HUGEPAGE
-      if (p_ != nullptr) madvise(p_, bytes, MADV_HUGEPAGE);
-#endif
-    } else {
-      p_ = static_cast<T*>(std::malloc(bytes));
-    }
-    if (p_ == nullptr) throw std::bad_alloc();
-  }
-  T* data() { return p_; }
-  const T* data() const { return p_; }
-  T& operator[](size_t i) { return p_[i]; }
-  const T& operator[](size_t i) const { return p_[i]; }
-  size_t size() const { return n_; }
-
- private:
-  T* p_ = nullptr;
-  size_t n_ = 0;
-};
-
-// The in-edges the iteration pulls along, in some node order. Either the
-// graph's own transpose, or a relabelled copy (see Reordered).
+// The in-edges the iteration pulls along, in some node order: CSR rows
+// (the graph's own transpose, or a relabelled copy), or the relabelled copy
+// in the sliced layout (see Reordered).
 struct PullView {
   uint32_t n = 0;
+  // CSR rows (when not sliced).
   const uint32_t* offsets = nullptr;
   const NodeId* sources = nullptr;
   const double* weights = nullptr;  // nullptr: unweighted
@@ -82,55 +34,80 @@ struct PullView {
   // (only when relabelled): their value is closed-form, (d D + 1 - d) p_v
   // with D the dangling mass, so the Google sweeps keep them as one sum.
   uint32_t isolated = 0;
-  // Storage when relabelled.
+  // The relabelled copy: rows [0, n - isolated), padded with references to
+  // view id n - isolated (an isolated node, or one past the end when there
+  // is none), whose gathered value is kept at 0. sliced: chunks of 16 rows
+  // (ell.lanes == 16); otherwise CSR rows (ell.lanes == 1, each padded to a
+  // multiple of 4 slots, which removes the pull loop's remainder loop and
+  // its exit mispredictions on short rows) with offsets in own_offsets.
+  bool sliced = false;
+  SlicedEll ell;
   std::vector<uint32_t> own_offsets;
-  HugeArray<NodeId> own_sources;
-  HugeArray<double> own_weights;
 };
 
+constexpr uint32_t kLanes = SlicedEll::kLanes;
+
 // Relabels nodes by decreasing out-degree and builds the transpose in the
-// new ids straight from the out-edges (rows come out sorted). The values
-// the iteration gathers (one per source) are then read mostly from a small
-// hot prefix that stays in cache: on skewed graphs most edges leave a few
-// high-degree nodes (Wei et al., "Speedup graph processing by graph
-// ordering", SIGMOD 2016, discuss such orderings).
+// new ids straight from the out-edges. The values the iteration gathers
+// (one per source) are then read mostly from a small hot prefix that stays
+// in cache: on skewed graphs most edges leave a few high-degree nodes (Wei
+// et al., "Speedup graph processing by graph ordering", SIGMOD 2016,
+// discuss such orderings). Ties (most nodes share a small out-degree) go by
+// decreasing in-degree, so neighbouring rows have similar lengths and the
+// padding of the sliced layout stays small (R-MAT: 6 % of slots). In the
+// sliced layout, ties of both degrees are taken in the order of (old id mod
+// 16, old id): nodes with consecutive ids, often linked in crawled graphs,
+// then fall into different chunks, where Gauss-Seidel sees each other's new
+// values (Epinions: 65 sweeps to 1e-10, 83 with consecutive ids together).
 void Reordered(const CsrGraph& g, bool weighted, PullView* v) {
   const uint32_t n = g.num_nodes();
   const Adjacency& out = g.out();
   const size_t m = out.targets.size();
+  std::vector<uint32_t> in_degree(n, 0);  // in the old ids
+  for (NodeId t : out.targets) ++in_degree[t];
   // Buckets of 2^shift consecutive node ids (a few hundred write streams).
   uint32_t shift = 0;
   while ((static_cast<uint64_t>(n - 1) >> shift) >= 256) ++shift;
   const uint32_t buckets = ((n - 1) >> shift) + 1;
-  // Bucket sizes and which nodes have in-edges (plain byte stores, no
-  // read-modify-write chain), all the node order needs.
   std::vector<uint32_t> bucket_pos(buckets + 1, 0);
-  std::vector<uint8_t> has_in(n, 0);
-  for (NodeId t : out.targets) {
-    ++bucket_pos[(t >> shift) + 1];
-    has_in[t] = 1;
+  uint32_t max_out = 0, max_in = 0, isolated = 0;
+  for (uint32_t u = 0; u < n; ++u) {
+    bucket_pos[(u >> shift) + 1] += in_degree[u];
+    max_out = std::max(max_out, g.out_degree(u));
+    max_in = std::max(max_in, in_degree[u]);
+    if (g.out_degree(u) == 0 && in_degree[u] == 0) ++isolated;
   }
   for (uint32_t k = 0; k < buckets; ++k) bucket_pos[k + 1] += bucket_pos[k];
-  uint32_t max_deg = 0;
-  for (uint32_t u = 0; u < n; ++u) max_deg = std::max(max_deg, g.out_degree(u));
-  // Counting sort by degree, descending, stable; isolated nodes (no in-
-  // and no out-edges) in a last bucket of their own.
+  const uint32_t rows = n - isolated;
+  const uint32_t lanes = SlicedEllLanes(rows);
+  // Two stable counting sorts: by in-degree, descending, then by
+  // out-degree, descending, with the isolated nodes (no in- and no
+  // out-edges) in a last bucket of their own.
+  std::vector<uint32_t> by_in(n);
+  {
+    std::vector<uint32_t> start(static_cast<size_t>(max_in) + 2, 0);
+    for (uint32_t u = 0; u < n; ++u) ++start[max_in - in_degree[u] + 1];
+    for (uint32_t d = 0; d <= max_in; ++d) start[d + 1] += start[d];
+    for (uint32_t r = 0; r < lanes; ++r) {
+      for (uint32_t u = r; u < n; u += lanes) by_in[start[max_in - in_degree[u]]++] = u;
+    }
+  }
   auto key = [&](uint32_t u) -> uint32_t {
     const uint32_t dg = g.out_degree(u);
-    return dg == 0 && has_in[u] == 0 ? max_deg + 1 : max_deg - dg;
+    return dg == 0 && in_degree[u] == 0 ? max_out + 1 : max_out - dg;
   };
-  std::vector<uint32_t> start(static_cast<size_t>(max_deg) + 3, 0);
+  std::vector<uint32_t> start(static_cast<size_t>(max_out) + 3, 0);
   for (uint32_t u = 0; u < n; ++u) ++start[key(u) + 1];
-  for (uint32_t d = 0; d <= max_deg + 1; ++d) start[d + 1] += start[d];
-  v->isolated = n - start[max_deg + 1];
+  for (uint32_t d = 0; d <= max_out + 1; ++d) start[d + 1] += start[d];
+  v->isolated = isolated;
   v->order.resize(n);
   std::vector<uint32_t> rank(n);
-  for (uint32_t u = 0; u < n; ++u) {
+  for (uint32_t u : by_in) {
     const uint32_t r = start[key(u)]++;
     v->order[r] = u;
     rank[u] = r;
   }
-  std::vector<uint8_t>().swap(has_in);
+  std::vector<uint32_t>().swap(by_in);
   // Pass 1: the arcs, read in source order, into buckets by old target,
   // packed as new source << 32 | old target: sequential reads, one
   // sequential write stream per bucket. Every later look-up into a node
@@ -148,25 +125,28 @@ void Reordered(const CsrGraph& g, bool weighted, PullView* v) {
       if (weighted) a_weight[q] = out.weights[p];
     }
   }
-  // In-degrees in the old ids, bucket by bucket (cache-local).
-  std::vector<uint32_t> in_degree(n, 0);
-  for (size_t q = 0; q < m; ++q) ++in_degree[static_cast<uint32_t>(a[q])];
-  // The offsets in the new ids. With an isolated node at hand (its
-  // gathered value is always 0: no out-weight), every row is padded to a
-  // multiple of 4 arcs with references to it, so the pull loop has no
-  // remainder loop whose exit the branch predictor misses on the many
-  // short rows (the padding adds exact zeros; ~10 % more arc slots).
-  const bool pad = v->isolated > 0 && m + 3 * static_cast<uint64_t>(n) < (uint64_t{1} << 32);
-  const uint32_t pad_source = n - v->isolated;
-  v->own_offsets.assign(static_cast<size_t>(n) + 1, 0);
-  uint32_t real = 0;  // arcs before row i, without the padding
+  // The chunks over the non-isolated rows, and the bucket starts in the
+  // new ids. CSR rows are padded to 4 slots while the offsets fit 32 bits.
+  const uint32_t pad_source = rows;
+  const bool pad4 = lanes == 1 && m + 3 * static_cast<uint64_t>(rows) < (uint64_t{1} << 32);
+  SlicedEll& e = v->ell;
+  e.lanes = lanes;
+  const uint32_t chunks = (rows + lanes - 1) / lanes;
+  e.chunk_length.assign(chunks, 0);
+  e.chunk_start.assign(static_cast<size_t>(chunks) + 1, 0);
+  uint32_t real = 0;  // arcs before row i
   for (uint32_t i = 0; i < n; ++i) {
     if ((i & ((1u << shift) - 1)) == 0) bucket_pos[i >> shift] = real;
     const uint32_t deg = in_degree[v->order[i]];
     real += deg;
-    v->own_offsets[i + 1] = v->own_offsets[i] + (pad ? (deg + 3) & ~3u : deg);
+    if (i < rows) {
+      uint32_t& length = e.chunk_length[i / lanes];
+      length = std::max(length, pad4 ? (deg + 3) & ~3u : deg);
+    }
   }
-  const size_t slots = v->own_offsets[n];
+  for (uint32_t c = 0; c < chunks; ++c) {
+    e.chunk_start[c + 1] = e.chunk_start[c] + uint64_t{lanes} * e.chunk_length[c];
+  }
   // Pass 2: relabel the targets (the look-ups stay in the old bucket's
   // window) and move each arc into the bucket of its new target row.
   HugeArray<uint64_t> b(m);
@@ -179,29 +159,36 @@ void Reordered(const CsrGraph& g, bool weighted, PullView* v) {
   }
   a.Reset(0);
   a_weight.Reset(0);
-  // Pass 3: each bucket, now small enough for the cache, into its rows.
-  // All passes are stable, so the result is deterministic (a row lists its
-  // sources in increasing old id).
-  v->own_sources.Reset(slots);
-  v->own_weights.Reset(weighted ? slots : 0);
-  std::vector<uint32_t> pos(v->own_offsets.begin(), v->own_offsets.end() - 1);
+  // Pass 3: each bucket, now small enough for the cache, into its rows'
+  // slots. All passes are stable, so the result is deterministic (a row
+  // lists its sources in increasing old id).
+  e.sources.Reset(e.slots());
+  e.weights.Reset(weighted ? e.slots() : 0);
+  std::vector<uint32_t> filled(static_cast<size_t>(chunks) * lanes, 0);
   for (size_t q = 0; q < m; ++q) {
-    const uint32_t at = pos[static_cast<uint32_t>(b[q])]++;
-    v->own_sources[at] = static_cast<uint32_t>(b[q] >> 32);
-    if (weighted) v->own_weights[at] = b_weight[q];
+    const uint32_t t = static_cast<uint32_t>(b[q]);
+    const uint64_t at = e.chunk_start[t / lanes] + uint64_t{lanes} * filled[t]++ + t % lanes;
+    e.sources[at] = static_cast<uint32_t>(b[q] >> 32);
+    if (weighted) e.weights[at] = b_weight[q];
   }
-  if (pad) {
-    for (uint32_t i = 0; i < n; ++i) {
-      for (uint32_t at = pos[i]; at < v->own_offsets[i + 1]; ++at) {
-        v->own_sources[at] = pad_source;
-        if (weighted) v->own_weights[at] = 0;
-      }
+  for (uint32_t i = 0; i < chunks * lanes; ++i) {
+    const uint32_t c = i / lanes;
+    for (uint32_t j = filled[i]; j < e.chunk_length[c]; ++j) {
+      const uint64_t at = e.chunk_start[c] + uint64_t{lanes} * j + i % lanes;
+      e.sources[at] = pad_source;
+      if (weighted) e.weights[at] = 0;
     }
   }
   v->n = n;
-  v->offsets = v->own_offsets.data();
-  v->sources = v->own_sources.data();
-  v->weights = weighted ? v->own_weights.data() : nullptr;
+  v->sliced = lanes > 1;
+  if (!v->sliced) {
+    // CSR rows; the isolated rows [rows, n) are empty.
+    v->own_offsets.assign(static_cast<size_t>(n) + 1, static_cast<uint32_t>(e.slots()));
+    for (uint32_t i = 0; i < rows; ++i) v->own_offsets[i] = static_cast<uint32_t>(e.chunk_start[i]);
+    v->offsets = v->own_offsets.data();
+    v->sources = e.sources.data();
+    v->weights = weighted ? e.weights.data() : nullptr;
+  }
 }
 
 void Identity(const CsrGraph& g, bool weighted, PullView* v) {
@@ -212,8 +199,8 @@ void Identity(const CsrGraph& g, bool weighted, PullView* v) {
   v->weights = weighted ? in.weights.data() : nullptr;
 }
 
-// sum over in-edges of w * z[source]; four partial sums break the add
-// latency chain, so the gathers overlap.
+// sum over in-edges of w * z[source] of a CSR row; four partial sums
+// break the add latency chain, so the gathers overlap.
 template <bool kWeighted, class T>
 inline double PullRow(const PullView& v, uint32_t row, const T* z) {
   uint32_t p = v.offsets[row];
@@ -243,9 +230,64 @@ inline double PullRow(const PullView& v, uint32_t row, const T* z) {
   return (a0 + a1) + (a2 + a3);
 }
 
+// The sweeps go through the rows in blocks of 16 (a chunk of the sliced
+// layout): s[l] = the in-edge sum of row 16 c + l, for l < lanes. On the
+// sliced layout the sums of a block are all taken before any of its rows
+// is updated, so its Gauss-Seidel sweeps are block Gauss-Seidel with
+// blocks of 16 rows (same fixed point); on CSR rows they take one row at a
+// time (see RowSum).
+template <bool kWeighted, class T>
+inline void RowSums(const PullView& v, uint32_t c, uint32_t lanes, const T* z, double* s) {
+  if (!v.sliced) {
+    for (uint32_t l = 0; l < lanes; ++l) s[l] = PullRow<kWeighted>(v, c * kLanes + l, z);
+  } else if (c < v.ell.chunks()) {
+    ChunkSums<kWeighted>(v.ell, c, z, s);
+  } else {
+    std::fill(s, s + kLanes, 0.0);  // isolated rows
+  }
+}
+
+uint32_t Chunks(uint32_t rows) { return (rows + kLanes - 1) / kLanes; }
+
+// Splits rows [0, rows) into `threads` ranges of whole chunks with about
+// equal work; returns the threads + 1 row bounds. On the sliced layout a
+// row's update counts as 4 arc slots (on R-MAT a sweep spends ~18 % of its
+// time on the 573 K row updates and ~82 % on the 10.3 M slots; counting it
+// as 1 left the second thread 40 % longer); CSR rows count as 1 + their
+// arcs (where the split falls changes the block-Jacobi coupling between
+// the ranges, hence the sweep count, so that split is kept as measured).
+std::vector<uint32_t> BalancedBounds(const PullView& v, uint32_t rows, int threads) {
+  const uint32_t chunks = Chunks(rows);
+  auto work = [&](uint32_t c) -> uint64_t {  // before chunk c
+    const uint32_t row = std::min(rows, c * kLanes);
+    if (!v.sliced) return uint64_t{v.offsets[row]} + row;
+    return v.ell.chunk_start[std::min(c, v.ell.chunks())] + uint64_t{4} * row;
+  };
+  std::vector<uint32_t> bound(threads + 1, rows);
+  bound[0] = 0;
+  const uint64_t total = work(chunks);
+  uint32_t lo_chunk = 0;
+  for (int t = 1; t < threads; ++t) {
+    const uint64_t want = total * t / threads;
+    uint32_t lo = lo_chunk, hi = chunks;
+    while (lo < hi) {  // first chunk whose start reaches `want`
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (work(mid) < want) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    lo_chunk = lo;
+    bound[t] = std::min(rows, lo * kLanes);
+  }
+  return bound;
+}
+
 // kGaussSeidelGoogle: Gauss-Seidel sweeps on the PageRank equation itself,
 //   x_v = d sum_{u->v} z_u + (d D + 1 - d) p_v,  z_u = x_u / outw_u,
-// D the dangling mass, kept up to date as dangling nodes change. Its fixed
+// D the dangling mass, kept up to date as dangling nodes change (chunk by
+// chunk). Its fixed
 // point sums to 1 on its own (summing the equation gives sum x = d sum x +
 // 1 - d), but an iterate's mass error would only decay like d^k, so every
 // sweep renormalises (through a scale factor, see sigma below); the result
@@ -269,23 +311,7 @@ void SweepGoogle(const PullView& view, const PageRankOptions& o, const std::vect
   const double d = o.damping;
   std::vector<double>& x = *xp;
   const int threads = std::max(1, std::min(o.threads, static_cast<int>(n / 4096) + 1));
-  // Ranges with about equal numbers of arcs plus rows.
-  std::vector<uint32_t> bound(threads + 1, n);
-  bound[0] = 0;
-  const uint64_t work = static_cast<uint64_t>(view.offsets[n]) + n;
-  for (int c = 1; c < threads; ++c) {
-    const uint64_t want = work * c / threads;
-    uint32_t lo = bound[c - 1], hi = n;
-    while (lo < hi) {  // first row whose start reaches `want`
-      const uint32_t mid = lo + (hi - lo) / 2;
-      if (static_cast<uint64_t>(view.offsets[mid]) + mid < want) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    bound[c] = lo;
-  }
+  const std::vector<uint32_t> bound = BalancedBounds(view, n, threads);
   // One copy of z per thread (on huge pages: the gathers hit z at random,
   // and with 4 KiB pages most of them would also miss the first-level TLB).
   std::vector<HugeArray<T>> copies(threads);
@@ -317,21 +343,59 @@ void SweepGoogle(const PullView& view, const PageRankOptions& o, const std::vect
   while (r->iterations < last) {
     const double ds = d * sigma, inv_sigma = 1 / sigma;
     ParallelChunks(threads, static_cast<size_t>(threads), [&](size_t, size_t, int c) {
-      T* z = zc(c).data();
-      double dang = dangling, change = 0, sum = 0;
-      for (uint32_t v = bound[c]; v < bound[c + 1]; ++v) {
-        const double pv = uniform ? p[0] : p[v];
-        const double xv = ds * PullRow<kWeighted>(view, v, z) + (ds * dang + (1 - d)) * pv;
-        const double old = x[v];
+      T* __restrict z = zc(c).data();
+      double* __restrict xd = x.data();
+      const double* __restrict invd = inv.data();
+      double dang = dangling;
+      // Row v's update from its in-edge sum `in`; adds to its change, its
+      // sum and the change of the dangling mass.
+      auto update = [&](uint32_t v, double in, double pv, double base, double& change,
+                        double& sum, double& dd) {
+        const double xv = ds * in + base * pv;
+        const double old = xd[v];
         change += std::fabs(xv - sigma * old);
         const double xs = xv * inv_sigma;
         sum += xs;
-        if (inv[v] == 0) dang += xs - old;
-        x[v] = xs;
-        z[v] = static_cast<T>(xs * inv[v]);
+        dd = invd[v] == 0 ? xs - old : 0.0;
+        xd[v] = xs;
+        z[v] = static_cast<T>(xs * invd[v]);
+      };
+      if (!view.sliced) {
+        // Row by row: each row sees the new values of the rows before it.
+        double change = 0, sum = 0, dd = 0;
+        for (uint32_t v = bound[c]; v < bound[c + 1]; ++v) {
+          update(v, PullRow<kWeighted>(view, v, z), uniform ? p[0] : p[v], ds * dang + (1 - d),
+                 change, sum, dd);
+          dang += dd;
+        }
+        moved[c] = change;
+        part[c] = sum;
+        ddang[c] = dang - dangling;
+        return;
       }
-      moved[c] = change;
-      part[c] = sum;
+      // A chunk of 16 rows at a time, with per-lane sums added up at the
+      // end: the lane loop has no carried dependency and vectorises.
+      double change[kLanes] = {}, sum[kLanes] = {}, s[kLanes], dd[kLanes], pv[kLanes];
+      std::fill(pv, pv + kLanes, p[0]);
+      for (uint32_t v0 = bound[c]; v0 < bound[c + 1]; v0 += kLanes) {
+        const uint32_t lanes = std::min(kLanes, bound[c + 1] - v0);
+        if (!uniform) std::copy(p.begin() + v0, p.begin() + v0 + lanes, pv);
+        RowSums<kWeighted>(view, v0 / kLanes, lanes, z, s);
+        const double base = ds * dang + (1 - d);
+        if (lanes == kLanes) {  // fixed trip count: vectorised
+          for (uint32_t l = 0; l < kLanes; ++l) {
+            update(v0 + l, s[l], pv[l], base, change[l], sum[l], dd[l]);
+          }
+          for (uint32_t l = 0; l < kLanes; ++l) dang += dd[l];
+        } else {
+          for (uint32_t l = 0; l < lanes; ++l) {
+            update(v0 + l, s[l], pv[l], base, change[l], sum[l], dd[l]);
+          }
+          for (uint32_t l = 0; l < lanes; ++l) dang += dd[l];
+        }
+      }
+      moved[c] = std::accumulate(change, change + kLanes, 0.0);
+      part[c] = std::accumulate(sum, sum + kLanes, 0.0);
       ddang[c] = dang - dangling;
     });
     double change = 0, total = 0;
@@ -399,8 +463,9 @@ void Solve(const PullView& view, const PageRankOptions& o, const std::vector<dou
   for (uint32_t u = 0; u < n; ++u) inv[u] = outw[u] > 0 ? 1.0 / outw[u] : 0.0;
   const double d = o.damping;
   std::vector<double> x(p);
-  // What the neighbours gather (the Google sweeps keep their own copies).
-  std::vector<T> z(o.solver == PageRankSolver::kGaussSeidelGoogle ? 0 : n);
+  // What the neighbours gather (the Google sweeps keep their own copies);
+  // z[n] stays 0 for the sliced layout's padding.
+  std::vector<T> z(o.solver == PageRankSolver::kGaussSeidelGoogle ? 0 : n + 1, T{0});
   r->iterations = 0;
   r->converged = false;
   if (o.solver == PageRankSolver::kGaussSeidel) {
@@ -410,11 +475,27 @@ void Solve(const PullView& view, const PageRankOptions& o, const std::vector<dou
     for (uint32_t u = 0; u < n; ++u) z[u] = static_cast<T>(y[u] * inv[u]);
     while (r->iterations < o.max_iterations) {
       double total = 0;
-      for (uint32_t v = 0; v < n; ++v) {
-        const double yv = p[v] + d * PullRow<kWeighted>(view, v, z.data());
-        y[v] = yv;
-        z[v] = static_cast<T>(yv * inv[v]);
-        total += yv;
+      if (!view.sliced) {
+        for (uint32_t v = 0; v < n; ++v) {  // row by row
+          const double yv = p[v] + d * PullRow<kWeighted>(view, v, z.data());
+          y[v] = yv;
+          z[v] = static_cast<T>(yv * inv[v]);
+          total += yv;
+        }
+      } else {
+        double part[kLanes] = {}, s[kLanes];
+        for (uint32_t v0 = 0; v0 < n; v0 += kLanes) {
+          const uint32_t lanes = std::min(kLanes, n - v0);
+          RowSums<kWeighted>(view, v0 / kLanes, lanes, z.data(), s);
+          for (uint32_t l = 0; l < lanes; ++l) {
+            const uint32_t v = v0 + l;
+            const double yv = p[v] + d * s[l];
+            y[v] = yv;
+            z[v] = static_cast<T>(yv * inv[v]);
+            part[l] += yv;
+          }
+        }
+        total = std::accumulate(part, part + kLanes, 0.0);
       }
       const double scale = 1.0 / total;
       double change = 0;
@@ -459,18 +540,23 @@ void Solve(const PullView& view, const PageRankOptions& o, const std::vector<dou
       // Pass 1: pull, and the L1 change against the previous iterate (the
       // exact iteration keeps the sum at 1, so the renormalisation of pass
       // 2 only corrects rounding and does not change this measure).
-      ParallelChunks(threads, n, [&](size_t b, size_t e, int c) {
-        double change = 0, sum = 0;
-        for (size_t v = b; v < e; ++v) {
-          const double teleport = uniform ? base_uniform : base * p[v];
-          const double xv =
-              d * PullRow<kWeighted>(view, static_cast<uint32_t>(v), z.data()) + teleport;
-          next[v] = xv;
-          change += std::fabs(xv - x[v]);
-          sum += xv;
+      ParallelChunks(threads, Chunks(n), [&](size_t b, size_t e, int c) {
+        double change[kLanes] = {}, sum[kLanes] = {}, s[kLanes];
+        for (size_t chunk = b; chunk < e; ++chunk) {
+          const uint32_t v0 = static_cast<uint32_t>(chunk) * kLanes;
+          const uint32_t lanes = std::min(kLanes, n - v0);
+          RowSums<kWeighted>(view, static_cast<uint32_t>(chunk), lanes, z.data(), s);
+          for (uint32_t l = 0; l < lanes; ++l) {
+            const uint32_t v = v0 + l;
+            const double teleport = uniform ? base_uniform : base * p[v];
+            const double xv = d * s[l] + teleport;
+            next[v] = xv;
+            change[l] += std::fabs(xv - x[v]);
+            sum[l] += xv;
+          }
         }
-        moved[c] = change;
-        part[c] = sum;
+        moved[c] = std::accumulate(change, change + kLanes, 0.0);
+        part[c] = std::accumulate(sum, sum + kLanes, 0.0);
       });
       double change = 0, total = 0;
       for (int c = 0; c < threads; ++c) {
@@ -568,7 +654,7 @@ PageRankPlan PageRankPlan::Create(const CsrGraph& g, bool use_weights, PageRankR
   im.weighted = use_weights && g.weighted();
   im.outw = OutWeights(g, im.weighted);
   if (reorder == PageRankReorder::kAlways ||
-      (reorder == PageRankReorder::kAuto && g.num_arcs() >= (1u << 21))) {
+      (reorder == PageRankReorder::kAuto && g.num_arcs() >= (1u << 18))) {
     Reordered(g, im.weighted, &im.view);
     std::vector<double> tmp(im.view.n);
     for (uint32_t i = 0; i < im.view.n; ++i) tmp[i] = im.outw[im.view.order[i]];

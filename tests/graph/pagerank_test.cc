@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <numeric>
+#include <string>
+#include <tuple>
 
+#include "../../src/graph/sliced_ell.h"  // the layout hooks
 #include "fixture_values.h"
 #include "gtest/gtest.h"
 #include "mitra/graph/rmat.h"
@@ -23,15 +26,40 @@ std::vector<double> Rank(const CsrGraph& g, PageRankOptions o) {
   return r->rank;
 }
 
-// Both solvers, against networkx (fixtures), to 1e-9 and in practice ~1e-14.
-class PageRankFixtureTest : public ::testing::TestWithParam<PageRankSolver> {};
+// Where the sweeps run: the graph's own CSR rows, or the relabelled copy in
+// the sliced layout of large graphs (forced here on the small fixtures),
+// with its AVX2 code (and 2 threads) or its portable code (1 thread).
+enum class Layout { kCsr, kSliced, kSlicedPortable };
+
+// Every solver and layout, against networkx (fixtures), to 1e-9 and in
+// practice ~1e-14.
+class PageRankFixtureTest
+    : public ::testing::TestWithParam<std::tuple<PageRankSolver, Layout>> {
+ protected:
+  void SetUp() override {
+    if (layout() == Layout::kCsr) return;
+    SetSlicedEllMinRows(0);
+    SetSlicedEllSimd(layout() == Layout::kSliced);
+  }
+  void TearDown() override {
+    SetSlicedEllMinRows(uint32_t{1} << 18);
+    SetSlicedEllSimd(true);
+  }
+  Layout layout() const { return std::get<1>(GetParam()); }
+  PageRankOptions Options() const {
+    PageRankOptions o;
+    o.solver = std::get<0>(GetParam());
+    if (layout() != Layout::kCsr) o.reorder = PageRankReorder::kAlways;
+    if (layout() == Layout::kSliced) o.threads = 2;
+    return o;
+  }
+};
 
 TEST_P(PageRankFixtureTest, Karate) {
   const CsrGraph g = LoadFixtureGraph("karate.txt", false, false);
   const CsrGraph gw = LoadFixtureGraph("karate_weighted.txt", false, true);
   auto want = LoadValues("karate_values.csv");
-  PageRankOptions o;
-  o.solver = GetParam();
+  PageRankOptions o = Options();
   ExpectNear(Rank(g, o), want["pagerank"], 1e-9, "pagerank");
   ExpectNear(Rank(gw, o), want["pagerank_weighted"], 1e-9, "weighted pagerank");
   o.teleport.assign(34, 0.0);
@@ -44,8 +72,7 @@ TEST_P(PageRankFixtureTest, Karate) {
 TEST_P(PageRankFixtureTest, SmallDirectedWithDanglingNodeAndSelfLoop) {
   const CsrGraph g = LoadFixtureGraph("small_directed.txt", true, false);
   auto want = LoadValues("small_directed_values.csv");
-  PageRankOptions o;
-  o.solver = GetParam();
+  PageRankOptions o = Options();
   ExpectNear(Rank(g, o), want["pagerank"], 1e-9, "pagerank");
   o.teleport = {0, 1, 0, 0, 3, 0, 0, 0};
   ExpectNear(Rank(g, o), want["ppr"], 1e-9, "personalized pagerank");
@@ -54,8 +81,7 @@ TEST_P(PageRankFixtureTest, SmallDirectedWithDanglingNodeAndSelfLoop) {
 TEST_P(PageRankFixtureTest, RandomDirected) {
   const CsrGraph g = LoadFixtureGraph("random_directed.txt", true, true);
   auto want = LoadValues("random_directed_values.csv");
-  PageRankOptions o;
-  o.solver = GetParam();
+  PageRankOptions o = Options();
   ExpectNear(Rank(g, o), want["pagerank_weighted"], 1e-9, "weighted pagerank");
   o.use_weights = false;
   ExpectNear(Rank(g, o), want["pagerank"], 1e-9, "pagerank");
@@ -84,16 +110,23 @@ TEST(PageRankTest, ReorderedAndSinglePrecision) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Solvers, PageRankFixtureTest,
-                         ::testing::Values(PageRankSolver::kGaussSeidel, PageRankSolver::kPower,
-                                           PageRankSolver::kGaussSeidelGoogle,
-                                           PageRankSolver::kAuto),
-                         [](const ::testing::TestParamInfo<PageRankSolver>& info) {
-                           return info.param == PageRankSolver::kGaussSeidel ? "GaussSeidel"
-                                  : info.param == PageRankSolver::kPower     ? "Power"
-                                  : info.param == PageRankSolver::kAuto      ? "Auto"
-                                                                             : "GaussSeidelGoogle";
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Solvers, PageRankFixtureTest,
+    ::testing::Combine(::testing::Values(PageRankSolver::kGaussSeidel, PageRankSolver::kPower,
+                                         PageRankSolver::kGaussSeidelGoogle,
+                                         PageRankSolver::kAuto),
+                       ::testing::Values(Layout::kCsr, Layout::kSliced, Layout::kSlicedPortable)),
+    [](const ::testing::TestParamInfo<std::tuple<PageRankSolver, Layout>>& info) {
+      const PageRankSolver solver = std::get<0>(info.param);
+      const Layout layout = std::get<1>(info.param);
+      return std::string(solver == PageRankSolver::kGaussSeidel ? "GaussSeidel"
+                         : solver == PageRankSolver::kPower     ? "Power"
+                         : solver == PageRankSolver::kAuto      ? "Auto"
+                                                                : "GaussSeidelGoogle") +
+             (layout == Layout::kCsr      ? "Csr"
+              : layout == Layout::kSliced ? "Sliced"
+                                          : "SlicedPortable");
+    });
 
 // Gauss-Seidel on the Google equation agrees with the default solver on a
 // random skewed graph (R-MAT, scale 12, reordered, with and without

@@ -8,10 +8,11 @@
 // out-weight) sends its rank along p, as networkx and igraph do, so the
 // values sum to 1. An undirected graph walks each edge both ways.
 //
-// Two solvers, same fixed point:
-//  * kGaussSeidel (the default for graphs that are not reordered): since the dangling mass follows p, x is
-//    proportional to the solution y of (I - d P^T) y = p (Langville & Meyer,
-//    "Deeper inside PageRank", 2004, sec. 5); Gauss-Seidel sweeps solve it
+// Three solvers, same fixed point:
+//  * kGaussSeidel (the default for graphs that are not reordered): since
+//    the dangling mass follows p, x is proportional to the solution y of
+//    (I - d P^T) y = p (Langville & Meyer, "Deeper inside PageRank", 2004,
+//    sec. 5); Gauss-Seidel sweeps solve it
 //    in place, about twice as fast per digit as the power method.
 //  * kPower: the power (Jacobi) iteration above, as networkx's pagerank; it
 //    can use several threads.
@@ -24,13 +25,13 @@
 //    Epinions: 57 against 63 and 111). With threads > 1 each thread sweeps
 //    its own range of rows and sees the other ranges' values of the
 //    previous sweep (block Jacobi between ranges), so the values depend on
-//    the thread count (not on timing) and agree to the tolerance; on
-//    R-MAT that costs sweeps (25 with 2 threads), so one thread is usually
-//    faster there. On graphs of >= 2^16 nodes with tolerance < 1e-7 the
-//    first sweeps gather in float and double sweeps finish (same accuracy
-//    as all-double; 12 of the 15 R-MAT sweeps are float ones, ~1.5x
-//    cheaper). Fastest for large graphs: this solver with the reordered
-//    layout (PageRankReorder, automatic from 2^21 arcs).
+//    the thread count (not on timing) and agree to the tolerance (R-MAT:
+//    13 sweeps with 2 threads, 90 against 157 ms on a plan). On graphs of
+//    >= 2^16 nodes with tolerance < 1e-7 the first sweeps gather in float
+//    and double sweeps finish (same accuracy as all-double; most of the
+//    R-MAT sweeps are float ones, which are cheaper). Fastest for large
+//    graphs: this solver with the reordered layout (PageRankReorder,
+//    automatic from 2^18 arcs).
 // The iteration stops when the L1 change of the normalised vector between two
 // sweeps is below `tolerance` (networkx's tol t corresponds to n * t here).
 #ifndef MITRA_GRAPH_PAGERANK_H_
@@ -56,11 +57,17 @@ enum class PageRankSolver { kGaussSeidel, kPower, kGaussSeidelGoogle, kAuto };
 // order (instead of the graph's own transpose, which is then not built).
 // Isolated nodes (no in- and no out-edges) go last in the new order;
 // kGaussSeidelGoogle keeps them as one closed-form sum ((d D + 1 - d) p_v,
-// D the dangling mass) instead of sweeping them, and when there is one,
-// every in-edge row is padded to a multiple of 4 with references to it
-// (its gathered value is 0), so the pull loop has no remainder loop.
+// D the dangling mass) instead of sweeping them. The copy pads rows with
+// references to a node whose gathered value is 0, so the pull loop has no
+// per-row remainder: from 2^18 non-isolated nodes (when the gathered values
+// outgrow a 1 MiB L2 cache) in a sliced ELLPACK layout, where the sweeps sum
+// 16 rows at once (with AVX2 gathers where the CPU has them; the same bits
+// either way) and Gauss-Seidel updates blocks of 16 rows; below that, in
+// CSR rows padded to multiples of 4, swept row by row.
 enum class PageRankReorder {
-  kAuto,  // when the graph has >= 2^21 arcs
+  // When the graph has >= 2^18 arcs (Epinions, 0.5 M arcs: 31 against 48
+  // ms to 1e-10 without reordering).
+  kAuto,
   kNever,
   kAlways,
 };
