@@ -8,24 +8,25 @@
 
 namespace mitra::cocreation {
 
-absl::Status ValidateChanges(absl::Span<const ChangeCredit> changes, size_t num_customers) {
+absl::Status ValidateChanges(absl::Span<const ChangeCredit> changes, size_t num_customers,
+                             const ChangeFieldNames& names) {
   std::vector<uint32_t> seen(num_customers, UINT32_MAX);
   for (size_t k = 0; k < changes.size(); ++k) {
     const ChangeCredit& ch = changes[k];
-    const std::string at = absl::StrCat("changes[", k, "]");
+    const std::string at = absl::StrCat(names.list, "[", k, "]");
     if (!(std::isfinite(ch.value) && ch.value >= 0))
       return absl::InvalidArgumentError(
           absl::StrCat(at, ".value: must be finite and >= 0, got ", ch.value));
     if (ch.contributors.empty())
-      return absl::InvalidArgumentError(absl::StrCat(at, ".contributors: empty"));
+      return absl::InvalidArgumentError(absl::StrCat(at, ".", names.contributors, ": empty"));
     for (size_t j = 0; j < ch.contributors.size(); ++j) {
       const Index c = ch.contributors[j];
       if (c >= num_customers)
         return absl::InvalidArgumentError(
-            absl::StrCat(at, ".contributors[", j, "]: customer index out of range"));
+            absl::StrCat(at, ".", names.contributors, "[", j, "]: customer index out of range"));
       if (seen[c] == k)
         return absl::InvalidArgumentError(
-            absl::StrCat(at, ".contributors[", j, "]: listed twice"));
+            absl::StrCat(at, ".", names.contributors, "[", j, "]: listed twice"));
       seen[c] = static_cast<uint32_t>(k);
     }
     if (ch.shares.empty()) continue;

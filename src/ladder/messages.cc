@@ -227,13 +227,10 @@ absl::StatusOr<std::vector<ChangeCredit>> ChangesFrom(
     ch.shares.assign(m.shares().begin(), m.shares().end());
     out.push_back(std::move(ch));
   }
-  if (absl::Status s = ValidateChanges(out, ws.tables().customers.ids.size()); !s.ok()) {
-    // "changes[0].contributors[1]: ..." -> "<where>[0].contributor_ids[1]: ..."
-    std::string msg(s.message());
-    msg = absl::StrCat(where, msg.substr(std::string("changes").size()));
-    const size_t p = msg.find(".contributors");
-    if (p != std::string::npos) msg.replace(p, 13, ".contributor_ids");
-    return absl::InvalidArgumentError(msg);
+  if (absl::Status s = ValidateChanges(out, ws.tables().customers.ids.size(),
+                                       {.list = where, .contributors = "contributor_ids"});
+      !s.ok()) {
+    return s;
   }
   return out;
 }
@@ -317,24 +314,33 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
   absl::StatusOr<Scoring> scoring = ScoringFrom(request.value_scoring());
   if (!scoring.ok()) return scoring.status();
   const bool need_p_alive = Uses(rules, Indicator::kPAlive), need_clv = Uses(rules, Indicator::kClv);
-  std::vector<double> p_alive, clv;
-  auto prepare = [&](int64_t at, IndicatorInputs* inputs) -> absl::Status {
-    if (!need_p_alive && !need_clv) return absl::OkStatus();
-    if (absl::Status s = ScoreValue(ws, *scoring, at, need_clv, &p_alive, &clv); !s.ok()) return s;
-    inputs->p_alive = p_alive;
-    inputs->clv = clv;
-    return absl::OkStatus();
+  // Value scores at a time, into the given storage (the inputs keep spans
+  // of it): the report's at as_of, the history's at each earlier end.
+  auto prepare_into = [&](std::vector<double>* p_alive, std::vector<double>* clv) {
+    return [&, p_alive, clv](int64_t at, IndicatorInputs* inputs) -> absl::Status {
+      if (!need_p_alive && !need_clv) return absl::OkStatus();
+      if (absl::Status s = ScoreValue(ws, *scoring, at, need_clv, p_alive, clv); !s.ok()) return s;
+      inputs->p_alive = *p_alive;
+      inputs->clv = *clv;
+      return absl::OkStatus();
+    };
   };
+  std::vector<double> p_alive, clv, p_alive_then, clv_then;
 
+  // The stages at as_of first; the history's last period end is as_of, so
+  // it takes this assignment instead of evaluating (and fitting) it again.
+  const IndicatorInputs history_inputs = in;
+  if (absl::Status s = prepare_into(&p_alive, &clv)(in.as_of, &in); !s.ok()) return s;
+  absl::StatusOr<StageAssignment> a = AssignStages(t, rules, in, !request.counts_only());
+  if (!a.ok()) return InRequest("request.", a.status());
   std::vector<StagePeriod> history;
   if (!ends.empty()) {
-    absl::StatusOr<std::vector<StagePeriod>> h = ComputeStageHistory(t, rules, in, ends, prepare);
+    absl::StatusOr<std::vector<StagePeriod>> h =
+        ComputeStageHistory(t, rules, history_inputs, ends, prepare_into(&p_alive_then, &clv_then),
+                            ends.back() == in.as_of ? &*a : nullptr);
     if (!h.ok()) return InRequest("request.", h.status());
     history = *std::move(h);
   }
-  if (absl::Status s = prepare(in.as_of, &in); !s.ok()) return s;
-  absl::StatusOr<StageAssignment> a = AssignStages(t, rules, in, !request.counts_only());
-  if (!a.ok()) return InRequest("request.", a.status());
 
   out->Clear();
   out->set_as_of_unix_seconds(in.as_of);

@@ -76,7 +76,8 @@ absl::StatusOr<std::vector<int64_t>> PeriodEnds(int64_t as_of, const HistoryOpti
 absl::StatusOr<std::vector<StagePeriod>> ComputeStageHistory(
     const Tables& tables, const LadderRules& rules, const IndicatorInputs& inputs,
     absl::Span<const int64_t> ends,
-    const std::function<absl::Status(int64_t end, IndicatorInputs* inputs)>& prepare) {
+    const std::function<absl::Status(int64_t end, IndicatorInputs* inputs)>& prepare,
+    const StageAssignment* at_last_end) {
   for (size_t k = 1; k < ends.size(); ++k)
     if (ends[k] <= ends[k - 1])
       return absl::InvalidArgumentError(absl::StrCat("ends[", k, "]: not after ends[", k - 1, "]"));
@@ -85,13 +86,20 @@ absl::StatusOr<std::vector<StagePeriod>> ComputeStageHistory(
   out.reserve(ends.size());
   std::vector<uint8_t> prev_stage, prev_known;
   for (size_t k = 0; k < ends.size(); ++k) {
-    IndicatorInputs in = inputs;
-    in.as_of = ends[k];
-    if (prepare) {
-      if (absl::Status s = prepare(ends[k], &in); !s.ok()) return s;
+    const bool last = k + 1 == ends.size();
+    StageAssignment evaluated;
+    const StageAssignment* a = at_last_end;
+    if (!last || at_last_end == nullptr) {
+      IndicatorInputs in = inputs;
+      in.as_of = ends[k];
+      if (prepare) {
+        if (absl::Status s = prepare(ends[k], &in); !s.ok()) return s;
+      }
+      absl::StatusOr<StageAssignment> e = AssignStages(tables, rules, in, /*keep_values=*/false);
+      if (!e.ok()) return e.status();
+      evaluated = *std::move(e);
+      a = &evaluated;
     }
-    absl::StatusOr<StageAssignment> a = AssignStages(tables, rules, in, /*keep_values=*/false);
-    if (!a.ok()) return a.status();
     StagePeriod p;
     p.end = ends[k];
     p.counts = a->counts;
@@ -104,8 +112,10 @@ absl::StatusOr<std::vector<StagePeriod>> ComputeStageHistory(
         else ++p.entered[a->stage[c]];
       }
     }
-    prev_stage = std::move(a->stage);
-    prev_known = std::move(a->known);
+    if (!last) {
+      prev_stage = std::move(evaluated.stage);
+      prev_known = std::move(evaluated.known);
+    }
     out.push_back(std::move(p));
   }
   return out;

@@ -23,6 +23,7 @@ using testing::AllSetSpreads;
 using testing::AsU32;
 using testing::Build;
 using testing::ExactSpread;
+using testing::ExpectOpimBoundsHold;
 using testing::MeasuredRun;
 using testing::NetHeptWc;
 using testing::RunAndMeasure;
@@ -36,59 +37,6 @@ ImmOptions Opim() {
   ImmOptions o;
   o.algorithm = ImAlgorithm::kOpimC;
   return o;
-}
-
-// The bounds OPIM-C reports, checked against the exact spread of its seeds
-// and the exact optimum: they hold (with probability 1 - 1/n^ell; these
-// seeded runs are deterministic), and the result honours its guarantee.
-void ExpectBoundsHold(const ImmResult& r, double exact, double opt) {
-  EXPECT_LE(r.spread_lower_bound, exact);
-  EXPECT_GE(r.opt_upper_bound, opt);
-  EXPECT_NEAR(r.certified_ratio, r.spread_lower_bound / r.opt_upper_bound, 1e-12);
-  EXPECT_GE(r.approximation, r.gamma - r.epsilon - 1e-12);
-  EXPECT_GE(r.approximation, r.certified_ratio - 1e-12);
-  EXPECT_GE(exact, r.approximation * opt);
-}
-
-TEST(OpimCTest, WithinGuaranteeOfBruteForceOptimum) {
-  for (Model m : {Model::kIndependentCascade, Model::kLinearThreshold}) {
-    const auto arcs = m == Model::kIndependentCascade ? SmallIc() : SmallLt();
-    const DiffusionGraph dg = Build(14, arcs, m);
-    for (int k : {2, 3}) {
-      const auto all = AllSetSpreads(14, arcs, m, k);
-      double opt = 0;
-      for (const auto& [mask, s] : all) opt = std::max(opt, s);
-      for (double eps : {0.1, 0.5}) {
-        ImmOptions o = Opim();
-        o.k = k;
-        o.epsilon = eps;
-        o.seed = 3;
-        auto r = Imm(dg, o);
-        ASSERT_TRUE(r.ok()) << r.status();
-        ASSERT_EQ(r->seeds.size(), static_cast<size_t>(k));
-        EXPECT_EQ(r->algorithm, ImAlgorithm::kOpimC);
-        const double exact = ExactSpread(14, arcs, m, AsU32(r->seeds));
-        EXPECT_GE(exact, (kOneMinusInvE - eps) * opt) << "k " << k << " eps " << eps;
-        ExpectBoundsHold(*r, exact, opt);
-        // R2 did not choose the seeds: its estimate is unbiased, and with
-        // >= theta_0 sets it is within eps * OPT of the exact spread.
-        EXPECT_NEAR(r->estimated_spread, exact, eps * opt);
-        double sum = 0;
-        for (double g : r->marginal_gains) sum += g;
-        EXPECT_NEAR(sum, r->estimated_spread, 1e-9);
-        EXPECT_EQ(r->rr_sets_sampled, 2 * r->rr_sets);
-        EXPECT_LE(static_cast<double>(r->rr_sets), r->theta);
-        EXPECT_GE(r->rounds, 1u);
-        EXPECT_DOUBLE_EQ(r->ell_adjusted, r->ell);
-        EXPECT_DOUBLE_EQ(r->lower_bound, k);  // L = k: every node is counted
-        std::printf("%s k=%d eps=%.1f: exact %.4f opt %.4f, %d rounds, %llu + %llu RR sets, "
-                    "certified %.3f\n",
-                    m == Model::kIndependentCascade ? "IC" : "LT", k, eps, exact, opt,
-                    static_cast<int>(r->rounds), static_cast<unsigned long long>(r->rr_sets),
-                    static_cast<unsigned long long>(r->rr_sets), r->certified_ratio);
-      }
-    }
-  }
 }
 
 // Sample sizes by hand (n = 14, k = 2, ell = 1, gamma = 1 - 1/e = 0.632121):
@@ -172,7 +120,7 @@ TEST(OpimCTest, ConstrainedModesAgainstBruteForce) {
         if (3.0 * hubs + (size - hubs) <= 4) opt = std::max(opt, spread);
       }
     const double got = ExactSpread(14, arcs, ic, AsU32(r->seeds));
-    ExpectBoundsHold(*r, got, opt);
+    ExpectOpimBoundsHold(*r, got, opt);
     std::printf("budget: exact %.4f, optimum %.4f, certified %.3f\n", got, opt,
                 r->certified_ratio);
   }
@@ -192,7 +140,7 @@ TEST(OpimCTest, ConstrainedModesAgainstBruteForce) {
       if (bits(mask, [](uint32_t v) { return v == 0 || v == 5; }) <= 1)
         opt = std::max(opt, spread);
     const double got = ExactSpread(14, arcs, ic, AsU32(r->seeds));
-    ExpectBoundsHold(*r, got, opt);
+    ExpectOpimBoundsHold(*r, got, opt);
     EXPECT_GE(got, 0.5 * opt);
     std::printf("quotas: exact %.4f, optimum %.4f, certified %.3f\n", got, opt,
                 r->certified_ratio);
@@ -208,7 +156,7 @@ TEST(OpimCTest, ConstrainedModesAgainstBruteForce) {
     for (const auto& [mask, spread] : AllSetSpreads(14, arcs, ic, 2, counted))
       opt = std::max(opt, spread);
     const double got = ExactSpread(14, arcs, ic, AsU32(r->seeds), counted);
-    ExpectBoundsHold(*r, got, opt);
+    ExpectOpimBoundsHold(*r, got, opt);
     EXPECT_GE(got, (kOneMinusInvE - 0.1) * opt);
     EXPECT_NEAR(r->estimated_spread, got, 0.1 * opt);
     std::printf("targets: exact %.4f, optimum %.4f, certified %.3f\n", got, opt,

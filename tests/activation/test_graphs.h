@@ -86,6 +86,18 @@ inline MeasuredRun RunAndMeasure(const DiffusionGraph& dg, const ImmOptions& o) 
   return m;
 }
 
+// The bounds OPIM-C reports, checked against the exact spread of its seeds
+// and the exact optimum: they hold (with probability 1 - 1/n^ell; these
+// seeded runs are deterministic), and the result honours its guarantee.
+inline void ExpectOpimBoundsHold(const ImmResult& r, double exact, double opt) {
+  EXPECT_LE(r.spread_lower_bound, exact);
+  EXPECT_GE(r.opt_upper_bound, opt);
+  EXPECT_NEAR(r.certified_ratio, r.spread_lower_bound / r.opt_upper_bound, 1e-12);
+  EXPECT_GE(r.approximation, r.gamma - r.epsilon - 1e-12);
+  EXPECT_GE(r.approximation, r.certified_ratio - 1e-12);
+  EXPECT_GE(exact, r.approximation * opt);
+}
+
 }  // namespace mitra::activation::testing
 
 #endif  // MITRA_TESTS_ACTIVATION_TEST_GRAPHS_H_

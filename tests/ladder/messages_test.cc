@@ -121,6 +121,16 @@ TEST(LadderMessagesTest, ValueScoreRulesUseTheValueModel) {
   ASSERT_EQ(report.history_size(), 3);
   EXPECT_THAT(report.history(2).counts(), ElementsAre(report.stage_counts(0), report.stage_counts(1),
                                                       report.stage_counts(2)));
+  // An earlier period is scored with the model fitted at its own end: the
+  // same counts as a report as of that end.
+  const v1::LadderReport with_history = report;
+  v1::LadderRequest then = req;
+  then.set_history_periods(0);
+  then.set_as_of_unix_seconds(with_history.history(1).end_unix_seconds());
+  ASSERT_TRUE(LadderMessage(ws, then, &report).ok());
+  EXPECT_THAT(with_history.history(1).counts(),
+              ElementsAre(report.stage_counts(0), report.stage_counts(1), report.stage_counts(2)));
+  EXPECT_NE(with_history.history(1).counts(2), with_history.history(2).counts(2));
   // A workspace without purchases cannot be scored.
   Workspace empty;
   EXPECT_EQ(LadderMessage(empty, req, &report).code(), absl::StatusCode::kFailedPrecondition);

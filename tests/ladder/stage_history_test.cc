@@ -141,6 +141,24 @@ TEST(StageHistoryTest, PrepareSuppliesScoresPerEnd) {
   EXPECT_THAT((*h)[0].counts, ElementsAre(1, 1));
   EXPECT_THAT((*h)[1].counts, ElementsAre(0, 2));
   EXPECT_THAT((*h)[1].transitions, ElementsAre(0, 1, 0, 1));
+  // Given the assignment at the last end, the history uses it: prepare is
+  // not called for that end, and the periods come out the same (the
+  // transitions into it included).
+  IndicatorInputs last_in;
+  last_in.as_of = 2 * D;
+  ASSERT_TRUE(prepare(2 * D, &last_in).ok());
+  auto last = AssignStages(t, r, last_in, /*keep_values=*/true);
+  ASSERT_TRUE(last.ok()) << last.status();
+  seen.clear();
+  auto reused = ComputeStageHistory(t, r, IndicatorInputs{}, ends, prepare, &*last);
+  ASSERT_TRUE(reused.ok()) << reused.status();
+  EXPECT_THAT(seen, ElementsAre(D));
+  ASSERT_EQ(reused->size(), 2u);
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ((*reused)[k].counts, (*h)[k].counts) << k;
+    EXPECT_EQ((*reused)[k].entered, (*h)[k].entered) << k;
+    EXPECT_EQ((*reused)[k].transitions, (*h)[k].transitions) << k;
+  }
   // A failing prepare stops the history with its error.
   auto fail = [](int64_t, IndicatorInputs*) { return absl::FailedPreconditionError("no model"); };
   EXPECT_EQ(ComputeStageHistory(t, r, IndicatorInputs{}, ends, fail).status().message(), "no model");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "mitra/cocreation/adoption.h"
 #include "mitra/core/tables.h"
@@ -26,10 +27,19 @@ struct ChangeCredit {
   std::vector<double> shares;
 };
 
+// How ValidateChanges's errors name the list and the contributors: the C++
+// names by default; a message layer passes its own ("request.changes",
+// "contributor_ids").
+struct ChangeFieldNames {
+  absl::string_view list = "changes";
+  absl::string_view contributors = "contributors";
+};
+
 // INVALID_ARGUMENT naming "changes[i].<field>": value not finite or < 0, no
 // contributors, a contributor out of range or listed twice, shares of
 // another length, negative, not finite or summing to 0.
-absl::Status ValidateChanges(absl::Span<const ChangeCredit> changes, size_t num_customers);
+absl::Status ValidateChanges(absl::Span<const ChangeCredit> changes, size_t num_customers,
+                             const ChangeFieldNames& names = {});
 
 // The changes the decisions credit: the adopted ones with a value and at
 // least one contributor of positive weight; the time is the effective time,

@@ -43,10 +43,14 @@ struct StagePeriod {
 // Stages at each end in `ends` (ascending). `prepare`, when set, is called
 // with each end and the inputs (as_of already set to the end) before that
 // end is evaluated, to supply value scores computed at that time.
+// `at_last_end`, when given, is the assignment at ends.back() the caller
+// already has (the report's own, at as_of): it is used instead of
+// evaluating that end again (and fitting its value model again).
 absl::StatusOr<std::vector<StagePeriod>> ComputeStageHistory(
     const Tables& tables, const LadderRules& rules, const IndicatorInputs& inputs,
     absl::Span<const int64_t> ends,
-    const std::function<absl::Status(int64_t end, IndicatorInputs* inputs)>& prepare = nullptr);
+    const std::function<absl::Status(int64_t end, IndicatorInputs* inputs)>& prepare = nullptr,
+    const StageAssignment* at_last_end = nullptr);
 
 }  // namespace mitra::ladder
 
