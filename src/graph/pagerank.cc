@@ -464,7 +464,7 @@ void Solve(const PullView& view, const PageRankOptions& o, const std::vector<dou
   const double d = o.damping;
   std::vector<double> x(p);
   // What the neighbours gather (the Google sweeps keep their own copies);
-  // z[n] stays 0 for the sliced layout's padding.
+  // z[n] stays 0 for the relabelled copy's padding.
   std::vector<T> z(o.solver == PageRankSolver::kGaussSeidelGoogle ? 0 : n + 1, T{0});
   r->iterations = 0;
   r->converged = false;
