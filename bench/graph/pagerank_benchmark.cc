@@ -9,7 +9,8 @@
 #include "benchmark/benchmark.h"
 #include "graph_data.h"
 #include "mitra/graph/pagerank.h"
-#include "../../src/graph/sliced_ell.h"  // SetSlicedEllSimd
+#include "../../src/graph/random.h"
+#include "../../src/graph/sliced_ell.h"  // SetSlicedEllSimd, ChunkSums
 
 namespace mitra::graph::bench {
 namespace {
@@ -204,17 +205,16 @@ void BM_ChunkSumsFloor(benchmark::State& state) {
   SlicedEll e;
   e.chunk_length.assign(kChunks, kLength);
   e.chunk_start.resize(kChunks + 1);
-  for (uint32_t c = 0; c <= kChunks; ++c) e.chunk_start[c] = uint64_t{16} * kLength * c;
+  for (uint32_t c = 0; c <= kChunks; ++c) {
+    e.chunk_start[c] = uint64_t{SlicedEll::kLanes} * kLength * c;
+  }
   e.sources.Reset(e.slots());
-  uint64_t x = 88172645463325252ull;  // xorshift64
+  Rng rng(1);
   for (uint64_t at = 0; at < e.slots(); ++at) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    e.sources[at] = static_cast<uint32_t>(x % window);
+    e.sources[at] = static_cast<uint32_t>(rng.Below(window));
   }
   std::vector<float> z(window, 1.0f);
-  std::vector<double> out(16);
+  std::vector<double> out(SlicedEll::kLanes);
   SetSlicedEllSimd(state.range(1) != 0);
   for (auto _ : state) {
     for (uint32_t c = 0; c < kChunks; ++c) ChunkSums<false>(e, c, z.data(), out.data());

@@ -235,7 +235,7 @@ inline double PullRow(const PullView& v, uint32_t row, const T* z) {
 // sliced layout the sums of a block are all taken before any of its rows
 // is updated, so its Gauss-Seidel sweeps are block Gauss-Seidel with
 // blocks of 16 rows (same fixed point); on CSR rows they take one row at a
-// time (see RowSum).
+// time (PullRow) instead.
 template <bool kWeighted, class T>
 inline void RowSums(const PullView& v, uint32_t c, uint32_t lanes, const T* z, double* s) {
   if (!v.sliced) {
@@ -286,16 +286,16 @@ std::vector<uint32_t> BalancedBounds(const PullView& v, uint32_t rows, int threa
 
 // kGaussSeidelGoogle: Gauss-Seidel sweeps on the PageRank equation itself,
 //   x_v = d sum_{u->v} z_u + (d D + 1 - d) p_v,  z_u = x_u / outw_u,
-// D the dangling mass, kept up to date as dangling nodes change (chunk by
-// chunk). Its fixed
-// point sums to 1 on its own (summing the equation gives sum x = d sum x +
-// 1 - d), but an iterate's mass error would only decay like d^k, so every
-// sweep renormalises (through a scale factor, see sigma below); the result
-// is normalised once more against rounding. With t threads, thread c sweeps its own range of
-// rows (balanced by arcs) in place and reads the other ranges' values of
-// the previous sweep from its private copy of z, refreshed between sweeps
-// (block Jacobi between ranges, Gauss-Seidel inside): the values depend on
-// the thread count but not on timing.
+// D the dangling mass, kept up to date as dangling nodes change (row by
+// row, or chunk by chunk on the sliced layout). Its fixed point sums to 1
+// on its own (summing the equation gives sum x = d sum x + 1 - d), but an
+// iterate's mass error would only decay like d^k, so every sweep
+// renormalises (through a scale factor, see sigma below); the result is
+// normalised once more against rounding. With t threads, thread c sweeps
+// its own range of rows (see BalancedBounds) in place and reads the other
+// ranges' values of the previous sweep from its private copy of z,
+// refreshed between sweeps (block Jacobi between ranges, Gauss-Seidel
+// inside): the values depend on the thread count but not on timing.
 //
 // Sweeps until the L1 change is below `tolerance` or `max_iterations` more
 // sweeps are done (r->iterations counts on from its value), or, with
@@ -382,17 +382,10 @@ void SweepGoogle(const PullView& view, const PageRankOptions& o, const std::vect
         if (!uniform) std::copy(p.begin() + v0, p.begin() + v0 + lanes, pv);
         RowSums<kWeighted>(view, v0 / kLanes, lanes, z, s);
         const double base = ds * dang + (1 - d);
-        if (lanes == kLanes) {  // fixed trip count: vectorised
-          for (uint32_t l = 0; l < kLanes; ++l) {
-            update(v0 + l, s[l], pv[l], base, change[l], sum[l], dd[l]);
-          }
-          for (uint32_t l = 0; l < kLanes; ++l) dang += dd[l];
-        } else {
-          for (uint32_t l = 0; l < lanes; ++l) {
-            update(v0 + l, s[l], pv[l], base, change[l], sum[l], dd[l]);
-          }
-          for (uint32_t l = 0; l < lanes; ++l) dang += dd[l];
+        for (uint32_t l = 0; l < lanes; ++l) {
+          update(v0 + l, s[l], pv[l], base, change[l], sum[l], dd[l]);
         }
+        for (uint32_t l = 0; l < lanes; ++l) dang += dd[l];
       }
       moved[c] = std::accumulate(change, change + kLanes, 0.0);
       part[c] = std::accumulate(sum, sum + kLanes, 0.0);

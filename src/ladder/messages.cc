@@ -329,14 +329,14 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
 
   // The stages at as_of first; the history's last period end is as_of, so
   // it takes this assignment instead of evaluating (and fitting) it again.
-  const IndicatorInputs history_inputs = in;
+  // Its earlier ends get their own scores (prepare replaces the spans).
   if (absl::Status s = prepare_into(&p_alive, &clv)(in.as_of, &in); !s.ok()) return s;
   absl::StatusOr<StageAssignment> a = AssignStages(t, rules, in, !request.counts_only());
   if (!a.ok()) return InRequest("request.", a.status());
   std::vector<StagePeriod> history;
   if (!ends.empty()) {
     absl::StatusOr<std::vector<StagePeriod>> h =
-        ComputeStageHistory(t, rules, history_inputs, ends, prepare_into(&p_alive_then, &clv_then),
+        ComputeStageHistory(t, rules, in, ends, prepare_into(&p_alive_then, &clv_then),
                             ends.back() == in.as_of ? &*a : nullptr);
     if (!h.ok()) return InRequest("request.", h.status());
     history = *std::move(h);
