@@ -103,6 +103,21 @@ summary = v1.SummaryRequest(calibration_end_unix_seconds=858000000, holdout_end_
 put("value_request", b"\x02" + summary.SerializeToString())
 put("value_request", b"\x03" + summary.SerializeToString())
 
+# Fitted models (fuzz/value_model_fuzzer.cc): a selector byte (0-2 predict
+# E[X], P(alive), P(alive at T + t); 3 new-customer E[X(t)]; 4 P(X(t) = x);
+# 5 expected spend; 6 clv, whose next byte splits purchase and spend model;
+# 7 holdout), then the published CDNOW fits (data/reference/README.md).
+bg = v1.FittedModel(model=v1.VALUE_MODEL_BG_NBD, params={"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+mbg = v1.FittedModel(model=v1.VALUE_MODEL_MBG_NBD, params={"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614})
+pnbd = v1.FittedModel(model=v1.VALUE_MODEL_PARETO_NBD, params={"r": 0.553, "alpha": 10.58, "s": 0.606, "beta": 11.67})
+spend = v1.FittedModel(model=v1.VALUE_MODEL_GAMMA_GAMMA, params={"p": 6.25, "q": 3.74, "gamma": 15.44})
+for m in (bg, mbg, pnbd):
+    for selector in (0, 1, 2, 3, 4, 7):
+        put("value_model", bytes([selector]) + m.SerializeToString(deterministic=True))
+    purchase = m.SerializeToString(deterministic=True)
+    put("value_model", b"\x06" + bytes([len(purchase)]) + purchase + spend.SerializeToString(deterministic=True))
+put("value_model", b"\x05" + spend.SerializeToString(deterministic=True))
+
 # Graph and leaders requests: a selector byte (0 centrality, 1 leiden,
 # 2 interaction graph, 3 leaders, 4 trust, 5 health) and then a real request.
 for c in (v1.CentralityRequest(pagerank=v1.PageRankOptions(damping=0.9, personalization=[1, 0, 0, 0, 0, 1])),

@@ -4,7 +4,11 @@
  *  - Plain C99. Only <stddef.h> and <stdint.h> are included. Names are
  *    mitra_noun_verb. Nothing else is exported from libmitra.
  *  - Handles are opaque (mitra_workspace, mitra_error). Each handle type has a
- *    free function; freeing NULL does nothing.
+ *    free function; freeing NULL does nothing. Using a handle after freeing
+ *    it, or freeing it twice, is undefined behaviour, as in any C library.
+ *    Debug builds of libmitra (no NDEBUG) detect it to help find the bug: a
+ *    call given a freed workspace returns MITRA_FAILED_PRECONDITION, and a
+ *    second free of a workspace or an error aborts with a message on stderr.
  *  - Input bytes are a pointer and a length. Messages (batches, requests,
  *    results) are serialized Protocol Buffers of package mitra.v1, described
  *    in proto/mitra/v1/; new fields never break old binaries.

@@ -155,7 +155,7 @@ TEST(SampledBetweennessTest, Validates) {
 // cross-checked against networkx (fixtures/nethept_betweenness.txt), so the
 // test does not need the O(nm) exact run (slow in Debug/ASan builds).
 TEST(SampledBetweennessTest, NetHeptWithinEpsilonWithStatedProbability) {
-  auto g = LoadEdgeList(std::string(MITRA_SHARED_DATA_DIR) + "/graphs/nethept.txt");
+  auto g = LoadEdgeList(std::string(MITRA_REFERENCE_DATA_DIR) + "/graphs/nethept.txt");
   ASSERT_TRUE(g.ok()) << g.status();
   const double n = g->graph.num_nodes();
   std::vector<double> exact;

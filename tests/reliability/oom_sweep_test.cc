@@ -121,7 +121,7 @@ const ValueInputs& Value() {
   static const ValueInputs* v = [] {
     auto* in = new ValueInputs;
     // A real fit: the CDNOW sample's published summaries.
-    const auto cdnow = mitra::value::testing::LoadCdnowSummary(MITRA_SHARED_DATA_DIR);
+    const auto cdnow = mitra::value::testing::LoadCdnowSummary(MITRA_REFERENCE_DATA_DIR);
     mitra::v1::FitRequest fit;
     fit.set_model(mitra::v1::VALUE_MODEL_BG_NBD);
     fit.mutable_frequency()->Add(cdnow.x.begin(), cdnow.x.end());

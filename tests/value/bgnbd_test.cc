@@ -12,7 +12,7 @@ namespace {
 using testing::UnixDay;
 
 CustomerSummaries CdnowSummaries() {
-  const auto tx = testing::LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = testing::LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o;
   o.calibration_end = UnixDay(1997, 9, 30);
   o.holdout_end = UnixDay(1998, 6, 30);

@@ -122,7 +122,7 @@ TEST(MbgNbdTest, PmfAndExpectationsAgree) {
 }
 
 TEST(MbgNbdTest, FitsCdnow) {
-  const auto tx = testing::LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = testing::LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o;
   o.calibration_end = testing::UnixDay(1997, 9, 30);
   auto s = Summarize(tx.customer, tx.time, tx.amount, o);
@@ -152,7 +152,7 @@ namespace {
 // 2-decimal file) to r = 0.525, alpha = 6.183, a = 0.891, b = 1.614 (the
 // values lifetimes' test suite checks its own fitter against).
 TEST(MbgNbdTest, FitsCdnowSummaryLikeBtydPlus) {
-  const auto s = testing::LoadCdnowSummary(MITRA_SHARED_DATA_DIR);
+  const auto s = testing::LoadCdnowSummary(MITRA_REFERENCE_DATA_DIR);
   auto fit = FitMbgNbd(CustomerData{s.x, s.t_x, s.T, {}});
   ASSERT_TRUE(fit.ok()) << fit.status();
   EXPECT_NEAR(fit->params.r, 0.525, 0.0005);
