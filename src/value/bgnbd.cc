@@ -293,7 +293,7 @@ absl::Status BgNbdProbabilityAliveAt(const BgNbdParams& p, const CustomerData& d
 absl::StatusOr<double> BgNbdExpectedPurchasesNew(const BgNbdParams& p, double t) {
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
   if (!(t >= 0 && std::isfinite(t))) return absl::InvalidArgumentError("t must be finite and >= 0");
-  return BgConditionalNumerator(p.r, p.alpha, p.a, p.b, 0, 0, t);
+  return FiniteValue(BgConditionalNumerator(p.r, p.alpha, p.a, p.b, 0, 0, t), "BG/NBD E[X(t)]");
 }
 
 absl::StatusOr<double> BgNbdProbabilityOfPurchases(const BgNbdParams& p, double t, int n) {
@@ -301,7 +301,7 @@ absl::StatusOr<double> BgNbdProbabilityOfPurchases(const BgNbdParams& p, double 
   if (!(t > 0 && std::isfinite(t)) || n < 0 || n > 1000000) {
     return absl::InvalidArgumentError("P(X(t) = n) needs t > 0 and 0 <= n <= 1e6");
   }
-  return BgNbdPmf(p.r, p.alpha, p.a, p.b, t, n);
+  return FiniteValue(BgNbdPmf(p.r, p.alpha, p.a, p.b, t, n), "BG/NBD P(X(t) = n)");
 }
 
 }  // namespace mitra::value

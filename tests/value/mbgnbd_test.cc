@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "cdnow.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "mitra/value/bgnbd.h"
 #include "mitra/value/summary.h"
 
 namespace mitra::value {
@@ -159,6 +161,27 @@ TEST(MbgNbdTest, FitsCdnowSummaryLikeBtydPlus) {
   EXPECT_NEAR(fit->params.alpha, 6.183, 0.0005);
   EXPECT_NEAR(fit->params.a, 0.891, 0.0005);
   EXPECT_NEAR(fit->params.b, 1.614, 0.0005);
+}
+
+}  // namespace
+}  // namespace mitra::value
+
+namespace mitra::value {
+namespace {
+
+// Parameters past double's range give an error, never inf or NaN (r = 9.4e307
+// once returned NaN for P(X(t) = n); a fuzzer found it).
+TEST(MbgNbdTest, ExtremeParametersAreAnErrorNotNan) {
+  const MbgNbdParams p{9.437888958027159e307, 4.183, 0.891, 1.614};
+  for (int n : {1, 3}) {
+    absl::StatusOr<double> v = MbgNbdProbabilityOfPurchases(p, 39, n);
+    ASSERT_FALSE(v.ok()) << *v;
+    EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(v.status().message()),
+                ::testing::HasSubstr("P(X(t) = n) is not finite (parameters out of range)"));
+  }
+  const BgNbdParams b{9.437888958027159e307, 4.183, 0.891, 1.614};
+  EXPECT_FALSE(BgNbdProbabilityOfPurchases(b, 39, 1).ok());
 }
 
 }  // namespace
