@@ -5,11 +5,12 @@ bundled sample data and real snapshots.
 usage: PYTHONPATH=build/dev/python /usr/bin/python3 fuzz/make_corpus.py [TARGET...]
 
 With TARGETs, only those corpora are rewritten (a new target's seeds without
-touching the others'); without, all of them."""
+touching the others'); without, all of them. Files named regress-* (inputs
+that once failed) and found-* (new coverage from long fuzzing runs, merged
+with -merge=1) are kept."""
 import hashlib
 import json
 import pathlib
-import shutil
 import sys
 import tempfile
 
@@ -41,11 +42,18 @@ def head(path, lines):
         return b"".join(f.readline() for _ in range(lines))
 
 
-if only:
-    for target in only:
-        shutil.rmtree(corpus / target, ignore_errors=True)
-else:
-    shutil.rmtree(corpus, ignore_errors=True)
+def clear(d):
+    """Removes the seeds this script wrote, keeping what fuzzing taught:
+    regress-* (inputs that once failed) and found-* (a long run's new
+    coverage, merged in minimised form)."""
+    if d.is_dir():
+        for f in d.iterdir():
+            if not f.name.startswith(("regress-", "found-")):
+                f.unlink()
+
+
+for d in ([corpus / t for t in only] if only else (corpus.iterdir() if corpus.is_dir() else [])):
+    clear(d)
 base = mitra.Workspace()
 for kind in KINDS:
     base.ingest_csv_text(kind, table["base"][kind], name=kind)
