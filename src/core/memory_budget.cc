@@ -61,24 +61,27 @@ uint64_t CgroupLimit() {
   return limit >= (uint64_t{1} << 62) ? kNone : limit;
 }
 
-uint64_t ComputeDefault() {
+// Physical memory and the cgroup's limit, read once.
+uint64_t MachineLimit() {
   uint64_t bound = kNone;
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
   if (pages > 0 && page > 0)
     bound = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page);
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-    bound = std::min<uint64_t>(bound, rl.rlim_cur);
-  bound = std::min(bound, CgroupLimit());
-  if (bound == kNone) bound = uint64_t{8} << 30;  // nothing known: assume a small machine
-  return std::max(kFloor, bound / 2);
+  return std::min(bound, CgroupLimit());
 }
 
 }  // namespace
 
 uint64_t DefaultMemoryLimit() {
-  static const uint64_t limit = ComputeDefault();
-  return limit;
+  static const uint64_t machine = MachineLimit();
+  uint64_t bound = machine;
+  // RLIMIT_AS is read every time (one system call): a host or a child
+  // process may lower it after the first request.
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+    bound = std::min<uint64_t>(bound, rl.rlim_cur);
+  if (bound == kNone) bound = uint64_t{8} << 30;  // nothing known: assume a small machine
+  return std::max(kFloor, bound / 2);
 }
 
 uint64_t MemoryBudget::limit() const {
@@ -99,6 +102,10 @@ bool MemoryBudget::TryAdd(uint64_t bytes, uint64_t* seen) {
     *seen = cur;
     if (bytes > lim || cur > lim - bytes) return false;
   } while (!used_.compare_exchange_weak(cur, cur + bytes, std::memory_order_relaxed));
+  uint64_t peak = peak_.load(std::memory_order_relaxed);
+  while (cur + bytes > peak &&
+         !peak_.compare_exchange_weak(peak, cur + bytes, std::memory_order_relaxed)) {
+  }
   return true;
 }
 

@@ -29,8 +29,9 @@
 
 namespace mitra {
 
-// Half of min(physical memory, RLIMIT_AS, cgroup memory limit), computed
-// once; at least 64 MiB.
+// Half of min(physical memory, RLIMIT_AS, cgroup memory limit); at least
+// 64 MiB. Physical memory and the cgroup are read once, RLIMIT_AS on every
+// call.
 uint64_t DefaultMemoryLimit();
 
 class MemoryBudget {
@@ -48,6 +49,10 @@ class MemoryBudget {
   uint64_t limit() const;
   // Bytes currently reserved by running requests.
   uint64_t in_use() const { return used_.load(std::memory_order_relaxed); }
+  // The most bytes reserved at once since the budget was made or
+  // reset_peak() was called (what the requests needed).
+  uint64_t peak() const { return peak_.load(std::memory_order_relaxed); }
+  void reset_peak() { peak_.store(in_use(), std::memory_order_relaxed); }
 
   // The process-wide budget: for the calls that take no workspace, and the
   // fallback of every workspace's budget that has no limit of its own.
@@ -62,6 +67,7 @@ class MemoryBudget {
   const MemoryBudget* fallback_;
   std::atomic<uint64_t> limit_{0};
   std::atomic<uint64_t> used_{0};
+  std::atomic<uint64_t> peak_{0};
 };
 
 // One request's share of a budget, returned when it goes away. Not
