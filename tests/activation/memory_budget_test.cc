@@ -162,14 +162,14 @@ TEST(BudgetTest, MillionIsolatedNodesStayWithinTheBudget) {
   EXPECT_EQ(budget.in_use(), 0u);
 }
 
-// epsilon = 1e-9 asks for ~10^19 RR sets, past 2^64 / 2: the count is
+// epsilon = 1e-10 asks for ~10^20 RR sets, past 2^64: the count is
 // reported as such, not wrapped through an integer ("0 RR sets needed").
 TEST_P(BudgetTest, AstronomicalThetaIsReportedNotWrapped) {
   const DiffusionGraph dg = Path(4);
   ImmOptions o;
   o.algorithm = GetParam();
   o.k = 1;
-  o.epsilon = 1e-9;
+  o.epsilon = 1e-10;
   MemoryBudget budget;
   budget.set_limit(uint64_t{1} << 30);
   o.memory = &budget;
@@ -182,7 +182,7 @@ TEST_P(BudgetTest, AstronomicalThetaIsReportedNotWrapped) {
   EXPECT_THAT(m, Not(HasSubstr(": 0 ")));
   if (GetParam() == ImAlgorithm::kImm) {
     // lambda* / N > 10^18: theta itself, in double.
-    EXPECT_THAT(m, HasSubstr("RR sets needed (epsilon 1e-09"));
+    EXPECT_THAT(m, HasSubstr("RR sets needed (epsilon 1e-10"));
     EXPECT_THAT(m, HasSubstr("e+"));
   }
 }

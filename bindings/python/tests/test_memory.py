@@ -37,8 +37,8 @@ def test_hostile_epsilon_is_refused_by_the_budget():
 
 def test_theta_overflow_is_reported_not_wrapped():
     with pytest.raises(mitra.ResourceExhausted) as e:
-        ma.plan(*PATH, k=1, epsilon=1e-9)
-    assert "RR sets needed (epsilon 1e-09, ell 1)" in str(e.value)
+        ma.plan(*PATH, k=1, epsilon=1e-10)
+    assert "RR sets needed (epsilon 1e-10, ell 1)" in str(e.value)
     assert " 0 RR sets" not in str(e.value)
 
 
