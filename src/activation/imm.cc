@@ -619,13 +619,28 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
         !s.ok())
       return s;
     if (auto s = budget.Hold(RrBudget::IndexBytes(store), "phase 1"); !s.ok()) return s;
-    const Selection sel = SelectNodes(store, c);
+    const Selection sel = SelectNodes(store, c, st.k_free);
     note_memory(sel);
     const double spread = big_n * static_cast<double>(sel.covered) / store.count();
     if (spread >= (1 + eps_p) * x) {
       lb = spread / (1 + eps_p);
       break;
     }
+    // Where this is heading: OPT's coverage here is at most the smaller of
+    // covered / gamma and the greedy's top-k' bound (as in OPIM-C), so
+    // E[OPT] <= N (sqrt(that + a/2) + sqrt(a/2))^2 / theta_i except with
+    // probability e^-a, and the final theta = lambda* / LB >= lambda* / OPT.
+    // When even that cannot fit, refuse now rather than after rounds of
+    // sampling toward it (10^6 isolated nodes with k = 50 head for ~2
+    // billion sets). Only a refusal depends on this, never a result.
+    double cover_upper = static_cast<double>(sel.coverage_upper_bound);
+    if (st.has_ratio) cover_upper = std::min(cover_upper, sel.covered / gamma);
+    const double a = ell * logn + std::log(2.0);
+    const double y = std::sqrt(cover_upper + a / 2) + std::sqrt(a / 2);
+    const double opt_upper = std::min(big_n, big_n * y * y / store.count());
+    if (auto s = budget.Plan(std::ceil(lambda_star / opt_upper), "projected selection");
+        !s.ok())
+      return s;
   }
   const double theta = std::ceil(lambda_star / lb);
   if (auto s = TooMany("Imm", theta, o); !s.ok()) return s;

@@ -123,15 +123,19 @@ absl::Status MemoryReservation::Reserve(double bytes, absl::string_view paramete
     bytes_ += want;
     return absl::OkStatus();
   }
+  // Said as the request's whole need (what it holds and this), beside what
+  // the other requests on the budget hold.
+  const double total = bytes + static_cast<double>(bytes_);
   char estimate[32];
-  if (representable)
-    std::snprintf(estimate, sizeof estimate, "%llu", static_cast<unsigned long long>(want));
+  if (total < 18446744073709551616.0)
+    std::snprintf(estimate, sizeof estimate, "%llu",
+                  static_cast<unsigned long long>(std::ceil(total)));
   else
-    std::snprintf(estimate, sizeof estimate, "%.3g", bytes);
+    std::snprintf(estimate, sizeof estimate, "%.3g", total);
   absl::Status s = absl::ResourceExhaustedError(absl::StrCat(
       parameter, ": ", what, " needs an estimated ", estimate,
       " bytes, more than the memory limit allows (limit ", budget_->limit(), " bytes, ",
-      seen, " in use by running requests); change ", parameter,
+      seen - std::min(seen, bytes_), " held by other requests); change ", parameter,
       " or raise the memory limit"));
   s.SetPayload(kPayloadUrl, absl::Cord(parameter));
   return s;
