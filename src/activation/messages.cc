@@ -369,7 +369,7 @@ namespace {
 // renamed to the nested field ("request.plan.x: ...").
 absl::Status Nested(absl::Status s, absl::string_view from, absl::string_view to) {
   if (s.ok() || !absl::StartsWith(s.message(), from)) return s;
-  return absl::Status(s.code(), absl::StrCat(to, s.message().substr(from.size())));
+  return Reworded(s, absl::StrCat(to, s.message().substr(from.size())));
 }
 
 absl::StatusOr<std::vector<Index>> CustomerIndices(
@@ -388,7 +388,7 @@ absl::StatusOr<std::vector<Index>> CustomerIndices(
 // option's name) in terms of the request: the workspace-level options are
 // request fields, the rest belong to request.plan.
 absl::Status WorkspaceField(absl::Status s) {
-  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
+  if (s.ok() || !(absl::IsInvalidArgument(s) || IsMemoryBudgetError(s))) return s;
   const struct {
     absl::string_view option, field;
   } own[] = {{"must_include", "request.must_include_ids"},
@@ -400,7 +400,7 @@ absl::Status WorkspaceField(absl::Status s) {
   for (const auto& f : own)
     if (absl::StartsWith(s.message(), f.option))
       return Nested(s, f.option, f.field);
-  return absl::InvalidArgumentError(absl::StrCat("request.plan.", s.message()));
+  return Reworded(s, absl::StrCat("request.plan.", s.message()));
 }
 
 }  // namespace
@@ -448,6 +448,7 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   if (!po.ok()) return Nested(po.status(), "request.", "request.plan.");
   o.plan = *std::move(po);
   o.plan.imm.costs.clear();
+  o.plan.imm.memory = &ws.memory_budget();
   switch (request.candidates()) {
     case v1::CANDIDATE_SOURCE_UNSPECIFIED:
     case v1::CANDIDATE_SOURCE_LEADERS: o.candidates = CandidateSource::kLeaders; break;

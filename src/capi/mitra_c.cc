@@ -97,6 +97,42 @@ void mitra_workspace_free(mitra_workspace* workspace) noexcept {
   delete workspace;
 }
 
+mitra_status mitra_set_memory_limit(uint64_t bytes, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    mitra::MemoryBudget::Process().set_limit(bytes);
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_memory_limit(uint64_t* bytes, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (bytes == nullptr) return Null("bytes");
+    *bytes = mitra::MemoryBudget::Process().limit();
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_workspace_set_memory_limit(mitra_workspace* workspace, uint64_t bytes,
+                                              mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (workspace == nullptr) return Null("workspace");
+    std::unique_lock lock(workspace->mu);
+    workspace->ws->memory_budget().set_limit(bytes);
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_workspace_memory_limit(const mitra_workspace* workspace, uint64_t* bytes,
+                                          mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (workspace == nullptr) return Null("workspace");
+    if (bytes == nullptr) return Null("bytes");
+    std::shared_lock lock(workspace->mu);
+    *bytes = workspace->ws->memory_budget().limit();
+    return absl::OkStatus();
+  });
+}
+
 mitra_status mitra_workspace_ingest(mitra_workspace* workspace, const uint8_t* batch,
                                     size_t batch_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {

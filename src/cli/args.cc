@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -8,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common.h"
+#include "mitra/core/memory_budget.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra::cli {
@@ -19,6 +21,25 @@ std::optional<int64_t> ParseDuration(const std::string& text) {
   int64_t v;
   if (absl::SimpleAtoi(Av(text), &v) && v > 0) return v;
   return std::nullopt;
+}
+
+std::optional<uint64_t> ParseByteSize(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  int shift = 0;
+  std::string digits = text;
+  switch (text.back()) {
+    case 'K': case 'k': shift = 10; break;
+    case 'M': case 'm': shift = 20; break;
+    case 'G': case 'g': shift = 30; break;
+    case 'T': case 't': shift = 40; break;
+    default: break;
+  }
+  if (shift > 0) digits.pop_back();
+  uint64_t v;
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit) ||
+      !absl::SimpleAtoi(Av(digits), &v) || v == 0 || v > (~uint64_t{0} >> shift))
+    return std::nullopt;
+  return v << shift;
 }
 
 CommandArgs::CommandArgs(std::string command, const std::vector<std::string>& args,
@@ -45,6 +66,10 @@ bool CommandArgs::Next() {
       for (size_t k = formats_.size() - 1; k-- > 0;)
         choices = absl::StrCat(formats_[k], k + 2 == formats_.size() ? " or " : ", ", choices);
       problem_ = Usage("--format is " + choices);
+    } else if (a == "--memory-limit") {
+      std::string v;
+      if (Value(&v) && (memory_limit_ = ParseByteSize(v))) continue;
+      problem_ = Usage("--memory-limit needs a byte count > 0 (e.g. 2G, 512M, 65536)");
     } else if (!a.empty() && a[0] == '-') {
       return true;
     } else if (source_.empty()) {
@@ -110,6 +135,7 @@ int CommandArgs::Unknown() const { return Usage(absl::StrCat("unknown option ", 
 int CommandArgs::Finish() const {
   if (problem_ != 0) return problem_;
   if (source_.empty()) return Usage(command_ + " needs a SNAPSHOT or DIR");
+  if (memory_limit_) MemoryBudget::Process().set_limit(*memory_limit_);
   return 0;
 }
 

@@ -27,6 +27,10 @@ inline constexpr char kTimeArg[] = "a time (2025-06-30 or unix seconds)";
 // whole number of seconds > 0.
 std::optional<int64_t> ParseDuration(const std::string& text);
 
+// "2G", "512M", "64K" (powers of 1024) or a plain byte count; nullopt for
+// anything else, 0, or more than 2^64 - 1.
+std::optional<uint64_t> ParseByteSize(const std::string& text);
+
 // A command reads its own options in a loop and leaves the rest to it:
 //   CommandArgs cl("leaders", args, {"text", "json"});
 //   while (cl.Next()) {
@@ -47,8 +51,9 @@ class CommandArgs {
               std::vector<std::string> formats);
 
   // Moves to the next option the command handles itself: an argument that
-  // starts with '-'. -o/--output FILE, --format F and the SNAPSHOT or DIR are
-  // taken on the way. False at the end, and after a usage problem (printed
+  // starts with '-'. -o/--output FILE, --format F, --memory-limit BYTES (the
+  // process-wide memory budget of the requests, memory_budget.h; applied by
+  // Finish()) and the SNAPSHOT or DIR are taken on the way. False at the end, and after a usage problem (printed
   // here; Finish() then returns its exit code).
   bool Next();
   // The option Next() moved to.
@@ -108,6 +113,7 @@ class CommandArgs {
   size_t at_ = 0;    // the option
   size_t next_ = 0;  // the next argument to read
   int problem_ = 0;  // the exit code of a usage problem met by Next()
+  std::optional<uint64_t> memory_limit_;
   std::string source_, format_, output_;
 };
 

@@ -39,6 +39,10 @@ Commands:
   channels Channel economics: margin stack, cost to serve, conflicts, chain against community
 
 Run 'mitra help <command>' for a command's options.
+value, leaders, activate, cocreation, ladder and channels also take
+--memory-limit BYTES (K, M, G suffixes: powers of 1024): the most memory
+their requests may reserve; a request that needs more is refused
+(default: half of the smaller of physical memory and ulimit -v / cgroup).
 Data formats: docs/CSV.md (CSV columns), proto/mitra/v1/ (the schema).
 )";
 

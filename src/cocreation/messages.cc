@@ -108,6 +108,7 @@ absl::Status PanelMessage(const Workspace& ws, const v1::PanelRequest& r, v1::Pa
   if (r.has_recency_half_life_days()) o.recency_half_life_days = r.recency_half_life_days();
   if (r.has_recency_floor()) o.recency_floor = r.recency_floor();
   o.strict = r.strict();
+  o.memory = &ws.memory_budget();
 
   absl::StatusOr<Panel> p = SelectPanel(t, o);
   if (!p.ok()) return InRequest("request.", p.status(), /*every_code=*/true);

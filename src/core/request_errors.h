@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "mitra/core/memory_budget.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra {
@@ -20,13 +21,24 @@ inline absl::Status Invalid(absl::string_view where, absl::string_view problem) 
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
 }
 
+// `s` with another message, the same code and payloads (a memory-budget
+// refusal stays recognisable when a layer renames its field).
+inline absl::Status Reworded(const absl::Status& s, absl::string_view message) {
+  absl::Status out(s.code(), message);
+  s.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
+}
+
 // An error of the C++ API (whose messages start with the option's name),
 // said in terms of the request: `prefix` ("request.", "request.graph: ")
-// goes in front of an INVALID_ARGUMENT's message; other codes (out of
-// memory, internal) pass unchanged unless every_code.
+// goes in front of an INVALID_ARGUMENT's message and of a memory-budget
+// refusal's (which names the parameter too); other codes (out of memory,
+// internal) pass unchanged unless every_code.
 inline absl::Status InRequest(absl::string_view prefix, absl::Status s, bool every_code = false) {
-  if (s.ok() || (!every_code && !absl::IsInvalidArgument(s))) return s;
-  return absl::Status(s.code(), absl::StrCat(prefix, s.message()));
+  if (s.ok() || (!every_code && !absl::IsInvalidArgument(s) && !IsMemoryBudgetError(s))) return s;
+  return Reworded(s, absl::StrCat(prefix, s.message()));
 }
 
 // OK when v is finite and `ok`; else "<where>: must be <range>, got <v>".

@@ -43,6 +43,7 @@ f64_p = ctypes.POINTER(ctypes.c_double)
 i32_p = ctypes.POINTER(ctypes.c_int32)
 i64_p = ctypes.POINTER(ctypes.c_int64)
 u32_p = ctypes.POINTER(ctypes.c_uint32)
+u64_p = ctypes.POINTER(ctypes.c_uint64)
 mitra_value_quantity = ctypes.c_int
 
 # name: (restype, argtypes)
@@ -66,6 +67,11 @@ SIGNATURES = {
     "mitra_workspace_counts": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
     "mitra_workspace_export": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
     "mitra_workspace_ids": (mitra_status, [workspace_p, c_str, u8_pp, size_p, error_pp]),
+    # Memory limits
+    "mitra_set_memory_limit": (mitra_status, [ctypes.c_uint64, error_pp]),
+    "mitra_memory_limit": (mitra_status, [u64_p, error_pp]),
+    "mitra_workspace_set_memory_limit": (mitra_status, [workspace_p, ctypes.c_uint64, error_pp]),
+    "mitra_workspace_memory_limit": (mitra_status, [workspace_p, u64_p, error_pp]),
     # Columns
     "mitra_workspace_column_names": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
     "mitra_workspace_column_info": (
