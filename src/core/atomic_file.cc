@@ -14,7 +14,6 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/crc32c.h"
 #include "mitra/core/file_io.h"
@@ -35,7 +34,11 @@ std::string RandomHex() {
     r = (uint64_t(::getpid()) << 40) ^ uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) ^
         (counter++ * 0x9E3779B97F4A7C15ull);
   }
-  return absl::StrFormat("%016x", r);
+  // By hand: absl::StrFormat cannot pass an allocation failure on (the
+  // Debian build terminates), and this runs under the out-of-memory sweep.
+  std::string out(kRandomDigits, '0');
+  for (size_t i = kRandomDigits; i-- > 0; r >>= 4) out[i] = "0123456789abcdef"[r & 0xF];
+  return out;
 }
 
 bool IsHexTail(std::string_view s) {
