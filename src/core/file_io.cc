@@ -69,7 +69,7 @@ absl::StatusCode ErrnoCode(int err) {
     case EEXIST:
       return absl::StatusCode::kAlreadyExists;
     case EINTR: case EAGAIN: case EBUSY: case ETXTBSY: case ETIMEDOUT: case ESTALE: case EIO:
-    case ENOLCK:
+    case ENOLCK: case EPIPE: case ECONNRESET:
       return absl::StatusCode::kUnavailable;
     default:
       return absl::StatusCode::kUnknown;

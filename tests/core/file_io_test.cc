@@ -38,7 +38,7 @@ TEST(ErrnoCode, TheTable) {
   for (int e : {ENOSPC, EDQUOT, ENOMEM, EMFILE, ENFILE, EFBIG, EOVERFLOW})
     EXPECT_EQ(ErrnoCode(e), Code::kResourceExhausted) << e;
   EXPECT_EQ(ErrnoCode(EEXIST), Code::kAlreadyExists);
-  for (int e : {EINTR, EAGAIN, EBUSY, ETXTBSY, ETIMEDOUT, ESTALE, EIO, ENOLCK})
+  for (int e : {EINTR, EAGAIN, EBUSY, ETXTBSY, ETIMEDOUT, ESTALE, EIO, ENOLCK, EPIPE, ECONNRESET})
     EXPECT_EQ(ErrnoCode(e), Code::kUnavailable) << e;
   EXPECT_EQ(ErrnoCode(EPROTO), Code::kUnknown);
 }

@@ -21,7 +21,7 @@ namespace mitra {
 //   ENOSPC EDQUOT ENOMEM EMFILE ENFILE EFBIG EOVERFLOW RESOURCE_EXHAUSTED
 //   EEXIST                                            ALREADY_EXISTS
 //   EINTR EAGAIN EBUSY ETXTBSY ETIMEDOUT ESTALE EIO
-//   ENOLCK                                            UNAVAILABLE (may pass)
+//   ENOLCK EPIPE ECONNRESET                           UNAVAILABLE (may pass)
 //   anything else                                     UNKNOWN
 absl::StatusCode ErrnoCode(int err);
 
