@@ -1,7 +1,5 @@
 // mitra: the command-line face of the library.
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
@@ -10,17 +8,17 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "mitra/core/csv_import.h"
+#include "mitra/core/file_io.h"
 #include "mitra/core/snapshot.h"
 #include "mitra/core/time_format.h"
 #include "mitra/mitra.h"
 #include "cocreation_text.h"
 #include "common.h"
 #include "report.h"
+#include "stdout_buffer.h"
 
 namespace mitra::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr char kUsage[] = R"(mitra )" MITRA_VERSION_STRING R"( - relationship-marketing scores and plans
 
@@ -53,9 +51,11 @@ const std::map<std::string, std::string>& CommandHelp() {
 Reads CSV files and writes a snapshot. A DIR is read as DIR/<kind>.csv for
 every kind present (customers, products, communities, channels, programs,
 transactions, interactions, memberships, feedback, referrals); KIND=FILE
-names one file. Files are applied in dependency order, each whole or not at
-all; on the first error nothing is written and the error names the file,
-line and column.
+names one file. Several files of one kind (KIND=FILE twice, DIR and
+KIND=FILE, two DIRs) are all read, in the order given. Kinds are applied in
+dependency order; the import is all or nothing: on the first error nothing
+is written and the error names the file, line and column. A DIR/<kind>.csv
+that is a dangling symlink, a FIFO or a folder is an error, not skipped.
 
 Options:
   -o, --output SNAPSHOT   where to write (replaced atomically)
@@ -132,15 +132,17 @@ int Import(const std::vector<std::string>& args) {
 
 int Info(const std::vector<std::string>& args) {
   if (args.size() != 1) return Usage("info takes one SNAPSHOT");
+  // One read gives both the records and the size the file had.
+  absl::StatusOr<std::string> bytes = ReadFile(args[0]);
+  if (!bytes.ok()) return Fail(bytes.status());
   SnapshotInfo info;
-  auto ws = LoadSnapshot(args[0], &info);
+  auto ws = DecodeSnapshot(*bytes, args[0], &info);
   if (!ws.ok()) return Fail(ws.status());
-  std::error_code ec;
   std::cout << args[0] << "\n"
             << "  format        " << info.major << "." << info.minor << "\n"
             << "  written by    mitra " << info.header.library_version() << "\n"
             << "  saved         " << FormatTime(info.header.saved_unix_seconds()) << "\n"
-            << "  bytes         " << fs::file_size(args[0], ec) << "\n"
+            << "  bytes         " << bytes->size() << "\n"
             << "records\n";
   PrintCounts((*ws)->Counts(), std::cout);
   return 0;
@@ -171,9 +173,7 @@ int Export(const std::vector<std::string>& args) {
   if (output.empty()) {
     std::cout << json;
   } else {
-    FILE* f = std::fopen(output.c_str(), "wb");
-    if (f == nullptr || std::fwrite(json.data(), 1, json.size(), f) != json.size() || std::fclose(f) != 0)
-      return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
+    if (absl::Status w = WriteFile(output, json); !w.ok()) return Fail(w);
   }
   return 0;
 }
@@ -192,8 +192,11 @@ int Report(const std::vector<std::string>& args) {
   if (rest.size() != 1) return Usage("report takes one SNAPSHOT or DIR");
   auto ws = LoadWorkspace(rest[0]);
   if (!ws.ok()) return Fail(ws.status());
-  if (options.decisions_file.empty() && fs::is_regular_file(fs::path(rest[0]) / "decisions.csv"))
-    options.decisions_file = (fs::path(rest[0]) / "decisions.csv").string();
+  if (options.decisions_file.empty()) {
+    absl::StatusOr<std::string> decisions = FolderDecisions(rest[0]);
+    if (!decisions.ok()) return Fail(decisions.status());
+    options.decisions_file = *decisions;
+  }
   WriteReport(**ws, std::cout, options);
   return 0;
 }
@@ -242,10 +245,20 @@ int Main(int argc, char** argv) {
 }  // namespace mitra::cli
 
 int main(int argc, char** argv) {
+  mitra::cli::StdoutBuffer out;
+  int rc;
   try {
-    return mitra::cli::Main(argc, argv);
+    rc = mitra::cli::Main(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "mitra: internal error: " << e.what() << "\n";
-    return 3;
+    rc = 3;
   }
+  // Every command's output is checked here, once: a failed write or flush of
+  // standard output fails the command.
+  if (const int err = out.Finish(); err != 0) {
+    mitra::cli::Fail(absl::Status(mitra::ErrnoCode(err),
+                                  absl::StrCat("cannot write standard output: ", std::strerror(err))));
+    if (rc == 0) rc = 1;
+  }
+  return rc;
 }

@@ -1,12 +1,6 @@
 #include "mitra/core/csv_import.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <unordered_set>
 
 #include "absl/strings/ascii.h"
@@ -19,6 +13,7 @@
 #include "google/protobuf/message.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/csv_reader.h"
+#include "mitra/core/file_io.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 
@@ -295,50 +290,6 @@ absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view na
   }
   if (!column.empty()) absl::StrAppend(&where, " (", column, ")");
   return absl::Status(s.code(), absl::StrCat(where, ": ", err.problem));
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  // POSIX calls rather than iostreams: errno says exactly what failed, and
-  // the only allocation is the string (bad_alloc, reported upstream).
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  auto fail = [&](std::string_view what) -> absl::Status {
-    const int e = errno;
-    if (fd >= 0) ::close(fd);
-    std::string msg = absl::StrCat(Av(what), " ", QuotePath(path), ": ", std::strerror(e));
-    switch (e) {
-      case ENOENT: return absl::NotFoundError(msg);
-      case EACCES: case EPERM: return absl::PermissionDeniedError(msg);
-      case EISDIR: case ENOTDIR: return absl::InvalidArgumentError(msg);
-      case ENOMEM: return absl::ResourceExhaustedError(msg);
-      default: return absl::UnavailableError(msg);
-    }
-  };
-  if (fd < 0) return fail("cannot open");
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return fail("cannot stat");
-  if (!S_ISREG(st.st_mode)) {
-    errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-    return fail("not a regular file:");
-  }
-  std::string text;
-  try {
-    text.resize(static_cast<size_t>(st.st_size));
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  size_t got = 0;
-  while (got < text.size()) {
-    const ssize_t r = ::read(fd, text.data() + got, text.size() - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return fail("cannot read");
-    if (r == 0) break;
-    got += static_cast<size_t>(r);
-  }
-  ::close(fd);
-  if (got != text.size())
-    return absl::DataLossError(absl::StrCat(QuotePath(path), " shrank while being read"));
-  return text;
 }
 
 absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path) {

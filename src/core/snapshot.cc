@@ -1,12 +1,5 @@
 #include "mitra/core/snapshot.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
 #include <cstring>
 #include <ctime>
 
@@ -16,6 +9,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "mitra/core/absl_view.h"
+#include "mitra/core/atomic_file.h"
 #include "mitra/core/crc32c.h"
 #include "mitra/core/csv_import.h"
 #include "mitra/core/text_checks.h"
@@ -52,44 +46,6 @@ void PutFrame(std::string* out, const google::protobuf::Message& m) {
   for (int i = 0; i < 8; ++i) (*out)[at + i] = static_cast<char>((n >> (8 * i)) & 0xFF);
 }
 
-absl::Status Errno(std::string_view what, const std::string& path) {
-  const int e = errno;
-  std::string msg = absl::StrCat(Av(what), " ", QuotePath(path), ": ", std::strerror(e));
-  switch (e) {
-    case ENOENT: return absl::NotFoundError(msg);
-    case EACCES: case EPERM: case EROFS: return absl::PermissionDeniedError(msg);
-    case ENOSPC: case EDQUOT: return absl::ResourceExhaustedError(msg);
-    case EISDIR: case ENOTDIR: return absl::InvalidArgumentError(msg);
-    default: return absl::UnavailableError(msg);
-  }
-}
-
-std::string DirectoryOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-// Removes `<path>.tmp-<pid>-<n>` files left by writers that were killed
-// mid-save (their process no longer exists). Best effort: errors are ignored.
-// POSIX calls, not std::filesystem: libstdc++'s noexcept directory_iterator
-// allocates, and an allocation failure there terminates the process.
-void RemoveStaleTemporaries(const std::string& path) {
-  const std::string dir = DirectoryOf(path);
-  const size_t slash = path.rfind('/');
-  const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return;
-  while (const dirent* e = ::readdir(d)) {
-    if (std::strncmp(e->d_name, prefix.c_str(), prefix.size()) != 0) continue;
-    const long pid = std::strtol(e->d_name + prefix.size(), nullptr, 10);
-    if (pid > 0 && pid != getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-      ::unlinkat(::dirfd(d), e->d_name, 0);
-  }
-  ::closedir(d);
-}
-
 }  // namespace
 
 absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws) {
@@ -114,46 +70,7 @@ absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws) {
 absl::Status SaveSnapshot(const Workspace& ws, const std::string& path) {
   absl::StatusOr<std::string> bytes = EncodeSnapshot(ws);
   if (!bytes.ok()) return bytes.status();
-  RemoveStaleTemporaries(path);
-  static std::atomic<uint64_t> counter{0};
-  const std::string tmp = absl::StrCat(path, ".tmp-", getpid(), "-", counter++);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("cannot create", tmp);
-  auto fail = [&](std::string_view what) {
-    absl::Status st = Errno(what, tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return st;
-  };
-  const char* p = bytes->data();
-  size_t left = bytes->size();
-  while (left > 0) {
-    ssize_t w = ::write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write");
-    }
-    p += w;
-    left -= static_cast<size_t>(w);
-  }
-  if (::fsync(fd) != 0) return fail("cannot sync");
-  if (::close(fd) != 0) {
-    absl::Status st = Errno("cannot close", tmp);
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    absl::Status st = Errno("cannot rename over", path);
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  // The rename itself is durable only once the directory is synced.
-  int dfd = ::open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return absl::OkStatus();
+  return ReplaceFileAtomically(path, *bytes, std::string_view(kMagic, sizeof kMagic));
 }
 
 absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
@@ -166,6 +83,13 @@ absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
   if (in.size() < sizeof kMagic || std::memcmp(in.data(), kMagic, sizeof kMagic) != 0)
     return loss("not a mitra snapshot (bad magic bytes)");
   if (in.size() < kPrefix + 4) return loss("truncated (no version)");
+  // Every format version ends with the CRC32C of all the bytes before it,
+  // checked before any field is read: a flipped bit in the version must read
+  // as corruption, not as a newer format, and a truncated or altered file is
+  // caught before any of it is parsed.
+  const size_t body = in.size() - 4;
+  if (Crc32c(0, in.data(), body) != static_cast<uint32_t>(GetLe(in, body, 4)))
+    return loss("checksum mismatch: the file is truncated or corrupted");
   const uint32_t major = static_cast<uint32_t>(GetLe(in, 8, 4));
   const uint32_t minor = static_cast<uint32_t>(GetLe(in, 12, 4));
   if (major > kSnapshotMajor)
@@ -173,11 +97,6 @@ absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
         absl::StrCat("snapshot ", QuotePath(name), " has format ", major, ".", minor,
                      ", newer than this library reads (", kSnapshotMajor, ".x): upgrade mitra"));
   if (major < 1) return loss(absl::StrCat("unknown format version ", major, ".", minor));
-  // The checksum covers everything, so a truncated or altered file is caught
-  // before any of it is parsed.
-  const size_t body = in.size() - 4;
-  if (Crc32c(0, in.data(), body) != static_cast<uint32_t>(GetLe(in, body, 4)))
-    return loss("checksum mismatch: the file is truncated or corrupted");
 
   auto ws = std::make_unique<Workspace>();
   v1::SnapshotHeader header;

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "mitra/core/absl_view.h"
+#include "mitra/core/file_io.h"
 
 namespace mitra::graph {
 namespace {
@@ -149,13 +148,9 @@ absl::StatusOr<LoadedEdgeList> ParseEdgeList(std::string_view text, std::string_
 
 absl::StatusOr<LoadedEdgeList> LoadEdgeList(const std::string& path,
                                             const EdgeListOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  const std::string text = std::move(buf).str();
-  return ParseEdgeList(text, path, options);
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseEdgeList(*text, path, options);
 }
 
 }  // namespace mitra::graph

@@ -1,7 +1,6 @@
 """mitra.Workspace: one host's data, held by the C library."""
 
 import ctypes
-import os
 import threading
 
 import numpy as np
@@ -18,15 +17,11 @@ KINDS = tuple(f.name for f in batch_pb2.WorkspaceCounts.DESCRIPTOR.fields)
 
 
 def _text(value, what):
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    raise TypeError("%s must be str, not %s" % (what, type(value).__name__))
+    return _native.c_string(value, what)
 
 
-def _path(path):
-    return os.fsencode(os.fspath(path))
+def _path(path, what="path"):
+    return _native.c_string(path, what, path=True)
 
 
 def memory_limit_bytes(value, what="memory_limit"):
@@ -65,7 +60,8 @@ class Workspace:
     Owns a ``mitra_workspace*``; ``close()`` (or leaving a ``with`` block, or
     garbage collection) frees it. Using a closed workspace raises ValueError.
     Reading methods may run concurrently from several threads; ingestion
-    waits for them (the C library's rule).
+    waits for them (the C library's rule). Kinds, names and paths are C
+    strings: one with an embedded NUL raises ValueError, as open() does.
     """
 
     def __init__(self, memory_limit=None):
@@ -222,7 +218,7 @@ class Workspace:
             data = bytes(text)
         else:
             raise TypeError("text must be str or bytes, not %s" % type(text).__name__)
-        name_b = None if name is None else _path(name)
+        name_b = None if name is None else _path(name, "name")
         with self._use() as h:
             call(_lib.mitra_workspace_ingest_csv_bytes, h, kind_b, name_b, data, len(data))
 

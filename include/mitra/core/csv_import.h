@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "mitra/core/file_io.h"  // ReadFile
 #include "mitra/core/workspace.h"
 #include "mitra/v1/batch.pb.h"
 
@@ -24,10 +25,8 @@ absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view nam
 // the text or in the records, names "file:line:column (column name)".
 absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
                        std::string_view text);
+// IngestCsv of the file at `path`, read with ReadFile (file_io.h).
 absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path);
-
-// The whole content of a file; NOT_FOUND, PERMISSION_DENIED etc. name it.
-absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 }  // namespace mitra
 
