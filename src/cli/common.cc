@@ -11,6 +11,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "mitra/core/csv_import.h"
 #include "mitra/core/snapshot.h"
+#include "mitra/core/text_checks.h"
 
 namespace mitra::cli {
 
@@ -94,8 +95,8 @@ absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& w
   }
   for (const auto& [kind, path] : files) {
     if (std::find(KindNames().begin(), KindNames().end(), kind) == KindNames().end())
-      return absl::InvalidArgumentError(absl::StrCat("unknown entity kind \"", kind, "\" in ",
-                                                     kind, "=", path));
+      return absl::InvalidArgumentError(absl::StrCat("unknown entity kind ", Quote(kind), " in ",
+                                                     QuotePath(kind + "=" + path)));
   }
   if (files.empty()) return absl::InvalidArgumentError("no CSV files found in the given sources");
   for (const std::string& kind : KindNames()) {

@@ -105,7 +105,7 @@ int LeadersCommand(const std::vector<std::string>& args) {
     if (a == "--community") {
       if (!cl.Value(&community)) return cl.Needs("an id");
     } else if (a == "--top" || a == "--bridges" || a == "--periods") {
-      if (!cl.Whole(&k)) return cl.Needs("a whole number >= 0");
+      if (!cl.Whole(&k)) return cl.Needs("a whole number");
       if (a == "--top") leaders.set_top(k);
       else if (a == "--bridges") leaders.set_top_bridges(k);
       else health.set_periods(k);

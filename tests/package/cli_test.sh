@@ -89,11 +89,18 @@ expect 2 '^mitra: -o needs a file$' -- "$mitra" cocreation s.mitra --output
 expect 2 '^mitra: leaders takes one SNAPSHOT or DIR$' -- "$mitra" leaders s.mitra s.mitra
 expect 2 '^mitra: activate needs a SNAPSHOT or DIR$' -- "$mitra" activate --k 3
 expect 2 '^mitra: unknown option --bogus$' -- "$mitra" channels s.mitra --bogus
-expect 2 '^mitra: --as-of needs a time \(2025-06-30 or unix seconds\)$' -- "$mitra" leaders s.mitra --as-of yesterday
-expect 2 '^mitra: --half-life needs a number of days >= 0$' -- "$mitra" leaders s.mitra --half-life nan
-expect 2 '^mitra: --top needs a whole number >= 0$' -- "$mitra" ladder s.mitra --top -1
+expect 2 '^mitra: --as-of needs a time \(2025-06-30, 20250630 or unix seconds\), got "yesterday"$' -- "$mitra" leaders s.mitra --as-of yesterday
+expect 2 '^mitra: --as-of needs a time .*, got "2024"$' -- "$mitra" leaders s.mitra --as-of 2024
+expect 2 '^mitra: --half-life needs a number of days >= 0, got "nan"$' -- "$mitra" leaders s.mitra --half-life nan
+expect 2 '^mitra: --top needs a whole number in 0 \.\. 4294967295, got "-1"$' -- "$mitra" ladder s.mitra --top -1
+# Whole numbers are read into their field's type and range, never wrapped around.
+expect 2 '^mitra: --threads needs a whole number in 0 \.\. 256, got "4294967295"$' -- "$mitra" activate s.mitra --threads 4294967295
+expect 2 '^mitra: --threads needs a whole number in 1 \.\. 256, got "99999999999"$' -- "$mitra" value s.mitra --threads 99999999999
+expect 2 '^mitra: --k needs a whole number in 0 \.\. 4294967295, got "4294967296"$' -- "$mitra" activate s.mitra --k 4294967296
+expect 2 '^mitra: --periods needs a whole number in 1 \.\. 4294967295, got "0"$' -- "$mitra" ladder s.mitra --periods 0
+expect 2 '^mitra: --top needs a whole number in 0 \.\. 4294967295, got "\\x1b\[31m"$' -- "$mitra" ladder s.mitra --top $'\e[31m'
 expect 2 '^mitra: --period needs a duration' -- "$mitra" channels s.mitra --period fortnight
-expect 2 '^mitra: --cost needs ID=NUMBER$' -- "$mitra" activate s.mitra --cost =3
+expect 2 '^mitra: --cost needs ID=NUMBER, got "=3"$' -- "$mitra" activate s.mitra --cost =3
 expect 0 'OPIM-C certified 0\.[0-9]+ at its stop' -- "$mitra" activate s.mitra --k 5 --algorithm opim-c --runs 200
 expect 2 '^mitra: --algorithm is imm or opim-c$' -- "$mitra" activate s.mitra --algorithm celf
 expect 0 '^wrote l.txt \(8 communities, 2 bridges\)$' -- "$mitra" leaders s.mitra --bridges 2 -o l.txt
