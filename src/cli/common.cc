@@ -71,7 +71,7 @@ int WriteOutput(const std::string& body, const std::string& output, const std::s
   }
   std::ofstream f(output, std::ios::binary);
   f << body;
-  if (!f.flush()) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
+  if (!f.flush()) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", QuotePath(output))));
   std::cout << notes << "wrote " << output;
   if (!summary.empty()) std::cout << " (" << summary << ")";
   std::cout << "\n";
@@ -87,7 +87,7 @@ absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& w
       continue;
     }
     if (!fs::is_directory(src))
-      return absl::NotFoundError(absl::StrCat("no such folder: ", src));
+      return absl::NotFoundError(absl::StrCat("no such folder: ", QuotePath(src)));
     for (const std::string& kind : KindNames()) {
       fs::path p = fs::path(src) / (kind + ".csv");
       if (fs::exists(p)) files[kind] = p.string();

@@ -10,6 +10,7 @@
 #include "args.h"
 #include "common.h"
 #include "mitra/core/absl_view.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 #include "mitra/leaders/messages.h"
 
@@ -118,8 +119,8 @@ int LeadersCommand(const std::vector<std::string>& args) {
         return cl.Needs("NAME=NUMBER");
       const auto* field = v1::ComponentWeights::descriptor()->FindFieldByName(name);
       if (field == nullptr)
-        return Usage("--weight: no component '" + name +
-                     "' (influence, reach, trust, activity, tenure, embeddedness)");
+        return Usage("--weight: no component " + Quote(name) +
+                     " (influence, reach, trust, activity, tenure, embeddedness)");
       leaders.mutable_weights()->GetReflection()->SetDouble(leaders.mutable_weights(), field, d);
     } else if (a == "--as-of") {
       if (!cl.Time(&as_of)) return cl.Needs(kTimeArg);

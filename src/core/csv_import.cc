@@ -113,7 +113,6 @@ std::string KnownColumns(const pb::Descriptor* d) {
 // first significant digit is >= 0.
 bool MagnitudeAtLeastOne(std::string_view v) {
   size_t i = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
-  int64_t lead = 0;  // power of ten of the first significant digit, before the exponent
   bool seen_point = false, significant = false;
   int64_t integer_digits = 0, zeros_after_point = 0;
   for (; i < v.size() && v[i] != 'e' && v[i] != 'E'; ++i) {
@@ -125,7 +124,8 @@ bool MagnitudeAtLeastOne(std::string_view v) {
     significant = true;
     if (!seen_point) ++integer_digits;
   }
-  lead = integer_digits > 0 ? integer_digits - 1 : -(zeros_after_point + 1);
+  // The power of ten of the first significant digit, before the exponent.
+  const int64_t lead = integer_digits > 0 ? integer_digits - 1 : -(zeros_after_point + 1);
   int64_t exponent = 0;
   if (i < v.size()) {
     std::string_view e = v.substr(i + 1);

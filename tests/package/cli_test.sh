@@ -18,7 +18,8 @@ expect 0 'Commands:' -- "$mitra" --help
 expect 2 'Usage: mitra' -- "$mitra"
 expect 0 'mitra import -o SNAPSHOT' -- "$mitra" help import
 expect 0 'Usage: mitra report' -- "$mitra" report --help
-expect 2 "no command 'frobnicate'" -- "$mitra" frobnicate
+expect 2 'no command "frobnicate"' -- "$mitra" frobnicate
+expect 2 'no command "\\u202efrob"' -- "$mitra" $'\xe2\x80\xaefrob'
 expect 0 '^mitra [0-9]+\.[0-9]+\.[0-9]+$' -- "$mitra" --version
 expect 0 'wrote s.mitra \(89564 records\)' -- "$mitra" import -o s.mitra "$sample"
 expect 0 'customers +5000' -- "$mitra" info s.mitra
@@ -65,7 +66,7 @@ names = [v['name'] for v in d['communities'][0]['leaders'][0]['components']]
 assert names == ['influence','reach','trust','activity','tenure','embeddedness'], names
 " && ok || bad "leaders JSON"
 expect 1 'NOT_FOUND.*NOPE' -- "$mitra" leaders s.mitra --community NOPE
-expect 2 "no component 'charisma'" -- "$mitra" leaders s.mitra --weight charisma=1
+expect 2 'no component "charisma"' -- "$mitra" leaders s.mitra --weight charisma=1
 expect 1 'INVALID_ARGUMENT.*weights' -- "$mitra" leaders s.mitra --weight influence=-1
 # Co-creation: the planted weak attribute flagged, decisions, a seeded panel with quotas.
 expect 0 'charging +323 .*WORSE' -- "$mitra" cocreation s.mitra --program ADV-2025
@@ -81,7 +82,7 @@ expect 0 'shared territory Bandung/Dago: R-BDG-1 R-BDG-2' -- "$mitra" channels s
 expect 0 'community activation +expected' -- "$mitra" channels "$sample" --runs 200 --budget 3000
 expect 0 'Two routes: the chain against community activation' -- "$mitra" report s.mitra
 expect 1 'INVALID_ARGUMENT: request.rates.per_order' -- "$mitra" channels s.mitra --no-activation --order-cost -1
-expect 2 "route 'shop' is not chain" -- "$mitra" channels s.mitra --incentive shop=1
+expect 2 'route "shop" is not chain' -- "$mitra" channels s.mitra --incentive shop=1
 # The options every command shares, read one way (src/cli/args.h): usage problems exit 2.
 expect 2 '^mitra: --format is text, json or csv$' -- "$mitra" ladder s.mitra --format xml
 expect 2 '^mitra: --format is csv or json$' -- "$mitra" value s.mitra --format text
