@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common.h"
 #include "mitra/core/memory_budget.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra::cli {
@@ -52,6 +53,8 @@ CommandArgs::CommandArgs(std::string command, const std::vector<std::string>& ar
 bool CommandArgs::Next() {
   while (problem_ == 0 && next_ < args_.size()) {
     at_ = next_++;
+    given_.clear();
+    range_.clear();
     const std::string& a = args_[at_];
     if (a == "-o" || a == "--output") {
       if (!Value(&output_)) problem_ = Usage("-o needs a file");
@@ -84,6 +87,7 @@ bool CommandArgs::Next() {
 bool CommandArgs::Value(std::string* v) {
   if (next_ >= args_.size()) return false;
   *v = args_[next_++];
+  given_ = Quote(*v);
   return true;
 }
 
@@ -127,10 +131,11 @@ bool CommandArgs::Pair(std::string* name, std::string* value, bool at_last) {
 }
 
 int CommandArgs::Needs(std::string_view what) const {
-  return Usage(absl::StrCat(option(), " needs ", Av(what)));
+  return Usage(absl::StrCat(Escape(option()), " needs ", Av(what), range_,
+                            given_.empty() ? "" : ", got ", given_));
 }
 
-int CommandArgs::Unknown() const { return Usage(absl::StrCat("unknown option ", option())); }
+int CommandArgs::Unknown() const { return Usage(absl::StrCat("unknown option ", Escape(option()))); }
 
 int CommandArgs::Finish() const {
   if (problem_ != 0) return problem_;

@@ -94,7 +94,7 @@ absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& w
       const std::string kind = src.substr(0, eq);
       if (std::find(KindNames().begin(), KindNames().end(), kind) == KindNames().end())
         return absl::InvalidArgumentError(
-            absl::StrCat("unknown entity kind \"", kind, "\" in ", src));
+            absl::StrCat("unknown entity kind ", Quote(kind), " in ", QuotePath(src)));
       files[kind].push_back(src.substr(eq + 1));
       continue;
     }

@@ -10,6 +10,7 @@
 #include "mitra/core/csv_import.h"
 #include "mitra/core/file_io.h"
 #include "mitra/core/snapshot.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 #include "mitra/mitra.h"
 #include "cocreation_text.h"
@@ -110,7 +111,7 @@ int Import(const std::vector<std::string>& args) {
       if (i + 1 == args.size()) return Usage("--from needs a snapshot");
       from = args[++i];
     } else if (!args[i].empty() && args[i][0] == '-') {
-      return Usage(absl::StrCat("unknown option ", args[i]));
+      return Usage(absl::StrCat("unknown option ", Escape(args[i])));
     } else {
       sources.push_back(args[i]);
     }
@@ -216,7 +217,7 @@ int Main(int argc, char** argv) {
   if (cmd == "help") {
     if (args.empty()) { std::cout << kUsage; return 0; }
     auto it = CommandHelp().find(args[0]);
-    if (it == CommandHelp().end()) return Usage(absl::StrCat("no command '", args[0], "'"));
+    if (it == CommandHelp().end()) return Usage(absl::StrCat("no command ", Quote(args[0])));
     std::cout << it->second;
     return 0;
   }
@@ -238,7 +239,7 @@ int Main(int argc, char** argv) {
   if (cmd == "cocreation") return CoCreationCommand(args);
   if (cmd == "ladder") return LadderCommand(args);
   if (cmd == "channels") return ChannelsCommand(args);
-  return Usage(absl::StrCat("no command '", cmd, "'"));
+  return Usage(absl::StrCat("no command ", Quote(cmd)));
 }
 
 }  // namespace

@@ -1,19 +1,21 @@
 #include "mitra/core/csv_import.h"
 
 #include <charconv>
+#include <cstring>
+#include <limits>
 #include <unordered_set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/csv_reader.h"
 #include "mitra/core/file_io.h"
+#include "mitra/core/money.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 
@@ -66,6 +68,23 @@ std::string EnumPrefix(const pb::EnumDescriptor* e) {
   return out + "_";
 }
 
+// The file as the reader is given it: its path, or "<kind>.csv".
+std::string FileName(std::string_view kind, std::string_view name) {
+  return name.empty() ? std::string(kind) + ".csv" : std::string(name);
+}
+// ... and as messages show it.
+std::string FileLabel(std::string_view kind, std::string_view name) {
+  const std::string file = FileName(kind, name);
+  return Escape(file, file.size());
+}
+
+// A header cell holding a carriage return comes from a file whose lines end
+// in a bare CR (old Mac style), which CSV does not know: say so.
+std::string CarriageReturnHint(std::string_view header_cell) {
+  if (header_cell.find('\r') == std::string_view::npos) return "";
+  return "; its lines seem to end in a bare CR: save the file with LF or CRLF line ends";
+}
+
 struct Column {
   std::string name;                    // as in the header
   const pb::FieldDescriptor* field;    // field of the record message
@@ -82,6 +101,81 @@ std::string KnownColumns(const pb::Descriptor* d) {
   return absl::StrJoin(names, ", ");
 }
 
+// Cells arrive trimmed (CsvReader); each rule below reads one kind of cell
+// and returns the problem, or "" when fine.
+
+// Whether decimal text of a number out of double's range is too large
+// (overflow) rather than too small (underflow): the power of ten of its
+// first significant digit is >= 0.
+bool MagnitudeAtLeastOne(std::string_view v) {
+  size_t i = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+  bool seen_point = false, significant = false;
+  int64_t integer_digits = 0, zeros_after_point = 0;
+  for (; i < v.size() && v[i] != 'e' && v[i] != 'E'; ++i) {
+    if (v[i] == '.') { seen_point = true; continue; }
+    if (!significant && v[i] == '0') {
+      if (seen_point) ++zeros_after_point;
+      continue;
+    }
+    significant = true;
+    if (!seen_point) ++integer_digits;
+  }
+  // The power of ten of the first significant digit, before the exponent.
+  const int64_t lead = integer_digits > 0 ? integer_digits - 1 : -(zeros_after_point + 1);
+  int64_t exponent = 0;
+  if (i < v.size()) {
+    std::string_view e = v.substr(i + 1);
+    const bool negative = !e.empty() && e[0] == '-';
+    if (!e.empty() && (e[0] == '-' || e[0] == '+')) e.remove_prefix(1);
+    // Exponents too long to hold only ever mean "out of range" in their direction.
+    if (e.size() > 15) return !negative;
+    for (char c : e) exponent = exponent * 10 + (c - '0');
+    if (negative) exponent = -exponent;
+  }
+  return lead + exponent >= 0;
+}
+
+std::string ParseNumberCell(std::string_view v, double* x) {
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *x);
+  if (p != v.data() + v.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
+    return absl::StrCat("not a number: ", Quote(v));
+  if (ec == std::errc::result_out_of_range)
+    return MagnitudeAtLeastOne(v)
+               ? absl::StrCat("number out of range (beyond +/-1.8e308): ", Quote(v))
+               : absl::StrCat("number out of range (nonzero but below 2.2e-308, it would "
+                              "become 0): ",
+                              Quote(v));
+  *x = WithoutNegativeZero(*x);
+  return "";
+}
+
+template <typename T>
+std::string ParseWholeCell(std::string_view v, T* x, std::string_view what) {
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *x);
+  if (p != v.data() + v.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
+    return absl::StrCat("not ", Av(what), ": ", Quote(v));
+  if (ec == std::errc::result_out_of_range)
+    return absl::StrCat("out of range (", std::numeric_limits<T>::min(), " .. ",
+                        std::numeric_limits<T>::max(), "): ", Quote(v));
+  return "";
+}
+
+std::string ParseTimeCell(std::string_view v, int64_t* t) {
+  std::string why;
+  std::optional<int64_t> parsed = ParseTime(v, &why);
+  if (!parsed) return absl::StrCat("not a time: ", Quote(v), " (", why, ")");
+  *t = *parsed;
+  return "";
+}
+
+std::string ParseBoolCell(std::string_view v, bool* b) {
+  const std::string lower = absl::AsciiStrToLower(Av(v));
+  if (lower == "true" || lower == "1") *b = true;
+  else if (lower == "false" || lower == "0") *b = false;
+  else return absl::StrCat("not true/false/1/0: ", Quote(v));
+  return "";
+}
+
 // Parses one cell into the record. Returns the problem, or "" when fine.
 std::string SetCell(pb::Message* record, const Column& col, std::string_view cell) {
   const pb::Reflection* r = record->GetReflection();
@@ -93,64 +187,46 @@ std::string SetCell(pb::Message* record, const Column& col, std::string_view cel
     f = f->message_type()->map_value();
     r = target->GetReflection();
   }
-  if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING) {
-    if (f->is_repeated()) {
-      for (absl::string_view item : absl::StrSplit(Av(cell), ';', absl::SkipEmpty()))
-        r->AddString(target, f, std::string(item));
-    } else {
-      r->SetString(target, f, std::string(cell));
-    }
-    return "";
-  }
-  const absl::string_view v = absl::StripAsciiWhitespace(Av(cell));
-  const char* b = v.data();
-  const char* e = v.data() + v.size();
+  std::string problem;
   switch (f->cpp_type()) {
-    case pb::FieldDescriptor::CPPTYPE_INT64: {
-      if (absl::EndsWith(f->name(), kTimeSuffix)) {
-        std::optional<int64_t> t = ParseTime(std::string_view(v.data(), v.size()));
-        if (!t) return absl::StrCat("not a time: ", Quote(cell),
-                                    " (seconds since 1970, or ISO 8601 like 2025-03-01)");
-        r->SetInt64(target, f, *t);
-        return "";
+    case pb::FieldDescriptor::CPPTYPE_STRING: {
+      if (f->is_repeated()) {
+        for (std::string& item : CsvListItems(cell)) r->AddString(target, f, std::move(item));
+      } else {
+        r->SetString(target, f, std::string(cell));
       }
-      int64_t x;
-      auto [p, ec] = std::from_chars(b, e, x);
-      if (ec != std::errc() || p != e) return absl::StrCat("not an integer: ", Quote(cell));
-      r->SetInt64(target, f, x);
       return "";
+    }
+    case pb::FieldDescriptor::CPPTYPE_INT64: {
+      int64_t x = 0;
+      problem = absl::EndsWith(f->name(), kTimeSuffix) ? ParseTimeCell(cell, &x)
+                                                       : ParseWholeCell(cell, &x, "an integer");
+      if (problem.empty()) r->SetInt64(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_INT32: {
-      int32_t x;
-      auto [p, ec] = std::from_chars(b, e, x);
-      if (ec != std::errc() || p != e) return absl::StrCat("not an integer: ", Quote(cell));
-      r->SetInt32(target, f, x);
-      return "";
+      int32_t x = 0;
+      if ((problem = ParseWholeCell(cell, &x, "an integer")).empty()) r->SetInt32(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_UINT64: {
-      uint64_t x;
-      auto [p, ec] = std::from_chars(b, e, x);
-      if (ec != std::errc() || p != e) return absl::StrCat("not a count: ", Quote(cell));
-      r->SetUInt64(target, f, x);
-      return "";
+      uint64_t x = 0;
+      if ((problem = ParseWholeCell(cell, &x, "a count")).empty()) r->SetUInt64(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_DOUBLE: {
-      double x;
-      auto [p, ec] = std::from_chars(b, e, x);
-      if (ec != std::errc() || p != e) return absl::StrCat("not a number: ", Quote(cell));
-      r->SetDouble(target, f, x);
-      return "";
+      double x = 0;
+      if ((problem = ParseNumberCell(cell, &x)).empty()) r->SetDouble(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_BOOL: {
-      std::string lower = absl::AsciiStrToLower(v);
-      if (lower == "true" || lower == "1") r->SetBool(target, f, true);
-      else if (lower == "false" || lower == "0") r->SetBool(target, f, false);
-      else return absl::StrCat("not true/false/1/0: ", Quote(cell));
-      return "";
+      bool x = false;
+      if ((problem = ParseBoolCell(cell, &x)).empty()) r->SetBool(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_ENUM: {
       const pb::EnumDescriptor* en = f->enum_type();
-      const std::string upper = absl::AsciiStrToUpper(v);
+      const std::string upper = absl::AsciiStrToUpper(Av(cell));
       const pb::EnumValueDescriptor* value = en->FindValueByName(EnumPrefix(en) + upper);
       if (!value) value = en->FindValueByName(upper);
       if (!value || value->number() == 0) {
@@ -185,9 +261,9 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
         absl::StrCat("unknown entity kind ", Quote(kind), " (one of ",
                      absl::StrJoin(KindNames(), ", "), ")"));
   const pb::Descriptor* d = list->message_type();
-  const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
+  const std::string file = FileLabel(kind, name);
 
-  CsvReader reader(text, file);
+  CsvReader reader(text, FileName(kind, name));
   CsvRecord rec;
   absl::StatusOr<bool> more = reader.Next(&rec);
   if (!more.ok()) return more.status();
@@ -208,7 +284,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
     const std::string& h = rec.fields[j];
     auto fail = [&](std::string problem) {
       return absl::InvalidArgumentError(
-          absl::StrCat(file, ":", rec.line, ":", j + 1, " (", h, "): ", problem));
+          absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(h), "): ", problem));
     };
     if (!seen.insert(h).second) return fail("column named twice in the header");
     Column col{h, nullptr, "", false};
@@ -223,7 +299,8 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
         if (!d->field(i)->is_map() && ColumnName(d->field(i)) == h) col.field = d->field(i);
       }
       if (col.field == nullptr)
-        return fail(absl::StrCat("unknown column for ", Av(kind), " (known: ", KnownColumns(d), ")"));
+        return fail(absl::StrCat("unknown column for ", Av(kind), " (known: ", KnownColumns(d), ")",
+                                 CarriageReturnHint(h)));
     }
     col.required = is_required(h);
     out.columns.push_back(std::move(col));
@@ -255,7 +332,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       }
       if (!problem.empty())
         return absl::InvalidArgumentError(
-            absl::StrCat(file, ":", rec.line, ":", j + 1, " (", col.name, "): ", problem));
+            absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(col.name), "): ", problem));
     }
     out.lines.push_back(rec.line);
   }
@@ -279,8 +356,7 @@ absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view na
   absl::Status s = ws.Ingest(*parsed.batch, &err);
   if (s.ok() || err.code == absl::StatusCode::kOk) return s;
   // Name the record by its line and the field by its column.
-  const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
-  std::string where = file;
+  std::string where = FileLabel(kind, name);
   if (err.index < parsed.lines.size() && err.kind == kind)
     absl::StrAppend(&where, ":", parsed.lines[err.index]);
   std::string column = err.field;
@@ -288,7 +364,7 @@ absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view na
   for (size_t j = 0; j < parsed.columns.size(); ++j) {
     if (parsed.columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
   }
-  if (!column.empty()) absl::StrAppend(&where, " (", column, ")");
+  if (!column.empty()) absl::StrAppend(&where, " (", Escape(column), ")");
   return absl::Status(s.code(), absl::StrCat(where, ": ", err.problem));
 }
 

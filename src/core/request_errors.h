@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "mitra/core/memory_budget.h"
+#include "mitra/core/money.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra {
@@ -45,6 +46,13 @@ inline absl::Status InRequest(absl::string_view prefix, absl::Status s, bool eve
 inline absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
   if (std::isfinite(v) && ok) return absl::OkStatus();
   return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
+}
+
+// OK for an amount of money the schema accepts (money.h); else
+// "<where>: <why>".
+inline absl::Status CheckMoney(double v, absl::string_view where) {
+  if (std::string p = MoneyProblem(v); !p.empty()) return Invalid(where, p);
+  return absl::OkStatus();
 }
 
 // OK for a time the schema accepts (time_format.h); else "<where>: <why>".

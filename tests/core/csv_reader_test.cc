@@ -67,5 +67,40 @@ TEST(CsvReader, MalformedQuotesNameLineAndColumn) {
   }
 }
 
+// Whitespace around a cell is not part of it, quoted or not; inside it is.
+TEST(CsvReader, WhitespaceAroundCellsIsTrimmed) {
+  auto recs = ReadAll(" a , \"b c\" ,\t\" d \"\t, \"\"\"q\"\"\" \r\n x\r , \t\n");
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_THAT(recs[0].fields, ElementsAre("a", "b c", "d", "\"q\""));
+  EXPECT_THAT(recs[1].fields, ElementsAre("x", ""));
+}
+
+TEST(CsvReader, WhitespaceOnlyLinesAreBlank) {
+  auto recs = ReadAll("id\n   \n\t\r\nc1\n \n\nc2\n  ");
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_THAT(recs[1].fields, ElementsAre("c1"));
+  EXPECT_EQ(recs[1].line, 4u);
+  EXPECT_THAT(recs[2].fields, ElementsAre("c2"));
+  EXPECT_EQ(recs[2].line, 7u);
+  EXPECT_TRUE(ReadAll(" \n\t\n").empty());
+}
+
+TEST(CsvReader, ListItemsAreTrimmedAndNeverEmpty) {
+  EXPECT_THAT(CsvListItems("comfort; range"), ElementsAre("comfort", "range"));
+  EXPECT_THAT(CsvListItems(" a ;; b ; "), ElementsAre("a", "b"));
+  EXPECT_TRUE(CsvListItems(" ; ").empty());
+}
+
+TEST(CsvReader, FileNameIsEscapedInErrors) {
+  CsvReader r("a\n\"open\n", "bad\nname\xEF\xBB\xBF.csv");
+  CsvRecord rec;
+  absl::StatusOr<bool> more = r.Next(&rec);
+  ASSERT_TRUE(more.ok());
+  more = r.Next(&rec);
+  ASSERT_FALSE(more.ok());
+  EXPECT_THAT(std::string(more.status().message()),
+              HasSubstr("bad\\x0aname\\ufeff.csv:2:1: quoted field is never closed"));
+}
+
 }  // namespace
 }  // namespace mitra
