@@ -55,6 +55,13 @@ inline absl::Status CheckMoney(double v, absl::string_view where) {
   return absl::OkStatus();
 }
 
+// OK for a cost or budget that must be > 0 (activation): finite, > 0 and,
+// as money, at most kMaxMoney; else "<where>: <why>".
+inline absl::Status CheckPositiveMoney(double v, absl::string_view where) {
+  if (absl::Status s = CheckRange(v, where, v > 0, "finite and > 0"); !s.ok()) return s;
+  return CheckMoney(v, where);
+}
+
 // OK for a time the schema accepts (time_format.h); else "<where>: <why>".
 inline absl::Status CheckTime(int64_t t, absl::string_view where) {
   if (std::string p = TimeProblem(t); !p.empty()) return Invalid(where, p);
