@@ -9,11 +9,13 @@
 #include "google/protobuf/util/json_util.h"
 #include "mitra/core/csv_import.h"
 #include "mitra/core/file_io.h"
+#include "mitra/core/memory_budget.h"
 #include "mitra/core/snapshot.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 #include "mitra/mitra.h"
 #include "cocreation_text.h"
+#include "args.h"
 #include "common.h"
 #include "report.h"
 #include "stdout_buffer.h"
@@ -81,13 +83,14 @@ mitra.v1.Batch (to standard output unless -o is given).
       {"cocreation", kCoCreationHelp},
       {"ladder", kLadderHelp},
       {"channels", kChannelsHelp},
-      {"report", R"(Usage: mitra report (SNAPSHOT | DIR) [--decisions FILE]
+      {"report", R"(Usage: mitra report (SNAPSHOT | DIR) [--decisions FILE] [--memory-limit BYTES]
 
 Prints a short readable report: the data, customers and purchases,
 communities, the distribution chain, co-creation programs and referrals.
 A DIR of CSV files is imported in memory first. --decisions names a
 decisions CSV (docs/COCREATION.md) whose outcomes the co-creation section
-shows; for a DIR, DIR/decisions.csv is used when present.
+shows; for a DIR, DIR/decisions.csv is used when present. --memory-limit
+is the requests' memory budget, as for every command.
 )"},
   };
   return *m;
@@ -186,6 +189,12 @@ int Report(const std::vector<std::string>& args) {
     if (args[i] == "--decisions") {
       if (i + 1 == args.size()) return Usage("--decisions needs a file");
       options.decisions_file = args[++i];
+    } else if (args[i] == "--memory-limit") {
+      // The same budget and syntax as every other command (args.h).
+      std::optional<uint64_t> limit;
+      if (i + 1 == args.size() || !(limit = ParseByteSize(args[++i])))
+        return Usage("--memory-limit needs a byte count > 0 (e.g. 2G, 512M, 65536)");
+      MemoryBudget::Process().set_limit(*limit);
     } else {
       rest.push_back(args[i]);
     }

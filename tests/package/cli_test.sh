@@ -111,6 +111,8 @@ expect 2 '^mitra: --memory-limit needs a byte count' -- "$mitra" leaders s.mitra
 expect 1 'RESOURCE_EXHAUSTED: request\.plan\.epsilon: IMM .*limit 4096 bytes' -- "$mitra" activate s.mitra --k 5 --memory-limit 4K
 expect 1 'RR sets needed \(epsilon 1e-06, ell 1\), more than max_rr_sets = 2147483648' -- "$mitra" activate s.mitra --k 5 --epsilon 1e-6
 expect 0 'OPIM-C certified' -- "$mitra" activate s.mitra --k 5 --algorithm opim-c --runs 200 --memory-limit 1G
+expect 2 '^mitra: --memory-limit needs a byte count > 0' -- "$mitra" report s.mitra --memory-limit 2X
+expect 0 'Communities \(8\)' -- "$mitra" report s.mitra --memory-limit 1G
 expect 0 '^wrote l.txt \(8 communities, 2 bridges\)$' -- "$mitra" leaders s.mitra --bridges 2 -o l.txt
 expect 0 '^wrote f.txt$' -- "$mitra" cocreation s.mitra --program ADV-2025 -o f.txt
 echo "cli: $passed passed, $failed failed"

@@ -3,6 +3,7 @@
 // moments. After every kill the file must load and equal one of the two.
 // Rounds: MITRA_KILL_ROUNDS (default 200); the kill times come from a fixed
 // seed, so a failure can be replayed.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,24 +80,40 @@ TEST(SnapshotKill, EveryKillLeavesTheOldOrTheNewSnapshot) {
 
   std::mt19937_64 rng(20261122);
   int saw_a = 0, saw_b = 0;
+  // The kills spread over a window of a few saves. A loaded machine (or a
+  // forked child's first, slower save) can make every kill land before the
+  // first save ends; the child reports each finished save through a pipe,
+  // and a round that waited over half the window and saw none finish
+  // widens the window for the next.
+  int64_t window_us = 3 * save_us + 1000;
   for (int round = 0; round < rounds; ++round) {
+    int done[2];
+    ASSERT_EQ(pipe2(done, O_NONBLOCK | O_CLOEXEC), 0);
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
       // Alternate saves until killed, starting with A or B by the round's
-      // parity (so both show up even when a loaded machine lets a child
-      // finish only its first save); exit code 3 flags a failed save.
+      // parity; exit code 3 flags a failed save.
+      close(done[0]);
       for (int k = round % 2;; ++k) {
         if (!SaveSnapshot(k % 2 ? *a : *b, path).ok()) _exit(3);
+        (void)!write(done[1], "s", 1);
       }
     }
-    std::uniform_int_distribution<int64_t> wait(0, 3 * save_us + 1000);
-    std::this_thread::sleep_for(std::chrono::microseconds(wait(rng)));
+    close(done[1]);
+    std::uniform_int_distribution<int64_t> wait(0, window_us);
+    const int64_t waited_us = wait(rng);
+    std::this_thread::sleep_for(std::chrono::microseconds(waited_us));
     kill(child, SIGKILL);
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFSIGNALED(status)) << "round " << round << ": the child stopped by itself ("
                                      << WEXITSTATUS(status) << ")";
+    char buf[64];
+    const bool finished_one = read(done[0], buf, sizeof buf) > 0;
+    close(done[0]);
+    if (!finished_one && waited_us >= window_us / 2 && window_us < 2000000)
+      window_us = window_us * 3 / 2;
 
     auto loaded = LoadSnapshot(path);
     ASSERT_TRUE(loaded.ok()) << "round " << round << ": " << loaded.status();
