@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "batch_json.h"
 #include "mitra/core/csv_import.h"
 #include "mitra/core/snapshot.h"
 #include "mitra/core/time_format.h"
@@ -150,26 +151,21 @@ int Export(const std::vector<std::string>& args) {
     else rest.push_back(args[i]);
   }
   if (rest.size() != 1) return Usage("export takes one SNAPSHOT");
-  auto ws = LoadSnapshot(rest[0]);
-  if (!ws.ok()) return Fail(ws.status());
-  v1::Batch all;
-  absl::Status s = (*ws)->Export(SIZE_MAX, [&](v1::Batch& b) {
-    all.Swap(&b);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return Fail(s);
-  std::string json;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.preserve_proto_field_names = true;
-  if (auto js = google::protobuf::util::MessageToJsonString(all, &json, opts); !js.ok())
-    return Fail(absl::InternalError(std::string(js.message())));
-  if (output.empty()) {
-    std::cout << json;
-  } else {
-    FILE* f = std::fopen(output.c_str(), "wb");
-    if (f == nullptr || std::fwrite(json.data(), 1, json.size(), f) != json.size() || std::fclose(f) != 0)
-      return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
+  // Frame by frame from the file: memory stays at one frame however large
+  // the snapshot. Written to -o FILE directly; a failure removes it.
+  std::FILE* out = stdout;
+  if (!output.empty()) {
+    out = std::fopen(output.c_str(), "wb");
+    if (out == nullptr) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
+  }
+  BatchJsonWriter json(out, output.empty() ? "standard output" : output);
+  absl::Status s = ReadSnapshotBatches(rest[0], [&](const v1::Batch& b) { return json.Add(b); });
+  if (s.ok()) s = json.Finish();
+  if (!output.empty() && std::fclose(out) != 0 && s.ok())
+    s = absl::UnavailableError(absl::StrCat("cannot write ", output));
+  if (!s.ok()) {
+    if (!output.empty()) std::remove(output.c_str());
+    return Fail(s);
   }
   return 0;
 }

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <unordered_set>
 
 #include "absl/strings/ascii.h"
@@ -19,6 +21,7 @@
 #include "google/protobuf/message.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/csv_reader.h"
+#include "mitra/core/mapped_file.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 
@@ -173,17 +176,29 @@ std::string SetCell(pb::Message* record, const Column& col, std::string_view cel
   }
 }
 
-// The batch lives on an Arena: protobuf 3.21 cannot destroy a message whose
-// map insertion ran out of memory, and an arena never has to.
+// Records per batch handed to the workspace: large enough that the
+// per-batch work (a checkpoint, the validator's setup) costs nothing, small
+// enough that the protobuf records of a batch stay a few megabytes however
+// large the file.
+constexpr size_t kChunkRows = 16384;
+
+// One chunk of records. The batch lives on an Arena: protobuf 3.21 cannot
+// destroy a message whose map insertion ran out of memory, and an arena never
+// has to; resetting it between chunks reuses its blocks.
 struct ParsedCsv {
   google::protobuf::Arena arena;
   v1::Batch* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
-  std::vector<size_t> lines;   // line of each record
+  std::vector<size_t> lines;   // line of each record of the chunk
   std::vector<Column> columns; // in header order
 };
 
+// Receives each full chunk; `consumed` is the bytes of text read so far.
+using ChunkSink = std::function<absl::Status(ParsedCsv& chunk, size_t consumed)>;
+
+// Reads the header, then hands the records to `sink` in chunks of at most
+// `chunk_rows` (a file with a header and no records hands none).
 absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
-                                std::string_view text) {
+                   std::string_view text, size_t chunk_rows, const ChunkSink& sink) {
   const pb::FieldDescriptor* list = v1::Batch::descriptor()->FindFieldByName(std::string(kind));
   if (list == nullptr || list->message_type() == nullptr)
     return absl::InvalidArgumentError(
@@ -193,7 +208,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
 
   CsvReader reader(text, file);
-  CsvRecord rec;
+  CsvRecordView rec;
   absl::StatusOr<bool> more = reader.Next(&rec);
   if (!more.ok()) return more.status();
   if (!*more)
@@ -210,7 +225,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   };
   std::unordered_set<std::string> seen;
   for (size_t j = 0; j < rec.fields.size(); ++j) {
-    const std::string& h = rec.fields[j];
+    const std::string h(rec.fields[j]);
     auto fail = [&](std::string problem) {
       return absl::InvalidArgumentError(
           absl::StrCat(file, ":", rec.line, ":", j + 1, " (", h, "): ", problem));
@@ -240,6 +255,14 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   }
 
   const pb::Reflection* br = out.batch->GetReflection();
+  auto flush = [&]() -> absl::Status {
+    if (out.lines.empty()) return absl::OkStatus();
+    absl::Status s = sink(out, reader.position());
+    out.arena.Reset();
+    out.batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&out.arena);
+    out.lines.clear();
+    return s;
+  };
   while (true) {
     more = reader.Next(&rec);
     if (!more.ok()) return more.status();
@@ -251,7 +274,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
     pb::Message* record = br->AddMessage(out.batch, list);
     for (size_t j = 0; j < rec.fields.size(); ++j) {
       const Column& col = out.columns[j];
-      const std::string& cell = rec.fields[j];
+      const std::string_view cell = rec.fields[j];
       std::string problem;
       if (cell.empty()) {
         if (col.required) problem = "required, but empty";
@@ -263,38 +286,80 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
             absl::StrCat(file, ":", rec.line, ":", j + 1, " (", col.name, "): ", problem));
     }
     out.lines.push_back(rec.line);
+    if (out.lines.size() >= chunk_rows) {
+      if (absl::Status s = flush(); !s.ok()) return s;
+    }
   }
-  return absl::OkStatus();
+  return flush();
+}
+
+// Names a record error by the file, the record's line and the field's column.
+absl::Status CsvRecordStatus(const absl::Status& s, const RecordError& err, const ParsedCsv& chunk,
+                             std::string_view kind, std::string_view name) {
+  const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
+  std::string where = file;
+  if (err.index < chunk.lines.size() && err.kind == kind)
+    absl::StrAppend(&where, ":", chunk.lines[err.index]);
+  std::string column = err.field;
+  if (absl::EndsWith(column, kTimeSuffix)) column.resize(column.size() - kTimeSuffix.size());
+  for (size_t j = 0; j < chunk.columns.size(); ++j) {
+    if (chunk.columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
+  }
+  if (!column.empty()) absl::StrAppend(&where, " (", column, ")");
+  return absl::Status(s.code(), absl::StrCat(where, ": ", err.problem));
+}
+
+// IngestCsv over text that `file`, when given, maps: the pages of records
+// already applied are handed back as the import goes.
+absl::Status IngestCsvText(Workspace& ws, std::string_view kind, std::string_view name,
+                           std::string_view text, MappedFile* file) {
+  // A channel may name a parent defined further down the file, so channels
+  // go in as one batch; no other kind refers to records of its own kind.
+  const size_t chunk_rows = kind == "channels" ? SIZE_MAX : kChunkRows;
+  // Chunks are applied as they come, so the file stays whole or nothing by
+  // undoing them all when a later one fails.
+  Workspace::Mark mark = ws.TakeMark();
+  ParsedCsv parsed;
+  size_t released = 0;
+  auto apply = [&](ParsedCsv& chunk, size_t consumed) -> absl::Status {
+    RecordError err;
+    absl::Status st = ws.Ingest(*chunk.batch, &err);
+    if (!st.ok()) {
+      if (err.code == absl::StatusCode::kOk) return st;
+      return CsvRecordStatus(st, err, chunk, kind, name);
+    }
+    if (file != nullptr) file->Release(released, consumed);
+    released = consumed;
+    return absl::OkStatus();
+  };
+  absl::Status s;
+  try {
+    s = Parse(parsed, kind, name, text, chunk_rows, apply);
+  } catch (...) {  // std::bad_alloc: undo the chunks already applied too
+    ws.RollbackTo(mark);
+    throw;
+  }
+  if (!s.ok()) ws.RollbackTo(mark);
+  return s;
 }
 
 }  // namespace
 
 absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view name,
                                      std::string_view text) {
+  v1::Batch all;
   ParsedCsv parsed;
-  if (absl::Status s = Parse(parsed, kind, name, text); !s.ok()) return s;
-  return *parsed.batch;
+  absl::Status s = Parse(parsed, kind, name, text, SIZE_MAX, [&](ParsedCsv& chunk, size_t) {
+    all = *chunk.batch;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return all;
 }
 
 absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
                        std::string_view text) {
-  ParsedCsv parsed;
-  if (absl::Status s = Parse(parsed, kind, name, text); !s.ok()) return s;
-  RecordError err;
-  absl::Status s = ws.Ingest(*parsed.batch, &err);
-  if (s.ok() || err.code == absl::StatusCode::kOk) return s;
-  // Name the record by its line and the field by its column.
-  const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
-  std::string where = file;
-  if (err.index < parsed.lines.size() && err.kind == kind)
-    absl::StrAppend(&where, ":", parsed.lines[err.index]);
-  std::string column = err.field;
-  if (absl::EndsWith(column, kTimeSuffix)) column.resize(column.size() - kTimeSuffix.size());
-  for (size_t j = 0; j < parsed.columns.size(); ++j) {
-    if (parsed.columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
-  }
-  if (!column.empty()) absl::StrAppend(&where, " (", column, ")");
-  return absl::Status(s.code(), absl::StrCat(where, ": ", err.problem));
+  return IngestCsvText(ws, kind, name, text, nullptr);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -304,14 +369,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   auto fail = [&](std::string_view what) -> absl::Status {
     const int e = errno;
     if (fd >= 0) ::close(fd);
-    std::string msg = absl::StrCat(Av(what), " ", QuotePath(path), ": ", std::strerror(e));
-    switch (e) {
-      case ENOENT: return absl::NotFoundError(msg);
-      case EACCES: case EPERM: return absl::PermissionDeniedError(msg);
-      case EISDIR: case ENOTDIR: return absl::InvalidArgumentError(msg);
-      case ENOMEM: return absl::ResourceExhaustedError(msg);
-      default: return absl::UnavailableError(msg);
-    }
+    return FileError(what, path, e);
   };
   if (fd < 0) return fail("cannot open");
   struct stat st;
@@ -342,9 +400,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }
 
 absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  return IngestCsv(ws, kind, path, *text);
+  absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
+  if (!file.ok()) return file.status();
+  return IngestCsvText(ws, kind, path, (*file)->text(), file->get());
 }
 
 }  // namespace mitra

@@ -5,10 +5,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
@@ -18,6 +20,7 @@
 #include "mitra/core/absl_view.h"
 #include "mitra/core/crc32c.h"
 #include "mitra/core/csv_import.h"
+#include "mitra/core/mapped_file.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/snapshot.pb.h"
@@ -64,6 +67,22 @@ absl::Status Errno(std::string_view what, const std::string& path) {
   }
 }
 
+// Writes all of `bytes` to `fd`; false with errno set when a write fails.
+bool WriteAll(int fd, std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t w = ::write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    left -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
 std::string DirectoryOf(const std::string& path) {
   size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -92,28 +111,49 @@ void RemoveStaleTemporaries(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws) {
-  std::string out(kMagic, sizeof kMagic);
-  PutLe(&out, kSnapshotMajor, 4);
-  PutLe(&out, kSnapshotMinor, 4);
+absl::Status EncodeSnapshot(const Workspace& ws,
+                            const std::function<absl::Status(std::string_view)>& out) {
+  // One frame at a time through a reused buffer, the checksum running along:
+  // memory stays at one frame (kRecordsPerFrame records) however large the
+  // workspace.
+  std::string buf(kMagic, sizeof kMagic);
+  uint32_t crc = 0;
+  auto flush = [&]() -> absl::Status {
+    crc = Crc32c(crc, buf.data(), buf.size());
+    absl::Status s = out(buf);
+    buf.clear();
+    return s;
+  };
+  PutLe(&buf, kSnapshotMajor, 4);
+  PutLe(&buf, kSnapshotMinor, 4);
   v1::SnapshotHeader header;
   header.set_library_version(MITRA_VERSION_STRING);
   header.set_saved_unix_seconds(static_cast<int64_t>(std::time(nullptr)));
   *header.mutable_counts() = ws.Counts();
-  PutFrame(&out, header);
+  PutFrame(&buf, header);
+  if (absl::Status s = flush(); !s.ok()) return s;
   absl::Status s = ws.Export(kRecordsPerFrame, [&](v1::Batch& b) {
-    PutFrame(&out, b);
+    PutFrame(&buf, b);
+    return flush();
+  });
+  if (!s.ok()) return s;
+  PutLe(&buf, 0, 8);
+  crc = Crc32c(crc, buf.data(), buf.size());
+  PutLe(&buf, crc, 4);
+  return out(buf);
+}
+
+absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws) {
+  std::string bytes;
+  absl::Status s = EncodeSnapshot(ws, [&](std::string_view piece) {
+    bytes.append(piece);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  PutLe(&out, 0, 8);
-  PutLe(&out, Crc32c(0, out.data(), out.size()), 4);
-  return out;
+  return bytes;
 }
 
 absl::Status SaveSnapshot(const Workspace& ws, const std::string& path) {
-  absl::StatusOr<std::string> bytes = EncodeSnapshot(ws);
-  if (!bytes.ok()) return bytes.status();
   RemoveStaleTemporaries(path);
   static std::atomic<uint64_t> counter{0};
   const std::string tmp = absl::StrCat(path, ".tmp-", getpid(), "-", counter++);
@@ -125,16 +165,13 @@ absl::Status SaveSnapshot(const Workspace& ws, const std::string& path) {
     ::unlink(tmp.c_str());
     return st;
   };
-  const char* p = bytes->data();
-  size_t left = bytes->size();
-  while (left > 0) {
-    ssize_t w = ::write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write");
-    }
-    p += w;
-    left -= static_cast<size_t>(w);
+  absl::Status encoded = EncodeSnapshot(ws, [&](std::string_view piece) -> absl::Status {
+    return WriteAll(fd, piece) ? absl::OkStatus() : Errno("cannot write", tmp);
+  });
+  if (!encoded.ok()) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return encoded;
   }
   if (::fsync(fd) != 0) return fail("cannot sync");
   if (::close(fd) != 0) {
@@ -156,9 +193,15 @@ absl::Status SaveSnapshot(const Workspace& ws, const std::string& path) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
-                                                          std::string_view name,
-                                                          SnapshotInfo* info) {
+namespace {
+
+// Checks a whole snapshot's magic, version and checksum, then parses the
+// header into `info` and hands each record frame to `batch` in file order.
+// With `file` (mapping `in`), the pages already read are handed back as it
+// goes, so a pass over the file costs one frame of memory.
+absl::Status WalkSnapshot(std::string_view in, std::string_view name, MappedFile* file,
+                          SnapshotInfo& info,
+                          const std::function<absl::Status(const v1::Batch&)>& batch) {
   auto loss = [&](std::string_view problem) {
     return absl::DataLossError(absl::StrCat("snapshot ", QuotePath(name), ": ", Av(problem)));
   };
@@ -176,13 +219,19 @@ absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
   // The checksum covers everything, so a truncated or altered file is caught
   // before any of it is parsed.
   const size_t body = in.size() - 4;
-  if (Crc32c(0, in.data(), body) != static_cast<uint32_t>(GetLe(in, body, 4)))
+  constexpr size_t kCrcSlice = size_t{16} << 20;
+  uint32_t crc = 0;
+  for (size_t at = 0; at < body; at += kCrcSlice) {
+    crc = Crc32c(crc, in.data() + at, std::min(kCrcSlice, body - at));
+    if (file != nullptr) file->Release(at, at + kCrcSlice);
+  }
+  if (crc != static_cast<uint32_t>(GetLe(in, body, 4)))
     return loss("checksum mismatch: the file is truncated or corrupted");
 
-  auto ws = std::make_unique<Workspace>();
   v1::SnapshotHeader header;
   size_t pos = kPrefix;
   bool first = true, ended = false;
+  google::protobuf::Arena arena;  // see Chunker in workspace_export.cc
   while (pos + 8 <= body) {
     const uint64_t n = GetLe(in, pos, 8);
     pos += 8;
@@ -199,27 +248,78 @@ absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
       first = false;
       continue;
     }
-    google::protobuf::Arena arena;  // see Chunker in workspace_export.cc
-    auto* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
-    if (n > INT32_MAX || !batch->ParseFromArray(frame.data(), static_cast<int>(n)))
+    arena.Reset();
+    auto* b = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
+    if (n > INT32_MAX || !b->ParseFromArray(frame.data(), static_cast<int>(n)))
       return loss(absl::StrCat("unreadable record frame at byte ", pos - n - 8));
-    if (absl::Status s = ws->Ingest(*batch); !s.ok()) {
-      if (absl::IsResourceExhausted(s)) return s;  // the file may be fine
-      return loss(absl::StrCat("inconsistent records: ", s.message()));
-    }
+    if (file != nullptr) file->Release(pos - n - 8, pos);
+    if (absl::Status s = batch(*b); !s.ok()) return s;
   }
   if (first || !ended || pos != body) return loss("frames do not end where the file does");
-  if (!google::protobuf::util::MessageDifferencer::Equals(header.counts(), ws->Counts()))
-    return loss("record counts differ from the header's");
-  if (info != nullptr) *info = SnapshotInfo{major, minor, std::move(header)};
+  info = SnapshotInfo{major, minor, std::move(header)};
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Workspace>> Decode(std::string_view in, std::string_view name,
+                                                  MappedFile* file, SnapshotInfo* info) {
+  auto ws = std::make_unique<Workspace>();
+  SnapshotInfo read;
+  absl::Status s = WalkSnapshot(in, name, file, read, [&](const v1::Batch& b) -> absl::Status {
+    absl::Status st = ws->Ingest(b);
+    if (st.ok() || absl::IsResourceExhausted(st)) return st;  // the file may be fine
+    return absl::DataLossError(absl::StrCat("snapshot ", QuotePath(name),
+                                            ": inconsistent records: ", st.message()));
+  });
+  if (!s.ok()) return s;
+  if (!google::protobuf::util::MessageDifferencer::Equals(read.header.counts(), ws->Counts()))
+    return absl::DataLossError(
+        absl::StrCat("snapshot ", QuotePath(name), ": record counts differ from the header's"));
+  if (info != nullptr) *info = std::move(read);
   return ws;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
+                                                          std::string_view name,
+                                                          SnapshotInfo* info) {
+  return Decode(in, name, nullptr, info);
 }
 
 absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path,
                                                         SnapshotInfo* info) {
-  absl::StatusOr<std::string> bytes = ReadFile(path);
-  if (!bytes.ok()) return bytes.status();
-  return DecodeSnapshot(*bytes, path, info);
+  absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
+  if (!file.ok()) return file.status();
+  return Decode((*file)->text(), path, file->get(), info);
+}
+
+absl::Status ReadSnapshotBatches(const std::string& path,
+                                 const std::function<absl::Status(const v1::Batch&)>& batch,
+                                 SnapshotInfo* info) {
+  absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
+  if (!file.ok()) return file.status();
+  // Counts per kind, by the Batch field of the same name (as Workspace::Counts).
+  v1::WorkspaceCounts counts;
+  const auto* cr = counts.GetReflection();
+  const auto* cd = counts.GetDescriptor();
+  SnapshotInfo read;
+  absl::Status s = WalkSnapshot((*file)->text(), path, file->get(), read,
+                                [&](const v1::Batch& b) -> absl::Status {
+    const auto* br = b.GetReflection();
+    const auto* bd = b.GetDescriptor();
+    for (int i = 0; i < bd->field_count(); ++i) {
+      const auto* f = cd->FindFieldByName(bd->field(i)->name());
+      if (f != nullptr)
+        cr->SetUInt64(&counts, f, cr->GetUInt64(counts, f) + br->FieldSize(b, bd->field(i)));
+    }
+    return batch(b);
+  });
+  if (!s.ok()) return s;
+  if (!google::protobuf::util::MessageDifferencer::Equals(read.header.counts(), counts))
+    return absl::DataLossError(
+        absl::StrCat("snapshot ", QuotePath(path), ": record counts differ from the header's"));
+  if (info != nullptr) *info = std::move(read);
+  return absl::OkStatus();
 }
 
 }  // namespace mitra

@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra {
@@ -134,6 +135,42 @@ TEST(CsvImport, MissingFileIsNotFound) {
   absl::Status s = IngestCsvFile(ws, "customers", "/nonexistent/customers.csv");
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(s.message()), HasSubstr("/nonexistent/customers.csv"));
+}
+
+// Files larger than one chunk of records (16,384) go into the workspace a
+// chunk at a time; the file as a whole is still all or nothing.
+constexpr int kManyRows = 40000;
+
+std::string ManyCustomers(int rows) {
+  std::string s = "id,created\n";
+  for (int i = 0; i < rows; ++i) s += "c" + std::to_string(i) + ",2024-01-01\n";
+  return s;
+}
+
+TEST(CsvImport, FileOfManyChunksGoesInWhole) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "c.csv", ManyCustomers(kManyRows)).ok());
+  ASSERT_EQ(ws.RecordCount(), size_t{kManyRows});
+  const IdInterner& ids = **ws.Ids("customers");
+  for (int i : {0, 16383, 16384, kManyRows - 1}) EXPECT_EQ(ids.Id(i), "c" + std::to_string(i));
+}
+
+TEST(CsvImport, ErrorInALaterChunkUndoesTheEarlierOnes) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "a.csv", "id\nfirst\n").ok());
+  // The last record's time is bad (a cell error) or its id repeats one of
+  // the first chunk (a record error): either way nothing of the file stays.
+  for (const std::string& last : {std::string("bad,not-a-time\n"), std::string("c5,\n")}) {
+    const absl::Status s =
+        IngestCsv(ws, "customers", "c.csv", ManyCustomers(kManyRows) + last);
+    ASSERT_FALSE(s.ok()) << last;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(absl::StrCat("c.csv:", kManyRows + 2)));
+    EXPECT_EQ(ws.RecordCount(), 1u);
+    EXPECT_FALSE((*ws.Ids("customers"))->Find("c0"));
+  }
+  // The undone ids are free again.
+  ASSERT_TRUE(IngestCsv(ws, "customers", "c.csv", ManyCustomers(kManyRows)).ok());
+  EXPECT_EQ(ws.RecordCount(), size_t{kManyRows} + 1);
 }
 
 TEST(CsvImport, HeaderOnlyIsAnEmptyBatch) {

@@ -67,5 +67,23 @@ TEST(CsvReader, MalformedQuotesNameLineAndColumn) {
   }
 }
 
+TEST(CsvReader, ViewsSurviveManyUnquotedFieldsAndReuse) {
+  // Several fields with doubled quotes in one record (their storage grows
+  // while the record is read), then a shorter record into the same view.
+  const std::string_view text =
+      "\"a\"\"1\",\"b\"\"\"\"2\",plain,\"c\"\"3\",\"\"\"\"\n"
+      "\"x\"\"\",y\n";
+  CsvReader r(text, "t.csv");
+  CsvRecordView rec;
+  ASSERT_TRUE(*r.Next(&rec));
+  EXPECT_EQ(rec.line, 1u);
+  EXPECT_THAT(rec.fields, ElementsAre("a\"1", "b\"\"2", "plain", "c\"3", "\""));
+  ASSERT_TRUE(*r.Next(&rec));
+  EXPECT_EQ(rec.line, 2u);
+  EXPECT_THAT(rec.fields, ElementsAre("x\"", "y"));
+  EXPECT_EQ(r.position(), text.size());
+  EXPECT_FALSE(*r.Next(&rec));
+}
+
 }  // namespace
 }  // namespace mitra

@@ -4,6 +4,7 @@
 #define MITRA_CORE_SNAPSHOT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ absl::Status SaveSnapshot(const Workspace& ws, const std::string& path);
 
 // The snapshot's bytes (what SaveSnapshot writes).
 absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws);
+// The same bytes handed to `out` a frame at a time, so that memory stays at
+// one frame; stops at the first error `out` returns.
+absl::Status EncodeSnapshot(const Workspace& ws,
+                            const std::function<absl::Status(std::string_view)>& out);
 
 // What a snapshot says about itself.
 struct SnapshotInfo {
@@ -41,6 +46,16 @@ absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path,
 absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view bytes,
                                                           std::string_view name,
                                                           SnapshotInfo* info = nullptr);
+
+// Hands the record frames of a snapshot file to `batch` in file order
+// without building a workspace: memory stays at one frame however large the
+// file. The magic, version and checksum are checked before the first frame
+// is handed over, the record counts against the header's after the last
+// (DATA_LOSS then, with every frame already handed over). References between
+// records are not checked (LoadSnapshot does that).
+absl::Status ReadSnapshotBatches(const std::string& path,
+                                 const std::function<absl::Status(const v1::Batch&)>& batch,
+                                 SnapshotInfo* info = nullptr);
 
 }  // namespace mitra
 

@@ -1,0 +1,40 @@
+// `mitra export`'s JSON, written a batch at a time.
+#ifndef MITRA_CLI_BATCH_JSON_H_
+#define MITRA_CLI_BATCH_JSON_H_
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "google/protobuf/descriptor.h"
+#include "mitra/v1/batch.pb.h"
+
+namespace mitra::cli {
+
+// Writes the JSON of the one Batch that concatenating the added batches
+// would make, as protobuf prints it (.proto field names, one-space
+// indentation; the same bytes but for the order of map entries, which
+// protobuf leaves to the map), holding one record at a time: the export of a
+// workspace of any size costs one frame of memory. The batches must bring
+// their kinds in field order, as Workspace::Export and snapshots do.
+class BatchJsonWriter {
+ public:
+  // `name` stands for `out` in errors ("cannot write NAME").
+  BatchJsonWriter(std::FILE* out, std::string name) : out_(out), name_(std::move(name)) {}
+  absl::Status Add(const v1::Batch& batch);
+  // Closes the object; UNAVAILABLE when any write failed.
+  absl::Status Finish();
+
+ private:
+  void Put(std::string_view s);
+  absl::Status Status() const;
+  std::FILE* out_;
+  std::string name_;
+  int open_field_ = -1;  // index of the list being written, -1 before the first
+  bool failed_ = false;
+};
+
+}  // namespace mitra::cli
+
+#endif  // MITRA_CLI_BATCH_JSON_H_
