@@ -1,5 +1,5 @@
 // CSV text -> workspace at scale: rows per second (items_per_second) for the
-// transactions file of the import benchmark's shape (bench/core/README.md),
+// transactions file in the shape bench/core/generate_csv.py writes,
 // against a workspace that already holds 200,000 customers and the products
 // and channels the rows name. The speed target is 2 M rows/s on one core.
 #include <cstdio>
