@@ -13,7 +13,9 @@ namespace mitra {
 
 // Mapping rather than reading keeps a large CSV or snapshot out of the heap:
 // the pages a reader is done with are handed back with Release(), so memory
-// stays near one window of the file however large it is.
+// stays near one window of the file however large it is. The price: a file
+// truncated by another process while it is being read raises SIGBUS on the
+// missing pages instead of an error (ReadFile reports DATA_LOSS for that).
 class MappedFile {
  public:
   // NOT_FOUND, PERMISSION_DENIED, INVALID_ARGUMENT (a folder or not a
