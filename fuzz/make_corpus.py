@@ -5,11 +5,12 @@ bundled sample data and real snapshots.
 usage: PYTHONPATH=build/dev/python /usr/bin/python3 fuzz/make_corpus.py [TARGET...]
 
 With TARGETs, only those corpora are rewritten (a new target's seeds without
-touching the others'); without, all of them."""
+touching the others'); without, all of them. Files named regress-* (inputs
+that once failed) and found-* (new coverage from long fuzzing runs, merged
+with -merge=1) are kept."""
 import hashlib
 import json
 import pathlib
-import shutil
 import sys
 import tempfile
 
@@ -41,11 +42,18 @@ def head(path, lines):
         return b"".join(f.readline() for _ in range(lines))
 
 
-if only:
-    for target in only:
-        shutil.rmtree(corpus / target, ignore_errors=True)
-else:
-    shutil.rmtree(corpus, ignore_errors=True)
+def clear(d):
+    """Removes the seeds this script wrote, keeping what fuzzing taught:
+    regress-* (inputs that once failed) and found-* (a long run's new
+    coverage, merged in minimised form)."""
+    if d.is_dir():
+        for f in d.iterdir():
+            if not f.name.startswith(("regress-", "found-")):
+                f.unlink()
+
+
+for d in ([corpus / t for t in only] if only else (corpus.iterdir() if corpus.is_dir() else [])):
+    clear(d)
 base = mitra.Workspace()
 for kind in KINDS:
     base.ingest_csv_text(kind, table["base"][kind], name=kind)
@@ -102,6 +110,21 @@ summary = v1.SummaryRequest(calibration_end_unix_seconds=858000000, holdout_end_
                             period_seconds=86400, unit_seconds=604800)
 put("value_request", b"\x02" + summary.SerializeToString())
 put("value_request", b"\x03" + summary.SerializeToString())
+
+# Fitted models (fuzz/value_model_fuzzer.cc): a selector byte (0-2 predict
+# E[X], P(alive), P(alive at T + t); 3 new-customer E[X(t)]; 4 P(X(t) = x);
+# 5 expected spend; 6 clv, whose next byte splits purchase and spend model;
+# 7 holdout), then the published CDNOW fits (data/reference/README.md).
+bg = v1.FittedModel(model=v1.VALUE_MODEL_BG_NBD, params={"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})
+mbg = v1.FittedModel(model=v1.VALUE_MODEL_MBG_NBD, params={"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614})
+pnbd = v1.FittedModel(model=v1.VALUE_MODEL_PARETO_NBD, params={"r": 0.553, "alpha": 10.58, "s": 0.606, "beta": 11.67})
+spend = v1.FittedModel(model=v1.VALUE_MODEL_GAMMA_GAMMA, params={"p": 6.25, "q": 3.74, "gamma": 15.44})
+for m in (bg, mbg, pnbd):
+    for selector in (0, 1, 2, 3, 4, 7):
+        put("value_model", bytes([selector]) + m.SerializeToString(deterministic=True))
+    purchase = m.SerializeToString(deterministic=True)
+    put("value_model", b"\x06" + bytes([len(purchase)]) + purchase + spend.SerializeToString(deterministic=True))
+put("value_model", b"\x05" + spend.SerializeToString(deterministic=True))
 
 # Graph and leaders requests: a selector byte (0 centrality, 1 leiden,
 # 2 interaction graph, 3 leaders, 4 trust, 5 health) and then a real request.

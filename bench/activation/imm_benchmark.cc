@@ -35,8 +35,9 @@ const DiffusionGraph& Load(int which) {
     graphs[2] = new DiffusionGraph(*std::move(dg));
   }
   if (!graphs[which]) {
-    const std::string path = std::string(MITRA_SHARED_DATA_DIR) + "/graphs/" +
-                             (which == 0 ? "nethept.txt" : "soc-Epinions1.txt");
+    const std::string path = which == 0
+                                 ? std::string(MITRA_REFERENCE_DATA_DIR) + "/graphs/nethept.txt"
+                                 : std::string(MITRA_EPINIONS_PATH);
     auto loaded = graph::LoadEdgeList(path);
     if (!loaded.ok()) {
       std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str());

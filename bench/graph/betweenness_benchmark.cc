@@ -12,7 +12,7 @@ namespace {
 
 const CsrGraph& NetHept() {
   static const CsrGraph g =
-      LoadEdgeList(std::string(MITRA_SHARED_DATA_DIR) + "/graphs/nethept.txt")->graph;
+      LoadEdgeList(std::string(MITRA_REFERENCE_DATA_DIR) + "/graphs/nethept.txt")->graph;
   return g;
 }
 

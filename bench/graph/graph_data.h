@@ -1,7 +1,8 @@
 // The benchmark graphs, built once per process: soc-Epinions1 (SNAP, from
-// the shared data folder) and a Graph500-style R-MAT graph (2^20 node ids,
-// 10M generated edges, a = .57, b = .19, c = .19, seed 1, permuted ids;
-// duplicates collapse, self-loops dropped).
+// data/reference/, unpacked into the build tree at configure time) and a
+// Graph500-style R-MAT graph (2^20 node ids, 10M generated edges, a = .57,
+// b = .19, c = .19, seed 1, permuted ids; duplicates collapse, self-loops
+// dropped).
 #ifndef MITRA_BENCH_GRAPH_GRAPH_DATA_H_
 #define MITRA_BENCH_GRAPH_GRAPH_DATA_H_
 
@@ -17,7 +18,7 @@ namespace mitra::graph::bench {
 
 inline const CsrGraph& Epinions() {
   static const CsrGraph g = [] {
-    auto r = LoadEdgeList(std::string(MITRA_SHARED_DATA_DIR) + "/graphs/soc-Epinions1.txt");
+    auto r = LoadEdgeList(MITRA_EPINIONS_PATH);
     if (!r.ok()) {
       std::fprintf(stderr, "%s\n", std::string(r.status().message()).c_str());
       std::exit(1);

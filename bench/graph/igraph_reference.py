@@ -14,11 +14,20 @@ on that R-MAT graph (Leiden on its undirected, collapsed view).
 """
 import statistics
 import sys
+import tarfile
 import time
 
 import igraph as ig
 
-DATA = __file__.rsplit("/", 3)[0] + "/../shared/data/graphs/soc-Epinions1.txt"
+REFERENCE = __file__.rsplit("/", 3)[0] + "/data/reference/graphs"
+NETHEPT = REFERENCE + "/nethept.txt"
+
+
+def epinions_edges():
+    """soc-Epinions1 as an (m, 2) array, read from the archive in data/reference."""
+    with tarfile.open(REFERENCE + "/soc-Epinions1.tar.xz") as tar:
+        with tar.extractfile("soc-Epinions1.txt") as f:
+            return np.loadtxt(f, comments="#", dtype=np.int64)
 
 
 def timed(f, reps):
@@ -51,7 +60,7 @@ def main():
         return
     reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     import numpy as np
-    edges = np.loadtxt(DATA, comments="#", dtype=np.int64)
+    edges = epinions_edges()
     g = ig.Graph(n=int(edges.max()) + 1, edges=edges.tolist(), directed=True)
     print(f"igraph {ig.__version__}; Epinions {g.vcount()} nodes {g.ecount()} edges")
     t, pr = timed(lambda: g.pagerank(damping=0.85, implementation="prpack"), reps)
@@ -80,7 +89,7 @@ def main():
               f"{u.modularity(part.membership):.4f}, {len(part)} communities")
     # python-igraph 0.10.2 has no sources= subset: exact betweenness on
     # NetHEPT (directed, 15,229 nodes, 62,752 arcs) instead, per source.
-    h = ig.Graph.Read_Edgelist(DATA.replace("soc-Epinions1", "nethept"), directed=True)
+    h = ig.Graph.Read_Edgelist(NETHEPT, directed=True)
     t, _ = timed(lambda: h.betweenness(directed=True), max(1, reps // 2))
     print(f"exact betweenness nethept: {t * 1e3:.0f} ms, "
           f"{t / h.vcount() * 1e3:.3f} ms per source")

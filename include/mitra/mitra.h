@@ -4,7 +4,11 @@
  *  - Plain C99. Only <stddef.h> and <stdint.h> are included. Names are
  *    mitra_noun_verb. Nothing else is exported from libmitra.
  *  - Handles are opaque (mitra_workspace, mitra_error). Each handle type has a
- *    free function; freeing NULL does nothing.
+ *    free function; freeing NULL does nothing. Using a handle after freeing
+ *    it, or freeing it twice, is undefined behaviour, as in any C library.
+ *    Debug builds of libmitra (no NDEBUG) detect it to help find the bug: a
+ *    call given a freed workspace returns MITRA_FAILED_PRECONDITION, and a
+ *    second free of a workspace or an error aborts with a message on stderr.
  *  - Input bytes are a pointer and a length. Messages (batches, requests,
  *    results) are serialized Protocol Buffers of package mitra.v1, described
  *    in proto/mitra/v1/; new fields never break old binaries.
@@ -28,6 +32,20 @@
  *    any thread.
  *  - Times are UTC seconds since the Unix epoch; money is in the workspace's
  *    one currency.
+ *  - Memory: a request whose memory grows with a parameter (activation's
+ *    epsilon, ell and k; threads; a panel's quotas) estimates what it needs
+ *    before it allocates and reserves it from a memory budget; past the
+ *    limit it is MITRA_RESOURCE_EXHAUSTED naming the parameter
+ *    ("request.epsilon: ... needs an estimated N bytes ...") and nothing is
+ *    allocated. (Linux overcommits memory: an oversized request would
+ *    otherwise be killed by the kernel, never see an allocation fail.)
+ *    Calls on a workspace reserve from that workspace's budget, shared by
+ *    the requests running on it; calls that take no workspace
+ *    (mitra_activation_plan, mitra_activation_simulate,
+ *    mitra_graph_centrality, ...) from the process-wide budget. A
+ *    workspace without a limit of its own follows the process-wide limit,
+ *    whose default is half of the smallest of physical memory, RLIMIT_AS
+ *    and the cgroup's memory limit. See "Memory limits" below.
  */
 #ifndef MITRA_MITRA_H_
 #define MITRA_MITRA_H_
@@ -155,6 +173,28 @@ MITRA_API mitra_status mitra_workspace_ids(const mitra_workspace* workspace,
                                            const char* kind, uint8_t** out,
                                            size_t* out_len,
                                            mitra_error** error) MITRA_NOEXCEPT;
+
+/* ---- Memory limits (since 1.1) --------------------------------------------
+ * The budgets described under "Memory" in the conventions. A limit is in
+ * bytes; 0 removes a limit set before (the process-wide limit goes back to
+ * its default, a workspace's back to following the process-wide one).
+ * Requests already running keep what they reserved; a lower limit applies
+ * to what they reserve next. */
+
+/* Sets the process-wide limit: the budget of the calls that take no
+ * workspace, and the limit of every workspace without one of its own. */
+MITRA_API mitra_status mitra_set_memory_limit(uint64_t bytes, mitra_error** error) MITRA_NOEXCEPT;
+/* *bytes = the process-wide limit in force (the default when none is set). */
+MITRA_API mitra_status mitra_memory_limit(uint64_t* bytes, mitra_error** error) MITRA_NOEXCEPT;
+/* Sets the workspace's own limit, shared by the requests run on it. */
+MITRA_API mitra_status mitra_workspace_set_memory_limit(mitra_workspace* workspace,
+                                                        uint64_t bytes,
+                                                        mitra_error** error) MITRA_NOEXCEPT;
+/* *bytes = the workspace's limit in force (its own, else the process-wide
+ * one). */
+MITRA_API mitra_status mitra_workspace_memory_limit(const mitra_workspace* workspace,
+                                                    uint64_t* bytes,
+                                                    mitra_error** error) MITRA_NOEXCEPT;
 
 /* ---- Columns --------------------------------------------------------------
  * Numeric columns cross without protobuf: the caller owns the memory (a numpy

@@ -289,6 +289,17 @@ absl::StatusOr<SpreadEstimate> EstimateSpread(const DiffusionGraph& dg,
     }
     const int threads =
         static_cast<int>(std::min<uint64_t>(options.threads, options.runs));
+    // Per thread: a Simulator's marks, queue (and LT's sums and thresholds)
+    // and its group sums.
+    MemoryReservation memory(options.memory);
+    const double per_thread =
+        static_cast<double>(n) * (dg.model() == Model::kLinearThreshold ? 28 : 12) +
+        8.0 * num_groups;
+    if (absl::Status s = memory.Reserve(
+            static_cast<double>(n) + threads * per_thread, "threads",
+            absl::StrCat("Monte-Carlo simulation on ", threads, " threads of ", n, " nodes"));
+        !s.ok())
+      return s;
     std::vector<RunAccumulator> parts(threads);
     for (auto& p : parts) p.group_sum.assign(num_groups, 0);
     ParallelChunks(threads, options.runs, [&](size_t b, size_t e, int c) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -12,6 +13,7 @@
 
 #include "../core/parallel.h"
 #include "../graph/random.h"
+#include "rr_budget.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/value/special.h"
@@ -133,40 +135,55 @@ class RrSampler {
   std::vector<NodeId> queue_;
 };
 
-// Flat RR sets: set i is nodes[offsets[i] .. offsets[i+1]).
-struct RrStore {
-  std::vector<uint32_t> offsets{0};
-  std::vector<NodeId> nodes;
-  uint64_t count() const { return offsets.size() - 1; }
-};
-
-// Samples RR sets [store.count(), target) with streams (seed, i).
+// Samples RR sets [store.count(), target) with streams (seed, i), in
+// chunks whose memory is reserved from `budget` first: a pilot of one set
+// per thread, then chunks that double (at most kMaxChunk sets), each
+// estimated at the mean set size so far and reserved again at its actual
+// size before it joins the store. Set i depends only on (seed, i), so the
+// chunking changes nothing in the result.
 absl::Status SampleTo(RrStore& store, uint64_t target, uint64_t seed,
-                      std::vector<RrSampler>& samplers) {
-  const uint64_t first = store.count();
-  if (target <= first) return absl::OkStatus();
-  const uint64_t batch = target - first;
-  const int threads = static_cast<int>(std::min<uint64_t>(samplers.size(), batch));
-  std::vector<std::vector<NodeId>> local_nodes(threads);
-  std::vector<std::vector<uint32_t>> local_sizes(threads);
-  ParallelChunks(threads, batch, [&](size_t b, size_t e, int c) {
-    auto& nodes = local_nodes[c];
-    auto& sizes = local_sizes[c];
-    sizes.reserve(e - b);
-    for (size_t i = b; i < e; ++i) sizes.push_back(samplers[c].Sample(seed, first + i, nodes));
-  });
-  uint64_t total = store.nodes.size();
-  for (const auto& v : local_nodes) total += v.size();
-  if (total > std::numeric_limits<uint32_t>::max())
-    return absl::ResourceExhaustedError(
-        "Imm: the RR sets exceed 2^32 - 1 stored nodes (uint32 offsets)");
+                      std::vector<RrSampler>& samplers, RrBudget& budget, const char* stage) {
+  constexpr uint64_t kMaxChunk = uint64_t{1} << 22;
+  if (target <= store.count()) return absl::OkStatus();
+  if (absl::Status s = budget.Hold(4.0 * static_cast<double>(target + 1), stage); !s.ok())
+    return s;
   store.offsets.reserve(target + 1);
-  store.nodes.reserve(total);
-  for (int c = 0; c < threads; ++c) {
-    uint32_t at = store.offsets.back();
-    for (uint32_t s : local_sizes[c]) store.offsets.push_back(at += s);
-    store.nodes.insert(store.nodes.end(), local_nodes[c].begin(), local_nodes[c].end());
-    std::vector<NodeId>().swap(local_nodes[c]);
+  uint64_t chunk = samplers.size();
+  while (store.count() < target) {
+    const uint64_t first = store.count();
+    const uint64_t batch = std::min(target - first, chunk);
+    chunk = std::min(kMaxChunk, 2 * chunk);
+    // The sampling threads' buffers, at the mean size so far.
+    if (absl::Status s = budget.Hold(8.0 * batch * budget.SetSize(), stage); !s.ok()) return s;
+    const int threads = static_cast<int>(std::min<uint64_t>(samplers.size(), batch));
+    std::vector<std::vector<NodeId>> local_nodes(threads);
+    std::vector<std::vector<uint32_t>> local_sizes(threads);
+    ParallelChunks(threads, batch, [&](size_t b, size_t e, int c) {
+      auto& nodes = local_nodes[c];
+      auto& sizes = local_sizes[c];
+      sizes.reserve(e - b);
+      for (size_t i = b; i < e; ++i) sizes.push_back(samplers[c].Sample(seed, first + i, nodes));
+    });
+    uint64_t added = 0;
+    for (const auto& v : local_nodes) added += v.size();
+    const uint64_t total = store.nodes.size() + added;
+    if (total > std::numeric_limits<uint32_t>::max())
+      return absl::ResourceExhaustedError(
+          "Imm: the RR sets exceed 2^32 - 1 stored nodes (uint32 offsets)");
+    if (total > store.nodes.capacity()) {
+      // Growth by half again: while moving, the old and new arrays coexist.
+      const uint64_t cap = std::max<uint64_t>(total, store.nodes.capacity() * 3 / 2);
+      if (absl::Status s = budget.Hold(4.0 * (static_cast<double>(added) + cap), stage);
+          !s.ok())
+        return s;
+      store.nodes.reserve(cap);
+    }
+    for (int c = 0; c < threads; ++c) {
+      uint32_t at = store.offsets.back();
+      for (uint32_t s : local_sizes[c]) store.offsets.push_back(at += s);
+      store.nodes.insert(store.nodes.end(), local_nodes[c].begin(), local_nodes[c].end());
+      std::vector<NodeId>().swap(local_nodes[c]);
+    }
   }
   return absl::OkStatus();
 }
@@ -522,14 +539,20 @@ absl::StatusOr<Setup> Prepare(const DiffusionGraph& dg, const ImmOptions& o) {
   return st;
 }
 
-// Refuses a sample of more than max_rr_sets RR sets.
-absl::Status TooMany(const char* who, double sets, uint64_t max_rr_sets) {
-  if (sets > static_cast<double>(max_rr_sets))
-    return absl::ResourceExhaustedError(absl::StrCat(who, ": ",
-                                                     static_cast<uint64_t>(std::ceil(sets)),
-                                                     " RR sets needed, more than max_rr_sets = ",
-                                                     max_rr_sets));
-  return absl::OkStatus();
+// Refuses a sample of more than max_rr_sets RR sets. `sets` stays a
+// double: a tiny epsilon asks for more than 2^64 sets (or infinitely many),
+// which no integer conversion survives.
+absl::Status TooMany(const char* who, double sets, const ImmOptions& o) {
+  if (sets <= static_cast<double>(o.max_rr_sets)) return absl::OkStatus();
+  char need[40];
+  if (sets < 1e15)
+    std::snprintf(need, sizeof need, "%.0f", std::ceil(sets));
+  else
+    std::snprintf(need, sizeof need, "%.4g", sets);
+  return absl::ResourceExhaustedError(
+      absl::StrCat(who, ": ", need, " RR sets needed (epsilon ", o.epsilon, ", ell ", o.ell,
+                   "), more than max_rr_sets = ", o.max_rr_sets,
+                   "; raise epsilon or max_rr_sets"));
 }
 
 // Seeds, their total cost and the figures every result carries.
@@ -568,6 +591,16 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
   for (int t = 0; t < o.threads; ++t) samplers.emplace_back(dg, st.roots, st.storable);
   const uint64_t seed = o.seed ^ kRrDomain;
   RrStore store;
+  RrBudget budget(o, st.n, st.storable.empty() ? 1.0 : 0.0, {&store});
+  // The least the run can need, before anything is sampled: the first
+  // round of phase 1, and the final theta = lambda* / LB with LB <= N.
+  const int rounds = static_cast<int>(std::ceil(std::log2(big_n))) - 1;
+  {
+    const double least = std::max(rounds >= 1 ? std::ceil(lambda_p / (big_n / 2)) : 0.0,
+                                  std::ceil(lambda_star / big_n));
+    if (auto s = TooMany("Imm", least, o); !s.ok()) return s;
+    if (auto s = budget.Plan(least, "at least"); !s.ok()) return s;
+  }
   uint64_t peak_bytes = 0;
   auto note_memory = [&](const Selection& s) {
     peak_bytes = std::max<uint64_t>(
@@ -576,34 +609,57 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
 
   // Phase 1 (Sampling): a lower bound LB on OPT.
   double lb = 1;
-  const int rounds = static_cast<int>(std::ceil(std::log2(big_n))) - 1;
   for (int i = 1; i <= rounds; ++i) {
     const double x = big_n / std::pow(2.0, i);
     const double theta_i = std::ceil(lambda_p / x);
-    if (auto s = TooMany("Imm", theta_i, o.max_rr_sets); !s.ok()) return s;
-    if (auto s = SampleTo(store, static_cast<uint64_t>(theta_i), seed, samplers); !s.ok())
+    if (auto s = TooMany("Imm", theta_i, o); !s.ok()) return s;
+    if (auto s = budget.Plan(theta_i, "phase 1"); !s.ok()) return s;
+    if (auto s = SampleTo(store, static_cast<uint64_t>(theta_i), seed, samplers, budget,
+                          "phase 1");
+        !s.ok())
       return s;
-    const Selection sel = SelectNodes(store, c);
+    if (auto s = budget.Hold(RrBudget::IndexBytes(store), "phase 1"); !s.ok()) return s;
+    const Selection sel = SelectNodes(store, c, st.k_free);
     note_memory(sel);
     const double spread = big_n * static_cast<double>(sel.covered) / store.count();
     if (spread >= (1 + eps_p) * x) {
       lb = spread / (1 + eps_p);
       break;
     }
+    // Where this is heading: OPT's coverage here is at most the smaller of
+    // covered / gamma and the greedy's top-k' bound (as in OPIM-C), so
+    // E[OPT] <= N (sqrt(that + a/2) + sqrt(a/2))^2 / theta_i except with
+    // probability e^-a, and the final theta = lambda* / LB >= lambda* / OPT.
+    // When even that cannot fit, refuse now rather than after rounds of
+    // sampling toward it (10^6 isolated nodes with k = 50 head for ~2
+    // billion sets). Only a refusal depends on this, never a result.
+    double cover_upper = static_cast<double>(sel.coverage_upper_bound);
+    if (st.has_ratio) cover_upper = std::min(cover_upper, sel.covered / gamma);
+    const double a = ell * logn + std::log(2.0);
+    const double y = std::sqrt(cover_upper + a / 2) + std::sqrt(a / 2);
+    const double opt_upper = std::min(big_n, big_n * y * y / store.count());
+    if (auto s = budget.Plan(std::ceil(lambda_star / opt_upper), "projected selection");
+        !s.ok())
+      return s;
   }
   const double theta = std::ceil(lambda_star / lb);
-  if (auto s = TooMany("Imm", theta, o.max_rr_sets); !s.ok()) return s;
+  if (auto s = TooMany("Imm", theta, o); !s.ok()) return s;
+  if (auto s = budget.Plan(theta, "selection"); !s.ok()) return s;
   uint64_t sampled_before = 0;
   if (o.fresh_rr_sets) {
     sampled_before = store.count();
     store = RrStore();
-    if (auto s = SampleTo(store, static_cast<uint64_t>(theta), o.seed ^ kFreshDomain, samplers);
+    if (auto s = SampleTo(store, static_cast<uint64_t>(theta), o.seed ^ kFreshDomain, samplers,
+                          budget, "selection");
         !s.ok())
       return s;
-  } else if (auto s = SampleTo(store, static_cast<uint64_t>(theta), seed, samplers); !s.ok()) {
+  } else if (auto s = SampleTo(store, static_cast<uint64_t>(theta), seed, samplers, budget,
+                               "selection");
+             !s.ok()) {
     return s;
   }
   samplers.clear();
+  if (auto s = budget.Hold(RrBudget::IndexBytes(store), "selection"); !s.ok()) return s;
   const Selection sel = SelectNodes(store, c);
   note_memory(sel);
 
@@ -691,6 +747,7 @@ absl::StatusOr<ImmResult> RunOpimC(const DiffusionGraph& dg, const ImmOptions& o
   uint64_t s1 = o.seed ^ kR1Domain, s2 = o.seed ^ kR2Domain;
   const uint64_t seed1 = graph::SplitMix64(s1), seed2 = graph::SplitMix64(s2);
   RrStore r1, r2;
+  RrBudget budget(o, st.n, st.storable.empty() ? 1.0 : 0.0, {&r1, &r2});
   uint64_t peak_bytes = 0;
   Selection sel;
   std::vector<uint64_t> gains2;
@@ -699,9 +756,16 @@ absl::StatusOr<ImmResult> RunOpimC(const DiffusionGraph& dg, const ImmOptions& o
   for (int i = 1; i <= i_max; ++i) {
     rounds_run = i;
     const double size = std::min(theta_max, std::ldexp(theta_0, i - 1));
-    if (auto s = TooMany("Imm (OPIM-C)", 2 * size, o.max_rr_sets); !s.ok()) return s;
-    if (auto s = SampleTo(r1, static_cast<uint64_t>(size), seed1, samplers); !s.ok()) return s;
-    if (auto s = SampleTo(r2, static_cast<uint64_t>(size), seed2, samplers); !s.ok()) return s;
+    if (auto s = TooMany("Imm (OPIM-C)", 2 * size, o); !s.ok()) return s;
+    const char* stage = i == 1 ? "round 1" : "doubling round";
+    if (auto s = budget.Plan(size, stage); !s.ok()) return s;
+    if (auto s = SampleTo(r1, static_cast<uint64_t>(size), seed1, samplers, budget, stage);
+        !s.ok())
+      return s;
+    if (auto s = SampleTo(r2, static_cast<uint64_t>(size), seed2, samplers, budget, stage);
+        !s.ok())
+      return s;
+    if (auto s = budget.Hold(RrBudget::IndexBytes(r1), stage); !s.ok()) return s;
     sel = SelectNodes(r1, c, st.k_free);
     peak_bytes = std::max<uint64_t>(
         peak_bytes,

@@ -9,6 +9,7 @@
 #include "../core/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/graph/messages.h"
 #include "mitra/leaders/messages.h"
 
@@ -175,9 +176,7 @@ absl::StatusOr<PlanOptions> PlanOptionsFrom(const v1::PlanRequest& r, uint32_t n
   if (n == 0) return Invalid("num_nodes", "must be > 0 to plan");
   if (r.has_budget()) {
     if (r.has_k()) return Invalid("request.k", "not with a budget (give one or the other)");
-    if (absl::Status s = CheckRange(r.budget(), "request.budget", r.budget() > 0, "finite and > 0");
-        !s.ok())
-      return s;
+    if (absl::Status s = CheckPositiveMoney(r.budget(), "request.budget"); !s.ok()) return s;
     if (r.costs().empty()) return Invalid("request.costs", "required with a budget");
     o.budget = r.budget();
   } else if (r.has_k()) {
@@ -192,8 +191,7 @@ absl::StatusOr<PlanOptions> PlanOptionsFrom(const v1::PlanRequest& r, uint32_t n
       return Invalid("request.costs",
                      absl::StrCat(r.costs_size(), " values, but the graph has ", n, " nodes"));
     for (int i = 0; i < r.costs_size(); ++i)
-      if (absl::Status s = CheckRange(r.costs(i), absl::StrCat("request.costs[", i, "]"),
-                                      r.costs(i) > 0, "finite and > 0");
+      if (absl::Status s = CheckPositiveMoney(r.costs(i), absl::StrCat("request.costs[", i, "]"));
           !s.ok())
         return s;
     o.costs.assign(r.costs().begin(), r.costs().end());
@@ -369,7 +367,7 @@ namespace {
 // renamed to the nested field ("request.plan.x: ...").
 absl::Status Nested(absl::Status s, absl::string_view from, absl::string_view to) {
   if (s.ok() || !absl::StartsWith(s.message(), from)) return s;
-  return absl::Status(s.code(), absl::StrCat(to, s.message().substr(from.size())));
+  return Reworded(s, absl::StrCat(to, s.message().substr(from.size())));
 }
 
 absl::StatusOr<std::vector<Index>> CustomerIndices(
@@ -388,7 +386,7 @@ absl::StatusOr<std::vector<Index>> CustomerIndices(
 // option's name) in terms of the request: the workspace-level options are
 // request fields, the rest belong to request.plan.
 absl::Status WorkspaceField(absl::Status s) {
-  if (s.ok() || !absl::IsInvalidArgument(s)) return s;
+  if (s.ok() || !(absl::IsInvalidArgument(s) || IsMemoryBudgetError(s))) return s;
   const struct {
     absl::string_view option, field;
   } own[] = {{"must_include", "request.must_include_ids"},
@@ -400,7 +398,7 @@ absl::Status WorkspaceField(absl::Status s) {
   for (const auto& f : own)
     if (absl::StartsWith(s.message(), f.option))
       return Nested(s, f.option, f.field);
-  return absl::InvalidArgumentError(absl::StrCat("request.plan.", s.message()));
+  return Reworded(s, absl::StrCat("request.plan.", s.message()));
 }
 
 }  // namespace
@@ -448,6 +446,7 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   if (!po.ok()) return Nested(po.status(), "request.", "request.plan.");
   o.plan = *std::move(po);
   o.plan.imm.costs.clear();
+  o.plan.imm.memory = &ws.memory_budget();
   switch (request.candidates()) {
     case v1::CANDIDATE_SOURCE_UNSPECIFIED:
     case v1::CANDIDATE_SOURCE_LEADERS: o.candidates = CandidateSource::kLeaders; break;
@@ -458,16 +457,14 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   for (const auto& [id, cost] : request.costs()) {
     absl::StatusOr<Index> c = graph::CustomerIndex(ws, id, "request.costs");
     if (!c.ok()) return c.status();
-    if (absl::Status s = CheckRange(cost, absl::StrCat("request.costs[", id, "]"), cost > 0,
-                                    "finite and > 0");
+    if (absl::Status s = CheckPositiveMoney(cost, absl::StrCat("request.costs[", Escape(id), "]"));
         !s.ok())
       return s;
     o.costs.emplace_back(*c, cost);
   }
   if (request.has_cost_attribute()) o.cost_attribute = request.cost_attribute();
   if (request.has_default_cost()) {
-    if (absl::Status s = CheckRange(request.default_cost(), "request.default_cost",
-                                    request.default_cost() > 0, "finite and > 0");
+    if (absl::Status s = CheckPositiveMoney(request.default_cost(), "request.default_cost");
         !s.ok())
       return s;
     o.default_cost = request.default_cost();

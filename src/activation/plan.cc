@@ -46,6 +46,7 @@ absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& opt
   so.targets = o.targets;
   so.groups = o.groups;
   so.z = options.z;
+  so.memory = o.memory;
   absl::StatusOr<SpreadEstimate> check = EstimateSpread(dg, imm->seeds, so);
   if (!check.ok()) return check.status();
 

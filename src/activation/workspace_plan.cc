@@ -9,6 +9,7 @@
 
 #include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/core/money.h"
 
 namespace mitra::activation {
 namespace {
@@ -18,7 +19,8 @@ double PositiveNumber(const std::string& text) {
   if (text.empty()) return std::nan("");
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(v) || v <= 0) return std::nan("");
+  if (end != text.c_str() + text.size() || !std::isfinite(v) || v <= 0 || v > kMaxMoney)
+    return std::nan("");
   return v;
 }
 

@@ -20,6 +20,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
+#include "handles.h"
 #include "mitra/core/workspace.h"
 #include "mitra/mitra.h"
 
@@ -27,6 +28,11 @@ struct mitra_error {
   mitra_status code;
   bool is_static;  // the out-of-memory error is never freed
   const char* message;
+#if MITRA_CHECK_HANDLES
+  // Last, past the 16 bytes the allocator reuses in a freed block, so a
+  // second free still sees kErrorFreed (see handles.h).
+  unsigned magic;
+#endif
 };
 
 struct mitra_workspace {
@@ -39,7 +45,11 @@ struct mitra_workspace {
 
 namespace mitra::capi {
 
-inline mitra_error kOutOfMemory = {MITRA_RESOURCE_EXHAUSTED, true, "out of memory"};
+inline mitra_error kOutOfMemory = {MITRA_RESOURCE_EXHAUSTED, true, "out of memory"
+#if MITRA_CHECK_HANDLES
+                                   , kErrorLive
+#endif
+};
 
 inline mitra_status Fail(mitra_error** error, mitra_status code, const char* msg, size_t len) noexcept {
   if (error == nullptr) return code;
@@ -54,6 +64,9 @@ inline mitra_status Fail(mitra_error** error, mitra_status code, const char* msg
   e->code = code;
   e->is_static = false;
   e->message = text;
+#if MITRA_CHECK_HANDLES
+  e->magic = kErrorLive;
+#endif
   *error = e;
   return code;
 }
@@ -135,7 +148,7 @@ template <typename Body>
 absl::Status ReadInto(const mitra_workspace* workspace, uint8_t** out, size_t* out_len,
                       Body&& body) {
   if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
-  if (workspace == nullptr) return Null("workspace");
+  if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
   std::shared_lock lock(workspace->mu);
   return body(*workspace->ws);
 }

@@ -38,13 +38,21 @@ uint32_t mitra_version_number(void) noexcept { return MITRA_VERSION_NUMBER; }
 const char* mitra_version_string(void) noexcept { return MITRA_VERSION_STRING; }
 
 mitra_status mitra_error_code(const mitra_error* error) noexcept {
+  CheckError(error, "mitra_error_code");
   return error == nullptr ? MITRA_OK : error->code;
 }
 const char* mitra_error_message(const mitra_error* error) noexcept {
+  CheckError(error, "mitra_error_message");
   return error == nullptr ? "" : error->message;
 }
 void mitra_error_free(mitra_error* error) noexcept {
-  if (error != nullptr && !error->is_static) std::free(error);
+  if (error == nullptr) return;
+  CheckError(error, "mitra_error_free");
+  if (error->is_static) return;
+#if MITRA_CHECK_HANDLES
+  error->magic = kErrorFreed;
+#endif
+  std::free(error);
 }
 
 const char* mitra_status_name(mitra_status status) noexcept {
@@ -76,17 +84,59 @@ mitra_status mitra_workspace_create(mitra_workspace** out, mitra_error** error) 
   return Guard(error, [&]() -> absl::Status {
     if (out == nullptr) return Null("out");
     *out = nullptr;
-    *out = new mitra_workspace();
+    auto handle = std::make_unique<mitra_workspace>();
+    RegisterWorkspace(handle.get());
+    *out = handle.release();
     return absl::OkStatus();
   });
 }
 
-void mitra_workspace_free(mitra_workspace* workspace) noexcept { delete workspace; }
+void mitra_workspace_free(mitra_workspace* workspace) noexcept {
+  if (workspace == nullptr) return;
+  UnregisterWorkspace(workspace);
+  delete workspace;
+}
+
+mitra_status mitra_set_memory_limit(uint64_t bytes, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    mitra::MemoryBudget::Process().set_limit(bytes);
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_memory_limit(uint64_t* bytes, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (bytes == nullptr) return Null("bytes");
+    *bytes = mitra::MemoryBudget::Process().limit();
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_workspace_set_memory_limit(mitra_workspace* workspace, uint64_t bytes,
+                                              mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (workspace == nullptr) return Null("workspace");
+    std::unique_lock lock(workspace->mu);
+    workspace->ws->memory_budget().set_limit(bytes);
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_workspace_memory_limit(const mitra_workspace* workspace, uint64_t* bytes,
+                                          mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (workspace == nullptr) return Null("workspace");
+    if (bytes == nullptr) return Null("bytes");
+    std::shared_lock lock(workspace->mu);
+    *bytes = workspace->ws->memory_budget().limit();
+    return absl::OkStatus();
+  });
+}
 
 mitra_status mitra_workspace_ingest(mitra_workspace* workspace, const uint8_t* batch,
                                     size_t batch_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (workspace == nullptr) return Null("workspace");
+    if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
     google::protobuf::Arena arena;
     auto* b = NewMessage<mitra::v1::Batch>(arena);
     if (absl::Status s = ParseMessage(batch, batch_len, b, "batch"); !s.ok()) return s;
@@ -98,7 +148,7 @@ mitra_status mitra_workspace_ingest(mitra_workspace* workspace, const uint8_t* b
 mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace, const char* kind,
                                         const char* path, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (workspace == nullptr) return Null("workspace");
+    if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
     if (kind == nullptr) return Null("kind");
     if (path == nullptr) return Null("path");
     // Mapped and applied in chunks: memory stays near the workspace's size.
@@ -111,7 +161,7 @@ mitra_status mitra_workspace_ingest_csv_bytes(mitra_workspace* workspace, const 
                                               const char* name, const uint8_t* csv,
                                               size_t csv_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (workspace == nullptr) return Null("workspace");
+    if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
     if (kind == nullptr) return Null("kind");
     if (csv == nullptr && csv_len > 0) return Null("csv");
     std::string_view text(reinterpret_cast<const char*>(csv), csv_len);
@@ -171,7 +221,7 @@ mitra_status mitra_workspace_column_info(const mitra_workspace* workspace, const
                                          mitra_dtype* dtype, size_t* length,
                                          mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (workspace == nullptr) return Null("workspace");
+    if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
     if (name == nullptr) return Null("name");
     std::shared_lock lock(workspace->mu);
     absl::StatusOr<mitra::ColumnView> c = mitra::FindColumn(workspace->ws->tables(), name);
@@ -186,7 +236,7 @@ mitra_status mitra_workspace_column_copy(const mitra_workspace* workspace, const
                                          void* out, size_t out_bytes, size_t* length,
                                          mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (workspace == nullptr) return Null("workspace");
+    if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
     if (name == nullptr) return Null("name");
     std::shared_lock lock(workspace->mu);
     absl::StatusOr<mitra::ColumnView> c = mitra::FindColumn(workspace->ws->tables(), name);
@@ -205,7 +255,7 @@ mitra_status mitra_workspace_column_copy(const mitra_workspace* workspace, const
 mitra_status mitra_workspace_save(const mitra_workspace* workspace, const char* path,
                                   mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (workspace == nullptr) return Null("workspace");
+    if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
     if (path == nullptr) return Null("path");
     std::shared_lock lock(workspace->mu);
     return mitra::SaveSnapshot(*workspace->ws, path);
@@ -221,6 +271,7 @@ mitra_status mitra_workspace_load(const char* path, mitra_workspace** out, mitra
     if (!loaded.ok()) return loaded.status();
     auto handle = std::make_unique<mitra_workspace>();
     handle->ws = *std::move(loaded);
+    RegisterWorkspace(handle.get());
     *out = handle.release();
     return absl::OkStatus();
   });

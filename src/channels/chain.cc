@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "mitra/core/text_checks.h"
 
 namespace mitra::channels {
 namespace {
@@ -77,7 +78,7 @@ absl::StatusOr<Chain> Chain::Build(const ChannelTable& t) {
     while (c.depth_[m] == kUnknown && c.parent_[m] != kNoIndex) {
       stack.push_back(m);
       if (stack.size() > n)
-        return Invalid(i, "parent_id", absl::StrCat("the chain above \"", t.ids.Id(i), "\" loops"));
+        return Invalid(i, "parent_id", absl::StrCat("the chain above ", Quote(t.ids.Id(i)), " loops"));
       m = c.parent_[m];
     }
     if (c.depth_[m] == kUnknown) {  // a root

@@ -22,11 +22,6 @@
 namespace mitra::channels {
 namespace {
 
-absl::Status CheckMoney(double v, const std::string& where) {
-  if (std::isfinite(v) && v >= 0) return absl::OkStatus();
-  return Invalid(where, absl::StrCat("must be finite and >= 0, got ", v));
-}
-
 constexpr size_t kMaxRoutes = 1000;
 constexpr size_t kMaxPoints = 1000000;
 

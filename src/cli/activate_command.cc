@@ -105,8 +105,11 @@ int ActivateCommand(const std::vector<std::string>& args) {
     std::string v, id, value;
     if (a == "--k" || a == "--leaders" || a == "--bridges" || a == "--seed" ||
         a == "--threads" || a == "--runs") {
-      if (!cl.Whole(&k)) return cl.Needs("a whole number >= 0");
-      if (k > UINT32_MAX && a != "--seed" && a != "--runs") return Usage(a + " is too large");
+      // Each into its field's type; threads to the library's 0..256.
+      const uint64_t most = a == "--threads"                  ? 256
+                            : a == "--seed" || a == "--runs" ? UINT64_MAX
+                                                             : UINT32_MAX;
+      if (!cl.Whole(&k, uint64_t{0}, most)) return cl.Needs("a whole number");
       if (a == "--k") plan->set_k(static_cast<uint32_t>(k));
       else if (a == "--leaders") request.mutable_leaders()->set_top(static_cast<uint32_t>(k));
       else if (a == "--bridges") request.mutable_leaders()->set_top_bridges(static_cast<uint32_t>(k));

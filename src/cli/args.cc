@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -8,6 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common.h"
+#include "mitra/core/memory_budget.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra::cli {
@@ -21,6 +24,25 @@ std::optional<int64_t> ParseDuration(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<uint64_t> ParseByteSize(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  int shift = 0;
+  std::string digits = text;
+  switch (text.back()) {
+    case 'K': case 'k': shift = 10; break;
+    case 'M': case 'm': shift = 20; break;
+    case 'G': case 'g': shift = 30; break;
+    case 'T': case 't': shift = 40; break;
+    default: break;
+  }
+  if (shift > 0) digits.pop_back();
+  uint64_t v;
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit) ||
+      !absl::SimpleAtoi(Av(digits), &v) || v == 0 || v > (~uint64_t{0} >> shift))
+    return std::nullopt;
+  return v << shift;
+}
+
 CommandArgs::CommandArgs(std::string command, const std::vector<std::string>& args,
                          std::vector<std::string> formats)
     : command_(std::move(command)),
@@ -31,6 +53,8 @@ CommandArgs::CommandArgs(std::string command, const std::vector<std::string>& ar
 bool CommandArgs::Next() {
   while (problem_ == 0 && next_ < args_.size()) {
     at_ = next_++;
+    given_.clear();
+    range_.clear();
     const std::string& a = args_[at_];
     if (a == "-o" || a == "--output") {
       if (!Value(&output_)) problem_ = Usage("-o needs a file");
@@ -45,6 +69,10 @@ bool CommandArgs::Next() {
       for (size_t k = formats_.size() - 1; k-- > 0;)
         choices = absl::StrCat(formats_[k], k + 2 == formats_.size() ? " or " : ", ", choices);
       problem_ = Usage("--format is " + choices);
+    } else if (a == "--memory-limit") {
+      std::string v;
+      if (Value(&v) && (memory_limit_ = ParseByteSize(v))) continue;
+      problem_ = Usage("--memory-limit needs a byte count > 0 (e.g. 2G, 512M, 65536)");
     } else if (!a.empty() && a[0] == '-') {
       return true;
     } else if (source_.empty()) {
@@ -59,6 +87,7 @@ bool CommandArgs::Next() {
 bool CommandArgs::Value(std::string* v) {
   if (next_ >= args_.size()) return false;
   *v = args_[next_++];
+  given_ = Quote(*v);
   return true;
 }
 
@@ -102,14 +131,16 @@ bool CommandArgs::Pair(std::string* name, std::string* value, bool at_last) {
 }
 
 int CommandArgs::Needs(std::string_view what) const {
-  return Usage(absl::StrCat(option(), " needs ", Av(what)));
+  return Usage(absl::StrCat(Escape(option()), " needs ", Av(what), range_,
+                            given_.empty() ? "" : ", got ", given_));
 }
 
-int CommandArgs::Unknown() const { return Usage(absl::StrCat("unknown option ", option())); }
+int CommandArgs::Unknown() const { return Usage(absl::StrCat("unknown option ", Escape(option()))); }
 
 int CommandArgs::Finish() const {
   if (problem_ != 0) return problem_;
   if (source_.empty()) return Usage(command_ + " needs a SNAPSHOT or DIR");
+  if (memory_limit_) MemoryBudget::Process().set_limit(*memory_limit_);
   return 0;
 }
 

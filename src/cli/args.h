@@ -7,6 +7,7 @@
 #define MITRA_CLI_ARGS_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -15,23 +16,28 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/message.h"
 #include "mitra/core/absl_view.h"
 
 namespace mitra::cli {
 
 // What a time looks like, for usage problems: Needs(kTimeArg).
-inline constexpr char kTimeArg[] = "a time (2025-06-30 or unix seconds)";
+inline constexpr char kTimeArg[] = "a time (2025-06-30, 20250630 or unix seconds)";
 
 // "hour", "day", "week", "month" (30.4375 days), "year" (365.25 days), or a
 // whole number of seconds > 0.
 std::optional<int64_t> ParseDuration(const std::string& text);
 
+// "2G", "512M", "64K" (powers of 1024) or a plain byte count; nullopt for
+// anything else, 0, or more than 2^64 - 1.
+std::optional<uint64_t> ParseByteSize(const std::string& text);
+
 // A command reads its own options in a loop and leaves the rest to it:
 //   CommandArgs cl("leaders", args, {"text", "json"});
 //   while (cl.Next()) {
 //     if (cl.option() == "--top") {
-//       if (!cl.Whole(&top)) return cl.Needs("a whole number >= 0");
+//       if (!cl.Whole(&top, 0u, 1000u)) return cl.Needs("a whole number");
 //     } else {
 //       return cl.Unknown();
 //     }
@@ -47,15 +53,17 @@ class CommandArgs {
               std::vector<std::string> formats);
 
   // Moves to the next option the command handles itself: an argument that
-  // starts with '-'. -o/--output FILE, --format F and the SNAPSHOT or DIR are
-  // taken on the way. False at the end, and after a usage problem (printed
+  // starts with '-'. -o/--output FILE, --format F, --memory-limit BYTES (the
+  // process-wide memory budget of the requests, memory_budget.h; applied by
+  // Finish()) and the SNAPSHOT or DIR are taken on the way. False at the end, and after a usage problem (printed
   // here; Finish() then returns its exit code).
   bool Next();
   // The option Next() moved to.
   const std::string& option() const { return args_[at_]; }
 
   // Readers of the option's value, the argument after it (consumed when
-  // there is one). False when there is none or it does not parse.
+  // there is one). False when there is none or it does not parse; Needs()
+  // then shows the text given.
   bool Value(std::string* v);
   // Whatever absl::SimpleAtod reads, "nan" and "inf" too: for options whose
   // range the library checks (its errors name the request field).
@@ -63,11 +71,16 @@ class CommandArgs {
   bool Finite(double* d);
   // Finite and >= 0.
   bool NonNegative(double* d);
-  // A whole number that fits T (absl::SimpleAtoi).
+  // A whole number in lo .. hi (read as T, so nothing wraps around); a
+  // failure's Needs() message states the range.
   template <typename T>
-  bool Whole(T* k) {
+  bool Whole(T* k, T lo = std::numeric_limits<T>::min(), T hi = std::numeric_limits<T>::max()) {
+    range_ = absl::StrCat(" in ", lo, " .. ", hi);
     std::string v;
-    return Value(&v) && absl::SimpleAtoi(Av(v), k);
+    T x;
+    if (!Value(&v) || !absl::SimpleAtoi(Av(v), &x) || x < lo || x > hi) return false;
+    *k = x;
+    return true;
   }
   // ISO 8601 or unix seconds (ParseTime).
   bool Time(int64_t* unix_seconds);
@@ -78,7 +91,9 @@ class CommandArgs {
   // (for values that cannot hold '=' but names that can).
   bool Pair(std::string* name, std::string* value, bool at_last = false);
 
-  // "OPTION needs WHAT": prints the usage problem and returns its exit code.
+  // "OPTION needs WHAT", followed by the range of a whole number and the
+  // text given, if any ("--threads needs a whole number in 0 .. 256, got
+  // \"4294967295\""): prints the usage problem and returns its exit code.
   int Needs(std::string_view what) const;
   // "unknown option OPTION", likewise.
   int Unknown() const;
@@ -108,6 +123,9 @@ class CommandArgs {
   size_t at_ = 0;    // the option
   size_t next_ = 0;  // the next argument to read
   int problem_ = 0;  // the exit code of a usage problem met by Next()
+  std::optional<uint64_t> memory_limit_;
+  std::string given_;  // the option's value as read, quoted ("" when none)
+  std::string range_;  // " in LO .. HI" when a whole number was asked for
   std::string source_, format_, output_;
 };
 

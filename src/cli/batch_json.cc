@@ -10,7 +10,7 @@ namespace mitra::cli {
 namespace pb = google::protobuf;
 
 void BatchJsonWriter::Put(std::string_view s) {
-  if (!failed_ && std::fwrite(s.data(), 1, s.size(), out_) != s.size()) failed_ = true;
+  if (status_.ok()) status_ = out_(s);
 }
 
 absl::Status BatchJsonWriter::Add(const v1::Batch& batch) {
@@ -53,17 +53,12 @@ absl::Status BatchJsonWriter::Add(const v1::Batch& batch) {
       Put(indented);
     }
   }
-  return Status();
-}
-
-absl::Status BatchJsonWriter::Status() const {
-  return failed_ ? absl::UnavailableError(absl::StrCat("cannot write ", name_)) : absl::OkStatus();
+  return status_;
 }
 
 absl::Status BatchJsonWriter::Finish() {
   Put(open_field_ < 0 ? "{}\n" : "\n ]\n}\n");
-  if (std::fflush(out_) != 0) failed_ = true;
-  return Status();
+  return status_;
 }
 
 }  // namespace mitra::cli

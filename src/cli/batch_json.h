@@ -2,7 +2,7 @@
 #ifndef MITRA_CLI_BATCH_JSON_H_
 #define MITRA_CLI_BATCH_JSON_H_
 
-#include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,19 +20,19 @@ namespace mitra::cli {
 // their kinds in field order, as Workspace::Export and snapshots do.
 class BatchJsonWriter {
  public:
-  // `name` stands for `out` in errors ("cannot write NAME").
-  BatchJsonWriter(std::FILE* out, std::string name) : out_(out), name_(std::move(name)) {}
+  // Receives the JSON a piece at a time; its first error stops the writing
+  // and is what Add and Finish return from then on.
+  using Sink = std::function<absl::Status(std::string_view)>;
+  explicit BatchJsonWriter(Sink out) : out_(std::move(out)) {}
   absl::Status Add(const v1::Batch& batch);
-  // Closes the object; UNAVAILABLE when any write failed.
+  // Closes the object.
   absl::Status Finish();
 
  private:
   void Put(std::string_view s);
-  absl::Status Status() const;
-  std::FILE* out_;
-  std::string name_;
+  Sink out_;
   int open_field_ = -1;  // index of the list being written, -1 before the first
-  bool failed_ = false;
+  absl::Status status_;
 };
 
 }  // namespace mitra::cli

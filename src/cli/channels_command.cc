@@ -14,6 +14,7 @@
 #include "common.h"
 #include "mitra/channels/messages.h"
 #include "mitra/core/absl_view.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra::cli {
@@ -314,7 +315,7 @@ int ChannelsCommand(const std::vector<std::string>& args) {
       else if (route == "community")
         x->set_route(v1::CHANNEL_ROUTE_COMMUNITY);
       else
-        return Usage("--incentive: route '" + route + "' is not chain, direct or community");
+        return Usage("--incentive: route " + Quote(route) + " is not chain, direct or community");
       x->set_amount(d);
     } else if (a == "--product") {
       if (!cl.Value(&v)) return cl.Needs("an id");

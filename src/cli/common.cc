@@ -2,19 +2,17 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "mitra/core/csv_import.h"
+#include "mitra/core/file_io.h"
 #include "mitra/core/snapshot.h"
+#include "mitra/core/text_checks.h"
 
 namespace mitra::cli {
-
-namespace fs = std::filesystem;
 
 int Fail(const absl::Status& s) {
   std::cerr << "mitra: " << absl::StatusCodeToString(s.code()) << ": " << s.message() << "\n";
@@ -68,51 +66,81 @@ int WriteOutput(const std::string& body, const std::string& output, const std::s
     std::cout << body;
     return 0;
   }
-  std::ofstream f(output, std::ios::binary);
-  f << body;
-  if (!f.flush()) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
+  if (absl::Status s = WriteFile(output, body); !s.ok()) return Fail(s);
   std::cout << notes << "wrote " << output;
   if (!summary.empty()) std::cout << " (" << summary << ")";
   std::cout << "\n";
   return 0;
 }
 
-// Ingests the CSV files named on the command line, in dependency order.
+namespace {
+
+// DIR/NAME, without doubling a trailing slash.
+std::string InFolder(const std::string& dir, const std::string& name) {
+  return !dir.empty() && dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+}  // namespace
+
+// Ingests the CSV files named on the command line, kinds in dependency
+// order, the files of one kind in the order given. Every source is checked
+// before anything is read.
 absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws) {
-  std::map<std::string, std::string> files;  // kind -> path
+  std::map<std::string, std::vector<std::string>> files;  // kind -> paths
   for (const std::string& src : sources) {
-    if (auto eq = src.find('='); eq != std::string::npos && !fs::is_directory(src)) {
-      files[src.substr(0, eq)] = src.substr(eq + 1);
+    const absl::StatusOr<PathKind> what = ProbePath(src);
+    if (auto eq = src.find('=');
+        eq != std::string::npos && !(what.ok() && *what == PathKind::kDirectory)) {
+      const std::string kind = src.substr(0, eq);
+      if (std::find(KindNames().begin(), KindNames().end(), kind) == KindNames().end())
+        return absl::InvalidArgumentError(
+            absl::StrCat("unknown entity kind ", Quote(kind), " in ", QuotePath(src)));
+      files[kind].push_back(src.substr(eq + 1));
       continue;
     }
-    if (!fs::is_directory(src))
-      return absl::NotFoundError(absl::StrCat("no such folder: ", src));
+    if (!what.ok()) return what.status();
+    if (*what == PathKind::kMissing)
+      return absl::NotFoundError(absl::StrCat("no such folder: ", QuotePath(src)));
+    if (*what != PathKind::kDirectory)
+      return absl::InvalidArgumentError(absl::StrCat(
+          QuotePath(src), " is not a folder (name a single file as KIND=FILE)"));
     for (const std::string& kind : KindNames()) {
-      fs::path p = fs::path(src) / (kind + ".csv");
-      if (fs::exists(p)) files[kind] = p.string();
+      const std::string path = InFolder(src, kind + ".csv");
+      // Anything under the name counts: a dangling symlink, a FIFO or a
+      // folder fails (here or in ReadFile) naming it, never silently skipped.
+      absl::StatusOr<PathKind> file = ProbePath(path);
+      if (!file.ok()) return file.status();
+      if (*file != PathKind::kMissing) files[kind].push_back(path);
     }
-  }
-  for (const auto& [kind, path] : files) {
-    if (std::find(KindNames().begin(), KindNames().end(), kind) == KindNames().end())
-      return absl::InvalidArgumentError(absl::StrCat("unknown entity kind \"", kind, "\" in ",
-                                                     kind, "=", path));
   }
   if (files.empty()) return absl::InvalidArgumentError("no CSV files found in the given sources");
   for (const std::string& kind : KindNames()) {
     auto it = files.find(kind);
     if (it == files.end()) continue;
-    if (absl::Status s = IngestCsvFile(ws, kind, it->second); !s.ok()) return s;
+    for (const std::string& path : it->second)
+      if (absl::Status s = IngestCsvFile(ws, kind, path); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<Workspace>> LoadWorkspace(const std::string& source) {
-  if (fs::is_directory(source)) {
+  absl::StatusOr<PathKind> what = ProbePath(source);
+  if (!what.ok()) return what.status();
+  if (*what == PathKind::kDirectory) {
     auto ws = std::make_unique<Workspace>();
     if (absl::Status s = ImportSources({source}, *ws); !s.ok()) return s;
     return ws;
   }
   return LoadSnapshot(source);
+}
+
+absl::StatusOr<std::string> FolderDecisions(const std::string& source) {
+  absl::StatusOr<PathKind> what = ProbePath(source);
+  if (!what.ok() || *what != PathKind::kDirectory) return std::string();
+  const std::string path = InFolder(source, "decisions.csv");
+  absl::StatusOr<PathKind> file = ProbePath(path);
+  if (!file.ok()) return file.status();
+  return *file == PathKind::kMissing ? std::string() : path;
 }
 
 }  // namespace mitra::cli

@@ -32,10 +32,14 @@ std::string GroupThousands(std::string number);
 // an `output` to standard output before that line. Returns the exit code.
 int WriteOutput(const std::string& body, const std::string& output, const std::string& summary,
                 const std::string& notes = "");
-// Ingests CSV files (folders of <kind>.csv, or KIND=FILE) in dependency order.
+// Ingests CSV files (folders of <kind>.csv, or KIND=FILE) in dependency
+// order; several files of one kind are all read, in the order given. The
+// caller discards `ws` on error (all or nothing).
 absl::Status ImportSources(const std::vector<std::string>& sources, Workspace& ws);
 // A snapshot, or a folder of CSV files imported in memory.
 absl::StatusOr<std::unique_ptr<Workspace>> LoadWorkspace(const std::string& source);
+// SOURCE/decisions.csv when SOURCE is a folder holding one, else "".
+absl::StatusOr<std::string> FolderDecisions(const std::string& source);
 
 // `mitra value`.
 int ValueCommand(const std::vector<std::string>& args);

@@ -199,7 +199,7 @@ int LadderCommand(const std::vector<std::string>& args) {
     } else if (a == "--history") {
       history = true;
     } else if (a == "--periods") {
-      if (!cl.Whole(&periods) || periods == 0) return cl.Needs("a whole number >= 1");
+      if (!cl.Whole(&periods, decltype(periods){1})) return cl.Needs("a whole number");
       history = true;
     } else if (a == "--period-days") {
       if (!cl.Finite(&d) || d <= 0) return cl.Needs("a number of days > 0");
@@ -209,7 +209,7 @@ int LadderCommand(const std::vector<std::string>& args) {
       if (!cl.Value(&v)) return cl.Needs("an id");
       ladder.add_customer_ids(v);
     } else if (a == "--top") {
-      if (!cl.Whole(&top)) return cl.Needs("a whole number >= 0");
+      if (!cl.Whole(&top)) return cl.Needs("a whole number");
     } else if (a == "--contribution") {
       contribution = true;
     } else if (a == "--discount-rate" || a == "--joined-anyway" || a == "--influence-share") {

@@ -10,6 +10,7 @@
 #include "args.h"
 #include "common.h"
 #include "mitra/core/absl_view.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 #include "mitra/leaders/messages.h"
 
@@ -105,7 +106,7 @@ int LeadersCommand(const std::vector<std::string>& args) {
     if (a == "--community") {
       if (!cl.Value(&community)) return cl.Needs("an id");
     } else if (a == "--top" || a == "--bridges" || a == "--periods") {
-      if (!cl.Whole(&k)) return cl.Needs("a whole number >= 0");
+      if (!cl.Whole(&k)) return cl.Needs("a whole number");
       if (a == "--top") leaders.set_top(k);
       else if (a == "--bridges") leaders.set_top_bridges(k);
       else health.set_periods(k);
@@ -118,8 +119,8 @@ int LeadersCommand(const std::vector<std::string>& args) {
         return cl.Needs("NAME=NUMBER");
       const auto* field = v1::ComponentWeights::descriptor()->FindFieldByName(name);
       if (field == nullptr)
-        return Usage("--weight: no component '" + name +
-                     "' (influence, reach, trust, activity, tenure, embeddedness)");
+        return Usage("--weight: no component " + Quote(name) +
+                     " (influence, reach, trust, activity, tenure, embeddedness)");
       leaders.mutable_weights()->GetReflection()->SetDouble(leaders.mutable_weights(), field, d);
     } else if (a == "--as-of") {
       if (!cl.Time(&as_of)) return cl.Needs(kTimeArg);

@@ -1,27 +1,27 @@
 // mitra: the command-line face of the library.
-#include <cstdio>
+#include <unistd.h>
+
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "batch_json.h"
 #include "mitra/core/csv_import.h"
+#include "mitra/core/file_io.h"
 #include "mitra/core/snapshot.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 #include "mitra/mitra.h"
 #include "cocreation_text.h"
 #include "common.h"
 #include "report.h"
+#include "stdout_buffer.h"
 
 namespace mitra::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr char kUsage[] = R"(mitra )" MITRA_VERSION_STRING R"( - relationship-marketing scores and plans
 
@@ -40,6 +40,10 @@ Commands:
   channels Channel economics: margin stack, cost to serve, conflicts, chain against community
 
 Run 'mitra help <command>' for a command's options.
+value, leaders, activate, cocreation, ladder and channels also take
+--memory-limit BYTES (K, M, G suffixes: powers of 1024): the most memory
+their requests may reserve; a request that needs more is refused
+(default: half of the smaller of physical memory and ulimit -v / cgroup).
 Data formats: docs/CSV.md (CSV columns), proto/mitra/v1/ (the schema).
 )";
 
@@ -50,9 +54,11 @@ const std::map<std::string, std::string>& CommandHelp() {
 Reads CSV files and writes a snapshot. A DIR is read as DIR/<kind>.csv for
 every kind present (customers, products, communities, channels, programs,
 transactions, interactions, memberships, feedback, referrals); KIND=FILE
-names one file. Files are applied in dependency order, each whole or not at
-all; on the first error nothing is written and the error names the file,
-line and column.
+names one file. Several files of one kind (KIND=FILE twice, DIR and
+KIND=FILE, two DIRs) are all read, in the order given. Kinds are applied in
+dependency order; the import is all or nothing: on the first error nothing
+is written and the error names the file, line and column. A DIR/<kind>.csv
+that is a dangling symlink, a FIFO or a folder is an error, not skipped.
 
 Options:
   -o, --output SNAPSHOT   where to write (replaced atomically)
@@ -107,7 +113,7 @@ int Import(const std::vector<std::string>& args) {
       if (i + 1 == args.size()) return Usage("--from needs a snapshot");
       from = args[++i];
     } else if (!args[i].empty() && args[i][0] == '-') {
-      return Usage(absl::StrCat("unknown option ", args[i]));
+      return Usage(absl::StrCat("unknown option ", Escape(args[i])));
     } else {
       sources.push_back(args[i]);
     }
@@ -129,15 +135,17 @@ int Import(const std::vector<std::string>& args) {
 
 int Info(const std::vector<std::string>& args) {
   if (args.size() != 1) return Usage("info takes one SNAPSHOT");
+  // One read gives both the records and the size the file had.
+  absl::StatusOr<std::string> bytes = ReadFile(args[0]);
+  if (!bytes.ok()) return Fail(bytes.status());
   SnapshotInfo info;
-  auto ws = LoadSnapshot(args[0], &info);
+  auto ws = DecodeSnapshot(*bytes, args[0], &info);
   if (!ws.ok()) return Fail(ws.status());
-  std::error_code ec;
   std::cout << args[0] << "\n"
             << "  format        " << info.major << "." << info.minor << "\n"
             << "  written by    mitra " << info.header.library_version() << "\n"
             << "  saved         " << FormatTime(info.header.saved_unix_seconds()) << "\n"
-            << "  bytes         " << fs::file_size(args[0], ec) << "\n"
+            << "  bytes         " << bytes->size() << "\n"
             << "records\n";
   PrintCounts((*ws)->Counts(), std::cout);
   return 0;
@@ -152,19 +160,30 @@ int Export(const std::vector<std::string>& args) {
   }
   if (rest.size() != 1) return Usage("export takes one SNAPSHOT");
   // Frame by frame from the file: memory stays at one frame however large
-  // the snapshot. Written to -o FILE directly; a failure removes it.
-  std::FILE* out = stdout;
-  if (!output.empty()) {
-    out = std::fopen(output.c_str(), "wb");
-    if (out == nullptr) return Fail(absl::UnavailableError(absl::StrCat("cannot write ", output)));
-  }
-  BatchJsonWriter json(out, output.empty() ? "standard output" : output);
+  // the snapshot. -o FILE is opened at the first write, which comes after
+  // the snapshot's checksum passed, so a missing or corrupt snapshot leaves
+  // it alone; a later failure removes it if it is a regular file.
+  FileWriter file;
+  bool opened = false;
+  BatchJsonWriter json([&](std::string_view piece) -> absl::Status {
+    if (output.empty()) {
+      std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      return absl::OkStatus();  // write errors are reported at exit
+    }
+    if (!opened) {
+      if (absl::Status o = file.Open(output); !o.ok()) return o;
+      opened = true;
+    }
+    return file.Write(piece);
+  });
   absl::Status s = ReadSnapshotBatches(rest[0], [&](const v1::Batch& b) { return json.Add(b); });
   if (s.ok()) s = json.Finish();
-  if (!output.empty() && std::fclose(out) != 0 && s.ok())
-    s = absl::UnavailableError(absl::StrCat("cannot write ", output));
+  if (opened) {
+    absl::Status closed = file.Close();
+    if (s.ok()) s = closed;
+  }
   if (!s.ok()) {
-    if (!output.empty()) std::remove(output.c_str());
+    if (opened && file.regular()) ::unlink(output.c_str());
     return Fail(s);
   }
   return 0;
@@ -184,8 +203,11 @@ int Report(const std::vector<std::string>& args) {
   if (rest.size() != 1) return Usage("report takes one SNAPSHOT or DIR");
   auto ws = LoadWorkspace(rest[0]);
   if (!ws.ok()) return Fail(ws.status());
-  if (options.decisions_file.empty() && fs::is_regular_file(fs::path(rest[0]) / "decisions.csv"))
-    options.decisions_file = (fs::path(rest[0]) / "decisions.csv").string();
+  if (options.decisions_file.empty()) {
+    absl::StatusOr<std::string> decisions = FolderDecisions(rest[0]);
+    if (!decisions.ok()) return Fail(decisions.status());
+    options.decisions_file = *decisions;
+  }
   WriteReport(**ws, std::cout, options);
   return 0;
 }
@@ -205,7 +227,7 @@ int Main(int argc, char** argv) {
   if (cmd == "help") {
     if (args.empty()) { std::cout << kUsage; return 0; }
     auto it = CommandHelp().find(args[0]);
-    if (it == CommandHelp().end()) return Usage(absl::StrCat("no command '", args[0], "'"));
+    if (it == CommandHelp().end()) return Usage(absl::StrCat("no command ", Quote(args[0])));
     std::cout << it->second;
     return 0;
   }
@@ -227,17 +249,27 @@ int Main(int argc, char** argv) {
   if (cmd == "cocreation") return CoCreationCommand(args);
   if (cmd == "ladder") return LadderCommand(args);
   if (cmd == "channels") return ChannelsCommand(args);
-  return Usage(absl::StrCat("no command '", cmd, "'"));
+  return Usage(absl::StrCat("no command ", Quote(cmd)));
 }
 
 }  // namespace
 }  // namespace mitra::cli
 
 int main(int argc, char** argv) {
+  mitra::cli::StdoutBuffer out;
+  int rc;
   try {
-    return mitra::cli::Main(argc, argv);
+    rc = mitra::cli::Main(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "mitra: internal error: " << e.what() << "\n";
-    return 3;
+    rc = 3;
   }
+  // Every command's output is checked here, once: a failed write or flush of
+  // standard output fails the command.
+  if (const int err = out.Finish(); err != 0) {
+    mitra::cli::Fail(absl::Status(mitra::ErrnoCode(err),
+                                  absl::StrCat("cannot write standard output: ", std::strerror(err))));
+    if (rc == 0) rc = 1;
+  }
+  return rc;
 }

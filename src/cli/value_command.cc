@@ -123,7 +123,8 @@ int ValueCommand(const std::vector<std::string>& args) {
       else o.clv.discount_rate = d;
     } else if (a == "--clv-periods" || a == "--threads") {
       int k;
-      if (!cl.Whole(&k) || k < 1) return cl.Needs("a whole number >= 1");
+      if (!cl.Whole(&k, 1, a == "--threads" ? 256 : std::numeric_limits<int>::max()))
+        return cl.Needs("a whole number");
       if (a == "--clv-periods") o.clv.periods = k;
       else o.threads = k;
     } else {

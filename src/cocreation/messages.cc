@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "mitra/core/csv_reader.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra::cocreation {
@@ -89,7 +90,7 @@ absl::Status PanelMessage(const Workspace& ws, const v1::PanelRequest& r, v1::Pa
       absl::StatusOr<Index> c = Lookup(t.customers.ids, r.stages(i).customer_id(), at + ".customer_id", "customer");
       if (!c.ok()) return c.status();
       if (*c == kNoIndex) return Invalid(at + ".customer_id", "required");
-      if (seen[*c]) return Invalid(at + ".customer_id", absl::StrCat("\"", r.stages(i).customer_id(), "\" has a stage already"));
+      if (seen[*c]) return Invalid(at + ".customer_id", absl::StrCat(Quote(r.stages(i).customer_id()), " has a stage already"));
       seen[*c] = 1;
       o.stage[*c] = r.stages(i).label();
     }
@@ -108,6 +109,7 @@ absl::Status PanelMessage(const Workspace& ws, const v1::PanelRequest& r, v1::Pa
   if (r.has_recency_half_life_days()) o.recency_half_life_days = r.recency_half_life_days();
   if (r.has_recency_floor()) o.recency_floor = r.recency_floor();
   o.strict = r.strict();
+  o.memory = &ws.memory_budget();
 
   absl::StatusOr<Panel> p = SelectPanel(t, o);
   if (!p.ok()) return InRequest("request.", p.status(), /*every_code=*/true);
@@ -259,7 +261,7 @@ absl::StatusOr<std::vector<Decision>> DecisionsFrom(
       auto [it, added] = ids.emplace(m.id(), i);
       if (!added)
         return absl::AlreadyExistsError(
-            absl::StrCat(at, ".id: \"", m.id(), "\" repeats ", where, "[", it->second, "]"));
+            absl::StrCat(at, ".id: ", Quote(m.id()), " repeats ", where, "[", it->second, "]"));
     }
     if (m.program_id().empty()) return Invalid(at + ".program_id", "required");
     absl::StatusOr<Index> p = Lookup(t.programs.ids, m.program_id(), at + ".program_id", "program");
@@ -285,9 +287,9 @@ absl::StatusOr<std::vector<Decision>> DecisionsFrom(
       d.effective = m.effective_unix_seconds();
     }
     if (m.has_value()) {
-      if (!std::isfinite(m.value()))  // NaN means "not valued" inside: refuse it here
-        return Invalid(at + ".value", absl::StrCat("must be finite and >= 0, got ", m.value()));
-      d.value = m.value();
+      // NaN means "not valued" inside: refused here with the rest.
+      if (absl::Status s = CheckMoney(m.value(), at + ".value"); !s.ok()) return s;
+      d.value = WithoutNegativeZero(m.value());
     }
     for (int k = 0; k < m.contributor_customer_ids_size(); ++k) {
       const std::string cat = absl::StrCat(at, ".contributor_customer_ids[", k, "]");
@@ -422,12 +424,13 @@ absl::StatusOr<std::vector<v1::AdoptionDecision>> DecisionsFromCsv(absl::string_
     auto number = [&](const char* c, double* v) -> absl::Status {
       const std::string* s = cell(c);
       if (!absl::SimpleAtod(*s, v) || !std::isfinite(*v))
-        return bad(c, absl::StrCat("not a number: \"", *s, "\""));
+        return bad(c, absl::StrCat("not a number: ", Quote(*s)));
       return absl::OkStatus();
     };
     auto time = [&](const char* c, int64_t* v) -> absl::Status {
-      std::optional<int64_t> tt = ParseTime(*cell(c));
-      if (!tt) return bad(c, absl::StrCat("not a time: \"", *cell(c), "\""));
+      std::string why;
+      std::optional<int64_t> tt = ParseTime(*cell(c), &why);
+      if (!tt) return bad(c, absl::StrCat("not a time: ", Quote(*cell(c)), " (", why, ")"));
       *v = *tt;
       return absl::OkStatus();
     };
@@ -439,7 +442,7 @@ absl::StatusOr<std::vector<v1::AdoptionDecision>> DecisionsFromCsv(absl::string_
     const std::string& outcome = *cell("outcome");
     if (outcome == "adopted") d.set_outcome(v1::ADOPTION_OUTCOME_ADOPTED);
     else if (outcome == "rejected") d.set_outcome(v1::ADOPTION_OUTCOME_REJECTED);
-    else return bad("outcome", absl::StrCat("must be adopted or rejected, got \"", outcome, "\""));
+    else return bad("outcome", absl::StrCat("must be adopted or rejected, got ", Quote(outcome)));
     int64_t tv;
     if (absl::Status s = time("decided", &tv); !s.ok()) return s;
     d.set_decided_unix_seconds(tv);
@@ -453,11 +456,11 @@ absl::StatusOr<std::vector<v1::AdoptionDecision>> DecisionsFromCsv(absl::string_
       d.set_value(v);
     }
     if (const std::string* s = cell("contributors"); s && !s->empty())
-      for (absl::string_view id : absl::StrSplit(*s, ';')) d.add_contributor_customer_ids(std::string(id));
+      for (std::string& id : CsvListItems(*s)) d.add_contributor_customer_ids(std::move(id));
     if (const std::string* s = cell("weights"); s && !s->empty())
-      for (absl::string_view w : absl::StrSplit(*s, ';')) {
+      for (const std::string& w : CsvListItems(*s)) {
         if (!absl::SimpleAtod(w, &v) || !std::isfinite(v))
-          return bad("weights", absl::StrCat("not a number: \"", w, "\""));
+          return bad("weights", absl::StrCat("not a number: ", Quote(w)));
         d.add_contributor_weights(v);
       }
     bool any_measure = false;

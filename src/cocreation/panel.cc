@@ -379,6 +379,15 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
     std::vector<uint32_t> order;
     for (uint32_t g = 0; g < heaps.size(); ++g)
       if (group_mask[g] & minimums & possible) order.push_back(g);
+    // Per group: its mask, capacity and take, a row of reach, and, as deep
+    // as the search goes, a copy of the needs per level.
+    MemoryReservation memory(o.memory);
+    if (absl::Status s = memory.Reserve(
+            static_cast<double>(order.size() + 1) * (16 + 8.0 * Q + 48), "quotas",
+            absl::StrCat("the exact quota search over ", order.size(), " groups of customers and ",
+                         Q, " quotas"));
+        !s.ok())
+      return s;
     auto best_key = [&](uint32_t g) { return heaps[g].front().key; };
     std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
       const int px = std::popcount(group_mask[x] & minimums & possible);

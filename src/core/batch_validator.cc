@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "mitra/core/money.h"
 #include "mitra/core/tables.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
@@ -133,9 +134,9 @@ class Validator {
     if (std::string p = TimeProblem(t); !p.empty()) return Fail(kind, i, field, p);
     return true;
   }
+  // Money, and quantities, which are bounded alike so sums stay finite.
   bool Money(const char* kind, size_t i, const char* field, double v) {
-    if (!std::isfinite(v) || v < 0)
-      return Fail(kind, i, field, absl::StrCat("must be finite and >= 0, got ", NumberText(v)));
+    if (std::string p = MoneyProblem(v); !p.empty()) return Fail(kind, i, field, p);
     return true;
   }
   bool Text(const char* kind, size_t i, const char* field, const std::string& s,

@@ -1,27 +1,23 @@
 #include "mitra/core/csv_import.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <functional>
-#include <memory>
+#include <limits>
 #include <unordered_set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/csv_reader.h"
-#include "mitra/core/mapped_file.h"
+#include "mitra/core/file_io.h"
+#include "mitra/core/money.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 
@@ -74,6 +70,23 @@ std::string EnumPrefix(const pb::EnumDescriptor* e) {
   return out + "_";
 }
 
+// The file as the reader is given it: its path, or "<kind>.csv".
+std::string FileName(std::string_view kind, std::string_view name) {
+  return name.empty() ? std::string(kind) + ".csv" : std::string(name);
+}
+// ... and as messages show it.
+std::string FileLabel(std::string_view kind, std::string_view name) {
+  const std::string file = FileName(kind, name);
+  return Escape(file, file.size());
+}
+
+// A header cell holding a carriage return comes from a file whose lines end
+// in a bare CR (old Mac style), which CSV does not know: say so.
+std::string CarriageReturnHint(std::string_view header_cell) {
+  if (header_cell.find('\r') == std::string_view::npos) return "";
+  return "; its lines seem to end in a bare CR: save the file with LF or CRLF line ends";
+}
+
 struct Column {
   std::string name;                    // as in the header
   const pb::FieldDescriptor* field;    // field of the record message
@@ -90,6 +103,81 @@ std::string KnownColumns(const pb::Descriptor* d) {
   return absl::StrJoin(names, ", ");
 }
 
+// Cells arrive trimmed (CsvReader); each rule below reads one kind of cell
+// and returns the problem, or "" when fine.
+
+// Whether decimal text of a number out of double's range is too large
+// (overflow) rather than too small (underflow): the power of ten of its
+// first significant digit is >= 0.
+bool MagnitudeAtLeastOne(std::string_view v) {
+  size_t i = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+  bool seen_point = false, significant = false;
+  int64_t integer_digits = 0, zeros_after_point = 0;
+  for (; i < v.size() && v[i] != 'e' && v[i] != 'E'; ++i) {
+    if (v[i] == '.') { seen_point = true; continue; }
+    if (!significant && v[i] == '0') {
+      if (seen_point) ++zeros_after_point;
+      continue;
+    }
+    significant = true;
+    if (!seen_point) ++integer_digits;
+  }
+  // The power of ten of the first significant digit, before the exponent.
+  const int64_t lead = integer_digits > 0 ? integer_digits - 1 : -(zeros_after_point + 1);
+  int64_t exponent = 0;
+  if (i < v.size()) {
+    std::string_view e = v.substr(i + 1);
+    const bool negative = !e.empty() && e[0] == '-';
+    if (!e.empty() && (e[0] == '-' || e[0] == '+')) e.remove_prefix(1);
+    // Exponents too long to hold only ever mean "out of range" in their direction.
+    if (e.size() > 15) return !negative;
+    for (char c : e) exponent = exponent * 10 + (c - '0');
+    if (negative) exponent = -exponent;
+  }
+  return lead + exponent >= 0;
+}
+
+std::string ParseNumberCell(std::string_view v, double* x) {
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *x);
+  if (p != v.data() + v.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
+    return absl::StrCat("not a number: ", Quote(v));
+  if (ec == std::errc::result_out_of_range)
+    return MagnitudeAtLeastOne(v)
+               ? absl::StrCat("number out of range (beyond +/-1.8e308): ", Quote(v))
+               : absl::StrCat("number out of range (nonzero but below 2.2e-308, it would "
+                              "become 0): ",
+                              Quote(v));
+  *x = WithoutNegativeZero(*x);
+  return "";
+}
+
+template <typename T>
+std::string ParseWholeCell(std::string_view v, T* x, std::string_view what) {
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *x);
+  if (p != v.data() + v.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
+    return absl::StrCat("not ", Av(what), ": ", Quote(v));
+  if (ec == std::errc::result_out_of_range)
+    return absl::StrCat("out of range (", std::numeric_limits<T>::min(), " .. ",
+                        std::numeric_limits<T>::max(), "): ", Quote(v));
+  return "";
+}
+
+std::string ParseTimeCell(std::string_view v, int64_t* t) {
+  std::string why;
+  std::optional<int64_t> parsed = ParseTime(v, &why);
+  if (!parsed) return absl::StrCat("not a time: ", Quote(v), " (", why, ")");
+  *t = *parsed;
+  return "";
+}
+
+std::string ParseBoolCell(std::string_view v, bool* b) {
+  const std::string lower = absl::AsciiStrToLower(Av(v));
+  if (lower == "true" || lower == "1") *b = true;
+  else if (lower == "false" || lower == "0") *b = false;
+  else return absl::StrCat("not true/false/1/0: ", Quote(v));
+  return "";
+}
+
 // Parses one cell into the record. Returns the problem, or "" when fine.
 std::string SetCell(pb::Message* record, const Column& col, std::string_view cell) {
   const pb::Reflection* r = record->GetReflection();
@@ -101,64 +189,46 @@ std::string SetCell(pb::Message* record, const Column& col, std::string_view cel
     f = f->message_type()->map_value();
     r = target->GetReflection();
   }
-  if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING) {
-    if (f->is_repeated()) {
-      for (absl::string_view item : absl::StrSplit(Av(cell), ';', absl::SkipEmpty()))
-        r->AddString(target, f, std::string(item));
-    } else {
-      r->SetString(target, f, std::string(cell));
-    }
-    return "";
-  }
-  const absl::string_view v = absl::StripAsciiWhitespace(Av(cell));
-  const char* b = v.data();
-  const char* e = v.data() + v.size();
+  std::string problem;
   switch (f->cpp_type()) {
-    case pb::FieldDescriptor::CPPTYPE_INT64: {
-      if (absl::EndsWith(f->name(), kTimeSuffix)) {
-        std::optional<int64_t> t = ParseTime(std::string_view(v.data(), v.size()));
-        if (!t) return absl::StrCat("not a time: ", Quote(cell),
-                                    " (seconds since 1970, or ISO 8601 like 2025-03-01)");
-        r->SetInt64(target, f, *t);
-        return "";
+    case pb::FieldDescriptor::CPPTYPE_STRING: {
+      if (f->is_repeated()) {
+        for (std::string& item : CsvListItems(cell)) r->AddString(target, f, std::move(item));
+      } else {
+        r->SetString(target, f, std::string(cell));
       }
-      int64_t x;
-      auto [p, ec] = std::from_chars(b, e, x);
-      if (ec != std::errc() || p != e) return absl::StrCat("not an integer: ", Quote(cell));
-      r->SetInt64(target, f, x);
       return "";
+    }
+    case pb::FieldDescriptor::CPPTYPE_INT64: {
+      int64_t x = 0;
+      problem = absl::EndsWith(f->name(), kTimeSuffix) ? ParseTimeCell(cell, &x)
+                                                       : ParseWholeCell(cell, &x, "an integer");
+      if (problem.empty()) r->SetInt64(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_INT32: {
-      int32_t x;
-      auto [p, ec] = std::from_chars(b, e, x);
-      if (ec != std::errc() || p != e) return absl::StrCat("not an integer: ", Quote(cell));
-      r->SetInt32(target, f, x);
-      return "";
+      int32_t x = 0;
+      if ((problem = ParseWholeCell(cell, &x, "an integer")).empty()) r->SetInt32(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_UINT64: {
-      uint64_t x;
-      auto [p, ec] = std::from_chars(b, e, x);
-      if (ec != std::errc() || p != e) return absl::StrCat("not a count: ", Quote(cell));
-      r->SetUInt64(target, f, x);
-      return "";
+      uint64_t x = 0;
+      if ((problem = ParseWholeCell(cell, &x, "a count")).empty()) r->SetUInt64(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_DOUBLE: {
-      double x;
-      auto [p, ec] = std::from_chars(b, e, x);
-      if (ec != std::errc() || p != e) return absl::StrCat("not a number: ", Quote(cell));
-      r->SetDouble(target, f, x);
-      return "";
+      double x = 0;
+      if ((problem = ParseNumberCell(cell, &x)).empty()) r->SetDouble(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_BOOL: {
-      std::string lower = absl::AsciiStrToLower(v);
-      if (lower == "true" || lower == "1") r->SetBool(target, f, true);
-      else if (lower == "false" || lower == "0") r->SetBool(target, f, false);
-      else return absl::StrCat("not true/false/1/0: ", Quote(cell));
-      return "";
+      bool x = false;
+      if ((problem = ParseBoolCell(cell, &x)).empty()) r->SetBool(target, f, x);
+      return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_ENUM: {
       const pb::EnumDescriptor* en = f->enum_type();
-      const std::string upper = absl::AsciiStrToUpper(v);
+      const std::string upper = absl::AsciiStrToUpper(Av(cell));
       const pb::EnumValueDescriptor* value = en->FindValueByName(EnumPrefix(en) + upper);
       if (!value) value = en->FindValueByName(upper);
       if (!value || value->number() == 0) {
@@ -192,24 +262,36 @@ struct ParsedCsv {
   std::vector<Column> columns; // in header order
 };
 
-// Receives each full chunk; `consumed` is the bytes of text read so far.
-using ChunkSink = std::function<absl::Status(ParsedCsv& chunk, size_t consumed)>;
+// Receives each full chunk.
+using ChunkSink = std::function<absl::Status(ParsedCsv& chunk)>;
+
+// Gives `reader` its next block when it answers kNeedMore; null for text that
+// is all in memory (the reader never needs more then).
+using Refill = std::function<absl::Status(CsvReader& reader)>;
 
 // Reads the header, then hands the records to `sink` in chunks of at most
 // `chunk_rows` (a file with a header and no records hands none).
 absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
-                   std::string_view text, size_t chunk_rows, const ChunkSink& sink) {
+                   CsvReader& reader, const Refill& refill, size_t chunk_rows,
+                   const ChunkSink& sink) {
   const pb::FieldDescriptor* list = v1::Batch::descriptor()->FindFieldByName(std::string(kind));
   if (list == nullptr || list->message_type() == nullptr)
     return absl::InvalidArgumentError(
         absl::StrCat("unknown entity kind ", Quote(kind), " (one of ",
                      absl::StrJoin(KindNames(), ", "), ")"));
   const pb::Descriptor* d = list->message_type();
-  const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
+  const std::string file = FileLabel(kind, name);
 
-  CsvReader reader(text, file);
   CsvRecordView rec;
-  absl::StatusOr<bool> more = reader.Next(&rec);
+  auto next = [&]() -> absl::StatusOr<bool> {
+    while (true) {
+      absl::StatusOr<CsvReader::Step> step = reader.Read(&rec);
+      if (!step.ok()) return step.status();
+      if (*step != CsvReader::Step::kNeedMore) return *step == CsvReader::Step::kRecord;
+      if (absl::Status s = refill(reader); !s.ok()) return s;
+    }
+  };
+  absl::StatusOr<bool> more = next();
   if (!more.ok()) return more.status();
   if (!*more)
     return absl::InvalidArgumentError(
@@ -228,7 +310,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
     const std::string h(rec.fields[j]);
     auto fail = [&](std::string problem) {
       return absl::InvalidArgumentError(
-          absl::StrCat(file, ":", rec.line, ":", j + 1, " (", h, "): ", problem));
+          absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(h), "): ", problem));
     };
     if (!seen.insert(h).second) return fail("column named twice in the header");
     Column col{h, nullptr, "", false};
@@ -243,7 +325,8 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
         if (!d->field(i)->is_map() && ColumnName(d->field(i)) == h) col.field = d->field(i);
       }
       if (col.field == nullptr)
-        return fail(absl::StrCat("unknown column for ", Av(kind), " (known: ", KnownColumns(d), ")"));
+        return fail(absl::StrCat("unknown column for ", Av(kind), " (known: ", KnownColumns(d), ")",
+                                 CarriageReturnHint(h)));
     }
     col.required = is_required(h);
     out.columns.push_back(std::move(col));
@@ -257,14 +340,14 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   const pb::Reflection* br = out.batch->GetReflection();
   auto flush = [&]() -> absl::Status {
     if (out.lines.empty()) return absl::OkStatus();
-    absl::Status s = sink(out, reader.position());
+    absl::Status s = sink(out);
     out.arena.Reset();
     out.batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&out.arena);
     out.lines.clear();
     return s;
   };
   while (true) {
-    more = reader.Next(&rec);
+    more = next();
     if (!more.ok()) return more.status();
     if (!*more) break;
     if (rec.fields.size() != out.columns.size())
@@ -283,7 +366,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       }
       if (!problem.empty())
         return absl::InvalidArgumentError(
-            absl::StrCat(file, ":", rec.line, ":", j + 1, " (", col.name, "): ", problem));
+            absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(col.name), "): ", problem));
     }
     out.lines.push_back(rec.line);
     if (out.lines.size() >= chunk_rows) {
@@ -296,8 +379,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
 // Names a record error by the file, the record's line and the field's column.
 absl::Status CsvRecordStatus(const absl::Status& s, const RecordError& err, const ParsedCsv& chunk,
                              std::string_view kind, std::string_view name) {
-  const std::string file(name.empty() ? std::string(kind) + ".csv" : std::string(name));
-  std::string where = file;
+  std::string where = FileLabel(kind, name);
   if (err.index < chunk.lines.size() && err.kind == kind)
     absl::StrAppend(&where, ":", chunk.lines[err.index]);
   std::string column = err.field;
@@ -305,14 +387,13 @@ absl::Status CsvRecordStatus(const absl::Status& s, const RecordError& err, cons
   for (size_t j = 0; j < chunk.columns.size(); ++j) {
     if (chunk.columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
   }
-  if (!column.empty()) absl::StrAppend(&where, " (", column, ")");
+  if (!column.empty()) absl::StrAppend(&where, " (", Escape(column), ")");
   return absl::Status(s.code(), absl::StrCat(where, ": ", err.problem));
 }
 
-// IngestCsv over text that `file`, when given, maps: the pages of records
-// already applied are handed back as the import goes.
-absl::Status IngestCsvText(Workspace& ws, std::string_view kind, std::string_view name,
-                           std::string_view text, MappedFile* file) {
+// Applies the CSV that `reader` reads (`refill` giving it more) in chunks.
+absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_view name,
+                           CsvReader& reader, const Refill& refill) {
   // A channel may name a parent defined further down the file, so channels
   // go in as one batch; no other kind refers to records of its own kind.
   const size_t chunk_rows = kind == "channels" ? SIZE_MAX : kChunkRows;
@@ -320,21 +401,16 @@ absl::Status IngestCsvText(Workspace& ws, std::string_view kind, std::string_vie
   // undoing them all when a later one fails.
   Workspace::Mark mark = ws.TakeMark();
   ParsedCsv parsed;
-  size_t released = 0;
-  auto apply = [&](ParsedCsv& chunk, size_t consumed) -> absl::Status {
+  auto apply = [&](ParsedCsv& chunk) -> absl::Status {
     RecordError err;
     absl::Status st = ws.Ingest(*chunk.batch, &err);
-    if (!st.ok()) {
-      if (err.code == absl::StatusCode::kOk) return st;
+    if (!st.ok() && err.code != absl::StatusCode::kOk)
       return CsvRecordStatus(st, err, chunk, kind, name);
-    }
-    if (file != nullptr) file->Release(released, consumed);
-    released = consumed;
-    return absl::OkStatus();
+    return st;
   };
   absl::Status s;
   try {
-    s = Parse(parsed, kind, name, text, chunk_rows, apply);
+    s = Parse(parsed, kind, name, reader, refill, chunk_rows, apply);
   } catch (...) {  // std::bad_alloc: undo the chunks already applied too
     ws.RollbackTo(mark);
     throw;
@@ -343,13 +419,63 @@ absl::Status IngestCsvText(Workspace& ws, std::string_view kind, std::string_vie
   return s;
 }
 
+// A CSV file read `block` bytes at a time with read() (never mapped: a file
+// truncated meanwhile would raise SIGBUS). The buffer holds the unread rest
+// of the last block (an incomplete record) and the next block.
+class CsvFileBlocks {
+ public:
+  explicit CsvFileBlocks(size_t block) : block_(block < 4 ? 4 : block) {}
+
+  // Opens the file (FileReader's checks) and reads the first block.
+  absl::Status Open(const std::string& path) {
+    if (absl::Status s = file_.Open(path); !s.ok()) return s;
+    return ReadBlock();
+  }
+  std::string_view text() const { return buf_; }
+  bool more() const { return more_; }
+
+  // Keeps the text from `reader`'s position on, appends the next block and
+  // hands the reader the result.
+  absl::Status Refill(CsvReader& reader) {
+    buf_.erase(0, reader.position());
+    if (absl::Status s = ReadBlock(); !s.ok()) return s;
+    reader.Continue(buf_, more_);
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status ReadBlock() {
+    // No more than the file's size asks for (a small file costs no 16 MiB
+    // buffer), but no less than 64 KiB, for files whose size says nothing.
+    const uint64_t left = file_.size() > read_ ? file_.size() - read_ : 0;
+    const size_t want =
+        static_cast<size_t>(std::min<uint64_t>(block_, std::max<uint64_t>(left + 1, 65536)));
+    const size_t kept = buf_.size();
+    buf_.resize(kept + want);
+    absl::StatusOr<size_t> got = file_.Read(buf_.data() + kept, want);
+    if (!got.ok()) return got.status();
+    buf_.resize(kept + *got);
+    read_ += *got;
+    // A short read is the end of the file; a full one may be followed by more.
+    more_ = *got == want;
+    return absl::OkStatus();
+  }
+
+  FileReader file_;
+  const size_t block_;
+  uint64_t read_ = 0;  // bytes of the file read so far
+  std::string buf_;
+  bool more_ = true;
+};
+
 }  // namespace
 
 absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view name,
                                      std::string_view text) {
   v1::Batch all;
   ParsedCsv parsed;
-  absl::Status s = Parse(parsed, kind, name, text, SIZE_MAX, [&](ParsedCsv& chunk, size_t) {
+  CsvReader reader(text, FileName(kind, name));
+  absl::Status s = Parse(parsed, kind, name, reader, nullptr, SIZE_MAX, [&](ParsedCsv& chunk) {
     all = *chunk.batch;
     return absl::OkStatus();
   });
@@ -359,50 +485,21 @@ absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view nam
 
 absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
                        std::string_view text) {
-  return IngestCsvText(ws, kind, name, text, nullptr);
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  // POSIX calls rather than iostreams: errno says exactly what failed, and
-  // the only allocation is the string (bad_alloc, reported upstream).
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  auto fail = [&](std::string_view what) -> absl::Status {
-    const int e = errno;
-    if (fd >= 0) ::close(fd);
-    return FileError(what, path, e);
-  };
-  if (fd < 0) return fail("cannot open");
-  struct stat st;
-  if (::fstat(fd, &st) != 0) return fail("cannot stat");
-  if (!S_ISREG(st.st_mode)) {
-    errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-    return fail("not a regular file:");
-  }
-  std::string text;
-  try {
-    text.resize(static_cast<size_t>(st.st_size));
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  size_t got = 0;
-  while (got < text.size()) {
-    const ssize_t r = ::read(fd, text.data() + got, text.size() - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return fail("cannot read");
-    if (r == 0) break;
-    got += static_cast<size_t>(r);
-  }
-  ::close(fd);
-  if (got != text.size())
-    return absl::DataLossError(absl::StrCat(QuotePath(path), " shrank while being read"));
-  return text;
+  CsvReader reader(text, FileName(kind, name));
+  return IngestCsvFrom(ws, kind, name, reader, nullptr);
 }
 
 absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path) {
-  absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
-  if (!file.ok()) return file.status();
-  return IngestCsvText(ws, kind, path, (*file)->text(), file->get());
+  return IngestCsvFile(ws, kind, path, kCsvReadBlock);
+}
+
+absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path,
+                           size_t block_bytes) {
+  CsvFileBlocks blocks(block_bytes);
+  if (absl::Status s = blocks.Open(path); !s.ok()) return s;
+  CsvReader reader(blocks.text(), FileName(kind, path), blocks.more());
+  return IngestCsvFrom(ws, kind, path, reader,
+                       [&](CsvReader& r) { return blocks.Refill(r); });
 }
 
 }  // namespace mitra

@@ -1,12 +1,69 @@
 #include "mitra/core/csv_reader.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "mitra/core/absl_view.h"
+#include "mitra/core/text_checks.h"
 
 namespace mitra {
+namespace {
 
-CsvReader::CsvReader(std::string_view text, std::string name)
-    : text_(text), name_(std::move(name)) {
+// Spaces and tabs: what may stand around a cell without being part of it.
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view TrimCell(std::string_view s) {
+  const absl::string_view t = absl::StripAsciiWhitespace(Av(s));
+  return std::string_view(t.data(), t.size());
+}
+
+}  // namespace
+
+std::vector<std::string> CsvListItems(std::string_view cell) {
+  std::vector<std::string> items;
+  for (absl::string_view item : absl::StrSplit(Av(cell), ';')) {
+    std::string_view t = TrimCell(std::string_view(item.data(), item.size()));
+    if (!t.empty()) items.emplace_back(t);
+  }
+  return items;
+}
+
+CsvReader::CsvReader(std::string_view text, std::string_view name, bool more_follows)
+    : text_(text), name_(Escape(name, name.size())), more_(more_follows) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+}
+
+void CsvReader::Continue(std::string_view text, bool more_follows) {
+  text_ = text;
+  pos_ = 0;
+  more_ = more_follows;
+}
+
+bool CsvReader::AtRecordEnd() const {
+  return pos_ >= text_.size() || text_[pos_] == ',' || text_[pos_] == '\n' ||
+         (text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n'));
+}
+
+void CsvReader::SkipBlankLines() {
+  // A line of nothing but whitespace carries no record.
+  size_t p = pos_;
+  while (p < text_.size()) {
+    const char c = text_[p];
+    if (c == '\n') {
+      ++line_;
+      pos_ = ++p;
+    } else if (IsBlank(c) || c == '\r' || c == '\v' || c == '\f') {
+      ++p;
+    } else {
+      return;
+    }
+  }
+  // A last line of blanks may yet turn out to hold a record.
+  if (!more_) pos_ = p;
+}
+
+absl::Status CsvReader::Error(size_t line, size_t column, std::string_view problem) const {
+  return absl::InvalidArgumentError(absl::StrCat(name_, ":", line, ":", column, ": ", Av(problem)));
 }
 
 absl::StatusOr<bool> CsvReader::Next(CsvRecord* record) {
@@ -19,32 +76,39 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecord* record) {
 }
 
 absl::StatusOr<bool> CsvReader::Next(CsvRecordView* record) {
+  absl::StatusOr<Step> step = Read(record);
+  if (!step.ok()) return step.status();
+  return *step == Step::kRecord;
+}
+
+absl::StatusOr<CsvReader::Step> CsvReader::Read(CsvRecordView* record) {
+  SkipBlankLines();
   const char* const s = text_.data();
   const size_t n = text_.size();
-  // Blank lines carry no record.
-  while (pos_ < n && (s[pos_] == '\n' || s[pos_] == '\r')) {
-    if (s[pos_] == '\n') ++line_;
-    ++pos_;
-  }
-  if (pos_ >= n) return false;
+  if (pos_ >= n) return more_ ? Step::kNeedMore : Step::kEnd;
+  const size_t record_pos = pos_, record_line = line_;
+  // The record reached the end of the text and more may follow: read it
+  // again once that has come.
+  auto need_more = [&] {
+    pos_ = record_pos;
+    line_ = record_line;
+    return Step::kNeedMore;
+  };
   record->line = line_;
   record->fields.clear();
   record->unescaped_at.clear();
-  // A carriage return ends a record only before a line feed or at the end.
-  auto record_end = [&](size_t at) {
-    return s[at] == '\n' || (s[at] == '\r' && (at + 1 == n || s[at + 1] == '\n'));
-  };
   size_t column = 1;
   while (true) {
+    while (pos_ < n && IsBlank(s[pos_])) ++pos_;
     if (pos_ < n && s[pos_] == '"') {
       const size_t open_line = line_;
       const size_t start = ++pos_;
       bool doubled = false;
       while (true) {
-        if (pos_ >= n)
-          return absl::InvalidArgumentError(
-              absl::StrCat(name_, ":", open_line, ":", column,
-                           ": quoted field is never closed (missing '\"')"));
+        if (pos_ >= n) {
+          if (more_) return need_more();
+          return Error(open_line, column, "quoted field is never closed (missing '\"')");
+        }
         const char c = s[pos_++];
         if (c == '"') {
           if (pos_ < n && s[pos_] == '"') {
@@ -57,7 +121,9 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecordView* record) {
           ++line_;
         }
       }
-      const std::string_view raw(s + start, pos_ - 1 - start);
+      // Quotes are not whitespace, so trimming before unquoting trims the
+      // unquoted text alike.
+      const std::string_view raw = TrimCell(std::string_view(s + start, pos_ - 1 - start));
       if (doubled) {
         const size_t k = record->unescaped_at.size();
         if (record->unescaped.size() <= k) record->unescaped.emplace_back();
@@ -70,23 +136,18 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecordView* record) {
         record->unescaped_at.push_back(record->fields.size());
       }
       record->fields.push_back(raw);
-      if (pos_ < n && s[pos_] != ',' && !record_end(pos_))
-        return absl::InvalidArgumentError(
-            absl::StrCat(name_, ":", line_, ":", column,
-                         ": text after the closing quote of a quoted field"));
+      while (pos_ < n && IsBlank(s[pos_])) ++pos_;
+      if (!AtRecordEnd()) return Error(line_, column, "text after the closing quote of a quoted field");
     } else {
       const size_t start = pos_;
-      while (pos_ < n) {
-        const char c = s[pos_];
-        if (c == ',' || record_end(pos_)) break;
-        if (c == '"')
-          return absl::InvalidArgumentError(
-              absl::StrCat(name_, ":", line_, ":", column,
-                           ": quote inside an unquoted field (quote the whole field and "
-                           "double the quote)"));
+      while (!AtRecordEnd()) {
+        if (s[pos_] == '"')
+          return Error(line_, column,
+                       "quote inside an unquoted field (quote the whole field and double the "
+                       "quote)");
         ++pos_;
       }
-      record->fields.emplace_back(s + start, pos_ - start);
+      record->fields.push_back(TrimCell(std::string_view(s + start, pos_ - start)));
     }
     if (pos_ >= n) break;
     if (s[pos_] == ',') {
@@ -102,10 +163,13 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecordView* record) {
     }
     break;
   }
+  // Only a line feed surely ends a record at the end of the text: a last
+  // field, a closing quote or a carriage return may go on in the next block.
+  if (more_ && pos_ >= n && s[n - 1] != '\n') return need_more();
   // Only now, with `unescaped` no longer growing, can views point into it.
   for (size_t k = 0; k < record->unescaped_at.size(); ++k)
     record->fields[record->unescaped_at[k]] = record->unescaped[k];
-  return true;
+  return Step::kRecord;
 }
 
 }  // namespace mitra

@@ -5,6 +5,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/absl_view.h"
+#include "mitra/core/text_checks.h"
 
 namespace mitra {
 
@@ -66,7 +67,7 @@ void IdInterner::Truncate(size_t n) noexcept {
 absl::StatusOr<Index> FindIndex(const IdInterner& ids, std::string_view id, std::string_view kind,
                                 std::string_view where) {
   if (std::optional<Index> i = ids.Find(id)) return *i;
-  return absl::NotFoundError(absl::StrCat(Av(where), ": unknown ", Av(kind), " id \"", Av(id), "\""));
+  return absl::NotFoundError(absl::StrCat(Av(where), ": unknown ", Av(kind), " id ", Quote(id)));
 }
 
 }  // namespace mitra

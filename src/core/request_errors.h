@@ -11,6 +11,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "mitra/core/memory_budget.h"
+#include "mitra/core/money.h"
 #include "mitra/core/time_format.h"
 
 namespace mitra {
@@ -20,19 +22,44 @@ inline absl::Status Invalid(absl::string_view where, absl::string_view problem) 
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
 }
 
+// `s` with another message, the same code and payloads (a memory-budget
+// refusal stays recognisable when a layer renames its field).
+inline absl::Status Reworded(const absl::Status& s, absl::string_view message) {
+  absl::Status out(s.code(), message);
+  s.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
+}
+
 // An error of the C++ API (whose messages start with the option's name),
 // said in terms of the request: `prefix` ("request.", "request.graph: ")
-// goes in front of an INVALID_ARGUMENT's message; other codes (out of
-// memory, internal) pass unchanged unless every_code.
+// goes in front of an INVALID_ARGUMENT's message and of a memory-budget
+// refusal's (which names the parameter too); other codes (out of memory,
+// internal) pass unchanged unless every_code.
 inline absl::Status InRequest(absl::string_view prefix, absl::Status s, bool every_code = false) {
-  if (s.ok() || (!every_code && !absl::IsInvalidArgument(s))) return s;
-  return absl::Status(s.code(), absl::StrCat(prefix, s.message()));
+  if (s.ok() || (!every_code && !absl::IsInvalidArgument(s) && !IsMemoryBudgetError(s))) return s;
+  return Reworded(s, absl::StrCat(prefix, s.message()));
 }
 
 // OK when v is finite and `ok`; else "<where>: must be <range>, got <v>".
 inline absl::Status CheckRange(double v, absl::string_view where, bool ok, absl::string_view range) {
   if (std::isfinite(v) && ok) return absl::OkStatus();
   return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
+}
+
+// OK for an amount of money the schema accepts (money.h); else
+// "<where>: <why>".
+inline absl::Status CheckMoney(double v, absl::string_view where) {
+  if (std::string p = MoneyProblem(v); !p.empty()) return Invalid(where, p);
+  return absl::OkStatus();
+}
+
+// OK for a cost or budget that must be > 0 (activation): finite, > 0 and,
+// as money, at most kMaxMoney; else "<where>: <why>".
+inline absl::Status CheckPositiveMoney(double v, absl::string_view where) {
+  if (absl::Status s = CheckRange(v, where, v > 0, "finite and > 0"); !s.ok()) return s;
+  return CheckMoney(v, where);
 }
 
 // OK for a time the schema accepts (time_format.h); else "<where>: <why>".

@@ -1,13 +1,6 @@
 #include "mitra/core/snapshot.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -18,9 +11,10 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "mitra/core/absl_view.h"
+#include "mitra/core/atomic_file.h"
 #include "mitra/core/crc32c.h"
 #include "mitra/core/csv_import.h"
-#include "mitra/core/mapped_file.h"
+#include "mitra/core/file_io.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/snapshot.pb.h"
@@ -53,60 +47,6 @@ void PutFrame(std::string* out, const google::protobuf::Message& m) {
   coded.SetSerializationDeterministic(true);
   m.SerializeWithCachedSizes(&coded);
   for (int i = 0; i < 8; ++i) (*out)[at + i] = static_cast<char>((n >> (8 * i)) & 0xFF);
-}
-
-absl::Status Errno(std::string_view what, const std::string& path) {
-  const int e = errno;
-  std::string msg = absl::StrCat(Av(what), " ", QuotePath(path), ": ", std::strerror(e));
-  switch (e) {
-    case ENOENT: return absl::NotFoundError(msg);
-    case EACCES: case EPERM: case EROFS: return absl::PermissionDeniedError(msg);
-    case ENOSPC: case EDQUOT: return absl::ResourceExhaustedError(msg);
-    case EISDIR: case ENOTDIR: return absl::InvalidArgumentError(msg);
-    default: return absl::UnavailableError(msg);
-  }
-}
-
-// Writes all of `bytes` to `fd`; false with errno set when a write fails.
-bool WriteAll(int fd, std::string_view bytes) {
-  const char* p = bytes.data();
-  size_t left = bytes.size();
-  while (left > 0) {
-    const ssize_t w = ::write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += w;
-    left -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
-std::string DirectoryOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-// Removes `<path>.tmp-<pid>-<n>` files left by writers that were killed
-// mid-save (their process no longer exists). Best effort: errors are ignored.
-// POSIX calls, not std::filesystem: libstdc++'s noexcept directory_iterator
-// allocates, and an allocation failure there terminates the process.
-void RemoveStaleTemporaries(const std::string& path) {
-  const std::string dir = DirectoryOf(path);
-  const size_t slash = path.rfind('/');
-  const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return;
-  while (const dirent* e = ::readdir(d)) {
-    if (std::strncmp(e->d_name, prefix.c_str(), prefix.size()) != 0) continue;
-    const long pid = std::strtol(e->d_name + prefix.size(), nullptr, 10);
-    if (pid > 0 && pid != getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-      ::unlinkat(::dirfd(d), e->d_name, 0);
-  }
-  ::closedir(d);
 }
 
 }  // namespace
@@ -154,105 +94,92 @@ absl::StatusOr<std::string> EncodeSnapshot(const Workspace& ws) {
 }
 
 absl::Status SaveSnapshot(const Workspace& ws, const std::string& path) {
-  RemoveStaleTemporaries(path);
-  static std::atomic<uint64_t> counter{0};
-  const std::string tmp = absl::StrCat(path, ".tmp-", getpid(), "-", counter++);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("cannot create", tmp);
-  auto fail = [&](std::string_view what) {
-    absl::Status st = Errno(what, tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return st;
-  };
-  absl::Status encoded = EncodeSnapshot(ws, [&](std::string_view piece) -> absl::Status {
-    return WriteAll(fd, piece) ? absl::OkStatus() : Errno("cannot write", tmp);
-  });
-  if (!encoded.ok()) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return encoded;
-  }
-  if (::fsync(fd) != 0) return fail("cannot sync");
-  if (::close(fd) != 0) {
-    absl::Status st = Errno("cannot close", tmp);
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    absl::Status st = Errno("cannot rename over", path);
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  // The rename itself is durable only once the directory is synced.
-  int dfd = ::open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return absl::OkStatus();
+  // Encoded straight into the temporary, a frame at a time.
+  return ReplaceFileAtomically(
+      path, [&](const ByteSink& out) { return EncodeSnapshot(ws, out); },
+      std::string_view(kMagic, sizeof kMagic));
 }
 
 namespace {
 
-// Checks a whole snapshot's magic, version and checksum, then parses the
-// header into `info` and hands each record frame to `batch` in file order.
-// With `file` (mapping `in`), the pages already read are handed back as it
-// goes, so a pass over the file costs one frame of memory.
-absl::Status WalkSnapshot(std::string_view in, std::string_view name, MappedFile* file,
+// Reads `n` bytes at offset `at` of the snapshot into `to`.
+using ReadBytes = std::function<absl::Status(uint64_t at, size_t n, char* to)>;
+
+// Checks a whole snapshot of `size` bytes (magic, checksum, then version),
+// then parses the header into `info` and hands each record frame to `batch`
+// in file order. Bytes are read through `read` a slice or a frame at a time,
+// so a pass over the file costs one frame of memory.
+absl::Status WalkSnapshot(uint64_t size, const ReadBytes& read, std::string_view name,
                           SnapshotInfo& info,
                           const std::function<absl::Status(const v1::Batch&)>& batch) {
   auto loss = [&](std::string_view problem) {
     return absl::DataLossError(absl::StrCat("snapshot ", QuotePath(name), ": ", Av(problem)));
   };
   constexpr size_t kPrefix = sizeof kMagic + 8;
-  if (in.size() < sizeof kMagic || std::memcmp(in.data(), kMagic, sizeof kMagic) != 0)
+  char prefix[kPrefix];
+  if (size < sizeof kMagic) return loss("not a mitra snapshot (bad magic bytes)");
+  if (absl::Status s = read(0, sizeof kMagic, prefix); !s.ok()) return s;
+  if (std::memcmp(prefix, kMagic, sizeof kMagic) != 0)
     return loss("not a mitra snapshot (bad magic bytes)");
-  if (in.size() < kPrefix + 4) return loss("truncated (no version)");
-  const uint32_t major = static_cast<uint32_t>(GetLe(in, 8, 4));
-  const uint32_t minor = static_cast<uint32_t>(GetLe(in, 12, 4));
+  if (size < kPrefix + 4) return loss("truncated (no version)");
+  // Every format version ends with the CRC32C of all the bytes before it,
+  // checked before any field is read: a flipped bit in the version must read
+  // as corruption, not as a newer format, and a truncated or altered file is
+  // caught before any of it is parsed.
+  const uint64_t body = size - 4;
+  std::string buf;
+  {
+    constexpr size_t kCrcSlice = size_t{1} << 20;
+    buf.resize(static_cast<size_t>(std::min<uint64_t>(kCrcSlice, size)));
+    uint32_t crc = 0;
+    for (uint64_t at = 0; at < body; at += kCrcSlice) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(kCrcSlice, body - at));
+      if (absl::Status s = read(at, n, buf.data()); !s.ok()) return s;
+      crc = Crc32c(crc, buf.data(), n);
+    }
+    if (absl::Status s = read(body, 4, buf.data()); !s.ok()) return s;
+    if (crc != static_cast<uint32_t>(GetLe(std::string_view(buf.data(), 4), 0, 4)))
+      return loss("checksum mismatch: the file is truncated or corrupted");
+  }
+  if (absl::Status s = read(0, kPrefix, prefix); !s.ok()) return s;
+  const std::string_view pre(prefix, kPrefix);
+  const uint32_t major = static_cast<uint32_t>(GetLe(pre, 8, 4));
+  const uint32_t minor = static_cast<uint32_t>(GetLe(pre, 12, 4));
   if (major > kSnapshotMajor)
     return absl::FailedPreconditionError(
         absl::StrCat("snapshot ", QuotePath(name), " has format ", major, ".", minor,
                      ", newer than this library reads (", kSnapshotMajor, ".x): upgrade mitra"));
   if (major < 1) return loss(absl::StrCat("unknown format version ", major, ".", minor));
-  // The checksum covers everything, so a truncated or altered file is caught
-  // before any of it is parsed.
-  const size_t body = in.size() - 4;
-  constexpr size_t kCrcSlice = size_t{16} << 20;
-  uint32_t crc = 0;
-  for (size_t at = 0; at < body; at += kCrcSlice) {
-    crc = Crc32c(crc, in.data() + at, std::min(kCrcSlice, body - at));
-    if (file != nullptr) file->Release(at, at + kCrcSlice);
-  }
-  if (crc != static_cast<uint32_t>(GetLe(in, body, 4)))
-    return loss("checksum mismatch: the file is truncated or corrupted");
 
   v1::SnapshotHeader header;
-  size_t pos = kPrefix;
+  uint64_t pos = kPrefix;
   bool first = true, ended = false;
   google::protobuf::Arena arena;  // see Chunker in workspace_export.cc
   while (pos + 8 <= body) {
-    const uint64_t n = GetLe(in, pos, 8);
+    char len[8];
+    if (absl::Status s = read(pos, 8, len); !s.ok()) return s;
+    const uint64_t n = GetLe(std::string_view(len, 8), 0, 8);
     pos += 8;
     if (n == 0) {
       ended = true;
       break;
     }
     if (n > body - pos) return loss(absl::StrCat("frame at byte ", pos - 8, " runs past the end"));
-    std::string_view frame = in.substr(pos, n);
+    if (n > INT32_MAX) return loss(absl::StrCat("unreadable record frame at byte ", pos - 8));
+    // One frame in memory at a time; its size is bounded by the file's.
+    buf.resize(static_cast<size_t>(n));
+    if (absl::Status s = read(pos, static_cast<size_t>(n), buf.data()); !s.ok()) return s;
     pos += n;
     if (first) {
-      if (!header.ParseFromArray(frame.data(), static_cast<int>(frame.size())))
+      if (!header.ParseFromArray(buf.data(), static_cast<int>(n)))
         return loss("unreadable header frame");
       first = false;
       continue;
     }
     arena.Reset();
     auto* b = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
-    if (n > INT32_MAX || !b->ParseFromArray(frame.data(), static_cast<int>(n)))
+    if (!b->ParseFromArray(buf.data(), static_cast<int>(n)))
       return loss(absl::StrCat("unreadable record frame at byte ", pos - n - 8));
-    if (file != nullptr) file->Release(pos - n - 8, pos);
     if (absl::Status s = batch(*b); !s.ok()) return s;
   }
   if (first || !ended || pos != body) return loss("frames do not end where the file does");
@@ -260,21 +187,34 @@ absl::Status WalkSnapshot(std::string_view in, std::string_view name, MappedFile
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Workspace>> Decode(std::string_view in, std::string_view name,
-                                                  MappedFile* file, SnapshotInfo* info) {
+// Reads from a snapshot in memory.
+ReadBytes ReadFromMemory(std::string_view in) {
+  return [in](uint64_t at, size_t n, char* to) {
+    std::memcpy(to, in.data() + at, n);
+    return absl::OkStatus();
+  };
+}
+
+// Reads from an open snapshot file with pread(), never a mapping.
+ReadBytes ReadFromFile(FileReader& file) {
+  return [&file](uint64_t at, size_t n, char* to) { return file.ReadAt(at, to, n); };
+}
+
+absl::StatusOr<std::unique_ptr<Workspace>> Decode(uint64_t size, const ReadBytes& read,
+                                                  std::string_view name, SnapshotInfo* info) {
   auto ws = std::make_unique<Workspace>();
-  SnapshotInfo read;
-  absl::Status s = WalkSnapshot(in, name, file, read, [&](const v1::Batch& b) -> absl::Status {
+  SnapshotInfo got;
+  absl::Status s = WalkSnapshot(size, read, name, got, [&](const v1::Batch& b) -> absl::Status {
     absl::Status st = ws->Ingest(b);
     if (st.ok() || absl::IsResourceExhausted(st)) return st;  // the file may be fine
     return absl::DataLossError(absl::StrCat("snapshot ", QuotePath(name),
                                             ": inconsistent records: ", st.message()));
   });
   if (!s.ok()) return s;
-  if (!google::protobuf::util::MessageDifferencer::Equals(read.header.counts(), ws->Counts()))
+  if (!google::protobuf::util::MessageDifferencer::Equals(got.header.counts(), ws->Counts()))
     return absl::DataLossError(
         absl::StrCat("snapshot ", QuotePath(name), ": record counts differ from the header's"));
-  if (info != nullptr) *info = std::move(read);
+  if (info != nullptr) *info = std::move(got);
   return ws;
 }
 
@@ -283,27 +223,27 @@ absl::StatusOr<std::unique_ptr<Workspace>> Decode(std::string_view in, std::stri
 absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view in,
                                                           std::string_view name,
                                                           SnapshotInfo* info) {
-  return Decode(in, name, nullptr, info);
+  return Decode(in.size(), ReadFromMemory(in), name, info);
 }
 
 absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path,
                                                         SnapshotInfo* info) {
-  absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
-  if (!file.ok()) return file.status();
-  return Decode((*file)->text(), path, file->get(), info);
+  FileReader file;
+  if (absl::Status s = file.Open(path); !s.ok()) return s;
+  return Decode(file.size(), ReadFromFile(file), path, info);
 }
 
 absl::Status ReadSnapshotBatches(const std::string& path,
                                  const std::function<absl::Status(const v1::Batch&)>& batch,
                                  SnapshotInfo* info) {
-  absl::StatusOr<std::unique_ptr<MappedFile>> file = MappedFile::Open(path);
-  if (!file.ok()) return file.status();
+  FileReader file;
+  if (absl::Status s = file.Open(path); !s.ok()) return s;
   // Counts per kind, by the Batch field of the same name (as Workspace::Counts).
   v1::WorkspaceCounts counts;
   const auto* cr = counts.GetReflection();
   const auto* cd = counts.GetDescriptor();
-  SnapshotInfo read;
-  absl::Status s = WalkSnapshot((*file)->text(), path, file->get(), read,
+  SnapshotInfo got;
+  absl::Status s = WalkSnapshot(file.size(), ReadFromFile(file), path, got,
                                 [&](const v1::Batch& b) -> absl::Status {
     const auto* br = b.GetReflection();
     const auto* bd = b.GetDescriptor();
@@ -315,10 +255,10 @@ absl::Status ReadSnapshotBatches(const std::string& path,
     return batch(b);
   });
   if (!s.ok()) return s;
-  if (!google::protobuf::util::MessageDifferencer::Equals(read.header.counts(), counts))
+  if (!google::protobuf::util::MessageDifferencer::Equals(got.header.counts(), counts))
     return absl::DataLossError(
         absl::StrCat("snapshot ", QuotePath(path), ": record counts differ from the header's"));
-  if (info != nullptr) *info = std::move(read);
+  if (info != nullptr) *info = std::move(got);
   return absl::OkStatus();
 }
 

@@ -47,55 +47,104 @@ bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 }  // namespace
 
-std::optional<int64_t> ParseTime(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  // Plain integer seconds.
-  if (s.size() < 5 || s[4] != '-') {
+namespace {
+
+// Seconds since 1970 written as a bare integer: at least 9 digits, since
+// shorter integers in a CRM export are years ("2024"), basic dates
+// ("20240301", which ParseTime reads as dates) or day counts, and 9 digits
+// start at 1973-03-03, so no real time is lost.
+constexpr size_t kMinSecondsDigits = 9;
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+std::optional<int64_t> Fail(std::string* why, std::string_view problem) {
+  if (why) *why = std::string(problem);
+  return std::nullopt;
+}
+
+// "+HH:MM" (extended) or "+HHMM" (basic) or "Z" at s[pos..]: the offset in
+// seconds east of UTC.
+std::optional<int64_t> ParseZone(std::string_view s, size_t pos, bool basic) {
+  if (s.substr(pos) == "Z") return 0;
+  const size_t len = basic ? 5 : 6;
+  if ((s[pos] != '+' && s[pos] != '-') || s.size() - pos != len) return std::nullopt;
+  int oh, om;
+  if (!Digits(s, pos + 1, 2, &oh) || (!basic && s[pos + 3] != ':') ||
+      !Digits(s, pos + (basic ? 3 : 4), 2, &om) || oh > 23 || om > 59)
+    return std::nullopt;
+  return (s[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseTime(std::string_view s, std::string* why) {
+  constexpr std::string_view kForms =
+      "seconds since 1970 (9 or more digits), or ISO 8601 like 2025-03-01, 20250301, "
+      "2025-03-01T14:05:00Z";
+  if (s.empty()) return Fail(why, kForms);
+  const std::string_view unsigned_part = s[0] == '-' ? s.substr(1) : s;
+  if (AllDigits(unsigned_part) && (s.size() != 8 || s[0] == '-')) {
+    if (unsigned_part.size() < kMinSecondsDigits)
+      return Fail(why, absl::StrCat("a bare number is seconds since 1970 only with ",
+                                    kMinSecondsDigits,
+                                    " or more digits; write a date as 2025-03-01 or 20250301"));
     int64_t v;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    if (ec != std::errc() || p != s.data() + s.size())
+      return Fail(why, "seconds since 1970 out of range");
     return v;
   }
+  // ISO 8601: extended (2025-03-01T14:05:00Z) or basic (20250301T140500Z).
+  const bool basic = s.size() >= 8 && AllDigits(s.substr(0, 8));
   int y, mo, d, h = 0, mi = 0, sec = 0;
-  if (!Digits(s, 0, 4, &y) || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s.size() < 10 || s[7] != '-' || !Digits(s, 8, 2, &d))
-    return std::nullopt;
+  size_t pos;
+  if (basic) {
+    if (!Digits(s, 0, 4, &y) || !Digits(s, 4, 2, &mo) || !Digits(s, 6, 2, &d))
+      return Fail(why, kForms);
+    pos = 8;
+  } else {
+    if (s.size() < 10 || !Digits(s, 0, 4, &y) || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
+        s[7] != '-' || !Digits(s, 8, 2, &d))
+      return Fail(why, kForms);
+    pos = 10;
+  }
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] + (mo == 2 && IsLeap(y)))
-    return std::nullopt;
-  size_t pos = 10;
+    return Fail(why, "no such date");
   int64_t offset = 0;
   if (pos < s.size()) {
-    if ((s[pos] != 'T' && s[pos] != ' ') || !Digits(s, pos + 1, 2, &h) ||
-        pos + 3 >= s.size() || s[pos + 3] != ':' || !Digits(s, pos + 4, 2, &mi))
-      return std::nullopt;
-    pos += 6;
-    if (pos < s.size() && s[pos] == ':') {
-      if (!Digits(s, pos + 1, 2, &sec)) return std::nullopt;
-      pos += 3;
+    // Basic date-times take the T (a space would read as two values).
+    const bool t_ok = s[pos] == 'T' || (!basic && s[pos] == ' ');
+    const size_t colon = basic ? 0 : 1;
+    if (!t_ok || !Digits(s, pos + 1, 2, &h) ||
+        (colon && (pos + 3 >= s.size() || s[pos + 3] != ':')) ||
+        !Digits(s, pos + 3 + colon, 2, &mi))
+      return Fail(why, kForms);
+    pos += 5 + colon;
+    if (pos < s.size() && (basic ? s[pos] >= '0' && s[pos] <= '9' : s[pos] == ':')) {
+      if (!Digits(s, pos + colon, 2, &sec)) return Fail(why, kForms);
+      pos += 2 + colon;
       if (pos < s.size() && s[pos] == '.') {  // fractional seconds: dropped
         ++pos;
         size_t start = pos;
         while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
-        if (pos == start) return std::nullopt;
+        if (pos == start) return Fail(why, kForms);
       }
     }
-    if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    if (h > 23 || mi > 59 || sec > 60) return Fail(why, "no such time of day");
     if (pos < s.size()) {
-      if (s[pos] == 'Z' && pos + 1 == s.size()) {
-        pos += 1;
-      } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
-        int oh, om;
-        if (!Digits(s, pos + 1, 2, &oh) || !Digits(s, pos + 4, 2, &om) || oh > 23 || om > 59)
-          return std::nullopt;
-        offset = (s[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-        pos += 6;
-      } else {
-        return std::nullopt;
-      }
+      std::optional<int64_t> zone = ParseZone(s, pos, basic);
+      if (!zone) return Fail(why, kForms);
+      offset = *zone;
+      pos = s.size();
     }
   }
-  if (pos != s.size()) return std::nullopt;
+  if (pos != s.size()) return Fail(why, kForms);
   return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
 }
 

@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "mitra/core/money.h"
 #include "mitra/core/text_checks.h"
 
 namespace mitra {
@@ -77,6 +78,7 @@ absl::Status Workspace::Ingest(const v1::Batch& batch, RecordError* error) {
 
 // Appends a validated batch. Entity ids are interned before any reference is
 // resolved, so references may point forward inside the batch.
+// Money is stored without negative zero (money.h), however the batch wrote it.
 void Workspace::Apply(const v1::Batch& b) {
   Tables& t = tables_;
   for (const auto& r : b.customers()) {
@@ -88,8 +90,8 @@ void Workspace::Apply(const v1::Batch& b) {
     t.products.ids.Add(r.id());
     t.products.name.push_back(r.name());
     t.products.category.push_back(r.category());
-    t.products.unit_price.push_back(r.unit_price());
-    t.products.unit_cost.push_back(r.unit_cost());
+    t.products.unit_price.push_back(WithoutNegativeZero(r.unit_price()));
+    t.products.unit_cost.push_back(WithoutNegativeZero(r.unit_cost()));
     t.products.attributes.Append(r.attributes());
   }
   for (const auto& r : b.communities()) {
@@ -103,9 +105,9 @@ void Workspace::Apply(const v1::Batch& b) {
     t.channels.name.push_back(r.name());
     t.channels.kind.push_back(static_cast<EnumValue>(r.kind()));
     t.channels.parent.push_back(RefOrNone(t.channels.ids, r.parent_id()));
-    t.channels.margin.push_back(r.margin());
-    t.channels.fixed_cost_per_year.push_back(r.fixed_cost_per_year());
-    t.channels.cost_per_unit.push_back(r.cost_per_unit());
+    t.channels.margin.push_back(WithoutNegativeZero(r.margin()));
+    t.channels.fixed_cost_per_year.push_back(WithoutNegativeZero(r.fixed_cost_per_year()));
+    t.channels.cost_per_unit.push_back(WithoutNegativeZero(r.cost_per_unit()));
     t.channels.territory.push_back(r.territory());
     t.channels.attributes.Append(r.attributes());
   }
@@ -125,8 +127,8 @@ void Workspace::Apply(const v1::Batch& b) {
   for (const auto& r : b.transactions()) {
     t.transactions.customer.push_back(*t.customers.ids.Find(r.customer_id()));
     t.transactions.time.push_back(r.time_unix_seconds());
-    t.transactions.amount.push_back(r.amount());
-    t.transactions.quantity.push_back(r.quantity());
+    t.transactions.amount.push_back(WithoutNegativeZero(r.amount()));
+    t.transactions.quantity.push_back(WithoutNegativeZero(r.quantity()));
     t.transactions.product.push_back(RefOrNone(t.products.ids, r.product_id()));
     t.transactions.channel.push_back(RefOrNone(t.channels.ids, r.channel_id()));
     t.transactions.order.push_back(r.id().empty() ? kNoIndex : t.transactions.order_ids.Add(r.id()));
@@ -162,7 +164,7 @@ void Workspace::Apply(const v1::Batch& b) {
     t.referrals.referee.push_back(RefOrNone(t.customers.ids, r.referee_id()));
     t.referrals.time.push_back(r.time_unix_seconds());
     t.referrals.converted.push_back(r.converted() ? 1 : 0);
-    t.referrals.value.push_back(r.value());
+    t.referrals.value.push_back(WithoutNegativeZero(r.value()));
   }
 }
 

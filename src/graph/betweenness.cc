@@ -192,6 +192,15 @@ absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
     sources.resize(o.sample_sources);
   }
   const int threads = std::max(1, std::min<int>(o.threads, static_cast<int>(sources.size())));
+  // Per thread a Workspace: weighted 29 bytes per node of arrays, an order
+  // and a heap of up to 20; unweighted its BfsNodes and order; then bc.
+  MemoryReservation memory(o.memory);
+  const double per_node = weighted ? 61 : sizeof(BfsNode) + 12;
+  if (absl::Status s = memory.Reserve(
+          static_cast<double>(n) * per_node * threads, "threads",
+          absl::StrCat("betweenness on ", threads, " threads of ", n, " nodes"));
+      !s.ok())
+    return s;
   std::vector<std::vector<double>> partial(threads);
   ParallelChunks(threads, sources.size(), [&](size_t b, size_t e, int c) {
     Workspace ws(n, weighted);

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "mitra/core/absl_view.h"
+#include "mitra/core/file_io.h"
+#include "mitra/core/text_checks.h"
 
 namespace mitra::graph {
 namespace {
@@ -75,15 +75,15 @@ absl::StatusOr<LoadedEdgeList> ParseEdgeList(std::string_view text, std::string_
     uint64_t a, b;
     if (k < 2 || !ParseU64(f[0], &a) || !ParseU64(f[1], &b)) {
       return error(line_no, absl::StrCat("expected `from to [weight]` with non-negative integer "
-                                         "ids, got \"",
-                                         Av(line.substr(0, 80)), "\""));
+                                         "ids, got ",
+                                         Quote(line, 80)));
     }
     if (k > 3) return error(line_no, "more than 3 fields");
     if (options.weighted) {
       double x;
       if (k < 3) return error(line_no, "missing the weight (third column)");
       if (!ParseDouble(f[2], &x)) {
-        return error(line_no, absl::StrCat("weight \"", Av(f[2]), "\" is not a number"));
+        return error(line_no, absl::StrCat("weight ", Quote(f[2]), " is not a number"));
       }
       if (!(std::isfinite(x) && x >= 0)) {
         return error(line_no, absl::StrCat("weight ", x, " is not finite and non-negative"));
@@ -149,13 +149,9 @@ absl::StatusOr<LoadedEdgeList> ParseEdgeList(std::string_view text, std::string_
 
 absl::StatusOr<LoadedEdgeList> LoadEdgeList(const std::string& path,
                                             const EdgeListOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  const std::string text = std::move(buf).str();
-  return ParseEdgeList(text, path, options);
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseEdgeList(*text, path, options);
 }
 
 }  // namespace mitra::graph

@@ -402,6 +402,14 @@ absl::StatusOr<SampledBetweennessResult> SampledBetweenness(const CsrGraph& g,
   const Adjacency& out = g.out();
   const Adjacency& in = g.in();
   const int threads = std::max(1, std::min<int>(o.threads, kBlocks));
+  // Per thread a Sampler: 37 bytes per node of arrays and up to 44 of
+  // frontiers, paths and heap; then the totals.
+  MemoryReservation memory(o.memory);
+  if (absl::Status s = memory.Reserve(
+          static_cast<double>(n) * (81.0 * threads + 16), "threads",
+          absl::StrCat("sampled betweenness on ", threads, " threads of ", n, " nodes"));
+      !s.ok())
+    return s;
   std::vector<std::vector<uint32_t>> counts(threads);
   std::vector<uint64_t> connected(threads, 0);
   // Blocks are dealt to threads round-robin; block b always draws the same

@@ -212,7 +212,8 @@ absl::StatusOr<std::vector<ChangeCredit>> ChangesFrom(
     const v1::ChangeCredit& m = changes[k];
     const std::string at = absl::StrCat(where, "[", k, "]");
     ChangeCredit ch;
-    ch.value = m.value();
+    if (absl::Status s = CheckMoney(m.value(), at + ".value"); !s.ok()) return s;
+    ch.value = WithoutNegativeZero(m.value());
     if (m.has_time_unix_seconds()) {
       if (std::string p = TimeProblem(m.time_unix_seconds()); !p.empty())
         return Invalid(absl::StrCat(at, ".time_unix_seconds"), p);
@@ -409,7 +410,11 @@ absl::StatusOr<ContributionOptions> ContributionOptionsFrom(const Workspace& ws,
   if (r.has_referral_horizon_days()) o.referral_horizon_days = r.referral_horizon_days();
   if (r.has_discount_rate()) o.discount_rate = r.discount_rate();
   if (r.has_joined_anyway_share()) o.joined_anyway_share = r.joined_anyway_share();
-  if (r.has_acquisition_cost()) o.acquisition_cost = r.acquisition_cost();
+  if (r.has_acquisition_cost()) {
+    if (absl::Status s = CheckMoney(r.acquisition_cost(), "request.acquisition_cost"); !s.ok())
+      return s;
+    o.acquisition_cost = r.acquisition_cost();
+  }
   if (r.has_influence_share()) o.influence_share = r.influence_share();
   if (r.has_influence_window_days()) o.influence_window_days = r.influence_window_days();
   if (r.has_influence_persistence()) o.influence_persistence = r.influence_persistence();

@@ -8,6 +8,7 @@
 #include "../core/request_errors.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/core/text_checks.h"
 
 namespace mitra::ladder {
 namespace {
@@ -72,7 +73,7 @@ absl::Status ValidateLadderRules(const LadderRules& rules) {
     if (st.name.empty()) return Invalid(at + ".name", "required");
     for (size_t o = 0; o < s; ++o)
       if (rules.stages[o].name == st.name)
-        return Invalid(at + ".name", absl::StrCat("\"", st.name, "\" is also stages[", o, "]"));
+        return Invalid(at + ".name", absl::StrCat(Quote(st.name), " is also stages[", o, "]"));
     const int phase = static_cast<int>(st.phase);
     if (phase < 1 || phase > 3)
       return Invalid(at + ".phase", absl::StrCat(phase, " is not a LadderPhase (1..3)"));

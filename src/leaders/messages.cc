@@ -7,6 +7,7 @@
 
 #include "../core/request_errors.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
 #include "mitra/graph/interaction_graph.h"
 #include "mitra/graph/messages.h"
@@ -297,8 +298,8 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
     if (!c.ok()) return c.status();
     if (node_of[*c] == kNoIndex)
       return Invalid(absl::StrCat("request.pretrusted_customer_ids[", i, "]"),
-                     absl::StrCat("customer \"", id, "\" is not a member of community \"",
-                                  request.community_id(), "\""));
+                     absl::StrCat("customer ", Quote(id), " is not a member of community ",
+                                  Quote(request.community_id())));
     eo.pretrusted.push_back(node_of[*c]);
   }
 

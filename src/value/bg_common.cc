@@ -9,22 +9,32 @@
 namespace mitra::value {
 namespace {
 
+// Pfaff: (1-z)^A 2F1(A, b+x; c; z) = 2F1(A, a-1; c; -y). Subtracting the
+// n = 0 term and dividing by a-1 analytically leaves an alternating series
+// c * sum_n>=1 (A)_n (a)_(n-1) / ((c)_n n!) (-y)^n with no cancellation in
+// its factor and no singularity at a = 1. It is summed while its terms fall
+// at least by half (always so when y (A + 1) < 1; for a large b, long
+// before the terms turn); false when they stop falling first.
+bool PfaffSeries(double A, double a, double c, double y, bool always, double* out) {
+  double v = A * y / c, sum = v;
+  for (int n = 1; n < 10000; ++n) {
+    const double ratio = (A + n) * (a + (n - 1)) / ((c + n) * (n + 1.0)) * y;
+    if (!always && !(std::fabs(ratio) <= 0.5)) return false;
+    v *= -ratio;
+    sum += v;
+    if (std::fabs(v) <= 1e-17 * std::fabs(sum)) break;
+  }
+  *out = c * sum;
+  return true;
+}
+
 absl::StatusOr<double> NumeratorAt(double r, double alpha, double a, double b, double x, double T,
                                    double t) {
-  const double c = a + b + x - 1, A = r + x, y = t / (alpha + T);
-  if (y * (A + 1) < 1) {
-    // Pfaff: (1-z)^A 2F1(A, b+x; c; z) = 2F1(A, a-1; c; -y). Subtracting the
-    // n = 0 term and dividing by a-1 analytically leaves an alternating
-    // series with terms falling at least by half: no cancellation, and no
-    // singularity at a = 1.
-    double v = A * y / c, sum = v;
-    for (int n = 1; n < 10000; ++n) {
-      v *= -(A + n) * (a + n - 1) / ((c + n) * (n + 1.0)) * y;
-      sum += v;
-      if (std::fabs(v) <= 1e-17 * std::fabs(sum)) break;
-    }
-    return c * sum;
-  }
+  const double c = a + b + (x - 1), A = r + x, y = t / (alpha + T);
+  double series = 0;
+  if (PfaffSeries(A, a, c, y, y * (A + 1) < 1, &series)) return series;
+  // The closed form; its factor c / (a - 1) magnifies the rounding of
+  // 1 - q, which is why a large c (a large b) takes the series above.
   const double z = t / (alpha + T + t);
   absl::StatusOr<double> log_f = LogHyp2F1Positive(A, b + x, c, z);
   if (!log_f.ok()) return log_f.status();
@@ -37,7 +47,7 @@ absl::StatusOr<double> NumeratorAt(double r, double alpha, double a, double b, d
 absl::StatusOr<double> BgConditionalNumerator(double r, double alpha, double a, double b, double x,
                                               double T, double t) {
   if (t <= 0) return 0.0;
-  if (!(a + b + x - 1 > 0)) {
+  if (!(a + b + (x - 1) > 0)) {
     return absl::InvalidArgumentError(
         absl::StrCat("expected purchases need a + b + x > 1 (a=", a, ", b=", b, ", x=", x, ")"));
   }
@@ -94,7 +104,7 @@ double BgNbdPmf(double r, double alpha, double a, double b, double t, int n) {
         if (term < 1e-18 * tail && (r + j) / (j + 1.0) * (t / (alpha + t)) < 0.9) break;
       }
     }
-    const double lb2 = LogGamma(a + 1) + LogGamma(b + n - 1) - LogGamma(a + b + n) - lbeta_ab;
+    const double lb2 = LogGamma(a + 1) + LogGamma(b + (n - 1)) - LogGamma(a + b + n) - lbeta_ab;
     p += std::exp(lb2) * tail;
   }
   return p;

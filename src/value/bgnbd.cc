@@ -67,8 +67,8 @@ class BgNbdProblem {
       ga += w * s_ia;
       gb += w * s_ib;
       if (x > 0) {
-        lc4_[x] = std::log(a) - std::log(b + x - 1);
-        inv_b_[x] = 1 / (b + x - 1);
+        lc4_[x] = std::log(a) - std::log(b + (x - 1));
+        inv_b_[x] = 1 / (b + (x - 1));
       }
       s_lr += std::log(r + x);
       s_ir += 1 / (r + x);
@@ -216,11 +216,11 @@ class BgNbdProblem {
 class AliveScorer {
  public:
   explicit AliveScorer(const BgNbdParams& p) : p_(p) {
-    for (int x = 1; x < kTable; ++x) lc_[x] = std::log(p.a / (p.b + x - 1));
+    for (int x = 1; x < kTable; ++x) lc_[x] = std::log(p.a / (p.b + (x - 1)));
   }
   double operator()(double x, double tx, double T) const {
     if (x == 0) return 1.0;
-    const double lc = x < kTable ? lc_[static_cast<int>(x)] : std::log(p_.a / (p_.b + x - 1));
+    const double lc = x < kTable ? lc_[static_cast<int>(x)] : std::log(p_.a / (p_.b + (x - 1)));
     return 1 / (1 + std::exp(lc + (p_.r + x) * std::log((p_.alpha + T) / (p_.alpha + tx))));
   }
 
@@ -293,7 +293,7 @@ absl::Status BgNbdProbabilityAliveAt(const BgNbdParams& p, const CustomerData& d
 absl::StatusOr<double> BgNbdExpectedPurchasesNew(const BgNbdParams& p, double t) {
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
   if (!(t >= 0 && std::isfinite(t))) return absl::InvalidArgumentError("t must be finite and >= 0");
-  return BgConditionalNumerator(p.r, p.alpha, p.a, p.b, 0, 0, t);
+  return FiniteValue(BgConditionalNumerator(p.r, p.alpha, p.a, p.b, 0, 0, t), "BG/NBD E[X(t)]");
 }
 
 absl::StatusOr<double> BgNbdProbabilityOfPurchases(const BgNbdParams& p, double t, int n) {
@@ -301,7 +301,7 @@ absl::StatusOr<double> BgNbdProbabilityOfPurchases(const BgNbdParams& p, double 
   if (!(t > 0 && std::isfinite(t)) || n < 0 || n > 1000000) {
     return absl::InvalidArgumentError("P(X(t) = n) needs t > 0 and 0 <= n <= 1e6");
   }
-  return BgNbdPmf(p.r, p.alpha, p.a, p.b, t, n);
+  return FiniteValue(BgNbdPmf(p.r, p.alpha, p.a, p.b, t, n), "BG/NBD P(X(t) = n)");
 }
 
 }  // namespace mitra::value

@@ -232,7 +232,7 @@ absl::StatusOr<double> MbgNbdExpectedPurchasesNew(const MbgNbdParams& p, double 
   // P(survives the first purchase) = b/(a+b).
   absl::StatusOr<double> num = BgConditionalNumerator(p.r, p.alpha, p.a, p.b + 1, 0, 0, t);
   if (!num.ok()) return num.status();
-  return p.b / (p.a + p.b) * *num;
+  return FiniteValue(p.b / (p.a + p.b) * *num, "MBG/NBD E[X(t)]");
 }
 
 absl::StatusOr<double> MbgNbdProbabilityOfPurchases(const MbgNbdParams& p, double t, int n) {
@@ -240,8 +240,9 @@ absl::StatusOr<double> MbgNbdProbabilityOfPurchases(const MbgNbdParams& p, doubl
   if (!(t > 0 && std::isfinite(t)) || n < 0 || n > 1000000) {
     return absl::InvalidArgumentError("P(X(t) = n) needs t > 0 and 0 <= n <= 1e6");
   }
-  return (n == 0 ? p.a / (p.a + p.b) : 0.0) +
-         p.b / (p.a + p.b) * BgNbdPmf(p.r, p.alpha, p.a, p.b + 1, t, n);
+  return FiniteValue((n == 0 ? p.a / (p.a + p.b) : 0.0) +
+                         p.b / (p.a + p.b) * BgNbdPmf(p.r, p.alpha, p.a, p.b + 1, t, n),
+                     "MBG/NBD P(X(t) = n)");
 }
 
 }  // namespace mitra::value

@@ -6,6 +6,7 @@
 #ifndef MITRA_SRC_VALUE_MODEL_DRIVER_H_
 #define MITRA_SRC_VALUE_MODEL_DRIVER_H_
 
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,16 @@ inline absl::Status CheckOut(const CustomerData& data, absl::Span<double> out) {
 inline absl::Status NotFinite(const char* what, size_t i) {
   return absl::InvalidArgumentError(
       absl::StrCat(what, " of customer ", i, " is not finite (parameters out of range)"));
+}
+
+// `v` when it is an error or finite; otherwise "<what> is not finite
+// (parameters out of range)": a closed form pushed past double's range by
+// extreme parameters gives an error, never inf or NaN.
+inline absl::StatusOr<double> FiniteValue(absl::StatusOr<double> v, const char* what) {
+  if (v.ok() && !std::isfinite(*v))
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " is not finite (parameters out of range)"));
+  return v;
 }
 
 // The log-likelihood of already-checked parameters (and its gradient).

@@ -463,9 +463,8 @@ absl::Status ParetoNbdExpectedPurchases(const ParetoNbdParams& p, const Customer
 absl::StatusOr<double> ParetoNbdExpectedPurchasesNew(const ParetoNbdParams& p, double t) {
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
   if (!(t >= 0 && std::isfinite(t))) return absl::InvalidArgumentError("t must be finite and >= 0");
-  const double e = p.r * p.beta / p.alpha * SurvivalIntegral(p.s, t / p.beta);
-  if (!std::isfinite(e)) return absl::InvalidArgumentError("Pareto/NBD E[X(t)] is not finite");
-  return e;
+  return FiniteValue(p.r * p.beta / p.alpha * SurvivalIntegral(p.s, t / p.beta),
+                     "Pareto/NBD E[X(t)]");
 }
 
 }  // namespace mitra::value

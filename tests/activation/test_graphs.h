@@ -52,7 +52,7 @@ inline DiffusionGraph RandomWc(uint32_t n, int arcs, uint64_t seed, Model m,
 // NetHEPT (the IMM authors' file: each listed line one directed arc, 15,229
 // nodes, 62,752 arcs), IC with weighted-cascade probabilities.
 inline DiffusionGraph NetHeptWc() {
-  auto loaded = graph::LoadEdgeList(std::string(MITRA_SHARED_DATA_DIR) + "/graphs/nethept.txt");
+  auto loaded = graph::LoadEdgeList(std::string(MITRA_REFERENCE_DATA_DIR) + "/graphs/nethept.txt");
   EXPECT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->graph.num_nodes(), 15229u);
   EXPECT_EQ(loaded->graph.num_arcs(), 62752u);

@@ -1,6 +1,6 @@
 // The customer-value C ABI end to end on the CDNOW sample, against the
 // published values (Fader, Hardie & Lee 2005; Fader & Hardie 2013; see
-// ../shared/data/README.md): transactions in, summaries, fits and
+// data/reference/README.md): transactions in, summaries, fits and
 // predictions out, through the same calls a host makes.
 #include <cmath>
 #include <string>
@@ -47,7 +47,7 @@ v1::SummaryRequest CdnowRequest() {
 class ValueCApi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const auto tx = LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+    const auto tx = LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
     ASSERT_EQ(tx.customer.size(), 6919u);
     const std::string req = CdnowRequest().SerializeAsString();
     uint8_t* out = nullptr;
@@ -238,7 +238,7 @@ TEST_F(ValueCApi, ErrorsNameTheFieldAndNeverReturnNaN) {
 
 TEST_F(ValueCApi, WorkspaceSummaryEqualsTheArrayOne) {
   // The sample as CSV into a workspace, then summarised there.
-  const auto tx = LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   std::string customers = "id\n", transactions = "customer_id,time,amount\n";
   for (int i = 0; i < 2357; ++i) customers += std::to_string(i) + "\n";
   for (size_t i = 0; i < tx.customer.size(); ++i)

@@ -222,14 +222,20 @@ void LoadFlags(Workspace& ws, bool with_x_and_y) {
   ASSERT_TRUE(ws.Ingest(b).ok());
 }
 
+// A panel of 2 needing every flag f1..f6.
+PanelOptions FlagOptions() {
+  PanelOptions o;
+  o.size = 2;
+  o.as_of = kAsOf;
+  for (char f = '1'; f <= '6'; ++f) o.quotas.push_back(Attr(std::string("f") + f, "y", 1));
+  return o;
+}
+
 TEST(SelectPanel, OverlappingQuotasTheGreedyMissesAreMetBySearch) {
   for (bool with_x_and_y : {true, false}) {
     Workspace ws;
     LoadFlags(ws, with_x_and_y);
-    PanelOptions o;
-    o.size = 2;
-    o.as_of = kAsOf;
-    for (char f = '1'; f <= '6'; ++f) o.quotas.push_back(Attr(std::string("f") + f, "y", 1));
+    PanelOptions o = FlagOptions();
     absl::StatusOr<Panel> p = SelectPanel(ws.tables(), o);
     ASSERT_TRUE(p.ok()) << p.status();
     if (with_x_and_y) {
@@ -256,6 +262,30 @@ TEST(SelectPanel, OverlappingQuotasTheGreedyMissesAreMetBySearch) {
     EXPECT_EQ(unmet, 1);
     EXPECT_EQ(Ids(ws, *p)[0], "z");
   }
+}
+
+// The exact search reserves its tables from the memory budget before it
+// builds them: here 5 groups (x, y, z, a, w touch a minimum) and 6 quotas,
+// (5 + 1) x (16 + 8 x 6 + 48) = 672 bytes. With that limit it runs; with one
+// byte less it is refused naming the quotas.
+TEST(SelectPanel, ExactSearchIsBudgeted) {
+  Workspace ws;
+  LoadFlags(ws, true);
+  PanelOptions o = FlagOptions();
+  MemoryBudget exact;
+  exact.set_limit(672);
+  o.memory = &exact;
+  absl::StatusOr<Panel> p = SelectPanel(ws.tables(), o);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_TRUE(p->all_quotas_met);
+  EXPECT_EQ(exact.peak(), 672u);
+  MemoryBudget short_by_one;
+  short_by_one.set_limit(671);
+  o.memory = &short_by_one;
+  p = SelectPanel(ws.tables(), o);
+  ASSERT_EQ(p.status().code(), absl::StatusCode::kResourceExhausted) << p.status();
+  EXPECT_THAT(p.status().message(), HasSubstr("quotas: the exact quota search over 5 groups"));
+  EXPECT_THAT(p.status().message(), HasSubstr("needs an estimated 672 bytes"));
 }
 
 TEST(SelectPanel, FatigueWindowSkipsRecentRespondents) {

@@ -1,9 +1,16 @@
 #include "mitra/core/csv_import.h"
 
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "mitra/core/time_format.h"
+#include "common/exports.h"
 
 namespace mitra {
 namespace {
@@ -137,6 +144,13 @@ TEST(CsvImport, MissingFileIsNotFound) {
   EXPECT_THAT(std::string(s.message()), HasSubstr("/nonexistent/customers.csv"));
 }
 
+bool WriteText(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && ok;
+}
+
 // Files larger than one chunk of records (16,384) go into the workspace a
 // chunk at a time; the file as a whole is still all or nothing.
 constexpr int kManyRows = 40000;
@@ -173,10 +187,191 @@ TEST(CsvImport, ErrorInALaterChunkUndoesTheEarlierOnes) {
   EXPECT_EQ(ws.RecordCount(), size_t{kManyRows} + 1);
 }
 
+// Files are read in blocks (16 MiB; here a few bytes): a record, a quoted
+// field with line breaks and doubled quotes among them, may run across any
+// number of block ends and still reads as the text in memory does.
+TEST(CsvImport, RecordsAcrossReadBlocksImportAsTheWholeText) {
+  const std::string text =
+      "id,created,attributes.note\n"
+      "c1,2024-01-01,\"first\nsecond, \"\"third\"\"\r\nfourth\"\r\n"
+      "c2,,\" padded \"\n"
+      "\n"
+      "c3,20240105,\"\"\"\"\n"
+      "c4,,last";
+  const std::string path =
+      ::testing::TempDir() + "/blocks-" + std::to_string(getpid()) + ".csv";
+  ASSERT_TRUE(WriteText(path, text));
+  Workspace whole;
+  ASSERT_TRUE(IngestCsv(whole, "customers", path, text).ok());
+  const v1::Batch expected = testing::ExportAll(whole);
+  ASSERT_EQ(expected.customers_size(), 4);
+  EXPECT_EQ(expected.customers(0).attributes().at("note"), "first\nsecond, \"third\"\r\nfourth");
+  EXPECT_EQ(expected.customers(1).attributes().at("note"), "padded");
+  EXPECT_EQ(expected.customers(2).attributes().at("note"), "\"");
+  for (size_t block : {size_t{4}, size_t{5}, size_t{7}, size_t{16}, size_t{33}, size_t{64},
+                       text.size() - 1, text.size(), size_t{1} << 20}) {
+    SCOPED_TRACE(block);
+    Workspace ws;
+    const absl::Status s = IngestCsvFile(ws, "customers", path, block);
+    ASSERT_TRUE(s.ok()) << s;
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(testing::ExportAll(ws),
+                                                                   expected));
+  }
+  // An error after many blocks names the same line as in memory.
+  const std::string bad = text + "\nc5,not-a-time,x\n";
+  ASSERT_TRUE(WriteText(path, bad));
+  Workspace ws;
+  const absl::Status in_memory = IngestCsv(ws, "customers", path, bad);
+  ASSERT_FALSE(in_memory.ok());
+  EXPECT_THAT(std::string(in_memory.message()), HasSubstr(":9:2 (created)"));
+  for (size_t block : {size_t{4}, size_t{9}, size_t{50}}) {
+    const absl::Status s = IngestCsvFile(ws, "customers", path, block);
+    EXPECT_EQ(s, in_memory) << block;
+    EXPECT_EQ(ws.RecordCount(), 0u);
+  }
+  std::remove(path.c_str());
+}
+
 TEST(CsvImport, HeaderOnlyIsAnEmptyBatch) {
   Workspace ws;
   ASSERT_TRUE(IngestCsv(ws, "customers", "c.csv", "id,created\n").ok());
   EXPECT_EQ(ws.RecordCount(), 0u);
+}
+
+// 8-digit numbers are ISO 8601 basic dates; only 9+ digits are seconds.
+TEST(CsvImport, BasicDatesAreDatesNeverSeconds) {
+  absl::StatusOr<v1::Batch> b = CsvToBatch(
+      "customers", "c.csv",
+      "id,created\nb1,20240101\nb2,20240101T120000Z\nb3,1704067200\nb4,2024-01-01\n");
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->customers(0).created_unix_seconds(), 1704067200);  // date -u -d 2024-01-01 +%s
+  EXPECT_EQ(b->customers(1).created_unix_seconds(), 1704067200 + 12 * 3600);
+  EXPECT_EQ(b->customers(2).created_unix_seconds(), 1704067200);
+  EXPECT_EQ(b->customers(3).created_unix_seconds(), 1704067200);
+  for (const char* cell : {"2024", "20241301", "0"}) {
+    absl::StatusOr<v1::Batch> bad =
+        CsvToBatch("customers", "c.csv", absl::StrCat("id,created\nb1,", cell, "\n"));
+    ASSERT_FALSE(bad.ok()) << cell;
+    EXPECT_THAT(std::string(bad.status().message()),
+                HasSubstr(absl::StrCat("c.csv:2:2 (created): not a time: \"", cell, "\" (")));
+  }
+}
+
+// One rule for every cell: surrounding whitespace is not data, quoted or
+// not, in ids, references, numbers, times and list items; whitespace-only
+// lines are blank.
+TEST(CsvImport, WhitespaceAroundEveryCellIsTrimmed) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "customers.csv", kCustomers).ok());
+  ASSERT_TRUE(IngestCsv(ws, "customers", "more.csv", "id\n z1 \n   \n\t\n\" z2\"\n").ok());
+  ASSERT_TRUE(IngestCsv(ws, "transactions", "t.csv",
+                        " customer_id , time ,amount\n"
+                        " c1 , 2024-01-05 , 15 \n"
+                        "\" c2 \",\" 20240106\", \" 7\" \n"
+                        "  \t \n").ok());
+  ASSERT_TRUE(IngestCsv(ws, "programs", "p.csv",
+                        "id,start,attributes\npg9,2024-03-01, comfort ; range ;\n").ok());
+  const Tables& t = ws.tables();
+  ASSERT_EQ(t.customers.ids.size(), 5u);
+  EXPECT_EQ(t.customers.ids.Id(3), "z1");
+  EXPECT_EQ(t.customers.ids.Id(4), "z2");
+  ASSERT_EQ(t.transactions.customer.size(), 2u);
+  EXPECT_EQ(t.transactions.customer[0], 0u);
+  EXPECT_EQ(t.transactions.customer[1], 1u);
+  EXPECT_EQ(t.transactions.amount[1], 7.0);
+  EXPECT_EQ(t.transactions.time[1], 1704499200);  // 2024-01-06
+  std::vector<std::string> attributes;
+  t.programs.rated_attributes.ForEach(0, [&](const std::string& k, double) {
+    attributes.push_back(k);
+  });
+  EXPECT_THAT(attributes, ::testing::UnorderedElementsAre("comfort", "range"));
+}
+
+TEST(CsvImport, NegativeZeroIsStoredAsZero) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "customers.csv", kCustomers).ok());
+  ASSERT_TRUE(IngestCsv(ws, "transactions", "t.csv",
+                        "customer_id,time,amount,quantity\nc1,2024-01-05,-0,-0.0\n").ok());
+  v1::Batch b;
+  auto* tx = b.add_transactions();
+  tx->set_customer_id("c2");
+  tx->set_time_unix_seconds(1704067200);
+  tx->set_amount(-0.0);
+  auto* p = b.add_products();
+  p->set_id("p9");
+  p->set_unit_price(-0.0);
+  p->set_unit_cost(-0.0);
+  auto* r = b.add_referrals();
+  r->set_referrer_id("c1");
+  r->set_time_unix_seconds(1704067200);
+  r->set_value(-0.0);
+  auto* ch = b.add_channels();
+  ch->set_id("ch9");
+  ch->set_kind(v1::CHANNEL_KIND_RETAILER);
+  ch->set_margin(-0.0);
+  ch->set_fixed_cost_per_year(-0.0);
+  ch->set_cost_per_unit(-0.0);
+  RecordError err;
+  ASSERT_TRUE(ws.Ingest(b, &err).ok()) << err.ToString();
+  const Tables& t = ws.tables();
+  for (double v : {t.transactions.amount[0], t.transactions.quantity[0], t.transactions.amount[1],
+                   t.products.unit_price[0], t.products.unit_cost[0], t.referrals.value[0],
+                   t.channels.margin[0], t.channels.fixed_cost_per_year[0],
+                   t.channels.cost_per_unit[0]}) {
+    EXPECT_EQ(v, 0.0);
+    EXPECT_FALSE(std::signbit(v));
+  }
+}
+
+// Each amount is bounded, so that no sum over a workspace overflows.
+TEST(CsvImport, MoneyIsBoundedPerAmount) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "customers.csv", kCustomers).ok());
+  absl::Status s = IngestCsv(ws, "transactions", "t.csv",
+                             "customer_id,time,amount\nc1,2024-01-05,1e15\n"
+                             "c1,2024-01-05,1.7e308\nc1,2024-01-05,1.7e308\n");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("t.csv:3:3 (amount): must be at most 1e15 (the largest amount accepted), "
+                        "got 1.7e+308"));
+  EXPECT_EQ(ws.tables().transactions.amount.size(), 0u);
+  ASSERT_TRUE(IngestCsv(ws, "transactions", "t.csv", "customer_id,time,amount\nc1,2024-01-05,1e15\n")
+                  .ok());
+}
+
+TEST(CsvImport, OutOfRangeNumbersSaySo) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "customers.csv", kCustomers).ok());
+  struct Case { const char* cell; const char* expected; };
+  for (const Case& c :
+       {Case{"1e-400", "number out of range (nonzero but below 2.2e-308, it would become 0): \"1e-400\""},
+        Case{"0.000001e-318", "number out of range (nonzero but below"},
+        Case{"1e400", "number out of range (beyond +/-1.8e308): \"1e400\""},
+        Case{"0.001e312", "number out of range (beyond"},
+        Case{"1e99999999999999999999", "number out of range (beyond"}}) {
+    absl::Status s = IngestCsv(ws, "transactions", "t.csv",
+                               absl::StrCat("customer_id,time,amount\nc1,2024-01-05,", c.cell, "\n"));
+    EXPECT_THAT(std::string(s.message()), HasSubstr(absl::StrCat("t.csv:2:3 (amount): ", c.expected)))
+        << c.cell;
+  }
+  absl::Status s = IngestCsv(ws, "feedback", "f.csv",
+                             "program_id,customer_id,time,would_recommend\nx,c1,2024-01-05,99999999999\n");
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("f.csv:2:4 (would_recommend): out of range (-2147483648 .. 2147483647): "
+                        "\"99999999999\""));
+}
+
+// Messages show what a reader could not see: a file with bare-CR line ends,
+// a second byte order mark, a C1 control in a cell.
+TEST(CsvImport, MessagesEscapeInvisibleText) {
+  Workspace ws;
+  absl::Status s = IngestCsv(ws, "customers", "c.csv", "id\rn1\rn2\r");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("c.csv:1:1 (id\\x0dn1\\x0dn2): unknown column"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("lines seem to end in a bare CR"));
+  s = IngestCsv(ws, "customers", "c.csv", "\xEF\xBB\xBF\xEF\xBB\xBFid\nn1\n");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("c.csv:1:1 (\\ufeffid): unknown column"));
+  s = IngestCsv(ws, "customers", "c\n.csv", "id,created\nn1,20\xC2\x9B" "24\n");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("c\\x0a.csv:2:2 (created): not a time: \"20\\u009b24\""));
 }
 
 }  // namespace

@@ -28,6 +28,17 @@ TEST(TextChecks, Ids) {
   EXPECT_NE(IdProblem("a\xFF").find("UTF-8"), std::string::npos);
 }
 
+// "No control characters" means Unicode's Cc: C0, DEL and the C1 range.
+TEST(TextChecks, IdsRefuseEveryControlCharacter) {
+  EXPECT_EQ(IdProblem("a\x7F"), "control character U+007F in id \"a\\x7f\"");
+  EXPECT_EQ(IdProblem("a\xC2\x9B" "b"), "control character U+009B in id \"a\\u009bb\"");
+  EXPECT_EQ(IdProblem("\xC2\x80"), "control character U+0080 in id \"\\u0080\"");
+  EXPECT_EQ(IdProblem("\xC2\x9F"), "control character U+009F in id \"\\u009f\"");
+  EXPECT_EQ(IdProblem("\xC2\xA0" "x"), "");       // U+00A0, a space: not a control
+  EXPECT_EQ(IdProblem("\xC2\xA9"), "");           // U+00A9, the first after C1
+  EXPECT_EQ(IdProblem("\xE2\x80\x8D"), "");       // zero-width joiner (emoji sequences)
+}
+
 TEST(TextChecks, QuoteEscapesAndCuts) {
   EXPECT_EQ(Quote("ab"), "\"ab\"");
   EXPECT_EQ(Quote("a\"b"), "\"a\\\"b\"");
@@ -38,8 +49,32 @@ TEST(TextChecks, QuoteEscapesAndCuts) {
   EXPECT_EQ(Quote(std::string(59, 'a') + "\xC3\xA9"), "\"" + std::string(59, 'a') + "...\"");
   // Text that is not UTF-8 has its high bytes escaped.
   EXPECT_EQ(Quote("a\xFF"), "\"a\\xff\"");
+  // Only the bytes that are not UTF-8 are escaped, the rest reads as itself.
+  EXPECT_EQ(Quote("\xC3\xA9\xFF"), "\"\xC3\xA9\\xff\"");
   const std::string path = "/tmp/" + std::string(100, 'd') + "/customers.csv";
   EXPECT_EQ(QuotePath(path), "\"" + path + "\"");
+}
+
+// What a reader cannot see, or could mistake for something else, is shown
+// escaped; visible text, in any script, is shown as itself.
+TEST(TextChecks, QuoteShowsTheInvisible) {
+  EXPECT_EQ(Quote("a\rb"), "\"a\\x0db\"");
+  EXPECT_EQ(Quote("\xC2\x9B" "31m"), "\"\\u009b31m\"");                 // C1 CSI
+  EXPECT_EQ(Quote("\xEF\xBB\xBFid"), "\"\\ufeffid\"");                  // byte order mark
+  EXPECT_EQ(Quote("c\xE2\x80\x8B" "1"), "\"c\\u200b1\"");               // zero-width space
+  EXPECT_EQ(Quote("\xE2\x80\xAE" "1c"), "\"\\u202e1c\"");               // right-to-left override
+  EXPECT_EQ(Quote("\xE2\x81\xA6" "x"), "\"\\u2066x\"");                 // left-to-right isolate
+  EXPECT_EQ(Quote("a\xC2\xA0" "b"), "\"a\\u00a0b\"");                    // no-break space
+  EXPECT_EQ(Quote("\xE2\x80\xA8"), "\"\\u2028\"");                      // line separator
+  EXPECT_EQ(Quote("\xF3\xA0\x81\x81"), "\"\\U000e0041\"");              // tag letter
+  // NFD is told apart from NFC: the combining mark is escaped.
+  EXPECT_EQ(Quote("Jose\xCC\x81"), "\"Jose\\u0301\"");
+  EXPECT_EQ(Quote("Jos\xC3\xA9"), "\"Jos\xC3\xA9\"");
+  EXPECT_EQ(Quote("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB"),  // NFD Hangul "han"
+            "\"\xE1\x84\x92\\u1161\\u11ab\"");
+  EXPECT_EQ(Quote("\xED\x95\x9C"), "\"\xED\x95\x9C\"");       // NFC Hangul "han"
+  EXPECT_EQ(Quote("\xE0\xA4\xB9\xE0\xA4\xBF"), "\"\xE0\xA4\xB9\xE0\xA4\xBF\"");  // Devanagari "hi"
+  EXPECT_EQ(Escape("a\tb"), "a\\x09b");
 }
 
 }  // namespace

@@ -125,7 +125,7 @@ TEST(EdgeListTest, ErrorsNameTheLine) {
 }
 
 TEST(EdgeListTest, LoadsNetHept) {
-  auto g = LoadEdgeList(std::string(MITRA_SHARED_DATA_DIR) + "/graphs/nethept.txt");
+  auto g = LoadEdgeList(std::string(MITRA_REFERENCE_DATA_DIR) + "/graphs/nethept.txt");
   ASSERT_TRUE(g.ok()) << g.status();
   EXPECT_EQ(g->graph.num_nodes(), 15229u);
   EXPECT_EQ(g->graph.num_arcs(), 62752u);

@@ -228,7 +228,7 @@ TEST(LeidenTest, Validates) {
 TEST(LeidenTest, NetHeptCommunitiesAreConnected) {
   EdgeListOptions eo;
   eo.build.directed = false;
-  auto g = LoadEdgeList(std::string(MITRA_SHARED_DATA_DIR) + "/graphs/nethept.txt", eo);
+  auto g = LoadEdgeList(std::string(MITRA_REFERENCE_DATA_DIR) + "/graphs/nethept.txt", eo);
   ASSERT_TRUE(g.ok()) << g.status();
   auto r = Leiden(g->graph, {});
   ASSERT_TRUE(r.ok());

@@ -50,6 +50,16 @@ TEST(SampledBetweennessTest, SampleSizeFormula) {
   EXPECT_EQ(RiondatoKornaropoulosSampleSize(0.5, 1e-320, 10), std::numeric_limits<uint64_t>::max());
 }
 
+// 0 -> 1 -> ... -> n-1.
+absl::StatusOr<CsrGraph> DirectedPath(uint32_t n) {
+  std::vector<uint32_t> s, d;
+  for (uint32_t i = 0; i + 1 < n; ++i) {
+    s.push_back(i);
+    d.push_back(i + 1);
+  }
+  return CsrGraph::FromEdges(n, s, d);
+}
+
 TEST(SampledBetweennessTest, VertexDiameterBounds) {
   const uint32_t n = 10;
   std::vector<uint32_t> s, d;
@@ -155,7 +165,7 @@ TEST(SampledBetweennessTest, Validates) {
 // cross-checked against networkx (fixtures/nethept_betweenness.txt), so the
 // test does not need the O(nm) exact run (slow in Debug/ASan builds).
 TEST(SampledBetweennessTest, NetHeptWithinEpsilonWithStatedProbability) {
-  auto g = LoadEdgeList(std::string(MITRA_SHARED_DATA_DIR) + "/graphs/nethept.txt");
+  auto g = LoadEdgeList(std::string(MITRA_REFERENCE_DATA_DIR) + "/graphs/nethept.txt");
   ASSERT_TRUE(g.ok()) << g.status();
   const double n = g->graph.num_nodes();
   std::vector<double> exact;
@@ -189,6 +199,32 @@ TEST(SampledBetweennessTest, NetHeptWithinEpsilonWithStatedProbability) {
             << RiondatoKornaropoulosSampleSize(o.epsilon, o.delta,
                                                VertexDiameterBound(g->graph, false))
             << ", VD bound " << VertexDiameterBound(g->graph, false) << "\n";
+}
+
+// Each thread's search state is reserved before it is allocated: a
+// 20,000-node path needs 81 x 20,000 bytes per thread plus 16 x 20,000 for
+// the totals, 1.94 MB on one thread (fits 4 MiB), 13.3 MB on eight (refused,
+// naming threads). The samples add no memory.
+TEST(SampledBetweenness, ThreadsAreBudgeted) {
+  const uint32_t n = 20000;
+  auto g = DirectedPath(n);
+  ASSERT_TRUE(g.ok());
+  MemoryBudget budget;
+  budget.set_limit(uint64_t{4} << 20);
+  SampledBetweennessOptions o;
+  o.epsilon = 0.5;
+  o.vertex_diameter = 2;  // a small sample: memory, not accuracy, is under test
+  o.memory = &budget;
+  auto one = SampledBetweenness(*g, o);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(budget.peak(), uint64_t{n} * (81 + 16));
+  o.threads = 8;
+  auto eight = SampledBetweenness(*g, o);
+  ASSERT_EQ(eight.status().code(), absl::StatusCode::kResourceExhausted) << eight.status();
+  EXPECT_NE(eight.status().message().find("threads: sampled betweenness on 8 threads"),
+            std::string::npos)
+      << eight.status();
+  EXPECT_EQ(budget.in_use(), 0u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 """The bad-input table (tests/bad_input/cases.json) through the mitra CLI:
-its CSV cases through `mitra import --from BASE -o OUT KIND=case.csv`, its
-snapshot cases through `mitra info`. Each must exit 1 with the status and the
+its CSV cases through `mitra import --from BASE -o OUT KIND=case.csv` (the
+csv_file cases with their path as FILE), its snapshot cases through `mitra
+info`. Each must exit 1 with the status and the
 message on stderr, write no output, and leave the base snapshot untouched.
 
 usage: cli_bad_input_test.py MITRA SOURCE_DIR WORK_DIR"""
@@ -35,6 +36,8 @@ for case in table["cases"]:
         csv = case_dir / "case.csv"
         csv.write_bytes(case["csv"].encode() if "csv" in case else bytes.fromhex(case["csv_hex"]))
         cmd = [mitra, "import", "--from", str(base), "-o", str(out), f"{case['csv_kind']}={csv}"]
+    elif case.get("api") == "csv_file":
+        cmd = [mitra, "import", "--from", str(base), "-o", str(out), f"customers={case['arg']}"]
     elif "snapshot" in case:
         cmd = [mitra, "info", str(mutated_snapshot(base, case["snapshot"], case_dir))]
     else:

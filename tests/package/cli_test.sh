@@ -18,7 +18,8 @@ expect 0 'Commands:' -- "$mitra" --help
 expect 2 'Usage: mitra' -- "$mitra"
 expect 0 'mitra import -o SNAPSHOT' -- "$mitra" help import
 expect 0 'Usage: mitra report' -- "$mitra" report --help
-expect 2 "no command 'frobnicate'" -- "$mitra" frobnicate
+expect 2 'no command "frobnicate"' -- "$mitra" frobnicate
+expect 2 'no command "\\u202efrob"' -- "$mitra" $'\xe2\x80\xaefrob'
 expect 0 '^mitra [0-9]+\.[0-9]+\.[0-9]+$' -- "$mitra" --version
 expect 0 'wrote s.mitra \(89564 records\)' -- "$mitra" import -o s.mitra "$sample"
 expect 0 'customers +5000' -- "$mitra" info s.mitra
@@ -65,7 +66,7 @@ names = [v['name'] for v in d['communities'][0]['leaders'][0]['components']]
 assert names == ['influence','reach','trust','activity','tenure','embeddedness'], names
 " && ok || bad "leaders JSON"
 expect 1 'NOT_FOUND.*NOPE' -- "$mitra" leaders s.mitra --community NOPE
-expect 2 "no component 'charisma'" -- "$mitra" leaders s.mitra --weight charisma=1
+expect 2 'no component "charisma"' -- "$mitra" leaders s.mitra --weight charisma=1
 expect 1 'INVALID_ARGUMENT.*weights' -- "$mitra" leaders s.mitra --weight influence=-1
 # Co-creation: the planted weak attribute flagged, decisions, a seeded panel with quotas.
 expect 0 'charging +323 .*WORSE' -- "$mitra" cocreation s.mitra --program ADV-2025
@@ -81,7 +82,7 @@ expect 0 'shared territory Bandung/Dago: R-BDG-1 R-BDG-2' -- "$mitra" channels s
 expect 0 'community activation +expected' -- "$mitra" channels "$sample" --runs 200 --budget 3000
 expect 0 'Two routes: the chain against community activation' -- "$mitra" report s.mitra
 expect 1 'INVALID_ARGUMENT: request.rates.per_order' -- "$mitra" channels s.mitra --no-activation --order-cost -1
-expect 2 "route 'shop' is not chain" -- "$mitra" channels s.mitra --incentive shop=1
+expect 2 'route "shop" is not chain' -- "$mitra" channels s.mitra --incentive shop=1
 # The options every command shares, read one way (src/cli/args.h): usage problems exit 2.
 expect 2 '^mitra: --format is text, json or csv$' -- "$mitra" ladder s.mitra --format xml
 expect 2 '^mitra: --format is csv or json$' -- "$mitra" value s.mitra --format text
@@ -89,13 +90,27 @@ expect 2 '^mitra: -o needs a file$' -- "$mitra" cocreation s.mitra --output
 expect 2 '^mitra: leaders takes one SNAPSHOT or DIR$' -- "$mitra" leaders s.mitra s.mitra
 expect 2 '^mitra: activate needs a SNAPSHOT or DIR$' -- "$mitra" activate --k 3
 expect 2 '^mitra: unknown option --bogus$' -- "$mitra" channels s.mitra --bogus
-expect 2 '^mitra: --as-of needs a time \(2025-06-30 or unix seconds\)$' -- "$mitra" leaders s.mitra --as-of yesterday
-expect 2 '^mitra: --half-life needs a number of days >= 0$' -- "$mitra" leaders s.mitra --half-life nan
-expect 2 '^mitra: --top needs a whole number >= 0$' -- "$mitra" ladder s.mitra --top -1
+expect 2 '^mitra: --as-of needs a time \(2025-06-30, 20250630 or unix seconds\), got "yesterday"$' -- "$mitra" leaders s.mitra --as-of yesterday
+expect 2 '^mitra: --as-of needs a time .*, got "2024"$' -- "$mitra" leaders s.mitra --as-of 2024
+expect 2 '^mitra: --half-life needs a number of days >= 0, got "nan"$' -- "$mitra" leaders s.mitra --half-life nan
+expect 2 '^mitra: --top needs a whole number in 0 \.\. 4294967295, got "-1"$' -- "$mitra" ladder s.mitra --top -1
+# Whole numbers are read into their field's type and range, never wrapped around.
+expect 2 '^mitra: --threads needs a whole number in 0 \.\. 256, got "4294967295"$' -- "$mitra" activate s.mitra --threads 4294967295
+expect 2 '^mitra: --threads needs a whole number in 1 \.\. 256, got "99999999999"$' -- "$mitra" value s.mitra --threads 99999999999
+expect 2 '^mitra: --k needs a whole number in 0 \.\. 4294967295, got "4294967296"$' -- "$mitra" activate s.mitra --k 4294967296
+expect 2 '^mitra: --periods needs a whole number in 1 \.\. 4294967295, got "0"$' -- "$mitra" ladder s.mitra --periods 0
+expect 2 '^mitra: --top needs a whole number in 0 \.\. 4294967295, got "\\x1b\[31m"$' -- "$mitra" ladder s.mitra --top $'\e[31m'
 expect 2 '^mitra: --period needs a duration' -- "$mitra" channels s.mitra --period fortnight
-expect 2 '^mitra: --cost needs ID=NUMBER$' -- "$mitra" activate s.mitra --cost =3
+expect 2 '^mitra: --cost needs ID=NUMBER, got "=3"$' -- "$mitra" activate s.mitra --cost =3
 expect 0 'OPIM-C certified 0\.[0-9]+ at its stop' -- "$mitra" activate s.mitra --k 5 --algorithm opim-c --runs 200
 expect 2 '^mitra: --algorithm is imm or opim-c$' -- "$mitra" activate s.mitra --algorithm celf
+# --memory-limit: the requests' memory budget; past it the request is refused
+# naming the parameter, before it allocates.
+expect 2 '^mitra: --memory-limit needs a byte count > 0 \(e\.g\. 2G, 512M, 65536\)$' -- "$mitra" activate s.mitra --memory-limit 2X
+expect 2 '^mitra: --memory-limit needs a byte count' -- "$mitra" leaders s.mitra --memory-limit 0
+expect 1 'RESOURCE_EXHAUSTED: request\.plan\.epsilon: IMM .*limit 4096 bytes' -- "$mitra" activate s.mitra --k 5 --memory-limit 4K
+expect 1 'RR sets needed \(epsilon 1e-06, ell 1\), more than max_rr_sets = 2147483648' -- "$mitra" activate s.mitra --k 5 --epsilon 1e-6
+expect 0 'OPIM-C certified' -- "$mitra" activate s.mitra --k 5 --algorithm opim-c --runs 200 --memory-limit 1G
 expect 0 '^wrote l.txt \(8 communities, 2 bridges\)$' -- "$mitra" leaders s.mitra --bridges 2 -o l.txt
 expect 0 '^wrote f.txt$' -- "$mitra" cocreation s.mitra --program ADV-2025 -o f.txt
 echo "cli: $passed passed, $failed failed"

@@ -41,16 +41,19 @@ void ExpectSameJson(const std::string& streamed, const std::string& whole) {
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a, b));
 }
 
+cli::BatchJsonWriter::Sink StringSink(std::string& out) {
+  return [&out](std::string_view piece) {
+    out.append(piece);
+    return absl::OkStatus();
+  };
+}
+
 // What the writer makes of the workspace exported in batches of `max_records`.
 std::string StreamedJson(const Workspace& ws, size_t max_records) {
-  std::FILE* f = std::tmpfile();
-  cli::BatchJsonWriter writer(f, "tmp");
+  std::string out;
+  cli::BatchJsonWriter writer(StringSink(out));
   EXPECT_TRUE(ws.Export(max_records, [&](v1::Batch& b) { return writer.Add(b); }).ok());
   EXPECT_TRUE(writer.Finish().ok());
-  std::string out(static_cast<size_t>(std::ftell(f)), '\0');
-  std::rewind(f);
-  EXPECT_EQ(std::fread(out.data(), 1, out.size(), f), out.size());
-  std::fclose(f);
   return out;
 }
 
@@ -78,8 +81,8 @@ TEST(SnapshotExportJson, SnapshotFramesGiveTheSameJson) {
       (std::filesystem::path(::testing::TempDir()) / ("export-" + std::to_string(getpid())))
           .string();
   ASSERT_TRUE(SaveSnapshot(ws, path).ok());
-  std::FILE* f = std::tmpfile();
-  cli::BatchJsonWriter writer(f, "tmp");
+  std::string out;
+  cli::BatchJsonWriter writer(StringSink(out));
   SnapshotInfo info;
   size_t frames = 0;
   ASSERT_TRUE(ReadSnapshotBatches(path, [&](const v1::Batch& b) {
@@ -89,12 +92,19 @@ TEST(SnapshotExportJson, SnapshotFramesGiveTheSameJson) {
   ASSERT_TRUE(writer.Finish().ok());
   EXPECT_GE(frames, 2u);  // the sample holds more records than one frame
   EXPECT_EQ(info.header.counts().transactions(), ws.Counts().transactions());
-  std::string out(static_cast<size_t>(std::ftell(f)), '\0');
-  std::rewind(f);
-  ASSERT_EQ(std::fread(out.data(), 1, out.size(), f), out.size());
-  std::fclose(f);
   ExpectSameJson(out, WholeBatchJson(testing::ExportAll(ws)));
   std::filesystem::remove(path);
+}
+
+TEST(SnapshotExportJson, FirstSinkErrorStopsTheWriting) {
+  size_t calls = 0;
+  cli::BatchJsonWriter writer([&](std::string_view) {
+    ++calls;
+    return absl::ResourceExhaustedError("full");
+  });
+  EXPECT_EQ(writer.Add(testing::FullBatch()).code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(writer.Finish().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(calls, 1u);
 }
 
 TEST(SnapshotExportJson, CorruptSnapshotHandsOverNothing) {

@@ -1,6 +1,7 @@
 // The bad-input table (tests/bad_input/cases.json) through the C ABI: each
 // case gets its status and a message naming the record and field, and
 // leaves the workspace byte for byte as it was.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "mitra/core/crc32c.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/batch.pb.h"
 #include "mitra/v1/channel_economics.pb.h"
@@ -84,7 +86,9 @@ mitra_workspace* BaseWorkspace() {
 }
 
 // Applies a mutation ("truncate:N", "flip:N", "major:2", "replace:TEXT",
-// "missing", "directory") to a saved snapshot and returns the path to load.
+// "missing", "directory", "fifo", "symlink_loop", "dangling_symlink"; as in
+// tests/bad_input/mutations.py) to a saved snapshot and returns the path to
+// load.
 std::string MutatedSnapshot(const mitra_workspace* ws, const std::string& mutation,
                             const fs::path& dir) {
   const std::string path = (dir / "base.mitra").string();
@@ -105,11 +109,33 @@ std::string MutatedSnapshot(const mitra_workspace* ws, const std::string& mutati
     fs::create_directories(dir / "a-directory");
     return (dir / "a-directory").string();
   }
-  if (op == "truncate") bytes.resize(position(arg));
-  else if (op == "flip") bytes[position(arg)] ^= 0x20;
-  else if (op == "major") bytes[8] = static_cast<char>(std::stoi(arg));
-  else if (op == "replace") bytes = arg;
-  else ADD_FAILURE() << "unknown mutation " << mutation;
+  if (op == "fifo") {
+    EXPECT_EQ(::mkfifo((dir / "a-fifo.mitra").c_str(), 0600), 0);
+    return (dir / "a-fifo.mitra").string();
+  }
+  if (op == "symlink_loop") {
+    fs::create_symlink(dir / "loop-b.mitra", dir / "loop-a.mitra");
+    fs::create_symlink(dir / "loop-a.mitra", dir / "loop-b.mitra");
+    return (dir / "loop-a.mitra").string();
+  }
+  if (op == "dangling_symlink") {
+    fs::create_symlink(dir / "gone.mitra", dir / "dangling.mitra");
+    return (dir / "dangling.mitra").string();
+  }
+  if (op == "truncate") {
+    bytes.resize(position(arg));
+  } else if (op == "flip") {
+    bytes[position(arg)] ^= 0x20;
+  } else if (op == "major") {  // with the checksum fixed, as a newer writer would
+    bytes[8] = static_cast<char>(std::stoi(arg));
+    const size_t body = bytes.size() - 4;
+    const uint32_t crc = mitra::Crc32c(0, bytes.data(), body);
+    for (int i = 0; i < 4; ++i) bytes[body + i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  } else if (op == "replace") {
+    bytes = arg;
+  } else {
+    ADD_FAILURE() << "unknown mutation " << mutation;
+  }
   std::ofstream(out, std::ios::binary).write(bytes.data(), bytes.size());
   return out;
 }

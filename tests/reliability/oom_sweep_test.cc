@@ -121,7 +121,7 @@ const ValueInputs& Value() {
   static const ValueInputs* v = [] {
     auto* in = new ValueInputs;
     // A real fit: the CDNOW sample's published summaries.
-    const auto cdnow = mitra::value::testing::LoadCdnowSummary(MITRA_SHARED_DATA_DIR);
+    const auto cdnow = mitra::value::testing::LoadCdnowSummary(MITRA_REFERENCE_DATA_DIR);
     mitra::v1::FitRequest fit;
     fit.set_model(mitra::v1::VALUE_MODEL_BG_NBD);
     fit.mutable_frequency()->Add(cdnow.x.begin(), cdnow.x.end());
@@ -555,6 +555,42 @@ std::vector<Scenario> Scenarios() {
          EXPECT_EQ(loaded == nullptr, s != MITRA_OK);
          mitra_workspace_free(loaded);
          return s;
+       }},
+      // The memory-limit calls allocate nothing when they succeed (the
+      // limits are atomics): each scenario runs them, then a refused call
+      // whose error message is what gets allocated.
+      {"memory_limit", false, MITRA_INVALID_ARGUMENT,
+       [](mitra_workspace*, mitra_error** e) {
+         uint64_t bytes = 0;
+         EXPECT_EQ(mitra_set_memory_limit(uint64_t{1} << 40, nullptr), MITRA_OK);
+         EXPECT_EQ(mitra_memory_limit(&bytes, nullptr), MITRA_OK);
+         EXPECT_EQ(bytes, uint64_t{1} << 40);
+         EXPECT_EQ(mitra_set_memory_limit(0, nullptr), MITRA_OK);  // back to the default
+         return mitra_memory_limit(nullptr, e);
+       }},
+      {"workspace_memory_limit", false, MITRA_INVALID_ARGUMENT,
+       [](mitra_workspace* ws, mitra_error** e) {
+         uint64_t bytes = 0;
+         EXPECT_EQ(mitra_workspace_set_memory_limit(ws, uint64_t{1} << 40, nullptr), MITRA_OK);
+         EXPECT_EQ(mitra_workspace_memory_limit(ws, &bytes, nullptr), MITRA_OK);
+         EXPECT_EQ(bytes, uint64_t{1} << 40);
+         return mitra_workspace_memory_limit(ws, nullptr, e);
+       }},
+      {"activation_plan_past_memory_limit", false, MITRA_RESOURCE_EXHAUSTED,
+       [](mitra_workspace*, mitra_error** e) {
+         // 10^13 RR sets on a 4-node path: the budget refuses before sampling.
+         static const std::string request = [] {
+           mitra::v1::PlanRequest r;
+           r.set_k(1);
+           r.set_epsilon(1e-6);
+           r.set_max_rr_sets(uint64_t{1} << 60);
+           return r.SerializeAsString();
+         }();
+         const uint32_t src[] = {0, 1, 2}, dst[] = {1, 2, 3};
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_activation_plan(4, src, dst, nullptr, 3, U8(request), request.size(), out,
+                                        n, e);
+         });
        }},
       {"create", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {

@@ -19,6 +19,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gtest/gtest.h"
+#include "mitra/core/atomic_file.h"
 #include "mitra/core/snapshot.h"
 
 namespace mitra {
@@ -82,8 +83,10 @@ TEST(SnapshotKill, EveryKillLeavesTheOldOrTheNewSnapshot) {
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-      // Alternate saves until killed; exit code 3 flags a failed save.
-      for (int k = 0;; ++k) {
+      // Alternate saves until killed, starting with A or B by the round's
+      // parity (so both show up even when a loaded machine lets a child
+      // finish only its first save); exit code 3 flags a failed save.
+      for (int k = round % 2;; ++k) {
         if (!SaveSnapshot(k % 2 ? *a : *b, path).ok()) _exit(3);
       }
     }
@@ -106,10 +109,12 @@ TEST(SnapshotKill, EveryKillLeavesTheOldOrTheNewSnapshot) {
   EXPECT_GT(saw_a, 0);
   EXPECT_GT(saw_b, 0);
   // A killed save leaves its temporary file behind; the next save removes
-  // those of dead writers, so at most the last one remains.
+  // those of dead writers (their locks are gone), so at most the last one
+  // remains.
   int temporaries = 0;
+  const std::string prefix = TemporaryPrefix("ws.mitra");
   for (const auto& e : fs::directory_iterator(dir))
-    temporaries += e.path().filename().string().rfind("ws.mitra.tmp-", 0) == 0;
+    temporaries += e.path().filename().string().rfind(prefix, 0) == 0;
   std::printf("%d kills: old/new snapshot A %d times, B %d times; %d temporary files left\n",
               rounds, saw_a, saw_b, temporaries);
   EXPECT_LE(temporaries, 1);

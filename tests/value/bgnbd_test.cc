@@ -12,7 +12,7 @@ namespace {
 using testing::UnixDay;
 
 CustomerSummaries CdnowSummaries() {
-  const auto tx = testing::LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = testing::LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o;
   o.calibration_end = UnixDay(1997, 9, 30);
   o.holdout_end = UnixDay(1998, 6, 30);
@@ -263,6 +263,52 @@ TEST(BgNbdTest, PenalizerShrinks) {
   EXPECT_LT(sum(more->params), sum(some->params));
   EXPECT_LT(some->report.log_likelihood, plain->report.log_likelihood);
   EXPECT_NEAR(*BgNbdLogLikelihood(some->params, View(s)), some->report.log_likelihood, 1e-9);
+}
+
+}  // namespace
+}  // namespace mitra::value
+
+namespace mitra::value {
+namespace {
+
+// As b grows, dropout vanishes and BG/NBD becomes the NBD: E[X(t)] tends to
+// r t / alpha - r (r + 1) a / (2 (a + b)) (t / alpha)^2 + O(1/b^2), and a
+// customer's conditional expectation to (r + x) t / (alpha + T). The closed
+// form's factor (a + b - 1) / (a - 1) once turned rounding into garbage here
+// (E[X(78)] = -5.5e146 at b = 2e161; a fuzzer found it).
+TEST(BgNbdTest, LargeBTendsToTheNbd) {
+  for (double b : {1e9, 1e12, 1e15, 1e30, 2.0664099508792328e161}) {
+    const BgNbdParams p{0.243, 4.414, 0.793, b};
+    for (double t : {1.0, 39.0, 78.0}) {
+      const double u = t / p.alpha;
+      const double want = p.r * u - p.r * (p.r + 1) * p.a / (2 * (p.a + b)) * u * u;
+      auto e = BgNbdExpectedPurchasesNew(p, t);
+      ASSERT_TRUE(e.ok()) << e.status();
+      EXPECT_NEAR(*e, want, 1e-9 * want) << "b=" << b << " t=" << t;
+    }
+    const double x[] = {0, 2, 7}, tx[] = {0, 30.43, 35}, T[] = {38.86, 38.86, 38};
+    double out[3];
+    ASSERT_TRUE(BgNbdExpectedPurchases(p, CustomerData{{x, 3}, {tx, 3}, {T, 3}, {}}, 39, out).ok());
+    for (int i = 0; i < 3; ++i)
+      EXPECT_NEAR(out[i], (p.r + x[i]) * 39 / (p.alpha + T[i]), 1e-6 * out[i]) << "b=" << b;
+  }
+}
+
+// As b falls to 0, every customer drops out at the first purchase: X(t) is
+// 1 with the NBD's P(X(t) > 0) = 1 - (alpha / (alpha + t))^r and 0 otherwise.
+// b + n - 1 once rounded to 0 there (P(X(t) = 1) was inf; a fuzzer found it).
+TEST(BgNbdTest, TinyBStopsAfterTheFirstPurchase) {
+  for (double b : {1e-20, 1e-100, 1.344974619690786e-284}) {
+    const BgNbdParams p{0.243, 4.414, 0.793, b};
+    for (double t : {1.0, 39.0}) {
+      const double p0 = std::pow(p.alpha / (p.alpha + t), p.r);
+      EXPECT_NEAR(*BgNbdProbabilityOfPurchases(p, t, 0), p0, 1e-12) << b;
+      EXPECT_NEAR(*BgNbdProbabilityOfPurchases(p, t, 1), 1 - p0, 1e-12) << b;
+      EXPECT_NEAR(*BgNbdProbabilityOfPurchases(p, t, 3), 0, 1e-12) << b;
+      // E[X(t)] needs a + b > 1 (a + b - 1 is the series' c).
+      EXPECT_NEAR(*BgNbdExpectedPurchasesNew({p.r, p.alpha, 1.5, b}, t), 1 - p0, 1e-9) << b;
+    }
+  }
 }
 
 }  // namespace

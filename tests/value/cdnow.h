@@ -1,9 +1,12 @@
-// Loads the CDNOW sample (Fader, Hardie & Lee) from the shared data folder
-// for the customer-value tests and benchmarks.
+// Loads the CDNOW sample (Fader, Hardie & Lee) from data/reference/cdnow for
+// the customer-value tests and benchmarks. A missing or short file stops the
+// process with a message: a test must never pass or skip on absent data.
 #ifndef MITRA_TESTS_VALUE_CDNOW_H_
 #define MITRA_TESTS_VALUE_CDNOW_H_
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -11,6 +14,14 @@
 #include <vector>
 
 namespace mitra::value::testing {
+
+// Stops the process unless `got` rows were read from `path` as expected.
+inline void RequireRows(const std::string& path, size_t got, size_t want) {
+  if (got == want) return;
+  std::fprintf(stderr, "reference data %s: read %zu rows, expected %zu (see data/reference/README.md)\n",
+               path.c_str(), got, want);
+  std::exit(2);
+}
 
 inline int64_t UnixDay(int y, int m, int d) {
   std::tm tm{};
@@ -29,7 +40,8 @@ struct CdnowTransactions {
 
 inline CdnowTransactions LoadCdnowSample(const std::string& dir) {
   CdnowTransactions t;
-  std::ifstream in(dir + "/cdnow/CDNOW_sample.txt");
+  const std::string path = dir + "/cdnow/CDNOW_sample.txt";
+  std::ifstream in(path);
   std::string master;
   long id, date, cds;
   double dollars;
@@ -39,6 +51,7 @@ inline CdnowTransactions LoadCdnowSample(const std::string& dir) {
                              static_cast<int>(date % 100)));
     t.amount.push_back(dollars);
   }
+  RequireRows(path, t.customer.size(), 6919);
   return t;
 }
 
@@ -49,7 +62,8 @@ struct CdnowSummary {
 
 inline CdnowSummary LoadCdnowSummary(const std::string& dir) {
   CdnowSummary s;
-  std::ifstream in(dir + "/cdnow/cdnow_customers_summary_with_transactions.csv");
+  const std::string path = dir + "/cdnow/cdnow_customers_summary_with_transactions.csv";
+  std::ifstream in(path);
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
@@ -65,6 +79,7 @@ inline CdnowSummary LoadCdnowSummary(const std::string& dir) {
       s.zbar.push_back(z);
     }
   }
+  RequireRows(path, s.x.size(), 2357);
   return s;
 }
 

@@ -11,7 +11,7 @@ namespace mitra::value {
 namespace {
 
 CustomerSummaries Cdnow() {
-  const auto tx = testing::LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = testing::LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o;
   o.calibration_end = testing::UnixDay(1997, 9, 30);
   return *Summarize(tx.customer, tx.time, tx.amount, o);

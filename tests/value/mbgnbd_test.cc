@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "cdnow.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "mitra/value/bgnbd.h"
 #include "mitra/value/summary.h"
 
 namespace mitra::value {
@@ -122,7 +124,7 @@ TEST(MbgNbdTest, PmfAndExpectationsAgree) {
 }
 
 TEST(MbgNbdTest, FitsCdnow) {
-  const auto tx = testing::LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = testing::LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o;
   o.calibration_end = testing::UnixDay(1997, 9, 30);
   auto s = Summarize(tx.customer, tx.time, tx.amount, o);
@@ -152,13 +154,34 @@ namespace {
 // 2-decimal file) to r = 0.525, alpha = 6.183, a = 0.891, b = 1.614 (the
 // values lifetimes' test suite checks its own fitter against).
 TEST(MbgNbdTest, FitsCdnowSummaryLikeBtydPlus) {
-  const auto s = testing::LoadCdnowSummary(MITRA_SHARED_DATA_DIR);
+  const auto s = testing::LoadCdnowSummary(MITRA_REFERENCE_DATA_DIR);
   auto fit = FitMbgNbd(CustomerData{s.x, s.t_x, s.T, {}});
   ASSERT_TRUE(fit.ok()) << fit.status();
   EXPECT_NEAR(fit->params.r, 0.525, 0.0005);
   EXPECT_NEAR(fit->params.alpha, 6.183, 0.0005);
   EXPECT_NEAR(fit->params.a, 0.891, 0.0005);
   EXPECT_NEAR(fit->params.b, 1.614, 0.0005);
+}
+
+}  // namespace
+}  // namespace mitra::value
+
+namespace mitra::value {
+namespace {
+
+// Parameters past double's range give an error, never inf or NaN (r = 9.4e307
+// once returned NaN for P(X(t) = n); a fuzzer found it).
+TEST(MbgNbdTest, ExtremeParametersAreAnErrorNotNan) {
+  const MbgNbdParams p{9.437888958027159e307, 4.183, 0.891, 1.614};
+  for (int n : {1, 3}) {
+    absl::StatusOr<double> v = MbgNbdProbabilityOfPurchases(p, 39, n);
+    ASSERT_FALSE(v.ok()) << *v;
+    EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(v.status().message()),
+                ::testing::HasSubstr("P(X(t) = n) is not finite (parameters out of range)"));
+  }
+  const BgNbdParams b{9.437888958027159e307, 4.183, 0.891, 1.614};
+  EXPECT_FALSE(BgNbdProbabilityOfPurchases(b, 39, 1).ok());
 }
 
 }  // namespace

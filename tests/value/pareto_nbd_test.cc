@@ -143,7 +143,7 @@ TEST(ParetoNbdTest, GradientMatchesFiniteDifferences) {
 // Marketing Science 24(2), section 5 (Pareto/NBD on the same CDNOW sample):
 // r = 0.55, alpha = 10.58, s = 0.61, beta = 11.67, LL = -9595.0.
 TEST(ParetoNbdTest, FitsCdnowToPublishedValues) {
-  const auto tx = testing::LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = testing::LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o;
   o.calibration_end = testing::UnixDay(1997, 9, 30);
   auto s = Summarize(tx.customer, tx.time, tx.amount, o);
@@ -202,7 +202,7 @@ namespace {
 
 // 100 copies of CDNOW give the same optimum; two threads the same result.
 TEST(ParetoNbdTest, ReplicatedDataAndThreads) {
-  const auto tx = testing::LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = testing::LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o;
   o.calibration_end = testing::UnixDay(1997, 9, 30);
   auto s = Summarize(tx.customer, tx.time, tx.amount, o);
@@ -237,7 +237,7 @@ namespace {
 // alpha = 10.578, s = 0.606, beta = 11.669; and from BTYD's walkthrough,
 // E[Y(52) | x = 26, t_x = 30.86, T = 31] = 25.46 at those estimates.
 TEST(ParetoNbdTest, FitsCdnowSummaryLikeBtyd) {
-  const auto s = testing::LoadCdnowSummary(MITRA_SHARED_DATA_DIR);
+  const auto s = testing::LoadCdnowSummary(MITRA_REFERENCE_DATA_DIR);
   auto fit = FitParetoNbd(CustomerData{s.x, s.t_x, s.T, {}});
   ASSERT_TRUE(fit.ok()) << fit.status();
   EXPECT_NEAR(fit->params.r, 0.553, 0.001);

@@ -25,8 +25,8 @@ SummaryOptions CdnowOptions() {
 // The summary file shipped with lifetimes (Fader, Hardie & Lee's CDNOW
 // sample): x exactly, t_x and T to 2 decimals, zbar to 0.01.
 TEST(SummaryTest, ReproducesCdnowSummaryFile) {
-  const auto tx = LoadCdnowSample(MITRA_SHARED_DATA_DIR);
-  const auto want = LoadCdnowSummary(MITRA_SHARED_DATA_DIR);
+  const auto tx = LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
+  const auto want = LoadCdnowSummary(MITRA_REFERENCE_DATA_DIR);
   ASSERT_EQ(tx.customer.size(), 6919u);
   ASSERT_EQ(want.x.size(), 2357u);
   auto got = Summarize(tx.customer, tx.time, tx.amount, CdnowOptions());
@@ -48,7 +48,7 @@ TEST(SummaryTest, ReproducesCdnowSummaryFile) {
 // Fader, Hardie & Lee (2005): the 1,411 customers with no repeat purchase
 // in weeks 1-39 made 334 purchases in weeks 40-78.
 TEST(SummaryTest, CdnowHoldoutOfZeroClass) {
-  const auto tx = LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  const auto tx = LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o = CdnowOptions();
   o.holdout_end = UnixDay(1998, 6, 30);
   auto got = Summarize(tx.customer, tx.time, tx.amount, o);
@@ -69,7 +69,7 @@ TEST(SummaryTest, CdnowHoldoutOfZeroClass) {
 // The streaming path (per-customer time order) and the counting-sort path
 // (shuffled rows) agree exactly.
 TEST(SummaryTest, OrderDoesNotMatter) {
-  auto tx = LoadCdnowSample(MITRA_SHARED_DATA_DIR);
+  auto tx = LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
   SummaryOptions o = CdnowOptions();
   o.holdout_end = UnixDay(1998, 6, 30);
   auto sorted = Summarize(tx.customer, tx.time, tx.amount, o);

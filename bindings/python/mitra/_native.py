@@ -33,16 +33,48 @@ workspace_pp = ctypes.POINTER(workspace_p)
 u8_p = ctypes.POINTER(ctypes.c_uint8)
 u8_pp = ctypes.POINTER(u8_p)
 size_p = ctypes.POINTER(ctypes.c_size_t)
-# Input bytes (const uint8_t* + size_t) and C strings are passed as Python
-# bytes through c_char_p: ctypes hands over the bytes object's own buffer,
-# embedded NULs included, without copying.
+
+
+def c_string(value, what, path=False):
+    """``value`` as the bytes of a C string argument: str is UTF-8 (or, with
+    ``path``, os.fsencode; path-like objects too), bytes pass as they are.
+    A NUL inside would silently cut the string short in C, so it raises
+    ValueError naming ``what``, as Python's open() does."""
+    if path and not isinstance(value, (str, bytes)) and hasattr(value, "__fspath__"):
+        value = os.fspath(value)
+    if isinstance(value, str):
+        value = os.fsencode(value) if path else value.encode("utf-8")
+    elif not isinstance(value, bytes):
+        raise TypeError("%s must be %s, not %s"
+                        % (what, "a path" if path else "str", type(value).__name__))
+    if b"\0" in value:
+        raise ValueError("%s: embedded null byte" % what)
+    return value
+
+
+class c_str(ctypes.c_char_p):
+    """The argument type of every ``const char*`` of mitra.h: NUL-terminated,
+    so a bytes argument with a NUL inside is refused here too, whichever
+    Python code passed it (the methods call c_string first, for an error that
+    names the parameter)."""
+
+    @classmethod
+    def from_param(cls, obj):
+        if obj is None:
+            return None
+        return c_string(obj, "C string argument")
+
+
+# Input bytes (const uint8_t* + size_t) are passed as Python bytes through
+# c_char_p: ctypes hands over the bytes object's own buffer, embedded NULs
+# included, without copying.
 in_bytes = ctypes.c_char_p
-c_str = ctypes.c_char_p
 # Per-customer arrays (numpy buffers, passed with arr.ctypes.data_as(...)).
 f64_p = ctypes.POINTER(ctypes.c_double)
 i32_p = ctypes.POINTER(ctypes.c_int32)
 i64_p = ctypes.POINTER(ctypes.c_int64)
 u32_p = ctypes.POINTER(ctypes.c_uint32)
+u64_p = ctypes.POINTER(ctypes.c_uint64)
 mitra_value_quantity = ctypes.c_int
 
 # name: (restype, argtypes)
@@ -66,6 +98,11 @@ SIGNATURES = {
     "mitra_workspace_counts": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
     "mitra_workspace_export": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
     "mitra_workspace_ids": (mitra_status, [workspace_p, c_str, u8_pp, size_p, error_pp]),
+    # Memory limits
+    "mitra_set_memory_limit": (mitra_status, [ctypes.c_uint64, error_pp]),
+    "mitra_memory_limit": (mitra_status, [u64_p, error_pp]),
+    "mitra_workspace_set_memory_limit": (mitra_status, [workspace_p, ctypes.c_uint64, error_pp]),
+    "mitra_workspace_memory_limit": (mitra_status, [workspace_p, u64_p, error_pp]),
     # Columns
     "mitra_workspace_column_names": (mitra_status, [workspace_p, u8_pp, size_p, error_pp]),
     "mitra_workspace_column_info": (

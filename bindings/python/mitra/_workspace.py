@@ -1,7 +1,6 @@
 """mitra.Workspace: one host's data, held by the C library."""
 
 import ctypes
-import os
 import threading
 
 import numpy as np
@@ -18,15 +17,41 @@ KINDS = tuple(f.name for f in batch_pb2.WorkspaceCounts.DESCRIPTOR.fields)
 
 
 def _text(value, what):
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    raise TypeError("%s must be str, not %s" % (what, type(value).__name__))
+    return _native.c_string(value, what)
 
 
-def _path(path):
-    return os.fsencode(os.fspath(path))
+def _path(path, what="path"):
+    return _native.c_string(path, what, path=True)
+
+
+def memory_limit_bytes(value, what="memory_limit"):
+    """A memory limit for the C library: None (no limit of its own) is 0."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int (bytes) or None, not %s"
+                        % (what, type(value).__name__))
+    if not 0 < value < 2 ** 64:
+        raise ValueError("%s must be > 0 and < 2**64 bytes (None: no limit of its own), got %d"
+                         % (what, value))
+    return value
+
+
+def set_memory_limit(bytes):  # noqa: A002  (the C name)
+    """Set the process-wide memory limit in bytes (None: back to the default,
+    half of the smallest of physical memory, RLIMIT_AS and the cgroup's
+    limit). It bounds the calls that take no workspace (mitra.activation.plan,
+    simulate, mitra.graph.centrality, ...) and every Workspace without a limit
+    of its own. A request whose estimated need exceeds what is left raises
+    ResourceExhausted naming the parameter ("request.epsilon: ...")."""
+    call(_lib.mitra_set_memory_limit, memory_limit_bytes(bytes))
+
+
+def memory_limit():
+    """The process-wide memory limit in force, in bytes."""
+    out = ctypes.c_uint64()
+    call(_lib.mitra_memory_limit, ctypes.byref(out))
+    return out.value
 
 
 class Workspace:
@@ -35,13 +60,20 @@ class Workspace:
     Owns a ``mitra_workspace*``; ``close()`` (or leaving a ``with`` block, or
     garbage collection) frees it. Using a closed workspace raises ValueError.
     Reading methods may run concurrently from several threads; ingestion
-    waits for them (the C library's rule).
+    waits for them (the C library's rule). Kinds, names and paths are C
+    strings: one with an embedded NUL raises ValueError, as open() does.
     """
 
-    def __init__(self):
+    def __init__(self, memory_limit=None):
+        """memory_limit: the most bytes the requests on this workspace may
+        reserve at once (see set_memory_limit); None follows the
+        process-wide limit (mitra.set_memory_limit)."""
+        limit = memory_limit_bytes(memory_limit)
         handle = _native.workspace_p()
         call(_lib.mitra_workspace_create, ctypes.byref(handle))
         self._adopt(handle)
+        if limit:
+            self.set_memory_limit(limit)
 
     def _adopt(self, handle):
         self._handle = handle
@@ -127,6 +159,27 @@ class Workspace:
     def _use(self):
         return Workspace._Use(self)
 
+    # ---- memory -------------------------------------------------------------
+
+    def set_memory_limit(self, bytes):  # noqa: A002  (the C name)
+        """Set this workspace's memory limit in bytes, shared by the requests
+        running on it (None: follow the process-wide limit again). A request
+        whose estimated need exceeds what is left raises ResourceExhausted
+        naming the parameter ("request.plan.epsilon: ... needs an estimated
+        N bytes ...") before it allocates."""
+        limit = memory_limit_bytes(bytes)
+        with self._use() as h:
+            call(_lib.mitra_workspace_set_memory_limit, h, limit)
+
+    @property
+    def memory_limit(self):
+        """The limit in force, in bytes: this workspace's own, else the
+        process-wide one."""
+        out = ctypes.c_uint64()
+        with self._use() as h:
+            call(_lib.mitra_workspace_memory_limit, h, ctypes.byref(out))
+        return out.value
+
     # ---- ingestion ----------------------------------------------------------
 
     def ingest(self, batch):
@@ -165,7 +218,7 @@ class Workspace:
             data = bytes(text)
         else:
             raise TypeError("text must be str or bytes, not %s" % type(text).__name__)
-        name_b = None if name is None else _path(name)
+        name_b = None if name is None else _path(name, "name")
         with self._use() as h:
             call(_lib.mitra_workspace_ingest_csv_bytes, h, kind_b, name_b, data, len(data))
 

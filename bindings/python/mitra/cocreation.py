@@ -28,8 +28,11 @@ mitra.FailedPrecondition naming it.
 
 import csv
 import io
+import os
+import stat
 
 from . import _native
+from ._errors import InvalidArgument
 from ._workspace import run_request
 from .value import _unix_seconds as _unix
 from .v1 import cocreation_analysis_pb2 as _pb
@@ -198,6 +201,17 @@ def credit(report):
     return {c.customer_id: c.value for c in report.contributors}
 
 
+def _read_regular_file(path):
+    """The text of a regular file, as the C library's reader would allow: a
+    FIFO or device is refused (InvalidArgument) before anything can block."""
+    fd = os.open(_native.c_string(path, "path", path=True),
+                 os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY)
+    with os.fdopen(fd, "r", encoding="utf-8", newline="") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InvalidArgument("cannot read %r: not a regular file" % os.fspath(path))
+        return f.read()
+
+
 def decisions_from_csv(path_or_text):
     """AdoptionDecision messages from a decisions CSV (the format of
     ``mitra cocreation --decisions``; docs/COCREATION.md): a path, or the
@@ -205,8 +219,7 @@ def decisions_from_csv(path_or_text):
     if "\n" in path_or_text:
         text = path_or_text
     else:
-        with open(path_or_text, encoding="utf-8", newline="") as f:
-            text = f.read()
+        text = _read_regular_file(path_or_text)
     out = []
     for row in csv.DictReader(io.StringIO(text)):
         d = {k: v for k, v in row.items() if v not in (None, "")}

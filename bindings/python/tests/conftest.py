@@ -33,8 +33,6 @@ SAMPLE = os.path.join(REPO_ROOT, "data", "sample")
 def sample():
     """A workspace holding the sample brand's CSV files, shared read-only by
     every test that asks for it."""
-    if not os.path.exists(os.path.join(SAMPLE, "customers.csv")):
-        pytest.skip("no data/sample")
     ws = mitra.Workspace()
     for kind in mitra.KINDS:
         path = os.path.join(SAMPLE, kind + ".csv")

@@ -1,7 +1,9 @@
 """Snapshots: round trip, and refusing damaged or newer files."""
 
+import os
 import pathlib
 import struct
+import sys
 
 import numpy as np
 import pytest
@@ -9,7 +11,10 @@ import pytest
 import mitra
 from mitra import v1
 
-from conftest import EXPECTED_COUNTS, T0, full_batch
+from conftest import EXPECTED_COUNTS, REPO_ROOT, T0, full_batch
+
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "bad_input"))
+from mutations import crc32c  # noqa: E402
 
 
 @pytest.fixture
@@ -101,23 +106,25 @@ def test_flipped_byte_is_data_loss(snapshot, tmp_path, where):
 
 
 def test_every_single_byte_flip_is_refused(snapshot, tmp_path):
-    """The checksum covers the whole file: no flip loads (or crashes)."""
+    """The checksum covers the whole file and is checked first: every flip,
+    in the version too, is data loss."""
     original = pathlib.Path(snapshot).read_bytes()
     path = tmp_path / "flip.mitra"
     for i in range(len(original)):
         data = bytearray(original)
         data[i] ^= 0x01
         path.write_bytes(bytes(data))
-        with pytest.raises((mitra.DataLoss, mitra.FailedPrecondition)):
+        with pytest.raises(mitra.DataLoss):
             mitra.Workspace.load(path)
 
 
 def test_newer_major_version_is_failed_precondition(snapshot, tmp_path):
-    # Bytes 8..11: format major version. The checksum is left stale on purpose:
-    # the version is checked before it.
+    # Bytes 8..11: format major version; the checksum fixed as a newer
+    # writer would (a stale one is corruption: the checksum comes first).
     def change(data):
         assert data[:8] == b"MITRASNP"
         data[8:12] = struct.pack("<I", 2)
+        data[-4:] = struct.pack("<I", crc32c(bytes(data[:-4])))
         return data
     with pytest.raises(mitra.FailedPrecondition) as info:
         mitra.Workspace.load(_damaged(snapshot, tmp_path, change))
@@ -130,8 +137,11 @@ def test_missing_snapshot_is_not_found(tmp_path):
 
 
 def test_save_into_a_missing_directory_fails_cleanly(full_ws, tmp_path):
-    with pytest.raises(mitra.Error):
-        full_ws.save(tmp_path / "no" / "such" / "dir" / "ws.mitra")
+    target = tmp_path / "no" / "such" / "dir" / "ws.mitra"
+    with pytest.raises(mitra.NotFound) as info:
+        full_ws.save(target)
+    assert 'cannot save "%s"' % target in str(info.value)
+    assert "tmp" not in str(info.value).replace(str(tmp_path), "")
     assert full_ws.counts() == EXPECTED_COUNTS
 
 

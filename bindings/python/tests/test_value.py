@@ -1,12 +1,11 @@
 """mitra.value against published values.
 
-The CDNOW sample (../shared/data/cdnow, see its README): Fader, Hardie & Lee
+The CDNOW sample (data/reference/cdnow, see its README): Fader, Hardie & Lee
 (2005), "Counting your customers the easy way", Marketing Science 24(2)
 (BG/NBD, and the Pareto/NBD fit it compares with); Fader & Hardie (2013),
 "The Gamma-Gamma model of monetary value"; the MBG/NBD fit of BTYDplus
-(Platzer), which the lifetimes test suite also checks. Tests that need the
-data skip when it is absent; the rest (RFM by hand, errors, serialization)
-always run.
+(Platzer), which the lifetimes test suite also checks. The data is part of
+the repository: a missing file fails the tests that need it.
 """
 
 import calendar
@@ -24,7 +23,7 @@ from mitra import v1
 
 from conftest import REPO_ROOT
 
-CDNOW_DIR = os.path.join(REPO_ROOT, "..", "shared", "data", "cdnow")
+CDNOW_DIR = os.path.join(REPO_ROOT, "data", "reference", "cdnow")
 SAMPLE = os.path.join(CDNOW_DIR, "CDNOW_sample.txt")
 SUMMARY = os.path.join(CDNOW_DIR, "cdnow_customers_summary_with_transactions.csv")
 
@@ -41,8 +40,6 @@ def unix_day(yyyymmdd):
 @pytest.fixture(scope="module")
 def cdnow():
     """(customer, time, amount): sample id - 1, midnight UTC of the day, dollars."""
-    if not os.path.exists(SAMPLE):
-        pytest.skip("CDNOW sample not found at %s" % SAMPLE)
     customer, time, amount = [], [], []
     with open(SAMPLE) as f:
         for line in f:
@@ -61,8 +58,6 @@ def cdnow():
 @pytest.fixture(scope="module")
 def published_summary():
     """ID, x, t_x, T, zbar of the lifetimes CDNOW file."""
-    if not os.path.exists(SUMMARY):
-        pytest.skip("CDNOW summary not found at %s" % SUMMARY)
     with open(SUMMARY, newline="") as f:
         rows = [r for r in csv.DictReader(f)]
     return {k: np.array([float(r[k]) for r in rows]) for k in ("ID", "x", "t_x", "T", "zbar")}

@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
 
 namespace mitra::activation {
@@ -118,6 +119,10 @@ struct SpreadOptions {
   std::vector<uint32_t> groups;
   // Two-sided normal quantile for the interval (1.96: 95%).
   double z = 1.959963984540054;
+  // The budget each thread's simulation state (a few arrays of num_nodes)
+  // is reserved from before it is allocated (memory_budget.h); nullptr:
+  // MemoryBudget::Process(). Runs add time, not memory.
+  MemoryBudget* memory = nullptr;
 };
 
 struct SpreadEstimate {

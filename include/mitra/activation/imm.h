@@ -74,6 +74,7 @@
 
 #include "absl/status/statusor.h"
 #include "mitra/activation/diffusion.h"
+#include "mitra/core/memory_budget.h"
 
 namespace mitra::activation {
 
@@ -113,6 +114,12 @@ struct ImmOptions {
   // Refuse to sample more than this many RR sets (RESOURCE_EXHAUSTED);
   // OPIM-C counts R1 and R2 together.
   uint64_t max_rr_sets = uint64_t{1} << 31;
+  // The memory budget the RR sets, their index and the per-node arrays are
+  // reserved from (memory_budget.h); nullptr: MemoryBudget::Process().
+  // Each stage's need is estimated before it samples (RR sets needed x the
+  // mean set size seen so far) and sampling reserves as it grows: past the
+  // limit, RESOURCE_EXHAUSTED "epsilon: ..." with the estimate in bytes.
+  MemoryBudget* memory = nullptr;
 };
 
 struct ImmResult {

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/memory_budget.h"
 #include "mitra/core/tables.h"
 
 namespace mitra::cocreation {
@@ -69,6 +70,10 @@ struct PanelOptions {
   double recency_half_life_days = 180;  // finite >= 0; 0: recency not used
   double recency_floor = 0.5;           // in [0, 1]
   bool strict = false;                  // an unmet quota is FAILED_PRECONDITION
+  // The budget the exact quota search's tables (groups x quotas) are
+  // reserved from before they are allocated (memory_budget.h); nullptr:
+  // MemoryBudget::Process().
+  MemoryBudget* memory = nullptr;
 };
 
 struct PanelMember {

@@ -19,10 +19,11 @@ namespace mitra {
 inline constexpr uint32_t kSnapshotMajor = 1;
 inline constexpr uint32_t kSnapshotMinor = 0;
 
-// Writes `path.tmp-<pid>-<n>` beside `path`, fsyncs it, renames it over
-// `path` and fsyncs the directory: after a crash `path` holds the old
-// snapshot or the new one, never a mix. A temporary file left by a writer
-// that was killed is removed by the next save once that process is gone.
+// Writes the snapshot with ReplaceFileAtomically (atomic_file.h): after a
+// crash `path` holds the old snapshot or the new one, never a mix; the
+// temporary name always fits NAME_MAX; temporaries of writers that died are
+// removed by the next save, never a live writer's or a stranger's file; the
+// target's mode and owner carry over and a new file is 0600.
 absl::Status SaveSnapshot(const Workspace& ws, const std::string& path);
 
 // The snapshot's bytes (what SaveSnapshot writes).
@@ -39,8 +40,12 @@ struct SnapshotInfo {
 };
 
 // A new workspace from a snapshot. DATA_LOSS for a truncated or corrupted
-// file, FAILED_PRECONDITION for a newer major format version. `info`, when
-// given, receives the file's version and header.
+// file (the checksum is checked before any field, the version included),
+// FAILED_PRECONDITION for a newer major format version. The file is opened
+// with FileReader (file_io.h) and read with read(), a slice or a frame at a
+// time, never mapped: memory is the workspace plus one frame, and a file
+// truncated meanwhile is DATA_LOSS, not a crash. `info`, when given,
+// receives the file's version and header.
 absl::StatusOr<std::unique_ptr<Workspace>> LoadSnapshot(const std::string& path,
                                                         SnapshotInfo* info = nullptr);
 absl::StatusOr<std::unique_ptr<Workspace>> DecodeSnapshot(std::string_view bytes,

@@ -18,9 +18,14 @@ inline constexpr int64_t kMaxTime = 7258118400;   // 2200-01-01T00:00:00Z
 // Days since 1970-01-01 of a proleptic Gregorian date.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 
-// Parses integer seconds, "YYYY-MM-DD", or "YYYY-MM-DDTHH:MM:SS" (also with a
-// space for the T, fractional seconds, and a "Z" or "+HH:MM" suffix).
-std::optional<int64_t> ParseTime(std::string_view text);
+// Parses the text forms of a time (docs/CSV.md): seconds since 1970 as an
+// integer of 9 or more digits; ISO 8601 extended "YYYY-MM-DD" and
+// "YYYY-MM-DDTHH:MM[:SS[.fff]]" (a space may stand for the T) with an
+// optional "Z" or "+HH:MM"; ISO 8601 basic "YYYYMMDD" and
+// "YYYYMMDDTHHMM[SS[.fff]]" with an optional "Z" or "+HHMM". An 8-digit
+// number is always a date, never seconds; shorter numbers (years, day
+// counts) are refused. On failure `why` (when given) says what is wrong.
+std::optional<int64_t> ParseTime(std::string_view text, std::string* why = nullptr);
 // "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD" when the time is midnight.
 std::string FormatTime(int64_t unix_seconds);
 // Empty when t lies in the accepted range, else the problem.

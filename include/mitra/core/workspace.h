@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "mitra/core/batch_validator.h"
+#include "mitra/core/memory_budget.h"
 #include "mitra/core/tables.h"
 #include "mitra/v1/batch.pb.h"
 
@@ -52,9 +54,16 @@ class Workspace {
 
   const Tables& tables() const { return tables_; }
 
+  // The memory budget of the requests run on this workspace
+  // (memory_budget.h). Without a limit of its own it follows the
+  // process-wide one. Thread-safe: requests reserve from it concurrently.
+  MemoryBudget& memory_budget() const { return *memory_; }
+
  private:
   void Apply(const v1::Batch& batch);
   Tables tables_;
+  std::unique_ptr<MemoryBudget> memory_ =
+      std::make_unique<MemoryBudget>(&MemoryBudget::Process());
 };
 
 // The entity kinds, as named in mitra.v1.Batch, in dependency order.

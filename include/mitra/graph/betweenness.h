@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
 
 namespace mitra::graph {
@@ -45,6 +46,10 @@ struct BetweennessOptions {
   // statement: see sampled_betweenness.h for that.
   uint32_t sample_sources = 0;
   uint64_t seed = 1;
+  // The budget each thread's search state (up to 61 bytes per node) is
+  // reserved from before it is allocated (memory_budget.h); nullptr:
+  // MemoryBudget::Process().
+  MemoryBudget* memory = nullptr;
 };
 
 absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,

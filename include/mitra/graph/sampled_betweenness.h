@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
 
 namespace mitra::graph {
@@ -49,6 +50,11 @@ struct SampledBetweennessOptions {
   // 0: computed (see above). Otherwise a bound the caller knows (>= 1).
   uint32_t vertex_diameter = 0;
   int threads = 1;
+  // The budget each thread's search state (about 81 bytes per node) is
+  // reserved from before it is allocated (memory_budget.h); nullptr:
+  // MemoryBudget::Process(). The samples add time, not memory (they are
+  // fewer than 2^32, else INVALID_ARGUMENT).
+  MemoryBudget* memory = nullptr;
 };
 
 struct SampledBetweennessResult {
