@@ -10,7 +10,15 @@ namespace mitra::cli {
 namespace pb = google::protobuf;
 
 void BatchJsonWriter::Put(std::string_view s) {
-  if (status_.ok()) status_ = out_(s);
+  // Pieces are a record or less: gather them, so the sink sees few large
+  // writes (a write() per record made the export twice as slow).
+  pending_.append(s);
+  if (pending_.size() >= kFlushBytes) Flush();
+}
+
+void BatchJsonWriter::Flush() {
+  if (status_.ok() && !pending_.empty()) status_ = out_(pending_);
+  pending_.clear();
 }
 
 absl::Status BatchJsonWriter::Add(const v1::Batch& batch) {
@@ -58,6 +66,7 @@ absl::Status BatchJsonWriter::Add(const v1::Batch& batch) {
 
 absl::Status BatchJsonWriter::Finish() {
   Put(open_field_ < 0 ? "{}\n" : "\n ]\n}\n");
+  Flush();
   return status_;
 }
 

@@ -20,8 +20,8 @@ namespace mitra::cli {
 // their kinds in field order, as Workspace::Export and snapshots do.
 class BatchJsonWriter {
  public:
-  // Receives the JSON a piece at a time; its first error stops the writing
-  // and is what Add and Finish return from then on.
+  // Receives the JSON in pieces of about 64 KiB; its first error stops the
+  // writing and is what Add and Finish return from then on.
   using Sink = std::function<absl::Status(std::string_view)>;
   explicit BatchJsonWriter(Sink out) : out_(std::move(out)) {}
   absl::Status Add(const v1::Batch& batch);
@@ -30,7 +30,10 @@ class BatchJsonWriter {
 
  private:
   void Put(std::string_view s);
+  void Flush();
+  static constexpr size_t kFlushBytes = size_t{1} << 16;
   Sink out_;
+  std::string pending_;
   int open_field_ = -1;  // index of the list being written, -1 before the first
   absl::Status status_;
 };

@@ -102,7 +102,9 @@ TEST(SnapshotExportJson, FirstSinkErrorStopsTheWriting) {
     ++calls;
     return absl::ResourceExhaustedError("full");
   });
-  EXPECT_EQ(writer.Add(testing::FullBatch()).code(), absl::StatusCode::kResourceExhausted);
+  // The sample's JSON is megabytes: many pieces, the first of which fails.
+  EXPECT_EQ(testing::SampleWorkspace().Export(7, [&](v1::Batch& b) { return writer.Add(b); }).code(),
+            absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(writer.Finish().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(calls, 1u);
 }
