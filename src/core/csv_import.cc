@@ -448,9 +448,13 @@ class CsvFileBlocks {
     // No more than the file's size asks for (a small file costs no 16 MiB
     // buffer), but no less than 64 KiB, for files whose size says nothing.
     const uint64_t left = file_.size() > read_ ? file_.size() - read_ : 0;
-    const size_t want =
-        static_cast<size_t>(std::min<uint64_t>(block_, std::max<uint64_t>(left + 1, 65536)));
     const size_t kept = buf_.size();
+    // A record longer than a block is parsed again from its start after each
+    // read: reading at least as much as is kept doubles the buffer each time,
+    // so that costs no more than reading it once more.
+    const size_t want = std::max(
+        kept,
+        static_cast<size_t>(std::min<uint64_t>(block_, std::max<uint64_t>(left + 1, 65536))));
     buf_.resize(kept + want);
     absl::StatusOr<size_t> got = file_.Read(buf_.data() + kept, want);
     if (!got.ok()) return got.status();
