@@ -151,10 +151,9 @@ mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace, const char* 
     if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
     if (kind == nullptr) return Null("kind");
     if (path == nullptr) return Null("path");
-    absl::StatusOr<std::string> text = mitra::ReadFile(path);
-    if (!text.ok()) return text.status();
+    // Mapped and applied in chunks: memory stays near the workspace's size.
     std::unique_lock lock(workspace->mu);
-    return mitra::IngestCsv(*workspace->ws, kind, path, *text);
+    return mitra::IngestCsvFile(*workspace->ws, kind, path);
   });
 }
 

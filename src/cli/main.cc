@@ -1,4 +1,6 @@
 // mitra: the command-line face of the library.
+#include <unistd.h>
+
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -6,7 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
+#include "batch_json.h"
 #include "mitra/core/csv_import.h"
 #include "mitra/core/file_io.h"
 #include "mitra/core/memory_budget.h"
@@ -160,24 +162,32 @@ int Export(const std::vector<std::string>& args) {
     else rest.push_back(args[i]);
   }
   if (rest.size() != 1) return Usage("export takes one SNAPSHOT");
-  auto ws = LoadSnapshot(rest[0]);
-  if (!ws.ok()) return Fail(ws.status());
-  v1::Batch all;
-  absl::Status s = (*ws)->Export(SIZE_MAX, [&](v1::Batch& b) {
-    all.Swap(&b);
-    return absl::OkStatus();
+  // Frame by frame from the file: memory stays at one frame however large
+  // the snapshot. -o FILE is opened at the first write, which comes after
+  // the snapshot's checksum passed, so a missing or corrupt snapshot leaves
+  // it alone; a later failure removes it if it is a regular file.
+  FileWriter file;
+  bool opened = false;
+  BatchJsonWriter json([&](std::string_view piece) -> absl::Status {
+    if (output.empty()) {
+      std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      return absl::OkStatus();  // write errors are reported at exit
+    }
+    if (!opened) {
+      if (absl::Status o = file.Open(output); !o.ok()) return o;
+      opened = true;
+    }
+    return file.Write(piece);
   });
-  if (!s.ok()) return Fail(s);
-  std::string json;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.preserve_proto_field_names = true;
-  if (auto js = google::protobuf::util::MessageToJsonString(all, &json, opts); !js.ok())
-    return Fail(absl::InternalError(std::string(js.message())));
-  if (output.empty()) {
-    std::cout << json;
-  } else {
-    if (absl::Status w = WriteFile(output, json); !w.ok()) return Fail(w);
+  absl::Status s = ReadSnapshotBatches(rest[0], [&](const v1::Batch& b) { return json.Add(b); });
+  if (s.ok()) s = json.Finish();
+  if (opened) {
+    absl::Status closed = file.Close();
+    if (s.ok()) s = closed;
+  }
+  if (!s.ok()) {
+    if (opened && file.regular()) ::unlink(output.c_str());
+    return Fail(s);
   }
   return 0;
 }

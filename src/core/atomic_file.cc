@@ -136,6 +136,13 @@ std::string TemporaryPrefix(std::string_view name) {
 
 absl::Status ReplaceFileAtomically(const std::string& path, std::string_view bytes,
                                    std::string_view magic) {
+  return ReplaceFileAtomically(
+      path, [&](const ByteSink& out) { return out(bytes); }, magic);
+}
+
+absl::Status ReplaceFileAtomically(const std::string& path,
+                                   const std::function<absl::Status(const ByteSink&)>& produce,
+                                   std::string_view magic) {
   const size_t slash = path.rfind('/');
   const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
   if (name.empty() || name == "." || name == "..")
@@ -188,7 +195,11 @@ absl::Status ReplaceFileAtomically(const std::string& path, std::string_view byt
     }
     if (::fchmod(tmp.fd, target.st_mode & 07777) != 0) return FileError(errno, "cannot save", path);
   }
-  if (const int err = WriteAll(tmp.fd, bytes); err != 0) return FileError(err, "cannot save", path);
+  absl::Status produced = produce([&](std::string_view piece) -> absl::Status {
+    if (const int err = WriteAll(tmp.fd, piece); err != 0) return FileError(err, "cannot save", path);
+    return absl::OkStatus();
+  });
+  if (!produced.ok()) return produced;
   if (::fsync(tmp.fd) != 0) return FileError(errno, "cannot save", path);
   if (::renameat(tmp.dfd, tmp.name.c_str(), tmp.dfd, name.c_str()) != 0)
     return FileError(errno, "cannot save", path);

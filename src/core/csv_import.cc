@@ -1,7 +1,9 @@
 #include "mitra/core/csv_import.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <unordered_set>
 
@@ -244,17 +246,34 @@ std::string SetCell(pb::Message* record, const Column& col, std::string_view cel
   }
 }
 
-// The batch lives on an Arena: protobuf 3.21 cannot destroy a message whose
-// map insertion ran out of memory, and an arena never has to.
+// Records per batch handed to the workspace: large enough that the
+// per-batch work (a checkpoint, the validator's setup) costs nothing, small
+// enough that the protobuf records of a batch stay a few megabytes however
+// large the file.
+constexpr size_t kChunkRows = 16384;
+
+// One chunk of records. The batch lives on an Arena: protobuf 3.21 cannot
+// destroy a message whose map insertion ran out of memory, and an arena never
+// has to; resetting it between chunks reuses its blocks.
 struct ParsedCsv {
   google::protobuf::Arena arena;
   v1::Batch* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
-  std::vector<size_t> lines;   // line of each record
+  std::vector<size_t> lines;   // line of each record of the chunk
   std::vector<Column> columns; // in header order
 };
 
+// Receives each full chunk.
+using ChunkSink = std::function<absl::Status(ParsedCsv& chunk)>;
+
+// Gives `reader` its next block when it answers kNeedMore; null for text that
+// is all in memory (the reader never needs more then).
+using Refill = std::function<absl::Status(CsvReader& reader)>;
+
+// Reads the header, then hands the records to `sink` in chunks of at most
+// `chunk_rows` (a file with a header and no records hands none).
 absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
-                                std::string_view text) {
+                   CsvReader& reader, const Refill& refill, size_t chunk_rows,
+                   const ChunkSink& sink) {
   const pb::FieldDescriptor* list = v1::Batch::descriptor()->FindFieldByName(std::string(kind));
   if (list == nullptr || list->message_type() == nullptr)
     return absl::InvalidArgumentError(
@@ -263,9 +282,16 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   const pb::Descriptor* d = list->message_type();
   const std::string file = FileLabel(kind, name);
 
-  CsvReader reader(text, FileName(kind, name));
-  CsvRecord rec;
-  absl::StatusOr<bool> more = reader.Next(&rec);
+  CsvRecordView rec;
+  auto next = [&]() -> absl::StatusOr<bool> {
+    while (true) {
+      absl::StatusOr<CsvReader::Step> step = reader.Read(&rec);
+      if (!step.ok()) return step.status();
+      if (*step != CsvReader::Step::kNeedMore) return *step == CsvReader::Step::kRecord;
+      if (absl::Status s = refill(reader); !s.ok()) return s;
+    }
+  };
+  absl::StatusOr<bool> more = next();
   if (!more.ok()) return more.status();
   if (!*more)
     return absl::InvalidArgumentError(
@@ -281,7 +307,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   };
   std::unordered_set<std::string> seen;
   for (size_t j = 0; j < rec.fields.size(); ++j) {
-    const std::string& h = rec.fields[j];
+    const std::string h(rec.fields[j]);
     auto fail = [&](std::string problem) {
       return absl::InvalidArgumentError(
           absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(h), "): ", problem));
@@ -312,8 +338,16 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   }
 
   const pb::Reflection* br = out.batch->GetReflection();
+  auto flush = [&]() -> absl::Status {
+    if (out.lines.empty()) return absl::OkStatus();
+    absl::Status s = sink(out);
+    out.arena.Reset();
+    out.batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&out.arena);
+    out.lines.clear();
+    return s;
+  };
   while (true) {
-    more = reader.Next(&rec);
+    more = next();
     if (!more.ok()) return more.status();
     if (!*more) break;
     if (rec.fields.size() != out.columns.size())
@@ -323,7 +357,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
     pb::Message* record = br->AddMessage(out.batch, list);
     for (size_t j = 0; j < rec.fields.size(); ++j) {
       const Column& col = out.columns[j];
-      const std::string& cell = rec.fields[j];
+      const std::string_view cell = rec.fields[j];
       std::string problem;
       if (cell.empty()) {
         if (col.required) problem = "required, but empty";
@@ -335,43 +369,141 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
             absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(col.name), "): ", problem));
     }
     out.lines.push_back(rec.line);
+    if (out.lines.size() >= chunk_rows) {
+      if (absl::Status s = flush(); !s.ok()) return s;
+    }
   }
-  return absl::OkStatus();
+  return flush();
 }
 
-}  // namespace
-
-absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view name,
-                                     std::string_view text) {
-  ParsedCsv parsed;
-  if (absl::Status s = Parse(parsed, kind, name, text); !s.ok()) return s;
-  return *parsed.batch;
-}
-
-absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
-                       std::string_view text) {
-  ParsedCsv parsed;
-  if (absl::Status s = Parse(parsed, kind, name, text); !s.ok()) return s;
-  RecordError err;
-  absl::Status s = ws.Ingest(*parsed.batch, &err);
-  if (s.ok() || err.code == absl::StatusCode::kOk) return s;
-  // Name the record by its line and the field by its column.
+// Names a record error by the file, the record's line and the field's column.
+absl::Status CsvRecordStatus(const absl::Status& s, const RecordError& err, const ParsedCsv& chunk,
+                             std::string_view kind, std::string_view name) {
   std::string where = FileLabel(kind, name);
-  if (err.index < parsed.lines.size() && err.kind == kind)
-    absl::StrAppend(&where, ":", parsed.lines[err.index]);
+  if (err.index < chunk.lines.size() && err.kind == kind)
+    absl::StrAppend(&where, ":", chunk.lines[err.index]);
   std::string column = err.field;
   if (absl::EndsWith(column, kTimeSuffix)) column.resize(column.size() - kTimeSuffix.size());
-  for (size_t j = 0; j < parsed.columns.size(); ++j) {
-    if (parsed.columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
+  for (size_t j = 0; j < chunk.columns.size(); ++j) {
+    if (chunk.columns[j].name == column) absl::StrAppend(&where, ":", j + 1);
   }
   if (!column.empty()) absl::StrAppend(&where, " (", Escape(column), ")");
   return absl::Status(s.code(), absl::StrCat(where, ": ", err.problem));
 }
 
+// Applies the CSV that `reader` reads (`refill` giving it more) in chunks.
+absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_view name,
+                           CsvReader& reader, const Refill& refill) {
+  // A channel may name a parent defined further down the file, so channels
+  // go in as one batch; no other kind refers to records of its own kind.
+  const size_t chunk_rows = kind == "channels" ? SIZE_MAX : kChunkRows;
+  // Chunks are applied as they come, so the file stays whole or nothing by
+  // undoing them all when a later one fails.
+  Workspace::Mark mark = ws.TakeMark();
+  ParsedCsv parsed;
+  auto apply = [&](ParsedCsv& chunk) -> absl::Status {
+    RecordError err;
+    absl::Status st = ws.Ingest(*chunk.batch, &err);
+    if (!st.ok() && err.code != absl::StatusCode::kOk)
+      return CsvRecordStatus(st, err, chunk, kind, name);
+    return st;
+  };
+  absl::Status s;
+  try {
+    s = Parse(parsed, kind, name, reader, refill, chunk_rows, apply);
+  } catch (...) {  // std::bad_alloc: undo the chunks already applied too
+    ws.RollbackTo(mark);
+    throw;
+  }
+  if (!s.ok()) ws.RollbackTo(mark);
+  return s;
+}
+
+// A CSV file read `block` bytes at a time with read() (never mapped: a file
+// truncated meanwhile would raise SIGBUS). The buffer holds the unread rest
+// of the last block (an incomplete record) and the next block.
+class CsvFileBlocks {
+ public:
+  explicit CsvFileBlocks(size_t block) : block_(block < 4 ? 4 : block) {}
+
+  // Opens the file (FileReader's checks) and reads the first block.
+  absl::Status Open(const std::string& path) {
+    if (absl::Status s = file_.Open(path); !s.ok()) return s;
+    return ReadBlock();
+  }
+  std::string_view text() const { return buf_; }
+  bool more() const { return more_; }
+
+  // Keeps the text from `reader`'s position on, appends the next block and
+  // hands the reader the result.
+  absl::Status Refill(CsvReader& reader) {
+    buf_.erase(0, reader.position());
+    if (absl::Status s = ReadBlock(); !s.ok()) return s;
+    reader.Continue(buf_, more_);
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status ReadBlock() {
+    // No more than the file's size asks for (a small file costs no 16 MiB
+    // buffer), but no less than 64 KiB, for files whose size says nothing.
+    const uint64_t left = file_.size() > read_ ? file_.size() - read_ : 0;
+    const size_t kept = buf_.size();
+    // A record longer than a block is parsed again from its start after each
+    // read: reading at least as much as is kept doubles the buffer each time,
+    // so that costs no more than reading it once more.
+    const size_t want = std::max(
+        kept,
+        static_cast<size_t>(std::min<uint64_t>(block_, std::max<uint64_t>(left + 1, 65536))));
+    buf_.resize(kept + want);
+    absl::StatusOr<size_t> got = file_.Read(buf_.data() + kept, want);
+    if (!got.ok()) return got.status();
+    buf_.resize(kept + *got);
+    read_ += *got;
+    // A short read is the end of the file; a full one may be followed by more.
+    more_ = *got == want;
+    return absl::OkStatus();
+  }
+
+  FileReader file_;
+  const size_t block_;
+  uint64_t read_ = 0;  // bytes of the file read so far
+  std::string buf_;
+  bool more_ = true;
+};
+
+}  // namespace
+
+absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view name,
+                                     std::string_view text) {
+  v1::Batch all;
+  ParsedCsv parsed;
+  CsvReader reader(text, FileName(kind, name));
+  absl::Status s = Parse(parsed, kind, name, reader, nullptr, SIZE_MAX, [&](ParsedCsv& chunk) {
+    all = *chunk.batch;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return all;
+}
+
+absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
+                       std::string_view text) {
+  CsvReader reader(text, FileName(kind, name));
+  return IngestCsvFrom(ws, kind, name, reader, nullptr);
+}
+
 absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  return IngestCsv(ws, kind, path, *text);
+  return IngestCsvFile(ws, kind, path, kCsvReadBlock);
+}
+
+absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path,
+                           size_t block_bytes) {
+  CsvFileBlocks blocks(block_bytes);
+  if (absl::Status s = blocks.Open(path); !s.ok()) return s;
+  CsvReader reader(blocks.text(), FileName(kind, path), blocks.more());
+  return IngestCsvFrom(ws, kind, path, reader,
+                       [&](CsvReader& r) { return blocks.Refill(r); });
 }
 
 }  // namespace mitra

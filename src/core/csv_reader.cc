@@ -28,9 +28,15 @@ std::vector<std::string> CsvListItems(std::string_view cell) {
   return items;
 }
 
-CsvReader::CsvReader(std::string_view text, std::string_view name)
-    : text_(text), name_(Escape(name, name.size())) {
+CsvReader::CsvReader(std::string_view text, std::string_view name, bool more_follows)
+    : text_(text), name_(Escape(name, name.size())), more_(more_follows) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+}
+
+void CsvReader::Continue(std::string_view text, bool more_follows) {
+  text_ = text;
+  pos_ = 0;
+  more_ = more_follows;
 }
 
 bool CsvReader::AtRecordEnd() const {
@@ -52,7 +58,8 @@ void CsvReader::SkipBlankLines() {
       return;
     }
   }
-  pos_ = p;
+  // A last line of blanks may yet turn out to hold a record.
+  if (!more_) pos_ = p;
 }
 
 absl::Status CsvReader::Error(size_t line, size_t column, std::string_view problem) const {
@@ -60,62 +67,109 @@ absl::Status CsvReader::Error(size_t line, size_t column, std::string_view probl
 }
 
 absl::StatusOr<bool> CsvReader::Next(CsvRecord* record) {
+  CsvRecordView view;
+  absl::StatusOr<bool> more = Next(&view);
+  if (!more.ok() || !*more) return more;
+  record->line = view.line;
+  record->fields.assign(view.fields.begin(), view.fields.end());
+  return true;
+}
+
+absl::StatusOr<bool> CsvReader::Next(CsvRecordView* record) {
+  absl::StatusOr<Step> step = Read(record);
+  if (!step.ok()) return step.status();
+  return *step == Step::kRecord;
+}
+
+absl::StatusOr<CsvReader::Step> CsvReader::Read(CsvRecordView* record) {
   SkipBlankLines();
-  if (pos_ >= text_.size()) return false;
+  const char* const s = text_.data();
+  const size_t n = text_.size();
+  if (pos_ >= n) return more_ ? Step::kNeedMore : Step::kEnd;
+  const size_t record_pos = pos_, record_line = line_;
+  // The record reached the end of the text and more may follow: read it
+  // again once that has come.
+  auto need_more = [&] {
+    pos_ = record_pos;
+    line_ = record_line;
+    return Step::kNeedMore;
+  };
   record->line = line_;
   record->fields.clear();
-  std::string field;
+  record->unescaped_at.clear();
   size_t column = 1;
   while (true) {
-    field.clear();
-    while (pos_ < text_.size() && IsBlank(text_[pos_])) ++pos_;
-    if (pos_ < text_.size() && text_[pos_] == '"') {
+    while (pos_ < n && IsBlank(s[pos_])) ++pos_;
+    if (pos_ < n && s[pos_] == '"') {
       const size_t open_line = line_;
-      ++pos_;
+      const size_t start = ++pos_;
+      bool doubled = false;
       while (true) {
-        if (pos_ >= text_.size())
+        if (pos_ >= n) {
+          if (more_) return need_more();
           return Error(open_line, column, "quoted field is never closed (missing '\"')");
-        char c = text_[pos_++];
+        }
+        const char c = s[pos_++];
         if (c == '"') {
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            field.push_back('"');
+          if (pos_ < n && s[pos_] == '"') {
+            doubled = true;
             ++pos_;
           } else {
             break;
           }
-        } else {
-          if (c == '\n') ++line_;
-          field.push_back(c);
+        } else if (c == '\n') {
+          ++line_;
         }
       }
-      while (pos_ < text_.size() && IsBlank(text_[pos_])) ++pos_;
-      if (!AtRecordEnd())
-        return Error(line_, column, "text after the closing quote of a quoted field");
+      // Quotes are not whitespace, so trimming before unquoting trims the
+      // unquoted text alike.
+      const std::string_view raw = TrimCell(std::string_view(s + start, pos_ - 1 - start));
+      if (doubled) {
+        const size_t k = record->unescaped_at.size();
+        if (record->unescaped.size() <= k) record->unescaped.emplace_back();
+        std::string& out = record->unescaped[k];
+        out.clear();
+        for (size_t i = 0; i < raw.size(); ++i) {
+          out.push_back(raw[i]);
+          if (raw[i] == '"') ++i;  // the second of a doubled quote
+        }
+        record->unescaped_at.push_back(record->fields.size());
+      }
+      record->fields.push_back(raw);
+      while (pos_ < n && IsBlank(s[pos_])) ++pos_;
+      if (!AtRecordEnd()) return Error(line_, column, "text after the closing quote of a quoted field");
     } else {
+      const size_t start = pos_;
       while (!AtRecordEnd()) {
-        if (text_[pos_] == '"')
+        if (s[pos_] == '"')
           return Error(line_, column,
                        "quote inside an unquoted field (quote the whole field and double the "
                        "quote)");
-        field.push_back(text_[pos_++]);
+        ++pos_;
       }
+      record->fields.push_back(TrimCell(std::string_view(s + start, pos_ - start)));
     }
-    record->fields.emplace_back(TrimCell(field));
-    if (pos_ >= text_.size()) break;
-    if (text_[pos_] == ',') {
+    if (pos_ >= n) break;
+    if (s[pos_] == ',') {
       ++pos_;
       ++column;
       continue;
     }
     // End of record: \n or \r\n.
-    if (text_[pos_] == '\r') ++pos_;
-    if (pos_ < text_.size() && text_[pos_] == '\n') {
+    if (s[pos_] == '\r') ++pos_;
+    if (pos_ < n && s[pos_] == '\n') {
       ++pos_;
       ++line_;
     }
     break;
   }
-  return true;
+  // Only a line feed surely ends a record at the end of the text: a last
+  // field, a closing quote or a carriage return may go on in the next block.
+  if (more_ && pos_ >= n && s[n - 1] != '\n') return need_more();
+  // Only now, with `unescaped` no longer growing, can views point into it.
+  for (size_t k = 0; k < record->unescaped_at.size(); ++k)
+    record->fields[record->unescaped_at[k]] = record->unescaped[k];
+  return Step::kRecord;
 }
 
 }  // namespace mitra

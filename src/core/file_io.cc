@@ -14,21 +14,6 @@
 namespace mitra {
 namespace {
 
-// Closes on every path out, the bad_alloc of a buffer included.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 std::string_view TypeName(mode_t mode) {
   if (S_ISDIR(mode)) return "a directory";
   if (S_ISFIFO(mode)) return "a FIFO";
@@ -81,41 +66,72 @@ absl::Status FileError(int err, std::string_view what, std::string_view path) {
                                                    std::strerror(err)));
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  // POSIX calls rather than iostreams: errno says exactly what failed, and
-  // the only allocation is the string (bad_alloc, reported upstream).
+FileReader::~FileReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+absl::Status FileReader::Open(const std::string& path) {
   // stat first, so that a FIFO or a device is never even opened; the
   // non-blocking open and the fstat after it close the race with a file
   // swapped in between.
+  path_ = path;
   struct stat st;
   if (::stat(path.c_str(), &st) != 0)
     return errno == ENOENT ? Missing("cannot open", path) : FileError(errno, "cannot open", path);
   if (!S_ISREG(st.st_mode)) return NotRegular(path, st.st_mode);
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-  if (fd.get() < 0)
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd_ < 0)
     return errno == ENOENT ? Missing("cannot open", path) : FileError(errno, "cannot open", path);
-  if (::fstat(fd.get(), &st) != 0) return FileError(errno, "cannot read", path);
+  if (::fstat(fd_, &st) != 0) return FileError(errno, "cannot read", path);
   if (!S_ISREG(st.st_mode)) return NotRegular(path, st.st_mode);
-  // Read the reported size, then on to the real end: /proc files report 0,
-  // and a file may grow meanwhile.
-  std::string text(static_cast<size_t>(st.st_size), '\0');
+  size_ = static_cast<uint64_t>(st.st_size);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> FileReader::Read(char* to, size_t n) {
   size_t got = 0;
-  while (got < text.size()) {
-    const ssize_t r = ::read(fd.get(), text.data() + got, text.size() - got);
+  while (got < n) {
+    const ssize_t r = ::read(fd_, to + got, n - got);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return FileError(errno, "cannot read", path);
+    if (r < 0) return FileError(errno, "cannot read", path_);
     if (r == 0) break;
     got += static_cast<size_t>(r);
+    offset_ += static_cast<uint64_t>(r);
   }
-  if (got < text.size())
-    return absl::DataLossError(absl::StrCat(QuotePath(path), " shrank while being read"));
+  if (got < n && offset_ < size_)
+    return absl::DataLossError(absl::StrCat(QuotePath(path_), " shrank while being read"));
+  return got;
+}
+
+absl::Status FileReader::ReadAt(uint64_t at, char* to, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd_, to + got, n - got, static_cast<off_t>(at + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return FileError(errno, "cannot read", path_);
+    if (r == 0)
+      return absl::DataLossError(absl::StrCat(QuotePath(path_), " shrank while being read"));
+    got += static_cast<size_t>(r);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  // POSIX calls rather than iostreams: errno says exactly what failed, and
+  // the only allocation is the string (bad_alloc, reported upstream).
+  FileReader file;
+  if (absl::Status s = file.Open(path); !s.ok()) return s;
+  // Read the reported size, then on to the real end: /proc files report 0,
+  // and a file may grow meanwhile.
+  std::string text(static_cast<size_t>(file.size()), '\0');
+  absl::StatusOr<size_t> got = file.Read(text.data(), text.size());
+  if (!got.ok()) return got.status();
   char more[16384];
   while (true) {
-    const ssize_t r = ::read(fd.get(), more, sizeof more);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return FileError(errno, "cannot read", path);
-    if (r == 0) break;
-    text.append(more, static_cast<size_t>(r));
+    absl::StatusOr<size_t> r = file.Read(more, sizeof more);
+    if (!r.ok()) return r.status();
+    if (*r == 0) break;
+    text.append(more, *r);
   }
   return text;
 }
@@ -130,14 +146,38 @@ int WriteAll(int fd, std::string_view bytes) {
   return 0;
 }
 
-absl::Status WriteFile(const std::string& path, std::string_view bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
-  if (fd < 0) return FileError(errno, "cannot write", path);
-  const int err = WriteAll(fd, bytes);
-  // close() reports what a network file system deferred.
-  const int closed = ::close(fd) == 0 ? 0 : errno;
-  if (err != 0 || closed != 0) return FileError(err != 0 ? err : closed, "cannot write", path);
+FileWriter::~FileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+absl::Status FileWriter::Open(const std::string& path) {
+  path_ = path;
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+  if (fd_ < 0) return FileError(errno, "cannot write", path);
+  struct stat st;
+  regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
   return absl::OkStatus();
+}
+
+absl::Status FileWriter::Write(std::string_view bytes) {
+  if (const int err = WriteAll(fd_, bytes); err != 0) return FileError(err, "cannot write", path_);
+  return absl::OkStatus();
+}
+
+absl::Status FileWriter::Close() {
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return FileError(errno, "cannot write", path_);
+  return absl::OkStatus();
+}
+
+absl::Status WriteFile(const std::string& path, std::string_view bytes) {
+  FileWriter file;
+  if (absl::Status s = file.Open(path); !s.ok()) return s;
+  absl::Status written = file.Write(bytes);
+  // close() reports what a network file system deferred.
+  absl::Status closed = file.Close();
+  return written.ok() ? closed : written;
 }
 
 absl::StatusOr<PathKind> ProbePath(const std::string& path) {

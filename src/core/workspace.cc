@@ -12,7 +12,7 @@ namespace {
 
 // The size of every column of every table, in visiting order: enough to undo
 // any number of appends.
-using Checkpoint = std::vector<size_t>;
+using Checkpoint = Workspace::Mark;
 
 Checkpoint TakeCheckpoint(Tables& t) {
   Checkpoint cp;
@@ -167,6 +167,10 @@ void Workspace::Apply(const v1::Batch& b) {
     t.referrals.value.push_back(WithoutNegativeZero(r.value()));
   }
 }
+
+Workspace::Mark Workspace::TakeMark() { return TakeCheckpoint(tables_); }
+
+void Workspace::RollbackTo(const Mark& mark) noexcept { Rollback(tables_, mark); }
 
 v1::WorkspaceCounts Workspace::Counts() const {
   v1::WorkspaceCounts c;

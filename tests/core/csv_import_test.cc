@@ -1,11 +1,16 @@
 #include "mitra/core/csv_import.h"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "mitra/core/time_format.h"
+#include "common/exports.h"
 
 namespace mitra {
 namespace {
@@ -137,6 +142,94 @@ TEST(CsvImport, MissingFileIsNotFound) {
   absl::Status s = IngestCsvFile(ws, "customers", "/nonexistent/customers.csv");
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(s.message()), HasSubstr("/nonexistent/customers.csv"));
+}
+
+bool WriteText(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && ok;
+}
+
+// Files larger than one chunk of records (16,384) go into the workspace a
+// chunk at a time; the file as a whole is still all or nothing.
+constexpr int kManyRows = 40000;
+
+std::string ManyCustomers(int rows) {
+  std::string s = "id,created\n";
+  for (int i = 0; i < rows; ++i) s += "c" + std::to_string(i) + ",2024-01-01\n";
+  return s;
+}
+
+TEST(CsvImport, FileOfManyChunksGoesInWhole) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "c.csv", ManyCustomers(kManyRows)).ok());
+  ASSERT_EQ(ws.RecordCount(), size_t{kManyRows});
+  const IdInterner& ids = **ws.Ids("customers");
+  for (int i : {0, 16383, 16384, kManyRows - 1}) EXPECT_EQ(ids.Id(i), "c" + std::to_string(i));
+}
+
+TEST(CsvImport, ErrorInALaterChunkUndoesTheEarlierOnes) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "a.csv", "id\nfirst\n").ok());
+  // The last record's time is bad (a cell error) or its id repeats one of
+  // the first chunk (a record error): either way nothing of the file stays.
+  for (const std::string& last : {std::string("bad,not-a-time\n"), std::string("c5,\n")}) {
+    const absl::Status s =
+        IngestCsv(ws, "customers", "c.csv", ManyCustomers(kManyRows) + last);
+    ASSERT_FALSE(s.ok()) << last;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(absl::StrCat("c.csv:", kManyRows + 2)));
+    EXPECT_EQ(ws.RecordCount(), 1u);
+    EXPECT_FALSE((*ws.Ids("customers"))->Find("c0"));
+  }
+  // The undone ids are free again.
+  ASSERT_TRUE(IngestCsv(ws, "customers", "c.csv", ManyCustomers(kManyRows)).ok());
+  EXPECT_EQ(ws.RecordCount(), size_t{kManyRows} + 1);
+}
+
+// Files are read in blocks (16 MiB; here a few bytes): a record, a quoted
+// field with line breaks and doubled quotes among them, may run across any
+// number of block ends and still reads as the text in memory does.
+TEST(CsvImport, RecordsAcrossReadBlocksImportAsTheWholeText) {
+  const std::string text =
+      "id,created,attributes.note\n"
+      "c1,2024-01-01,\"first\nsecond, \"\"third\"\"\r\nfourth\"\r\n"
+      "c2,,\" padded \"\n"
+      "\n"
+      "c3,20240105,\"\"\"\"\n"
+      "c4,,last";
+  const std::string path =
+      ::testing::TempDir() + "/blocks-" + std::to_string(getpid()) + ".csv";
+  ASSERT_TRUE(WriteText(path, text));
+  Workspace whole;
+  ASSERT_TRUE(IngestCsv(whole, "customers", path, text).ok());
+  const v1::Batch expected = testing::ExportAll(whole);
+  ASSERT_EQ(expected.customers_size(), 4);
+  EXPECT_EQ(expected.customers(0).attributes().at("note"), "first\nsecond, \"third\"\r\nfourth");
+  EXPECT_EQ(expected.customers(1).attributes().at("note"), "padded");
+  EXPECT_EQ(expected.customers(2).attributes().at("note"), "\"");
+  for (size_t block : {size_t{4}, size_t{5}, size_t{7}, size_t{16}, size_t{33}, size_t{64},
+                       text.size() - 1, text.size(), size_t{1} << 20}) {
+    SCOPED_TRACE(block);
+    Workspace ws;
+    const absl::Status s = IngestCsvFile(ws, "customers", path, block);
+    ASSERT_TRUE(s.ok()) << s;
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(testing::ExportAll(ws),
+                                                                   expected));
+  }
+  // An error after many blocks names the same line as in memory.
+  const std::string bad = text + "\nc5,not-a-time,x\n";
+  ASSERT_TRUE(WriteText(path, bad));
+  Workspace ws;
+  const absl::Status in_memory = IngestCsv(ws, "customers", path, bad);
+  ASSERT_FALSE(in_memory.ok());
+  EXPECT_THAT(std::string(in_memory.message()), HasSubstr(":9:2 (created)"));
+  for (size_t block : {size_t{4}, size_t{9}, size_t{50}}) {
+    const absl::Status s = IngestCsvFile(ws, "customers", path, block);
+    EXPECT_EQ(s, in_memory) << block;
+    EXPECT_EQ(ws.RecordCount(), 0u);
+  }
+  std::remove(path.c_str());
 }
 
 TEST(CsvImport, HeaderOnlyIsAnEmptyBatch) {

@@ -1,5 +1,9 @@
 #include "mitra/core/csv_reader.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -67,6 +71,24 @@ TEST(CsvReader, MalformedQuotesNameLineAndColumn) {
   }
 }
 
+TEST(CsvReader, ViewsSurviveManyUnquotedFieldsAndReuse) {
+  // Several fields with doubled quotes in one record (their storage grows
+  // while the record is read), then a shorter record into the same view.
+  const std::string_view text =
+      "\"a\"\"1\",\"b\"\"\"\"2\",plain,\"c\"\"3\",\"\"\"\"\n"
+      "\"x\"\"\",y\n";
+  CsvReader r(text, "t.csv");
+  CsvRecordView rec;
+  ASSERT_TRUE(*r.Next(&rec));
+  EXPECT_EQ(rec.line, 1u);
+  EXPECT_THAT(rec.fields, ElementsAre("a\"1", "b\"\"2", "plain", "c\"3", "\""));
+  ASSERT_TRUE(*r.Next(&rec));
+  EXPECT_EQ(rec.line, 2u);
+  EXPECT_THAT(rec.fields, ElementsAre("x\"", "y"));
+  EXPECT_EQ(r.position(), text.size());
+  EXPECT_FALSE(*r.Next(&rec));
+}
+
 // Whitespace around a cell is not part of it, quoted or not; inside it is.
 TEST(CsvReader, WhitespaceAroundCellsIsTrimmed) {
   auto recs = ReadAll(" a , \"b c\" ,\t\" d \"\t, \"\"\"q\"\"\" \r\n x\r , \t\n");
@@ -100,6 +122,90 @@ TEST(CsvReader, FileNameIsEscapedInErrors) {
   ASSERT_FALSE(more.ok());
   EXPECT_THAT(std::string(more.status().message()),
               HasSubstr("bad\\x0aname\\ufeff.csv:2:1: quoted field is never closed"));
+}
+
+// Reads `text` as the importer reads a file: blocks of `block` bytes, the
+// unread rest of one carried over in front of the next. Records, or the
+// error message, as strings.
+std::vector<std::string> ReadInBlocks(std::string_view text, size_t block) {
+  std::string buf(text.substr(0, block));
+  size_t fed = buf.size();
+  CsvReader r(buf, "t.csv", fed < text.size());
+  std::vector<std::string> out;
+  CsvRecordView rec;
+  while (true) {
+    absl::StatusOr<CsvReader::Step> step = r.Read(&rec);
+    if (!step.ok()) {
+      out.push_back(std::string(step.status().message()));
+      break;
+    }
+    if (*step == CsvReader::Step::kEnd) break;
+    if (*step == CsvReader::Step::kNeedMore) {
+      if (fed >= text.size()) {
+        ADD_FAILURE() << "asked for more after the last block";
+        break;
+      }
+      buf.erase(0, r.position());
+      buf.append(text.substr(fed, block));
+      fed = std::min(text.size(), fed + block);
+      r.Continue(buf, fed < text.size());
+      continue;
+    }
+    std::string line = std::to_string(rec.line) + ":";
+    for (std::string_view f : rec.fields) line.append("[").append(f).append("]");
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::vector<std::string> ReadWhole(std::string_view text) {
+  return ReadInBlocks(text, text.size() + 1);
+}
+
+// Every cut of the text into blocks reads as the whole text does: quoted
+// fields with line breaks and doubled quotes cut anywhere, CRLF cut between
+// CR and LF, a lone CR inside a field, blank and whitespace-only lines, a
+// last line without its line break.
+TEST(CsvReader, BlocksOfEverySizeReadAsTheWholeText) {
+  const std::string_view texts[] = {
+      "\xEF\xBB\xBFid,note\r\nc1,\"two\nlines, \"\"quoted\"\"\"\r\n  \n\t\r\nc2, a\rb \n"
+      "c3,\"\"\"\"\n\n c4 ,\" x \"  \nc5,last",
+      "id\n\"never closed\nat all",
+      "id,x\n\"a\"b,c\n",
+      "id\nc1\n   ",
+  };
+  for (std::string_view text : texts) {
+    const std::vector<std::string> whole = ReadWhole(text);
+    ASSERT_GE(whole.size(), 2u) << text;
+    for (size_t block = 4; block <= text.size(); ++block)
+      EXPECT_EQ(ReadInBlocks(text, block), whole) << "block " << block << " of " << text;
+  }
+  // The whole-text answers, by hand.
+  EXPECT_EQ(ReadWhole(texts[0]),
+            (std::vector<std::string>{"1:[id][note]", "2:[c1][two\nlines, \"quoted\"]",
+                                      "6:[c2][a\rb]", "7:[c3][\"]", "9:[c4][x]", "10:[c5][last]"}));
+  EXPECT_EQ(ReadWhole(texts[1]).back(), "t.csv:2:1: quoted field is never closed (missing '\"')");
+  EXPECT_EQ(ReadWhole(texts[2]).back(), "t.csv:2:1: text after the closing quote of a quoted field");
+}
+
+TEST(CsvReader, ARecordCutByTheEndOfABlockNeedsMore) {
+  CsvReader r("id\n\"a\nb", "t.csv", /*more_follows=*/true);
+  CsvRecordView rec;
+  ASSERT_EQ(*r.Read(&rec), CsvReader::Step::kRecord);
+  ASSERT_EQ(*r.Read(&rec), CsvReader::Step::kNeedMore);  // not "never closed"
+  EXPECT_EQ(r.position(), 3u);
+  const std::string next = "\"a\nb\"\"c\"\nz";
+  r.Continue(next, /*more_follows=*/true);
+  ASSERT_EQ(*r.Read(&rec), CsvReader::Step::kRecord);
+  EXPECT_EQ(rec.line, 2u);
+  EXPECT_THAT(rec.fields, ElementsAre("a\nb\"c"));
+  ASSERT_EQ(*r.Read(&rec), CsvReader::Step::kNeedMore);  // "z" may go on
+  const std::string last = next.substr(r.position());
+  r.Continue(last, /*more_follows=*/false);
+  ASSERT_EQ(*r.Read(&rec), CsvReader::Step::kRecord);
+  EXPECT_EQ(rec.line, 4u);
+  EXPECT_THAT(rec.fields, ElementsAre("z"));
+  EXPECT_EQ(*r.Read(&rec), CsvReader::Step::kEnd);
 }
 
 }  // namespace

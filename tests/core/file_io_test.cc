@@ -107,6 +107,34 @@ TEST(FileIo, ProcFilesAreReadToTheirEnd) {
   EXPECT_THAT(*text, HasSubstr("\nPid:\t" + std::to_string(getpid()) + "\n"));
 }
 
+// Large inputs are read in pieces with read(), never mapped: a file cut short
+// by another process meanwhile is DATA_LOSS naming it (under a mapping it
+// would have been SIGBUS, killing the host).
+TEST_F(FileIoTest, AFileTruncatedWhileReadIsDataLoss) {
+  std::ofstream(At("t.csv")) << "id\nc1\nc2\nc3\n";
+  FileReader file;
+  ASSERT_TRUE(file.Open(At("t.csv")).ok());
+  EXPECT_EQ(file.size(), 12u);
+  char buf[16];
+  absl::StatusOr<size_t> got = file.Read(buf, 4);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(std::string(buf, *got), "id\nc");
+  ASSERT_EQ(::truncate(At("t.csv").c_str(), 6), 0);
+  got = file.Read(buf, sizeof buf);
+  EXPECT_EQ(got.status().code(), Code::kDataLoss);
+  EXPECT_THAT(std::string(got.status().message()), HasSubstr("t.csv\" shrank while being read"));
+  EXPECT_EQ(file.ReadAt(4, buf, 8).code(), Code::kDataLoss);
+  EXPECT_TRUE(file.ReadAt(0, buf, 6).ok());
+}
+
+TEST_F(FileIoTest, FileReaderChecksAsReadFileDoes) {
+  ASSERT_EQ(::mkfifo(At("fifo").c_str(), 0600), 0);
+  FileReader fifo;
+  EXPECT_EQ(fifo.Open(At("fifo")).code(), Code::kInvalidArgument);
+  FileReader missing;
+  EXPECT_EQ(missing.Open(At("none")).code(), Code::kNotFound);
+}
+
 TEST_F(FileIoTest, ProbeSaysWhatIsThere) {
   std::ofstream(At("r")) << "x";
   ASSERT_EQ(::mkfifo(At("p").c_str(), 0600), 0);

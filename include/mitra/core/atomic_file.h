@@ -2,6 +2,7 @@
 #ifndef MITRA_CORE_ATOMIC_FILE_H_
 #define MITRA_CORE_ATOMIC_FILE_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,17 @@ namespace mitra {
 // regular file (a directory, FIFO or device) is INVALID_ARGUMENT. Errors name
 // `path`, not the temporary, with file_io.h's ErrnoCode.
 absl::Status ReplaceFileAtomically(const std::string& path, std::string_view bytes,
+                                   std::string_view magic);
+
+// Receives the file's bytes a piece at a time.
+using ByteSink = std::function<absl::Status(std::string_view)>;
+
+// The same, the bytes handed by `produce` to its sink piece by piece (the
+// first piece starting with `magic`), so they need never be in memory at
+// once. An error from `produce` (or from the sink, which it must pass on)
+// leaves the target untouched and removes the temporary.
+absl::Status ReplaceFileAtomically(const std::string& path,
+                                   const std::function<absl::Status(const ByteSink&)>& produce,
                                    std::string_view magic);
 
 // ".<name, cut to fit>~<8 hex digits of CRC32C(name)>.mitra-tmp." for the

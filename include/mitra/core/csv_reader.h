@@ -16,6 +16,17 @@ struct CsvRecord {
   std::vector<std::string> fields;
 };
 
+// The same record as views: a field points into the text, or for a quoted
+// field with doubled quotes into `unescaped`. Valid until the next read into
+// this record; reading into one record again and again allocates nothing
+// once its vectors have grown, which is what keeps large imports fast.
+struct CsvRecordView {
+  size_t line = 0;
+  std::vector<std::string_view> fields;
+  std::vector<std::string> unescaped;  // storage for fields that needed unquoting
+  std::vector<size_t> unescaped_at;    // the field each of them is
+};
+
 // Reads records one at a time. Quoted fields may hold commas, doubled quotes
 // and line breaks; CRLF and LF both end a record; a UTF-8 byte order mark is
 // skipped; lines of nothing but whitespace are skipped. Leading and trailing
@@ -23,10 +34,28 @@ struct CsvRecord {
 // ` c1 ` and `" c1 "` both read as `c1`. `name` is used in error messages.
 class CsvReader {
  public:
-  CsvReader(std::string_view text, std::string_view name);
+  // With `more_follows`, `text` is only the first block of a longer text
+  // (see Read and Continue).
+  CsvReader(std::string_view text, std::string_view name, bool more_follows = false);
   // True and fills `record`, or false at the end of the text; an error names
   // the file, line and column of a malformed quote.
   absl::StatusOr<bool> Next(CsvRecord* record);
+  absl::StatusOr<bool> Next(CsvRecordView* record);
+
+  // Reading a text that arrives in blocks (a file read a block at a time):
+  // while more text may follow, a record that runs to the end of the text
+  // (a quoted field still open, a last line without its line break) is not
+  // read but answered kNeedMore, with position() left at the record's start.
+  // The caller then calls Continue with the unread rest followed by the
+  // next block. Errors are only those that more text could not mend.
+  enum class Step { kRecord, kEnd, kNeedMore };
+  absl::StatusOr<Step> Read(CsvRecordView* record);
+  // Goes on in `text`: the old text from position() on, then the next block.
+  // Line numbers carry on; views into the old text become invalid.
+  void Continue(std::string_view text, bool more_follows);
+
+  // Bytes of the text read so far (the end of the last record).
+  size_t position() const { return pos_; }
 
  private:
   // At a comma or the end of a line or of the text.
@@ -39,6 +68,7 @@ class CsvReader {
   std::string name_;
   size_t pos_ = 0;
   size_t line_ = 1;
+  bool more_ = false;  // more text may follow this
 };
 
 // The items of a `;`-list cell, each trimmed like a cell; empty items are

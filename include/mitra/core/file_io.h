@@ -5,6 +5,8 @@
 #ifndef MITRA_CORE_FILE_IO_H_
 #define MITRA_CORE_FILE_IO_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -37,11 +39,65 @@ absl::Status FileError(int err, std::string_view what, std::string_view path);
 // being read is DATA_LOSS.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
+// A regular file read in bounded pieces with read() (never mapped: a file
+// truncated by another process under a mapping raises SIGBUS and kills the
+// host), opened with ReadFile's checks and errors. Closes on destruction.
+class FileReader {
+ public:
+  FileReader() = default;
+  ~FileReader();
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+
+  // Opens `path` as ReadFile does: anything but a regular file is
+  // INVALID_ARGUMENT before it is opened, errors follow ErrnoCode.
+  absl::Status Open(const std::string& path);
+  // The next bytes, up to `n` (fewer only at the end of the file), from where
+  // the last Read ended; 0 at the end. A file that ends before the size it
+  // had when opened (truncated meanwhile) is DATA_LOSS naming the path.
+  absl::StatusOr<size_t> Read(char* to, size_t n);
+  // Exactly `n` bytes at offset `at`; DATA_LOSS naming the path if the file
+  // ends first. Does not move Read's position.
+  absl::Status ReadAt(uint64_t at, char* to, size_t n);
+  // The size when opened.
+  uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  uint64_t offset_ = 0;
+  std::string path_;
+};
+
 // Creates or truncates `path` (mode 0666 less the umask, as a shell
 // redirection does) and writes `bytes`: for outputs such as `mitra export
 // -o FILE`, which may be a FIFO or /dev/stdout. Not atomic (snapshots use
 // ReplaceFileAtomically). Errors follow ErrnoCode and name the path.
 absl::Status WriteFile(const std::string& path, std::string_view bytes);
+
+// WriteFile a piece at a time, for outputs too large to hold at once.
+class FileWriter {
+ public:
+  FileWriter() = default;
+  ~FileWriter();  // closes, if Close was not called
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+
+  // Creates or truncates `path` as WriteFile does.
+  absl::Status Open(const std::string& path);
+  absl::Status Write(std::string_view bytes);
+  // Closes, reporting what a network file system deferred.
+  absl::Status Close();
+  // Whether what Open opened is a regular file (not a FIFO or a device),
+  // which may be removed after a failure.
+  bool regular() const { return regular_; }
+
+ private:
+  int fd_ = -1;
+  bool regular_ = false;
+  std::string path_;
+};
 
 // Writes all of `bytes` to `fd`, retrying short writes and EINTR. Returns 0,
 // or the errno of the failure.

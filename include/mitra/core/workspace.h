@@ -32,6 +32,12 @@ class Workspace {
   // file, line and column.
   absl::Status Ingest(const v1::Batch& batch, RecordError* error);
 
+  // The size of every column: several Ingest calls become one, whole or
+  // nothing, by undoing them back to a mark taken before the first.
+  using Mark = std::vector<size_t>;
+  Mark TakeMark();  // std::bad_alloc leaves the workspace as it was
+  void RollbackTo(const Mark& mark) noexcept;
+
   v1::WorkspaceCounts Counts() const;
   size_t RecordCount() const;
 
