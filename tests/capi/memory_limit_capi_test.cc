@@ -51,6 +51,26 @@ struct Child {
 // Runs `body` in a forked child, under RLIMIT_AS = as_limit when non-zero,
 // killing it after timeout_seconds; body returns a status and fills a
 // message, which travel back through a pipe.
+// AddressSanitizer and ThreadSanitizer reserve terabytes of address space
+// for their shadow memory, so a process under them cannot live within a
+// lowered RLIMIT_AS; those builds skip the address-space tests (the plain
+// suite runs them).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kShadowMemory = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool kShadowMemory = true;
+#else
+constexpr bool kShadowMemory = false;
+#endif
+#else
+constexpr bool kShadowMemory = false;
+#endif
+#define SKIP_UNDER_SHADOW_MEMORY()                                                    \
+  if (kShadowMemory)                                                                  \
+  GTEST_SKIP() << "a sanitizer's shadow memory does not fit a 2 GiB RLIMIT_AS; the " \
+                  "plain build runs this test"
+
 Child InChild(uint64_t as_limit, int timeout_seconds,
               const std::function<int(std::string*)>& body) {
   int fds[2];
@@ -116,6 +136,7 @@ int RunHostile(std::string* message) {
 // The request that grew to 24 GB before the kernel killed the host: under
 // a 2 GiB address-space limit the default budget (1 GiB) refuses it.
 TEST(MemoryLimitCApi, TinyEpsilonPlanRefusedUnderAddressSpaceLimit) {
+  SKIP_UNDER_SHADOW_MEMORY();
   const Child c = InChild(uint64_t{2} << 30, 300, RunHostile);
   ASSERT_TRUE(c.finished) << "the child crashed or ran past the timeout";
   EXPECT_EQ(c.status, MITRA_RESOURCE_EXHAUSTED) << c.message;
@@ -136,6 +157,7 @@ TEST(MemoryLimitCApi, TinyEpsilonPlanRefusedWithoutAnyLimit) {
 // (2 GiB here; physical memory and the cgroup allow more on any test
 // machine).
 TEST(MemoryLimitCApi, DefaultIsHalfTheAddressSpaceLimit) {
+  SKIP_UNDER_SHADOW_MEMORY();
   const Child c = InChild(uint64_t{2} << 30, 60, [](std::string* m) {
     uint64_t bytes = 0;
     const mitra_status s = mitra_memory_limit(&bytes, nullptr);
