@@ -1,4 +1,4 @@
-// Diffusion models on a CsrGraph and Monte-Carlo spread estimation (issue 6).
+// Diffusion models on a CsrGraph and Monte-Carlo spread estimation.
 //
 // Independent Cascade (IC): a newly active node u gets one chance to activate
 // each out-neighbour v, succeeding with probability p(u->v). Linear Threshold

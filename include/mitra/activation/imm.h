@@ -2,7 +2,7 @@
 // Near-Linear Time: A Martingale Approach", SIGMOD 2015) or OPIM-C (Tang,
 // Tang, Xiao & Yuan, "Online Processing Algorithms for Influence
 // Maximization", SIGMOD 2018) for IC and LT, with the constraints marketers
-// need (issue 6). ImmOptions::algorithm chooses; both take the same options
+// need. ImmOptions::algorithm chooses; both take the same options
 // and constraints and return an ImmResult.
 //
 // Reverse-reachable (RR) sets are stored flat: one uint32 offsets array and

@@ -1,4 +1,4 @@
-// An activation plan (issue 6): the seeds of IMM or OPIM-C
+// An activation plan: the seeds of IMM or OPIM-C
 // (options.imm.algorithm, imm.h), then an independent Monte-Carlo check of
 // them. One call answers the marketer's question
 // "which leaders, at what cost, and what reach should we expect — overall

@@ -1,4 +1,4 @@
-// An activation plan on a workspace (issue 6): which of the community
+// An activation plan on a workspace: which of the community
 // leaders to activate, at what incentive cost, and the reach to expect in
 // each community.
 //

@@ -1,4 +1,4 @@
-// Splitting a budget between routes with concave responses (issue 8): the
+// Splitting a budget between routes with concave responses: the
 // spend x_r on each route that maximises the expected profit
 //   sum_r (v_r * f_r(x_r) - x_r)  subject to  sum_r x_r <= B, 0 <= x_r <= cap_r,
 // where f_r is the route's conversions as a function of spend and v_r its

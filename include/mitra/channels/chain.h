@@ -1,4 +1,4 @@
-// The distribution chain as a tree (issue 8): the workspace's Channel
+// The distribution chain as a tree: the workspace's Channel
 // records, their parent links turned into paths, children and tiers.
 //
 // Member index = the channel's dense workspace index. A root (no parent) is

@@ -1,4 +1,4 @@
-// The community route (issue 8): what activating community leaders buys,
+// The community route: what activating community leaders buys,
 // from an activation plan (include/mitra/activation/plan.h), set beside the
 // chain.
 //

@@ -1,4 +1,4 @@
-// Conflict signals in the chain (issue 8; the essay's "conflict at every
+// Conflict signals in the chain (the essay's "conflict at every
 // level"): members competing for the same customers or territory, members
 // pricing below the members they should not undercut, and customers moving
 // between members over time.

@@ -1,4 +1,4 @@
-// Channel economics over a window of transactions (issue 8): sales
+// Channel economics over a window of transactions: sales
 // attributed to each member and rolled up the tree, the money each tier
 // keeps, each member's profit, the producer's revenue, activity-based cost
 // to serve per customer, and the economics of each route (chain, direct,
