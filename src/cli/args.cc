@@ -72,7 +72,7 @@ bool CommandArgs::Next() {
     } else if (a == "--memory-limit") {
       std::string v;
       if (Value(&v) && (memory_limit_ = ParseByteSize(v))) continue;
-      problem_ = Usage("--memory-limit needs a byte count > 0 (e.g. 2G, 512M, 65536)");
+      problem_ = Usage(kMemoryLimitProblem);
     } else if (!a.empty() && a[0] == '-') {
       return true;
     } else if (source_.empty()) {

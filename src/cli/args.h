@@ -32,6 +32,9 @@ std::optional<int64_t> ParseDuration(const std::string& text);
 // "2G", "512M", "64K" (powers of 1024) or a plain byte count; nullopt for
 // anything else, 0, or more than 2^64 - 1.
 std::optional<uint64_t> ParseByteSize(const std::string& text);
+// The usage problem of a --memory-limit value ParseByteSize refuses.
+inline constexpr char kMemoryLimitProblem[] =
+    "--memory-limit needs a byte count > 0 (e.g. 2G, 512M, 65536)";
 
 // A command reads its own options in a loop and leaves the rest to it:
 //   CommandArgs cl("leaders", args, {"text", "json"});

@@ -203,7 +203,7 @@ int Report(const std::vector<std::string>& args) {
       // The same budget and syntax as every other command (args.h).
       std::optional<uint64_t> limit;
       if (i + 1 == args.size() || !(limit = ParseByteSize(args[++i])))
-        return Usage("--memory-limit needs a byte count > 0 (e.g. 2G, 512M, 65536)");
+        return Usage(kMemoryLimitProblem);
       MemoryBudget::Process().set_limit(*limit);
     } else {
       rest.push_back(args[i]);
