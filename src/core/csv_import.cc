@@ -92,6 +92,7 @@ struct Column {
   const pb::FieldDescriptor* field;    // field of the record message
   std::string map_key;                 // for map columns ("city")
   bool required = false;
+  bool time = false;                   // a *_unix_seconds field, written as a time
 };
 
 std::string KnownColumns(const pb::Descriptor* d) {
@@ -201,8 +202,7 @@ std::string SetCell(pb::Message* record, const Column& col, std::string_view cel
     }
     case pb::FieldDescriptor::CPPTYPE_INT64: {
       int64_t x = 0;
-      problem = absl::EndsWith(f->name(), kTimeSuffix) ? ParseTimeCell(cell, &x)
-                                                       : ParseWholeCell(cell, &x, "an integer");
+      problem = col.time ? ParseTimeCell(cell, &x) : ParseWholeCell(cell, &x, "an integer");
       if (problem.empty()) r->SetInt64(target, f, x);
       return problem;
     }
@@ -254,7 +254,7 @@ constexpr size_t kChunkRows = 16384;
 
 // One chunk of records. The batch lives on an Arena: protobuf 3.21 cannot
 // destroy a message whose map insertion ran out of memory, and an arena never
-// has to; resetting it between chunks reuses its blocks.
+// has to.
 struct ParsedCsv {
   google::protobuf::Arena arena;
   v1::Batch* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
@@ -313,7 +313,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
           absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(h), "): ", problem));
     };
     if (!seen.insert(h).second) return fail("column named twice in the header");
-    Column col{h, nullptr, "", false};
+    Column col{h, nullptr, "", false, false};
     if (size_t dot = h.find('.'); dot != std::string::npos) {
       col.field = d->FindFieldByName(h.substr(0, dot));
       if (col.field == nullptr || !col.field->is_map())
@@ -329,6 +329,10 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
                                  CarriageReturnHint(h)));
     }
     col.required = is_required(h);
+    const pb::FieldDescriptor* value =
+        col.field->is_map() ? col.field->message_type()->map_value() : col.field;
+    col.time = value->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT64 &&
+               absl::EndsWith(value->name(), kTimeSuffix);
     out.columns.push_back(std::move(col));
   }
   for (std::string_view r : required->columns) {
@@ -340,11 +344,14 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   const pb::Reflection* br = out.batch->GetReflection();
   auto flush = [&]() -> absl::Status {
     if (out.lines.empty()) return absl::OkStatus();
-    absl::Status s = sink(out);
-    out.arena.Reset();
-    out.batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&out.arena);
+    if (absl::Status s = sink(out); !s.ok()) return s;
+    // Cleared records stay allocated and AddMessage hands them out again,
+    // their strings keeping their buffers: after the first chunk a record
+    // costs no allocation. (A failure ends the parse, and the arena frees
+    // everything at once.)
+    br->ClearField(out.batch, list);
     out.lines.clear();
-    return s;
+    return absl::OkStatus();
   };
   while (true) {
     more = next();

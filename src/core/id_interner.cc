@@ -14,54 +14,72 @@ uint32_t IdInterner::HashOf(std::string_view id) {
   return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
-std::optional<Index> IdInterner::Find(std::string_view id) const {
-  if (table_.empty()) return std::nullopt;
-  const uint32_t h = HashOf(id);
+size_t IdInterner::Probe(std::string_view id, uint32_t hash) const {
   const size_t mask = table_.size() - 1;
-  for (size_t s = h & mask;; s = (s + 1) & mask) {
-    const Index i = table_[s];
-    if (i == kNoIndex) return std::nullopt;
-    if (hashes_[i] == h && ids_[i] == id) return i;
+  for (size_t s = hash & mask;; s = (s + 1) & mask) {
+    const Slot v = table_[s];
+    if (v == kEmpty || ((v >> 32) == hash && ids_[static_cast<Index>(v)] == id)) return s;
   }
 }
 
-void IdInterner::Place(Index i) noexcept {
-  const size_t mask = table_.size() - 1;
-  size_t s = hashes_[i] & mask;
-  while (table_[s] != kNoIndex) s = (s + 1) & mask;
-  table_[s] = i;
+std::optional<Index> IdInterner::Find(std::string_view id) const {
+  if (table_.empty()) return std::nullopt;
+  const Slot v = table_[Probe(id, HashOf(id))];
+  if (v == kEmpty) return std::nullopt;
+  return static_cast<Index>(v);
+}
+
+void IdInterner::Prefetch(std::string_view id) const {
+  if (!table_.empty()) __builtin_prefetch(&table_[HashOf(id) & (table_.size() - 1)]);
+}
+
+void IdInterner::Place(std::vector<Slot>& table, Slot slot) noexcept {
+  const size_t mask = table.size() - 1;
+  size_t s = (slot >> 32) & mask;
+  while (table[s] != kEmpty) s = (s + 1) & mask;
+  table[s] = slot;
 }
 
 void IdInterner::Grow(size_t capacity) {
-  std::vector<Index> bigger(capacity, kNoIndex);  // may throw: nothing touched yet
+  std::vector<Slot> bigger(capacity, kEmpty);  // may throw: nothing touched yet
+  for (Slot v : table_)
+    if (v != kEmpty) Place(bigger, v);
   table_.swap(bigger);
-  for (Index i = 0; i < ids_.size(); ++i) Place(i);
 }
 
-Index IdInterner::Add(std::string_view id) {
+Index IdInterner::AddHashed(std::string_view id, uint32_t hash) {
   const Index i = static_cast<Index>(ids_.size());
-  // Load factor at most 1/2 keeps linear probes short.
+  // Load factor at most 1/2 keeps linear probes short. A grown table holds
+  // the same ids, so a failure after it leaves the interner consistent.
   if ((ids_.size() + 1) * 2 > table_.size()) Grow(std::max<size_t>(16, table_.size() * 2));
-  const uint32_t h = HashOf(id);
-  hashes_.push_back(h);
-  try {
-    ids_.emplace_back(id);
-  } catch (...) {
-    hashes_.pop_back();
-    throw;
+  ids_.emplace_back(id);
+  Place(table_, MakeSlot(hash, i));
+  return i;
+}
+
+Index IdInterner::Add(std::string_view id) { return AddHashed(id, HashOf(id)); }
+
+Index IdInterner::FindOrAdd(std::string_view id, bool* added) {
+  const uint32_t hash = HashOf(id);
+  if (!table_.empty()) {
+    const Slot v = table_[Probe(id, hash)];
+    if (v != kEmpty) {
+      *added = false;
+      return static_cast<Index>(v);
+    }
   }
-  Place(i);
+  const Index i = AddHashed(id, hash);
+  *added = true;
   return i;
 }
 
 void IdInterner::Truncate(size_t n) noexcept {
   if (n >= ids_.size()) return;
   while (ids_.size() > n) ids_.pop_back();
-  hashes_.resize(n);
   // Linear probing cannot simply erase; re-place the survivors in the same
-  // table (no allocation).
-  std::fill(table_.begin(), table_.end(), kNoIndex);
-  for (Index i = 0; i < n; ++i) Place(i);
+  // table (no allocation; their hashes are computed again, as rollback is rare).
+  std::fill(table_.begin(), table_.end(), kEmpty);
+  for (Index i = 0; i < n; ++i) Place(table_, MakeSlot(HashOf(ids_[i]), i));
 }
 
 absl::StatusOr<Index> FindIndex(const IdInterner& ids, std::string_view id, std::string_view kind,

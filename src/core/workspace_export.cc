@@ -1,4 +1,4 @@
-// Workspace -> Batch: the inverse of Workspace::Apply, used by snapshots and
+// Workspace -> Batch: the inverse of AppendBatch (batch_append.h), used by snapshots and
 // by mitra_workspace_export.
 #include <algorithm>
 

@@ -162,6 +162,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"DuplicateOrderId",
                 [](v1::Batch& b) { b.mutable_transactions(2)->set_id("o1"); }, kExists,
                 "transactions[2].id"},
+        // o3 is the batch's second order id but its third transaction: the
+        // message names the transaction.
+        BadCase{"DuplicateOrderIdNamesTheTransaction",
+                [](v1::Batch& b) { b.mutable_transactions(3)->set_id("o3"); }, kExists,
+                "transactions[3].id: \"o3\" is defined twice (also transactions[2])"},
         BadCase{"UnknownProduct",
                 [](v1::Batch& b) { b.mutable_transactions(0)->set_product_id("nope"); },
                 kNotFound, "transactions[0].product_id: unknown product id"},

@@ -35,6 +35,14 @@ class IdInterner {
   // Adds an id that is not present yet and returns its index. On failure
   // (std::bad_alloc) nothing changes.
   Index Add(std::string_view id);
+  // The index of `id`, added when absent (`*added` says whether): one probe
+  // where Find then Add would take two. On failure nothing changes.
+  Index FindOrAdd(std::string_view id, bool* added);
+  // Starts fetching the table slot where `id` would be into the cache: a
+  // loop looking up many ids calls it some rows ahead of its lookups, so
+  // that their cache misses overlap rather than follow one another.
+  void Prefetch(std::string_view id) const;
+  // Stable: a deque never moves its elements, so callers may keep the address.
   const std::string& Id(Index i) const { return ids_[i]; }
   size_t size() const { return ids_.size(); }
   // Forgets every id with index >= n (rolls back a failed ingestion).
@@ -42,13 +50,22 @@ class IdInterner {
   void Truncate(size_t n) noexcept;
 
  private:
+  // A table slot holds the id's hash beside its index, so that a probe reads
+  // the id's text only when the hashes agree: one cache miss per lookup on a
+  // large table rather than three.
+  using Slot = uint64_t;
+  static constexpr Slot kEmpty = UINT64_MAX;  // no index is kNoIndex
+  static Slot MakeSlot(uint32_t hash, Index i) { return uint64_t{hash} << 32 | i; }
   static uint32_t HashOf(std::string_view id);
-  void Place(Index i) noexcept;  // puts index i into the table
-  void Grow(size_t capacity);    // rebuilds the table at a new capacity
+  // The slot holding `id`, or the empty slot where it would go. The table
+  // must not be empty.
+  size_t Probe(std::string_view id, uint32_t hash) const;
+  static void Place(std::vector<Slot>& table, Slot slot) noexcept;
+  Index AddHashed(std::string_view id, uint32_t hash);
+  void Grow(size_t capacity);  // rebuilds the table at a new capacity
 
-  std::deque<std::string> ids_;  // a deque never moves its elements
-  std::vector<uint32_t> hashes_; // hash of each id, for probing and growth
-  std::vector<Index> table_;     // power-of-two size; kNoIndex = empty slot
+  std::deque<std::string> ids_;
+  std::vector<Slot> table_;  // power-of-two size, at most half full
 };
 
 // The index of `id` among `ids`; NOT_FOUND "<where>: unknown <kind> id

@@ -11,7 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "mitra/core/batch_validator.h"
+#include "mitra/core/batch_append.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/core/tables.h"
 #include "mitra/v1/batch.pb.h"
@@ -60,7 +60,6 @@ class Workspace {
   MemoryBudget& memory_budget() const { return *memory_; }
 
  private:
-  void Apply(const v1::Batch& batch);
   Tables tables_;
   std::unique_ptr<MemoryBudget> memory_ =
       std::make_unique<MemoryBudget>(&MemoryBudget::Process());

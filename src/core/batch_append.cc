@@ -1,7 +1,7 @@
-// Validation of a Batch against a workspace: every rule of the schema's
-// comments, checked before anything is applied, so that ingestion is whole
-// or nothing.
-#include "mitra/core/batch_validator.h"
+// A Batch appended to the workspace's tables: every rule of the schema's
+// comments checked on each record before it is appended; the caller rolls
+// back on an error, so that ingestion is whole or nothing.
+#include "mitra/core/batch_append.h"
 
 #include <cmath>
 #include <optional>
@@ -41,31 +41,18 @@ std::string NumberText(double v) {
   return absl::StrCat(v);
 }
 
-// Temporaries here use the standard containers, which stay intact when an
-// allocation fails (Abseil 20220623's hash maps do not).
+// How many records ahead a loop prefetches the table slots of the ids it
+// will look up (IdInterner::Prefetch).
+constexpr int kLookAhead = 8;
 
-// The ids of one entity kind that a batch defines, with their positions.
-class PendingIds {
+int64_t OptTime(bool has, int64_t t) { return has ? t : kNoTime; }
+
+// Checks each record, then appends it: the tables are mutable so that an id
+// is looked up once for both. Temporaries use the standard containers, which
+// stay intact when an allocation fails (Abseil 20220623's hash maps do not).
+class Appender {
  public:
-  // False (with the earlier position) when the batch repeats the id.
-  bool Add(std::string_view id, size_t pos, size_t* earlier) {
-    auto [it, inserted] = map_.emplace(id, pos);
-    *earlier = it->second;
-    return inserted;
-  }
-  std::optional<size_t> Find(std::string_view id) const {
-    auto it = map_.find(id);
-    if (it == map_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  std::unordered_map<std::string_view, size_t> map_;
-};
-
-class Validator {
- public:
-  Validator(const Tables& t, const v1::Batch& b) : t_(t), b_(b) {}
+  Appender(Tables& t, const v1::Batch& b) : t_(t), b_(b) {}
 
   RecordError Run() {
     if (!CheckCapacity() || !Customers() || !Products() || !Communities() ||
@@ -105,27 +92,44 @@ class Validator {
   }
 
   // ---- Field rules shared by every kind ----
-  bool NewId(const char* kind, size_t i, const std::string& id, const IdInterner& existing,
-             PendingIds& pending, const char* field = "id") {
+
+  // A new id, interned at once. Ids from `base` on are this batch's;
+  // `position(k)` is where in the batch the record with index k stands.
+  template <typename Position>
+  bool NewId(const char* kind, size_t i, const std::string& id, IdInterner& ids, size_t base,
+             Position position, Index* out, const char* field = "id") {
     if (std::string p = IdProblem(id); !p.empty()) return Fail(kind, i, field, p);
-    if (existing.Find(id))
+    bool added;
+    const Index k = ids.FindOrAdd(id, &added);
+    if (added) {
+      *out = k;
+      return true;
+    }
+    if (k < base)
       return Fail(kind, i, field, absl::StrCat(Quote(id), " already exists in the workspace"),
                   StatusCode::kAlreadyExists);
-    size_t earlier;
-    if (!pending.Add(id, i, &earlier))
-      return Fail(kind, i, field,
-                  absl::StrCat(Quote(id), " is defined twice (also ", kind, "[", earlier, "])"),
-                  StatusCode::kAlreadyExists);
-    return true;
+    return Fail(kind, i, field,
+                absl::StrCat(Quote(id), " is defined twice (also ", kind, "[", position(k), "])"),
+                StatusCode::kAlreadyExists);
   }
-  // A reference to an entity of `target` kind; empty passes when optional.
+  // The id of an entity kind, whose records are its ids in batch order.
+  bool NewEntityId(const char* kind, size_t i, const std::string& id, IdInterner& ids,
+                   size_t base) {
+    Index unused;
+    return NewId(kind, i, id, ids, base, [&](Index k) { return k - base; }, &unused);
+  }
+  // A reference to an entity of `target` kind, resolved into `*out`
+  // (kNoIndex for an empty optional one).
   bool Ref(const char* kind, size_t i, const char* field, const std::string& id,
-           const IdInterner& existing, const PendingIds& pending, const char* target,
-           bool required) {
+           const IdInterner& ids, const char* target, bool required, Index* out) {
     if (id.empty()) {
+      *out = kNoIndex;
       return required ? Fail(kind, i, field, absl::StrCat("required (a ", target, " id)")) : true;
     }
-    if (existing.Find(id) || pending.Find(id)) return true;
+    if (std::optional<Index> k = ids.Find(id)) {
+      *out = *k;
+      return true;
+    }
     if (!IdProblem(id).empty()) return Fail(kind, i, field, IdProblem(id));
     return Fail(kind, i, field, absl::StrCat("unknown ", target, " id ", Quote(id)),
                 StatusCode::kNotFound);
@@ -163,53 +167,72 @@ class Validator {
 
   // ---- Kinds ----
   bool Customers() {
+    CustomerTable& t = t_.customers;
+    const size_t base = t.ids.size();
     for (int i = 0; i < b_.customers_size(); ++i) {
       const auto& r = b_.customers(i);
-      if (!NewId("customers", i, r.id(), t_.customers.ids, customers_) ||
+      if (!NewEntityId("customers", i, r.id(), t.ids, base) ||
           (r.has_created_unix_seconds() &&
            !Time("customers", i, "created_unix_seconds", r.created_unix_seconds())) ||
           !Attributes("customers", i, r.attributes()))
         return false;
+      t.created.push_back(OptTime(r.has_created_unix_seconds(), r.created_unix_seconds()));
+      t.attributes.Append(r.attributes());
     }
     return true;
   }
 
   bool Products() {
+    ProductTable& t = t_.products;
+    const size_t base = t.ids.size();
     for (int i = 0; i < b_.products_size(); ++i) {
       const auto& r = b_.products(i);
-      if (!NewId("products", i, r.id(), t_.products.ids, products_) ||
+      if (!NewEntityId("products", i, r.id(), t.ids, base) ||
           !Text("products", i, "name", r.name()) || !Text("products", i, "category", r.category()) ||
           !Money("products", i, "unit_price", r.unit_price()) ||
           !Money("products", i, "unit_cost", r.unit_cost()) ||
           !Attributes("products", i, r.attributes()))
         return false;
+      t.name.push_back(r.name());
+      t.category.push_back(r.category());
+      t.unit_price.push_back(WithoutNegativeZero(r.unit_price()));
+      t.unit_cost.push_back(WithoutNegativeZero(r.unit_cost()));
+      t.attributes.Append(r.attributes());
     }
     return true;
   }
 
   bool Communities() {
+    CommunityTable& t = t_.communities;
+    const size_t base = t.ids.size();
     for (int i = 0; i < b_.communities_size(); ++i) {
       const auto& r = b_.communities(i);
-      if (!NewId("communities", i, r.id(), t_.communities.ids, communities_) ||
+      if (!NewEntityId("communities", i, r.id(), t.ids, base) ||
           !Text("communities", i, "name", r.name()) ||
           (r.has_created_unix_seconds() &&
            !Time("communities", i, "created_unix_seconds", r.created_unix_seconds())) ||
           !Attributes("communities", i, r.attributes()))
         return false;
+      t.name.push_back(r.name());
+      t.created.push_back(OptTime(r.has_created_unix_seconds(), r.created_unix_seconds()));
+      t.attributes.Append(r.attributes());
     }
     return true;
   }
 
   bool Channels() {
+    ChannelTable& t = t_.channels;
+    const size_t base = t.ids.size();
+    // Every id first: a parent may be defined further down the batch.
     for (int i = 0; i < b_.channels_size(); ++i) {
-      if (!NewId("channels", i, b_.channels(i).id(), t_.channels.ids, channels_)) return false;
+      if (!NewEntityId("channels", i, b_.channels(i).id(), t.ids, base)) return false;
     }
     for (int i = 0; i < b_.channels_size(); ++i) {
       const auto& r = b_.channels(i);
+      Index parent;
       if (!Text("channels", i, "name", r.name()) ||
           !Enum("channels", i, "kind", r.kind(), v1::ChannelKind_IsValid, false) ||
-          !Ref("channels", i, "parent_id", r.parent_id(), t_.channels.ids, channels_, "channel",
-               false) ||
+          !Ref("channels", i, "parent_id", r.parent_id(), t.ids, "channel", false, &parent) ||
           !Money("channels", i, "fixed_cost_per_year", r.fixed_cost_per_year()) ||
           !Money("channels", i, "cost_per_unit", r.cost_per_unit()) ||
           !Text("channels", i, "territory", r.territory()) ||
@@ -218,18 +241,27 @@ class Validator {
       if (!std::isfinite(r.margin()) || r.margin() < 0 || r.margin() >= 1)
         return Fail("channels", i, "margin",
                     absl::StrCat("must be a share in [0, 1), got ", NumberText(r.margin())));
+      t.name.push_back(r.name());
+      t.kind.push_back(static_cast<EnumValue>(r.kind()));
+      t.parent.push_back(parent);
+      t.margin.push_back(WithoutNegativeZero(r.margin()));
+      t.fixed_cost_per_year.push_back(WithoutNegativeZero(r.fixed_cost_per_year()));
+      t.cost_per_unit.push_back(WithoutNegativeZero(r.cost_per_unit()));
+      t.territory.push_back(r.territory());
+      t.attributes.Append(r.attributes());
     }
     // Parents inside the batch must not form a cycle (existing channels
     // cannot point at new ones, so a cycle can only lie inside the batch).
-    std::vector<uint8_t> state(b_.channels_size(), 0);  // 0 new, 1 on path, 2 done
-    for (int start = 0; start < b_.channels_size(); ++start) {
+    const int n = b_.channels_size();
+    std::vector<uint8_t> state(n, 0);  // 0 new, 1 on path, 2 done
+    for (int start = 0; start < n; ++start) {
       int i = start;
       std::vector<int> path;
       while (i >= 0 && state[i] == 0) {
         state[i] = 1;
         path.push_back(i);
-        auto parent = channels_.Find(b_.channels(i).parent_id());
-        i = parent ? static_cast<int>(*parent) : -1;
+        const Index parent = t.parent[base + i];
+        i = parent != kNoIndex && parent >= base ? static_cast<int>(parent - base) : -1;
       }
       if (i >= 0 && state[i] == 1)
         return Fail("channels", i, "parent_id",
@@ -241,12 +273,15 @@ class Validator {
   }
 
   bool Programs() {
+    ProgramTable& t = t_.programs;
+    const size_t base = t.ids.size();
     for (int i = 0; i < b_.programs_size(); ++i) {
       const auto& r = b_.programs(i);
-      if (!NewId("programs", i, r.id(), t_.programs.ids, programs_) ||
+      Index product;
+      if (!NewEntityId("programs", i, r.id(), t.ids, base) ||
           !Text("programs", i, "name", r.name()) ||
-          !Ref("programs", i, "product_id", r.product_id(), t_.products.ids, products_, "product",
-               false) ||
+          !Ref("programs", i, "product_id", r.product_id(), t_.products.ids, "product", false,
+               &product) ||
           !Time("programs", i, "start_unix_seconds", r.start_unix_seconds()))
         return false;
       if (r.has_end_unix_seconds()) {
@@ -262,62 +297,104 @@ class Validator {
           return Fail("programs", i, "attributes", absl::StrCat(Quote(a), " listed twice"));
       }
       const double lo = r.rating_min(), hi = r.rating_max();
-      if (!(lo == 0 && hi == 0) && !(std::isfinite(lo) && std::isfinite(hi) && lo < hi))
+      const bool default_scale = lo == 0 && hi == 0;
+      if (!default_scale && !(std::isfinite(lo) && std::isfinite(hi) && lo < hi))
         return Fail("programs", i, "rating_max",
                     absl::StrCat("rating scale must satisfy min < max, got ", NumberText(lo),
                                  " .. ", NumberText(hi)));
+      t.name.push_back(r.name());
+      t.product.push_back(product);
+      t.start.push_back(r.start_unix_seconds());
+      t.end.push_back(OptTime(r.has_end_unix_seconds(), r.end_unix_seconds()));
+      std::vector<std::pair<std::string, double>> attrs;
+      for (const auto& a : r.attributes()) attrs.emplace_back(a, 0.0);
+      t.rated_attributes.Append(attrs);
+      t.rating_min.push_back(default_scale ? 1.0 : lo);
+      t.rating_max.push_back(default_scale ? 5.0 : hi);
     }
     return true;
   }
 
   bool Transactions() {
-    PendingIds order_ids;
-    for (int i = 0; i < b_.transactions_size(); ++i) {
+    TransactionTable& t = t_.transactions;
+    const size_t order_base = t.order_ids.size(), row_base = t.customer.size();
+    // Which transaction of the batch holds order index k (an error's "also").
+    auto position = [&](Index k) {
+      size_t row = row_base;
+      while (row < t.order.size() && t.order[row] != k) ++row;
+      return row - row_base;
+    };
+    const int n = b_.transactions_size();
+    for (int i = 0; i < n; ++i) {
+      if (i + kLookAhead < n) {
+        const auto& ahead = b_.transactions(i + kLookAhead);
+        if (!ahead.id().empty()) t.order_ids.Prefetch(ahead.id());
+        t_.customers.ids.Prefetch(ahead.customer_id());
+      }
       const auto& r = b_.transactions(i);
+      Index order = kNoIndex, customer, product, channel;
       if ((!r.id().empty() &&
-           !NewId("transactions", i, r.id(), t_.transactions.order_ids, order_ids)) ||
-          !Ref("transactions", i, "customer_id", r.customer_id(), t_.customers.ids, customers_,
-               "customer", true) ||
+           !NewId("transactions", i, r.id(), t.order_ids, order_base, position, &order)) ||
+          !Ref("transactions", i, "customer_id", r.customer_id(), t_.customers.ids, "customer",
+               true, &customer) ||
           !Time("transactions", i, "time_unix_seconds", r.time_unix_seconds()) ||
           !Money("transactions", i, "amount", r.amount()) ||
           !Money("transactions", i, "quantity", r.quantity()) ||
-          !Ref("transactions", i, "product_id", r.product_id(), t_.products.ids, products_,
-               "product", false) ||
-          !Ref("transactions", i, "channel_id", r.channel_id(), t_.channels.ids, channels_,
-               "channel", false))
+          !Ref("transactions", i, "product_id", r.product_id(), t_.products.ids, "product", false,
+               &product) ||
+          !Ref("transactions", i, "channel_id", r.channel_id(), t_.channels.ids, "channel", false,
+               &channel))
         return false;
+      t.customer.push_back(customer);
+      t.time.push_back(r.time_unix_seconds());
+      t.amount.push_back(WithoutNegativeZero(r.amount()));
+      t.quantity.push_back(WithoutNegativeZero(r.quantity()));
+      t.product.push_back(product);
+      t.channel.push_back(channel);
+      t.order.push_back(order);
     }
     return true;
   }
 
   bool Interactions() {
+    InteractionTable& t = t_.interactions;
+    const IdInterner& customers = t_.customers.ids;
     for (int i = 0; i < b_.interactions_size(); ++i) {
       const auto& r = b_.interactions(i);
       const bool untargeted = r.kind() == v1::INTERACTION_KIND_VISIT ||
                               r.kind() == v1::INTERACTION_KIND_POST;
-      if (!Ref("interactions", i, "from_customer_id", r.from_customer_id(), t_.customers.ids,
-               customers_, "customer", true) ||
+      Index from, to, community;
+      if (!Ref("interactions", i, "from_customer_id", r.from_customer_id(), customers, "customer",
+               true, &from) ||
           !Enum("interactions", i, "kind", r.kind(), v1::InteractionKind_IsValid, false) ||
-          !Ref("interactions", i, "to_customer_id", r.to_customer_id(), t_.customers.ids,
-               customers_, "customer", !untargeted) ||
+          !Ref("interactions", i, "to_customer_id", r.to_customer_id(), customers, "customer",
+               !untargeted, &to) ||
           !Time("interactions", i, "time_unix_seconds", r.time_unix_seconds()) ||
           !Ref("interactions", i, "community_id", r.community_id(), t_.communities.ids,
-               communities_, "community", false))
+               "community", false, &community))
         return false;
       if (r.has_weight() && !(std::isfinite(r.weight()) && r.weight() > 0))
         return Fail("interactions", i, "weight",
                     absl::StrCat("must be finite and > 0, got ", NumberText(r.weight())));
+      t.from.push_back(from);
+      t.to.push_back(to);
+      t.kind.push_back(static_cast<EnumValue>(r.kind()));
+      t.time.push_back(r.time_unix_seconds());
+      t.community.push_back(community);
+      t.weight.push_back(r.has_weight() ? r.weight() : kNoNumber);
     }
     return true;
   }
 
   bool Memberships() {
+    MembershipTable& t = t_.memberships;
     for (int i = 0; i < b_.memberships_size(); ++i) {
       const auto& r = b_.memberships(i);
-      if (!Ref("memberships", i, "customer_id", r.customer_id(), t_.customers.ids, customers_,
-               "customer", true) ||
+      Index customer, community;
+      if (!Ref("memberships", i, "customer_id", r.customer_id(), t_.customers.ids, "customer",
+               true, &customer) ||
           !Ref("memberships", i, "community_id", r.community_id(), t_.communities.ids,
-               communities_, "community", true) ||
+               "community", true, &community) ||
           !Enum("memberships", i, "role", r.role(), v1::MembershipRole_IsValid, true) ||
           !Time("memberships", i, "joined_unix_seconds", r.joined_unix_seconds()))
         return false;
@@ -326,45 +403,48 @@ class Validator {
         if (r.left_unix_seconds() < r.joined_unix_seconds())
           return Fail("memberships", i, "left_unix_seconds", "left before joining");
       }
+      t.customer.push_back(customer);
+      t.community.push_back(community);
+      t.role.push_back(static_cast<EnumValue>(
+          r.role() == v1::MEMBERSHIP_ROLE_UNSPECIFIED ? v1::MEMBERSHIP_ROLE_MEMBER : r.role()));
+      t.joined.push_back(r.joined_unix_seconds());
+      t.left.push_back(OptTime(r.has_left_unix_seconds(), r.left_unix_seconds()));
     }
     return true;
   }
 
-  // The rated attributes and scale of a program, wherever it is defined.
+  // The rated attributes and scale of a program (those of this batch are
+  // already in the table).
   struct Scale {
     double lo = 1, hi = 5;
     std::unordered_set<std::string> attributes;  // empty: any name
   };
-  Scale ProgramScale(const std::string& id) {
+  Scale ProgramScale(Index p) const {
     Scale s;
-    if (auto p = programs_.Find(id)) {
-      const auto& r = b_.programs(*p);
-      if (!(r.rating_min() == 0 && r.rating_max() == 0)) s.lo = r.rating_min(), s.hi = r.rating_max();
-      s.attributes.insert(r.attributes().begin(), r.attributes().end());
-    } else if (auto e = t_.programs.ids.Find(id)) {
-      s.lo = t_.programs.rating_min[*e];
-      s.hi = t_.programs.rating_max[*e];
-      t_.programs.rated_attributes.ForEach(
-          *e, [&](const std::string& k, double) { s.attributes.insert(k); });
-    }
+    s.lo = t_.programs.rating_min[p];
+    s.hi = t_.programs.rating_max[p];
+    t_.programs.rated_attributes.ForEach(
+        p, [&](const std::string& k, double) { s.attributes.insert(k); });
     return s;
   }
 
   bool Feedback() {
-    std::unordered_map<std::string, Scale> scales;
+    FeedbackTable& t = t_.feedback;
+    std::unordered_map<Index, Scale> scales;
     for (int i = 0; i < b_.feedback_size(); ++i) {
       const auto& r = b_.feedback(i);
-      if (!Ref("feedback", i, "program_id", r.program_id(), t_.programs.ids, programs_, "program",
-               true) ||
-          !Ref("feedback", i, "product_id", r.product_id(), t_.products.ids, products_, "product",
-               false) ||
-          !Ref("feedback", i, "customer_id", r.customer_id(), t_.customers.ids, customers_,
-               "customer", true) ||
+      Index program, product, customer;
+      if (!Ref("feedback", i, "program_id", r.program_id(), t_.programs.ids, "program", true,
+               &program) ||
+          !Ref("feedback", i, "product_id", r.product_id(), t_.products.ids, "product", false,
+               &product) ||
+          !Ref("feedback", i, "customer_id", r.customer_id(), t_.customers.ids, "customer", true,
+               &customer) ||
           !Time("feedback", i, "time_unix_seconds", r.time_unix_seconds()) ||
           !Text("feedback", i, "comment", r.comment(), kMaxCommentBytes))
         return false;
-      auto it = scales.find(r.program_id());
-      if (it == scales.end()) it = scales.emplace(r.program_id(), ProgramScale(r.program_id())).first;
+      auto it = scales.find(program);
+      if (it == scales.end()) it = scales.emplace(program, ProgramScale(program)).first;
       const Scale& s = it->second;
       for (const auto& [name, value] : r.ratings()) {
         std::string field = absl::StrCat("ratings.", name);
@@ -383,36 +463,49 @@ class Validator {
       if (r.has_would_recommend() && (r.would_recommend() < 0 || r.would_recommend() > 10))
         return Fail("feedback", i, "would_recommend",
                     absl::StrCat("must be 0..10, got ", r.would_recommend()));
+      t.program.push_back(program);
+      t.product.push_back(product);
+      t.customer.push_back(customer);
+      t.ratings.Append(r.ratings());
+      t.would_recommend.push_back(r.has_would_recommend() ? r.would_recommend() : kNoNumber);
+      t.time.push_back(r.time_unix_seconds());
+      t.comment.push_back(r.comment());
     }
     return true;
   }
 
   bool Referrals() {
+    ReferralTable& t = t_.referrals;
     for (int i = 0; i < b_.referrals_size(); ++i) {
       const auto& r = b_.referrals(i);
-      if (!Ref("referrals", i, "referrer_id", r.referrer_id(), t_.customers.ids, customers_,
-               "customer", true) ||
-          !Ref("referrals", i, "referee_id", r.referee_id(), t_.customers.ids, customers_,
-               "customer", r.converted()) ||
+      Index referrer, referee;
+      if (!Ref("referrals", i, "referrer_id", r.referrer_id(), t_.customers.ids, "customer", true,
+               &referrer) ||
+          !Ref("referrals", i, "referee_id", r.referee_id(), t_.customers.ids, "customer",
+               r.converted(), &referee) ||
           !Time("referrals", i, "time_unix_seconds", r.time_unix_seconds()) ||
           !Money("referrals", i, "value", r.value()))
         return false;
       if (r.referee_id() == r.referrer_id())
         return Fail("referrals", i, "referee_id", "a customer cannot refer themselves");
+      t.referrer.push_back(referrer);
+      t.referee.push_back(referee);
+      t.time.push_back(r.time_unix_seconds());
+      t.converted.push_back(r.converted() ? 1 : 0);
+      t.value.push_back(WithoutNegativeZero(r.value()));
     }
     return true;
   }
 
-  const Tables& t_;
+  Tables& t_;
   const v1::Batch& b_;
   RecordError err_;
-  PendingIds customers_, products_, communities_, channels_, programs_;
 };
 
 }  // namespace
 
-RecordError ValidateBatch(const Tables& tables, const v1::Batch& batch) {
-  return Validator(tables, batch).Run();
+RecordError AppendBatch(Tables& tables, const v1::Batch& batch) {
+  return Appender(tables, batch).Run();
 }
 
 }  // namespace mitra

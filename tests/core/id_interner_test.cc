@@ -1,0 +1,96 @@
+// IdInterner against a std::unordered_map doing the same, on ids chosen to
+// collide in their leading characters and across table growth.
+#include "mitra/core/id_interner.h"
+
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace mitra {
+namespace {
+
+std::string RandomId(std::mt19937_64& rng) {
+  // Short ids sharing long prefixes, and some past the small-string buffer.
+  static const char* const kPrefixes[] = {"", "C0000", "customer-with-a-long-prefix-"};
+  std::string id = kPrefixes[rng() % 3];
+  id += std::to_string(rng() % 5000);
+  return id;
+}
+
+TEST(IdInterner, MatchesAMapThroughAddsFindsAndRollbacks) {
+  std::mt19937_64 rng(20261206);
+  IdInterner ids;
+  std::unordered_map<std::string, Index> model;
+  std::vector<std::string> order;
+  for (int step = 0; step < 40000; ++step) {
+    const std::string id = RandomId(rng);
+    const auto it = model.find(id);
+    switch (rng() % 4) {
+      case 0: {  // Find
+        std::optional<Index> got = ids.Find(id);
+        ASSERT_EQ(got.has_value(), it != model.end()) << id;
+        if (got) ASSERT_EQ(*got, it->second);
+        break;
+      }
+      case 1:  // Add (only of absent ids, as its contract says)
+        if (it == model.end()) {
+          const Index i = ids.Add(id);
+          ASSERT_EQ(i, order.size());
+          model.emplace(id, i);
+          order.push_back(id);
+        }
+        break;
+      case 2: {  // FindOrAdd
+        bool added = false;
+        const Index i = ids.FindOrAdd(id, &added);
+        ASSERT_EQ(added, it == model.end()) << id;
+        if (added) {
+          ASSERT_EQ(i, order.size());
+          model.emplace(id, i);
+          order.push_back(id);
+        } else {
+          ASSERT_EQ(i, it->second);
+        }
+        break;
+      }
+      case 3:  // now and then, roll back a few
+        if (rng() % 50 == 0 && !order.empty()) {
+          const size_t keep = order.size() - std::min<size_t>(order.size(), rng() % 40);
+          ids.Truncate(keep);
+          while (order.size() > keep) {
+            model.erase(order.back());
+            order.pop_back();
+          }
+        }
+        break;
+    }
+    ids.Prefetch(id);  // a hint: changes nothing
+    ASSERT_EQ(ids.size(), order.size());
+  }
+  ASSERT_GT(order.size(), 1000u);  // the table grew several times
+  for (Index i = 0; i < order.size(); ++i) {
+    EXPECT_EQ(ids.Id(i), order[i]);
+    EXPECT_EQ(ids.Find(order[i]), i);
+  }
+}
+
+TEST(IdInterner, EmptyInternerFindsNothingAndTruncatesToNothing) {
+  IdInterner ids;
+  EXPECT_FALSE(ids.Find("a").has_value());
+  ids.Prefetch("a");
+  ids.Truncate(0);
+  bool added = false;
+  EXPECT_EQ(ids.FindOrAdd("a", &added), 0u);
+  EXPECT_TRUE(added);
+  EXPECT_EQ(ids.FindOrAdd("a", &added), 0u);
+  EXPECT_FALSE(added);
+  ids.Truncate(0);
+  EXPECT_FALSE(ids.Find("a").has_value());
+  EXPECT_EQ(ids.size(), 0u);
+}
+
+}  // namespace
+}  // namespace mitra
