@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "fuzz_util.h"
 #include "mitra/core/crc32c.h"
 #include "mitra/core/snapshot.h"
 

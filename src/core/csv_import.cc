@@ -400,7 +400,7 @@ absl::Status CsvRecordStatus(const absl::Status& s, const RecordError& err, cons
 
 // Applies the CSV that `reader` reads (`refill` giving it more) in chunks.
 absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_view name,
-                           CsvReader& reader, const Refill& refill) {
+                           CsvReader& reader, const Refill& refill, size_t expected_rows) {
   // A channel may name a parent defined further down the file, so channels
   // go in as one batch; no other kind refers to records of its own kind.
   const size_t chunk_rows = kind == "channels" ? SIZE_MAX : kChunkRows;
@@ -408,7 +408,14 @@ absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_vie
   // undoing them all when a later one fails.
   Workspace::Mark mark = ws.TakeMark();
   ParsedCsv parsed;
+  bool first = true;
   auto apply = [&](ParsedCsv& chunk) -> absl::Status {
+    if (first && expected_rows > chunk.lines.size()) {
+      const bool with_ids = std::any_of(chunk.columns.begin(), chunk.columns.end(),
+                                        [](const Column& c) { return c.name == "id"; });
+      ws.Reserve(kind, expected_rows, with_ids);
+    }
+    first = false;
     RecordError err;
     absl::Status st = ws.Ingest(*chunk.batch, &err);
     if (!st.ok() && err.code != absl::StatusCode::kOk)
@@ -440,6 +447,14 @@ class CsvFileBlocks {
   }
   std::string_view text() const { return buf_; }
   bool more() const { return more_; }
+  // About how many records the file holds, guessed from the line breaks of
+  // the first block: the workspace makes room for them at once.
+  size_t ExpectedRows() const {
+    if (buf_.empty()) return 0;
+    const size_t lines = static_cast<size_t>(std::count(buf_.begin(), buf_.end(), '\n'));
+    return static_cast<size_t>(static_cast<double>(lines) *
+                               (static_cast<double>(file_.size()) / buf_.size()));
+  }
 
   // Keeps the text from `reader`'s position on, appends the next block and
   // hands the reader the result.
@@ -497,7 +512,8 @@ absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view nam
 absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
                        std::string_view text) {
   CsvReader reader(text, FileName(kind, name));
-  return IngestCsvFrom(ws, kind, name, reader, nullptr);
+  return IngestCsvFrom(ws, kind, name, reader, nullptr,
+                       static_cast<size_t>(std::count(text.begin(), text.end(), '\n')));
 }
 
 absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path) {
@@ -509,8 +525,8 @@ absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::stri
   CsvFileBlocks blocks(block_bytes);
   if (absl::Status s = blocks.Open(path); !s.ok()) return s;
   CsvReader reader(blocks.text(), FileName(kind, path), blocks.more());
-  return IngestCsvFrom(ws, kind, path, reader,
-                       [&](CsvReader& r) { return blocks.Refill(r); });
+  return IngestCsvFrom(ws, kind, path, reader, [&](CsvReader& r) { return blocks.Refill(r); },
+                       blocks.ExpectedRows());
 }
 
 }  // namespace mitra

@@ -57,6 +57,12 @@ Index IdInterner::AddHashed(std::string_view id, uint32_t hash) {
   return i;
 }
 
+void IdInterner::Reserve(size_t n) {
+  size_t capacity = std::max<size_t>(16, table_.size());
+  while (capacity < n * 2) capacity *= 2;
+  if (capacity > table_.size()) Grow(capacity);
+}
+
 Index IdInterner::Add(std::string_view id) { return AddHashed(id, HashOf(id)); }
 
 Index IdInterner::FindOrAdd(std::string_view id, bool* added) {

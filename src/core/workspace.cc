@@ -1,5 +1,6 @@
 #include "mitra/core/workspace.h"
 
+#include <algorithm>
 #include <new>
 #include <type_traits>
 
@@ -65,6 +66,28 @@ absl::Status Workspace::Ingest(const v1::Batch& batch, RecordError* error) {
   absl::Status s = e.ToStatus();
   if (error) *error = std::move(e);
   return s;
+}
+
+void Workspace::Reserve(std::string_view kind, size_t rows, bool with_ids) noexcept {
+  rows = std::min(rows, kMaxRecords);
+  tables_.ForEach([&](const char* name, auto& table) {
+    if (kind != name) return;
+    table.Visit([&](const char*, auto& column) {
+      using C = std::decay_t<decltype(column)>;
+      try {
+        if constexpr (std::is_same_v<C, IdInterner>) {
+          if (with_ids) column.Reserve(column.size() + rows);
+        } else if constexpr (requires { column.capacity(); column.reserve(size_t{}); }) {
+          // Never more often than doubling: many small files must not
+          // reallocate a large column each time.
+          if (column.capacity() < column.size() + rows)
+            column.reserve(std::max(column.size() + rows, column.capacity() * 2));
+        }
+      } catch (const std::bad_alloc&) {
+        // Nothing changed; the columns grow as they fill instead.
+      }
+    });
+  });
 }
 
 Workspace::Mark Workspace::TakeMark() { return TakeCheckpoint(tables_); }

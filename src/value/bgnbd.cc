@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/value/special.h"
 #include "bg_common.h"
 #include "model_driver.h"
 #include "distinct_values.h"
@@ -33,14 +34,9 @@ class BgNbdProblem {
     if (absl::Status s = ValidateCustomerData(data, &max_x); !s.ok()) return s;
     data_ = data;
     x_.resize(data.x.size());
-    weight_x_.assign(max_x + 1, 0.0);
-    total_weight_ = 0;
-    for (size_t i = 0; i < x_.size(); ++i) {
-      x_[i] = static_cast<int>(data.x[i]);
-      const double w = data.weight.empty() ? 1.0 : data.weight[i];
-      weight_x_[x_[i]] += w;
-      total_weight_ += w;
-    }
+    for (size_t i = 0; i < x_.size(); ++i) x_[i] = static_cast<int>(data.x[i]);
+    counts_ = WeighCounts(data, max_x);
+    total_weight_ = counts_.total;
     distinct_.Build(data.t_x, data.T, data.x.size() / 4 + 16);
     return absl::OkStatus();
   }
@@ -54,14 +50,29 @@ class BgNbdProblem {
   // The parts that depend on x only are summed per distinct x.
   double Eval(const BgNbdParams& p, double* grad) const {
     const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
-    const int max_x = static_cast<int>(weight_x_.size()) - 1;
+    const int max_x = static_cast<int>(counts_.dense.size()) - 1;
     double ll = 0, gr = 0, galpha = 0, ga = 0, gb = 0;
     // Running sums over k < x of ln(r+k), 1/(r+k), ln(b+k) - ln(a+b+k), ...
     double s_lr = 0, s_ir = 0, s_lb = 0, s_ia = 0, s_ib = 0;
-    lc4_.assign(max_x + 1, 0.0);
-    inv_b_.assign(max_x + 1, 0.0);  // [0] stays 0: x = 0 rows weigh it by 0
+    // Indexed by CountWeights::slot: x itself, or the count's position.
+    lc4_.assign(counts_.table_size(), 0.0);
+    inv_b_.assign(counts_.table_size(), 0.0);  // x = 0 stays 0: its rows weigh it by 0
+    for (size_t k = 0; k < counts_.sparse.size(); ++k) {
+      const auto [x, w] = counts_.sparse[k];
+      double d_r, d_b, d_ab;
+      const double l_r = LogRising(r, x, &d_r), l_b = LogRising(b, x, &d_b),
+                   l_ab = LogRising(a + b, x, &d_ab);
+      ll += w * (l_r + l_b - l_ab);
+      gr += w * d_r;
+      ga -= w * d_ab;
+      gb += w * (d_b - d_ab);
+      if (x > 0) {
+        lc4_[k] = std::log(a) - std::log(b + (x - 1));
+        inv_b_[k] = 1 / (b + (x - 1));
+      }
+    }
     for (int x = 0; x <= max_x; ++x) {
-      const double w = weight_x_[x];
+      const double w = counts_.dense[x];
       ll += w * (s_lr + s_lb);
       gr += w * s_ir;
       ga += w * s_ia;
@@ -155,13 +166,13 @@ class BgNbdProblem {
         }
         w[m] = wi;
         rx[m] = r + x;
-        ib[m] = inv_b_[x];
+        ib[m] = inv_b_[counts_.slot[i]];
         lT[m] = lTi;
         iT[m] = iTi;
         ltx[m] = kTab ? log_at_[distinct_.index_a[i]] : std::log(alpha + data_.t_x[i]);
         itx[m] = kTab ? inv_at_[distinct_.index_a[i]] : 1 / (alpha + data_.t_x[i]);
         a3[m] = -(r + x) * lTi;
-        d[m] = lc4_[x] - (r + x) * ltx[m] - a3[m];
+        d[m] = lc4_[counts_.slot[i]] - (r + x) * ltx[m] - a3[m];
         e[m] = -std::fabs(d[m]);
         ++m;
       }
@@ -204,7 +215,7 @@ class BgNbdProblem {
 
   CustomerData data_;
   std::vector<int> x_;
-  std::vector<double> weight_x_;
+  CountWeights counts_;
   mutable std::vector<double> lc4_, inv_b_, log_at_, inv_at_;
   DistinctValues distinct_;  // t_x and T
   double total_weight_ = 0;

@@ -145,4 +145,38 @@ absl::Status ValidateCustomerData(const CustomerData& data, int* max_x) {
   return absl::OkStatus();
 }
 
+CountWeights WeighCounts(const CustomerData& data, int max_x) {
+  CountWeights c;
+  const size_t n = data.x.size();
+  std::vector<int> xs(n);
+  for (size_t i = 0; i < n; ++i) xs[i] = static_cast<int>(data.x[i]);
+  std::vector<int> distinct = xs;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  c.slot.resize(n);
+  const size_t range = static_cast<size_t>(max_x) + 1;
+  // Running sums cost a logarithm or two per count, LogRising a few dozen
+  // operations: the distinct counts pay once the range is 16 times as many.
+  const bool sparse = range > 4096 && range > 16 * distinct.size();
+  if (sparse) {
+    c.sparse.reserve(distinct.size());
+    for (int x : distinct) c.sparse.push_back({x, 0.0});
+  } else {
+    c.dense.assign(range, 0.0);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const double w = data.weight.empty() ? 1.0 : data.weight[i];
+    if (sparse) {
+      c.slot[i] = static_cast<uint32_t>(
+          std::lower_bound(distinct.begin(), distinct.end(), xs[i]) - distinct.begin());
+      c.sparse[c.slot[i]].weight += w;
+    } else {
+      c.slot[i] = static_cast<uint32_t>(xs[i]);
+      c.dense[c.slot[i]] += w;
+    }
+    c.total += w;
+  }
+  return c;
+}
+
 }  // namespace mitra::value

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/value/special.h"
 #include "bg_common.h"
 #include "model_driver.h"
 #include "distinct_values.h"
@@ -29,13 +30,9 @@ class MbgNbdProblem {
     if (absl::Status s = ValidateCustomerData(data, &max_x); !s.ok()) return s;
     data_ = data;
     x_.resize(data.x.size());
-    weight_x_.assign(max_x + 1, 0.0);
-    for (size_t i = 0; i < x_.size(); ++i) {
-      x_[i] = static_cast<int>(data.x[i]);
-      const double w = data.weight.empty() ? 1.0 : data.weight[i];
-      weight_x_[x_[i]] += w;
-      total_weight_ += w;
-    }
+    for (size_t i = 0; i < x_.size(); ++i) x_[i] = static_cast<int>(data.x[i]);
+    counts_ = WeighCounts(data, max_x);
+    total_weight_ = counts_.total;
     distinct_.Build(data.t_x, data.T, data.x.size() / 4 + 16);
     return absl::OkStatus();
   }
@@ -47,14 +44,26 @@ class MbgNbdProblem {
   // A3 = -(r+x) ln(alpha+T), A4 = ln a - ln(b+x) + (r+x)(ln(alpha+T) - ln(alpha+t_x)).
   double Eval(const MbgNbdParams& p, double* grad) const {
     const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
-    const int max_x = static_cast<int>(weight_x_.size()) - 1;
+    const int max_x = static_cast<int>(counts_.dense.size()) - 1;
     double ll = 0, gr = 0, galpha = 0, ga = 0, gb = 0;
     double s_lr = 0, s_ir = 0;
     // A2 for x: sum_{k<=x} ln(b+k) - ln(a+b+k), started at k = 0.
     double s_lb = std::log(b) - std::log(a + b), s_ia = -1 / (a + b), s_ib = 1 / b - 1 / (a + b);
-    lc4_.resize(max_x + 1);
+    // Indexed by CountWeights::slot: x itself, or the count's position.
+    lc4_.resize(counts_.table_size());
+    for (size_t k = 0; k < counts_.sparse.size(); ++k) {
+      const auto [x, w] = counts_.sparse[k];
+      double d_r, d_b, d_ab;
+      const double l_r = LogRising(r, x, &d_r), l_b = LogRising(b, x + 1, &d_b),
+                   l_ab = LogRising(a + b, x + 1, &d_ab);
+      ll += w * (l_r + l_b - l_ab);
+      gr += w * d_r;
+      ga -= w * d_ab;
+      gb += w * (d_b - d_ab);
+      lc4_[k] = std::log(a) - std::log(b + x);
+    }
     for (int x = 0; x <= max_x; ++x) {
-      const double w = weight_x_[x];
+      const double w = counts_.dense[x];
       ll += w * (s_lr + s_lb);
       gr += w * s_ir;
       ga += w * s_ia;
@@ -132,7 +141,7 @@ class MbgNbdProblem {
         const double iT = kTab ? inv_at_[distinct_.index_b[i]] : 1 / (alpha + data_.T[i]);
         const double ltx = kTab ? log_at_[distinct_.index_a[i]] : std::log(alpha + data_.t_x[i]);
         const double itx = kTab ? inv_at_[distinct_.index_a[i]] : 1 / (alpha + data_.t_x[i]);
-        const double a4 = lc4_[x] + rx * (lT - ltx);
+        const double a4 = lc4_[counts_.slot[i]] + rx * (lT - ltx);
         // softplus(a4) and its derivative sigma(a4), stable for any sign.
         const double e = std::exp(-std::fabs(a4));
         const double sp = (a4 > 0 ? a4 : 0.0) + std::log1p(e);
@@ -154,7 +163,7 @@ class MbgNbdProblem {
 
   CustomerData data_;
   std::vector<int> x_;
-  std::vector<double> weight_x_;
+  CountWeights counts_;
   mutable std::vector<double> lc4_, log_at_, inv_at_;
   DistinctValues distinct_;  // t_x and T
   double total_weight_ = 0;

@@ -194,13 +194,9 @@ class ParetoProblem {
     int max_x = 0;
     if (absl::Status s = ValidateCustomerData(data, &max_x); !s.ok()) return s;
     data_ = data;
-    weight_x_.assign(max_x + 1, 0.0);
+    counts_ = WeighCounts(data, max_x);
+    total_weight_ = counts_.total;
     const size_t n = data.x.size();
-    for (size_t i = 0; i < n; ++i) {
-      const double w = data.weight.empty() ? 1.0 : data.weight[i];
-      weight_x_[static_cast<int>(data.x[i])] += w;
-      total_weight_ += w;
-    }
     k_tx_.resize(n);
     k_T_.resize(n);
     // Keys (x, t) for t = t_x and t = T: a dense (x, distinct t) table when
@@ -266,11 +262,16 @@ class ParetoProblem {
     });
     // Parts in x only: lnG(r+x) - lnG(r) = sum_{k<x} ln(r+k).
     double ll = 0, gr = 0, s_lr = 0, s_ir = 0;
-    for (size_t x = 0; x < weight_x_.size(); ++x) {
-      ll += weight_x_[x] * s_lr;
-      gr += weight_x_[x] * s_ir;
+    for (size_t x = 0; x < counts_.dense.size(); ++x) {
+      ll += counts_.dense[x] * s_lr;
+      gr += counts_.dense[x] * s_ir;
       s_lr += std::log(p.r + static_cast<double>(x));
       s_ir += 1 / (p.r + static_cast<double>(x));
+    }
+    for (const CountWeights::Count& c : counts_.sparse) {
+      double d_r;
+      ll += c.weight * LogRising(p.r, c.x, &d_r);
+      gr += c.weight * d_r;
     }
     D4 total = D4(ll) + total_weight_ * (r * log(alpha) + s * log(beta));
     total.d[0] += gr;
@@ -375,7 +376,7 @@ class ParetoProblem {
   }
 
   CustomerData data_;
-  std::vector<double> weight_x_;
+  CountWeights counts_;
   std::vector<std::pair<double, double>> keys_;
   std::vector<uint32_t> k_tx_, k_T_;
   mutable std::vector<D4> tail_, term1_;

@@ -38,6 +38,10 @@ class IdInterner {
   // The index of `id`, added when absent (`*added` says whether): one probe
   // where Find then Add would take two. On failure nothing changes.
   Index FindOrAdd(std::string_view id, bool* added);
+  // Makes room for `n` ids in all without the table growing on the way
+  // (a hint: the ids themselves are still stored one by one). Throws
+  // std::bad_alloc with nothing changed.
+  void Reserve(size_t n);
   // Starts fetching the table slot where `id` would be into the cache: a
   // loop looking up many ids calls it some rows ahead of its lookups, so
   // that their cache misses overlap rather than follow one another.

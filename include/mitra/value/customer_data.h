@@ -38,6 +38,32 @@ GroupedCustomers GroupIdentical(const CustomerData& data);
 // (if given) are finite and >= 0. `max_x` receives the largest x.
 absl::Status ValidateCustomerData(const CustomerData& data, int* max_x);
 
+// The customers' weights (1 each when unweighted) summed per purchase count
+// x, for the likelihood terms that depend on x alone. The models sum those
+// terms over x with running sums, one step per count from 0 to the largest:
+// cheap when the counts fill their range, but a few huge counts (x = 1e7 is
+// valid) would cost ten million logarithms per optimizer step, seconds per
+// fit. Then only the distinct counts are kept, and the terms come from
+// LogRising (special.h), constant time each.
+struct CountWeights {
+  std::vector<double> dense;  // weight of x = 0..max x; empty when sparse
+  struct Count {
+    int x;
+    double weight;
+  };
+  std::vector<Count> sparse;  // the distinct counts, ascending
+  // Of each customer: its x in dense form, its position in `sparse` otherwise.
+  std::vector<uint32_t> slot;
+  double total = 0;
+  bool is_sparse() const { return dense.empty(); }
+  // Entries a per-x table needs: max x + 1, or the distinct counts.
+  size_t table_size() const { return is_sparse() ? sparse.size() : dense.size(); }
+  // The x of table entry k.
+  int x_of(size_t k) const { return is_sparse() ? sparse[k].x : static_cast<int>(k); }
+};
+// `data` validated, `max_x` its largest x.
+CountWeights WeighCounts(const CustomerData& data, int max_x);
+
 }  // namespace mitra::value
 
 #endif  // MITRA_VALUE_CUSTOMER_DATA_H_

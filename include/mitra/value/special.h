@@ -15,6 +15,14 @@ double LogGamma(double x);
 // asymptotic series (Abramowitz & Stegun 6.3.18); error below 1e-14.
 double Digamma(double x);
 
+// ln (a)_x = ln Gamma(a + x) - ln Gamma(a) = sum_{k<x} ln(a + k), the log of
+// the rising factorial, for a > 0 and whole x >= 0, in constant time
+// whatever x; `*d_da` (when not null) gets its derivative in a,
+// psi(a + x) - psi(a) = sum_{k<x} 1 / (a + k). Accurate to about 1e-14
+// relative even where the two log-gammas are huge and nearly equal (a = 1e15,
+// x = 3): the difference is formed from Stirling's series, not subtracted.
+double LogRising(double a, double x, double* d_da = nullptr);
+
 // ln 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1 by the power series,
 // whose terms are then all positive (no cancellation). Terms are rescaled as
 // they grow, so the value may exceed the range of a double. OUT_OF_RANGE
