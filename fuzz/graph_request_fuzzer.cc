@@ -1,12 +1,14 @@
 // The graph, leaders and activation entries that take request bytes,
 // selected by the first byte (% 8; byte / 8 % 2 says whether the graph is
-// weighted): mitra_graph_centrality and mitra_graph_leiden on a fixed small
+// weighted): mitra_graph_centrality and mitra_graph_leiden (with
+// mitra_graph_modularity of a partition the input gives) on a fixed small
 // graph, mitra_workspace_interaction_graph, _leaders, _trust and
 // _community_health on a small workspace, and mitra_activation_plan (6) and
 // mitra_activation_simulate (7) on the small graph. Never a crash; the error contract
 // holds; successful centralities are finite.
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 #include "fuzz_util.h"
 #include "mitra/mitra.h"
@@ -67,6 +69,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (s == MITRA_OK)
       for (uint32_t m : membership)
         if (m >= kNodes) std::abort();
+    // mitra_graph_modularity of a partition and resolution read from the
+    // input's last bytes (any ids, NaN and infinite resolutions included).
+    if (size >= sizeof membership + sizeof(double)) {
+      uint32_t given[kNodes];
+      double resolution;
+      std::memcpy(given, data + size - sizeof given - sizeof resolution, sizeof given);
+      std::memcpy(&resolution, data + size - sizeof resolution, sizeof resolution);
+      double q = NAN;
+      mitra_error* merr = nullptr;
+      const mitra_status ms = mitra_graph_modularity(kNodes, kSrc, kDst, weighted ? kWeights : nullptr,
+                                                     kEdges, static_cast<int32_t>(size % 2), given,
+                                                     resolution, &q, &merr);
+      if (ms == MITRA_OK && !std::isfinite(q)) std::abort();
+      mitra::fuzz::CheckCall(ms, merr, nullptr);
+    }
   } else if (which == 2) {
     s = mitra_workspace_interaction_graph(SmallWorkspace(), data, size, &out, &n, &err);
   } else if (which == 3) {

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/value/customer_data.h"
 #include "mitra/value/special.h"
 
 namespace mitra::value {
@@ -52,7 +53,8 @@ class GammaGammaProblem {
   absl::Status Init(const SpendData& d) {
     int max_x = 0;
     if (absl::Status s = Validate(d, &max_x); !s.ok()) return s;
-    weight_x_.assign(max_x + 1, 0.0);
+    // The shared per-count weights (CountWeights): only x and weight are read.
+    counts_ = WeighCounts(CustomerData{d.x, {}, {}, d.weight}, max_x);
     for (size_t i = 0; i < d.x.size(); ++i) {
       if (d.x[i] == 0) continue;
       const double w = d.weight.empty() ? 1.0 : d.weight[i];
@@ -60,7 +62,6 @@ class GammaGammaProblem {
       w_.push_back(w);
       xf_.push_back(x);
       xz_.push_back(x * d.zbar[i]);
-      weight_x_[static_cast<int>(x)] += w;
       total_weight_ += w;
       sum_wlz_ += w * lz;
       sum_wx_lz_lx_ += w * x * (lz + std::log(x));
@@ -76,9 +77,10 @@ class GammaGammaProblem {
     const double p = par.p, q = par.q, g = par.gamma;
     // Terms in x only: lnG(px+q) - lnG(px) per distinct x.
     double ll = 0, gp = 0, gq = 0, gg = 0;
-    for (size_t x = 1; x < weight_x_.size(); ++x) {
-      const double w = weight_x_[x];
-      if (w == 0) continue;
+    for (size_t k = 0; k < counts_.table_size(); ++k) {
+      const int x = counts_.x_of(k);
+      const double w = counts_.weight_of(k);
+      if (x == 0 || w == 0) continue;  // x = 0 rows carry no spend
       const double px = p * static_cast<double>(x);
       ll += w * (LogGamma(px + q) - LogGamma(px));
       const double dpq = Digamma(px + q);
@@ -114,7 +116,8 @@ class GammaGammaProblem {
   }
 
  private:
-  std::vector<double> w_, xf_, xz_, weight_x_;
+  std::vector<double> w_, xf_, xz_;
+  CountWeights counts_;
   double total_weight_ = 0, sum_wlz_ = 0, sum_wx_lz_lx_ = 0;
 };
 

@@ -1,6 +1,6 @@
 // A few huge purchase counts: the likelihoods sum their x-only terms over the
-// distinct counts (LogRising) rather than with running sums over every count
-// up to the largest. Reference: the same customers plus thousands of
+// distinct counts (LogRising; Gamma-Gamma's own terms) rather than over every
+// count up to the largest. Reference: the same customers plus thousands of
 // weight-0 rows that fill the range, which sends the evaluation down the
 // running-sum path (the one the published-value tests check) and adds
 // nothing to the sum. Values and gradients must agree.
@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "mitra/value/bgnbd.h"
 #include "mitra/value/customer_data.h"
+#include "mitra/value/gamma_gamma.h"
 #include "mitra/value/mbgnbd.h"
 #include "mitra/value/pareto_nbd.h"
 
@@ -85,6 +86,27 @@ TEST(SparseCounts, ParetoNbdMatchesTheRunningSums) {
     ExpectSameAsDense(p, [](const ParetoNbdParams& q, const CustomerData& c, double* g) {
       return ParetoNbdLogLikelihood(q, c, g);
     });
+}
+
+TEST(SparseCounts, GammaGammaMatchesTheDenseTable) {
+  // Spend per count: x and mean spend zbar, weighted; then the same with
+  // weight-0 rows filling the range.
+  std::vector<double> x = {1, 2, 7, 60000, 200000}, zbar = {35, 20.5, 12, 3.25, 7},
+                      weight = {1, 2, 1, 1, 0.5};
+  std::vector<double> dx = x, dz = zbar, dw = weight;
+  for (int k = 3; k < 200000; k += 10) dx.push_back(k), dz.push_back(10), dw.push_back(0);
+  const SpendData sparse{x, zbar, weight}, dense{dx, dz, dw};
+  EXPECT_TRUE(WeighCounts(CustomerData{sparse.x, {}, {}, sparse.weight}, 200000).is_sparse());
+  EXPECT_FALSE(WeighCounts(CustomerData{dense.x, {}, {}, dense.weight}, 200000).is_sparse());
+  for (GammaGammaParams p : {GammaGammaParams{6.25, 3.74, 15.44}, GammaGammaParams{0.5, 20, 2}}) {
+    double gs[3], gd[3];
+    absl::StatusOr<double> vs = GammaGammaLogLikelihood(p, sparse, gs),
+                           vd = GammaGammaLogLikelihood(p, dense, gd);
+    ASSERT_TRUE(vs.ok()) << vs.status();
+    ASSERT_TRUE(vd.ok()) << vd.status();
+    EXPECT_NEAR(*vs, *vd, 1e-9 * std::fabs(*vd));
+    for (int j = 0; j < 3; ++j) EXPECT_NEAR(gs[j], gd[j], 1e-8 * std::fabs(gd[j]) + 1e-9) << j;
+  }
 }
 
 }  // namespace

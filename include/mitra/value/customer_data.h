@@ -58,8 +58,9 @@ struct CountWeights {
   bool is_sparse() const { return dense.empty(); }
   // Entries a per-x table needs: max x + 1, or the distinct counts.
   size_t table_size() const { return is_sparse() ? sparse.size() : dense.size(); }
-  // The x of table entry k.
+  // The x and the weight of table entry k.
   int x_of(size_t k) const { return is_sparse() ? sparse[k].x : static_cast<int>(k); }
+  double weight_of(size_t k) const { return is_sparse() ? sparse[k].weight : dense[k]; }
 };
 // `data` validated, `max_x` its largest x.
 CountWeights WeighCounts(const CustomerData& data, int max_x);
