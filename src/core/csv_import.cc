@@ -399,8 +399,11 @@ absl::Status CsvRecordStatus(const absl::Status& s, const RecordError& err, cons
 }
 
 // Applies the CSV that `reader` reads (`refill` giving it more) in chunks.
+// `total_bytes` is the size of the whole text, `consumed()` how much of it
+// the records read so far took.
 absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_view name,
-                           CsvReader& reader, const Refill& refill, size_t expected_rows) {
+                           CsvReader& reader, const Refill& refill, uint64_t total_bytes,
+                           const std::function<uint64_t()>& consumed) {
   // A channel may name a parent defined further down the file, so channels
   // go in as one batch; no other kind refers to records of its own kind.
   const size_t chunk_rows = kind == "channels" ? SIZE_MAX : kChunkRows;
@@ -410,10 +413,18 @@ absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_vie
   ParsedCsv parsed;
   bool first = true;
   auto apply = [&](ParsedCsv& chunk) -> absl::Status {
-    if (first && expected_rows > chunk.lines.size()) {
-      const bool with_ids = std::any_of(chunk.columns.begin(), chunk.columns.end(),
-                                        [](const Column& c) { return c.name == "id"; });
-      ws.Reserve(kind, expected_rows, with_ids);
+    // A full first chunk means a large file: make room for the records it
+    // will hold, at the first chunk's bytes per record. Records, not line
+    // breaks, are counted, so a file padded with blank lines cannot make the
+    // workspace reserve more than its real records would need.
+    if (first && chunk.lines.size() == chunk_rows) {
+      const uint64_t used = consumed();
+      if (used > 0 && total_bytes > used) {
+        const bool with_ids = std::any_of(chunk.columns.begin(), chunk.columns.end(),
+                                          [](const Column& c) { return c.name == "id"; });
+        const double rest = static_cast<double>(total_bytes - used) / used;
+        ws.Reserve(kind, static_cast<size_t>(rest * chunk.lines.size()) + 1, with_ids);
+      }
     }
     first = false;
     RecordError err;
@@ -447,13 +458,10 @@ class CsvFileBlocks {
   }
   std::string_view text() const { return buf_; }
   bool more() const { return more_; }
-  // About how many records the file holds, guessed from the line breaks of
-  // the first block: the workspace makes room for them at once.
-  size_t ExpectedRows() const {
-    if (buf_.empty()) return 0;
-    const size_t lines = static_cast<size_t>(std::count(buf_.begin(), buf_.end(), '\n'));
-    return static_cast<size_t>(static_cast<double>(lines) *
-                               (static_cast<double>(file_.size()) / buf_.size()));
+  uint64_t size() const { return file_.size(); }
+  // Bytes of the file that `reader`'s records have taken so far.
+  uint64_t Consumed(const CsvReader& reader) const {
+    return read_ - buf_.size() + reader.position();
   }
 
   // Keeps the text from `reader`'s position on, appends the next block and
@@ -512,8 +520,8 @@ absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view nam
 absl::Status IngestCsv(Workspace& ws, std::string_view kind, std::string_view name,
                        std::string_view text) {
   CsvReader reader(text, FileName(kind, name));
-  return IngestCsvFrom(ws, kind, name, reader, nullptr,
-                       static_cast<size_t>(std::count(text.begin(), text.end(), '\n')));
+  return IngestCsvFrom(ws, kind, name, reader, nullptr, text.size(),
+                       [&] { return uint64_t{reader.position()}; });
 }
 
 absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::string& path) {
@@ -526,7 +534,7 @@ absl::Status IngestCsvFile(Workspace& ws, std::string_view kind, const std::stri
   if (absl::Status s = blocks.Open(path); !s.ok()) return s;
   CsvReader reader(blocks.text(), FileName(kind, path), blocks.more());
   return IngestCsvFrom(ws, kind, path, reader, [&](CsvReader& r) { return blocks.Refill(r); },
-                       blocks.ExpectedRows());
+                       blocks.size(), [&] { return blocks.Consumed(reader); });
 }
 
 }  // namespace mitra

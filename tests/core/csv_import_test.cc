@@ -187,6 +187,32 @@ TEST(CsvImport, ErrorInALaterChunkUndoesTheEarlierOnes) {
   EXPECT_EQ(ws.RecordCount(), size_t{kManyRows} + 1);
 }
 
+// A large file makes the workspace reserve room for its records at once,
+// estimated from the first chunk's bytes per record: records, not line
+// breaks, so blank padding cannot make it reserve more than a file that size
+// full of such records would need. Through memory and through a file.
+TEST(CsvImport, RoomIsReservedForRecordsNotForBlankLines) {
+  const std::string records = ManyCustomers(kManyRows);  // ~20 bytes a record
+  const std::string padded = records + std::string(4 << 20, '\n');
+  const std::string path =
+      ::testing::TempDir() + "/padded-" + std::to_string(getpid()) + ".csv";
+  ASSERT_TRUE(WriteText(path, padded));
+  for (bool from_file : {false, true}) {
+    SCOPED_TRACE(from_file);
+    Workspace ws;
+    const absl::Status s = from_file ? IngestCsvFile(ws, "customers", path)
+                                     : IngestCsv(ws, "customers", "c.csv", padded);
+    ASSERT_TRUE(s.ok()) << s;
+    ASSERT_EQ(ws.RecordCount(), size_t{kManyRows});
+    // Counting line breaks would reserve 4 M rows; the bytes per record of
+    // the first chunk bound it by the file's size: about 4.4 MB / 20 B.
+    const size_t capacity = ws.tables().customers.created.capacity();
+    EXPECT_GE(capacity, size_t{kManyRows});
+    EXPECT_LT(capacity, padded.size() / 15);
+  }
+  std::remove(path.c_str());
+}
+
 // Files are read in blocks (16 MiB; here a few bytes): a record, a quoted
 // field with line breaks and doubled quotes among them, may run across any
 // number of block ends and still reads as the text in memory does.
