@@ -66,10 +66,6 @@ class BgNbdProblem {
       gr += w * d_r;
       ga -= w * d_ab;
       gb += w * (d_b - d_ab);
-      if (x > 0) {
-        lc4_[k] = std::log(a) - std::log(b + (x - 1));
-        inv_b_[k] = 1 / (b + (x - 1));
-      }
     }
     for (int x = 0; x <= max_x; ++x) {
       const double w = counts_.dense[x];
@@ -77,15 +73,18 @@ class BgNbdProblem {
       gr += w * s_ir;
       ga += w * s_ia;
       gb += w * s_ib;
-      if (x > 0) {
-        lc4_[x] = std::log(a) - std::log(b + (x - 1));
-        inv_b_[x] = 1 / (b + (x - 1));
-      }
       s_lr += std::log(r + x);
       s_ir += 1 / (r + x);
       s_lb += std::log(b + x) - std::log(a + b + x);
       s_ia -= 1 / (a + b + x);
       s_ib += 1 / (b + x) - 1 / (a + b + x);
+    }
+    const double log_a = std::log(a);
+    for (size_t k = 0; k < counts_.table_size(); ++k) {
+      const int x = counts_.x_of(k);
+      if (x == 0) continue;
+      lc4_[k] = log_a - std::log(b + (x - 1));
+      inv_b_[k] = 1 / (b + (x - 1));
     }
     const double log_alpha = std::log(alpha);
     ll += total_weight_ * r * log_alpha;

@@ -60,7 +60,6 @@ class MbgNbdProblem {
       gr += w * d_r;
       ga -= w * d_ab;
       gb += w * (d_b - d_ab);
-      lc4_[k] = std::log(a) - std::log(b + x);
     }
     for (int x = 0; x <= max_x; ++x) {
       const double w = counts_.dense[x];
@@ -68,13 +67,15 @@ class MbgNbdProblem {
       gr += w * s_ir;
       ga += w * s_ia;
       gb += w * s_ib;
-      lc4_[x] = std::log(a) - std::log(b + x);
       s_lr += std::log(r + x);
       s_ir += 1 / (r + x);
       s_lb += std::log(b + x + 1) - std::log(a + b + x + 1);
       s_ia -= 1 / (a + b + x + 1);
       s_ib += 1 / (b + x + 1) - 1 / (a + b + x + 1);
     }
+    const double log_a = std::log(a);
+    for (size_t k = 0; k < counts_.table_size(); ++k)
+      lc4_[k] = log_a - std::log(b + counts_.x_of(k));
     const double log_alpha = std::log(alpha);
     ll += total_weight_ * r * log_alpha;
     gr += total_weight_ * log_alpha;
