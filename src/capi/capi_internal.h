@@ -13,6 +13,7 @@
 #include <new>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -104,6 +105,20 @@ mitra_status Guard(mitra_error** error, Body&& body) noexcept {
 
 inline absl::Status Null(const char* what) {
   return absl::InvalidArgumentError(absl::StrCat(what, " is NULL"));
+}
+
+// Bytes already in wire form (Workspace::ExportWire), handed over as
+// EmitMessage hands a message: malloc'd, freed by the host with mitra_free.
+inline absl::Status EmitBytes(std::string_view bytes, uint8_t** out, size_t* out_len) {
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "result of ", bytes.size(), " bytes exceeds protobuf's 2 GiB message limit"));
+  void* buf = std::malloc(bytes.empty() ? 1 : bytes.size());
+  if (buf == nullptr) throw std::bad_alloc();
+  if (!bytes.empty()) std::memcpy(buf, bytes.data(), bytes.size());
+  *out = static_cast<uint8_t*>(buf);
+  *out_len = bytes.size();
+  return absl::OkStatus();
 }
 
 inline absl::Status EmitMessage(const google::protobuf::Message& m, uint8_t** out, size_t* out_len) {

@@ -186,10 +186,10 @@ mitra_status mitra_workspace_export(const mitra_workspace* workspace, uint8_t** 
                                     size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
     return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) {
-      // With no record limit the export is one batch, serialized as it comes.
-      return ws.Export(std::numeric_limits<size_t>::max(), [&](mitra::v1::Batch& b) {
+      // With no record limit the export is one batch, already serialized.
+      return ws.ExportWire(std::numeric_limits<size_t>::max(), [&](std::string_view b) {
         if (*out != nullptr) return absl::InternalError("export came in more than one batch");
-        return EmitMessage(b, out, out_len);
+        return EmitBytes(b, out, out_len);
       });
     });
   });

@@ -3,6 +3,7 @@
 // back on an error, so that ingestion is whole or nothing.
 #include "mitra/core/batch_append.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -41,9 +42,13 @@ std::string NumberText(double v) {
   return absl::StrCat(v);
 }
 
-// How many records ahead a loop prefetches the table slots of the ids it
-// will look up (IdInterner::Prefetch).
-constexpr int kLookAhead = 8;
+// A loop over many records prefetches in two stages (IdInterner's hints):
+// the table slots of the ids it will look up kSlotsAhead records ahead, and
+// once those have arrived, kTextsAhead records ahead, the stored ids the
+// slots point at. Each id is hashed once, at the first stage, and its hash
+// kept in a ring of kRing until its lookup.
+constexpr int kSlotsAhead = 16, kTextsAhead = 8, kRing = 32;
+static_assert(kSlotsAhead < kRing && (kRing & (kRing - 1)) == 0);
 
 int64_t OptTime(bool has, int64_t t) { return has ? t : kNoTime; }
 
@@ -96,11 +101,12 @@ class Appender {
   // A new id, interned at once. Ids from `base` on are this batch's;
   // `position(k)` is where in the batch the record with index k stands.
   template <typename Position>
-  bool NewId(const char* kind, size_t i, const std::string& id, IdInterner& ids, size_t base,
-             Position position, Index* out, const char* field = "id") {
+  bool NewId(const char* kind, size_t i, const IdInterner::Hashed& hashed, IdInterner& ids,
+             size_t base, Position position, Index* out, const char* field = "id") {
+    const std::string_view id = hashed.text;
     if (std::string p = IdProblem(id); !p.empty()) return Fail(kind, i, field, p);
     bool added;
-    const Index k = ids.FindOrAdd(id, &added);
+    const Index k = ids.FindOrAdd(hashed, &added);
     if (added) {
       *out = k;
       return true;
@@ -116,17 +122,23 @@ class Appender {
   bool NewEntityId(const char* kind, size_t i, const std::string& id, IdInterner& ids,
                    size_t base) {
     Index unused;
-    return NewId(kind, i, id, ids, base, [&](Index k) { return k - base; }, &unused);
+    return NewId(kind, i, IdInterner::Hash(id), ids, base, [&](Index k) { return k - base; },
+                 &unused);
   }
   // A reference to an entity of `target` kind, resolved into `*out`
   // (kNoIndex for an empty optional one).
   bool Ref(const char* kind, size_t i, const char* field, const std::string& id,
            const IdInterner& ids, const char* target, bool required, Index* out) {
+    return Ref(kind, i, field, IdInterner::Hash(id), ids, target, required, out);
+  }
+  bool Ref(const char* kind, size_t i, const char* field, const IdInterner::Hashed& hashed,
+           const IdInterner& ids, const char* target, bool required, Index* out) {
+    const std::string_view id = hashed.text;
     if (id.empty()) {
       *out = kNoIndex;
       return required ? Fail(kind, i, field, absl::StrCat("required (a ", target, " id)")) : true;
     }
-    if (std::optional<Index> k = ids.Find(id)) {
+    if (std::optional<Index> k = ids.Find(hashed)) {
       *out = *k;
       return true;
     }
@@ -325,17 +337,25 @@ class Appender {
       return row - row_base;
     };
     const int n = b_.transactions_size();
+    const IdInterner& customers = t_.customers.ids;
+    IdInterner::Hashed order_ids[kRing], customer_ids[kRing];
+    auto hash_ahead = [&](int j) {
+      const auto& r = b_.transactions(j);
+      order_ids[j % kRing] = IdInterner::Hash(r.id());
+      customer_ids[j % kRing] = IdInterner::Hash(r.customer_id());
+      if (!r.id().empty()) t.order_ids.Prefetch(order_ids[j % kRing]);
+      customers.Prefetch(customer_ids[j % kRing]);
+    };
+    for (int j = 0; j < std::min(n, kSlotsAhead); ++j) hash_ahead(j);
     for (int i = 0; i < n; ++i) {
-      if (i + kLookAhead < n) {
-        const auto& ahead = b_.transactions(i + kLookAhead);
-        if (!ahead.id().empty()) t.order_ids.Prefetch(ahead.id());
-        t_.customers.ids.Prefetch(ahead.customer_id());
-      }
+      if (i + kSlotsAhead < n) hash_ahead(i + kSlotsAhead);
+      // Order ids are new: their slots are empty, with no text to fetch.
+      if (i + kTextsAhead < n) customers.PrefetchText(customer_ids[(i + kTextsAhead) % kRing]);
       const auto& r = b_.transactions(i);
       Index order = kNoIndex, customer, product, channel;
-      if ((!r.id().empty() &&
-           !NewId("transactions", i, r.id(), t.order_ids, order_base, position, &order)) ||
-          !Ref("transactions", i, "customer_id", r.customer_id(), t_.customers.ids, "customer",
+      if ((!r.id().empty() && !NewId("transactions", i, order_ids[i % kRing], t.order_ids,
+                                     order_base, position, &order)) ||
+          !Ref("transactions", i, "customer_id", customer_ids[i % kRing], customers, "customer",
                true, &customer) ||
           !Time("transactions", i, "time_unix_seconds", r.time_unix_seconds()) ||
           !Money("transactions", i, "amount", r.amount()) ||

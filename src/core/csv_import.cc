@@ -93,6 +93,12 @@ struct Column {
   std::string map_key;                 // for map columns ("city")
   bool required = false;
   bool time = false;                   // a *_unix_seconds field, written as a time
+  // Looked up once per file rather than once per cell (descriptors resolve
+  // their type lazily, behind a lock check, on every call).
+  const pb::FieldDescriptor* value = nullptr;  // the field a cell sets: the map's value for maps
+  pb::FieldDescriptor::CppType type = pb::FieldDescriptor::CPPTYPE_STRING;
+  bool is_map = false, repeated = false;
+  std::string enum_prefix;  // "INTERACTION_KIND_" for an enum column
 };
 
 std::string KnownColumns(const pb::Descriptor* d) {
@@ -179,21 +185,21 @@ std::string ParseBoolCell(std::string_view v, bool* b) {
   return "";
 }
 
-// Parses one cell into the record. Returns the problem, or "" when fine.
-std::string SetCell(pb::Message* record, const Column& col, std::string_view cell) {
-  const pb::Reflection* r = record->GetReflection();
-  const pb::FieldDescriptor* f = col.field;
+// Parses one cell into the record, whose reflection is `r`. Returns the
+// problem, or "" when fine.
+std::string SetCell(pb::Message* record, const pb::Reflection* r, const Column& col,
+                    std::string_view cell) {
+  const pb::FieldDescriptor* f = col.value;
   pb::Message* target = record;
-  if (f->is_map()) {
-    target = r->AddMessage(record, f);
-    target->GetReflection()->SetString(target, f->message_type()->map_key(), col.map_key);
-    f = f->message_type()->map_value();
+  if (col.is_map) {
+    target = r->AddMessage(record, col.field);
     r = target->GetReflection();
+    r->SetString(target, col.field->message_type()->map_key(), col.map_key);
   }
   std::string problem;
-  switch (f->cpp_type()) {
+  switch (col.type) {
     case pb::FieldDescriptor::CPPTYPE_STRING: {
-      if (f->is_repeated()) {
+      if (col.repeated) {
         for (std::string& item : CsvListItems(cell)) r->AddString(target, f, std::move(item));
       } else {
         r->SetString(target, f, std::string(cell));
@@ -229,12 +235,12 @@ std::string SetCell(pb::Message* record, const Column& col, std::string_view cel
     case pb::FieldDescriptor::CPPTYPE_ENUM: {
       const pb::EnumDescriptor* en = f->enum_type();
       const std::string upper = absl::AsciiStrToUpper(Av(cell));
-      const pb::EnumValueDescriptor* value = en->FindValueByName(EnumPrefix(en) + upper);
+      const pb::EnumValueDescriptor* value = en->FindValueByName(col.enum_prefix + upper);
       if (!value) value = en->FindValueByName(upper);
       if (!value || value->number() == 0) {
         std::vector<std::string> names;
         for (int i = 1; i < en->value_count(); ++i)
-          names.push_back(absl::AsciiStrToLower(en->value(i)->name().substr(EnumPrefix(en).size())));
+          names.push_back(absl::AsciiStrToLower(en->value(i)->name().substr(col.enum_prefix.size())));
         return absl::StrCat("unknown ", f->name(), " ", Quote(cell), " (one of ",
                             absl::StrJoin(names, ", "), ")");
       }
@@ -333,6 +339,11 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
         col.field->is_map() ? col.field->message_type()->map_value() : col.field;
     col.time = value->cpp_type() == pb::FieldDescriptor::CPPTYPE_INT64 &&
                absl::EndsWith(value->name(), kTimeSuffix);
+    col.value = value;
+    col.type = value->cpp_type();
+    col.is_map = col.field->is_map();
+    col.repeated = value->is_repeated();
+    if (col.type == pb::FieldDescriptor::CPPTYPE_ENUM) col.enum_prefix = EnumPrefix(value->enum_type());
     out.columns.push_back(std::move(col));
   }
   for (std::string_view r : required->columns) {
@@ -342,6 +353,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
   }
 
   const pb::Reflection* br = out.batch->GetReflection();
+  const pb::Reflection* rr = nullptr;  // every record's, taken from the first
   auto flush = [&]() -> absl::Status {
     if (out.lines.empty()) return absl::OkStatus();
     if (absl::Status s = sink(out); !s.ok()) return s;
@@ -362,6 +374,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
                                                      out.columns.size(), " fields as in the header, found ",
                                                      rec.fields.size()));
     pb::Message* record = br->AddMessage(out.batch, list);
+    if (rr == nullptr) rr = record->GetReflection();
     for (size_t j = 0; j < rec.fields.size(); ++j) {
       const Column& col = out.columns[j];
       const std::string_view cell = rec.fields[j];
@@ -369,7 +382,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       if (cell.empty()) {
         if (col.required) problem = "required, but empty";
       } else {
-        problem = SetCell(record, col, cell);
+        problem = SetCell(record, rr, col, cell);
       }
       if (!problem.empty())
         return absl::InvalidArgumentError(

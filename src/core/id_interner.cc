@@ -9,9 +9,9 @@
 
 namespace mitra {
 
-uint32_t IdInterner::HashOf(std::string_view id) {
+IdInterner::Hashed IdInterner::Hash(std::string_view id) {
   const size_t h = absl::Hash<absl::string_view>{}(Av(id));
-  return static_cast<uint32_t>(h ^ (h >> 32));
+  return {id, static_cast<uint32_t>(h ^ (h >> 32))};
 }
 
 size_t IdInterner::Probe(std::string_view id, uint32_t hash) const {
@@ -22,16 +22,25 @@ size_t IdInterner::Probe(std::string_view id, uint32_t hash) const {
   }
 }
 
-std::optional<Index> IdInterner::Find(std::string_view id) const {
+std::optional<Index> IdInterner::Find(const Hashed& id) const {
   if (table_.empty()) return std::nullopt;
-  const Slot v = table_[Probe(id, HashOf(id))];
+  const Slot v = table_[Probe(id.text, id.hash)];
   if (v == kEmpty) return std::nullopt;
   return static_cast<Index>(v);
 }
 
-void IdInterner::Prefetch(std::string_view id) const {
-  if (!table_.empty()) __builtin_prefetch(&table_[HashOf(id) & (table_.size() - 1)]);
+void IdInterner::Prefetch(const Hashed& id) const {
+  if (!table_.empty()) __builtin_prefetch(&table_[id.hash & (table_.size() - 1)]);
 }
+
+void IdInterner::PrefetchText(const Hashed& id) const {
+  if (table_.empty()) return;
+  // Only the first slot: at a load of at most 1/2 that is where most ids are.
+  const Slot v = table_[id.hash & (table_.size() - 1)];
+  if (v != kEmpty && (v >> 32) == id.hash) __builtin_prefetch(&ids_[static_cast<Index>(v)]);
+}
+
+void IdInterner::PrefetchId(Index i) const { __builtin_prefetch(&ids_[i]); }
 
 void IdInterner::Place(std::vector<Slot>& table, Slot slot) noexcept {
   const size_t mask = table.size() - 1;
@@ -63,18 +72,17 @@ void IdInterner::Reserve(size_t n) {
   if (capacity > table_.size()) Grow(capacity);
 }
 
-Index IdInterner::Add(std::string_view id) { return AddHashed(id, HashOf(id)); }
+Index IdInterner::Add(std::string_view id) { return AddHashed(id, Hash(id).hash); }
 
-Index IdInterner::FindOrAdd(std::string_view id, bool* added) {
-  const uint32_t hash = HashOf(id);
+Index IdInterner::FindOrAdd(const Hashed& id, bool* added) {
   if (!table_.empty()) {
-    const Slot v = table_[Probe(id, hash)];
+    const Slot v = table_[Probe(id.text, id.hash)];
     if (v != kEmpty) {
       *added = false;
       return static_cast<Index>(v);
     }
   }
-  const Index i = AddHashed(id, hash);
+  const Index i = AddHashed(id.text, id.hash);
   *added = true;
   return i;
 }
@@ -85,7 +93,7 @@ void IdInterner::Truncate(size_t n) noexcept {
   // Linear probing cannot simply erase; re-place the survivors in the same
   // table (no allocation; their hashes are computed again, as rollback is rare).
   std::fill(table_.begin(), table_.end(), kEmpty);
-  for (Index i = 0; i < n; ++i) Place(table_, MakeSlot(HashOf(ids_[i]), i));
+  for (Index i = 0; i < n; ++i) Place(table_, MakeSlot(Hash(ids_[i]).hash, i));
 }
 
 absl::StatusOr<Index> FindIndex(const IdInterner& ids, std::string_view id, std::string_view kind,

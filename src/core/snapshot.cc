@@ -72,9 +72,13 @@ absl::Status EncodeSnapshot(const Workspace& ws,
   *header.mutable_counts() = ws.Counts();
   PutFrame(&buf, header);
   if (absl::Status s = flush(); !s.ok()) return s;
-  absl::Status s = ws.Export(kRecordsPerFrame, [&](v1::Batch& b) {
-    PutFrame(&buf, b);
-    return flush();
+  // Record frames come as wire bytes straight from the columns: only their
+  // length goes in front.
+  absl::Status s = ws.ExportWire(kRecordsPerFrame, [&](std::string_view frame) {
+    PutLe(&buf, frame.size(), 8);
+    if (absl::Status s = flush(); !s.ok()) return s;
+    crc = Crc32c(crc, frame.data(), frame.size());
+    return out(frame);
   });
   if (!s.ok()) return s;
   PutLe(&buf, 0, 8);

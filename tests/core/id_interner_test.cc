@@ -67,7 +67,9 @@ TEST(IdInterner, MatchesAMapThroughAddsFindsAndRollbacks) {
         }
         break;
     }
-    ids.Prefetch(id);  // a hint: changes nothing
+    // Hints: they change nothing.
+    ids.Prefetch(IdInterner::Hash(id));
+    ids.PrefetchText(IdInterner::Hash(id));
     ASSERT_EQ(ids.size(), order.size());
   }
   ASSERT_GT(order.size(), 1000u);  // the table grew several times
@@ -80,7 +82,8 @@ TEST(IdInterner, MatchesAMapThroughAddsFindsAndRollbacks) {
 TEST(IdInterner, EmptyInternerFindsNothingAndTruncatesToNothing) {
   IdInterner ids;
   EXPECT_FALSE(ids.Find("a").has_value());
-  ids.Prefetch("a");
+  ids.Prefetch(IdInterner::Hash("a"));
+  ids.PrefetchText(IdInterner::Hash("a"));
   ids.Truncate(0);
   bool added = false;
   EXPECT_EQ(ids.FindOrAdd("a", &added), 0u);

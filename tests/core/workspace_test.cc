@@ -3,8 +3,11 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "mitra/core/columns.h"
@@ -77,6 +80,75 @@ TEST(Workspace, ExportIngestsBackToTheSameRecords) {
   std::string report;
   diff.ReportDifferencesToString(&report);
   EXPECT_TRUE(diff.Compare(in, out)) << report;
+}
+
+// protobuf's own deterministic serialization: the reference the wire
+// writer's bytes must equal.
+std::string ProtobufBytes(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  return out;
+}
+
+std::string WireOf(const Workspace& ws) {
+  std::string bytes;
+  int frames = 0;
+  EXPECT_TRUE(ws.ExportWire(SIZE_MAX, [&](std::string_view frame) {
+                  ++frames;
+                  bytes.assign(frame);
+                  return absl::OkStatus();
+                }).ok());
+  EXPECT_LE(frames, 1);
+  return bytes;
+}
+
+TEST(Workspace, WireExportIsProtobufsDeterministicSerialization) {
+  // Every kind and every optional field, serialized by protobuf from the
+  // message the workspace was built from.
+  v1::Batch in = testing::FullBatch();
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(in).ok());
+  in.mutable_programs(0)->set_rating_min(1);
+  in.mutable_programs(0)->set_rating_max(5);
+  EXPECT_EQ(WireOf(ws), ProtobufBytes(in));
+}
+
+TEST(Workspace, WireExportOfLongRecordsNegativeTimesAndUnorderedMaps) {
+  // Record bodies of 128 bytes and more need a length of two bytes (a 20 kB
+  // comment: three), times before 1970 are ten-byte varints, and map entries
+  // go in key order whatever order they came in.
+  v1::Batch in;
+  auto* c = in.add_customers();
+  c->set_id("c1");
+  c->set_created_unix_seconds(-2000000000);
+  for (const char* k : {"zeta", "alpha", "mid", "Beta"})
+    (*c->mutable_attributes())[k] = std::string(40, k[0]);
+  auto* p = in.add_programs();
+  p->set_id("p");
+  p->set_start_unix_seconds(-86400);
+  p->add_attributes("z");
+  p->add_attributes("a");
+  p->set_rating_min(0);  // left out, as a default
+  p->set_rating_max(10);
+  auto* f = in.add_feedback();
+  f->set_program_id("p");
+  f->set_customer_id("c1");
+  f->set_time_unix_seconds(-1);
+  f->set_comment(std::string(20000, 'x'));
+  (*f->mutable_ratings())["z"] = 10;
+  (*f->mutable_ratings())["a"] = 0;  // a map value at its default is still written
+  f->set_would_recommend(0);
+  auto* t = in.add_transactions();
+  t->set_customer_id("c1");
+  t->set_time_unix_seconds(-5);
+  t->set_amount(1e15);
+  Workspace ws;
+  absl::Status s = ws.Ingest(in);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(WireOf(ws), ProtobufBytes(in));
 }
 
 TEST(Workspace, SmallChunksEachIngestOnTheirOwn) {

@@ -31,21 +31,35 @@ class IdInterner {
   IdInterner(const IdInterner&) = delete;
   IdInterner& operator=(const IdInterner&) = delete;
 
-  std::optional<Index> Find(std::string_view id) const;
+  // An id with its hash, computed once: a loop that prefetches some rows
+  // ahead hashes each id there and looks it up later with the same hash.
+  struct Hashed {
+    std::string_view text;
+    uint32_t hash;
+  };
+  static Hashed Hash(std::string_view id);
+
+  std::optional<Index> Find(std::string_view id) const { return Find(Hash(id)); }
+  std::optional<Index> Find(const Hashed& id) const;
   // Adds an id that is not present yet and returns its index. On failure
   // (std::bad_alloc) nothing changes.
   Index Add(std::string_view id);
   // The index of `id`, added when absent (`*added` says whether): one probe
   // where Find then Add would take two. On failure nothing changes.
-  Index FindOrAdd(std::string_view id, bool* added);
+  Index FindOrAdd(std::string_view id, bool* added) { return FindOrAdd(Hash(id), added); }
+  Index FindOrAdd(const Hashed& id, bool* added);
   // Makes room for `n` ids in all without the table growing on the way
   // (a hint: the ids themselves are still stored one by one). Throws
   // std::bad_alloc with nothing changed.
   void Reserve(size_t n);
-  // Starts fetching the table slot where `id` would be into the cache: a
-  // loop looking up many ids calls it some rows ahead of its lookups, so
-  // that their cache misses overlap rather than follow one another.
-  void Prefetch(std::string_view id) const;
+  // Hints for loops over many ids, which issue them some rows ahead of
+  // their lookups so that the cache misses overlap rather than follow one
+  // another. Prefetch fetches the table slot where `id` would be; once that
+  // has arrived, PrefetchText fetches the stored id the slot points at,
+  // which a lookup compares with; PrefetchId fetches the id of index `i`.
+  void Prefetch(const Hashed& id) const;
+  void PrefetchText(const Hashed& id) const;
+  void PrefetchId(Index i) const;
   // Stable: a deque never moves its elements, so callers may keep the address.
   const std::string& Id(Index i) const { return ids_[i]; }
   size_t size() const { return ids_.size(); }
@@ -60,7 +74,6 @@ class IdInterner {
   using Slot = uint64_t;
   static constexpr Slot kEmpty = UINT64_MAX;  // no index is kNoIndex
   static Slot MakeSlot(uint32_t hash, Index i) { return uint64_t{hash} << 32 | i; }
-  static uint32_t HashOf(std::string_view id);
   // The slot holding `id`, or the empty slot where it would go. The table
   // must not be empty.
   size_t Probe(std::string_view id, uint32_t hash) const;

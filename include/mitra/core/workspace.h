@@ -56,6 +56,12 @@ class Workspace {
   // at the first error `sink` returns.
   absl::Status Export(size_t max_records,
                       const std::function<absl::Status(v1::Batch&)>& sink) const;
+  // The same records in protobuf wire form, each frame a serialized
+  // mitra.v1.Batch (map entries in key order, as protobuf's deterministic
+  // serializer writes them), written straight from the columns: what
+  // snapshots store. `sink`'s view is valid until it returns.
+  absl::Status ExportWire(size_t max_records,
+                          const std::function<absl::Status(std::string_view)>& sink) const;
 
   // The ids of one kind ("customers", ...) in dense index order.
   absl::StatusOr<const IdInterner*> Ids(std::string_view kind) const;
