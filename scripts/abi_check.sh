@@ -4,12 +4,12 @@
 # change or removal fails.
 #   bash scripts/abi_check.sh            # check
 #   bash scripts/abi_check.sh --update   # rewrite the baseline (an intended,
-#                                        # versioned change: see the README)
+#                                        # versioned change: see docs/RELIABILITY.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake --preset relwithdebinfo > /dev/null
 cmake --build --preset relwithdebinfo --target mitra_shared > /dev/null
-major=$(sed -n 's/^#define MITRA_VERSION_MAJOR \([0-9]*\)$/\1/p' include/mitra/mitra.h)
+major=$(sed -n 's/^#define MITRA_VERSION_MAJOR \([0-9]*\)$/\1/p' include/mitra/version.h)
 lib=build/relwithdebinfo/src/libmitra.so.$major
 baseline=abi/libmitra.so.$major.abi
 if [ "${1:-}" = "--update" ]; then

@@ -20,7 +20,7 @@
 #include "mitra/activation/diffusion.h"
 #include "mitra/activation/imm.h"
 #include "mitra/graph/edge_list.h"
-#include "../graph/graph_data.h"
+#include "graph/graph_data.h"
 #include "bench_util.h"
 
 namespace mitra::activation {

@@ -9,8 +9,8 @@
 #include "benchmark/benchmark.h"
 #include "graph_data.h"
 #include "mitra/graph/pagerank.h"
-#include "../../src/graph/random.h"
-#include "../../src/graph/sliced_ell.h"  // SetSlicedEllSimd, ChunkSums
+#include "common/random.h"
+#include "graph/sliced_ell.h"  // SetSlicedEllSimd, ChunkSums
 
 namespace mitra::graph::bench {
 namespace {

@@ -1,8 +1,19 @@
 /* mitra.h: the C ABI of mitra, the relationship-marketing library.
  *
  * Conventions (they hold for every function below):
- *  - Plain C99. Only <stddef.h> and <stdint.h> are included. Names are
- *    mitra_noun_verb. Nothing else is exported from libmitra.
+ *  - Plain C99. Only <stddef.h> and <stdint.h> are included (and
+ *    mitra/version.h, macros only). Nothing but mitra_* is exported.
+ *  - Names are mitra_<subject>_<result or action>. The subject is the handle
+ *    a call works on (mitra_workspace_..., mitra_error_...) or, for a call
+ *    that takes no handle, its capability area as the docs name it
+ *    (mitra_value_..., mitra_graph_..., mitra_activation_...,
+ *    mitra_channels_...). Then comes what the call returns, a noun
+ *    (mitra_workspace_leaders, mitra_value_clv), or what it does, a verb
+ *    (mitra_workspace_create, mitra_workspace_ingest). The names of 1.x
+ *    never change, whatever this rule would say of them today; new names
+ *    follow it. Each function is marked with the version that added it
+ *    ("Since 1.1."): a host built against 1.n may call what is marked 1.n or
+ *    earlier and check mitra_version_number() before calling newer ones.
  *  - Handles are opaque (mitra_workspace, mitra_error). Each handle type has a
  *    free function; freeing NULL does nothing. Using a handle after freeing
  *    it, or freeing it twice, is undefined behaviour, as in any C library.
@@ -57,8 +68,19 @@
 extern "C" {
 #endif
 
+/* MITRA_API marks what the library exports. Hosts define nothing when they
+ * link the shared library (on Windows the functions are then imported from
+ * the DLL) and define MITRA_STATIC when they link libmitra.a (the CMake
+ * target mitra::mitra_static defines it for them). The library's own build
+ * defines MITRA_BUILDING. */
 #if defined(_WIN32)
+#if defined(MITRA_STATIC)
+#define MITRA_API
+#elif defined(MITRA_BUILDING)
 #define MITRA_API __declspec(dllexport)
+#else
+#define MITRA_API __declspec(dllimport)
+#endif
 #else
 #define MITRA_API __attribute__((visibility("default")))
 #endif
@@ -71,23 +93,15 @@ extern "C" {
 #endif
 
 /* ---- Version -------------------------------------------------------------
- * The major version is the ABI: libmitra.so.<major>. A minor version only
- * adds functions and message fields. */
-#define MITRA_VERSION_MAJOR 1
-#define MITRA_VERSION_MINOR 1
-#define MITRA_VERSION_PATCH 0
-#define MITRA_VERSION_NUMBER \
-  (MITRA_VERSION_MAJOR * 10000 + MITRA_VERSION_MINOR * 100 + MITRA_VERSION_PATCH)
-#define MITRA_STRINGIFY_(x) #x
-#define MITRA_STRINGIFY(x) MITRA_STRINGIFY_(x)
-#define MITRA_VERSION_STRING                                    \
-  MITRA_STRINGIFY(MITRA_VERSION_MAJOR) "." MITRA_STRINGIFY(MITRA_VERSION_MINOR) \
-  "." MITRA_STRINGIFY(MITRA_VERSION_PATCH)
+ * The macros are in mitra/version.h, which the C++ core includes alone. */
+#include "mitra/version.h"
 
 /* MITRA_VERSION_NUMBER of the library actually linked (compare with the
  * macro to detect a header/library mismatch). */
+/* Since 1.0. */
 MITRA_API uint32_t mitra_version_number(void) MITRA_NOEXCEPT;
 /* "1.1.0": static storage, never freed. */
+/* Since 1.0. */
 MITRA_API const char* mitra_version_string(void) MITRA_NOEXCEPT;
 
 /* ---- Status and errors --------------------------------------------------- */
@@ -114,15 +128,20 @@ typedef enum mitra_status {
 typedef struct mitra_error mitra_error;
 
 /* The status of a failed call. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_error_code(const mitra_error* error) MITRA_NOEXCEPT;
 /* A readable message naming the record and field at fault, valid until the
  * error is freed. Never NULL for a non-NULL error. */
+/* Since 1.0. */
 MITRA_API const char* mitra_error_message(const mitra_error* error) MITRA_NOEXCEPT;
+/* Since 1.0. */
 MITRA_API void mitra_error_free(mitra_error* error) MITRA_NOEXCEPT;
 /* "INVALID_ARGUMENT" etc.: static storage. */
+/* Since 1.0. */
 MITRA_API const char* mitra_status_name(mitra_status status) MITRA_NOEXCEPT;
 
 /* Releases a buffer returned by the library. NULL does nothing. */
+/* Since 1.0. */
 MITRA_API void mitra_free(void* buffer) MITRA_NOEXCEPT;
 
 /* ---- Workspace ------------------------------------------------------------
@@ -131,11 +150,14 @@ MITRA_API void mitra_free(void* buffer) MITRA_NOEXCEPT;
  * indices per entity kind. */
 typedef struct mitra_workspace mitra_workspace;
 
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_create(mitra_workspace** out,
                                               mitra_error** error) MITRA_NOEXCEPT;
+/* Since 1.0. */
 MITRA_API void mitra_workspace_free(mitra_workspace* workspace) MITRA_NOEXCEPT;
 
 /* Applies a serialized mitra.v1.Batch, whole or not at all. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_ingest(mitra_workspace* workspace,
                                               const uint8_t* batch,
                                               size_t batch_len,
@@ -144,6 +166,7 @@ MITRA_API mitra_status mitra_workspace_ingest(mitra_workspace* workspace,
 /* Applies a CSV file of one entity kind ("customers", "transactions", ...:
  * the field names of mitra.v1.Batch), whole or not at all. Errors name the
  * file, line and column. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace,
                                                   const char* kind,
                                                   const char* path,
@@ -151,11 +174,13 @@ MITRA_API mitra_status mitra_workspace_ingest_csv(mitra_workspace* workspace,
 
 /* The same for CSV text already in memory; `name` stands for the file name
  * in error messages (may be NULL). */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_ingest_csv_bytes(
     mitra_workspace* workspace, const char* kind, const char* name,
     const uint8_t* csv, size_t csv_len, mitra_error** error) MITRA_NOEXCEPT;
 
 /* A serialized mitra.v1.WorkspaceCounts. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_counts(const mitra_workspace* workspace,
                                               uint8_t** out, size_t* out_len,
                                               mitra_error** error) MITRA_NOEXCEPT;
@@ -163,12 +188,14 @@ MITRA_API mitra_status mitra_workspace_counts(const mitra_workspace* workspace,
 /* Every record as one serialized mitra.v1.Batch (entity records first, in
  * dense index order). RESOURCE_EXHAUSTED past protobuf's 2 GiB limit: use a
  * snapshot for workspaces that large. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_export(const mitra_workspace* workspace,
                                               uint8_t** out, size_t* out_len,
                                               mitra_error** error) MITRA_NOEXCEPT;
 
 /* A serialized mitra.v1.IdList: the ids of one entity kind in dense index
  * order (the indices that columns use). */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_ids(const mitra_workspace* workspace,
                                            const char* kind, uint8_t** out,
                                            size_t* out_len,
@@ -183,15 +210,19 @@ MITRA_API mitra_status mitra_workspace_ids(const mitra_workspace* workspace,
 
 /* Sets the process-wide limit: the budget of the calls that take no
  * workspace, and the limit of every workspace without one of its own. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_set_memory_limit(uint64_t bytes, mitra_error** error) MITRA_NOEXCEPT;
 /* *bytes = the process-wide limit in force (the default when none is set). */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_memory_limit(uint64_t* bytes, mitra_error** error) MITRA_NOEXCEPT;
 /* Sets the workspace's own limit, shared by the requests run on it. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_set_memory_limit(mitra_workspace* workspace,
                                                         uint64_t bytes,
                                                         mitra_error** error) MITRA_NOEXCEPT;
 /* *bytes = the workspace's limit in force (its own, else the process-wide
  * one). */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_memory_limit(const mitra_workspace* workspace,
                                                     uint64_t* bytes,
                                                     mitra_error** error) MITRA_NOEXCEPT;
@@ -211,16 +242,19 @@ typedef enum mitra_dtype {
 } mitra_dtype;
 
 /* A serialized mitra.v1.IdList of every column name. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_column_names(
     const mitra_workspace* workspace, uint8_t** out, size_t* out_len,
     mitra_error** error) MITRA_NOEXCEPT;
 /* The element type and length of a column. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_column_info(
     const mitra_workspace* workspace, const char* name, mitra_dtype* dtype,
     size_t* length, mitra_error** error) MITRA_NOEXCEPT;
 /* Copies a column into `out`, which holds `out_bytes` bytes; *length gets
  * the element count. OUT_OF_RANGE when the column no longer fits (it grew
  * since mitra_workspace_column_info). */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_column_copy(
     const mitra_workspace* workspace, const char* name, void* out,
     size_t out_bytes, size_t* length, mitra_error** error) MITRA_NOEXCEPT;
@@ -231,9 +265,11 @@ MITRA_API mitra_status mitra_workspace_column_copy(
  * renames it over `path`, so a crash leaves the old file or the new one.
  * Loading refuses a truncated or corrupted file (DATA_LOSS) or one from a
  * newer major format (FAILED_PRECONDITION) and creates nothing. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_save(const mitra_workspace* workspace,
                                             const char* path,
                                             mitra_error** error) MITRA_NOEXCEPT;
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_load(const char* path,
                                             mitra_workspace** out,
                                             mitra_error** error) MITRA_NOEXCEPT;
@@ -250,6 +286,7 @@ MITRA_API mitra_status mitra_workspace_load(const char* path,
 /* A serialized mitra.v1.CustomerSummaries of the workspace's transactions,
  * from a serialized mitra.v1.SummaryRequest (calibration end, optional
  * holdout end, period and unit: never a hidden constant). */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_workspace_value_summary(
     const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
     uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
@@ -257,6 +294,7 @@ MITRA_API mitra_status mitra_workspace_value_summary(
 /* The same from plain transaction arrays: customer[i] (any uint32 key),
  * time[i] (unix seconds) and amount[i]; customer_id in the result holds the
  * keys as decimal strings. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_summarize(const uint32_t* customer, const int64_t* time,
                                              const double* amount, size_t n,
                                              const uint8_t* request, size_t request_len,
@@ -266,6 +304,7 @@ MITRA_API mitra_status mitra_value_summarize(const uint32_t* customer, const int
 /* Fits a model by maximum likelihood: a serialized mitra.v1.FitRequest in,
  * a serialized mitra.v1.FittedModel (parameters by the papers' names, and
  * the fit report) out. A fit that fails is an error, never NaN. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_fit(const uint8_t* request, size_t request_len,
                                        uint8_t** out, size_t* out_len,
                                        mitra_error** error) MITRA_NOEXCEPT;
@@ -277,6 +316,7 @@ typedef enum mitra_value_quantity {
 } mitra_value_quantity;
 
 /* out[i] = the quantity for customer i under a fitted purchase model. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_predict(const uint8_t* model, size_t model_len,
                                            mitra_value_quantity quantity, double t,
                                            const double* frequency, const double* recency,
@@ -284,17 +324,20 @@ MITRA_API mitra_status mitra_value_predict(const uint8_t* model, size_t model_le
                                            mitra_error** error) MITRA_NOEXCEPT;
 
 /* out[i] = E[X(t[i])], purchases of a new customer by time t[i]. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_expected_purchases_new(const uint8_t* model, size_t model_len,
                                                           const double* t, size_t n, double* out,
                                                           mitra_error** error) MITRA_NOEXCEPT;
 
 /* out[i] = P(X(t) = count[i]) for a new customer (BG/NBD, MBG/NBD). */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_probability_of_purchases(
     const uint8_t* model, size_t model_len, double t, const int32_t* count, size_t n,
     double* out, mitra_error** error) MITRA_NOEXCEPT;
 
 /* out[i] = expected spend per transaction under a Gamma-Gamma model, given
  * x = frequency[i] and its mean repeat spend monetary_value[i]. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_expected_spend(const uint8_t* model, size_t model_len,
                                                   const double* frequency,
                                                   const double* monetary_value, size_t n,
@@ -303,6 +346,7 @@ MITRA_API mitra_status mitra_value_expected_spend(const uint8_t* model, size_t m
 /* Customer lifetime value over `periods` periods of `period_length` model
  * time units each, discounted at `discount_rate` per period:
  * sum_k spend * (E[Y(k L)] - E[Y((k-1) L)]) / (1 + d)^k. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_clv(const uint8_t* purchase_model, size_t purchase_model_len,
                                        const uint8_t* spend_model, size_t spend_model_len,
                                        int32_t periods, double period_length,
@@ -315,6 +359,7 @@ MITRA_API mitra_status mitra_value_clv(const uint8_t* purchase_model, size_t pur
  * holdout_length) against actual holdout purchases, by calibration
  * frequency, with customer-level MAE/RMSE and aggregate bias; a serialized
  * mitra.v1.HoldoutValidation. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_holdout(const uint8_t* model, size_t model_len,
                                            double holdout_length, const double* frequency,
                                            const double* recency, const double* T,
@@ -324,6 +369,7 @@ MITRA_API mitra_status mitra_value_holdout(const uint8_t* model, size_t model_le
 
 /* RFM scores and segments: a serialized mitra.v1.RfmRequest in, a
  * serialized mitra.v1.RfmResult out. */
+/* Since 1.0. */
 MITRA_API mitra_status mitra_value_rfm(const uint8_t* request, size_t request_len,
                                        uint8_t** out, size_t* out_len,
                                        mitra_error** error) MITRA_NOEXCEPT;
@@ -344,6 +390,7 @@ MITRA_API mitra_status mitra_value_rfm(const uint8_t* request, size_t request_le
  * and whether the edges are directed) in, a serialized
  * mitra.v1.CentralityReport (iterations, convergence; for sampled
  * betweenness its guarantee) out. Non-convergence is FAILED_PRECONDITION. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_graph_centrality(uint32_t num_nodes, const uint32_t* src,
                                               const uint32_t* dst, const double* weights,
                                               size_t num_edges, const uint8_t* request,
@@ -356,6 +403,7 @@ MITRA_API mitra_status mitra_graph_centrality(uint32_t num_nodes, const uint32_t
  * (modularity or CPM, resolution, seed, ...), a serialized
  * mitra.v1.LeidenReport out (communities, quality, iterations). The edges
  * are read as undirected. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* src,
                                           const uint32_t* dst, const double* weights,
                                           size_t num_edges, const uint8_t* request,
@@ -366,6 +414,7 @@ MITRA_API mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* sr
 /* *out = the modularity of the partition membership[0..num_nodes) (each
  * entry < num_nodes) with the given resolution (finite, >= 0); `directed`
  * (0 or 1) selects Leicht & Newman's directed form, as networkx. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_graph_modularity(uint32_t num_nodes, const uint32_t* src,
                                               const uint32_t* dst, const double* weights,
                                               size_t num_edges, int32_t directed,
@@ -376,6 +425,7 @@ MITRA_API mitra_status mitra_graph_modularity(uint32_t num_nodes, const uint32_t
  * kind and decayed by age): a serialized mitra.v1.InteractionGraphRequest
  * in, a serialized mitra.v1.Graph out (node_ids: the customer ids; one node
  * per customer, or per member of request.community_id). */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_interaction_graph(
     const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
     uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
@@ -388,6 +438,7 @@ MITRA_API mitra_status mitra_workspace_interaction_graph(
 
 /* A serialized mitra.v1.LeadersRequest in, a serialized mitra.v1.LeadersReport
  * (per community its leaders with their component scores; the bridges) out. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_leaders(const mitra_workspace* workspace,
                                                const uint8_t* request, size_t request_len,
                                                uint8_t** out, size_t* out_len,
@@ -395,6 +446,7 @@ MITRA_API mitra_status mitra_workspace_leaders(const mitra_workspace* workspace,
 
 /* A serialized mitra.v1.TrustRequest in, a serialized mitra.v1.TrustReport
  * (per customer: Beta reputation, EigenTrust, rank ladder level) out. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_trust(const mitra_workspace* workspace,
                                              const uint8_t* request, size_t request_len,
                                              uint8_t** out, size_t* out_len,
@@ -403,6 +455,7 @@ MITRA_API mitra_status mitra_workspace_trust(const mitra_workspace* workspace,
 /* A serialized mitra.v1.HealthRequest in, a serialized mitra.v1.HealthReport
  * (per community: members, activity, growth per period; cohort retention)
  * out. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_community_health(
     const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
     uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
@@ -425,6 +478,7 @@ MITRA_API mitra_status mitra_workspace_community_health(
  * independent Monte-Carlo check of their reach with its 95% interval and
  * per-group reach, total cost, cost per expected reached node, and the
  * guarantee used. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_activation_plan(uint32_t num_nodes, const uint32_t* src,
                                              const uint32_t* dst, const double* weights,
                                              size_t num_edges, const uint8_t* request,
@@ -434,6 +488,7 @@ MITRA_API mitra_status mitra_activation_plan(uint32_t num_nodes, const uint32_t*
 /* A serialized mitra.v1.SimulateRequest in (seeds, model, probabilities,
  * runs, seed, targets, groups), a serialized mitra.v1.SpreadEstimate out
  * (mean spread, standard error, 95% interval, per-group reach). */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_activation_simulate(uint32_t num_nodes, const uint32_t* src,
                                                  const uint32_t* dst, const double* weights,
                                                  size_t num_edges, const uint8_t* request,
@@ -450,6 +505,7 @@ MITRA_API mitra_status mitra_activation_simulate(uint32_t num_nodes, const uint3
  * chosen leaders by customer id with their community, leader rank, cost and
  * marginal gain, the plan, and the expected reach per home community. An
  * unknown customer or community id is NOT_FOUND. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_activation_plan(const mitra_workspace* workspace,
                                                        const uint8_t* request,
                                                        size_t request_len, uint8_t** out,
@@ -467,6 +523,7 @@ MITRA_API mitra_status mitra_workspace_activation_plan(const mitra_workspace* wo
  * customer's stage with the evidence behind it and the next unmet
  * requirement, passive and active involvement, customers per stage, and per
  * period the funnel and the transitions between stages. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_ladder(const mitra_workspace* workspace,
                                               const uint8_t* request, size_t request_len,
                                               uint8_t** out, size_t* out_len,
@@ -476,6 +533,7 @@ MITRA_API mitra_status mitra_workspace_ladder(const mitra_workspace* workspace,
  * mitra.v1.ContributionReport out: per customer the money made as an
  * "external employee" (referral value, influence value, co-creation credit,
  * which add up to the total) and their own margin beside it. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_contribution(const mitra_workspace* workspace,
                                                     const uint8_t* request, size_t request_len,
                                                     uint8_t** out, size_t* out_len,
@@ -494,6 +552,7 @@ MITRA_API mitra_status mitra_workspace_contribution(const mitra_workspace* works
  * their weights, and per quota whether it was met, by how much it falls
  * short and why. The same seed gives the same panel. With request.strict an
  * unmet quota is FAILED_PRECONDITION naming it. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_cocreation_panel(const mitra_workspace* workspace,
                                                         const uint8_t* request,
                                                         size_t request_len, uint8_t** out,
@@ -505,6 +564,7 @@ MITRA_API mitra_status mitra_workspace_cocreation_panel(const mitra_workspace* w
  * mean, Bayesian average, Wilson bound of the positive share,
  * reviewer-corrected mean and shortfall test (Benjamini-Hochberg flagged),
  * and NPS with its interval. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_cocreation_feedback(const mitra_workspace* workspace,
                                                            const uint8_t* request,
                                                            size_t request_len, uint8_t** out,
@@ -515,6 +575,7 @@ MITRA_API mitra_status mitra_workspace_cocreation_feedback(const mitra_workspace
  * serialized mitra.v1.AdoptionReport out: per decision its before/after
  * measure with an interval, per program the adoption rate and value, and
  * each contributor's share of the value of adopted changes. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_cocreation_adoption(const mitra_workspace* workspace,
                                                            const uint8_t* request,
                                                            size_t request_len, uint8_t** out,
@@ -538,6 +599,7 @@ MITRA_API mitra_status mitra_workspace_cocreation_adoption(const mitra_workspace
  * shared customers, shared territories, undercutting and switching; the
  * community route's expected conversions and cost per acquired customer;
  * the side-by-side comparison; with a budget, its split. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_workspace_channel_economics(const mitra_workspace* workspace,
                                                          const uint8_t* request,
                                                          size_t request_len, uint8_t** out,
@@ -548,6 +610,7 @@ MITRA_API mitra_status mitra_workspace_channel_economics(const mitra_workspace* 
  * responses and values per conversion), a serialized mitra.v1.BudgetSplit
  * out: the spend per route that maximises expected profit, each route's
  * marginal return at the optimum and the multiplier. No workspace. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_channels_budget_split(const uint8_t* request, size_t request_len,
                                                    uint8_t** out, size_t* out_len,
                                                    mitra_error** error) MITRA_NOEXCEPT;
@@ -555,6 +618,7 @@ MITRA_API mitra_status mitra_channels_budget_split(const uint8_t* request, size_
 /* A serialized mitra.v1.LinearDemandRequest in (q = a - b p, unit cost c),
  * a serialized mitra.v1.DoubleMarginalisation out: the integrated channel
  * and chains of 1..max_tiers independent tiers in closed form. */
+/* Since 1.1. */
 MITRA_API mitra_status mitra_channels_double_marginalisation(const uint8_t* request,
                                                              size_t request_len, uint8_t** out,
                                                              size_t* out_len,

@@ -6,8 +6,8 @@
 #include <new>
 #include <vector>
 
-#include "../core/parallel.h"
-#include "../graph/random.h"
+#include "common/parallel.h"
+#include "common/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -15,7 +15,6 @@
 namespace mitra::activation {
 namespace {
 
-using graph::Rng;
 
 // Stream domains so that Monte-Carlo runs, RR sets and trivalency draws
 // never share a generator stream for the same seed.

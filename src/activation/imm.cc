@@ -11,17 +11,16 @@
 #include <optional>
 #include <vector>
 
-#include "../core/parallel.h"
-#include "../graph/random.h"
+#include "common/parallel.h"
+#include "common/random.h"
 #include "rr_budget.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "mitra/value/special.h"
+#include "common/special.h"
 
 namespace mitra::activation {
 namespace {
 
-using graph::Rng;
 
 constexpr uint64_t kRrDomain = 0x72722d7365747321ULL;
 constexpr uint64_t kFreshDomain = 0x6672657368727221ULL;
@@ -535,7 +534,7 @@ absl::StatusOr<Setup> Prepare(const DiffusionGraph& dg, const ImmOptions& o) {
   const double nc = static_cast<double>(std::max<uint64_t>(st.n_allowed, 1));
   const double kf = static_cast<double>(std::min<uint64_t>(
       std::max<uint64_t>(st.k_free, 1), st.n_allowed > 0 ? st.n_allowed : 1));
-  st.log_cnk = value::LogGamma(nc + 1) - value::LogGamma(kf + 1) - value::LogGamma(nc - kf + 1);
+  st.log_cnk = LogGamma(nc + 1) - LogGamma(kf + 1) - LogGamma(nc - kf + 1);
   return st;
 }
 
@@ -745,7 +744,7 @@ absl::StatusOr<ImmResult> RunOpimC(const DiffusionGraph& dg, const ImmOptions& o
   samplers.reserve(o.threads);
   for (int t = 0; t < o.threads; ++t) samplers.emplace_back(dg, st.roots, st.storable);
   uint64_t s1 = o.seed ^ kR1Domain, s2 = o.seed ^ kR2Domain;
-  const uint64_t seed1 = graph::SplitMix64(s1), seed2 = graph::SplitMix64(s2);
+  const uint64_t seed1 = SplitMix64(s1), seed2 = SplitMix64(s2);
   RrStore r1, r2;
   RrBudget budget(o, st.n, st.storable.empty() ? 1.0 : 0.0, {&r1, &r2});
   uint64_t peak_bytes = 0;

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/text_checks.h"
@@ -375,7 +375,7 @@ absl::StatusOr<std::vector<Index>> CustomerIndices(
     absl::string_view where) {
   std::vector<Index> out;
   for (int i = 0; i < ids.size(); ++i) {
-    absl::StatusOr<Index> c = graph::CustomerIndex(ws, ids[i], absl::StrCat(where, "[", i, "]"));
+    absl::StatusOr<Index> c = CustomerIndex(ws, ids[i], absl::StrCat(where, "[", i, "]"));
     if (!c.ok()) return c.status();
     out.push_back(*c);
   }
@@ -455,7 +455,7 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
       return Invalid("request.candidates", absl::StrCat("unknown value ", request.candidates()));
   }
   for (const auto& [id, cost] : request.costs()) {
-    absl::StatusOr<Index> c = graph::CustomerIndex(ws, id, "request.costs");
+    absl::StatusOr<Index> c = CustomerIndex(ws, id, "request.costs");
     if (!c.ok()) return c.status();
     if (absl::Status s = CheckPositiveMoney(cost, absl::StrCat("request.costs[", Escape(id), "]"));
         !s.ok())
@@ -478,13 +478,13 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   if (!must.ok()) return must.status();
   o.must_include = *std::move(must);
   for (int i = 0; i < request.target_community_ids_size(); ++i) {
-    absl::StatusOr<Index> c = graph::CommunityIndex(ws, request.target_community_ids(i),
-                                                    absl::StrCat("request.target_community_ids[", i, "]"));
+    absl::StatusOr<Index> c = CommunityIndex(ws, request.target_community_ids(i),
+                                             absl::StrCat("request.target_community_ids[", i, "]"));
     if (!c.ok()) return c.status();
     o.target_communities.push_back(*c);
   }
   for (const auto& [id, quota] : request.community_quota()) {
-    absl::StatusOr<Index> c = graph::CommunityIndex(ws, id, "request.community_quota");
+    absl::StatusOr<Index> c = CommunityIndex(ws, id, "request.community_quota");
     if (!c.ok()) return c.status();
     o.community_quota.emplace_back(*c, quota);
   }

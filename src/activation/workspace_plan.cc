@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/money.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 
 namespace mitra::channels {

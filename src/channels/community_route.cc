@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 
 namespace mitra::channels {
@@ -44,7 +44,7 @@ absl::StatusOr<ConversionRate> ReferralConversionRate(const ReferralTable& r, in
   const double n = static_cast<double>(c.referrals);
   const double p = static_cast<double>(c.converted) / n;
   c.rate = p;
-  // Wilson score interval (FORMULAS.md, "Wilson lower bound").
+  // Wilson score interval (docs/CHANNELS.md, "Model and formulas").
   const double z2 = z * z;
   const double mid = p + z2 / (2 * n);
   const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));

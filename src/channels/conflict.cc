@@ -5,7 +5,7 @@
 #include <map>
 #include <utility>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "customer_rows.h"
 #include "mitra/channels/economics.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "../core/request_errors.h"
-#include "../graph/random.h"
+#include "common/request_errors.h"
+#include "common/random.h"
 #include "absl/strings/str_cat.h"
 #include "rating_keys.h"
 
@@ -251,7 +251,7 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
   // Weights and Efraimidis-Spirakis keys; eligible customers grouped by mask.
   const double a = o.prior_responses, b = o.prior_non_responses;
   std::vector<PanelMember> info(eligible.size());
-  std::unordered_map<uint64_t, uint32_t> group_of_mask;  // not absl: see README, Reliability
+  std::unordered_map<uint64_t, uint32_t> group_of_mask;  // not absl: see docs/RELIABILITY.md
   std::vector<uint64_t> group_mask;
   std::vector<std::vector<Entry>> heaps;
   std::vector<uint32_t> eligible_per_quota(Q, 0);
@@ -277,7 +277,7 @@ absl::StatusOr<Panel> SelectPanel(const Tables& t, const PanelOptions& o) {
       pm.recency = o.recency_half_life_days > 0 ? 0 : 1;
     }
     pm.weight = pm.response_rate * (o.recency_floor + (1 - o.recency_floor) * pm.recency);
-    graph::Rng rng(o.seed, c);
+    Rng rng(o.seed, c);
     const double u = (static_cast<double>(rng.Next() >> 11) + 0.5) * 0x1.0p-53;  // in (0, 1)
     pm.key = pm.weight > 0 ? std::log(u) / pm.weight : -std::numeric_limits<double>::infinity();
     slot[c] = static_cast<uint32_t>(e);

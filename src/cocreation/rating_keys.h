@@ -3,7 +3,7 @@
 // stable, so the index is found by the key's address: a short linear scan
 // for the usual handful of attributes (faster than hashing the text), a
 // hash map of addresses beyond (std::, not absl: an absl map whose growth
-// fails corrupts itself; README, Reliability). Internal to the cocreation area.
+// fails corrupts itself; docs/RELIABILITY.md). Internal to the cocreation area.
 #ifndef MITRA_SRC_COCREATION_RATING_KEYS_H_
 #define MITRA_SRC_COCREATION_RATING_KEYS_H_
 

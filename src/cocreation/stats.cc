@@ -5,7 +5,7 @@
 #include <limits>
 #include <numeric>
 
-#include "mitra/value/special.h"
+#include "common/special.h"
 
 namespace mitra::cocreation {
 namespace {
@@ -55,7 +55,7 @@ double IncompleteBeta(double a, double b, double x, double y) {
   const double log_x = x > 0.5 ? std::log1p(-y) : std::log(x);
   const double log_y = y > 0.5 ? std::log1p(-x) : std::log(y);
   const double log_front =
-      value::LogGamma(a + b) - value::LogGamma(a) - value::LogGamma(b) + a * log_x + b * log_y;
+      LogGamma(a + b) - LogGamma(a) - LogGamma(b) + a * log_x + b * log_y;
   const double front = std::exp(log_front);
   if (x < (a + 1) / (a + b + 2)) return front * BetaContinuedFraction(a, b, x) / a;
   return 1 - front * BetaContinuedFraction(b, a, y) / b;

@@ -16,7 +16,7 @@
 #include "mitra/core/csv_import.h"
 #include "mitra/core/file_io.h"
 #include "mitra/core/text_checks.h"
-#include "mitra/mitra.h"
+#include "mitra/version.h"
 #include "mitra/v1/snapshot.pb.h"
 
 namespace mitra {

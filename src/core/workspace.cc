@@ -124,4 +124,14 @@ absl::StatusOr<const IdInterner*> Workspace::Ids(std::string_view kind) const {
   return absl::InvalidArgumentError(absl::StrCat("unknown entity kind ", Quote(kind)));
 }
 
+absl::StatusOr<Index> CustomerIndex(const Workspace& ws, std::string_view id,
+                                    std::string_view where) {
+  return FindIndex(ws.tables().customers.ids, id, "customer", where);
+}
+
+absl::StatusOr<Index> CommunityIndex(const Workspace& ws, std::string_view id,
+                                     std::string_view where) {
+  return FindIndex(ws.tables().communities.ids, id, "community", where);
+}
+
 }  // namespace mitra

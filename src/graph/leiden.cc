@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "random.h"
+#include "common/random.h"
 
 namespace mitra::graph {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/time_format.h"
 #include "mitra/graph/betweenness.h"
@@ -150,16 +150,6 @@ absl::StatusOr<InteractionGraphOptions> InteractionGraphOptionsFrom(
   }
   o.keep_self_loops = r.keep_self_loops();
   return o;
-}
-
-absl::StatusOr<Index> CommunityIndex(const Workspace& ws, absl::string_view id, absl::string_view where) {
-  return FindIndex(ws.tables().communities.ids, {id.data(), id.size()}, "community",
-                   {where.data(), where.size()});
-}
-
-absl::StatusOr<Index> CustomerIndex(const Workspace& ws, absl::string_view id, absl::string_view where) {
-  return FindIndex(ws.tables().customers.ids, {id.data(), id.size()}, "customer",
-                   {where.data(), where.size()});
 }
 
 absl::StatusOr<InteractionGraph> BuildInteractionGraph(const Workspace& ws,

@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "huge_array.h"
 #include "kernels.h"
-#include "../core/parallel.h"
+#include "common/parallel.h"
 #include "sliced_ell.h"
 #include "vector_checks.h"
 

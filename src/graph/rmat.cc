@@ -4,7 +4,7 @@
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
-#include "random.h"
+#include "common/random.h"
 
 namespace mitra::graph {
 

@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "../core/parallel.h"
-#include "random.h"
+#include "common/parallel.h"
+#include "common/random.h"
 
 namespace mitra::graph {
 namespace {

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/cocreation/messages.h"
 #include "mitra/core/time_format.h"

@@ -5,7 +5,7 @@
 #include <limits>
 #include <utility>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/text_checks.h"

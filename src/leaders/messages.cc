@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
@@ -24,7 +24,7 @@ absl::StatusOr<int64_t> AsOf(bool has, int64_t v, absl::string_view where) {
 
 absl::StatusOr<Index> Community(const Workspace& ws, const std::string& id) {
   if (id.empty()) return kNoIndex;
-  return graph::CommunityIndex(ws, id, "request.community_id");
+  return CommunityIndex(ws, id, "request.community_id");
 }
 
 const std::string& CustomerId(const Workspace& ws, Index c) { return ws.tables().customers.ids.Id(c); }
@@ -294,7 +294,7 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
   for (int i = 0; i < request.pretrusted_customer_ids_size(); ++i) {
     const std::string& id = request.pretrusted_customer_ids(i);
     absl::StatusOr<Index> c =
-        graph::CustomerIndex(ws, id, absl::StrCat("request.pretrusted_customer_ids[", i, "]"));
+        CustomerIndex(ws, id, absl::StrCat("request.pretrusted_customer_ids[", i, "]"));
     if (!c.ok()) return c.status();
     if (node_of[*c] == kNoIndex)
       return Invalid(absl::StrCat("request.pretrusted_customer_ids[", i, "]"),

@@ -4,7 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "mitra/value/special.h"
+#include "common/special.h"
 
 namespace mitra::value {
 namespace {

@@ -6,11 +6,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "mitra/value/special.h"
+#include "common/special.h"
 #include "bg_common.h"
 #include "model_driver.h"
 #include "distinct_values.h"
-#include "../core/parallel.h"
+#include "common/parallel.h"
 #include "vec_math.h"
 
 namespace mitra::value {

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "../core/request_errors.h"
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "mitra/core/time_format.h"

@@ -14,8 +14,8 @@
 #include "model_driver.h"
 #include "distinct_values.h"
 #include "dual.h"
-#include "mitra/value/special.h"
-#include "../core/parallel.h"
+#include "common/special.h"
+#include "common/parallel.h"
 #include "vec_math.h"
 
 namespace mitra::value {

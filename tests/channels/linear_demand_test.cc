@@ -1,5 +1,5 @@
 // Double marginalisation under linear demand: the closed forms of the issue
-// (Spengler 1950; FORMULAS.md "Channels") on q = 100 - 2p, c = 10 (choke
+// (Spengler 1950; docs/CHANNELS.md, "Model and formulas") on q = 100 - 2p, c = 10 (choke
 // price A = 50), a three-tier chain worked by hand, and the two-tier
 // equilibrium found again by brute force over prices.
 #include "mitra/channels/linear_demand.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <tuple>
 
-#include "../../src/graph/sliced_ell.h"  // the layout hooks
+#include "graph/sliced_ell.h"  // the layout hooks
 #include "fixture_values.h"
 #include "gtest/gtest.h"
 #include "mitra/graph/rmat.h"

@@ -3,7 +3,7 @@
 // bits on a larger graph. PageRank on the layout against networkx's values
 // is in pagerank_test.cc (PageRankFixtureTest, layouts Sliced and
 // SlicedPortable).
-#include "../../src/graph/sliced_ell.h"
+#include "graph/sliced_ell.h"
 
 #include <cmath>
 #include <vector>

@@ -18,7 +18,7 @@ extra=$(comm -13 <(echo "$declared") <(echo "$exported" | grep '^mitra_'))
 [ -z "$missing" ] || { echo "declared in mitra.h but not exported: $missing"; fail=1; }
 [ -z "$extra" ] || { echo "exported but not declared in mitra.h: $extra"; fail=1; }
 soname=$(readelf -d "$lib" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
-major=$(sed -n 's/^#define MITRA_VERSION_MAJOR \([0-9]*\)$/\1/p' "$header")
+major=$(sed -n 's/^#define MITRA_VERSION_MAJOR \([0-9]*\)$/\1/p' "$(dirname "$header")/version.h")
 [ "$soname" = "libmitra.so.$major" ] || { echo "SONAME is '$soname', expected libmitra.so.$major"; fail=1; }
 n=$(echo "$exported" | grep -c '^mitra_')
 if [ $fail -eq 0 ]; then echo "$n mitra_* symbols exported, nothing else; SONAME $soname"; fi

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "mitra/value/special.h"
+#include "common/special.h"
 
 namespace mitra::value {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "cdnow.h"
 #include "gtest/gtest.h"
-#include "mitra/value/special.h"
+#include "common/special.h"
 #include "mitra/value/summary.h"
 
 namespace mitra::value {

@@ -1,5 +1,5 @@
 // The block exp, expm1 and log of the likelihood loops against libm.
-#include "../../src/value/vec_math.h"
+#include "value/vec_math.h"
 
 #include <cmath>
 #include <random>

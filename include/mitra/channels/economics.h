@@ -27,7 +27,7 @@
 //    schema has no negative amounts, so a return or exchange is a
 //    zero-money line), support contacts (the customer's interactions of
 //    the chosen kinds). The net per customer is revenue - goods - margins
-//    conceded - cost to serve (FORMULAS.md, "Cost to serve"). A member's
+//    conceded - cost to serve (docs/CHANNELS.md, "Cost to serve"). A member's
 //    cost to serve is that of its own sales: an order's and a delivery's
 //    cost go to the seller of their first line, support to the customer's
 //    main seller (most money in the window).

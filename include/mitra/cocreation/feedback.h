@@ -35,7 +35,7 @@
 // and with a baseline product only that product's rows; a baseline product
 // alone means the same program's rows about that product). Differences
 // are compared on the 0..1 scale, so programs on different scales compare.
-// Per group, NPS from would_recommend (FORMULAS.md) with its interval.
+// Per group, NPS from would_recommend (docs/COCREATION.md) with its interval.
 #ifndef MITRA_COCREATION_FEEDBACK_H_
 #define MITRA_COCREATION_FEEDBACK_H_
 

@@ -1,4 +1,4 @@
-// The statistics behind co-creation feedback (FORMULAS.md, "Feedback"):
+// The statistics behind co-creation feedback (docs/COCREATION.md, "Feedback aggregation"):
 // Net Promoter Score with its variance, the Wilson interval of a positive
 // share, the Bayesian (IMDb) average, Benjamini-Hochberg control of the
 // false discovery rate, and the Student t and normal distributions the

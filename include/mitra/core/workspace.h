@@ -82,6 +82,13 @@ class Workspace {
 // The entity kinds, as named in mitra.v1.Batch, in dependency order.
 const std::vector<std::string>& KindNames();
 
+// The dense index of a customer or community id, for requests that name
+// them; NOT_FOUND names the request's field (`where`) and the id.
+absl::StatusOr<Index> CustomerIndex(const Workspace& ws, std::string_view id,
+                                    std::string_view where);
+absl::StatusOr<Index> CommunityIndex(const Workspace& ws, std::string_view id,
+                                     std::string_view where);
+
 }  // namespace mitra
 
 #endif  // MITRA_CORE_WORKSPACE_H_

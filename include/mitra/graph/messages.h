@@ -42,13 +42,6 @@ absl::StatusOr<KindWeights> KindWeightsFrom(
     const google::protobuf::RepeatedPtrField<v1::KindWeight>& weights, const KindWeights& base,
     absl::string_view where);
 
-// The dense index of a community id; NOT_FOUND names the field and the id.
-absl::StatusOr<Index> CommunityIndex(const Workspace& ws, absl::string_view id,
-                                     absl::string_view where);
-// The dense index of a customer id; NOT_FOUND names the field and the id.
-absl::StatusOr<Index> CustomerIndex(const Workspace& ws, absl::string_view id,
-                                    absl::string_view where);
-
 // The workspace's interaction graph (whole, or one community's subgraph).
 absl::StatusOr<InteractionGraph> BuildInteractionGraph(const Workspace& ws,
                                                        const v1::InteractionGraphRequest& request);

@@ -3,8 +3,8 @@
 // is called for every chunk, even an empty one. Callers that reduce write
 // chunk c's result to slot c and combine the slots in order, so results do
 // not depend on scheduling.
-#ifndef MITRA_SRC_CORE_PARALLEL_H_
-#define MITRA_SRC_CORE_PARALLEL_H_
+#ifndef MITRA_SRC_COMMON_PARALLEL_H_
+#define MITRA_SRC_COMMON_PARALLEL_H_
 
 #include <algorithm>
 #include <cstddef>
@@ -39,4 +39,4 @@ inline int UsefulThreads(int requested, size_t n) {
 
 }  // namespace mitra
 
-#endif  // MITRA_SRC_CORE_PARALLEL_H_
+#endif  // MITRA_SRC_COMMON_PARALLEL_H_

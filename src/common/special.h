@@ -1,12 +1,13 @@
-// Special functions the customer-value models need: log-gamma, digamma and
+// Special functions the models of several areas need (customer value,
+// activation, co-creation): log-gamma, digamma and
 // the Gauss hypergeometric series, the latter in log space so that large
 // purchase counts do not overflow.
-#ifndef MITRA_VALUE_SPECIAL_H_
-#define MITRA_VALUE_SPECIAL_H_
+#ifndef MITRA_SRC_COMMON_SPECIAL_H_
+#define MITRA_SRC_COMMON_SPECIAL_H_
 
 #include "absl/status/statusor.h"
 
-namespace mitra::value {
+namespace mitra {
 
 // ln Gamma(x) for x > 0 (thread-safe: no signgam).
 double LogGamma(double x);
@@ -30,6 +31,6 @@ double LogRising(double a, double x, double* d_da = nullptr);
 absl::StatusOr<double> LogHyp2F1Positive(double a, double b, double c, double z,
                                          int max_terms = 1000000);
 
-}  // namespace mitra::value
+}  // namespace mitra
 
-#endif  // MITRA_VALUE_SPECIAL_H_
+#endif  // MITRA_SRC_COMMON_SPECIAL_H_

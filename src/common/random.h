@@ -1,12 +1,12 @@
 // A small, fully specified random generator (xoshiro256**, seeded through
 // SplitMix64; Blackman & Vigna 2018) so that seeded results are the same on
 // every platform (std::uniform_int_distribution is implementation-defined).
-#ifndef MITRA_SRC_GRAPH_RANDOM_H_
-#define MITRA_SRC_GRAPH_RANDOM_H_
+#ifndef MITRA_SRC_COMMON_RANDOM_H_
+#define MITRA_SRC_COMMON_RANDOM_H_
 
 #include <cstdint>
 
-namespace mitra::graph {
+namespace mitra {
 
 inline uint64_t SplitMix64(uint64_t& state) {
   uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
@@ -53,6 +53,6 @@ class Rng {
   uint64_t s_[4];
 };
 
-}  // namespace mitra::graph
+}  // namespace mitra
 
-#endif  // MITRA_SRC_GRAPH_RANDOM_H_
+#endif  // MITRA_SRC_COMMON_RANDOM_H_

@@ -1,11 +1,11 @@
-#include "mitra/value/special.h"
+#include "common/special.h"
 
 #include <cmath>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace mitra::value {
+namespace mitra {
 
 double LogGamma(double x) {
 #if defined(__GLIBC__)
@@ -97,4 +97,4 @@ absl::StatusOr<double> LogHyp2F1Positive(double a, double b, double c, double z,
       absl::StrCat("2F1 series did not converge in ", max_terms, " terms (z=", z, ")"));
 }
 
-}  // namespace mitra::value
+}  // namespace mitra

@@ -1,8 +1,8 @@
 // How the message layers (src/<area>/messages.cc) word a bad request: the
 // field's path, then the problem ("request.kind_weights[1].kind: ..."), so
 // every capability names the record and field the same way.
-#ifndef MITRA_SRC_CORE_REQUEST_ERRORS_H_
-#define MITRA_SRC_CORE_REQUEST_ERRORS_H_
+#ifndef MITRA_SRC_COMMON_REQUEST_ERRORS_H_
+#define MITRA_SRC_COMMON_REQUEST_ERRORS_H_
 
 #include <cmath>
 #include <cstdint>
@@ -70,4 +70,4 @@ inline absl::Status CheckTime(int64_t t, absl::string_view where) {
 
 }  // namespace mitra
 
-#endif  // MITRA_SRC_CORE_REQUEST_ERRORS_H_
+#endif  // MITRA_SRC_COMMON_REQUEST_ERRORS_H_

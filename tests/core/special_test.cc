@@ -2,13 +2,13 @@
 // double: small and large a, x on both sides of the point where the series
 // take over, and a so large that the two log-gammas agree in every digit a
 // double holds.
-#include "mitra/value/special.h"
+#include "common/special.h"
 
 #include <cmath>
 
 #include "gtest/gtest.h"
 
-namespace mitra::value {
+namespace mitra {
 namespace {
 
 TEST(LogRising, EqualsTheTermByTermSum) {
@@ -41,4 +41,4 @@ TEST(LogRising, IsRightForTheLargestCount) {
 }
 
 }  // namespace
-}  // namespace mitra::value
+}  // namespace mitra
