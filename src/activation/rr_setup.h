@@ -1,0 +1,59 @@
+// What IMM and OPIM-C share around their sampling: the options checked
+// and turned into constraints, the sample-size quantities, the refusal of an
+// oversized sample, the figures every result carries; and the two
+// algorithms themselves (imm.cc, opim_c.cc). Internal to src/activation.
+#ifndef MITRA_SRC_ACTIVATION_RR_SETUP_H_
+#define MITRA_SRC_ACTIVATION_RR_SETUP_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "greedy_cover.h"
+#include "mitra/activation/diffusion.h"
+#include "mitra/activation/imm.h"
+
+namespace mitra::activation::rr {
+
+// What IMM and OPIM-C share: the checked options as constraints, the RR
+// roots and stored nodes, and the quantities their sample sizes use.
+struct Setup {
+  uint32_t n = 0;
+  Constraints c;
+  std::vector<NodeId> roots;      // RR roots (targets, deduplicated); empty: all nodes
+  std::vector<uint8_t> storable;  // nodes worth storing; empty: all
+  std::vector<uint8_t> is_must;
+  std::vector<uint32_t> must_per_group;
+  double must_cost = 0;
+  double big_n = 0;               // possible roots
+  uint64_t n_allowed = 0;         // selectable nodes
+  uint64_t k_free = 0;            // k': seeds the greedy chooses (budget: the most it can buy)
+  double gamma = 0;               // the greedy's ratio
+  double approx = 0;              // gamma - epsilon, or 0 when no ratio is claimed
+  bool has_ratio = true;          // false: budget with quotas
+  double logn = 0;                // log max(n, 2)
+  double log_cnk = 0;             // log C(n_c, k')
+};
+
+// Checks the options against the graph; the constraints and quantities of
+// a run.
+absl::StatusOr<Setup> Prepare(const DiffusionGraph& dg, const ImmOptions& o);
+
+// Refuses a sample of more than max_rr_sets RR sets. `sets` stays a
+// double: a tiny epsilon asks for more than 2^64 sets (or infinitely many),
+// which no integer conversion survives.
+absl::Status TooMany(const char* who, double sets, const ImmOptions& o);
+
+// Seeds, their total cost and the figures every result carries.
+void FillCommon(const Setup& st, const ImmOptions& o, const Selection& sel, ImmResult& r);
+
+// IMM (Tang, Shi and Xiao 2015), imm.cc.
+absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, const Setup& st);
+// OPIM-C (Tang et al. 2018), opim_c.cc.
+absl::StatusOr<ImmResult> RunOpimC(const DiffusionGraph& dg, const ImmOptions& o,
+                                   const Setup& st);
+
+}  // namespace mitra::activation::rr
+
+#endif  // MITRA_SRC_ACTIVATION_RR_SETUP_H_
