@@ -45,8 +45,11 @@ TEST(ChainTest, PathsDepthsAndChildren) {
   // Bottom-up: every child before its parent.
   std::vector<int> at(c->size());
   for (size_t i = 0; i < c->BottomUp().size(); ++i) at[c->BottomUp()[i]] = static_cast<int>(i);
-  for (Index m = 0; m < c->size(); ++m)
-    if (c->parent(m) != kNoIndex) EXPECT_LT(at[m], at[c->parent(m)]) << m;
+  for (Index m = 0; m < c->size(); ++m) {
+    if (c->parent(m) != kNoIndex) {
+      EXPECT_LT(at[m], at[c->parent(m)]) << m;
+    }
+  }
 }
 
 TEST(ChainTest, ProducerShareIsTheProductBelowTheRoot) {

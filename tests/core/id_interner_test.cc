@@ -32,7 +32,9 @@ TEST(IdInterner, MatchesAMapThroughAddsFindsAndRollbacks) {
       case 0: {  // Find
         std::optional<Index> got = ids.Find(id);
         ASSERT_EQ(got.has_value(), it != model.end()) << id;
-        if (got) ASSERT_EQ(*got, it->second);
+        if (got) {
+          ASSERT_EQ(*got, it->second);
+        }
         break;
       }
       case 1:  // Add (only of absent ids, as its contract says)
