@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -107,34 +108,40 @@ inline absl::Status Null(const char* what) {
   return absl::InvalidArgumentError(absl::StrCat(what, " is NULL"));
 }
 
+// A malloc'd buffer of `n` bytes for a result the host frees with
+// mitra_free; results past protobuf's limit are refused, as no binding
+// could parse them.
+inline absl::StatusOr<uint8_t*> ResultBuffer(size_t n) {
+  if (n > static_cast<size_t>(std::numeric_limits<int>::max()))
+    return absl::ResourceExhaustedError(
+        absl::StrCat("result of ", n, " bytes exceeds protobuf's 2 GiB message limit"));
+  void* buf = std::malloc(n == 0 ? 1 : n);
+  if (buf == nullptr) throw std::bad_alloc();
+  return static_cast<uint8_t*>(buf);
+}
+
 // Bytes already in wire form (Workspace::ExportWire), handed over as
 // EmitMessage hands a message: malloc'd, freed by the host with mitra_free.
 inline absl::Status EmitBytes(std::string_view bytes, uint8_t** out, size_t* out_len) {
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "result of ", bytes.size(), " bytes exceeds protobuf's 2 GiB message limit"));
-  void* buf = std::malloc(bytes.empty() ? 1 : bytes.size());
-  if (buf == nullptr) throw std::bad_alloc();
-  if (!bytes.empty()) std::memcpy(buf, bytes.data(), bytes.size());
-  *out = static_cast<uint8_t*>(buf);
+  absl::StatusOr<uint8_t*> buf = ResultBuffer(bytes.size());
+  if (!buf.ok()) return buf.status();
+  if (!bytes.empty()) std::memcpy(*buf, bytes.data(), bytes.size());
+  *out = *buf;
   *out_len = bytes.size();
   return absl::OkStatus();
 }
 
 inline absl::Status EmitMessage(const google::protobuf::Message& m, uint8_t** out, size_t* out_len) {
   const size_t n = m.ByteSizeLong();
-  if (n > static_cast<size_t>(std::numeric_limits<int>::max()))
-    return absl::ResourceExhaustedError(
-        absl::StrCat("result of ", n, " bytes exceeds protobuf's 2 GiB message limit"));
-  void* buf = std::malloc(n == 0 ? 1 : n);
-  if (buf == nullptr) throw std::bad_alloc();
+  absl::StatusOr<uint8_t*> buf = ResultBuffer(n);
+  if (!buf.ok()) return buf.status();
   // Deterministic: map entries in key order, so equal contents give equal
   // bytes (hosts can diff and hash what they get).
-  google::protobuf::io::ArrayOutputStream array(buf, static_cast<int>(n));
+  google::protobuf::io::ArrayOutputStream array(*buf, static_cast<int>(n));
   google::protobuf::io::CodedOutputStream coded(&array);
   coded.SetSerializationDeterministic(true);
   m.SerializeWithCachedSizes(&coded);
-  *out = static_cast<uint8_t*>(buf);
+  *out = *buf;
   *out_len = n;
   return absl::OkStatus();
 }

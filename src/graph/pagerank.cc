@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "huge_array.h"
+#include "common/huge_array.h"
 #include "kernels.h"
 #include "common/parallel.h"
 #include "sliced_ell.h"

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "huge_array.h"
+#include "common/huge_array.h"
 
 namespace mitra::graph {
 

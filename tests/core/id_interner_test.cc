@@ -97,5 +97,35 @@ TEST(IdInterner, EmptyInternerFindsNothingAndTruncatesToNothing) {
   EXPECT_EQ(ids.size(), 0u);
 }
 
+// Ids are stored in blocks that double in size; an id's address must hold
+// while later ids are added and others rolled back, on both sides of every
+// block boundary. Ids past the small-string buffer own heap memory, so the
+// sanitizer builds also see every one destroyed exactly once.
+TEST(IdInterner, IdsKeepTheirAddressAcrossBlockBoundariesAndRollbacks) {
+  IdInterner ids;
+  auto name = [](size_t i, const char* tag) {
+    return std::string(tag) + "-an-id-longer-than-the-small-string-buffer-" + std::to_string(i);
+  };
+  constexpr size_t kN = 70000;  // past the block of 2^15 .. 2^16
+  std::vector<const std::string*> address;
+  for (size_t i = 0; i < kN; ++i) {
+    ASSERT_EQ(ids.Add(name(i, "a")), i);
+    address.push_back(&ids.Id(static_cast<Index>(i)));
+  }
+  // Roll back into the middle of a block, then to just below a boundary,
+  // and add other ids in their place.
+  ids.Truncate(50000);
+  ids.Truncate(32767);
+  for (size_t i = 32767; i < kN; ++i) ASSERT_EQ(ids.Add(name(i, "b")), i);
+  for (size_t i = 0; i < kN; ++i) {
+    const Index k = static_cast<Index>(i);
+    ASSERT_EQ(&ids.Id(k), address[i]) << i;  // the same storage reused
+    ASSERT_EQ(ids.Id(k), name(i, i < 32767 ? "a" : "b")) << i;
+    ASSERT_EQ(ids.Find(name(i, i < 32767 ? "a" : "b")), k) << i;
+  }
+  EXPECT_FALSE(ids.Find(name(40000, "a")).has_value());
+  EXPECT_EQ(ids.size(), kN);
+}
+
 }  // namespace
 }  // namespace mitra

@@ -4,7 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <array>
+#include <bit>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ class IdInterner {
   IdInterner() = default;
   IdInterner(const IdInterner&) = delete;
   IdInterner& operator=(const IdInterner&) = delete;
+  ~IdInterner();
 
   // An id with its hash, computed once: a loop that prefetches some rows
   // ahead hashes each id there and looks it up later with the same hash.
@@ -60,9 +62,12 @@ class IdInterner {
   void Prefetch(const Hashed& id) const;
   void PrefetchText(const Hashed& id) const;
   void PrefetchId(Index i) const;
-  // Stable: a deque never moves its elements, so callers may keep the address.
-  const std::string& Id(Index i) const { return ids_[i]; }
-  size_t size() const { return ids_.size(); }
+  // Stable: ids never move once stored, so callers may keep the address.
+  const std::string& Id(Index i) const {
+    const unsigned b = Block(i);
+    return blocks_[b][i - BlockStart(b)];
+  }
+  size_t size() const { return size_; }
   // Forgets every id with index >= n (rolls back a failed ingestion).
   // Never throws or allocates.
   void Truncate(size_t n) noexcept;
@@ -77,12 +82,22 @@ class IdInterner {
   // The slot holding `id`, or the empty slot where it would go. The table
   // must not be empty.
   size_t Probe(std::string_view id, uint32_t hash) const;
-  static void Place(std::vector<Slot>& table, Slot slot) noexcept;
+  static void Place(Slot* table, size_t size, Slot slot) noexcept;
   Index AddHashed(std::string_view id, uint32_t hash);
   void Grow(size_t capacity);  // rebuilds the table at a new capacity
 
-  std::deque<std::string> ids_;
-  std::vector<Slot> table_;  // power-of-two size, at most half full
+  // The ids live in blocks that double in size (16, 16, 32, 64, ... ids)
+  // and never move. Unlike a std::deque (blocks of 16 strings, whose map of
+  // block pointers outgrows the cache on millions of ids and costs a miss of
+  // its own per lookup), the 29 block pointers always stay in cache.
+  static constexpr unsigned kFirstBits = 4;
+  static unsigned Block(Index i) { return std::bit_width(i >> kFirstBits); }
+  static size_t BlockStart(unsigned b) { return b == 0 ? 0 : size_t{1} << (kFirstBits + b - 1); }
+  static size_t BlockSize(unsigned b) { return size_t{1} << (kFirstBits + (b == 0 ? 0 : b - 1)); }
+  std::array<std::string*, 29> blocks_{};  // raw storage; the first size_ ids constructed
+  size_t size_ = 0;
+  Slot* table_ = nullptr;  // power-of-two size, at most half full; on huge pages when large
+  size_t table_size_ = 0;
 };
 
 // The index of `id` among `ids`; NOT_FOUND "<where>: unknown <kind> id
