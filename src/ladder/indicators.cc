@@ -199,16 +199,21 @@ class Columns {
         break;
       }
       case Indicator::kMemberDays: {
+        // Tenure: from the earliest join when the customer has joined before
+        // as_of, else from the first interaction they made; NaN with neither.
         const MembershipTable& m = t_.memberships;
-        std::vector<int64_t> first(n_, kNoTime);
-        for (size_t i = 0; i < m.customer.size(); ++i) {
-          if (m.joined[i] >= as_of) continue;
-          int64_t& w = first[m.customer[i]];
-          if (w == kNoTime || m.joined[i] < w) w = m.joined[i];
+        std::vector<int64_t> joined(n_, kNoTime), acted(n_, kNoTime);
+        auto earliest = [](int64_t& w, int64_t time) {
+          if (w == kNoTime || time < w) w = time;
+        };
+        for (size_t i = 0; i < m.customer.size(); ++i)
+          if (m.joined[i] < as_of) earliest(joined[m.customer[i]], m.joined[i]);
+        for (size_t i = 0; i < it.from.size(); ++i)
+          if (it.time[i] < as_of) earliest(acted[it.from[i]], it.time[i]);
+        for (size_t c = 0; c < n_; ++c) {
+          const int64_t first = joined[c] != kNoTime ? joined[c] : acted[c];
+          v[c] = first == kNoTime ? kNoNumber : static_cast<double>(as_of - first) / kSecondsPerDay;
         }
-        for (size_t c = 0; c < n_; ++c)
-          v[c] = first[c] == kNoTime ? kNoNumber
-                                     : static_cast<double>(as_of - first[c]) / kSecondsPerDay;
         break;
       }
       case Indicator::kFeedback:

@@ -139,9 +139,9 @@ class Counter {
               made.offset[c] != made.offset[c + 1]) {
             first[c] = made.time[made.offset[c]];
           }
-          if (first[c] != std::numeric_limits<int64_t>::max()) {
-            v[c] = static_cast<double>(as_of_ - first[c]) / kSecondsPerDay;
-          }
+          v[c] = first[c] == std::numeric_limits<int64_t>::max()
+                     ? kNoNumber
+                     : static_cast<double>(as_of_ - first[c]) / kSecondsPerDay;
         }
         break;
       }

@@ -142,11 +142,13 @@ TEST(IndicatorsTest, Memberships) {
   // Current at as_of: a (k); b (community 1; left k); c joins at as_of: no;
   // d leaves at as_of, which is not yet observed: still a member.
   EXPECT_THAT(w.Column(I::kCommunities), ElementsAre(1, 1, 0, 1));
-  // Earliest join before as_of: a 20 D -> 80; b 30 D -> 70; c NaN; d 40 D -> 60.
+  // Tenure, from the earliest join before as_of: a 20 D -> 80; b 30 D -> 70;
+  // d 40 D -> 60. c joins only at as_of, so from its first interaction made
+  // instead, the reply at 99 D -> 1.
   const std::vector<double> days = w.Column(I::kMemberDays);
   EXPECT_EQ(days[0], 80);
   EXPECT_EQ(days[1], 70);
-  EXPECT_TRUE(std::isnan(days[2]));
+  EXPECT_EQ(days[2], 1);
   EXPECT_EQ(days[3], 60);
 }
 

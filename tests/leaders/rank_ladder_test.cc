@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsNan;
 
 constexpr int64_t D = 86400;
 constexpr int kReply = 1, kLike = 3, kEndorsement = 4, kVisit = 6, kPost = 7, kFlag = 10;
@@ -206,14 +207,42 @@ TEST(RankLadderTest, TenureFromFirstJoinElseFirstInteraction) {
   w.Act(0, kNoIndex, kPost, 1 * D);  // has a membership: interactions not used
   w.Act(2, kNoIndex, kPost, 40 * D);  // no membership: first interaction, 60 days
   w.Act(2, kNoIndex, kPost, 30 * D, 1);  // ... the earliest is 30 D: 70 days
-  w.Member(1, 0, 200 * D);          // c1: only a future join -> 0
-  // c3: nothing -> 0.
+  w.Member(1, 0, 200 * D);          // c1: only a future join -> none (NaN)
+  // c3: nothing -> none.
   EXPECT_THAT(Values(w.t, Require(M::kTenureDays, 0, 0, 0), 100 * D),
-              ElementsAre(89.5, 0.0, 70.0, 0.0));
+              ElementsAre(89.5, IsNan(), 70.0, IsNan()));
   // In community 1: c0 from its join there (80), c2 from its interaction
   // tagged 1 (70).
   EXPECT_THAT(Values(w.t, Require(M::kTenureDays, 0, 0, 0), 100 * D, 1),
-              ElementsAre(80.0, 0.0, 70.0, 0.0));
+              ElementsAre(80.0, IsNan(), 70.0, IsNan()));
+}
+
+// The one tenure rule, the same as the relationship ladder's member_days
+// (tests/ladder/stage_rules_test.cc, TenureIsOneRule, works the same
+// customers): from the earliest join before as_of, else from the first
+// interaction made, else none, which meets no requirement, not even
+// "tenure >= 0". as_of = 100 D.
+TEST(RankLadderTest, TenureIsOneRule) {
+  using M = ActivityMetric;
+  Workspace w(4);
+  // a joined at 40 D: 60 (its earlier reply is not used). b never joined:
+  // from the like it made at 25.25 D, 74.75 (the reply it received at 10 D
+  // is not one it made). c joins only at as_of and made nothing: none.
+  // d: nothing: none.
+  w.Member(0, 0, 40 * D);
+  w.Act(0, 1, kReply, 10 * D);
+  w.Act(1, 2, kLike, 25 * D + D / 4);
+  w.Act(1, kNoIndex, kPost, 90 * D);
+  w.Member(2, 0, 100 * D);
+  RankLadder l;
+  l.levels.push_back({"zero", {}});
+  l.levels.push_back({"known", {Require(M::kTenureDays, 0, 0, 0)}});
+  auto r = AssignRanks(w.t, l, 100 * D);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->level, ElementsAre(1u, 1u, 0u, 0u));
+  EXPECT_THAT(r->next_unmet, ElementsAre(-1, -1, 0, 0));
+  EXPECT_THAT(Values(w.t, Require(M::kTenureDays, 0, 0, 0), 100 * D),
+              ElementsAre(60.0, 74.75, IsNan(), IsNan()));
 }
 
 TEST(RankLadderTest, DistinctPeersEitherDirection) {

@@ -40,7 +40,8 @@ enum class Indicator : uint8_t {
   kDaysActive = 9,            // distinct UTC days with an interaction made
   kDistinctPeers = 10,        // distinct customers interacted with, either direction
   kCommunities = 11,          // communities of memberships current at as_of; window 0
-  kMemberDays = 12,           // days since the earliest join before as_of; NaN if none; window 0
+  kMemberDays = 12,           // tenure: days since the earliest join before as_of, else since
+                              // the first interaction made; NaN with neither; window 0
   // Active involvement: what customers say and make.
   kFeedback = 13,           // feedback responses
   kPrograms = 14,           // distinct co-creation programs answered (trials)

@@ -27,8 +27,9 @@ enum class ActivityMetric {
 // before as_of (exclusive). A window of w days is [as_of - w*86400 s, as_of):
 // its start is inclusive, rounded to the second. kDaysActive counts a UTC day
 // when the member made an interaction inside the window on that day.
-// kTenureDays is fractional, (as_of - first) / 86400, 0 with no history; it
-// takes window_days = 0. kind must be 1..10 for kGiven/kReceived, else 0.
+// kTenureDays is fractional, (as_of - first) / 86400 with first the
+// earliest join before as_of, else the first interaction made; NaN (never
+// met) with neither; it takes window_days = 0. kind must be 1..10 for kGiven/kReceived, else 0.
 // at_most >= 0 must not be below at_least. Bad values: INVALID_ARGUMENT
 // naming the field, e.g. "ladder.levels[2].requirements[0].kind".
 struct Requirement {
