@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "common/table_builder.h"
@@ -290,6 +291,39 @@ TEST(RankLadderTest, DefaultLadderNumbers) {
   EXPECT_THAT(r->level, ElementsAre(1u, 0u, 1u, 1u));
   EXPECT_THAT(r->next_unmet, ElementsAre(0, 0, 0, 0));
   EXPECT_THAT(r->next_unmet_value, ElementsAre(3.0, 2.0, 3.0, 4.0));
+}
+
+// The one translation into the ladder engine's rules: the same names and
+// levels, each metric its indicator, windows and bounds unchanged.
+TEST(RankLadderTest, DefaultLadderAsLadderRules) {
+  const ladder::LadderRules rules = RankLadderRules(DefaultRankLadder());
+  ASSERT_EQ(rules.stages.size(), 5u);
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> labels;
+  for (const ladder::Stage& s : rules.stages) {
+    names.push_back(s.name);
+    labels.emplace_back();
+    for (const ladder::StageRequirement& r : s.requirements) {
+      labels.back().push_back(ladder::RequirementLabel(r));
+    }
+  }
+  EXPECT_THAT(names, ElementsAre("new", "basic", "member", "regular", "leader"));
+  EXPECT_TRUE(labels[0].empty());
+  EXPECT_THAT(labels[1], ElementsAre("days_active >= 3"));
+  EXPECT_THAT(labels[2], ElementsAre("days_active >= 15", "interactions_given[like] >= 1",
+                                     "interactions_received[like] >= 1",
+                                     "interactions_given[reply] >= 3"));
+  EXPECT_THAT(labels[3],
+              ElementsAre("days_active in 100 days >= 50", "interactions_given[reply] in 100 days >= 10",
+                          "interactions_given[like] in 100 days >= 30",
+                          "interactions_received[like] in 100 days >= 20",
+                          "distinct_peers in 100 days >= 5",
+                          "interactions_received[flag] in 100 days <= 5"));
+  EXPECT_THAT(labels[4],
+              ElementsAre("interactions_received[endorsement] >= 3",
+                          "interactions_received[reply] in 100 days >= 20",
+                          "distinct_peers in 100 days >= 15", "days_active in 100 days >= 75",
+                          "member_days >= 180", "interactions_received[flag] in 100 days <= 2"));
 }
 
 // A member the default ladder makes a leader: x = 0 with peers 1..20.
