@@ -146,11 +146,7 @@ TEST(IndicatorsTest, Memberships) {
   // Tenure, from the earliest join before as_of: a 20 D -> 80; b 30 D -> 70;
   // d 40 D -> 60. c joins only at as_of, so from its first interaction made
   // instead, the reply at 99 D -> 1.
-  const std::vector<double> days = w.Column(I::kMemberDays);
-  EXPECT_EQ(days[0], 80);
-  EXPECT_EQ(days[1], 70);
-  EXPECT_EQ(days[2], 1);
-  EXPECT_EQ(days[3], 60);
+  EXPECT_THAT(w.Column(I::kMemberDays), ElementsAre(80, 70, 1, 60));
 }
 
 // With a community, the interaction and membership indicators count only
