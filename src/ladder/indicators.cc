@@ -22,9 +22,11 @@ int64_t FloorDay(int64_t t) {
   return q;
 }
 
+// Saturates at the earliest time rather than overflow for an as_of near it.
 int64_t WindowStart(int64_t as_of, double window_days) {
   if (window_days == 0) return kEarliest;
-  return as_of - static_cast<int64_t>(std::llround(window_days * kSecondsPerDay));
+  const int64_t seconds = std::llround(window_days * kSecondsPerDay);
+  return as_of < kEarliest + seconds ? kEarliest : as_of - seconds;
 }
 
 bool TakesKind(Indicator i) {
@@ -46,9 +48,10 @@ bool TakesNoWindow(Indicator i) {
   }
 }
 
-absl::Status OutOfRange(const char* table, size_t row, const char* field) {
+absl::Status OutOfRange(const char* table, size_t row, const char* field,
+                        const char* what = "customer") {
   return absl::InvalidArgumentError(
-      absl::StrCat(table, "[", row, "].", field, ": customer index out of range"));
+      absl::StrCat(table, "[", row, "].", field, ": ", what, " index out of range"));
 }
 
 }  // namespace
@@ -61,20 +64,29 @@ absl::Status CheckTableReferences(const Tables& t) {
     return absl::InvalidArgumentError("transactions: columns differ in length");
   for (size_t i = 0; i < x.customer.size(); ++i)
     if (x.customer[i] >= n) return OutOfRange("transactions", i, "customer");
+  const size_t communities = t.communities.ids.size();
   const InteractionTable& it = t.interactions;
   if (it.to.size() != it.from.size() || it.kind.size() != it.from.size() ||
-      it.time.size() != it.from.size())
+      it.time.size() != it.from.size() || it.community.size() != it.from.size())
     return absl::InvalidArgumentError("interactions: columns differ in length");
+  // Distinct peers list each interaction twice in 32-bit offsets.
+  if (it.from.size() > std::numeric_limits<uint32_t>::max() / 2)
+    return absl::InvalidArgumentError("interactions: too many rows");
   for (size_t i = 0; i < it.from.size(); ++i) {
     if (it.from[i] >= n) return OutOfRange("interactions", i, "from");
     if (it.to[i] != kNoIndex && it.to[i] >= n) return OutOfRange("interactions", i, "to");
+    if (it.community[i] != kNoIndex && it.community[i] >= communities)
+      return OutOfRange("interactions", i, "community", "community");
   }
   const MembershipTable& m = t.memberships;
   if (m.community.size() != m.customer.size() || m.joined.size() != m.customer.size() ||
       m.left.size() != m.customer.size())
     return absl::InvalidArgumentError("memberships: columns differ in length");
-  for (size_t i = 0; i < m.customer.size(); ++i)
+  for (size_t i = 0; i < m.customer.size(); ++i) {
     if (m.customer[i] >= n) return OutOfRange("memberships", i, "customer");
+    if (m.community[i] >= communities)
+      return OutOfRange("memberships", i, "community", "community");
+  }
   const FeedbackTable& f = t.feedback;
   if (f.program.size() != f.customer.size() || f.time.size() != f.customer.size() ||
       f.would_recommend.size() != f.customer.size())
@@ -126,8 +138,17 @@ class Columns {
     std::vector<double> v(n_, 0.0);
     const TransactionTable& x = t_.transactions;
     const InteractionTable& it = t_.interactions;
+    const MembershipTable& m = t_.memberships;
     const FeedbackTable& f = t_.feedback;
     const ReferralTable& r = t_.referrals;
+    // With a community, only its interactions and memberships count.
+    const Index community = in_.community;
+    auto interaction_counts = [&](size_t i) {
+      return community == kNoIndex || it.community[i] == community;
+    };
+    auto membership_counts = [&](size_t i) {
+      return community == kNoIndex || m.community[i] == community;
+    };
     switch (key.indicator) {
       case Indicator::kPurchases:
         for (size_t i = 0; i < x.customer.size(); ++i)
@@ -169,46 +190,49 @@ class Columns {
             key.indicator == Indicator::kInteractionsGiven ? it.from : it.to;
         for (size_t i = 0; i < it.from.size(); ++i) {
           if (key.kind != 0 && it.kind[i] != key.kind) continue;
-          if (who[i] != kNoIndex && in_window(it.time[i])) v[who[i]] += 1;
+          if (who[i] != kNoIndex && in_window(it.time[i]) && interaction_counts(i)) v[who[i]] += 1;
         }
         break;
       }
       case Indicator::kDaysActive:
         v = DistinctPerCustomer(n_, [&](auto&& emit) {
           for (size_t i = 0; i < it.from.size(); ++i)
-            if (in_window(it.time[i])) emit(it.from[i], FloorDay(it.time[i]));
+            if (in_window(it.time[i]) && interaction_counts(i)) emit(it.from[i], FloorDay(it.time[i]));
         });
         break;
       case Indicator::kDistinctPeers:
         v = DistinctPerCustomer(n_, [&](auto&& emit) {
           for (size_t i = 0; i < it.from.size(); ++i) {
             const Index a = it.from[i], b = it.to[i];
-            if (b == kNoIndex || a == b || !in_window(it.time[i])) continue;
+            if (b == kNoIndex || a == b || !in_window(it.time[i]) || !interaction_counts(i)) continue;
             emit(a, b);
             emit(b, a);
           }
         });
         break;
-      case Indicator::kCommunities: {
-        const MembershipTable& m = t_.memberships;
+      case Indicator::kCommunities:
         v = DistinctPerCustomer(n_, [&](auto&& emit) {
           for (size_t i = 0; i < m.customer.size(); ++i)
-            if (m.joined[i] < as_of && (m.left[i] == kNoTime || m.left[i] >= as_of))
+            if (m.joined[i] < as_of && (m.left[i] == kNoTime || m.left[i] >= as_of) &&
+                membership_counts(i))
               emit(m.customer[i], m.community[i]);
         });
         break;
-      }
       case Indicator::kMemberDays: {
-        const MembershipTable& m = t_.memberships;
-        std::vector<int64_t> first(n_, kNoTime);
-        for (size_t i = 0; i < m.customer.size(); ++i) {
-          if (m.joined[i] >= as_of) continue;
-          int64_t& w = first[m.customer[i]];
-          if (w == kNoTime || m.joined[i] < w) w = m.joined[i];
+        // Tenure: from the earliest join when the customer has joined before
+        // as_of, else from the first interaction they made; NaN with neither.
+        std::vector<int64_t> joined(n_, kNoTime), acted(n_, kNoTime);
+        auto earliest = [](int64_t& w, int64_t time) {
+          if (w == kNoTime || time < w) w = time;
+        };
+        for (size_t i = 0; i < m.customer.size(); ++i)
+          if (m.joined[i] < as_of && membership_counts(i)) earliest(joined[m.customer[i]], m.joined[i]);
+        for (size_t i = 0; i < it.from.size(); ++i)
+          if (it.time[i] < as_of && interaction_counts(i)) earliest(acted[it.from[i]], it.time[i]);
+        for (size_t c = 0; c < n_; ++c) {
+          const int64_t first = joined[c] != kNoTime ? joined[c] : acted[c];
+          v[c] = first == kNoTime ? kNoNumber : static_cast<double>(as_of - first) / kSecondsPerDay;
         }
-        for (size_t c = 0; c < n_; ++c)
-          v[c] = first[c] == kNoTime ? kNoNumber
-                                     : static_cast<double>(as_of - first[c]) / kSecondsPerDay;
         break;
       }
       case Indicator::kFeedback:
@@ -355,6 +379,7 @@ absl::Status ForEachIndicator(const Tables& tables, absl::Span<const IndicatorKe
                               const IndicatorInputs& inputs,
                               const std::function<void(size_t, std::vector<double>&&)>& sink) {
   if (inputs.as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
+  if (absl::Status s = CheckCommunity(tables, inputs.community); !s.ok()) return s;
   if (!(inputs.default_margin_rate >= 0 && inputs.default_margin_rate <= 1))
     return absl::InvalidArgumentError(absl::StrCat(
         "default_margin_rate: must be in [0, 1], got ", inputs.default_margin_rate));
@@ -381,6 +406,13 @@ absl::Status ForEachIndicator(const Tables& tables, absl::Span<const IndicatorKe
   Columns columns(tables, inputs);
   for (size_t k = 0; k < keys.size(); ++k) sink(k, columns.Compute(keys[k]));
   return absl::OkStatus();
+}
+
+absl::Status CheckCommunity(const Tables& tables, Index community) {
+  const size_t communities = tables.communities.ids.size();
+  if (community == kNoIndex || community < communities) return absl::OkStatus();
+  return absl::NotFoundError(absl::StrCat("community: ", community,
+                                          " out of range (the workspace has ", communities, ")"));
 }
 
 std::vector<int64_t> FirstSeen(const Tables& t) {

@@ -1,24 +1,19 @@
 #include "mitra/ladder/stage_rules.h"
 
-#include <algorithm>
 #include <cmath>
-#include <limits>
 #include <utility>
 
 #include "common/request_errors.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/text_checks.h"
+#include "mitra/ladder/rule_engine.h"
 
 namespace mitra::ladder {
 namespace {
 
 constexpr size_t kMaxStages = 64;
 constexpr size_t kMaxRequirements = 100;
-// A customer's first unmet requirement, as stage * kStride + index (the
-// lowest code is the next stage's first unmet requirement).
-constexpr uint32_t kStride = 1024;
-constexpr uint32_t kAllMet = std::numeric_limits<uint32_t>::max();
 
 }  // namespace
 
@@ -85,18 +80,21 @@ absl::Status ValidateLadderRules(const LadderRules& rules) {
       return Invalid(at + ".requirements",
                      absl::StrCat("more than ", kMaxRequirements, " requirements"));
     for (size_t j = 0; j < st.requirements.size(); ++j) {
-      const StageRequirement& r = st.requirements[j];
       const std::string rat = absl::StrCat(at, ".requirements[", j, "]");
-      if (absl::Status st2 = ValidateKey(r.key, rat); !st2.ok()) return st2;
-      if (!std::isfinite(r.at_least)) return Invalid(rat + ".at_least", "must be finite");
-      if (!std::isfinite(r.at_most))
-        return Invalid(rat + ".at_most", "must be finite (negative: no bound)");
-      if (r.at_most >= 0 && r.at_most < r.at_least)
-        return Invalid(rat + ".at_most",
-                       absl::StrCat(r.at_most, " is below at_least ", r.at_least,
-                                    " (the requirement could never be met)"));
+      if (absl::Status st2 = ValidateRequirement(st.requirements[j], rat); !st2.ok()) return st2;
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRequirement(const StageRequirement& r, const std::string& where) {
+  if (absl::Status s = ValidateKey(r.key, where); !s.ok()) return s;
+  if (!std::isfinite(r.at_least)) return Invalid(where + ".at_least", "must be finite");
+  if (!std::isfinite(r.at_most))
+    return Invalid(where + ".at_most", "must be finite (negative: no bound)");
+  if (r.at_most >= 0 && r.at_most < r.at_least)
+    return Invalid(where + ".at_most", absl::StrCat(r.at_most, " is below at_least ", r.at_least,
+                                                    " (the requirement could never be met)"));
   return absl::OkStatus();
 }
 
@@ -104,40 +102,14 @@ absl::StatusOr<StageAssignment> AssignStages(const Tables& tables, const LadderR
                                              const IndicatorInputs& inputs, bool keep_values) {
   if (absl::Status s = ValidateLadderRules(rules); !s.ok()) return s;
   if (inputs.as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
+  absl::StatusOr<LevelEvaluation> e = EvaluateLevels(tables, rules, inputs, keep_values);
+  if (!e.ok()) return e.status();
   StageAssignment out;
   out.as_of = inputs.as_of;
-  out.column.resize(rules.stages.size());
-  for (size_t s = 1; s < rules.stages.size(); ++s) {
-    for (const StageRequirement& r : rules.stages[s].requirements) {
-      auto it = std::find(out.keys.begin(), out.keys.end(), r.key);
-      out.column[s].push_back(static_cast<uint32_t>(it - out.keys.begin()));
-      if (it == out.keys.end()) out.keys.push_back(r.key);
-    }
-  }
+  out.keys = std::move(e->keys);
+  out.column = std::move(e->column);
+  out.values = std::move(e->values);
   const size_t n = tables.customers.ids.size();
-  const size_t top = rules.stages.size() - 1;
-  // Column by column, so that at most one is held when values are not
-  // kept: each unmet requirement lowers the customer's first-unmet code.
-  std::vector<uint32_t> first_unmet(n, kAllMet);
-  if (keep_values) out.values.resize(out.keys.size());
-  absl::Status st = ForEachIndicator(tables, out.keys, inputs, [&](size_t k,
-                                                                   std::vector<double>&& v) {
-    for (size_t s = 1; s <= top; ++s) {
-      const std::vector<StageRequirement>& reqs = rules.stages[s].requirements;
-      for (size_t j = 0; j < reqs.size(); ++j) {
-        if (out.column[s][j] != k) continue;
-        const uint32_t code = static_cast<uint32_t>(s * kStride + j);
-        const double lo = reqs[j].at_least, hi = reqs[j].at_most;
-        for (size_t c = 0; c < n; ++c) {
-          const double x = v[c];
-          const bool met = x >= lo && (hi < 0 || x <= hi);
-          if (!met && code < first_unmet[c]) first_unmet[c] = code;
-        }
-      }
-    }
-    if (keep_values) out.values[k] = std::move(v);
-  });
-  if (!st.ok()) return st;
   // Known: created before as_of, else first seen (any dated event) before it;
   // the scan of every table is skipped when the creation times settle it.
   const std::vector<int64_t>& created = tables.customers.created;
@@ -148,10 +120,9 @@ absl::StatusOr<StageAssignment> AssignStages(const Tables& tables, const LadderR
   out.next_unmet.resize(n);
   out.known.resize(n);
   out.counts.assign(rules.stages.size(), 0);
-  for (size_t c = 0; c < n; ++c) {
-    const uint32_t code = first_unmet[c];
-    out.stage[c] = static_cast<uint8_t>(code == kAllMet ? top : code / kStride - 1);
-    out.next_unmet[c] = static_cast<int16_t>(code == kAllMet ? -1 : code % kStride);
+  for (Index c = 0; c < n; ++c) {
+    out.stage[c] = static_cast<uint8_t>(e->Level(c));
+    out.next_unmet[c] = static_cast<int16_t>(e->NextUnmet(c));
     out.known[c] = first_seen[c] == kNoTime || first_seen[c] < inputs.as_of;
     if (out.known[c]) ++out.counts[out.stage[c]];
   }

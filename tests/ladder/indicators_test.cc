@@ -3,6 +3,7 @@
 #include "mitra/ladder/indicators.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -142,12 +143,67 @@ TEST(IndicatorsTest, Memberships) {
   // Current at as_of: a (k); b (community 1; left k); c joins at as_of: no;
   // d leaves at as_of, which is not yet observed: still a member.
   EXPECT_THAT(w.Column(I::kCommunities), ElementsAre(1, 1, 0, 1));
-  // Earliest join before as_of: a 20 D -> 80; b 30 D -> 70; c NaN; d 40 D -> 60.
-  const std::vector<double> days = w.Column(I::kMemberDays);
-  EXPECT_EQ(days[0], 80);
-  EXPECT_EQ(days[1], 70);
-  EXPECT_TRUE(std::isnan(days[2]));
-  EXPECT_EQ(days[3], 60);
+  // Tenure, from the earliest join before as_of: a 20 D -> 80; b 30 D -> 70;
+  // d 40 D -> 60. c joins only at as_of, so from its first interaction made
+  // instead, the reply at 99 D -> 1.
+  EXPECT_THAT(w.Column(I::kMemberDays), ElementsAre(80, 70, 1, 60));
+}
+
+// With a community, the interaction and membership indicators count only
+// that community's; the others do not change. Every interaction of World is
+// tagged 0; b alone is in community 1 (joined 60 D).
+TEST(IndicatorsTest, CommunityCountsOnlyItsInteractionsAndMemberships) {
+  World w;
+  testing::AddInteraction(w.t, 1, 3, kReply, 97 * D, 1);  // b -> d in community 1
+  testing::AddInteraction(w.t, 3, 1, kLike, 98 * D);      // d -> b, no community
+  auto column = [&](Index community, I indicator, int kind = 0) {
+    IndicatorInputs in = w.Inputs();
+    in.community = community;
+    auto r = ComputeIndicators(w.t, {IndicatorKey{indicator, kind, 0}}, in);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? (*r)[0] : std::vector<double>{};
+  };
+  // Community 1: only b's reply to d.
+  EXPECT_THAT(column(1, I::kInteractionsGiven), ElementsAre(0, 1, 0, 0));
+  EXPECT_THAT(column(1, I::kInteractionsReceived), ElementsAre(0, 0, 0, 1));
+  EXPECT_THAT(column(1, I::kDaysActive), ElementsAre(0, 1, 0, 0));
+  EXPECT_THAT(column(1, I::kDistinctPeers), ElementsAre(0, 1, 0, 1));
+  EXPECT_THAT(column(1, I::kCommunities), ElementsAre(0, 1, 0, 0));
+  // Tenure in community 1: b from its join there (60 D) -> 40; d only
+  // received there -> none; a and c have nothing there -> none.
+  EXPECT_THAT(column(1, I::kMemberDays),
+              ElementsAre(::testing::IsNan(), 40, ::testing::IsNan(), ::testing::IsNan()));
+  // Community 0: the World's interactions (not the two added); c's tenure
+  // from its reply there at 99 D -> 1, as without a community.
+  EXPECT_THAT(column(0, I::kInteractionsGiven), ElementsAre(3, 1, 1, 1));
+  EXPECT_THAT(column(0, I::kDistinctPeers), ElementsAre(2, 1, 1, 0));
+  EXPECT_THAT(column(0, I::kCommunities), ElementsAre(1, 0, 0, 1));
+  EXPECT_THAT(column(0, I::kMemberDays), ElementsAre(80, 70, 1, 60));
+  // Everything: the added two count too (d's like has no community).
+  EXPECT_THAT(column(kNoIndex, I::kInteractionsGiven), ElementsAre(3, 2, 1, 2));
+  EXPECT_THAT(column(kNoIndex, I::kDistinctPeers), ElementsAre(2, 2, 1, 1));
+  // Purchases are not tied to a community: the same in community 1.
+  EXPECT_THAT(column(1, I::kPurchases), ElementsAre(3, 2, 0, 1));
+  // A community the workspace does not have.
+  IndicatorInputs in = w.Inputs();
+  in.community = 2;
+  const absl::Status s = ComputeIndicators(w.t, {IndicatorKey{I::kPurchases}}, in).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("community: 2 out of range (the workspace has 2)"));
+}
+
+// A window reaching back past the earliest time starts there: at as_of just
+// after the earliest time, a 10-day window holds everything before as_of.
+TEST(IndicatorsTest, WindowBeforeTheEarliestTimeStartsThere) {
+  Tables t;
+  testing::AddCustomers(t, 1);
+  constexpr int64_t kEarliest = std::numeric_limits<int64_t>::min();
+  testing::AddInteraction(t, 0, kNoIndex, kPost, kEarliest + 50);
+  IndicatorInputs in;
+  in.as_of = kEarliest + 100;
+  auto r = ComputeIndicators(t, {IndicatorKey{I::kInteractionsGiven, 0, 10}}, in);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT((*r)[0], ElementsAre(1));
 }
 
 TEST(IndicatorsTest, FeedbackReferralsAndAdoptedChanges) {
@@ -267,6 +323,15 @@ TEST(IndicatorsTest, BadKeysAndInputsNameTheField) {
   testing::Buy(broken.t, 7, D, 1);
   EXPECT_THAT(ComputeIndicators(broken.t, {IndicatorKey{I::kPurchases}}, in).status().message(),
               HasSubstr("transactions[7].customer: customer index out of range"));
+  // Rows naming a community out of range (the workspace has 2).
+  World stray;
+  testing::AddInteraction(stray.t, 0, 1, kReply, D, 2);
+  EXPECT_THAT(ComputeIndicators(stray.t, {IndicatorKey{I::kPurchases}}, in).status().message(),
+              HasSubstr("interactions[7].community: community index out of range"));
+  World stray_member;
+  testing::AddMembership(stray_member.t, 0, 5, D);
+  EXPECT_THAT(ComputeIndicators(stray_member.t, {IndicatorKey{I::kPurchases}}, in).status().message(),
+              HasSubstr("memberships[5].community: community index out of range"));
 }
 
 }  // namespace

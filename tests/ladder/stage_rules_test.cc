@@ -17,7 +17,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using I = Indicator;
 constexpr int64_t D = testing::kDay;
-constexpr int kReply = 1, kFlag = 10;
+constexpr int kReply = 1, kLike = 3, kPost = 7, kFlag = 10;
 const double NaN = std::nan("");
 
 // 0 zero; 1 buyer: purchases >= 2; 2 active: days_active in 10 days >= 1
@@ -113,6 +113,36 @@ TEST(StageRulesTest, AtMostBoundsAreInclusive) {
   EXPECT_EQ(a->stage[0], 2);
   EXPECT_EQ(a->next_unmet[0], 2);
   EXPECT_EQ(a->Value(3, 2, 0), 11);
+}
+
+// The one tenure rule, the same as the rank ladders' tenure
+// (tests/leaders/rank_ladder_test.cc, TenureIsOneRule, works the same
+// customers): member_days counts from the earliest join before as_of, else
+// from the first interaction made, else there is none, which meets no
+// requirement, not even ">= 0". as_of = 100 D.
+TEST(StageRulesTest, TenureIsOneRule) {
+  Tables t;
+  testing::AddCustomers(t, 4);
+  testing::AddCommunities(t, 1);
+  // a joined at 40 D: 60 (its earlier reply is not used). b never joined:
+  // from the like it made at 25.25 D, 74.75 (the reply it received at 10 D
+  // is not one it made). c joins only at as_of and made nothing: none.
+  // d: nothing: none.
+  testing::AddMembership(t, 0, 0, 40 * D);
+  testing::AddInteraction(t, 0, 1, kReply, 10 * D, kNoIndex);
+  testing::AddInteraction(t, 1, 2, kLike, 25 * D + D / 4, kNoIndex);
+  testing::AddInteraction(t, 1, kNoIndex, kPost, 90 * D, kNoIndex);
+  testing::AddMembership(t, 2, 0, 100 * D);
+  LadderRules r;
+  r.stages.push_back({"zero", Phase::kTransactional, {}});
+  r.stages.push_back({"known", Phase::kTransactional, {Require(I::kMemberDays, 0, 0)}});
+  IndicatorInputs in;
+  in.as_of = 100 * D;
+  auto a = AssignStages(t, r, in);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_THAT(a->stage, ElementsAre(1, 1, 0, 0));
+  EXPECT_THAT(a->next_unmet, ElementsAre(-1, -1, 0, 0));
+  EXPECT_THAT(a->values[0], ElementsAre(60.0, 74.75, ::testing::IsNan(), ::testing::IsNan()));
 }
 
 TEST(StageRulesTest, DefaultLadder) {

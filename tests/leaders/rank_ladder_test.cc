@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "common/table_builder.h"
@@ -15,6 +16,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsNan;
 
 constexpr int64_t D = 86400;
 constexpr int kReply = 1, kLike = 3, kEndorsement = 4, kVisit = 6, kPost = 7, kFlag = 10;
@@ -206,14 +208,42 @@ TEST(RankLadderTest, TenureFromFirstJoinElseFirstInteraction) {
   w.Act(0, kNoIndex, kPost, 1 * D);  // has a membership: interactions not used
   w.Act(2, kNoIndex, kPost, 40 * D);  // no membership: first interaction, 60 days
   w.Act(2, kNoIndex, kPost, 30 * D, 1);  // ... the earliest is 30 D: 70 days
-  w.Member(1, 0, 200 * D);          // c1: only a future join -> 0
-  // c3: nothing -> 0.
+  w.Member(1, 0, 200 * D);          // c1: only a future join -> none (NaN)
+  // c3: nothing -> none.
   EXPECT_THAT(Values(w.t, Require(M::kTenureDays, 0, 0, 0), 100 * D),
-              ElementsAre(89.5, 0.0, 70.0, 0.0));
+              ElementsAre(89.5, IsNan(), 70.0, IsNan()));
   // In community 1: c0 from its join there (80), c2 from its interaction
   // tagged 1 (70).
   EXPECT_THAT(Values(w.t, Require(M::kTenureDays, 0, 0, 0), 100 * D, 1),
-              ElementsAre(80.0, 0.0, 70.0, 0.0));
+              ElementsAre(80.0, IsNan(), 70.0, IsNan()));
+}
+
+// The one tenure rule, the same as the relationship ladder's member_days
+// (tests/ladder/stage_rules_test.cc, TenureIsOneRule, works the same
+// customers): from the earliest join before as_of, else from the first
+// interaction made, else none, which meets no requirement, not even
+// "tenure >= 0". as_of = 100 D.
+TEST(RankLadderTest, TenureIsOneRule) {
+  using M = ActivityMetric;
+  Workspace w(4);
+  // a joined at 40 D: 60 (its earlier reply is not used). b never joined:
+  // from the like it made at 25.25 D, 74.75 (the reply it received at 10 D
+  // is not one it made). c joins only at as_of and made nothing: none.
+  // d: nothing: none.
+  w.Member(0, 0, 40 * D);
+  w.Act(0, 1, kReply, 10 * D);
+  w.Act(1, 2, kLike, 25 * D + D / 4);
+  w.Act(1, kNoIndex, kPost, 90 * D);
+  w.Member(2, 0, 100 * D);
+  RankLadder l;
+  l.levels.push_back({"zero", {}});
+  l.levels.push_back({"known", {Require(M::kTenureDays, 0, 0, 0)}});
+  auto r = AssignRanks(w.t, l, 100 * D);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->level, ElementsAre(1u, 1u, 0u, 0u));
+  EXPECT_THAT(r->next_unmet, ElementsAre(-1, -1, 0, 0));
+  EXPECT_THAT(Values(w.t, Require(M::kTenureDays, 0, 0, 0), 100 * D),
+              ElementsAre(60.0, 74.75, IsNan(), IsNan()));
 }
 
 TEST(RankLadderTest, DistinctPeersEitherDirection) {
@@ -261,6 +291,39 @@ TEST(RankLadderTest, DefaultLadderNumbers) {
   EXPECT_THAT(r->level, ElementsAre(1u, 0u, 1u, 1u));
   EXPECT_THAT(r->next_unmet, ElementsAre(0, 0, 0, 0));
   EXPECT_THAT(r->next_unmet_value, ElementsAre(3.0, 2.0, 3.0, 4.0));
+}
+
+// The one translation into the ladder engine's rules: the same names and
+// levels, each metric its indicator, windows and bounds unchanged.
+TEST(RankLadderTest, DefaultLadderAsLadderRules) {
+  const ladder::LadderRules rules = RankLadderRules(DefaultRankLadder());
+  ASSERT_EQ(rules.stages.size(), 5u);
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> labels;
+  for (const ladder::Stage& s : rules.stages) {
+    names.push_back(s.name);
+    labels.emplace_back();
+    for (const ladder::StageRequirement& r : s.requirements) {
+      labels.back().push_back(ladder::RequirementLabel(r));
+    }
+  }
+  EXPECT_THAT(names, ElementsAre("new", "basic", "member", "regular", "leader"));
+  EXPECT_TRUE(labels[0].empty());
+  EXPECT_THAT(labels[1], ElementsAre("days_active >= 3"));
+  EXPECT_THAT(labels[2], ElementsAre("days_active >= 15", "interactions_given[like] >= 1",
+                                     "interactions_received[like] >= 1",
+                                     "interactions_given[reply] >= 3"));
+  EXPECT_THAT(labels[3],
+              ElementsAre("days_active in 100 days >= 50", "interactions_given[reply] in 100 days >= 10",
+                          "interactions_given[like] in 100 days >= 30",
+                          "interactions_received[like] in 100 days >= 20",
+                          "distinct_peers in 100 days >= 5",
+                          "interactions_received[flag] in 100 days <= 5"));
+  EXPECT_THAT(labels[4],
+              ElementsAre("interactions_received[endorsement] >= 3",
+                          "interactions_received[reply] in 100 days >= 20",
+                          "distinct_peers in 100 days >= 15", "days_active in 100 days >= 75",
+                          "member_days >= 180", "interactions_received[flag] in 100 days <= 2"));
 }
 
 // A member the default ladder makes a leader: x = 0 with peers 1..20.

@@ -40,7 +40,8 @@ enum class Indicator : uint8_t {
   kDaysActive = 9,            // distinct UTC days with an interaction made
   kDistinctPeers = 10,        // distinct customers interacted with, either direction
   kCommunities = 11,          // communities of memberships current at as_of; window 0
-  kMemberDays = 12,           // days since the earliest join before as_of; NaN if none; window 0
+  kMemberDays = 12,           // tenure: days since the earliest join before as_of, else since
+                              // the first interaction made; NaN with neither; window 0
   // Active involvement: what customers say and make.
   kFeedback = 13,           // feedback responses
   kPrograms = 14,           // distinct co-creation programs answered (trials)
@@ -86,6 +87,13 @@ struct IndicatorInputs {
   absl::Span<const ChangeCredit> changes;
   // Per customer (NaN: unknown), for kPAlive and kClv; empty when not scored.
   absl::Span<const double> p_alive, clv;
+  // kNoIndex: every community. Otherwise the indicators that read
+  // interactions or memberships (interactions_given/received, days_active,
+  // distinct_peers, communities, member_days) count only the interactions
+  // tagged with this community and its memberships; the others are not tied
+  // to a community and count the same either way. The rank ladders'
+  // community (leaders/rank_ladder.h).
+  Index community = kNoIndex;
 };
 
 // INVALID_ARGUMENT naming `where` (e.g. "rules.stages[2].requirements[0]")
@@ -101,7 +109,8 @@ std::vector<double> TransactionMargins(const Tables& tables, double default_marg
 
 // One column per key, each with one value per customer (dense order).
 // INVALID_ARGUMENT for a bad key or input, or a table row naming a customer
-// out of range; FAILED_PRECONDITION for kPAlive/kClv without scores.
+// out of range; NOT_FOUND for a community out of range; FAILED_PRECONDITION
+// for kPAlive/kClv without scores.
 absl::StatusOr<std::vector<std::vector<double>>> ComputeIndicators(
     const Tables& tables, absl::Span<const IndicatorKey> keys, const IndicatorInputs& inputs);
 // The same, one column at a time: checks everything first, then calls
@@ -112,10 +121,15 @@ absl::Status ForEachIndicator(const Tables& tables, absl::Span<const IndicatorKe
                               const std::function<void(size_t, std::vector<double>&&)>& sink);
 
 // INVALID_ARGUMENT when a table row the indicators read names a customer
-// out of range or a table's columns differ in length ("transactions[3].
-// customer: ..."). Tables of a Workspace always pass; hand-built ones (tests,
-// benchmarks) are checked.
+// or community out of range, a table's columns differ in length
+// ("transactions[3].customer: ..."), or the interactions are more than 2^31.
+// Tables of a Workspace always pass; hand-built ones (tests, benchmarks) are
+// checked.
 absl::Status CheckTableReferences(const Tables& tables);
+
+// NOT_FOUND "community: 7 out of range (the workspace has 3)" unless
+// community is kNoIndex or one of the workspace's.
+absl::Status CheckCommunity(const Tables& tables, Index community);
 
 // The earliest time each customer is known: created, or the first event
 // naming them (transaction, interaction, membership, feedback, referral)

@@ -3,11 +3,10 @@
 // (transactional, relationship, collaborative). Each stage lists
 // requirements, thresholds over involvement indicators within windows
 // (ladder/indicators.h); a customer holds the highest stage whose
-// requirements, and those of every lower stage, hold. The same rule shape
-// as the Discourse-style rank ladders of leaders/rank_ladder.h (at_least,
-// optional at_most, window in days, cumulative levels, the first unmet
-// requirement of the next level), over indicators that also cover
-// purchases, feedback, referrals and value scores.
+// requirements, and those of every lower stage, hold. The rules are
+// evaluated by the ladder rule engine (ladder/rule_engine.h), which also
+// runs the Discourse-style rank ladders of leaders/rank_ladder.h as a
+// preset of these rules.
 //
 // Evidence: for each customer the indicator value that met each requirement
 // of the stages held, and the value of the first unmet requirement of the
@@ -78,6 +77,12 @@ LadderRules DefaultLadderRules();
 
 // INVALID_ARGUMENT naming the field ("rules.stages[2].requirements[0].at_most").
 absl::Status ValidateLadderRules(const LadderRules& rules);
+
+// One requirement's key (ValidateKey) and bounds (finite; at_most >= 0 not
+// below at_least), as INVALID_ARGUMENT naming `where` and the field
+// ("rules.stages[2].requirements[0]" + ".at_most"). ValidateLadderRules and
+// the rank ladders' own check use it.
+absl::Status ValidateRequirement(const StageRequirement& r, const std::string& where);
 
 struct StageAssignment {
   int64_t as_of = kNoTime;

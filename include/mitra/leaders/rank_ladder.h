@@ -1,7 +1,10 @@
 // Rank ladders (Discourse trust levels, Khoros ranks): ordered levels, each
 // a list of requirements over a member's activity counts within a window; a
 // member holds the highest level whose requirements, and all lower levels'
-// requirements, are met.
+// requirements, are met. A rank ladder is a preset of the relationship
+// ladder's rule engine (ladder/rule_engine.h): RankLadderRules translates
+// it into stage rules over the ladder's indicators, and AssignRanks runs
+// them; the counting below is the indicators'.
 #ifndef MITRA_LEADERS_RANK_LADDER_H_
 #define MITRA_LEADERS_RANK_LADDER_H_
 
@@ -11,25 +14,28 @@
 
 #include "absl/status/statusor.h"
 #include "mitra/core/tables.h"
+#include "mitra/ladder/stage_rules.h"
 
 namespace mitra::leaders {
 
-// What a requirement counts, per member, within its window.
+// What a requirement counts, per member, within its window, and the ladder
+// indicator (ladder/indicators.h) it reads.
 enum class ActivityMetric {
-  kGiven,          // interactions of `kind` the member made
-  kReceived,       // interactions of `kind` the member received
-  kDaysActive,     // distinct UTC days with any interaction made
-  kTenureDays,     // days since the member's earliest membership join (or first interaction)
-  kDistinctPeers,  // distinct members interacted with (either direction)
+  kGiven,          // interactions of `kind` the member made: interactions_given
+  kReceived,       // interactions of `kind` the member received: interactions_received
+  kDaysActive,     // distinct UTC days with any interaction made: days_active
+  kTenureDays,     // days since the earliest join, else the first interaction made: member_days
+  kDistinctPeers,  // distinct members interacted with (either direction): distinct_peers
 };
 
 // Counting rules: interactions count once each (weight ignored) and only
 // before as_of (exclusive). A window of w days is [as_of - w*86400 s, as_of):
 // its start is inclusive, rounded to the second. kDaysActive counts a UTC day
 // when the member made an interaction inside the window on that day.
-// kTenureDays is fractional, (as_of - first) / 86400, 0 with no history; it
-// takes window_days = 0. kind must be 1..10 for kGiven/kReceived, else 0.
-// at_most >= 0 must not be below at_least. Bad values: INVALID_ARGUMENT
+// kTenureDays is fractional, (as_of - first) / 86400 with first the
+// earliest join before as_of, else the first interaction made; NaN (never
+// met) with neither; it takes window_days = 0. kind must be 1..10 for
+// kGiven/kReceived, else 0. at_most >= 0 must not be below at_least. Bad values: INVALID_ARGUMENT
 // naming the field, e.g. "ladder.levels[2].requirements[0].kind".
 struct Requirement {
   ActivityMetric metric = ActivityMetric::kGiven;
@@ -104,6 +110,14 @@ struct RankResult {
 // 2. as_of = kNoTime: INVALID_ARGUMENT; community out of range: NOT_FOUND.
 absl::StatusOr<RankResult> AssignRanks(const Tables& tables, const RankLadder& ladder,
                                        int64_t as_of, Index community = kNoIndex);
+
+// The ladder as the relationship ladder's rules, the one translation
+// AssignRanks runs: level l is stage l (its name; every phase
+// transactional, which the engine does not read), each requirement the
+// indicator of its metric (above) with the same kind, window and bounds.
+// The rank ladder's own checks are AssignRanks's, not ValidateLadderRules's
+// (more levels, any names).
+ladder::LadderRules RankLadderRules(const RankLadder& ladder);
 
 }  // namespace mitra::leaders
 
