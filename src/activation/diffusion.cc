@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <exception>
 #include <new>
+#include <utility>
 #include <vector>
 
 #include "common/parallel.h"
@@ -98,28 +99,60 @@ absl::StatusOr<std::vector<double>> LinearThresholdWeights(const CsrGraph& g) {
   return WeightedCascadeProbabilities(g);
 }
 
-absl::StatusOr<DiffusionGraph> DiffusionGraph::Create(const CsrGraph& g, Model model,
-                                                      absl::Span<const double> arc_values) {
-  if (arc_values.size() != g.num_arcs())
+namespace {
+
+// The rule's value on every arc of g, aligned with g.out().targets.
+absl::StatusOr<std::vector<double>> ArcValues(const CsrGraph& g, ArcRule& rule) {
+  switch (rule.kind) {
+    case ArcRule::Kind::kWeightedCascade: return WeightedCascadeProbabilities(g);
+    case ArcRule::Kind::kTrivalency: return TrivalencyProbabilities(g, rule.seed);
+    case ArcRule::Kind::kConstant: return ConstantProbabilities(g, rule.p);
+    case ArcRule::Kind::kInteraction: return InteractionProbabilities(g, rule.lambda);
+    case ArcRule::Kind::kGiven: break;
+  }
+  if (rule.values.size() != g.num_arcs())
     return absl::InvalidArgumentError(
-        absl::StrCat("arc_values has ", arc_values.size(), " entries, the graph has ",
+        absl::StrCat("arc_values has ", rule.values.size(), " entries, the graph has ",
                      g.num_arcs(), " arcs"));
-  for (size_t k = 0; k < arc_values.size(); ++k) {
-    const double p = arc_values[k];
+  for (size_t k = 0; k < rule.values.size(); ++k) {
+    const double p = rule.values[k];
     if (!(p >= 0 && p <= 1))
       return absl::InvalidArgumentError(
           absl::StrCat("arc_values[", k, "] must be a probability in [0, 1], got ", p));
   }
+  return std::move(rule.values);
+}
+
+}  // namespace
+
+absl::StatusOr<DiffusionGraph> DiffusionGraph::Create(const CsrGraph& g, Model model,
+                                                      absl::Span<const double> arc_values) {
+  try {
+    ArcRule rule;
+    rule.kind = ArcRule::Kind::kGiven;
+    rule.values.assign(arc_values.begin(), arc_values.end());
+    return Create(CsrGraph(g), model, std::move(rule));
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError("DiffusionGraph::Create: out of memory");
+  }
+}
+
+absl::StatusOr<DiffusionGraph> DiffusionGraph::Create(CsrGraph&& g, Model model, ArcRule rule) {
+  absl::StatusOr<std::vector<double>> values = ArcValues(g, rule);
+  if (!values.ok()) return values.status();
   try {
     DiffusionGraph dg;
     dg.model_ = model;
     dg.n_ = g.num_nodes();
     const uint32_t n = dg.n_;
-    const auto& out = g.out();
-    dg.out_offsets_ = out.offsets;
+    // The rows are taken over; the weights were only needed for the values.
+    graph::Adjacency out = std::move(g).TakeOut();
+    std::vector<double>().swap(out.weights);
+    dg.out_offsets_ = std::move(out.offsets);
     if (dg.out_offsets_.empty()) dg.out_offsets_.assign(n + 1, 0);
-    dg.out_targets_ = out.targets;
-    dg.out_values_.assign(arc_values.begin(), arc_values.end());
+    dg.out_targets_ = std::move(out.targets);
+    dg.out_values_ = *std::move(values);
+    const std::vector<double>& arc_values = dg.out_values_;
     dg.out_thresholds_.resize(arc_values.size());
     for (size_t k = 0; k < arc_values.size(); ++k)
       dg.out_thresholds_[k] = Threshold53(arc_values[k]);

@@ -62,16 +62,23 @@ uint64_t ArcOf(const graph::CsrGraph& g, NodeId u, NodeId v) {
   return static_cast<uint64_t>(std::lower_bound(begin, end, v) - out.targets.begin());
 }
 
+// What a request asks of the diffusion graph. A GIVEN rule's values are
+// per edge (rule.values stays empty: GivenArcValues makes them per arc).
+struct DiffusionSpec {
+  Model model = Model::kIndependentCascade;
+  ArcRule rule;
+  bool directed = true;
+};
+
+// The request's model, probabilities and direction, checked; GIVEN needs
+// one edge value per edge of num_edges.
 template <typename Request>
-absl::StatusOr<DiffusionGraph> Diffusion(uint32_t num_nodes, absl::Span<const NodeId> src,
-                                         absl::Span<const NodeId> dst,
-                                         absl::Span<const double> weights, const Request& r,
-                                         uint64_t seed) {
-  Model model;
+absl::StatusOr<DiffusionSpec> DiffusionFrom(const Request& r, size_t num_edges) {
+  DiffusionSpec d;
   switch (r.model()) {
     case v1::DIFFUSION_MODEL_UNSPECIFIED:
-    case v1::DIFFUSION_MODEL_IC: model = Model::kIndependentCascade; break;
-    case v1::DIFFUSION_MODEL_LT: model = Model::kLinearThreshold; break;
+    case v1::DIFFUSION_MODEL_IC: d.model = Model::kIndependentCascade; break;
+    case v1::DIFFUSION_MODEL_LT: d.model = Model::kLinearThreshold; break;
     default: return Invalid("request.model", absl::StrCat("unknown value ", r.model()));
   }
   const int kind = r.probabilities();
@@ -94,9 +101,9 @@ absl::StatusOr<DiffusionGraph> Diffusion(uint32_t num_nodes, absl::Span<const No
         !s.ok())
       return s;
   if (kind == v1::EDGE_PROBABILITIES_GIVEN) {
-    if (static_cast<size_t>(r.edge_values_size()) != src.size())
+    if (static_cast<size_t>(r.edge_values_size()) != num_edges)
       return Invalid("request.edge_values",
-                     absl::StrCat(r.edge_values_size(), " values, but there are ", src.size(),
+                     absl::StrCat(r.edge_values_size(), " values, but there are ", num_edges,
                                   " edges"));
     for (int i = 0; i < r.edge_values_size(); ++i)
       if (absl::Status s = CheckRange(r.edge_values(i), absl::StrCat("request.edge_values[", i, "]"),
@@ -104,50 +111,86 @@ absl::StatusOr<DiffusionGraph> Diffusion(uint32_t num_nodes, absl::Span<const No
           !s.ok())
         return s;
   }
-  const bool directed = r.has_directed() ? r.directed() : true;
-  absl::StatusOr<graph::CsrGraph> g =
-      graph::GraphFromEdges(num_nodes, src, dst, weights, directed);
-  if (!g.ok()) return g.status();
-
-  absl::StatusOr<std::vector<double>> values;
+  using Kind = ArcRule::Kind;
   switch (kind) {
     case v1::EDGE_PROBABILITIES_UNSPECIFIED:
-    case v1::EDGE_PROBABILITIES_WEIGHTED_CASCADE:
-      values = model == Model::kLinearThreshold ? LinearThresholdWeights(*g)
-                                                : WeightedCascadeProbabilities(*g);
+    case v1::EDGE_PROBABILITIES_WEIGHTED_CASCADE: d.rule.kind = Kind::kWeightedCascade; break;
+    case v1::EDGE_PROBABILITIES_TRIVALENCY:
+      d.rule.kind = Kind::kTrivalency;
+      d.rule.seed = r.has_seed() ? r.seed() : 1;
       break;
-    case v1::EDGE_PROBABILITIES_TRIVALENCY: values = TrivalencyProbabilities(*g, seed); break;
-    case v1::EDGE_PROBABILITIES_CONSTANT: values = ConstantProbabilities(*g, r.p()); break;
+    case v1::EDGE_PROBABILITIES_CONSTANT:
+      d.rule.kind = Kind::kConstant;
+      d.rule.p = r.p();
+      break;
     case v1::EDGE_PROBABILITIES_INTERACTION:
-      values = InteractionProbabilities(*g, r.has_lambda() ? r.lambda() : 1.0);
+      d.rule.kind = Kind::kInteraction;
+      d.rule.lambda = r.has_lambda() ? r.lambda() : 1.0;
       break;
-    default: {  // GIVEN: duplicates combine (IC: 1 - prod(1 - p); LT: sum)
-      std::vector<double> keep(g->num_arcs(), 1.0), sum(g->num_arcs(), 0.0);
-      auto add = [&](NodeId u, NodeId v, double p) {
-        const uint64_t k = ArcOf(*g, u, v);
-        keep[k] *= 1 - p;
-        sum[k] += p;
-      };
-      for (size_t i = 0; i < src.size(); ++i) {
-        add(src[i], dst[i], r.edge_values(static_cast<int>(i)));
-        if (!directed && src[i] != dst[i]) add(dst[i], src[i], r.edge_values(static_cast<int>(i)));
-      }
-      std::vector<double> v(g->num_arcs());
-      for (size_t k = 0; k < v.size(); ++k)
-        v[k] = model == Model::kLinearThreshold ? sum[k] : 1 - keep[k];
-      values = std::move(v);
-    }
+    default: d.rule.kind = Kind::kGiven;
   }
-  if (!values.ok()) {
-    if (!absl::IsInvalidArgument(values.status())) return values.status();
-    return absl::InvalidArgumentError(
-        absl::StrCat("request.probabilities: ", values.status().message()));
+  d.directed = r.has_directed() ? r.directed() : true;
+  return d;
+}
+
+// GIVEN edge values per arc of g (built from these edges): duplicates
+// combine (IC: 1 - prod(1 - p); LT: sum).
+std::vector<double> GivenArcValues(const graph::CsrGraph& g, absl::Span<const NodeId> src,
+                                   absl::Span<const NodeId> dst,
+                                   const google::protobuf::RepeatedField<double>& edge_values,
+                                   const DiffusionSpec& d) {
+  std::vector<double> keep(g.num_arcs(), 1.0), sum(g.num_arcs(), 0.0);
+  auto add = [&](NodeId u, NodeId v, double p) {
+    const uint64_t k = ArcOf(g, u, v);
+    keep[k] *= 1 - p;
+    sum[k] += p;
+  };
+  for (size_t i = 0; i < src.size(); ++i) {
+    add(src[i], dst[i], edge_values[static_cast<int>(i)]);
+    if (!d.directed && src[i] != dst[i]) add(dst[i], src[i], edge_values[static_cast<int>(i)]);
   }
-  absl::StatusOr<DiffusionGraph> dg = DiffusionGraph::Create(*g, model, *values);
+  if (d.model == Model::kLinearThreshold) return sum;
+  for (size_t k = 0; k < keep.size(); ++k) keep[k] = 1 - keep[k];
+  return keep;
+}
+
+// The diffusion graph of g (taken over) under a checked spec; a value the
+// model cannot take is "request.probabilities: ...".
+absl::StatusOr<DiffusionGraph> Prepared(graph::CsrGraph&& g, DiffusionSpec d) {
+  absl::StatusOr<DiffusionGraph> dg =
+      DiffusionGraph::Create(std::move(g), d.model, std::move(d.rule));
   if (!dg.ok() && absl::IsInvalidArgument(dg.status()))
     return absl::InvalidArgumentError(
         absl::StrCat("request.probabilities: ", dg.status().message()));
   return dg;
+}
+
+// g read as an undirected edge list, as edge arrays with directed = false
+// are: u->v and v->u add up, a self-loop counts once.
+absl::StatusOr<graph::CsrGraph> UndirectedEdges(const graph::CsrGraph& g) {
+  const graph::Adjacency& a = g.out();
+  std::vector<NodeId> src;
+  src.reserve(a.targets.size());
+  for (uint32_t u = 0; u < g.num_nodes(); ++u) src.insert(src.end(), g.out_degree(u), u);
+  graph::BuildOptions o;
+  o.directed = false;
+  o.keep_self_loops = true;
+  return graph::CsrGraph::FromEdges(g.num_nodes(), src, a.targets, a.weights, o);
+}
+
+// Edge arrays: their one CSR, then the shared path.
+template <typename Request>
+absl::StatusOr<DiffusionGraph> Diffusion(uint32_t num_nodes, absl::Span<const NodeId> src,
+                                         absl::Span<const NodeId> dst,
+                                         absl::Span<const double> weights, const Request& r) {
+  absl::StatusOr<DiffusionSpec> d = DiffusionFrom(r, src.size());
+  if (!d.ok()) return d.status();
+  absl::StatusOr<graph::CsrGraph> g =
+      graph::GraphFromEdges(num_nodes, src, dst, weights, d->directed);
+  if (!g.ok()) return g.status();
+  if (d->rule.kind == ArcRule::Kind::kGiven)
+    d->rule.values = GivenArcValues(*g, src, dst, r.edge_values(), *d);
+  return Prepared(*std::move(g), *std::move(d));
 }
 
 }  // namespace
@@ -157,8 +200,7 @@ absl::StatusOr<DiffusionGraph> DiffusionGraphFromEdges(uint32_t num_nodes,
                                                        absl::Span<const NodeId> dst,
                                                        absl::Span<const double> weights,
                                                        const v1::PlanRequest& request) {
-  return Diffusion(num_nodes, src, dst, weights, request,
-                   request.has_seed() ? request.seed() : 1);
+  return Diffusion(num_nodes, src, dst, weights, request);
 }
 
 absl::StatusOr<DiffusionGraph> DiffusionGraphFromEdges(uint32_t num_nodes,
@@ -166,18 +208,25 @@ absl::StatusOr<DiffusionGraph> DiffusionGraphFromEdges(uint32_t num_nodes,
                                                        absl::Span<const NodeId> dst,
                                                        absl::Span<const double> weights,
                                                        const v1::SimulateRequest& request) {
-  return Diffusion(num_nodes, src, dst, weights, request,
-                   request.has_seed() ? request.seed() : 1);
+  return Diffusion(num_nodes, src, dst, weights, request);
 }
 
-absl::StatusOr<PlanOptions> PlanOptionsFrom(const v1::PlanRequest& r, uint32_t n) {
+namespace {
+
+// The options of a plan request. A budget's costs come from the request
+// (edge arrays) or, on a workspace, from the workspace's own fields.
+enum class BudgetCosts { kInRequest, kFromWorkspace };
+
+absl::StatusOr<PlanOptions> PlanOptionsOf(const v1::PlanRequest& r, uint32_t n,
+                                          BudgetCosts budget_costs) {
   PlanOptions po;
   ImmOptions& o = po.imm;
   if (n == 0) return Invalid("num_nodes", "must be > 0 to plan");
   if (r.has_budget()) {
     if (r.has_k()) return Invalid("request.k", "not with a budget (give one or the other)");
     if (absl::Status s = CheckPositiveMoney(r.budget(), "request.budget"); !s.ok()) return s;
-    if (r.costs().empty()) return Invalid("request.costs", "required with a budget");
+    if (r.costs().empty() && budget_costs == BudgetCosts::kInRequest)
+      return Invalid("request.costs", "required with a budget");
     o.budget = r.budget();
   } else if (r.has_k()) {
     if (r.k() < 1 || r.k() > n)
@@ -262,6 +311,12 @@ absl::StatusOr<PlanOptions> PlanOptionsFrom(const v1::PlanRequest& r, uint32_t n
     default: return Invalid("request.algorithm", absl::StrCat("unknown value ", r.algorithm()));
   }
   return po;
+}
+
+}  // namespace
+
+absl::StatusOr<PlanOptions> PlanOptionsFrom(const v1::PlanRequest& r, uint32_t n) {
+  return PlanOptionsOf(r, n, BudgetCosts::kInRequest);
 }
 
 absl::StatusOr<SpreadOptions> SpreadOptionsFrom(const v1::SimulateRequest& r, uint32_t n,
@@ -439,14 +494,12 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   o.leaders = *std::move(lo);
   o.leaders.graph = *go;
   o.leaders.reputation.as_of = go->as_of;
-  // PlanOptionsFrom wants costs with a budget; here they come from below.
-  v1::PlanRequest checked = pr;
-  if (checked.has_budget()) checked.mutable_costs()->Resize(static_cast<int>(n), 1.0);
-  absl::StatusOr<PlanOptions> po = PlanOptionsFrom(checked, n);
+  absl::StatusOr<PlanOptions> po = PlanOptionsOf(pr, n, BudgetCosts::kFromWorkspace);
   if (!po.ok()) return Nested(po.status(), "request.", "request.plan.");
   o.plan = *std::move(po);
-  o.plan.imm.costs.clear();
   o.plan.imm.memory = &ws.memory_budget();
+  absl::StatusOr<DiffusionSpec> d = DiffusionFrom(pr, 0);
+  if (!d.ok()) return Nested(d.status(), "request.", "request.plan.");
   switch (request.candidates()) {
     case v1::CANDIDATE_SOURCE_UNSPECIFIED:
     case v1::CANDIDATE_SOURCE_LEADERS: o.candidates = CandidateSource::kLeaders; break;
@@ -491,17 +544,16 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
 
   absl::StatusOr<graph::InteractionGraph> ig = graph::BuildInteractionGraph(t, *go);
   if (!ig.ok()) return Nested(ig.status(), "", "request.graph: ");
-  const graph::Adjacency& adj = ig->graph.out();
-  std::vector<NodeId> src, dst;
-  src.reserve(adj.targets.size());
-  for (uint32_t u = 0; u < n; ++u)
-    for (uint32_t k = adj.offsets[u]; k < adj.offsets[u + 1]; ++k) src.push_back(u);
-  dst.assign(adj.targets.begin(), adj.targets.end());
-  absl::StatusOr<DiffusionGraph> dg =
-      DiffusionGraphFromEdges(n, src, dst, adj.weights, pr);
+  // The interaction graph's CSR is taken over as it is (directed), or read
+  // as an undirected edge list.
+  absl::StatusOr<graph::CsrGraph> g =
+      d->directed ? std::move(ig->graph) : UndirectedEdges(ig->graph);
+  if (!g.ok()) return g.status();
+  absl::StatusOr<DiffusionGraph> dg = Prepared(*std::move(g), *std::move(d));
   if (!dg.ok()) return Nested(dg.status(), "request.", "request.plan.");
 
-  absl::StatusOr<WorkspacePlanResult> r = PlanOnWorkspace(t, *dg, o);
+  // Every option was checked above, in the request's terms.
+  absl::StatusOr<WorkspacePlanResult> r = PlanOnCheckedWorkspace(t, *dg, o);
   if (!r.ok()) return WorkspaceField(r.status());
   out->Clear();
   PlanMessage(r->plan, dg->num_nodes(), dg->num_arcs(), out->mutable_plan());

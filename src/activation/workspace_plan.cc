@@ -53,6 +53,12 @@ std::vector<Index> HomeCommunities(const Tables& t, int64_t as_of) {
 
 absl::StatusOr<WorkspacePlanResult> PlanOnWorkspace(const Tables& t, const DiffusionGraph& dg,
                                                     const WorkspacePlanOptions& options) {
+  if (absl::Status s = CheckWorkspacePlanOptions(t, dg, options); !s.ok()) return s;
+  return PlanOnCheckedWorkspace(t, dg, options);
+}
+
+absl::Status CheckWorkspacePlanOptions(const Tables& t, const DiffusionGraph& dg,
+                                       const WorkspacePlanOptions& options) {
   const size_t n = t.customers.ids.size();
   const size_t num_communities = t.communities.ids.size();
   if (dg.num_nodes() != n)
@@ -81,7 +87,14 @@ absl::StatusOr<WorkspacePlanResult> PlanOnWorkspace(const Tables& t, const Diffu
   for (const auto& [c, q] : options.community_quota)
     if (c >= num_communities)
       return Invalid("community_quota", absl::StrCat("community index ", c, " out of range"));
+  return absl::OkStatus();
+}
 
+absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& t,
+                                                           const DiffusionGraph& dg,
+                                                           const WorkspacePlanOptions& options) {
+  const size_t n = t.customers.ids.size();
+  const size_t num_communities = t.communities.ids.size();
   WorkspacePlanResult result;
   result.as_of = options.leaders.graph.as_of != kNoTime ? options.leaders.graph.as_of
                                                         : leaders::DefaultAsOf(t);

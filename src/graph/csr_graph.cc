@@ -228,6 +228,12 @@ absl::StatusOr<CsrGraph> CsrGraph::Undirected(Symmetrize mode) const {
   return g;
 }
 
+Adjacency CsrGraph::TakeOut() && {
+  Adjacency out = std::move(out_);
+  *this = CsrGraph();
+  return out;
+}
+
 size_t CsrGraph::MemoryBytes() const {
   auto bytes = [](const Adjacency& a) {
     return a.offsets.size() * sizeof(uint32_t) + a.targets.size() * sizeof(NodeId) +

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "exact.h"
@@ -184,6 +185,68 @@ TEST(ProbabilitiesTest, Generators) {
   for (double v : *t1) EXPECT_THAT(v, ::testing::AnyOf(0.1, 0.01, 0.001));
   EXPECT_THAT(InteractionProbabilities(*g, -1).status().message(), HasSubstr("lambda"));
   EXPECT_THAT(ConstantProbabilities(*g, 1.5).status().message(), HasSubstr("p must"));
+}
+
+// The rule factory takes the graph over and puts on every arc what the
+// generator of its rule gives; the value-taking factory copies the graph.
+TEST(DiffusionGraphTest, RuleFactoryEqualsTheGeneratorsAndTakesTheGraphOver) {
+  // Weighted, with a cycle and a node (3) of in-degree 2: 0->1 2, 1->2 1,
+  // 2->0 4, 0->3 1, 2->3 3.
+  auto g = CsrGraph::FromEdges(4, std::vector<NodeId>{0, 1, 2, 0, 2},
+                               std::vector<NodeId>{1, 2, 0, 3, 3},
+                               std::vector<double>{2, 1, 4, 1, 3});
+  ASSERT_TRUE(g.ok());
+  using Kind = ArcRule::Kind;
+  auto rule = [](Kind kind) {
+    ArcRule r;
+    r.kind = kind;
+    r.seed = 7;
+    r.p = 0.3;
+    r.lambda = 0.5;
+    r.values = {0.1, 0.2, 0.3, 0.4, 0.5};
+    return r;
+  };
+  struct Case {
+    ArcRule rule;
+    absl::StatusOr<std::vector<double>> values;
+  } cases[] = {
+      {rule(Kind::kWeightedCascade), WeightedCascadeProbabilities(*g)},
+      {rule(Kind::kTrivalency), TrivalencyProbabilities(*g, 7)},
+      {rule(Kind::kConstant), ConstantProbabilities(*g, 0.3)},
+      {rule(Kind::kInteraction), InteractionProbabilities(*g, 0.5)},
+      {rule(Kind::kGiven), std::vector<double>{0.1, 0.2, 0.3, 0.4, 0.5}},
+  };
+  for (Case& c : cases) {
+    ASSERT_TRUE(c.values.ok());
+    // Arc order 0->1, 0->3, 1->2, 2->0, 2->3; 3's in-arcs are 0->3, 2->3.
+    const std::vector<double> v = *c.values;
+    CsrGraph mine = *g;
+    auto dg = DiffusionGraph::Create(std::move(mine), Model::kIndependentCascade, c.rule);
+    ASSERT_TRUE(dg.ok()) << dg.status();
+    EXPECT_EQ(mine.num_nodes(), 0u);  // taken over
+    EXPECT_EQ(dg->out_values(), v);
+    EXPECT_THAT(dg->out_targets(), ::testing::ElementsAre(1, 3, 2, 0, 3));
+    EXPECT_THAT(dg->out_offsets(), ::testing::ElementsAre(0, 2, 3, 5, 5));
+    EXPECT_THAT(dg->in_sources(), ::testing::ElementsAre(2, 0, 1, 0, 2));
+    EXPECT_THAT(dg->in_values(), ::testing::ElementsAre(v[3], v[0], v[2], v[1], v[4]));
+    // The same as the values given by hand on a copy.
+    auto by_values = DiffusionGraph::Create(*g, Model::kIndependentCascade, v);
+    ASSERT_TRUE(by_values.ok());
+    EXPECT_EQ(g->num_arcs(), 5u);  // kept
+    EXPECT_EQ(by_values->out_thresholds(), dg->out_thresholds());
+    EXPECT_EQ(by_values->in_thresholds(), dg->in_thresholds());
+    EXPECT_EQ(by_values->in_uniform_value(), dg->in_uniform_value());
+  }
+  // Given values are checked as on the value-taking factory.
+  ArcRule given = rule(Kind::kGiven);
+  given.values = {0.5};
+  auto short_rule = DiffusionGraph::Create(CsrGraph(*g), Model::kIndependentCascade, given);
+  EXPECT_THAT(short_rule.status().message(), HasSubstr("arc_values has 1 entries"));
+  // LT: a constant 0.6 puts 1.2 on node 3.
+  ArcRule constant = rule(Kind::kConstant);
+  constant.p = 0.6;
+  auto lt = DiffusionGraph::Create(CsrGraph(*g), Model::kLinearThreshold, constant);
+  EXPECT_THAT(lt.status().message(), HasSubstr("node 3 sum to"));
 }
 
 TEST(DiffusionGraphTest, RejectsBadInput) {

@@ -58,13 +58,37 @@ absl::StatusOr<std::vector<double>> LinearThresholdWeights(const CsrGraph& g);
 
 // --- the prepared model ------------------------------------------------------
 
+// How every arc of a graph gets its value: one of the generators above, or
+// values given per arc.
+struct ArcRule {
+  enum class Kind {
+    kWeightedCascade,  // WeightedCascadeProbabilities (= LinearThresholdWeights)
+    kTrivalency,       // TrivalencyProbabilities(g, seed)
+    kConstant,         // ConstantProbabilities(g, p)
+    kInteraction,      // InteractionProbabilities(g, lambda)
+    kGiven,            // `values`
+  };
+  Kind kind = Kind::kWeightedCascade;
+  double p = 0;       // kConstant
+  double lambda = 1;  // kInteraction
+  uint64_t seed = 1;  // kTrivalency
+  // kGiven: one value per arc, aligned with g.out().targets; each finite in
+  // [0, 1].
+  std::vector<double> values;
+};
+
 // The graph with its per-arc values in both directions, ready for
-// simulation and reverse-reachable sampling. Self-contained (copies the
-// adjacency), so the CsrGraph may go away.
+// simulation and reverse-reachable sampling. Self-contained, so nothing it
+// was built from needs to stay.
 class DiffusionGraph {
  public:
-  // arc_values.size() must be g.num_arcs(); every value finite in [0, 1];
-  // for LT the values into each node must sum to at most 1 (+1e-9).
+  // The graph (its rows are taken over, not copied) with the rule's value
+  // on every arc. For LT the values into each node must sum to at most 1
+  // (+1e-9). INVALID_ARGUMENT names "arc_values"; RESOURCE_EXHAUSTED when
+  // memory runs out.
+  static absl::StatusOr<DiffusionGraph> Create(CsrGraph&& g, Model model, ArcRule rule);
+  // The same keeping `g` (a copy of its rows is taken over) with given
+  // values: arc_values.size() must be g.num_arcs().
   static absl::StatusOr<DiffusionGraph> Create(const CsrGraph& g, Model model,
                                                absl::Span<const double> arc_values);
 

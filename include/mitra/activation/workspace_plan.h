@@ -83,10 +83,22 @@ struct WorkspacePlanResult {
 std::vector<Index> HomeCommunities(const Tables& tables, int64_t as_of);
 
 // dg must have one node per customer (the workspace interaction graph).
-// INVALID_ARGUMENT naming the option for bad costs, indices or quotas.
+// INVALID_ARGUMENT naming the option for bad costs, indices or quotas
+// (CheckWorkspacePlanOptions), then PlanOnCheckedWorkspace.
 absl::StatusOr<WorkspacePlanResult> PlanOnWorkspace(const Tables& tables,
                                                     const DiffusionGraph& dg,
                                                     const WorkspacePlanOptions& options);
+
+// PlanOnWorkspace's checks of dg and the options against the tables.
+absl::Status CheckWorkspacePlanOptions(const Tables& tables, const DiffusionGraph& dg,
+                                       const WorkspacePlanOptions& options);
+// The plan for a dg and options that passed those checks already, where
+// they entered: a request's fields are checked in the request's own terms
+// (messages.h), so they are not checked twice. Options that would fail the
+// checks are a caller's bug (indices out of range are undefined behaviour).
+absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& tables,
+                                                           const DiffusionGraph& dg,
+                                                           const WorkspacePlanOptions& options);
 
 }  // namespace mitra::activation
 

@@ -91,6 +91,11 @@ class CsrGraph {
   }
   uint32_t out_degree(NodeId u) const { return out_.offsets[u + 1] - out_.offsets[u]; }
 
+  // Hands the out-adjacency over without copying it and leaves this graph
+  // the empty one (copies made before keep theirs): for a consumer that
+  // keeps the rows in a layout of its own (activation's DiffusionGraph).
+  Adjacency TakeOut() &&;
+
   // The undirected view (symmetrised); a copy when already undirected.
   absl::StatusOr<CsrGraph> Undirected(Symmetrize mode = Symmetrize::kCollapse) const;
 
