@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -239,9 +240,10 @@ void Activation(const Tables& t, std::ostream& out) {
   auto fail = [&](const absl::Status& s) { out << "  not computed: " << s.message() << "\n"; };
   auto ig = graph::BuildInteractionGraph(t, {});
   if (!ig.ok()) return fail(ig.status());
-  auto p = activation::WeightedCascadeProbabilities(ig->graph);
-  if (!p.ok()) return fail(p.status());
-  auto dg = activation::DiffusionGraph::Create(ig->graph, activation::Model::kIndependentCascade, *p);
+  // The interaction graph's rows become the diffusion graph's (no copy).
+  auto dg = activation::DiffusionGraph::Create(std::move(ig->graph),
+                                               activation::Model::kIndependentCascade,
+                                               activation::ArcRule{});
   if (!dg.ok()) return fail(dg.status());
   constexpr uint32_t kSeeds = 10;
   activation::WorkspacePlanOptions o;
