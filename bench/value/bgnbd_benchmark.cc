@@ -1,14 +1,32 @@
-// BG/NBD fits on 1,000,000 simulated customers (as given, and with
-// identical rows grouped as weights, grouping time included), and scoring
-// of P(alive) and expected purchases over 10,000,000 customers.
+// BG/NBD and MBG/NBD (one implementation, src/value/bg_family.h) fits on
+// 1,000,000 simulated customers (as given, and for BG/NBD with identical
+// rows grouped as weights, grouping time included), and scoring of P(alive)
+// and expected purchases over 10,000,000 customers.
 #include <cstdio>
+#include <string>
 
 #include "benchmark/benchmark.h"
 #include "mitra/value/bgnbd.h"
+#include "mitra/value/mbgnbd.h"
 #include "simulate.h"
 
 namespace mitra::value {
 namespace {
+
+template <class Params>
+struct Model;
+template <>
+struct Model<BgNbdParams> {
+  static constexpr auto Fit = FitBgNbd;
+  static constexpr auto Alive = BgNbdProbabilityAlive;
+  static constexpr auto Expected = BgNbdExpectedPurchases;
+};
+template <>
+struct Model<MbgNbdParams> {
+  static constexpr auto Fit = FitMbgNbd;
+  static constexpr auto Alive = MbgNbdProbabilityAlive;
+  static constexpr auto Expected = MbgNbdExpectedPurchases;
+};
 
 const bench::Simulated& Customers(size_t n) {
   static auto* one_million =
@@ -18,13 +36,14 @@ const bench::Simulated& Customers(size_t n) {
   return n == 1000000 ? *one_million : *ten_million;
 }
 
-void BM_BgNbdFit1M(benchmark::State& state) {
+template <class Params>
+void BM_Fit1M(benchmark::State& state) {
   const auto& s = Customers(1000000);
   const CustomerData data{s.x, s.t_x, s.T, {}};
   for (auto _ : state) {
     FitOptions o;
     o.threads = static_cast<int>(state.range(0));
-    auto fit = FitBgNbd(data, o);
+    auto fit = Model<Params>::Fit(data, o);
     if (!fit.ok()) state.SkipWithError(std::string(fit.status().message()).c_str());
     benchmark::DoNotOptimize(fit);
     state.counters["r"] = fit->params.r;
@@ -35,7 +54,17 @@ void BM_BgNbdFit1M(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 1000000);
 }
-BENCHMARK(BM_BgNbdFit1M)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Fit1M<BgNbdParams>)
+    ->Name("BM_BgNbdFit1M")
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Fit1M<MbgNbdParams>)
+    ->Name("BM_MbgNbdFit1M")
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_BgNbdFit1MGrouped(benchmark::State& state) {
   const auto& s = Customers(1000000);
@@ -56,14 +85,15 @@ void BM_BgNbdFit1MGrouped(benchmark::State& state) {
 BENCHMARK(BM_BgNbdFit1MGrouped)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 // P(alive) and E[Y(39)] for every customer: two passes over 10M rows.
-void BM_BgNbdScore10M(benchmark::State& state) {
+template <class Params>
+void BM_Score10M(benchmark::State& state) {
   const auto& s = Customers(10000000);
   const CustomerData data{s.x, s.t_x, s.T, {}};
-  const BgNbdParams p{0.243, 4.414, 0.793, 2.426};
+  const Params p{0.243, 4.414, 0.793, 2.426};
   std::vector<double> alive(s.x.size()), expected(s.x.size());
   for (auto _ : state) {
-    if (!BgNbdProbabilityAlive(p, data, absl::MakeSpan(alive)).ok() ||
-        !BgNbdExpectedPurchases(p, data, 39, absl::MakeSpan(expected)).ok()) {
+    if (!Model<Params>::Alive(p, data, absl::MakeSpan(alive)).ok() ||
+        !Model<Params>::Expected(p, data, 39, absl::MakeSpan(expected)).ok()) {
       state.SkipWithError("scoring failed");
     }
     benchmark::DoNotOptimize(alive.data());
@@ -71,7 +101,8 @@ void BM_BgNbdScore10M(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(s.x.size()));
 }
-BENCHMARK(BM_BgNbdScore10M)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Score10M<BgNbdParams>)->Name("BM_BgNbdScore10M")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Score10M<MbgNbdParams>)->Name("BM_MbgNbdScore10M")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace mitra::value

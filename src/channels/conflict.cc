@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "customer_rows.h"
+#include "member_spend.h"
 #include "mitra/channels/economics.h"
 #include "mitra/core/time_format.h"
 
@@ -37,10 +40,7 @@ struct Priced {
   double amount, units;
 };
 
-}  // namespace
-
-absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain,
-                                        const ConflictOptions& o) {
+absl::Status CheckOptions(const ConflictOptions& o) {
   for (const auto& [t, where] : {std::pair{o.start, "start"}, {o.end, "end"}}) {
     if (t == kNoTime) continue;
     if (std::string p = TimeProblem(t); !p.empty()) return Invalid(where, p);
@@ -53,92 +53,98 @@ absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain
     return Invalid("min_units", absl::StrCat("must be finite and >= 0, got ", o.min_units));
   if (o.period_seconds <= 0)
     return Invalid("period_seconds", absl::StrCat("must be > 0, got ", o.period_seconds));
-  const ChannelTable& ch = tables.channels;
-  if (chain.size() != ch.ids.size())
-    return absl::InvalidArgumentError("chain: built from another channel table");
-  const TransactionTable& t = tables.transactions;
-  const auto [start, end] = DefaultWindow(t, o.start, o.end);
-  if (start >= end)
-    return Invalid("end", absl::StrCat("must be after start (", FormatTime(start), "), got ",
-                                       FormatTime(end)));
-  const size_t M = chain.size(), C = tables.customers.ids.size();
-  const size_t P = static_cast<size_t>((end - 1 - start) / o.period_seconds) + 1;
-  if (P > 100000)
-    return Invalid("period_seconds", absl::StrCat("gives ", P, " periods (at most 100000)"));
-  Conflicts out;
-  out.members.resize(M);
-  out.periods.resize(P);
-  for (size_t p = 0; p < P; ++p)
-    out.periods[p].start = start + static_cast<int64_t>(p) * o.period_seconds;
+  return absl::OkStatus();
+}
 
-  // Per customer: the members they bought from, and their member per period.
-  std::vector<uint64_t> customers_of(M, 0);
-  std::vector<uint64_t> pair_keys, transition_keys;
-  std::vector<Index> sellers;
-  std::vector<std::pair<Index, double>> spend;  // in order of first purchase in the period
-  const CustomerRows rows(t, C);
-  for (size_t c = 0; c < C; ++c) {
-    sellers.clear();
-    Index previous = kNoIndex;
-    size_t period = SIZE_MAX;
-    auto close_period = [&]() {
-      if (spend.empty()) return;
-      Index main = spend[0].first;
-      double best = spend[0].second;
-      for (const auto& [s, a] : spend)
-        if (a > best) best = a, main = s;
-      PeriodSwitching& ps = out.periods[period];
-      ++ps.active;
-      if (previous != kNoIndex) {
-        transition_keys.push_back(Key(previous, main));
-        if (previous == main) {
-          ++ps.stayed;
-          ++out.members[main].kept;
-        } else {
-          ++ps.switched;
-          ++out.members[previous].lost;
-          ++out.members[main].won;
-        }
+// The window and its switching periods.
+struct Window {
+  int64_t start, end, period_seconds;
+  bool Contains(int64_t t) const { return t >= start && t < end; }
+  size_t PeriodOf(int64_t t) const { return static_cast<size_t>((t - start) / period_seconds); }
+};
+
+// Per customer: the members they bought from (for the shared customers)
+// and their member per period (the one with the most money), whose changes
+// from one active period to the next are the switching.
+class CustomerPass {
+ public:
+  CustomerPass(const TransactionTable& t, const Window& w, Conflicts& out)
+      : t_(t), w_(w), out_(out), customers_of_(out.members.size(), 0) {}
+
+  void Customer(absl::Span<const uint32_t> rows) {
+    sellers_.clear();
+    previous_ = kNoIndex;
+    period_ = SIZE_MAX;
+    for (uint32_t i : rows) {
+      const Index s = t_.channel[i];
+      if (s == kNoIndex || !w_.Contains(t_.time[i])) continue;
+      sellers_.push_back(s);
+      const size_t p = w_.PeriodOf(t_.time[i]);
+      if (p != period_) {
+        ClosePeriod();
+        period_ = p;
       }
-      previous = main;
-      spend.clear();
-    };
-    for (uint32_t i : rows.Of(c)) {
-      const Index s = t.channel[i];
-      if (s == kNoIndex || t.time[i] < start || t.time[i] >= end) continue;
-      sellers.push_back(s);
-      const size_t p = static_cast<size_t>((t.time[i] - start) / o.period_seconds);
-      if (p != period) {
-        close_period();
-        period = p;
-      }
-      auto it =
-          std::find_if(spend.begin(), spend.end(), [&](const auto& e) { return e.first == s; });
-      if (it == spend.end())
-        spend.emplace_back(s, t.amount[i]);
-      else
-        it->second += t.amount[i];
+      spend_.Add(s, t_.amount[i]);
     }
-    close_period();
-    std::sort(sellers.begin(), sellers.end());
-    sellers.erase(std::unique(sellers.begin(), sellers.end()), sellers.end());
-    for (size_t i = 0; i < sellers.size(); ++i) {
-      ++customers_of[sellers[i]];
-      for (size_t j = i + 1; j < sellers.size(); ++j)
-        pair_keys.push_back(Key(sellers[i], sellers[j]));
+    ClosePeriod();
+    std::sort(sellers_.begin(), sellers_.end());
+    sellers_.erase(std::unique(sellers_.begin(), sellers_.end()), sellers_.end());
+    for (size_t i = 0; i < sellers_.size(); ++i) {
+      ++customers_of_[sellers_[i]];
+      for (size_t j = i + 1; j < sellers_.size(); ++j)
+        pair_keys_.push_back(Key(sellers_[i], sellers_[j]));
     }
   }
 
-  // Shared customers.
-  std::vector<uint64_t> candidates;  // competing pairs (a < b) for undercutting
+  const std::vector<uint64_t>& customers_of() const { return customers_of_; }
+  std::vector<uint64_t>& pair_keys() { return pair_keys_; }
+  std::vector<uint64_t>& transition_keys() { return transition_keys_; }
+
+ private:
+  // The period ends: its member against the previous active period's.
+  void ClosePeriod() {
+    if (spend_.empty()) return;
+    const Index main = spend_.Main();
+    PeriodSwitching& ps = out_.periods[period_];
+    ++ps.active;
+    if (previous_ != kNoIndex) {
+      transition_keys_.push_back(Key(previous_, main));
+      if (previous_ == main) {
+        ++ps.stayed;
+        ++out_.members[main].kept;
+      } else {
+        ++ps.switched;
+        ++out_.members[previous_].lost;
+        ++out_.members[main].won;
+      }
+    }
+    previous_ = main;
+    spend_.Clear();
+  }
+
+  const TransactionTable& t_;
+  const Window& w_;
+  Conflicts& out_;
+  std::vector<uint64_t> customers_of_, pair_keys_, transition_keys_;
+  std::vector<Index> sellers_;
+  MemberSpend spend_;  // this period's
+  Index previous_ = kNoIndex;
+  size_t period_ = SIZE_MAX;
+};
+
+// Pairs sharing at least min_shared_customers customers, most shared first;
+// their keys are candidates for undercutting.
+void SharedCustomerPairs(const Chain& chain, const ChannelTable& ch, const CustomerPass& pass,
+                         std::vector<uint64_t>& pair_keys, uint64_t min_shared, Conflicts& out,
+                         std::vector<uint64_t>& candidates) {
   for (const auto& [key, n] : Runs(pair_keys)) {
-    if (n < o.min_shared_customers) continue;
+    if (n < min_shared) continue;
     SharedCustomers s;
     s.a = High(key);
     s.b = Low(key);
     s.shared = n;
-    s.customers_a = customers_of[s.a];
-    s.customers_b = customers_of[s.b];
+    s.customers_a = pass.customers_of()[s.a];
+    s.customers_b = pass.customers_of()[s.b];
     s.jaccard = static_cast<double>(n) / static_cast<double>(s.customers_a + s.customers_b - n);
     s.relation = chain.RelationOf(s.a, s.b);
     s.same_territory = !ch.territory[s.a].empty() && ch.territory[s.a] == ch.territory[s.b];
@@ -148,10 +154,14 @@ absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain
   std::stable_sort(
       out.shared.begin(), out.shared.end(),
       [](const SharedCustomers& x, const SharedCustomers& y) { return x.shared > y.shared; });
+}
 
-  // Shared territory.
+// Territories with members that are not all in one line of the chain;
+// every pair in a territory is a candidate for undercutting.
+void SharedTerritories(const Chain& chain, const ChannelTable& ch, Conflicts& out,
+                       std::vector<uint64_t>& candidates) {
   std::map<std::string, std::vector<Index>> by_territory;
-  for (Index m = 0; m < M; ++m)
+  for (Index m = 0; m < chain.size(); ++m)
     if (!ch.territory[m].empty()) by_territory[ch.territory[m]].push_back(m);
   for (auto& [name, members] : by_territory) {
     bool conflict = false;
@@ -163,68 +173,114 @@ absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain
     }
     if (conflict) out.territories.push_back({name, members});
   }
+}
 
-  // Realised prices per (member, product), from own sales in the window.
+// Realised prices per (member, product), from own sales in the window,
+// sorted by member and product; those on fewer than min_units units left
+// out. A dense table when members x products is small, else sorted keys.
+std::vector<Priced> RealisedPrices(const Tables& tables, size_t M, const Window& w,
+                                   double min_units) {
+  const TransactionTable& t = tables.transactions;
+  const size_t products = tables.products.ids.size();
   std::vector<Priced> priced;
-  {
-    const size_t products = tables.products.ids.size();
-    std::vector<uint64_t> keys;
-    std::vector<double> amount, units;
-    const bool dense = M * products <= (size_t{1} << 24);
-    if (dense) amount.assign(M * products, 0), units.assign(M * products, 0);
-    std::vector<std::pair<uint64_t, std::pair<double, double>>> sparse;
-    for (size_t i = 0; i < t.customer.size(); ++i) {
-      const Index s = t.channel[i], p = t.product[i];
-      if (s == kNoIndex || p == kNoIndex || t.time[i] < start || t.time[i] >= end) continue;
-      const double u = Units(t.quantity[i]);
-      if (dense) {
-        amount[s * products + p] += t.amount[i];
-        units[s * products + p] += u;
-      } else {
-        sparse.push_back({Key(s, p), {t.amount[i], u}});
-      }
-    }
+  std::vector<double> amount, units;
+  const bool dense = M * products <= (size_t{1} << 24);
+  if (dense) amount.assign(M * products, 0), units.assign(M * products, 0);
+  std::vector<std::pair<uint64_t, std::pair<double, double>>> sparse;
+  for (size_t i = 0; i < t.customer.size(); ++i) {
+    const Index s = t.channel[i], p = t.product[i];
+    if (s == kNoIndex || p == kNoIndex || !w.Contains(t.time[i])) continue;
+    const double u = Units(t.quantity[i]);
     if (dense) {
-      for (Index m = 0; m < M; ++m)
-        for (Index p = 0; p < products; ++p)
-          if (units[m * products + p] > 0)
-            priced.push_back({m, p, amount[m * products + p], units[m * products + p]});
+      amount[s * products + p] += t.amount[i];
+      units[s * products + p] += u;
     } else {
-      std::sort(sparse.begin(), sparse.end(),
-                [](const auto& x, const auto& y) { return x.first < y.first; });
-      for (size_t i = 0; i < sparse.size();) {
-        Priced e{High(sparse[i].first), Low(sparse[i].first), 0, 0};
-        for (; i < sparse.size() && Key(e.member, e.product) == sparse[i].first; ++i)
-          e.amount += sparse[i].second.first, e.units += sparse[i].second.second;
-        priced.push_back(e);
-      }
+      sparse.push_back({Key(s, p), {t.amount[i], u}});
     }
-    priced.erase(
-        std::remove_if(priced.begin(), priced.end(),
-                       [&](const Priced& e) { return e.units < o.min_units || e.units <= 0; }),
-        priced.end());
   }
-  // Each member's priced products: a range of `priced` (sorted by member, product).
+  if (dense) {
+    for (Index m = 0; m < M; ++m)
+      for (Index p = 0; p < products; ++p)
+        if (units[m * products + p] > 0)
+          priced.push_back({m, p, amount[m * products + p], units[m * products + p]});
+  } else {
+    std::sort(sparse.begin(), sparse.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (size_t i = 0; i < sparse.size();) {
+      Priced e{High(sparse[i].first), Low(sparse[i].first), 0, 0};
+      for (; i < sparse.size() && Key(e.member, e.product) == sparse[i].first; ++i)
+        e.amount += sparse[i].second.first, e.units += sparse[i].second.second;
+      priced.push_back(e);
+    }
+  }
+  priced.erase(std::remove_if(priced.begin(), priced.end(),
+                              [&](const Priced& e) { return e.units < min_units || e.units <= 0; }),
+               priced.end());
+  return priced;
+}
+
+// Each member's priced products: the range [first[m], first[m + 1]) of
+// `priced` (sorted by member).
+std::vector<uint32_t> PricedRanges(const std::vector<Priced>& priced, size_t M) {
   std::vector<uint32_t> first(M + 1, 0);
   for (const Priced& e : priced) ++first[e.member + 1];
   for (size_t m = 0; m < M; ++m) first[m + 1] += first[m];
-  // Competing pairs: vertical (any ancestor), siblings, plus the above.
-  for (Index m = 0; m < M; ++m) {
-    if (first[m + 1] == first[m]) continue;
+  return first;
+}
+
+// Competing pairs with prices on both sides: vertical (any ancestor) and
+// siblings, added to the candidates, which are then made unique.
+void CompetingPairs(const Chain& chain, const std::vector<uint32_t>& first,
+                    std::vector<uint64_t>& candidates) {
+  auto priced = [&](Index m) { return first[m + 1] > first[m]; };
+  for (Index m = 0; m < chain.size(); ++m) {
+    if (!priced(m)) continue;
     for (Index a : chain.Path(m).subspan(1))
-      if (first[a + 1] > first[a]) candidates.push_back(Key(std::min(a, m), std::max(a, m)));
+      if (priced(a)) candidates.push_back(Key(std::min(a, m), std::max(a, m)));
   }
-  for (Index m = 0; m < M; ++m) {
+  for (Index m = 0; m < chain.size(); ++m) {
     const auto kids = chain.Children(m);
     for (size_t i = 0; i < kids.size(); ++i) {
-      if (first[kids[i] + 1] == first[kids[i]]) continue;
+      if (!priced(kids[i])) continue;
       for (size_t j = i + 1; j < kids.size(); ++j)
-        if (first[kids[j] + 1] > first[kids[j]]) candidates.push_back(Key(kids[i], kids[j]));
+        if (priced(kids[j])) candidates.push_back(Key(kids[i], kids[j]));
     }
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  const double keep = 1 - o.undercut_threshold;
+}
+
+// x and y price one product; an undercut when one is below the other's
+// price times `keep` (1 - threshold).
+void CompareProduct(const Priced& x, const Priced& y, double keep, Relation relation,
+                    Conflicts& out) {
+  const double px = x.amount / x.units, py = y.amount / y.units;
+  const Priced* lo = nullptr;
+  const Priced* hi = nullptr;
+  if (px < py * keep)
+    lo = &x, hi = &y;
+  else if (py < px * keep)
+    lo = &y, hi = &x;
+  if (lo == nullptr) return;
+  Undercut u;
+  u.member = lo->member;
+  u.other = hi->member;
+  u.product = x.product;
+  u.price = lo->amount / lo->units;
+  u.other_price = hi->amount / hi->units;
+  u.units = lo->units;
+  u.other_units = hi->units;
+  u.gap = 1 - u.price / u.other_price;
+  u.relation = relation;
+  out.undercuts.push_back(u);
+}
+
+// The undercuts between the candidate pairs, widest gap first: their
+// common products, by a merge of the two sorted ranges.
+void Undercuts(const Chain& chain, const std::vector<Priced>& priced,
+               const std::vector<uint32_t>& first, const std::vector<uint64_t>& candidates,
+               double threshold, Conflicts& out) {
+  const double keep = 1 - threshold;
   for (uint64_t key : candidates) {
     const Index a = High(key), b = Low(key);
     uint32_t i = first[a], j = first[b];
@@ -239,33 +295,16 @@ absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain
         ++j;
         continue;
       }
-      const double px = x.amount / x.units, py = y.amount / y.units;
-      const Priced* lo = nullptr;
-      const Priced* hi = nullptr;
-      if (px < py * keep)
-        lo = &x, hi = &y;
-      else if (py < px * keep)
-        lo = &y, hi = &x;
-      if (lo != nullptr) {
-        Undercut u;
-        u.member = lo->member;
-        u.other = hi->member;
-        u.product = x.product;
-        u.price = lo->amount / lo->units;
-        u.other_price = hi->amount / hi->units;
-        u.units = lo->units;
-        u.other_units = hi->units;
-        u.gap = 1 - u.price / u.other_price;
-        u.relation = chain.RelationOf(a, b);
-        out.undercuts.push_back(u);
-      }
+      CompareProduct(x, y, keep, chain.RelationOf(a, b), out);
       ++i, ++j;
     }
   }
   std::stable_sort(out.undercuts.begin(), out.undercuts.end(),
                    [](const Undercut& x, const Undercut& y) { return x.gap > y.gap; });
+}
 
-  // Switching.
+// The transitions between periods, stays and switches.
+void Switching(std::vector<uint64_t>& transition_keys, Conflicts& out) {
   for (const auto& [key, n] : Runs(transition_keys)) {
     out.transitions.push_back({High(key), Low(key), n});
     (High(key) == Low(key) ? out.stays : out.switches) += n;
@@ -273,6 +312,43 @@ absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain
   if (out.stays + out.switches > 0)
     out.switching_share =
         static_cast<double>(out.switches) / static_cast<double>(out.stays + out.switches);
+}
+
+}  // namespace
+
+absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain,
+                                        const ConflictOptions& o) {
+  if (absl::Status s = CheckOptions(o); !s.ok()) return s;
+  const ChannelTable& ch = tables.channels;
+  if (chain.size() != ch.ids.size())
+    return absl::InvalidArgumentError("chain: built from another channel table");
+  const TransactionTable& t = tables.transactions;
+  const auto [start, end] = DefaultWindow(t, o.start, o.end);
+  if (start >= end)
+    return Invalid("end", absl::StrCat("must be after start (", FormatTime(start), "), got ",
+                                       FormatTime(end)));
+  const size_t M = chain.size(), C = tables.customers.ids.size();
+  const size_t P = static_cast<size_t>((end - 1 - start) / o.period_seconds) + 1;
+  if (P > 100000)
+    return Invalid("period_seconds", absl::StrCat("gives ", P, " periods (at most 100000)"));
+  const Window w{start, end, o.period_seconds};
+  Conflicts out;
+  out.members.resize(M);
+  out.periods.resize(P);
+  for (size_t p = 0; p < P; ++p)
+    out.periods[p].start = start + static_cast<int64_t>(p) * o.period_seconds;
+
+  CustomerPass pass(t, w, out);
+  const CustomerRows rows(t, C);
+  for (size_t c = 0; c < C; ++c) pass.Customer(rows.Of(c));
+  std::vector<uint64_t> candidates;  // competing pairs (a < b) for undercutting
+  SharedCustomerPairs(chain, ch, pass, pass.pair_keys(), o.min_shared_customers, out, candidates);
+  SharedTerritories(chain, ch, out, candidates);
+  const std::vector<Priced> priced = RealisedPrices(tables, M, w, o.min_units);
+  const std::vector<uint32_t> first = PricedRanges(priced, M);
+  CompetingPairs(chain, first, candidates);
+  Undercuts(chain, priced, first, candidates, o.undercut_threshold, out);
+  Switching(pass.transition_keys(), out);
   return out;
 }
 

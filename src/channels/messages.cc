@@ -580,206 +580,270 @@ absl::Status DoubleMarginalisationMessage(const v1::LinearDemandRequest& request
   return FillDoubleMarginalisation(*d, max_tiers, out);
 }
 
-absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelRequest& r,
-                                     v1::ChannelReport* out) {
-  const Tables& t = ws.tables();
-  // Every request field first, then the work.
-  auto eo = EconomicsOptionsFrom(r);
-  if (!eo.ok()) return eo.status();
-  auto co = ConflictOptionsFrom(r, *eo);
-  if (!co.ok()) return co.status();
+namespace {
+
+// What a channel request asks for besides the economics and conflicts
+// options, each field checked before any work is done.
+struct ChannelInputs {
+  EconomicsOptions economics;
+  ConflictOptions conflicts;
   std::optional<LinearDemand> demand;
   int max_tiers = 0;
-  if (r.has_demand()) {
-    auto d = DemandFrom(r.demand(), "request.demand", &max_tiers);
-    if (!d.ok()) return d.status();
-    demand = *d;
-  }
+  std::optional<ConversionRate> given_rate;
+  std::optional<ResponseCurve> chain_response;
+  double saturation = 0.5;
+  std::optional<PlanFigures> given_plan;
+};
+
+absl::Status CheckOptionalMoney(bool has, double v, const char* where) {
+  return has ? CheckMoney(v, where) : absl::OkStatus();
+}
+
+// The community-route and budget fields.
+absl::Status RouteInputsFrom(const Tables& t, const v1::ChannelRequest& r, ChannelInputs& in) {
   if (r.has_plan() && r.has_activation())
     return Invalid("request.activation", "give a plan or an activation request, not both");
-  std::optional<ConversionRate> given_rate;
   if (r.has_conversion_rate()) {
     const double v = r.conversion_rate();
     if (!(v > 0 && v <= 1))
       return Invalid("request.conversion_rate", absl::StrCat("must be in (0, 1], got ", v));
-    given_rate = ConversionRate{v, v, v, 0, 0, false};
+    in.given_rate = ConversionRate{v, v, v, 0, 0, false};
   }
-  if (r.has_value_per_conversion())
-    if (absl::Status s = CheckMoney(r.value_per_conversion(), "request.value_per_conversion");
-        !s.ok())
-      return s;
-  if (r.has_budget())
-    if (absl::Status s = CheckMoney(r.budget(), "request.budget"); !s.ok()) return s;
-  std::optional<ResponseCurve> chain_response;
+  if (absl::Status s = CheckOptionalMoney(r.has_value_per_conversion(), r.value_per_conversion(),
+                                          "request.value_per_conversion");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckOptionalMoney(r.has_budget(), r.budget(), "request.budget"); !s.ok())
+    return s;
   if (r.has_chain_response()) {
     auto c = ResponseCurveFrom(r.chain_response(), "request.chain_response");
     if (!c.ok()) return c.status();
-    chain_response = *std::move(c);
+    in.chain_response = *std::move(c);
   }
-  double saturation = 0.5;
   if (r.has_chain_saturation()) {
     const double v = r.chain_saturation();
     if (!(std::isfinite(v) && v > 0))
       return Invalid("request.chain_saturation", absl::StrCat("must be finite and > 0, got ", v));
-    saturation = v;
+    in.saturation = v;
   }
-  if (r.has_chain_value_per_conversion())
-    if (absl::Status s =
-            CheckMoney(r.chain_value_per_conversion(), "request.chain_value_per_conversion");
-        !s.ok())
-      return s;
+  if (absl::Status s = CheckOptionalMoney(r.has_chain_value_per_conversion(),
+                                          r.chain_value_per_conversion(),
+                                          "request.chain_value_per_conversion");
+      !s.ok())
+    return s;
   if (!r.product_id().empty()) {
     if (absl::StatusOr<Index> p = FindIndex(t.products.ids, r.product_id(), "product", "request.product_id");
         !p.ok())
       return p.status();
   }
-  std::optional<PlanFigures> given_plan;
   if (r.has_plan()) {
     auto f = FiguresFrom(r.plan(), t.customers.ids.size(), "request.plan");
     if (!f.ok()) return f.status();
-    given_plan = *std::move(f);
+    in.given_plan = *std::move(f);
   }
+  return absl::OkStatus();
+}
 
-  auto chain = Chain::Build(t.channels);
-  if (!chain.ok()) return chain.status();
-  auto e = ComputeEconomics(t, *chain, *eo);
-  if (!e.ok()) return InRequest("request.", e.status());
-  auto c = FindConflicts(t, *chain, *co);
-  if (!c.ok()) return InRequest("request.", c.status());
-
-  out->set_start_unix_seconds(e->start);
-  out->set_end_unix_seconds(e->end);
-  out->set_years(e->years);
-  out->set_sales(e->sales);
-  out->set_unattributed_sales(e->unattributed_sales);
-  out->set_transactions(e->transactions);
-  out->set_buyers(e->buyers);
-  out->set_acquired(e->acquired);
-  out->set_producer_revenue(e->producer_revenue);
-  out->set_goods_cost(e->goods_cost);
-  out->set_margins_conceded(e->margins_conceded);
-  out->set_cost_to_serve(e->cost_to_serve);
-  MemberMessages(t, *chain, *e, out);
-  if (absl::Status s = StackMessages(ws, r, *chain, *e, out); !s.ok()) return s;
-  if (chain->size() > 0)
-    for (uint32_t n = 1; n <= chain->max_depth() + 1 && n <= 60; ++n)
-      out->add_tier_profit_share(ChainProfitShare(static_cast<int>(n)));
-  if (demand) {
-    if (absl::Status s =
-            FillDoubleMarginalisation(*demand, max_tiers, out->mutable_double_marginalisation());
-        !s.ok())
-      return s;
+absl::StatusOr<ChannelInputs> ChannelInputsFrom(const Tables& t, const v1::ChannelRequest& r) {
+  ChannelInputs in;
+  auto eo = EconomicsOptionsFrom(r);
+  if (!eo.ok()) return eo.status();
+  in.economics = *eo;
+  auto co = ConflictOptionsFrom(r, *eo);
+  if (!co.ok()) return co.status();
+  in.conflicts = *co;
+  if (r.has_demand()) {
+    auto d = DemandFrom(r.demand(), "request.demand", &in.max_tiers);
+    if (!d.ok()) return d.status();
+    in.demand = *d;
   }
-  ConflictMessages(t, *c, r.has_top() ? r.top() : 20, co->period_seconds, out->mutable_conflicts());
+  if (absl::Status s = RouteInputsFrom(t, r, in); !s.ok()) return s;
+  return in;
+}
 
-  // The observed routes, side by side.
-  const RouteEconomics& chain_route = e->routes[static_cast<int>(Route::kChain)];
-  const RouteEconomics& community_route = e->routes[static_cast<int>(Route::kCommunity)];
+void TotalsMessage(const Economics& e, v1::ChannelReport* out) {
+  out->set_start_unix_seconds(e.start);
+  out->set_end_unix_seconds(e.end);
+  out->set_years(e.years);
+  out->set_sales(e.sales);
+  out->set_unattributed_sales(e.unattributed_sales);
+  out->set_transactions(e.transactions);
+  out->set_buyers(e.buyers);
+  out->set_acquired(e.acquired);
+  out->set_producer_revenue(e.producer_revenue);
+  out->set_goods_cost(e.goods_cost);
+  out->set_margins_conceded(e.margins_conceded);
+  out->set_cost_to_serve(e.cost_to_serve);
+}
+
+// The observed routes, side by side.
+void ObservedRouteComparisons(const Economics& e, v1::ChannelReport* out) {
   for (const auto& [k, name] : {std::pair{Route::kChain, "chain"},
                                 {Route::kDirect, "direct"},
                                 {Route::kCommunity, "community channel"}}) {
-    const RouteEconomics& re = e->routes[static_cast<int>(k)];
+    const RouteEconomics& re = e.routes[static_cast<int>(k)];
     if (re.transactions == 0) continue;
     const double n = static_cast<double>(re.acquired);
     Compare(name, "observed", re.acquisition_cost, n, n, n, re.cost_per_acquired,
             re.cost_per_acquired, re.cost_per_acquired, re.value_per_acquired, out);
   }
+}
 
-  // The community route from a plan.
+// The plan of an activation request, made now, into `made` and its figures
+// into in.given_plan; its errors name request.activation's fields.
+absl::Status PlanFromActivation(const Workspace& ws, const v1::ChannelRequest& r,
+                                v1::WorkspacePlan* made, ChannelInputs& in) {
+  absl::Status s = activation::WorkspacePlanMessage(ws, r.activation(), made);
+  if (!s.ok()) {
+    if (!absl::IsInvalidArgument(s) && !absl::IsNotFound(s)) return s;
+    std::string m(s.message());
+    if (absl::StartsWith(m, "request.")) m = absl::StrCat("request.activation.", m.substr(8));
+    return absl::Status(s.code(), m);
+  }
+  auto f = FiguresFrom(*made, ws.tables().customers.ids.size(), "request.activation");
+  if (!f.ok()) return f.status();
+  in.given_plan = *std::move(f);
+  return absl::OkStatus();
+}
+
+// Conversions are expected to buy like the community channel's new
+// customers (else the chain's): its variable acquisition cost per customer
+// (margins, handling) is theirs too, and its contribution per acquired
+// customer their value. nullptr when neither route acquired anyone.
+const RouteEconomics* ConversionsLike(const Economics& e, v1::ChannelReport* out) {
+  const RouteEconomics& chain_route = e.routes[static_cast<int>(Route::kChain)];
+  const RouteEconomics& community_route = e.routes[static_cast<int>(Route::kCommunity)];
+  const RouteEconomics* like = community_route.acquired > 0 ? &community_route
+                               : chain_route.acquired > 0   ? &chain_route
+                                                            : nullptr;
+  if (like == &chain_route)
+    out->add_notes(
+        "community route: conversions valued like the chain's new customers (no "
+        "customer was acquired through the community channel in the window)");
+  return like;
+}
+
+// The community route from the plan, compared with the observed routes;
+// nullopt when no conversion rate is given or observed.
+absl::StatusOr<std::optional<CommunityRoute>> CommunityRouteFrom(
+    const Tables& t, const v1::ChannelRequest& r, const ChannelInputs& in, const Economics& e,
+    const v1::WorkspacePlan& wp, v1::ChannelReport* out) {
+  std::optional<ConversionRate> rate = in.given_rate;
+  if (!rate) {
+    auto from = ReferralConversionRate(t.referrals, e.start, e.end);
+    if (from.ok())
+      rate = *from;
+    else
+      out->add_notes(absl::StrCat("community route: ", from.status().message()));
+  }
+  if (!rate) return std::optional<CommunityRoute>();
+  const RouteEconomics* like = ConversionsLike(e, out);
+  const double variable = like ? (like->acquisition_margins + like->acquisition_handling) /
+                                     static_cast<double>(like->acquired)
+                               : 0;
+  CommunityRouteOptions ro;
+  ro.include_seeds = r.include_seeds();
+  if (r.has_value_per_conversion()) {
+    ro.value_per_conversion = r.value_per_conversion();
+  } else if (like) {
+    ro.value_per_conversion = std::max(0.0, like->contribution_per_acquired);
+  } else {
+    out->add_notes("community route: no value per conversion given and none observed: 0");
+  }
+  auto cr = EvaluateCommunityRoute(*in.given_plan, *rate, ro);
+  if (!cr.ok())
+    return InRequest(r.has_plan() ? "request.plan." : "request.activation.", cr.status());
+  const CommunityRoute& route = *cr;
+  CommunityMessage(t, route, wp, out->mutable_community());
+  const double inf = std::numeric_limits<double>::infinity();
+  auto per = [&](double conv) { return conv > 0 ? route.cost / conv + variable : inf; };
+  Compare("community activation", "expected", route.cost + route.conversions * variable,
+          route.conversions, route.conversions_low, route.conversions_high,
+          per(route.conversions), per(route.conversions_high), per(route.conversions_low),
+          route.value_per_conversion + variable, out);
+  return std::optional<CommunityRoute>(*std::move(cr));
+}
+
+// The budget split between chain incentives (a response calibrated on the
+// chain's acquisitions unless given) and activation.
+absl::Status BudgetSplitOf(const v1::ChannelRequest& r, ChannelInputs& in, const Economics& e,
+                           const std::optional<CommunityRoute>& route, v1::ChannelReport* out) {
+  const RouteEconomics& chain_route = e.routes[static_cast<int>(Route::kChain)];
+  std::vector<BudgetRoute> routes;
+  if (!in.chain_response && chain_route.acquired > 0 && chain_route.cost_per_acquired > 0) {
+    const double a = in.saturation * static_cast<double>(chain_route.acquired);
+    auto curve = ResponseCurve::Exponential(a, 1 / (a * chain_route.cost_per_acquired));
+    if (curve.ok()) in.chain_response = *std::move(curve);
+  }
+  if (in.chain_response) {
+    const double v = r.has_chain_value_per_conversion()
+                         ? r.chain_value_per_conversion()
+                         : std::max(0.0, chain_route.contribution_per_acquired);
+    routes.push_back({"chain", *in.chain_response, v});
+  } else {
+    out->add_notes(
+        "budget split: no chain response given and none to calibrate (no customer "
+        "acquired through the chain in the window)");
+  }
+  if (route) {
+    auto curve = ResponseCurve::PiecewiseLinear(route->curve_spend, route->curve_conversions);
+    if (!curve.ok()) return curve.status();
+    routes.push_back({"community", *std::move(curve), route->value_per_conversion});
+  } else {
+    out->add_notes("budget split: no community route (give a plan or an activation request)");
+  }
+  if (routes.empty()) return absl::OkStatus();
+  auto s = SplitBudget(r.budget(), routes);
+  if (!s.ok()) return InRequest("request.", s.status());
+  SplitMessage(r.budget(), routes, *s, out->mutable_budget_split());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelRequest& r,
+                                     v1::ChannelReport* out) {
+  const Tables& t = ws.tables();
+  // Every request field first, then the work.
+  absl::StatusOr<ChannelInputs> in = ChannelInputsFrom(t, r);
+  if (!in.ok()) return in.status();
+  auto chain = Chain::Build(t.channels);
+  if (!chain.ok()) return chain.status();
+  auto e = ComputeEconomics(t, *chain, in->economics);
+  if (!e.ok()) return InRequest("request.", e.status());
+  auto c = FindConflicts(t, *chain, in->conflicts);
+  if (!c.ok()) return InRequest("request.", c.status());
+
+  TotalsMessage(*e, out);
+  MemberMessages(t, *chain, *e, out);
+  if (absl::Status s = StackMessages(ws, r, *chain, *e, out); !s.ok()) return s;
+  if (chain->size() > 0)
+    for (uint32_t n = 1; n <= chain->max_depth() + 1 && n <= 60; ++n)
+      out->add_tier_profit_share(ChainProfitShare(static_cast<int>(n)));
+  if (in->demand) {
+    if (absl::Status s = FillDoubleMarginalisation(*in->demand, in->max_tiers,
+                                                   out->mutable_double_marginalisation());
+        !s.ok())
+      return s;
+  }
+  ConflictMessages(t, *c, r.has_top() ? r.top() : 20, in->conflicts.period_seconds,
+                   out->mutable_conflicts());
+  ObservedRouteComparisons(*e, out);
+
+  // The community route from a plan (given, or made from an activation request).
   v1::WorkspacePlan made;
   const v1::WorkspacePlan* wp = r.has_plan() ? &r.plan() : nullptr;
   if (r.has_activation()) {
-    absl::Status s = activation::WorkspacePlanMessage(ws, r.activation(), &made);
-    if (!s.ok()) {
-      if (!absl::IsInvalidArgument(s) && !absl::IsNotFound(s)) return s;
-      std::string m(s.message());
-      if (absl::StartsWith(m, "request.")) m = absl::StrCat("request.activation.", m.substr(8));
-      return absl::Status(s.code(), m);
-    }
-    auto f = FiguresFrom(made, t.customers.ids.size(), "request.activation");
-    if (!f.ok()) return f.status();
-    given_plan = *std::move(f);
+    if (absl::Status s = PlanFromActivation(ws, r, &made, *in); !s.ok()) return s;
     wp = &made;
   }
   std::optional<CommunityRoute> route;
-  if (given_plan) {
-    std::optional<ConversionRate> rate = given_rate;
-    if (!rate) {
-      auto from = ReferralConversionRate(t.referrals, e->start, e->end);
-      if (from.ok())
-        rate = *from;
-      else
-        out->add_notes(absl::StrCat("community route: ", from.status().message()));
-    }
-    if (rate) {
-      // Conversions are expected to buy like the community channel's new
-      // customers (else the chain's): its variable acquisition cost per
-      // customer (margins, handling) is theirs too, and its contribution per
-      // acquired customer their value.
-      const RouteEconomics* like = community_route.acquired > 0 ? &community_route
-                                   : chain_route.acquired > 0   ? &chain_route
-                                                                : nullptr;
-      if (like == &chain_route)
-        out->add_notes(
-            "community route: conversions valued like the chain's new customers (no "
-            "customer was acquired through the community channel in the window)");
-      const double variable = like ? (like->acquisition_margins + like->acquisition_handling) /
-                                         static_cast<double>(like->acquired)
-                                   : 0;
-      CommunityRouteOptions ro;
-      ro.include_seeds = r.include_seeds();
-      if (r.has_value_per_conversion()) {
-        ro.value_per_conversion = r.value_per_conversion();
-      } else if (like) {
-        ro.value_per_conversion = std::max(0.0, like->contribution_per_acquired);
-      } else {
-        out->add_notes("community route: no value per conversion given and none observed: 0");
-      }
-      auto cr = EvaluateCommunityRoute(*given_plan, *rate, ro);
-      if (!cr.ok())
-        return InRequest(r.has_plan() ? "request.plan." : "request.activation.", cr.status());
-      route = *std::move(cr);
-      CommunityMessage(t, *route, *wp, out->mutable_community());
-      const double inf = std::numeric_limits<double>::infinity();
-      auto per = [&](double conv) { return conv > 0 ? route->cost / conv + variable : inf; };
-      Compare("community activation", "expected", route->cost + route->conversions * variable,
-              route->conversions, route->conversions_low, route->conversions_high,
-              per(route->conversions), per(route->conversions_high), per(route->conversions_low),
-              route->value_per_conversion + variable, out);
-    }
+  if (in->given_plan) {
+    auto cr = CommunityRouteFrom(t, r, *in, *e, *wp, out);
+    if (!cr.ok()) return cr.status();
+    route = *std::move(cr);
   }
-
-  // The budget split between chain incentives and activation.
-  if (r.has_budget()) {
-    std::vector<BudgetRoute> routes;
-    if (!chain_response && chain_route.acquired > 0 && chain_route.cost_per_acquired > 0) {
-      const double a = saturation * static_cast<double>(chain_route.acquired);
-      auto curve = ResponseCurve::Exponential(a, 1 / (a * chain_route.cost_per_acquired));
-      if (curve.ok()) chain_response = *std::move(curve);
-    }
-    if (chain_response) {
-      const double v = r.has_chain_value_per_conversion()
-                           ? r.chain_value_per_conversion()
-                           : std::max(0.0, chain_route.contribution_per_acquired);
-      routes.push_back({"chain", *chain_response, v});
-    } else {
-      out->add_notes(
-          "budget split: no chain response given and none to calibrate (no customer "
-          "acquired through the chain in the window)");
-    }
-    if (route) {
-      auto curve = ResponseCurve::PiecewiseLinear(route->curve_spend, route->curve_conversions);
-      if (!curve.ok()) return curve.status();
-      routes.push_back({"community", *std::move(curve), route->value_per_conversion});
-    } else {
-      out->add_notes("budget split: no community route (give a plan or an activation request)");
-    }
-    if (!routes.empty()) {
-      auto s = SplitBudget(r.budget(), routes);
-      if (!s.ok()) return InRequest("request.", s.status());
-      SplitMessage(r.budget(), routes, *s, out->mutable_budget_split());
-    }
-  }
+  if (r.has_budget()) return BudgetSplitOf(r, *in, *e, route, out);
   return absl::OkStatus();
 }
 

@@ -5,7 +5,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "bg_common.h"
+#include "bg_family.h"
+#include "model_driver.h"
+#include "pareto_common.h"
 
 namespace mitra::value {
 namespace {
@@ -90,39 +92,22 @@ absl::Status CustomerLifetimeValue(const PurchaseModel& model, const GammaGammaP
   if (absl::Status s = ProbabilityAlive(model, customers, absl::MakeSpan(alive)); !s.ok()) {
     return s;
   }
-  PairMemo memo(out.size());
-  for (size_t i = 0; i < out.size(); ++i) {
-    const double x = customers.x[i], T = customers.T[i];
-    absl::StatusOr<double> flow = memo.Get(x, T, [&]() -> absl::StatusOr<double> {
-      return std::visit(
-          Overload{[&](const BgNbdParams& p) {
-                     return Discounted(o, [&](double t) {
-                       return BgConditionalNumerator(p.r, p.alpha, p.a, p.b, x, T, t);
-                     });
-                   },
-                   [&](const MbgNbdParams& p) {
-                     return Discounted(o, [&](double t) {
-                       return BgConditionalNumerator(p.r, p.alpha, p.a, p.b + 1, x, T, t);
-                     });
-                   },
-                   [&](const ParetoNbdParams& p) {
-                     return Discounted(o, [&](double t) -> absl::StatusOr<double> {
-                       const double u = t / (p.beta + T), l = std::log1p(u);
-                       const double si =
-                           std::fabs(p.s - 1) < 1e-12 ? l : -std::expm1(-(p.s - 1) * l) / (p.s - 1);
-                       return (p.r + x) * (p.beta + T) / (p.alpha + T) * si;
-                     });
-                   }},
-          model);
-    });
-    if (!flow.ok()) return flow.status();
-    out[i] *= alive[i] * *flow;
-    if (!std::isfinite(out[i])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("CLV of customer ", i, " is not finite (parameters out of range)"));
-    }
-  }
-  return absl::OkStatus();
+  auto flow = [&](double x, double T) -> absl::StatusOr<double> {
+    return std::visit(
+        Overload{[&](const ParetoNbdParams& p) {
+                   return Discounted(o, [&](double t) -> absl::StatusOr<double> {
+                     return ParetoAliveExpectedPurchases(p, x, T, t);
+                   });
+                 },
+                 [&](const auto& bg_family) {
+                   return Discounted(
+                       o, [&](double t) { return BgFamilyNumerator(bg_family, x, T, t); });
+                 }},
+        model);
+  };
+  return FillPairScores(
+      customers, out, flow, [&](size_t i, double v) { return out[i] * (alive[i] * v); },
+      [](size_t i) { return NotFinite("CLV", i); });
 }
 
 }  // namespace mitra::value

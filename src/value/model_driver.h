@@ -1,5 +1,6 @@
 // What the three purchase models' entry points share: checking an output
-// span against the customers, the error for a non-finite score, the
+// span against the customers and the horizon t, the loops that fill one
+// score per customer (with the error for a non-finite one), the
 // log-likelihood wrapper and the four-parameter maximum-likelihood fit.
 // Each model supplies its own "problem" (Init(data), set_threads(n),
 // total_weight(), Eval(params, grad)) and parameter struct.
@@ -14,9 +15,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/optimizer.h"
+#include "pair_memo.h"
 
 namespace mitra::value {
 
@@ -30,8 +33,14 @@ inline absl::Status CheckOut(const CustomerData& data, absl::Span<double> out) {
   return absl::OkStatus();
 }
 
+// A prediction's horizon: "t must be finite and >= 0" unless it is.
+inline absl::Status CheckHorizon(double t) {
+  if (t >= 0 && std::isfinite(t)) return absl::OkStatus();
+  return absl::InvalidArgumentError("t must be finite and >= 0");
+}
+
 // "<what> of customer <i> is not finite (parameters out of range)".
-inline absl::Status NotFinite(const char* what, size_t i) {
+inline absl::Status NotFinite(absl::string_view what, size_t i) {
   return absl::InvalidArgumentError(
       absl::StrCat(what, " of customer ", i, " is not finite (parameters out of range)"));
 }
@@ -39,11 +48,39 @@ inline absl::Status NotFinite(const char* what, size_t i) {
 // `v` when it is an error or finite; otherwise "<what> is not finite
 // (parameters out of range)": a closed form pushed past double's range by
 // extreme parameters gives an error, never inf or NaN.
-inline absl::StatusOr<double> FiniteValue(absl::StatusOr<double> v, const char* what) {
+inline absl::StatusOr<double> FiniteValue(absl::StatusOr<double> v, absl::string_view what) {
   if (v.ok() && !std::isfinite(*v))
     return absl::InvalidArgumentError(
         absl::StrCat(what, " is not finite (parameters out of range)"));
   return v;
+}
+
+// out[i] = score(i) for every customer, stopping at the first score that is
+// not finite, for which not_finite(i) gives the error.
+template <class Score, class NotFiniteError>
+absl::Status FillScores(absl::Span<double> out, Score&& score, NotFiniteError&& not_finite) {
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = score(i);
+    if (!std::isfinite(out[i])) return not_finite(i);
+  }
+  return absl::OkStatus();
+}
+
+// out[i] = combine(i, f(x_i, T_i)) for every customer, f's value memoised
+// per (x, T) (predictions see few distinct pairs); f's errors pass through,
+// and a score that is not finite gives not_finite(i).
+template <class PairValue, class Combine, class NotFiniteError>
+absl::Status FillPairScores(const CustomerData& data, absl::Span<double> out, PairValue&& f,
+                            Combine&& combine, NotFiniteError&& not_finite) {
+  PairMemo memo(out.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    const double x = data.x[i], T = data.T[i];
+    absl::StatusOr<double> v = memo.Get(x, T, [&] { return f(x, T); });
+    if (!v.ok()) return v.status();
+    out[i] = combine(i, *v);
+    if (!std::isfinite(out[i])) return not_finite(i);
+  }
+  return absl::OkStatus();
 }
 
 // The log-likelihood of already-checked parameters (and its gradient).

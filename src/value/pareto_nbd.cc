@@ -10,7 +10,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "bg_common.h"
+#include "pair_memo.h"
+#include "pareto_common.h"
 #include "model_driver.h"
 #include "distinct_values.h"
 #include "dual.h"
@@ -156,7 +157,6 @@ S LogTerm1(const S& r, const S& alpha, const S& s, const S& beta, double x, doub
   return -(r + x) * log(alpha + T) - s * log(beta + T);
 }
 
-// Per customer, in doubles: ln L and the log-odds of having dropped out.
 // Per customer, in doubles: ln L and the log-odds of having dropped out.
 // ln G(t) depends on (x, t) only: memoised across the customers of a call.
 class PerCustomer {
@@ -386,9 +386,32 @@ class ParetoProblem {
   int threads_ = 1;
 };
 
-absl::Status NotFinite(size_t i) {
+// "Pareto/NBD: non-finite result for customer <i> (parameters out of range)".
+absl::Status NotFiniteResult(size_t i) {
   return absl::InvalidArgumentError(
       absl::StrCat("Pareto/NBD: non-finite result for customer ", i, " (parameters out of range)"));
+}
+
+// ln L and the log-odds of having dropped out, per customer, into `out`
+// through `score(i, per_customer)`.
+template <class Score>
+absl::Status ScoreEach(const ParetoNbdParams& p, const CustomerData& data, absl::Span<double> out,
+                       Score&& score) {
+  if (absl::Status s = CheckParams(p); !s.ok()) return s;
+  if (absl::Status s = CheckOut(data, out); !s.ok()) return s;
+  PerCustomer per_customer(p, out.size());
+  return FillScores(
+      out, [&](size_t i) { return score(i, per_customer); }, NotFiniteResult);
+}
+
+// out[i] *= factor(i) after P(alive) (checks first: t, then the rest).
+template <class Factor>
+absl::Status AliveTimes(const ParetoNbdParams& p, const CustomerData& data, double t,
+                        absl::Span<double> out, Factor&& factor) {
+  if (absl::Status s = CheckHorizon(t); !s.ok()) return s;
+  if (absl::Status s = ParetoNbdProbabilityAlive(p, data, out); !s.ok()) return s;
+  return FillScores(
+      out, [&](size_t i) { return out[i] * factor(i); }, NotFiniteResult);
 }
 
 }  // namespace
@@ -401,14 +424,11 @@ absl::StatusOr<double> ParetoNbdLogLikelihood(const ParetoNbdParams& params,
 
 absl::Status ParetoNbdIndividualLogLikelihood(const ParetoNbdParams& params,
                                               const CustomerData& data, absl::Span<double> out) {
-  if (absl::Status s = CheckParams(params); !s.ok()) return s;
-  if (absl::Status s = CheckOut(data, out); !s.ok()) return s;
-  PerCustomer per_customer(params, out.size());
-  for (size_t i = 0; i < out.size(); ++i) {
-    per_customer(data.x[i], data.t_x[i], data.T[i], &out[i], nullptr);
-    if (!std::isfinite(out[i])) return NotFinite(i);
-  }
-  return absl::OkStatus();
+  return ScoreEach(params, data, out, [&](size_t i, PerCustomer& per_customer) {
+    double ll;
+    per_customer(data.x[i], data.t_x[i], data.T[i], &ll, nullptr);
+    return ll;
+  });
 }
 
 absl::StatusOr<ParetoNbdFit> FitParetoNbd(const CustomerData& data, const FitOptions& options) {
@@ -417,53 +437,30 @@ absl::StatusOr<ParetoNbdFit> FitParetoNbd(const CustomerData& data, const FitOpt
 
 absl::Status ParetoNbdProbabilityAlive(const ParetoNbdParams& p, const CustomerData& data,
                                        absl::Span<double> out) {
-  if (absl::Status s = CheckParams(p); !s.ok()) return s;
-  if (absl::Status s = CheckOut(data, out); !s.ok()) return s;
-  PerCustomer per_customer(p, out.size());
-  for (size_t i = 0; i < out.size(); ++i) {
+  return ScoreEach(p, data, out, [&](size_t i, PerCustomer& per_customer) {
     double odds;
     per_customer(data.x[i], data.t_x[i], data.T[i], nullptr, &odds);
-    out[i] = 1 / (1 + std::exp(odds));
-    if (!std::isfinite(out[i])) return NotFinite(i);
-  }
-  return absl::OkStatus();
+    return 1 / (1 + std::exp(odds));
+  });
 }
 
 absl::Status ParetoNbdProbabilityAliveAt(const ParetoNbdParams& p, const CustomerData& data,
                                          double t, absl::Span<double> out) {
-  if (!(t >= 0 && std::isfinite(t))) return absl::InvalidArgumentError("t must be finite and >= 0");
-  if (absl::Status s = ParetoNbdProbabilityAlive(p, data, out); !s.ok()) return s;
-  for (size_t i = 0; i < out.size(); ++i) {
-    out[i] *= std::exp(-p.s * std::log1p(t / (p.beta + data.T[i])));
-    if (!std::isfinite(out[i])) return NotFinite(i);
-  }
-  return absl::OkStatus();
+  return AliveTimes(p, data, t, out, [&](size_t i) {
+    return std::exp(-p.s * std::log1p(t / (p.beta + data.T[i])));
+  });
 }
-
-namespace {
-// (1 - (1+u)^-(s-1)) / (s-1), u = t / (beta + T); ln(1+u) at s = 1.
-double SurvivalIntegral(double s, double u) {
-  const double l = std::log1p(u);
-  if (std::fabs(s - 1) < 1e-12) return l;
-  return -std::expm1(-(s - 1) * l) / (s - 1);
-}
-}  // namespace
 
 absl::Status ParetoNbdExpectedPurchases(const ParetoNbdParams& p, const CustomerData& data,
                                         double t, absl::Span<double> out) {
-  if (!(t >= 0 && std::isfinite(t))) return absl::InvalidArgumentError("t must be finite and >= 0");
-  if (absl::Status s = ParetoNbdProbabilityAlive(p, data, out); !s.ok()) return s;
-  for (size_t i = 0; i < out.size(); ++i) {
-    const double x = data.x[i], T = data.T[i];
-    out[i] *= (p.r + x) * (p.beta + T) / (p.alpha + T) * SurvivalIntegral(p.s, t / (p.beta + T));
-    if (!std::isfinite(out[i])) return NotFinite(i);
-  }
-  return absl::OkStatus();
+  return AliveTimes(p, data, t, out, [&](size_t i) {
+    return ParetoAliveExpectedPurchases(p, data.x[i], data.T[i], t);
+  });
 }
 
 absl::StatusOr<double> ParetoNbdExpectedPurchasesNew(const ParetoNbdParams& p, double t) {
   if (absl::Status s = CheckParams(p); !s.ok()) return s;
-  if (!(t >= 0 && std::isfinite(t))) return absl::InvalidArgumentError("t must be finite and >= 0");
+  if (absl::Status s = CheckHorizon(t); !s.ok()) return s;
   return FiniteValue(p.r * p.beta / p.alpha * SurvivalIntegral(p.s, t / p.beta),
                      "Pareto/NBD E[X(t)]");
 }

@@ -102,6 +102,50 @@ TEST(MbgNbdTest, GradientMatchesFiniteDifferences) {
   }
 }
 
+// MBG/NBD runs in the BG family's per-customer loop (src/value/bg_family.h),
+// whose paths differ by data: one customer at a time (its times looked up
+// in a table of distinct values) against 3,000 customers with continuous
+// times (too many distinct values for the table), and weights against
+// repeated rows. Every path gives the sum of the customers' own ln L and
+// gradients (each of which is checked against brute force above).
+TEST(MbgNbdTest, EveryPathGivesTheSumOverCustomers) {
+  std::vector<double> x, tx, T, w, rx, rtx, rT;
+  uint64_t state = 12345;
+  auto uniform = [&] {  // splitmix64: fixed data, no dependence on the library
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const double Ti = 1 + 50 * uniform();
+    const int xi = i % 4 == 0 ? 0 : static_cast<int>(12 * uniform());
+    const double txi = xi == 0 ? 0 : Ti * uniform();
+    const int wi = 1 + i % 3;
+    x.push_back(xi), tx.push_back(txi), T.push_back(Ti), w.push_back(wi);
+    for (int k = 0; k < wi; ++k) rx.push_back(xi), rtx.push_back(txi), rT.push_back(Ti);
+  }
+  for (const MbgNbdParams& m : kCases) {
+    double sum = 0, want[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < x.size(); ++i) {
+      double g[4];
+      const double ll = *MbgNbdLogLikelihood(m, CustomerData{{&x[i], 1}, {&tx[i], 1}, {&T[i], 1}, {}}, g);
+      sum += w[i] * ll;
+      for (int k = 0; k < 4; ++k) want[k] += w[i] * g[k];
+    }
+    double gw[4], gr[4];
+    const absl::StatusOr<double> weighted = MbgNbdLogLikelihood(m, CustomerData{x, tx, T, w}, gw);
+    const absl::StatusOr<double> repeated = MbgNbdLogLikelihood(m, CustomerData{rx, rtx, rT, {}}, gr);
+    ASSERT_TRUE(weighted.ok() && repeated.ok());
+    EXPECT_NEAR(*weighted, sum, 1e-9 * std::fabs(sum));
+    EXPECT_NEAR(*repeated, sum, 1e-9 * std::fabs(sum));
+    for (int k = 0; k < 4; ++k) {
+      EXPECT_NEAR(gw[k], want[k], 1e-8 * std::max(1.0, std::fabs(want[k]))) << k;
+      EXPECT_NEAR(gr[k], want[k], 1e-8 * std::max(1.0, std::fabs(want[k]))) << k;
+    }
+  }
+}
+
 // The pmf sums to one, its mean is E[X(t)], and the conditional expectation
 // of a customer never seen (x = t_x = T = 0) is E[X(t)].
 TEST(MbgNbdTest, PmfAndExpectationsAgree) {
