@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "mitra/core/absl_view.h"
 #include "mitra/core/money.h"
 #include "mitra/core/tables.h"
 #include "mitra/core/text_checks.h"
@@ -51,6 +53,23 @@ constexpr int kSlotsAhead = 16, kTextsAhead = 8, kRing = 32;
 static_assert(kSlotsAhead < kRing && (kRing & (kRing - 1)) == 0);
 
 int64_t OptTime(bool has, int64_t t) { return has ? t : kNoTime; }
+
+// A protobuf map's entries in key order. The map's own order follows its
+// hash seed, which changes from one process to the next; taken as it comes,
+// it would number attribute keys and order (and so round) rating sums
+// differently on each import of the same data, and pick a different first
+// error among several bad keys.
+template <typename Map>
+auto InKeyOrder(const Map& map) {
+  using Entry =
+      std::pair<std::string_view, std::reference_wrapper<const typename Map::mapped_type>>;
+  std::vector<Entry> entries;
+  entries.reserve(map.size());
+  for (const auto& [key, value] : map) entries.emplace_back(key, std::cref(value));
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  return entries;
+}
 
 // Checks each record, then appends it: the tables are mutable so that an id
 // is looked up once for both. Temporaries use the standard containers, which
@@ -163,7 +182,7 @@ class Appender {
   template <typename Map>
   bool Attributes(const char* kind, size_t i, const Map& attrs, const char* map_name = "attributes") {
     for (const auto& [key, value] : attrs) {
-      std::string field = absl::StrCat(map_name, ".", key);
+      std::string field = absl::StrCat(map_name, ".", Av(key));
       if (std::string p = IdProblem(key); !p.empty())
         return Fail(kind, i, field, absl::StrCat("bad key: ", p));
       if (!Text(kind, i, field.c_str(), value)) return false;
@@ -183,13 +202,14 @@ class Appender {
     const size_t base = t.ids.size();
     for (int i = 0; i < b_.customers_size(); ++i) {
       const auto& r = b_.customers(i);
+      const auto attrs = InKeyOrder(r.attributes());
       if (!NewEntityId("customers", i, r.id(), t.ids, base) ||
           (r.has_created_unix_seconds() &&
            !Time("customers", i, "created_unix_seconds", r.created_unix_seconds())) ||
-          !Attributes("customers", i, r.attributes()))
+          !Attributes("customers", i, attrs))
         return false;
       t.created.push_back(OptTime(r.has_created_unix_seconds(), r.created_unix_seconds()));
-      t.attributes.Append(r.attributes());
+      t.attributes.Append(attrs);
     }
     return true;
   }
@@ -199,17 +219,18 @@ class Appender {
     const size_t base = t.ids.size();
     for (int i = 0; i < b_.products_size(); ++i) {
       const auto& r = b_.products(i);
+      const auto attrs = InKeyOrder(r.attributes());
       if (!NewEntityId("products", i, r.id(), t.ids, base) ||
           !Text("products", i, "name", r.name()) || !Text("products", i, "category", r.category()) ||
           !Money("products", i, "unit_price", r.unit_price()) ||
           !Money("products", i, "unit_cost", r.unit_cost()) ||
-          !Attributes("products", i, r.attributes()))
+          !Attributes("products", i, attrs))
         return false;
       t.name.push_back(r.name());
       t.category.push_back(r.category());
       t.unit_price.push_back(WithoutNegativeZero(r.unit_price()));
       t.unit_cost.push_back(WithoutNegativeZero(r.unit_cost()));
-      t.attributes.Append(r.attributes());
+      t.attributes.Append(attrs);
     }
     return true;
   }
@@ -219,15 +240,16 @@ class Appender {
     const size_t base = t.ids.size();
     for (int i = 0; i < b_.communities_size(); ++i) {
       const auto& r = b_.communities(i);
+      const auto attrs = InKeyOrder(r.attributes());
       if (!NewEntityId("communities", i, r.id(), t.ids, base) ||
           !Text("communities", i, "name", r.name()) ||
           (r.has_created_unix_seconds() &&
            !Time("communities", i, "created_unix_seconds", r.created_unix_seconds())) ||
-          !Attributes("communities", i, r.attributes()))
+          !Attributes("communities", i, attrs))
         return false;
       t.name.push_back(r.name());
       t.created.push_back(OptTime(r.has_created_unix_seconds(), r.created_unix_seconds()));
-      t.attributes.Append(r.attributes());
+      t.attributes.Append(attrs);
     }
     return true;
   }
@@ -241,6 +263,7 @@ class Appender {
     }
     for (int i = 0; i < b_.channels_size(); ++i) {
       const auto& r = b_.channels(i);
+      const auto attrs = InKeyOrder(r.attributes());
       Index parent;
       if (!Text("channels", i, "name", r.name()) ||
           !Enum("channels", i, "kind", r.kind(), v1::ChannelKind_IsValid, false) ||
@@ -248,7 +271,7 @@ class Appender {
           !Money("channels", i, "fixed_cost_per_year", r.fixed_cost_per_year()) ||
           !Money("channels", i, "cost_per_unit", r.cost_per_unit()) ||
           !Text("channels", i, "territory", r.territory()) ||
-          !Attributes("channels", i, r.attributes()))
+          !Attributes("channels", i, attrs))
         return false;
       if (!std::isfinite(r.margin()) || r.margin() < 0 || r.margin() >= 1)
         return Fail("channels", i, "margin",
@@ -260,7 +283,7 @@ class Appender {
       t.fixed_cost_per_year.push_back(WithoutNegativeZero(r.fixed_cost_per_year()));
       t.cost_per_unit.push_back(WithoutNegativeZero(r.cost_per_unit()));
       t.territory.push_back(r.territory());
-      t.attributes.Append(r.attributes());
+      t.attributes.Append(attrs);
     }
     // Parents inside the batch must not form a cycle (existing channels
     // cannot point at new ones, so a cycle can only lie inside the batch).
@@ -466,11 +489,13 @@ class Appender {
       auto it = scales.find(program);
       if (it == scales.end()) it = scales.emplace(program, ProgramScale(program)).first;
       const Scale& s = it->second;
-      for (const auto& [name, value] : r.ratings()) {
-        std::string field = absl::StrCat("ratings.", name);
+      const auto ratings = InKeyOrder(r.ratings());
+      for (const auto& [name, value_ref] : ratings) {
+        const double value = value_ref;
+        std::string field = absl::StrCat("ratings.", Av(name));
         if (std::string p = IdProblem(name); !p.empty())
           return Fail("feedback", i, field, absl::StrCat("bad attribute name: ", p));
-        if (!s.attributes.empty() && !s.attributes.count(name))
+        if (!s.attributes.empty() && !s.attributes.count(std::string(name)))
           return Fail("feedback", i, field,
                       absl::StrCat("program ", Quote(r.program_id()), " does not rate ",
                                    Quote(name)),
@@ -486,7 +511,7 @@ class Appender {
       t.program.push_back(program);
       t.product.push_back(product);
       t.customer.push_back(customer);
-      t.ratings.Append(r.ratings());
+      t.ratings.Append(ratings);
       t.would_recommend.push_back(r.has_would_recommend() ? r.would_recommend() : kNoNumber);
       t.time.push_back(r.time_unix_seconds());
       t.comment.push_back(r.comment());

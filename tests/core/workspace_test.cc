@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -149,6 +150,49 @@ TEST(Workspace, WireExportOfLongRecordsNegativeTimesAndUnorderedMaps) {
   absl::Status s = ws.Ingest(in);
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_EQ(WireOf(ws), ProtobufBytes(in));
+}
+
+// A protobuf map iterates in the order of its hash seed, which differs
+// between processes: the columns take map entries in key order instead, so
+// that the same data numbers its attribute keys, and sums its ratings, the
+// same way on every import.
+TEST(Workspace, MapEntriesAreStoredInKeyOrderWhateverTheMapsOrder) {
+  std::vector<std::string> keys;
+  for (char a = 'a'; a <= 'z'; ++a) keys.push_back(std::string("k") + a);  // already sorted
+  v1::Batch in;
+  auto* c = in.add_customers();
+  c->set_id("c1");
+  for (auto k = keys.rbegin(); k != keys.rend(); ++k) (*c->mutable_attributes())[*k] = "v" + *k;
+  auto* p = in.add_programs();
+  p->set_id("p");
+  p->set_start_unix_seconds(0);
+  auto* f = in.add_feedback();
+  f->set_program_id("p");
+  f->set_customer_id("c1");
+  f->set_time_unix_seconds(1);
+  for (size_t i = keys.size(); i-- > 0;) (*f->mutable_ratings())[keys[i]] = 1 + i % 5;
+  Workspace ws;
+  absl::Status s = ws.Ingest(in);
+  ASSERT_TRUE(s.ok()) << s;
+  const Tables& t = ws.tables();
+  std::vector<std::string> attribute_order, rating_order;
+  std::vector<double> ratings;
+  t.customers.attributes.ForEach(0, [&](const std::string& k, const std::string& v) {
+    attribute_order.push_back(k);
+    EXPECT_EQ(v, "v" + k);
+  });
+  t.feedback.ratings.ForEach(0, [&](const std::string& k, double v) {
+    rating_order.push_back(k);
+    ratings.push_back(v);
+  });
+  EXPECT_EQ(attribute_order, keys);
+  EXPECT_EQ(rating_order, keys);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(ratings[i], 1 + i % 5) << keys[i];
+    // Keys are numbered in the order first seen: here, key order.
+    EXPECT_EQ(t.customers.attributes.keys().Id(static_cast<Index>(i)), keys[i]);
+    EXPECT_EQ(t.feedback.ratings.keys().Id(static_cast<Index>(i)), keys[i]);
+  }
 }
 
 TEST(Workspace, SmallChunksEachIngestOnTheirOwn) {
