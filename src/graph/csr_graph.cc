@@ -7,6 +7,7 @@
 
 #include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 
 namespace mitra::graph {
 
@@ -22,9 +23,8 @@ enum class Merge { kSum, kMax };
 // Arcs (src[i], dst[i], w[i]) -> CSR with sorted rows and merged duplicates.
 // Two stable counting sorts (by target, then by source) give sorted rows in
 // O(n + m) without a per-row sort.
-Adjacency BuildAdjacency(uint32_t n, const std::vector<NodeId>& src,
-                         const std::vector<NodeId>& dst, const std::vector<double>& w,
-                         Merge merge) {
+Adjacency BuildAdjacency(uint32_t n, absl::Span<const NodeId> src, absl::Span<const NodeId> dst,
+                         absl::Span<const double> w, Merge merge) {
   const size_t m = src.size();
   const bool weighted = !w.empty();
   std::vector<uint32_t> perm(m);
@@ -120,7 +120,7 @@ absl::StatusOr<CsrGraph> CsrGraph::FromEdges(uint32_t num_nodes, absl::Span<cons
   }
   const size_t m = src.size();
   const bool weighted = !weights.empty();
-  uint64_t arcs = 0, self_loops = 0;
+  uint64_t arcs = 0, dropped = 0;
   for (size_t i = 0; i < m; ++i) {
     if (src[i] >= num_nodes || dst[i] >= num_nodes) {
       return absl::InvalidArgumentError(absl::StrCat("edge ", i, " (", src[i], " -> ", dst[i],
@@ -133,12 +133,22 @@ absl::StatusOr<CsrGraph> CsrGraph::FromEdges(uint32_t num_nodes, absl::Span<cons
                                                      " is not finite and non-negative"));
     }
     const bool loop = src[i] == dst[i];
+    dropped += loop && !options.keep_self_loops;
     if (loop && !options.keep_self_loops) continue;
     arcs += (options.directed || loop) ? 1 : 2;
   }
   if (arcs > kMaxArcs) {
     return absl::InvalidArgumentError(
         absl::StrCat("graph: ", arcs, " arcs exceed the CSR limit of 2^32 - 1"));
+  }
+  CsrGraph g;
+  g.num_nodes_ = num_nodes;
+  g.directed_ = options.directed;
+  if (options.directed && dropped == 0) {
+    // Every edge is an arc as given: no copy of the list (on a large graph
+    // the copy was as large as the graph it builds).
+    g.out_ = BuildAdjacency(num_nodes, src, dst, weights, Merge::kSum);
+    return std::move(g).CountSelfLoops();
   }
   std::vector<NodeId> s, d;
   std::vector<double> w;
@@ -157,15 +167,17 @@ absl::StatusOr<CsrGraph> CsrGraph::FromEdges(uint32_t num_nodes, absl::Span<cons
       if (weighted) w.push_back(weights[i]);
     }
   }
-  CsrGraph g;
-  g.num_nodes_ = num_nodes;
-  g.directed_ = options.directed;
   g.out_ = BuildAdjacency(num_nodes, s, d, w, Merge::kSum);
-  for (uint32_t u = 0; u < num_nodes; ++u) {
-    for (NodeId v : g.out_neighbors(u)) self_loops += v == u;
+  return std::move(g).CountSelfLoops();
+}
+
+CsrGraph CsrGraph::CountSelfLoops() && {
+  uint64_t loops = 0;
+  for (uint32_t u = 0; u < num_nodes_; ++u) {
+    for (NodeId v : out_neighbors(u)) loops += v == u;
   }
-  g.self_loops_ = self_loops;
-  return g;
+  self_loops_ = loops;
+  return std::move(*this);
 }
 
 uint64_t CsrGraph::num_edges() const {

@@ -66,6 +66,12 @@ absl::StatusOr<InteractionGraph> Build(const Tables& tables, const InteractionGr
 
   std::vector<NodeId> src, dst;
   std::vector<double> w;
+  // At most one edge a row: room for all of them at once rather than
+  // doubling (whose copies peak at twice the list); pages never written
+  // are never resident.
+  src.reserve(rows);
+  dst.reserve(rows);
+  w.reserve(rows);
   for (size_t i = 0; i < rows; ++i) {
     if (community != kNoIndex && t.community[i] != community) continue;
     const Index from = t.from[i], to = t.to[i];

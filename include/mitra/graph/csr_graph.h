@@ -104,6 +104,8 @@ class CsrGraph {
 
  private:
   struct LazyIn;
+  // Counts the self-loops of a graph just built; returns it.
+  CsrGraph CountSelfLoops() &&;
   uint32_t num_nodes_ = 0;
   bool directed_ = true;
   uint64_t self_loops_ = 0;
