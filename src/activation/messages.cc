@@ -487,7 +487,7 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
 
   WorkspacePlanOptions o;
   absl::StatusOr<graph::InteractionGraphOptions> go =
-      graph::InteractionGraphOptionsFrom(request.graph(), "request.graph");
+      graph::InteractionGraphOptionsFrom(request.graph(), FieldPath("request.graph"));
   if (!go.ok()) return go.status();
   absl::StatusOr<leaders::LeaderOptions> lo = leaders::LeaderOptionsFrom(request.leaders());
   if (!lo.ok()) return Nested(lo.status(), "request.", "request.leaders.");

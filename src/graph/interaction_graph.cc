@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 
 namespace mitra::graph {
 
@@ -107,19 +108,22 @@ const char* InteractionKindName(int kind) {
   return kNames[kind];
 }
 
+std::string KindOption(absl::string_view option, int kind) {
+  return absl::StrCat(option, "[", kind, "] (", InteractionKindName(kind), ")");
+}
+
 absl::Status ValidateInteractionGraphOptions(const InteractionGraphOptions& o) {
   for (int k = 0; k < kInteractionKinds; ++k) {
     const double w = o.kind_weights[k];
-    if (!std::isfinite(w) || w < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("kind_weights[", k, "] (",
-                                                     InteractionKindName(k), ") ", w,
-                                                     " must be finite and >= 0"));
-    }
+    if (absl::Status s = CheckRange(w, o.names(KindOption("kind_weights", k)), w >= 0, "finite and >= 0");
+        !s.ok())
+      return s;
   }
-  if (!std::isfinite(o.half_life_days) || o.half_life_days < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "half_life_days ", o.half_life_days, " must be finite and >= 0 (0 = no decay)"));
-  }
+  if (absl::Status s = CheckRange(o.half_life_days, o.names("half_life_days"),
+                                  o.half_life_days >= 0, "finite and >= 0 (0: no decay)");
+      !s.ok())
+    return s;
+  if (o.as_of != kNoTime) return CheckTime(o.as_of, o.names("as_of"));
   return absl::OkStatus();
 }
 

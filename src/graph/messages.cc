@@ -108,7 +108,7 @@ absl::StatusOr<CsrGraph> GraphFromMessage(const v1::Graph& graph, std::optional<
 
 absl::StatusOr<KindWeights> KindWeightsFrom(
     const google::protobuf::RepeatedPtrField<v1::KindWeight>& weights, const KindWeights& base,
-    absl::string_view where) {
+    absl::string_view where, absl::string_view option, FieldPath* names) {
   KindWeights out = base;
   bool seen[kInteractionKinds] = {};
   for (int i = 0; i < weights.size(); ++i) {
@@ -121,31 +121,32 @@ absl::StatusOr<KindWeights> KindWeightsFrom(
       return Invalid(Field(at, "kind"),
                      absl::StrCat(v1::InteractionKind_Name(kw.kind()), " is listed twice"));
     seen[kind] = true;
-    if (absl::Status s = CheckRange(kw.weight(), Field(at, "weight"), kw.weight() >= 0, "finite and >= 0");
-        !s.ok())
+    if (names != nullptr) {
+      names->Rename(KindOption(option, kind), Field(at, "weight"));
+    } else if (absl::Status s = CheckRange(kw.weight(), Field(at, "weight"), kw.weight() >= 0,
+                                           "finite and >= 0");
+               !s.ok()) {
       return s;
+    }
     out[kind] = kw.weight();
   }
   return out;
 }
 
 absl::StatusOr<InteractionGraphOptions> InteractionGraphOptionsFrom(
-    const v1::InteractionGraphRequest& r, absl::string_view where) {
+    const v1::InteractionGraphRequest& r, const FieldPath& at) {
   InteractionGraphOptions o;
-  absl::StatusOr<KindWeights> w =
-      KindWeightsFrom(r.kind_weights(), DefaultKindWeights(), Field(where, "kind_weights"));
+  o.names = at;
+  o.names.Rename("as_of", at("as_of_unix_seconds"));
+  absl::StatusOr<KindWeights> w = KindWeightsFrom(r.kind_weights(), DefaultKindWeights(),
+                                                  at("kind_weights"), "kind_weights", &o.names);
   if (!w.ok()) return w.status();
   o.kind_weights = *w;
-  if (r.has_half_life_days()) {
-    if (absl::Status s = CheckRange(r.half_life_days(), Field(where, "half_life_days"),
-                                    r.half_life_days() >= 0, "finite and >= 0 (0: no decay)");
-        !s.ok())
-      return s;
-    o.half_life_days = r.half_life_days();
-  }
+  if (r.has_half_life_days()) o.half_life_days = r.half_life_days();
+  // as_of = kNoTime means "not given": a given time is never read as that.
   if (r.has_as_of_unix_seconds()) {
-    if (std::string p = TimeProblem(r.as_of_unix_seconds()); !p.empty())
-      return Invalid(Field(where, "as_of_unix_seconds"), p);
+    if (absl::Status s = CheckTime(r.as_of_unix_seconds(), at("as_of_unix_seconds")); !s.ok())
+      return s;
     o.as_of = r.as_of_unix_seconds();
   }
   o.keep_self_loops = r.keep_self_loops();
@@ -154,7 +155,7 @@ absl::StatusOr<InteractionGraphOptions> InteractionGraphOptionsFrom(
 
 absl::StatusOr<InteractionGraph> BuildInteractionGraph(const Workspace& ws,
                                                        const v1::InteractionGraphRequest& request) {
-  absl::StatusOr<InteractionGraphOptions> o = InteractionGraphOptionsFrom(request, "request");
+  absl::StatusOr<InteractionGraphOptions> o = InteractionGraphOptionsFrom(request, FieldPath("request"));
   if (!o.ok()) return o.status();
   if (request.community_id().empty()) return BuildInteractionGraph(ws.tables(), *o);
   absl::StatusOr<Index> c = CommunityIndex(ws, request.community_id(), "request.community_id");

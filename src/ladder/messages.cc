@@ -423,7 +423,7 @@ absl::StatusOr<ContributionOptions> ContributionOptionsFrom(const Workspace& ws,
   if (!r.graph().community_id().empty())
     return Invalid("request.graph.community_id", "not used here: influence runs on the whole workspace");
   absl::StatusOr<graph::InteractionGraphOptions> g =
-      graph::InteractionGraphOptionsFrom(r.graph(), "request.graph");
+      graph::InteractionGraphOptionsFrom(r.graph(), FieldPath("request.graph"));
   if (!g.ok()) return g.status();
   absl::StatusOr<graph::KindWeights> kw = graph::KindWeightsFrom(
       r.graph().kind_weights(), DefaultInfluenceGraph().kind_weights, "request.graph.kind_weights");

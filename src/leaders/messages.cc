@@ -175,7 +175,7 @@ absl::StatusOr<LeaderOptions> LeaderOptionsFrom(const v1::LeadersRequest& r) {
   if (!r.graph().community_id().empty())
     return Invalid("request.graph.community_id", "not used here: set request.community_id");
   absl::StatusOr<graph::InteractionGraphOptions> g =
-      graph::InteractionGraphOptionsFrom(r.graph(), "request.graph");
+      graph::InteractionGraphOptionsFrom(r.graph(), FieldPath("request.graph"));
   if (!g.ok()) return g.status();
   o.graph = *g;
   absl::StatusOr<BetaReputationOptions> rep = ReputationOptionsFrom(r.reputation(), "request.reputation");

@@ -18,10 +18,12 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 #include "mitra/graph/csr_graph.h"
 
@@ -42,6 +44,8 @@ struct InteractionGraphOptions {
   // Reference time for the ages; kNoTime = the latest interaction's time.
   int64_t as_of = kNoTime;
   bool keep_self_loops = false;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct InteractionGraph {
@@ -64,8 +68,13 @@ absl::StatusOr<InteractionGraph> BuildCommunityGraph(const Tables& tables, Index
 // The name of an InteractionKind number in lower case ("reply", ...;
 // "unspecified" for 0 and "unknown" out of range).
 const char* InteractionKindName(int kind);
-// INVALID_ARGUMENT naming the field ("kind_weights[4] (endorsement)",
-// "half_life_days") for a negative or non-finite value.
+// The name of one kind's entry of a per-kind option:
+// "kind_weights[4] (endorsement)".
+std::string KindOption(absl::string_view option, int kind);
+// The one validation of the options: INVALID_ARGUMENT naming the option in
+// the caller's terms (`names`: "kind_weights[4] (endorsement)",
+// "request.graph.half_life_days") for a negative or non-finite weight or
+// half-life, or an as_of outside the schema's times.
 absl::Status ValidateInteractionGraphOptions(const InteractionGraphOptions& options);
 // The latest interaction time of the workspace (kNoTime when none).
 int64_t LatestInteractionTime(const Tables& tables);

@@ -33,14 +33,20 @@ absl::StatusOr<CsrGraph> GraphFromEdges(uint32_t num_nodes, absl::Span<const Nod
 absl::StatusOr<CsrGraph> GraphFromMessage(const v1::Graph& graph,
                                           std::optional<bool> directed = std::nullopt);
 
-// The options of an InteractionGraphRequest, checked; `where` prefixes the
-// field names ("request", "request.graph").
+// The options of an InteractionGraphRequest that sits at `at` ("request",
+// "request.graph"), named so: BuildInteractionGraph's one validation words
+// its errors in the request's terms. Only what exists on the wire alone is
+// refused here (an unknown or repeated kind, a time outside the schema).
 absl::StatusOr<InteractionGraphOptions> InteractionGraphOptionsFrom(
-    const v1::InteractionGraphRequest& request, absl::string_view where = "request");
-// KindWeights from overrides on top of `base` (kinds checked, each once).
+    const v1::InteractionGraphRequest& request, const FieldPath& at);
+// KindWeights from the list `weights` at `where` on top of `base`: each kind
+// known and listed once. When `names` is given, the per-kind option
+// KindOption(option, kind) of every listed kind is renamed there to its
+// list entry ("<where>[i].weight"), so that the options' validation names
+// the entry the caller wrote.
 absl::StatusOr<KindWeights> KindWeightsFrom(
     const google::protobuf::RepeatedPtrField<v1::KindWeight>& weights, const KindWeights& base,
-    absl::string_view where);
+    absl::string_view where, absl::string_view option = "", FieldPath* names = nullptr);
 
 // The workspace's interaction graph (whole, or one community's subgraph).
 absl::StatusOr<InteractionGraph> BuildInteractionGraph(const Workspace& ws,
