@@ -9,6 +9,8 @@
 
 #include "common/parallel.h"
 #include "common/random.h"
+#include "common/request_errors.h"
+#include "node_checks.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -68,9 +70,20 @@ absl::StatusOr<std::vector<double>> TrivalencyProbabilities(const CsrGraph& g, u
   }
 }
 
+namespace {
+
+absl::Status CheckConstant(double p, const FieldPath& at) {
+  return CheckRange(p, at("p"), p >= 0 && p <= 1, "in [0, 1]");
+}
+
+absl::Status CheckLambda(double lambda, const FieldPath& at) {
+  return CheckRange(lambda, at("lambda"), lambda > 0, "finite and > 0");
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<double>> ConstantProbabilities(const CsrGraph& g, double p) {
-  if (!(p >= 0 && p <= 1))
-    return absl::InvalidArgumentError(absl::StrCat("p must be in [0, 1], got ", p));
+  if (absl::Status s = CheckConstant(p, FieldPath()); !s.ok()) return s;
   try {
     return std::vector<double>(g.num_arcs(), p);
   } catch (const std::bad_alloc&) {
@@ -79,9 +92,7 @@ absl::StatusOr<std::vector<double>> ConstantProbabilities(const CsrGraph& g, dou
 }
 
 absl::StatusOr<std::vector<double>> InteractionProbabilities(const CsrGraph& g, double lambda) {
-  if (!(lambda > 0) || !std::isfinite(lambda))
-    return absl::InvalidArgumentError(
-        absl::StrCat("lambda must be positive and finite, got ", lambda));
+  if (absl::Status s = CheckLambda(lambda, FieldPath()); !s.ok()) return s;
   try {
     const auto& out = g.out();
     std::vector<double> p(out.targets.size());
@@ -106,20 +117,24 @@ absl::StatusOr<std::vector<double>> ArcValues(const CsrGraph& g, ArcRule& rule) 
   switch (rule.kind) {
     case ArcRule::Kind::kWeightedCascade: return WeightedCascadeProbabilities(g);
     case ArcRule::Kind::kTrivalency: return TrivalencyProbabilities(g, rule.seed);
-    case ArcRule::Kind::kConstant: return ConstantProbabilities(g, rule.p);
-    case ArcRule::Kind::kInteraction: return InteractionProbabilities(g, rule.lambda);
+    case ArcRule::Kind::kConstant:
+      if (absl::Status s = CheckConstant(rule.p, rule.names); !s.ok()) return s;
+      return ConstantProbabilities(g, rule.p);
+    case ArcRule::Kind::kInteraction:
+      if (absl::Status s = CheckLambda(rule.lambda, rule.names); !s.ok()) return s;
+      return InteractionProbabilities(g, rule.lambda);
     case ArcRule::Kind::kGiven: break;
   }
+  const std::string arc_values = rule.names("arc_values");
   if (rule.values.size() != g.num_arcs())
-    return absl::InvalidArgumentError(
-        absl::StrCat("arc_values has ", rule.values.size(), " entries, the graph has ",
-                     g.num_arcs(), " arcs"));
-  for (size_t k = 0; k < rule.values.size(); ++k) {
-    const double p = rule.values[k];
-    if (!(p >= 0 && p <= 1))
-      return absl::InvalidArgumentError(
-          absl::StrCat("arc_values[", k, "] must be a probability in [0, 1], got ", p));
-  }
+    return Invalid(arc_values, absl::StrCat(rule.values.size(), " values, but the graph has ",
+                                            g.num_arcs(), " arcs"));
+  for (size_t k = 0; k < rule.values.size(); ++k)
+    if (absl::Status s = CheckRange(rule.values[k], absl::StrCat(arc_values, "[", k, "]"),
+                                    rule.values[k] >= 0 && rule.values[k] <= 1,
+                                    "a probability in [0, 1]");
+        !s.ok())
+      return s;
   return std::move(rule.values);
 }
 
@@ -183,8 +198,9 @@ absl::StatusOr<DiffusionGraph> DiffusionGraph::Create(CsrGraph&& g, Model model,
         if (dg.in_values_[k] != dg.in_values_[b]) uniform = false;
       }
       if (model == Model::kLinearThreshold && sum > 1 + 1e-9)
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "arc_values: linear threshold in-weights of node %u sum to %.17g > 1", v, sum));
+        return Invalid(rule.names("arc_values"),
+                       absl::StrFormat("linear threshold in-weights of node %u sum to %.17g > 1",
+                                       v, sum));
       if (uniform && e > b) {
         const double p = dg.in_values_[b];
         dg.in_uniform_[v] = p;
@@ -290,30 +306,20 @@ absl::StatusOr<SpreadEstimate> EstimateSpread(const DiffusionGraph& dg,
                                               absl::Span<const NodeId> seeds,
                                               const SpreadOptions& options) {
   const uint32_t n = dg.num_nodes();
-  if (options.runs < 2)
-    return absl::InvalidArgumentError(absl::StrCat("runs must be >= 2, got ", options.runs));
-  if (options.threads < 1)
-    return absl::InvalidArgumentError(
-        absl::StrCat("threads must be >= 1, got ", options.threads));
-  if (!(options.z > 0) || !std::isfinite(options.z))
-    return absl::InvalidArgumentError(absl::StrCat("z must be positive, got ", options.z));
-  for (size_t i = 0; i < seeds.size(); ++i)
-    if (seeds[i] >= n)
-      return absl::InvalidArgumentError(
-          absl::StrCat("seeds[", i, "]: node id ", seeds[i], " >= num_nodes ", n));
-  for (size_t i = 0; i < options.targets.size(); ++i)
-    if (options.targets[i] >= n)
-      return absl::InvalidArgumentError(absl::StrCat(
-          "targets[", i, "]: node id ", options.targets[i], " >= num_nodes ", n));
-  if (!options.groups.empty() && options.groups.size() != n)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "groups has ", options.groups.size(), " entries, expected num_nodes = ", n));
+  const FieldPath& at = options.names;
+  if (options.runs < 2 || options.runs > kMaxRuns)
+    return Invalid(at("runs"), absl::StrCat("must be 2..", kMaxRuns, ", got ", options.runs));
+  if (options.threads < 1 || options.threads > kMaxThreads)
+    return Invalid(at("threads"),
+                   absl::StrCat("must be 1..", kMaxThreads, ", got ", options.threads));
+  if (absl::Status s = CheckRange(options.z, at("z"), options.z > 0, "finite and > 0"); !s.ok())
+    return s;
+  if (absl::Status s = CheckNodeIds(seeds, at("seeds"), n); !s.ok()) return s;
+  if (absl::Status s = CheckNodeIds(options.targets, at("targets"), n); !s.ok()) return s;
+  if (absl::Status s = CheckGroups(options.groups, at("groups"), n); !s.ok()) return s;
   try {
     uint32_t num_groups = 0;
     for (uint32_t gr : options.groups) num_groups = std::max(num_groups, gr + 1);
-    if (!options.groups.empty() && num_groups > n + 1)
-      return absl::InvalidArgumentError(
-          absl::StrCat("groups: group ids must be < num_nodes + 1 (got ", num_groups - 1, ")"));
     std::vector<uint8_t> counted;
     if (!options.targets.empty()) {
       counted.assign(n, 0);
@@ -328,7 +334,7 @@ absl::StatusOr<SpreadEstimate> EstimateSpread(const DiffusionGraph& dg,
         static_cast<double>(n) * (dg.model() == Model::kLinearThreshold ? 28 : 12) +
         8.0 * num_groups;
     if (absl::Status s = memory.Reserve(
-            static_cast<double>(n) + threads * per_thread, "threads",
+            static_cast<double>(n) + threads * per_thread, at("threads"),
             absl::StrCat("Monte-Carlo simulation on ", threads, " threads of ", n, " nodes"));
         !s.ok())
       return s;

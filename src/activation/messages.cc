@@ -16,42 +16,16 @@
 namespace mitra::activation {
 namespace {
 
-constexpr int kMaxThreads = 256;
-constexpr uint64_t kMaxRuns = 100000000;
 constexpr uint32_t kDefaultK = 50;
 
-absl::StatusOr<int> Threads(int32_t v, absl::string_view where) {
-  if (v < 0 || v > kMaxThreads)
-    return Invalid(where, absl::StrCat("must be 0..", kMaxThreads, " (0: 1), got ", v));
-  return v == 0 ? 1 : v;
-}
+// On the wire, 0 threads means the default, 1.
+int Threads(int32_t v) { return v == 0 ? 1 : v; }
 
-absl::StatusOr<uint64_t> Runs(bool has, uint64_t v, absl::string_view where) {
-  if (!has) return uint64_t{10000};
-  if (v < 2 || v > kMaxRuns)
-    return Invalid(where, absl::StrCat("must be 2..", kMaxRuns, ", got ", v));
-  return v;
-}
-
-absl::StatusOr<std::vector<NodeId>> Ids(const google::protobuf::RepeatedField<uint32_t>& ids,
-                                        uint32_t n, absl::string_view where) {
-  for (int i = 0; i < ids.size(); ++i)
-    if (ids[i] >= n)
-      return Invalid(absl::StrCat(where, "[", i, "]"),
-                     absl::StrCat("node ", ids[i], " out of range (num_nodes ", n, ")"));
-  return std::vector<NodeId>(ids.begin(), ids.end());
-}
-
-absl::StatusOr<std::vector<uint32_t>> Groups(const google::protobuf::RepeatedField<uint32_t>& g,
-                                             uint32_t n, absl::string_view where) {
-  if (g.empty()) return std::vector<uint32_t>();
-  if (static_cast<uint64_t>(g.size()) != n)
-    return Invalid(where, absl::StrCat(g.size(), " values, but the graph has ", n, " nodes"));
-  for (int i = 0; i < g.size(); ++i)
-    if (g[i] >= n)
-      return Invalid(absl::StrCat(where, "[", i, "]"),
-                     absl::StrCat("group ", g[i], " must be < num_nodes ", n));
-  return std::vector<uint32_t>(g.begin(), g.end());
+// Fits the options' unsigned fields; the options' check names what is out
+// of range.
+template <typename T>
+std::vector<T> Copy(const google::protobuf::RepeatedField<T>& v) {
+  return std::vector<T>(v.begin(), v.end());
 }
 
 // The arc index of u -> v in g's sorted out-rows (it exists).
@@ -70,43 +44,38 @@ struct DiffusionSpec {
   bool directed = true;
 };
 
-// The request's model, probabilities and direction, checked; GIVEN needs
-// one edge value per edge of num_edges.
+// The request's model, probabilities and direction, its fields at `at`.
+// What exists only on the wire is refused here (unknown values, fields
+// that do not go with the rule, GIVEN's per-edge values, one per edge of
+// num_edges); the rule's own values are checked with the graph.
 template <typename Request>
-absl::StatusOr<DiffusionSpec> DiffusionFrom(const Request& r, size_t num_edges) {
+absl::StatusOr<DiffusionSpec> DiffusionFrom(const Request& r, size_t num_edges,
+                                            const FieldPath& at) {
   DiffusionSpec d;
   switch (r.model()) {
     case v1::DIFFUSION_MODEL_UNSPECIFIED:
     case v1::DIFFUSION_MODEL_IC: d.model = Model::kIndependentCascade; break;
     case v1::DIFFUSION_MODEL_LT: d.model = Model::kLinearThreshold; break;
-    default: return Invalid("request.model", absl::StrCat("unknown value ", r.model()));
+    default: return Invalid(at("model"), absl::StrCat("unknown value ", r.model()));
   }
   const int kind = r.probabilities();
   if (kind < 0 || kind > v1::EDGE_PROBABILITIES_GIVEN)
-    return Invalid("request.probabilities", absl::StrCat("unknown value ", kind));
+    return Invalid(at("probabilities"), absl::StrCat("unknown value ", kind));
   if (r.has_p() && kind != v1::EDGE_PROBABILITIES_CONSTANT)
-    return Invalid("request.p", "only with probabilities CONSTANT");
+    return Invalid(at("p"), "only with probabilities CONSTANT");
   if (r.has_lambda() && kind != v1::EDGE_PROBABILITIES_INTERACTION)
-    return Invalid("request.lambda", "only with probabilities INTERACTION");
+    return Invalid(at("lambda"), "only with probabilities INTERACTION");
   if (!r.edge_values().empty() && kind != v1::EDGE_PROBABILITIES_GIVEN)
-    return Invalid("request.edge_values", "only with probabilities GIVEN");
-  if (kind == v1::EDGE_PROBABILITIES_CONSTANT) {
-    if (!r.has_p()) return Invalid("request.p", "required with probabilities CONSTANT");
-    if (absl::Status s = CheckRange(r.p(), "request.p", r.p() >= 0 && r.p() <= 1, "in [0, 1]");
-        !s.ok())
-      return s;
-  }
-  if (r.has_lambda())
-    if (absl::Status s = CheckRange(r.lambda(), "request.lambda", r.lambda() > 0, "finite and > 0");
-        !s.ok())
-      return s;
+    return Invalid(at("edge_values"), "only with probabilities GIVEN");
+  if (kind == v1::EDGE_PROBABILITIES_CONSTANT && !r.has_p())
+    return Invalid(at("p"), "required with probabilities CONSTANT");
   if (kind == v1::EDGE_PROBABILITIES_GIVEN) {
     if (static_cast<size_t>(r.edge_values_size()) != num_edges)
-      return Invalid("request.edge_values",
+      return Invalid(at("edge_values"),
                      absl::StrCat(r.edge_values_size(), " values, but there are ", num_edges,
                                   " edges"));
     for (int i = 0; i < r.edge_values_size(); ++i)
-      if (absl::Status s = CheckRange(r.edge_values(i), absl::StrCat("request.edge_values[", i, "]"),
+      if (absl::Status s = CheckRange(r.edge_values(i), absl::StrCat(at("edge_values"), "[", i, "]"),
                                       r.edge_values(i) >= 0 && r.edge_values(i) <= 1, "in [0, 1]");
           !s.ok())
         return s;
@@ -129,6 +98,10 @@ absl::StatusOr<DiffusionSpec> DiffusionFrom(const Request& r, size_t num_edges) 
       break;
     default: d.rule.kind = Kind::kGiven;
   }
+  // The per-arc values the graph is given are made from edge_values; an LT
+  // sum over 1 is the rule's problem, so it is named by the rule.
+  d.rule.names = at;
+  d.rule.names.Rename("arc_values", at("probabilities"));
   d.directed = r.has_directed() ? r.directed() : true;
   return d;
 }
@@ -154,17 +127,6 @@ std::vector<double> GivenArcValues(const graph::CsrGraph& g, absl::Span<const No
   return keep;
 }
 
-// The diffusion graph of g (taken over) under a checked spec; a value the
-// model cannot take is "request.probabilities: ...".
-absl::StatusOr<DiffusionGraph> Prepared(graph::CsrGraph&& g, DiffusionSpec d) {
-  absl::StatusOr<DiffusionGraph> dg =
-      DiffusionGraph::Create(std::move(g), d.model, std::move(d.rule));
-  if (!dg.ok() && absl::IsInvalidArgument(dg.status()))
-    return absl::InvalidArgumentError(
-        absl::StrCat("request.probabilities: ", dg.status().message()));
-  return dg;
-}
-
 // g read as an undirected edge list, as edge arrays with directed = false
 // are: u->v and v->u add up, a self-loop counts once.
 absl::StatusOr<graph::CsrGraph> UndirectedEdges(const graph::CsrGraph& g) {
@@ -183,14 +145,14 @@ template <typename Request>
 absl::StatusOr<DiffusionGraph> Diffusion(uint32_t num_nodes, absl::Span<const NodeId> src,
                                          absl::Span<const NodeId> dst,
                                          absl::Span<const double> weights, const Request& r) {
-  absl::StatusOr<DiffusionSpec> d = DiffusionFrom(r, src.size());
+  absl::StatusOr<DiffusionSpec> d = DiffusionFrom(r, src.size(), FieldPath("request"));
   if (!d.ok()) return d.status();
   absl::StatusOr<graph::CsrGraph> g =
       graph::GraphFromEdges(num_nodes, src, dst, weights, d->directed);
   if (!g.ok()) return g.status();
   if (d->rule.kind == ArcRule::Kind::kGiven)
     d->rule.values = GivenArcValues(*g, src, dst, r.edge_values(), *d);
-  return Prepared(*std::move(g), *std::move(d));
+  return DiffusionGraph::Create(*std::move(g), d->model, std::move(d->rule));
 }
 
 }  // namespace
@@ -213,102 +175,47 @@ absl::StatusOr<DiffusionGraph> DiffusionGraphFromEdges(uint32_t num_nodes,
 
 namespace {
 
-// The options of a plan request. A budget's costs come from the request
-// (edge arrays) or, on a workspace, from the workspace's own fields.
-enum class BudgetCosts { kInRequest, kFromWorkspace };
-
+// The options of a plan request whose fields sit at `at`. Only what exists
+// on the wire alone is refused here; Plan's one check names the rest in the
+// request's terms (on a workspace, the costs of a budget come from the
+// workspace's own fields before that check).
 absl::StatusOr<PlanOptions> PlanOptionsOf(const v1::PlanRequest& r, uint32_t n,
-                                          BudgetCosts budget_costs) {
+                                          const FieldPath& at) {
   PlanOptions po;
   ImmOptions& o = po.imm;
+  o.names = at;
   if (n == 0) return Invalid("num_nodes", "must be > 0 to plan");
   if (r.has_budget()) {
-    if (r.has_k()) return Invalid("request.k", "not with a budget (give one or the other)");
-    if (absl::Status s = CheckPositiveMoney(r.budget(), "request.budget"); !s.ok()) return s;
-    if (r.costs().empty() && budget_costs == BudgetCosts::kInRequest)
-      return Invalid("request.costs", "required with a budget");
+    if (r.has_k()) return Invalid(at("k"), "not with a budget (give one or the other)");
     o.budget = r.budget();
-  } else if (r.has_k()) {
-    if (r.k() < 1 || r.k() > n)
-      return Invalid("request.k", absl::StrCat("must be 1..num_nodes (", n, "), got ", r.k()));
-    o.k = r.k();
   } else {
-    o.k = std::min(kDefaultK, n);
+    o.k = r.has_k() ? r.k() : std::min(kDefaultK, n);
   }
-  if (!r.costs().empty()) {
-    if (static_cast<uint64_t>(r.costs_size()) != n)
-      return Invalid("request.costs",
-                     absl::StrCat(r.costs_size(), " values, but the graph has ", n, " nodes"));
-    for (int i = 0; i < r.costs_size(); ++i)
-      if (absl::Status s = CheckPositiveMoney(r.costs(i), absl::StrCat("request.costs[", i, "]"));
-          !s.ok())
-        return s;
-    o.costs.assign(r.costs().begin(), r.costs().end());
-  }
-  if (r.has_epsilon()) {
-    if (absl::Status s = CheckRange(r.epsilon(), "request.epsilon",
-                                    r.epsilon() > 0 && r.epsilon() < 1, "in (0, 1)");
-        !s.ok())
-      return s;
-    o.epsilon = r.epsilon();
-  }
-  if (r.has_ell()) {
-    if (absl::Status s = CheckRange(r.ell(), "request.ell", r.ell() > 0, "finite and > 0");
-        !s.ok())
-      return s;
-    o.ell = r.ell();
-  }
+  o.costs = Copy(r.costs());
+  if (r.has_epsilon()) o.epsilon = r.epsilon();
+  if (r.has_ell()) o.ell = r.ell();
   if (r.has_seed()) o.seed = r.seed();
-  absl::StatusOr<int> threads = Threads(r.threads(), "request.threads");
-  if (!threads.ok()) return threads.status();
-  o.threads = *threads;
-  struct {
-    const google::protobuf::RepeatedField<uint32_t>& ids;
-    const char* name;
-    std::vector<NodeId>* into;
-  } lists[] = {{r.candidates(), "request.candidates", &o.candidates},
-               {r.excluded(), "request.excluded", &o.excluded},
-               {r.must_include(), "request.must_include", &o.must_include},
-               {r.targets(), "request.targets", &o.targets}};
-  for (auto& l : lists) {
-    absl::StatusOr<std::vector<NodeId>> ids = Ids(l.ids, n, l.name);
-    if (!ids.ok()) return ids.status();
-    *l.into = *std::move(ids);
-  }
-  absl::StatusOr<std::vector<uint32_t>> groups = Groups(r.groups(), n, "request.groups");
-  if (!groups.ok()) return groups.status();
-  o.groups = *std::move(groups);
-  if (!r.group_quota().empty()) {
-    if (o.groups.empty()) return Invalid("request.group_quota", "needs request.groups");
-    if (static_cast<uint64_t>(r.group_quota_size()) > n)
-      return Invalid("request.group_quota",
-                     absl::StrCat(r.group_quota_size(), " values, more than num_nodes ", n));
-    o.group_quota.assign(r.group_quota().begin(), r.group_quota().end());
-    for (size_t i = 0; i < o.groups.size(); ++i)
-      if (o.groups[i] >= o.group_quota.size())
-        return Invalid(absl::StrCat("request.groups[", i, "]"),
-                       absl::StrCat("group ", o.groups[i], " has no entry in group_quota (size ",
-                                    o.group_quota.size(), ")"));
-  }
-  absl::StatusOr<uint64_t> runs = Runs(r.has_check_runs(), r.check_runs(), "request.check_runs");
-  if (!runs.ok()) return runs.status();
-  po.check_runs = *runs;
+  o.threads = Threads(r.threads());
+  o.candidates = Copy(r.candidates());
+  o.excluded = Copy(r.excluded());
+  o.must_include = Copy(r.must_include());
+  o.targets = Copy(r.targets());
+  o.groups = Copy(r.groups());
+  o.group_quota = Copy(r.group_quota());
+  if (r.has_check_runs()) po.check_runs = r.check_runs();
   if (r.has_check_seed()) po.check_seed = r.check_seed();
   o.fresh_rr_sets = r.fresh_rr_sets();
-  if (r.has_max_rr_sets()) {
-    if (r.max_rr_sets() < 1) return Invalid("request.max_rr_sets", "must be >= 1, got 0");
-    o.max_rr_sets = r.max_rr_sets();
-  }
+  if (r.has_max_rr_sets()) o.max_rr_sets = r.max_rr_sets();
   switch (r.algorithm()) {
     case v1::INFLUENCE_ALGORITHM_UNSPECIFIED:
     case v1::INFLUENCE_ALGORITHM_IMM: o.algorithm = ImAlgorithm::kImm; break;
     case v1::INFLUENCE_ALGORITHM_OPIM_C:
       if (o.fresh_rr_sets)
-        return Invalid("request.fresh_rr_sets", "only with algorithm IMM (OPIM-C's R1 and R2 "
-                                                "are independent already)");
+        return Invalid(at("fresh_rr_sets"), "only with algorithm IMM (OPIM-C's R1 and R2 "
+                                            "are independent already)");
       o.algorithm = ImAlgorithm::kOpimC;
       break;
-    default: return Invalid("request.algorithm", absl::StrCat("unknown value ", r.algorithm()));
+    default: return Invalid(at("algorithm"), absl::StrCat("unknown value ", r.algorithm()));
   }
   return po;
 }
@@ -316,28 +223,20 @@ absl::StatusOr<PlanOptions> PlanOptionsOf(const v1::PlanRequest& r, uint32_t n,
 }  // namespace
 
 absl::StatusOr<PlanOptions> PlanOptionsFrom(const v1::PlanRequest& r, uint32_t n) {
-  return PlanOptionsOf(r, n, BudgetCosts::kInRequest);
+  return PlanOptionsOf(r, n, FieldPath("request"));
 }
 
 absl::StatusOr<SpreadOptions> SpreadOptionsFrom(const v1::SimulateRequest& r, uint32_t n,
                                                 std::vector<NodeId>* seeds) {
+  (void)n;  // EstimateSpread's one check names ids out of range
   SpreadOptions o;
-  absl::StatusOr<std::vector<NodeId>> s = Ids(r.seeds(), n, "request.seeds");
-  if (!s.ok()) return s.status();
-  absl::StatusOr<uint64_t> runs = Runs(r.has_runs(), r.runs(), "request.runs");
-  if (!runs.ok()) return runs.status();
-  o.runs = *runs;
+  o.names = FieldPath("request");
+  if (r.has_runs()) o.runs = r.runs();
   if (r.has_seed()) o.seed = r.seed();
-  absl::StatusOr<int> threads = Threads(r.threads(), "request.threads");
-  if (!threads.ok()) return threads.status();
-  o.threads = *threads;
-  absl::StatusOr<std::vector<NodeId>> targets = Ids(r.targets(), n, "request.targets");
-  if (!targets.ok()) return targets.status();
-  o.targets = *std::move(targets);
-  absl::StatusOr<std::vector<uint32_t>> groups = Groups(r.groups(), n, "request.groups");
-  if (!groups.ok()) return groups.status();
-  o.groups = *std::move(groups);
-  *seeds = *std::move(s);
+  o.threads = Threads(r.threads());
+  o.targets = Copy(r.targets());
+  o.groups = Copy(r.groups());
+  *seeds = Copy(r.seeds());
   return o;
 }
 
@@ -396,7 +295,7 @@ absl::Status PlanFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
       DiffusionGraphFromEdges(num_nodes, src, dst, weights, request);
   if (!dg.ok()) return dg.status();
   absl::StatusOr<PlanResult> r = Plan(*dg, *o);
-  if (!r.ok()) return InRequest("request.", r.status());
+  if (!r.ok()) return r.status();
   PlanMessage(*r, dg->num_nodes(), dg->num_arcs(), out);
   return absl::OkStatus();
 }
@@ -411,19 +310,12 @@ absl::Status SimulateFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
       DiffusionGraphFromEdges(num_nodes, src, dst, weights, request);
   if (!dg.ok()) return dg.status();
   absl::StatusOr<SpreadEstimate> e = EstimateSpread(*dg, seeds, *o);
-  if (!e.ok()) return InRequest("request.", e.status());
+  if (!e.ok()) return e.status();
   SpreadEstimateMessage(*e, o->z, out);
   return absl::OkStatus();
 }
 
 namespace {
-
-// A status whose message names a field of `from` ("request.x: ..."),
-// renamed to the nested field ("request.plan.x: ...").
-absl::Status Nested(absl::Status s, absl::string_view from, absl::string_view to) {
-  if (s.ok() || !absl::StartsWith(s.message(), from)) return s;
-  return Reworded(s, absl::StrCat(to, s.message().substr(from.size())));
-}
 
 absl::StatusOr<std::vector<Index>> CustomerIndices(
     const Workspace& ws, const google::protobuf::RepeatedPtrField<std::string>& ids,
@@ -435,25 +327,6 @@ absl::StatusOr<std::vector<Index>> CustomerIndices(
     out.push_back(*c);
   }
   return out;
-}
-
-// An INVALID_ARGUMENT of PlanOnWorkspace or Plan (messages start with the
-// option's name) in terms of the request: the workspace-level options are
-// request fields, the rest belong to request.plan.
-absl::Status WorkspaceField(absl::Status s) {
-  if (s.ok() || !(absl::IsInvalidArgument(s) || IsMemoryBudgetError(s))) return s;
-  const struct {
-    absl::string_view option, field;
-  } own[] = {{"must_include", "request.must_include_ids"},
-             {"excluded", "request.excluded_ids"},
-             {"target_communities", "request.target_community_ids"},
-             {"community_quota", "request.community_quota"},
-             {"costs", "request.costs"},
-             {"default_cost", "request.default_cost"}};
-  for (const auto& f : own)
-    if (absl::StartsWith(s.message(), f.option))
-      return Nested(s, f.option, f.field);
-  return Reworded(s, absl::StrCat("request.plan.", s.message()));
 }
 
 }  // namespace
@@ -485,21 +358,28 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   if (!request.leaders().community_id().empty())
     return Invalid("request.leaders.community_id", "must be empty (every community is used)");
 
+  // The request's own fields; the plan's and leaders' sit below them, and
+  // a few are named otherwise than in C++ (ids, not dense indices).
+  const FieldPath at("request");
   WorkspacePlanOptions o;
+  o.names = at;
+  for (const char* field : {"excluded", "must_include"})
+    o.names.Rename(field, at(absl::StrCat(field, "_ids")));
+  o.names.Rename("target_communities", at("target_community_ids"));
   absl::StatusOr<graph::InteractionGraphOptions> go =
-      graph::InteractionGraphOptionsFrom(request.graph(), FieldPath("request.graph"));
+      graph::InteractionGraphOptionsFrom(request.graph(), at.Sub("graph"));
   if (!go.ok()) return go.status();
   absl::StatusOr<leaders::LeaderOptions> lo = leaders::LeaderOptionsFrom(request.leaders());
-  if (!lo.ok()) return Nested(lo.status(), "request.", "request.leaders.");
+  if (!lo.ok()) return lo.status();
   o.leaders = *std::move(lo);
   o.leaders.graph = *go;
   o.leaders.reputation.as_of = go->as_of;
-  absl::StatusOr<PlanOptions> po = PlanOptionsOf(pr, n, BudgetCosts::kFromWorkspace);
-  if (!po.ok()) return Nested(po.status(), "request.", "request.plan.");
+  absl::StatusOr<PlanOptions> po = PlanOptionsOf(pr, n, at.Sub("plan"));
+  if (!po.ok()) return po.status();
   o.plan = *std::move(po);
   o.plan.imm.memory = &ws.memory_budget();
-  absl::StatusOr<DiffusionSpec> d = DiffusionFrom(pr, 0);
-  if (!d.ok()) return Nested(d.status(), "request.", "request.plan.");
+  absl::StatusOr<DiffusionSpec> d = DiffusionFrom(pr, 0, at.Sub("plan"));
+  if (!d.ok()) return d.status();
   switch (request.candidates()) {
     case v1::CANDIDATE_SOURCE_UNSPECIFIED:
     case v1::CANDIDATE_SOURCE_LEADERS: o.candidates = CandidateSource::kLeaders; break;
@@ -510,18 +390,10 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   for (const auto& [id, cost] : request.costs()) {
     absl::StatusOr<Index> c = CustomerIndex(ws, id, "request.costs");
     if (!c.ok()) return c.status();
-    if (absl::Status s = CheckPositiveMoney(cost, absl::StrCat("request.costs[", Escape(id), "]"));
-        !s.ok())
-      return s;
     o.costs.emplace_back(*c, cost);
   }
   if (request.has_cost_attribute()) o.cost_attribute = request.cost_attribute();
-  if (request.has_default_cost()) {
-    if (absl::Status s = CheckPositiveMoney(request.default_cost(), "request.default_cost");
-        !s.ok())
-      return s;
-    o.default_cost = request.default_cost();
-  }
+  if (request.has_default_cost()) o.default_cost = request.default_cost();
   absl::StatusOr<std::vector<Index>> excluded =
       CustomerIndices(ws, request.excluded_ids(), "request.excluded_ids");
   if (!excluded.ok()) return excluded.status();
@@ -543,18 +415,19 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   }
 
   absl::StatusOr<graph::InteractionGraph> ig = graph::BuildInteractionGraph(t, *go);
-  if (!ig.ok()) return Nested(ig.status(), "", "request.graph: ");
+  if (!ig.ok()) return ig.status();
   // The interaction graph's CSR is taken over as it is (directed), or read
   // as an undirected edge list.
   absl::StatusOr<graph::CsrGraph> g =
       d->directed ? std::move(ig->graph) : UndirectedEdges(ig->graph);
   if (!g.ok()) return g.status();
-  absl::StatusOr<DiffusionGraph> dg = Prepared(*std::move(g), *std::move(d));
-  if (!dg.ok()) return Nested(dg.status(), "request.", "request.plan.");
+  absl::StatusOr<DiffusionGraph> dg =
+      DiffusionGraph::Create(*std::move(g), d->model, std::move(d->rule));
+  if (!dg.ok()) return dg.status();
 
-  // Every option was checked above, in the request's terms.
-  absl::StatusOr<WorkspacePlanResult> r = PlanOnCheckedWorkspace(t, *dg, o);
-  if (!r.ok()) return WorkspaceField(r.status());
+  // The options' one check, in the request's terms, then the plan.
+  absl::StatusOr<WorkspacePlanResult> r = PlanOnWorkspace(t, *dg, o);
+  if (!r.ok()) return r.status();
   out->Clear();
   PlanMessage(r->plan, dg->num_nodes(), dg->num_arcs(), out->mutable_plan());
   for (size_t i = 0; i < r->leaders.size(); ++i) {

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
+#include "node_checks.h"
 #include <cstdio>
 
 namespace mitra::activation {
@@ -22,16 +24,19 @@ uint64_t CheckSeed(uint64_t imm_seed) {
 
 absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& options) {
   const ImmOptions& o = options.imm;
-  if (options.check_runs < 2)
-    return absl::InvalidArgumentError(
-        absl::StrCat("check_runs must be >= 2, got ", options.check_runs));
-  if (!o.groups.empty() && o.groups.size() != dg.num_nodes())
-    return absl::InvalidArgumentError(absl::StrCat("groups has ", o.groups.size(),
-                                                   " entries, expected num_nodes = ",
-                                                   dg.num_nodes()));
+  // The plan's own options sit beside imm's in the caller's terms.
+  if (options.check_runs < 2 || options.check_runs > kMaxRuns)
+    return Invalid(o.names("check_runs"),
+                   absl::StrCat("must be 2..", kMaxRuns, ", got ", options.check_runs));
+  // Groups without quotas are only reported: checked now as the check's
+  // simulation will (before the selection runs), and kept from Imm.
+  const bool report_only = o.group_quota.empty() && !o.groups.empty();
+  if (report_only)
+    if (absl::Status s = CheckGroups(o.groups, o.names("groups"), dg.num_nodes()); !s.ok())
+      return s;
   absl::StatusOr<ImmResult> imm;
-  if (o.group_quota.empty() && !o.groups.empty()) {
-    ImmOptions without = o;  // groups only reported: no quotas
+  if (report_only) {
+    ImmOptions without = o;
     without.groups.clear();
     imm = Imm(dg, without);
   } else {
@@ -47,6 +52,7 @@ absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& opt
   so.groups = o.groups;
   so.z = options.z;
   so.memory = o.memory;
+  so.names = o.names;
   absl::StatusOr<SpreadEstimate> check = EstimateSpread(dg, imm->seeds, so);
   if (!check.ok()) return check.status();
 

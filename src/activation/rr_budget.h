@@ -70,7 +70,7 @@ class RrBudget {
     const double a = SetSize();
     const double c = static_cast<double>(stores_.size());
     const double bytes = fixed_ + sets * (c * (4 + 8 * a) + 1 + 4 * a);
-    return reservation_.ReserveTotal(bytes, "epsilon", What(sets * c, stage, a));
+    return reservation_.ReserveTotal(bytes, o_.names("epsilon"), What(sets * c, stage, a));
   }
 
   // Reserves what is held now plus `extra` bytes about to be allocated.
@@ -81,7 +81,7 @@ class RrBudget {
       held += static_cast<double>(s->capacity_bytes());
       sets += s->count();
     }
-    return reservation_.ReserveTotal(held + extra, "epsilon",
+    return reservation_.ReserveTotal(held + extra, o_.names("epsilon"),
                                      What(static_cast<double>(sets), stage, SetSize()));
   }
 

@@ -5,66 +5,78 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 #include "common/special.h"
+#include "node_checks.h"
 
-namespace mitra::activation::rr {
-namespace {
+namespace mitra::activation {
 
-absl::Status CheckIds(const std::vector<NodeId>& ids, const char* field, uint32_t n) {
-  for (size_t i = 0; i < ids.size(); ++i)
-    if (ids[i] >= n)
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, "[", i, "]: node id ", ids[i], " >= num_nodes ", n));
+absl::Status CheckImmScalars(const ImmOptions& o, uint32_t n) {
+  const FieldPath& at = o.names;
+  if (o.algorithm != ImAlgorithm::kImm && o.algorithm != ImAlgorithm::kOpimC)
+    return Invalid(at("algorithm"), absl::StrCat("unknown value ", static_cast<int>(o.algorithm)));
+  if (absl::Status s = CheckRange(o.epsilon, at("epsilon"), o.epsilon > 0 && o.epsilon < 1,
+                                  "in (0, 1)");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckRange(o.ell, at("ell"), o.ell > 0, "finite and > 0"); !s.ok())
+    return s;
+  if (o.threads < 1 || o.threads > kMaxThreads)
+    return Invalid(at("threads"), absl::StrCat("must be 1..", kMaxThreads, ", got ", o.threads));
+  if (o.max_rr_sets < 1) return Invalid(at("max_rr_sets"), "must be >= 1, got 0");
+  if (o.budget.has_value())
+    return CheckPositiveMoney(*o.budget, at("budget"));
+  if (o.k < 1 || o.k > n)
+    return Invalid(at("k"), absl::StrCat("must be 1..num_nodes (", n, "), got ", o.k));
   return absl::OkStatus();
 }
 
-}  // namespace
+// The node lists against n nodes.
+absl::Status CheckImmLists(const ImmOptions& o, uint32_t n) {
+  const FieldPath& at = o.names;
+  const bool budgeted = o.budget.has_value();
+  for (const auto& [ids, field] : {std::pair{&o.candidates, "candidates"},
+                                   std::pair{&o.excluded, "excluded"},
+                                   std::pair{&o.must_include, "must_include"},
+                                   std::pair{&o.targets, "targets"}})
+    if (absl::Status s = CheckNodeIds(*ids, at(field), n); !s.ok()) return s;
+  if (budgeted && o.costs.empty()) return Invalid(at("costs"), "required with a budget");
+  if (!o.costs.empty() && o.costs.size() != n)
+    return Invalid(at("costs"),
+                   absl::StrCat(o.costs.size(), " values, but the graph has ", n, " nodes"));
+  for (size_t i = 0; i < o.costs.size(); ++i)
+    if (absl::Status s = CheckPositiveMoney(o.costs[i], absl::StrCat(at("costs"), "[", i, "]"));
+        !s.ok())
+      return s;
+  if (o.groups.empty() != o.group_quota.empty())
+    return o.groups.empty() ? Invalid(at("group_quota"), absl::StrCat("needs ", at("groups")))
+                            : Invalid(at("groups"), absl::StrCat("needs ", at("group_quota")));
+  if (absl::Status s = CheckGroups(o.groups, at("groups"), n); !s.ok()) return s;
+  if (o.group_quota.size() > static_cast<uint64_t>(n) + 1)
+    return Invalid(at("group_quota"),
+                   absl::StrCat(o.group_quota.size(), " values, more than num_nodes + 1 (", n + 1,
+                                ")"));
+  for (size_t i = 0; i < o.groups.size(); ++i)
+    if (o.groups[i] >= o.group_quota.size())
+      return Invalid(absl::StrCat(at("groups"), "[", i, "]"),
+                     absl::StrCat("group ", o.groups[i], " has no entry in group_quota (size ",
+                                  o.group_quota.size(), ")"));
+  return absl::OkStatus();
+}
+
+absl::Status CheckImmOptions(const ImmOptions& o, uint32_t n) {
+  // The node lists first: a list of the wrong size is the likelier mistake.
+  if (absl::Status s = CheckImmLists(o, n); !s.ok()) return s;
+  return CheckImmScalars(o, n);
+}
+
+namespace rr {
 
 absl::StatusOr<Setup> Prepare(const DiffusionGraph& dg, const ImmOptions& o) {
   const uint32_t n = dg.num_nodes();
-  if (n == 0) return absl::InvalidArgumentError("graph: no nodes");
-  if (o.algorithm != ImAlgorithm::kImm && o.algorithm != ImAlgorithm::kOpimC)
-    return absl::InvalidArgumentError(
-        absl::StrCat("algorithm: unknown value ", static_cast<int>(o.algorithm)));
-  if (!(o.epsilon > 0 && o.epsilon < 1))
-    return absl::InvalidArgumentError(absl::StrCat("epsilon must be in (0, 1), got ", o.epsilon));
-  if (!(o.ell > 0) || !std::isfinite(o.ell))
-    return absl::InvalidArgumentError(absl::StrCat("ell must be positive, got ", o.ell));
-  if (o.threads < 1)
-    return absl::InvalidArgumentError(absl::StrCat("threads must be >= 1, got ", o.threads));
+  if (n == 0) return Invalid("graph", "no nodes");
+  if (absl::Status s = CheckImmOptions(o, n); !s.ok()) return s;
   const bool budgeted = o.budget.has_value();
-  if (!budgeted && (o.k == 0 || o.k > n))
-    return absl::InvalidArgumentError(
-        absl::StrCat("k must be in [1, num_nodes = ", n, "], got ", o.k));
-  if (auto s = CheckIds(o.candidates, "candidates", n); !s.ok()) return s;
-  if (auto s = CheckIds(o.excluded, "excluded", n); !s.ok()) return s;
-  if (auto s = CheckIds(o.must_include, "must_include", n); !s.ok()) return s;
-  if (auto s = CheckIds(o.targets, "targets", n); !s.ok()) return s;
-  if (budgeted && (!(*o.budget >= 0) || !std::isfinite(*o.budget)))
-    return absl::InvalidArgumentError(
-        absl::StrCat("budget must be finite and >= 0, got ", *o.budget));
-  if (budgeted && o.costs.size() != n)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "costs has ", o.costs.size(), " entries, expected num_nodes = ", n, " with a budget"));
-  if (!o.costs.empty() && o.costs.size() != n)
-    return absl::InvalidArgumentError(
-        absl::StrCat("costs has ", o.costs.size(), " entries, expected num_nodes = ", n));
-  for (size_t i = 0; i < o.costs.size(); ++i)
-    if (!(o.costs[i] > 0) || !std::isfinite(o.costs[i]))
-      return absl::InvalidArgumentError(
-          absl::StrCat("costs[", i, "] must be positive and finite, got ", o.costs[i]));
-  if (o.groups.empty() != o.group_quota.empty())
-    return absl::InvalidArgumentError("groups and group_quota must be given together");
-  if (!o.groups.empty()) {
-    if (o.groups.size() != n)
-      return absl::InvalidArgumentError(absl::StrCat(
-          "groups has ", o.groups.size(), " entries, expected num_nodes = ", n));
-    for (size_t i = 0; i < n; ++i)
-      if (o.groups[i] >= o.group_quota.size())
-        return absl::InvalidArgumentError(
-            absl::StrCat("groups[", i, "] = ", o.groups[i], " has no entry in group_quota (size ",
-                         o.group_quota.size(), ")"));
-  }
 
   Setup st;
   st.n = n;
@@ -90,25 +102,25 @@ absl::StatusOr<Setup> Prepare(const DiffusionGraph& dg, const ImmOptions& o) {
   for (size_t i = 0; i < o.must_include.size(); ++i) {
     const NodeId v = o.must_include[i];
     if (st.is_must[v])
-      return absl::InvalidArgumentError(
-          absl::StrCat("must_include[", i, "]: node ", v, " listed twice"));
+      return Invalid(absl::StrCat(o.names("must_include"), "[", i, "]"),
+                     absl::StrCat("node ", v, " listed twice"));
     if (excluded[v])
-      return absl::InvalidArgumentError(
-          absl::StrCat("must_include[", i, "]: node ", v, " is also excluded"));
+      return Invalid(absl::StrCat(o.names("must_include"), "[", i, "]"),
+                     absl::StrCat("node ", v, " is also excluded"));
     st.is_must[v] = 1;
     c.allowed[v] = 0;
     c.must.push_back(v);
     if (c.costs) st.must_cost += o.costs[v];
     if (c.groups && ++st.must_per_group[o.groups[v]] > o.group_quota[o.groups[v]])
-      return absl::InvalidArgumentError(absl::StrCat(
-          "must_include: more nodes in group ", o.groups[v], " than group_quota allows"));
+      return Invalid(o.names("must_include"), absl::StrCat("more nodes in group ", o.groups[v],
+                                                           " than group_quota allows"));
   }
   if (!budgeted && c.must.size() > o.k)
-    return absl::InvalidArgumentError(
-        absl::StrCat("must_include has ", c.must.size(), " nodes, more than k = ", o.k));
+    return Invalid(o.names("must_include"),
+                   absl::StrCat(c.must.size(), " nodes, more than k = ", o.k));
   if (budgeted && st.must_cost > *o.budget)
-    return absl::InvalidArgumentError(
-        absl::StrCat("must_include costs ", st.must_cost, ", more than the budget ", *o.budget));
+    return Invalid(o.names("must_include"),
+                   absl::StrCat("costs ", st.must_cost, ", more than the budget ", *o.budget));
 
   // Roots of RR sets (targets, deduplicated) and the nodes worth storing.
   if (!o.targets.empty()) {
@@ -166,7 +178,7 @@ absl::Status TooMany(const char* who, double sets, const ImmOptions& o) {
   else
     std::snprintf(need, sizeof need, "%.4g", sets);
   return absl::ResourceExhaustedError(
-      absl::StrCat(who, ": ", need, " RR sets needed (epsilon ", o.epsilon, ", ell ", o.ell,
+      absl::StrCat(o.names("epsilon"), ": ", who, ": ", need, " RR sets needed (epsilon ", o.epsilon, ", ell ", o.ell,
                    "), more than max_rr_sets = ", o.max_rr_sets,
                    "; raise epsilon or max_rr_sets"));
 }
@@ -185,4 +197,5 @@ void FillCommon(const Setup& st, const ImmOptions& o, const Selection& sel, ImmR
   r.gamma = st.gamma;
 }
 
-}  // namespace mitra::activation::rr
+}  // namespace rr
+}  // namespace mitra::activation

@@ -14,7 +14,13 @@
 #include "mitra/activation/diffusion.h"
 #include "mitra/activation/imm.h"
 
-namespace mitra::activation::rr {
+namespace mitra::activation {
+
+// CheckImmOptions without the node lists (candidates, costs, groups, ...):
+// for a caller that derives those itself (a workspace plan).
+absl::Status CheckImmScalars(const ImmOptions& o, uint32_t num_nodes);
+
+namespace rr {
 
 // What IMM and OPIM-C share: the checked options as constraints, the RR
 // roots and stored nodes, and the quantities their sample sizes use.
@@ -54,6 +60,7 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
 absl::StatusOr<ImmResult> RunOpimC(const DiffusionGraph& dg, const ImmOptions& o,
                                    const Setup& st);
 
-}  // namespace mitra::activation::rr
+}  // namespace rr
+}  // namespace mitra::activation
 
 #endif  // MITRA_SRC_ACTIVATION_RR_SETUP_H_

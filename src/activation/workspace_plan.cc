@@ -8,8 +8,10 @@
 #include <utility>
 
 #include "common/request_errors.h"
+#include "rr_setup.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/money.h"
+#include "mitra/core/text_checks.h"
 
 namespace mitra::activation {
 namespace {
@@ -24,7 +26,7 @@ double PositiveNumber(const std::string& text) {
   return v;
 }
 
-absl::Status CheckCustomers(const std::vector<Index>& ids, size_t n, const char* what) {
+absl::Status CheckCustomers(const std::vector<Index>& ids, size_t n, const std::string& what) {
   for (size_t i = 0; i < ids.size(); ++i)
     if (ids[i] >= n)
       return Invalid(absl::StrCat(what, "[", i, "]"),
@@ -61,6 +63,7 @@ absl::Status CheckWorkspacePlanOptions(const Tables& t, const DiffusionGraph& dg
                                        const WorkspacePlanOptions& options) {
   const size_t n = t.customers.ids.size();
   const size_t num_communities = t.communities.ids.size();
+  const FieldPath& at = options.names;
   if (dg.num_nodes() != n)
     return Invalid("graph", absl::StrCat(dg.num_nodes(), " nodes, but the workspace has ", n,
                                          " customers"));
@@ -69,24 +72,32 @@ absl::Status CheckWorkspacePlanOptions(const Tables& t, const DiffusionGraph& dg
   if (!given.candidates.empty() || !given.excluded.empty() || !given.must_include.empty() ||
       !given.targets.empty() || !given.costs.empty() || !given.groups.empty() ||
       !given.group_quota.empty())
-    return Invalid("plan", "node-level lists must be empty on a workspace (they are derived)");
-  if (!std::isfinite(options.default_cost) || options.default_cost <= 0)
-    return Invalid("default_cost", absl::StrCat("must be finite and > 0, got ",
-                                                options.default_cost));
+    return Invalid(at("plan"), "node-level lists must be empty on a workspace (they are derived)");
+  // The plan's own options before the leaders are searched, so that a bad
+  // one costs nothing.
+  if (options.plan.check_runs < 2 || options.plan.check_runs > kMaxRuns)
+    return Invalid(given.names("check_runs"),
+                   absl::StrCat("must be 2..", kMaxRuns, ", got ", options.plan.check_runs));
+  if (absl::Status s = CheckImmScalars(given, static_cast<uint32_t>(n)); !s.ok()) return s;
+  if (absl::Status s = CheckPositiveMoney(options.default_cost, at("default_cost")); !s.ok())
+    return s;
   for (const auto& [c, cost] : options.costs) {
-    if (c >= n) return Invalid("costs", absl::StrCat("customer index ", c, " out of range"));
-    if (!std::isfinite(cost) || cost <= 0)
-      return Invalid(absl::StrCat("costs[", t.customers.ids.Id(c), "]"),
-                     absl::StrCat("must be finite and > 0, got ", cost));
+    if (c >= n) return Invalid(at("costs"), absl::StrCat("customer index ", c, " out of range"));
+    if (absl::Status s = CheckPositiveMoney(
+            cost, absl::StrCat(at("costs"), "[", Escape(t.customers.ids.Id(c)), "]"));
+        !s.ok())
+      return s;
   }
-  if (absl::Status s = CheckCustomers(options.excluded, n, "excluded"); !s.ok()) return s;
-  if (absl::Status s = CheckCustomers(options.must_include, n, "must_include"); !s.ok()) return s;
+  if (absl::Status s = CheckCustomers(options.excluded, n, at("excluded")); !s.ok()) return s;
+  if (absl::Status s = CheckCustomers(options.must_include, n, at("must_include")); !s.ok())
+    return s;
   for (size_t i = 0; i < options.target_communities.size(); ++i)
     if (options.target_communities[i] >= num_communities)
-      return Invalid(absl::StrCat("target_communities[", i, "]"), "community index out of range");
+      return Invalid(absl::StrCat(at("target_communities"), "[", i, "]"),
+                     "community index out of range");
   for (const auto& [c, q] : options.community_quota)
     if (c >= num_communities)
-      return Invalid("community_quota", absl::StrCat("community index ", c, " out of range"));
+      return Invalid(at("community_quota"), absl::StrCat("community index ", c, " out of range"));
   return absl::OkStatus();
 }
 
@@ -130,6 +141,9 @@ absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& t,
 
   PlanOptions po = options.plan;
   ImmOptions& o = po.imm;
+  // The lists made from the workspace's fields are named like them.
+  for (const char* field : {"costs", "excluded", "must_include"})
+    o.names.Rename(field, options.names(field));
   for (size_t c = 0; c < n; ++c)
     if (candidate[c]) o.candidates.push_back(static_cast<NodeId>(c));
   result.candidates = static_cast<uint32_t>(o.candidates.size());
@@ -174,7 +188,8 @@ absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& t,
       if (target[c]) o.targets.push_back(static_cast<NodeId>(c));
     if (o.targets.empty())
       return absl::FailedPreconditionError(
-          "target_communities: the target communities have no current members");
+          absl::StrCat(options.names("target_communities"),
+                       ": the target communities have no current members"));
   }
 
   // Groups: home community, "none" last.

@@ -295,9 +295,9 @@ TEST(ImmTest, RejectsBadInput) {
   }
   o = ImmOptions{};
   o.k = 0;
-  expect(o, "k must");
+  expect(o, "k: must");
   o.k = 15;
-  expect(o, "k must");
+  expect(o, "k: must");
   o = ImmOptions{};
   o.k = 2;
   o.candidates = {3, 14};
@@ -322,7 +322,7 @@ TEST(ImmTest, RejectsBadInput) {
   o.costs[4] = nan;
   expect(o, "costs[4]");
   o.costs.resize(3);
-  expect(o, "costs has 3");
+  expect(o, "costs: 3 values");
   o.costs.assign(14, 1.0);
   o.budget = nan;
   expect(o, "budget");

@@ -204,7 +204,7 @@ TEST(OpimCTest, RejectsBadInput) {
   o = Opim();
   o.k = 15;
   r = Imm(dg, o);
-  EXPECT_THAT(r.status().message(), HasSubstr("k must"));
+  EXPECT_THAT(r.status().message(), HasSubstr("k: must"));
 }
 
 // NetHEPT (15,229 nodes, 62,752 arcs), IC, weighted cascade, k = 50. The

@@ -118,5 +118,49 @@ TEST(WorkspacePlanMessageTest, UndirectedEqualsTheArcsAsAnUndirectedEdgeList) {
   }
 }
 
+
+// One check per option, three callers: C++ reads the option's own name, an
+// edge-array request its field, a workspace request the nested field (and
+// the workspace's own name for a list the plan is given from it).
+TEST(WorkspacePlanMessageTest, OneCheckNamesTheOptionInEachCallersTerms) {
+  const Workspace& ws = testing::SampleWorkspace();
+  const Tables& t = ws.tables();
+  auto ig = graph::BuildInteractionGraph(t, {});
+  ASSERT_TRUE(ig.ok()) << ig.status();
+  auto dg = DiffusionGraph::Create(graph::CsrGraph(ig->graph), Model::kIndependentCascade,
+                                   ArcRule{});
+  ASSERT_TRUE(dg.ok()) << dg.status();
+  const std::string problem = "must be in (0, 1), got 2";
+
+  WorkspacePlanOptions o;
+  o.candidates = CandidateSource::kAll;
+  o.plan.imm.epsilon = 2;
+  EXPECT_EQ(PlanOnWorkspace(t, *dg, o).status().message(), "epsilon: " + problem);
+
+  v1::PlanRequest edges;
+  edges.set_epsilon(2);
+  edges.set_k(1);
+  v1::Plan plan;
+  EXPECT_EQ(PlanFromEdges(2, std::vector<uint32_t>{0}, std::vector<uint32_t>{1}, {}, edges, &plan)
+                .message(),
+            "request.epsilon: " + problem);
+
+  v1::WorkspacePlanRequest request = AllCandidates();
+  request.mutable_plan()->set_epsilon(2);
+  v1::WorkspacePlan got;
+  EXPECT_EQ(WorkspacePlanMessage(ws, request, &got).message(), "request.plan.epsilon: " + problem);
+
+  // must_include is the plan's list, made from the request's must_include_ids.
+  o = {};
+  o.candidates = CandidateSource::kAll;
+  o.must_include = {0, 0};
+  EXPECT_EQ(PlanOnWorkspace(t, *dg, o).status().message(), "must_include[1]: node 0 listed twice");
+  request = AllCandidates();
+  request.add_must_include_ids(t.customers.ids.Id(0));
+  request.add_must_include_ids(t.customers.ids.Id(0));
+  EXPECT_EQ(WorkspacePlanMessage(ws, request, &got).message(),
+            "request.must_include_ids[1]: node 0 listed twice");
+}
+
 }  // namespace
 }  // namespace mitra::activation

@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
 
@@ -37,6 +38,11 @@ enum class Model {
   kIndependentCascade,
   kLinearThreshold,
 };
+
+// The most threads a simulation or RR sampling takes, and Monte-Carlo
+// runs a simulation takes.
+inline constexpr int kMaxThreads = 256;
+inline constexpr uint64_t kMaxRuns = 100000000;
 
 // --- per-arc values (aligned with g.out().targets) -------------------------
 
@@ -75,6 +81,8 @@ struct ArcRule {
   // kGiven: one value per arc, aligned with g.out().targets; each finite in
   // [0, 1].
   std::vector<double> values;
+  // How the caller names p, lambda and arc_values in errors (empty: so).
+  FieldPath names;
 };
 
 // The graph with its per-arc values in both directions, ready for
@@ -131,9 +139,9 @@ class DiffusionGraph {
 // --- Monte-Carlo spread ------------------------------------------------------
 
 struct SpreadOptions {
-  uint64_t runs = 10000;  // >= 2
+  uint64_t runs = 10000;  // 2..kMaxRuns
   uint64_t seed = 1;
-  int threads = 1;  // >= 1
+  int threads = 1;  // 1..kMaxThreads
   // Count reach only at these nodes (seeds included when they are targets);
   // empty: every node counts.
   std::vector<NodeId> targets;
@@ -147,6 +155,9 @@ struct SpreadOptions {
   // is reserved from before it is allocated (memory_budget.h); nullptr:
   // MemoryBudget::Process(). Runs add time, not memory.
   MemoryBudget* memory = nullptr;
+  // How the caller names these options (and the seeds) in errors (empty:
+  // as here).
+  FieldPath names;
 };
 
 struct SpreadEstimate {

@@ -74,6 +74,7 @@
 
 #include "absl/status/statusor.h"
 #include "mitra/activation/diffusion.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/memory_budget.h"
 
 namespace mitra::activation {
@@ -89,7 +90,7 @@ struct ImmOptions {
   double epsilon = 0.1;   // in (0, 1)
   double ell = 1.0;       // failure probability 1/n^ell; > 0
   uint64_t seed = 1;
-  int threads = 1;        // >= 1
+  int threads = 1;        // 1..kMaxThreads
   // Selection restricted to these nodes (empty: all nodes).
   std::vector<NodeId> candidates;
   // Never selected.
@@ -120,6 +121,8 @@ struct ImmOptions {
   // mean set size seen so far) and sampling reserves as it grows: past the
   // limit, RESOURCE_EXHAUSTED "epsilon: ..." with the estimate in bytes.
   MemoryBudget* memory = nullptr;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct ImmResult {
@@ -152,6 +155,11 @@ struct ImmResult {
   double opt_upper_bound = 0;
   double certified_ratio = 0;
 };
+
+// The one validation of the options for a graph of num_nodes nodes (Imm
+// and Plan run it): INVALID_ARGUMENT "<name>: <problem>", names in the
+// caller's terms (options.names).
+absl::Status CheckImmOptions(const ImmOptions& options, uint32_t num_nodes);
 
 absl::StatusOr<ImmResult> Imm(const DiffusionGraph& dg, const ImmOptions& options);
 

@@ -30,7 +30,9 @@ struct PlanOptions {
   // reported; with imm.group_quota empty the groups are only reported (no
   // quotas are imposed on the selection).
   ImmOptions imm;
-  uint64_t check_runs = 10000;        // >= 2
+  // 2..kMaxRuns; named in errors by imm.names, as the caller names the
+  // imm options beside it.
+  uint64_t check_runs = 10000;
   std::optional<uint64_t> check_seed; // absent: CheckSeed(imm.seed)
   double z = 1.959963984540054;       // interval quantile (95%)
 };

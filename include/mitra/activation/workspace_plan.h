@@ -55,6 +55,10 @@ struct WorkspacePlanOptions {
   std::vector<Index> target_communities;  // empty: every customer counts
   // Most seeds per home community: (community, quota), a later entry wins.
   std::vector<std::pair<Index, uint32_t>> community_quota;
+  // How the caller names the fields above in errors (empty: as here). The
+  // plan's node-level lists made from them (costs, excluded, must_include)
+  // are named like them; plan.imm.names and leaders.names name the rest.
+  FieldPath names;
 };
 
 struct PlannedLeader {
@@ -89,13 +93,14 @@ absl::StatusOr<WorkspacePlanResult> PlanOnWorkspace(const Tables& tables,
                                                     const DiffusionGraph& dg,
                                                     const WorkspacePlanOptions& options);
 
-// PlanOnWorkspace's checks of dg and the options against the tables.
+// PlanOnWorkspace's checks of dg and the options against the tables: the
+// workspace's fields here, the plan's by CheckImmOptions (which Plan runs
+// too), the leaders' when they are found.
 absl::Status CheckWorkspacePlanOptions(const Tables& tables, const DiffusionGraph& dg,
                                        const WorkspacePlanOptions& options);
-// The plan for a dg and options that passed those checks already, where
-// they entered: a request's fields are checked in the request's own terms
-// (messages.h), so they are not checked twice. Options that would fail the
-// checks are a caller's bug (indices out of range are undefined behaviour).
+// The plan for a dg and options that passed those checks already.
+// Options that would fail them are a caller's bug (indices out of range are
+// undefined behaviour).
 absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& tables,
                                                            const DiffusionGraph& dg,
                                                            const WorkspacePlanOptions& options);
