@@ -220,12 +220,6 @@ Fit FitCurve(const std::vector<Point>& pts, double min_x, double max_x) {
   return {BestA(pts, b).first, b, best == 0};
 }
 
-// A standard normal draw (Box-Muller).
-double Normal(Rng& rng) {
-  const double u = 1.0 - rng.Uniform();  // (0, 1]
-  return std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * rng.Uniform());
-}
-
 double Percentile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
   const double pos = q * (v.size() - 1);
@@ -293,7 +287,7 @@ absl::StatusOr<RouteCurve> FitRouteCurve(const std::vector<Campaign>& campaigns,
     Rng rng(o.seed, 0x63616d706169676eULL + static_cast<uint64_t>(route));
     std::vector<Point> drawn = pts;
     for (uint32_t d = 0; d < o.draws; ++d) {
-      for (size_t i = 0; i < pts.size(); ++i) drawn[i].y = pts[i].y + sd[i] * Normal(rng);
+      for (size_t i = 0; i < pts.size(); ++i) drawn[i].y = pts[i].y + sd[i] * NormalDraw(rng);
       const Fit f = FitCurve(drawn, min_x, max_x);
       out.draw_a[d] = f.a;
       out.draw_b[d] = f.b;

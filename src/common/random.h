@@ -4,6 +4,7 @@
 #ifndef MITRA_SRC_COMMON_RANDOM_H_
 #define MITRA_SRC_COMMON_RANDOM_H_
 
+#include <cmath>
 #include <cstdint>
 
 namespace mitra {
@@ -52,6 +53,39 @@ class Rng {
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
 };
+
+// A standard normal draw (Box-Muller; one of the pair, so each draw takes
+// two uniforms and no state is kept between calls).
+inline double NormalDraw(Rng& rng) {
+  const double u = 1.0 - rng.Uniform();  // (0, 1]
+  return std::sqrt(-2 * std::log(u)) * std::cos(6.283185307179586 * rng.Uniform());
+}
+
+// A Gamma(shape, 1) draw, shape > 0 (Marsaglia & Tsang 2000; for shape < 1
+// the shape + 1 draw times U^(1/shape)).
+inline double GammaDraw(Rng& rng, double shape) {
+  if (shape < 1) {
+    const double u = 1.0 - rng.Uniform();
+    return GammaDraw(rng, shape + 1) * std::pow(u, 1 / shape);
+  }
+  const double d = shape - 1.0 / 3, c = 1 / std::sqrt(9 * d);
+  while (true) {
+    double x, v;
+    do {
+      x = NormalDraw(rng);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const double u = 1.0 - rng.Uniform();
+    if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
+  }
+}
+
+// A Beta(a, b) draw, a, b > 0.
+inline double BetaDraw(Rng& rng, double a, double b) {
+  const double x = GammaDraw(rng, a), y = GammaDraw(rng, b);
+  return x + y > 0 ? x / (x + y) : (a >= b ? 1.0 : 0.0);
+}
 
 }  // namespace mitra
 

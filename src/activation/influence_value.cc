@@ -1,0 +1,149 @@
+#include "mitra/activation/influence_value.h"
+
+#include <algorithm>
+#include <cmath>
+#include <new>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/parallel.h"
+#include "common/random.h"
+#include "common/request_errors.h"
+#include "mitra/cocreation/stats.h"
+#include "rr_sampler.h"
+
+namespace mitra::activation {
+namespace {
+
+constexpr uint64_t kMaxSets = 1000000000;
+constexpr uint32_t kMaxBatches = 10000;
+// Stream domains: the posterior worlds never share a stream with the sets.
+constexpr uint64_t kWorldDomain = 0x776f726c64ULL;
+
+absl::Status CheckOptions(const CsrGraph& g, const ArcPosterior& post,
+                          absl::Span<const double> value, const InfluenceValueOptions& o) {
+  const FieldPath& at = o.names;
+  for (const auto& [v, field] : {std::pair{&post.alpha, "posterior.alpha"},
+                                 std::pair{&post.beta, "posterior.beta"}}) {
+    if (v->size() != g.num_arcs())
+      return Invalid(at(field), absl::StrCat(v->size(), " values, but the graph has ",
+                                             g.num_arcs(), " arcs"));
+    for (size_t k = 0; k < v->size(); ++k)
+      if (absl::Status s = CheckRange((*v)[k], absl::StrCat(at(field), "[", k, "]"),
+                                      (*v)[k] > 0, "finite and > 0");
+          !s.ok())
+        return s;
+  }
+  if (value.size() != g.num_nodes())
+    return Invalid(at("node_value"), absl::StrCat(value.size(), " values, but the graph has ",
+                                                  g.num_nodes(), " nodes"));
+  for (size_t j = 0; j < value.size(); ++j)
+    if (absl::Status s = CheckRange(value[j], absl::StrCat(at("node_value"), "[", j, "]"), true,
+                                    "finite");
+        !s.ok())
+      return s;
+  if (o.rr_sets < 1 || o.rr_sets > kMaxSets)
+    return Invalid(at("rr_sets"), absl::StrCat("must be 1..", kMaxSets, ", got ", o.rr_sets));
+  if (o.batches < 2 || o.batches > kMaxBatches)
+    return Invalid(at("batches"), absl::StrCat("must be 2..", kMaxBatches, ", got ", o.batches));
+  if (o.threads < 1 || o.threads > kMaxThreads)
+    return Invalid(at("threads"), absl::StrCat("must be 1..", kMaxThreads, ", got ", o.threads));
+  return CheckRange(o.confidence, at("confidence"), o.confidence > 0 && o.confidence < 1,
+                    "in (0, 1)");
+}
+
+}  // namespace
+
+absl::StatusOr<InfluenceValue> EstimateInfluenceValue(const CsrGraph& g,
+                                                      const ArcPosterior& post,
+                                                      absl::Span<const double> value,
+                                                      const InfluenceValueOptions& o) {
+  if (absl::Status s = CheckOptions(g, post, value, o); !s.ok()) return s;
+  const uint32_t n = g.num_nodes();
+  const uint64_t m = g.num_arcs();
+  try {
+    // Per batch: a world's graph (its arcs' values, both directions) and,
+    // per thread, a sampler and two accumulators of n.
+    const int threads = static_cast<int>(std::min<uint64_t>(o.threads, o.rr_sets));
+    MemoryReservation memory(o.memory);
+    const double bytes = 48.0 * m + 8.0 * n * (4 + 2.0 * o.batches) +
+                         static_cast<double>(threads) * n * (8 + 16);
+    if (absl::Status s = memory.Reserve(bytes, o.names("threads"), absl::StrCat(
+            "influence value on ", threads, " threads of ", n, " nodes and ", m, " arcs"));
+        !s.ok())
+      return s;
+    InfluenceValue out;
+    out.batches = o.batches;
+    out.sets_per_batch = static_cast<double>(o.rr_sets);
+    std::vector<double> batch_value(static_cast<size_t>(o.batches) * n),
+        batch_reach(static_cast<size_t>(o.batches) * n);
+    const std::vector<NodeId> all_roots;
+    const std::vector<uint8_t> store_all;
+    for (uint32_t b = 0; b < o.batches; ++b) {
+      ArcRule rule;
+      rule.kind = ArcRule::Kind::kGiven;
+      rule.values.resize(m);
+      Rng world(o.seed ^ kWorldDomain, b);
+      for (uint64_t k = 0; k < m; ++k) rule.values[k] = BetaDraw(world, post.alpha[k], post.beta[k]);
+      absl::StatusOr<DiffusionGraph> dg =
+          DiffusionGraph::Create(CsrGraph(g), Model::kIndependentCascade, std::move(rule));
+      if (!dg.ok()) return dg.status();
+      std::vector<std::vector<double>> val(threads, std::vector<double>(n, 0.0)),
+          cnt(threads, std::vector<double>(n, 0.0));
+      uint64_t mix = o.seed ^ (b * 0x9e3779b97f4a7c15ULL);
+      const uint64_t batch_seed = SplitMix64(mix);
+      ParallelChunks(threads, o.rr_sets, [&](size_t begin, size_t end, int c) {
+        rr::RrSampler sampler(*dg, all_roots, store_all);
+        std::vector<NodeId> set;
+        for (size_t r = begin; r < end; ++r) {
+          set.clear();
+          sampler.Sample(batch_seed, r, set);
+          // The sampler puts the root first.
+          const double v = value[set[0]];
+          for (size_t i = 1; i < set.size(); ++i) {
+            val[c][set[i]] += v;
+            cnt[c][set[i]] += 1;
+          }
+        }
+      });
+      const double scale = static_cast<double>(n) / o.rr_sets;
+      for (uint32_t i = 0; i < n; ++i) {
+        double sv = 0, sc = 0;
+        for (int c = 0; c < threads; ++c) {
+          sv += val[c][i];
+          sc += cnt[c][i];
+        }
+        batch_value[static_cast<size_t>(b) * n + i] = sv * scale;
+        batch_reach[static_cast<size_t>(b) * n + i] = sc * scale;
+      }
+    }
+    const double z = cocreation::ZForConfidence(o.confidence);
+    out.value.assign(n, 0);
+    out.low.assign(n, 0);
+    out.high.assign(n, 0);
+    out.reach.assign(n, 0);
+    for (uint32_t i = 0; i < n; ++i) {
+      double mean = 0, reach = 0;
+      for (uint32_t b = 0; b < o.batches; ++b) {
+        mean += batch_value[static_cast<size_t>(b) * n + i];
+        reach += batch_reach[static_cast<size_t>(b) * n + i];
+      }
+      mean /= o.batches;
+      double ss = 0;
+      for (uint32_t b = 0; b < o.batches; ++b) {
+        const double d = batch_value[static_cast<size_t>(b) * n + i] - mean;
+        ss += d * d;
+      }
+      const double sd = std::sqrt(ss / (o.batches - 1));
+      out.value[i] = mean;
+      out.low[i] = mean - z * sd;
+      out.high[i] = mean + z * sd;
+      out.reach[i] = reach / o.batches;
+    }
+    return out;
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError("EstimateInfluenceValue: out of memory");
+  }
+}
+
+}  // namespace mitra::activation
