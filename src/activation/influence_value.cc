@@ -17,23 +17,11 @@ namespace {
 
 constexpr uint64_t kMaxSets = 1000000000;
 constexpr uint32_t kMaxBatches = 10000;
-// Stream domains: the posterior worlds never share a stream with the sets.
-constexpr uint64_t kWorldDomain = 0x776f726c64ULL;
 
 absl::Status CheckOptions(const CsrGraph& g, const ArcPosterior& post,
                           absl::Span<const double> value, const InfluenceValueOptions& o) {
   const FieldPath& at = o.names;
-  for (const auto& [v, field] : {std::pair{&post.alpha, "posterior.alpha"},
-                                 std::pair{&post.beta, "posterior.beta"}}) {
-    if (v->size() != g.num_arcs())
-      return Invalid(at(field), absl::StrCat(v->size(), " values, but the graph has ",
-                                             g.num_arcs(), " arcs"));
-    for (size_t k = 0; k < v->size(); ++k)
-      if (absl::Status s = CheckRange((*v)[k], absl::StrCat(at(field), "[", k, "]"),
-                                      (*v)[k] > 0, "finite and > 0");
-          !s.ok())
-        return s;
-  }
+  if (absl::Status s = CheckArcPosterior(g, post, at); !s.ok()) return s;
   if (value.size() != g.num_nodes())
     return Invalid(at("node_value"), absl::StrCat(value.size(), " values, but the graph has ",
                                                   g.num_nodes(), " nodes"));
@@ -80,13 +68,8 @@ absl::StatusOr<InfluenceValue> EstimateInfluenceValue(const CsrGraph& g,
     const std::vector<NodeId> all_roots;
     const std::vector<uint8_t> store_all;
     for (uint32_t b = 0; b < o.batches; ++b) {
-      ArcRule rule;
-      rule.kind = ArcRule::Kind::kGiven;
-      rule.values.resize(m);
-      Rng world(o.seed ^ kWorldDomain, b);
-      for (uint64_t k = 0; k < m; ++k) rule.values[k] = BetaDraw(world, post.alpha[k], post.beta[k]);
       absl::StatusOr<DiffusionGraph> dg =
-          DiffusionGraph::Create(CsrGraph(g), Model::kIndependentCascade, std::move(rule));
+          DrawWorld(g, post, Model::kIndependentCascade, o.seed, b);
       if (!dg.ok()) return dg.status();
       std::vector<std::vector<double>> val(threads, std::vector<double>(n, 0.0)),
           cnt(threads, std::vector<double>(n, 0.0));

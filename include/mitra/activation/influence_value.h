@@ -30,16 +30,11 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "mitra/activation/diffusion.h"
+#include "mitra/activation/posterior.h"
 #include "mitra/core/field_path.h"
 #include "mitra/core/memory_budget.h"
 
 namespace mitra::activation {
-
-// The Beta posterior of each arc's probability, aligned with the graph's
-// out-arcs (g.out().targets); every value finite and > 0.
-struct ArcPosterior {
-  std::vector<double> alpha, beta;
-};
 
 struct InfluenceValueOptions {
   uint64_t rr_sets = 100000;  // per batch, 1..1e9
