@@ -30,14 +30,11 @@ absl::Status CheckOptions(const CsrGraph& g, const ArcPosterior& post,
                                     "finite");
         !s.ok())
       return s;
-  if (o.rr_sets < 1 || o.rr_sets > kMaxSets)
-    return Invalid(at("rr_sets"), absl::StrCat("must be 1..", kMaxSets, ", got ", o.rr_sets));
-  if (o.batches < 2 || o.batches > kMaxBatches)
-    return Invalid(at("batches"), absl::StrCat("must be 2..", kMaxBatches, ", got ", o.batches));
+  if (absl::Status s = CheckCount(o.rr_sets, 1, kMaxSets, at("rr_sets")); !s.ok()) return s;
+  if (absl::Status s = CheckCount(o.batches, 2, kMaxBatches, at("batches")); !s.ok()) return s;
   if (o.threads < 1 || o.threads > kMaxThreads)
     return Invalid(at("threads"), absl::StrCat("must be 1..", kMaxThreads, ", got ", o.threads));
-  return CheckRange(o.confidence, at("confidence"), o.confidence > 0 && o.confidence < 1,
-                    "in (0, 1)");
+  return CheckConfidence(o.confidence, at("confidence"));
 }
 
 }  // namespace

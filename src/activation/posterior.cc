@@ -63,12 +63,8 @@ absl::StatusOr<PosteriorSpread> EstimateSpreadOverPosterior(const CsrGraph& g,
                                                             const PosteriorSpreadOptions& o) {
   const FieldPath& at = o.names;
   if (absl::Status s = CheckArcPosterior(g, post, at); !s.ok()) return s;
-  if (o.worlds < 2 || o.worlds > kMaxWorlds)
-    return Invalid(at("worlds"), absl::StrCat("must be 2..", kMaxWorlds, ", got ", o.worlds));
-  if (absl::Status s = CheckRange(o.confidence, at("confidence"),
-                                  o.confidence > 0 && o.confidence < 1, "in (0, 1)");
-      !s.ok())
-    return s;
+  if (absl::Status s = CheckCount(o.worlds, 2, kMaxWorlds, at("worlds")); !s.ok()) return s;
+  if (absl::Status s = CheckConfidence(o.confidence, at("confidence")); !s.ok()) return s;
   PosteriorSpread out;
   out.worlds = o.worlds;
   double sum = 0, sum2 = 0, se = 0;

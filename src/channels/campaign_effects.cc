@@ -88,10 +88,7 @@ absl::StatusOr<std::vector<CampaignEffect>> EstimateCampaignEffects(
     const OutcomePanel& panel, const std::vector<Campaign>& campaigns,
     const CampaignEffectOptions& o) {
   const FieldPath& at = o.names;
-  if (absl::Status s = CheckRange(o.confidence, at("confidence"),
-                                  o.confidence > 0 && o.confidence < 1, "in (0, 1)");
-      !s.ok())
-    return s;
+  if (absl::Status s = CheckConfidence(o.confidence, at("confidence")); !s.ok()) return s;
   if (absl::Status s = CheckPanel(panel, at); !s.ok()) return s;
   for (size_t i = 0; i < campaigns.size(); ++i)
     if (absl::Status s = CheckCampaign(campaigns[i], Item(at, "campaigns", i), panel); !s.ok())
@@ -236,12 +233,8 @@ absl::StatusOr<RouteCurve> FitRouteCurve(const std::vector<Campaign>& campaigns,
   if (effects.size() != campaigns.size())
     return Invalid(at("effects"), absl::StrCat(effects.size(), " values, but there are ",
                                                campaigns.size(), " campaigns"));
-  if (o.draws < 1 || o.draws > kMaxDraws)
-    return Invalid(at("draws"), absl::StrCat("must be 1..", kMaxDraws, ", got ", o.draws));
-  if (absl::Status s = CheckRange(o.confidence, at("confidence"),
-                                  o.confidence > 0 && o.confidence < 1, "in (0, 1)");
-      !s.ok())
-    return s;
+  if (absl::Status s = CheckCount(o.draws, 1, kMaxDraws, at("draws")); !s.ok()) return s;
+  if (absl::Status s = CheckConfidence(o.confidence, at("confidence")); !s.ok()) return s;
   std::vector<Point> pts;
   std::vector<double> sd;
   double min_x = std::numeric_limits<double>::infinity(), max_x = 0;

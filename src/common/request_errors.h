@@ -48,6 +48,18 @@ inline absl::Status CheckRange(double v, absl::string_view where, bool ok, absl:
   return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
 }
 
+// OK when lo <= v <= hi (a count: runs, draws, worlds); else
+// "<where>: must be lo..hi, got v".
+inline absl::Status CheckCount(uint64_t v, uint64_t lo, uint64_t hi, absl::string_view where) {
+  if (v >= lo && v <= hi) return absl::OkStatus();
+  return Invalid(where, absl::StrCat("must be ", lo, "..", hi, ", got ", v));
+}
+
+// OK for the level of an interval, in (0, 1).
+inline absl::Status CheckConfidence(double v, absl::string_view where) {
+  return CheckRange(v, where, v > 0 && v < 1, "in (0, 1)");
+}
+
 // OK for an amount of money the schema accepts (money.h); else
 // "<where>: <why>".
 inline absl::Status CheckMoney(double v, absl::string_view where) {

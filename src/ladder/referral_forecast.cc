@@ -35,10 +35,8 @@ absl::Status CheckOptions(const ReferralForecastOptions& o) {
     if (std::isinf(o.referee_value[i]))
       return Invalid(absl::StrCat(at("referee_value"), "[", i, "]"),
                      "must be finite or NaN (unknown)");
-  if (o.draws < 2 || o.draws > kMaxDraws)
-    return Invalid(at("draws"), absl::StrCat("must be 2..", kMaxDraws, ", got ", o.draws));
-  return CheckRange(o.confidence, at("confidence"), o.confidence > 0 && o.confidence < 1,
-                    "in (0, 1)");
+  if (absl::Status s = CheckCount(o.draws, 2, kMaxDraws, at("draws")); !s.ok()) return s;
+  return CheckConfidence(o.confidence, at("confidence"));
 }
 
 int64_t LatestTime(const Tables& t) {

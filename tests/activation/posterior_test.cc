@@ -5,20 +5,13 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "directed_graph.h"
 #include "mitra/graph/csr_graph.h"
 
 namespace mitra::activation {
 namespace {
 
 using ::testing::HasSubstr;
-
-graph::CsrGraph Directed(uint32_t n, std::vector<NodeId> src, std::vector<NodeId> dst) {
-  graph::BuildOptions b;
-  b.directed = true;
-  auto g = graph::CsrGraph::FromEdges(n, src, dst, {}, b);
-  EXPECT_TRUE(g.ok()) << g.status();
-  return *std::move(g);
-}
 
 TEST(PosteriorSpread, OneUncertainArc) {
   // 0 -> 1 with p ~ Beta(2, 6) (mean 1/4, sd sqrt(2 * 6 / (64 * 9)) =
