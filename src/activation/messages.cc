@@ -489,8 +489,9 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   absl::StatusOr<graph::InteractionGraphOptions> go =
       graph::InteractionGraphOptionsFrom(request.graph(), FieldPath("request.graph"));
   if (!go.ok()) return go.status();
-  absl::StatusOr<leaders::LeaderOptions> lo = leaders::LeaderOptionsFrom(request.leaders());
-  if (!lo.ok()) return Nested(lo.status(), "request.", "request.leaders.");
+  absl::StatusOr<leaders::LeaderOptions> lo =
+      leaders::LeaderOptionsFrom(request.leaders(), FieldPath("request.leaders"));
+  if (!lo.ok()) return lo.status();
   o.leaders = *std::move(lo);
   o.leaders.graph = *go;
   o.leaders.reputation.as_of = go->as_of;
