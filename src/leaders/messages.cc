@@ -208,6 +208,8 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
   } else {
     ladder = DefaultRankLadder();
   }
+  // Refused before the reputation and EigenTrust are computed.
+  if (absl::Status s = CheckRankLadder(ladder); !s.ok()) return s;
   absl::StatusOr<int64_t> given = AsOf(request.has_as_of_unix_seconds(), request.as_of_unix_seconds(),
                                        "request.as_of_unix_seconds");
   if (!given.ok()) return given.status();
@@ -289,7 +291,7 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
     converged = et->converged;
   }
 
-  absl::StatusOr<RankResult> ranks = AssignRanks(t, ladder, as_of, *community);
+  absl::StatusOr<RankResult> ranks = AssignRanksChecked(t, ladder, as_of, *community);
   if (!ranks.ok()) return ranks.status();
 
   out->Clear();

@@ -120,15 +120,12 @@ RankLadder DefaultRankLadder() {
   return l;
 }
 
-absl::StatusOr<RankResult> AssignRanks(const Tables& tables, const RankLadder& ladder,
-                                       int64_t as_of, Index community) {
+absl::Status CheckRankLadder(const RankLadder& ladder) {
   const std::string levels = ladder.names("levels");
   if (ladder.levels.empty()) return Invalid(levels, "empty (level 0 is required)");
   if (ladder.levels.size() > kMaxLevels) return Invalid(levels, "more than 1000 levels");
   if (!ladder.levels[0].requirements.empty())
     return Invalid(absl::StrCat(levels, "[0].requirements"), "level 0 is held by everyone and takes none");
-  if (as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
-  if (absl::Status s = ladder::CheckCommunity(tables, community); !s.ok()) return s;
   for (size_t l = 0; l < ladder.levels.size(); ++l) {
     const std::string level = absl::StrCat(levels, "[", l, "]");
     if (ladder.levels[l].name.empty()) return Invalid(absl::StrCat(level, ".name"), "required");
@@ -139,6 +136,19 @@ absl::StatusOr<RankResult> AssignRanks(const Tables& tables, const RankLadder& l
         return s;
     }
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RankResult> AssignRanks(const Tables& tables, const RankLadder& ladder,
+                                       int64_t as_of, Index community) {
+  if (absl::Status s = CheckRankLadder(ladder); !s.ok()) return s;
+  return AssignRanksChecked(tables, ladder, as_of, community);
+}
+
+absl::StatusOr<RankResult> AssignRanksChecked(const Tables& tables, const RankLadder& ladder,
+                                              int64_t as_of, Index community) {
+  if (as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
+  if (absl::Status s = ladder::CheckCommunity(tables, community); !s.ok()) return s;
   ladder::IndicatorInputs inputs;
   inputs.as_of = as_of;
   inputs.community = community;

@@ -90,6 +90,7 @@ TEST(LeadersValidateOnce, RankLadder) {
   l.levels.push_back({"zero", {}});
   l.levels.push_back({"", {}});
   EXPECT_EQ(InvalidMessage(AssignRanks(t, l, 100)), "levels[1].name: required");
+  EXPECT_EQ(InvalidMessage(CheckRankLadder(l)), "levels[1].name: required");
   l.levels[1].name = "one";
   l.levels[1].requirements.push_back(Require(ActivityMetric::kGiven, 11, 0, 1));
   EXPECT_EQ(InvalidMessage(AssignRanks(t, l, 100)),
