@@ -63,11 +63,11 @@ absl::Status ValidateRankRequirement(const Requirement& r, const std::string& wh
   }
   if (!counts_kind && r.kind != 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, ".kind: must be 0 unless the metric is kGiven or kReceived"));
+        absl::StrCat(where, ".kind: must be 0 unless the metric counts interactions given or received"));
   }
   if (r.metric == ActivityMetric::kTenureDays && r.window_days != 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, ".window_days: must be 0 for kTenureDays"));
+        absl::StrCat(where, ".window_days: must be 0 for the tenure metric"));
   }
   return ladder::ValidateRequirement(Translate(r), where);
 }

@@ -107,6 +107,11 @@ TEST(LeadersValidateOnce, RankLadder) {
                  "ACTIVITY_METRIC_GIVEN kind: INTERACTION_KIND_LIKE at_least: 5 at_most: 2 } }"),
             "request.ladder.levels[1].requirements[0].at_most: 2 is below at_least 5 (the requirement "
             "could never be met)");
+  // Said in words both callers know (not the C++ enumerators).
+  EXPECT_EQ(from("levels { name: \"zero\" } levels { name: \"one\" requirements { metric: "
+                 "ACTIVITY_METRIC_DAYS_ACTIVE kind: INTERACTION_KIND_LIKE } }"),
+            "request.ladder.levels[1].requirements[0].kind: must be 0 unless the metric counts "
+            "interactions given or received");
   // A negative at_most means "no bound" in C++: a given one is refused.
   absl::StatusOr<RankLadder> rl = RankLadderFrom(
       Parse<v1::RankLadder>("levels { name: \"zero\" } levels { name: \"one\" requirements { metric: "
