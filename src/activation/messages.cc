@@ -369,7 +369,8 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
   absl::StatusOr<graph::InteractionGraphOptions> go =
       graph::InteractionGraphOptionsFrom(request.graph(), at.Sub("graph"));
   if (!go.ok()) return go.status();
-  absl::StatusOr<leaders::LeaderOptions> lo = leaders::LeaderOptionsFrom(request.leaders());
+  absl::StatusOr<leaders::LeaderOptions> lo =
+      leaders::LeaderOptionsFrom(request.leaders(), at.Sub("leaders"));
   if (!lo.ok()) return lo.status();
   o.leaders = *std::move(lo);
   o.leaders.graph = *go;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -48,10 +49,12 @@ inline absl::Status CheckRange(double v, absl::string_view where, bool ok, absl:
   return Invalid(where, absl::StrCat("must be ", range, ", got ", v));
 }
 
-// OK when lo <= v <= hi (a count: runs, draws, worlds); else
-// "<where>: must be lo..hi, got v".
-inline absl::Status CheckCount(uint64_t v, uint64_t lo, uint64_t hi, absl::string_view where) {
-  if (v >= lo && v <= hi) return absl::OkStatus();
+// OK when lo <= v <= hi (a count: iterations, threads, runs, draws);
+// else "<where>: must be lo..hi, got v". Integers of any sign compare
+// exactly.
+template <typename V, typename L, typename H>
+absl::Status CheckCount(V v, L lo, H hi, absl::string_view where) {
+  if (std::cmp_greater_equal(v, lo) && std::cmp_less_equal(v, hi)) return absl::OkStatus();
   return Invalid(where, absl::StrCat("must be ", lo, "..", hi, ", got ", v));
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/parallel.h"
 #include "common/random.h"
+#include "option_checks.h"
 
 namespace mitra::graph {
 namespace {
@@ -160,27 +161,26 @@ void FromSourceDijkstra(const Adjacency& out, uint32_t s, bool endpoints, Worksp
 
 absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
                                                 const BetweennessOptions& o) {
-  if (o.threads < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("betweenness: threads ", o.threads, " < 1"));
-  }
+  if (absl::Status s = CheckCount(o.threads, 1, kMaxThreads, o.names("threads"));
+      !s.ok())
+    return s;
   const uint32_t n = graph.num_nodes();
+  if (o.sample_sources > n)
+    return Invalid(o.names("sample_sources"),
+                   absl::StrCat("must be 0..", n, " (the number of nodes), got ", o.sample_sources));
   const Adjacency& out = graph.out();
   const bool weighted = graph.weighted() && o.use_weights;
   if (weighted) {
     for (size_t p = 0; p < out.weights.size(); ++p) {
       if (!(out.weights[p] > 0)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "betweenness: weighted shortest paths need positive weights; arc ", p,
-            " weighs ", out.weights[p], " (set use_weights = false for hop counts)"));
+        return Invalid(o.names("use_weights"),
+                       absl::StrCat("weighted shortest paths need positive weights; arc ", p, " weighs ",
+                                    out.weights[p], " (set it to false for hop counts)"));
       }
     }
   }
   std::vector<double> bc(n, 0.0);
   if (n == 0) return bc;
-  if (o.sample_sources > n) {
-    return absl::InvalidArgumentError(absl::StrCat("betweenness: sample_sources ",
-                                                   o.sample_sources, " > n = ", n));
-  }
   std::vector<uint32_t> sources(n);
   for (uint32_t v = 0; v < n; ++v) sources[v] = v;
   if (o.sample_sources > 0) {
@@ -197,7 +197,7 @@ absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
   MemoryReservation memory(o.memory);
   const double per_node = weighted ? 61 : sizeof(BfsNode) + 12;
   if (absl::Status s = memory.Reserve(
-          static_cast<double>(n) * per_node * threads, "threads",
+          static_cast<double>(n) * per_node * threads, o.names("threads"),
           absl::StrCat("betweenness on ", threads, " threads of ", n, " nodes"));
       !s.ok())
     return s;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "kernels.h"
+#include "option_checks.h"
 
 namespace mitra::graph {
 namespace {
@@ -43,14 +44,14 @@ bool Iterate(const CsrGraph& g, const EigenvectorOptions& o, EigenvectorResult* 
 
 absl::StatusOr<EigenvectorResult> EigenvectorCentrality(const CsrGraph& graph,
                                                         const EigenvectorOptions& o) {
-  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("eigenvector: tolerance ", o.tolerance, " must be finite and >= 0"));
-  }
-  if (o.max_iterations < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("eigenvector: max_iterations ", o.max_iterations, " must be >= 1"));
-  }
+  // A tolerance of 0 could never be met: the iteration would only run out.
+  if (absl::Status s = CheckRange(o.tolerance, o.names("tolerance"), o.tolerance > 0, "finite and > 0");
+      !s.ok())
+    return s;
+  if (absl::Status s =
+          CheckCount(o.max_iterations, 1, kMaxIterations, o.names("max_iterations"));
+      !s.ok())
+    return s;
   if (graph.num_nodes() == 0) {
     // networkx raises NetworkXPointlessConcept on the null graph.
     return absl::InvalidArgumentError("eigenvector: the graph has no nodes");

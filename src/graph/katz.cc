@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "kernels.h"
+#include "option_checks.h"
 #include "vector_checks.h"
 
 namespace mitra::graph {
@@ -37,33 +38,24 @@ void Iterate(const CsrGraph& g, const KatzOptions& o, const std::vector<double>&
 }  // namespace
 
 absl::StatusOr<KatzResult> Katz(const CsrGraph& graph, const KatzOptions& o) {
-  if (!(o.alpha > 0) || !std::isfinite(o.alpha)) {
-    return absl::InvalidArgumentError(absl::StrCat("katz: alpha ", o.alpha, " must be > 0"));
-  }
-  if (!std::isfinite(o.beta)) return absl::InvalidArgumentError("katz: beta must be finite");
-  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("katz: tolerance ", o.tolerance, " must be finite and >= 0"));
-  }
-  if (o.max_iterations < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("katz: max_iterations ", o.max_iterations, " must be >= 1"));
-  }
+  if (absl::Status s = CheckRange(o.alpha, o.names("alpha"), o.alpha > 0, "finite and > 0"); !s.ok())
+    return s;
+  if (absl::Status s = CheckRange(o.beta, o.names("beta"), true, "finite"); !s.ok()) return s;
+  // A tolerance of 0 could never be met: the iteration would only run out.
+  if (absl::Status s = CheckRange(o.tolerance, o.names("tolerance"), o.tolerance > 0, "finite and > 0");
+      !s.ok())
+    return s;
+  if (absl::Status s =
+          CheckCount(o.max_iterations, 1, kMaxIterations, o.names("max_iterations"));
+      !s.ok())
+    return s;
   const uint32_t n = graph.num_nodes();
   std::vector<double> beta;
   if (o.beta_per_node.empty()) {
     beta.assign(n, o.beta);
   } else {
-    if (o.beta_per_node.size() != n) {
-      return absl::InvalidArgumentError(absl::StrCat("katz: beta_per_node has ",
-                                                     o.beta_per_node.size(), " values for ", n,
-                                                     " nodes"));
-    }
-    for (uint32_t v = 0; v < n; ++v) {
-      if (!std::isfinite(o.beta_per_node[v])) {
-        return absl::InvalidArgumentError(absl::StrCat("katz: beta of node ", v, " is not finite"));
-      }
-    }
+    if (absl::Status s = CheckNodeVector(o.beta_per_node, n, o.names("beta_per_node"), false); !s.ok())
+      return s;
     beta = o.beta_per_node;
   }
   KatzResult r;

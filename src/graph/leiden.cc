@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
+#include "option_checks.h"
+#include "vector_checks.h"
 
 namespace mitra::graph {
 namespace {
@@ -281,19 +283,10 @@ absl::Status CheckMembership(const CsrGraph& g, absl::Span<const uint32_t> membe
   return absl::OkStatus();
 }
 
-absl::Status CheckSizes(absl::Span<const double> sizes, uint32_t n) {
+// Empty (1 each), or one finite size >= 0 per node.
+absl::Status CheckSizes(absl::Span<const double> sizes, uint32_t n, std::string_view where) {
   if (sizes.empty()) return absl::OkStatus();
-  if (sizes.size() != n) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("node_sizes has ", sizes.size(), " values for ", n, " nodes"));
-  }
-  for (uint32_t v = 0; v < n; ++v) {
-    if (!(std::isfinite(sizes[v]) && sizes[v] >= 0)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("node size ", sizes[v], " of node ", v, " is not finite and >= 0"));
-    }
-  }
-  return absl::OkStatus();
+  return CheckNodeVector(std::vector<double>(sizes.begin(), sizes.end()), n, where);
 }
 
 }  // namespace
@@ -341,7 +334,7 @@ absl::StatusOr<double> CpmQuality(const CsrGraph& g, absl::Span<const uint32_t> 
                                   double resolution, absl::Span<const double> node_sizes,
                                   bool use_weights) {
   if (absl::Status s = CheckMembership(g, membership); !s.ok()) return s;
-  if (absl::Status s = CheckSizes(node_sizes, g.num_nodes()); !s.ok()) return s;
+  if (absl::Status s = CheckSizes(node_sizes, g.num_nodes(), "node_sizes"); !s.ok()) return s;
   if (g.directed()) return absl::InvalidArgumentError("CPM: the graph must be undirected");
   if (!(std::isfinite(resolution) && resolution >= 0)) {
     return absl::InvalidArgumentError(
@@ -370,23 +363,20 @@ absl::StatusOr<LeidenResult> Leiden(const CsrGraph& graph, const LeidenOptions& 
     return absl::InvalidArgumentError(
         "leiden: the graph must be undirected (use CsrGraph::Undirected())");
   }
-  if (!(std::isfinite(o.resolution) && o.resolution >= 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("leiden: resolution ", o.resolution, " must be finite and >= 0"));
-  }
-  if (!(std::isfinite(o.randomness) && o.randomness > 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("leiden: randomness ", o.randomness, " must be finite and > 0"));
-  }
-  if (o.max_iterations < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("leiden: max_iterations ", o.max_iterations, " must be >= 1"));
-  }
-  if (o.quality == LeidenQuality::kModularity && !o.node_sizes.empty()) {
-    return absl::InvalidArgumentError("leiden: node_sizes apply to CPM only");
-  }
+  if (absl::Status s = CheckRange(o.resolution, o.names("resolution"), o.resolution >= 0, "finite and >= 0");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckRange(o.randomness, o.names("randomness"), o.randomness > 0, "finite and > 0");
+      !s.ok())
+    return s;
+  if (absl::Status s =
+          CheckCount(o.max_iterations, 1, kMaxLeidenIterations, o.names("max_iterations"));
+      !s.ok())
+    return s;
+  if (o.quality == LeidenQuality::kModularity && !o.node_sizes.empty())
+    return Invalid(o.names("node_sizes"), "apply to CPM only");
   const uint32_t n = graph.num_nodes();
-  if (absl::Status s = CheckSizes(o.node_sizes, n); !s.ok()) return s;
+  if (absl::Status s = CheckSizes(o.node_sizes, n, o.names("node_sizes")); !s.ok()) return s;
   const bool weighted = o.use_weights && graph.weighted();
   const Adjacency& adj = graph.out();
 
@@ -409,7 +399,7 @@ absl::StatusOr<LeidenResult> Leiden(const CsrGraph& graph, const LeidenOptions& 
       two_m += k;
     }
     if (!(two_m > 0)) {
-      return absl::InvalidArgumentError("leiden: modularity needs a graph with edge weight");
+      return Invalid(o.names("quality"), "modularity needs a graph with edge weight");
     }
     gamma = o.resolution / two_m;
   } else if (!o.node_sizes.empty()) {

@@ -17,47 +17,12 @@
 namespace mitra::graph {
 namespace {
 
-constexpr int kMaxIterations = 100000;
-constexpr int kMaxThreads = 256;
-
 std::string Field(absl::string_view where, absl::string_view name) {
   return absl::StrCat(where, ".", name);
 }
 
-absl::StatusOr<int> Iterations(bool has, int32_t v, int fallback, absl::string_view where,
-                               int max = kMaxIterations) {
-  if (!has) return fallback;
-  if (v < 1 || v > max) return Invalid(where, absl::StrCat("must be 1..", max, ", got ", v));
-  return v;
-}
-
-absl::StatusOr<int> Threads(int32_t v, absl::string_view where) {
-  if (v < 0 || v > kMaxThreads)
-    return Invalid(where, absl::StrCat("must be 0..", kMaxThreads, " (0: 1), got ", v));
-  return v == 0 ? 1 : v;
-}
-
-absl::StatusOr<double> Tolerance(bool has, double v, double fallback, absl::string_view where) {
-  if (!has) return fallback;
-  if (absl::Status s = CheckRange(v, where, v > 0, "finite and > 0"); !s.ok()) return s;
-  return v;
-}
-
-// One finite value >= 0 per node (sum > 0 when `positive_sum`).
-absl::Status PerNode(const google::protobuf::RepeatedField<double>& v, uint32_t n,
-                     absl::string_view where, bool non_negative, bool positive_sum) {
-  if (static_cast<uint64_t>(v.size()) != n)
-    return Invalid(where, absl::StrCat(v.size(), " values, but the graph has ", n, " nodes"));
-  double sum = 0;
-  for (int i = 0; i < v.size(); ++i) {
-    if (!std::isfinite(v[i]) || (non_negative && v[i] < 0))
-      return Invalid(absl::StrCat(where, "[", i, "]"),
-                     absl::StrCat("must be finite", non_negative ? " and >= 0" : "", ", got ", v[i]));
-    sum += v[i];
-  }
-  if (positive_sum && !(sum > 0)) return Invalid(where, "must have a positive sum");
-  return absl::OkStatus();
-}
+// The wire's 0 is "not given": one thread.
+int Threads(int32_t v) { return v == 0 ? 1 : v; }
 
 std::vector<double> ToVector(const google::protobuf::RepeatedField<double>& v) {
   return std::vector<double>(v.begin(), v.end());
@@ -69,21 +34,22 @@ std::vector<double> ToVector(const google::protobuf::RepeatedField<double>& v) {
 
 absl::StatusOr<CsrGraph> GraphFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
                                         absl::Span<const NodeId> dst,
-                                        absl::Span<const double> weights, bool directed) {
-  if (num_nodes == UINT32_MAX) return Invalid("num_nodes", "at most 2^32 - 2 nodes");
+                                        absl::Span<const double> weights, bool directed,
+                                        const FieldPath& at) {
+  if (num_nodes == UINT32_MAX) return Invalid(at("num_nodes"), "at most 2^32 - 2 nodes");
   if (dst.size() != src.size())
-    return Invalid("dst", absl::StrCat(dst.size(), " values, but src has ", src.size()));
+    return Invalid(at("dst"), absl::StrCat(dst.size(), " values, but src has ", src.size()));
   if (!weights.empty() && weights.size() != src.size())
-    return Invalid("weights", absl::StrCat(weights.size(), " values, but src has ", src.size()));
+    return Invalid(at("weights"), absl::StrCat(weights.size(), " values, but src has ", src.size()));
   for (size_t i = 0; i < src.size(); ++i) {
     if (src[i] >= num_nodes)
-      return Invalid(absl::StrCat("src[", i, "]"),
+      return Invalid(absl::StrCat(at("src"), "[", i, "]"),
                      absl::StrCat("node ", src[i], " out of range (num_nodes ", num_nodes, ")"));
     if (dst[i] >= num_nodes)
-      return Invalid(absl::StrCat("dst[", i, "]"),
+      return Invalid(absl::StrCat(at("dst"), "[", i, "]"),
                      absl::StrCat("node ", dst[i], " out of range (num_nodes ", num_nodes, ")"));
     if (!weights.empty() && !(std::isfinite(weights[i]) && weights[i] >= 0))
-      return Invalid(absl::StrCat("weights[", i, "]"),
+      return Invalid(absl::StrCat(at("weights"), "[", i, "]"),
                      absl::StrCat("must be finite and >= 0, got ", weights[i]));
   }
   BuildOptions options;
@@ -93,17 +59,12 @@ absl::StatusOr<CsrGraph> GraphFromEdges(uint32_t num_nodes, absl::Span<const Nod
 }
 
 absl::StatusOr<CsrGraph> GraphFromMessage(const v1::Graph& graph, std::optional<bool> directed) {
-  if (graph.dst_size() != graph.src_size())
-    return Invalid("graph.dst", absl::StrCat(graph.dst_size(), " values, but src has ", graph.src_size()));
-  if (graph.weight_size() != 0 && graph.weight_size() != graph.src_size())
-    return Invalid("graph.weight", absl::StrCat(graph.weight_size(), " values, but src has ",
-                                                graph.src_size()));
-  absl::StatusOr<CsrGraph> g = GraphFromEdges(
-      graph.num_nodes(), {graph.src().data(), static_cast<size_t>(graph.src_size())},
-      {graph.dst().data(), static_cast<size_t>(graph.dst_size())},
-      {graph.weight().data(), static_cast<size_t>(graph.weight_size())},
-      directed.value_or(graph.directed()));
-  return g.ok() ? std::move(g) : InRequest("graph: ", g.status());
+  FieldPath at("graph");
+  at.Rename("weights", "graph.weight");
+  return GraphFromEdges(graph.num_nodes(), {graph.src().data(), static_cast<size_t>(graph.src_size())},
+                        {graph.dst().data(), static_cast<size_t>(graph.dst_size())},
+                        {graph.weight().data(), static_cast<size_t>(graph.weight_size())},
+                        directed.value_or(graph.directed()), at);
 }
 
 absl::StatusOr<KindWeights> KindWeightsFrom(
@@ -208,33 +169,18 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
   switch (r.algorithm_case()) {
     case v1::CentralityRequest::kPagerank: {
       const v1::PageRankOptions& p = r.pagerank();
-      const std::string at = "request.pagerank";
       report->set_algorithm("pagerank");
       PageRankOptions o;
-      if (p.has_damping()) {
-        if (absl::Status s = CheckRange(p.damping(), Field(at, "damping"),
-                                        p.damping() >= 0 && p.damping() < 1, "in [0, 1)");
-            !s.ok())
-          return s;
-        o.damping = p.damping();
-      }
-      absl::StatusOr<double> tol = Tolerance(p.has_tolerance(), p.tolerance(), o.tolerance, Field(at, "tolerance"));
-      if (!tol.ok()) return tol.status();
-      o.tolerance = *tol;
-      absl::StatusOr<int> it = Iterations(p.has_max_iterations(), p.max_iterations(), o.max_iterations,
-                                          Field(at, "max_iterations"));
-      if (!it.ok()) return it.status();
-      o.max_iterations = *it;
-      if (p.personalization_size() > 0) {
-        if (absl::Status s = PerNode(p.personalization(), n, Field(at, "personalization"), true, true);
-            !s.ok())
-          return s;
-        o.teleport = ToVector(p.personalization());
-      }
+      o.names = FieldPath("request.pagerank");
+      o.names.Rename("teleport", "request.pagerank.personalization");
+      if (p.has_damping()) o.damping = p.damping();
+      if (p.has_tolerance()) o.tolerance = p.tolerance();
+      if (p.has_max_iterations()) o.max_iterations = p.max_iterations();
+      o.teleport = ToVector(p.personalization());
       o.use_weights = !p.has_use_weights() || p.use_weights();
       o.require_convergence = !p.allow_unconverged();
       absl::StatusOr<PageRankResult> pr = PageRank(g, o);
-      if (!pr.ok()) return InRequest(absl::StrCat(at, ": "), pr.status());
+      if (!pr.ok()) return pr.status();
       report->set_iterations(pr->iterations);
       report->set_converged(pr->converged);
       report->set_last_change(pr->last_change);
@@ -243,36 +189,18 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
     }
     case v1::CentralityRequest::kKatz: {
       const v1::KatzOptions& k = r.katz();
-      const std::string at = "request.katz";
       report->set_algorithm("katz");
       KatzOptions o;
-      if (k.has_alpha()) {
-        if (absl::Status s = CheckRange(k.alpha(), Field(at, "alpha"), k.alpha() > 0, "finite and > 0");
-            !s.ok())
-          return s;
-        o.alpha = k.alpha();
-      }
-      if (k.has_beta()) {
-        if (absl::Status s = CheckRange(k.beta(), Field(at, "beta"), true, "finite"); !s.ok()) return s;
-        o.beta = k.beta();
-      }
-      if (k.beta_per_node_size() > 0) {
-        if (absl::Status s = PerNode(k.beta_per_node(), n, Field(at, "beta_per_node"), false, false);
-            !s.ok())
-          return s;
-        o.beta_per_node = ToVector(k.beta_per_node());
-      }
-      absl::StatusOr<double> tol = Tolerance(k.has_tolerance(), k.tolerance(), o.tolerance, Field(at, "tolerance"));
-      if (!tol.ok()) return tol.status();
-      o.tolerance = *tol;
-      absl::StatusOr<int> it = Iterations(k.has_max_iterations(), k.max_iterations(), o.max_iterations,
-                                          Field(at, "max_iterations"));
-      if (!it.ok()) return it.status();
-      o.max_iterations = *it;
+      o.names = FieldPath("request.katz");
+      if (k.has_alpha()) o.alpha = k.alpha();
+      if (k.has_beta()) o.beta = k.beta();
+      o.beta_per_node = ToVector(k.beta_per_node());
+      if (k.has_tolerance()) o.tolerance = k.tolerance();
+      if (k.has_max_iterations()) o.max_iterations = k.max_iterations();
       o.normalized = !k.has_normalized() || k.normalized();
       o.use_weights = !k.has_use_weights() || k.use_weights();
       absl::StatusOr<KatzResult> kr = Katz(g, o);
-      if (!kr.ok()) return InRequest(absl::StrCat(at, ": "), kr.status());
+      if (!kr.ok()) return kr.status();
       report->set_iterations(kr->iterations);
       report->set_converged(true);
       report->set_last_change(kr->last_change);
@@ -281,19 +209,14 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
     }
     case v1::CentralityRequest::kEigenvector: {
       const v1::EigenvectorOptions& e = r.eigenvector();
-      const std::string at = "request.eigenvector";
       report->set_algorithm("eigenvector");
       EigenvectorOptions o;
-      absl::StatusOr<double> tol = Tolerance(e.has_tolerance(), e.tolerance(), o.tolerance, Field(at, "tolerance"));
-      if (!tol.ok()) return tol.status();
-      o.tolerance = *tol;
-      absl::StatusOr<int> it = Iterations(e.has_max_iterations(), e.max_iterations(), o.max_iterations,
-                                          Field(at, "max_iterations"));
-      if (!it.ok()) return it.status();
-      o.max_iterations = *it;
+      o.names = FieldPath("request.eigenvector");
+      if (e.has_tolerance()) o.tolerance = e.tolerance();
+      if (e.has_max_iterations()) o.max_iterations = e.max_iterations();
       o.use_weights = !e.has_use_weights() || e.use_weights();
       absl::StatusOr<EigenvectorResult> er = EigenvectorCentrality(g, o);
-      if (!er.ok()) return InRequest(absl::StrCat(at, ": "), er.status());
+      if (!er.ok()) return er.status();
       report->set_iterations(er->iterations);
       report->set_converged(true);
       report->set_last_change(er->last_change);
@@ -302,53 +225,34 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
     }
     case v1::CentralityRequest::kBetweenness: {
       const v1::BetweennessOptions& b = r.betweenness();
-      const std::string at = "request.betweenness";
       report->set_algorithm("betweenness");
       BetweennessOptions o;
+      o.names = FieldPath("request.betweenness");
       o.normalized = !b.has_normalized() || b.normalized();
       o.endpoints = b.endpoints();
       o.use_weights = !b.has_use_weights() || b.use_weights();
-      absl::StatusOr<int> threads = Threads(b.threads(), Field(at, "threads"));
-      if (!threads.ok()) return threads.status();
-      o.threads = *threads;
-      if (b.sample_sources() > n)
-        return Invalid(Field(at, "sample_sources"),
-                       absl::StrCat("must be 0..", n, " (the number of nodes), got ", b.sample_sources()));
+      o.threads = Threads(b.threads());
       o.sample_sources = b.sample_sources();
       if (b.has_seed()) o.seed = b.seed();
       absl::StatusOr<std::vector<double>> br = Betweenness(g, o);
-      if (!br.ok()) return InRequest(absl::StrCat(at, ": "), br.status());
+      if (!br.ok()) return br.status();
       report->set_converged(true);
       result = std::move(*br);
       break;
     }
     case v1::CentralityRequest::kSampledBetweenness: {
       const v1::SampledBetweennessOptions& b = r.sampled_betweenness();
-      const std::string at = "request.sampled_betweenness";
       report->set_algorithm("sampled_betweenness");
       SampledBetweennessOptions o;
-      if (b.has_epsilon()) {
-        if (absl::Status s = CheckRange(b.epsilon(), Field(at, "epsilon"), b.epsilon() > 0 && b.epsilon() < 1,
-                                        "in (0, 1)");
-            !s.ok())
-          return s;
-        o.epsilon = b.epsilon();
-      }
-      if (b.has_delta()) {
-        if (absl::Status s = CheckRange(b.delta(), Field(at, "delta"), b.delta() > 0 && b.delta() < 1,
-                                        "in (0, 1)");
-            !s.ok())
-          return s;
-        o.delta = b.delta();
-      }
+      o.names = FieldPath("request.sampled_betweenness");
+      if (b.has_epsilon()) o.epsilon = b.epsilon();
+      if (b.has_delta()) o.delta = b.delta();
       if (b.has_seed()) o.seed = b.seed();
       o.use_weights = !b.has_use_weights() || b.use_weights();
       o.vertex_diameter = b.vertex_diameter();
-      absl::StatusOr<int> threads = Threads(b.threads(), Field(at, "threads"));
-      if (!threads.ok()) return threads.status();
-      o.threads = *threads;
+      o.threads = Threads(b.threads());
       absl::StatusOr<SampledBetweennessResult> sr = SampledBetweenness(g, o);
-      if (!sr.ok()) return InRequest(absl::StrCat(at, ": "), sr.status());
+      if (!sr.ok()) return sr.status();
       report->set_converged(true);
       report->set_epsilon(sr->epsilon);
       report->set_delta(sr->delta);
@@ -382,8 +286,9 @@ absl::Status Centrality(const v1::Graph& graph, const v1::CentralityRequest& req
   return Centrality(*g, request, values, report);
 }
 
-absl::StatusOr<LeidenOptions> LeidenOptionsFrom(const v1::LeidenRequest& r, uint32_t num_nodes) {
+absl::StatusOr<LeidenOptions> LeidenOptionsFrom(const v1::LeidenRequest& r) {
   LeidenOptions o;
+  o.names = FieldPath("request");
   switch (r.quality()) {
     case v1::LEIDEN_QUALITY_UNSPECIFIED:
     case v1::LEIDEN_QUALITY_MODULARITY: o.quality = LeidenQuality::kModularity; break;
@@ -391,33 +296,16 @@ absl::StatusOr<LeidenOptions> LeidenOptionsFrom(const v1::LeidenRequest& r, uint
     default:
       return Invalid("request.quality", absl::StrCat("unknown quality ", static_cast<int>(r.quality())));
   }
-  if (r.has_resolution()) {
-    if (absl::Status s = CheckRange(r.resolution(), "request.resolution", r.resolution() >= 0,
-                                    "finite and >= 0");
-        !s.ok())
-      return s;
-    o.resolution = r.resolution();
-  }
-  if (r.has_randomness()) {
-    if (absl::Status s = CheckRange(r.randomness(), "request.randomness", r.randomness() > 0,
-                                    "finite and > 0");
-        !s.ok())
-      return s;
-    o.randomness = r.randomness();
-  }
+  // Said in the request's terms (the enum value's name) before Leiden says
+  // it in its own.
+  if (r.node_sizes_size() > 0 && o.quality != LeidenQuality::kCpm)
+    return Invalid("request.node_sizes", "apply to LEIDEN_QUALITY_CPM only");
+  if (r.has_resolution()) o.resolution = r.resolution();
+  if (r.has_randomness()) o.randomness = r.randomness();
   if (r.has_seed()) o.seed = r.seed();
-  absl::StatusOr<int> it = Iterations(r.has_max_iterations(), r.max_iterations(), o.max_iterations,
-                                      "request.max_iterations", 10000);
-  if (!it.ok()) return it.status();
-  o.max_iterations = *it;
+  if (r.has_max_iterations()) o.max_iterations = r.max_iterations();
   o.use_weights = !r.has_use_weights() || r.use_weights();
-  if (r.node_sizes_size() > 0) {
-    if (o.quality != LeidenQuality::kCpm)
-      return Invalid("request.node_sizes", "apply to LEIDEN_QUALITY_CPM only");
-    if (absl::Status s = PerNode(r.node_sizes(), num_nodes, "request.node_sizes", true, false); !s.ok())
-      return s;
-    o.node_sizes = ToVector(r.node_sizes());
-  }
+  o.node_sizes = ToVector(r.node_sizes());
   return o;
 }
 
@@ -426,7 +314,7 @@ absl::Status LeidenCommunities(const CsrGraph& graph, const v1::LeidenRequest& r
   const uint32_t n = graph.num_nodes();
   if (membership.size() != n)
     return Invalid("membership", absl::StrCat(membership.size(), " values, but the graph has ", n, " nodes"));
-  absl::StatusOr<LeidenOptions> o = LeidenOptionsFrom(request, n);
+  absl::StatusOr<LeidenOptions> o = LeidenOptionsFrom(request);
   if (!o.ok()) return o.status();
   absl::StatusOr<LeidenResult> r;
   if (graph.directed()) {
@@ -437,7 +325,7 @@ absl::Status LeidenCommunities(const CsrGraph& graph, const v1::LeidenRequest& r
   } else {
     r = Leiden(graph, *o);
   }
-  if (!r.ok()) return InRequest("request: ", r.status());
+  if (!r.ok()) return r.status();
   report->Clear();
   report->set_num_communities(r->num_communities);
   report->set_quality(r->quality);

@@ -15,6 +15,7 @@
 #include "kernels.h"
 #include "common/parallel.h"
 #include "sliced_ell.h"
+#include "option_checks.h"
 #include "vector_checks.h"
 
 namespace mitra::graph {
@@ -605,23 +606,22 @@ void Run(const PullView& view, const std::vector<double>& outw, PageRankOptions 
   }
 }
 
+// The options' one validation (the teleport vector's entries are checked
+// against the graph by the callers below).
 absl::Status Validate(const PageRankOptions& o) {
-  if (!(o.damping >= 0 && o.damping < 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("pagerank: damping ", o.damping, " must be in [0, 1)"));
-  }
-  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("pagerank: tolerance ", o.tolerance, " must be finite and >= 0"));
-  }
-  if (o.max_iterations < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("pagerank: max_iterations ", o.max_iterations, " must be >= 1"));
-  }
-  if (o.threads < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("pagerank: threads ", o.threads, " < 1"));
-  }
-  return absl::OkStatus();
+  if (absl::Status s = CheckRange(o.damping, o.names("damping"), o.damping >= 0 && o.damping < 1,
+                                  "in [0, 1)");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckRange(o.tolerance, o.names("tolerance"), o.tolerance >= 0,
+                                  "finite and >= 0 (0: run max_iterations)");
+      !s.ok())
+    return s;
+  if (absl::Status s =
+          CheckCount(o.max_iterations, 1, kMaxIterations, o.names("max_iterations"));
+      !s.ok())
+    return s;
+  return CheckCount(o.threads, 1, kMaxThreads, o.names("threads"));
 }
 
 }  // namespace
@@ -661,18 +661,18 @@ PageRankPlan PageRankPlan::Create(const CsrGraph& g, bool use_weights, PageRankR
 absl::StatusOr<PageRankResult> PageRank(const PageRankPlan& plan, const PageRankOptions& o) {
   if (absl::Status s = Validate(o); !s.ok()) return s;
   const uint32_t n = plan.num_nodes();
+  std::vector<double> p;
+  if (o.teleport.empty()) {
+    if (n > 0) p.assign(n, 1.0 / n);
+  } else {
+    auto normalised = NormalisedDistribution(o.teleport, n, o.names("teleport"));
+    if (!normalised.ok()) return normalised.status();
+    p = *std::move(normalised);
+  }
   PageRankResult r;
   if (n == 0) {
     r.converged = true;
     return r;
-  }
-  std::vector<double> p;
-  if (o.teleport.empty()) {
-    p.assign(n, 1.0 / n);
-  } else {
-    auto normalised = NormalisedDistribution(o.teleport, n, "pagerank: teleport");
-    if (!normalised.ok()) return normalised.status();
-    p = *std::move(normalised);
   }
   const PageRankPlan::Impl& im = *plan.impl_;
   if (im.weighted) {
@@ -690,17 +690,15 @@ absl::StatusOr<PageRankResult> PageRank(const PageRankPlan& plan, const PageRank
 
 absl::StatusOr<PageRankResult> PageRank(const CsrGraph& graph, const PageRankOptions& o) {
   if (absl::Status s = Validate(o); !s.ok()) return s;
+  if (!o.teleport.empty()) {
+    // Checked before the (O(m)) plan is built.
+    if (absl::Status s = CheckNodeVector(o.teleport, graph.num_nodes(), o.names("teleport")); !s.ok())
+      return s;
+  }
   if (graph.num_nodes() == 0) {
     PageRankResult r;
     r.converged = true;
     return r;
-  }
-  if (!o.teleport.empty()) {
-    // Checked before the (O(m)) plan is built.
-    if (absl::Status s = CheckNodeVector(o.teleport, graph.num_nodes(), "pagerank: teleport");
-        !s.ok()) {
-      return s;
-    }
   }
   return PageRank(PageRankPlan::Create(graph, o.use_weights, o.reorder), o);
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/parallel.h"
 #include "common/random.h"
+#include "option_checks.h"
 
 namespace mitra::graph {
 namespace {
@@ -361,30 +362,23 @@ uint64_t RiondatoKornaropoulosSampleSize(double epsilon, double delta, uint32_t 
 
 absl::StatusOr<SampledBetweennessResult> SampledBetweenness(const CsrGraph& g,
                                                             const SampledBetweennessOptions& o) {
-  if (!(o.epsilon > 0 && o.epsilon < 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sampled betweenness: epsilon ", o.epsilon, " must be in (0, 1)"));
-  }
-  if (!(o.delta > 0 && o.delta < 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sampled betweenness: delta ", o.delta, " must be in (0, 1)"));
-  }
-  if (!(o.c > 0) || !std::isfinite(o.c)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sampled betweenness: c ", o.c, " must be positive"));
-  }
-  if (o.threads < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sampled betweenness: threads ", o.threads, " < 1"));
-  }
+  if (absl::Status s = CheckRange(o.epsilon, o.names("epsilon"), o.epsilon > 0 && o.epsilon < 1, "in (0, 1)");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckRange(o.delta, o.names("delta"), o.delta > 0 && o.delta < 1, "in (0, 1)");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckRange(o.c, o.names("c"), o.c > 0, "finite and > 0"); !s.ok()) return s;
+  if (absl::Status s = CheckCount(o.threads, 1, kMaxThreads, o.names("threads"));
+      !s.ok())
+    return s;
   const uint32_t n = g.num_nodes();
   const bool weighted = g.weighted() && o.use_weights;
   if (weighted) {
     for (double w : g.out().weights) {
       if (!(w > 0)) {
-        return absl::InvalidArgumentError(
-            "sampled betweenness: weighted shortest paths need positive weights (set "
-            "use_weights = false for hop counts)");
+        return Invalid(o.names("use_weights"),
+                       "weighted shortest paths need positive weights (set it to false for hop counts)");
       }
     }
   }
@@ -396,8 +390,8 @@ absl::StatusOr<SampledBetweennessResult> SampledBetweenness(const CsrGraph& g,
   r.vertex_diameter = o.vertex_diameter > 0 ? o.vertex_diameter : VertexDiameterBound(g, weighted);
   r.samples = RiondatoKornaropoulosSampleSize(o.epsilon, o.delta, r.vertex_diameter, o.c);
   if (r.samples >= std::numeric_limits<uint32_t>::max()) {
-    return absl::InvalidArgumentError(absl::StrCat("sampled betweenness: ", r.samples,
-                                                   " samples needed; raise epsilon or delta"));
+    return Invalid(o.names("epsilon"),
+                   absl::StrCat(r.samples, " samples needed; raise it or ", o.names("delta")));
   }
   const Adjacency& out = g.out();
   const Adjacency& in = g.in();
@@ -406,7 +400,7 @@ absl::StatusOr<SampledBetweennessResult> SampledBetweenness(const CsrGraph& g,
   // frontiers, paths and heap; then the totals.
   MemoryReservation memory(o.memory);
   if (absl::Status s = memory.Reserve(
-          static_cast<double>(n) * (81.0 * threads + 16), "threads",
+          static_cast<double>(n) * (81.0 * threads + 16), o.names("threads"),
           absl::StrCat("sampled betweenness on ", threads, " threads of ", n, " nodes"));
       !s.ok())
     return s;

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 
 namespace mitra::leaders {
 namespace {
@@ -241,20 +242,22 @@ CommunityHealth One(const Tables& t, Index c, const ByCommunity& mem, const ByCo
 absl::StatusOr<std::vector<CommunityHealth>> ComputeHealth(const Tables& tables,
                                                             const HealthOptions& options,
                                                             Index community) {
-  if (!(options.period_days > 0 && options.period_days <= kMaxPeriodDays)) {  // also NaN
-    return absl::InvalidArgumentError("options.period_days: must be in (0, 1e5]");
-  }
+  const FieldPath& names = options.names;
+  if (absl::Status s = CheckRange(options.period_days, names("period_days"), options.period_days > 0,
+                                  "finite and > 0");
+      !s.ok())
+    return s;
+  if (options.period_days > kMaxPeriodDays)
+    return Invalid(names("period_days"), absl::StrCat("must be at most 1e5, got ", options.period_days));
   const int64_t period_seconds =
       static_cast<int64_t>(std::llround(options.period_days * kSecondsPerDay));
-  if (period_seconds < 1) {
-    return absl::InvalidArgumentError("options.period_days: shorter than one second");
-  }
-  if (options.periods < 1 || options.periods > kMaxPeriods) {
-    return absl::InvalidArgumentError("options.periods: must be in [1, 1000]");
-  }
-  if (!(options.top_fraction > 0 && options.top_fraction <= 1)) {
-    return absl::InvalidArgumentError("options.top_fraction: must be in (0, 1]");
-  }
+  if (period_seconds < 1) return Invalid(names("period_days"), "shorter than one second");
+  if (options.periods < 1 || options.periods > kMaxPeriods)
+    return Invalid(names("periods"), absl::StrCat("must be 1..1000, got ", options.periods));
+  if (absl::Status s = CheckRange(options.top_fraction, names("top_fraction"),
+                                  options.top_fraction > 0 && options.top_fraction <= 1, "in (0, 1]");
+      !s.ok())
+    return s;
   const size_t nc = tables.communities.ids.size();
   if (community != kNoIndex && community >= nc) {
     return absl::NotFoundError(absl::StrCat("community: ", community,
@@ -269,18 +272,18 @@ absl::StatusOr<std::vector<CommunityHealth>> ComputeHealth(const Tables& tables,
     for (int64_t t : tables.memberships.left) latest = std::max(latest, t);  // kNoTime is min
     for (int64_t t : tables.interactions.time) latest = std::max(latest, t);
     if (latest == kNoTime) {
-      return absl::InvalidArgumentError(
-          "options.as_of: not given, and the workspace has no memberships or interactions to "
-          "take it from");
+      return Invalid(names("as_of"),
+                     "not given, and the workspace has no memberships or interactions to take it "
+                     "from");
     }
     if (latest == std::numeric_limits<int64_t>::max()) {
-      return absl::InvalidArgumentError("options.as_of: the latest time is the largest int64");
+      return Invalid(names("as_of"), "the latest time is the largest int64");
     }
     as_of = latest + 1;
   }
   const int64_t span = period_seconds * static_cast<int64_t>(options.periods);  // <= 8.64e12
   if (as_of < std::numeric_limits<int64_t>::min() + span + 1) {
-    return absl::InvalidArgumentError("options.as_of: the periods would start before int64 time");
+    return Invalid(names("as_of"), "the periods would start before int64 time");
   }
   std::vector<int64_t> end(options.periods);
   for (uint32_t p = 0; p < options.periods; ++p) {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 #include "mitra/graph/csr_graph.h"
 #include "mitra/graph/pagerank.h"
 
@@ -15,17 +16,13 @@ absl::StatusOr<EigenTrustResult> EigenTrust(uint32_t n, absl::Span<const uint32_
                                             absl::Span<const uint32_t> dst,
                                             absl::Span<const double> local,
                                             const EigenTrustOptions& o) {
-  if (!(o.a > 0 && o.a <= 1)) {
-    return absl::InvalidArgumentError(absl::StrCat("eigentrust: a ", o.a, " must be in (0, 1]"));
-  }
-  if (!std::isfinite(o.tolerance) || o.tolerance < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("eigentrust: tolerance ", o.tolerance, " must be finite and >= 0"));
-  }
-  if (o.max_iterations < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("eigentrust: max_iterations ", o.max_iterations, " must be >= 1"));
-  }
+  if (absl::Status s = CheckRange(o.a, o.names("a"), o.a > 0 && o.a <= 1, "in (0, 1]"); !s.ok())
+    return s;
+  if (absl::Status s = CheckRange(o.tolerance, o.names("tolerance"), o.tolerance >= 0, "finite and >= 0");
+      !s.ok())
+    return s;
+  if (o.max_iterations < 1)
+    return Invalid(o.names("max_iterations"), absl::StrCat("must be >= 1, got ", o.max_iterations));
   if (src.size() != dst.size() || src.size() != local.size()) {
     return absl::InvalidArgumentError(absl::StrCat("eigentrust: src (", src.size(), "), dst (",
                                                    dst.size(), ") and local (", local.size(),
@@ -46,9 +43,8 @@ absl::StatusOr<EigenTrustResult> EigenTrust(uint32_t n, absl::Span<const uint32_
     teleport.assign(n, 0.0);
     for (size_t i = 0; i < o.pretrusted.size(); ++i) {
       if (o.pretrusted[i] >= n) {
-        return absl::InvalidArgumentError(absl::StrCat("eigentrust: pretrusted[", i, "] ",
-                                                       o.pretrusted[i], " out of range (", n,
-                                                       " nodes)"));
+        return Invalid(absl::StrCat(o.names("pretrusted"), "[", i, "]"),
+                       absl::StrCat("node ", o.pretrusted[i], " out of range (", n, " nodes)"));
       }
       teleport[o.pretrusted[i]] = 1.0;  // a set: duplicates count once
     }

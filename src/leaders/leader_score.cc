@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 #include "mitra/graph/csr_graph.h"
 #include "mitra/graph/pagerank.h"
 #include "mitra/leaders/eigentrust.h"
@@ -49,27 +50,22 @@ absl::Status Validate(const Tables& tables, const LeaderOptions& o, Index commun
   double sum = 0;
   for (int k = 0; k < kNumComponents; ++k) {
     const double w = o.weights[k];
-    if (!std::isfinite(w) || w < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("weights[",
-                                                     ComponentName(static_cast<Component>(k)),
-                                                     "] ", w, " must be finite and >= 0"));
-    }
+    if (absl::Status s =
+            CheckRange(w, o.names(absl::StrCat("weights.", ComponentName(static_cast<Component>(k)))),
+                       w >= 0, "finite and >= 0");
+        !s.ok())
+      return s;
     sum += w;
   }
-  if (!(sum > 0)) {
-    return absl::InvalidArgumentError("weights: the component weights sum to 0");
-  }
-  if (absl::Status s = graph::ValidateInteractionGraphOptions(o.graph); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("graph.", s.message()));
-  }
-  if (absl::Status s = ValidateBetaReputationOptions(o.reputation); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("reputation.", s.message()));
-  }
+  if (!(sum > 0)) return Invalid(o.names("weights"), "must have a positive sum");
+  // The nested options name their fields themselves (their own `names`).
+  if (absl::Status s = graph::ValidateInteractionGraphOptions(o.graph); !s.ok()) return s;
+  if (absl::Status s = ValidateBetaReputationOptions(o.reputation); !s.ok()) return s;
   if (absl::Status s = ValidateEvidenceOptions(o.evidence); !s.ok()) return s;
-  if (!(o.damping >= 0 && o.damping < 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("damping ", o.damping, " must be in [0, 1)"));
-  }
+  if (absl::Status s = CheckRange(o.damping, o.names("damping"), o.damping >= 0 && o.damping < 1,
+                                  "in [0, 1)");
+      !s.ok())
+    return s;
   if (community != kNoIndex && community >= tables.communities.ids.size()) {
     return absl::NotFoundError(absl::StrCat("community ", community, " out of range (",
                                             tables.communities.ids.size(), " communities)"));

@@ -33,56 +33,41 @@ const std::string& CommunityId(const Workspace& ws, Index c) { return ws.tables(
 }  // namespace
 
 absl::StatusOr<BetaReputationOptions> ReputationOptionsFrom(const v1::BetaReputationOptions& m,
-                                                            absl::string_view where) {
+                                                            const FieldPath& at) {
   BetaReputationOptions o;
-  if (m.has_forgetting()) {
-    if (absl::Status s = CheckRange(m.forgetting(), absl::StrCat(where, ".forgetting"),
-                                    m.forgetting() > 0 && m.forgetting() <= 1, "in (0, 1]");
-        !s.ok())
-      return s;
-    o.forgetting = m.forgetting();
-  }
-  if (m.has_period_days()) {
-    if (absl::Status s = CheckRange(m.period_days(), absl::StrCat(where, ".period_days"),
-                                    m.period_days() > 0, "finite and > 0");
-        !s.ok())
-      return s;
-    o.period_days = m.period_days();
-  }
+  o.names = at;
+  if (m.has_forgetting()) o.forgetting = m.forgetting();
+  if (m.has_period_days()) o.period_days = m.period_days();
   return o;
 }
 
 absl::StatusOr<WorkspaceEvidenceOptions> EvidenceOptionsFrom(const v1::EvidenceWeights& m,
-                                                             absl::string_view where) {
+                                                             const FieldPath& at) {
   WorkspaceEvidenceOptions o;
+  o.names = at;
   if (m.positive_size() == 0 && m.negative_size() == 0) return o;  // the defaults
   const graph::KindWeights zero{};
   absl::StatusOr<graph::KindWeights> p =
-      graph::KindWeightsFrom(m.positive(), zero, absl::StrCat(where, ".positive"));
+      graph::KindWeightsFrom(m.positive(), zero, at("positive"), "positive", &o.names);
   if (!p.ok()) return p.status();
   absl::StatusOr<graph::KindWeights> n =
-      graph::KindWeightsFrom(m.negative(), zero, absl::StrCat(where, ".negative"));
+      graph::KindWeightsFrom(m.negative(), zero, at("negative"), "negative", &o.names);
   if (!n.ok()) return n.status();
   o.positive = *p;
   o.negative = *n;
   return o;
 }
 
-absl::StatusOr<RankLadder> RankLadderFrom(const v1::RankLadder& m, absl::string_view where) {
+absl::StatusOr<RankLadder> RankLadderFrom(const v1::RankLadder& m, const FieldPath& at) {
   RankLadder ladder;
-  if (m.levels_size() == 0) return Invalid(absl::StrCat(where, ".levels"), "empty (level 0 is required)");
-  if (m.levels_size() > 1000) return Invalid(absl::StrCat(where, ".levels"), "more than 1000 levels");
+  ladder.names = at;
   for (int i = 0; i < m.levels_size(); ++i) {
     const v1::RankLevel& lm = m.levels(i);
-    const std::string at = absl::StrCat(where, ".levels[", i, "]");
-    if (lm.name().empty()) return Invalid(absl::StrCat(at, ".name"), "required");
-    if (i == 0 && lm.requirements_size() > 0)
-      return Invalid(absl::StrCat(at, ".requirements"), "level 0 is held by everyone: no requirements");
     RankLevel level;
     level.name = lm.name();
     for (int j = 0; j < lm.requirements_size(); ++j) {
       const v1::RankRequirement& rm = lm.requirements(j);
-      const std::string rat = absl::StrCat(at, ".requirements[", j, "]");
+      const std::string rat = absl::StrCat(at("levels"), "[", i, "].requirements[", j, "]");
       Requirement r;
       switch (rm.metric()) {
         case v1::ACTIVITY_METRIC_GIVEN: r.metric = ActivityMetric::kGiven; break;
@@ -94,33 +79,14 @@ absl::StatusOr<RankLadder> RankLadderFrom(const v1::RankLadder& m, absl::string_
           return Invalid(absl::StrCat(rat, ".metric"),
                          absl::StrCat("unknown or unspecified metric ", static_cast<int>(rm.metric())));
       }
-      const int kind = static_cast<int>(rm.kind());
-      if (r.metric == ActivityMetric::kGiven || r.metric == ActivityMetric::kReceived) {
-        if (kind <= 0 || kind >= graph::kInteractionKinds)
-          return Invalid(absl::StrCat(rat, ".kind"),
-                         absl::StrCat("unknown or unspecified interaction kind ", kind));
-      } else if (kind != 0) {
-        return Invalid(absl::StrCat(rat, ".kind"), "applies to GIVEN and RECEIVED only");
-      }
-      r.kind = kind;
-      if (absl::Status s = CheckRange(rm.window_days(), absl::StrCat(rat, ".window_days"),
-                                      rm.window_days() >= 0, "finite and >= 0 (0: all time)");
-          !s.ok())
-        return s;
+      r.kind = static_cast<int>(rm.kind());
       r.window_days = rm.window_days();
-      if (absl::Status s = CheckRange(rm.at_least(), absl::StrCat(rat, ".at_least"), true, "finite"); !s.ok())
-        return s;
       r.at_least = rm.at_least();
-      if (rm.has_at_most()) {
-        if (absl::Status s = CheckRange(rm.at_most(), absl::StrCat(rat, ".at_most"),
-                                        rm.at_most() >= 0 && rm.at_most() >= rm.at_least(),
-                                        "finite, >= 0 and >= at_least");
-            !s.ok())
-          return s;
-        r.at_most = rm.at_most();
-      } else {
-        r.at_most = -1;
-      }
+      // at_most < 0 means "no bound": a given bound is never read as that.
+      if (rm.has_at_most() && rm.at_most() < 0)
+        return Invalid(absl::StrCat(rat, ".at_most"),
+                       absl::StrCat("must be >= 0 when given, got ", rm.at_most()));
+      r.at_most = rm.has_at_most() ? rm.at_most() : -1;
       level.requirements.push_back(r);
     }
     ladder.levels.push_back(std::move(level));
@@ -150,48 +116,32 @@ void RankLadderToMessage(const RankLadder& ladder, v1::RankLadder* out) {
   }
 }
 
-absl::StatusOr<LeaderOptions> LeaderOptionsFrom(const v1::LeadersRequest& r) {
+absl::StatusOr<LeaderOptions> LeaderOptionsFrom(const v1::LeadersRequest& r, const FieldPath& at) {
   LeaderOptions o;
+  o.names = at;
   if (r.has_weights()) {
     const v1::ComponentWeights& w = r.weights();
     const std::pair<bool, double> given[kNumComponents] = {
         {w.has_influence(), w.influence()}, {w.has_reach(), w.reach()},
         {w.has_trust(), w.trust()},         {w.has_activity(), w.activity()},
         {w.has_tenure(), w.tenure()},       {w.has_embeddedness(), w.embeddedness()}};
-    double sum = 0;
-    for (int c = 0; c < kNumComponents; ++c) {
-      if (given[c].first) {
-        if (absl::Status s = CheckRange(given[c].second,
-                                        absl::StrCat("request.weights.", ComponentName(static_cast<Component>(c))),
-                                        given[c].second >= 0, "finite and >= 0");
-            !s.ok())
-          return s;
-        o.weights[c] = given[c].second;
-      }
-      sum += o.weights[c];
-    }
-    if (!(sum > 0)) return Invalid("request.weights", "must have a positive sum");
+    for (int c = 0; c < kNumComponents; ++c)
+      if (given[c].first) o.weights[c] = given[c].second;
   }
+  const FieldPath graph_at = at.Sub("graph");
   if (!r.graph().community_id().empty())
-    return Invalid("request.graph.community_id", "not used here: set request.community_id");
-  absl::StatusOr<graph::InteractionGraphOptions> g =
-      graph::InteractionGraphOptionsFrom(r.graph(), FieldPath("request.graph"));
+    return Invalid(graph_at("community_id"), absl::StrCat("not used here: set ", at("community_id")));
+  absl::StatusOr<graph::InteractionGraphOptions> g = graph::InteractionGraphOptionsFrom(r.graph(), graph_at);
   if (!g.ok()) return g.status();
   o.graph = *g;
-  absl::StatusOr<BetaReputationOptions> rep = ReputationOptionsFrom(r.reputation(), "request.reputation");
+  absl::StatusOr<BetaReputationOptions> rep = ReputationOptionsFrom(r.reputation(), at.Sub("reputation"));
   if (!rep.ok()) return rep.status();
   o.reputation = *rep;
   o.reputation.as_of = o.graph.as_of;
-  absl::StatusOr<WorkspaceEvidenceOptions> ev = EvidenceOptionsFrom(r.evidence(), "request.evidence");
+  absl::StatusOr<WorkspaceEvidenceOptions> ev = EvidenceOptionsFrom(r.evidence(), at.Sub("evidence"));
   if (!ev.ok()) return ev.status();
   o.evidence = *ev;
-  if (r.has_damping()) {
-    if (absl::Status s = CheckRange(r.damping(), "request.damping", r.damping() >= 0 && r.damping() < 1,
-                                    "in [0, 1)");
-        !s.ok())
-      return s;
-    o.damping = r.damping();
-  }
+  if (r.has_damping()) o.damping = r.damping();
   if (r.has_top()) o.top = r.top();
   if (r.has_top_bridges()) o.top_bridges = r.top_bridges();
   if (r.has_current_members_only()) o.current_members_only = r.current_members_only();
@@ -200,12 +150,12 @@ absl::StatusOr<LeaderOptions> LeaderOptionsFrom(const v1::LeadersRequest& r) {
 
 absl::Status FindLeadersMessage(const Workspace& ws, const v1::LeadersRequest& request,
                                 v1::LeadersReport* out) {
-  absl::StatusOr<LeaderOptions> o = LeaderOptionsFrom(request);
+  absl::StatusOr<LeaderOptions> o = LeaderOptionsFrom(request, FieldPath("request"));
   if (!o.ok()) return o.status();
   absl::StatusOr<Index> community = Community(ws, request.community_id());
   if (!community.ok()) return community.status();
   absl::StatusOr<LeadersResult> r = FindLeaders(ws.tables(), *o, *community);
-  if (!r.ok()) return InRequest("request: ", r.status());
+  if (!r.ok()) return r.status();
   out->Clear();
   out->set_as_of_unix_seconds(r->as_of == kNoTime ? 0 : r->as_of);
   for (const CommunityLeaders& cl : r->communities) {
@@ -239,26 +189,27 @@ absl::Status FindLeadersMessage(const Workspace& ws, const v1::LeadersRequest& r
 
 absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, v1::TrustReport* out) {
   const Tables& t = ws.tables();
-  absl::StatusOr<BetaReputationOptions> rep = ReputationOptionsFrom(request.reputation(), "request.reputation");
+  absl::StatusOr<BetaReputationOptions> rep =
+      ReputationOptionsFrom(request.reputation(), FieldPath("request.reputation"));
   if (!rep.ok()) return rep.status();
-  absl::StatusOr<WorkspaceEvidenceOptions> ev = EvidenceOptionsFrom(request.evidence(), "request.evidence");
+  absl::StatusOr<WorkspaceEvidenceOptions> ev = EvidenceOptionsFrom(request.evidence(), FieldPath("request.evidence"));
   if (!ev.ok()) return ev.status();
+  // Nothing else validates the evidence weights on this path.
+  if (absl::Status s = ValidateEvidenceOptions(*ev); !s.ok()) return s;
   EigenTrustOptions eo;
-  if (request.has_eigentrust_a()) {
-    if (absl::Status s = CheckRange(request.eigentrust_a(), "request.eigentrust_a",
-                                    request.eigentrust_a() > 0 && request.eigentrust_a() <= 1, "in (0, 1]");
-        !s.ok())
-      return s;
-    eo.a = request.eigentrust_a();
-  }
+  eo.names = FieldPath("request");
+  eo.names.Rename("a", "request.eigentrust_a");
+  if (request.has_eigentrust_a()) eo.a = request.eigentrust_a();
   RankLadder ladder;
   if (request.has_ladder()) {
-    absl::StatusOr<RankLadder> l = RankLadderFrom(request.ladder(), "request.ladder");
+    absl::StatusOr<RankLadder> l = RankLadderFrom(request.ladder(), FieldPath("request.ladder"));
     if (!l.ok()) return l.status();
     ladder = std::move(*l);
   } else {
     ladder = DefaultRankLadder();
   }
+  // Refused before the reputation and EigenTrust are computed.
+  if (absl::Status s = CheckRankLadder(ladder); !s.ok()) return s;
   absl::StatusOr<int64_t> given = AsOf(request.has_as_of_unix_seconds(), request.as_of_unix_seconds(),
                                        "request.as_of_unix_seconds");
   if (!given.ok()) return given.status();
@@ -306,7 +257,7 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
   // Beta reputation over every customer (evidence targets are customers).
   absl::StatusOr<BetaReputation> beta =
       ComputeBetaReputation(static_cast<uint32_t>(num_customers), WorkspaceEvidence(t, *ev), *rep);
-  if (!beta.ok()) return InRequest("request.reputation: ", beta.status());
+  if (!beta.ok()) return beta.status();
 
   // EigenTrust's local trust: positive minus negative evidence per pair,
   // discounted like the reputation.
@@ -331,16 +282,17 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
   std::vector<double> trust;
   int iterations = 0;
   bool converged = true;
-  if (n > 0) {
+  {
+    // Also for n = 0 (then nothing to rank): the options are checked all the same.
     absl::StatusOr<EigenTrustResult> et = EigenTrust(n, src, dst, local, eo);
-    if (!et.ok()) return InRequest("request: ", et.status());
+    if (!et.ok()) return et.status();
     trust = std::move(et->trust);
     iterations = et->iterations;
     converged = et->converged;
   }
 
-  absl::StatusOr<RankResult> ranks = AssignRanks(t, ladder, as_of, *community);
-  if (!ranks.ok()) return InRequest("request: ", ranks.status());
+  absl::StatusOr<RankResult> ranks = AssignRanksChecked(t, ladder, as_of, *community);
+  if (!ranks.ok()) return ranks.status();
 
   out->Clear();
   out->set_as_of_unix_seconds(as_of);
@@ -368,29 +320,16 @@ absl::Status TrustMessage(const Workspace& ws, const v1::TrustRequest& request, 
 
 absl::StatusOr<HealthOptions> HealthOptionsFrom(const v1::HealthRequest& r) {
   HealthOptions o;
-  if (r.has_period_days()) {
-    if (absl::Status s = CheckRange(r.period_days(), "request.period_days", r.period_days() > 0,
-                                    "finite and > 0");
-        !s.ok())
-      return s;
-    o.period_days = r.period_days();
-  }
-  if (r.has_periods()) {
-    if (r.periods() < 1 || r.periods() > 1000)
-      return Invalid("request.periods", absl::StrCat("must be 1..1000, got ", r.periods()));
-    o.periods = r.periods();
-  }
+  o.names = FieldPath("request");
+  o.names.Rename("as_of", "request.as_of_unix_seconds");
+  if (r.has_period_days()) o.period_days = r.period_days();
+  if (r.has_periods()) o.periods = r.periods();
+  // as_of = kNoTime means "not given": a given time is never read as that.
   absl::StatusOr<int64_t> as_of = AsOf(r.has_as_of_unix_seconds(), r.as_of_unix_seconds(),
                                        "request.as_of_unix_seconds");
   if (!as_of.ok()) return as_of.status();
   o.as_of = *as_of;
-  if (r.has_top_fraction()) {
-    if (absl::Status s = CheckRange(r.top_fraction(), "request.top_fraction",
-                                    r.top_fraction() > 0 && r.top_fraction() <= 1, "in (0, 1]");
-        !s.ok())
-      return s;
-    o.top_fraction = r.top_fraction();
-  }
+  if (r.has_top_fraction()) o.top_fraction = r.top_fraction();
   return o;
 }
 
@@ -400,7 +339,7 @@ absl::Status HealthMessage(const Workspace& ws, const v1::HealthRequest& request
   absl::StatusOr<Index> community = Community(ws, request.community_id());
   if (!community.ok()) return community.status();
   absl::StatusOr<std::vector<CommunityHealth>> r = ComputeHealth(ws.tables(), *o, *community);
-  if (!r.ok()) return InRequest("request: ", r.status());
+  if (!r.ok()) return r.status();
   out->Clear();
   for (const CommunityHealth& h : *r) {
     v1::CommunityHealth* hm = out->add_communities();

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 #include "mitra/ladder/rule_engine.h"
 
 namespace mitra::leaders {
@@ -47,8 +48,7 @@ ladder::StageRequirement Translate(const Requirement& r) {
 // known metric, a kind of 1..10 exactly for kGiven/kReceived (the engine's
 // 0 = every kind is not a rank ladder's), no window for tenure. The engine
 // then checks the window and the bounds under the same field names.
-absl::Status ValidateRankRequirement(const Requirement& r, size_t level, size_t j) {
-  const std::string where = absl::StrCat("ladder.levels[", level, "].requirements[", j, "]");
+absl::Status ValidateRankRequirement(const Requirement& r, const std::string& where) {
   const int metric = static_cast<int>(r.metric);
   if (metric < static_cast<int>(ActivityMetric::kGiven) ||
       metric > static_cast<int>(ActivityMetric::kDistinctPeers)) {
@@ -63,11 +63,11 @@ absl::Status ValidateRankRequirement(const Requirement& r, size_t level, size_t 
   }
   if (!counts_kind && r.kind != 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, ".kind: must be 0 unless the metric is kGiven or kReceived"));
+        absl::StrCat(where, ".kind: must be 0 unless the metric counts interactions given or received"));
   }
   if (r.metric == ActivityMetric::kTenureDays && r.window_days != 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, ".window_days: must be 0 for kTenureDays"));
+        absl::StrCat(where, ".window_days: must be 0 for the tenure metric"));
   }
   return ladder::ValidateRequirement(Translate(r), where);
 }
@@ -120,26 +120,35 @@ RankLadder DefaultRankLadder() {
   return l;
 }
 
-absl::StatusOr<RankResult> AssignRanks(const Tables& tables, const RankLadder& ladder,
-                                       int64_t as_of, Index community) {
-  if (ladder.levels.empty()) {
-    return absl::InvalidArgumentError("ladder.levels: empty (level 0 is required)");
-  }
-  if (ladder.levels.size() > kMaxLevels) {
-    return absl::InvalidArgumentError("ladder.levels: more than 1000 levels");
-  }
-  if (!ladder.levels[0].requirements.empty()) {
-    return absl::InvalidArgumentError(
-        "ladder.levels[0].requirements: level 0 is held by everyone and takes none");
-  }
-  if (as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
-  if (absl::Status s = ladder::CheckCommunity(tables, community); !s.ok()) return s;
-  for (size_t l = 1; l < ladder.levels.size(); ++l) {
+absl::Status CheckRankLadder(const RankLadder& ladder) {
+  const std::string levels = ladder.names("levels");
+  if (ladder.levels.empty()) return Invalid(levels, "empty (level 0 is required)");
+  if (ladder.levels.size() > kMaxLevels) return Invalid(levels, "more than 1000 levels");
+  if (!ladder.levels[0].requirements.empty())
+    return Invalid(absl::StrCat(levels, "[0].requirements"), "level 0 is held by everyone and takes none");
+  for (size_t l = 0; l < ladder.levels.size(); ++l) {
+    const std::string level = absl::StrCat(levels, "[", l, "]");
+    if (ladder.levels[l].name.empty()) return Invalid(absl::StrCat(level, ".name"), "required");
     const std::vector<Requirement>& reqs = ladder.levels[l].requirements;
     for (size_t j = 0; j < reqs.size(); ++j) {
-      if (absl::Status s = ValidateRankRequirement(reqs[j], l, j); !s.ok()) return s;
+      if (absl::Status s = ValidateRankRequirement(reqs[j], absl::StrCat(level, ".requirements[", j, "]"));
+          !s.ok())
+        return s;
     }
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RankResult> AssignRanks(const Tables& tables, const RankLadder& ladder,
+                                       int64_t as_of, Index community) {
+  if (absl::Status s = CheckRankLadder(ladder); !s.ok()) return s;
+  return AssignRanksChecked(tables, ladder, as_of, community);
+}
+
+absl::StatusOr<RankResult> AssignRanksChecked(const Tables& tables, const RankLadder& ladder,
+                                              int64_t as_of, Index community) {
+  if (as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
+  if (absl::Status s = ladder::CheckCommunity(tables, community); !s.ok()) return s;
   ladder::IndicatorInputs inputs;
   inputs.as_of = as_of;
   inputs.community = community;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 
 namespace mitra::leaders {
 
@@ -18,15 +19,11 @@ bool AllZero(const graph::KindWeights& w) {
 }  // namespace
 
 absl::Status ValidateBetaReputationOptions(const BetaReputationOptions& o) {
-  if (!(o.forgetting > 0 && o.forgetting <= 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("forgetting ", o.forgetting, " must be in (0, 1]"));
-  }
-  if (!(o.period_days > 0) || !std::isfinite(o.period_days)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("period_days ", o.period_days, " must be finite and > 0"));
-  }
-  return absl::OkStatus();
+  if (absl::Status s = CheckRange(o.forgetting, o.names("forgetting"),
+                                  o.forgetting > 0 && o.forgetting <= 1, "in (0, 1]");
+      !s.ok())
+    return s;
+  return CheckRange(o.period_days, o.names("period_days"), o.period_days > 0, "finite and > 0");
 }
 
 double ForgettingFactor(int64_t time, int64_t as_of, const BetaReputationOptions& o) {
@@ -96,11 +93,11 @@ absl::Status ValidateEvidenceOptions(const WorkspaceEvidenceOptions& o) {
   for (int k = 0; k < graph::kInteractionKinds; ++k) {
     for (int sign = 0; sign < 2; ++sign) {
       const double w = sign == 0 ? o.positive[k] : o.negative[k];
-      if (!std::isfinite(w) || w < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            sign == 0 ? "evidence.positive[" : "evidence.negative[", k, "] (",
-            graph::InteractionKindName(k), ") ", w, " must be finite and >= 0"));
-      }
+      if (absl::Status s = CheckRange(
+              w, o.names(graph::KindOption(sign == 0 ? "positive" : "negative", k)), w >= 0,
+              "finite and >= 0");
+          !s.ok())
+        return s;
     }
   }
   return absl::OkStatus();

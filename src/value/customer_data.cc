@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 #include "value_index.h"
 
 namespace mitra::value {
@@ -116,29 +117,22 @@ absl::Status ValidateCustomerData(const CustomerData& data, int* max_x) {
   const size_t n = data.x.size();
   if (data.t_x.size() != n || data.T.size() != n ||
       (!data.weight.empty() && data.weight.size() != n)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("customer data: x, t_x, T (and weight) must have one length (", n, ", ",
-                     data.t_x.size(), ", ", data.T.size(), ", ", data.weight.size(), ")"));
+    return Invalid(data.name, absl::StrCat("x, t_x, T (and weight) must have one length (", n, ", ",
+                                           data.t_x.size(), ", ", data.T.size(), ", ",
+                                           data.weight.size(), ")"));
   }
   int m = 0;
   for (size_t i = 0; i < n; ++i) {
     const double x = data.x[i], tx = data.t_x[i], T = data.T[i];
-    if (!(x >= 0 && x <= 1e7 && x == std::floor(x))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("customer data row ", i, ": x = ", x, " is not a whole number in [0, 1e7]"));
-    }
-    if (!(tx >= 0 && tx <= T && std::isfinite(T))) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "customer data row ", i, ": needs 0 <= t_x <= T (t_x = ", tx, ", T = ", T, ")"));
-    }
-    if (x == 0 && tx != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("customer data row ", i, ": t_x must be 0 when x = 0 (t_x = ", tx, ")"));
-    }
-    if (!data.weight.empty() && !(data.weight[i] >= 0 && std::isfinite(data.weight[i]))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("customer data row ", i, ": weight must be finite and >= 0"));
-    }
+    const auto row = [&] { return absl::StrCat(data.name, " row ", i); };
+    if (!(x >= 0 && x <= 1e7 && x == std::floor(x)))
+      return Invalid(row(), absl::StrCat("x = ", x, " is not a whole number in [0, 1e7]"));
+    if (!(tx >= 0 && tx <= T && std::isfinite(T)))
+      return Invalid(row(), absl::StrCat("needs 0 <= t_x <= T (t_x = ", tx, ", T = ", T, ")"));
+    if (x == 0 && tx != 0)
+      return Invalid(row(), absl::StrCat("t_x must be 0 when x = 0 (t_x = ", tx, ")"));
+    if (!data.weight.empty() && !(data.weight[i] >= 0 && std::isfinite(data.weight[i])))
+      return Invalid(row(), "weight must be finite and >= 0");
     if (x > m) m = static_cast<int>(x);
   }
   if (max_x != nullptr) *max_x = m;

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/value/customer_data.h"
+#include "common/request_errors.h"
 #include "common/special.h"
 
 namespace mitra::value {
@@ -23,23 +24,20 @@ absl::Status CheckParams(const GammaGammaParams& p) {
 absl::Status Validate(const SpendData& d, int* max_x) {
   const size_t n = d.x.size();
   if (d.zbar.size() != n || (!d.weight.empty() && d.weight.size() != n)) {
-    return absl::InvalidArgumentError("spend data: x, zbar (and weight) must have one length");
+    return Invalid(d.name, "x, zbar (and weight) must have one length");
   }
   int m = 0;
   for (size_t i = 0; i < n; ++i) {
     const double x = d.x[i];
     if (!(x >= 0 && x <= 1e7 && x == std::floor(x))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("spend data row ", i, ": x = ", x, " is not a whole number in [0, 1e7]"));
+      return Invalid(absl::StrCat(d.name, " row ", i), absl::StrCat("x = ", x, " is not a whole number in [0, 1e7]"));
     }
     if (x > 0 && !(d.zbar[i] > 0 && std::isfinite(d.zbar[i]))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("spend data row ", i, ": mean spend must be finite and > 0 when x > 0 (",
-                       d.zbar[i], ")"));
+      return Invalid(absl::StrCat(d.name, " row ", i),
+                     absl::StrCat("mean spend must be finite and > 0 when x > 0 (", d.zbar[i], ")"));
     }
     if (!d.weight.empty() && !(d.weight[i] >= 0 && std::isfinite(d.weight[i]))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("spend data row ", i, ": weight must be finite and >= 0"));
+      return Invalid(absl::StrCat(d.name, " row ", i), "weight must be finite and >= 0");
     }
     if (x > m) m = static_cast<int>(x);
   }
@@ -67,7 +65,7 @@ class GammaGammaProblem {
       sum_wx_lz_lx_ += w * x * (lz + std::log(x));
     }
     if (!(total_weight_ > 0)) {
-      return absl::InvalidArgumentError("Gamma-Gamma: no customer with x > 0 and weight > 0");
+      return Invalid(d.name, "no customer with x > 0 and weight > 0");
     }
     return absl::OkStatus();
   }
@@ -137,7 +135,7 @@ absl::StatusOr<GammaGammaFit> FitGammaGamma(const SpendData& data, const FitOpti
   std::vector<double> init = options.initial;
   if (init.empty()) init = {1, 1, 1};
   if (init.size() != 3)
-    return absl::InvalidArgumentError("Gamma-Gamma fit: initial needs 3 values");
+    return Invalid(options.names("initial"), absl::StrCat("needs 3 values for Gamma-Gamma, got ", init.size()));
   auto ll = [&](const double* th, double* g) {
     return problem.Eval(GammaGammaParams{th[0], th[1], th[2]}, g);
   };

@@ -21,22 +21,17 @@ absl::Span<const double> Column(const Field& f) {
   return absl::Span<const double>(f.data(), static_cast<size_t>(f.size()));
 }
 
+// The request's options, named in its terms: the fit's one validation
+// (CheckFitOptions, through MaximizeLikelihood) checks them. The wire's 0 is
+// "not given" for max_iterations (500), gradient_tolerance and threads (1).
 absl::StatusOr<FitOptions> FitOptionsFrom(const v1::FitRequest& r) {
   const v1::FitOptions& o = r.options();
   FitOptions out;
-  if (!std::isfinite(o.penalizer()) || o.penalizer() < 0)
-    return Invalid("FitRequest.options.penalizer", absl::StrCat("must be finite and >= 0, got ", o.penalizer()));
+  out.names = FieldPath("FitRequest.options");
   out.penalizer = o.penalizer();
-  // Bounded, so that no request can hold a host's thread for minutes (the
-  // fuzzer found a 60 s fit asking for 2^31 iterations).
-  if (o.max_iterations() < 0 || o.max_iterations() > 10000)
-    return Invalid("FitRequest.options.max_iterations", "must be 0..10000 (0: 500)");
-  if (o.max_iterations() > 0) out.max_iterations = o.max_iterations();
-  if (!std::isfinite(o.gradient_tolerance()) || o.gradient_tolerance() < 0)
-    return Invalid("FitRequest.options.gradient_tolerance", "must be finite and >= 0");
-  if (o.gradient_tolerance() > 0) out.gradient_tolerance = o.gradient_tolerance();
-  if (o.threads() < 0 || o.threads() > 256) return Invalid("FitRequest.options.threads", "must be 0..256");
-  out.threads = o.threads() > 0 ? o.threads() : 1;
+  if (o.max_iterations() != 0) out.max_iterations = o.max_iterations();
+  if (o.gradient_tolerance() != 0) out.gradient_tolerance = o.gradient_tolerance();
+  out.threads = o.threads() != 0 ? o.threads() : 1;
   out.standard_errors = !o.skip_standard_errors();
   if (!o.initial().empty()) {
     const std::vector<std::string> names = ParamNames(r.model());
@@ -44,12 +39,11 @@ absl::StatusOr<FitOptions> FitOptionsFrom(const v1::FitRequest& r) {
       if (std::find(names.begin(), names.end(), name) == names.end())
         return Invalid(absl::StrCat("FitRequest.options.initial.", name),
                        absl::StrCat("not a parameter of this model (", absl::StrJoin(names, ", "), ")"));
-      if (!std::isfinite(value) || value <= 0)
-        return Invalid(absl::StrCat("FitRequest.options.initial.", name), "must be finite and > 0");
     }
-    for (const std::string& name : names) {
-      auto it = o.initial().find(name);
+    for (size_t i = 0; i < names.size(); ++i) {
+      auto it = o.initial().find(names[i]);
       out.initial.push_back(it == o.initial().end() ? 1.0 : it->second);
+      out.names.Rename(absl::StrCat("initial[", i, "]"), absl::StrCat("FitRequest.options.initial.", names[i]));
     }
   }
   return out;
@@ -191,8 +185,9 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
   if (r.model() == v1::VALUE_MODEL_GAMMA_GAMMA) {
     if (absl::Status s = same_length("monetary_value", r.monetary_value_size()); !s.ok()) return s;
     SpendData data{Column(r.frequency()), Column(r.monetary_value()), Column(r.weight())};
+    data.name = "FitRequest: spend data";
     absl::StatusOr<GammaGammaFit> fit = FitGammaGamma(data, *options);
-    if (!fit.ok()) return InRequest("FitRequest: ", fit.status());
+    if (!fit.ok()) return fit.status();
     const GammaGammaParams& p = fit->params;
     int64_t spend_rows = 0;
     for (double x : r.frequency()) spend_rows += x > 0;
@@ -200,9 +195,11 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
   }
   if (absl::Status s = same_length("recency", r.recency_size()); !s.ok()) return s;
   if (absl::Status s = same_length("T", r.t_size()); !s.ok()) return s;
-  const CustomerData raw{Column(r.frequency()), Column(r.recency()), Column(r.t()), Column(r.weight())};
+  CustomerData raw{Column(r.frequency()), Column(r.recency()), Column(r.t()), Column(r.weight())};
+  raw.name = "FitRequest: customer data";
+  // Checked before the rows are grouped (each fit checks its grouped rows too).
   int max_x = 0;
-  if (absl::Status s = ValidateCustomerData(raw, &max_x); !s.ok()) return InRequest("FitRequest: ", s);
+  if (absl::Status s = ValidateCustomerData(raw, &max_x); !s.ok()) return s;
   // Identical rows merge into weighted ones: exact, and much faster.
   GroupedCustomers grouped;
   CustomerData data = raw;

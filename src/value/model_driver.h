@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "common/request_errors.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/optimizer.h"
 #include "pair_memo.h"
@@ -104,7 +105,7 @@ absl::StatusOr<Fit> FitFourParameters(const char* model, const CustomerData& dat
   std::vector<double> init = options.initial;
   if (init.empty()) init = {1, 1, 1, 1};
   if (init.size() != 4)
-    return absl::InvalidArgumentError(absl::StrCat(model, " fit: initial needs 4 values"));
+    return Invalid(options.names("initial"), absl::StrCat("needs 4 values for ", model, ", got ", init.size()));
   auto ll = [&](const double* th, double* g) {
     return problem.Eval(Params{th[0], th[1], th[2], th[3]}, g);
   };

@@ -7,6 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
+#include "mitra/core/limits.h"
 #include "mitra/core/absl_view.h"
 
 namespace mitra::value {
@@ -14,6 +16,9 @@ namespace {
 
 using Vec = std::vector<double>;
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Bounds that keep any fit from holding a thread for minutes (a fuzzer found
+// a 60 s fit asking for 2^31 iterations).
+constexpr int kMaxFitIterations = 10000;
 
 double Dot(const Vec& a, const Vec& b) {
   double s = 0;
@@ -179,6 +184,22 @@ bool InvertDiagonal(std::vector<double> h, size_t n, std::vector<double>& se) {
 
 }  // namespace
 
+absl::Status CheckFitOptions(const FitOptions& o) {
+  if (absl::Status s = CheckRange(o.penalizer, o.names("penalizer"), o.penalizer >= 0, "finite and >= 0");
+      !s.ok())
+    return s;
+  if (o.max_iterations < 1 || o.max_iterations > kMaxFitIterations)
+    return Invalid(o.names("max_iterations"),
+                   absl::StrCat("must be 1..", kMaxFitIterations, ", got ", o.max_iterations));
+  if (absl::Status s = CheckRange(o.gradient_tolerance, o.names("gradient_tolerance"),
+                                  o.gradient_tolerance >= 0, "finite and >= 0");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckCount(o.threads, 1, kMaxThreads, o.names("threads")); !s.ok())
+    return s;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
                                              absl::Span<const double> initial, double total_weight,
                                              LogLikelihoodFn log_likelihood,
@@ -188,18 +209,16 @@ absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
     return absl::InvalidArgumentError(
         absl::StrCat(Av(model), " fit: the total weight of the customers must be > 0"));
   }
-  if (!(options.penalizer >= 0)) {
-    return absl::InvalidArgumentError(absl::StrCat(Av(model), " fit: penalizer must be >= 0"));
-  }
+  if (absl::Status s = CheckFitOptions(options); !s.ok()) return s;
   Objective obj(log_likelihood, total_weight, options.penalizer, n);
   Point x;
   x.phi.resize(n);
   x.g.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    if (!(initial[i] > 0) || !std::isfinite(initial[i])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(Av(model), " fit: initial parameters must be finite and > 0"));
-    }
+    if (absl::Status s = CheckRange(initial[i], options.names(absl::StrCat("initial[", i, "]")),
+                                    initial[i] > 0, "finite and > 0");
+        !s.ok())
+      return s;
     x.phi[i] = std::log(initial[i]);
   }
   x.f = obj(x.phi, x.g);

@@ -251,7 +251,7 @@ TEST(CommunityHealthTest, DefaultAsOfIsLatestTimePlusOneSecond) {
   r = ComputeHealth(empty.t, o);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(r.status().message()), HasSubstr("options.as_of"));
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("as_of: not given, and the workspace has no memberships"));
 }
 
 void ExpectInvalid(const HealthOptions& o, const std::string& field) {
@@ -266,17 +266,17 @@ TEST(CommunityHealthTest, BadInputNamesTheField) {
   HealthOptions o = Options();
   for (double days : {0.0, -1.0, double{NAN}, 1e6}) {
     o.period_days = days;
-    ExpectInvalid(o, "options.period_days");
+    ExpectInvalid(o, "period_days: must be");
   }
   o = Options();
   for (uint32_t periods : {0u, 1001u}) {
     o.periods = periods;
-    ExpectInvalid(o, "options.periods");
+    ExpectInvalid(o, "periods: must be 1..1000, got " + std::to_string(periods));
   }
   o = Options();
   for (double f : {0.0, -0.5, 1.5, double{NAN}}) {
     o.top_fraction = f;
-    ExpectInvalid(o, "options.top_fraction");
+    ExpectInvalid(o, "top_fraction: must be in (0, 1], got ");
   }
   o = Options();
   o.periods = 1000;  // the largest allowed works

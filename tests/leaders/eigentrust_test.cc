@@ -118,9 +118,9 @@ TEST(EigenTrustTest, BadInput) {
   };
   EigenTrustOptions o;
   o.a = 0;
-  expect(EigenTrust(2, src, dst, s, o), "a 0");
+  expect(EigenTrust(2, src, dst, s, o), "a: must be in (0, 1], got 0");
   o.a = 1.5;
-  expect(EigenTrust(2, src, dst, s, o), "a 1.5");
+  expect(EigenTrust(2, src, dst, s, o), "a: must be in (0, 1], got 1.5");
   o = {};
   expect(EigenTrust(1, src, dst, s, o), "edge 0");
   const std::vector<double> nan = {NAN};
@@ -128,10 +128,10 @@ TEST(EigenTrustTest, BadInput) {
   const std::vector<double> two = {1, 2};
   expect(EigenTrust(2, src, dst, two, o), "same length");
   o.pretrusted = {0, 7};
-  expect(EigenTrust(2, src, dst, s, o), "pretrusted[1]");
+  expect(EigenTrust(2, src, dst, s, o), "pretrusted[1]: node 7 out of range (2 nodes)");
   o = {};
   o.max_iterations = 0;
-  expect(EigenTrust(2, src, dst, s, o), "max_iterations");
+  expect(EigenTrust(2, src, dst, s, o), "max_iterations: must be >= 1, got 0");
 }
 
 }  // namespace

@@ -246,28 +246,28 @@ TEST(LeaderScoreTest, BadInput) {
   };
   LeaderOptions o = Options();
   o.weights[kTrust] = NAN;
-  expect(o, absl::StatusCode::kInvalidArgument, "weights[trust]");
+  expect(o, absl::StatusCode::kInvalidArgument, "weights.trust: must be finite and >= 0, got nan");
   o = Options();
   o.weights[kReach] = -0.1;
-  expect(o, absl::StatusCode::kInvalidArgument, "weights[reach]");
+  expect(o, absl::StatusCode::kInvalidArgument, "weights.reach: must be finite and >= 0, got -0.1");
   o = Options();
   for (double& w : o.weights) w = 0;
-  expect(o, absl::StatusCode::kInvalidArgument, "sum to 0");
+  expect(o, absl::StatusCode::kInvalidArgument, "weights: must have a positive sum");
   o = Options();
   o.graph.half_life_days = -1;
-  expect(o, absl::StatusCode::kInvalidArgument, "graph.half_life_days");
+  expect(o, absl::StatusCode::kInvalidArgument, "half_life_days: must be finite and >= 0 (0: no decay), got -1");
   o = Options();
   o.graph.kind_weights[kShare] = INFINITY;
-  expect(o, absl::StatusCode::kInvalidArgument, "graph.kind_weights[8] (share)");
+  expect(o, absl::StatusCode::kInvalidArgument, "kind_weights[8] (share): must be finite and >= 0, got inf");
   o = Options();
   o.reputation.forgetting = 0;
-  expect(o, absl::StatusCode::kInvalidArgument, "reputation.forgetting");
+  expect(o, absl::StatusCode::kInvalidArgument, "forgetting: must be in (0, 1], got 0");
   o = Options();
   o.evidence.negative[kFlag] = -1;
-  expect(o, absl::StatusCode::kInvalidArgument, "evidence.negative[10] (flag)");
+  expect(o, absl::StatusCode::kInvalidArgument, "negative[10] (flag): must be finite and >= 0, got -1");
   o = Options();
   o.damping = 1;
-  expect(o, absl::StatusCode::kInvalidArgument, "damping");
+  expect(o, absl::StatusCode::kInvalidArgument, "damping: must be in [0, 1), got 1");
   expect(Options(), absl::StatusCode::kNotFound, "community 2", 2);
 }
 

@@ -387,27 +387,27 @@ TEST(RankLadderTest, BadLaddersNameTheField) {
     l.levels[level].requirements.insert(l.levels[level].requirements.begin(), req);
     return l;
   };
-  ExpectInvalid(RankLadder{}, "ladder.levels");
-  ExpectInvalid(with(0, Require(M::kGiven, kLike, 0, 1)), "ladder.levels[0].requirements");
-  ExpectInvalid(with(2, Require(M::kGiven, 11, 0, 1)), "ladder.levels[2].requirements[0].kind");
-  ExpectInvalid(with(2, Require(M::kReceived, 0, 0, 1)), "ladder.levels[2].requirements[0].kind");
-  ExpectInvalid(with(3, Require(M::kGiven, -1, 0, 1)), "ladder.levels[3].requirements[0].kind");
+  ExpectInvalid(RankLadder{}, "levels: empty (level 0 is required)");
+  ExpectInvalid(with(0, Require(M::kGiven, kLike, 0, 1)), "levels[0].requirements");
+  ExpectInvalid(with(2, Require(M::kGiven, 11, 0, 1)), "levels[2].requirements[0].kind");
+  ExpectInvalid(with(2, Require(M::kReceived, 0, 0, 1)), "levels[2].requirements[0].kind");
+  ExpectInvalid(with(3, Require(M::kGiven, -1, 0, 1)), "levels[3].requirements[0].kind");
   ExpectInvalid(with(1, Require(M::kDaysActive, kLike, 0, 1)),
-                "ladder.levels[1].requirements[0].kind");
+                "levels[1].requirements[0].kind");
   ExpectInvalid(with(2, Require(M::kGiven, kLike, 0, NAN)),
-                "ladder.levels[2].requirements[0].at_least");
+                "levels[2].requirements[0].at_least");
   ExpectInvalid(with(2, Require(M::kGiven, kLike, 0, 0, NAN)),
-                "ladder.levels[2].requirements[0].at_most");
+                "levels[2].requirements[0].at_most");
   ExpectInvalid(with(2, Require(M::kGiven, kLike, 0, 5, 4)),
-                "ladder.levels[2].requirements[0].at_most");
+                "levels[2].requirements[0].at_most");
   ExpectInvalid(with(2, Require(M::kGiven, kLike, NAN, 1)),
-                "ladder.levels[2].requirements[0].window_days");
+                "levels[2].requirements[0].window_days");
   ExpectInvalid(with(2, Require(M::kGiven, kLike, -1, 1)),
-                "ladder.levels[2].requirements[0].window_days");
+                "levels[2].requirements[0].window_days");
   ExpectInvalid(with(2, Require(M::kTenureDays, 0, 30, 1)),
-                "ladder.levels[2].requirements[0].window_days");
+                "levels[2].requirements[0].window_days");
   ExpectInvalid(with(3, Require(static_cast<ActivityMetric>(9), 0, 0, 1)),
-                "ladder.levels[3].requirements[0].metric");
+                "levels[3].requirements[0].metric");
 }
 
 TEST(RankLadderTest, BadArguments) {

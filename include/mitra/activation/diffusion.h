@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "mitra/core/field_path.h"
+#include "mitra/core/limits.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
 
@@ -39,9 +40,8 @@ enum class Model {
   kLinearThreshold,
 };
 
-// The most threads a simulation or RR sampling takes, and Monte-Carlo
-// runs a simulation takes.
-inline constexpr int kMaxThreads = 256;
+// The most Monte-Carlo runs a simulation takes (threads: kMaxThreads,
+// core/limits.h).
 inline constexpr uint64_t kMaxRuns = 100000000;
 
 // --- per-arc values (aligned with g.out().targets) -------------------------

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
 
@@ -37,7 +38,7 @@ struct BetweennessOptions {
   bool use_weights = true;
   // Sources are split over this many threads; each keeps its own
   // accumulator and they are added in a fixed order (deterministic for a
-  // given thread count).
+  // given thread count). 1..256.
   int threads = 1;
   // Pivot sampling (Brandes & Pich 2007; networkx's k and seed): when > 0,
   // only this many sources, drawn uniformly without replacement with
@@ -50,6 +51,8 @@ struct BetweennessOptions {
   // reserved from before it is allocated (memory_budget.h); nullptr:
   // MemoryBudget::Process().
   MemoryBudget* memory = nullptr;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,

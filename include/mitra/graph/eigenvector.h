@@ -12,16 +12,19 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/graph/csr_graph.h"
 
 namespace mitra::graph {
 
 struct EigenvectorOptions {
-  double tolerance = 1e-12;
-  int max_iterations = 10000;
+  double tolerance = 1e-12;  // > 0: the iteration stops on a change below it
+  int max_iterations = 10000;  // 1..100000
   // networkx defaults to weight=None (unweighted); here a weighted graph's
   // weights are used unless this is false.
   bool use_weights = true;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct EigenvectorResult {

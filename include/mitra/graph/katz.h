@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/graph/csr_graph.h"
 
 namespace mitra::graph {
@@ -24,12 +25,14 @@ struct KatzOptions {
   double beta = 1.0;   // exogenous term for every node (finite)
   // When non-empty, beta per node (overrides `beta`).
   std::vector<double> beta_per_node;
-  double tolerance = 1e-12;
-  int max_iterations = 1000;
+  double tolerance = 1e-12;  // > 0: the iteration stops on a change below it
+  int max_iterations = 1000;  // 1..100000
   bool normalized = true;
   // networkx's katz_centrality defaults to weight=None (unweighted); here a
   // weighted graph's weights are used unless this is false.
   bool use_weights = true;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct KatzResult {

@@ -31,6 +31,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 #include "mitra/graph/csr_graph.h"
 
 namespace mitra::graph {
@@ -42,13 +43,15 @@ struct LeidenOptions {
   double resolution = 1.0;   // gamma, finite and >= 0
   double randomness = 0.01;  // theta of the refinement, > 0
   uint64_t seed = 1;
-  // >= 1; stops earlier once an iteration changes nothing. 2 is igraph's and
+  // 1..10000; stops earlier once an iteration changes nothing. 2 is igraph's and
   // leidenalg's default; a large value runs until the partition is stable
   // (on soc-Epinions1: 25-90 iterations for +0.002 modularity).
   int max_iterations = 2;
   bool use_weights = true;
   // CPM only: a size per node (finite, >= 0); empty means 1 each.
   std::vector<double> node_sizes;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct LeidenResult {

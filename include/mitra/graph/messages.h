@@ -2,7 +2,8 @@
 // <-> the C++ API of include/mitra/graph/. Used by the C ABI, the CLI and the
 // Python binding (through the ABI), so that they agree. Every request field
 // is checked, and errors name it: "request.pagerank.damping: must be in
-// [0, 1), got 1.5". Results go into caller-owned messages and arrays, so the
+// [0, 1), got 1.5" (the request is converted into the C++ options, named
+// in the request's terms, and the algorithm's one validation says it). Results go into caller-owned messages and arrays, so the
 // C ABI can keep messages on an Arena and write nothing on failure.
 #ifndef MITRA_GRAPH_MESSAGES_H_
 #define MITRA_GRAPH_MESSAGES_H_
@@ -24,12 +25,15 @@ namespace mitra::graph {
 // ---- Graphs --------------------------------------------------------------
 
 // A graph from edge arrays (weights empty: unweighted). Errors name the
-// array and the edge: "src[3]: node 7 out of range (num_nodes 5)".
+// array and the edge, under `at`: "src[3]: node 7 out of range (num_nodes
+// 5)", "graph.src[3]: ...".
 absl::StatusOr<CsrGraph> GraphFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
                                         absl::Span<const NodeId> dst,
-                                        absl::Span<const double> weights, bool directed);
-// The same from a Graph message (lengths checked: "graph.dst: 2 values, but
-// src has 3"); `directed` overrides the message's own field when given.
+                                        absl::Span<const double> weights, bool directed,
+                                        const FieldPath& at = FieldPath());
+// The same from a Graph message ("graph.dst: 2 values, but src has 3",
+// "graph.weight[0]: must be finite and >= 0, got -1"); `directed`
+// overrides the message's own field when given.
 absl::StatusOr<CsrGraph> GraphFromMessage(const v1::Graph& graph,
                                           std::optional<bool> directed = std::nullopt);
 
@@ -71,9 +75,10 @@ bool CentralityDirected(const v1::CentralityRequest& request, bool fallback = tr
 absl::Status Centrality(const v1::Graph& graph, const v1::CentralityRequest& request,
                         absl::Span<double> values, v1::CentralityReport* report);
 
-// The options of a LeidenRequest, checked (node_sizes against num_nodes).
-absl::StatusOr<LeidenOptions> LeidenOptionsFrom(const v1::LeidenRequest& request,
-                                                uint32_t num_nodes);
+// The options of a LeidenRequest, named in its terms ("request.resolution"):
+// Leiden's one validation checks them. Only what exists on the wire alone
+// is refused here (an unknown quality, node_sizes without CPM).
+absl::StatusOr<LeidenOptions> LeidenOptionsFrom(const v1::LeidenRequest& request);
 // Leiden on an undirected graph (a directed one is read as undirected,
 // summing the two directions); membership gets one community per node.
 absl::Status LeidenCommunities(const CsrGraph& graph, const v1::LeidenRequest& request,

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/graph/csr_graph.h"
 
 namespace mitra::graph {
@@ -74,8 +75,8 @@ enum class PageRankReorder {
 
 struct PageRankOptions {
   double damping = 0.85;      // in [0, 1)
-  double tolerance = 1e-10;   // L1 change between sweeps; > 0 unless max_iterations bounds it
-  int max_iterations = 1000;  // >= 1
+  double tolerance = 1e-10;   // L1 change between sweeps; >= 0 (0: run max_iterations)
+  int max_iterations = 1000;  // 1..100000
   // Empty: uniform. Otherwise one non-negative finite value per node with a
   // positive sum; also where dangling nodes send their rank.
   std::vector<double> teleport;
@@ -91,6 +92,8 @@ struct PageRankOptions {
   // false: return the last iterate instead of FAILED_PRECONDITION when
   // max_iterations is reached first (for fixed-iteration runs).
   bool require_convergence = true;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct PageRankResult {

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
 
@@ -49,12 +50,14 @@ struct SampledBetweennessOptions {
   bool use_weights = true;
   // 0: computed (see above). Otherwise a bound the caller knows (>= 1).
   uint32_t vertex_diameter = 0;
-  int threads = 1;
+  int threads = 1;  // 1..256
   // The budget each thread's search state (about 81 bytes per node) is
   // reserved from before it is allocated (memory_budget.h); nullptr:
   // MemoryBudget::Process(). The samples add time, not memory (they are
   // fewer than 2^32, else INVALID_ARGUMENT).
   MemoryBudget* memory = nullptr;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct SampledBetweennessResult {

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 
 namespace mitra::leaders {
@@ -49,6 +50,8 @@ struct HealthOptions {
   uint32_t periods = 12;     // >= 1, at most 1000
   int64_t as_of = kNoTime;   // kNoTime: the latest membership/interaction time + 1 s
   double top_fraction = 0.1; // in (0, 1]
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct PeriodHealth {

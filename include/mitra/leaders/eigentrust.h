@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 
 namespace mitra::leaders {
 
@@ -21,6 +22,8 @@ struct EigenTrustOptions {
   std::vector<uint32_t> pretrusted;  // node ids; empty = uniform over all nodes
   double tolerance = 1e-10;          // L1
   int max_iterations = 1000;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct EigenTrustResult {

@@ -34,6 +34,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 #include "mitra/graph/interaction_graph.h"
 #include "mitra/leaders/reputation.h"
@@ -56,6 +57,8 @@ struct LeaderOptions {
   uint32_t top_bridges = 10;             // 0 = all members in >= 2 communities
   // Only members whose membership is current at as_of (not left) are ranked.
   bool current_members_only = true;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct LeaderEntry {

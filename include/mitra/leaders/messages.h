@@ -1,7 +1,9 @@
 // Community leaders at the edges: mitra.v1 leaders messages (leaders.proto)
 // <-> the C++ API of include/mitra/leaders/. Used by the C ABI and the CLI,
 // so that they agree. Every request field is checked and errors name it
-// ("request.damping: must be in [0, 1), got 1.5"); an unknown community or
+// ("request.damping: must be in [0, 1), got 1.5"): the request is converted
+// into the C++ options, named in the request's terms (their `names`), and
+// the C++ API's one validation words the errors; an unknown community or
 // customer id is NOT_FOUND. Results go into caller-owned messages (the C ABI
 // keeps them on an Arena).
 #ifndef MITRA_LEADERS_MESSAGES_H_
@@ -19,13 +21,19 @@
 
 namespace mitra::leaders {
 
-// The options of a request, checked (`where` prefixes field names).
-absl::StatusOr<LeaderOptions> LeaderOptionsFrom(const v1::LeadersRequest& request);
+// The options of a request (or of a message inside one) that sits at `at`
+// ("request", "request.leaders"), named so (their `names`, and the nested
+// options' under it): the C++ API's one validation (FindLeaders,
+// ComputeBetaReputation, ValidateEvidenceOptions, AssignRanks,
+// ComputeHealth) words its errors in the request's terms. Only what exists
+// on the wire alone is refused here (unknown enum values or kinds, a kind
+// listed twice, a time outside the schema, fields not used here).
+absl::StatusOr<LeaderOptions> LeaderOptionsFrom(const v1::LeadersRequest& request, const FieldPath& at);
 absl::StatusOr<BetaReputationOptions> ReputationOptionsFrom(const v1::BetaReputationOptions& m,
-                                                            absl::string_view where);
+                                                            const FieldPath& at);
 absl::StatusOr<WorkspaceEvidenceOptions> EvidenceOptionsFrom(const v1::EvidenceWeights& m,
-                                                             absl::string_view where);
-absl::StatusOr<RankLadder> RankLadderFrom(const v1::RankLadder& m, absl::string_view where);
+                                                             const FieldPath& at);
+absl::StatusOr<RankLadder> RankLadderFrom(const v1::RankLadder& m, const FieldPath& at);
 void RankLadderToMessage(const RankLadder& ladder, v1::RankLadder* out);
 absl::StatusOr<HealthOptions> HealthOptionsFrom(const v1::HealthRequest& request);
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 #include "mitra/ladder/stage_rules.h"
 
@@ -64,6 +65,9 @@ struct RankLevel {
 
 struct RankLadder {
   std::vector<RankLevel> levels;  // level 0 is held by everyone (no requirements needed)
+  // How the caller names the ladder's fields in errors (empty: as here,
+  // "levels[1].requirements[0].at_most").
+  FieldPath names;
 };
 
 // Discourse-style default: 0 new, 1 basic, 2 member, 3 regular (100-day
@@ -108,14 +112,24 @@ struct RankResult {
 // from its memberships only). Level 0 must have no requirements. Levels are
 // cumulative: a member failing level 1 holds level 0 even when meeting level
 // 2. as_of = kNoTime: INVALID_ARGUMENT; community out of range: NOT_FOUND.
+// AssignRanks = CheckRankLadder + AssignRanksChecked.
 absl::StatusOr<RankResult> AssignRanks(const Tables& tables, const RankLadder& ladder,
                                        int64_t as_of, Index community = kNoIndex);
+// The ladder's one validation: INVALID_ARGUMENT naming the field in
+// `ladder.names`' terms ("levels[1].name: required",
+// "request.ladder.levels[1].name: required"). A caller that must refuse a
+// bad ladder before other work calls it first, then AssignRanksChecked.
+absl::Status CheckRankLadder(const RankLadder& ladder);
+// AssignRanks on a ladder CheckRankLadder accepted (as_of and the community
+// are still checked here).
+absl::StatusOr<RankResult> AssignRanksChecked(const Tables& tables, const RankLadder& ladder,
+                                              int64_t as_of, Index community = kNoIndex);
 
 // The ladder as the relationship ladder's rules, the one translation
 // AssignRanks runs: level l is stage l (its name; every phase
 // transactional, which the engine does not read), each requirement the
 // indicator of its metric (above) with the same kind, window and bounds.
-// The rank ladder's own checks are AssignRanks's, not ValidateLadderRules's
+// The rank ladder's own checks are CheckRankLadder's, not ValidateLadderRules's
 // (more levels, any names).
 ladder::LadderRules RankLadderRules(const RankLadder& ladder);
 

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 #include "mitra/graph/interaction_graph.h"
 
@@ -30,6 +31,8 @@ struct BetaReputationOptions {
   double forgetting = 0.9;   // lambda in (0, 1]: 1 = never forget
   double period_days = 30;   // evidence of age a counts lambda^(a / period)
   int64_t as_of = kNoTime;   // kNoTime: the latest evidence time; later evidence is ignored
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct BetaReputation {
@@ -51,6 +54,8 @@ struct WorkspaceEvidenceOptions {
   graph::KindWeights positive{};  // zero-initialised: DefaultPositive() when all zero
   graph::KindWeights negative{};
   Index community = kNoIndex;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 graph::KindWeights DefaultPositiveEvidence();
 graph::KindWeights DefaultNegativeEvidence();
@@ -58,12 +63,14 @@ std::vector<Evidence> WorkspaceEvidence(const Tables& tables,
                                         const WorkspaceEvidenceOptions& options);
 
 // Helpers shared with the leader scores (additive API).
-// INVALID_ARGUMENT naming "forgetting" / "period_days".
+// The one validation of the options: INVALID_ARGUMENT naming "forgetting" /
+// "period_days" in the caller's terms (`names`).
 absl::Status ValidateBetaReputationOptions(const BetaReputationOptions& options);
 // lambda^((as_of - time) / period); 0 for evidence after as_of.
 double ForgettingFactor(int64_t time, int64_t as_of, const BetaReputationOptions& options);
-// INVALID_ARGUMENT naming "evidence.positive[k] (kind)" for a negative or
-// non-finite weight.
+// The one validation of the options: INVALID_ARGUMENT naming the weight in
+// the caller's terms (`names`: "positive[4] (endorsement)",
+// "request.evidence.positive[0].weight") for a negative or non-finite one.
 absl::Status ValidateEvidenceOptions(const WorkspaceEvidenceOptions& options);
 // The weights WorkspaceEvidence uses (the defaults when all zero).
 graph::KindWeights EffectivePositiveEvidence(const WorkspaceEvidenceOptions& options);

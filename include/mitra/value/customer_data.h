@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace mitra::value {
@@ -17,6 +18,8 @@ struct CustomerData {
   absl::Span<const double> t_x;
   absl::Span<const double> T;
   absl::Span<const double> weight;  // empty: every row weighs 1
+  // How the caller names these rows in errors ("customer data row 3: ...").
+  absl::string_view name = "customer data";
 };
 
 // Rows with bitwise-identical (x, t_x, T) merged into one row whose weight is
@@ -35,7 +38,8 @@ GroupedCustomers GroupIdentical(const CustomerData& data);
 
 // INVALID_ARGUMENT unless the columns have one length, x is a whole number
 // in [0, 1e7], 0 <= t_x <= T, t_x = 0 when x = 0, all finite, and weights
-// (if given) are finite and >= 0. `max_x` receives the largest x.
+// (if given) are finite and >= 0; errors name the row as the caller does
+// (data.name: "customer data row 3: ..."). `max_x` receives the largest x.
 absl::Status ValidateCustomerData(const CustomerData& data, int* max_x);
 
 // The customers' weights (1 each when unweighted) summed per purchase count

@@ -7,6 +7,7 @@
 #define MITRA_VALUE_GAMMA_GAMMA_H_
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "mitra/value/optimizer.h"
 
@@ -28,6 +29,8 @@ struct SpendData {
   absl::Span<const double> x;
   absl::Span<const double> zbar;
   absl::Span<const double> weight;  // empty: every row weighs 1
+  // How the caller names these rows in errors ("spend data row 3: ...").
+  absl::string_view name = "spend data";
 };
 
 // Sum of weight * ln f(zbar | p, q, gamma; x) (Fader & Hardie 2013, eq. 5):

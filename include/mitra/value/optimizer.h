@@ -11,28 +11,40 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 
 namespace mitra::value {
 
 struct FitOptions {
   // L2 penalty on the natural parameters, lifetimes' penalizer_coef: the fit
   // minimises -LL / W + penalizer * sum(theta^2), W = total weight.
-  double penalizer = 0;
-  int max_iterations = 500;
+  double penalizer = 0;  // finite, >= 0
+  int max_iterations = 500;  // 1..10000: no fit holds a thread for minutes
   // Convergence: max |d objective / d log theta| below this, or (with that
   // norm below max(1e-6, 1000 * this)) a predicted or achieved decrease of
   // the objective below ~5e-14 of it, the rounding of a sum over many
   // customers, where no further step can be verified.
   double gradient_tolerance = 1e-9;
-  // Starting point in natural parameters; empty = the model's default.
+  // Starting point in natural parameters (each finite, > 0); empty = the
+  // model's default.
   std::vector<double> initial;
   // Standard errors cost one extra gradient per parameter.
   bool standard_errors = true;
   // Threads for the likelihood sums (BG/NBD, MBG/NBD, Pareto/NBD); results
   // do not depend on it beyond the last bits of the sums. 1 = the calling
-  // thread only.
+  // thread only. 1..256.
   int threads = 1;
+  // How the caller names these options in errors (empty: as here;
+  // "initial[1]" for an entry of `initial`).
+  FieldPath names;
 };
+
+// The validation of the options but `initial` (each fit runs it through
+// MaximizeLikelihood, which checks the starting point it is given, named
+// as options.initial's entries): INVALID_ARGUMENT naming the option in the
+// caller's terms ("penalizer: must be finite and >= 0, got -1",
+// "FitRequest.options.penalizer: ...").
+absl::Status CheckFitOptions(const FitOptions& options);
 
 struct FitReport {
   double log_likelihood = 0;  // sum of weight * ln L at the optimum, no penalty
@@ -58,7 +70,11 @@ struct MleResult {
 // point outside the model's domain.
 using LogLikelihoodFn = absl::FunctionRef<double(const double* params, double* grad)>;
 
-// Maximises `log_likelihood` over positive parameters starting at `initial`.
+// Maximises `log_likelihood` over positive parameters starting at `initial`
+// (options.initial or the model's default; an entry that is not finite and
+// > 0 is INVALID_ARGUMENT naming options.initial's entry: "initial[1]",
+// "FitRequest.options.initial.alpha"), and INVALID_ARGUMENT for options
+// CheckFitOptions refuses.
 // Errors (never NaN parameters): FAILED_PRECONDITION when the likelihood is
 // not finite at the start, when the line search cannot make progress away
 // from an optimum, or when max_iterations pass without convergence; the
