@@ -209,6 +209,11 @@ TEST(LadderMessagesTest, RequestOptionsValidatedOnceInTheRequestsNames) {
   EXPECT_EQ(ContributionMessage(ws, req, &out).message(),
             "request.graph.kind_weights[0].weight: must be finite and >= 0, got -1");
   w->set_weight(1);
+  // Named once, where the request is converted (not "request.request.").
+  req.mutable_graph()->set_half_life_days(-1);
+  EXPECT_EQ(ContributionMessage(ws, req, &out).message(),
+            "request.graph.half_life_days: must be finite and >= 0 (0: no decay), got -1");
+  req.mutable_graph()->clear_half_life_days();
   req.set_default_margin_rate(-1);
   EXPECT_EQ(ContributionMessage(ws, req, &out).message(),
             "request.default_margin_rate: must be in [0, 1], got -1");
