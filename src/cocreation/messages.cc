@@ -245,7 +245,11 @@ absl::Status FeedbackMessage(const Workspace& ws, const v1::FeedbackRequest& r, 
 
 // ---- Adoption --------------------------------------------------------------
 
-absl::StatusOr<std::vector<Decision>> DecisionsFrom(
+namespace {
+
+// The decisions converted, ids resolved, named `where`; CheckDecisions (or
+// TrackAdoption, which makes it) validates them.
+absl::StatusOr<std::vector<Decision>> ConvertDecisions(
     const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::AdoptionDecision>& decisions,
     absl::string_view where) {
   const Tables& t = ws.tables();
@@ -306,16 +310,27 @@ absl::StatusOr<std::vector<Decision>> DecisionsFrom(
     }
     out.push_back(std::move(d));
   }
-  // The C++ checks (value, weights, times, measure), named as `where` says.
-  if (absl::Status s = CheckDecisions(t, out, where); !s.ok()) return s;
   return out;
 }
 
-absl::Status AdoptionMessage(const Workspace& ws, const v1::AdoptionRequest& r, v1::AdoptionReport* out) {
-  absl::StatusOr<std::vector<Decision>> d = DecisionsFrom(ws, r.decisions(), "request.decisions");
+}  // namespace
+
+absl::StatusOr<std::vector<Decision>> DecisionsFrom(
+    const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::AdoptionDecision>& decisions,
+    absl::string_view where) {
+  absl::StatusOr<std::vector<Decision>> d = ConvertDecisions(ws, decisions, where);
   if (!d.ok()) return d.status();
+  // The C++ checks (value, weights, times, measure), named as `where` says.
+  if (absl::Status s = CheckDecisions(ws.tables(), *d, where); !s.ok()) return s;
+  return d;
+}
+
+absl::Status AdoptionMessage(const Workspace& ws, const v1::AdoptionRequest& r, v1::AdoptionReport* out) {
   AdoptionOptions o;
   o.names = FieldPath("request");
+  // TrackAdoption checks them, as o.names("decisions") = request.decisions.
+  absl::StatusOr<std::vector<Decision>> d = ConvertDecisions(ws, r.decisions(), o.names("decisions"));
+  if (!d.ok()) return d.status();
   if (r.has_confidence()) o.confidence = r.confidence();
   absl::StatusOr<AdoptionSummary> s = TrackAdoption(ws.tables(), *d, o);
   if (!s.ok()) return s.status();
