@@ -28,16 +28,16 @@ absl::StatusOr<ResponseCurve> ResponseCurve::PiecewiseLinear(const std::vector<d
   if (spend.size() != response.size())
     return Invalid(names("response"), absl::StrCat("has ", response.size(), " values for ",
                                                    spend.size(), " spend points"));
+  // Names are made only for an error (a curve may have a million points).
+  auto point = [&](const char* list, size_t i) { return names(absl::StrCat(list, "[", i, "]")); };
   for (size_t i = 0; i < spend.size(); ++i) {
-    const std::string x = names(absl::StrCat("spend[", i, "]"));
-    if (absl::Status s = CheckRange(spend[i], x, spend[i] >= 0, "finite and >= 0"); !s.ok()) return s;
+    if (!(std::isfinite(spend[i]) && spend[i] >= 0))
+      return CheckRange(spend[i], point("spend", i), false, "finite and >= 0");
     if (i > 0 && !(spend[i] > spend[i - 1]))
-      return Invalid(x, absl::StrCat("must exceed spend[", i - 1, "] = ", spend[i - 1], ", got ",
-                                     spend[i]));
-    if (absl::Status s = CheckRange(response[i], names(absl::StrCat("response[", i, "]")),
-                                    response[i] >= 0, "finite and >= 0");
-        !s.ok())
-      return s;
+      return Invalid(point("spend", i), absl::StrCat("must exceed spend[", i - 1, "] = ",
+                                                     spend[i - 1], ", got ", spend[i]));
+    if (!(std::isfinite(response[i]) && response[i] >= 0))
+      return CheckRange(response[i], point("response", i), false, "finite and >= 0");
   }
   std::vector<double> x, y;
   if (spend[0] > 0) x.push_back(0), y.push_back(0);
