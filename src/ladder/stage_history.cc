@@ -84,6 +84,8 @@ absl::StatusOr<std::vector<StagePeriod>> ComputeStageHistory(
   for (size_t k = 1; k < ends.size(); ++k)
     if (ends[k] <= ends[k - 1])
       return absl::InvalidArgumentError(absl::StrCat("ends[", k, "]: not after ends[", k - 1, "]"));
+  // The rules once; each end's inputs below.
+  if (absl::Status s = ValidateLadderRules(rules); !s.ok()) return s;
   const size_t num_stages = rules.stages.size();
   std::vector<StagePeriod> out;
   out.reserve(ends.size());
@@ -98,7 +100,8 @@ absl::StatusOr<std::vector<StagePeriod>> ComputeStageHistory(
       if (prepare) {
         if (absl::Status s = prepare(ends[k], &in); !s.ok()) return s;
       }
-      absl::StatusOr<StageAssignment> e = AssignStages(tables, rules, in, /*keep_values=*/false);
+      if (absl::Status s = CheckIndicatorInputs(in); !s.ok()) return s;
+      absl::StatusOr<StageAssignment> e = AssignCheckedStages(tables, rules, in, /*keep_values=*/false);
       if (!e.ok()) return e.status();
       evaluated = *std::move(e);
       a = &evaluated;
