@@ -9,12 +9,9 @@
 namespace mitra::channels {
 namespace {
 
-absl::Status CheckAB(double a, double b) {
-  if (!(std::isfinite(a) && a > 0))
-    return Invalid("a", absl::StrCat("must be finite and > 0, got ", a));
-  if (!(std::isfinite(b) && b > 0))
-    return Invalid("b", absl::StrCat("must be finite and > 0, got ", b));
-  return absl::OkStatus();
+absl::Status CheckAB(double a, double b, const FieldPath& names) {
+  if (absl::Status s = CheckRange(a, names("a"), a > 0, "finite and > 0"); !s.ok()) return s;
+  return CheckRange(b, names("b"), b > 0, "finite and > 0");
 }
 
 // (b - o) x (c - o): > 0 when o -> b -> c turns left (b lies below o -> c).
@@ -25,22 +22,22 @@ double Cross(double ox, double oy, double bx, double by, double cx, double cy) {
 }  // namespace
 
 absl::StatusOr<ResponseCurve> ResponseCurve::PiecewiseLinear(const std::vector<double>& spend,
-                                                             const std::vector<double>& response) {
-  if (spend.empty()) return Invalid("spend", "needs at least one point");
+                                                             const std::vector<double>& response,
+                                                             const FieldPath& names) {
+  if (spend.empty()) return Invalid(names("spend"), "needs at least one point");
   if (spend.size() != response.size())
-    return Invalid("response", absl::StrCat("has ", response.size(), " values for ", spend.size(),
-                                            " spend points"));
+    return Invalid(names("response"), absl::StrCat("has ", response.size(), " values for ",
+                                                   spend.size(), " spend points"));
+  // Names are made only for an error (a curve may have a million points).
+  auto point = [&](const char* list, size_t i) { return names(absl::StrCat(list, "[", i, "]")); };
   for (size_t i = 0; i < spend.size(); ++i) {
     if (!(std::isfinite(spend[i]) && spend[i] >= 0))
-      return Invalid(absl::StrCat("spend[", i, "]"),
-                     absl::StrCat("must be finite and >= 0, got ", spend[i]));
+      return CheckRange(spend[i], point("spend", i), false, "finite and >= 0");
     if (i > 0 && !(spend[i] > spend[i - 1]))
-      return Invalid(
-          absl::StrCat("spend[", i, "]"),
-          absl::StrCat("must exceed spend[", i - 1, "] = ", spend[i - 1], ", got ", spend[i]));
+      return Invalid(point("spend", i), absl::StrCat("must exceed spend[", i - 1, "] = ",
+                                                     spend[i - 1], ", got ", spend[i]));
     if (!(std::isfinite(response[i]) && response[i] >= 0))
-      return Invalid(absl::StrCat("response[", i, "]"),
-                     absl::StrCat("must be finite and >= 0, got ", response[i]));
+      return CheckRange(response[i], point("response", i), false, "finite and >= 0");
   }
   std::vector<double> x, y;
   if (spend[0] > 0) x.push_back(0), y.push_back(0);
@@ -74,8 +71,8 @@ absl::StatusOr<ResponseCurve> ResponseCurve::PiecewiseLinear(const std::vector<d
   return c;
 }
 
-absl::StatusOr<ResponseCurve> ResponseCurve::Exponential(double a, double b) {
-  if (absl::Status s = CheckAB(a, b); !s.ok()) return s;
+absl::StatusOr<ResponseCurve> ResponseCurve::Exponential(double a, double b, const FieldPath& names) {
+  if (absl::Status s = CheckAB(a, b, names); !s.ok()) return s;
   ResponseCurve c;
   c.shape_ = Shape::kExponential;
   c.a_ = a;
@@ -83,8 +80,8 @@ absl::StatusOr<ResponseCurve> ResponseCurve::Exponential(double a, double b) {
   return c;
 }
 
-absl::StatusOr<ResponseCurve> ResponseCurve::Logarithmic(double a, double b) {
-  if (absl::Status s = CheckAB(a, b); !s.ok()) return s;
+absl::StatusOr<ResponseCurve> ResponseCurve::Logarithmic(double a, double b, const FieldPath& names) {
+  if (absl::Status s = CheckAB(a, b, names); !s.ok()) return s;
   ResponseCurve c;
   c.shape_ = Shape::kLogarithmic;
   c.a_ = a;
@@ -166,20 +163,21 @@ double Total(const std::vector<BudgetRoute>& routes, double mu, bool strict) {
 
 }  // namespace
 
-absl::StatusOr<BudgetSplitResult> SplitBudget(double budget,
-                                              const std::vector<BudgetRoute>& routes) {
-  if (!(std::isfinite(budget) && budget >= 0))
-    return Invalid("budget", absl::StrCat("must be finite and >= 0, got ", budget));
-  if (routes.empty()) return Invalid("routes", "needs at least one route");
+absl::StatusOr<BudgetSplitResult> SplitBudget(double budget, const std::vector<BudgetRoute>& routes,
+                                              const FieldPath& names) {
+  if (absl::Status s = CheckRange(budget, names("budget"), budget >= 0, "finite and >= 0"); !s.ok())
+    return s;
+  if (routes.empty()) return Invalid(names("routes"), "needs at least one route");
   double mu_max = 1;
   for (size_t i = 0; i < routes.size(); ++i) {
     const BudgetRoute& r = routes[i];
     const std::string at = absl::StrCat("routes[", i, "]");
-    if (!(std::isfinite(r.value_per_conversion) && r.value_per_conversion >= 0))
-      return Invalid(at + ".value_per_conversion",
-                     absl::StrCat("must be finite and >= 0, got ", r.value_per_conversion));
+    if (absl::Status s = CheckRange(r.value_per_conversion, names(at + ".value_per_conversion"),
+                                    r.value_per_conversion >= 0, "finite and >= 0");
+        !s.ok())
+      return s;
     if (!(r.max_spend >= 0))  // +infinity allowed: no cap
-      return Invalid(at + ".max_spend", absl::StrCat("must be >= 0, got ", r.max_spend));
+      return Invalid(names(at + ".max_spend"), absl::StrCat("must be >= 0, got ", r.max_spend));
     mu_max = std::max(mu_max, r.value_per_conversion * r.response.RightSlope(0));
   }
   BudgetSplitResult out;

@@ -40,22 +40,6 @@ struct Priced {
   double amount, units;
 };
 
-absl::Status CheckOptions(const ConflictOptions& o) {
-  for (const auto& [t, where] : {std::pair{o.start, "start"}, {o.end, "end"}}) {
-    if (t == kNoTime) continue;
-    if (std::string p = TimeProblem(t); !p.empty()) return Invalid(where, p);
-  }
-  if (!(std::isfinite(o.undercut_threshold) && o.undercut_threshold >= 0 &&
-        o.undercut_threshold < 1))
-    return Invalid("undercut_threshold",
-                   absl::StrCat("must be in [0, 1), got ", o.undercut_threshold));
-  if (!(std::isfinite(o.min_units) && o.min_units >= 0))
-    return Invalid("min_units", absl::StrCat("must be finite and >= 0, got ", o.min_units));
-  if (o.period_seconds <= 0)
-    return Invalid("period_seconds", absl::StrCat("must be > 0, got ", o.period_seconds));
-  return absl::OkStatus();
-}
-
 // The window and its switching periods.
 struct Window {
   int64_t start, end, period_seconds;
@@ -316,21 +300,44 @@ void Switching(std::vector<uint64_t>& transition_keys, Conflicts& out) {
 
 }  // namespace
 
+absl::Status CheckConflictOptions(const ConflictOptions& o) {
+  for (const auto& [t, field] : {std::pair{o.start, "start"}, {o.end, "end"}}) {
+    if (t == kNoTime) continue;
+    if (absl::Status s = CheckTime(t, o.names(field)); !s.ok()) return s;
+  }
+  if (absl::Status s = CheckRange(o.undercut_threshold, o.names("undercut_threshold"),
+                                  o.undercut_threshold >= 0 && o.undercut_threshold < 1, "in [0, 1)");
+      !s.ok())
+    return s;
+  if (absl::Status s =
+          CheckRange(o.min_units, o.names("min_units"), o.min_units >= 0, "finite and >= 0");
+      !s.ok())
+    return s;
+  if (o.period_seconds <= 0)
+    return Invalid(o.names("period_seconds"), absl::StrCat("must be > 0, got ", o.period_seconds));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain,
                                         const ConflictOptions& o) {
-  if (absl::Status s = CheckOptions(o); !s.ok()) return s;
+  if (absl::Status s = CheckConflictOptions(o); !s.ok()) return s;
+  return FindCheckedConflicts(tables, chain, o);
+}
+
+absl::StatusOr<Conflicts> FindCheckedConflicts(const Tables& tables, const Chain& chain,
+                                               const ConflictOptions& o) {
   const ChannelTable& ch = tables.channels;
   if (chain.size() != ch.ids.size())
     return absl::InvalidArgumentError("chain: built from another channel table");
   const TransactionTable& t = tables.transactions;
   const auto [start, end] = DefaultWindow(t, o.start, o.end);
   if (start >= end)
-    return Invalid("end", absl::StrCat("must be after start (", FormatTime(start), "), got ",
-                                       FormatTime(end)));
+    return Invalid(o.names("end"), absl::StrCat("must be after start (", FormatTime(start), "), got ",
+                                                FormatTime(end)));
   const size_t M = chain.size(), C = tables.customers.ids.size();
   const size_t P = static_cast<size_t>((end - 1 - start) / o.period_seconds) + 1;
   if (P > 100000)
-    return Invalid("period_seconds", absl::StrCat("gives ", P, " periods (at most 100000)"));
+    return Invalid(o.names("period_seconds"), absl::StrCat("gives ", P, " periods (at most 100000)"));
   const Window w{start, end, o.period_seconds};
   Conflicts out;
   out.members.resize(M);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "customer_rows.h"
 #include "member_spend.h"
@@ -17,34 +18,24 @@ namespace {
 
 constexpr double kSecondsPerYear = 365.25 * 86400;
 
-absl::Status CheckMoney(double v, const std::string& where) {
-  if (std::isfinite(v) && v >= 0) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(where, ": must be finite and >= 0, got ", v));
-}
-
-absl::Status CheckTime(int64_t t, const char* where) {
-  if (t == kNoTime) return absl::OkStatus();
-  if (std::string p = TimeProblem(t); !p.empty())
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", p));
-  return absl::OkStatus();
-}
-
 absl::Status CheckOptions(const EconomicsOptions& o) {
   const ActivityRates& r = o.rates;
   for (const auto& [v, name] : {std::pair{r.per_order, "rates.per_order"},
                                 {r.per_delivery, "rates.per_delivery"},
                                 {r.per_return, "rates.per_return"},
                                 {r.per_support_contact, "rates.per_support_contact"}}) {
-    if (absl::Status s = CheckMoney(v, name); !s.ok()) return s;
+    if (absl::Status s = CheckRange(v, o.names(name), v >= 0, "finite and >= 0"); !s.ok()) return s;
   }
   for (int k = 0; k < kNumRoutes; ++k) {
-    if (absl::Status s = CheckMoney(
-            o.incentives[k], absl::StrCat("incentives[", k, "] (", RouteName(Route(k)), ")"));
-        !s.ok())
+    const double v = o.incentives[k];
+    if (absl::Status s = CheckRange(v, o.names(IncentiveOption(k)), v >= 0, "finite and >= 0"); !s.ok())
       return s;
   }
-  if (absl::Status s = CheckTime(o.start, "start"); !s.ok()) return s;
-  return CheckTime(o.end, "end");
+  for (const auto& [t, field] : {std::pair{o.start, "start"}, {o.end, "end"}}) {
+    if (t == kNoTime) continue;
+    if (absl::Status s = CheckTime(t, o.names(field)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 // One customer's lines in the window, priced by the activity rates.
@@ -320,6 +311,10 @@ std::pair<int64_t, int64_t> DefaultWindow(const TransactionTable& t, int64_t sta
   return {start == kNoTime ? lo : start, end == kNoTime ? hi : end};
 }
 
+std::string IncentiveOption(int route) {
+  return absl::StrCat("incentives[", route, "] (", RouteName(Route(route)), ")");
+}
+
 absl::StatusOr<Economics> ComputeEconomics(const Tables& tables, const Chain& chain,
                                            const EconomicsOptions& o) {
   if (absl::Status s = CheckOptions(o); !s.ok()) return s;
@@ -327,8 +322,8 @@ absl::StatusOr<Economics> ComputeEconomics(const Tables& tables, const Chain& ch
     return absl::InvalidArgumentError("chain: built from another channel table");
   const auto [start, end] = DefaultWindow(tables.transactions, o.start, o.end);
   if (start >= end)
-    return absl::InvalidArgumentError(
-        absl::StrCat("end: must be after start (", FormatTime(start), "), got ", FormatTime(end)));
+    return Invalid(o.names("end"),
+                   absl::StrCat("must be after start (", FormatTime(start), "), got ", FormatTime(end)));
   Economics e;
   e.start = start;
   e.end = end;

@@ -2,29 +2,28 @@
 
 #include <cmath>
 
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 
 namespace mitra::channels {
 
 absl::Status ValidateDemand(const LinearDemand& d) {
-  if (!(std::isfinite(d.a) && d.a > 0))
-    return absl::InvalidArgumentError(absl::StrCat("a: must be finite and > 0, got ", d.a));
-  if (!(std::isfinite(d.b) && d.b > 0))
-    return absl::InvalidArgumentError(absl::StrCat("b: must be finite and > 0, got ", d.b));
+  if (absl::Status s = CheckRange(d.a, d.names("a"), d.a > 0, "finite and > 0"); !s.ok()) return s;
+  if (absl::Status s = CheckRange(d.b, d.names("b"), d.b > 0, "finite and > 0"); !s.ok()) return s;
   // Prices reach a / b and profits and surplus a^2 / b: both must fit a double.
   if (!std::isfinite(d.a / d.b * d.a))
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a: with b = ", d.b, ", a^2 / b overflows a double (a = ", d.a, "); rescale the units"));
+    return Invalid(d.names("a"), absl::StrCat("with b = ", d.b, ", a^2 / b overflows a double (a = ",
+                                              d.a, "); rescale the units"));
   if (!(std::isfinite(d.c) && d.c >= 0 && d.c < d.a / d.b))
-    return absl::InvalidArgumentError(
-        absl::StrCat("c: must be in [0, a / b) = [0, ", d.a / d.b, "), got ", d.c));
+    return Invalid(d.names("c"), absl::StrCat("must be in [0, a / b) = [0, ", d.a / d.b, "), got ", d.c));
   // The chain's profit share divides by the integrated profit: it must not
   // underflow (tiny a and b).
   const double gap = d.a - d.b * d.c;
   if (const double integrated = gap * gap / (4 * d.b); !std::isnormal(integrated))
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a: with b = ", d.b, " and c = ", d.c, ", the integrated profit (a - b c)^2 / 4b = ",
-        integrated, " is too small for a double (a = ", d.a, "); rescale the units"));
+    return Invalid(d.names("a"),
+                   absl::StrCat("with b = ", d.b, " and c = ", d.c,
+                                ", the integrated profit (a - b c)^2 / 4b = ", integrated,
+                                " is too small for a double (a = ", d.a, "); rescale the units"));
   return absl::OkStatus();
 }
 

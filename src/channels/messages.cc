@@ -55,8 +55,16 @@ v1::ChannelRelation RelationMessage(Relation r) {
 
 // --- request -> options -------------------------------------------------
 
+// The request's names of the options' window.
+FieldPath RequestWindowNames() {
+  FieldPath names("request");
+  names.Rename("start", "request.start_unix_seconds").Rename("end", "request.end_unix_seconds");
+  return names;
+}
+
 absl::StatusOr<EconomicsOptions> EconomicsOptionsFrom(const v1::ChannelRequest& r) {
   EconomicsOptions o;
+  o.names = RequestWindowNames();
   if (r.has_start_unix_seconds()) {
     if (std::string p = TimeProblem(r.start_unix_seconds()); !p.empty())
       return Invalid("request.start_unix_seconds", p);
@@ -121,6 +129,7 @@ absl::StatusOr<EconomicsOptions> EconomicsOptionsFrom(const v1::ChannelRequest& 
     seen[k] = true;
     if (absl::Status s = CheckMoney(x.amount(), at + ".amount"); !s.ok()) return s;
     o.incentives[k] = x.amount();
+    o.names.Rename(IncentiveOption(k), at + ".amount");
   }
   o.per_customer = r.per_customer();
   return o;
@@ -129,6 +138,7 @@ absl::StatusOr<EconomicsOptions> EconomicsOptionsFrom(const v1::ChannelRequest& 
 absl::StatusOr<ConflictOptions> ConflictOptionsFrom(const v1::ChannelRequest& r,
                                                     const EconomicsOptions& e) {
   ConflictOptions o;
+  o.names = RequestWindowNames();
   o.start = e.start;
   o.end = e.end;
   if (r.has_min_shared_customers()) {
@@ -136,29 +146,25 @@ absl::StatusOr<ConflictOptions> ConflictOptionsFrom(const v1::ChannelRequest& r,
       return Invalid("request.min_shared_customers", "must be >= 1, got 0");
     o.min_shared_customers = r.min_shared_customers();
   }
-  if (r.has_undercut_threshold()) {
-    const double v = r.undercut_threshold();
-    if (!(std::isfinite(v) && v >= 0 && v < 1))
-      return Invalid("request.undercut_threshold", absl::StrCat("must be in [0, 1), got ", v));
-    o.undercut_threshold = v;
-  }
+  if (r.has_undercut_threshold()) o.undercut_threshold = r.undercut_threshold();
   if (r.has_min_units()) {
     if (absl::Status s = CheckMoney(r.min_units(), "request.min_units"); !s.ok()) return s;
     o.min_units = r.min_units();
   }
-  if (r.has_period_seconds()) {
-    if (r.period_seconds() <= 0)
-      return Invalid("request.period_seconds",
-                     absl::StrCat("must be > 0, got ", r.period_seconds()));
-    o.period_seconds = r.period_seconds();
-  }
+  if (r.has_period_seconds()) o.period_seconds = r.period_seconds();
+  // Checked here, before any work (the request runs FindCheckedConflicts).
+  if (absl::Status s = CheckConflictOptions(o); !s.ok()) return s;
   return o;
 }
 
 absl::StatusOr<LinearDemand> DemandFrom(const v1::LinearDemandRequest& m, const std::string& where,
                                         int* max_tiers) {
-  const LinearDemand d{m.a(), m.b(), m.c()};
-  if (absl::Status s = ValidateDemand(d); !s.ok()) return InRequest(where + ".", s);
+  LinearDemand d;
+  d.a = m.a();
+  d.b = m.b();
+  d.c = m.c();
+  d.names = FieldPath(where);
+  if (absl::Status s = ValidateDemand(d); !s.ok()) return s;
   *max_tiers = 4;
   if (m.has_max_tiers()) {
     if (m.max_tiers() < 1 || m.max_tiers() > 60)
@@ -503,18 +509,16 @@ absl::StatusOr<ResponseCurve> ResponseCurveFrom(const v1::BudgetResponse& m,
       const v1::BudgetPiecewiseLinear& p = m.points();
       if (static_cast<size_t>(p.spend_size()) > kMaxPoints)
         return Invalid(where + ".points.spend", absl::StrCat("more than ", kMaxPoints, " points"));
-      auto c = ResponseCurve::PiecewiseLinear({p.spend().begin(), p.spend().end()},
-                                              {p.response().begin(), p.response().end()});
-      return c.ok() ? c : InRequest(where + ".points.", c.status());
+      return ResponseCurve::PiecewiseLinear({p.spend().begin(), p.spend().end()},
+                                            {p.response().begin(), p.response().end()},
+                                            FieldPath(where + ".points"));
     }
-    case v1::BudgetResponse::kExponential: {
-      auto c = ResponseCurve::Exponential(m.exponential().a(), m.exponential().b());
-      return c.ok() ? c : InRequest(where + ".exponential.", c.status());
-    }
-    case v1::BudgetResponse::kLogarithmic: {
-      auto c = ResponseCurve::Logarithmic(m.logarithmic().a(), m.logarithmic().b());
-      return c.ok() ? c : InRequest(where + ".logarithmic.", c.status());
-    }
+    case v1::BudgetResponse::kExponential:
+      return ResponseCurve::Exponential(m.exponential().a(), m.exponential().b(),
+                                        FieldPath(where + ".exponential"));
+    case v1::BudgetResponse::kLogarithmic:
+      return ResponseCurve::Logarithmic(m.logarithmic().a(), m.logarithmic().b(),
+                                        FieldPath(where + ".logarithmic"));
     case v1::BudgetResponse::SHAPE_NOT_SET:
       break;
   }
@@ -550,7 +554,6 @@ v1::WorkspacePlanRequest DefaultActivation(const Workspace& ws, const v1::Channe
 }
 
 absl::Status BudgetSplitMessage(const v1::BudgetRequest& request, v1::BudgetSplit* out) {
-  if (request.routes_size() == 0) return Invalid("request.routes", "needs at least one route");
   if (static_cast<size_t>(request.routes_size()) > kMaxRoutes)
     return Invalid("request.routes", absl::StrCat("more than ", kMaxRoutes, " routes"));
   std::vector<BudgetRoute> routes;
@@ -566,8 +569,8 @@ absl::Status BudgetSplitMessage(const v1::BudgetRequest& request, v1::BudgetSpli
     }
     routes.push_back(std::move(r));
   }
-  auto s = SplitBudget(request.budget(), routes);
-  if (!s.ok()) return InRequest("request.", s.status());
+  auto s = SplitBudget(request.budget(), routes, FieldPath("request"));
+  if (!s.ok()) return s.status();
   SplitMessage(request.budget(), routes, *s, out);
   return absl::OkStatus();
 }
@@ -770,6 +773,8 @@ absl::Status BudgetSplitOf(const v1::ChannelRequest& r, ChannelInputs& in, const
                            const std::optional<CommunityRoute>& route, v1::ChannelReport* out) {
   const RouteEconomics& chain_route = e.routes[static_cast<int>(Route::kChain)];
   std::vector<BudgetRoute> routes;
+  // The split's own routes: only the chain's value is the request's.
+  FieldPath names("request");
   if (!in.chain_response && chain_route.acquired > 0 && chain_route.cost_per_acquired > 0) {
     const double a = in.saturation * static_cast<double>(chain_route.acquired);
     auto curve = ResponseCurve::Exponential(a, 1 / (a * chain_route.cost_per_acquired));
@@ -779,6 +784,7 @@ absl::Status BudgetSplitOf(const v1::ChannelRequest& r, ChannelInputs& in, const
     const double v = r.has_chain_value_per_conversion()
                          ? r.chain_value_per_conversion()
                          : std::max(0.0, chain_route.contribution_per_acquired);
+    names.Rename("routes[0].value_per_conversion", "request.chain_value_per_conversion");
     routes.push_back({"chain", *in.chain_response, v});
   } else {
     out->add_notes(
@@ -793,8 +799,8 @@ absl::Status BudgetSplitOf(const v1::ChannelRequest& r, ChannelInputs& in, const
     out->add_notes("budget split: no community route (give a plan or an activation request)");
   }
   if (routes.empty()) return absl::OkStatus();
-  auto s = SplitBudget(r.budget(), routes);
-  if (!s.ok()) return InRequest("request.", s.status());
+  auto s = SplitBudget(r.budget(), routes, names);
+  if (!s.ok()) return s.status();
   SplitMessage(r.budget(), routes, *s, out->mutable_budget_split());
   return absl::OkStatus();
 }
@@ -810,9 +816,9 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
   auto chain = Chain::Build(t.channels);
   if (!chain.ok()) return chain.status();
   auto e = ComputeEconomics(t, *chain, in->economics);
-  if (!e.ok()) return InRequest("request.", e.status());
-  auto c = FindConflicts(t, *chain, in->conflicts);
-  if (!c.ok()) return InRequest("request.", c.status());
+  if (!e.ok()) return e.status();
+  auto c = FindCheckedConflicts(t, *chain, in->conflicts);
+  if (!c.ok()) return c.status();
 
   TotalsMessage(*e, out);
   MemberMessages(t, *chain, *e, out);

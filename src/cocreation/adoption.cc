@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/cocreation/credit.h"
 #include "mitra/cocreation/feedback.h"
@@ -18,11 +19,17 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-absl::Status Invalid(size_t i, absl::string_view field, const std::string& problem) {
-  return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].", field, ": ", problem));
+// Decision i of the list `list` ("decisions").
+struct DecisionAt {
+  absl::string_view list;
+  size_t i;
+};
+
+absl::Status Invalid(const DecisionAt& i, absl::string_view field, const std::string& problem) {
+  return absl::InvalidArgumentError(absl::StrCat(i.list, "[", i.i, "].", field, ": ", problem));
 }
 
-absl::Status CheckDecision(const Tables& t, const Decision& d, size_t i) {
+absl::Status CheckDecision(const Tables& t, const Decision& d, const DecisionAt& i) {
   if (d.program >= t.programs.ids.size()) return Invalid(i, "program_id", "required");
   if (d.product != kNoIndex && d.product >= t.products.ids.size())
     return Invalid(i, "product_id", "out of range");
@@ -89,18 +96,20 @@ void Welch(const BeforeAfter& m, double confidence, DecisionOutcome* out) {
 
 }  // namespace
 
-absl::Status CheckDecisions(const Tables& t, absl::Span<const Decision> decisions) {
+absl::Status CheckDecisions(const Tables& t, absl::Span<const Decision> decisions,
+                            absl::string_view list) {
   for (size_t i = 0; i < decisions.size(); ++i)
-    if (absl::Status s = CheckDecision(t, decisions[i], i); !s.ok()) return s;
+    if (absl::Status s = CheckDecision(t, decisions[i], {list, i}); !s.ok()) return s;
   return absl::OkStatus();
 }
 
 absl::StatusOr<AdoptionSummary> TrackAdoption(const Tables& t, absl::Span<const Decision> decisions,
                                               const AdoptionOptions& options) {
-  if (!(options.confidence > 0 && options.confidence < 1))
-    return absl::InvalidArgumentError(
-        absl::StrCat("confidence: must be in (0, 1), got ", options.confidence));
-  if (absl::Status s = CheckDecisions(t, decisions); !s.ok()) return s;
+  if (absl::Status s = CheckRange(options.confidence, options.names("confidence"),
+                                  options.confidence > 0 && options.confidence < 1, "in (0, 1)");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckDecisions(t, decisions, options.names("decisions")); !s.ok()) return s;
 
   AdoptionSummary out;
   out.z = ZForConfidence(options.confidence);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
 #include "rating_keys.h"
 
@@ -15,23 +16,17 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-absl::Status Invalid(const char* option, double v, const char* range) {
-  return absl::InvalidArgumentError(absl::StrCat(option, ": must be ", range, ", got ", v));
-}
-
 absl::Status Check(const FeedbackOptions& o) {
-  if (!(std::isfinite(o.prior_weight) && o.prior_weight >= 0))
-    return Invalid("prior_weight", o.prior_weight, "finite and >= 0");
-  if (!std::isnan(o.prior_mean) && !std::isfinite(o.prior_mean))
-    return Invalid("prior_mean", o.prior_mean, "finite");
-  if (!(o.top_box > 0 && o.top_box <= 1)) return Invalid("top_box", o.top_box, "in (0, 1]");
-  if (!(o.confidence > 0 && o.confidence < 1))
-    return Invalid("confidence", o.confidence, "in (0, 1)");
-  if (!(o.fdr > 0 && o.fdr < 1)) return Invalid("fdr", o.fdr, "in (0, 1)");
-  if (!(o.margin >= 0 && o.margin < 1)) return Invalid("margin", o.margin, "in [0, 1)");
-  if (!(std::isfinite(o.bias_shrinkage) && o.bias_shrinkage >= 0))
-    return Invalid("bias_shrinkage", o.bias_shrinkage, "finite and >= 0");
-  return absl::OkStatus();
+  return CheckRanges(
+      o.names,
+      {{"prior_weight", o.prior_weight, o.prior_weight >= 0, "finite and >= 0"},
+       // NaN: the group's grand mean.
+       {"prior_mean", std::isnan(o.prior_mean) ? 0 : o.prior_mean, true, "finite"},
+       {"top_box", o.top_box, o.top_box > 0 && o.top_box <= 1, "in (0, 1]"},
+       {"confidence", o.confidence, o.confidence > 0 && o.confidence < 1, "in (0, 1)"},
+       {"fdr", o.fdr, o.fdr > 0 && o.fdr < 1, "in (0, 1)"},
+       {"margin", o.margin, o.margin >= 0 && o.margin < 1, "in [0, 1)"},
+       {"bias_shrinkage", o.bias_shrinkage, o.bias_shrinkage >= 0, "finite and >= 0"}});
 }
 
 // Running sums of values on the 0..1 scale.

@@ -38,6 +38,7 @@ const std::string& CustomerId(const Workspace& ws, Index c) { return ws.tables()
 absl::Status PanelMessage(const Workspace& ws, const v1::PanelRequest& r, v1::PanelReport* out) {
   const Tables& t = ws.tables();
   PanelOptions o;
+  o.names = FieldPath("request");
   o.size = r.size();
   if (r.has_seed()) o.seed = r.seed();
   for (int i = 0; i < r.quotas_size(); ++i) {
@@ -49,9 +50,7 @@ absl::Status PanelMessage(const Workspace& ws, const v1::PanelRequest& r, v1::Pa
       return Invalid(at + ".dimension",
                      "required (\"community\", \"stage\", or a customer attribute such as \"segment\")");
     if (dim == "community") {
-      q.dimension = QuotaDimension::kCommunity;
-      absl::StatusOr<Index> k = Lookup(t.communities.ids, qm.value(), at + ".value", "community");
-      if (!k.ok()) return k.status();
+      q.dimension = QuotaDimension::kCommunity;  // its community id is SelectPanel's to find
     } else if (dim == "stage") {
       q.dimension = QuotaDimension::kStage;
     } else {
@@ -112,7 +111,7 @@ absl::Status PanelMessage(const Workspace& ws, const v1::PanelRequest& r, v1::Pa
   o.memory = &ws.memory_budget();
 
   absl::StatusOr<Panel> p = SelectPanel(t, o);
-  if (!p.ok()) return InRequest("request.", p.status(), /*every_code=*/true);
+  if (!p.ok()) return p.status();
   out->Clear();
   uint32_t rank = 0;
   for (const PanelMember& m : p->members) {
@@ -152,6 +151,7 @@ absl::Status PanelMessage(const Workspace& ws, const v1::PanelRequest& r, v1::Pa
 absl::Status FeedbackMessage(const Workspace& ws, const v1::FeedbackRequest& r, v1::FeedbackReport* out) {
   const Tables& t = ws.tables();
   FeedbackOptions o;
+  o.names = FieldPath("request");
   absl::StatusOr<Index> program = Lookup(t.programs.ids, r.program_id(), "request.program_id", "program");
   if (!program.ok()) return program.status();
   absl::StatusOr<Index> product = Lookup(t.products.ids, r.product_id(), "request.product_id", "product");
@@ -168,8 +168,8 @@ absl::Status FeedbackMessage(const Workspace& ws, const v1::FeedbackRequest& r, 
   o.baseline_product = *bproduct;
   if (r.has_prior_weight()) o.prior_weight = r.prior_weight();
   if (r.has_prior_mean()) {
-    if (!std::isfinite(r.prior_mean()))
-      return Invalid("request.prior_mean", absl::StrCat("must be finite, got ", r.prior_mean()));
+    // NaN is "not given" inside: given, it is refused here.
+    if (std::isnan(r.prior_mean())) return Invalid("request.prior_mean", "must be finite, got nan");
     o.prior_mean = r.prior_mean();
   }
   if (r.has_top_box()) o.top_box = r.top_box();
@@ -179,7 +179,7 @@ absl::Status FeedbackMessage(const Workspace& ws, const v1::FeedbackRequest& r, 
   if (r.has_bias_shrinkage()) o.bias_shrinkage = r.bias_shrinkage();
 
   absl::StatusOr<FeedbackSummary> s = AggregateFeedback(t, o);
-  if (!s.ok()) return InRequest("request.", s.status(), /*every_code=*/true);
+  if (!s.ok()) return s.status();
   std::string baseline = "other attributes of the same answers (paired)";
   if (o.baseline_program != kNoIndex || o.baseline_product != kNoIndex) {
     baseline.clear();
@@ -245,7 +245,11 @@ absl::Status FeedbackMessage(const Workspace& ws, const v1::FeedbackRequest& r, 
 
 // ---- Adoption --------------------------------------------------------------
 
-absl::StatusOr<std::vector<Decision>> DecisionsFrom(
+namespace {
+
+// The decisions converted, ids resolved, named `where`; CheckDecisions (or
+// TrackAdoption, which makes it) validates them.
+absl::StatusOr<std::vector<Decision>> ConvertDecisions(
     const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::AdoptionDecision>& decisions,
     absl::string_view where) {
   const Tables& t = ws.tables();
@@ -306,22 +310,30 @@ absl::StatusOr<std::vector<Decision>> DecisionsFrom(
     }
     out.push_back(std::move(d));
   }
-  // The C++ checks (value, weights, times, measure), named as `where` says.
-  if (absl::Status s = CheckDecisions(t, out); !s.ok()) {
-    std::string msg(s.message());
-    if (msg.rfind("decisions", 0) == 0) msg = absl::StrCat(where, msg.substr(9));
-    return absl::Status(s.code(), msg);
-  }
   return out;
 }
 
-absl::Status AdoptionMessage(const Workspace& ws, const v1::AdoptionRequest& r, v1::AdoptionReport* out) {
-  absl::StatusOr<std::vector<Decision>> d = DecisionsFrom(ws, r.decisions(), "request.decisions");
+}  // namespace
+
+absl::StatusOr<std::vector<Decision>> DecisionsFrom(
+    const Workspace& ws, const google::protobuf::RepeatedPtrField<v1::AdoptionDecision>& decisions,
+    absl::string_view where) {
+  absl::StatusOr<std::vector<Decision>> d = ConvertDecisions(ws, decisions, where);
   if (!d.ok()) return d.status();
+  // The C++ checks (value, weights, times, measure), named as `where` says.
+  if (absl::Status s = CheckDecisions(ws.tables(), *d, where); !s.ok()) return s;
+  return d;
+}
+
+absl::Status AdoptionMessage(const Workspace& ws, const v1::AdoptionRequest& r, v1::AdoptionReport* out) {
   AdoptionOptions o;
+  o.names = FieldPath("request");
+  // TrackAdoption checks them, as o.names("decisions") = request.decisions.
+  absl::StatusOr<std::vector<Decision>> d = ConvertDecisions(ws, r.decisions(), o.names("decisions"));
+  if (!d.ok()) return d.status();
   if (r.has_confidence()) o.confidence = r.confidence();
   absl::StatusOr<AdoptionSummary> s = TrackAdoption(ws.tables(), *d, o);
-  if (!s.ok()) return InRequest("request.", s.status(), /*every_code=*/true);
+  if (!s.ok()) return s.status();
   out->Clear();
   std::vector<uint32_t> adopted_count(ws.tables().customers.ids.size(), 0);
   for (size_t i = 0; i < d->size(); ++i) {

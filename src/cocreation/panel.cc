@@ -20,13 +20,19 @@ namespace {
 
 constexpr int kMaxQuotas = 64;
 
+// The name of quota i in the caller's terms ("request.quotas[2]").
+std::string QuotaField(const PanelOptions& o, size_t i) {
+  return o.names(absl::StrCat("quotas[", i, "]"));
+}
+
 absl::Status Check(const PanelOptions& o, size_t num_customers) {
-  if (o.size == 0) return Invalid("size", "must be at least 1");
+  if (o.size == 0) return Invalid(o.names("size"), "must be at least 1");
   if (o.quotas.size() > kMaxQuotas)
-    return Invalid("quotas", absl::StrCat("at most ", kMaxQuotas, " quotas, got ", o.quotas.size()));
+    return Invalid(o.names("quotas"),
+                   absl::StrCat("at most ", kMaxQuotas, " quotas, got ", o.quotas.size()));
   for (size_t i = 0; i < o.quotas.size(); ++i) {
     const Quota& q = o.quotas[i];
-    const std::string at = absl::StrCat("quotas[", i, "]");
+    const std::string at = QuotaField(o, i);
     if (q.value.empty()) return Invalid(at + ".value", "required");
     if (q.dimension == QuotaDimension::kAttribute && q.key.empty())
       return Invalid(at + ".dimension", "required (an attribute name, \"community\" or \"stage\")");
@@ -38,24 +44,24 @@ absl::Status Check(const PanelOptions& o, size_t num_customers) {
         return Invalid(at, absl::StrCat("repeats quotas[", j, "] (", QuotaName(q), ")"));
     }
   }
-  if (!(std::isfinite(o.fatigue_days) && o.fatigue_days >= 0))
-    return Invalid("fatigue_days", absl::StrCat("must be finite and >= 0, got ", o.fatigue_days));
-  if (!(std::isfinite(o.prior_responses) && o.prior_responses > 0))
-    return Invalid("prior_responses", absl::StrCat("must be finite and > 0, got ", o.prior_responses));
-  if (!(std::isfinite(o.prior_non_responses) && o.prior_non_responses > 0))
-    return Invalid("prior_non_responses",
-                   absl::StrCat("must be finite and > 0, got ", o.prior_non_responses));
-  if (!(std::isfinite(o.recency_half_life_days) && o.recency_half_life_days >= 0))
-    return Invalid("recency_half_life_days",
-                   absl::StrCat("must be finite and >= 0, got ", o.recency_half_life_days));
-  if (!(o.recency_floor >= 0 && o.recency_floor <= 1))
-    return Invalid("recency_floor", absl::StrCat("must be in [0, 1], got ", o.recency_floor));
+  if (absl::Status s = CheckRanges(
+          o.names,
+          {{"fatigue_days", o.fatigue_days, o.fatigue_days >= 0, "finite and >= 0"},
+           {"prior_responses", o.prior_responses, o.prior_responses > 0, "finite and > 0"},
+           {"prior_non_responses", o.prior_non_responses, o.prior_non_responses > 0,
+            "finite and > 0"},
+           {"recency_half_life_days", o.recency_half_life_days, o.recency_half_life_days >= 0,
+            "finite and >= 0"},
+           {"recency_floor", o.recency_floor, o.recency_floor >= 0 && o.recency_floor <= 1,
+            "in [0, 1]"}});
+      !s.ok())
+    return s;
   if (!o.stage.empty() && o.stage.size() != num_customers)
-    return Invalid("stage", absl::StrCat("must hold one label per customer (", num_customers,
-                                         "), got ", o.stage.size()));
+    return Invalid(o.names("stage"), absl::StrCat("must hold one label per customer (", num_customers,
+                                                  "), got ", o.stage.size()));
   auto check_index = [&](const char* what, size_t i, Index c) -> absl::Status {
     if (c >= num_customers)
-      return Invalid(absl::StrCat(what, "[", i, "]"),
+      return Invalid(o.names(absl::StrCat(what, "[", i, "]")),
                      absl::StrCat("customer index ", c, " out of range (", num_customers, " customers)"));
     return absl::OkStatus();
   };
@@ -82,8 +88,8 @@ absl::StatusOr<std::vector<Index>> QuotaCommunities(const Tables& t, const Panel
   std::vector<Index> community_of_quota(o.quotas.size(), kNoIndex);
   for (size_t i = 0; i < o.quotas.size(); ++i) {
     if (o.quotas[i].dimension != QuotaDimension::kCommunity) continue;
-    absl::StatusOr<Index> k = FindIndex(t.communities.ids, o.quotas[i].value, "community",
-                                        absl::StrCat("quotas[", i, "].value"));
+    absl::StatusOr<Index> k =
+        FindIndex(t.communities.ids, o.quotas[i].value, "community", QuotaField(o, i) + ".value");
     if (!k.ok()) return k.status();
     community_of_quota[i] = *k;
   }
@@ -415,7 +421,7 @@ class PanelFill {
     const size_t Q = o_.quotas.size();
     MemoryReservation memory(o_.memory);
     if (absl::Status s = memory.Reserve(
-            static_cast<double>(order.size() + 1) * (16 + 8.0 * Q + 48), "quotas",
+            static_cast<double>(order.size() + 1) * (16 + 8.0 * Q + 48), o_.names("quotas"),
             absl::StrCat("the exact quota search over ", order.size(), " groups of customers and ",
                          Q, " quotas"));
         !s.ok())
@@ -502,7 +508,7 @@ absl::Status Conclude(const PanelOptions& o, const std::vector<uint32_t>& select
   for (size_t i = 0; i < o.quotas.size(); ++i)
     if (!out.quotas[i].met)
       return absl::FailedPreconditionError(
-          absl::StrCat("quotas[", i, "] (", QuotaName(o.quotas[i]), ", min ", o.quotas[i].min,
+          absl::StrCat(QuotaField(o, i), " (", QuotaName(o.quotas[i]), ", min ", o.quotas[i].min,
                        ") cannot be met, short by ", out.quotas[i].shortfall, ": ",
                        out.quotas[i].problem));
   return absl::OkStatus();

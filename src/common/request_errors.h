@@ -6,12 +6,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/core/money.h"
 #include "mitra/core/time_format.h"
@@ -80,6 +82,22 @@ inline absl::Status CheckPositiveMoney(double v, absl::string_view where) {
 // OK for a time the schema accepts (time_format.h); else "<where>: <why>".
 inline absl::Status CheckTime(int64_t t, absl::string_view where) {
   if (std::string p = TimeProblem(t); !p.empty()) return Invalid(where, p);
+  return absl::OkStatus();
+}
+
+// One option's range for CheckRanges: OK when `v` is finite and `ok`.
+struct RangeCheck {
+  absl::string_view option;
+  double v;
+  bool ok;
+  absl::string_view range;
+};
+
+// The first failing CheckRange of `checks`, each option named by `names`
+// ("<names(option)>: must be <range>, got <v>").
+inline absl::Status CheckRanges(const FieldPath& names, std::initializer_list<RangeCheck> checks) {
+  for (const RangeCheck& c : checks)
+    if (absl::Status s = CheckRange(c.v, names(c.option), c.ok, c.range); !s.ok()) return s;
   return absl::OkStatus();
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "common/request_errors.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/time_format.h"
@@ -17,39 +18,28 @@ constexpr double kMaxDays = 1e6;
 constexpr int kMaxSteps = 10000;
 constexpr int kReferralKind = 5;  // INTERACTION_KIND_REFERRAL
 
-absl::Status CheckOption(const char* name, double v, bool ok, const char* range) {
-  if (std::isfinite(v) && ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(name, ": must be ", range, ", got ", v));
-}
-
 absl::Status CheckOptions(const ContributionOptions& o) {
-  if (o.as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
-  if (std::string p = TimeProblem(o.as_of); !p.empty())
-    return absl::InvalidArgumentError(absl::StrCat("as_of: ", p));
-  const struct {
-    const char* name;
-    double v;
-    bool ok;
-    const char* range;
-  } checks[] = {
-      {"default_margin_rate", o.default_margin_rate,
-       o.default_margin_rate >= 0 && o.default_margin_rate <= 1, "in [0, 1]"},
-      {"referral_horizon_days", o.referral_horizon_days,
-       o.referral_horizon_days >= 0 && o.referral_horizon_days <= kMaxDays, "in [0, 1e6]"},
-      {"discount_rate", o.discount_rate, o.discount_rate >= 0 && o.discount_rate <= 100,
-       "in [0, 100] (per year)"},
-      {"joined_anyway_share", o.joined_anyway_share,
-       o.joined_anyway_share >= 0 && o.joined_anyway_share <= 1, "in [0, 1]"},
-      {"acquisition_cost", o.acquisition_cost, o.acquisition_cost >= 0, ">= 0"},
-      {"influence_share", o.influence_share, o.influence_share >= 0 && o.influence_share <= 1,
-       "in [0, 1]"},
-      {"influence_window_days", o.influence_window_days,
-       o.influence_window_days >= 0 && o.influence_window_days <= kMaxDays, "in [0, 1e6]"},
-      {"influence_persistence", o.influence_persistence,
-       o.influence_persistence >= 0 && o.influence_persistence < 1, "in [0, 1)"},
-  };
-  for (const auto& c : checks)
-    if (absl::Status s = CheckOption(c.name, c.v, c.ok, c.range); !s.ok()) return s;
+  if (o.as_of == kNoTime) return Invalid(o.names("as_of"), "must be a time");
+  if (absl::Status s = CheckTime(o.as_of, o.names("as_of")); !s.ok()) return s;
+  if (absl::Status s = CheckRanges(
+          o.names,
+          {{"default_margin_rate", o.default_margin_rate,
+            o.default_margin_rate >= 0 && o.default_margin_rate <= 1, "in [0, 1]"},
+           {"referral_horizon_days", o.referral_horizon_days,
+            o.referral_horizon_days >= 0 && o.referral_horizon_days <= kMaxDays, "in [0, 1e6]"},
+           {"discount_rate", o.discount_rate, o.discount_rate >= 0 && o.discount_rate <= 100,
+            "in [0, 100] (per year)"},
+           {"joined_anyway_share", o.joined_anyway_share,
+            o.joined_anyway_share >= 0 && o.joined_anyway_share <= 1, "in [0, 1]"},
+           {"acquisition_cost", o.acquisition_cost, o.acquisition_cost >= 0, ">= 0"},
+           {"influence_share", o.influence_share, o.influence_share >= 0 && o.influence_share <= 1,
+            "in [0, 1]"},
+           {"influence_window_days", o.influence_window_days,
+            o.influence_window_days >= 0 && o.influence_window_days <= kMaxDays, "in [0, 1e6]"},
+           {"influence_persistence", o.influence_persistence,
+            o.influence_persistence >= 0 && o.influence_persistence < 1, "in [0, 1)"}});
+      !s.ok())
+    return s;
   return graph::ValidateInteractionGraphOptions(o.graph);
 }
 

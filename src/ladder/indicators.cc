@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "common/request_errors.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/graph/interaction_graph.h"
@@ -378,11 +379,8 @@ absl::StatusOr<std::vector<std::vector<double>>> ComputeIndicators(
 absl::Status ForEachIndicator(const Tables& tables, absl::Span<const IndicatorKey> keys,
                               const IndicatorInputs& inputs,
                               const std::function<void(size_t, std::vector<double>&&)>& sink) {
-  if (inputs.as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
+  if (absl::Status s = CheckIndicatorInputs(inputs); !s.ok()) return s;
   if (absl::Status s = CheckCommunity(tables, inputs.community); !s.ok()) return s;
-  if (!(inputs.default_margin_rate >= 0 && inputs.default_margin_rate <= 1))
-    return absl::InvalidArgumentError(absl::StrCat(
-        "default_margin_rate: must be in [0, 1], got ", inputs.default_margin_rate));
   const size_t n = tables.customers.ids.size();
   bool uses_changes = false;
   for (size_t k = 0; k < keys.size(); ++k) {
@@ -406,6 +404,12 @@ absl::Status ForEachIndicator(const Tables& tables, absl::Span<const IndicatorKe
   Columns columns(tables, inputs);
   for (size_t k = 0; k < keys.size(); ++k) sink(k, columns.Compute(keys[k]));
   return absl::OkStatus();
+}
+
+absl::Status CheckIndicatorInputs(const IndicatorInputs& inputs) {
+  if (inputs.as_of == kNoTime) return Invalid(inputs.names("as_of"), "must be a time");
+  const double rate = inputs.default_margin_rate;
+  return CheckRange(rate, inputs.names("default_margin_rate"), rate >= 0 && rate <= 1, "in [0, 1]");
 }
 
 absl::Status CheckCommunity(const Tables& tables, Index community) {

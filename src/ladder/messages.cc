@@ -28,14 +28,6 @@ absl::StatusOr<int64_t> AsOf(const Workspace& ws, bool has, int64_t v) {
   return v;
 }
 
-absl::StatusOr<double> MarginRate(bool has, double v) {
-  if (!has) return IndicatorInputs{}.default_margin_rate;
-  if (absl::Status s = CheckRange(v, "request.default_margin_rate", v >= 0 && v <= 1, "in [0, 1]");
-      !s.ok())
-    return s;
-  return v;
-}
-
 const std::string& CustomerId(const Workspace& ws, Index c) {
   return ws.tables().customers.ids.Id(c);
 }
@@ -140,9 +132,8 @@ void SetRequirementValue(uint32_t stage, uint32_t req, const std::string& label,
 // ---- Rules -------------------------------------------------------------------
 
 absl::StatusOr<LadderRules> LadderRulesFrom(const v1::LadderRules& m, absl::string_view where) {
-  if (m.stages_size() == 0) return Invalid(absl::StrCat(where, ".stages"), "empty (stage 0 is required)");
-  if (m.stages_size() > 64) return Invalid(absl::StrCat(where, ".stages"), "more than 64 stages");
   LadderRules rules;
+  rules.names = FieldPath(where);
   for (int s = 0; s < m.stages_size(); ++s) {
     const v1::LadderStage& sm = m.stages(s);
     const std::string at = absl::StrCat(where, ".stages[", s, "]");
@@ -152,8 +143,6 @@ absl::StatusOr<LadderRules> LadderRulesFrom(const v1::LadderRules& m, absl::stri
       return Invalid(absl::StrCat(at, ".phase"),
                      absl::StrCat("unknown or unspecified phase ", static_cast<int>(sm.phase())));
     stage.phase = static_cast<Phase>(sm.phase());
-    if (sm.requirements_size() > 100)
-      return Invalid(absl::StrCat(at, ".requirements"), "more than 100 requirements");
     for (int j = 0; j < sm.requirements_size(); ++j) {
       const v1::StageRequirement& rm = sm.requirements(j);
       const std::string rat = absl::StrCat(at, ".requirements[", j, "]");
@@ -167,22 +156,16 @@ absl::StatusOr<LadderRules> LadderRulesFrom(const v1::LadderRules& m, absl::stri
       r.key.window_days = rm.window_days();
       r.at_least = rm.at_least();
       if (rm.has_at_most()) {
-        if (absl::Status st = CheckRange(rm.at_most(), absl::StrCat(rat, ".at_most"),
-                                         rm.at_most() >= 0 && rm.at_most() >= rm.at_least(),
-                                         "finite, >= 0 and >= at_least");
-            !st.ok())
-          return st;
+        // A negative bound is "none" inside: given, it is refused here.
+        if (rm.at_most() < 0)
+          return Invalid(absl::StrCat(rat, ".at_most"),
+                         absl::StrCat("must be >= 0 (absent: no bound), got ", rm.at_most()));
         r.at_most = rm.at_most();
       }
       stage.requirements.push_back(r);
     }
     rules.stages.push_back(std::move(stage));
   }
-  // The rest (names, kinds, windows, bounds) by the one validator; its
-  // field names start with "rules".
-  if (absl::Status s = ValidateLadderRules(rules); !s.ok())
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, std::string(s.message()).substr(std::string("rules").size())));
   return rules;
 }
 
@@ -274,10 +257,12 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
   absl::StatusOr<int64_t> as_of = AsOf(ws, request.has_as_of_unix_seconds(), request.as_of_unix_seconds());
   if (!as_of.ok()) return as_of.status();
   IndicatorInputs in;
+  in.names = FieldPath("request");
+  in.names.Rename("as_of", "request.as_of_unix_seconds");
   in.as_of = *as_of;
-  absl::StatusOr<double> rate = MarginRate(request.has_default_margin_rate(), request.default_margin_rate());
-  if (!rate.ok()) return rate.status();
-  in.default_margin_rate = *rate;
+  if (request.has_default_margin_rate()) in.default_margin_rate = request.default_margin_rate();
+  // The rules and inputs are checked before any value model is fitted.
+  if (absl::Status s = CheckStageInputs(rules, in); !s.ok()) return s;
   absl::StatusOr<std::vector<ChangeCredit>> changes = AllChanges(ws, request);
   if (!changes.ok()) return changes.status();
   in.changes = *changes;
@@ -299,6 +284,9 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
   std::vector<int64_t> ends;
   if (request.history_periods() > 0) {
     HistoryOptions ho;
+    ho.names = FieldPath("request");
+    ho.names.Rename("periods", "request.history_periods")
+        .Rename("period_days", "request.history_period_days");
     ho.periods = request.history_periods();
     if (request.has_history_period_days()) {
       if (absl::Status s = CheckRange(request.history_period_days(), "request.history_period_days",
@@ -308,8 +296,7 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
       ho.period_days = request.history_period_days();
     }
     absl::StatusOr<std::vector<int64_t>> e = PeriodEnds(in.as_of, ho);
-    // "periods: ..." -> "request.history_periods: ...", likewise period_days.
-    if (!e.ok()) return absl::InvalidArgumentError(absl::StrCat("request.history_", e.status().message()));
+    if (!e.ok()) return e.status();
     ends = *std::move(e);
   }
   absl::StatusOr<Scoring> scoring = ScoringFrom(request.value_scoring());
@@ -332,14 +319,14 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
   // it takes this assignment instead of evaluating (and fitting) it again.
   // Its earlier ends get their own scores (prepare replaces the spans).
   if (absl::Status s = prepare_into(&p_alive, &clv)(in.as_of, &in); !s.ok()) return s;
-  absl::StatusOr<StageAssignment> a = AssignStages(t, rules, in, !request.counts_only());
-  if (!a.ok()) return InRequest("request.", a.status());
+  absl::StatusOr<StageAssignment> a = AssignCheckedStages(t, rules, in, !request.counts_only());
+  if (!a.ok()) return a.status();
   std::vector<StagePeriod> history;
   if (!ends.empty()) {
     absl::StatusOr<std::vector<StagePeriod>> h =
         ComputeStageHistory(t, rules, in, ends, prepare_into(&p_alive_then, &clv_then),
                             ends.back() == in.as_of ? &*a : nullptr);
-    if (!h.ok()) return InRequest("request.", h.status());
+    if (!h.ok()) return h.status();
     history = *std::move(h);
   }
 
@@ -358,7 +345,7 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
   if (request.counts_only()) return absl::OkStatus();
 
   absl::StatusOr<Involvement> inv = ComputeInvolvement(t, in, window);
-  if (!inv.ok()) return InRequest("request.", inv.status());
+  if (!inv.ok()) return inv.status();
   if (listed.empty()) {
     for (size_t c = 0; c < a->stage.size(); ++c)
       if (a->known[c]) listed.push_back(static_cast<Index>(c));
@@ -401,12 +388,12 @@ absl::StatusOr<ContributionOptions> ContributionOptionsFrom(const Workspace& ws,
                                                             const v1::ContributionRequest& r,
                                                             std::vector<ChangeCredit>* changes) {
   ContributionOptions o;
+  o.names = FieldPath("request");
+  o.names.Rename("as_of", "request.as_of_unix_seconds");
   absl::StatusOr<int64_t> as_of = AsOf(ws, r.has_as_of_unix_seconds(), r.as_of_unix_seconds());
   if (!as_of.ok()) return as_of.status();
   o.as_of = *as_of;
-  absl::StatusOr<double> rate = MarginRate(r.has_default_margin_rate(), r.default_margin_rate());
-  if (!rate.ok()) return rate.status();
-  o.default_margin_rate = *rate;
+  if (r.has_default_margin_rate()) o.default_margin_rate = r.default_margin_rate();
   if (r.has_referral_horizon_days()) o.referral_horizon_days = r.referral_horizon_days();
   if (r.has_discount_rate()) o.discount_rate = r.discount_rate();
   if (r.has_joined_anyway_share()) o.joined_anyway_share = r.joined_anyway_share();
@@ -422,14 +409,17 @@ absl::StatusOr<ContributionOptions> ContributionOptionsFrom(const Workspace& ws,
     return Invalid("request.graph.as_of_unix_seconds", "not used here: set request.as_of_unix_seconds");
   if (!r.graph().community_id().empty())
     return Invalid("request.graph.community_id", "not used here: influence runs on the whole workspace");
-  absl::StatusOr<graph::InteractionGraphOptions> g =
-      graph::InteractionGraphOptionsFrom(r.graph(), FieldPath("request.graph"));
-  if (!g.ok()) return g.status();
-  absl::StatusOr<graph::KindWeights> kw = graph::KindWeightsFrom(
-      r.graph().kind_weights(), DefaultInfluenceGraph().kind_weights, "request.graph.kind_weights");
+  // The influence graph's options on top of its own defaults (REFERRAL at
+  // 0), named as the request's graph; ComputeContributions validates them.
+  o.graph = DefaultInfluenceGraph();
+  o.graph.names = o.names.Sub("graph");
+  absl::StatusOr<graph::KindWeights> kw =
+      graph::KindWeightsFrom(r.graph().kind_weights(), o.graph.kind_weights,
+                             o.graph.names("kind_weights"), "kind_weights", &o.graph.names);
   if (!kw.ok()) return kw.status();
-  o.graph = *g;
   o.graph.kind_weights = *kw;
+  if (r.graph().has_half_life_days()) o.graph.half_life_days = r.graph().half_life_days();
+  o.graph.keep_self_loops = r.graph().keep_self_loops();
   absl::StatusOr<std::vector<ChangeCredit>> ch = AllChanges(ws, r);
   if (!ch.ok()) return ch.status();
   *changes = *std::move(ch);
@@ -443,7 +433,7 @@ absl::Status ContributionMessage(const Workspace& ws, const v1::ContributionRequ
   absl::StatusOr<ContributionOptions> o = ContributionOptionsFrom(ws, request, &changes);
   if (!o.ok()) return o.status();
   absl::StatusOr<Contributions> c = ComputeContributions(ws.tables(), *o);
-  if (!c.ok()) return InRequest("request.", c.status());
+  if (!c.ok()) return c.status();
   const size_t n = c->total.size();
   // Ranks: largest total first, ties in customer order.
   std::vector<Index> order(n);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/request_errors.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -10,17 +11,15 @@ namespace mitra::ladder {
 
 absl::StatusOr<LevelEvaluation> EvaluateLevels(const Tables& tables, const LadderRules& rules,
                                                const IndicatorInputs& inputs, bool keep_values) {
-  if (rules.stages.empty())
-    return absl::InvalidArgumentError("rules.stages: empty (stage 0 is required)");
+  if (rules.stages.empty()) return Invalid(rules.names("stages"), "empty (stage 0 is required)");
   LevelEvaluation out;
   out.top = static_cast<uint32_t>(rules.stages.size() - 1);
   size_t longest = 0;
   for (const Stage& s : rules.stages) longest = std::max(longest, s.requirements.size());
   // Codes run up to (top + 1) * stride - 1, below kAllMet.
   if (static_cast<uint64_t>(out.top + 1) * (longest + 1) >= LevelEvaluation::kAllMet)
-    return absl::InvalidArgumentError(
-        absl::StrCat("rules: ", rules.stages.size(), " levels of up to ", longest,
-                     " requirements are more than can be evaluated"));
+    return Invalid(rules.names("stages"), absl::StrCat(rules.stages.size(), " levels of up to ", longest,
+                                                       " requirements are more than can be evaluated"));
   out.stride = static_cast<uint32_t>(longest + 1);
   out.column.resize(rules.stages.size());
   for (size_t s = 1; s < rules.stages.size(); ++s) {

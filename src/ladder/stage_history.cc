@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "common/request_errors.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "mitra/core/time_format.h"
@@ -42,10 +43,12 @@ unsigned DaysInMonth(int64_t y, unsigned m) {
 
 absl::StatusOr<std::vector<int64_t>> PeriodEnds(int64_t as_of, const HistoryOptions& o) {
   if (o.periods < 1 || o.periods > 1000)
-    return absl::InvalidArgumentError(absl::StrCat("periods: must be 1..1000, got ", o.periods));
-  if (!(o.period_days >= 0 && o.period_days <= 1e5))
-    return absl::InvalidArgumentError(absl::StrCat(
-        "period_days: must be in [0, 1e5] (0: calendar months), got ", o.period_days));
+    return Invalid(o.names("periods"), absl::StrCat("must be 1..1000, got ", o.periods));
+  if (absl::Status s = CheckRange(o.period_days, o.names("period_days"),
+                                  o.period_days >= 0 && o.period_days <= 1e5,
+                                  "in [0, 1e5] (0: calendar months)");
+      !s.ok())
+    return s;
   if (std::string p = TimeProblem(as_of); !p.empty())
     return absl::InvalidArgumentError(absl::StrCat("as_of: ", p));
   std::vector<int64_t> ends(o.periods);
@@ -66,8 +69,8 @@ absl::StatusOr<std::vector<int64_t>> PeriodEnds(int64_t as_of, const HistoryOpti
       end = DaysFromCivil(ey, em, ed) * kSecondsPerDay + time_of_day;
     }
     if (end < kMinTime)
-      return absl::InvalidArgumentError(
-          absl::StrCat("periods: the period ", o.periods - k, " back ends before 1900"));
+      return Invalid(o.names("periods"),
+                     absl::StrCat("the period ", o.periods - k, " back ends before 1900"));
     ends[o.periods - 1 - k] = end;
   }
   return ends;
@@ -81,6 +84,8 @@ absl::StatusOr<std::vector<StagePeriod>> ComputeStageHistory(
   for (size_t k = 1; k < ends.size(); ++k)
     if (ends[k] <= ends[k - 1])
       return absl::InvalidArgumentError(absl::StrCat("ends[", k, "]: not after ends[", k - 1, "]"));
+  // The rules once; each end's inputs below.
+  if (absl::Status s = ValidateLadderRules(rules); !s.ok()) return s;
   const size_t num_stages = rules.stages.size();
   std::vector<StagePeriod> out;
   out.reserve(ends.size());
@@ -95,7 +100,8 @@ absl::StatusOr<std::vector<StagePeriod>> ComputeStageHistory(
       if (prepare) {
         if (absl::Status s = prepare(ends[k], &in); !s.ok()) return s;
       }
-      absl::StatusOr<StageAssignment> e = AssignStages(tables, rules, in, /*keep_values=*/false);
+      if (absl::Status s = CheckIndicatorInputs(in); !s.ok()) return s;
+      absl::StatusOr<StageAssignment> e = AssignCheckedStages(tables, rules, in, /*keep_values=*/false);
       if (!e.ok()) return e.status();
       evaluated = *std::move(e);
       a = &evaluated;

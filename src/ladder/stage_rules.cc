@@ -59,12 +59,12 @@ LadderRules DefaultLadderRules() {
 }
 
 absl::Status ValidateLadderRules(const LadderRules& rules) {
-  if (rules.stages.empty()) return Invalid("rules.stages", "empty (stage 0 is required)");
+  if (rules.stages.empty()) return Invalid(rules.names("stages"), "empty (stage 0 is required)");
   if (rules.stages.size() > kMaxStages)
-    return Invalid("rules.stages", absl::StrCat("more than ", kMaxStages, " stages"));
+    return Invalid(rules.names("stages"), absl::StrCat("more than ", kMaxStages, " stages"));
   for (size_t s = 0; s < rules.stages.size(); ++s) {
     const Stage& st = rules.stages[s];
-    const std::string at = absl::StrCat("rules.stages[", s, "]");
+    const std::string at = rules.names(absl::StrCat("stages[", s, "]"));
     if (st.name.empty()) return Invalid(at + ".name", "required");
     for (size_t o = 0; o < s; ++o)
       if (rules.stages[o].name == st.name)
@@ -98,10 +98,19 @@ absl::Status ValidateRequirement(const StageRequirement& r, const std::string& w
   return absl::OkStatus();
 }
 
+absl::Status CheckStageInputs(const LadderRules& rules, const IndicatorInputs& inputs) {
+  if (absl::Status s = ValidateLadderRules(rules); !s.ok()) return s;
+  return CheckIndicatorInputs(inputs);
+}
+
 absl::StatusOr<StageAssignment> AssignStages(const Tables& tables, const LadderRules& rules,
                                              const IndicatorInputs& inputs, bool keep_values) {
-  if (absl::Status s = ValidateLadderRules(rules); !s.ok()) return s;
-  if (inputs.as_of == kNoTime) return absl::InvalidArgumentError("as_of: must be a time");
+  if (absl::Status s = CheckStageInputs(rules, inputs); !s.ok()) return s;
+  return AssignCheckedStages(tables, rules, inputs, keep_values);
+}
+
+absl::StatusOr<StageAssignment> AssignCheckedStages(const Tables& tables, const LadderRules& rules,
+                                                    const IndicatorInputs& inputs, bool keep_values) {
   absl::StatusOr<LevelEvaluation> e = EvaluateLevels(tables, rules, inputs, keep_values);
   if (!e.ok()) return e.status();
   StageAssignment out;

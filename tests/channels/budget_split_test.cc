@@ -219,6 +219,24 @@ TEST(BudgetSplitTest, BadInput) {
   EXPECT_THAT(ResponseCurve::PiecewiseLinear({}, {}).status().message(), HasSubstr("spend"));
   EXPECT_THAT(ResponseCurve::Exponential(0, 1).status().message(), HasSubstr("a: must be"));
   EXPECT_THAT(ResponseCurve::Logarithmic(1, INFINITY).status().message(), HasSubstr("b: must be"));
+  // The same checks in a request's terms.
+  const FieldPath request("request");
+  EXPECT_EQ(SplitBudget(-1, routes, request).status().message(),
+            "request.budget: must be finite and >= 0, got -1");
+  r = routes[0];
+  r.value_per_conversion = -2;
+  EXPECT_EQ(SplitBudget(1, {r}, request).status().message(),
+            "request.routes[0].value_per_conversion: must be finite and >= 0, got -2");
+  EXPECT_EQ(ResponseCurve::PiecewiseLinear({0, 10, 10}, {0, 1, 2}, request.Sub("curve"))
+                .status()
+                .message(),
+            "request.curve.spend[2]: must exceed spend[1] = 10, got 10");
+  EXPECT_EQ(ResponseCurve::Exponential(0, 1, FieldPath("request.response.exponential"))
+                .status()
+                .message(),
+            "request.response.exponential.a: must be finite and > 0, got 0");
+  EXPECT_EQ(ResponseCurve::Logarithmic(1, -1, FieldPath("x.logarithmic")).status().message(),
+            "x.logarithmic.b: must be finite and > 0, got -1");
 }
 
 }  // namespace

@@ -231,6 +231,15 @@ TEST(ConflictTest, BadOptions) {
   o.end = 1000000000;
   o.period_seconds = 1;
   EXPECT_THAT(f.Find(o).status().message(), HasSubstr("periods (at most 100000)"));
+  // The same validation in a request's terms, alone or in FindConflicts.
+  o = {};
+  o.names = FieldPath("request");
+  o.undercut_threshold = NAN;
+  EXPECT_EQ(CheckConflictOptions(o).message(), "request.undercut_threshold: must be in [0, 1), got nan");
+  EXPECT_EQ(f.Find(o).status().message(), CheckConflictOptions(o).message());
+  o.undercut_threshold = 0;
+  o.period_seconds = -5;
+  EXPECT_EQ(CheckConflictOptions(o).message(), "request.period_seconds: must be > 0, got -5");
 }
 
 }  // namespace

@@ -284,6 +284,22 @@ TEST_F(EconomicsTest, BadOptionsNameTheField) {
   o = h_.Options();
   o.start = int64_t{-9'000'000'000};
   EXPECT_EQ(ComputeEconomics(h_.t, chain_, o).status().code(), absl::StatusCode::kInvalidArgument);
+  // The same validation in a request's terms (an incentive named by the
+  // list entry that gave it).
+  o = h_.Options();
+  o.names = FieldPath("request");
+  o.names.Rename("end", "request.end_unix_seconds").Rename(IncentiveOption(2), "request.incentives[0].amount");
+  o.rates.per_delivery = -1;
+  EXPECT_EQ(ComputeEconomics(h_.t, chain_, o).status().message(),
+            "request.rates.per_delivery: must be finite and >= 0, got -1");
+  o.rates.per_delivery = 0;
+  o.incentives[2] = -3;
+  EXPECT_EQ(ComputeEconomics(h_.t, chain_, o).status().message(),
+            "request.incentives[0].amount: must be finite and >= 0, got -3");
+  o.incentives[2] = 0;
+  o.end = o.start;
+  EXPECT_THAT(std::string(ComputeEconomics(h_.t, chain_, o).status().message()),
+              ::testing::StartsWith("request.end_unix_seconds: must be after start"));
 }
 
 }  // namespace

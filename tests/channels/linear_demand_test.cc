@@ -108,6 +108,12 @@ TEST(LinearDemandTest, BadParameters) {
               HasSubstr("is too small for a double"));
   EXPECT_THAT(SuccessiveMonopolies(kDemand, 0).status().message(), HasSubstr("tiers"));
   EXPECT_THAT(SuccessiveMonopolies(kDemand, 61).status().message(), HasSubstr("tiers"));
+  // One validation, named as the caller names the demand.
+  LinearDemand d{100, 2, 50};
+  EXPECT_EQ(ValidateDemand(d).message(), "c: must be in [0, a / b) = [0, 50), got 50");
+  d.names = FieldPath("request.demand");
+  EXPECT_EQ(ValidateDemand(d).message(), "request.demand.c: must be in [0, a / b) = [0, 50), got 50");
+  EXPECT_EQ(Integrated(d).status().message(), ValidateDemand(d).message());
 }
 
 }  // namespace

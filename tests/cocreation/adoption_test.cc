@@ -209,7 +209,19 @@ TEST(TrackAdoption, RejectsBadDecisions) {
   expect(d, "decisions[1].measure: a mean must be finite");
   AdoptionOptions o;
   o.confidence = 0;
-  EXPECT_FALSE(TrackAdoption(ws.tables(), std::vector<Decision>{}, o).ok());
+  EXPECT_EQ(TrackAdoption(ws.tables(), std::vector<Decision>{}, o).status().message(),
+            "confidence: must be in (0, 1), got 0");
+  // The same checks in a request's terms.
+  o.names = FieldPath("request");
+  EXPECT_EQ(TrackAdoption(ws.tables(), std::vector<Decision>{}, o).status().message(),
+            "request.confidence: must be in (0, 1), got 0");
+  o.confidence = 0.9;
+  d = MakeDecision("charging");
+  d.value = -1;
+  EXPECT_EQ(TrackAdoption(ws.tables(), std::vector<Decision>{d}, o).status().message(),
+            "request.decisions[0].value: must be finite and >= 0, got -1");
+  EXPECT_EQ(CheckDecisions(ws.tables(), std::vector<Decision>{d}, "request.decisions").message(),
+            "request.decisions[0].value: must be finite and >= 0, got -1");
 }
 
 }  // namespace

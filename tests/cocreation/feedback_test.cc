@@ -236,6 +236,13 @@ TEST(AggregateFeedback, RejectsOptionsOutOfRange) {
   FeedbackOptions o;
   o.prior_weight = -1;
   expect(o, "prior_weight: must be finite and >= 0, got -1");
+  // The same check, named in a request's terms.
+  o.names = FieldPath("request");
+  EXPECT_EQ(AggregateFeedback(ws.tables(), o).status().message(),
+            "request.prior_weight: must be finite and >= 0, got -1");
+  o = {};
+  o.prior_mean = INFINITY;  // NaN: the grand mean
+  expect(o, "prior_mean: must be finite, got inf");
   o = {};
   o.top_box = 0;
   expect(o, "top_box");

@@ -179,6 +179,14 @@ TEST(SelectPanel, NamesTheQuotaThatCannotBeMet) {
   EXPECT_EQ(p.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(p.status().message()),
               HasSubstr("quotas[1] (segment=b, min 6) cannot be met, short by 1: only 5 eligible"));
+  // The same refusal in a request's terms, named where it is made.
+  o.names = FieldPath("request");
+  p = SelectPanel(ws.tables(), o);
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(p.status().message(),
+            "request.quotas[1] (segment=b, min 6) cannot be met, short by 1: only 5 eligible "
+            "customers have segment=b");
+  o.names = FieldPath();
   // Exclusive values asking for more than the panel: both quotas say so.
   o.strict = false;
   o.size = 4;
@@ -286,6 +294,12 @@ TEST(SelectPanel, ExactSearchIsBudgeted) {
   ASSERT_EQ(p.status().code(), absl::StatusCode::kResourceExhausted) << p.status();
   EXPECT_THAT(p.status().message(), HasSubstr("quotas: the exact quota search over 5 groups"));
   EXPECT_THAT(p.status().message(), HasSubstr("needs an estimated 672 bytes"));
+  // The reservation names its parameter in the caller's terms.
+  o.names = FieldPath("request");
+  p = SelectPanel(ws.tables(), o);
+  ASSERT_TRUE(IsMemoryBudgetError(p.status())) << p.status();
+  EXPECT_THAT(std::string(p.status().message()),
+              testing::StartsWith("request.quotas: the exact quota search over 5 groups"));
 }
 
 TEST(SelectPanel, FatigueWindowSkipsRecentRespondents) {
@@ -390,6 +404,19 @@ TEST(SelectPanel, RejectsBadOptions) {
   o.recency_floor = 0;
   o.candidates = {99};
   expect(o, absl::StatusCode::kInvalidArgument, "candidates[0]: customer index 99 out of range");
+  // One validation, named as the caller says: bare for C++, the request's
+  // path through the message layer.
+  o = PanelOptions();
+  o.size = 2;
+  o.prior_responses = -1;
+  EXPECT_EQ(SelectPanel(ws.tables(), o).status().message(),
+            "prior_responses: must be finite and > 0, got -1");
+  o.names = FieldPath("request");
+  EXPECT_EQ(SelectPanel(ws.tables(), o).status().message(),
+            "request.prior_responses: must be finite and > 0, got -1");
+  o.prior_responses = 1;
+  o.quotas = {Quota{QuotaDimension::kCommunity, "", "NOPE", 1, UINT32_MAX}};
+  expect(o, absl::StatusCode::kNotFound, "request.quotas[0].value: unknown community id \"NOPE\"");
 }
 
 }  // namespace

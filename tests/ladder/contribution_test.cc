@@ -285,6 +285,20 @@ TEST(ContributionTest, BadOptionsNameTheField) {
   static const std::vector<ChangeCredit> bad = {{5, 0, {0, 7}, {}}};
   EXPECT_THAT(message([](ContributionOptions& o) { o.changes = bad; }),
               HasSubstr("changes[0].contributors[1]"));
+  // The same validation in a request's terms, graph included.
+  EXPECT_EQ(message([](ContributionOptions& o) { o.discount_rate = -0.5; }),
+            "discount_rate: must be in [0, 100] (per year), got -0.5");
+  EXPECT_EQ(message([](ContributionOptions& o) {
+              o.discount_rate = -0.5;
+              o.names = FieldPath("request");
+            }),
+            "request.discount_rate: must be in [0, 100] (per year), got -0.5");
+  EXPECT_EQ(message([](ContributionOptions& o) {
+              o.graph.half_life_days = -1;
+              o.names = FieldPath("request");
+              o.graph.names = o.names.Sub("graph");
+            }),
+            "request.graph.half_life_days: must be finite and >= 0 (0: no decay), got -1");
 }
 
 }  // namespace

@@ -41,9 +41,15 @@ TEST(LadderMessagesTest, RulesRoundTrip) {
       EXPECT_EQ(RequirementLabel(back->stages[s].requirements[j]),
                 RequirementLabel(rules.stages[s].requirements[j]));
   }
-  // The one validator's field names, under the caller's prefix.
+  // The one validator's field names, under the caller's prefix: the
+  // message only converts, and names the rules where it does.
+  auto checked = [](const v1::LadderRules& m, absl::string_view where) -> absl::Status {
+    absl::StatusOr<LadderRules> r = LadderRulesFrom(m, where);
+    return r.ok() ? ValidateLadderRules(*r) : r.status();
+  };
   m.mutable_stages(2)->mutable_requirements(0)->set_at_least(NAN);
-  EXPECT_THAT(LadderRulesFrom(m, "request.rules").status().message(),
+  ASSERT_TRUE(LadderRulesFrom(m, "request.rules").ok());
+  EXPECT_THAT(checked(m, "request.rules").message(),
               HasSubstr("request.rules.stages[2].requirements[0].at_least: must be finite"));
   m.mutable_stages(2)->mutable_requirements(0)->set_at_least(1);
   m.mutable_stages(4)->set_phase(v1::LADDER_PHASE_UNSPECIFIED);
@@ -51,9 +57,14 @@ TEST(LadderMessagesTest, RulesRoundTrip) {
               HasSubstr("request.rules.stages[4].phase: unknown or unspecified phase 0"));
   m.mutable_stages(4)->set_phase(v1::LADDER_PHASE_COLLABORATIVE);
   m.mutable_stages(1)->mutable_requirements(0)->set_at_most(0.5);
+  EXPECT_THAT(checked(m, "request.rules").message(),
+              HasSubstr("request.rules.stages[1].requirements[0].at_most: 0.5 is below at_least 1"));
+  // A negative bound means "none" inside; on the wire, absence says that.
+  m.mutable_stages(1)->mutable_requirements(0)->set_at_most(-1);
   EXPECT_THAT(LadderRulesFrom(m, "request.rules").status().message(),
-              HasSubstr("request.rules.stages[1].requirements[0].at_most: must be finite, >= 0 and >= at_least"));
-  EXPECT_THAT(LadderRulesFrom(v1::LadderRules(), "x").status().message(), HasSubstr("x.stages: empty"));
+              HasSubstr("request.rules.stages[1].requirements[0].at_most: must be >= 0 (absent: no "
+                        "bound), got -1"));
+  EXPECT_THAT(checked(v1::LadderRules(), "x").message(), HasSubstr("x.stages: empty"));
 }
 
 // The sample workspace, loaded once.
@@ -164,6 +175,48 @@ TEST(LadderMessagesTest, AdoptedContributionsNamedById) {
   EXPECT_EQ(report.customers(0).evidence(0).label(), "adopted_contributions >= 1");
   EXPECT_EQ(report.customers(1).stage(), 0u);
   EXPECT_EQ(report.customers(1).next().value(), 0);
+}
+
+// The request's options convert once and are validated once, by the C++
+// checks, in the request's names.
+TEST(LadderMessagesTest, RequestOptionsValidatedOnceInTheRequestsNames) {
+  const Workspace& ws = Sample();
+  v1::LadderRequest ladder;
+  ladder.set_default_margin_rate(2);
+  v1::LadderReport report;
+  EXPECT_EQ(LadderMessage(ws, ladder, &report).message(),
+            "request.default_margin_rate: must be in [0, 1], got 2");
+  ladder.set_default_margin_rate(0.5);
+  ladder.set_history_periods(1001);
+  EXPECT_EQ(LadderMessage(ws, ladder, &report).message(),
+            "request.history_periods: must be 1..1000, got 1001");
+
+  // The influence graph's kind weights: the listed kinds over the influence
+  // defaults (REFERRAL 0, the rest the leaders'), in one conversion.
+  v1::ContributionRequest req;
+  v1::KindWeight* w = req.mutable_graph()->add_kind_weights();
+  w->set_kind(v1::INTERACTION_KIND_LIKE);
+  w->set_weight(2);
+  std::vector<ChangeCredit> changes;
+  absl::StatusOr<ContributionOptions> o = ContributionOptionsFrom(ws, req, &changes);
+  ASSERT_TRUE(o.ok()) << o.status();
+  graph::KindWeights expected = DefaultInfluenceGraph().kind_weights;
+  EXPECT_EQ(expected[v1::INTERACTION_KIND_REFERRAL], 0);
+  expected[v1::INTERACTION_KIND_LIKE] = 2;
+  EXPECT_EQ(o->graph.kind_weights, expected);
+  w->set_weight(-1);
+  v1::ContributionReport out;
+  EXPECT_EQ(ContributionMessage(ws, req, &out).message(),
+            "request.graph.kind_weights[0].weight: must be finite and >= 0, got -1");
+  w->set_weight(1);
+  // Named once, where the request is converted (not "request.request.").
+  req.mutable_graph()->set_half_life_days(-1);
+  EXPECT_EQ(ContributionMessage(ws, req, &out).message(),
+            "request.graph.half_life_days: must be finite and >= 0 (0: no decay), got -1");
+  req.mutable_graph()->clear_half_life_days();
+  req.set_default_margin_rate(-1);
+  EXPECT_EQ(ContributionMessage(ws, req, &out).message(),
+            "request.default_margin_rate: must be in [0, 1], got -1");
 }
 
 TEST(LadderMessagesTest, AdoptedDecisionsBecomeCoCreationCredit) {

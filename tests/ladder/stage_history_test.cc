@@ -65,6 +65,11 @@ TEST(PeriodEndsTest, BadOptions) {
   o.period_days = 0;
   EXPECT_THAT(PeriodEnds(T("1900-01-15"), o).status().message(), HasSubstr("before 1900"));
   EXPECT_THAT(PeriodEnds(kNoTime, o).status().message(), HasSubstr("as_of"));
+  // The same check in a request's terms.
+  o.names = FieldPath("request");
+  o.names.Rename("periods", "request.history_periods");
+  o.periods = 0;
+  EXPECT_EQ(PeriodEnds(0, o).status().message(), "request.history_periods: must be 1..1000, got 0");
 }
 
 // 0 none; 1 buyer: purchases >= 1; 2 regular: purchases in 10 days >= 2.

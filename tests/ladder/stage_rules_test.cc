@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 using I = Indicator;
 constexpr int64_t D = testing::kDay;
 constexpr int kReply = 1, kLike = 3, kPost = 7, kFlag = 10;
@@ -204,39 +205,67 @@ TEST(StageRulesTest, DefaultLadderOnOneCustomersClimb) {
 TEST(StageRulesTest, BadRulesNameTheField) {
   auto message = [](const LadderRules& r) { return std::string(ValidateLadderRules(r).message()); };
   LadderRules r;
-  EXPECT_THAT(message(r), HasSubstr("rules.stages: empty"));
+  EXPECT_THAT(message(r), StartsWith("stages: empty"));
   r = Hand();
   r.stages[0].requirements.push_back(Require(I::kPurchases, 0, 1));
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[0].requirements: stage 0"));
+  EXPECT_THAT(message(r), StartsWith("stages[0].requirements: stage 0"));
   r = Hand();
   r.stages[2].name = "buyer";
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[2].name: \"buyer\" is also stages[1]"));
+  EXPECT_THAT(message(r), StartsWith("stages[2].name: \"buyer\" is also stages[1]"));
   r = Hand();
   r.stages[3].name = "";
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[3].name: required"));
+  EXPECT_THAT(message(r), StartsWith("stages[3].name: required"));
   r = Hand();
   r.stages[1].phase = static_cast<Phase>(4);
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[1].phase"));
+  EXPECT_THAT(message(r), StartsWith("stages[1].phase"));
   r = Hand();
   r.stages[3].phase = Phase::kTransactional;
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[3].phase: phases must not go down"));
+  EXPECT_THAT(message(r), StartsWith("stages[3].phase: phases must not go down"));
   r = Hand();
   r.stages[2].requirements[0].at_most = 0.5;
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[2].requirements[0].at_most: 0.5 is below"));
+  EXPECT_THAT(message(r), StartsWith("stages[2].requirements[0].at_most: 0.5 is below"));
   r = Hand();
   r.stages[2].requirements[1].at_least = NaN;
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[2].requirements[1].at_least"));
+  EXPECT_THAT(message(r), StartsWith("stages[2].requirements[1].at_least"));
   r = Hand();
   r.stages[3].requirements[1].key.window_days = 7;
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[3].requirements[1].window_days: must be 0 for p_alive"));
+  EXPECT_THAT(message(r), StartsWith("stages[3].requirements[1].window_days: must be 0 for p_alive"));
   r = Hand();
   r.stages[1].requirements[0].key.kind = kReply;
-  EXPECT_THAT(message(r), HasSubstr("rules.stages[1].requirements[0].kind"));
+  EXPECT_THAT(message(r), StartsWith("stages[1].requirements[0].kind"));
   // As_of is required.
   const Five w;
   IndicatorInputs in = w.Inputs();
   in.as_of = kNoTime;
   EXPECT_THAT(AssignStages(w.t, Hand(), in).status().message(), HasSubstr("as_of"));
+}
+
+// One validation of the rules and inputs, in each caller's terms: the
+// options' own names for C++ callers, the request's where a message layer
+// set them (nothing is renamed afterwards).
+TEST(StageRulesTest, RulesAndInputsNamedByTheirCaller) {
+  const Five w;
+  LadderRules r = Hand();
+  r.stages[2].requirements[0].at_most = 0.5;
+  const std::string problem = "stages[2].requirements[0].at_most: 0.5 is below at_least 1";
+  EXPECT_THAT(std::string(AssignStages(w.t, r, w.Inputs()).status().message()), StartsWith(problem));
+  r.names = FieldPath("request.rules");
+  EXPECT_THAT(std::string(AssignStages(w.t, r, w.Inputs()).status().message()),
+              StartsWith("request.rules." + problem));
+  EXPECT_THAT(std::string(CheckStageInputs(r, w.Inputs()).message()),
+              StartsWith("request.rules." + problem));
+
+  IndicatorInputs in = w.Inputs();
+  in.default_margin_rate = 2;
+  EXPECT_EQ(AssignStages(w.t, Hand(), in).status().message(),
+            "default_margin_rate: must be in [0, 1], got 2");
+  in.names = FieldPath("request");
+  in.names.Rename("as_of", "request.as_of_unix_seconds");
+  EXPECT_EQ(AssignStages(w.t, Hand(), in).status().message(),
+            "request.default_margin_rate: must be in [0, 1], got 2");
+  in.default_margin_rate = 0.25;
+  in.as_of = kNoTime;
+  EXPECT_EQ(CheckIndicatorInputs(in).message(), "request.as_of_unix_seconds: must be a time");
 }
 
 }  // namespace

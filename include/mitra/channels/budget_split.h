@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 
 namespace mitra::channels {
 
@@ -30,11 +31,15 @@ class ResponseCurve {
  public:
   enum class Shape { kPiecewiseLinear, kExponential, kLogarithmic };
 
-  // Errors name `spend`/`response` ("spend[2]: ...") or `a`/`b`.
+  // Errors name `spend`/`response` ("spend[2]: ...") or `a`/`b`, in the
+  // caller's terms when `names` is given ("request.chain_response.points.spend[2]").
   static absl::StatusOr<ResponseCurve> PiecewiseLinear(const std::vector<double>& spend,
-                                                       const std::vector<double>& response);
-  static absl::StatusOr<ResponseCurve> Exponential(double a, double b);
-  static absl::StatusOr<ResponseCurve> Logarithmic(double a, double b);
+                                                       const std::vector<double>& response,
+                                                       const FieldPath& names = FieldPath());
+  static absl::StatusOr<ResponseCurve> Exponential(double a, double b,
+                                                   const FieldPath& names = FieldPath());
+  static absl::StatusOr<ResponseCurve> Logarithmic(double a, double b,
+                                                   const FieldPath& names = FieldPath());
 
   Shape shape() const { return shape_; }
   double Value(double x) const;
@@ -84,9 +89,10 @@ struct BudgetSplitResult {
 };
 
 // INVALID_ARGUMENT naming "budget" or "routes[i].value_per_conversion" /
-// ".max_spend".
-absl::StatusOr<BudgetSplitResult> SplitBudget(double budget,
-                                              const std::vector<BudgetRoute>& routes);
+// ".max_spend", in the caller's terms when `names` is given
+// ("request.budget").
+absl::StatusOr<BudgetSplitResult> SplitBudget(double budget, const std::vector<BudgetRoute>& routes,
+                                              const FieldPath& names = FieldPath());
 
 }  // namespace mitra::channels
 

@@ -31,6 +31,7 @@
 
 #include "absl/status/statusor.h"
 #include "mitra/channels/chain.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 
 namespace mitra::channels {
@@ -42,6 +43,8 @@ struct ConflictOptions {
   double undercut_threshold = 0.02;   // in [0, 1)
   double min_units = 5;               // finite, >= 0
   int64_t period_seconds = 2629800;   // > 0; a month of 30.4375 days
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct SharedCustomers {
@@ -97,9 +100,20 @@ struct Conflicts {
   double switching_share = 0;  // switches / (stays + switches)
 };
 
-// INVALID_ARGUMENT naming the option for a value out of range.
+// The one validation of the options: INVALID_ARGUMENT naming the option in
+// the caller's terms (`names`: "undercut_threshold",
+// "request.undercut_threshold") for a value out of range.
+absl::Status CheckConflictOptions(const ConflictOptions& options);
+
+// CheckConflictOptions, then FindCheckedConflicts. Besides the options'
+// errors, INVALID_ARGUMENT naming "end" or "period_seconds" (as `names`
+// says) for a window that is empty or has more than 100000 periods.
 absl::StatusOr<Conflicts> FindConflicts(const Tables& tables, const Chain& chain,
                                         const ConflictOptions& options);
+// For options already checked with CheckConflictOptions (a message layer
+// that checks every field before any work).
+absl::StatusOr<Conflicts> FindCheckedConflicts(const Tables& tables, const Chain& chain,
+                                               const ConflictOptions& options);
 
 }  // namespace mitra::channels
 

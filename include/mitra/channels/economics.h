@@ -48,10 +48,12 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "mitra/channels/chain.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 
 namespace mitra::channels {
@@ -75,7 +77,12 @@ struct EconomicsOptions {
   // trade promotions, activation programs. Finite, >= 0.
   std::array<double, kNumRoutes> incentives{};
   bool per_customer = true;  // fill Economics::customers
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
+
+// The name of one route's incentive option: "incentives[1] (direct)".
+std::string IncentiveOption(int route);
 
 struct MemberEconomics {
   // Its own sales to customers, as the seller.
@@ -141,9 +148,9 @@ struct Economics {
   double cost_to_serve = 0;
 };
 
-// INVALID_ARGUMENT naming the option ("rates.per_order", "start", ...) for
-// a negative or non-finite rate or incentive, a time outside 1900-2200, or
-// start >= end.
+// INVALID_ARGUMENT naming the option in the caller's terms (`names`:
+// "rates.per_order", "request.start_unix_seconds", ...) for a negative or
+// non-finite rate or incentive, a time outside 1900-2200, or start >= end.
 absl::StatusOr<Economics> ComputeEconomics(const Tables& tables, const Chain& chain,
                                            const EconomicsOptions& options);
 

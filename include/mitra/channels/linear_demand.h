@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 
 namespace mitra::channels {
 
@@ -25,6 +26,8 @@ struct LinearDemand {
   double a = 0;  // quantity at price 0, finite, > 0
   double b = 0;  // units lost per unit of price, finite, > 0
   double c = 0;  // producer's unit cost, finite, in [0, a / b)
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct MarketOutcome {
@@ -43,7 +46,8 @@ struct ChainOutcome {
   double profit_share = 0;      // market.profit / integrated profit
 };
 
-// INVALID_ARGUMENT naming "a", "b" or "c".
+// The one validation of a demand: INVALID_ARGUMENT naming "a", "b" or "c"
+// in the caller's terms (`names`: "request.demand.c").
 absl::Status ValidateDemand(const LinearDemand& d);
 absl::StatusOr<MarketOutcome> Integrated(const LinearDemand& d);
 // tiers in [1, 60].

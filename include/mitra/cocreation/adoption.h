@@ -24,7 +24,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 
 namespace mitra::cocreation {
@@ -80,18 +82,25 @@ struct AdoptionSummary {
 
 struct AdoptionOptions {
   double confidence = 0.95;  // in (0, 1)
+  // How the caller names these options and the decisions in errors (empty:
+  // as here, "confidence", "decisions[1].value").
+  FieldPath names;
 };
 
-// INVALID_ARGUMENT naming the decision and field ("decisions[1].value: ...")
-// for a bad decision (missing program, negative or non-finite value, weights
-// not matching the contributors, effective before decided, a given measure
-// with negative counts or sds...).
+// INVALID_ARGUMENT naming the option or the decision and field in the
+// caller's terms (options.names: "decisions[1].value: ...",
+// "request.decisions[1].value: ...") for a bad confidence or decision
+// (missing program, negative or non-finite value, weights not matching the
+// contributors, effective before decided, a given measure with negative
+// counts or sds...).
 absl::StatusOr<AdoptionSummary> TrackAdoption(const Tables& tables,
                                               absl::Span<const Decision> decisions,
                                               const AdoptionOptions& options);
 
-// The checks TrackAdoption makes of its decisions, alone.
-absl::Status CheckDecisions(const Tables& tables, absl::Span<const Decision> decisions);
+// The checks TrackAdoption makes of its decisions, alone; `list` names the
+// decisions in the caller's terms ("request.decisions").
+absl::Status CheckDecisions(const Tables& tables, absl::Span<const Decision> decisions,
+                            absl::string_view list = "decisions");
 
 }  // namespace mitra::cocreation
 

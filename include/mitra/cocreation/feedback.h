@@ -45,6 +45,7 @@
 
 #include "absl/status/statusor.h"
 #include "mitra/cocreation/stats.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 
 namespace mitra::cocreation {
@@ -61,6 +62,8 @@ struct FeedbackOptions {
   double fdr = 0.05;                   // Benjamini-Hochberg q, in (0, 1)
   double margin = 0.1;                 // shortfall that matters, share of the scale range, [0, 1)
   double bias_shrinkage = 5;           // lambda, pseudo-ratings, finite >= 0
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct AttributeFeedback {

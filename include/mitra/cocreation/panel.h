@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/core/tables.h"
 
@@ -74,6 +75,8 @@ struct PanelOptions {
   // reserved from before they are allocated (memory_budget.h); nullptr:
   // MemoryBudget::Process().
   MemoryBudget* memory = nullptr;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 struct PanelMember {
@@ -100,9 +103,12 @@ struct Panel {
   std::string problem;               // e.g. the panel is short of N
 };
 
-// INVALID_ARGUMENT naming the option for bad options ("size: ...",
-// "quotas[2].max: ..."); FAILED_PRECONDITION naming the quota when strict
-// and a quota is unmet.
+// Every error names the option in the caller's terms (`names`: "size",
+// "request.quotas[2].max"): INVALID_ARGUMENT for bad options, NOT_FOUND for
+// a community quota's unknown community id, FAILED_PRECONDITION naming the
+// quota when strict and a quota is unmet, and the memory budget's
+// RESOURCE_EXHAUSTED naming "quotas" when the exact quota search's tables
+// do not fit.
 absl::StatusOr<Panel> SelectPanel(const Tables& tables, const PanelOptions& options);
 
 // "segment=student", "community=JKT", "stage=advocate".

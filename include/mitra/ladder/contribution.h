@@ -50,6 +50,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 #include "mitra/graph/interaction_graph.h"
 #include "mitra/ladder/indicators.h"
@@ -77,6 +78,9 @@ struct ContributionOptions {
   graph::InteractionGraphOptions graph = DefaultInfluenceGraph();
   // Co-creation credit (validated with ValidateChanges).
   absl::Span<const ChangeCredit> changes;
+  // How the caller names these options in errors (empty: as here); `graph`
+  // has its own names (a request's "request.graph").
+  FieldPath names;
 };
 
 struct Contributions {
@@ -88,8 +92,9 @@ struct Contributions {
   int influence_steps = 0;  // attribution steps taken (1 when delta = 0)
 };
 
-// INVALID_ARGUMENT naming the option ("discount_rate: ...") or the table
-// row at fault.
+// INVALID_ARGUMENT naming the option in the caller's terms (`names`:
+// "discount_rate: ...", "request.discount_rate: ...") or the table row at
+// fault.
 absl::StatusOr<Contributions> ComputeContributions(const Tables& tables,
                                                    const ContributionOptions& options);
 

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "mitra/cocreation/credit.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 
 namespace mitra::ladder {
@@ -94,7 +95,14 @@ struct IndicatorInputs {
   // to a community and count the same either way. The rank ladders'
   // community (leaders/rank_ladder.h).
   Index community = kNoIndex;
+  // How the caller names these inputs in errors (empty: as here).
+  FieldPath names;
 };
+
+// The one validation of the inputs' options: INVALID_ARGUMENT naming
+// "as_of" (not a time) or "default_margin_rate" (outside [0, 1]) in the
+// caller's terms (`names`). ForEachIndicator makes it first.
+absl::Status CheckIndicatorInputs(const IndicatorInputs& inputs);
 
 // INVALID_ARGUMENT naming `where` (e.g. "rules.stages[2].requirements[0]")
 // and the field: an indicator out of range, a kind outside 0..10 or given

@@ -19,8 +19,12 @@
 
 namespace mitra::ladder {
 
-// Rules from a message, checked (`where` prefixes the field names); an
-// empty message is an error here (requests treat it as "the default").
+// Rules from a message, named `where` ("request.rules"): their one
+// validation (ValidateLadderRules, which AssignStages makes) words its
+// errors in the request's terms. Only what exists on the wire alone is
+// refused here (an unknown phase or indicator, a given at_most below 0);
+// an empty message converts to rules that fail validation (requests treat
+// it as "the default").
 absl::StatusOr<LadderRules> LadderRulesFrom(const v1::LadderRules& m, absl::string_view where);
 void LadderRulesToMessage(const LadderRules& rules, v1::LadderRules* out);
 
@@ -45,8 +49,9 @@ absl::StatusOr<std::vector<ChangeCredit>> ChangesFromDecisions(
 absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request,
                            v1::LadderReport* out);
 
-// The options of a contribution request, checked (as_of resolved;
-// `changes` receives the adopted changes the options point to).
+// The options of a contribution request, named as the request's fields
+// (ComputeContributions validates them; as_of resolved; `changes` receives
+// the adopted changes the options point to, checked).
 absl::StatusOr<ContributionOptions> ContributionOptionsFrom(const Workspace& ws,
                                                             const v1::ContributionRequest& request,
                                                             std::vector<ChangeCredit>* changes);

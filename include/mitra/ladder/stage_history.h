@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 #include "mitra/ladder/indicators.h"
 #include "mitra/ladder/stage_rules.h"
@@ -21,6 +22,9 @@ struct HistoryOptions {
   // Calendar months (UTC) when period_days is 0; else periods of that many
   // days (> 0, <= 1e5).
   double period_days = 0;
+  // How the caller names these options in errors (empty: as here; a
+  // request's "request.history_periods").
+  FieldPath names;
 };
 
 // The period ends, oldest first, the last one as_of: as_of minus k

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/tables.h"
 #include "mitra/ladder/indicators.h"
 
@@ -61,6 +62,9 @@ struct Stage {
 // 64 stages of at most 100 requirements each.
 struct LadderRules {
   std::vector<Stage> stages;
+  // How the caller names these rules in errors (empty: as here,
+  // "stages[2].name"; a request's "request.rules").
+  FieldPath names;
 };
 
 // The default ladder (docs/LADDER.md says why each threshold):
@@ -75,12 +79,14 @@ struct LadderRules {
 // phases.
 LadderRules DefaultLadderRules();
 
-// INVALID_ARGUMENT naming the field ("rules.stages[2].requirements[0].at_most").
+// The one validation of the rules: INVALID_ARGUMENT naming the field in
+// the caller's terms (`names`: "stages[2].requirements[0].at_most",
+// "request.rules.stages[2].requirements[0].at_most").
 absl::Status ValidateLadderRules(const LadderRules& rules);
 
 // One requirement's key (ValidateKey) and bounds (finite; at_most >= 0 not
 // below at_least), as INVALID_ARGUMENT naming `where` and the field
-// ("rules.stages[2].requirements[0]" + ".at_most"). ValidateLadderRules and
+// ("stages[2].requirements[0]" + ".at_most"). ValidateLadderRules and
 // the rank ladders' own check use it.
 absl::Status ValidateRequirement(const StageRequirement& r, const std::string& where);
 
@@ -105,12 +111,22 @@ struct StageAssignment {
   double Value(size_t stage, size_t req, Index c) const { return values[column[stage][req]][c]; }
 };
 
+// What AssignStages checks before any work: the rules (ValidateLadderRules)
+// and the inputs (CheckIndicatorInputs), each named as its `names` says.
+absl::Status CheckStageInputs(const LadderRules& rules, const IndicatorInputs& inputs);
+
 // Stages at inputs.as_of. keep_values = false frees each indicator column
-// once applied (for history and large runs). Errors: a bad rule
-// (INVALID_ARGUMENT naming it), or those of ComputeIndicators.
+// once applied (for history and large runs). Errors: those of
+// CheckStageInputs, or of ComputeIndicators.
 absl::StatusOr<StageAssignment> AssignStages(const Tables& tables, const LadderRules& rules,
                                              const IndicatorInputs& inputs,
                                              bool keep_values = true);
+// The same for rules and inputs already checked with CheckStageInputs (a
+// message layer that checks the request before fitting value models; the
+// history's periods).
+absl::StatusOr<StageAssignment> AssignCheckedStages(const Tables& tables, const LadderRules& rules,
+                                                    const IndicatorInputs& inputs,
+                                                    bool keep_values = true);
 
 }  // namespace mitra::ladder
 
