@@ -333,6 +333,11 @@ absl::StatusOr<std::vector<Index>> CustomerIndices(
 
 absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRequest& request,
                                   v1::WorkspacePlan* out) {
+  return WorkspacePlanMessageAt(ws, request, out, FieldPath("request"));
+}
+
+absl::Status WorkspacePlanMessageAt(const Workspace& ws, const v1::WorkspacePlanRequest& request,
+                                    v1::WorkspacePlan* out, const FieldPath& at) {
   const Tables& t = ws.tables();
   const uint32_t n = static_cast<uint32_t>(t.customers.ids.size());
   const v1::PlanRequest& pr = request.plan();
@@ -345,22 +350,24 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
                     {pr.groups_size(), "groups"},           {pr.group_quota_size(), "group_quota"}};
   for (const auto& f : node_level)
     if (f.size > 0)
-      return Invalid(absl::StrCat("request.plan.", f.name),
+      return Invalid(at.Sub("plan")(f.name),
                      "must be empty on a workspace (use the request's fields that name customers "
                      "and communities)");
   if (pr.probabilities() == v1::EDGE_PROBABILITIES_GIVEN)
-    return Invalid("request.plan.probabilities", "GIVEN needs edge arrays, not a workspace");
+    return Invalid(at.Sub("plan")("probabilities"), "GIVEN needs edge arrays, not a workspace");
   if (n == 0) return Invalid("workspace", "has no customers to plan on");
   if (!request.graph().community_id().empty())
-    return Invalid("request.graph.community_id", "must be empty (the whole workspace is used)");
+    return Invalid(at.Sub("graph")("community_id"),
+                   "must be empty (the whole workspace is used)");
   if (request.leaders().has_graph())
-    return Invalid("request.leaders.graph", "must be unset (request.graph is used)");
+    return Invalid(at.Sub("leaders")("graph"), absl::StrCat("must be unset (", at("graph"),
+                                                            " is used)"));
   if (!request.leaders().community_id().empty())
-    return Invalid("request.leaders.community_id", "must be empty (every community is used)");
+    return Invalid(at.Sub("leaders")("community_id"),
+                   "must be empty (every community is used)");
 
   // The request's own fields; the plan's and leaders' sit below them, and
   // a few are named otherwise than in C++ (ids, not dense indices).
-  const FieldPath at("request");
   WorkspacePlanOptions o;
   o.names = at;
   for (const char* field : {"excluded", "must_include"})
@@ -386,31 +393,31 @@ absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRe
     case v1::CANDIDATE_SOURCE_LEADERS: o.candidates = CandidateSource::kLeaders; break;
     case v1::CANDIDATE_SOURCE_ALL: o.candidates = CandidateSource::kAll; break;
     default:
-      return Invalid("request.candidates", absl::StrCat("unknown value ", request.candidates()));
+      return Invalid(at("candidates"), absl::StrCat("unknown value ", request.candidates()));
   }
   for (const auto& [id, cost] : request.costs()) {
-    absl::StatusOr<Index> c = CustomerIndex(ws, id, "request.costs");
+    absl::StatusOr<Index> c = CustomerIndex(ws, id, at("costs"));
     if (!c.ok()) return c.status();
     o.costs.emplace_back(*c, cost);
   }
   if (request.has_cost_attribute()) o.cost_attribute = request.cost_attribute();
   if (request.has_default_cost()) o.default_cost = request.default_cost();
   absl::StatusOr<std::vector<Index>> excluded =
-      CustomerIndices(ws, request.excluded_ids(), "request.excluded_ids");
+      CustomerIndices(ws, request.excluded_ids(), at("excluded_ids"));
   if (!excluded.ok()) return excluded.status();
   o.excluded = *std::move(excluded);
   absl::StatusOr<std::vector<Index>> must =
-      CustomerIndices(ws, request.must_include_ids(), "request.must_include_ids");
+      CustomerIndices(ws, request.must_include_ids(), at("must_include_ids"));
   if (!must.ok()) return must.status();
   o.must_include = *std::move(must);
   for (int i = 0; i < request.target_community_ids_size(); ++i) {
     absl::StatusOr<Index> c = CommunityIndex(ws, request.target_community_ids(i),
-                                             absl::StrCat("request.target_community_ids[", i, "]"));
+                                             absl::StrCat(at("target_community_ids"), "[", i, "]"));
     if (!c.ok()) return c.status();
     o.target_communities.push_back(*c);
   }
   for (const auto& [id, quota] : request.community_quota()) {
-    absl::StatusOr<Index> c = CommunityIndex(ws, id, "request.community_quota");
+    absl::StatusOr<Index> c = CommunityIndex(ws, id, at("community_quota"));
     if (!c.ok()) return c.status();
     o.community_quota.emplace_back(*c, quota);
   }

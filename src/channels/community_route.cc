@@ -56,31 +56,34 @@ absl::StatusOr<ConversionRate> ReferralConversionRate(const ReferralTable& r, in
 absl::StatusOr<CommunityRoute> EvaluateCommunityRoute(const PlanFigures& plan,
                                                       const ConversionRate& rate,
                                                       const CommunityRouteOptions& o) {
+  const std::string p = o.names("plan");
   if (plan.costs.size() != plan.gains.size())
-    return Invalid("plan.marginal_gains", absl::StrCat("has ", plan.gains.size(), " values for ",
+    return Invalid(p + ".marginal_gains", absl::StrCat("has ", plan.gains.size(), " values for ",
                                                        plan.costs.size(), " seeds"));
   for (size_t i = 0; i < plan.costs.size(); ++i) {
     if (!(Finite(plan.costs[i]) && plan.costs[i] >= 0))
-      return Invalid(absl::StrCat("plan.costs[", i, "]"),
+      return Invalid(absl::StrCat(p, ".costs[", i, "]"),
                      absl::StrCat("must be finite and >= 0, got ", plan.costs[i]));
     if (!(Finite(plan.gains[i]) && plan.gains[i] >= 0))
-      return Invalid(absl::StrCat("plan.marginal_gains[", i, "]"),
+      return Invalid(absl::StrCat(p, ".marginal_gains[", i, "]"),
                      absl::StrCat("must be finite and >= 0, got ", plan.gains[i]));
   }
-  for (const auto& [v, name] : {std::pair{plan.total_cost, "plan.total_cost"},
-                                {plan.reach, "plan.check.mean"},
-                                {plan.reach_low, "plan.check.ci_low"},
-                                {plan.reach_high, "plan.check.ci_high"}}) {
+  for (const auto& [v, name] : {std::pair{plan.total_cost, ".total_cost"},
+                                {plan.reach, ".check.mean"},
+                                {plan.reach_low, ".check.ci_low"},
+                                {plan.reach_high, ".check.ci_high"}}) {
     if (!(Finite(v) && v >= 0))
-      return Invalid(name, absl::StrCat("must be finite and >= 0, got ", v));
+      return Invalid(p + name, absl::StrCat("must be finite and >= 0, got ", v));
   }
   if (!(rate.rate > 0 && rate.rate <= 1))
-    return Invalid("conversion_rate", absl::StrCat("must be in (0, 1], got ", rate.rate));
+    return Invalid(o.names("conversion_rate"),
+                   absl::StrCat("must be in (0, 1], got ", rate.rate));
   if (!(Finite(o.value_per_conversion) && o.value_per_conversion >= 0))
-    return Invalid("value_per_conversion",
+    return Invalid(o.names("value_per_conversion"),
                    absl::StrCat("must be finite and >= 0, got ", o.value_per_conversion));
   if (!(Finite(o.extra_cost) && o.extra_cost >= 0))
-    return Invalid("extra_cost", absl::StrCat("must be finite and >= 0, got ", o.extra_cost));
+    return Invalid(o.names("extra_cost"),
+                   absl::StrCat("must be finite and >= 0, got ", o.extra_cost));
   CommunityRoute r;
   r.seeds = plan.costs.size();
   r.cost = plan.total_cost + o.extra_cost;

@@ -696,13 +696,10 @@ void ObservedRouteComparisons(const Economics& e, v1::ChannelReport* out) {
 // into in.given_plan; its errors name request.activation's fields.
 absl::Status PlanFromActivation(const Workspace& ws, const v1::ChannelRequest& r,
                                 v1::WorkspacePlan* made, ChannelInputs& in) {
-  absl::Status s = activation::WorkspacePlanMessage(ws, r.activation(), made);
-  if (!s.ok()) {
-    if (!absl::IsInvalidArgument(s) && !absl::IsNotFound(s)) return s;
-    std::string m(s.message());
-    if (absl::StartsWith(m, "request.")) m = absl::StrCat("request.activation.", m.substr(8));
-    return absl::Status(s.code(), m);
-  }
+  if (absl::Status s = activation::WorkspacePlanMessageAt(ws, r.activation(), made,
+                                                          FieldPath("request.activation"));
+      !s.ok())
+    return s;
   auto f = FiguresFrom(*made, ws.tables().customers.ids.size(), "request.activation");
   if (!f.ok()) return f.status();
   in.given_plan = *std::move(f);
@@ -745,6 +742,10 @@ absl::StatusOr<std::optional<CommunityRoute>> CommunityRouteFrom(
                                      static_cast<double>(like->acquired)
                                : 0;
   CommunityRouteOptions ro;
+  // The plan's figures come from request.plan (a plan made before) or from
+  // the plan request.activation made now.
+  ro.names = FieldPath("request");
+  ro.names.Rename("plan", r.has_plan() ? "request.plan.plan" : "request.activation.plan");
   ro.include_seeds = r.include_seeds();
   if (r.has_value_per_conversion()) {
     ro.value_per_conversion = r.value_per_conversion();
@@ -754,8 +755,7 @@ absl::StatusOr<std::optional<CommunityRoute>> CommunityRouteFrom(
     out->add_notes("community route: no value per conversion given and none observed: 0");
   }
   auto cr = EvaluateCommunityRoute(*in.given_plan, *rate, ro);
-  if (!cr.ok())
-    return InRequest(r.has_plan() ? "request.plan." : "request.activation.", cr.status());
+  if (!cr.ok()) return cr.status();
   const CommunityRoute& route = *cr;
   CommunityMessage(t, route, wp, out->mutable_community());
   const double inf = std::numeric_limits<double>::infinity();

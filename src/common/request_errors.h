@@ -1,6 +1,7 @@
-// How the message layers (src/<area>/messages.cc) word a bad request: the
-// field's path, then the problem ("request.kind_weights[1].kind: ..."), so
-// every capability names the record and field the same way.
+// How every check words a bad option: the field's path in the caller's
+// terms (FieldPath), then the problem ("request.kind_weights[1].kind: ...",
+// "epsilon: ..."), so every capability names the record and field the same
+// way, once, where the option is checked.
 #ifndef MITRA_SRC_COMMON_REQUEST_ERRORS_H_
 #define MITRA_SRC_COMMON_REQUEST_ERRORS_H_
 
@@ -23,26 +24,6 @@ namespace mitra {
 // INVALID_ARGUMENT "<where>: <problem>".
 inline absl::Status Invalid(absl::string_view where, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", problem));
-}
-
-// `s` with another message, the same code and payloads (a memory-budget
-// refusal stays recognisable when a layer renames its field).
-inline absl::Status Reworded(const absl::Status& s, absl::string_view message) {
-  absl::Status out(s.code(), message);
-  s.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    out.SetPayload(url, payload);
-  });
-  return out;
-}
-
-// An error of the C++ API (whose messages start with the option's name),
-// said in terms of the request: `prefix` ("request.", "request.graph: ")
-// goes in front of an INVALID_ARGUMENT's message and of a memory-budget
-// refusal's (which names the parameter too); other codes (out of memory,
-// internal) pass unchanged unless every_code.
-inline absl::Status InRequest(absl::string_view prefix, absl::Status s, bool every_code = false) {
-  if (s.ok() || (!every_code && !absl::IsInvalidArgument(s) && !IsMemoryBudgetError(s))) return s;
-  return Reworded(s, absl::StrCat(prefix, s.message()));
 }
 
 // OK when v is finite and `ok`; else "<where>: must be <range>, got <v>".

@@ -140,9 +140,10 @@ absl::StatusOr<LoadedEdgeList> ParseEdgeList(std::string_view text, std::string_
                                                                  : max_id + 1;
   }
   auto g = CsrGraph::FromEdges(static_cast<uint32_t>(n), s, d, w, options.build);
-  if (!g.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(Av(name), ": ", g.status().message()));
-  }
+  // The ids were checked above, so what fails here is the graph's size or
+  // memory: said of the file, with its own code (out of memory stays so).
+  if (!g.ok())
+    return absl::Status(g.status().code(), absl::StrCat(Av(name), ": ", g.status().message()));
   out.graph = *std::move(g);
   return out;
 }

@@ -53,9 +53,13 @@ absl::Status SimulateFromEdges(uint32_t num_nodes, absl::Span<const NodeId> src,
                                const v1::SimulateRequest& request, v1::SpreadEstimate* out);
 
 // A plan on the workspace's interaction graph with its leaders as
-// candidates (workspace_plan.h). Errors name the request field
-// ("request.plan.epsilon: ...", "request.costs[C9]: ..."); an unknown
+// candidates (workspace_plan.h). Errors name the request field under `at`
+// ("request.plan.epsilon: ...", "request.costs[C9]: ..."; a request nested
+// in another passes its own place, "request.activation"); an unknown
 // customer or community id is NOT_FOUND.
+absl::Status WorkspacePlanMessageAt(const Workspace& ws, const v1::WorkspacePlanRequest& request,
+                                    v1::WorkspacePlan* out, const FieldPath& at);
+// The same for a request of its own (at "request").
 absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRequest& request,
                                   v1::WorkspacePlan* out);
 

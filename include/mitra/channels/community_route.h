@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/activation/plan.h"
 #include "mitra/core/tables.h"
 
@@ -55,6 +56,9 @@ struct CommunityRouteOptions {
   double value_per_conversion = 0;  // finite, >= 0
   bool include_seeds = false;
   double extra_cost = 0;  // e.g. the program's own fixed cost, >= 0
+  // How the caller names these options and the plan's figures ("plan") in
+  // errors (empty: as here).
+  FieldPath names;
 };
 
 struct CommunityRoute {

@@ -102,8 +102,7 @@ class MemoryReservation {
 };
 
 // True for the RESOURCE_EXHAUSTED of a reservation (it carries a payload
-// that says so): the message layers put the request's prefix in front of it
-// as they do for INVALID_ARGUMENT.
+// that says so), as against running out of memory outright.
 bool IsMemoryBudgetError(const absl::Status& s);
 
 }  // namespace mitra
