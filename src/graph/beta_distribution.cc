@@ -10,7 +10,8 @@ namespace {
 
 double LogBeta(double a, double b) { return LogGamma(a) + LogGamma(b) - LogGamma(a + b); }
 
-// The series below the mean (x <= a / (a + b)).
+// The series, for x < (a + 1) / (a + b + 2): its first term ratio
+// (a + b) x / (a + 1) is then below 1 and the ratios fall towards x.
 double LowerSeries(double a, double b, double x) {
   if (x <= 0) return 0;
   auto log_f = LogHyp2F1Positive(a + b, 1, a + 1, x);
@@ -24,7 +25,7 @@ double BetaCdf(double a, double b, double x) {
   if (!(a > 0) || !(b > 0) || std::isnan(x)) return NAN;
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  if (x <= a / (a + b)) return std::min(1.0, LowerSeries(a, b, x));
+  if (x < (a + 1) / (a + b + 2)) return std::min(1.0, LowerSeries(a, b, x));
   return std::max(0.0, 1 - LowerSeries(b, a, 1 - x));
 }
 

@@ -13,10 +13,11 @@ absl::StatusOr<CascadeEvidence> GatherCascadeEvidence(const CsrGraph& g, const E
   CascadeEvidence ev;
   ev.trials.assign(g.num_arcs(), 0);
   ev.positives.assign(g.num_arcs(), 0);
-  ev.offsets.assign(ep.actions() + 1, 0);
-  EpisodeIndex index(g.num_nodes());
+  ev.sole.assign(g.num_arcs(), 0);
   // Pass 1: trials, positives, and each activation's number of candidates
-  // (counted at offsets[j + 1]).
+  // (at start[j + 1]).
+  std::vector<uint64_t> start(ep.actions() + 1, 0);
+  EpisodeIndex index(g.num_nodes());
   for (size_t e = 0; e < ep.size(); ++e) {
     index.Load(ep, e);
     ForEachTrial(out, ep, index, e, window, [&](uint32_t k, uint64_t, uint64_t j, Trial t) {
@@ -24,23 +25,38 @@ absl::StatusOr<CascadeEvidence> GatherCascadeEvidence(const CsrGraph& g, const E
       ++ev.trials[k];
       if (t == Trial::kSuccess) {
         ++ev.positives[k];
-        ++ev.offsets[j + 1];
+        ++start[j + 1];
       }
     });
   }
-  for (size_t j = 0; j < ep.actions(); ++j) ev.offsets[j + 1] += ev.offsets[j];
-  const uint64_t total = ev.offsets.back();
+  uint64_t shared = 0, events = 0;
+  for (size_t j = 0; j < ep.actions(); ++j) {
+    if (start[j + 1] >= 2) shared += start[j + 1], ++events;
+  }
   if (absl::Status s = memory.Reserve(
-          4.0 * static_cast<double>(total), "window",
-          absl::StrCat("EM's candidate lists (", total, " arc activations within the window)"));
+          4.0 * static_cast<double>(shared) + 8.0 * static_cast<double>(events), "window",
+          absl::StrCat("EM's candidate lists (", shared, " arc activations within the window)"));
       !s.ok())
     return s;
-  ev.arcs.resize(total);
-  std::vector<uint64_t> next(ev.offsets.begin(), ev.offsets.end() - 1);
+  // Only activations with several candidates keep a list; start[j] becomes
+  // the slot of action j's next candidate.
+  ev.offsets.reserve(events + 1);
+  uint64_t next = 0;
+  for (size_t j = 0; j < ep.actions(); ++j) {
+    const uint64_t count = start[j + 1];
+    start[j] = count >= 2 ? next : EpisodeIndex::kNone;
+    if (count >= 2) ev.offsets.push_back(next += count);
+  }
+  ev.arcs.resize(shared);
   for (size_t e = 0; e < ep.size(); ++e) {
     index.Load(ep, e);
     ForEachTrial(out, ep, index, e, window, [&](uint32_t k, uint64_t, uint64_t j, Trial t) {
-      if (t == Trial::kSuccess) ev.arcs[next[j]++] = k;
+      if (t != Trial::kSuccess) return;
+      if (start[j] == EpisodeIndex::kNone) {
+        ++ev.sole[k];
+      } else {
+        ev.arcs[start[j]++] = k;
+      }
     });
   }
   return ev;
@@ -60,10 +76,10 @@ double ActivationProbability(const CascadeEvidence& ev, size_t j, absl::Span<con
 double CascadeLogLikelihood(const CascadeEvidence& ev, absl::Span<const double> p) {
   double ll = 0;
   for (size_t j = 0; j + 1 < ev.offsets.size(); ++j) {
-    if (ev.offsets[j + 1] == ev.offsets[j]) continue;
     ll += std::log(ActivationProbability(ev, j, p));
   }
   for (size_t k = 0; k < ev.trials.size(); ++k) {
+    if (ev.sole[k] > 0) ll += ev.sole[k] * std::log(p[k]);
     const uint32_t failures = ev.trials[k] - ev.positives[k];
     if (failures > 0) ll += failures * std::log1p(-p[k]);
   }
@@ -87,10 +103,10 @@ CascadeEm RunCascadeEm(const CascadeEvidence& ev, int max_iterations, double tol
   }
   std::vector<double> credit(m);
   for (r.iterations = 1; r.iterations <= max_iterations; ++r.iterations) {
-    std::fill(credit.begin(), credit.end(), 0.0);
-    // E-step: each activation's credit p_k / P_e to each candidate.
+    // E-step: each activation's credit p_k / P_e to each candidate (1 to a
+    // sole candidate).
+    for (size_t k = 0; k < m; ++k) credit[k] = ev.sole[k];
     for (size_t j = 0; j + 1 < ev.offsets.size(); ++j) {
-      if (ev.offsets[j + 1] == ev.offsets[j]) continue;
       const double pe = ActivationProbability(ev, j, r.p);
       if (!(pe > 0)) continue;
       for (uint64_t x = ev.offsets[j]; x < ev.offsets[j + 1]; ++x) {

@@ -21,10 +21,12 @@ struct CascadeEvidence {
   // |D-| in Saito et al.), and those in which v then acted within the window
   // (|D+|).
   std::vector<uint32_t> trials, positives;
-  // Per action (the episodes' global action index): its candidate parents,
-  // the arcs u -> v whose window covers v's action,
-  // arcs[offsets[j] .. offsets[j+1]).
-  std::vector<uint64_t> offsets;
+  // Per arc: the activations it alone may have caused (each credits it
+  // with exactly 1 at every EM step).
+  std::vector<uint32_t> sole;
+  // The activations with two or more candidate parents (the arcs u -> v
+  // whose window covers v's action): arcs[offsets[e] .. offsets[e+1]).
+  std::vector<uint64_t> offsets{0};
   std::vector<uint32_t> arcs;
 };
 

@@ -83,10 +83,22 @@ absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog
   for (uint64_t k = 0; k < g.num_arcs(); ++k) {
     if (ev->trials[k] > 0) r.uniform_p = uniform.p[k];
   }
+  // An action is spontaneous when no in-neighbour's window covers it.
+  std::vector<uint8_t> explained(train_ep.actions(), 0);
+  {
+    EpisodeIndex index(n);
+    for (size_t e = 0; e < train_ep.size(); ++e) {
+      index.Load(train_ep, e);
+      ForEachTrial(g.out(), train_ep, index, e, window,
+                   [&](uint32_t, uint64_t, uint64_t j, Trial t) {
+                     if (t == Trial::kSuccess) explained[j] = 1;
+                   });
+    }
+  }
   std::vector<uint32_t> acted(n, 0), spontaneous(n, 0);
   for (size_t j = 0; j < train_ep.actions(); ++j) {
     ++acted[train_ep.node[j]];
-    if (ev->offsets[j + 1] == ev->offsets[j]) ++spontaneous[train_ep.node[j]];
+    spontaneous[train_ep.node[j]] += !explained[j];
   }
   const double denominator = static_cast<double>(train_ep.size()) + 2;
   std::vector<double> base_ic(n), base_none(n);

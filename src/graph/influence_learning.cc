@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "graph/action_episodes.h"
 #include "graph/beta_distribution.h"
@@ -91,18 +94,31 @@ void Shrink(const std::vector<uint32_t>& groups, double interval, InfluenceModel
   m.posterior_mean.resize(arcs);
   m.lower.resize(arcs);
   m.upper.resize(arcs);
+  // Whole (successes, trials) pairs repeat on most arcs of a large graph:
+  // their interval is computed once per group.
+  std::vector<absl::flat_hash_map<uint64_t, std::pair<double, double>>> memo(num_groups);
   for (size_t k = 0; k < arcs; ++k) {
-    const BetaPrior& p = m.priors[group_of(k)];
+    const uint32_t gk = group_of(k);
+    const BetaPrior& p = m.priors[gk];
     const double a = p.a + m.successes[k];
     const double b = p.b + std::max(0.0, m.trials[k] - m.successes[k]);
     m.posterior_mean[k] = a / (a + b);
     if (m.trials[k] == 0) {
-      m.lower[k] = prior_lo[group_of(k)];
-      m.upper[k] = prior_hi[group_of(k)];
-    } else {
-      m.lower[k] = BetaQuantile(a, b, q_lo);
-      m.upper[k] = BetaQuantile(a, b, q_hi);
+      m.lower[k] = prior_lo[gk];
+      m.upper[k] = prior_hi[gk];
+      continue;
     }
+    const bool whole = m.successes[k] == std::floor(m.successes[k]);
+    const uint64_t key = (uint64_t{m.trials[k]} << 32) | static_cast<uint32_t>(m.successes[k]);
+    if (whole) {
+      if (auto it = memo[gk].find(key); it != memo[gk].end()) {
+        std::tie(m.lower[k], m.upper[k]) = it->second;
+        continue;
+      }
+    }
+    m.lower[k] = BetaQuantile(a, b, q_lo);
+    m.upper[k] = BetaQuantile(a, b, q_hi);
+    if (whole) memo[gk].emplace(key, std::pair{m.lower[k], m.upper[k]});
   }
 }
 
@@ -159,9 +175,9 @@ absl::StatusOr<InfluenceModel> LearnInfluence(const CsrGraph& g, const ActionLog
   const uint64_t arcs = g.num_arcs();
   MemoryReservation memory(o.memory);
   // Per arc: the model's 5 doubles and a count, and the counting passes'
-  // working arrays (up to 3 more counts and a double).
+  // working arrays (up to 3 more counts and, for EM, p and its credit).
   if (absl::Status s = memory.Reserve(
-          static_cast<double>(arcs) * (5 * 8 + 4 + 3 * 4 + 8) +
+          static_cast<double>(arcs) * (5 * 8 + 4 + 3 * 4 + 2 * 8) +
               static_cast<double>(log.node.size()) * 40,
           "graph",
           absl::StrCat("influence learning on ", arcs, " arcs and ", log.node.size(), " actions"));

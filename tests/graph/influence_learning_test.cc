@@ -166,6 +166,12 @@ TEST(BetaDistributionTest, ClosedForms) {
   // Symmetric: the median of Beta(a, a) is 1/2; quantiles mirror.
   EXPECT_NEAR(BetaQuantile(40.5, 40.5, 0.5), 0.5, 1e-12);
   EXPECT_NEAR(BetaQuantile(4, 20, 0.05) + BetaQuantile(20, 4, 0.95), 1, 1e-12);
+  // Far from the mean on either side: 1 - (1-x)^b with b = 200.
+  EXPECT_NEAR(BetaCdf(1, 200, 0.02), 1 - std::pow(0.98, 200), 1e-14);
+  EXPECT_NEAR(BetaCdf(1, 200, 0.001), 1 - std::pow(0.999, 200), 1e-14);
+  // A sparse arc's posterior (small a, large b): the quantile inverts the CDF.
+  EXPECT_NEAR(BetaCdf(0.132, 53.76, BetaQuantile(0.132, 53.76, 0.95)), 0.95, 1e-12);
+  EXPECT_NEAR(BetaCdf(0.132, 53.76, BetaQuantile(0.132, 53.76, 0.05)), 0.05, 1e-12);
   // A large posterior (the series at its slowest): the quantile inverts the CDF.
   const double x = BetaQuantile(304, 1520, 0.05);
   EXPECT_NEAR(BetaCdf(304, 1520, x), 0.05, 1e-12);
@@ -258,7 +264,7 @@ TEST(InfluenceLearningTest, MemoryBudgetNamesTheParameter) {
   ASSERT_EQ(m.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(m.status().message()), ::testing::StartsWith("graph: "));
   // Room for the arrays but not for the candidate lists of a wide window.
-  const double arrays = c.graph.num_arcs() * 64.0 + c.log.node.size() * 40.0;
+  const double arrays = c.graph.num_arcs() * 72.0 + c.log.node.size() * 40.0;
   budget.set_limit(static_cast<uint64_t>(arrays) + 64);
   o.window = 1000000;
   m = LearnInfluence(c.graph, c.log, o);

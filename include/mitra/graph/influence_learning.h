@@ -60,7 +60,7 @@ struct InfluenceOptions {
   // EM: iterations (>= 1) until no arc's p moves by more than the tolerance
   // (finite, > 0).
   int em_max_iterations = 500;
-  double em_tolerance = 1e-7;
+  double em_tolerance = 1e-6;
   // Per arc (aligned with g.out().targets), the group whose arcs share one
   // Beta prior (e.g. the interaction kind); empty: one group. Groups are
   // 0..max; each < 2^16.
