@@ -13,6 +13,7 @@
 #include "bench_util.h"
 #include "benchmark/benchmark.h"
 #include "common/random.h"
+#include "graph/planted_cascades.h"  // tests/graph: the cascade simulator
 #include "graph_data.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/influence_learning.h"
@@ -25,44 +26,19 @@ constexpr int64_t kHour = 3600;
 const ActionLog& Log() {
   static const ActionLog log = [] {
     const CsrGraph& g = Rmat();
-    const Adjacency& out = g.out();
-    std::vector<uint32_t> in_degree(g.num_nodes(), 0);
-    for (NodeId v : out.targets) ++in_degree[v];
+    std::vector<double> in_degree(g.num_nodes(), 0);
+    for (NodeId v : g.out().targets) ++in_degree[v];
+    std::vector<double> p(g.num_arcs());
+    for (uint64_t k = 0; k < g.num_arcs(); ++k) p[k] = 1 / in_degree[g.out().targets[k]];
     ActionLog l;
     Rng rng(7);
-    constexpr uint32_t kUnset = UINT32_MAX;
-    std::vector<uint32_t> step(g.num_nodes(), kUnset);
-    std::vector<NodeId> frontier, next, active;
-    for (uint32_t item = 0; item < 2000; ++item) {
-      for (NodeId v : active) step[v] = kUnset;
-      active.clear();
-      frontier.clear();
-      for (int s = 0; s < 200; ++s) {
-        const NodeId v = static_cast<NodeId>(rng.Below(g.num_nodes()));
-        if (step[v] != kUnset) continue;
-        step[v] = 0;
-        frontier.push_back(v);
-        active.push_back(v);
-      }
-      for (uint32_t s = 0; !frontier.empty(); ++s) {
-        next.clear();
-        for (NodeId u : frontier) {
-          for (uint32_t k = out.offsets[u]; k < out.offsets[u + 1]; ++k) {
-            const NodeId v = out.targets[k];
-            if (step[v] != kUnset || rng.Uniform() * in_degree[v] >= 1) continue;
-            step[v] = s + 1;
-            next.push_back(v);
-            active.push_back(v);
-          }
-        }
-        frontier.swap(next);
-      }
-      for (NodeId v : active) {
-        l.node.push_back(v);
-        l.item.push_back(item);
-        l.time.push_back(int64_t{item} * 1000 * kHour + step[v] * kHour);
-      }
-    }
+    testing::SimulateCascades(g, p, 2000, 1000 * kHour, kHour, rng,
+                              [&](Rng& r, auto&& activate) {
+                                for (int s = 0; s < 200; ++s) {
+                                  activate(static_cast<NodeId>(r.Below(g.num_nodes())));
+                                }
+                              },
+                              l);
     return l;
   }();
   return log;

@@ -46,6 +46,56 @@ inline double PlantedProbability(Rng& rng) {
   return u[3];
 }
 
+// Appends `episodes` cascades on g with per-arc probabilities p to `log`
+// (item first_item + e at time e * episode_time + step * step_time);
+// seeds(rng, activate) calls activate(v) for the step-0 nodes. trials and
+// successes (per arc, when not null) count the oracle's tries.
+template <typename Seeds>
+void SimulateCascades(const CsrGraph& g, const std::vector<double>& p, uint32_t episodes,
+                      int64_t episode_time, int64_t step_time, Rng& rng, Seeds&& seeds,
+                      ActionLog& log, std::vector<uint32_t>* trials = nullptr,
+                      std::vector<uint32_t>* successes = nullptr) {
+  const Adjacency& out = g.out();
+  constexpr uint32_t kInactive = UINT32_MAX;
+  std::vector<uint32_t> step(g.num_nodes(), kInactive);
+  std::vector<NodeId> frontier, next, active;
+  auto activate = [&](NodeId v) {
+    if (step[v] != kInactive) return;
+    step[v] = 0;
+    frontier.push_back(v);
+    active.push_back(v);
+  };
+  for (uint32_t e = 0; e < episodes; ++e) {
+    for (NodeId v : active) step[v] = kInactive;
+    active.clear();
+    frontier.clear();
+    seeds(rng, activate);
+    for (uint32_t s = 0; !frontier.empty(); ++s) {
+      next.clear();
+      for (NodeId u : frontier) {
+        for (uint32_t k = out.offsets[u]; k < out.offsets[u + 1]; ++k) {
+          const NodeId v = out.targets[k];
+          if (step[v] <= s) continue;  // active already: no try
+          if (trials) ++(*trials)[k];
+          if (rng.Uniform() >= p[k]) continue;
+          if (successes) ++(*successes)[k];
+          if (step[v] == kInactive) {
+            step[v] = s + 1;
+            next.push_back(v);
+            active.push_back(v);
+          }
+        }
+      }
+      frontier.swap(next);
+    }
+    for (NodeId v : active) {
+      log.node.push_back(v);
+      log.item.push_back(e);
+      log.time.push_back(int64_t{e} * episode_time + step[v] * step_time);
+    }
+  }
+}
+
 inline PlantedCascades SimulatePlantedCascades(const PlantedOptions& o = {}) {
   Rng rng(o.seed);
   std::vector<NodeId> src, dst;
@@ -61,7 +111,6 @@ inline PlantedCascades SimulatePlantedCascades(const PlantedOptions& o = {}) {
   }
   PlantedCascades c;
   c.graph = *CsrGraph::FromEdges(o.nodes, src, dst);
-  const Adjacency& out = c.graph.out();
   c.p.resize(c.graph.num_arcs());
   for (double& x : c.p) x = PlantedProbability(rng);
   c.base.resize(o.nodes);
@@ -70,44 +119,14 @@ inline PlantedCascades SimulatePlantedCascades(const PlantedOptions& o = {}) {
   }
   c.trials.assign(c.graph.num_arcs(), 0);
   c.successes.assign(c.graph.num_arcs(), 0);
-  constexpr uint32_t kInactive = UINT32_MAX;
-  std::vector<uint32_t> step(o.nodes, kInactive);
-  std::vector<NodeId> frontier, next, active;
-  for (uint32_t e = 0; e < o.episodes; ++e) {
-    for (NodeId v : active) step[v] = kInactive;
-    active.clear();
-    frontier.clear();
-    for (NodeId v = 0; v < o.nodes; ++v) {
-      if (rng.Uniform() < c.base[v]) {
-        step[v] = 0;
-        frontier.push_back(v);
-        active.push_back(v);
-      }
-    }
-    for (uint32_t s = 0; !frontier.empty(); ++s) {
-      next.clear();
-      for (NodeId u : frontier) {
-        for (uint32_t k = out.offsets[u]; k < out.offsets[u + 1]; ++k) {
-          const NodeId v = out.targets[k];
-          if (step[v] <= s) continue;  // active already: no try
-          ++c.trials[k];
-          if (rng.Uniform() >= c.p[k]) continue;
-          ++c.successes[k];
-          if (step[v] == kInactive) {
-            step[v] = s + 1;
-            next.push_back(v);
-            active.push_back(v);
-          }
+  SimulateCascades(
+      c.graph, c.p, o.episodes, 1000, 1, rng,
+      [&](Rng& r, auto&& activate) {
+        for (NodeId v = 0; v < o.nodes; ++v) {
+          if (r.Uniform() < c.base[v]) activate(v);
         }
-      }
-      frontier.swap(next);
-    }
-    for (NodeId v : active) {
-      c.log.node.push_back(v);
-      c.log.item.push_back(e);
-      c.log.time.push_back(int64_t{e} * 1000 + step[v]);
-    }
-  }
+      },
+      c.log, &c.trials, &c.successes);
   return c;
 }
 
