@@ -12,21 +12,26 @@ double LogBeta(double a, double b) { return LogGamma(a) + LogGamma(b) - LogGamma
 
 // The series, for x < (a + 1) / (a + b + 2): its first term ratio
 // (a + b) x / (a + 1) is then below 1 and the ratios fall towards x.
-double LowerSeries(double a, double b, double x) {
+// log_beta = ln B(a, b) = ln B(b, a), computed once per distribution.
+double LowerSeries(double a, double b, double x, double log_beta) {
   if (x <= 0) return 0;
   auto log_f = LogHyp2F1Positive(a + b, 1, a + 1, x);
   if (!log_f.ok()) return NAN;
-  return std::exp(a * std::log(x) + b * std::log1p(-x) - std::log(a) - LogBeta(a, b) + *log_f);
+  return std::exp(a * std::log(x) + b * std::log1p(-x) - std::log(a) - log_beta + *log_f);
+}
+
+double Cdf(double a, double b, double x, double log_beta) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x < (a + 1) / (a + b + 2)) return std::min(1.0, LowerSeries(a, b, x, log_beta));
+  return std::max(0.0, 1 - LowerSeries(b, a, 1 - x, log_beta));
 }
 
 }  // namespace
 
 double BetaCdf(double a, double b, double x) {
   if (!(a > 0) || !(b > 0) || std::isnan(x)) return NAN;
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  if (x < (a + 1) / (a + b + 2)) return std::min(1.0, LowerSeries(a, b, x));
-  return std::max(0.0, 1 - LowerSeries(b, a, 1 - x));
+  return Cdf(a, b, x, LogBeta(a, b));
 }
 
 double BetaQuantile(double a, double b, double q) {
@@ -39,7 +44,7 @@ double BetaQuantile(double a, double b, double q) {
   // concave/convex sides, and the bracket catches the rest.
   double x = a / (a + b);
   for (int it = 0; it < 200; ++it) {
-    const double f = BetaCdf(a, b, x) - q;
+    const double f = Cdf(a, b, x, log_beta) - q;
     if (f == 0) return x;
     (f < 0 ? lo : hi) = x;
     const double density =

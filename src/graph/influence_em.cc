@@ -101,11 +101,23 @@ CascadeEm RunCascadeEm(const CascadeEvidence& ev, int max_iterations, double tol
     if (ev.trials[k] == 0) continue;
     r.p[k] = pooled ? pooled_start : static_cast<double>(ev.positives[k]) / ev.trials[k];
   }
+  // Only arcs that share an activation with another arc move: any other
+  // arc's update is sole / trials = positives / trials, where it starts.
+  std::vector<uint32_t> moving;
+  {
+    std::vector<uint8_t> seen(m, 0);
+    for (uint32_t k : ev.arcs) {
+      if (!seen[k]) seen[k] = 1, moving.push_back(k);
+    }
+  }
+  uint64_t all_sole = 0;
+  for (size_t k = 0; k < m; ++k) all_sole += ev.sole[k];
+  double shared = pooled_start;  // pooled: the common p
   std::vector<double> credit(m);
   for (r.iterations = 1; r.iterations <= max_iterations; ++r.iterations) {
     // E-step: each activation's credit p_k / P_e to each candidate (1 to a
     // sole candidate).
-    for (size_t k = 0; k < m; ++k) credit[k] = ev.sole[k];
+    for (uint32_t k : moving) credit[k] = ev.sole[k];
     for (size_t j = 0; j + 1 < ev.offsets.size(); ++j) {
       const double pe = ActivationProbability(ev, j, r.p);
       if (!(pe > 0)) continue;
@@ -116,17 +128,14 @@ CascadeEm RunCascadeEm(const CascadeEvidence& ev, int max_iterations, double tol
     // M-step.
     double change = 0;
     if (pooled) {
-      double sum = 0;
-      for (size_t k = 0; k < m; ++k) sum += credit[k];
+      double sum = static_cast<double>(all_sole);
+      for (uint32_t k : moving) sum += credit[k] - ev.sole[k];
       const double next = all_trials > 0 ? sum / all_trials : 0;
-      for (size_t k = 0; k < m; ++k) {
-        if (ev.trials[k] == 0) continue;
-        change = std::max(change, std::fabs(next - r.p[k]));
-        r.p[k] = next;
-      }
+      change = std::fabs(next - shared);
+      shared = next;
+      for (uint32_t k : moving) r.p[k] = next;
     } else {
-      for (size_t k = 0; k < m; ++k) {
-        if (ev.trials[k] == 0) continue;
+      for (uint32_t k : moving) {
         const double next = std::min(1.0, credit[k] / ev.trials[k]);
         change = std::max(change, std::fabs(next - r.p[k]));
         r.p[k] = next;
@@ -135,6 +144,11 @@ CascadeEm RunCascadeEm(const CascadeEvidence& ev, int max_iterations, double tol
     if (change <= tolerance) {
       r.converged = true;
       break;
+    }
+  }
+  if (pooled) {
+    for (size_t k = 0; k < m; ++k) {
+      if (ev.trials[k] > 0) r.p[k] = shared;
     }
   }
   r.iterations = std::min(r.iterations, max_iterations);
