@@ -336,6 +336,9 @@ TEST(InfluenceLearningPlantedTest, PosteriorMeansMatchTheOracle) {
     EXPECT_LE(b.learned, 1.25 * b.oracle) << "band from " << b.lo;
   }
   EXPECT_LE(bands.back().learned / bands.back().arcs, 0.02);
+  // Empirical Bayes finds the planted Beta(4, 20): mean 1/6, a + b = 24.
+  EXPECT_NEAR(m->priors[0].a / (m->priors[0].a + m->priors[0].b), 1.0 / 6, 0.01);
+  EXPECT_NEAR(m->priors[0].a + m->priors[0].b, 24, 4);
   EXPECT_GE(coverage, 0.85);
   EXPECT_LE(coverage, 0.95);
 }
