@@ -120,6 +120,7 @@ absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog
   std::vector<NodeId> touched;
   Scores scores;
   uint64_t reserved_units = 0;
+  const double evidence_bytes = static_cast<double>(memory.bytes());
   for (size_t e = 0; e < ep.size(); ++e) {
     if (ep.time[ep.offsets[e + 1] - 1] < o.split_time) continue;
     ++r.test_episodes;
@@ -144,7 +145,7 @@ absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog
     if (scores.points[0].size() + touched.size() > reserved_units) {
       reserved_units = 2 * (scores.points[0].size() + touched.size());
       if (absl::Status s = memory.ReserveTotal(
-              static_cast<double>(ev->arcs.size()) * 4 + reserved_units * kModels * 24.0,
+              evidence_bytes + reserved_units * kModels * 24.0,
               "split_time", absl::StrCat("holdout scores of ", reserved_units, " units"));
           !s.ok())
         return s;
