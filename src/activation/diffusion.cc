@@ -112,6 +112,21 @@ absl::StatusOr<std::vector<double>> LinearThresholdWeights(const CsrGraph& g) {
 
 namespace {
 
+// The learned model's chosen per-arc values (it must have g's arcs).
+absl::StatusOr<std::vector<double>> LearnedValues(const CsrGraph& g, const ArcRule& rule) {
+  if (rule.learned == nullptr) return Invalid(rule.names("learned"), "no learned model given");
+  const graph::InfluenceModel& m = *rule.learned;
+  const std::vector<double>& v = rule.learned_value == ArcRule::LearnedValue::kLower   ? m.lower
+                                 : rule.learned_value == ArcRule::LearnedValue::kUpper ? m.upper
+                                                                                       : m.posterior_mean;
+  if (v.size() != g.num_arcs()) {
+    return Invalid(rule.names("learned"),
+                   absl::StrCat("the model has ", v.size(), " arcs, the graph ", g.num_arcs(),
+                                " (learn it on the same graph)"));
+  }
+  return v;
+}
+
 // The rule's value on every arc of g, aligned with g.out().targets.
 absl::StatusOr<std::vector<double>> ArcValues(const CsrGraph& g, ArcRule& rule) {
   switch (rule.kind) {
@@ -123,6 +138,7 @@ absl::StatusOr<std::vector<double>> ArcValues(const CsrGraph& g, ArcRule& rule) 
     case ArcRule::Kind::kInteraction:
       if (absl::Status s = CheckLambda(rule.lambda, rule.names); !s.ok()) return s;
       return InteractionProbabilities(g, rule.lambda);
+    case ArcRule::Kind::kLearned: return LearnedValues(g, rule);
     case ArcRule::Kind::kGiven: break;
   }
   const std::string arc_values = rule.names("arc_values");

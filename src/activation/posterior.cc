@@ -18,6 +18,10 @@ constexpr uint64_t kWorldDomain = 0x776f726c64ULL;
 
 }  // namespace
 
+ArcPosterior PosteriorOf(const graph::InfluenceModel& model) {
+  return {model.posterior_alpha, model.posterior_beta};
+}
+
 absl::Status CheckArcPosterior(const CsrGraph& g, const ArcPosterior& post, const FieldPath& at) {
   for (const auto& [v, field] : {std::pair{&post.alpha, "posterior.alpha"},
                                  std::pair{&post.beta, "posterior.beta"}}) {

@@ -21,6 +21,7 @@
 #define MITRA_ACTIVATION_DIFFUSION_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,7 @@
 #include "mitra/core/limits.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
+#include "mitra/graph/influence_learning.h"
 
 namespace mitra::activation {
 
@@ -73,7 +75,11 @@ struct ArcRule {
     kConstant,         // ConstantProbabilities(g, p)
     kInteraction,      // InteractionProbabilities(g, lambda)
     kGiven,            // `values`
+    kLearned,          // `learned`'s per-arc values (learned_value)
   };
+  // Which of a learned model's per-arc values kLearned uses: the posterior
+  // mean, or an end of the posterior interval (a cautious or a hopeful plan).
+  enum class LearnedValue { kPosteriorMean, kLower, kUpper };
   Kind kind = Kind::kWeightedCascade;
   double p = 0;       // kConstant
   double lambda = 1;  // kInteraction
@@ -81,7 +87,13 @@ struct ArcRule {
   // kGiven: one value per arc, aligned with g.out().targets; each finite in
   // [0, 1].
   std::vector<double> values;
-  // How the caller names p, lambda and arc_values in errors (empty: so).
+  // kLearned: a model learned on this very graph (graph/influence_learning.h;
+  // from a workspace, graph/workspace_influence.h with the interaction graph
+  // options the plan uses, so that the arcs are the same).
+  std::shared_ptr<const graph::InfluenceModel> learned;
+  LearnedValue learned_value = LearnedValue::kPosteriorMean;
+  // How the caller names p, lambda, arc_values and learned in errors
+  // (empty: so).
   FieldPath names;
 };
 

@@ -13,6 +13,7 @@
 #include "absl/types/span.h"
 #include "mitra/activation/diffusion.h"
 #include "mitra/core/field_path.h"
+#include "mitra/graph/influence_learning.h"
 
 namespace mitra::activation {
 
@@ -21,6 +22,10 @@ namespace mitra::activation {
 struct ArcPosterior {
   std::vector<double> alpha, beta;
 };
+
+// The posterior a learned model holds (graph/influence_learning.h), for the
+// graph it was learned on.
+ArcPosterior PosteriorOf(const graph::InfluenceModel& model);
 
 // INVALID_ARGUMENT "<at>.posterior.alpha: 2 values, but the graph has 5
 // arcs", "...alpha[1]: must be finite and > 0, got 0".
