@@ -437,8 +437,14 @@ absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_vie
       if (used > 0 && total_bytes > used) {
         const bool with_ids = std::any_of(chunk.columns.begin(), chunk.columns.end(),
                                           [](const Column& c) { return c.name == "id"; });
-        const double rest = static_cast<double>(total_bytes - used) / used;
-        ws.Reserve(kind, static_cast<size_t>(rest * chunk.lines.size()) + 1, with_ids);
+        // The whole file's records (this chunk is not applied yet). The
+        // columns get 1/16 to spare, as records vary in length and a
+        // column that outgrows its room is copied whole into one twice its
+        // size (pages reserved but never written cost no memory); the id
+        // table, whose slots are all touched, gets the estimate alone.
+        const double rows = static_cast<double>(total_bytes) / used * chunk.lines.size();
+        ws.Reserve(kind, static_cast<size_t>(rows * 17 / 16) + 1, false);
+        if (with_ids) ws.Reserve(kind, static_cast<size_t>(rows) + 1, true);
       }
     }
     first = false;
