@@ -100,7 +100,33 @@ struct Column {
   pb::FieldDescriptor::CppType type = pb::FieldDescriptor::CPPTYPE_STRING;
   bool is_map = false, repeated = false;
   std::string enum_prefix;  // "INTERACTION_KIND_" for an enum column
+  // Where a TransactionRow keeps the column's cells (one of them is set
+  // when the file is read into typed rows).
+  std::string_view TransactionRow::*text = nullptr;
+  int64_t TransactionRow::*whole = nullptr;
+  double TransactionRow::*number = nullptr;
 };
+
+// Gives a transactions column its place in a TransactionRow; false for a
+// field the row does not hold (the file is then read into protobuf records).
+bool PlaceInTransactionRow(Column& col) {
+  if (col.is_map || col.repeated) return false;
+  using C = pb::FieldDescriptor;
+  switch (col.field->number()) {
+    case v1::Transaction::kIdFieldNumber: col.text = &TransactionRow::id; break;
+    case v1::Transaction::kCustomerIdFieldNumber: col.text = &TransactionRow::customer_id; break;
+    case v1::Transaction::kProductIdFieldNumber: col.text = &TransactionRow::product_id; break;
+    case v1::Transaction::kChannelIdFieldNumber: col.text = &TransactionRow::channel_id; break;
+    case v1::Transaction::kTimeUnixSecondsFieldNumber:
+      col.whole = &TransactionRow::time_unix_seconds;
+      break;
+    case v1::Transaction::kAmountFieldNumber: col.number = &TransactionRow::amount; break;
+    case v1::Transaction::kQuantityFieldNumber: col.number = &TransactionRow::quantity; break;
+    default: return false;
+  }
+  return (col.text && col.type == C::CPPTYPE_STRING) || (col.whole && col.type == C::CPPTYPE_INT64) ||
+         (col.number && col.type == C::CPPTYPE_DOUBLE);
+}
 
 std::string KnownColumns(const pb::Descriptor* d) {
   std::vector<std::string> names;
@@ -178,6 +204,11 @@ std::string ParseTimeCell(std::string_view v, int64_t* t) {
   return "";
 }
 
+// An integer cell: a time for *_unix_seconds fields, else a whole number.
+std::string ParseInt64Cell(const Column& col, std::string_view v, int64_t* x) {
+  return col.time ? ParseTimeCell(v, x) : ParseWholeCell(v, x, "an integer");
+}
+
 std::string ParseBoolCell(std::string_view v, bool* b) {
   const std::string lower = absl::AsciiStrToLower(Av(v));
   if (lower == "true" || lower == "1") *b = true;
@@ -209,8 +240,7 @@ std::string SetCell(pb::Message* record, const pb::Reflection* r, const Column& 
     }
     case pb::FieldDescriptor::CPPTYPE_INT64: {
       int64_t x = 0;
-      problem = col.time ? ParseTimeCell(cell, &x) : ParseWholeCell(cell, &x, "an integer");
-      if (problem.empty()) r->SetInt64(target, f, x);
+      if ((problem = ParseInt64Cell(col, cell, &x)).empty()) r->SetInt64(target, f, x);
       return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_INT32: {
@@ -253,6 +283,63 @@ std::string SetCell(pb::Message* record, const pb::Reflection* r, const Column& 
   }
 }
 
+// Copies of the text cells of a chunk of typed rows, at addresses that stay
+// put while the reader's buffer moves on to the next block. Cleared, not
+// freed, between chunks, so after the first chunk a row allocates nothing.
+class CellStore {
+ public:
+  std::string_view Keep(std::string_view cell) {
+    if (used_ + cell.size() > size_) Next(cell.size());
+    char* at = blocks_[block_].get() + used_;
+    std::memcpy(at, cell.data(), cell.size());
+    used_ += cell.size();
+    return std::string_view(at, cell.size());
+  }
+  void Clear() {
+    block_ = 0;
+    used_ = 0;
+    size_ = blocks_.empty() ? 0 : sizes_[0];
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t{1} << 18;
+  // Moves to the next block with room for `n` bytes; a block too small for
+  // it is replaced (nothing of this chunk lies in it yet).
+  void Next(size_t n) {
+    if (size_ != 0) ++block_;
+    if (block_ == blocks_.size()) {
+      blocks_.emplace_back();
+      sizes_.push_back(0);
+    }
+    if (sizes_[block_] < n) {
+      const size_t size = std::max(kBlock, n);
+      blocks_[block_].reset(new char[size]);
+      sizes_[block_] = size;
+    }
+    used_ = 0;
+    size_ = sizes_[block_];
+  }
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<size_t> sizes_;
+  size_t block_ = 0, used_ = 0, size_ = 0;  // the block being filled
+};
+
+// Parses one cell into a typed row. Returns the problem, or "" when fine.
+std::string SetRowCell(TransactionRow& row, const Column& col, std::string_view cell,
+                       CellStore& store) {
+  std::string problem;
+  if (col.text) {
+    row.*col.text = store.Keep(cell);
+  } else if (col.whole) {
+    int64_t x = 0;
+    if ((problem = ParseInt64Cell(col, cell, &x)).empty()) row.*col.whole = x;
+  } else {
+    double x = 0;
+    if ((problem = ParseNumberCell(cell, &x)).empty()) row.*col.number = x;
+  }
+  return problem;
+}
+
 // Records per batch handed to the workspace: large enough that the
 // per-batch work (a checkpoint, the validator's setup) costs nothing, small
 // enough that the protobuf records of a batch stay a few megabytes however
@@ -265,6 +352,11 @@ constexpr size_t kChunkRows = 16384;
 struct ParsedCsv {
   google::protobuf::Arena arena;
   v1::Batch* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
+  // Transactions go into typed rows instead, with no protobuf record per
+  // row, when asked for and every column has a place in a TransactionRow.
+  bool typed = false;
+  std::vector<TransactionRow> transactions;
+  CellStore cells;  // the rows' text
   std::vector<size_t> lines;   // line of each record of the chunk
   std::vector<Column> columns; // in header order
 };
@@ -277,9 +369,10 @@ using ChunkSink = std::function<absl::Status(ParsedCsv& chunk)>;
 using Refill = std::function<absl::Status(CsvReader& reader)>;
 
 // Reads the header, then hands the records to `sink` in chunks of at most
-// `chunk_rows` (a file with a header and no records hands none).
+// `chunk_rows` (a file with a header and no records hands none), as typed
+// rows where `typed_rows` and the kind has them, else as protobuf records.
 absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
-                   CsvReader& reader, const Refill& refill, size_t chunk_rows,
+                   CsvReader& reader, const Refill& refill, size_t chunk_rows, bool typed_rows,
                    const ChunkSink& sink) {
   const pb::FieldDescriptor* list = v1::Batch::descriptor()->FindFieldByName(std::string(kind));
   if (list == nullptr || list->message_type() == nullptr)
@@ -353,6 +446,8 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": required column ",
                                                      Quote(r), " is missing from the header"));
   }
+  out.typed = typed_rows && d == v1::Transaction::descriptor() &&
+              std::all_of(out.columns.begin(), out.columns.end(), PlaceInTransactionRow);
 
   const pb::Reflection* br = out.batch->GetReflection();
   const pb::Reflection* rr = nullptr;  // every record's, taken from the first
@@ -363,7 +458,12 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
     // their strings keeping their buffers: after the first chunk a record
     // costs no allocation. (A failure ends the parse, and the arena frees
     // everything at once.)
-    br->ClearField(out.batch, list);
+    if (out.typed) {
+      out.transactions.clear();
+      out.cells.Clear();
+    } else {
+      br->ClearField(out.batch, list);
+    }
     out.lines.clear();
     return absl::OkStatus();
   };
@@ -375,8 +475,14 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": expected ",
                                                      out.columns.size(), " fields as in the header, found ",
                                                      rec.fields.size()));
-    pb::Message* record = br->AddMessage(out.batch, list);
-    if (rr == nullptr) rr = record->GetReflection();
+    pb::Message* record = nullptr;
+    TransactionRow* row = nullptr;
+    if (out.typed) {
+      row = &out.transactions.emplace_back();
+    } else {
+      record = br->AddMessage(out.batch, list);
+      if (rr == nullptr) rr = record->GetReflection();
+    }
     for (size_t j = 0; j < rec.fields.size(); ++j) {
       const Column& col = out.columns[j];
       const std::string_view cell = rec.fields[j];
@@ -384,7 +490,7 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       if (cell.empty()) {
         if (col.required) problem = "required, but empty";
       } else {
-        problem = SetCell(record, rr, col, cell);
+        problem = row ? SetRowCell(*row, col, cell, out.cells) : SetCell(record, rr, col, cell);
       }
       if (!problem.empty())
         return absl::InvalidArgumentError(
@@ -449,14 +555,15 @@ absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_vie
     }
     first = false;
     RecordError err;
-    absl::Status st = ws.Ingest(*chunk.batch, &err);
+    absl::Status st =
+        chunk.typed ? ws.Ingest(chunk.transactions, &err) : ws.Ingest(*chunk.batch, &err);
     if (!st.ok() && err.code != absl::StatusCode::kOk)
       return CsvRecordStatus(st, err, chunk, kind, name);
     return st;
   };
   absl::Status s;
   try {
-    s = Parse(parsed, kind, name, reader, refill, chunk_rows, apply);
+    s = Parse(parsed, kind, name, reader, refill, chunk_rows, /*typed_rows=*/true, apply);
   } catch (...) {  // std::bad_alloc: undo the chunks already applied too
     ws.RollbackTo(mark);
     throw;
@@ -540,7 +647,8 @@ absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view nam
   v1::Batch all;
   ParsedCsv parsed;
   CsvReader reader(text, FileName(kind, name));
-  absl::Status s = Parse(parsed, kind, name, reader, nullptr, SIZE_MAX, [&](ParsedCsv& chunk) {
+  absl::Status s = Parse(parsed, kind, name, reader, nullptr, SIZE_MAX, /*typed_rows=*/false,
+                         [&](ParsedCsv& chunk) {
     all = *chunk.batch;
     return absl::OkStatus();
   });

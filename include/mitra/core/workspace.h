@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,8 @@ class Workspace {
   // The same, returning the structured error the CSV reader maps back to
   // file, line and column.
   absl::Status Ingest(const v1::Batch& batch, RecordError* error);
+  // The same for transactions given as typed rows (AppendTransactions).
+  absl::Status Ingest(std::span<const TransactionRow> transactions, RecordError* error);
 
   // Makes room in the columns of `kind` for about `rows` more records, and
   // in its id table too when `with_ids` (transactions may come without
