@@ -59,13 +59,16 @@ int64_t OptTime(bool has, int64_t t) { return has ? t : kNoTime; }
 // it would number attribute keys and order (and so round) rating sums
 // differently on each import of the same data, and pick a different first
 // error among several bad keys.
+// Text values come as views (what the rules and the columns read), numbers
+// as they are.
 template <typename Map>
 auto InKeyOrder(const Map& map) {
-  using Entry =
-      std::pair<std::string_view, std::reference_wrapper<const typename Map::mapped_type>>;
+  using Mapped = typename Map::mapped_type;
+  using Entry = std::pair<std::string_view, std::conditional_t<std::is_same_v<Mapped, std::string>,
+                                                               std::string_view, Mapped>>;
   std::vector<Entry> entries;
   entries.reserve(map.size());
-  for (const auto& [key, value] : map) entries.emplace_back(key, std::cref(value));
+  for (const auto& [key, value] : map) entries.emplace_back(key, value);
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.first < b.first; });
   return entries;
@@ -92,6 +95,13 @@ class Appender {
     return false;
   }
 
+  // Customers alone, as typed rows.
+  RecordError RunCustomers(std::span<const CustomerRow> rows) {
+    if (!Capacity("customers", t_.customers.ids.size(), rows.size()) ||
+        !Customers(rows.size(), [&](size_t i) -> const CustomerRow& { return rows[i]; }))
+      return err_;
+    return RecordError{};
+  }
   // Transactions alone, as typed rows.
   RecordError RunTransactions(std::span<const TransactionRow> rows) {
     if (!Capacity("transactions", t_.transactions.customer.size(), rows.size()) ||
@@ -185,18 +195,20 @@ class Appender {
     if (std::string p = MoneyProblem(v); !p.empty()) return Fail(kind, i, field, p);
     return true;
   }
-  bool Text(const char* kind, size_t i, const char* field, const std::string& s,
+  bool Text(const char* kind, size_t i, const char* field, std::string_view s,
             size_t max = kMaxNameBytes) {
     if (std::string p = TextProblem(s, max); !p.empty()) return Fail(kind, i, field, p);
     return true;
   }
   template <typename Map>
   bool Attributes(const char* kind, size_t i, const Map& attrs, const char* map_name = "attributes") {
+    // The field's name is only spelt out for an error: most rows have none.
+    auto field = [&](std::string_view key) { return absl::StrCat(map_name, ".", Av(key)); };
     for (const auto& [key, value] : attrs) {
-      std::string field = absl::StrCat(map_name, ".", Av(key));
       if (std::string p = IdProblem(key); !p.empty())
-        return Fail(kind, i, field, absl::StrCat("bad key: ", p));
-      if (!Text(kind, i, field.c_str(), value)) return false;
+        return Fail(kind, i, field(key), absl::StrCat("bad key: ", p));
+      if (std::string p = TextProblem(value, kMaxNameBytes); !p.empty())
+        return Fail(kind, i, field(key), p);
     }
     return true;
   }
@@ -209,18 +221,31 @@ class Appender {
 
   // ---- Kinds ----
   bool Customers() {
+    std::vector<std::pair<std::string_view, std::string_view>> attrs;
+    return Customers(b_.customers_size(), [&](size_t i) {
+      const v1::Customer& r = b_.customers(static_cast<int>(i));
+      attrs = InKeyOrder(r.attributes());
+      return CustomerRow{r.id(),
+                         r.has_created_unix_seconds() ? std::optional(r.created_unix_seconds())
+                                                      : std::nullopt,
+                         attrs};
+    });
+  }
+  // The rules of a customer, whether it came as a protobuf record or a
+  // typed row: `row(i)` gives the i-th of `n` as a CustomerRow.
+  template <typename Row>
+  bool Customers(size_t n, Row row) {
     CustomerTable& t = t_.customers;
     const size_t base = t.ids.size();
-    for (int i = 0; i < b_.customers_size(); ++i) {
-      const auto& r = b_.customers(i);
-      const auto attrs = InKeyOrder(r.attributes());
-      if (!NewEntityId("customers", i, r.id(), t.ids, base) ||
-          (r.has_created_unix_seconds() &&
-           !Time("customers", i, "created_unix_seconds", r.created_unix_seconds())) ||
-          !Attributes("customers", i, attrs))
+    for (size_t i = 0; i < n; ++i) {
+      const CustomerRow& r = row(i);
+      if (!NewEntityId("customers", i, r.id, t.ids, base) ||
+          (r.created_unix_seconds &&
+           !Time("customers", i, "created_unix_seconds", *r.created_unix_seconds)) ||
+          !Attributes("customers", i, r.attributes))
         return false;
-      t.created.push_back(OptTime(r.has_created_unix_seconds(), r.created_unix_seconds()));
-      t.attributes.Append(attrs);
+      t.created.push_back(r.created_unix_seconds.value_or(kNoTime));
+      t.attributes.Append(r.attributes);
     }
     return true;
   }
@@ -572,6 +597,10 @@ class Appender {
 
 RecordError AppendBatch(Tables& tables, const v1::Batch& batch) {
   return Appender(tables, batch).Run();
+}
+
+RecordError AppendCustomers(Tables& tables, std::span<const CustomerRow> rows) {
+  return Appender(tables, v1::Batch::default_instance()).RunCustomers(rows);
 }
 
 RecordError AppendTransactions(Tables& tables, std::span<const TransactionRow> rows) {

@@ -105,7 +105,27 @@ struct Column {
   std::string_view TransactionRow::*text = nullptr;
   int64_t TransactionRow::*whole = nullptr;
   double TransactionRow::*number = nullptr;
+  // ... and a CustomerRow.
+  enum class CustomerField { kNone, kId, kCreated, kAttribute } customer = CustomerField::kNone;
 };
+
+// Gives a customers column its place in a CustomerRow; false for a field
+// the row does not hold.
+bool PlaceInCustomerRow(Column& col) {
+  using C = pb::FieldDescriptor;
+  if (col.repeated) return false;
+  switch (col.field->number()) {
+    case v1::Customer::kIdFieldNumber: col.customer = Column::CustomerField::kId; break;
+    case v1::Customer::kCreatedUnixSecondsFieldNumber:
+      col.customer = Column::CustomerField::kCreated;
+      return !col.is_map && col.type == C::CPPTYPE_INT64;
+    case v1::Customer::kAttributesFieldNumber:
+      col.customer = Column::CustomerField::kAttribute;
+      return col.is_map && col.type == C::CPPTYPE_STRING;
+    default: return false;
+  }
+  return !col.is_map && col.type == C::CPPTYPE_STRING;
+}
 
 // Gives a transactions column its place in a TransactionRow; false for a
 // field the row does not hold (the file is then read into protobuf records).
@@ -325,6 +345,20 @@ class CellStore {
 };
 
 // Parses one cell into a typed row. Returns the problem, or "" when fine.
+std::string SetRowCell(CustomerRow& row, const Column& col, std::string_view cell,
+                       CellStore& store, std::string_view* attribute) {
+  std::string problem;
+  switch (col.customer) {
+    case Column::CustomerField::kId: row.id = store.Keep(cell); break;
+    case Column::CustomerField::kCreated: {
+      int64_t x = 0;
+      if ((problem = ParseInt64Cell(col, cell, &x)).empty()) row.created_unix_seconds = x;
+      break;
+    }
+    default: *attribute = store.Keep(cell);
+  }
+  return problem;
+}
 std::string SetRowCell(TransactionRow& row, const Column& col, std::string_view cell,
                        CellStore& store) {
   std::string problem;
@@ -352,10 +386,19 @@ constexpr size_t kChunkRows = 16384;
 struct ParsedCsv {
   google::protobuf::Arena arena;
   v1::Batch* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
-  // Transactions go into typed rows instead, with no protobuf record per
-  // row, when asked for and every column has a place in a TransactionRow.
-  bool typed = false;
+  // Customers and transactions go into typed rows instead, with no
+  // protobuf record per row, when asked for and every column has a place in
+  // the row.
+  enum class Rows { kRecords, kCustomers, kTransactions } rows = Rows::kRecords;
   std::vector<TransactionRow> transactions;
+  std::vector<CustomerRow> customers;
+  // The customers' attributes, row after row in key order, and where each
+  // row's end; the rows' spans are set when the chunk is complete (the
+  // vector may move while it fills).
+  std::vector<std::pair<std::string_view, std::string_view>> attributes;
+  std::vector<size_t> attributes_end;
+  std::vector<std::string_view> row_attributes;  // by column, for the row being read
+  std::vector<size_t> attribute_columns;         // the attribute columns in key order
   CellStore cells;  // the rows' text
   std::vector<size_t> lines;   // line of each record of the chunk
   std::vector<Column> columns; // in header order
@@ -446,24 +489,38 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": required column ",
                                                      Quote(r), " is missing from the header"));
   }
-  out.typed = typed_rows && d == v1::Transaction::descriptor() &&
-              std::all_of(out.columns.begin(), out.columns.end(), PlaceInTransactionRow);
+  if (typed_rows && d == v1::Transaction::descriptor() &&
+      std::all_of(out.columns.begin(), out.columns.end(), PlaceInTransactionRow))
+    out.rows = ParsedCsv::Rows::kTransactions;
+  if (typed_rows && d == v1::Customer::descriptor() &&
+      std::all_of(out.columns.begin(), out.columns.end(), PlaceInCustomerRow)) {
+    out.rows = ParsedCsv::Rows::kCustomers;
+    out.row_attributes.assign(out.columns.size(), {});
+    for (size_t j = 0; j < out.columns.size(); ++j)
+      if (out.columns[j].is_map) out.attribute_columns.push_back(j);
+    std::sort(out.attribute_columns.begin(), out.attribute_columns.end(), [&](size_t a, size_t b) {
+      return out.columns[a].map_key < out.columns[b].map_key;
+    });
+  }
 
   const pb::Reflection* br = out.batch->GetReflection();
   const pb::Reflection* rr = nullptr;  // every record's, taken from the first
   auto flush = [&]() -> absl::Status {
     if (out.lines.empty()) return absl::OkStatus();
+    for (size_t k = 0, begin = 0; k < out.customers.size(); begin = out.attributes_end[k++])
+      out.customers[k].attributes =
+          std::span(out.attributes.data() + begin, out.attributes_end[k] - begin);
     if (absl::Status s = sink(out); !s.ok()) return s;
     // Cleared records stay allocated and AddMessage hands them out again,
     // their strings keeping their buffers: after the first chunk a record
     // costs no allocation. (A failure ends the parse, and the arena frees
     // everything at once.)
-    if (out.typed) {
-      out.transactions.clear();
-      out.cells.Clear();
-    } else {
-      br->ClearField(out.batch, list);
-    }
+    if (out.rows == ParsedCsv::Rows::kRecords) br->ClearField(out.batch, list);
+    out.transactions.clear();
+    out.customers.clear();
+    out.attributes.clear();
+    out.attributes_end.clear();
+    out.cells.Clear();
     out.lines.clear();
     return absl::OkStatus();
   };
@@ -476,12 +533,14 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
                                                      out.columns.size(), " fields as in the header, found ",
                                                      rec.fields.size()));
     pb::Message* record = nullptr;
-    TransactionRow* row = nullptr;
-    if (out.typed) {
-      row = &out.transactions.emplace_back();
-    } else {
-      record = br->AddMessage(out.batch, list);
-      if (rr == nullptr) rr = record->GetReflection();
+    TransactionRow* transaction = nullptr;
+    CustomerRow* customer = nullptr;
+    switch (out.rows) {
+      case ParsedCsv::Rows::kTransactions: transaction = &out.transactions.emplace_back(); break;
+      case ParsedCsv::Rows::kCustomers: customer = &out.customers.emplace_back(); break;
+      case ParsedCsv::Rows::kRecords:
+        record = br->AddMessage(out.batch, list);
+        if (rr == nullptr) rr = record->GetReflection();
     }
     for (size_t j = 0; j < rec.fields.size(); ++j) {
       const Column& col = out.columns[j];
@@ -490,11 +549,21 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       if (cell.empty()) {
         if (col.required) problem = "required, but empty";
       } else {
-        problem = row ? SetRowCell(*row, col, cell, out.cells) : SetCell(record, rr, col, cell);
+        problem = transaction ? SetRowCell(*transaction, col, cell, out.cells)
+                  : customer  ? SetRowCell(*customer, col, cell, out.cells, &out.row_attributes[j])
+                              : SetCell(record, rr, col, cell);
       }
       if (!problem.empty())
         return absl::InvalidArgumentError(
             absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(col.name), "): ", problem));
+    }
+    if (customer) {
+      for (size_t j : out.attribute_columns) {
+        if (out.row_attributes[j].empty()) continue;
+        out.attributes.emplace_back(out.columns[j].map_key, out.row_attributes[j]);
+        out.row_attributes[j] = {};
+      }
+      out.attributes_end.push_back(out.attributes.size());
     }
     out.lines.push_back(rec.line);
     if (out.lines.size() >= chunk_rows) {
@@ -555,8 +624,9 @@ absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_vie
     }
     first = false;
     RecordError err;
-    absl::Status st =
-        chunk.typed ? ws.Ingest(chunk.transactions, &err) : ws.Ingest(*chunk.batch, &err);
+    absl::Status st = chunk.rows == ParsedCsv::Rows::kTransactions ? ws.Ingest(chunk.transactions, &err)
+                      : chunk.rows == ParsedCsv::Rows::kCustomers  ? ws.Ingest(chunk.customers, &err)
+                                                                   : ws.Ingest(*chunk.batch, &err);
     if (!st.ok() && err.code != absl::StatusCode::kOk)
       return CsvRecordStatus(st, err, chunk, kind, name);
     return st;

@@ -80,6 +80,11 @@ absl::Status Workspace::Ingest(const v1::Batch& batch, RecordError* error) {
       tables_, [&] { return AppendBatch(tables_, batch); }, error);
 }
 
+absl::Status Workspace::Ingest(std::span<const CustomerRow> customers, RecordError* error) {
+  return AppendWholeOrNothing(
+      tables_, [&] { return AppendCustomers(tables_, customers); }, error);
+}
+
 absl::Status Workspace::Ingest(std::span<const TransactionRow> transactions, RecordError* error) {
   return AppendWholeOrNothing(
       tables_, [&] { return AppendTransactions(tables_, transactions); }, error);

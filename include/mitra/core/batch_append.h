@@ -5,9 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 
@@ -44,6 +46,19 @@ struct RecordError {
 // the batch: the caller rolls them back to a mark taken before
 // (Workspace::Ingest does), which is what makes ingestion whole or nothing.
 RecordError AppendBatch(Tables& tables, const v1::Batch& batch);
+
+// The fields of a mitra.v1.Customer, as views: what a CSV row is parsed
+// into without a protobuf record. The attributes are in key order, each key
+// once.
+struct CustomerRow {
+  std::string_view id;
+  std::optional<int64_t> created_unix_seconds;
+  std::span<const std::pair<std::string_view, std::string_view>> attributes;
+};
+
+// AppendBatch of a batch holding only these customers: the same checks (one
+// function checks both) and errors.
+RecordError AppendCustomers(Tables& tables, std::span<const CustomerRow> rows);
 
 // The fields of a mitra.v1.Transaction, as views, with the schema's defaults
 // for those not given: what a CSV row is parsed into when no protobuf record
