@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "core/prefault.h"
 #include "mitra/core/text_checks.h"
 
 namespace mitra {
@@ -104,6 +105,9 @@ void Workspace::Reserve(std::string_view kind, size_t rows, bool with_ids) noexc
           // reallocate a large column each time.
           if (column.capacity() < column.size() + rows)
             column.reserve(std::max(column.size() + rows, column.capacity() * 2));
+          if constexpr (std::is_arithmetic_v<typename C::value_type>)
+            Prefault(column.data() + column.size(),
+                     std::min(rows, column.capacity() - column.size()));
         }
       } catch (const std::bad_alloc&) {
         // Nothing changed; the columns grow as they fill instead.
