@@ -309,6 +309,7 @@ std::string SetCell(pb::Message* record, const pb::Reflection* r, const Column& 
 class CellStore {
  public:
   std::string_view Keep(std::string_view cell) {
+    if (cell.empty()) return {};
     if (used_ + cell.size() > size_) Next(cell.size());
     char* at = blocks_[block_].get() + used_;
     std::memcpy(at, cell.data(), cell.size());
