@@ -59,13 +59,16 @@ int64_t OptTime(bool has, int64_t t) { return has ? t : kNoTime; }
 // it would number attribute keys and order (and so round) rating sums
 // differently on each import of the same data, and pick a different first
 // error among several bad keys.
+// Text values come as views (what the rules and the columns read), numbers
+// as they are.
 template <typename Map>
 auto InKeyOrder(const Map& map) {
-  using Entry =
-      std::pair<std::string_view, std::reference_wrapper<const typename Map::mapped_type>>;
+  using Mapped = typename Map::mapped_type;
+  using Entry = std::pair<std::string_view, std::conditional_t<std::is_same_v<Mapped, std::string>,
+                                                               std::string_view, Mapped>>;
   std::vector<Entry> entries;
   entries.reserve(map.size());
-  for (const auto& [key, value] : map) entries.emplace_back(key, std::cref(value));
+  for (const auto& [key, value] : map) entries.emplace_back(key, value);
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.first < b.first; });
   return entries;
@@ -86,21 +89,39 @@ class Appender {
     return RecordError{};
   }
 
- private:
   bool Fail(const char* kind, size_t i, std::string field, std::string problem,
             StatusCode code = StatusCode::kInvalidArgument) {
     err_ = RecordError{code, kind, i, std::move(field), std::move(problem)};
     return false;
   }
 
+  // Customers alone, as typed rows.
+  RecordError RunCustomers(std::span<const CustomerRow> rows) {
+    if (!Capacity("customers", t_.customers.ids.size(), rows.size()) ||
+        !Customers(rows.size(), [&](size_t i) -> const CustomerRow& { return rows[i]; }))
+      return err_;
+    return RecordError{};
+  }
+  // Transactions alone, as typed rows.
+  RecordError RunTransactions(std::span<const TransactionRow> rows) {
+    if (!Capacity("transactions", t_.transactions.customer.size(), rows.size()) ||
+        !Transactions(rows.size(), [&](size_t i) -> const TransactionRow& { return rows[i]; }))
+      return err_;
+    return RecordError{};
+  }
+
+ private:
+  bool Capacity(const char* kind, size_t have, size_t add) {
+    if (have + add <= kMaxRecords) return true;
+    return Fail(kind, 0, "", absl::StrCat("a workspace holds at most ", kMaxRecords, " ", kind,
+                                          "; it has ", have, " and the batch adds ", add),
+                StatusCode::kResourceExhausted);
+  }
+
   bool CheckCapacity() {
     bool ok = true;
     auto check = [&](const char* kind, size_t have, size_t add) {
-      if (ok && have + add > kMaxRecords) {
-        ok = Fail(kind, 0, "", absl::StrCat("a workspace holds at most ", kMaxRecords, " ", kind,
-                                            "; it has ", have, " and the batch adds ", add),
-                  StatusCode::kResourceExhausted);
-      }
+      if (ok) ok = Capacity(kind, have, add);
     };
     check("customers", t_.customers.ids.size(), b_.customers_size());
     check("products", t_.products.ids.size(), b_.products_size());
@@ -138,7 +159,7 @@ class Appender {
                 StatusCode::kAlreadyExists);
   }
   // The id of an entity kind, whose records are its ids in batch order.
-  bool NewEntityId(const char* kind, size_t i, const std::string& id, IdInterner& ids,
+  bool NewEntityId(const char* kind, size_t i, std::string_view id, IdInterner& ids,
                    size_t base) {
     Index unused;
     return NewId(kind, i, IdInterner::Hash(id), ids, base, [&](Index k) { return k - base; },
@@ -146,7 +167,7 @@ class Appender {
   }
   // A reference to an entity of `target` kind, resolved into `*out`
   // (kNoIndex for an empty optional one).
-  bool Ref(const char* kind, size_t i, const char* field, const std::string& id,
+  bool Ref(const char* kind, size_t i, const char* field, std::string_view id,
            const IdInterner& ids, const char* target, bool required, Index* out) {
     return Ref(kind, i, field, IdInterner::Hash(id), ids, target, required, out);
   }
@@ -174,18 +195,20 @@ class Appender {
     if (std::string p = MoneyProblem(v); !p.empty()) return Fail(kind, i, field, p);
     return true;
   }
-  bool Text(const char* kind, size_t i, const char* field, const std::string& s,
+  bool Text(const char* kind, size_t i, const char* field, std::string_view s,
             size_t max = kMaxNameBytes) {
     if (std::string p = TextProblem(s, max); !p.empty()) return Fail(kind, i, field, p);
     return true;
   }
   template <typename Map>
   bool Attributes(const char* kind, size_t i, const Map& attrs, const char* map_name = "attributes") {
+    // The field's name is only spelt out for an error: most rows have none.
+    auto field = [&](std::string_view key) { return absl::StrCat(map_name, ".", Av(key)); };
     for (const auto& [key, value] : attrs) {
-      std::string field = absl::StrCat(map_name, ".", Av(key));
       if (std::string p = IdProblem(key); !p.empty())
-        return Fail(kind, i, field, absl::StrCat("bad key: ", p));
-      if (!Text(kind, i, field.c_str(), value)) return false;
+        return Fail(kind, i, field(key), absl::StrCat("bad key: ", p));
+      if (std::string p = TextProblem(value, kMaxNameBytes); !p.empty())
+        return Fail(kind, i, field(key), p);
     }
     return true;
   }
@@ -198,18 +221,31 @@ class Appender {
 
   // ---- Kinds ----
   bool Customers() {
+    std::vector<std::pair<std::string_view, std::string_view>> attrs;
+    return Customers(b_.customers_size(), [&](size_t i) {
+      const v1::Customer& r = b_.customers(static_cast<int>(i));
+      attrs = InKeyOrder(r.attributes());
+      return CustomerRow{r.id(),
+                         r.has_created_unix_seconds() ? std::optional(r.created_unix_seconds())
+                                                      : std::nullopt,
+                         attrs};
+    });
+  }
+  // The rules of a customer, whether it came as a protobuf record or a
+  // typed row: `row(i)` gives the i-th of `n` as a CustomerRow.
+  template <typename Row>
+  bool Customers(size_t n, Row row) {
     CustomerTable& t = t_.customers;
     const size_t base = t.ids.size();
-    for (int i = 0; i < b_.customers_size(); ++i) {
-      const auto& r = b_.customers(i);
-      const auto attrs = InKeyOrder(r.attributes());
-      if (!NewEntityId("customers", i, r.id(), t.ids, base) ||
-          (r.has_created_unix_seconds() &&
-           !Time("customers", i, "created_unix_seconds", r.created_unix_seconds())) ||
-          !Attributes("customers", i, attrs))
+    for (size_t i = 0; i < n; ++i) {
+      const CustomerRow& r = row(i);
+      if (!NewEntityId("customers", i, r.id, t.ids, base) ||
+          (r.created_unix_seconds &&
+           !Time("customers", i, "created_unix_seconds", *r.created_unix_seconds)) ||
+          !Attributes("customers", i, r.attributes))
         return false;
-      t.created.push_back(OptTime(r.has_created_unix_seconds(), r.created_unix_seconds()));
-      t.attributes.Append(attrs);
+      t.created.push_back(r.created_unix_seconds.value_or(kNoTime));
+      t.attributes.Append(r.attributes);
     }
     return true;
   }
@@ -351,6 +387,16 @@ class Appender {
   }
 
   bool Transactions() {
+    return Transactions(b_.transactions_size(), [&](size_t i) {
+      const v1::Transaction& r = b_.transactions(static_cast<int>(i));
+      return TransactionRow{r.id(), r.customer_id(), r.product_id(), r.channel_id(),
+                            r.time_unix_seconds(), r.amount(), r.quantity()};
+    });
+  }
+  // The rules of a transaction, whether it came as a protobuf record or a
+  // typed row: `row(i)` gives the i-th of `n` as a TransactionRow.
+  template <typename Row>
+  bool Transactions(size_t count, Row row) {
     TransactionTable& t = t_.transactions;
     const size_t order_base = t.order_ids.size(), row_base = t.customer.size();
     // Which transaction of the batch holds order index k (an error's "also").
@@ -359,14 +405,14 @@ class Appender {
       while (row < t.order.size() && t.order[row] != k) ++row;
       return row - row_base;
     };
-    const int n = b_.transactions_size();
+    const int n = static_cast<int>(count);
     const IdInterner& customers = t_.customers.ids;
     IdInterner::Hashed order_ids[kRing], customer_ids[kRing];
     auto hash_ahead = [&](int j) {
-      const auto& r = b_.transactions(j);
-      order_ids[j % kRing] = IdInterner::Hash(r.id());
-      customer_ids[j % kRing] = IdInterner::Hash(r.customer_id());
-      if (!r.id().empty()) t.order_ids.Prefetch(order_ids[j % kRing]);
+      const TransactionRow& r = row(j);
+      order_ids[j % kRing] = IdInterner::Hash(r.id);
+      customer_ids[j % kRing] = IdInterner::Hash(r.customer_id);
+      if (!r.id.empty()) t.order_ids.Prefetch(order_ids[j % kRing]);
       customers.Prefetch(customer_ids[j % kRing]);
     };
     for (int j = 0; j < std::min(n, kSlotsAhead); ++j) hash_ahead(j);
@@ -374,24 +420,24 @@ class Appender {
       if (i + kSlotsAhead < n) hash_ahead(i + kSlotsAhead);
       // Order ids are new: their slots are empty, with no text to fetch.
       if (i + kTextsAhead < n) customers.PrefetchText(customer_ids[(i + kTextsAhead) % kRing]);
-      const auto& r = b_.transactions(i);
+      const TransactionRow& r = row(i);
       Index order = kNoIndex, customer, product, channel;
-      if ((!r.id().empty() && !NewId("transactions", i, order_ids[i % kRing], t.order_ids,
-                                     order_base, position, &order)) ||
+      if ((!r.id.empty() && !NewId("transactions", i, order_ids[i % kRing], t.order_ids,
+                                   order_base, position, &order)) ||
           !Ref("transactions", i, "customer_id", customer_ids[i % kRing], customers, "customer",
                true, &customer) ||
-          !Time("transactions", i, "time_unix_seconds", r.time_unix_seconds()) ||
-          !Money("transactions", i, "amount", r.amount()) ||
-          !Money("transactions", i, "quantity", r.quantity()) ||
-          !Ref("transactions", i, "product_id", r.product_id(), t_.products.ids, "product", false,
+          !Time("transactions", i, "time_unix_seconds", r.time_unix_seconds) ||
+          !Money("transactions", i, "amount", r.amount) ||
+          !Money("transactions", i, "quantity", r.quantity) ||
+          !Ref("transactions", i, "product_id", r.product_id, t_.products.ids, "product", false,
                &product) ||
-          !Ref("transactions", i, "channel_id", r.channel_id(), t_.channels.ids, "channel", false,
+          !Ref("transactions", i, "channel_id", r.channel_id, t_.channels.ids, "channel", false,
                &channel))
         return false;
       t.customer.push_back(customer);
-      t.time.push_back(r.time_unix_seconds());
-      t.amount.push_back(WithoutNegativeZero(r.amount()));
-      t.quantity.push_back(WithoutNegativeZero(r.quantity()));
+      t.time.push_back(r.time_unix_seconds);
+      t.amount.push_back(WithoutNegativeZero(r.amount));
+      t.quantity.push_back(WithoutNegativeZero(r.quantity));
       t.product.push_back(product);
       t.channel.push_back(channel);
       t.order.push_back(order);
@@ -551,6 +597,14 @@ class Appender {
 
 RecordError AppendBatch(Tables& tables, const v1::Batch& batch) {
   return Appender(tables, batch).Run();
+}
+
+RecordError AppendCustomers(Tables& tables, std::span<const CustomerRow> rows) {
+  return Appender(tables, v1::Batch::default_instance()).RunCustomers(rows);
+}
+
+RecordError AppendTransactions(Tables& tables, std::span<const TransactionRow> rows) {
+  return Appender(tables, v1::Batch::default_instance()).RunTransactions(rows);
 }
 
 }  // namespace mitra

@@ -3,6 +3,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
+
 namespace mitra {
 namespace {
 
@@ -26,7 +30,7 @@ constexpr auto kTables = MakeTables();
 
 }  // namespace
 
-uint32_t Crc32c(uint32_t crc, const void* data, size_t n) {
+uint32_t Crc32cPortable(uint32_t crc, const void* data, size_t n) {
   const auto* p = static_cast<const unsigned char*>(data);
   crc = ~crc;
   while (n >= 8) {
@@ -43,6 +47,41 @@ uint32_t Crc32c(uint32_t crc, const void* data, size_t n) {
   }
   while (n--) crc = (crc >> 8) ^ kTables[0][(crc ^ *p++) & 0xFF];
   return ~crc;
+}
+
+#if defined(__x86_64__)
+
+bool Crc32cHardwareAvailable() { return __builtin_cpu_supports("sse4.2"); }
+
+// SSE4.2's CRC32 instruction computes this very polynomial, reflected, 8
+// bytes at a time: about ten times the tables' speed.
+__attribute__((target("sse4.2"))) uint32_t Crc32cHardware(uint32_t crc, const void* data,
+                                                          size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  uint64_t c = ~crc;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    c = _mm_crc32_u64(c, word);
+  }
+  uint32_t c32 = static_cast<uint32_t>(c);
+  for (; n > 0; ++p, --n) c32 = _mm_crc32_u8(c32, *p);
+  return ~c32;
+}
+
+#else
+
+bool Crc32cHardwareAvailable() { return false; }
+uint32_t Crc32cHardware(uint32_t crc, const void* data, size_t n) {
+  return Crc32cPortable(crc, data, n);
+}
+
+#endif
+
+uint32_t Crc32c(uint32_t crc, const void* data, size_t n) {
+  using Fn = uint32_t (*)(uint32_t, const void*, size_t);
+  static const Fn crc32c = Crc32cHardwareAvailable() ? Fn{Crc32cHardware} : Fn{Crc32cPortable};
+  return crc32c(crc, data, n);
 }
 
 }  // namespace mitra

@@ -100,7 +100,53 @@ struct Column {
   pb::FieldDescriptor::CppType type = pb::FieldDescriptor::CPPTYPE_STRING;
   bool is_map = false, repeated = false;
   std::string enum_prefix;  // "INTERACTION_KIND_" for an enum column
+  // Where a TransactionRow keeps the column's cells (one of them is set
+  // when the file is read into typed rows).
+  std::string_view TransactionRow::*text = nullptr;
+  int64_t TransactionRow::*whole = nullptr;
+  double TransactionRow::*number = nullptr;
+  // ... and a CustomerRow.
+  enum class CustomerField { kNone, kId, kCreated, kAttribute } customer = CustomerField::kNone;
 };
+
+// Gives a customers column its place in a CustomerRow; false for a field
+// the row does not hold.
+bool PlaceInCustomerRow(Column& col) {
+  using C = pb::FieldDescriptor;
+  if (col.repeated) return false;
+  switch (col.field->number()) {
+    case v1::Customer::kIdFieldNumber: col.customer = Column::CustomerField::kId; break;
+    case v1::Customer::kCreatedUnixSecondsFieldNumber:
+      col.customer = Column::CustomerField::kCreated;
+      return !col.is_map && col.type == C::CPPTYPE_INT64;
+    case v1::Customer::kAttributesFieldNumber:
+      col.customer = Column::CustomerField::kAttribute;
+      return col.is_map && col.type == C::CPPTYPE_STRING;
+    default: return false;
+  }
+  return !col.is_map && col.type == C::CPPTYPE_STRING;
+}
+
+// Gives a transactions column its place in a TransactionRow; false for a
+// field the row does not hold (the file is then read into protobuf records).
+bool PlaceInTransactionRow(Column& col) {
+  if (col.is_map || col.repeated) return false;
+  using C = pb::FieldDescriptor;
+  switch (col.field->number()) {
+    case v1::Transaction::kIdFieldNumber: col.text = &TransactionRow::id; break;
+    case v1::Transaction::kCustomerIdFieldNumber: col.text = &TransactionRow::customer_id; break;
+    case v1::Transaction::kProductIdFieldNumber: col.text = &TransactionRow::product_id; break;
+    case v1::Transaction::kChannelIdFieldNumber: col.text = &TransactionRow::channel_id; break;
+    case v1::Transaction::kTimeUnixSecondsFieldNumber:
+      col.whole = &TransactionRow::time_unix_seconds;
+      break;
+    case v1::Transaction::kAmountFieldNumber: col.number = &TransactionRow::amount; break;
+    case v1::Transaction::kQuantityFieldNumber: col.number = &TransactionRow::quantity; break;
+    default: return false;
+  }
+  return (col.text && col.type == C::CPPTYPE_STRING) || (col.whole && col.type == C::CPPTYPE_INT64) ||
+         (col.number && col.type == C::CPPTYPE_DOUBLE);
+}
 
 std::string KnownColumns(const pb::Descriptor* d) {
   std::vector<std::string> names;
@@ -178,6 +224,11 @@ std::string ParseTimeCell(std::string_view v, int64_t* t) {
   return "";
 }
 
+// An integer cell: a time for *_unix_seconds fields, else a whole number.
+std::string ParseInt64Cell(const Column& col, std::string_view v, int64_t* x) {
+  return col.time ? ParseTimeCell(v, x) : ParseWholeCell(v, x, "an integer");
+}
+
 std::string ParseBoolCell(std::string_view v, bool* b) {
   const std::string lower = absl::AsciiStrToLower(Av(v));
   if (lower == "true" || lower == "1") *b = true;
@@ -209,8 +260,7 @@ std::string SetCell(pb::Message* record, const pb::Reflection* r, const Column& 
     }
     case pb::FieldDescriptor::CPPTYPE_INT64: {
       int64_t x = 0;
-      problem = col.time ? ParseTimeCell(cell, &x) : ParseWholeCell(cell, &x, "an integer");
-      if (problem.empty()) r->SetInt64(target, f, x);
+      if ((problem = ParseInt64Cell(col, cell, &x)).empty()) r->SetInt64(target, f, x);
       return problem;
     }
     case pb::FieldDescriptor::CPPTYPE_INT32: {
@@ -253,6 +303,78 @@ std::string SetCell(pb::Message* record, const pb::Reflection* r, const Column& 
   }
 }
 
+// Copies of the text cells of a chunk of typed rows, at addresses that stay
+// put while the reader's buffer moves on to the next block. Cleared, not
+// freed, between chunks, so after the first chunk a row allocates nothing.
+class CellStore {
+ public:
+  std::string_view Keep(std::string_view cell) {
+    if (cell.empty()) return {};
+    if (used_ + cell.size() > size_) Next(cell.size());
+    char* at = blocks_[block_].get() + used_;
+    std::memcpy(at, cell.data(), cell.size());
+    used_ += cell.size();
+    return std::string_view(at, cell.size());
+  }
+  void Clear() {
+    block_ = 0;
+    used_ = 0;
+    size_ = blocks_.empty() ? 0 : sizes_[0];
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t{1} << 18;
+  // Moves to the next block with room for `n` bytes; a block too small for
+  // it is replaced (nothing of this chunk lies in it yet).
+  void Next(size_t n) {
+    if (size_ != 0) ++block_;
+    if (block_ == blocks_.size()) {
+      blocks_.emplace_back();
+      sizes_.push_back(0);
+    }
+    if (sizes_[block_] < n) {
+      const size_t size = std::max(kBlock, n);
+      blocks_[block_].reset(new char[size]);
+      sizes_[block_] = size;
+    }
+    used_ = 0;
+    size_ = sizes_[block_];
+  }
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<size_t> sizes_;
+  size_t block_ = 0, used_ = 0, size_ = 0;  // the block being filled
+};
+
+// Parses one cell into a typed row. Returns the problem, or "" when fine.
+std::string SetRowCell(CustomerRow& row, const Column& col, std::string_view cell,
+                       CellStore& store, std::string_view* attribute) {
+  std::string problem;
+  switch (col.customer) {
+    case Column::CustomerField::kId: row.id = store.Keep(cell); break;
+    case Column::CustomerField::kCreated: {
+      int64_t x = 0;
+      if ((problem = ParseInt64Cell(col, cell, &x)).empty()) row.created_unix_seconds = x;
+      break;
+    }
+    default: *attribute = store.Keep(cell);
+  }
+  return problem;
+}
+std::string SetRowCell(TransactionRow& row, const Column& col, std::string_view cell,
+                       CellStore& store) {
+  std::string problem;
+  if (col.text) {
+    row.*col.text = store.Keep(cell);
+  } else if (col.whole) {
+    int64_t x = 0;
+    if ((problem = ParseInt64Cell(col, cell, &x)).empty()) row.*col.whole = x;
+  } else {
+    double x = 0;
+    if ((problem = ParseNumberCell(cell, &x)).empty()) row.*col.number = x;
+  }
+  return problem;
+}
+
 // Records per batch handed to the workspace: large enough that the
 // per-batch work (a checkpoint, the validator's setup) costs nothing, small
 // enough that the protobuf records of a batch stay a few megabytes however
@@ -265,6 +387,20 @@ constexpr size_t kChunkRows = 16384;
 struct ParsedCsv {
   google::protobuf::Arena arena;
   v1::Batch* batch = google::protobuf::Arena::CreateMessage<v1::Batch>(&arena);
+  // Customers and transactions go into typed rows instead, with no
+  // protobuf record per row, when asked for and every column has a place in
+  // the row.
+  enum class Rows { kRecords, kCustomers, kTransactions } rows = Rows::kRecords;
+  std::vector<TransactionRow> transactions;
+  std::vector<CustomerRow> customers;
+  // The customers' attributes, row after row in key order, and where each
+  // row's end; the rows' spans are set when the chunk is complete (the
+  // vector may move while it fills).
+  std::vector<std::pair<std::string_view, std::string_view>> attributes;
+  std::vector<size_t> attributes_end;
+  std::vector<std::string_view> row_attributes;  // by column, for the row being read
+  std::vector<size_t> attribute_columns;         // the attribute columns in key order
+  CellStore cells;  // the rows' text
   std::vector<size_t> lines;   // line of each record of the chunk
   std::vector<Column> columns; // in header order
 };
@@ -277,9 +413,10 @@ using ChunkSink = std::function<absl::Status(ParsedCsv& chunk)>;
 using Refill = std::function<absl::Status(CsvReader& reader)>;
 
 // Reads the header, then hands the records to `sink` in chunks of at most
-// `chunk_rows` (a file with a header and no records hands none).
+// `chunk_rows` (a file with a header and no records hands none), as typed
+// rows where `typed_rows` and the kind has them, else as protobuf records.
 absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
-                   CsvReader& reader, const Refill& refill, size_t chunk_rows,
+                   CsvReader& reader, const Refill& refill, size_t chunk_rows, bool typed_rows,
                    const ChunkSink& sink) {
   const pb::FieldDescriptor* list = v1::Batch::descriptor()->FindFieldByName(std::string(kind));
   if (list == nullptr || list->message_type() == nullptr)
@@ -353,17 +490,38 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": required column ",
                                                      Quote(r), " is missing from the header"));
   }
+  if (typed_rows && d == v1::Transaction::descriptor() &&
+      std::all_of(out.columns.begin(), out.columns.end(), PlaceInTransactionRow))
+    out.rows = ParsedCsv::Rows::kTransactions;
+  if (typed_rows && d == v1::Customer::descriptor() &&
+      std::all_of(out.columns.begin(), out.columns.end(), PlaceInCustomerRow)) {
+    out.rows = ParsedCsv::Rows::kCustomers;
+    out.row_attributes.assign(out.columns.size(), {});
+    for (size_t j = 0; j < out.columns.size(); ++j)
+      if (out.columns[j].is_map) out.attribute_columns.push_back(j);
+    std::sort(out.attribute_columns.begin(), out.attribute_columns.end(), [&](size_t a, size_t b) {
+      return out.columns[a].map_key < out.columns[b].map_key;
+    });
+  }
 
   const pb::Reflection* br = out.batch->GetReflection();
   const pb::Reflection* rr = nullptr;  // every record's, taken from the first
   auto flush = [&]() -> absl::Status {
     if (out.lines.empty()) return absl::OkStatus();
+    for (size_t k = 0, begin = 0; k < out.customers.size(); begin = out.attributes_end[k++])
+      out.customers[k].attributes =
+          std::span(out.attributes.data() + begin, out.attributes_end[k] - begin);
     if (absl::Status s = sink(out); !s.ok()) return s;
     // Cleared records stay allocated and AddMessage hands them out again,
     // their strings keeping their buffers: after the first chunk a record
     // costs no allocation. (A failure ends the parse, and the arena frees
     // everything at once.)
-    br->ClearField(out.batch, list);
+    if (out.rows == ParsedCsv::Rows::kRecords) br->ClearField(out.batch, list);
+    out.transactions.clear();
+    out.customers.clear();
+    out.attributes.clear();
+    out.attributes_end.clear();
+    out.cells.Clear();
     out.lines.clear();
     return absl::OkStatus();
   };
@@ -375,8 +533,16 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       return absl::InvalidArgumentError(absl::StrCat(file, ":", rec.line, ": expected ",
                                                      out.columns.size(), " fields as in the header, found ",
                                                      rec.fields.size()));
-    pb::Message* record = br->AddMessage(out.batch, list);
-    if (rr == nullptr) rr = record->GetReflection();
+    pb::Message* record = nullptr;
+    TransactionRow* transaction = nullptr;
+    CustomerRow* customer = nullptr;
+    switch (out.rows) {
+      case ParsedCsv::Rows::kTransactions: transaction = &out.transactions.emplace_back(); break;
+      case ParsedCsv::Rows::kCustomers: customer = &out.customers.emplace_back(); break;
+      case ParsedCsv::Rows::kRecords:
+        record = br->AddMessage(out.batch, list);
+        if (rr == nullptr) rr = record->GetReflection();
+    }
     for (size_t j = 0; j < rec.fields.size(); ++j) {
       const Column& col = out.columns[j];
       const std::string_view cell = rec.fields[j];
@@ -384,11 +550,21 @@ absl::Status Parse(ParsedCsv& out, std::string_view kind, std::string_view name,
       if (cell.empty()) {
         if (col.required) problem = "required, but empty";
       } else {
-        problem = SetCell(record, rr, col, cell);
+        problem = transaction ? SetRowCell(*transaction, col, cell, out.cells)
+                  : customer  ? SetRowCell(*customer, col, cell, out.cells, &out.row_attributes[j])
+                              : SetCell(record, rr, col, cell);
       }
       if (!problem.empty())
         return absl::InvalidArgumentError(
             absl::StrCat(file, ":", rec.line, ":", j + 1, " (", Escape(col.name), "): ", problem));
+    }
+    if (customer) {
+      for (size_t j : out.attribute_columns) {
+        if (out.row_attributes[j].empty()) continue;
+        out.attributes.emplace_back(out.columns[j].map_key, out.row_attributes[j]);
+        out.row_attributes[j] = {};
+      }
+      out.attributes_end.push_back(out.attributes.size());
     }
     out.lines.push_back(rec.line);
     if (out.lines.size() >= chunk_rows) {
@@ -437,20 +613,28 @@ absl::Status IngestCsvFrom(Workspace& ws, std::string_view kind, std::string_vie
       if (used > 0 && total_bytes > used) {
         const bool with_ids = std::any_of(chunk.columns.begin(), chunk.columns.end(),
                                           [](const Column& c) { return c.name == "id"; });
-        const double rest = static_cast<double>(total_bytes - used) / used;
-        ws.Reserve(kind, static_cast<size_t>(rest * chunk.lines.size()) + 1, with_ids);
+        // The whole file's records (this chunk is not applied yet). The
+        // columns get 1/16 to spare, as records vary in length and a
+        // column that outgrows its room is copied whole into one twice its
+        // size (pages reserved but never written cost no memory); the id
+        // table, whose slots are all touched, gets the estimate alone.
+        const double rows = static_cast<double>(total_bytes) / used * chunk.lines.size();
+        ws.Reserve(kind, static_cast<size_t>(rows * 17 / 16) + 1, false);
+        if (with_ids) ws.Reserve(kind, static_cast<size_t>(rows) + 1, true);
       }
     }
     first = false;
     RecordError err;
-    absl::Status st = ws.Ingest(*chunk.batch, &err);
+    absl::Status st = chunk.rows == ParsedCsv::Rows::kTransactions ? ws.Ingest(chunk.transactions, &err)
+                      : chunk.rows == ParsedCsv::Rows::kCustomers  ? ws.Ingest(chunk.customers, &err)
+                                                                   : ws.Ingest(*chunk.batch, &err);
     if (!st.ok() && err.code != absl::StatusCode::kOk)
       return CsvRecordStatus(st, err, chunk, kind, name);
     return st;
   };
   absl::Status s;
   try {
-    s = Parse(parsed, kind, name, reader, refill, chunk_rows, apply);
+    s = Parse(parsed, kind, name, reader, refill, chunk_rows, /*typed_rows=*/true, apply);
   } catch (...) {  // std::bad_alloc: undo the chunks already applied too
     ws.RollbackTo(mark);
     throw;
@@ -534,7 +718,8 @@ absl::StatusOr<v1::Batch> CsvToBatch(std::string_view kind, std::string_view nam
   v1::Batch all;
   ParsedCsv parsed;
   CsvReader reader(text, FileName(kind, name));
-  absl::Status s = Parse(parsed, kind, name, reader, nullptr, SIZE_MAX, [&](ParsedCsv& chunk) {
+  absl::Status s = Parse(parsed, kind, name, reader, nullptr, SIZE_MAX, /*typed_rows=*/false,
+                         [&](ParsedCsv& chunk) {
     all = *chunk.batch;
     return absl::OkStatus();
   });

@@ -7,6 +7,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "common/huge_array.h"
+#include "core/prefault.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/text_checks.h"
 
@@ -16,6 +17,15 @@ IdInterner::Hashed IdInterner::Hash(std::string_view id) {
   const size_t h = absl::Hash<absl::string_view>{}(Av(id));
   return {id, static_cast<uint32_t>(h ^ (h >> 32))};
 }
+
+namespace {
+
+// Raw storage for `n` ids, constructed one by one as they come.
+std::string* NewBlock(size_t n) {
+  return static_cast<std::string*>(::operator new(n * sizeof(std::string)));
+}
+
+}  // namespace
 
 IdInterner::~IdInterner() {
   Truncate(0);
@@ -76,7 +86,7 @@ Index IdInterner::AddHashed(std::string_view id, uint32_t hash) {
   if ((size_ + 1) * 2 > table_size_) Grow(std::max<size_t>(16, table_size_ * 2));
   const unsigned b = Block(i);
   if (blocks_[b] == nullptr)
-    blocks_[b] = static_cast<std::string*>(::operator new(BlockSize(b) * sizeof(std::string)));
+    blocks_[b] = NewBlock(BlockSize(b));
   new (&blocks_[b][i - BlockStart(b)]) std::string(id);
   ++size_;
   Place(table_, table_size_, MakeSlot(hash, i));
@@ -87,6 +97,18 @@ void IdInterner::Reserve(size_t n) {
   size_t capacity = std::max<size_t>(16, table_size_);
   while (capacity < n * 2) capacity *= 2;
   if (capacity > table_size_) Grow(capacity);
+  // The blocks the ids up to n will go in, their pages mapped in at once
+  // for the part those ids fill. (Empty blocks are a state the interner
+  // knows: Truncate leaves them too.)
+  n = std::min(n, kMaxRecords);
+  for (size_t i = size_; i < n; i = BlockStart(Block(static_cast<Index>(i))) +
+                                    BlockSize(Block(static_cast<Index>(i)))) {
+    const unsigned b = Block(static_cast<Index>(i));
+    if (blocks_[b] == nullptr)
+      blocks_[b] = NewBlock(BlockSize(b));
+    const size_t end = std::min(n, BlockStart(b) + BlockSize(b));
+    Prefault(blocks_[b] + (i - BlockStart(b)), end - i);
+  }
 }
 
 Index IdInterner::Add(std::string_view id) { return AddHashed(id, Hash(id).hash); }

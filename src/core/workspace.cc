@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "core/prefault.h"
 #include "mitra/core/text_checks.h"
 
 namespace mitra {
@@ -49,23 +50,45 @@ const std::vector<std::string>& KindNames() {
 
 absl::Status Workspace::Ingest(const v1::Batch& batch) { return Ingest(batch, nullptr); }
 
-absl::Status Workspace::Ingest(const v1::Batch& batch, RecordError* error) {
-  Checkpoint cp = TakeCheckpoint(tables_);  // std::bad_alloc here changes nothing
+namespace {
+
+// Runs `append` on the tables, whole or not at all: on an error or a failed
+// allocation they go back to what they held before.
+template <typename Append>
+absl::Status AppendWholeOrNothing(Tables& tables, Append append, RecordError* error) {
+  Checkpoint cp = TakeCheckpoint(tables);  // std::bad_alloc here changes nothing
   RecordError e;
   try {
-    e = AppendBatch(tables_, batch);
+    e = append();
   } catch (const std::bad_alloc&) {
-    Rollback(tables_, cp);
+    Rollback(tables, cp);
     return absl::ResourceExhaustedError("out of memory while applying the batch; nothing changed");
   } catch (...) {
-    Rollback(tables_, cp);
+    Rollback(tables, cp);
     throw;
   }
   if (e.code == absl::StatusCode::kOk) return absl::OkStatus();
-  Rollback(tables_, cp);
+  Rollback(tables, cp);
   absl::Status s = e.ToStatus();
   if (error) *error = std::move(e);
   return s;
+}
+
+}  // namespace
+
+absl::Status Workspace::Ingest(const v1::Batch& batch, RecordError* error) {
+  return AppendWholeOrNothing(
+      tables_, [&] { return AppendBatch(tables_, batch); }, error);
+}
+
+absl::Status Workspace::Ingest(std::span<const CustomerRow> customers, RecordError* error) {
+  return AppendWholeOrNothing(
+      tables_, [&] { return AppendCustomers(tables_, customers); }, error);
+}
+
+absl::Status Workspace::Ingest(std::span<const TransactionRow> transactions, RecordError* error) {
+  return AppendWholeOrNothing(
+      tables_, [&] { return AppendTransactions(tables_, transactions); }, error);
 }
 
 void Workspace::Reserve(std::string_view kind, size_t rows, bool with_ids) noexcept {
@@ -82,6 +105,9 @@ void Workspace::Reserve(std::string_view kind, size_t rows, bool with_ids) noexc
           // reallocate a large column each time.
           if (column.capacity() < column.size() + rows)
             column.reserve(std::max(column.size() + rows, column.capacity() * 2));
+          if constexpr (std::is_arithmetic_v<typename C::value_type>)
+            Prefault(column.data() + column.size(),
+                     std::min(rows, column.capacity() - column.size()));
         }
       } catch (const std::bad_alloc&) {
         // Nothing changed; the columns grow as they fill instead.

@@ -127,5 +127,30 @@ TEST(IdInterner, IdsKeepTheirAddressAcrossBlockBoundariesAndRollbacks) {
   EXPECT_EQ(ids.size(), kN);
 }
 
+// Reserve allocates the blocks that the reserved ids will fill, from the
+// middle of a block on and across boundaries; the ids then go in exactly as
+// without it, and a rollback below the reservation keeps working.
+TEST(IdInterner, ReservedBlocksHoldTheIdsAddedAfter) {
+  IdInterner ids, plain;
+  for (size_t i = 0; i < 20; ++i) {
+    ids.Add("r" + std::to_string(i));
+    plain.Add("r" + std::to_string(i));
+  }
+  ids.Reserve(5000);
+  for (size_t i = 20; i < 6000; ++i) {
+    ASSERT_EQ(ids.Add("r" + std::to_string(i)), plain.Add("r" + std::to_string(i)));
+  }
+  ids.Truncate(100);
+  ids.Reserve(3000);
+  EXPECT_EQ(ids.size(), 100u);
+  EXPECT_FALSE(ids.Find("r100").has_value());
+  for (size_t i = 100; i < 3000; ++i) ASSERT_EQ(ids.Add("s" + std::to_string(i)), i);
+  for (size_t i = 0; i < 3000; ++i) {
+    const std::string id = (i < 100 ? "r" : "s") + std::to_string(i);
+    ASSERT_EQ(ids.Id(static_cast<Index>(i)), id);
+    ASSERT_EQ(ids.Find(id), static_cast<Index>(i));
+  }
+}
+
 }  // namespace
 }  // namespace mitra

@@ -4,7 +4,12 @@
 #define MITRA_CORE_BATCH_APPEND_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 
@@ -41,6 +46,33 @@ struct RecordError {
 // the batch: the caller rolls them back to a mark taken before
 // (Workspace::Ingest does), which is what makes ingestion whole or nothing.
 RecordError AppendBatch(Tables& tables, const v1::Batch& batch);
+
+// The fields of a mitra.v1.Customer, as views: what a CSV row is parsed
+// into without a protobuf record. The attributes are in key order, each key
+// once.
+struct CustomerRow {
+  std::string_view id;
+  std::optional<int64_t> created_unix_seconds;
+  std::span<const std::pair<std::string_view, std::string_view>> attributes;
+};
+
+// AppendBatch of a batch holding only these customers: the same checks (one
+// function checks both) and errors.
+RecordError AppendCustomers(Tables& tables, std::span<const CustomerRow> rows);
+
+// The fields of a mitra.v1.Transaction, as views, with the schema's defaults
+// for those not given: what a CSV row is parsed into when no protobuf record
+// is needed (the bulk of a large import).
+struct TransactionRow {
+  std::string_view id, customer_id, product_id, channel_id;
+  int64_t time_unix_seconds = 0;
+  double amount = 0, quantity = 0;
+};
+
+// AppendBatch of a batch holding only these transactions, with the very
+// same checks (one function checks both) and errors (kind "transactions",
+// the row's index, the field's schema name).
+RecordError AppendTransactions(Tables& tables, std::span<const TransactionRow> rows);
 
 }  // namespace mitra
 

@@ -50,9 +50,10 @@ class IdInterner {
   // where Find then Add would take two. On failure nothing changes.
   Index FindOrAdd(std::string_view id, bool* added) { return FindOrAdd(Hash(id), added); }
   Index FindOrAdd(const Hashed& id, bool* added);
-  // Makes room for `n` ids in all without the table growing on the way
-  // (a hint: the ids themselves are still stored one by one). Throws
-  // std::bad_alloc with nothing changed.
+  // Makes room for `n` ids in all without the table growing on the way,
+  // and allocates the blocks those ids will go in, their pages mapped in at
+  // once (a hint: the ids themselves are still stored one by one). Throws
+  // std::bad_alloc with no id changed.
   void Reserve(size_t n);
   // Hints for loops over many ids, which issue them some rows ahead of
   // their lookups so that the cache misses overlap rather than follow one

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,10 @@ class Workspace {
   // The same, returning the structured error the CSV reader maps back to
   // file, line and column.
   absl::Status Ingest(const v1::Batch& batch, RecordError* error);
+  // The same for customers or transactions given as typed rows
+  // (AppendCustomers, AppendTransactions).
+  absl::Status Ingest(std::span<const CustomerRow> customers, RecordError* error);
+  absl::Status Ingest(std::span<const TransactionRow> transactions, RecordError* error);
 
   // Makes room in the columns of `kind` for about `rows` more records, and
   // in its id table too when `with_ids` (transactions may come without
