@@ -264,7 +264,7 @@ TEST(InfluenceLearningTest, MemoryBudgetNamesTheParameter) {
   ASSERT_EQ(m.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(m.status().message()), ::testing::StartsWith("graph: "));
   // Room for the arrays but not for the candidate lists of a wide window.
-  const double arrays = c.graph.num_arcs() * 72.0 + c.log.node.size() * 40.0;
+  const double arrays = c.graph.num_arcs() * 88.0 + c.log.node.size() * 40.0;
   budget.set_limit(static_cast<uint64_t>(arrays) + 64);
   o.window = 1000000;
   m = LearnInfluence(c.graph, c.log, o);
@@ -292,6 +292,8 @@ TEST(InfluenceLearningTest, GroupsGetTheirOwnPriors) {
     const BetaPrior& p = m->priors[o.arc_groups[k]];
     const double a = p.a + m->successes[k], b = p.b + m->trials[k] - m->successes[k];
     EXPECT_NEAR(m->posterior_mean[k], a / (a + b), 1e-15);
+    EXPECT_NEAR(m->posterior_alpha[k], a, 1e-12);
+    EXPECT_NEAR(m->posterior_beta[k], b, 1e-12);
     EXPECT_NEAR(m->lower[k], BetaQuantile(a, b, 0.05), 1e-15);
     EXPECT_NEAR(m->upper[k], BetaQuantile(a, b, 0.95), 1e-15);
   }
