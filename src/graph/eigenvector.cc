@@ -44,13 +44,7 @@ bool Iterate(const CsrGraph& g, const EigenvectorOptions& o, EigenvectorResult* 
 
 absl::StatusOr<EigenvectorResult> EigenvectorCentrality(const CsrGraph& graph,
                                                         const EigenvectorOptions& o) {
-  // A tolerance of 0 could never be met: the iteration would only run out.
-  if (absl::Status s = CheckRange(o.tolerance, o.names("tolerance"), o.tolerance > 0, "finite and > 0");
-      !s.ok())
-    return s;
-  if (absl::Status s =
-          CheckCount(o.max_iterations, 1, kMaxIterations, o.names("max_iterations"));
-      !s.ok())
+  if (absl::Status s = CheckStoppingRule(o.tolerance, o.max_iterations, o.names); !s.ok())
     return s;
   if (graph.num_nodes() == 0) {
     // networkx raises NetworkXPointlessConcept on the null graph.

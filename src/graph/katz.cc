@@ -41,13 +41,7 @@ absl::StatusOr<KatzResult> Katz(const CsrGraph& graph, const KatzOptions& o) {
   if (absl::Status s = CheckRange(o.alpha, o.names("alpha"), o.alpha > 0, "finite and > 0"); !s.ok())
     return s;
   if (absl::Status s = CheckRange(o.beta, o.names("beta"), true, "finite"); !s.ok()) return s;
-  // A tolerance of 0 could never be met: the iteration would only run out.
-  if (absl::Status s = CheckRange(o.tolerance, o.names("tolerance"), o.tolerance > 0, "finite and > 0");
-      !s.ok())
-    return s;
-  if (absl::Status s =
-          CheckCount(o.max_iterations, 1, kMaxIterations, o.names("max_iterations"));
-      !s.ok())
+  if (absl::Status s = CheckStoppingRule(o.tolerance, o.max_iterations, o.names); !s.ok())
     return s;
   const uint32_t n = graph.num_nodes();
   std::vector<double> beta;

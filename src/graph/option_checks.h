@@ -19,6 +19,17 @@ inline constexpr int kMaxIterations = 100000;
 // Leiden's iterations are full passes (local moves, refinement, aggregation).
 inline constexpr int kMaxLeidenIterations = 10000;
 
+// A power iteration's stopping rule: a tolerance finite and > 0 (0 could
+// never be met: the iteration would only run out) and 1..kMaxIterations
+// sweeps.
+inline absl::Status CheckStoppingRule(double tolerance, int max_iterations,
+                                      const FieldPath& names) {
+  if (absl::Status s = CheckRange(tolerance, names("tolerance"), tolerance > 0, "finite and > 0");
+      !s.ok())
+    return s;
+  return CheckCount(max_iterations, 1, kMaxIterations, names("max_iterations"));
+}
+
 }  // namespace mitra::graph
 
 #endif  // MITRA_SRC_GRAPH_OPTION_CHECKS_H_
