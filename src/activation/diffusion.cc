@@ -323,11 +323,9 @@ absl::StatusOr<SpreadEstimate> EstimateSpread(const DiffusionGraph& dg,
                                               const SpreadOptions& options) {
   const uint32_t n = dg.num_nodes();
   const FieldPath& at = options.names;
-  if (options.runs < 2 || options.runs > kMaxRuns)
-    return Invalid(at("runs"), absl::StrCat("must be 2..", kMaxRuns, ", got ", options.runs));
-  if (options.threads < 1 || options.threads > kMaxThreads)
-    return Invalid(at("threads"),
-                   absl::StrCat("must be 1..", kMaxThreads, ", got ", options.threads));
+  if (absl::Status s = CheckCount(options.runs, 2, kMaxRuns, at("runs")); !s.ok()) return s;
+  if (absl::Status s = CheckCount(options.threads, 1, kMaxThreads, at("threads")); !s.ok())
+    return s;
   if (absl::Status s = CheckRange(options.z, at("z"), options.z > 0, "finite and > 0"); !s.ok())
     return s;
   if (absl::Status s = CheckNodeIds(seeds, at("seeds"), n); !s.ok()) return s;

@@ -32,8 +32,7 @@ absl::Status CheckOptions(const CsrGraph& g, const ArcPosterior& post,
       return s;
   if (absl::Status s = CheckCount(o.rr_sets, 1, kMaxSets, at("rr_sets")); !s.ok()) return s;
   if (absl::Status s = CheckCount(o.batches, 2, kMaxBatches, at("batches")); !s.ok()) return s;
-  if (o.threads < 1 || o.threads > kMaxThreads)
-    return Invalid(at("threads"), absl::StrCat("must be 1..", kMaxThreads, ", got ", o.threads));
+  if (absl::Status s = CheckCount(o.threads, 1, kMaxThreads, at("threads")); !s.ok()) return s;
   return CheckConfidence(o.confidence, at("confidence"));
 }
 

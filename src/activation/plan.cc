@@ -22,12 +22,14 @@ uint64_t CheckSeed(uint64_t imm_seed) {
   return z == imm_seed ? z + 1 : z;
 }
 
+absl::Status CheckCheckRuns(const PlanOptions& options) {
+  // The plan's own options sit beside imm's in the caller's terms.
+  return CheckCount(options.check_runs, 2, kMaxRuns, options.imm.names("check_runs"));
+}
+
 absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& options) {
   const ImmOptions& o = options.imm;
-  // The plan's own options sit beside imm's in the caller's terms.
-  if (options.check_runs < 2 || options.check_runs > kMaxRuns)
-    return Invalid(o.names("check_runs"),
-                   absl::StrCat("must be 2..", kMaxRuns, ", got ", options.check_runs));
+  if (absl::Status s = CheckCheckRuns(options); !s.ok()) return s;
   // Groups without quotas are only reported: checked now as the check's
   // simulation will (before the selection runs), and kept from Imm.
   const bool report_only = o.group_quota.empty() && !o.groups.empty();

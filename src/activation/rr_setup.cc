@@ -21,8 +21,7 @@ absl::Status CheckImmScalars(const ImmOptions& o, uint32_t n) {
     return s;
   if (absl::Status s = CheckRange(o.ell, at("ell"), o.ell > 0, "finite and > 0"); !s.ok())
     return s;
-  if (o.threads < 1 || o.threads > kMaxThreads)
-    return Invalid(at("threads"), absl::StrCat("must be 1..", kMaxThreads, ", got ", o.threads));
+  if (absl::Status s = CheckCount(o.threads, 1, kMaxThreads, at("threads")); !s.ok()) return s;
   if (o.max_rr_sets < 1) return Invalid(at("max_rr_sets"), "must be >= 1, got 0");
   if (o.budget.has_value())
     return CheckPositiveMoney(*o.budget, at("budget"));

@@ -75,9 +75,7 @@ absl::Status CheckWorkspacePlanOptions(const Tables& t, const DiffusionGraph& dg
     return Invalid(at("plan"), "node-level lists must be empty on a workspace (they are derived)");
   // The plan's own options before the leaders are searched, so that a bad
   // one costs nothing.
-  if (options.plan.check_runs < 2 || options.plan.check_runs > kMaxRuns)
-    return Invalid(given.names("check_runs"),
-                   absl::StrCat("must be 2..", kMaxRuns, ", got ", options.plan.check_runs));
+  if (absl::Status s = CheckCheckRuns(options.plan); !s.ok()) return s;
   if (absl::Status s = CheckImmScalars(given, static_cast<uint32_t>(n)); !s.ok()) return s;
   if (absl::Status s = CheckPositiveMoney(options.default_cost, at("default_cost")); !s.ok())
     return s;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/percentile.h"
 #include "common/random.h"
 #include "common/request_errors.h"
 #include "mitra/cocreation/stats.h"
@@ -217,13 +218,6 @@ Fit FitCurve(const std::vector<Point>& pts, double min_x, double max_x) {
   return {BestA(pts, b).first, b, best == 0};
 }
 
-double Percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * (v.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  return i + 1 < v.size() ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[i];
-}
-
 }  // namespace
 
 absl::StatusOr<RouteCurve> FitRouteCurve(const std::vector<Campaign>& campaigns,
@@ -286,10 +280,12 @@ absl::StatusOr<RouteCurve> FitRouteCurve(const std::vector<Campaign>& campaigns,
       out.draw_b[d] = f.b;
     }
     const double tail = (1 - o.confidence) / 2;
-    out.a_low = Percentile(out.draw_a, tail);
-    out.a_high = Percentile(out.draw_a, 1 - tail);
-    out.b_low = Percentile(out.draw_b, tail);
-    out.b_high = Percentile(out.draw_b, 1 - tail);
+    // Copies: the draws stay paired (a[d], b[d]) for the ranking.
+    std::vector<double> a = out.draw_a, b = out.draw_b;
+    out.a_low = Percentile(a, tail);
+    out.a_high = Percentile(a, 1 - tail);
+    out.b_low = Percentile(b, tail);
+    out.b_high = Percentile(b, 1 - tail);
     return out;
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError("FitRouteCurve: out of memory");

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/percentile.h"
 #include "common/random.h"
 #include "common/request_errors.h"
 #include "mitra/cocreation/stats.h"
@@ -46,18 +47,25 @@ int64_t LatestTime(const Tables& t) {
   return latest;
 }
 
-// Each customer's start: created, else first transaction, else first
-// interaction made (kNoTime when none).
-std::vector<int64_t> Starts(const Tables& t) {
-  const size_t n = t.customers.ids.size();
-  std::vector<int64_t> first_tx(n, kNoTime), first_ix(n, kNoTime);
-  auto earliest = [](int64_t& slot, int64_t time) {
-    if (slot == kNoTime || time < slot) slot = time;
-  };
+void Earliest(int64_t& slot, int64_t time) {
+  if (slot == kNoTime || time < slot) slot = time;
+}
+
+// Each customer's first purchase (kNoTime when none).
+std::vector<int64_t> FirstPurchases(const Tables& t) {
+  std::vector<int64_t> first(t.customers.ids.size(), kNoTime);
   for (size_t r = 0; r < t.transactions.customer.size(); ++r)
-    earliest(first_tx[t.transactions.customer[r]], t.transactions.time[r]);
+    Earliest(first[t.transactions.customer[r]], t.transactions.time[r]);
+  return first;
+}
+
+// Each customer's start: created, else first purchase, else first
+// interaction made (kNoTime when none).
+std::vector<int64_t> Starts(const Tables& t, const std::vector<int64_t>& first_tx) {
+  const size_t n = t.customers.ids.size();
+  std::vector<int64_t> first_ix(n, kNoTime);
   for (size_t r = 0; r < t.interactions.from.size(); ++r)
-    earliest(first_ix[t.interactions.from[r]], t.interactions.time[r]);
+    Earliest(first_ix[t.interactions.from[r]], t.interactions.time[r]);
   std::vector<int64_t> start(n);
   for (size_t c = 0; c < n; ++c)
     start[c] = t.customers.created[c] != kNoTime ? t.customers.created[c]
@@ -73,24 +81,17 @@ struct RefereeEvidence {
   std::vector<double> value;  // NaN: unknown
 };
 
-RefereeEvidence Referees(const Tables& t, int64_t as_of, const std::vector<double>& values) {
-  const size_t n = t.customers.ids.size();
-  // The referee's earliest purchase and earliest membership.
-  std::vector<int64_t> first(n, std::numeric_limits<int64_t>::max());
-  for (size_t r = 0; r < t.transactions.customer.size(); ++r) {
-    int64_t& f = first[t.transactions.customer[r]];
-    f = std::min(f, t.transactions.time[r]);
-  }
-  for (size_t r = 0; r < t.memberships.customer.size(); ++r) {
-    int64_t& f = first[t.memberships.customer[r]];
-    f = std::min(f, t.memberships.joined[r]);
-  }
+RefereeEvidence Referees(const Tables& t, int64_t as_of, const std::vector<double>& values,
+                         std::vector<int64_t> first) {
+  // The referee's first purchase (given), or an earlier membership.
+  for (size_t r = 0; r < t.memberships.customer.size(); ++r)
+    Earliest(first[t.memberships.customer[r]], t.memberships.joined[r]);
   RefereeEvidence e;
   const ReferralTable& rt = t.referrals;
   for (size_t r = 0; r < rt.referrer.size(); ++r) {
     if (!rt.converted[r] || rt.time[r] > as_of || rt.referee[r] == kNoIndex) continue;
     const Index j = rt.referee[r];
-    e.active.push_back(first[j] < rt.time[r]);
+    e.active.push_back(first[j] != kNoTime && first[j] < rt.time[r]);
     e.value.push_back(j < values.size() ? values[j] : std::numeric_limits<double>::quiet_NaN());
   }
   return e;
@@ -109,12 +110,6 @@ std::pair<double, double> ShareAndValue(const RefereeEvidence& e, const std::vec
   return {rows.empty() ? 0 : active / rows.size(), known > 0 ? sum / known : 0};
 }
 
-double Percentile(std::vector<double>& v, double q) {
-  const size_t k = static_cast<size_t>(std::lround(q * (v.size() - 1)));
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
-}
-
 }  // namespace
 
 absl::StatusOr<ReferralForecast> ForecastReferralValue(const Tables& t,
@@ -127,7 +122,8 @@ absl::StatusOr<ReferralForecast> ForecastReferralValue(const Tables& t,
     if (out.as_of == kNoTime)
       return absl::FailedPreconditionError("no referral or transaction to take as_of from");
     const size_t n = t.customers.ids.size();
-    const std::vector<int64_t> start = Starts(t);
+    const std::vector<int64_t> first_purchase = FirstPurchases(t);
+    const std::vector<int64_t> start = Starts(t, first_purchase);
 
     // Referral histories of the customers born by as_of, in weeks.
     std::vector<uint32_t> fitted;  // dense customer of each row
@@ -153,7 +149,7 @@ absl::StatusOr<ReferralForecast> ForecastReferralValue(const Tables& t,
       t_x[row] = std::max(t_x[row], w);
     }
     const size_t m = fitted.size();
-    const RefereeEvidence ev = Referees(t, out.as_of, o.referee_value);
+    const RefereeEvidence ev = Referees(t, out.as_of, o.referee_value, first_purchase);
     if (ev.active.empty())
       return absl::FailedPreconditionError(
           "no converted referral before as_of names its referee: the share who would have "
@@ -184,14 +180,13 @@ absl::StatusOr<ReferralForecast> ForecastReferralValue(const Tables& t,
     std::vector<uint32_t> all(ev.active.size());
     for (uint32_t r = 0; r < all.size(); ++r) all[r] = r;
     const auto [share, referee_value] = ShareAndValue(ev, all);
-    const double z = cocreation::ZForConfidence(o.confidence);
+    out.referees_seen = static_cast<uint32_t>(all.size());
+    for (uint8_t a : ev.active) out.referees_already_active += a;
     const cocreation::Interval w = cocreation::Wilson(
-        static_cast<uint64_t>(std::lround(share * all.size())), all.size(), z);
+        out.referees_already_active, all.size(), cocreation::ZForConfidence(o.confidence));
     out.joined_anyway_share = share;
     out.joined_anyway_low = w.low;
     out.joined_anyway_high = w.high;
-    out.referees_seen = static_cast<uint32_t>(all.size());
-    out.referees_already_active = static_cast<uint32_t>(std::lround(share * all.size()));
     out.referee_value = referee_value;
     for (double v : ev.value) out.referee_values_known += !std::isnan(v);
     const double per_referral = (1 - share) * (referee_value + o.acquisition_cost);

@@ -68,6 +68,9 @@ struct PlanResult {
 // The default check seed for an IMM seed (a different stream).
 uint64_t CheckSeed(uint64_t imm_seed);
 
+// check_runs in 2..kMaxRuns (named by imm.names); Plan runs it.
+absl::Status CheckCheckRuns(const PlanOptions& options);
+
 absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& options);
 
 }  // namespace mitra::activation
