@@ -9,6 +9,7 @@
 #include "common/parallel.h"
 #include "common/random.h"
 #include "common/request_errors.h"
+#include "common/world_interval.h"
 #include "mitra/cocreation/stats.h"
 #include "rr_sampler.h"
 
@@ -28,6 +29,16 @@ absl::Status CheckOptions(const CsrGraph& g, const ArcPosterior& post,
   for (size_t j = 0; j < value.size(); ++j)
     if (absl::Status s = CheckRange(value[j], absl::StrCat(at("node_value"), "[", j, "]"), true,
                                     "finite");
+        !s.ok())
+      return s;
+  if (!o.source_weight.empty() && o.source_weight.size() != g.num_nodes())
+    return Invalid(at("source_weight"), absl::StrCat(o.source_weight.size(),
+                                                     " values, but the graph has ", g.num_nodes(),
+                                                     " nodes"));
+  for (size_t j = 0; j < o.source_weight.size(); ++j)
+    if (absl::Status s = CheckRange(o.source_weight[j],
+                                    absl::StrCat(at("source_weight"), "[", j, "]"),
+                                    o.source_weight[j] >= 0, "finite and >= 0");
         !s.ok())
       return s;
   if (absl::Status s = CheckCount(o.rr_sets, 1, kMaxSets, at("rr_sets")); !s.ok()) return s;
@@ -60,7 +71,7 @@ absl::StatusOr<InfluenceValue> EstimateInfluenceValue(const CsrGraph& g,
     out.batches = o.batches;
     out.sets_per_batch = static_cast<double>(o.rr_sets);
     std::vector<double> batch_value(static_cast<size_t>(o.batches) * n),
-        batch_reach(static_cast<size_t>(o.batches) * n);
+        batch_reach(static_cast<size_t>(o.batches) * n), batch_total(o.batches, 0.0);
     const std::vector<NodeId> all_roots;
     const std::vector<uint8_t> store_all;
     for (uint32_t b = 0; b < o.batches; ++b) {
@@ -92,7 +103,9 @@ absl::StatusOr<InfluenceValue> EstimateInfluenceValue(const CsrGraph& g,
           sv += val[c][i];
           sc += cnt[c][i];
         }
-        batch_value[static_cast<size_t>(b) * n + i] = sv * scale;
+        const double w = o.source_weight.empty() ? 1.0 : o.source_weight[i];
+        batch_value[static_cast<size_t>(b) * n + i] = w * sv * scale;
+        batch_total[b] += w * sv * scale;
         batch_reach[static_cast<size_t>(b) * n + i] = sc * scale;
       }
     }
@@ -102,23 +115,16 @@ absl::StatusOr<InfluenceValue> EstimateInfluenceValue(const CsrGraph& g,
     out.high.assign(n, 0);
     out.reach.assign(n, 0);
     for (uint32_t i = 0; i < n; ++i) {
-      double mean = 0, reach = 0;
-      for (uint32_t b = 0; b < o.batches; ++b) {
-        mean += batch_value[static_cast<size_t>(b) * n + i];
-        reach += batch_reach[static_cast<size_t>(b) * n + i];
-      }
-      mean /= o.batches;
-      double ss = 0;
-      for (uint32_t b = 0; b < o.batches; ++b) {
-        const double d = batch_value[static_cast<size_t>(b) * n + i] - mean;
-        ss += d * d;
-      }
-      const double sd = std::sqrt(ss / (o.batches - 1));
-      out.value[i] = mean;
-      out.low[i] = mean - z * sd;
-      out.high[i] = mean + z * sd;
-      out.reach[i] = reach / o.batches;
+      const WorldInterval v = OverWorlds(&batch_value[i], o.batches, z, n);
+      out.value[i] = v.mean;
+      out.low[i] = v.low;
+      out.high[i] = v.high;
+      out.reach[i] = OverWorlds(&batch_reach[i], o.batches, z, n).mean;
     }
+    const WorldInterval t = OverWorlds(batch_total.data(), o.batches, z);
+    out.total = t.mean;
+    out.total_low = t.low;
+    out.total_high = t.high;
     return out;
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError("EstimateInfluenceValue: out of memory");

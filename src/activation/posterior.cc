@@ -2,11 +2,13 @@
 
 #include <cmath>
 #include <new>
+#include <vector>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
 #include "common/request_errors.h"
+#include "common/world_interval.h"
 #include "mitra/cocreation/stats.h"
 
 namespace mitra::activation {
@@ -71,7 +73,8 @@ absl::StatusOr<PosteriorSpread> EstimateSpreadOverPosterior(const CsrGraph& g,
   if (absl::Status s = CheckConfidence(o.confidence, at("confidence")); !s.ok()) return s;
   PosteriorSpread out;
   out.worlds = o.worlds;
-  double sum = 0, sum2 = 0, se = 0;
+  std::vector<double> means(o.worlds);
+  double se = 0;
   for (uint32_t w = 0; w < o.worlds; ++w) {
     absl::StatusOr<DiffusionGraph> dg = DrawWorld(g, post, model, o.spread.seed, w);
     if (!dg.ok()) return dg.status();
@@ -79,17 +82,16 @@ absl::StatusOr<PosteriorSpread> EstimateSpreadOverPosterior(const CsrGraph& g,
     so.seed = o.spread.seed + w;  // each world its own runs
     absl::StatusOr<SpreadEstimate> e = EstimateSpread(*dg, seeds, so);
     if (!e.ok()) return e.status();
-    sum += e->mean;
-    sum2 += e->mean * e->mean;
+    means[w] = e->mean;
     se += e->std_error;
   }
-  const double n = o.worlds;
-  out.mean = sum / n;
-  out.world_sd = std::sqrt(std::max(0.0, (sum2 - n * out.mean * out.mean) / (n - 1)));
-  out.sampling_std_error = se / n;
-  const double z = cocreation::ZForConfidence(o.confidence);
-  out.low = out.mean - z * out.world_sd;
-  out.high = out.mean + z * out.world_sd;
+  const WorldInterval v =
+      OverWorlds(means.data(), o.worlds, cocreation::ZForConfidence(o.confidence));
+  out.mean = v.mean;
+  out.world_sd = v.sd;
+  out.low = v.low;
+  out.high = v.high;
+  out.sampling_std_error = se / o.worlds;
   return out;
 }
 

@@ -42,6 +42,9 @@ struct InfluenceValueOptions {
   uint64_t seed = 1;
   double confidence = 0.9;    // of the intervals, in (0, 1)
   int threads = 1;            // 1..kMaxThreads
+  // Per node, a factor on its own value: how many times it acts (e.g. its
+  // expected purchases over the horizon, each one a cascade). Empty: 1.
+  absl::Span<const double> source_weight;
   MemoryBudget* memory = nullptr;  // nullptr: the process's
   FieldPath names;
 };
@@ -51,10 +54,15 @@ struct InfluenceValue {
   // batches) and the interval; reach is the same with every v_j = 1 (the
   // expected number of others it activates).
   std::vector<double> value, low, high, reach;
+  // Sum of value over the nodes, with its interval from the same batches
+  // (the nodes' values move together across posterior worlds, so the
+  // total's interval is not a sum of theirs).
+  double total = 0, total_low = 0, total_high = 0;
   double sets_per_batch = 0;
   uint32_t batches = 0;
 };
 
+// value_i = source_weight_i x the sum above.
 // INVALID_ARGUMENT names the option or array ("node_value[3]",
 // "posterior.alpha: 2 values, but the graph has 5 arcs");
 // RESOURCE_EXHAUSTED (naming `threads`) past the memory budget.
