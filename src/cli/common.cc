@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include <cmath>
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -52,6 +53,23 @@ std::string GroupThousands(std::string number) {
   const size_t end = std::min(number.find('.'), number.size());
   for (size_t i = end; i >= start + 4; i -= 3) number.insert(i - 3, ",");
   return number;
+}
+
+std::string BasisText(const v1::MoneyBasis& b, int decimals) {
+  switch (b.kind()) {
+    case v1::MONEY_BASIS_KIND_ESTIMATED:
+      if (std::isnan(b.low()) || std::isnan(b.high()))
+        return absl::StrCat("estimated from ", b.source());
+      return absl::StrCat("estimated (", Significant(100 * b.confidence(), 3), "% interval ",
+                          GroupThousands(Decimals(b.low(), decimals)), " to ",
+                          GroupThousands(Decimals(b.high(), decimals)), ") from ", b.source());
+    case v1::MONEY_BASIS_KIND_ASSUMED:
+      return absl::StrCat("ASSUMED, not estimated: ", b.source());
+    case v1::MONEY_BASIS_KIND_GIVEN:
+      return absl::StrCat("given by the host: ", b.source());
+    default:
+      return "";
+  }
 }
 
 int Usage(const std::string& problem) {

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 #include "mitra/core/workspace.h"
+#include "mitra/v1/basis.pb.h"
 
 namespace mitra::cli {
 
@@ -26,6 +27,10 @@ std::string Decimals(double v, int decimals);
 std::string Significant(double v, int digits);
 // "-1234567.5" -> "-1,234,567.5": commas between the thousands of the whole part.
 std::string GroupThousands(std::string number);
+// Where a money figure comes from, in words: "estimated (90% interval
+// 1,633 to 2,501; from ...)", "assumed: influence_share = 0.1
+// (request.influence_share)", "given: ...". Empty for an unset basis.
+std::string BasisText(const v1::MoneyBasis& basis, int decimals = 0);
 // Writes a command's output: to standard output, or to `output` followed by
 // "wrote OUTPUT (summary)" ("wrote OUTPUT" without a summary) on standard
 // output. `notes`, a text beside the output, go to standard error, or with

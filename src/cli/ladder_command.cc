@@ -31,7 +31,8 @@ evidence that put the customer there. Text output: the stage funnel and the
 customers at the top stage; --history adds the funnel at the end of each
 month and the flows between stages. With --contribution, writes each
 customer's contribution in money instead: referral value + influence value
-+ co-creation credit = total.
++ co-creation credit = total, each sum with its basis (estimated with an
+interval, assumed, or given).
 
 Options (times: ISO 8601 or unix seconds):
   --as-of TIME           reference time (default: the midnight after the
@@ -47,6 +48,12 @@ Options (times: ISO 8601 or unix seconds):
                          joined anyway (default 0.5)
   --influence-share A    contribution: share of a customer's margin
                          credited to those they attend to (default 0.1)
+  --forward              contribution: also the referral and influence value
+                         looking forward, estimated from the data with
+                         intervals (docs/LADDER.md, "Looking forward"); the
+                         joined-anyway share is then estimated unless given
+  --horizon-days D       forward: the horizon (default 365)
+  --seed N               forward: of the bootstrap and the posterior worlds
   --decisions FILE       co-creation decisions (CSV, docs/COCREATION.md): the
                          adopted ones give the co-creation credit and the
                          adopted_contributions indicator
@@ -160,24 +167,69 @@ void WriteContribution(const v1::ContributionReport& r, std::ostream& out) {
       << "; total = referral value + influence value + co-creation credit (docs/LADDER.md)\n"
       << "all customers: referral " << Num(r.referral_value(), 2) << ", influence "
       << Num(r.influence_value(), 2) << ", co-creation " << Num(r.cocreation_credit(), 2) << ", total "
-      << Num(r.total(), 2) << "\n\n"
-      << Pad("rank", 6) << Pad("customer", 10) << Pad("referral", 12) << Pad("influence", 12)
-      << Pad("co-creation", 13) << Pad("total", 12) << Pad("own margin", 12) << "referrals\n";
-  for (const v1::CustomerContribution& c : r.customers())
+      << Num(r.total(), 2) << "\n"
+      << "  referral: " << BasisText(r.referral_basis()) << "\n"
+      << "  influence: " << BasisText(r.influence_basis()) << "\n"
+      << "  co-creation: " << BasisText(r.cocreation_basis()) << "\n";
+  const bool forward = r.has_forward();
+  if (forward) {
+    const v1::ContributionForwardReport& f = r.forward();
+    out << "\nlooking forward " << Num(f.horizon_days()) << " days (margin share "
+        << Short(f.margin_share()) << "):\n"
+        << "  referral value " << Num(f.referral_value(), 2) << ": "
+        << BasisText(f.referral_basis()) << "\n"
+        << "    joined anyway " << Short(f.joined_anyway_share()) << " ["
+        << Short(f.joined_anyway_low()) << ", " << Short(f.joined_anyway_high()) << "] ("
+        << f.referees_already_active() << " of " << f.referees_seen()
+        << " referees already active); a referee brings " << Num(f.referee_value(), 2) << ": "
+        << BasisText(f.referee_value_basis(), 2) << "\n"
+        << "  influence value " << Num(f.influence_value(), 2) << ": "
+        << BasisText(f.influence_basis()) << "\n";
+  }
+  out << "\n" << Pad("rank", 6) << Pad("customer", 10) << Pad("referral", 12)
+      << Pad("influence", 12) << Pad("co-creation", 13) << Pad("total", 12)
+      << Pad("own margin", 12) << (forward ? Pad("referrals", 11) : "referrals")
+      << (forward ? "fwd referral [interval]       fwd influence [interval]" : "") << "\n";
+  for (const v1::CustomerContribution& c : r.customers()) {
     out << Pad(Num(c.rank()), 6) << Pad(c.customer_id(), 10) << Pad(Num(c.referral_value(), 2), 12)
         << Pad(Num(c.influence_value(), 2), 12) << Pad(Num(c.cocreation_credit(), 2), 13)
-        << Pad(Num(c.total(), 2), 12) << Pad(Num(c.own_margin(), 2), 12) << c.converted_referrals()
-        << "\n";
+        << Pad(Num(c.total(), 2), 12) << Pad(Num(c.own_margin(), 2), 12);
+    if (!forward) {
+      out << c.converted_referrals() << "\n";
+      continue;
+    }
+    out << Pad(Num(c.converted_referrals()), 11)
+        << Pad(absl::StrCat(Num(c.forward_referral_value(), 2), " [",
+                            Num(c.forward_referral_low(), 2), ", ",
+                            Num(c.forward_referral_high(), 2), "]"),
+               30)
+        << Num(c.forward_influence_value(), 2) << " [" << Num(c.forward_influence_low(), 2) << ", "
+        << Num(c.forward_influence_high(), 2) << "]\n";
+  }
 }
 
 void WriteContributionCsv(const v1::ContributionReport& r, std::ostream& out) {
+  const bool forward = r.has_forward();
   out << "customer_id,rank,referral_value,influence_value,cocreation_credit,total,own_margin,"
-         "converted_referrals\n";
-  for (const v1::CustomerContribution& c : r.customers())
+         "converted_referrals"
+      << (forward ? ",forward_referral_value,forward_referral_low,forward_referral_high,"
+                    "expected_referrals,forward_influence_value,forward_influence_low,"
+                    "forward_influence_high,clv"
+                  : "")
+      << "\n";
+  for (const v1::CustomerContribution& c : r.customers()) {
     out << c.customer_id() << "," << c.rank() << "," << absl::StrCat(c.referral_value()) << ","
         << absl::StrCat(c.influence_value()) << "," << absl::StrCat(c.cocreation_credit()) << ","
         << absl::StrCat(c.total()) << "," << absl::StrCat(c.own_margin()) << ","
-        << c.converted_referrals() << "\n";
+        << c.converted_referrals();
+    if (forward)
+      for (double v : {c.forward_referral_value(), c.forward_referral_low(),
+                       c.forward_referral_high(), c.expected_referrals(),
+                       c.forward_influence_value(), c.forward_influence_low(),
+                       c.forward_influence_high(), c.clv()})
+        out << "," << (std::isnan(v) ? "" : absl::StrCat(v));
+    out << "\n";
+  }
 }
 
 }  // namespace
@@ -212,6 +264,15 @@ int LadderCommand(const std::vector<std::string>& args) {
       if (!cl.Whole(&top)) return cl.Needs("a whole number");
     } else if (a == "--contribution") {
       contribution = true;
+    } else if (a == "--forward") {
+      money.mutable_forward();
+    } else if (a == "--horizon-days") {
+      if (!cl.Finite(&d)) return cl.Needs("a number of days");
+      money.mutable_forward()->set_horizon_days(d);
+    } else if (a == "--seed") {
+      uint64_t seed = 0;
+      if (!cl.Whole(&seed)) return cl.Needs("a whole number");
+      money.mutable_forward()->set_seed(seed);
     } else if (a == "--discount-rate" || a == "--joined-anyway" || a == "--influence-share") {
       if (!cl.Finite(&d)) return cl.Needs("a number");
       if (a == "--discount-rate") money.set_discount_rate(d);

@@ -22,6 +22,7 @@
 #include "mitra/value/customer_value.h"
 #include "mitra/value/messages.h"
 #include "cocreation_text.h"
+#include "common.h"
 
 namespace mitra::cli {
 namespace {
@@ -201,29 +202,64 @@ void Ladder(const Workspace& ws, const std::string& decisions_file, std::ostream
   v1::ContributionRequest request;
   request.set_as_of_unix_seconds(in.as_of);
   request.set_top(10);
+  request.mutable_forward();  // the account looking forward, estimated
   if (!decisions_file.empty()) {
     absl::StatusOr<v1::AdoptionRequest> decisions = ReadDecisionsFile(decisions_file);
     if (decisions.ok()) *request.mutable_decisions() = decisions->decisions();
   }
   v1::ContributionReport money;
-  if (absl::Status s = ladder::ContributionMessage(ws, request, &money); !s.ok()) {
-    out << "  contribution not computed: " << s.message() << "\n";
-    return;
+  absl::Status estimated = ladder::ContributionMessage(ws, request, &money);
+  if (!estimated.ok()) {
+    // Without the forward account (e.g. no referral names its referee) the
+    // backward one still stands, with its assumed constants labelled.
+    request.clear_forward();
+    if (absl::Status s = ladder::ContributionMessage(ws, request, &money); !s.ok()) {
+      out << "  contribution not computed: " << s.message() << "\n";
+      return;
+    }
   }
   out << "  Top external employees: money made beyond their own purchases; all customers: "
       << Num(money.total(), 0) << " = referral " << Num(money.referral_value(), 0) << " (referees'"
       << " margins)\n  + influence " << Num(money.influence_value(), 0) << " (through the"
       << " interaction graph) + co-creation " << Num(money.cocreation_credit(), 0)
       << (request.decisions().empty() ? " (no decisions given)" : " (adopted decisions)") << "\n"
-      << "  " << Pad("rank", 5) << Pad("customer", 10) << Pad("stage", 17) << PadLeft("referral", 10)
+      << "    referral: " << BasisText(money.referral_basis()) << "\n"
+      << "    influence: " << BasisText(money.influence_basis()) << "\n"
+      << "    co-creation: " << BasisText(money.cocreation_basis()) << "\n";
+  if (money.has_forward()) {
+    const v1::ContributionForwardReport& f = money.forward();
+    out << "  Looking forward " << Num(f.horizon_days(), 0) << " days, from the data (margin share "
+        << Num(f.margin_share(), 3) << " of sales):\n"
+        << "    referral value " << Num(f.referral_value(), 0) << ": "
+        << BasisText(f.referral_basis()) << "\n"
+        << "      referees who would have joined anyway: " << Pct(f.joined_anyway_share()) << " ["
+        << Pct(f.joined_anyway_low()) << ", " << Pct(f.joined_anyway_high()) << "] ("
+        << f.referees_already_active() << " of " << f.referees_seen()
+        << " were already buying); a referee brings " << Num(f.referee_value(), 0) << "\n"
+        << "    influence value " << Num(f.influence_value(), 0) << ": "
+        << BasisText(f.influence_basis()) << "\n";
+  } else {
+    out << "  Looking forward: not estimated (" << estimated.message() << ")\n";
+  }
+  const bool forward = money.has_forward();
+  out << "  " << Pad("rank", 5) << Pad("customer", 10) << Pad("stage", 17) << PadLeft("referral", 10)
       << PadLeft("influence", 11) << PadLeft("co-creation", 13) << PadLeft("total", 10)
-      << PadLeft("own margin", 12) << "\n";
+      << PadLeft("own margin", 12)
+      << (forward ? "   fwd referral [90%]     fwd influence [90%]" : "") << "\n";
   for (const v1::CustomerContribution& c : money.customers()) {
     const std::optional<Index> i = t.customers.ids.Find(c.customer_id());
     out << "  " << Pad(std::to_string(c.rank()), 5) << Pad(c.customer_id(), 10)
         << Pad(i ? rules.stages[stages->stage[*i]].name : "", 17) << PadLeft(Num(c.referral_value(), 0), 10)
         << PadLeft(Num(c.influence_value(), 0), 11) << PadLeft(Num(c.cocreation_credit(), 0), 13)
-        << PadLeft(Num(c.total(), 0), 10) << PadLeft(Num(c.own_margin(), 0), 12) << "\n";
+        << PadLeft(Num(c.total(), 0), 10) << PadLeft(Num(c.own_margin(), 0), 12);
+    if (forward)
+      out << "   " << Pad(absl::StrCat(Num(c.forward_referral_value(), 0), " [",
+                                      Num(c.forward_referral_low(), 0), ", ",
+                                      Num(c.forward_referral_high(), 0), "]"),
+                         23)
+          << Num(c.forward_influence_value(), 0) << " [" << Num(c.forward_influence_low(), 0)
+          << ", " << Num(c.forward_influence_high(), 0) << "]";
+    out << "\n";
   }
 }
 

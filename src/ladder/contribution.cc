@@ -43,12 +43,13 @@ absl::Status CheckOptions(const ContributionOptions& o) {
   return graph::ValidateInteractionGraphOptions(o.graph);
 }
 
-// The referral component; marks in `counted` the transactions it credited
-// (a referee's margins inside a referral's window) and counts each
-// referrer's converted referrals.
-void ReferralValue(const Tables& t, const ContributionOptions& o, const std::vector<double>& margin,
-                   std::vector<double>* value, std::vector<uint8_t>* counted,
-                   std::vector<uint32_t>* converted) {
+// The referral component's two parts (the referees' discounted margins
+// and the referees counted, each shared among her referrers); marks in
+// `counted` the transactions it credited (a referee's margins inside a
+// referral's window) and counts each referrer's converted referrals.
+void ReferralParts(const Tables& t, const ContributionOptions& o, const std::vector<double>& margin,
+                   std::vector<double>* value, std::vector<double>* referees,
+                   std::vector<uint8_t>* counted, std::vector<uint32_t>* converted) {
   const size_t n = t.customers.ids.size();
   const ReferralTable& r = t.referrals;
   // Converted referrals before as_of, by referee (CSR).
@@ -68,7 +69,6 @@ void ReferralValue(const Tables& t, const ContributionOptions& o, const std::vec
     for (size_t i = 0; i < r.referrer.size(); ++i)
       if (counts(i)) of_referee[fill[r.referee[i]]++] = static_cast<uint32_t>(i);
   }
-  const double s = o.joined_anyway_share;
   const int64_t horizon = static_cast<int64_t>(std::llround(o.referral_horizon_days * kSecondsPerDay));
   // The referee's margins in each of their referrals' windows.
   const TransactionTable& x = t.transactions;
@@ -83,17 +83,13 @@ void ReferralValue(const Tables& t, const ContributionOptions& o, const std::vec
       const int64_t end = horizon > 0 && start < o.as_of - horizon ? start + horizon : o.as_of;
       if (x.time[i] < start || x.time[i] >= end) continue;
       const double years = static_cast<double>(x.time[i] - start) / kSecondsPerYear;
-      (*value)[r.referrer[ref]] += (1 - s) * margin[i] * std::pow(1 + o.discount_rate, -years) / k;
+      (*value)[r.referrer[ref]] += margin[i] * std::pow(1 + o.discount_rate, -years) / k;
       (*counted)[i] = 1;
     }
   }
-  // The acquisition cost saved on referees who would have joined anyway.
-  if (o.acquisition_cost > 0 && s > 0) {
-    for (size_t j = 0; j < n; ++j) {
-      const uint32_t b = offset[j], e = offset[j + 1];
-      for (uint32_t p = b; p < e; ++p)
-        (*value)[r.referrer[of_referee[p]]] += s * o.acquisition_cost / (e - b);
-    }
+  for (size_t j = 0; j < n; ++j) {
+    const uint32_t b = offset[j], e = offset[j + 1];
+    for (uint32_t p = b; p < e; ++p) (*referees)[r.referrer[of_referee[p]]] += 1.0 / (e - b);
   }
 }
 
@@ -129,11 +125,16 @@ absl::StatusOr<Contributions> ComputeContributions(const Tables& t, const Contri
   Contributions out;
   out.as_of = o.as_of;
   out.cocreation = *std::move(cocreation);
-  out.referral.assign(n, 0.0);
+  out.referral_margin.assign(n, 0.0);
+  out.referral_referees.assign(n, 0.0);
   out.converted_referrals.assign(n, 0);
   const std::vector<double> margin = TransactionMargins(t, o.default_margin_rate);
   std::vector<uint8_t> counted(margin.size(), 0);
-  ReferralValue(t, o, margin, &out.referral, &counted, &out.converted_referrals);
+  ReferralParts(t, o, margin, &out.referral_margin, &out.referral_referees, &counted,
+                &out.converted_referrals);
+  out.referral.resize(n);
+  for (size_t c = 0; c < n; ++c)
+    out.referral[c] = ReferralValueAt(out, c, o.joined_anyway_share, o.acquisition_cost);
 
   // Influence: each customer's margin in the window, less what referral
   // value already credited, split among the customers they attend to.

@@ -32,8 +32,7 @@ absl::Status CheckOptions(const ForwardValueOptions& o) {
 }
 
 // Margin over amount of the transactions before as_of (0 without any).
-double MarginShare(const Tables& t, int64_t as_of, double default_margin_rate) {
-  const std::vector<double> margin = TransactionMargins(t, default_margin_rate);
+double MarginShare(const Tables& t, int64_t as_of, const std::vector<double>& margin) {
   double m = 0, a = 0;
   for (size_t x = 0; x < margin.size(); ++x) {
     if (t.transactions.time[x] >= as_of) continue;
@@ -41,6 +40,29 @@ double MarginShare(const Tables& t, int64_t as_of, double default_margin_rate) {
     a += t.transactions.amount[x];
   }
   return a > 0 ? m / a : 0;
+}
+
+const char* ModelName(v1::ValueModel model) {
+  switch (model) {
+    case v1::VALUE_MODEL_MBG_NBD: return "MBG/NBD";
+    case v1::VALUE_MODEL_PARETO_NBD: return "Pareto/NBD";
+    default: return "BG/NBD";
+  }
+}
+
+// The margin of each customer's first transaction before as_of (NaN: none).
+std::vector<double> FirstMargins(const Tables& t, int64_t as_of, const std::vector<double>& margin) {
+  const size_t n = t.customers.ids.size();
+  std::vector<double> first(n, kNaN);
+  std::vector<int64_t> when(n, std::numeric_limits<int64_t>::max());
+  const TransactionTable& x = t.transactions;
+  for (size_t i = 0; i < x.customer.size(); ++i) {
+    const Index c = x.customer[i];
+    if (x.time[i] >= as_of || x.time[i] >= when[c]) continue;
+    when[c] = x.time[i];
+    first[c] = margin[i];
+  }
+  return first;
 }
 
 }  // namespace
@@ -54,7 +76,8 @@ absl::StatusOr<ForwardValue> EstimateForwardValue(const Workspace& ws,
     ForwardValue out;
     out.as_of = o.as_of;
     out.horizon_days = o.horizon_days;
-    out.margin_share = MarginShare(t, o.as_of, o.default_margin_rate);
+    const std::vector<double> margin = TransactionMargins(t, o.default_margin_rate);
+    out.margin_share = MarginShare(t, o.as_of, margin);
     const std::string when = FormatTime(o.as_of);
 
     // The value model on the purchases before as_of.
@@ -88,15 +111,16 @@ absl::StatusOr<ForwardValue> EstimateForwardValue(const Workspace& ws,
     for (double& s : out.expected_spend)
       if (std::isnan(s)) s = mean_spend;
     out.value_model = absl::StrFormat("%s + Gamma-Gamma on %d customers' purchases before %s",
-                                      v1::ValueModel_Name(vo.model), S.customer_id_size(), when);
+                                      ModelName(vo.model), S.customer_id_size(), when);
 
-    // Referrals: each referee at her CLV in margin.
+    // Referrals: a referee brings her first purchase's margin and then her
+    // CLV in margin.
     ReferralForecastOptions ro;
     ro.as_of = o.as_of;
     ro.horizon_days = o.horizon_days;
-    ro.referee_value.assign(n, kNaN);
+    ro.referee_value = FirstMargins(t, o.as_of, margin);
     for (size_t c = 0; c < n; ++c)
-      if (!std::isnan(out.clv[c])) ro.referee_value[c] = out.margin_share * out.clv[c];
+      ro.referee_value[c] += out.margin_share * out.clv[c];  // NaN stays unknown
     ro.acquisition_cost = o.acquisition_cost;
     ro.draws = o.referral_draws;
     ro.seed = o.seed;

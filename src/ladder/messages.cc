@@ -7,11 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "common/money_basis_message.h"
 #include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "mitra/core/limits.h"
 #include "mitra/cocreation/messages.h"
 #include "mitra/core/time_format.h"
 #include "mitra/graph/messages.h"
+#include "mitra/ladder/forward_value.h"
 #include "mitra/ladder/involvement.h"
 #include "mitra/ladder/stage_history.h"
 #include "mitra/value/customer_value.h"
@@ -41,38 +45,38 @@ struct Scoring {
   value::ClvOptions clv{12, 2629800.0 / (7 * 86400), 0.01};
 };
 
-absl::StatusOr<Scoring> ScoringFrom(const v1::ValueScoring& m) {
+absl::StatusOr<Scoring> ScoringFrom(const v1::ValueScoring& m, const FieldPath& at) {
   Scoring o;
   if (m.has_model()) {
     if (m.model() != v1::VALUE_MODEL_BG_NBD && m.model() != v1::VALUE_MODEL_MBG_NBD &&
         m.model() != v1::VALUE_MODEL_PARETO_NBD)
-      return Invalid("request.value_scoring.model", "must be BG_NBD, MBG_NBD or PARETO_NBD");
+      return Invalid(at("model"), "must be BG_NBD, MBG_NBD or PARETO_NBD");
     o.model = m.model();
   }
   if (m.has_period_seconds()) {
-    if (m.period_seconds() <= 0) return Invalid("request.value_scoring.period_seconds", "must be > 0");
+    if (m.period_seconds() <= 0) return Invalid(at("period_seconds"), "must be > 0");
     o.period_seconds = m.period_seconds();
   }
   if (m.has_unit_seconds()) {
-    if (m.unit_seconds() <= 0) return Invalid("request.value_scoring.unit_seconds", "must be > 0");
+    if (m.unit_seconds() <= 0) return Invalid(at("unit_seconds"), "must be > 0");
     o.unit_seconds = m.unit_seconds();
   }
   // The default CLV period is a month in the (possibly new) unit.
   o.clv.period_length = 2629800.0 / static_cast<double>(o.unit_seconds);
   if (m.has_clv_periods()) {
     if (m.clv_periods() < 1 || m.clv_periods() > 1200)
-      return Invalid("request.value_scoring.clv_periods", "must be 1..1200");
+      return Invalid(at("clv_periods"), "must be 1..1200");
     o.clv.periods = static_cast<int>(m.clv_periods());
   }
   if (m.has_clv_period_units()) {
-    if (absl::Status s = CheckRange(m.clv_period_units(), "request.value_scoring.clv_period_units",
+    if (absl::Status s = CheckRange(m.clv_period_units(), at("clv_period_units"),
                                     m.clv_period_units() > 0, "> 0");
         !s.ok())
       return s;
     o.clv.period_length = m.clv_period_units();
   }
   if (m.has_clv_discount_rate()) {
-    if (absl::Status s = CheckRange(m.clv_discount_rate(), "request.value_scoring.clv_discount_rate",
+    if (absl::Status s = CheckRange(m.clv_discount_rate(), at("clv_discount_rate"),
                                     m.clv_discount_rate() >= 0, ">= 0");
         !s.ok())
       return s;
@@ -90,14 +94,19 @@ bool Uses(const LadderRules& rules, Indicator indicator) {
 
 // P(alive) and CLV per customer (NaN for a customer without a purchase
 // before as_of) from the value model fitted on the purchases before as_of.
-absl::Status ScoreValue(const Workspace& ws, const Scoring& o, int64_t as_of, bool need_clv,
-                        std::vector<double>* p_alive, std::vector<double>* clv) {
+value::CustomerValueOptions ValueOptionsOf(const Scoring& o, int64_t as_of) {
   value::CustomerValueOptions vo;
   vo.summary.set_calibration_end_unix_seconds(as_of - 1);
   vo.summary.set_period_seconds(o.period_seconds);
   vo.summary.set_unit_seconds(o.unit_seconds);
   vo.model = o.model;
   vo.clv = o.clv;
+  return vo;
+}
+
+absl::Status ScoreValue(const Workspace& ws, const Scoring& o, int64_t as_of, bool need_clv,
+                        std::vector<double>* p_alive, std::vector<double>* clv) {
+  const value::CustomerValueOptions vo = ValueOptionsOf(o, as_of);
   absl::StatusOr<value::CustomerValueTable> v = value::ScoreCustomers(ws, vo);
   const std::string when = FormatTime(as_of);
   if (!v.ok())
@@ -299,7 +308,7 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
     if (!e.ok()) return e.status();
     ends = *std::move(e);
   }
-  absl::StatusOr<Scoring> scoring = ScoringFrom(request.value_scoring());
+  absl::StatusOr<Scoring> scoring = ScoringFrom(request.value_scoring(), FieldPath("request").Sub("value_scoring"));
   if (!scoring.ok()) return scoring.status();
   const bool need_p_alive = Uses(rules, Indicator::kPAlive), need_clv = Uses(rules, Indicator::kClv);
   // Value scores at a time, into the given storage (the inputs keep spans
@@ -427,11 +436,114 @@ absl::StatusOr<ContributionOptions> ContributionOptionsFrom(const Workspace& ws,
   return o;
 }
 
+namespace {
+
+// The forward options of a request (defaults where absent); the numbers are
+// checked by EstimateForwardValue in the request's terms.
+absl::StatusOr<ForwardValueOptions> ForwardOptionsFrom(const v1::ContributionForward& f,
+                                                       const ContributionOptions& backward) {
+  ForwardValueOptions o;
+  o.names = backward.names.Sub("forward");
+  o.as_of = backward.as_of;
+  o.default_margin_rate = backward.default_margin_rate;
+  o.acquisition_cost = backward.acquisition_cost;
+  if (f.has_horizon_days()) o.horizon_days = f.horizon_days();
+  absl::StatusOr<Scoring> scoring = ScoringFrom(f.value_scoring(), o.names.Sub("value_scoring"));
+  if (!scoring.ok()) return scoring.status();
+  o.value = ValueOptionsOf(*scoring, o.as_of);
+  if (f.has_referral_draws()) o.referral_draws = f.referral_draws();
+  if (f.has_rr_sets()) o.rr_sets = f.rr_sets();
+  if (f.has_worlds()) o.worlds = f.worlds();
+  if (f.has_seed()) o.seed = f.seed();
+  if (f.has_confidence()) o.confidence = f.confidence();
+  if (f.has_threads()) {
+    if (absl::Status s = CheckCount(f.threads(), 1, kMaxThreads, o.names("threads")); !s.ok())
+      return s;
+    o.threads = static_cast<int>(f.threads());
+  }
+  return o;
+}
+
+// "0.5 (request.joined_anyway_share)": a constant and the field that sets it.
+std::string Constant(double v, const std::string& field) {
+  return absl::StrFormat("%s = %g (%s)", field.substr(field.rfind('.') + 1), v, field);
+}
+
+MoneyBasis ConstantBasis(bool given, double v, const std::string& field, absl::string_view what) {
+  const std::string source = absl::StrCat(what, Constant(v, field));
+  return given ? MoneyBasis::Given(source) : MoneyBasis::Assumed(source);
+}
+
+void ForwardMessage(const ForwardValue& f, const ForwardValueOptions& o,
+                    v1::ContributionForwardReport* m) {
+  const ReferralForecast& r = f.referral;
+  m->set_horizon_days(f.horizon_days);
+  m->set_confidence(o.confidence);
+  m->set_margin_share(f.margin_share);
+  m->set_value_model(f.value_model);
+  m->set_referral_value(r.total);
+  ToMessage(MoneyBasis::Estimated(
+                r.total_low, r.total_high, o.confidence,
+                absl::StrFormat("BG/NBD on %u customers' referral histories; joined-anyway share "
+                                "%.3g from %u converted referrals (%u referees already active); "
+                                "a referee at her first purchase's margin + margin CLV; "
+                                "bootstrap of %u draws",
+                                r.customers_fitted, r.joined_anyway_share, r.referees_seen,
+                                r.referees_already_active, o.referral_draws)),
+            m->mutable_referral_basis());
+  auto& model = *m->mutable_referral_model();
+  model["r"] = r.model.r;
+  model["alpha"] = r.model.alpha;
+  model["a"] = r.model.a;
+  model["b"] = r.model.b;
+  m->set_customers_fitted(r.customers_fitted);
+  m->set_joined_anyway_share(r.joined_anyway_share);
+  m->set_joined_anyway_low(r.joined_anyway_low);
+  m->set_joined_anyway_high(r.joined_anyway_high);
+  m->set_referees_seen(r.referees_seen);
+  m->set_referees_already_active(r.referees_already_active);
+  m->set_referee_value(r.referee_value);
+  ToMessage(MoneyBasis::Estimated(
+                r.referee_value_low, r.referee_value_high, o.confidence,
+                absl::StrFormat("mean over %u past referees of their first purchase's margin + "
+                                "CLV (%s) x margin share %.3g",
+                                r.referee_values_known, f.value_model, f.margin_share)),
+            m->mutable_referee_value_basis());
+  m->set_influence_value(f.influence_total);
+  ToMessage(MoneyBasis::Estimated(
+                f.influence_total_low, f.influence_total_high, o.confidence,
+                absl::StrFormat("influence learned from %u actions on %u items over %u of %u "
+                                "arcs; %u posterior worlds of %u RR sets; purchases and spend "
+                                "from %s",
+                                f.actions, f.episodes, f.arcs_with_trials, f.arcs, o.worlds,
+                                o.rr_sets, f.value_model)),
+            m->mutable_influence_basis());
+  m->set_actions(f.actions);
+  m->set_episodes(f.episodes);
+  m->set_arcs(f.arcs);
+  m->set_arcs_with_trials(f.arcs_with_trials);
+}
+
+}  // namespace
+
 absl::Status ContributionMessage(const Workspace& ws, const v1::ContributionRequest& request,
                                  v1::ContributionReport* out) {
   std::vector<ChangeCredit> changes;
   absl::StatusOr<ContributionOptions> o = ContributionOptionsFrom(ws, request, &changes);
   if (!o.ok()) return o.status();
+  std::optional<ForwardValue> forward;
+  ForwardValueOptions fo;
+  if (request.has_forward()) {
+    absl::StatusOr<ForwardValueOptions> f = ForwardOptionsFrom(request.forward(), *o);
+    if (!f.ok()) return f.status();
+    fo = *std::move(f);
+    absl::StatusOr<ForwardValue> v = EstimateForwardValue(ws, fo);
+    if (!v.ok()) return v.status();
+    forward = *std::move(v);
+    // The backward account takes the estimated share unless the host set one.
+    if (!request.has_joined_anyway_share())
+      o->joined_anyway_share = forward->referral.joined_anyway_share;
+  }
   absl::StatusOr<Contributions> c = ComputeContributions(ws.tables(), *o);
   if (!c.ok()) return c.status();
   const size_t n = c->total.size();
@@ -449,16 +561,46 @@ absl::Status ContributionMessage(const Workspace& ws, const v1::ContributionRequ
   out->set_as_of_unix_seconds(c->as_of);
   out->set_influence_steps(c->influence_steps);
   double referral = 0, influence = 0, cocreation = 0, total = 0;
+  double referral_at_low = 0, referral_at_high = 0;  // at the share's interval ends
   for (size_t i = 0; i < n; ++i) {
     referral += c->referral[i];
     influence += c->influence[i];
     cocreation += c->cocreation[i];
     total += c->total[i];
+    if (forward) {
+      referral_at_low +=
+          ReferralValueAt(*c, i, forward->referral.joined_anyway_low, o->acquisition_cost);
+      referral_at_high +=
+          ReferralValueAt(*c, i, forward->referral.joined_anyway_high, o->acquisition_cost);
+    }
   }
   out->set_referral_value(referral);
   out->set_influence_value(influence);
   out->set_cocreation_credit(cocreation);
   out->set_total(total);
+  const std::string referral_what = "referees' margins in the referral window; ";
+  if (forward && !request.has_joined_anyway_share())
+    ToMessage(MoneyBasis::Estimated(
+                  std::min(referral_at_low, referral_at_high),
+                  std::max(referral_at_low, referral_at_high), fo.confidence,
+                  absl::StrFormat("%sjoined-anyway share %.3g estimated from %u converted "
+                                  "referrals (%u referees already active; interval from its "
+                                  "Wilson interval)",
+                                  referral_what, forward->referral.joined_anyway_share,
+                                  forward->referral.referees_seen,
+                                  forward->referral.referees_already_active)),
+              out->mutable_referral_basis());
+  else
+    ToMessage(ConstantBasis(request.has_joined_anyway_share(), o->joined_anyway_share,
+                            "request.joined_anyway_share", referral_what),
+              out->mutable_referral_basis());
+  ToMessage(ConstantBasis(request.has_influence_share(), o->influence_share,
+                          "request.influence_share",
+                          "this share of each customer's margin split by attention: "),
+            out->mutable_influence_basis());
+  ToMessage(MoneyBasis::Given("the adopted changes' values (request.changes, request.decisions)"),
+            out->mutable_cocreation_basis());
+  if (forward) ForwardMessage(*forward, fo, out->mutable_forward());
   out->mutable_customers()->Reserve(static_cast<int>(top));
   for (size_t k = 0; k < top; ++k) {
     const Index i = order[k];
@@ -471,6 +613,16 @@ absl::Status ContributionMessage(const Workspace& ws, const v1::ContributionRequ
     m->set_total(c->total[i]);
     m->set_own_margin(c->own_margin[i]);
     m->set_converted_referrals(c->converted_referrals[i]);
+    if (forward) {
+      m->set_forward_referral_value(forward->referral.crv[i]);
+      m->set_forward_referral_low(forward->referral.crv_low[i]);
+      m->set_forward_referral_high(forward->referral.crv_high[i]);
+      m->set_expected_referrals(forward->referral.expected_referrals[i]);
+      m->set_forward_influence_value(forward->influence[i]);
+      m->set_forward_influence_low(forward->influence_low[i]);
+      m->set_forward_influence_high(forward->influence_high[i]);
+      m->set_clv(forward->clv[i]);
+    }
   }
   return absl::OkStatus();
 }

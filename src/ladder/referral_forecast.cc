@@ -195,7 +195,7 @@ absl::StatusOr<ReferralForecast> ForecastReferralValue(const Tables& t,
     // and v. The refits start from the point estimate.
     Rng rng(o.seed, 0x726566657272616cULL);
     std::vector<value::BgNbdParams> model(o.draws);
-    std::vector<double> factor(o.draws);
+    std::vector<double> factor(o.draws), referee_value_draw(o.draws);
     std::vector<double> weight(m);
     std::vector<uint32_t> rows(all.size());
     fo.initial = {out.model.r, out.model.alpha, out.model.a, out.model.b};
@@ -207,6 +207,7 @@ absl::StatusOr<ReferralForecast> ForecastReferralValue(const Tables& t,
       for (uint32_t& r : rows) r = static_cast<uint32_t>(rng.Below(all.size()));
       const auto [s, v] = ShareAndValue(ev, rows);
       factor[d] = (1 - s) * (v + o.acquisition_cost);
+      referee_value_draw[d] = v;
     }
 
     out.expected_referrals.assign(n, 0);
@@ -242,6 +243,8 @@ absl::StatusOr<ReferralForecast> ForecastReferralValue(const Tables& t,
         out.total += out.crv[c];
       }
     }
+    out.referee_value_low = Percentile(referee_value_draw, tail);
+    out.referee_value_high = Percentile(referee_value_draw, 1 - tail);
     out.total_low = Percentile(totals, tail);
     out.total_high = Percentile(totals, 1 - tail);
     return out;

@@ -42,14 +42,41 @@ absl::StatusOr<double> NumeratorAt(double r, double alpha, double a, double b, d
   return c / (a - 1) * (1 - q);
 }
 
+// For c = a + b + x - 1 in (-1, 0], where the series of 2F1(A, b+x; c; z)
+// is undefined though the numerator is not (it is E[(1 - ((alpha+T) /
+// (alpha+T+p t))^A) / p] over p ~ Beta(a, b+x), finite for every a, b > 0),
+// c 2F1(c) comes from Gauss's contiguous relation in c with g = c + 1 > 0:
+//   g c (z-1) F(c) + g [c - (2g - A - B - 1) z] F(g) + (g - A)(g - B) z F(g+1) = 0,
+// so the numerator [c - (1-z)^A c F(c)] / (a - 1) needs no division by c.
+// Fitted referral or purchase models with a + b < 1 (many customers who
+// never repeat) land here for x = 0.
+absl::StatusOr<double> NumeratorByRecurrence(double r, double alpha, double a, double b, double x,
+                                             double T, double t) {
+  const double c = a + b + (x - 1), A = r + x, B = b + x, g = c + 1;
+  const double z = t / (alpha + T + t);
+  absl::StatusOr<double> log_f1 = LogHyp2F1Positive(A, B, g, z);
+  if (!log_f1.ok()) return log_f1.status();
+  absl::StatusOr<double> log_f2 = LogHyp2F1Positive(A, B, g + 1, z);
+  if (!log_f2.ok()) return log_f2.status();
+  // (1-z)^A F(g) and (1-z)^A F(g+1), each in range.
+  const double f1 = std::exp(A * std::log1p(-z) + *log_f1);
+  const double f2 = std::exp(A * std::log1p(-z) + *log_f2);
+  const double cf = -(g * (c - (2 * g - A - B - 1) * z) * f1 + (g - A) * (g - B) * z * f2) /
+                    (g * (z - 1));
+  return (c - cf) / (a - 1);
+}
+
 }  // namespace
 
 absl::StatusOr<double> BgConditionalNumerator(double r, double alpha, double a, double b, double x,
                                               double T, double t) {
   if (t <= 0) return 0.0;
   if (!(a + b + (x - 1) > 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("expected purchases need a + b + x > 1 (a=", a, ", b=", b, ", x=", x, ")"));
+    absl::StatusOr<double> v = NumeratorByRecurrence(r, alpha, a, b, x, T, t);
+    if (v.ok() && !std::isfinite(*v))
+      return absl::InvalidArgumentError(
+          "expected purchases are not finite (parameters out of range)");
+    return v;
   }
   const double y = t / (alpha + T);
   if (y * (r + x + 1) >= 1 && std::fabs(a - 1) < 1e-7) {

@@ -104,14 +104,20 @@ TEST(ForwardValue, MoneyIsMarginAndEveryPieceMatchesItsClosedForm) {
 
   // Referral: the share who joined anyway is the planted 30 of 100, and each
   // customer's value is expected referrals x (1 - s) x (v + A) with v the
-  // mean margin of the past referees' CLVs.
+  // mean over past referees of their first purchase's margin plus the
+  // margin of their CLV.
   EXPECT_DOUBLE_EQ(f->referral.joined_anyway_share, 0.3);
+  std::vector<double> first_amount(kCustomers, -1);
+  for (size_t i = 0; i < t.transactions.customer.size(); ++i)
+    if (first_amount[t.transactions.customer[i]] < 0)  // ingested in time order per customer
+      first_amount[t.transactions.customer[i]] = t.transactions.amount[i];
   double v = 0;
   int known = 0;
   for (int c = kCustomers - kReferees; c < kCustomers; ++c) {
-    const double clv = f->clv[*t.customers.ids.Find(Id(c))];
+    const Index j = *t.customers.ids.Find(Id(c));
+    const double clv = f->clv[j];
     if (std::isnan(clv)) continue;
-    v += 0.4 * clv;
+    v += 0.4 * first_amount[j] + 0.4 * clv;
     ++known;
   }
   ASSERT_GT(known, 90);

@@ -114,8 +114,12 @@ TEST(ReferralForecast, RecoversThePlantedWorld) {
   EXPECT_EQ(f->referees_already_active, static_cast<uint32_t>(w.already_active));
   EXPECT_LE(f->joined_anyway_low, 0.3);
   EXPECT_GE(f->joined_anyway_high, 0.3);
-  // Referee value: uniform on [100, 150], mean 125.
+  // Referee value: uniform on [100, 150], mean 125; its bootstrap interval
+  // holds it (the sd of a mean of ~1,000 such values is ~0.5).
   EXPECT_NEAR(f->referee_value, 125, 3);
+  EXPECT_LE(f->referee_value_low, 125);
+  EXPECT_GE(f->referee_value_high, 125);
+  EXPECT_LT(f->referee_value_high - f->referee_value_low, 4);
   // The year after as_of: the forecast count against what the customers'
   // own latent states went on to do.
   double predicted = 0;

@@ -77,6 +77,12 @@ expect 1 'FAILED_PRECONDITION: request.quotas\[0\] \(community=TOUR, min 5000\)'
 expect 1 'NOT_FOUND.*NOPE' -- "$mitra" cocreation s.mitra --program NOPE
 expect 2 '--quota needs DIM=VALUE:MIN' -- "$mitra" cocreation s.mitra --panel 3 --quota segment
 expect 0 'top contributors by credit' -- "$mitra" report s.mitra --decisions "$sample/decisions.csv"
+# Every money figure of the external-employee account says where it comes from.
+expect 0 'influence: ASSUMED, not estimated: .*influence_share = 0.1' -- "$mitra" report s.mitra
+expect 0 'Looking forward 365 days, from the data' -- "$mitra" report s.mitra
+expect 0 'influence value [0-9,.]+: estimated \(90% interval' -- "$mitra" ladder s.mitra --contribution --forward --top 3
+expect 0 'joined anyway .* referees already active' -- "$mitra" ladder s.mitra --contribution --forward --horizon-days 180 --top 3
+expect 1 'INVALID_ARGUMENT: request.forward.horizon_days: must be in \(0, 1e6\]' -- "$mitra" ladder s.mitra --contribution --horizon-days -1
 # Channels: the planted conflict, the routes side by side, a budget split, errors.
 expect 0 'shared territory Bandung/Dago: R-BDG-1 R-BDG-2' -- "$mitra" channels s.mitra --no-activation
 expect 0 'community activation +expected' -- "$mitra" channels "$sample" --runs 200 --budget 3000

@@ -1,6 +1,8 @@
 #include "mitra/value/bgnbd.h"
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "cdnow.h"
 #include "gtest/gtest.h"
@@ -308,6 +310,44 @@ TEST(BgNbdTest, TinyBStopsAfterTheFirstPurchase) {
       // E[X(t)] needs a + b > 1 (a + b - 1 is the series' c).
       EXPECT_NEAR(*BgNbdExpectedPurchasesNew({p.r, p.alpha, 1.5, b}, t), 1 - p0, 1e-9) << b;
     }
+  }
+}
+
+// E[Y(t) | x, t_x, T] read as what it is, the mean over a customer alive at
+// T of h(p) = (1 - (1 + p y)^-(r+x)) / p, y = t / (alpha+T), for p ~
+// Beta(a, b+x): h expanded in powers of p, sum_n (-1)^n (A)_(n+1) /
+// (n+1)! y^(n+1) p^n (A = r + x; it converges for y < 1), and each power's
+// mean E[p^n] = prod_(k<n) (a+k) / (a+b+x+k) taken exactly. Defined for every
+// a, b > 0, also where the closed form's 2F1(...; a+b+x-1; ...) is not.
+double AliveMeanByMoments(double r, double alpha, double a, double b, double x, double T,
+                          double t) {
+  const long double A = r + x, B = b + x, y = t / (alpha + T);
+  long double sum = 0, coef = A * y, moment = 1;
+  for (int n = 0; n < 1000000; ++n) {
+    const long double term = coef * moment;
+    sum += n % 2 == 0 ? term : -term;
+    if (term < 1e-22L) break;
+    coef *= (A + n + 1) / (n + 2) * y;
+    moment *= (a + n) / (a + B + n);
+  }
+  return static_cast<double>(sum);
+}
+
+TEST(BgNbdExpectedPurchases, DefinedWhereTheClosedFormsSeriesIsNot) {
+  const double r = 0.6, alpha = 3, T = 50, t = 52;  // y = 52 / 53 < 1
+  // a + b + x - 1 from below zero (the contiguous relation) to above it
+  // (the closed form): both agree with the integral.
+  for (const auto& [a, b] : std::vector<std::pair<double, double>>{
+           {0.3, 0.4}, {0.008, 0.0156}, {0.2, 0.79999}, {0.2, 0.80001}, {0.5, 0.9}}) {
+    const BgNbdParams p{r, alpha, a, b};
+    const double x = 0, t_x = 0;
+    double got = 0;
+    ASSERT_TRUE(BgNbdExpectedPurchases(p, {{&x, 1}, {&t_x, 1}, {&T, 1}, {}}, t,
+                                       absl::MakeSpan(&got, 1))
+                    .ok())
+        << a << " " << b;
+    const double want = AliveMeanByMoments(r, alpha, a, b, 0, T, t);
+    EXPECT_NEAR(got, want, 1e-10 * want) << "a=" << a << " b=" << b;
   }
 }
 

@@ -34,6 +34,7 @@ import collections
 import numpy as np
 
 from . import _native
+from ._basis import basis
 from ._workspace import run_request
 from .graph import _kind_weights, kind_number
 from .value import _unix_seconds as _unix
@@ -275,11 +276,17 @@ def stages(ws, *, rules=None, as_of=None, history=None, period_days=None, custom
 
 # ---- Contribution --------------------------------------------------------------
 
+_FORWARD_FIELDS = ("forward_referral_value", "forward_referral_low", "forward_referral_high",
+                   "expected_referrals", "forward_influence_value", "forward_influence_low",
+                   "forward_influence_high", "clv")
 Contribution = collections.namedtuple(
     "Contribution", "customer_id rank referral_value influence_value cocreation_credit total "
-                    "own_margin converted_referrals")
+                    "own_margin converted_referrals " + " ".join(_FORWARD_FIELDS),
+    defaults=(None,) * len(_FORWARD_FIELDS))
 Contribution.__doc__ = ("One customer's contribution in money: referral value + influence value "
-                        "+ co-creation credit = total; own_margin beside it (not in the total).")
+                        "+ co-creation credit = total; own_margin beside it (not in the total); "
+                        "with forward=..., the forward referral and influence values over the "
+                        "horizon with their intervals, expected referrals and CLV (else None).")
 
 
 class Contributions(_ById):
@@ -293,12 +300,36 @@ class Contributions(_ById):
         self.message = report
         self.as_of = report.as_of_unix_seconds
         self.influence_steps = report.influence_steps
+        has_forward = report.HasField("forward")
         self.customers = [Contribution(c.customer_id, c.rank, c.referral_value, c.influence_value,
                                        c.cocreation_credit, c.total, c.own_margin,
-                                       c.converted_referrals) for c in report.customers]
+                                       c.converted_referrals,
+                                       *([getattr(c, f) for f in _FORWARD_FIELDS]
+                                         if has_forward else ()))
+                          for c in report.customers]
         self.totals = {"referral_value": report.referral_value,
                        "influence_value": report.influence_value,
                        "cocreation_credit": report.cocreation_credit, "total": report.total}
+        self.basis = {"referral_value": basis(report.referral_basis),
+                      "influence_value": basis(report.influence_basis),
+                      "cocreation_credit": basis(report.cocreation_basis)}
+        self.forward = None
+        if has_forward:
+            f = report.forward
+            self.forward = {
+                "horizon_days": f.horizon_days, "confidence": f.confidence,
+                "margin_share": f.margin_share, "value_model": f.value_model,
+                "referral_value": f.referral_value, "referral_basis": basis(f.referral_basis),
+                "referral_model": dict(f.referral_model), "customers_fitted": f.customers_fitted,
+                "joined_anyway_share": f.joined_anyway_share,
+                "joined_anyway_interval": (f.joined_anyway_low, f.joined_anyway_high),
+                "referees_seen": f.referees_seen,
+                "referees_already_active": f.referees_already_active,
+                "referee_value": f.referee_value,
+                "referee_value_basis": basis(f.referee_value_basis),
+                "influence_value": f.influence_value, "influence_basis": basis(f.influence_basis),
+                "actions": f.actions, "episodes": f.episodes, "arcs": f.arcs,
+                "arcs_with_trials": f.arcs_with_trials}
 
     def top(self, n=10):
         """The n largest totals, largest first."""
@@ -308,11 +339,28 @@ class Contributions(_ById):
         return "Contributions(as_of=%d, totals=%r)" % (self.as_of, self.totals)
 
 
+def _forward(options, out):
+    out.SetInParent()
+    if options is True:
+        return
+    if not isinstance(options, dict):
+        raise TypeError("forward: expected True or a dict, got %s" % type(options).__name__)
+    for name, value in options.items():
+        if name == "value_scoring":
+            out.value_scoring.CopyFrom(value)
+        elif name in ("horizon_days", "confidence"):
+            setattr(out, name, float(value))
+        elif name in ("referral_draws", "rr_sets", "worlds", "seed", "threads"):
+            setattr(out, name, int(value))
+        else:
+            raise TypeError("forward: unknown option %r" % name)
+
+
 def contribution(ws, *, top=None, as_of=None, referral_horizon_days=None, discount_rate=None,
                  joined_anyway_share=None, acquisition_cost=None, influence_share=None,
                  influence_window_days=None, influence_persistence=None, kind_weights=None,
                  half_life_days=None, changes=None, decisions=None, default_margin_rate=None,
-                 request=None):
+                 forward=None, request=None):
     """The money each customer made the company as an "external employee"
     (Contributions): referral value (referees' margins over
     ``referral_horizon_days`` (365), discounted at ``discount_rate`` a year
@@ -323,7 +371,16 @@ def contribution(ws, *, top=None, as_of=None, referral_horizon_days=None, discou
     ``half_life_days``), passed on with ``influence_persistence`` (0)) and
     co-creation credit (``changes``: dicts {"value", "contributors", "time",
     "shares"}; ``decisions``: co-creation adoption decisions, whose adopted
-    ones with a value count). ``top``: only the N largest totals."""
+    ones with a value count). ``top``: only the N largest totals.
+
+    ``forward``: also the account looking forward, estimated from the data
+    (``True`` for the defaults, or a dict of ``horizon_days`` (365),
+    ``value_scoring`` (a mitra.v1.ValueScoring), ``referral_draws`` (200),
+    ``rr_sets`` (20000), ``worlds`` (20), ``seed`` (1), ``confidence`` (0.9),
+    ``threads`` (1)); then the backward referral value too uses the
+    joined-anyway share estimated from the data unless
+    ``joined_anyway_share`` is given. ``basis`` says, per sum, whether it is
+    estimated, assumed or given."""
     if request is None:
         request = _pb.ContributionRequest()
         if top is not None:
@@ -345,5 +402,7 @@ def contribution(ws, *, top=None, as_of=None, referral_horizon_days=None, discou
             request.graph.half_life_days = float(half_life_days)
         _changes(changes, request.changes)
         _decisions(decisions, request.decisions)
+        if forward is not None and forward is not False:
+            _forward(forward, request.forward)
     return Contributions(run_request(_lib.mitra_workspace_contribution, ws, request,
                               _pb.ContributionReport))

@@ -134,9 +134,19 @@ def test_adopted_contributions_and_contribution(tiny):
         assert c.total == pytest.approx(c.referral_value + c.influence_value + c.cocreation_credit)
     assert money.totals["total"] == pytest.approx(40)
     assert [c.customer_id for c in money.top(2)] == ["a", "b"]
-    # Nobody would have joined anyway: the whole 20.
-    assert ml.contribution(tiny, as_of=AS_OF, joined_anyway_share=0)["a"].referral_value == \
-        pytest.approx(20)
+    # Where each sum comes from: the default share and influence share are
+    # assumptions, the changes' values given by the host.
+    assert money.basis["referral_value"].kind == "assumed"
+    assert "joined_anyway_share = 0.5 (request.joined_anyway_share)" in \
+        money.basis["referral_value"].source
+    assert money.basis["influence_value"].kind == "assumed"
+    assert money.basis["cocreation_credit"].kind == "given"
+    assert money.forward is None and a.forward_referral_value is None
+    # Nobody would have joined anyway: the whole 20; a share the host sets
+    # is given, not assumed.
+    given = ml.contribution(tiny, as_of=AS_OF, joined_anyway_share=0)
+    assert given["a"].referral_value == pytest.approx(20)
+    assert given.basis["referral_value"].kind == "given"
     top = ml.contribution(tiny, as_of=AS_OF, top=1)
     assert [c.customer_id for c in top.customers] == ["a"]
     # The same changes feed the adopted_contributions indicator.
@@ -170,6 +180,41 @@ def test_planted_collaborators_reach_the_top(sample):
     totals = money.totals
     assert totals["total"] == pytest.approx(
         totals["referral_value"] + totals["influence_value"] + totals["cocreation_credit"])
+
+
+def test_forward_account_is_estimated_with_intervals(sample):
+    money = ml.contribution(sample, forward={"horizon_days": 180, "seed": 3})
+    f = money.forward
+    assert f["horizon_days"] == 180 and f["confidence"] == 0.9
+    assert f["referral_basis"].kind == "estimated" and f["influence_basis"].kind == "estimated"
+    assert f["referral_basis"].low <= f["referral_value"] <= f["referral_basis"].high
+    assert f["influence_basis"].low <= f["influence_value"] <= f["influence_basis"].high
+    # Each customer's forward referral value is E[referrals] (1 - s)(v + A),
+    # A = 0, and the sums are over every customer.
+    s, v = f["joined_anyway_share"], f["referee_value"]
+    lo, hi = f["joined_anyway_interval"]
+    assert lo <= s <= hi
+    for c in money.customers:
+        assert c.forward_referral_value == pytest.approx(c.expected_referrals * (1 - s) * v,
+                                                         rel=1e-9, abs=1e-9)
+        assert c.forward_referral_low <= c.forward_referral_high
+        assert c.forward_influence_low <= c.forward_influence_value <= c.forward_influence_high
+    assert sum(c.forward_referral_value for c in money.customers) == \
+        pytest.approx(f["referral_value"], rel=1e-9)
+    assert sum(c.forward_influence_value for c in money.customers) == \
+        pytest.approx(f["influence_value"], rel=1e-9)
+    # The backward referral value took the estimated share: the same as
+    # giving that share, and labelled estimated rather than assumed.
+    assert money.basis["referral_value"].kind == "estimated"
+    same = ml.contribution(sample, joined_anyway_share=s)
+    assert money.totals["referral_value"] == pytest.approx(same.totals["referral_value"], rel=1e-12)
+    # Reproducible for a seed.
+    again = ml.contribution(sample, top=5, forward={"horizon_days": 180, "seed": 3})
+    assert again.forward["influence_value"] == f["influence_value"]
+    with pytest.raises(mitra.InvalidArgument, match=r"request\.forward\.worlds: must be 2\.\.10000"):
+        ml.contribution(sample, forward={"worlds": 1})
+    with pytest.raises(TypeError, match="unknown option 'world'"):
+        ml.contribution(sample, forward={"world": 3})
 
 
 def test_cocreation_decisions_give_the_credit(sample):

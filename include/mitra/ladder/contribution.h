@@ -87,10 +87,21 @@ struct Contributions {
   int64_t as_of = kNoTime;
   // Per customer, in money.
   std::vector<double> referral, influence, cocreation, total;
+  // The referral value's parts, so that it can be had at another s:
+  // referral = (1 - s) referral_margin + s A referral_referees, where
+  // referral_margin is the referees' discounted margins and
+  // referral_referees the referees counted (each 1 / k_j).
+  std::vector<double> referral_margin, referral_referees;
   std::vector<double> own_margin;
   std::vector<uint32_t> converted_referrals;  // made before as_of
   int influence_steps = 0;  // attribution steps taken (1 when delta = 0)
 };
+
+// Customer c's referral value for a share s who would have joined anyway
+// and an acquisition cost A.
+inline double ReferralValueAt(const Contributions& c, size_t customer, double s, double A) {
+  return (1 - s) * c.referral_margin[customer] + s * A * c.referral_referees[customer];
+}
 
 // INVALID_ARGUMENT naming the option in the caller's terms (`names`:
 // "discount_rate: ...", "request.discount_rate: ...") or the table row at

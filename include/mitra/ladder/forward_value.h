@@ -3,11 +3,12 @@
 // each with an interval (docs/LADDER.md, "Looking forward").
 //
 // * Referral value: ForecastReferralValue (referral_forecast.h) with each
-//   referee valued at her CLV from the fitted value model, turned into
-//   margin: v_j = m x CLV_j, where m is the workspace's margin share (sum of
-//   transaction margins / sum of amounts before as_of; indicators.h
-//   TransactionMargins). The share who would have joined anyway is
-//   estimated there, not assumed.
+//   referee valued at what a new customer brings: the margin of her first
+//   purchase plus her CLV from the fitted value model turned into margin,
+//   v_j = first margin_j + m x CLV_j, where m is the workspace's margin
+//   share (sum of transaction margins / sum of amounts before as_of;
+//   indicators.h TransactionMargins). The share who would have joined
+//   anyway is estimated there, not assumed.
 // * Influence value (after Kumar, Bhaskaran, Mirchandani & Shah, Marketing
 //   Science 2013): influence probabilities learned from the action log
 //   (graph/workspace_influence.h), then

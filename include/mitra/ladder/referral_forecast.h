@@ -66,7 +66,7 @@ struct ReferralForecast {
   double joined_anyway_share = 0, joined_anyway_low = 0, joined_anyway_high = 0;
   uint32_t referees_seen = 0, referees_already_active = 0;
   // v: mean referee value over those referrals (0 when none is known).
-  double referee_value = 0;
+  double referee_value = 0, referee_value_low = 0, referee_value_high = 0;  // bootstrap interval
   uint32_t referee_values_known = 0;
   // Per customer (dense index; 0 for customers not yet born at as_of).
   std::vector<double> expected_referrals;  // E[converted referrals in H]

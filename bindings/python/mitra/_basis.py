@@ -1,0 +1,24 @@
+"""Where a money figure comes from (mitra.v1.MoneyBasis), as Python reads it."""
+
+import collections
+import math
+
+from .v1 import basis_pb2 as _pb
+
+Basis = collections.namedtuple("Basis", "kind low high confidence source")
+Basis.__doc__ = ("Where a money figure comes from: kind 'estimated' (with low, high at "
+                 "confidence), 'assumed' (a default constant) or 'given' (set by the host); "
+                 "source names the data and method, or the constant and the field that sets it.")
+
+_KINDS = {_pb.MONEY_BASIS_KIND_ESTIMATED: "estimated", _pb.MONEY_BASIS_KIND_ASSUMED: "assumed",
+          _pb.MONEY_BASIS_KIND_GIVEN: "given"}
+
+
+def basis(message):
+    """A Basis from a mitra.v1.MoneyBasis; None when the message has none."""
+    if message.kind == _pb.MONEY_BASIS_KIND_UNSPECIFIED:
+        return None
+    def number(v):
+        return None if math.isnan(v) else v
+    return Basis(_KINDS[message.kind], number(message.low), number(message.high),
+                 number(message.confidence), message.source)
