@@ -37,6 +37,7 @@ from ._errors import (  # noqa: F401  (re-exported)
     Unknown,
 )
 from ._errors import ALL as _ERROR_NAMES
+from ._basis import Basis  # where a money figure comes from
 from ._workspace import KINDS, Workspace, memory_limit, set_memory_limit
 from . import value  # mitra.value: customer value (summaries, models, CLV, RFM)
 from . import graph  # mitra.graph: centralities, cores, betweenness, Leiden
@@ -61,5 +62,5 @@ def version_number():
     return int(_native.lib.mitra_version_number())
 
 
-__all__ = ["Workspace", "KINDS", "value", "graph", "leaders", "activation", "ladder", "cocreation", "channels", "version_number", "set_memory_limit", "memory_limit", "__version__", "library_path",
+__all__ = ["Workspace", "Basis", "KINDS", "value", "graph", "leaders", "activation", "ladder", "cocreation", "channels", "version_number", "set_memory_limit", "memory_limit", "__version__", "library_path",
            "ABI_MAJOR"] + _ERROR_NAMES

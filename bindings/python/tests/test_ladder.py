@@ -142,6 +142,7 @@ def test_adopted_contributions_and_contribution(tiny):
     assert money.basis["influence_value"].kind == "assumed"
     assert money.basis["cocreation_credit"].kind == "given"
     assert money.forward is None and a.forward_referral_value is None
+    assert isinstance(money.basis["referral_value"], mitra.Basis)
     # Nobody would have joined anyway: the whole 20; a share the host sets
     # is given, not assumed.
     given = ml.contribution(tiny, as_of=AS_OF, joined_anyway_share=0)
