@@ -135,6 +135,7 @@ void WriteAdoptionText(const v1::AdoptionReport& r, std::ostream& out, const std
     out << in << p.program_id() << ": " << p.decisions() << " decisions, " << p.adopted() << " adopted ("
         << Pct(p.adoption_rate()) << "), " << p.improved() << " measurably improved, value adopted "
         << Money(p.value_adopted()) << "\n";
+  if (r.programs_size() > 0) out << in << "values: " << BasisText(r.value_basis()) << "\n";
   if (r.contributors_size() > 0 && top_contributors > 0) {
     out << in << "top contributors by credit (share of adopted value):";
     for (int i = 0; i < r.contributors_size() && i < top_contributors; ++i)

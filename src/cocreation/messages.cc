@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/money_basis_message.h"
 #include "common/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -387,6 +388,8 @@ absl::Status AdoptionMessage(const Workspace& ws, const v1::AdoptionRequest& r, 
     cm->set_adopted(adopted_count[c]);
   }
   out->set_confidence(o.confidence);
+  ToMessage(MoneyBasis::Given("each adopted decision's value (request.decisions[i].value)"),
+            out->mutable_value_basis());
   return absl::OkStatus();
 }
 

@@ -77,6 +77,7 @@ expect 1 'FAILED_PRECONDITION: request.quotas\[0\] \(community=TOUR, min 5000\)'
 expect 1 'NOT_FOUND.*NOPE' -- "$mitra" cocreation s.mitra --program NOPE
 expect 2 '--quota needs DIM=VALUE:MIN' -- "$mitra" cocreation s.mitra --panel 3 --quota segment
 expect 0 'top contributors by credit' -- "$mitra" report s.mitra --decisions "$sample/decisions.csv"
+expect 0 'values: given by the host: each adopted decision' -- "$mitra" report s.mitra --decisions "$sample/decisions.csv"
 # Every money figure of the external-employee account says where it comes from.
 expect 0 'influence: ASSUMED, not estimated: .*influence_share = 0.1' -- "$mitra" report s.mitra
 expect 0 'Looking forward 365 days, from the data' -- "$mitra" report s.mitra

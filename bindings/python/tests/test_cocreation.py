@@ -118,6 +118,9 @@ def test_adoption_credit_and_measure(ws):
     assert r.contributors[0].customer_id == "c0" and r.contributors[0].adopted == 2
     (p,) = r.programs
     assert (p.decisions, p.adopted, p.rejected, p.value_adopted) == (3, 2, 1, 130)
+    # The money is the host's: given, not estimated.
+    assert mitra._basis.basis(r.value_basis).kind == "given"
+    assert "request.decisions[i].value" in r.value_basis.source
 
 
 def test_decisions_from_csv_round_trip(ws):
