@@ -7,13 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "common/format.h"
 #include "common/parallel.h"
 #include "common/random.h"
 #include "common/request_errors.h"
 #include "node_checks.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 
 namespace mitra::activation {
 namespace {
@@ -215,8 +215,8 @@ absl::StatusOr<DiffusionGraph> DiffusionGraph::Create(CsrGraph&& g, Model model,
       }
       if (model == Model::kLinearThreshold && sum > 1 + 1e-9)
         return Invalid(rule.names("arc_values"),
-                       absl::StrFormat("linear threshold in-weights of node %u sum to %.17g > 1",
-                                       v, sum));
+                       Format("linear threshold in-weights of node %u sum to %.17g > 1",
+                                       static_cast<unsigned>(v), sum));
       if (uniform && e > b) {
         const double p = dg.in_values_[b];
         dg.in_uniform_[v] = p;

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "common/format.h"
 
 namespace mitra {
 namespace {
@@ -70,7 +70,8 @@ bool IsDecomposedPart(uint32_t cp) {
 }
 
 std::string CodePointEscape(uint32_t cp) {
-  return cp <= 0xFFFF ? absl::StrFormat("\\u%04x", cp) : absl::StrFormat("\\U%08x", cp);
+  return cp <= 0xFFFF ? Format("\\u%04x", static_cast<unsigned>(cp))
+                      : Format("\\U%08x", static_cast<unsigned>(cp));
 }
 
 }  // namespace
@@ -99,8 +100,8 @@ std::string IdProblem(std::string_view id) {
   for (size_t i = 0, n; i < id.size(); i += n) {
     n = DecodeUtf8(id, i, &cp);  // > 0: the text is UTF-8
     if (IsControl(cp))
-      return absl::StrCat("control character ", absl::StrFormat("U+%04X", cp), " in id ",
-                          Quote(id));
+      return absl::StrCat("control character ", Format("U+%04X", static_cast<unsigned>(cp)),
+                          " in id ", Quote(id));
   }
   return "";
 }
@@ -115,12 +116,14 @@ std::string Escape(std::string_view s, size_t max_shown) {
   for (size_t i = 0; i < shown;) {
     const size_t n = DecodeUtf8(s.substr(0, shown), i, &cp);
     if (n == 0) {  // not UTF-8: the byte itself
-      absl::StrAppend(&out, absl::StrFormat("\\x%02x", static_cast<unsigned char>(s[i])));
+      absl::StrAppend(&out,
+                      Format("\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(s[i]))));
       ++i;
       continue;
     }
     if (cp == '"' || cp == '\\') absl::StrAppend(&out, "\\", std::string(1, static_cast<char>(cp)));
-    else if (cp < 0x80 && IsControl(cp)) absl::StrAppend(&out, absl::StrFormat("\\x%02x", cp));
+    else if (cp < 0x80 && IsControl(cp))
+      absl::StrAppend(&out, Format("\\x%02x", static_cast<unsigned>(cp)));
     else if (IsControl(cp) || IsInvisible(cp) || IsDecomposedPart(cp)) out += CodePointEscape(cp);
     else out.append(s.substr(i, n));
     i += n;

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "common/format.h"
 #include "common/request_errors.h"
 #include "mitra/activation/posterior.h"
 #include "mitra/core/time_format.h"
@@ -110,8 +110,8 @@ absl::StatusOr<ForwardValue> EstimateForwardValue(const Workspace& ws,
     out.expected_spend = spend;
     for (double& s : out.expected_spend)
       if (std::isnan(s)) s = mean_spend;
-    out.value_model = absl::StrFormat("%s + Gamma-Gamma on %d customers' purchases before %s",
-                                      ModelName(vo.model), S.customer_id_size(), when);
+    out.value_model = Format("%s + Gamma-Gamma on %d customers' purchases before %s",
+                             ModelName(vo.model), S.customer_id_size(), when.c_str());
 
     // Referrals: a referee brings her first purchase's margin and then her
     // CLV in margin.

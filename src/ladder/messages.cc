@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/format.h"
 #include "common/money_basis_message.h"
 #include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "mitra/core/limits.h"
 #include "mitra/cocreation/messages.h"
 #include "mitra/core/time_format.h"
@@ -466,7 +466,7 @@ absl::StatusOr<ForwardValueOptions> ForwardOptionsFrom(const v1::ContributionFor
 
 // "0.5 (request.joined_anyway_share)": a constant and the field that sets it.
 std::string Constant(double v, const std::string& field) {
-  return absl::StrFormat("%s = %g (%s)", field.substr(field.rfind('.') + 1), v, field);
+  return Format("%s = %g (%s)", field.substr(field.rfind('.') + 1).c_str(), v, field.c_str());
 }
 
 MoneyBasis ConstantBasis(bool given, double v, const std::string& field, absl::string_view what) {
@@ -484,7 +484,7 @@ void ForwardMessage(const ForwardValue& f, const ForwardValueOptions& o,
   m->set_referral_value(r.total);
   ToMessage(MoneyBasis::Estimated(
                 r.total_low, r.total_high, o.confidence,
-                absl::StrFormat("BG/NBD on %u customers' referral histories; joined-anyway share "
+                Format("BG/NBD on %u customers' referral histories; joined-anyway share "
                                 "%.3g from %u converted referrals (%u referees already active); "
                                 "a referee at her first purchase's margin + margin CLV; "
                                 "bootstrap of %u draws",
@@ -505,18 +505,20 @@ void ForwardMessage(const ForwardValue& f, const ForwardValueOptions& o,
   m->set_referee_value(r.referee_value);
   ToMessage(MoneyBasis::Estimated(
                 r.referee_value_low, r.referee_value_high, o.confidence,
-                absl::StrFormat("mean over %u past referees of their first purchase's margin + "
-                                "CLV (%s) x margin share %.3g",
-                                r.referee_values_known, f.value_model, f.margin_share)),
+                Format("mean over %u past referees of their first purchase's margin + "
+                       "CLV (%s) x margin share %.3g",
+                       r.referee_values_known, f.value_model.c_str(), f.margin_share)),
             m->mutable_referee_value_basis());
   m->set_influence_value(f.influence_total);
   ToMessage(MoneyBasis::Estimated(
                 f.influence_total_low, f.influence_total_high, o.confidence,
-                absl::StrFormat("influence learned from %u actions on %u items over %u of %u "
-                                "arcs; %u posterior worlds of %u RR sets; purchases and spend "
-                                "from %s",
-                                f.actions, f.episodes, f.arcs_with_trials, f.arcs, o.worlds,
-                                o.rr_sets, f.value_model)),
+                Format("influence learned from %llu actions on %llu items over %llu of %llu "
+                       "arcs; %u posterior worlds of %llu RR sets; purchases and spend from %s",
+                       static_cast<unsigned long long>(f.actions),
+                       static_cast<unsigned long long>(f.episodes),
+                       static_cast<unsigned long long>(f.arcs_with_trials),
+                       static_cast<unsigned long long>(f.arcs), o.worlds,
+                       static_cast<unsigned long long>(o.rr_sets), f.value_model.c_str())),
             m->mutable_influence_basis());
   m->set_actions(f.actions);
   m->set_episodes(f.episodes);
@@ -583,10 +585,10 @@ absl::Status ContributionMessage(const Workspace& ws, const v1::ContributionRequ
     ToMessage(MoneyBasis::Estimated(
                   std::min(referral_at_low, referral_at_high),
                   std::max(referral_at_low, referral_at_high), fo.confidence,
-                  absl::StrFormat("%sjoined-anyway share %.3g estimated from %u converted "
-                                  "referrals (%u referees already active; interval from its "
-                                  "Wilson interval)",
-                                  referral_what, forward->referral.joined_anyway_share,
+                  Format("%sjoined-anyway share %.3g estimated from %u converted "
+                         "referrals (%u referees already active; interval from its "
+                         "Wilson interval)",
+                         referral_what.c_str(), forward->referral.joined_anyway_share,
                                   forward->referral.referees_seen,
                                   forward->referral.referees_already_active)),
               out->mutable_referral_basis());

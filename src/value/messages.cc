@@ -1,5 +1,6 @@
 #include "mitra/value/messages.h"
 
+#include <memory>
 #include <cmath>
 
 #include "common/request_errors.h"
@@ -132,8 +133,16 @@ absl::Status SummariesMessage(absl::Span<const uint32_t> customer, absl::Span<co
   out.Clear();
   out.set_unit_seconds(request.unit_seconds());
   out.set_holdout_length(s->holdout_length);
+  // Each id is made before protobuf sees it: Debian's protobuf (3.21)
+  // counts a new element of a repeated string before allocating it, so an
+  // allocation failure inside add_customer_id leaves a slot the message's
+  // destructor frees as garbage. With the pointers reserved, AddAllocated
+  // allocates nothing.
   out.mutable_customer_id()->Reserve(static_cast<int>(s->size()));
-  for (size_t i = 0; i < s->size(); ++i) out.add_customer_id(id(s->customer[i]));
+  for (size_t i = 0; i < s->size(); ++i) {
+    auto text = std::make_unique<std::string>(id(s->customer[i]));
+    out.mutable_customer_id()->AddAllocated(text.release());
+  }
   out.mutable_frequency()->Add(s->x.begin(), s->x.end());
   out.mutable_recency()->Add(s->t_x.begin(), s->t_x.end());
   out.mutable_t()->Add(s->T.begin(), s->T.end());
