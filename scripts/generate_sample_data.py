@@ -1181,7 +1181,9 @@ def generate_campaigns(seed, customers, interactions, leaders, bridges, launch):
     price = {p_[0]: p_[3] for p_ in PRODUCTS}
     small = [pid for pid, _, cat, pr, _, _, _ in PRODUCTS
              if cat in ("part", "accessory") and pr >= 15]
-    scooters = ["SC-LITE", "SC-SPORT", "SC-TOUR", "SC-PREM"]
+    scooters = ["SC-LITE", "SC-SPORT", "SC-TOUR"]
+    remainder_items = [pid for pid, _, cat, _, _, _, _ in PRODUCTS
+                       if cat in ("service", "part", "accessory")]
     panel = panel_leaders(customers, leaders, bridges)
     panel_set = set(panel)
     aud_all = audiences(interactions)
@@ -1216,19 +1218,27 @@ def generate_campaigns(seed, customers, interactions, leaders, bridges, launch):
                 w0 = start + w * WEEK
                 rem = per_cents
                 while rem > 0:
-                    if rem > 140000 and rng.random() < 0.7:
-                        pid = rng.choice(scooters[:3])
+                    affordable = [x for x in scooters if price[x] * 100 <= rem - 20000]
+                    qty = 1
+                    if affordable and rng.random() < 0.7:
+                        pid = rng.choice(affordable)
                         amt = int(round(price[pid] * rng.uniform(0.95, 1.0) * 100))
                     else:
                         pid = rng.choice(small)
                         while not on_sale(pid, w0, launch):
                             pid = rng.choice(small)
-                        amt = int(round(price[pid] * rng.uniform(0.95, 1.03) * 100))
-                    if rem - amt < 500:  # the last one takes what is left
+                        amt = int(round(price[pid] * rng.uniform(0.97, 1.03) * 100))
+                    if rem - amt < 1500:
+                        # The last one takes what is left: the item and quantity
+                        # whose list price comes closest to it.
                         amt = rem
+                        pid, qty = min(((x, q) for x in remainder_items if on_sale(x, w0, launch)
+                                        for q in (1, 2, 3, 4)),
+                                       key=lambda xq: (abs(rem / (xq[1] * price[xq[0]] * 100)
+                                                           - 1.0), xq))
                     rem -= amt
                     t = shop_time(rng, w0 + rng.randrange(WEEK))
-                    txns.append((t, rng.choice(pool), pid, 1, amt / 100.0, channel))
+                    txns.append((t, rng.choice(pool), pid, qty, amt / 100.0, channel))
         records.append({"id": cid_, "name": name, "route": route, "start": start_s,
                         "end": end_s, "spend": spend, "community_id": com or "",
                         "units": [u if route == "chain" else customers[u].id for u in units],
