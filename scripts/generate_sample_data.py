@@ -252,7 +252,7 @@ N_COLLABORATORS = 10
 # Converted referrals per customer: BG/NBD per week from the first purchase
 # (generate_referrals), and the planted share of referees who were already
 # buying before the referral ("joined anyway").
-REFERRAL_BGNBD = {"r": 0.02, "alpha": 10.0, "a": 1.0, "b": 4.0}
+REFERRAL_BGNBD = {"r": 0.02, "alpha": 10.0, "a": 1.0, "b": 12.0}
 JOINED_ANYWAY = 0.3
 
 # Default kind weights of the interaction graph (graph/interaction_graph.h)
@@ -645,7 +645,9 @@ def generate(seed):
     referrals, ref_truth = generate_referrals(seed, customers, members, planted, leader_set,
                                               bridge_set, collaborators)
 
-    # Referees of leaders often join the referrer's community.
+    # Referees of leaders often join the referrer's community, unless they are
+    # in two already (a city and a model club): only the planted bridges
+    # span more than a member's usual two.
     rng = rng_for(seed, "referee-joins")
     promoters = leader_set | bridge_set | set(collaborators)
     member_of = {}
@@ -659,7 +661,7 @@ def generate(seed):
         if not coms or rng.random() >= 0.5:
             continue
         com = rng.choice(coms)
-        if com in member_of.get(j, set()):
+        if com in member_of.get(j, set()) or len(member_of.get(j, ())) >= 2:
             continue
         jt = max(customers[j].first, com_created[com]) + rng.randrange(DAY, 30 * DAY)
         if jt >= END:
@@ -926,10 +928,12 @@ def generate_referrals(seed, customers, members, planted, leader_set, bridge_set
 
     Every customer draws a referral rate lambda ~ Gamma(r, rate alpha) per week
     and a dropout p ~ Beta(a, b) (REFERRAL_BGNBD).  The draws are iid; the
-    planted promoters (informal and bridge leaders, then collaborators) are
-    handed the largest rates and the smallest dropouts of the drawn values,
-    everyone else a shuffle of the rest, so the population is still an iid
-    sample (collaborators take the very largest).  From the first purchase on, converted referrals come at rate
+    planted promoters (collaborators, then informal and bridge leaders) are
+    handed the largest rates, and the collaborators the smallest dropouts,
+    of the drawn values, everyone else a shuffle of the rest, so the
+    population is still an iid sample (handing every promoter a small
+    dropout too would tie p to lambda enough to pull the fitted a + b below
+    1).  From the first purchase on, converted referrals come at rate
     lambda; after each one the customer stops for good with probability p.
     Each converted referral names a referee in the referrer's city (a bridge
     leader's 40 % anywhere): with probability JOINED_ANYWAY someone already
@@ -949,17 +953,25 @@ def generate_referrals(seed, customers, members, planted, leader_set, bridge_set
     top = list(collaborators) + top
     lam_sorted = sorted(lams, reverse=True)
     p_sorted = sorted(ps)
-    rest_l, rest_p = lam_sorted[len(top):], p_sorted[len(top):]
+    low_p = len(collaborators)  # only collaborators are sure to keep going
+    rest_l, rest_p = lam_sorted[len(top):], p_sorted[low_p:]
     rng.shuffle(rest_l)
     rng.shuffle(rest_p)
     lam_of, p_of = {}, {}
     for k, i in enumerate(top):
-        lam_of[i], p_of[i] = lam_sorted[k], p_sorted[k]
+        lam_of[i] = lam_sorted[k]
+    for k, i in enumerate(top[:low_p]):
+        p_of[i] = p_sorted[k]
     top_set = set(top)
     k = 0
     for c in customers:
         if c.i not in top_set:
-            lam_of[c.i], p_of[c.i] = rest_l[k], rest_p[k]
+            lam_of[c.i] = rest_l[k]
+            k += 1
+    k = 0
+    for c in customers:
+        if c.i not in p_of:
+            p_of[c.i] = rest_p[k]
             k += 1
 
     events = []  # (time, referrer)
@@ -1608,8 +1620,8 @@ def referral_truth(g):
         "count_model": dict(REFERRAL_BGNBD, time_unit="week", counts="converted referrals",
                             model="lambda ~ Gamma(shape r, rate alpha), p ~ Beta(a, b), iid per "
                                   "customer; the 34 promoters (collaborators, then informal and "
-                                  "bridge leaders) hold the largest lambdas and smallest ps of "
-                                  "the draws; from the first purchase (mitra starts at created, "
+                                  "bridge leaders) hold the largest lambdas of the draws and "
+                                  "the collaborators the smallest ps; from the first purchase (mitra starts at created, "
                                   "a few days earlier), converted referrals at rate lambda, "
                                   "dropout with probability p after each; until the end"),
         "realised_mean_lambda": round(t["mean_lambda"], 6),
@@ -1727,7 +1739,8 @@ service and accessories 5-180).
 - **Referrals**: converted referrals per customer follow BG/NBD per week
   (r = {ref['count_model']['r']}, alpha = {ref['count_model']['alpha']}, a = {ref['count_model']['a']},
   b = {ref['count_model']['b']}) from the first purchase; the 34 promoters (informal and bridge
-  leaders, collaborators) hold the largest rates and smallest dropouts of the iid draws.
+  leaders, collaborators) hold the largest rates of the iid draws, the collaborators also
+  the smallest dropouts.
   A planted {ref['joined_anyway_planted']} of converted referrals name a referee who already
   bought before the referral ("joined anyway"): realised {ref['joined_anyway']} of
   {ref['converted']} ({ref['joined_anyway_share']}); the others name a new customer created at
