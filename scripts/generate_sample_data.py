@@ -81,6 +81,21 @@ Planted signals (ground truth in planted.json)
    "Bandung/Dago"; customers of that district buy from either one at random,
    so the two share hundreds of customers.  Elsewhere a customer sticks to one
    home retailer (2 % of repeat purchases go to another retailer of the city).
+7. Influence cascades (generate_cascades): 240 club gear drops (category
+   `gear`) spread over the interaction graph's arcs with a planted p per arc
+   (Beta with a mean per interaction kind), plus spontaneous buying; the
+   cascades go on with the same p after the holdout split (2025-08-01).
+   Every arc's p is in planted_influence.csv.
+8. Past campaigns (generate_campaigns, CAMPAIGNS): three chain campaigns
+   (retailer bonuses) and three community campaigns (leader activations),
+   with exact extra sales per treated unit and week from a saturating curve
+   per route, written to campaigns.csv and campaign_members.csv; `--check`
+   re-estimates each effect by its own difference in differences.
+9. Referrals (generate_referrals): converted referrals per customer from a
+   BG/NBD count process, and a planted 30 % of converted referrals whose
+   referee was already buying ("joined anyway").
+The BG/NBD truth (of the repeat purchases) holds for the base transactions:
+the gear drops and the campaigns' extra sales are purchases on top.
 """
 
 import argparse
