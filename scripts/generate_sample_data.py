@@ -81,11 +81,27 @@ Planted signals (ground truth in planted.json)
    "Bandung/Dago"; customers of that district buy from either one at random,
    so the two share hundreds of customers.  Elsewhere a customer sticks to one
    home retailer (2 % of repeat purchases go to another retailer of the city).
+7. Influence cascades (generate_cascades): 240 club gear drops (category
+   `gear`) spread over the interaction graph's arcs with a planted p per arc
+   (Beta with a mean per interaction kind), plus spontaneous buying; the
+   cascades go on with the same p after the holdout split (2025-08-01).
+   Every arc's p is in planted_influence.csv.
+8. Past campaigns (generate_campaigns, CAMPAIGNS): three chain campaigns
+   (retailer bonuses) and three community campaigns (leader activations),
+   with exact extra sales per treated unit and week from a saturating curve
+   per route, written to campaigns.csv and campaign_members.csv; `--check`
+   re-estimates each effect by its own difference in differences.
+9. Referrals (generate_referrals): converted referrals per customer from a
+   BG/NBD count process, and a planted 30 % of converted referrals whose
+   referee was already buying ("joined anyway").
+The BG/NBD truth (of the repeat purchases) holds for the base transactions:
+the gear drops and the campaigns' extra sales are purchases on top.
 """
 
 import argparse
 import bisect
 import csv
+import heapq
 import datetime as _dt
 import json
 import math
@@ -247,6 +263,55 @@ BRIDGES = [("JKT", "SPORT", "SC-SPORT"), ("BDG", "SPORT", "SC-SPORT"),
            ("SBY", "TOUR", "SC-TOUR"), ("YOG", "DPS", None)]
 DECOY_COMMUNITIES = ["JKT", "SBY", "SPORT"]
 N_COLLABORATORS = 10
+
+# Converted referrals per customer: BG/NBD per week from the first purchase
+# (generate_referrals), and the planted share of referees who were already
+# buying before the referral ("joined anyway").
+REFERRAL_BGNBD = {"r": 0.02, "alpha": 10.0, "a": 1.0, "b": 12.0}
+JOINED_ANYWAY = 0.3
+
+# Default kind weights of the interaction graph (graph/interaction_graph.h)
+# and the kind numbers of mitra.v1.InteractionKind.
+INTERACTION_KIND_WEIGHTS = {"reply": 1.0, "mention": 1.0, "like": 0.5, "endorsement": 3.0,
+                            "referral": 2.0, "share": 1.0, "message": 1.0}
+KIND_NUMBER = {"reply": 1, "mention": 2, "like": 3, "endorsement": 4, "referral": 5,
+               "visit": 6, "post": 7, "share": 8, "message": 9, "flag": 10}
+# Club gear cascades (generate_cascades): the learning action is purchases of
+# product_line GEAR_CATEGORY; tau = GEAR_TAU; the holdout split GEAR_SPLIT.
+GEAR_CATEGORY = "gear"
+GEAR_ITEMS = 240
+GEAR_FIRST_LAUNCH = ts(2024, 3, 4)
+GEAR_LAST_LAUNCH = ts(2025, 12, 1)
+GEAR_TAU = 7 * DAY
+GEAR_SPLIT = ts(2025, 8, 1)
+GEAR_P_MEAN = {"like": 0.01, "mention": 0.015, "reply": 0.02, "share": 0.03, "message": 0.035,
+               "endorsement": 0.055, "referral": 0.09}
+GEAR_CONCENTRATION = 20.0
+GEAR_Q0, GEAR_Q1, GEAR_Q_MAX = 0.0008, 0.0005, 0.55
+
+# Past campaigns (generate_campaigns): weekly periods from START (a Monday);
+# start and end are Mondays, end exclusive.  A route's total effect is
+# a (1 - exp(-b spend)), spread evenly over its treated units and weeks.
+CAMPAIGN_CURVES = {"chain": (90000.0, 5.0e-5), "community": (60000.0, 1.5e-4)}
+CAMPAIGN_BASELINE_WEEKS = 8
+CAMPAIGNS = [
+    # id, name, route, start, end, spend, community_id, treated (retailers or leaders)
+    ("CH-2024-Q4", "Retailer bonus Q4 2024", "chain", "2024-10-07", "2024-11-04", 6000.0, None,
+     ["R-JKT-2", "R-SBY-1", "R-YOG-2", "R-MDN-1"]),
+    ("CH-2025-Q1", "Retailer bonus Q1", "chain", "2025-01-06", "2025-02-03", 14000.0, None,
+     ["R-JKT-1", "R-SMG-1", "R-DPS-1", "R-MKS-1"]),
+    ("CH-2025-Q3", "Retailer display and bonus Q3", "chain", "2025-07-07", "2025-08-04",
+     30000.0, None, ["R-JKT-3", "R-BDG-3", "R-SBY-2", "R-YOG-1"]),
+    # A community campaign treats the k-th informal leader (by id) of each
+    # community listed: leaders of one club share most of their audience, so
+    # a campaign on one club alone would have one treated cluster, not three.
+    ("CO-2025-Q1", "Club leaders' ride Q1", "community", "2025-02-03", "2025-03-03",
+     3000.0, None, [("JKT", 0), ("BDG", 0), ("SBY", 0), ("YOG", 0), ("MDN", 0)]),
+    ("CO-2025-Q2", "Club leaders' meet-up Q2", "community", "2025-06-02", "2025-06-30",
+     8000.0, None, [("JKT", 1), ("BDG", 1), ("SBY", 1), ("DPS", 0), ("TOUR", 0)]),
+    ("CO-2025-Q3", "Club leaders' touring weekend Q3", "community", "2025-09-01",
+     "2025-09-29", 16000.0, None, [("JKT", 2), ("BDG", 2), ("SBY", 2), ("YOG", 1), ("MDN", 1)]),
+]
 
 # Interaction behaviour: sending activity and kind mix per profile.
 KIND_MIX = {
@@ -592,90 +657,26 @@ def generate(seed):
     decoy_set = {customers_by_id_index(customers, d["customer_id"]) for d in decoys}
 
     # ---- referrals ----
-    rng = rng_for(seed, "referrals")
-    by_city = {}
-    for c in customers:
-        by_city.setdefault(c.city, []).append(c.i)  # already in first-purchase order
-    city_times = {city: [customers[i].first for i in idx] for city, idx in by_city.items()}
-    referred = set()
-    membership_start = {}  # customer index -> first joined
-    for m in members:
-        membership_start[m.c] = min(membership_start.get(m.c, END), m.joined)
+    referrals, ref_truth = generate_referrals(seed, customers, members, planted, leader_set,
+                                              bridge_set, collaborators)
 
-    referrer_plan = []  # (customer index, count, conversion probability, kind)
-    for i in sorted(leader_set):
-        referrer_plan.append((i, rng.randint(12, 24), 0.55, "leader"))
-    for i in sorted(bridge_set):
-        referrer_plan.append((i, rng.randint(18, 28), 0.55, "bridge"))
-    for i in collaborators:
-        referrer_plan.append((i, rng.randint(5, 9), 0.5, "collaborator"))
-    for i in sorted(decoy_set):
-        referrer_plan.append((i, 1, 0.1, "decoy"))
-    others = [c.i for c in customers if c.i not in planted and c.first < END - 120 * DAY]
-    advocates = [i for i in others if len(customers[i].repeats) >= 2]
-    advocates = sorted(rng.sample(advocates, min(260, len(advocates))))
-    for i in advocates:
-        referrer_plan.append((i, rng.choice((1, 1, 2, 2, 3)), 0.35, "advocate"))
-    adv_set = set(advocates)
-    rest = [i for i in others if i not in adv_set]
-    for i in sorted(rng.sample(rest, 160)):
-        referrer_plan.append((i, 1, 0.2, "other"))
-
-    events = []
-    for i, n, conv, kind in referrer_plan:
-        c = customers[i]
-        lo = max(c.first + DAY, membership_start.get(i, c.first) if kind != "other" else c.first)
-        hi = END - 80 * DAY
-        if lo >= hi:
-            lo = c.first + DAY
-        if lo >= hi:
-            continue
-        for _ in range(n):
-            events.append((lo + rng.randrange(hi - lo), i, conv, kind))
-    events.sort()
-    referrals = []
-    for t, i, conv, kind in events:
-        c = customers[i]
-        ref = {"referrer": i, "time": t, "converted": False, "referee": None, "kind": kind}
-        if rng.random() < conv:
-            city = c.city
-            if kind == "bridge" and rng.random() < 0.4:
-                city = rng.choice(sorted(by_city))
-            times = city_times[city]
-            lo_i = bisect.bisect_right(times, t + 2 * DAY)
-            hi_i = bisect.bisect_right(times, t + 75 * DAY)
-            cand = [j for j in by_city[city][lo_i:hi_i]
-                    if j not in referred and j not in planted and j != i]
-            if cand:
-                j = rng.choice(cand)
-                referred.add(j)
-                ref["converted"], ref["referee"] = True, j
-                customers[j].referrer = i
-                # The first contact is the referral: created = referral time (< first purchase).
-                customers[j].created = t
-        elif rng.random() < 0.06:
-            # Referred someone who already was a customer: named, not converted.
-            times = city_times[c.city]
-            hi_i = bisect.bisect_left(times, t)
-            cand = [j for j in by_city[c.city][:hi_i] if j != i]
-            if cand:
-                ref["referee"] = rng.choice(cand)
-        referrals.append(ref)
-
-    # Referees of leaders often join the referrer's community.
+    # Referees of leaders often join the referrer's community, unless they are
+    # in two already (a city and a model club): only the planted bridges
+    # span more than a member's usual two.
     rng = rng_for(seed, "referee-joins")
+    promoters = leader_set | bridge_set | set(collaborators)
     member_of = {}
     for m in members:
         member_of.setdefault(m.c, set()).add(m.com)
     for ref in referrals:
-        if not ref["converted"] or ref["kind"] not in ("leader", "bridge", "collaborator"):
+        if not ref["converted"] or ref["referrer"] not in promoters:
             continue
         i, j = ref["referrer"], ref["referee"]
         coms = sorted(member_of.get(i, ()))
         if not coms or rng.random() >= 0.5:
             continue
         com = rng.choice(coms)
-        if com in member_of.get(j, set()):
+        if com in member_of.get(j, set()) or len(member_of.get(j, ())) >= 2:
             continue
         jt = max(customers[j].first, com_created[com]) + rng.randrange(DAY, 30 * DAY)
         if jt >= END:
@@ -919,12 +920,359 @@ def generate(seed):
                                  None))
     interactions.sort(key=lambda x: (x[0], x[4] or "", x[1], -1 if x[2] is None else x[2], x[3]))
 
+    # ---- club gear cascades and past campaigns: extra transactions ----
+    n_base = len(txns)
+    cascades = generate_cascades(seed, customers, interactions)
+    campaign_txns, campaigns = generate_campaigns(seed, customers, interactions, leaders, bridges,
+                                                  launch)
+    txns = sorted(txns + cascades["txns"] + campaign_txns, key=lambda x: (x[0], x[1], x[2]))
+
     return {
+        "n_base_txns": n_base, "cascades": cascades, "campaigns": campaigns,
+        "n_campaign_txns": len(campaign_txns),
         "customers": customers, "members": members, "txns": txns, "referrals": referrals,
+        "ref_truth": ref_truth,
         "feedback": feedback, "interactions": interactions, "leaders": leaders,
         "bridges": bridges, "decoys": decoys, "collaborators": collaborators,
         "officers": officers,
     }
+
+
+def generate_referrals(seed, customers, members, planted, leader_set, bridge_set, collaborators):
+    """Converted referrals from a BG/NBD count process, referees, and failed attempts.
+
+    Every customer draws a referral rate lambda ~ Gamma(r, rate alpha) per week
+    and a dropout p ~ Beta(a, b) (REFERRAL_BGNBD).  The draws are iid; the
+    planted promoters (collaborators, then informal and bridge leaders) are
+    handed the largest rates, and the collaborators the smallest dropouts,
+    of the drawn values, everyone else a shuffle of the rest, so the
+    population is still an iid sample (handing every promoter a small
+    dropout too would tie p to lambda enough to pull the fitted a + b below
+    1).  From the first purchase on, converted referrals come at rate
+    lambda; after each one the customer stops for good with probability p.
+    Each converted referral names a referee in the referrer's city (a bridge
+    leader's 40 % anywhere): with probability JOINED_ANYWAY someone already
+    buying (a purchase before the referral, and one within 30 days after it
+    on which the referral is credited), else a new customer whose first
+    purchase (the scooter) comes 2-75 days later.  When no referee fits, the
+    referral is written as not converted (counted in planted.json).
+    """
+    rng = rng_for(seed, "referrals")
+    n = len(customers)
+    rp = REFERRAL_BGNBD
+    lams = [rng.gammavariate(rp["r"], 1.0 / rp["alpha"]) for _ in range(n)]
+    ps = [rng.betavariate(rp["a"], rp["b"]) for _ in range(n)]
+    # Collaborators first: the top rung keeps referring to the end.
+    top = sorted(leader_set | bridge_set)
+    rng.shuffle(top)
+    top = list(collaborators) + top
+    lam_sorted = sorted(lams, reverse=True)
+    p_sorted = sorted(ps)
+    low_p = len(collaborators)  # only collaborators are sure to keep going
+    rest_l, rest_p = lam_sorted[len(top):], p_sorted[low_p:]
+    rng.shuffle(rest_l)
+    rng.shuffle(rest_p)
+    lam_of, p_of = {}, {}
+    for k, i in enumerate(top):
+        lam_of[i] = lam_sorted[k]
+    for k, i in enumerate(top[:low_p]):
+        p_of[i] = p_sorted[k]
+    top_set = set(top)
+    k = 0
+    for c in customers:
+        if c.i not in top_set:
+            lam_of[c.i] = rest_l[k]
+            k += 1
+    k = 0
+    for c in customers:
+        if c.i not in p_of:
+            p_of[c.i] = rest_p[k]
+            k += 1
+
+    events = []  # (time, referrer)
+    for c in customers:
+        lam, t = lam_of[c.i], float(c.first)
+        if lam <= 0:
+            continue
+        while True:
+            t += rng.expovariate(lam) * WEEK
+            if t >= END - DAY:
+                break
+            events.append((int(t), c.i))
+            if rng.random() < p_of[c.i]:
+                break
+    events.sort()
+
+    by_city = {}
+    for c in customers:
+        by_city.setdefault(c.city, []).append(c.i)  # already in first-purchase order
+    city_times = {city: [customers[i].first for i in idx] for city, idx in by_city.items()}
+    referred = set()
+    referrals = []
+    lost = 0
+    for t, i in events:
+        c = customers[i]
+        city = c.city
+        if i in bridge_set and rng.random() < 0.4:
+            city = rng.choice(sorted(by_city))
+        times = city_times[city]
+        ref = {"referrer": i, "time": t, "converted": False, "referee": None, "anyway": False}
+        if rng.random() < JOINED_ANYWAY:
+            hi_i = bisect.bisect_left(times, t - DAY)
+            cand = [j for j in by_city[city][:hi_i]
+                    if j not in referred and j not in planted and j != i
+                    and any(t + DAY <= x <= t + 30 * DAY for x in customers[j].repeats)]
+            anyway = True
+        else:
+            lo_i = bisect.bisect_right(times, t + 2 * DAY)
+            hi_i = bisect.bisect_right(times, t + 75 * DAY)
+            cand = [j for j in by_city[city][lo_i:hi_i]
+                    if j not in referred and j not in planted and j != i]
+            anyway = False
+        if cand:
+            j = rng.choice(cand)
+            referred.add(j)
+            ref.update(converted=True, referee=j, anyway=anyway)
+            if not anyway:
+                customers[j].referrer = i
+                # The first contact is the referral: created = referral time (< first purchase).
+                customers[j].created = t
+        else:
+            lost += 1
+        referrals.append(ref)
+
+    # Attempts that did not convert: about one per converted referral, plus a
+    # few one-off tries; 6 % name someone who already was a customer.
+    fails = []
+    conv_count = {}
+    for r in referrals:
+        conv_count[r["referrer"]] = conv_count.get(r["referrer"], 0) + 1
+    others = sorted(rng.sample([c.i for c in customers if c.i not in planted], 200))
+    for i in others:
+        conv_count[i] = conv_count.get(i, 0) + 1
+    for i in sorted(conv_count):
+        c = customers[i]
+        lo, hi = c.first + DAY, END - DAY
+        if lo >= hi:
+            continue
+        m = sum(1 for _ in range(conv_count[i]) if rng.random() < 0.9)
+        for _ in range(m):
+            t = lo + rng.randrange(hi - lo)
+            ref = {"referrer": i, "time": t, "converted": False, "referee": None,
+                   "anyway": False}
+            if rng.random() < 0.06:
+                hi_i = bisect.bisect_left(city_times[c.city], t)
+                cand = [j for j in by_city[c.city][:hi_i] if j != i]
+                if cand:
+                    ref["referee"] = rng.choice(cand)
+            fails.append(ref)
+    referrals = sorted(referrals + fails, key=lambda r: (r["time"], r["referrer"]))
+    conv = [r for r in referrals if r["converted"]]
+    truth = {
+        "lost": lost,
+        "converted": len(conv),
+        "joined_anyway": sum(1 for r in conv if r["anyway"]),
+        "referrers": len({r["referrer"] for r in conv}),
+        "promoters": [customers[i].id for i in top],
+        "mean_lambda": sum(lams) / n, "mean_p": sum(ps) / n,
+    }
+    return referrals, truth
+
+
+def interaction_arcs(interactions):
+    """The interaction graph's arcs u -> v with each one's kind, as mitra builds them.
+
+    An arc is a pair with a positive total weight under the default kind
+    weights (INTERACTION_KIND_WEIGHTS); its kind is the one that contributed
+    most of that weight (halving every 180 days back from the latest
+    interaction), ties to the lower kind number (graph/interaction_graph.h,
+    graph/workspace_influence.h).
+    """
+    as_of = max(x[0] for x in interactions)
+    per = {}
+    for t, i, j, kind, com, w in interactions:
+        kw = INTERACTION_KIND_WEIGHTS.get(kind, 0.0)
+        if j is None or kw <= 0:
+            continue
+        x = kw * (1.0 if w is None else w) * 2.0 ** (-(as_of - t) / (180.0 * DAY))
+        d = per.setdefault((i, j), {})
+        d[kind] = d.get(kind, 0.0) + x
+    arcs = {}
+    for key in sorted(per):
+        d = per[key]
+        arcs[key] = min(d, key=lambda k: (-d[k], KIND_NUMBER[k]))
+    return arcs
+
+
+def generate_cascades(seed, customers, interactions):
+    """Club gear drops adopted through the interaction graph (independent cascades).
+
+    GEAR_ITEMS products of category GEAR_CATEGORY, one launched every ~4
+    days.  Each arc u -> v (v is exposed to u) carries a planted p_uv ~
+    Beta(mean m_kind, concentration GEAR_CONCENTRATION), m_kind by the arc's
+    kind (GEAR_P_MEAN).  Each node v adopts an item on its own with
+    probability q_v (more for busy senders), at launch + Exponential(21
+    days).  When u buys the item at t_u, each out-neighbour v that has not
+    bought it yet buys it at t_u + Uniform(1 h, tau) with probability p_uv.
+    Only customers (first purchase before the time) buy; nobody buys an item
+    twice.  Sold by the buyer's home retailer at the list price (the
+    community's own shop, not the online store: a month with only a gear
+    drop would otherwise read as a switch of channel).
+    """
+    rng = rng_for(seed, "cascades")
+    arcs = interaction_arcs(interactions)
+    p = {}
+    for key, kind in arcs.items():
+        m = GEAR_P_MEAN[kind]
+        p[key] = rng.betavariate(m * GEAR_CONCENTRATION, (1.0 - m) * GEAR_CONCENTRATION)
+    out = {}
+    for (u, v) in arcs:
+        out.setdefault(u, []).append(v)
+    nodes = sorted({u for u, _ in arcs} | {v for _, v in arcs})
+    q = {v: min(GEAR_Q_MAX, GEAR_Q0 + GEAR_Q1 * len(out.get(v, ())) ** 1.2) for v in nodes}
+    first = {c.i: c.first for c in customers}
+    home = {c.i: c.home for c in customers}
+    products, txns, adoptions = [], [], []
+    span = GEAR_LAST_LAUNCH - GEAR_FIRST_LAUNCH
+    prices = (8.0, 10.0, 12.0, 15.0, 18.0, 20.0, 25.0, 30.0, 35.0, 45.0, 60.0)
+    kinds = ("Sticker pack", "Patch", "Keychain", "Club jersey", "Riding gloves", "Cap",
+             "Decal kit", "Mug", "Buff", "Rain jacket", "Tool roll")
+    for n in range(GEAR_ITEMS):
+        launch = GEAR_FIRST_LAUNCH + (span * n // (GEAR_ITEMS - 1)) // DAY * DAY
+        k = rng.randrange(len(kinds))
+        pid = f"GR-{n + 1:03d}"
+        price = prices[k] if rng.random() < 0.7 else rng.choice(prices)
+        products.append((pid, f"{kinds[k]} drop {n + 1}", GEAR_CATEGORY, price,
+                         round(price * 0.42, 2), "", iso_date(launch)))
+        heap = []
+        for v in nodes:
+            if rng.random() < q[v]:
+                t = launch + int(rng.expovariate(1.0 / (21 * DAY)))
+                heapq.heappush(heap, (t, v, -1))
+        done, parent = {}, {}
+        while heap:
+            t, v, par = heapq.heappop(heap)
+            if v in done or t >= END or first[v] >= t:
+                continue
+            done[v], parent[v] = t, par
+            for w in out.get(v, ()):
+                if w in done:
+                    continue
+                if rng.random() < p[(v, w)]:
+                    heapq.heappush(heap, (t + rng.randrange(3600, GEAR_TAU + 1), w, v))
+        for v, t in sorted(done.items(), key=lambda x: (x[1], x[0])):
+            txns.append((t, v, pid, 1, price, home[v]))
+            adoptions.append((pid, v, t, parent[v]))
+    return {"arcs": arcs, "p": p, "products": products, "txns": txns, "q": q,
+            "adoptions": adoptions}
+
+
+def audiences(interactions, lo=None, hi=None):
+    """Per customer, who addressed at least one interaction to them in [lo, hi)."""
+    aud = {}
+    for t, i, j, kind, com, w in interactions:
+        if j is None or (lo is not None and t < lo) or (hi is not None and t >= hi):
+            continue
+        aud.setdefault(j, set()).add(i)
+    return aud
+
+
+def campaign_effects():
+    """Each planted campaign's total (the route's curve at its spend) and per unit-week."""
+    out = {}
+    for cid_, name, route, start, end, spend, com, spec in CAMPAIGNS:
+        a, b = CAMPAIGN_CURVES[route]
+        out[cid_] = a * (1.0 - math.exp(-b * spend))
+    return out
+
+
+def panel_leaders(customers, leaders, bridges):
+    """The community route's units: the planted informal and bridge leaders."""
+    ids = [x for v in leaders.values() for x in v] + [b_["customer_id"] for b_ in bridges]
+    return sorted({customers_by_id_index(customers, x) for x in ids})
+
+
+def generate_campaigns(seed, customers, interactions, leaders, bridges, launch):
+    """Extra sales of the planted campaigns (CAMPAIGNS), as extra transactions.
+
+    Chain: in each campaign week, each treated retailer sells exactly the
+    planted effect per unit-week more, to its own customers (home retailer)
+    who are in no planted leader's audience, so the community panel does not
+    see it.  Community: each treated leader's audience buys exactly the
+    planted effect per unit-week more through the ACTIVIST channel; the
+    buyers addressed that leader in the campaign's analysis window (baseline
+    and campaign weeks) and no other planted or bridge leader in it, so the
+    extra counts in exactly one unit's outcome.
+    """
+    rng = rng_for(seed, "campaigns")
+    price = {p_[0]: p_[3] for p_ in PRODUCTS}
+    small = [pid for pid, _, cat, pr, _, _, _ in PRODUCTS
+             if cat in ("part", "accessory") and pr >= 15]
+    scooters = ["SC-LITE", "SC-SPORT", "SC-TOUR"]
+    remainder_items = [pid for pid, _, cat, _, _, _, _ in PRODUCTS
+                       if cat in ("service", "part", "accessory")]
+    panel = panel_leaders(customers, leaders, bridges)
+    panel_set = set(panel)
+    aud_all = audiences(interactions)
+    in_leader_audience = set()
+    for u in panel:
+        in_leader_audience |= aud_all.get(u, set())
+    totals = campaign_effects()
+    txns, records = [], []
+    for cid_, name, route, start_s, end_s, spend, com, spec in CAMPAIGNS:
+        start, end = ts_date(start_s), ts_date(end_s)
+        weeks = (end - start) // WEEK
+        if route == "chain":
+            units = list(spec)
+        else:
+            units = [customers_by_id_index(customers, leaders[x][k]) for x, k in spec]
+        per_cents = int(round(totals[cid_] / (len(units) * weeks) * 100))
+        lo = start - CAMPAIGN_BASELINE_WEEKS * WEEK
+        aud_win = audiences(interactions, lo, end)
+        for u in units:
+            if route == "chain":
+                pool = [c.i for c in customers if c.home == u and c.first < lo
+                        and c.i not in in_leader_audience and c.i not in panel_set]
+                channel = u
+            else:
+                pool = sorted(x for x in aud_win.get(u, ())
+                              if customers[x].first < lo and x not in panel_set
+                              and all(x not in aud_win.get(v, ()) for v in panel if v != u))
+                channel = "ACTIVIST"
+            if len(pool) < 5:
+                raise RuntimeError(f"campaign {cid_}: only {len(pool)} buyers for {u}")
+            for w in range(weeks):
+                w0 = start + w * WEEK
+                rem = per_cents
+                while rem > 0:
+                    affordable = [x for x in scooters if price[x] * 100 <= rem - 20000]
+                    qty = 1
+                    if affordable and rng.random() < 0.7:
+                        pid = rng.choice(affordable)
+                        amt = int(round(price[pid] * rng.uniform(0.95, 1.0) * 100))
+                    else:
+                        pid = rng.choice(small)
+                        while not on_sale(pid, w0, launch):
+                            pid = rng.choice(small)
+                        amt = int(round(price[pid] * rng.uniform(0.97, 1.03) * 100))
+                    if rem - amt < 1500:
+                        # The last one takes what is left: the item and quantity
+                        # whose list price comes closest to it.
+                        amt = rem
+                        pid, qty = min(((x, q) for x in remainder_items if on_sale(x, w0, launch)
+                                        for q in (1, 2, 3, 4)),
+                                       key=lambda xq: (abs(rem / (xq[1] * price[xq[0]] * 100)
+                                                           - 1.0), xq))
+                    rem -= amt
+                    t = shop_time(rng, w0 + rng.randrange(WEEK))
+                    txns.append((t, rng.choice(pool), pid, qty, amt / 100.0, channel))
+        records.append({"id": cid_, "name": name, "route": route, "start": start_s,
+                        "end": end_s, "spend": spend, "community_id": com or "",
+                        "units": [u if route == "chain" else customers[u].id for u in units],
+                        "weeks": weeks, "per_unit_week": per_cents / 100.0,
+                        "total": round(per_cents * len(units) * weeks / 100.0, 2),
+                        "curve_total": round(totals[cid_], 2)})
+    return txns, records
 
 
 def customers_by_id_index(customers, cid):
@@ -1034,7 +1382,8 @@ def write_all(g, out, seed, command):
         os.path.join(out, "products.csv"),
         ["id", "name", "category", "unit_price", "unit_cost", "attributes.engine",
          "attributes.on_sale_from"],
-        [[p[0], p[1], p[2], money(p[3]), money(p[4]), p[5], p[6] or ""] for p in PRODUCTS])
+        [[p[0], p[1], p[2], money(p[3]), money(p[4]), p[5], p[6] or ""]
+         for p in PRODUCTS + g["cascades"]["products"]])
 
     counts["communities"] = write_csv(
         os.path.join(out, "communities.csv"),
@@ -1088,14 +1437,36 @@ def write_all(g, out, seed, command):
          + ["" if f["wr"] is None else str(f["wr"]), iso(f["time"]), f["comment"]]
          for f in g["feedback"]])
 
-    first_amount = {c.i: c.first_amount for c in cust}
+    bought = {}  # customer -> [(time, amount)] in time order
+    for t, i, pid, q, amt, ch in g["txns"]:
+        bought.setdefault(i, []).append((t, amt))
+
+    def credited(r):
+        """A converted referral's value: the referee's first purchase after it."""
+        xs = bought[r["referee"]]
+        return xs[bisect.bisect_right(xs, (r["time"], float("inf")))][1]
+
     counts["referrals"] = write_csv(
         os.path.join(out, "referrals.csv"),
         ["referrer_id", "referee_id", "time", "converted", "value"],
         [[cid[r["referrer"]], "" if r["referee"] is None else cid[r["referee"]], iso(r["time"]),
           "true" if r["converted"] else "false",
-          money(first_amount[r["referee"]]) if r["converted"] else "0"]
+          money(credited(r)) if r["converted"] else "0"]
          for r in g["referrals"]])
+
+    cas = g["cascades"]
+    counts["planted_influence"] = write_csv(
+        os.path.join(out, "planted_influence.csv"), ["from_customer_id", "to_customer_id", "p"],
+        [[cid[u], cid[v], f"{cas['p'][(u, v)]:.6f}"] for (u, v) in sorted(cas["arcs"])])
+    counts["campaigns"] = write_csv(
+        os.path.join(out, "campaigns.csv"),
+        ["id", "name", "route", "start", "end", "spend", "community_id"],
+        [[c["id"], c["name"], c["route"], c["start"], c["end"], f"{c['spend']:g}",
+          c["community_id"]] for c in g["campaigns"]])
+    counts["campaign_members"] = write_csv(
+        os.path.join(out, "campaign_members.csv"), ["campaign_id", "customer_id", "channel_id"],
+        [[c["id"], u if c["route"] == "community" else "",
+          u if c["route"] == "chain" else ""] for c in g["campaigns"] for u in c["units"]])
 
     n_decisions = write_csv(
         os.path.join(out, "decisions.csv"),
@@ -1126,7 +1497,11 @@ def write_all(g, out, seed, command):
                      "Exponential(lambda); dropout with probability p after each repeat "
                      "purchase; observed until end_exclusive. Repeat times are then snapped "
                      "to shop hours of the same day.",
+            "applies_to": "the transactions of categories scooter, service, part and accessory "
+                          "outside the campaigns' extra sales (base_transactions of them); "
+                          "the gear cascades and the campaigns add purchases on top",
             "realised": {"customers": len(cust), "repeat_purchases": n_rep,
+                         "base_transactions": g["n_base_txns"],
                          "alive_at_end": alive, "mean_lambda_per_week": round(lam_mean, 4),
                          "mean_p": round(p_mean, 4)},
         },
@@ -1140,6 +1515,9 @@ def write_all(g, out, seed, command):
                            "scale": [1, 5]},
         "conflict_retailers": {"ids": list(CONFLICT_RETAILERS), "territory": CONFLICT_TERRITORY,
                                "shared_customers": shared},
+        "influence": influence_truth(g),
+        "campaigns": campaign_truth(g),
+        "referrals": referral_truth(g),
         "counts": counts,
     }
     with open(os.path.join(out, "planted.json"), "w", encoding="utf-8", newline="\n") as f:
@@ -1150,6 +1528,132 @@ def write_all(g, out, seed, command):
     return counts
 
 
+def learner_trials(arcs, adoptions, first=None):
+    """Per arc u -> v, the trials and propagations as mitra's learner counts them.
+
+    A trial is an item u bought while v had not yet (docs/GRAPH.md); it
+    propagated when v bought it within (t_u, t_u + tau].  With `first` (each
+    customer's first purchase), also the trials in which v was not yet a
+    customer, so could not buy.
+    """
+    out = {}
+    for (u, v) in arcs:
+        out.setdefault(u, []).append(v)
+    by_item = {}
+    for pid, v, t, _ in adoptions:
+        by_item.setdefault(pid, {})[v] = t
+    trials, props, early = {}, {}, 0
+    for pid in sorted(by_item):
+        a = by_item[pid]
+        for u, tu in a.items():
+            for v in out.get(u, ()):
+                tv = a.get(v)
+                if tv is not None and tv <= tu:
+                    continue
+                trials[(u, v)] = trials.get((u, v), 0) + 1
+                if tv is not None and tv - tu <= GEAR_TAU:
+                    props[(u, v)] = props.get((u, v), 0) + 1
+                if first is not None and first[v] >= tu:
+                    early += 1
+    return trials, props, early
+
+
+def influence_truth(g):
+    cas = g["cascades"]
+    first = {c.i: c.first for c in g["customers"]}
+    trials, props, early = learner_trials(cas["arcs"], cas["adoptions"], first)
+    n_trials = sum(trials.values())
+    by_kind = {}
+    for key, kind in cas["arcs"].items():
+        d = by_kind.setdefault(kind, {"planted_mean": GEAR_P_MEAN[kind], "arcs": 0, "sum": 0.0})
+        d["arcs"] += 1
+        d["sum"] += cas["p"][key]
+    for kind, d in by_kind.items():
+        d["realised_mean_p"] = round(d.pop("sum") / d["arcs"], 5)
+    launches = [ts_date(p_[6]) for p_ in cas["products"]]
+    spont = sum(1 for a in cas["adoptions"] if a[3] < 0)
+    return {
+        "action": "purchases", "product_line": GEAR_CATEGORY, "window_seconds": GEAR_TAU,
+        "split_time": iso(GEAR_SPLIT),
+        "model": "independent cascades on the interaction graph's arcs u -> v (v exposed to u): "
+                 "p_uv ~ Beta(mean m_kind, concentration c) by the arc's kind (the kind with "
+                 "most of its default weight); a node buys an item on its own with probability "
+                 "q_v = min(q_max, q0 + q1 outdeg^1.2) at launch + Exponential(21 days); when u "
+                 "buys at t_u, each out-neighbour v that has not bought yet buys at t_u + "
+                 "Uniform(1 h, window) with probability p_uv; only customers buy (first "
+                 "purchase before the time); the same p before and after split_time",
+        "p_mean_by_kind": {k: by_kind[k] for k in sorted(by_kind, key=lambda k: KIND_NUMBER[k])},
+        "concentration": GEAR_CONCENTRATION,
+        "spontaneous": {"q0": GEAR_Q0, "q1": GEAR_Q1, "q_max": GEAR_Q_MAX,
+                        "mean_delay_days": 21},
+        "items": len(cas["products"]),
+        "items_launched_before_split": sum(1 for t in launches if t < GEAR_SPLIT),
+        "first_launch": cas["products"][0][6], "last_launch": cas["products"][-1][6],
+        "arcs": len(cas["arcs"]),
+        "adoptions": len(cas["adoptions"]),
+        "adoptions_before_split": sum(1 for a in cas["adoptions"] if a[2] < GEAR_SPLIT),
+        "spontaneous_adoptions": spont, "influenced_adoptions": len(cas["adoptions"]) - spont,
+        "arcs_with_trials": {"1+": len(trials), "10+": sum(1 for x in trials.values() if x >= 10),
+                             "50+": sum(1 for x in trials.values() if x >= 50),
+                             "100+": sum(1 for x in trials.values() if x >= 100),
+                             "max": max(trials.values())},
+        "trials": n_trials, "propagations_in_window": sum(props.values()),
+        "trials_before_target_was_a_customer": early,
+        "file": "planted_influence.csv (every arc of the interaction graph: from_customer_id, "
+                "to_customer_id, p)",
+    }
+
+
+def campaign_truth(g):
+    agents = [c[3] for c in CITIES]
+    retailers = [r[0] for c in CITIES for r in c[4]]
+    return {
+        "period_seconds": WEEK, "periods_from": iso(START),
+        "baseline_weeks": CAMPAIGN_BASELINE_WEEKS,
+        "curves": {k: {"a": v[0], "b": v[1], "form": "total = a (1 - exp(-b spend))"}
+                   for k, v in CAMPAIGN_CURVES.items()},
+        "chain_units": sorted(retailers + agents),
+        "community_units": sorted(g["customers"][i].id for i in
+                                  panel_leaders(g["customers"], g["leaders"], g["bridges"])),
+        "outcomes": {
+            "chain": "money of the transactions with channel_id = the member, per week",
+            "community": "money per week of the transactions of the leader's audience: the "
+                         "customers who addressed at least one interaction to the leader in the "
+                         "campaign's analysis window (baseline weeks + campaign weeks)"},
+        "extra_sales": {"chain": "through the treated retailer, to its own customers who are in "
+                                 "no planted leader's audience",
+                        "community": "through ACTIVIST, by customers who addressed that treated "
+                                     "leader and no other community unit in the analysis window"},
+        "transactions": g["n_campaign_txns"],
+        "campaigns": g["campaigns"],
+    }
+
+
+def referral_truth(g):
+    t = g["ref_truth"]
+    return {
+        "count_model": dict(REFERRAL_BGNBD, time_unit="week", counts="converted referrals",
+                            model="lambda ~ Gamma(shape r, rate alpha), p ~ Beta(a, b), iid per "
+                                  "customer; the 34 promoters (collaborators, then informal and "
+                                  "bridge leaders) hold the largest lambdas of the draws and "
+                                  "the collaborators the smallest ps; from the first purchase (mitra starts at created, "
+                                  "a few days earlier), converted referrals at rate lambda, "
+                                  "dropout with probability p after each; until the end"),
+        "realised_mean_lambda": round(t["mean_lambda"], 6),
+        "realised_mean_p": round(t["mean_p"], 4),
+        "joined_anyway_planted": JOINED_ANYWAY,
+        "joined_anyway_rule": "a converted referral's referee had a purchase before the "
+                              "referral (mitra: a purchase or membership before it); the "
+                              "others are new customers created at the referral whose first "
+                              "purchase comes 2-75 days after it",
+        "converted": t["converted"], "joined_anyway": t["joined_anyway"],
+        "joined_anyway_share": round(t["joined_anyway"] / t["converted"], 4),
+        "referrers_with_converted": t["referrers"],
+        "events_without_referee_written_not_converted": t["lost"],
+        "value": "a converted referral's value is the referee's first purchase after it",
+    }
+
+
 def readme(planted, counts, command, n_decisions=0):
     L = planted["leaders"]
     leaders = "\n".join(f"  - `{k}`: {', '.join(v)}" for k, v in L.items())
@@ -1158,6 +1662,12 @@ def readme(planted, counts, command, n_decisions=0):
     decoys = ", ".join(f"{d['customer_id']} ({d['community_id']})" for d in planted["decoys"])
     bg = planted["bgnbd"]
     real = bg["realised"]
+    inf, camp, ref = planted["influence"], planted["campaigns"], planted["referrals"]
+    kinds = ", ".join(f"{k} {v['planted_mean']:g}" for k, v in inf["p_mean_by_kind"].items())
+    camps = "\n".join(
+        f"  - `{c['id']}` ({c['route']}, {c['start']} .. {c['end']}, spend {c['spend']:g}): "
+        f"{', '.join(c['units'])}; +{c['per_unit_week']:.2f} per unit-week, total "
+        f"{c['total']:.2f}" for c in camp["campaigns"])
     return f"""# Sample data: "Mio", a scooter brand in Indonesia
 
 Synthetic data for trying mitra end to end (`mitra import data/sample`). Every file
@@ -1176,16 +1686,19 @@ service and accessories 5-180).
 | file | rows | what it holds |
 |---|---:|---|
 | customers.csv | {counts['customers']} | scooter owners in eight cities; `created` = first contact; attributes city, segment, age_band |
-| products.csv | {counts['products']} | five scooter models (incl. the electric Mio E on trial) and service, parts, accessories with unit price and cost |
+| products.csv | {counts['products']} | five scooter models (incl. the electric Mio E on trial), service, parts, accessories, and 240 club gear drops (category `gear`, each with its launch date) with unit price and cost |
 | channels.csv | {counts['channels']} | producer -> 3 wholesalers -> 8 agents -> 24 retailers (`parent_id`), plus `DIRECT` (online store) and `ACTIVIST` (community activists); margins, fixed and per-unit costs, territories |
 | communities.csv | {counts['communities']} | six city owners' clubs and two model clubs |
 | memberships.csv | {counts['memberships']} | who belongs to which community, role, joined, left |
-| transactions.csv | {counts['transactions']} | first purchase (a scooter) then repeat purchases from a BG/NBD process; `channel_id` = who sold it |
+| transactions.csv | {counts['transactions']} | first purchase (a scooter) then repeat purchases from a BG/NBD process, plus club gear bought through influence cascades and the past campaigns' extra sales; `channel_id` = who sold it |
 | interactions.csv | {counts['interactions']} | replies, mentions, likes, endorsements (some weighted), shares, messages, flags, posts and visits inside communities; one `referral` interaction (no community) per converted referral |
-| referrals.csv | {counts['referrals']} | referrals, mostly by informal leaders and advocates; a converted one names a customer whose first purchase comes after it, and its value is that purchase |
+| referrals.csv | {counts['referrals']} | referrals, mostly by informal leaders and other promoters; a converted one names a new customer whose first purchase comes after it or (about 30 %) one already buying, and its value is the referee's first purchase after it |
 | programs.csv | {counts['programs']} | two co-creation programs: SEAT-2024 (seat trial, scale 1..10) and ADV-2025 (Mio E Advisor panel, scale 1..5) |
 | feedback.csv | {counts['feedback']} | ratings per attribute, would_recommend 0..10 (empty = not asked), comments (some with commas, quotes and line breaks) |
 | decisions.csv | {n_decisions} | decisions taken on the programs' feedback (not a workspace record: read by `mitra cocreation --decisions` and `mitra report --decisions`; see `DECISIONS` in the generator): adopted or rejected, value, contributors (the respondents whose comment names the attribute), and for the fast charger a given before/after measure whose "after" is a follow-up panel not in feedback.csv |
+| campaigns.csv | {counts['campaigns']} | past campaigns (not yet a workspace record; the importer ignores unknown files): id, name, route (`chain` or `community`), start, end (dates, end exclusive), spend, community_id |
+| campaign_members.csv | {counts['campaign_members']} | who each campaign treated: a retailer (`channel_id`, chain) or an informal leader (`customer_id`, community) |
+| planted_influence.csv | {counts['planted_influence']} | the planted p of every arc of the interaction graph (from_customer_id, to_customer_id, p): truth for learning influence, not a workspace record |
 | planted.json | - | the ground truth below, machine-readable |
 
 ## Planted signals
@@ -1206,6 +1719,50 @@ service and accessories 5-180).
   `{planted['conflict_retailers']['territory']}` and
   {planted['conflict_retailers']['shared_customers']} customers; they also run the
   thinnest retail margins (0.10, 0.11).
+- **Influence cascades** (truth in `planted_influence.csv`): {inf['items']} club gear drops
+  (products `GR-001`.. of category `{inf['product_line']}`, launched
+  {inf['first_launch']} .. {inf['last_launch']}, sold by the buyer's home retailer) spread over the
+  interaction graph's {inf['arcs']} arcs u -> v (v is exposed to u). Each arc's p ~
+  Beta(mean by its kind, concentration {inf['concentration']:g}): {kinds}. A node buys on
+  its own with probability min({inf['spontaneous']['q_max']}, {inf['spontaneous']['q0']} +
+  {inf['spontaneous']['q1']} x out-degree^1.2) per item; when u buys at t_u, each exposed v
+  that has not bought yet buys at t_u + Uniform(1 h, 7 days) with probability p_uv; only
+  customers buy. {inf['adoptions']} adoptions ({inf['influenced_adoptions']} through an arc);
+  {inf['arcs_with_trials']['1+']} arcs have a trial, {inf['arcs_with_trials']['10+']} at
+  least 10, {inf['arcs_with_trials']['100+']} at least 100. To learn it: action purchases,
+  `product_line` = `{inf['product_line']}`, window 7 days ({inf['window_seconds']} s);
+  holdout split {inf['split_time']} (the cascades go on with the same p after it;
+  {inf['items_launched_before_split']} items launch before it). Of the
+  {inf['trials']} trials, {inf['trials_before_target_was_a_customer']} come before the
+  exposed customer bought the scooter (she could not buy yet: a failure to the learner).
+- **Past campaigns** (weekly periods from 2024-01-01; {camp['baseline_weeks']} baseline weeks
+  before each; no other campaign of the route in a campaign's window). The extra money
+  per treated unit and week is exact and comes from the route's curve
+  total = a (1 - e^(-b spend)): chain a = {camp['curves']['chain']['a']:g},
+  b = {camp['curves']['chain']['b']:g}; community a = {camp['curves']['community']['a']:g},
+  b = {camp['curves']['community']['b']:g}.
+{camps}
+  Chain outcome: money with `channel_id` = the retailer per week (comparison: the other
+  retailers and agents); the extra sales go through the treated retailer to its own
+  customers outside every leader's audience. Community outcome: money per week of the
+  leader's audience (who addressed it in the campaign's baseline + campaign weeks;
+  comparison: the other informal and bridge leaders); the extra sales go through
+  `ACTIVIST`, bought by customers who addressed that leader and no other of them in
+  the window. A leader's audience drawn over the window also takes in newcomers whose
+  first purchase (a scooter) lies in the baseline; `--check`'s own difference in
+  differences therefore counts only customers who bought before the window.
+- **Referrals**: converted referrals per customer follow BG/NBD per week
+  (r = {ref['count_model']['r']}, alpha = {ref['count_model']['alpha']}, a = {ref['count_model']['a']},
+  b = {ref['count_model']['b']}) from the first purchase; the 34 promoters (informal and bridge
+  leaders, collaborators) hold the largest rates of the iid draws, the collaborators also
+  the smallest dropouts.
+  A planted {ref['joined_anyway_planted']} of converted referrals name a referee who already
+  bought before the referral ("joined anyway"): realised {ref['joined_anyway']} of
+  {ref['converted']} ({ref['joined_anyway_share']}); the others name a new customer created at
+  the referral whose scooter comes 2-75 days later. A converted referral's value is the
+  referee's first purchase after it.
+- The BG/NBD truth above is that of the {bg['realised']['base_transactions']} base transactions;
+  gear and campaign sales come on top.
 """
 
 
@@ -1378,7 +1935,13 @@ def check(out):
     first_purchase = {}
     first_amount = {}
     tx_ids = {}
+    purchases = {}  # customer -> [(time, amount)] sorted
     for n, r in data["transactions"]:
+        try:
+            purchases.setdefault(r["customer_id"], []).append((parse_time(r["time"]),
+                                                               float(r["amount"])))
+        except ValueError:
+            pass
         if r["id"]:
             if r["id"] in tx_ids:
                 bad("transactions", n, "id", f"duplicate id {r['id']!r}")
@@ -1395,6 +1958,8 @@ def check(out):
             first_amount[c] = a
         if t is not None and created.get(c) is not None and t < created[c]:
             bad("transactions", n, "time", f"before customer {c} was created")
+    for xs in purchases.values():
+        xs.sort()
     for c in ids["customers"]:
         if c not in first_purchase:
             problems.append(f"customer {c} has no purchase")
@@ -1478,6 +2043,11 @@ def check(out):
             bad("feedback", n, "comment", "longer than 64 KiB")
 
     referees = set()
+    referees_active = 0
+    joined_first = {}
+    for n, r in data["memberships"]:
+        j = parse_time(r["joined"]) if r["joined"] else END
+        joined_first[r["customer_id"]] = min(joined_first.get(r["customer_id"], END), j)
     for n, r in data["referrals"]:
         ref("referrals", n, "referrer_id", r["referrer_id"], "customers", True)
         conv = r["converted"]
@@ -1497,21 +2067,243 @@ def check(out):
                 bad("referrals", n, "referee_id", f"{e} converted twice")
             referees.add(e)
             fp = first_purchase.get(e)
-            if fp is None or t is None or fp <= t:
-                bad("referrals", n, "referee_id", "referee's first purchase is not after it")
-            if v is not None and first_amount.get(e) is not None \
-                    and abs(v - first_amount[e]) > 0.005:
-                bad("referrals", n, "value", "not the referee's first purchase amount")
-            if created.get(e) is not None and t is not None and created[e] > t:
+            if fp is None or t is None:
+                continue
+            # mitra's rule: already active = a purchase or a membership before it.
+            if fp < t or joined_first.get(e, END) < t:
+                referees_active += 1
+            xs = purchases.get(e, [])
+            k = bisect.bisect_right(xs, (t, float("inf")))
+            if k == len(xs):
+                bad("referrals", n, "referee_id", "no purchase of the referee after it")
+            elif v is not None and abs(v - xs[k][1]) > 0.005:
+                bad("referrals", n, "value", "not the referee's first purchase after it")
+            if fp > t and created.get(e) is not None and created[e] > t:
                 bad("referrals", n, "time", "referee created after the referral")
         elif v:
             bad("referrals", n, "value", "non-converted referral with a value")
+
+    planted = {}
+    if os.path.exists(os.path.join(out, "planted.json")):
+        with open(os.path.join(out, "planted.json"), encoding="utf-8") as f:
+            planted = json.load(f)
+    if "referrals" in planted:
+        pr = planted["referrals"]
+        if (len(referees), referees_active) != (pr["converted"], pr["joined_anyway"]):
+            problems.append(f"referrals: {len(referees)} converted, {referees_active} already "
+                            f"active; planted.json says {pr['converted']}, {pr['joined_anyway']}")
+    problems += check_new_files(out, data, ids, planted)
 
     for name in os.listdir(out):
         with open(os.path.join(out, name), "rb") as f:
             if b"\r\n" in f.read():
                 problems.append(f"{name}: CRLF line ends")
     return problems, {k: len(v) for k, v in data.items()}
+
+
+def betainc(a, b, x):
+    """The regularised incomplete beta I_x(a, b) (continued fraction, modified Lentz)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    if x > (a + 1.0) / (a + b + 2.0):
+        return 1.0 - betainc(b, a, 1.0 - x)
+    lbeta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+    front = math.exp(a * math.log(x) + b * math.log(1.0 - x) - lbeta) / a
+    tiny = 1e-300
+    f, c, d = 1.0, 1.0, 0.0
+    for i in range(400):
+        m = i // 2
+        if i == 0:
+            num = 1.0
+        elif i % 2 == 0:
+            num = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+        else:
+            num = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+        d = 1.0 + num * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + num / c
+        c = c if abs(c) > tiny else tiny
+        f *= c * d
+        if abs(1.0 - c * d) < 1e-14:
+            break
+    return front * (f - 1.0)
+
+
+def t_quantile(q, df):
+    """The Student t quantile for q in (0.5, 1), by bisection on the CDF."""
+    lo, hi = 0.0, 1e4
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        cdf = 1.0 - 0.5 * betainc(df / 2.0, 0.5, df / (df + mid * mid))
+        lo, hi = (mid, hi) if cdf < q else (lo, mid)
+    return (lo + hi) / 2
+
+
+def did(treated, comparison, confidence=0.95):
+    """Difference in differences of per-unit (post - pre) changes, clustered by unit."""
+    def mv(xs):
+        m = sum(xs) / len(xs)
+        return m, sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
+    mt, vt = mv(treated)
+    mc, vc = mv(comparison)
+    nt, nc = len(treated), len(comparison)
+    se = math.sqrt(vt / nt + vc / nc)
+    df = (vt / nt + vc / nc) ** 2 / ((vt / nt) ** 2 / (nt - 1) + (vc / nc) ** 2 / (nc - 1))
+    tq = t_quantile(0.5 + confidence / 2, df)
+    e = mt - mc
+    return {"effect": e, "se": se, "df": df, "low": e - tq * se, "high": e + tq * se}
+
+
+def campaign_did(out, data, planted, established=False):
+    """Re-estimate every planted campaign's effect per unit-week from the files.
+
+    The community outcome is the audience's money; with `established` the
+    audience keeps only customers whose first purchase precedes the analysis
+    window (a newcomer's first purchase, a scooter, lands in the baseline
+    of the leaders whose club is growing, a pre/post drift that is not the
+    campaign's).
+    """
+    pc = planted["campaigns"]
+    base = parse_time(pc["periods_from"])
+    period, bw = pc["period_seconds"], pc["baseline_weeks"]
+    with open(os.path.join(out, "campaigns.csv"), encoding="utf-8", newline="") as f:
+        camps = list(csv.DictReader(f))
+    with open(os.path.join(out, "campaign_members.csv"), encoding="utf-8", newline="") as f:
+        members = list(csv.DictReader(f))
+    treated = {}
+    for m in members:
+        treated.setdefault(m["campaign_id"], []).append(m["channel_id"] or m["customer_id"])
+    txs = [(parse_time(r["time"]), r["customer_id"], r["channel_id"], float(r["amount"]))
+           for _, r in data["transactions"]]
+    ixs = [(parse_time(r["time"]), r["from_customer_id"], r["to_customer_id"])
+           for _, r in data["interactions"] if r["to_customer_id"]]
+    by_channel = {}
+    for t, c, ch, a in txs:
+        w = (t - base) // period
+        by_channel[(ch, w)] = by_channel.get((ch, w), 0.0) + a
+    by_customer, first = {}, {}
+    for t, c, ch, a in txs:
+        first[c] = min(first.get(c, t), t)
+        w = (t - base) // period
+        by_customer[(c, w)] = by_customer.get((c, w), 0.0) + a
+    spans = {c["id"]: (parse_time(c["start"]), parse_time(c["end"])) for c in camps}
+    planted_of = {c["id"]: c for c in pc["campaigns"]}
+    results = []
+    for c in camps:
+        start, end = spans[c["id"]]
+        lo = start - bw * period
+        w0, w1, w2 = (lo - base) // period, (start - base) // period, (end - base) // period
+        busy = set()  # units of the route treated by a campaign overlapping the window
+        for o in camps:
+            if o["route"] == c["route"] and spans[o["id"]][0] < end and spans[o["id"]][1] > lo:
+                busy |= set(treated.get(o["id"], ()))
+        units = pc["chain_units"] if c["route"] == "chain" else pc["community_units"]
+        if c["route"] == "chain":
+            def outcome(u, w):
+                return by_channel.get((u, w), 0.0)
+        else:
+            aud = {}
+            for t, i, j in ixs:
+                if lo <= t < end and (not established or first[i] < lo):
+                    aud.setdefault(j, set()).add(i)
+
+            def outcome(u, w, aud=aud):
+                return sum(by_customer.get((x, w), 0.0) for x in aud.get(u, ()))
+
+        def change(u):
+            pre = sum(outcome(u, w) for w in range(w0, w1)) / (w1 - w0)
+            post = sum(outcome(u, w) for w in range(w1, w2)) / (w2 - w1)
+            return post - pre
+        tr = [change(u) for u in treated[c["id"]]]
+        co = [change(u) for u in units if u not in busy]
+        r = did(tr, co)
+        r.update(id=c["id"], route=c["route"], planted=planted_of[c["id"]]["per_unit_week"],
+                 treated=len(tr), comparison=len(co))
+        results.append(r)
+    return results
+
+
+def check_new_files(out, data, ids, planted):
+    """The sample's truth files and the campaign files (not yet workspace records)."""
+    problems = []
+
+    def rows_of(name, header):
+        path = os.path.join(out, name)
+        if not os.path.exists(path):
+            problems.append(f"{name}: missing")
+            return []
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        if rows[0] != header:
+            problems.append(f"{name}: header {rows[0]} is not {header}")
+            return []
+        return [(n, dict(zip(header, r))) for n, r in enumerate(rows[1:], start=2)]
+
+    # planted_influence.csv: exactly the interaction graph's arcs, p in [0, 1].
+    arcs = set()
+    for _, r in data["interactions"]:
+        if r["to_customer_id"] and INTERACTION_KIND_WEIGHTS.get(r["kind"], 0.0) > 0:
+            arcs.add((r["from_customer_id"], r["to_customer_id"]))
+    seen = set()
+    for n, r in rows_of("planted_influence.csv", ["from_customer_id", "to_customer_id", "p"]):
+        key = (r["from_customer_id"], r["to_customer_id"])
+        if key not in arcs:
+            problems.append(f"planted_influence.csv:{n}: {key} is not an arc")
+        if key in seen:
+            problems.append(f"planted_influence.csv:{n}: {key} twice")
+        seen.add(key)
+        if not 0.0 <= float(r["p"]) <= 1.0:
+            problems.append(f"planted_influence.csv:{n}: p out of [0, 1]")
+    if seen != arcs:
+        problems.append(f"planted_influence.csv: {len(arcs - seen)} arcs without a p")
+
+    camp_route = {}
+    for n, r in rows_of("campaigns.csv", ["id", "name", "route", "start", "end", "spend",
+                                          "community_id"]):
+        where = f"campaigns.csv:{n}"
+        if r["id"] in camp_route:
+            problems.append(f"{where}: duplicate id {r['id']!r}")
+        if r["route"] not in ("chain", "community"):
+            problems.append(f"{where}: route {r['route']!r}")
+        camp_route[r["id"]] = r["route"]
+        if parse_time(r["end"]) <= parse_time(r["start"]):
+            problems.append(f"{where}: end not after start")
+        if not float(r["spend"]) > 0:
+            problems.append(f"{where}: spend must be > 0")
+        if r["community_id"] and r["community_id"] not in ids["communities"]:
+            problems.append(f"{where}: unknown community {r['community_id']!r}")
+    for n, r in rows_of("campaign_members.csv", ["campaign_id", "customer_id", "channel_id"]):
+        where = f"campaign_members.csv:{n}"
+        route = camp_route.get(r["campaign_id"])
+        if route is None:
+            problems.append(f"{where}: unknown campaign {r['campaign_id']!r}")
+        if bool(r["customer_id"]) == bool(r["channel_id"]):
+            problems.append(f"{where}: exactly one of customer_id, channel_id")
+        elif route == "chain" and r["channel_id"] not in ids["channels"]:
+            problems.append(f"{where}: a chain campaign treats a known channel")
+        elif route == "community" and r["customer_id"] not in ids["customers"]:
+            problems.append(f"{where}: a community campaign treats a known customer")
+    if problems or "campaigns" not in planted:
+        return problems
+    print("campaign DiD on the files (effect per treated unit-week, 95% interval); community "
+          "audiences as defined (all who addressed the leader in the window):")
+    for r in campaign_did(out, data, planted):
+        if r["route"] == "community":
+            print(f"  {r['id']:12s} {r['route']:9s} planted {r['planted']:9.2f}  estimate "
+                  f"{r['effect']:9.2f}  se {r['se']:8.2f}  [{r['low']:9.2f}, {r['high']:9.2f}]")
+    print("and with audiences of established customers (first purchase before the window):")
+    for r in campaign_did(out, data, planted, established=True):
+        ok = r["low"] <= r["planted"] <= r["high"]
+        print(f"  {r['id']:12s} {r['route']:9s} planted {r['planted']:9.2f}  estimate "
+              f"{r['effect']:9.2f}  se {r['se']:8.2f}  df {r['df']:5.1f}  "
+              f"[{r['low']:9.2f}, {r['high']:9.2f}]  {r['treated']} vs {r['comparison']}"
+              f"  {'ok' if ok else 'MISSED'}")
+        if not ok:
+            problems.append(f"campaign {r['id']}: planted {r['planted']} outside the DiD "
+                            f"interval [{r['low']:.2f}, {r['high']:.2f}]")
+    return problems
 
 
 # --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The planted channel conflict of the bundled sample data
 // (scripts/generate_sample_data.py, ground truth in data/sample/planted.json):
-// retailers R-BDG-1 and R-BDG-2 share the territory Bandung/Dago and 232
+// retailers R-BDG-1 and R-BDG-2 share the territory Bandung/Dago and 270
 // customers (customers of that district buy from either at random) and run
 // the thinnest retail margins. The conflict signals must single them out.
 #include <algorithm>
@@ -101,7 +101,7 @@ TEST_F(PlantedConflictTest, ReadsTheGroundTruth) {
   EXPECT_EQ(planted_->ids[0], "R-BDG-1");
   EXPECT_EQ(planted_->ids[1], "R-BDG-2");
   EXPECT_EQ(planted_->territory, "Bandung/Dago");
-  EXPECT_EQ(planted_->shared, 232u);
+  EXPECT_EQ(planted_->shared, 270u);
 }
 
 // The only territory two non-vertical members share is theirs.

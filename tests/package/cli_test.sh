@@ -21,7 +21,7 @@ expect 0 'Usage: mitra report' -- "$mitra" report --help
 expect 2 'no command "frobnicate"' -- "$mitra" frobnicate
 expect 2 'no command "\\u202efrob"' -- "$mitra" $'\xe2\x80\xaefrob'
 expect 0 '^mitra [0-9]+\.[0-9]+\.[0-9]+$' -- "$mitra" --version
-expect 0 'wrote s.mitra \(89564 records\)' -- "$mitra" import -o s.mitra "$sample"
+expect 0 'wrote s.mitra \(101840 records\)' -- "$mitra" import -o s.mitra "$sample"
 expect 0 'customers +5000' -- "$mitra" info s.mitra
 expect 0 'Communities \(8\)' -- "$mitra" report s.mitra
 expect 0 'Referrals' -- "$mitra" report "$sample"
@@ -69,7 +69,7 @@ expect 1 'NOT_FOUND.*NOPE' -- "$mitra" leaders s.mitra --community NOPE
 expect 2 'no component "charisma"' -- "$mitra" leaders s.mitra --weight charisma=1
 expect 1 'INVALID_ARGUMENT.*weights' -- "$mitra" leaders s.mitra --weight influence=-1
 # Co-creation: the planted weak attribute flagged, decisions, a seeded panel with quotas.
-expect 0 'charging +323 .*WORSE' -- "$mitra" cocreation s.mitra --program ADV-2025
+expect 0 'charging +321 .*WORSE' -- "$mitra" cocreation s.mitra --program ADV-2025
 expect 0 'ADV-2025-D1 ADV-2025 charging: adopted, value 60,000' -- "$mitra" cocreation s.mitra --decisions "$sample/decisions.csv"
 expect 0 'quota segment=student min 3: [0-9]+ selected of [0-9]+ eligible, met' -- "$mitra" cocreation s.mitra --panel 12 --quota segment=student:3 --quota community=JKT:2 --seed 7
 "$mitra" cocreation s.mitra --panel 12 --quota segment=student:3 --seed 7 --format json > p1.json && "$mitra" cocreation s.mitra --panel 12 --quota segment=student:3 --seed 7 --format json > p2.json && cmp -s p1.json p2.json && ok || bad "the same seed gives the same panel"

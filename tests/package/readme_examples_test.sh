@@ -16,7 +16,7 @@ print("README shows both examples verbatim")
 PY
 cd "$work"
 "$quickstart" "$src/data/sample" | tee c.out
-grep -qE '^mitra [0-9.]+: 20232 transactions, revenue 8769728\.38$' c.out
+grep -qE '^mitra [0-9.]+: 32134 transactions, revenue 9319059\.25$' c.out
 test -s quickstart.mitra
 if [ ! -d "$build/python/mitra" ]; then  # sanitizer builds assemble no Python package
   echo "README C example ok (no Python package in this build)"
