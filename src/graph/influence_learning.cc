@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "graph/action_episodes.h"
 #include "graph/beta_distribution.h"
@@ -98,8 +98,10 @@ void Shrink(const std::vector<uint32_t>& groups, double interval, InfluenceModel
   m.lower.resize(arcs);
   m.upper.resize(arcs);
   // Whole (successes, trials) pairs repeat on most arcs of a large graph:
-  // their interval is computed once per group.
-  std::vector<absl::flat_hash_map<uint64_t, std::pair<double, double>>> memo(num_groups);
+  // their interval is computed once per group. std::unordered_map: Abseil
+  // 20220623's flat_hash_map cannot be destroyed after a failed allocation
+  // (the out-of-memory sweep aborted here).
+  std::vector<std::unordered_map<uint64_t, std::pair<double, double>>> memo(num_groups);
   for (size_t k = 0; k < arcs; ++k) {
     const uint32_t gk = group_of(k);
     const BetaPrior& p = m.priors[gk];
