@@ -251,7 +251,8 @@ def _learn_request(action="purchases", product_line=None, method="em", window_se
         r.em_tolerance = float(em_tolerance)
     if interval is not None:
         r.interval = float(interval)
-    _kind_weights(kind_weights, r.graph.kind_weights)
+    if kind_weights:
+        _kind_weights(kind_weights, r.graph.kind_weights)
     if half_life_days is not None:
         r.graph.half_life_days = float(half_life_days)
     if as_of is not None:
