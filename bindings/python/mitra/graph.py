@@ -9,6 +9,7 @@ edge arrays::
     pr = mg.pagerank(src, dst, directed=False)            # numpy float64, by node
     bc, guarantee = mg.betweenness(src, dst, epsilon=0.01)  # sampled, (eps, delta)
     membership, q = mg.leiden(src, dst, seed=7)
+    learned = mg.learn_influence(ws, method="em", split="2025-06-30")  # per-arc posteriors
 
 Graphs. Edge i is ``src[i] -> dst[i]`` with weight ``weights[i]`` (None:
 unweighted); nodes are 0..num_nodes-1 (num_nodes defaults to the largest id
