@@ -7,7 +7,16 @@
 // give the log's size, the arcs with trials, EM's iterations, the budget's
 // peak reservation and the process's peak RSS (which includes the graph
 // and the log).
+//
+// BM_LearnWorkspaceInfluence runs the whole path of a request
+// (LearnWorkspaceInfluence, as mitra_workspace_learn_influence does) on a
+// workspace's tables holding the same data: one customer per node, the 10M
+// generated edges as 10M interaction rows of random kinds, and the log as
+// purchases (one product per item). Its time adds building the interaction
+// graph and each arc's dominant kind (the prior groups) to the learning.
+#include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "bench_util.h"
@@ -17,6 +26,8 @@
 #include "graph_data.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/influence_learning.h"
+#include "mitra/graph/rmat.h"
+#include "mitra/graph/workspace_influence.h"
 
 namespace mitra::graph::bench {
 namespace {
@@ -70,6 +81,85 @@ void BM_LearnInfluence(benchmark::State& state) {
 BENCHMARK(BM_LearnInfluence)
     ->ArgName("method")
     ->DenseRange(0, 3)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// The workspace of BM_LearnWorkspaceInfluence (built once, outside the
+// timing).
+const Tables& WorkspaceTables() {
+  static const Tables* t = [] {
+    auto* t = new Tables();
+    const CsrGraph& g = Rmat();
+    for (NodeId v = 0; v < g.num_nodes(); ++v) t->customers.ids.Add("C" + std::to_string(v));
+    t->customers.created.assign(g.num_nodes(), kNoTime);
+    auto e = GenerateRmat({});
+    InteractionTable& x = t->interactions;
+    Rng rng(11);
+    // reply, mention, like, endorsement, referral, share, message
+    constexpr EnumValue kKinds[] = {1, 2, 3, 4, 5, 8, 9};
+    for (size_t i = 0; i < e->src.size(); ++i) {
+      x.from.push_back(e->src[i]);
+      x.to.push_back(e->dst[i]);
+      x.kind.push_back(kKinds[rng.Below(7)]);
+      x.time.push_back(-static_cast<int64_t>(rng.Below(365 * 86400)));
+      x.community.push_back(kNoIndex);
+      x.weight.push_back(NAN);
+    }
+    const ActionLog& log = Log();
+    uint32_t items = 0;
+    for (uint32_t item : log.item) items = std::max(items, item + 1);
+    for (uint32_t i = 0; i < items; ++i) {
+      t->products.ids.Add("P" + std::to_string(i));
+      t->products.name.push_back("");
+      t->products.category.push_back("x");
+      t->products.unit_price.push_back(kNoNumber);
+      t->products.unit_cost.push_back(kNoNumber);
+    }
+    TransactionTable& tx = t->transactions;
+    for (size_t r = 0; r < log.node.size(); ++r) {
+      tx.order.push_back(kNoIndex);
+      tx.customer.push_back(log.node[r]);
+      tx.time.push_back(log.time[r]);
+      tx.amount.push_back(1);
+      tx.quantity.push_back(1);
+      tx.product.push_back(log.item[r]);
+      tx.channel.push_back(kNoIndex);
+    }
+    return t;
+  }();
+  return *t;
+}
+
+void BM_LearnWorkspaceInfluence(benchmark::State& state) {
+  const Tables& t = WorkspaceTables();
+  WorkspaceInfluenceOptions o;
+  o.graph.half_life_days = 0;
+  o.learning.method = static_cast<InfluenceMethod>(state.range(0));
+  o.learning.window = kHour;
+  MemoryBudget budget;
+  o.learning.memory = &budget;
+  uint64_t actions = 0, arcs = 0;
+  for (auto _ : state) {
+    auto r = LearnWorkspaceInfluence(t, o);
+    if (!r.ok()) {
+      state.SkipWithError(std::string(r.status().message()).c_str());
+      return;
+    }
+    actions = r->model.actions;
+    arcs = r->graph.graph.num_arcs();
+    benchmark::DoNotOptimize(r->model.posterior_mean.data());
+  }
+  state.counters["interactions"] = static_cast<double>(t.interactions.from.size());
+  state.counters["actions"] = static_cast<double>(actions);
+  state.counters["arcs"] = static_cast<double>(arcs);
+  state.counters["reserved_MB"] = budget.peak() / 1048576.0;
+  state.counters["peak_rss_MB"] = ::mitra::bench::PeakRssMb();
+}
+// 0 Bernoulli, 3 EM.
+BENCHMARK(BM_LearnWorkspaceInfluence)
+    ->ArgName("method")
+    ->Arg(0)
+    ->Arg(3)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 

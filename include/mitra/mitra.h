@@ -430,6 +430,24 @@ MITRA_API mitra_status mitra_workspace_interaction_graph(
     const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
     uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
 
+/* Influence probabilities learned from the workspace (docs/GRAPH.md,
+ * "Learning influence probabilities"): a serialized
+ * mitra.v1.LearnInfluenceRequest in (the actions: purchases, optionally of
+ * one product line, program joins or referral conversions; the method:
+ * EM, Bernoulli, Jaccard or continuous time; the window; the interaction
+ * graph's options; optionally a holdout split), a serialized
+ * mitra.v1.LearnInfluenceReport out: per arc of the interaction graph
+ * (customer ids) its trials, successes, raw estimate and Beta posterior
+ * (mean, interval, alpha, beta); per interaction kind the fitted prior;
+ * with a split, the holdout's log-likelihood and AUC per model. A bad
+ * option is INVALID_ARGUMENT naming the request field
+ * ("request.window_seconds: must be > 0, got 0"); a split that leaves a
+ * period without actions is FAILED_PRECONDITION. */
+/* Since 1.1. */
+MITRA_API mitra_status mitra_workspace_learn_influence(
+    const mitra_workspace* workspace, const uint8_t* request, size_t request_len,
+    uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
+
 /* ---- Leaders (since 1.1) ---------------------------------------------------
  * Informal leaders and bridges of communities, trust and community health
  * (docs/LEADERS.md): serialized messages of proto/mitra/v1/leaders.proto in

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,7 +10,9 @@
 #include "common/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "mitra/activation/posterior.h"
 #include "mitra/core/text_checks.h"
+#include "mitra/graph/influence_messages.h"
 #include "mitra/graph/messages.h"
 #include "mitra/leaders/messages.h"
 
@@ -59,7 +62,7 @@ absl::StatusOr<DiffusionSpec> DiffusionFrom(const Request& r, size_t num_edges,
     default: return Invalid(at("model"), absl::StrCat("unknown value ", r.model()));
   }
   const int kind = r.probabilities();
-  if (kind < 0 || kind > v1::EDGE_PROBABILITIES_GIVEN)
+  if (kind < 0 || kind > v1::EDGE_PROBABILITIES_LEARNED)
     return Invalid(at("probabilities"), absl::StrCat("unknown value ", kind));
   if (r.has_p() && kind != v1::EDGE_PROBABILITIES_CONSTANT)
     return Invalid(at("p"), "only with probabilities CONSTANT");
@@ -95,6 +98,10 @@ absl::StatusOr<DiffusionSpec> DiffusionFrom(const Request& r, size_t num_edges,
     case v1::EDGE_PROBABILITIES_INTERACTION:
       d.rule.kind = Kind::kInteraction;
       d.rule.lambda = r.has_lambda() ? r.lambda() : 1.0;
+      break;
+    case v1::EDGE_PROBABILITIES_LEARNED:
+      // The model is learned from the workspace (WorkspacePlanMessageAt).
+      d.rule.kind = Kind::kLearned;
       break;
     default: d.rule.kind = Kind::kGiven;
   }
@@ -147,6 +154,10 @@ absl::StatusOr<DiffusionGraph> Diffusion(uint32_t num_nodes, absl::Span<const No
                                          absl::Span<const double> weights, const Request& r) {
   absl::StatusOr<DiffusionSpec> d = DiffusionFrom(r, src.size(), FieldPath("request"));
   if (!d.ok()) return d.status();
+  if (d->rule.kind == ArcRule::Kind::kLearned)
+    return Invalid("request.probabilities",
+                   "LEARNED needs each arc's learned posterior, which edge arrays do not carry: "
+                   "plan on a workspace (mitra_workspace_activation_plan with request.learning)");
   absl::StatusOr<graph::CsrGraph> g =
       graph::GraphFromEdges(num_nodes, src, dst, weights, d->directed);
   if (!g.ok()) return g.status();
@@ -329,6 +340,51 @@ absl::StatusOr<std::vector<Index>> CustomerIndices(
   return out;
 }
 
+// What only goes with LEARNED probabilities, and what LEARNED excludes:
+// refused on the wire, before anything is learned or planned.
+absl::Status CheckLearnedFields(const v1::WorkspacePlanRequest& r, const DiffusionSpec& d,
+                                const FieldPath& at) {
+  if (d.rule.kind != ArcRule::Kind::kLearned) {
+    const char* only = "only with plan.probabilities LEARNED";
+    if (r.has_learning()) return Invalid(at("learning"), only);
+    if (r.has_posterior_worlds()) return Invalid(at("posterior_worlds"), only);
+    if (r.has_posterior_runs()) return Invalid(at("posterior_runs"), only);
+    return absl::OkStatus();
+  }
+  if (d.model != Model::kIndependentCascade)
+    return Invalid(at.Sub("plan")("model"),
+                   "must be IC with LEARNED probabilities (they are independent cascade "
+                   "probabilities)");
+  if (!d.directed)
+    return Invalid(at.Sub("plan")("directed"),
+                   "must be true with LEARNED probabilities (they are learned per direction)");
+  const FieldPath learning = at.Sub("learning");
+  if (r.learning().has_graph())
+    return Invalid(learning("graph"), absl::StrCat("must be unset (", at("graph"), " is used)"));
+  if (r.learning().has_split_unix_seconds())
+    return Invalid(learning("split_unix_seconds"),
+                   "not used by a plan (mitra_workspace_learn_influence scores a holdout)");
+  if (r.learning().has_min_trials())
+    return Invalid(learning("min_trials"), "not used by a plan");
+  return absl::OkStatus();
+}
+
+void PosteriorReachMessage(const PosteriorSpread& p, const PosteriorSpreadOptions& o,
+                           const graph::InfluenceModel& model, v1::PosteriorReach* out) {
+  out->set_mean(p.mean);
+  out->set_low(p.low);
+  out->set_high(p.high);
+  out->set_confidence(o.confidence);
+  out->set_world_sd(p.world_sd);
+  out->set_sampling_std_error(p.sampling_std_error);
+  out->set_worlds(p.worlds);
+  out->set_runs_per_world(o.spread.runs);
+  out->set_actions(model.actions);
+  uint64_t with_trials = 0;
+  for (uint32_t n : model.trials) with_trials += n > 0;
+  out->set_arcs_with_trials(with_trials);
+}
+
 }  // namespace
 
 absl::Status WorkspacePlanMessage(const Workspace& ws, const v1::WorkspacePlanRequest& request,
@@ -388,6 +444,20 @@ absl::Status WorkspacePlanMessageAt(const Workspace& ws, const v1::WorkspacePlan
   o.plan.imm.memory = &ws.memory_budget();
   absl::StatusOr<DiffusionSpec> d = DiffusionFrom(pr, 0, at.Sub("plan"));
   if (!d.ok()) return d.status();
+  if (absl::Status s = CheckLearnedFields(request, *d, at); !s.ok()) return s;
+  const bool learned = d->rule.kind == ArcRule::Kind::kLearned;
+  // LEARNED: the reach over the posterior, at the check's confidence.
+  PosteriorSpreadOptions posterior;
+  if (learned) {
+    posterior.names = at;
+    posterior.names.Rename("worlds", at("posterior_worlds"));
+    posterior.spread.names = at;
+    posterior.spread.names.Rename("runs", at("posterior_runs"));
+    if (request.has_posterior_worlds()) posterior.worlds = request.posterior_worlds();
+    posterior.spread.runs = request.has_posterior_runs() ? request.posterior_runs() : 1000;
+    posterior.confidence = std::erf(SpreadOptions().z / std::sqrt(2.0));
+    if (absl::Status s = CheckPosteriorSpreadOptions(posterior); !s.ok()) return s;
+  }
   switch (request.candidates()) {
     case v1::CANDIDATE_SOURCE_UNSPECIFIED:
     case v1::CANDIDATE_SOURCE_LEADERS: o.candidates = CandidateSource::kLeaders; break;
@@ -422,12 +492,30 @@ absl::Status WorkspacePlanMessageAt(const Workspace& ws, const v1::WorkspacePlan
     o.community_quota.emplace_back(*c, quota);
   }
 
-  absl::StatusOr<graph::InteractionGraph> ig = graph::BuildInteractionGraph(t, *go);
-  if (!ig.ok()) return ig.status();
-  // The interaction graph's CSR is taken over as it is (directed), or read
-  // as an undirected edge list.
-  absl::StatusOr<graph::CsrGraph> g =
-      d->directed ? std::move(ig->graph) : UndirectedEdges(ig->graph);
+  // LEARNED: the model is learned on the very interaction graph the plan
+  // uses (the request's graph options), so that the arcs are the same; its
+  // graph is kept for the draws over the posterior.
+  graph::CsrGraph learned_graph;
+  std::shared_ptr<const graph::InfluenceModel> model;
+  absl::StatusOr<graph::CsrGraph> g;
+  if (learned) {
+    absl::StatusOr<graph::WorkspaceInfluenceOptions> wo =
+        graph::WorkspaceInfluenceOptionsFrom(request.learning(), at.Sub("learning"));
+    if (!wo.ok()) return wo.status();
+    wo->graph = *go;
+    absl::StatusOr<graph::WorkspaceInfluence> li = graph::LearnWorkspaceInfluence(ws, *wo);
+    if (!li.ok()) return li.status();
+    learned_graph = std::move(li->graph.graph);
+    model = std::make_shared<const graph::InfluenceModel>(std::move(li->model));
+    d->rule.learned = model;
+    g = learned_graph;
+  } else {
+    absl::StatusOr<graph::InteractionGraph> ig = graph::BuildInteractionGraph(t, *go);
+    if (!ig.ok()) return ig.status();
+    // The interaction graph's CSR is taken over as it is (directed), or
+    // read as an undirected edge list.
+    g = d->directed ? std::move(ig->graph) : UndirectedEdges(ig->graph);
+  }
   if (!g.ok()) return g.status();
   absl::StatusOr<DiffusionGraph> dg =
       DiffusionGraph::Create(*std::move(g), d->model, std::move(d->rule));
@@ -457,6 +545,18 @@ absl::Status WorkspacePlanMessageAt(const Workspace& ws, const v1::WorkspacePlan
   }
   out->set_candidates(r->candidates);
   out->set_as_of_unix_seconds(r->as_of == kNoTime ? 0 : r->as_of);
+  if (learned) {
+    posterior.spread.seed = r->plan.check_seed;
+    posterior.spread.threads = o.plan.imm.threads;
+    posterior.spread.targets = r->targets;
+    posterior.spread.memory = &ws.memory_budget();
+    std::vector<NodeId> seeds;
+    for (const PlannedSeed& s : r->plan.seeds) seeds.push_back(s.node);
+    absl::StatusOr<PosteriorSpread> p = EstimateSpreadOverPosterior(
+        learned_graph, PosteriorOf(*model), Model::kIndependentCascade, seeds, posterior);
+    if (!p.ok()) return p.status();
+    PosteriorReachMessage(*p, posterior, *model, out->mutable_posterior_reach());
+  }
   return absl::OkStatus();
 }
 

@@ -63,14 +63,18 @@ absl::StatusOr<DiffusionGraph> DrawWorld(const CsrGraph& g, const ArcPosterior& 
   }
 }
 
+absl::Status CheckPosteriorSpreadOptions(const PosteriorSpreadOptions& o) {
+  if (absl::Status s = CheckCount(o.worlds, 2, kMaxWorlds, o.names("worlds")); !s.ok()) return s;
+  if (absl::Status s = CheckConfidence(o.confidence, o.names("confidence")); !s.ok()) return s;
+  return CheckCount(o.spread.runs, 2, kMaxRuns, o.spread.names("runs"));
+}
+
 absl::StatusOr<PosteriorSpread> EstimateSpreadOverPosterior(const CsrGraph& g,
                                                             const ArcPosterior& post, Model model,
                                                             absl::Span<const NodeId> seeds,
                                                             const PosteriorSpreadOptions& o) {
-  const FieldPath& at = o.names;
-  if (absl::Status s = CheckArcPosterior(g, post, at); !s.ok()) return s;
-  if (absl::Status s = CheckCount(o.worlds, 2, kMaxWorlds, at("worlds")); !s.ok()) return s;
-  if (absl::Status s = CheckConfidence(o.confidence, at("confidence")); !s.ok()) return s;
+  if (absl::Status s = CheckArcPosterior(g, post, o.names); !s.ok()) return s;
+  if (absl::Status s = CheckPosteriorSpreadOptions(o); !s.ok()) return s;
   PosteriorSpread out;
   out.worlds = o.worlds;
   std::vector<double> means(o.worlds);

@@ -203,6 +203,7 @@ absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& t,
   if (!plan.ok()) return plan.status();
   result.plan = *std::move(plan);
   for (const PlannedSeed& s : result.plan.seeds) result.leaders.push_back(info[s.node]);
+  result.targets = o.targets;
 
   std::vector<uint32_t> customers(num_communities + 1, 0);
   if (o.targets.empty()) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "capi_internal.h"
+#include "mitra/graph/influence_messages.h"
 #include "mitra/graph/messages.h"
 #include "mitra/mitra.h"
 
@@ -107,6 +108,16 @@ mitra_status mitra_workspace_interaction_graph(const mitra_workspace* workspace,
   return Guard(error, [&]() -> absl::Status {
     return RunWorkspaceRequest<v1::InteractionGraphRequest, v1::Graph>(
         workspace, request, request_len, out, out_len, graph::InteractionGraphMessage);
+  });
+}
+
+mitra_status mitra_workspace_learn_influence(const mitra_workspace* workspace,
+                                             const uint8_t* request, size_t request_len,
+                                             uint8_t** out, size_t* out_len,
+                                             mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    return RunWorkspaceRequest<v1::LearnInfluenceRequest, v1::LearnInfluenceReport>(
+        workspace, request, request_len, out, out_len, graph::LearnInfluenceMessage);
   });
 }
 

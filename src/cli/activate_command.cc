@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "args.h"
 #include "common.h"
+#include "influence_flags.h"
 #include "mitra/activation/messages.h"
 #include "mitra/core/absl_view.h"
 #include "mitra/core/time_format.h"
@@ -41,6 +42,12 @@ Options (times: ISO 8601 or unix seconds):
   --exclude ID           never this customer; repeatable
   --include ID           always this customer (seeded first); repeatable
   --model ic|lt          diffusion model (default ic)
+  --probabilities P      each arc's probability: weighted-cascade (default),
+                         trivalency, interaction, or learned from the
+                         workspace's actions (IC only; flags below); learned
+                         also reports the reach over the learned posterior
+  --posterior-worlds N   learned: draws of every arc's probability (default 100)
+  --posterior-runs N     learned: Monte-Carlo runs per draw (default 1000)
   --epsilon E            the guarantee's epsilon, in (0, 1) (default 0.1)
   --algorithm imm|opim-c IMM (default), or OPIM-C: much faster, same
                          guarantee, but its seeds reach less (docs/ACTIVATION.md)
@@ -51,7 +58,8 @@ Options (times: ISO 8601 or unix seconds):
   --as-of TIME           reference time (default: the latest interaction)
   --format text|json     (default text; json: the mitra.v1.WorkspacePlan)
   -o FILE                write to FILE
-)";
+How --probabilities learned learns (as mitra influence):
+)" MITRA_CLI_INFLUENCE_FLAGS_HELP;
 
 namespace {
 
@@ -65,6 +73,14 @@ void WritePlan(const v1::WorkspacePlan& r, std::ostream& out) {
       << " independent runs; "
       << (p.algorithm() == v1::INFLUENCE_ALGORITHM_OPIM_C ? "OPIM-C" : "IMM")
       << "'s own estimate " << Decimals(p.imm_estimate(), 1) << ")\n";
+  if (r.has_posterior_reach()) {
+    const v1::PosteriorReach& q = r.posterior_reach();
+    out << "over the learned probabilities' posterior: " << Decimals(q.mean(), 1) << " customers ("
+        << Decimals(100 * q.confidence(), 0) << "% interval " << Decimals(q.low(), 1) << " - "
+        << Decimals(q.high(), 1) << ", " << q.worlds() << " draws x " << q.runs_per_world()
+        << " runs; the interval above covers chance at the posterior means only, this one the "
+           "estimates' doubt too)\n";
+  }
   out << "total cost " << Decimals(p.total_cost(), 2) << ", cost per reached customer "
       << Decimals(p.cost_per_reached(), 3) << "\n\n";
   out << "  #  customer    leader of   rank  score  home        cost      gain\n";
@@ -98,6 +114,8 @@ int ActivateCommand(const std::vector<std::string>& args) {
   v1::PlanRequest* plan = request.mutable_plan();
   request.mutable_leaders()->set_top(10);
   std::optional<int64_t> as_of;
+  v1::LearnInfluenceRequest learning;  // set only when a learning flag is given
+  bool learning_given = false;
   while (cl.Next()) {
     const std::string& a = cl.option();
     double d;
@@ -116,6 +134,26 @@ int ActivateCommand(const std::vector<std::string>& args) {
       else if (a == "--seed") plan->set_seed(k);
       else if (a == "--threads") plan->set_threads(static_cast<int32_t>(k));
       else plan->set_check_runs(k);
+    } else if (int rc; InfluenceOption(cl, learning, &rc)) {
+      if (rc != 0) return rc;
+      learning_given = true;
+    } else if (a == "--probabilities") {
+      static const std::pair<const char*, v1::EdgeProbabilities> kRules[] = {
+          {"weighted-cascade", v1::EDGE_PROBABILITIES_WEIGHTED_CASCADE},
+          {"trivalency", v1::EDGE_PROBABILITIES_TRIVALENCY},
+          {"interaction", v1::EDGE_PROBABILITIES_INTERACTION},
+          {"learned", v1::EDGE_PROBABILITIES_LEARNED}};
+      bool known = cl.Value(&v);
+      if (known) {
+        known = false;
+        for (const auto& [name, rule] : kRules)
+          if (v == name) plan->set_probabilities(rule), known = true;
+      }
+      if (!known) return Usage("--probabilities is weighted-cascade, trivalency, interaction or learned");
+    } else if (a == "--posterior-worlds" || a == "--posterior-runs") {
+      if (!cl.Whole(&k)) return cl.Needs("a whole number");
+      if (a == "--posterior-runs") request.set_posterior_runs(k);
+      else request.set_posterior_worlds(static_cast<uint32_t>(std::min<uint64_t>(k, UINT32_MAX)));
     } else if (a == "--budget" || a == "--default-cost" || a == "--epsilon" ||
                a == "--half-life") {
       if (!cl.Finite(&d)) return cl.Needs("a number");
@@ -158,6 +196,7 @@ int ActivateCommand(const std::vector<std::string>& args) {
   if (int rc = cl.Finish(); rc != 0) return rc;
   if (!plan->has_k() && !plan->has_budget()) plan->set_k(10);
   if (as_of) request.mutable_graph()->set_as_of_unix_seconds(*as_of);
+  if (learning_given) *request.mutable_learning() = learning;
   auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
   // k is at most the number of customers.

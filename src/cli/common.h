@@ -54,6 +54,10 @@ extern const char kValueHelp[];
 int LeadersCommand(const std::vector<std::string>& args);
 extern const char kLeadersHelp[];
 
+// `mitra influence`.
+int InfluenceCommand(const std::vector<std::string>& args);
+extern const char kInfluenceHelp[];
+
 // `mitra activate`.
 int ActivateCommand(const std::vector<std::string>& args);
 extern const char kActivateHelp[];

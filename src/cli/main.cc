@@ -36,13 +36,14 @@ Commands:
   report   Print a readable report on a snapshot or a folder of CSV files
   value    Customer value: summaries, BG/NBD or Pareto/NBD, Gamma-Gamma, CLV, RFM
   leaders  Community leaders and bridges, trust, community health
+  influence  Influence probabilities learned from purchases, joins or referrals
   activate Which leaders to activate under a budget, and the reach to expect
   cocreation  Co-creation programs: feedback findings, decisions, trial panels
   ladder   Relationship ladder stages with evidence and history; external-employee contribution
   channels Channel economics: margin stack, cost to serve, conflicts, chain against community
 
 Run 'mitra help <command>' for a command's options.
-value, leaders, activate, cocreation, ladder and channels also take
+value, leaders, influence, activate, cocreation, ladder and channels also take
 --memory-limit BYTES (K, M, G suffixes: powers of 1024): the most memory
 their requests may reserve; a request that needs more is refused
 (default: half of the smaller of physical memory and ulimit -v / cgroup).
@@ -81,6 +82,7 @@ mitra.v1.Batch (to standard output unless -o is given).
 )"},
       {"value", kValueHelp},
       {"leaders", kLeadersHelp},
+      {"influence", kInfluenceHelp},
       {"activate", kActivateHelp},
       {"cocreation", kCoCreationHelp},
       {"ladder", kLadderHelp},
@@ -254,6 +256,7 @@ int Main(int argc, char** argv) {
   if (cmd == "report") return Report(args);
   if (cmd == "value") return ValueCommand(args);
   if (cmd == "leaders") return LeadersCommand(args);
+  if (cmd == "influence") return InfluenceCommand(args);
   if (cmd == "activate") return ActivateCommand(args);
   if (cmd == "cocreation") return CoCreationCommand(args);
   if (cmd == "ladder") return LadderCommand(args);

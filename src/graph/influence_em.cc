@@ -8,7 +8,8 @@
 namespace mitra::graph {
 
 absl::StatusOr<CascadeEvidence> GatherCascadeEvidence(const CsrGraph& g, const Episodes& ep,
-                                                      uint64_t window, MemoryReservation& memory) {
+                                                      uint64_t window, MemoryReservation& memory,
+                                                      absl::string_view window_name) {
   const Adjacency& out = g.out();
   CascadeEvidence ev;
   ev.trials.assign(g.num_arcs(), 0);
@@ -34,7 +35,7 @@ absl::StatusOr<CascadeEvidence> GatherCascadeEvidence(const CsrGraph& g, const E
     if (start[j + 1] >= 2) shared += start[j + 1], ++events;
   }
   if (absl::Status s = memory.Reserve(
-          4.0 * static_cast<double>(shared) + 8.0 * static_cast<double>(events), "window",
+          4.0 * static_cast<double>(shared) + 8.0 * static_cast<double>(events), window_name,
           absl::StrCat("EM's candidate lists (", shared, " arc activations within the window)"));
       !s.ok())
     return s;

@@ -31,10 +31,11 @@ struct CascadeEvidence {
 };
 
 // Two passes over the trials (count, then fill). The candidate lists are
-// reserved from `memory` under the parameter "window" (their size grows
-// with it) before they are allocated.
+// reserved from `memory` under the parameter `window_name` (the caller's
+// name of the window: their size grows with it) before they are allocated.
 absl::StatusOr<CascadeEvidence> GatherCascadeEvidence(const CsrGraph& g, const Episodes& ep,
-                                                      uint64_t window, MemoryReservation& memory);
+                                                      uint64_t window, MemoryReservation& memory,
+                                                      absl::string_view window_name);
 
 struct CascadeEm {
   std::vector<double> p;  // per arc; 0 for arcs without trials

@@ -49,9 +49,14 @@ std::vector<double> WeightedCascade(const CsrGraph& g) {
 
 }  // namespace
 
+absl::Status ValidateHoldoutOptions(const CsrGraph& g, const HoldoutOptions& o) {
+  // Any int64 splits a log of any int64 times.
+  return ValidateInfluenceOptions(g, o.learning);
+}
+
 absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog& log,
                                               const HoldoutOptions& o) {
-  if (absl::Status s = ValidateInfluenceOptions(g, o.learning); !s.ok()) return s;
+  if (absl::Status s = ValidateHoldoutOptions(g, o); !s.ok()) return s;
   if (absl::Status s = ValidateActionLog(g.num_nodes(), log); !s.ok()) return s;
   const uint32_t n = g.num_nodes();
   const uint64_t window = static_cast<uint64_t>(o.learning.window);
@@ -64,7 +69,7 @@ absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog
   }
   if (train.node.empty() || train.node.size() == log.node.size()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "split_time: ", o.split_time, " leaves ", train.node.size(), " of ", log.node.size(),
+        o.names("split_time"), ": ", o.split_time, " leaves ", train.node.size(), " of ", log.node.size(),
         " actions for training; both periods need actions"));
   }
   HoldoutReport r;
@@ -76,7 +81,7 @@ absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog
   const Episodes train_ep = BuildEpisodes(train);
   r.training_episodes = train_ep.size();
   MemoryReservation memory(o.learning.memory);
-  auto ev = GatherCascadeEvidence(g, train_ep, window, memory);
+  auto ev = GatherCascadeEvidence(g, train_ep, window, memory, o.learning.names("window"));
   if (!ev.ok()) return ev.status();
   const CascadeEm uniform =
       RunCascadeEm(*ev, o.learning.em_max_iterations, o.learning.em_tolerance, /*pooled=*/true);
@@ -146,7 +151,7 @@ absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog
       reserved_units = 2 * (scores.points[0].size() + touched.size());
       if (absl::Status s = memory.ReserveTotal(
               evidence_bytes + reserved_units * kModels * 24.0,
-              "split_time", absl::StrCat("holdout scores of ", reserved_units, " units"));
+              o.names("split_time"), absl::StrCat("holdout scores of ", reserved_units, " units"));
           !s.ok())
         return s;
       for (auto& p : scores.points) p.reserve(reserved_units);
@@ -174,7 +179,7 @@ absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog
   }
   if (r.positives == 0 || r.positives == r.units) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "split_time: the test period has ", r.units, " units of which ", r.positives,
+        o.names("split_time"), ": the test period has ", r.units, " units of which ", r.positives,
         " positive; validation needs both labels"));
   }
   std::array<HoldoutScore*, kModels> out_scores = {&r.learned, &r.weighted_cascade, &r.uniform,

@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "graph/action_episodes.h"
 #include "graph/beta_distribution.h"
 #include "graph/beta_prior_fit.h"
 #include "graph/influence_em.h"
+#include "graph/option_checks.h"
 
 namespace mitra::graph {
 namespace {
@@ -97,8 +98,10 @@ void Shrink(const std::vector<uint32_t>& groups, double interval, InfluenceModel
   m.lower.resize(arcs);
   m.upper.resize(arcs);
   // Whole (successes, trials) pairs repeat on most arcs of a large graph:
-  // their interval is computed once per group.
-  std::vector<absl::flat_hash_map<uint64_t, std::pair<double, double>>> memo(num_groups);
+  // their interval is computed once per group. std::unordered_map: Abseil
+  // 20220623's flat_hash_map cannot be destroyed after a failed allocation
+  // (the out-of-memory sweep aborted here).
+  std::vector<std::unordered_map<uint64_t, std::pair<double, double>>> memo(num_groups);
   for (size_t k = 0; k < arcs; ++k) {
     const uint32_t gk = group_of(k);
     const BetaPrior& p = m.priors[gk];
@@ -129,6 +132,7 @@ void Shrink(const std::vector<uint32_t>& groups, double interval, InfluenceModel
 }  // namespace
 
 absl::Status ValidateInfluenceOptions(const CsrGraph& g, const InfluenceOptions& o) {
+  const FieldPath& at = o.names;
   switch (o.method) {
     case InfluenceMethod::kBernoulli:
     case InfluenceMethod::kJaccard:
@@ -136,37 +140,27 @@ absl::Status ValidateInfluenceOptions(const CsrGraph& g, const InfluenceOptions&
     case InfluenceMethod::kExpectationMaximization:
       break;
     default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("method: unknown influence method ", static_cast<int>(o.method)));
+      return Invalid(at("method"),
+                     absl::StrCat("unknown influence method ", static_cast<int>(o.method)));
   }
-  if (o.window <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("window: must be > 0, got ", o.window));
-  }
-  if (!(std::isfinite(o.decay) && o.decay >= 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("decay: must be finite and >= 0 (0 = the window), got ", o.decay));
-  }
-  if (o.em_max_iterations < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("em_max_iterations: must be >= 1, got ", o.em_max_iterations));
-  }
-  if (!(std::isfinite(o.em_tolerance) && o.em_tolerance > 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("em_tolerance: must be finite and > 0, got ", o.em_tolerance));
-  }
-  if (!(o.interval > 0 && o.interval < 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("interval: must be in (0, 1), got ", o.interval));
-  }
+  if (o.window <= 0) return Invalid(at("window"), absl::StrCat("must be > 0, got ", o.window));
+  if (absl::Status s = CheckRanges(
+          at, {{"decay", o.decay, o.decay >= 0, "finite and >= 0 (0 = the window)"},
+               {"em_tolerance", o.em_tolerance, o.em_tolerance > 0, "finite and > 0"}});
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckCount(o.em_max_iterations, 1, kMaxIterations, at("em_max_iterations"));
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckConfidence(o.interval, at("interval")); !s.ok()) return s;
   if (!o.arc_groups.empty() && o.arc_groups.size() != g.num_arcs()) {
-    return absl::InvalidArgumentError(absl::StrCat("arc_groups: has ", o.arc_groups.size(),
-                                                   " entries, the graph ", g.num_arcs(),
-                                                   " arcs (or leave it empty)"));
+    return Invalid(at("arc_groups"), absl::StrCat("has ", o.arc_groups.size(), " entries, the graph ",
+                                                  g.num_arcs(), " arcs (or leave it empty)"));
   }
   for (size_t k = 0; k < o.arc_groups.size(); ++k) {
     if (o.arc_groups[k] >= kMaxGroups) {
-      return absl::InvalidArgumentError(absl::StrCat("arc_groups[", k, "]: group ",
-                                                     o.arc_groups[k], " must be < ", kMaxGroups));
+      return Invalid(at(absl::StrCat("arc_groups[", k, "]")),
+                     absl::StrCat("group ", o.arc_groups[k], " must be < ", kMaxGroups));
     }
   }
   return absl::OkStatus();
@@ -196,7 +190,7 @@ absl::StatusOr<InfluenceModel> LearnInfluence(const CsrGraph& g, const ActionLog
   m.successes.assign(arcs, 0);
   const Adjacency& out = g.out();
   if (o.method == InfluenceMethod::kExpectationMaximization) {
-    auto ev = GatherCascadeEvidence(g, ep, window, memory);
+    auto ev = GatherCascadeEvidence(g, ep, window, memory, o.names("window"));
     if (!ev.ok()) return ev.status();
     CascadeEm em = RunCascadeEm(*ev, o.em_max_iterations, o.em_tolerance);
     m.em_iterations = em.iterations;

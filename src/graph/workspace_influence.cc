@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
 
 namespace mitra::graph {
 namespace {
@@ -39,13 +40,43 @@ std::vector<uint8_t> DominantKinds(const InteractionTable& it, const Interaction
   return kind;
 }
 
+absl::Status CheckActionSource(ActionSource action, const std::string& product_line,
+                               const FieldPath& names) {
+  switch (action) {
+    case ActionSource::kPurchases:
+    case ActionSource::kProgramJoins:
+    case ActionSource::kReferralConversions:
+      break;
+    default:
+      return Invalid(names("action"),
+                     absl::StrCat("unknown action source ", static_cast<int>(action)));
+  }
+  if (!product_line.empty() && action != ActionSource::kPurchases) {
+    return Invalid(names("product_line"), "only purchases have a product line");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::StatusOr<ActionLog> WorkspaceActionLog(const Tables& t, ActionSource action,
-                                             const std::string& product_line) {
-  if (!product_line.empty() && action != ActionSource::kPurchases) {
-    return absl::InvalidArgumentError("product_line: only purchases have a product line");
+absl::Status ValidateWorkspaceInfluenceOptions(const WorkspaceInfluenceOptions& o) {
+  if (absl::Status s = CheckActionSource(o.action, o.product_line, o.names); !s.ok()) return s;
+  if (o.holdout_split) {
+    if (absl::Status s = CheckTime(*o.holdout_split, o.names("holdout_split")); !s.ok()) return s;
   }
+  if (!o.learning.arc_groups.empty()) {
+    return Invalid(o.learning.names("arc_groups"),
+                   "must be empty (filled with each arc's interaction kind)");
+  }
+  if (absl::Status s = ValidateInteractionGraphOptions(o.graph); !s.ok()) return s;
+  // The arc count is the graph's, unknown yet; arc_groups is empty here.
+  return ValidateInfluenceOptions(CsrGraph(), o.learning);
+}
+
+absl::StatusOr<ActionLog> WorkspaceActionLog(const Tables& t, ActionSource action,
+                                             const std::string& product_line,
+                                             const FieldPath& names) {
+  if (absl::Status s = CheckActionSource(action, product_line, names); !s.ok()) return s;
   ActionLog log;
   switch (action) {
     case ActionSource::kPurchases: {
@@ -53,8 +84,8 @@ absl::StatusOr<ActionLog> WorkspaceActionLog(const Tables& t, ActionSource actio
       bool line_found = product_line.empty();
       for (const std::string& c : t.products.category) line_found |= c == product_line;
       if (!line_found) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("product_line: no product has the category \"", product_line, "\""));
+        return Invalid(names("product_line"),
+                       absl::StrCat("no product has the category \"", product_line, "\""));
       }
       for (size_t r = 0; r < tx.customer.size(); ++r) {
         const Index p = tx.product[r];
@@ -84,9 +115,6 @@ absl::StatusOr<ActionLog> WorkspaceActionLog(const Tables& t, ActionSource actio
       }
       break;
     }
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("action: unknown action source ", static_cast<int>(action)));
   }
   return log;
 }
@@ -101,11 +129,8 @@ absl::StatusOr<WorkspaceInfluence> LearnWorkspaceInfluence(const Workspace& ws,
 
 absl::StatusOr<WorkspaceInfluence> LearnWorkspaceInfluence(const Tables& t,
                                                            const WorkspaceInfluenceOptions& o) {
-  if (!o.learning.arc_groups.empty()) {
-    return absl::InvalidArgumentError(
-        "learning.arc_groups: must be empty (filled with each arc's interaction kind)");
-  }
-  auto log = WorkspaceActionLog(t, o.action, o.product_line);
+  if (absl::Status s = ValidateWorkspaceInfluenceOptions(o); !s.ok()) return s;
+  auto log = WorkspaceActionLog(t, o.action, o.product_line, o.names);
   if (!log.ok()) return log.status();
   auto ig = BuildInteractionGraph(t, o.graph);
   if (!ig.ok()) return ig.status();
@@ -115,13 +140,17 @@ absl::StatusOr<WorkspaceInfluence> LearnWorkspaceInfluence(const Tables& t,
   InfluenceOptions learning = o.learning;
   learning.arc_groups.assign(r.arc_kind.begin(), r.arc_kind.end());
   auto model = LearnInfluence(r.graph.graph, *log, learning);
-  if (!model.ok()) {
-    const absl::Status& s = model.status();
-    if (s.code() != absl::StatusCode::kInvalidArgument) return s;
-    // Options are the caller's "learning.*"; the log's columns are ours.
-    return absl::InvalidArgumentError(absl::StrCat("learning.", s.message()));
-  }
+  if (!model.ok()) return model.status();
   r.model = *std::move(model);
+  if (o.holdout_split) {
+    HoldoutOptions holdout;
+    holdout.split_time = *o.holdout_split;
+    holdout.learning = std::move(learning);
+    holdout.names.Rename("split_time", o.names("holdout_split"));
+    auto report = EvaluateHoldout(r.graph.graph, *log, holdout);
+    if (!report.ok()) return report.status();
+    r.holdout = *std::move(report);
+  }
   return r;
 }
 

@@ -420,4 +420,170 @@ TEST(GraphCApi, InteractionGraphOfAWorkspace) {
   mitra_workspace_free(ws);
 }
 
+// The hand-counted workspace of tests/graph/fixtures/influence_workspace
+// (its README has the counts), read through the C ABI's CSV ingest.
+mitra_workspace* InfluenceWorkspace() {
+  mitra_workspace* ws = nullptr;
+  EXPECT_EQ(mitra_workspace_create(&ws, nullptr), MITRA_OK);
+  for (const char* kind : {"customers", "products", "interactions", "transactions"}) {
+    const std::string path = FixturePath(std::string("influence_workspace/") + kind + ".csv");
+    mitra_error* err = nullptr;
+    EXPECT_EQ(mitra_workspace_ingest_csv(ws, kind, path.c_str(), &err), MITRA_OK)
+        << (err ? mitra_error_message(err) : "");
+    mitra_error_free(err);
+  }
+  return ws;
+}
+
+mitra::testing::CApiResult LearnInfluence(mitra_workspace* ws, const v1::LearnInfluenceRequest& r,
+                                          v1::LearnInfluenceReport* report) {
+  mitra::testing::CApiResult c = mitra::testing::CallCApi(
+      r.SerializeAsString(),
+      [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
+        return mitra_workspace_learn_influence(ws, q, ql, o, ol, e);
+      });
+  if (c.status == MITRA_OK) EXPECT_TRUE(report->ParseFromString(c.bytes));
+  return c;
+}
+
+TEST(GraphCApi, LearnInfluenceCountsByHand) {
+  mitra_workspace* ws = InfluenceWorkspace();
+  v1::LearnInfluenceRequest r;
+  r.set_window_seconds(2 * 86400);
+  r.mutable_graph()->set_half_life_days(0);
+  for (v1::InfluenceMethod method : {v1::INFLUENCE_METHOD_BERNOULLI, v1::INFLUENCE_METHOD_EM}) {
+    r.set_method(method);
+    v1::LearnInfluenceReport rep;
+    auto c = LearnInfluence(ws, r, &rep);
+    ASSERT_EQ(c.status, MITRA_OK) << c.message;
+    EXPECT_EQ(rep.method(), method);
+    EXPECT_EQ(rep.window_seconds(), 2 * 86400);
+    EXPECT_EQ(rep.num_arcs(), 3u);
+    EXPECT_EQ(rep.arcs_with_trials(), 3u);
+    EXPECT_EQ(rep.actions(), 9u);
+    EXPECT_EQ(rep.items(), 4u);
+    ASSERT_EQ(rep.arcs_size(), 3);
+    // Graph order: a -> b, a -> c, b -> c.
+    const char* want[3][2] = {{"a", "b"}, {"a", "c"}, {"b", "c"}};
+    const v1::InteractionKind kinds[3] = {v1::INTERACTION_KIND_REPLY, v1::INTERACTION_KIND_LIKE,
+                                          v1::INTERACTION_KIND_REPLY};
+    const double successes[3] = {2, 1, 1};
+    for (int k = 0; k < 3; ++k) {
+      const v1::LearnedArc& a = rep.arcs(k);
+      EXPECT_EQ(a.from_customer_id(), want[k][0]);
+      EXPECT_EQ(a.to_customer_id(), want[k][1]);
+      EXPECT_EQ(a.kind(), kinds[k]);
+      EXPECT_EQ(a.trials(), 3u);
+      EXPECT_NEAR(a.successes(), successes[k], 1e-9);
+      EXPECT_NEAR(a.estimate(), successes[k] / 3, 1e-9);
+      // The posterior is its kind's prior updated by the counts.
+      const v1::InfluencePrior* prior = nullptr;
+      for (const v1::InfluencePrior& p : rep.priors())
+        if (p.kind() == a.kind()) prior = &p;
+      ASSERT_NE(prior, nullptr);
+      EXPECT_NEAR(a.alpha(), prior->a() + a.successes(), 1e-9);
+      EXPECT_NEAR(a.beta(), prior->b() + a.trials() - a.successes(), 1e-9);
+      EXPECT_NEAR(a.posterior_mean(), a.alpha() / (a.alpha() + a.beta()), 1e-12);
+      EXPECT_LT(a.low(), a.posterior_mean());
+      EXPECT_GT(a.high(), a.posterior_mean());
+    }
+    // Reply (2 arcs) and like (1 arc) have arcs; nothing else is listed.
+    ASSERT_EQ(rep.priors_size(), 2);
+    EXPECT_EQ(rep.priors(0).kind(), v1::INTERACTION_KIND_REPLY);
+    EXPECT_EQ(rep.priors(0).arcs(), 2u);
+    EXPECT_EQ(rep.priors(1).kind(), v1::INTERACTION_KIND_LIKE);
+    EXPECT_FALSE(rep.has_holdout());
+  }
+  // Scooters only: a -> b 2/2, a -> c 0/2, b -> c 1/3; arcs with >= 3
+  // trials only.
+  r.set_method(v1::INFLUENCE_METHOD_BERNOULLI);
+  r.set_product_line("scooter");
+  r.set_min_trials(3);
+  v1::LearnInfluenceReport rep;
+  auto c = LearnInfluence(ws, r, &rep);
+  ASSERT_EQ(c.status, MITRA_OK) << c.message;
+  ASSERT_EQ(rep.arcs_size(), 1);
+  EXPECT_EQ(rep.arcs(0).from_customer_id(), "b");
+  EXPECT_NEAR(rep.arcs(0).estimate(), 1.0 / 3, 1e-12);
+  EXPECT_EQ(rep.arcs_with_trials(), 3u);
+  mitra_workspace_free(ws);
+}
+
+TEST(GraphCApi, LearnInfluenceHoldoutTable) {
+  mitra_workspace* ws = InfluenceWorkspace();
+  v1::LearnInfluenceRequest r;
+  r.set_window_seconds(2 * 86400);
+  r.set_method(v1::INFLUENCE_METHOD_BERNOULLI);
+  const int64_t t = 1709251200;  // 2024-03-01T00:00:00Z
+  r.set_split_unix_seconds(t + 3 * 86400);
+  v1::LearnInfluenceReport rep;
+  auto c = LearnInfluence(ws, r, &rep);
+  ASSERT_EQ(c.status, MITRA_OK) << c.message;
+  const v1::HoldoutTable& h = rep.holdout();
+  EXPECT_EQ(h.split_unix_seconds(), t + 3 * 86400);
+  // Test: c's p1. Units (p1, c) positive and (p1, d) negative; c exposed.
+  EXPECT_EQ(h.units(), 2u);
+  EXPECT_EQ(h.positives(), 1u);
+  EXPECT_EQ(h.exposed_units(), 1u);
+  EXPECT_EQ(h.training_items(), 4u);
+  EXPECT_EQ(h.test_items(), 1u);
+  ASSERT_EQ(h.scores_size(), 4);
+  EXPECT_EQ(h.scores(0).model(), "learned");
+  EXPECT_EQ(h.scores(1).model(), "weighted_cascade");
+  EXPECT_EQ(h.scores(2).model(), "uniform");
+  EXPECT_EQ(h.scores(3).model(), "no_influence");
+  for (const v1::HoldoutScore& s : h.scores()) {
+    EXPECT_NEAR(s.mean_log_likelihood(), s.log_likelihood() / 2, 1e-12);
+    EXPECT_LT(s.log_likelihood(), 0);
+  }
+  // No influence, by hand: q_c = (A_c + 1) / (4 + 2) = (2 + 1) / 6 (c's
+  // training actions: p3, h1), q_d = 1 / 6. ln q_c + ln(1 - q_d).
+  EXPECT_NEAR(h.scores(3).log_likelihood(), std::log(0.5) + std::log(5.0 / 6), 1e-12);
+  EXPECT_DOUBLE_EQ(h.scores(3).auc(), 1.0);  // c scores above d
+  mitra_workspace_free(ws);
+}
+
+TEST(GraphCApi, LearnInfluenceErrorsNameTheRequestField) {
+  mitra_workspace* ws = InfluenceWorkspace();
+  auto error = [&](const v1::LearnInfluenceRequest& r, mitra_status want) {
+    v1::LearnInfluenceReport rep;
+    auto c = LearnInfluence(ws, r, &rep);
+    EXPECT_EQ(c.status, want) << c.message;
+    EXPECT_TRUE(c.bytes.empty());
+    return c.message;
+  };
+  v1::LearnInfluenceRequest r;
+  r.set_em_max_iterations(0);
+  EXPECT_THAT(error(r, MITRA_INVALID_ARGUMENT),
+              HasSubstr("request.em_max_iterations: must be 1..100000, got 0"));
+  r.Clear();
+  r.set_window_seconds(0);
+  EXPECT_THAT(error(r, MITRA_INVALID_ARGUMENT), HasSubstr("request.window_seconds: must be > 0, got 0"));
+  r.Clear();
+  r.set_decay_seconds(-1);
+  EXPECT_THAT(error(r, MITRA_INVALID_ARGUMENT), HasSubstr("request.decay_seconds: must be finite"));
+  r.Clear();
+  r.set_product_line("bicycle");
+  EXPECT_THAT(error(r, MITRA_INVALID_ARGUMENT),
+              HasSubstr("request.product_line: no product has the category \"bicycle\""));
+  r.Clear();
+  r.set_action(v1::INFLUENCE_ACTION_SOURCE_PROGRAM_JOINS);
+  r.set_product_line("scooter");
+  EXPECT_THAT(error(r, MITRA_INVALID_ARGUMENT),
+              HasSubstr("request.product_line: only purchases have a product line"));
+  r.Clear();
+  r.set_method(static_cast<v1::InfluenceMethod>(9));
+  EXPECT_THAT(error(r, MITRA_INVALID_ARGUMENT), HasSubstr("request.method: unknown influence method 9"));
+  r.Clear();
+  r.mutable_graph()->set_community_id("k");
+  EXPECT_THAT(error(r, MITRA_INVALID_ARGUMENT), HasSubstr("request.graph.community_id: "));
+  r.Clear();
+  r.mutable_graph()->set_half_life_days(-1);
+  EXPECT_THAT(error(r, MITRA_INVALID_ARGUMENT), HasSubstr("request.graph.half_life_days: "));
+  r.Clear();
+  r.set_split_unix_seconds(1);  // before every action: no training period
+  EXPECT_THAT(error(r, MITRA_FAILED_PRECONDITION), HasSubstr("request.split_unix_seconds: "));
+  mitra_workspace_free(ws);
+}
+
 }  // namespace

@@ -250,6 +250,39 @@ TEST(InfluenceLearningTest, BadOptionsNameTheOption) {
   EXPECT_THAT(std::string(m.status().message()), HasSubstr("time has 9 rows"));
 }
 
+// One check words every error in the caller's terms: a request's message
+// layer names the options once and reads the same errors under its path.
+TEST(InfluenceLearningTest, ErrorsNameTheOptionInTheCallersTerms) {
+  TinyLog t;
+  auto error = [&](InfluenceOptions o) {
+    o.names = FieldPath("request");
+    o.names.Rename("window", "request.window_seconds");
+    auto m = LearnInfluence(t.g, t.log, o);
+    EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
+    return std::string(m.status().message());
+  };
+  InfluenceOptions o;
+  o.em_max_iterations = 100001;  // bounded: no request holds a host for ever
+  EXPECT_EQ(error(o), "request.em_max_iterations: must be 1..100000, got 100001");
+  o = {};
+  o.window = -5;
+  EXPECT_EQ(error(o), "request.window_seconds: must be > 0, got -5");
+  o = {};
+  o.em_tolerance = INFINITY;
+  EXPECT_EQ(error(o), "request.em_tolerance: must be finite and > 0, got inf");
+  o = {};
+  o.interval = 0;
+  EXPECT_EQ(error(o), "request.interval: must be in (0, 1), got 0");
+  o = {};
+  o.arc_groups = {0, 1, 70000};
+  EXPECT_EQ(error(o), "request.arc_groups[2]: group 70000 must be < 65536");
+  // The largest bound is accepted.
+  o = {};
+  o.em_max_iterations = 100000;
+  o.names = FieldPath("request");
+  EXPECT_TRUE(LearnInfluence(t.g, t.log, o).ok());
+}
+
 TEST(InfluenceLearningTest, MemoryBudgetNamesTheParameter) {
   testing::PlantedOptions po;
   po.nodes = 300;
@@ -270,6 +303,10 @@ TEST(InfluenceLearningTest, MemoryBudgetNamesTheParameter) {
   m = LearnInfluence(c.graph, c.log, o);
   ASSERT_EQ(m.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(m.status().message()), ::testing::StartsWith("window: "));
+  o.names = FieldPath("request");
+  m = LearnInfluence(c.graph, c.log, o);
+  EXPECT_THAT(std::string(m.status().message()), ::testing::StartsWith("request.window: "));
+  o.names = FieldPath();
   EXPECT_EQ(budget.in_use(), 0u);
   budget.set_limit(0);
   m = LearnInfluence(c.graph, c.log, o);

@@ -147,10 +147,71 @@ TEST(WorkspaceInfluenceTest, BadOptionsNameTheOption) {
   expect_bad(o, "action");
   o = Options();
   o.learning.arc_groups = {0, 0, 0};
-  expect_bad(o, "learning.arc_groups");
+  expect_bad(o, "arc_groups: must be empty");
+  // Each struct's names name its own fields; nested options keep theirs.
+  o.learning.names = FieldPath("learning");
+  expect_bad(o, "learning.arc_groups: must be empty");
+}
+
+TEST(WorkspaceInfluenceTest, ErrorsNameTheOptionInTheCallersTerms) {
+  Tables t;
+  Fill(t);
+  auto error = [&](WorkspaceInfluenceOptions o) {
+    o.names = FieldPath("request");
+    o.names.Rename("holdout_split", "request.split_unix_seconds");
+    o.learning.names = FieldPath("request");
+    o.graph.names = FieldPath("request.graph");
+    auto r = LearnWorkspaceInfluence(t, o);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    return std::string(r.status().message());
+  };
+  WorkspaceInfluenceOptions o = Options();
+  o.product_line = "bicycle";
+  EXPECT_EQ(error(o), "request.product_line: no product has the category \"bicycle\"");
   o = Options();
+  o.learning.em_max_iterations = 0;
+  EXPECT_EQ(error(o), "request.em_max_iterations: must be 1..100000, got 0");
+  o = Options();
+  o.graph.half_life_days = -1;
+  EXPECT_EQ(error(o),
+            "request.graph.half_life_days: must be finite and >= 0 (0: no decay), got -1");
+  o = Options();
+  o.holdout_split = int64_t{1} << 62;
+  EXPECT_THAT(error(o), ::testing::StartsWith("request.split_unix_seconds: "));
+  // Checked before anything is read: a bad option with a bad product line
+  // names the option.
+  o = Options();
+  o.product_line = "bicycle";
   o.learning.window = 0;
-  expect_bad(o, "learning.window");
+  EXPECT_EQ(error(o), "request.window: must be > 0, got 0");
+}
+
+TEST(WorkspaceInfluenceTest, HoldoutSplitScoresTheLaterActions) {
+  Tables t;
+  Fill(t);
+  WorkspaceInfluenceOptions o = Options();
+  // Split at T + 5 days: training has 4 actions (scooter 0, 1; helmet 1, 2),
+  // the test 2's scooter at T + 10 days. Units: the scooter with the nodes
+  // that had not bought it before the split, 2 (buys: positive) and 3
+  // (never: negative); both exposed (2 by 1, 3 by 2 who bought first).
+  o.holdout_split = kT + 5 * kDay;
+  auto r = LearnWorkspaceInfluence(t, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE(r->holdout.has_value());
+  EXPECT_EQ(r->holdout->units, 2u);
+  EXPECT_EQ(r->holdout->positives, 1u);
+  EXPECT_EQ(r->holdout->exposed_units, 2u);
+  EXPECT_EQ(r->holdout->training_episodes, 2u);
+  EXPECT_EQ(r->holdout->test_episodes, 1u);
+  // The whole log's model is the one without a split.
+  EXPECT_THAT(r->model.trials, ElementsAre(1u, 2u, 2u));
+  // A split after every action leaves no test period, named as the caller
+  // names it.
+  o.holdout_split = kT + 100 * kDay;
+  o.names.Rename("holdout_split", "split");
+  r = LearnWorkspaceInfluence(t, o);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(r.status().message()), ::testing::StartsWith("split: "));
 }
 
 }  // namespace

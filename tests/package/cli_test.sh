@@ -68,6 +68,37 @@ assert names == ['influence','reach','trust','activity','tenure','embeddedness']
 expect 1 'NOT_FOUND.*NOPE' -- "$mitra" leaders s.mitra --community NOPE
 expect 2 'no component "charisma"' -- "$mitra" leaders s.mitra --weight charisma=1
 expect 1 'INVALID_ARGUMENT.*weights' -- "$mitra" leaders s.mitra --weight influence=-1
+# Influence learning on the hand-counted workspace (its README.md has the counts).
+inf="$sample/../../tests/graph/fixtures/influence_workspace"
+expect 0 '^  a +b +reply +3 +2\.00 +0\.6667 ' -- "$mitra" influence "$inf" --method bernoulli --window-days 2
+expect 0 '^  b +c +reply +3 +1\.00 +0\.3333 ' -- "$mitra" influence "$inf" --method em --window-days 2 --half-life 0
+expect 0 '^  no_influence +-0\.8755 +-0\.43773 +1\.0000' -- "$mitra" influence "$inf" --method bernoulli --window-days 2 --holdout-split 2024-03-04
+expect 0 'scored on 2 \(item, customer\) units' -- "$mitra" influence "$inf" --window-days 2 --holdout-split 2024-03-04
+"$mitra" influence "$inf" --method bernoulli --window-days 2 --product-line scooter --format csv > inf.csv && /usr/bin/python3 -c "
+import csv, math; rows = list(csv.DictReader(open('inf.csv')))
+got = [(r['from_customer_id'], r['to_customer_id'], r['kind'], int(r['trials']), float(r['successes'])) for r in rows]
+assert got == [('a', 'b', 'reply', 2, 2), ('a', 'c', 'like', 2, 0), ('b', 'c', 'reply', 3, 1)], got
+assert math.isclose(float(rows[2]['estimate']), 1 / 3, rel_tol=1e-9)
+" && ok || bad "influence CSV"
+"$mitra" influence "$inf" --window-days 2 --format json > inf.json && /usr/bin/python3 -c "
+import json; d = json.load(open('inf.json'))
+assert d['method'] == 'INFLUENCE_METHOD_EM' and d['num_arcs'] == '3' and len(d['arcs']) == 3, d
+" && ok || bad "influence JSON"
+expect 0 'top 1 of 3 arcs' -- "$mitra" influence "$inf" --top 1
+expect 2 '--method is em, bernoulli, jaccard or continuous-time' -- "$mitra" influence "$inf" --method magic
+expect 2 '--action is purchases' -- "$mitra" influence "$inf" --action unspecified
+expect 1 'INVALID_ARGUMENT: request.window_seconds: must be > 0, got 0' -- "$mitra" influence "$inf" --window-days 0
+expect 1 'INVALID_ARGUMENT: request.em_max_iterations: must be 1..100000, got 100001' -- "$mitra" influence "$inf" --em-iterations 100001
+expect 1 'request.product_line: no product has the category "bike"' -- "$mitra" influence "$inf" --product-line bike
+expect 1 'FAILED_PRECONDITION: request.split_unix_seconds' -- "$mitra" influence "$inf" --holdout-split 2020-01-01
+# Plans on learned probabilities: seeding a reaches 1 + p_ab + (1 - (1 - p_ac)(1 - p_ab p_bc))
+# = 2.0 at the learned means (0.5, 1/3, 0.5), not weighted cascade's 2 + 7/9.
+expect 0 'expected reach 2\.0 customers' -- "$mitra" activate "$inf" --all --k 1 --probabilities learned --window-days 2 --half-life 0 --runs 20000
+expect 0 'expected reach 2\.8 customers' -- "$mitra" activate "$inf" --all --k 1 --half-life 0 --runs 20000
+expect 0 "over the learned probabilities' posterior: 2\.0 customers \(95% interval" -- "$mitra" activate "$inf" --all --k 1 --probabilities learned --window-days 2 --posterior-worlds 20 --posterior-runs 500
+expect 1 'INVALID_ARGUMENT: request.learning: only with plan.probabilities LEARNED' -- "$mitra" activate "$inf" --all --k 1 --method bernoulli
+expect 1 'INVALID_ARGUMENT: request.posterior_runs: must be 2..100000000, got 1' -- "$mitra" activate "$inf" --all --k 1 --probabilities learned --posterior-runs 1
+expect 2 '--probabilities is weighted-cascade, trivalency, interaction or learned' -- "$mitra" activate "$inf" --probabilities magic
 # Co-creation: the planted weak attribute flagged, decisions, a seeded panel with quotas.
 expect 0 'charging +321 .*WORSE' -- "$mitra" cocreation s.mitra --program ADV-2025
 expect 0 'ADV-2025-D1 ADV-2025 charging: adopted, value 60,000' -- "$mitra" cocreation s.mitra --decisions "$sample/decisions.csv"

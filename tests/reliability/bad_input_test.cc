@@ -223,6 +223,10 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
     mitra::v1::InteractionGraphRequest r;
     b = request(&r);
     s = mitra_workspace_interaction_graph(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "learn_influence") {
+    mitra::v1::LearnInfluenceRequest r;
+    b = request(&r);
+    s = mitra_workspace_learn_influence(ws, u8(), b.size(), &out, &n, err);
   } else if (api == "leaders") {
     mitra::v1::LeadersRequest r;
     b = request(&r);
@@ -281,7 +285,7 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
 
 bool IsGraphApi(const std::string& api) {
   return api.rfind("graph_", 0) == 0 || api.rfind("activation_", 0) == 0 ||
-         api == "interaction_graph" || api == "leaders" ||
+         api == "interaction_graph" || api == "learn_influence" || api == "leaders" ||
          api == "trust" || api == "health" || api == "workspace_activation_plan" ||
          api.rfind("cocreation_", 0) == 0 || api == "ladder" || api == "contribution" ||
          api == "channel_economics" || api.rfind("channels_", 0) == 0;

@@ -63,6 +63,13 @@ std::vector<Scoring> Scorings() {
       {"activation plan", mitra_workspace_activation_plan,
        Request<v1::WorkspacePlanRequest>("plan { k: 2 epsilon: 0.5 check_runs: 20 seed: 1 } "
                                          "candidates: CANDIDATE_SOURCE_ALL")},
+      {"learn influence", mitra_workspace_learn_influence,
+       Request<v1::LearnInfluenceRequest>("min_trials: 0")},
+      {"activation plan on learned probabilities", mitra_workspace_activation_plan,
+       Request<v1::WorkspacePlanRequest>(
+           "plan { k: 1 epsilon: 0.5 check_runs: 20 seed: 1 "
+           "probabilities: EDGE_PROBABILITIES_LEARNED } candidates: CANDIDATE_SOURCE_ALL "
+           "posterior_worlds: 2 posterior_runs: 10")},
       {"ladder", mitra_workspace_ladder, Request<v1::LadderRequest>("involvement_window_days: 90")},
       {"contribution", mitra_workspace_contribution,
        Request<v1::ContributionRequest>("influence_persistence: 0.5 "

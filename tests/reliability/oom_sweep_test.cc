@@ -199,7 +199,7 @@ struct GraphInputs {
   std::vector<double> weights{1, 2, 1, 1, 3, 1, 0.5};
   std::vector<uint32_t> membership{0, 0, 0, 1, 1, 1};
   std::string pagerank, betweenness, leiden, interaction_graph, leaders, trust, health;
-  std::string plan, simulate, workspace_plan;
+  std::string plan, simulate, workspace_plan, learn_influence, learned_plan;
 };
 const GraphInputs& Graph() {
   static const GraphInputs* g = [] {
@@ -246,6 +246,14 @@ const GraphInputs& Graph() {
     wp.set_candidates(mitra::v1::CANDIDATE_SOURCE_ALL);
     (*wp.mutable_costs())["c1"] = 2;
     in->workspace_plan = wp.SerializeAsString();
+    // On learned probabilities: learning, the plan and the posterior draws.
+    wp.mutable_plan()->set_probabilities(mitra::v1::EDGE_PROBABILITIES_LEARNED);
+    wp.set_posterior_worlds(2);
+    wp.set_posterior_runs(10);
+    in->learned_plan = wp.SerializeAsString();
+    mitra::v1::LearnInfluenceRequest li;  // every arc reported
+    li.set_min_trials(0);
+    in->learn_influence = li.SerializeAsString();
     return in;
   }();
   return *g;
@@ -388,6 +396,20 @@ std::vector<Scenario> Scenarios() {
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_workspace_interaction_graph(ws, U8(Graph().interaction_graph),
                                                     Graph().interaction_graph.size(), out, n, e);
+         });
+       }},
+      {"learn_influence", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = Graph().learn_influence;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_learn_influence(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"workspace_activation_plan_learned", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = Graph().learned_plan;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_activation_plan(ws, U8(r), r.size(), out, n, e);
          });
        }},
       {"workspace_activation_plan", false, MITRA_OK,

@@ -150,6 +150,8 @@ SIGNATURES = {
                        u32_p, ctypes.c_double, f64_p, error_pp]),
     "mitra_workspace_interaction_graph": (
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_learn_influence": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     # Activation (1.1)
     "mitra_activation_plan": (
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,

@@ -54,7 +54,7 @@ import numpy as np
 from ._errors import InvalidArgument, call_bytes
 from ._native import lib as _lib
 from ._workspace import run_request
-from .graph import _Edges, _f64, _ids
+from .graph import _Edges, _f64, _ids, _learn_request
 from .value import _unix_seconds
 from .v1 import activation_pb2 as _pb
 
@@ -68,6 +68,7 @@ _PROBABILITIES = {
     "constant": _pb.EDGE_PROBABILITIES_CONSTANT,
     "interaction": _pb.EDGE_PROBABILITIES_INTERACTION,
     "given": _pb.EDGE_PROBABILITIES_GIVEN,
+    "learned": _pb.EDGE_PROBABILITIES_LEARNED,
 }
 
 
@@ -196,7 +197,8 @@ def leader_plan(ws, k=None, budget=None, *, costs=None, cost_attribute=None, def
                 exclude=None, include=None, epsilon=0.1, model="ic",
                 probabilities="weighted_cascade", p=None, lam=None, seed=1, ell=1.0, threads=1,
                 check_runs=10000, check_seed=None, half_life_days=None, as_of=None,
-                request=None, algorithm="imm"):
+                request=None, algorithm="imm", learning=None, posterior_worlds=None,
+                posterior_runs=None):
     """Which customers of a workspace to activate: IMM (or OPIM-C with
     ``algorithm="opim-c"``) on its interaction graph (one node per
     customer), choosing among the ``leaders`` top
@@ -211,7 +213,17 @@ def leader_plan(ws, k=None, budget=None, *, costs=None, cost_attribute=None, def
     community, leader rank, cost, marginal gain, in the order chosen),
     ``.plan`` (the Monte-Carlo check with its 95% interval, total cost,
     cost per reached customer, the guarantee) and ``.reach`` per home
-    community. ``request``: a ready mitra.v1.WorkspacePlanRequest instead."""
+    community. ``probabilities="learned"``: each arc's probability is learned
+    from the workspace's actions (``learning``: a dict of
+    mitra.graph.learn_influence's options, e.g. {"action": "purchases",
+    "product_line": "scooter", "method": "em", "window_seconds": 604800};
+    default EM on purchases, 7 days), the plan runs on the posterior means,
+    and ``.posterior_reach`` gives the reach over the posterior
+    (``posterior_worlds`` draws of every arc's p, default 100, each
+    simulated ``posterior_runs`` times, default 1000): its interval covers
+    the estimates' doubt as well as chance, where ``.plan.check``'s covers
+    the Monte-Carlo error at the means only. ``request``: a ready
+    mitra.v1.WorkspacePlanRequest instead."""
     if request is None:
         request = _pb.WorkspacePlanRequest()
         pr = request.plan
@@ -257,4 +269,10 @@ def leader_plan(ws, k=None, budget=None, *, costs=None, cost_attribute=None, def
             request.graph.half_life_days = float(half_life_days)
         if as_of is not None:
             request.graph.as_of_unix_seconds = _unix_seconds(as_of, "as_of")
+        if learning is not None:
+            request.learning.CopyFrom(_learn_request(**learning))
+        if posterior_worlds is not None:
+            request.posterior_worlds = int(posterior_worlds)
+        if posterior_runs is not None:
+            request.posterior_runs = int(posterior_runs)
     return run_request(_lib.mitra_workspace_activation_plan, ws, request, _pb.WorkspacePlan)

@@ -9,6 +9,7 @@ edge arrays::
     pr = mg.pagerank(src, dst, directed=False)            # numpy float64, by node
     bc, guarantee = mg.betweenness(src, dst, epsilon=0.01)  # sampled, (eps, delta)
     membership, q = mg.leiden(src, dst, seed=7)
+    learned = mg.learn_influence(ws, method="em", split="2025-06-30")  # per-arc posteriors
 
 Graphs. Edge i is ``src[i] -> dst[i]`` with weight ``weights[i]`` (None:
 unweighted); nodes are 0..num_nodes-1 (num_nodes defaults to the largest id
@@ -44,6 +45,7 @@ _lib = _native.lib
 __all__ = [
     "InteractionGraph", "SampledBetweenness", "interaction_graph", "pagerank", "katz",
     "eigenvector", "betweenness", "kcore", "leiden", "modularity", "kind_number",
+    "LearnedInfluence", "learn_influence",
 ]
 
 _UINT32_MAX = 2**32 - 1
@@ -57,6 +59,20 @@ InteractionGraph = collections.namedtuple("InteractionGraph",
 #: number of sampled paths and the vertex-diameter bound used.
 SampledBetweenness = collections.namedtuple(
     "SampledBetweenness", ["values", "epsilon", "delta", "samples", "vertex_diameter_bound"])
+
+
+#: learn_influence() result. Per arc of the interaction graph (numpy arrays,
+#: aligned): from_ids/to_ids (customer ids; to is exposed to from), kinds
+#: (InteractionKind numbers: the arc's prior group), trials, successes, the
+#: raw estimate, the Beta posterior's mean, interval (low, high) and (alpha,
+#: beta). priors: {kind name: (a, b, arcs fitted, fitted)}. holdout: None, or
+#: {"learned" | "weighted_cascade" | "uniform" | "no_influence":
+#: (log_likelihood, mean_log_likelihood, auc)} plus "units", "positives",
+#: "exposed_units", "uniform_p". report: the mitra.v1.LearnInfluenceReport.
+LearnedInfluence = collections.namedtuple(
+    "LearnedInfluence",
+    ["from_ids", "to_ids", "kinds", "trials", "successes", "estimate", "posterior_mean", "low",
+     "high", "alpha", "beta", "priors", "holdout", "report"])
 
 
 # ---- inputs ----------------------------------------------------------------------
@@ -202,6 +218,96 @@ def interaction_graph(ws, community=None, kind_weights=None, half_life_days=None
     weights = np.array(g.weight, np.float64) if len(g.weight) else np.ones(len(g.src), np.float64)
     return InteractionGraph(np.array(g.src, np.uint32), np.array(g.dst, np.uint32), weights,
                             list(g.node_ids))
+
+
+_ACTIONS = {"purchases": 1, "program_joins": 2, "referral_conversions": 3}
+_METHODS = {"em": 4, "bernoulli": 1, "jaccard": 2, "continuous_time": 3}
+
+
+def _choice(value, choices, what):
+    key = str(value).strip().lower().replace("-", "_")
+    if key not in choices:
+        raise InvalidArgument("%s: must be one of %s, got %r"
+                              % (what, ", ".join(sorted(choices)), value))
+    return choices[key]
+
+
+def _learn_request(action="purchases", product_line=None, method="em", window_seconds=None,
+                   decay_seconds=None, em_max_iterations=None, em_tolerance=None, interval=None,
+                   kind_weights=None, half_life_days=None, as_of=None, split=None,
+                   min_trials=None):
+    """A mitra.v1.LearnInfluenceRequest (shared with mitra.activation)."""
+    from .value import _unix_seconds  # shared time parsing
+    r = _pb.LearnInfluenceRequest(action=_choice(action, _ACTIONS, "action"),
+                                  method=_choice(method, _METHODS, "method"))
+    if product_line is not None:
+        r.product_line = product_line
+    if window_seconds is not None:
+        r.window_seconds = int(window_seconds)
+    if decay_seconds is not None:
+        r.decay_seconds = float(decay_seconds)
+    if em_max_iterations is not None:
+        r.em_max_iterations = int(em_max_iterations)
+    if em_tolerance is not None:
+        r.em_tolerance = float(em_tolerance)
+    if interval is not None:
+        r.interval = float(interval)
+    if kind_weights:
+        _kind_weights(kind_weights, r.graph.kind_weights)
+    if half_life_days is not None:
+        r.graph.half_life_days = float(half_life_days)
+    if as_of is not None:
+        r.graph.as_of_unix_seconds = _unix_seconds(as_of, "as_of")
+    if split is not None:
+        r.split_unix_seconds = _unix_seconds(split, "split")
+    if min_trials is not None:
+        r.min_trials = int(min_trials)
+    return r
+
+
+def learn_influence(ws, action="purchases", product_line=None, method="em", *,
+                    window_seconds=None, decay_seconds=None, em_max_iterations=None,
+                    em_tolerance=None, interval=None, kind_weights=None, half_life_days=None,
+                    as_of=None, split=None, min_trials=None):
+    """Influence probabilities learned from the workspace (docs/GRAPH.md,
+    "Learning influence probabilities").
+
+    The arcs are the interaction graph's (``kind_weights``,
+    ``half_life_days``, ``as_of`` as for interaction_graph()); the actions
+    ``action``: "purchases" (optionally of one ``product_line``, a product
+    category), "program_joins" or "referral_conversions". ``method``: "em"
+    (default), "bernoulli", "jaccard" or "continuous_time"; v's action counts
+    as propagated from u when it comes within ``window_seconds`` (default 7
+    days) after u's. Each arc gets a Beta posterior whose prior is fitted per
+    interaction kind; ``interval`` (0.9) is its central interval. With
+    ``split`` (a time), the holdout table scores the models learned before it
+    on the actions after it. Arcs with fewer than ``min_trials`` (1) trials
+    are left out. Returns LearnedInfluence.
+    """
+    request = _learn_request(action, product_line, method, window_seconds, decay_seconds,
+                             em_max_iterations, em_tolerance, interval, kind_weights,
+                             half_life_days, as_of, split, min_trials)
+    rep = run_request(_lib.mitra_workspace_learn_influence, ws, request,
+                      _pb.LearnInfluenceReport)
+    arcs = rep.arcs
+
+    def column(name, dtype):
+        return np.fromiter((getattr(a, name) for a in arcs), dtype=dtype, count=len(arcs))
+
+    priors = {_community_pb.InteractionKind.Name(p.kind)[len("INTERACTION_KIND_"):].lower():
+              (p.a, p.b, p.arcs, p.fitted) for p in rep.priors}
+    holdout = None
+    if rep.HasField("holdout"):
+        h = rep.holdout
+        holdout = {s.model: (s.log_likelihood, s.mean_log_likelihood, s.auc) for s in h.scores}
+        holdout.update(units=h.units, positives=h.positives, exposed_units=h.exposed_units,
+                       uniform_p=h.uniform_p)
+    return LearnedInfluence(
+        [a.from_customer_id for a in arcs], [a.to_customer_id for a in arcs],
+        column("kind", np.int32), column("trials", np.uint32), column("successes", np.float64),
+        column("estimate", np.float64), column("posterior_mean", np.float64),
+        column("low", np.float64), column("high", np.float64), column("alpha", np.float64),
+        column("beta", np.float64), priors, holdout, rep)
 
 
 # ---- centralities ------------------------------------------------------------------

@@ -226,3 +226,39 @@ def test_leader_plan_bad_input_names_the_field(kwargs, error, message):
     with chain_workspace() as ws:
         with pytest.raises(error, match=message.replace("[", r"\[").replace("]", r"\]")):
             ma.leader_plan(ws, k=1, check_runs=200, **kwargs)
+
+
+def test_leader_plan_on_learned_probabilities():
+    """The hand-counted workspace of tests/graph/fixtures/influence_workspace:
+    a -> b, a -> c, b -> c. Seeding a reaches 1 + p_ab + (1 - (1 - p_ac)(1 -
+    p_ab p_bc)) at the learned posterior means, not weighted cascade's
+    1 + 1 + (1 - (2/3)(1/3))."""
+    import math
+    import os
+    import mitra.graph as mg
+    from conftest import REPO_ROOT
+    ws = mitra.Workspace()
+    folder = os.path.join(REPO_ROOT, "tests", "graph", "fixtures", "influence_workspace")
+    for kind in ("customers", "products", "interactions", "transactions"):
+        ws.ingest_csv(kind, os.path.join(folder, kind + ".csv"))
+    with ws:
+        learning = dict(method="em", window_seconds=2 * 86400)
+        learned = mg.learn_influence(ws, half_life_days=0, **learning)
+        m = dict(zip(zip(learned.from_ids, learned.to_ids), learned.posterior_mean))
+        want = 1 + m["a", "b"] + 1 - (1 - m["a", "c"]) * (1 - m["a", "b"] * m["b", "c"])
+        r = ma.leader_plan(ws, k=1, candidates="all", probabilities="learned", learning=learning,
+                           half_life_days=0, check_runs=40000, posterior_worlds=50,
+                           posterior_runs=400)
+        assert [l.customer_id for l in r.leaders] == ["a"]
+        check = r.plan.check
+        assert abs(check.mean - want) < 4 * check.std_error
+        assert abs(check.mean - (2 + 1 - 2 / 9)) > 0.3  # not weighted cascade
+        post = r.posterior_reach
+        assert post.worlds == 50 and post.runs_per_world == 400
+        assert abs(post.mean - want) < 4 * post.world_sd / math.sqrt(50) + 1e-9
+        assert post.low < post.mean < post.high
+        with pytest.raises(mitra.InvalidArgument, match="request.learning.window_seconds"):
+            ma.leader_plan(ws, k=1, candidates="all", probabilities="learned",
+                           learning=dict(window_seconds=0))
+        with pytest.raises(mitra.InvalidArgument, match="request.probabilities: LEARNED needs"):
+            ma.plan([0], [1], k=1, probabilities="learned", num_nodes=2)

@@ -56,6 +56,7 @@ def value_call(ws, api, text):
 
 
 GRAPH_APIS = {"interaction_graph": ("mitra_workspace_interaction_graph", v1.InteractionGraphRequest),
+              "learn_influence": ("mitra_workspace_learn_influence", v1.LearnInfluenceRequest),
               "leaders": ("mitra_workspace_leaders", v1.LeadersRequest),
               "trust": ("mitra_workspace_trust", v1.TrustRequest),
               "health": ("mitra_workspace_community_health", v1.HealthRequest),

@@ -268,3 +268,68 @@ def test_bad_input_names_the_field(call, error, message):
     with pytest.raises(error) as raised:
         call()
     assert message in str(raised.value)
+
+
+# ---- influence learning ------------------------------------------------------------
+
+INFLUENCE = os.path.join(FIXTURES, "influence_workspace")  # counts in its README.md
+DAY = 86400
+T = 1709251200  # 2024-03-01T00:00:00Z
+
+
+def influence_workspace():
+    ws = mitra.Workspace()
+    for kind in ("customers", "products", "interactions", "transactions"):
+        ws.ingest_csv(kind, os.path.join(INFLUENCE, kind + ".csv"))
+    return ws
+
+
+def test_learn_influence_counts_by_hand():
+    with influence_workspace() as ws:
+        for method in ("bernoulli", "em"):
+            r = mg.learn_influence(ws, method=method, window_seconds=2 * DAY, half_life_days=0)
+            assert list(zip(r.from_ids, r.to_ids)) == [("a", "b"), ("a", "c"), ("b", "c")]
+            assert r.kinds.tolist() == [mg.kind_number("reply"), mg.kind_number("like"),
+                                        mg.kind_number("reply")]
+            assert r.trials.dtype == np.uint32 and r.trials.tolist() == [3, 3, 3]
+            np.testing.assert_allclose(r.successes, [2, 1, 1], atol=1e-9)
+            np.testing.assert_allclose(r.estimate, [2 / 3, 1 / 3, 1 / 3], atol=1e-9)
+            # Each posterior: its kind's prior plus the counts.
+            for k, kind in enumerate(("reply", "like", "reply")):
+                a, b, _, _ = r.priors[kind]
+                assert math.isclose(r.alpha[k], a + r.successes[k], abs_tol=1e-9)
+                assert math.isclose(r.beta[k], b + r.trials[k] - r.successes[k], abs_tol=1e-9)
+            np.testing.assert_allclose(r.posterior_mean, r.alpha / (r.alpha + r.beta), rtol=1e-12)
+            assert np.all(r.low < r.posterior_mean) and np.all(r.posterior_mean < r.high)
+            assert set(r.priors) == {"reply", "like"}
+            assert r.holdout is None
+        # Scooters only: a -> b 2/2, a -> c 0/2, b -> c 1/3.
+        r = mg.learn_influence(ws, product_line="scooter", method="bernoulli",
+                               window_seconds=2 * DAY)
+        assert r.trials.tolist() == [2, 2, 3]
+        np.testing.assert_allclose(r.estimate, [1, 0, 1 / 3], atol=1e-12)
+
+
+def test_learn_influence_holdout_and_errors():
+    with influence_workspace() as ws:
+        r = mg.learn_influence(ws, method="bernoulli", window_seconds=2 * DAY,
+                               split="2024-03-04T00:00:00Z")
+        h = r.holdout
+        assert (h["units"], h["positives"], h["exposed_units"]) == (2, 1, 1)
+        # No influence: q_c = (2 + 1) / (4 + 2), q_d = 1 / 6.
+        ll, mean_ll, auc = h["no_influence"]
+        assert math.isclose(ll, math.log(0.5) + math.log(5 / 6), abs_tol=1e-12)
+        assert math.isclose(mean_ll, ll / 2, abs_tol=1e-12) and auc == 1.0
+        assert set(h) >= {"learned", "weighted_cascade", "uniform"}
+        with pytest.raises(mitra.InvalidArgument,
+                           match=r"request.em_max_iterations: must be 1..100000, got 0"):
+            mg.learn_influence(ws, em_max_iterations=0)
+        with pytest.raises(mitra.InvalidArgument, match="request.window_seconds: must be > 0"):
+            mg.learn_influence(ws, window_seconds=0)
+        with pytest.raises(mitra.InvalidArgument,
+                           match='request.product_line: no product has the category "bike"'):
+            mg.learn_influence(ws, product_line="bike")
+        with pytest.raises(mitra.InvalidArgument, match="method: must be one of"):
+            mg.learn_influence(ws, method="magic")
+        with pytest.raises(mitra.FailedPrecondition, match="request.split_unix_seconds"):
+            mg.learn_influence(ws, split=1)

@@ -52,6 +52,11 @@ struct PosteriorSpread {
   uint32_t worlds = 0;
 };
 
+// The options' scalars (worlds, confidence, spread.runs), named by names
+// and spread.names: a caller can check them before the work that precedes
+// the estimate (a plan), and EstimateSpreadOverPosterior checks them too.
+absl::Status CheckPosteriorSpreadOptions(const PosteriorSpreadOptions& options);
+
 // The expected reach of `seeds` over the posterior's worlds.
 absl::StatusOr<PosteriorSpread> EstimateSpreadOverPosterior(const CsrGraph& g,
                                                             const ArcPosterior& posterior,

@@ -79,6 +79,8 @@ struct WorkspacePlanResult {
   PlanResult plan;                     // nodes are customer indices
   std::vector<PlannedLeader> leaders;  // aligned with plan.seeds
   std::vector<CommunityReach> reach;   // communities in index order, then "none"
+  // The customers whose activation the reach counts (empty: every one).
+  std::vector<NodeId> targets;
   uint32_t candidates = 0;
   int64_t as_of = kNoTime;             // options.leaders.graph.as_of as resolved
 };

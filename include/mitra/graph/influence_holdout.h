@@ -29,6 +29,9 @@ namespace mitra::graph {
 struct HoldoutOptions {
   int64_t split_time = 0;      // training: time < split_time; test: the rest
   InfluenceOptions learning;   // how the learned model is fitted
+  // How the caller names split_time in errors (empty: as here);
+  // learning.names names the learning options.
+  FieldPath names;
 };
 
 struct HoldoutScore {
@@ -46,10 +49,14 @@ struct HoldoutReport {
   InfluenceModel model;  // the learned model (training period)
 };
 
-// INVALID_ARGUMENT as LearnInfluence, and FAILED_PRECONDITION when either
-// period has no action or the test period no unit of each label.
+// INVALID_ARGUMENT as LearnInfluence, and FAILED_PRECONDITION
+// "<names(split_time)>: ..." when either period has no action or the test
+// period no unit of each label.
 absl::StatusOr<HoldoutReport> EvaluateHoldout(const CsrGraph& g, const ActionLog& log,
                                               const HoldoutOptions& options);
+
+// The options' one check (the learning options' for g).
+absl::Status ValidateHoldoutOptions(const CsrGraph& g, const HoldoutOptions& options);
 
 }  // namespace mitra::graph
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/csr_graph.h"
 
@@ -57,8 +58,8 @@ struct InfluenceOptions {
   int64_t window = 7 * 86400;
   // kContinuousTime's decay constant, > 0; 0 = the window.
   double decay = 0;
-  // EM: iterations (>= 1) until no arc's p moves by more than the tolerance
-  // (finite, > 0).
+  // EM: iterations (1..100000) until no arc's p moves by more than the
+  // tolerance (finite, > 0).
   int em_max_iterations = 500;
   double em_tolerance = 1e-6;
   // Per arc (aligned with g.out().targets), the group whose arcs share one
@@ -71,6 +72,8 @@ struct InfluenceOptions {
   // before they are allocated (memory_budget.h); nullptr:
   // MemoryBudget::Process().
   MemoryBudget* memory = nullptr;
+  // How the caller names these options in errors (empty: as here).
+  FieldPath names;
 };
 
 // A group's fitted Beta(a, b) prior.
@@ -106,8 +109,9 @@ struct InfluenceModel {
 absl::StatusOr<InfluenceModel> LearnInfluence(const CsrGraph& g, const ActionLog& log,
                                               const InfluenceOptions& options = {});
 
-// INVALID_ARGUMENT naming the option ("window", "em_tolerance", ...) for
-// g (the arc count of arc_groups).
+// The options' one check, for g (the arc count of arc_groups):
+// INVALID_ARGUMENT "<names(option)>: <problem>" ("window: must be > 0, got
+// 0", "request.em_max_iterations: must be 1..100000, got 0").
 absl::Status ValidateInfluenceOptions(const CsrGraph& g, const InfluenceOptions& options);
 
 }  // namespace mitra::graph

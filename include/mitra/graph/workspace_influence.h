@@ -15,11 +15,14 @@
 #define MITRA_GRAPH_WORKSPACE_INFLUENCE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "mitra/core/field_path.h"
 #include "mitra/core/workspace.h"
+#include "mitra/graph/influence_holdout.h"
 #include "mitra/graph/influence_learning.h"
 #include "mitra/graph/interaction_graph.h"
 
@@ -35,6 +38,12 @@ struct WorkspaceInfluenceOptions {
   // is filled with each arc's interaction kind); memory nullptr: the
   // workspace's budget.
   InfluenceOptions learning;
+  // When set: also learn from the actions before this time (unix seconds)
+  // and score the models on the actions at or after it (EvaluateHoldout).
+  std::optional<int64_t> holdout_split;
+  // How the caller names action, product_line and holdout_split in errors
+  // (empty: as here); graph.names and learning.names name the rest.
+  FieldPath names;
 };
 
 struct WorkspaceInfluence {
@@ -43,19 +52,31 @@ struct WorkspaceInfluence {
   // most of its weight, which is also its prior group (model.priors[kind]).
   std::vector<uint8_t> arc_kind;
   InfluenceModel model;
+  // With options.holdout_split: the holdout scores (and the model learned
+  // on the training period).
+  std::optional<HoldoutReport> holdout;
 };
 
-// INVALID_ARGUMENT naming the option ("action", "product_line",
-// "learning.arc_groups", "learning.window", ...).
+// The options' one check: INVALID_ARGUMENT "<names(option)>: <problem>"
+// for action, holdout_split and learning.arc_groups, then the interaction
+// graph's and the learning options' own checks (by graph.names and
+// learning.names). The product line's existence is the data's, checked
+// when the log is read.
+absl::Status ValidateWorkspaceInfluenceOptions(const WorkspaceInfluenceOptions& options);
+
+// INVALID_ARGUMENT as above and "<names(product_line)>: no product has the
+// category ...".
 absl::StatusOr<WorkspaceInfluence> LearnWorkspaceInfluence(const Workspace& ws,
                                                            const WorkspaceInfluenceOptions& options);
 // The same on a workspace's tables (memory: options.learning.memory).
 absl::StatusOr<WorkspaceInfluence> LearnWorkspaceInfluence(const Tables& tables,
                                                            const WorkspaceInfluenceOptions& options);
 
-// The action log of a workspace (the rows described above).
+// The action log of a workspace (the rows described above); errors name
+// the options by `names`.
 absl::StatusOr<ActionLog> WorkspaceActionLog(const Tables& tables, ActionSource action,
-                                             const std::string& product_line);
+                                             const std::string& product_line,
+                                             const FieldPath& names = FieldPath());
 
 }  // namespace mitra::graph
 
