@@ -16,6 +16,9 @@ namespace mitra::graph {
 // group's arcs with trials): the prior's two numbers are then known far
 // more precisely than any arc's rate, at a bounded cost.
 inline constexpr uint64_t kMaxPriorFitArcs = 1 << 16;
+// A group needs this many arcs with trials for a prior of its own (fewer:
+// the pooled prior; fewer in all: Beta(1, 1)).
+inline constexpr uint64_t kMinPriorFitArcs = 20;
 
 // Maximises sum_k ln B(a + s_k, b + n_k - s_k) - ln B(a, b) over the arcs
 // `arcs` (each with n_k > 0; s_k may be fractional) by Newton's method on

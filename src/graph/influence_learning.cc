@@ -75,16 +75,18 @@ void Shrink(const std::vector<uint32_t>& groups, double interval, InfluenceModel
     if (pooled_seen++ % pooled_stride == 0) pooled.push_back(k);
   }
   m.priors.assign(num_groups, {});
-  // Groups without evidence take the prior pooled over every group.
+  // A group with too few arcs to estimate a prior from takes the prior
+  // pooled over every group, and with too few arcs in all, the uniform
+  // Beta(1, 1): fitted to a handful of arcs the marginal likelihood runs to
+  // its bounds (one arc with 0 of 2 gave Beta(0.0017, 156955)) and every
+  // interval would claim a certainty the data do not have.
   BetaPrior pooled_prior;
-  if (num_groups > 1) {
-    pooled_prior = FitBetaPrior(pooled, m.successes, m.trials);
-    pooled_prior.fitted = false;
-  }
-  for (uint32_t gk = 0; gk < num_groups; ++gk) {
-    m.priors[gk] = fit[gk].empty() ? pooled_prior : FitBetaPrior(fit[gk], m.successes, m.trials);
-    if (fit[gk].empty()) m.priors[gk].arcs_fitted = 0;
-  }
+  if (pooled.size() >= kMinPriorFitArcs) pooled_prior = FitBetaPrior(pooled, m.successes, m.trials);
+  pooled_prior.fitted = false;
+  pooled_prior.arcs_fitted = 0;
+  for (uint32_t gk = 0; gk < num_groups; ++gk)
+    m.priors[gk] = fit[gk].size() >= kMinPriorFitArcs ? FitBetaPrior(fit[gk], m.successes, m.trials)
+                                                      : pooled_prior;
   const double q_lo = (1 - interval) / 2, q_hi = (1 + interval) / 2;
   // Arcs without trials keep their group's prior: its quantiles once.
   std::vector<double> prior_lo(num_groups), prior_hi(num_groups);

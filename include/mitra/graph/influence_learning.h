@@ -81,7 +81,8 @@ struct BetaPrior {
   double a = 1, b = 1;
   uint64_t arcs_fitted = 0;  // arcs with trials that the fit used
   // True when fitted by maximum marginal likelihood; false when the group
-  // had no arc with trials and took the pooled prior (or Beta(1, 1)).
+  // had fewer than 20 arcs with trials and took the prior pooled over
+  // every group (or Beta(1, 1) with fewer than 20 such arcs in all).
   bool fitted = false;
 };
 
