@@ -313,27 +313,81 @@ TEST(InfluenceLearningTest, MemoryBudgetNamesTheParameter) {
   EXPECT_TRUE(m.ok()) << m.status();
 }
 
-TEST(InfluenceLearningTest, GroupsGetTheirOwnPriors) {
+TEST(InfluenceLearningTest, AHandfulOfArcsTakesTheUniformPrior) {
+  // Three arcs in all: too few to estimate a prior from (a fit ran to
+  // Beta(0.0017, 156955) on one arc), so every group is Beta(1, 1) and each
+  // posterior is Beta(1 + s, 1 + n - s).
   TinyLog t;
   InfluenceOptions o = Tiny(InfluenceMethod::kBernoulli);
-  o.arc_groups = {0, 0, 3};  // groups 1 and 2 have no arc: the pooled prior
+  o.arc_groups = {0, 0, 3};
   auto m = LearnInfluence(t.g, t.log, o);
   ASSERT_TRUE(m.ok()) << m.status();
   ASSERT_EQ(m->priors.size(), 4u);
-  EXPECT_TRUE(m->priors[0].fitted);
-  EXPECT_EQ(m->priors[0].arcs_fitted, 2u);
-  EXPECT_FALSE(m->priors[1].fitted);
-  EXPECT_EQ(m->priors[1].arcs_fitted, 0u);
-  EXPECT_EQ(m->priors[3].arcs_fitted, 1u);
-  for (size_t k = 0; k < 3; ++k) {
-    const BetaPrior& p = m->priors[o.arc_groups[k]];
-    const double a = p.a + m->successes[k], b = p.b + m->trials[k] - m->successes[k];
-    EXPECT_NEAR(m->posterior_mean[k], a / (a + b), 1e-15);
-    EXPECT_NEAR(m->posterior_alpha[k], a, 1e-12);
-    EXPECT_NEAR(m->posterior_beta[k], b, 1e-12);
-    EXPECT_NEAR(m->lower[k], BetaQuantile(a, b, 0.05), 1e-15);
-    EXPECT_NEAR(m->upper[k], BetaQuantile(a, b, 0.95), 1e-15);
+  for (const BetaPrior& p : m->priors) {
+    EXPECT_EQ(p.a, 1);
+    EXPECT_EQ(p.b, 1);
+    EXPECT_FALSE(p.fitted);
+    EXPECT_EQ(p.arcs_fitted, 0u);
   }
+  // Trials 4, 4, 2 and successes 1, 1, 0 (BernoulliCountsByHand).
+  const double alpha[] = {2, 2, 1}, beta[] = {4, 4, 3};
+  for (size_t k = 0; k < 3; ++k) {
+    EXPECT_NEAR(m->posterior_alpha[k], alpha[k], 1e-12);
+    EXPECT_NEAR(m->posterior_beta[k], beta[k], 1e-12);
+    EXPECT_NEAR(m->posterior_mean[k], alpha[k] / (alpha[k] + beta[k]), 1e-15);
+    EXPECT_NEAR(m->lower[k], BetaQuantile(alpha[k], beta[k], 0.05), 1e-15);
+    EXPECT_NEAR(m->upper[k], BetaQuantile(alpha[k], beta[k], 0.95), 1e-15);
+  }
+}
+
+TEST(InfluenceLearningTest, GroupsWithEnoughArcsGetTheirOwnPriors) {
+  // A star 0 -> 1..40: node 0 acts on 12 items; leaf j follows on the first
+  // (j % 7) of them (within the window), so arc j has 12 trials and j % 7
+  // successes. Arcs 1..30 are group 0 (30 arcs: a prior of its own), arcs
+  // 31..40 group 2 (10 arcs: the prior pooled over all 40); group 1 has none.
+  constexpr int kLeaves = 40, kItems = 12;
+  std::vector<NodeId> src(kLeaves, 0), dst(kLeaves);
+  for (int j = 0; j < kLeaves; ++j) dst[j] = j + 1;
+  const CsrGraph g = *CsrGraph::FromEdges(kLeaves + 1, src, dst);
+  ActionLog log;
+  for (uint32_t item = 0; item < kItems; ++item) {
+    log.node.push_back(0);
+    log.item.push_back(item);
+    log.time.push_back(100);
+    for (int j = 1; j <= kLeaves; ++j)
+      if (static_cast<int>(item) < j % 7) {
+        log.node.push_back(j);
+        log.item.push_back(item);
+        log.time.push_back(101);
+      }
+  }
+  InfluenceOptions o = Tiny(InfluenceMethod::kBernoulli);
+  o.arc_groups.assign(kLeaves, 0);
+  for (int k = 30; k < kLeaves; ++k) o.arc_groups[k] = 2;
+  auto m = LearnInfluence(g, log, o);
+  ASSERT_TRUE(m.ok()) << m.status();
+  std::vector<uint64_t> group0, all;
+  for (uint64_t k = 0; k < kLeaves; ++k) {
+    ASSERT_EQ(m->trials[k], static_cast<uint32_t>(kItems));
+    ASSERT_EQ(m->successes[k], static_cast<double>((k + 1) % 7));
+    if (k < 30) group0.push_back(k);
+    all.push_back(k);
+  }
+  const BetaPrior own = FitBetaPrior(group0, m->successes, m->trials);
+  const BetaPrior pooled = FitBetaPrior(all, m->successes, m->trials);
+  ASSERT_EQ(m->priors.size(), 3u);
+  EXPECT_TRUE(m->priors[0].fitted);
+  EXPECT_EQ(m->priors[0].arcs_fitted, 30u);
+  EXPECT_DOUBLE_EQ(m->priors[0].a, own.a);
+  EXPECT_DOUBLE_EQ(m->priors[0].b, own.b);
+  for (uint32_t gk : {1u, 2u}) {
+    EXPECT_FALSE(m->priors[gk].fitted);
+    EXPECT_EQ(m->priors[gk].arcs_fitted, 0u);
+    EXPECT_DOUBLE_EQ(m->priors[gk].a, pooled.a);
+    EXPECT_DOUBLE_EQ(m->priors[gk].b, pooled.b);
+  }
+  // Over-dispersed counts (0..6 of 12): a finite, moderate prior, not a bound.
+  EXPECT_LT(own.a + own.b, 1e3);
 }
 
 // The planted-truth study: EM + shrinkage against the oracle that sees every
