@@ -683,9 +683,14 @@ class CsvFileBlocks {
     // A record longer than a block is parsed again from its start after each
     // read: reading at least as much as is kept doubles the buffer each time,
     // so that costs no more than reading it once more.
-    const size_t want = std::max(
+    size_t want = std::max(
         kept,
         static_cast<size_t>(std::min<uint64_t>(block_, std::max<uint64_t>(left + 1, 65536))));
+    // The record carried over makes a full block not quite fit: read what
+    // does fit rather than allocate a fresh buffer for every block, whose
+    // pages would all be faulted in again (as much as the file's size).
+    if (kept + want > capacity_ && capacity_ - kept >= std::max(kept, want / 2))
+      want = capacity_ - kept;
     if (kept + want > capacity_) {
       // Uninitialised: a std::string would zero each block before read()
       // overwrites it (2 % of a large import).

@@ -100,6 +100,8 @@ void Workspace::Reserve(std::string_view kind, size_t rows, bool with_ids) noexc
       try {
         if constexpr (std::is_same_v<C, IdInterner>) {
           if (with_ids) column.Reserve(column.size() + rows);
+        } else if constexpr (requires { column.ReserveRows(size_t{}); }) {
+          column.ReserveRows(column.size() + rows);
         } else if constexpr (requires { column.capacity(); column.reserve(size_t{}); }) {
           // Never more often than doubling: many small files must not
           // reallocate a large column each time.
