@@ -23,10 +23,17 @@ expect 2 'no command "\\u202efrob"' -- "$mitra" $'\xe2\x80\xaefrob'
 expect 0 '^mitra [0-9]+\.[0-9]+\.[0-9]+$' -- "$mitra" --version
 expect 0 'wrote s.mitra \(89564 records\)' -- "$mitra" import -o s.mitra "$sample"
 expect 0 'customers +5000' -- "$mitra" info s.mitra
+expect 0 'campaign_members +[0-9]+' -- "$mitra" info s.mitra
 expect 0 'Communities \(8\)' -- "$mitra" report s.mitra
 expect 0 'Referrals' -- "$mitra" report "$sample"
 expect 0 'customers +5000' -- "$mitra" import -o k.mitra customers="$sample/customers.csv"
 expect 2 'needs -o' -- "$mitra" import "$sample"
+# Campaigns and their members, from a folder.
+mkdir -p camp
+printf 'id,kind,margin\nr1,retailer,0.1\n' > camp/channels.csv
+printf 'id,name,route,start,end,spend,community_id\npush,Dealer push,chain,2025-03-01,2025-04-01,5000,\n' > camp/campaigns.csv
+printf 'campaign_id,customer_id,channel_id\npush,,r1\n' > camp/campaign_members.csv
+expect 0 'campaign_members +1$' -- "$mitra" import -o c.mitra camp
 # A bad row: the error names file, line and column; nothing is written.
 mkdir bad && printf 'id\nc1\n' > bad/customers.csv
 printf 'customer_id,time,amount\nc1,2024-01-01,5\nc1,2024-01-02,oops\n' > bad/transactions.csv
