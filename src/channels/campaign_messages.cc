@@ -101,6 +101,13 @@ absl::Status CampaignEffectsMessage(const Workspace& ws, const v1::CampaignEffec
   if (!o.ok()) return o.status();
   absl::StatusOr<WorkspaceCampaignEffects> r = WorkspaceCampaignEffectsOf(ws, *o);
   if (!r.ok()) return r.status();
+  CampaignEffectsReportMessage(ws, *r, out);
+  return absl::OkStatus();
+}
+
+void CampaignEffectsReportMessage(const Workspace& ws, const WorkspaceCampaignEffects& effects,
+                                  v1::CampaignEffectsReport* out) {
+  const WorkspaceCampaignEffects* r = &effects;
   out->set_start_unix_seconds(r->start);
   out->set_end_unix_seconds(r->end);
   out->set_period_seconds(r->period_seconds);
@@ -116,7 +123,6 @@ absl::Status CampaignEffectsMessage(const Workspace& ws, const v1::CampaignEffec
     m->set_probability_community_returns_more(x.probability_community_returns_more);
   }
   for (const std::string& n : r->notes) out->add_notes(n);
-  return absl::OkStatus();
 }
 
 }  // namespace mitra::channels

@@ -64,6 +64,9 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
   --budget B               split B between chain incentives and activation
   --chain-saturation S     calibrated chain response: most extra conversions
                            = S x the chain's acquisitions (default 0.5)
+  --campaign-curves        split the budget on the response curves fitted to
+                           the workspace's campaigns when both routes have
+                           one (the options of --campaign-effects below apply)
   --customers FILE         write every buyer's cost to serve (CSV)
   --format text|json       (default text; json: the mitra.v1.ChannelReport)
   -o FILE                  write to FILE
@@ -128,6 +131,17 @@ std::string KindName(v1::ChannelKind k) {
   std::string s = v1::ChannelKind_Name(k);
   if (s.rfind("CHANNEL_KIND_", 0) == 0) s = s.substr(13);
   return absl::AsciiStrToLower(s);
+}
+
+std::string BasisWord(const v1::MoneyBasis& b) {
+  switch (b.kind()) {
+    case v1::MONEY_BASIS_KIND_ESTIMATED:
+      return absl::StrCat("estimated (", Num(b.low(), 1), " .. ", Num(b.high(), 1), ")");
+    case v1::MONEY_BASIS_KIND_GIVEN:
+      return "given";
+    default:
+      return "assumed";
+  }
 }
 
 void WriteCampaignText(const v1::CampaignEffectsReport& r, std::ostream& out) {
@@ -287,9 +301,13 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
         << (b.binding() ? "" : " (the budget does not bind)") << "\n";
     for (const v1::BudgetRouteSpend& x : b.routes())
       out << "  " << Pad(x.name(), 11) << " spend " << Right(Num(x.spend(), 2), 12)
-          << ", conversions " << Right(Num(x.conversions(), 1), 8) << ", marginal return "
+          << ", response " << Right(Num(x.conversions(), 1), 8) << ", marginal return "
           << Num(x.marginal_left(), 3) << " / " << Num(x.marginal_right(), 3)
-          << " (last / next unit)\n";
+          << " (last / next unit)\n    " << BasisWord(x.basis()) << ": " << x.basis().source()
+          << "\n";
+    if (b.has_ranking_probability())
+      out << "  the ranking of the routes holds in " << Pct(b.ranking_probability())
+          << " of the curves' bootstrap draws\n";
   }
   for (const std::string& n : r.notes()) out << "note: " << n << "\n";
 }
@@ -317,7 +335,7 @@ int ChannelsCommand(const std::vector<std::string>& args) {
   uint64_t runs = 10000;
   bool activate = true;
   // --campaign-effects: the campaign report instead, from these options.
-  bool campaigns = false;
+  bool campaigns = false, campaign_curves = false;
   v1::CampaignEffectsRequest creq;
   // Range checks are the library's (its errors name the request field).
   while (cl.Next()) {
@@ -341,6 +359,8 @@ int ChannelsCommand(const std::vector<std::string>& args) {
       creq.set_period_seconds(t);
     } else if (a == "--campaign-effects") {
       campaigns = true;
+    } else if (a == "--campaign-curves") {
+      campaign_curves = true;
     } else if (a == "--baseline" || a == "--draws") {
       if (!cl.Whole(&k)) return cl.Needs("a whole number");
       (a == "--baseline") ? creq.set_baseline_periods(k) : creq.set_draws(k);
@@ -451,6 +471,7 @@ int ChannelsCommand(const std::vector<std::string>& args) {
                     absl::StrCat(report.campaigns_size(), " campaigns, ", report.curves_size(),
                                  " route curves"));
   }
+  if (campaign_curves) *req.mutable_campaign_effects() = creq;
   if (activate && (*ws)->tables().communities.ids.size() > 0 && leaders > 0)
     *req.mutable_activation() =
         channels::DefaultActivation(**ws, req, leaders, bridges, leader_cost, runs);

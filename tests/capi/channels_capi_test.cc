@@ -246,6 +246,22 @@ TEST_F(ChannelsCApi, CommunityRouteFromAnActivationRequestAndABudgetSplit) {
   ASSERT_EQ(got.budget_split().routes_size(), 2);
   EXPECT_EQ(got.budget_split().routes(0).name(), "chain");
   EXPECT_EQ(got.budget_split().routes(1).name(), "community");
+  // Both responses are assumed, and say which constants they rest on.
+  EXPECT_EQ(got.budget_split().routes(0).basis().kind(), v1::MONEY_BASIS_KIND_ASSUMED);
+  EXPECT_THAT(got.budget_split().routes(0).basis().source(),
+              HasSubstr("chain_saturation = 0.5 (request.chain_saturation)"));
+  EXPECT_EQ(got.budget_split().routes(1).basis().kind(), v1::MONEY_BASIS_KIND_ASSUMED);
+  EXPECT_THAT(got.budget_split().routes(1).basis().source(), HasSubstr("diffusion x conversion"));
+  EXPECT_FALSE(got.budget_split().has_ranking_probability());
+  // Campaign curves asked for, but the one campaign gives none: the assumed
+  // split stays, with a note, and the campaign report comes along.
+  v1::ChannelRequest with_campaigns = req;
+  with_campaigns.mutable_campaign_effects()->set_draws(20);
+  v1::ChannelReport assumed;
+  ASSERT_EQ(Economics(with_campaigns, &assumed), MITRA_OK);
+  EXPECT_EQ(assumed.campaign_effects().campaigns_size(), 1);
+  EXPECT_EQ(assumed.budget_split().routes(0).basis().kind(), v1::MONEY_BASIS_KIND_ASSUMED);
+  EXPECT_THAT(assumed.notes(), ::testing::Contains(HasSubstr("campaign curves were asked for")));
   // With a higher value per conversion the community route takes its 100.
   req.set_value_per_conversion(300);
   ASSERT_EQ(Economics(req, &got), MITRA_OK);

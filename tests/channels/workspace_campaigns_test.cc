@@ -4,6 +4,7 @@
 #include "mitra/channels/workspace_campaigns.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -167,72 +168,89 @@ TEST(WorkspaceCampaigns, CommunityUnitsAreAddressedCustomersAndOutcomesTheirAudi
   EXPECT_EQ(e.comparison_units, 2u);
 }
 
-// Planted truth through the request: 60 retailers and 60 addressed
-// customers (each with three audience members of their own) over 26 weeks
-// of noisy sales; four chain and four community campaigns treat 6 units
-// each for 6 weeks with a known extra per unit and week. Every campaign's
-// 95% interval holds its planted extra; both routes get a curve and the
-// ranking at the mean spend.
-TEST(WorkspaceCampaigns, RecoversPlantedEffectsWithinTheirIntervals) {
-  constexpr int kUnits = 60, kWeeks = 26;
-  constexpr int64_t kWeek = 7 * kDay;
-  std::mt19937_64 rng(20241206);
-  std::normal_distribution<double> noise(0, 15);
-  std::uniform_real_distribution<double> level(200, 600);
-  v1::Batch b;
-  const std::vector<double> spends = {1000, 2000, 4000, 8000};
-  // Extra per unit and week for each campaign: a saturating response.
-  auto planted = [](double spend, double a) { return a * (1 - std::exp(-spend / 3000)); };
-  std::vector<double> chain_extra, community_extra;
-  for (double s : spends) {
-    chain_extra.push_back(planted(s, 60));
-    community_extra.push_back(planted(s, 40));
-  }
-  for (int u = 0; u < kUnits; ++u) {
-    auto* ch = b.add_channels();
-    ch->set_id("r" + std::to_string(u));
-    ch->set_kind(u % 3 == 0 ? v1::CHANNEL_KIND_AGENT : v1::CHANNEL_KIND_RETAILER);
-    b.add_customers()->set_id("u" + std::to_string(u));
-    for (int k = 0; k < 3; ++k) b.add_customers()->set_id("a" + std::to_string(u) + "_" + std::to_string(k));
-  }
-  b.add_customers()->set_id("shop");
-  // Campaign j treats units 6j .. 6j + 5 in weeks 12 .. 17.
-  auto campaign_of = [](int u) { return u < 24 ? u / 6 : -1; };
-  for (int u = 0; u < kUnits; ++u) {
-    const double chain_level = level(rng), audience_level = level(rng) / 3;
-    for (int k = 0; k < 3; ++k) {
-      auto* i = b.add_interactions();
-      i->set_from_customer_id("a" + std::to_string(u) + "_" + std::to_string(k));
-      i->set_to_customer_id("u" + std::to_string(u));
-      i->set_kind(v1::INTERACTION_KIND_MENTION);
-      i->set_time_unix_seconds(kT0 + 5 * kWeek + k * kDay);  // inside the window
-    }
-    for (int w = 0; w < kWeeks; ++w) {
-      const bool on = campaign_of(u) >= 0 && w >= 12 && w < 18;
-      const double season = 20 * std::sin(w / 4.0);
-      Sale(b, "shop", "r" + std::to_string(u), kT0 + w * kWeek + kDay,
-           chain_level + season + noise(rng) + (on ? chain_extra[campaign_of(u)] : 0));
+// Planted truth: 60 retailers and 60 addressed customers (each with three
+// audience members of their own) over 26 weeks of noisy sales; four chain
+// and four community campaigns (spends 1000 .. 8000) treat 6 units each in
+// weeks 12 .. 17 with a known extra per unit and week, a saturating
+// response: chain 600 (1 - e^(-spend / 3000)), community 400 (...).
+constexpr int64_t kWeek = 7 * kDay;
+const std::vector<double> kSpends = {1000, 2000, 4000, 8000};
+double PlantedExtra(v1::CampaignRoute route, double spend) {
+  return (route == v1::CAMPAIGN_ROUTE_CHAIN ? 600 : 400) * (1 - std::exp(-spend / 3000));
+}
+
+const Workspace& PlantedWorkspace() {
+  static const Workspace* ws = [] {
+    constexpr int kUnits = 60, kWeeks = 26;
+    std::mt19937_64 rng(20241206);
+    std::normal_distribution<double> noise(0, 15);
+    std::uniform_real_distribution<double> level(200, 600);
+    v1::Batch b;
+    auto* producer = b.add_channels();  // not a unit: the chain's root
+    producer->set_id("P");
+    producer->set_kind(v1::CHANNEL_KIND_PRODUCER);
+    for (int u = 0; u < kUnits; ++u) {
+      auto* ch = b.add_channels();
+      ch->set_id("r" + std::to_string(u));
+      ch->set_kind(u % 3 == 0 ? v1::CHANNEL_KIND_AGENT : v1::CHANNEL_KIND_RETAILER);
+      ch->set_parent_id("P");
+      b.add_customers()->set_id("u" + std::to_string(u));
       for (int k = 0; k < 3; ++k)
-        Sale(b, "a" + std::to_string(u) + "_" + std::to_string(k), "", kT0 + w * kWeek + 2 * kDay,
-             audience_level + season / 3 + noise(rng) / 3 + (on ? community_extra[campaign_of(u)] / 3 : 0));
+        b.add_customers()->set_id("a" + std::to_string(u) + "_" + std::to_string(k));
     }
-  }
-  for (int j = 0; j < 4; ++j) {
-    const std::string chain = "chain" + std::to_string(j), community = "community" + std::to_string(j);
-    AddCampaign(b, chain, v1::CAMPAIGN_ROUTE_CHAIN, kT0 + 12 * kWeek, kT0 + 18 * kWeek, spends[j]);
-    AddCampaign(b, community, v1::CAMPAIGN_ROUTE_COMMUNITY, kT0 + 12 * kWeek, kT0 + 18 * kWeek,
-                spends[j]);
-    for (int u = 6 * j; u < 6 * j + 6; ++u) {
-      Member(b, chain, "", "r" + std::to_string(u));
-      Member(b, community, "u" + std::to_string(u), "");
+    b.add_customers()->set_id("shop");
+    // Campaign j treats units 6j .. 6j + 5.
+    auto campaign_of = [](int u) { return u < 24 ? u / 6 : -1; };
+    for (int u = 0; u < kUnits; ++u) {
+      const double chain_level = level(rng), audience_level = level(rng) / 3;
+      for (int k = 0; k < 3; ++k) {
+        auto* i = b.add_interactions();
+        i->set_from_customer_id("a" + std::to_string(u) + "_" + std::to_string(k));
+        i->set_to_customer_id("u" + std::to_string(u));
+        i->set_kind(v1::INTERACTION_KIND_MENTION);
+        i->set_time_unix_seconds(kT0 + 5 * kWeek + k * kDay);  // inside the window
+      }
+      const int j = campaign_of(u);
+      for (int w = 0; w < kWeeks; ++w) {
+        const bool on = j >= 0 && w >= 12 && w < 18;
+        const double season = 20 * std::sin(w / 4.0);
+        Sale(b, "shop", "r" + std::to_string(u), kT0 + w * kWeek + kDay,
+             chain_level + season + noise(rng) +
+                 (on ? PlantedExtra(v1::CAMPAIGN_ROUTE_CHAIN, kSpends[j]) : 0));
+        for (int k = 0; k < 3; ++k)
+          Sale(b, "a" + std::to_string(u) + "_" + std::to_string(k), "",
+               kT0 + w * kWeek + 2 * kDay,
+               audience_level + season / 3 + noise(rng) / 3 +
+                   (on ? PlantedExtra(v1::CAMPAIGN_ROUTE_COMMUNITY, kSpends[j]) / 3 : 0));
+      }
     }
-  }
-  Workspace ws;
-  ASSERT_TRUE(ws.Ingest(b).ok());
+    for (int j = 0; j < 4; ++j) {
+      const std::string chain = "chain" + std::to_string(j);
+      const std::string community = "community" + std::to_string(j);
+      AddCampaign(b, chain, v1::CAMPAIGN_ROUTE_CHAIN, kT0 + 12 * kWeek, kT0 + 18 * kWeek,
+                  kSpends[j]);
+      AddCampaign(b, community, v1::CAMPAIGN_ROUTE_COMMUNITY, kT0 + 12 * kWeek,
+                  kT0 + 18 * kWeek, kSpends[j]);
+      for (int u = 6 * j; u < 6 * j + 6; ++u) {
+        Member(b, chain, "", "r" + std::to_string(u));
+        Member(b, community, "u" + std::to_string(u), "");
+      }
+    }
+    auto* w = new Workspace;
+    if (!w->Ingest(b).ok()) std::abort();
+    return w;
+  }();
+  return *ws;
+}
+
+// Through the request: every campaign's 95% interval holds its planted
+// extra and total; both routes get a curve and the ranking at the mean
+// spend.
+TEST(WorkspaceCampaigns, RecoversPlantedEffectsWithinTheirIntervals) {
   v1::CampaignEffectsRequest request;
   request.set_draws(400);
   v1::CampaignEffectsReport report;
-  const absl::Status s = CampaignEffectsMessage(ws, request, &report);
+  const absl::Status s = CampaignEffectsMessage(PlantedWorkspace(), request, &report);
   ASSERT_TRUE(s.ok()) << s;
   // Window: 8 weekly baseline periods before week 12.
   EXPECT_EQ(report.start_unix_seconds(), kT0 + 4 * kWeek);
@@ -240,8 +258,7 @@ TEST(WorkspaceCampaigns, RecoversPlantedEffectsWithinTheirIntervals) {
   for (const v1::CampaignEffect& e : report.campaigns()) {
     SCOPED_TRACE(e.campaign_id());
     ASSERT_TRUE(e.estimated()) << e.note();
-    const int j = e.campaign_id().back() - '0';
-    const double truth = e.route() == v1::CAMPAIGN_ROUTE_CHAIN ? chain_extra[j] : community_extra[j];
+    const double truth = PlantedExtra(e.route(), kSpends[e.campaign_id().back() - '0']);
     EXPECT_LE(e.effect_low(), truth);
     EXPECT_GE(e.effect_high(), truth);
     EXPECT_EQ(e.treated_units(), 6u);
@@ -254,14 +271,49 @@ TEST(WorkspaceCampaigns, RecoversPlantedEffectsWithinTheirIntervals) {
   EXPECT_EQ(report.curves(0).route(), v1::CAMPAIGN_ROUTE_CHAIN);
   EXPECT_EQ(report.curves(1).route(), v1::CAMPAIGN_ROUTE_COMMUNITY);
   EXPECT_EQ(report.curves(0).campaigns(), 4u);
-  // The totals' ceiling: 60 (or 40) per unit-week x 6 units x 6 weeks.
-  EXPECT_LE(report.curves(0).a_low(), 60 * 36);
-  EXPECT_GE(report.curves(0).a_high(), 60 * 36);
+  // The totals' ceiling: 600 per unit-week x 6 units x 6 weeks.
+  EXPECT_LE(report.curves(0).a_low(), 600 * 36);
+  EXPECT_GE(report.curves(0).a_high(), 600 * 36);
+  EXPECT_LE(report.curves(1).a_low(), 400 * 36);
+  EXPECT_GE(report.curves(1).a_high(), 400 * 36);
   ASSERT_EQ(report.odds_size(), 1);
   EXPECT_DOUBLE_EQ(report.odds(0).spend(), 3750);  // the mean spend
   // Community's curve is lower everywhere: it rarely returns more.
   EXPECT_LT(report.odds(0).probability_community_returns_more(), 0.2);
   EXPECT_EQ(report.notes_size(), 0);
+}
+
+// The channel report's budget split on the fitted curves: the chain
+// (planted 1.5 times the community's response) gets more, how sure that is,
+// and each route's basis ESTIMATED. Every sale here is the producer's
+// (no margins, no costs): a unit of extra sales is worth 1 on both routes,
+// so the optimum has 7.2 e^(-x_c / 3000) = 4.8 e^(-x_k / 3000): the chain
+// gets 3000 ln 1.5 = 1216 more.
+TEST(WorkspaceCampaigns, BudgetSplitOnFittedCurves) {
+  v1::ChannelRequest request;
+  request.set_budget(8000);
+  request.mutable_campaign_effects()->set_draws(300);
+  v1::ChannelReport report;
+  const absl::Status s = ChannelEconomicsMessage(PlantedWorkspace(), request, &report);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(report.campaign_effects().curves_size(), 2);
+  const v1::BudgetSplit& split = report.budget_split();
+  ASSERT_EQ(split.routes_size(), 2);
+  EXPECT_EQ(split.routes(0).name(), "chain");
+  EXPECT_NEAR(split.routes(0).spend() - split.routes(1).spend(), 3000 * std::log(1.5), 400);
+  EXPECT_NEAR(split.routes(0).spend() + split.routes(1).spend(), 8000, 1e-6);
+  ASSERT_TRUE(split.has_ranking_probability());
+  EXPECT_GT(split.ranking_probability(), 0.9);
+  for (const v1::BudgetRouteSpend& r : split.routes()) {
+    EXPECT_EQ(r.basis().kind(), v1::MONEY_BASIS_KIND_ESTIMATED);
+    EXPECT_LE(r.basis().low(), r.conversions());
+    EXPECT_GE(r.basis().high(), r.conversions());
+    EXPECT_THAT(r.basis().source(), HasSubstr("fitted to 4 measured"));
+  }
+  // Asking for campaign curves with a bad option names it in the request.
+  request.mutable_campaign_effects()->set_draws(0);
+  EXPECT_THAT(std::string(ChannelEconomicsMessage(PlantedWorkspace(), request, &report).message()),
+              HasSubstr("request.campaign_effects.draws: must be 1..1000000"));
 }
 
 TEST(WorkspaceCampaigns, BadOptionsNameTheRequestField) {

@@ -48,6 +48,7 @@ expect 0 'push +chain +100 +2/2 +19\.50 \[-0\.74, 39\.74\]' -- "$mitra" channels
 expect 0 '"total": 78' -- "$mitra" channels c.mitra --campaign-effects --start 2024-01-01 --period day --baseline 2 --format json
 expect 0 'note: no chain curve' -- "$mitra" channels camp --campaign-effects --start 2024-01-01 --period day --baseline 2
 expect 1 'request\.period_seconds: must be 3600' -- "$mitra" channels c.mitra --campaign-effects --period 60
+expect 0 'note: budget split: campaign curves were asked for' -- "$mitra" channels c.mitra --budget 100 --campaign-curves --start 2024-01-01 --period day --baseline 2
 # A bad row: the error names file, line and column; nothing is written.
 mkdir bad && printf 'id\nc1\n' > bad/customers.csv
 printf 'customer_id,time,amount\nc1,2024-01-01,5\nc1,2024-01-02,oops\n' > bad/transactions.csv

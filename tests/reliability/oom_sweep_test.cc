@@ -277,7 +277,8 @@ std::string ContributionRequestBytes() {
 }
 
 // Channel economics on FullBatch's chain: every part of the report (rates,
-// per-customer rows, linear demand, an activation plan, a budget split);
+// per-customer rows, linear demand, an activation plan, campaign effects, a
+// budget split);
 // and the two calls without a workspace.
 std::string ChannelRequestBytes() {
   mitra::v1::ChannelRequest r;
@@ -292,6 +293,7 @@ std::string ChannelRequestBytes() {
   r.mutable_activation()->set_candidates(mitra::v1::CANDIDATE_SOURCE_ALL);
   r.set_conversion_rate(0.5);
   r.set_budget(100);
+  r.mutable_campaign_effects()->set_draws(20);  // measured, no curves: a note
   return r.SerializeAsString();
 }
 // Campaign effects on FullBatch's two campaigns (too small to measure:

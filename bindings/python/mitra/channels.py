@@ -111,7 +111,7 @@ def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_cust
               period=None, top=None, demand=None, plan=None, activation=None,
               conversion_rate=None, value_per_conversion=None, include_seeds=False, budget=None,
               chain_response=None, chain_saturation=None, chain_value_per_conversion=None,
-              request=None):
+              campaign_curves=None, request=None):
     """The channel report of a workspace over the window [start, end)
     (times: unix seconds, ISO 8601, date/datetime; default the data's
     span): a mitra.v1.ChannelReport.
@@ -134,7 +134,11 @@ def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_cust
     ``value_per_conversion`` (default: observed), ``include_seeds``.
     ``budget``: split it between chain incentives (``chain_response``: a
     dict as in budget_split, default calibrated; ``chain_saturation``,
-    ``chain_value_per_conversion``) and activation."""
+    ``chain_value_per_conversion``) and activation; ``campaign_curves``
+    (True, or a mitra.v1.CampaignEffectsRequest) splits it on the curves
+    fitted to the workspace's campaigns instead when both routes have one
+    (report.campaign_effects; budget_split.ranking_probability and each
+    route's basis say how sure)."""
     if request is None:
         request = _pb.ChannelRequest(per_customer=bool(per_customer),
                                      include_seeds=bool(include_seeds))
@@ -191,6 +195,10 @@ def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_cust
             request.chain_saturation = float(chain_saturation)
         if chain_value_per_conversion is not None:
             request.chain_value_per_conversion = float(chain_value_per_conversion)
+        if isinstance(campaign_curves, _epb.CampaignEffectsRequest):
+            request.campaign_effects.CopyFrom(campaign_curves)
+        elif campaign_curves:
+            request.campaign_effects.SetInParent()
     return run_request(_lib.mitra_workspace_channel_economics, ws, request, _pb.ChannelReport)
 
 

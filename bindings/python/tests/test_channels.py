@@ -242,3 +242,12 @@ def test_campaign_effects_bad_option_names_the_field():
         mc.campaign_effects(campaign_workspace(), period=60)
     with pytest.raises(mitra.InvalidArgument, match=r"request\.compare_at_spends\[0\]"):
         mc.campaign_effects(campaign_workspace(), compare_at=-5)
+
+
+def test_budget_split_asks_for_campaign_curves():
+    """One chain campaign gives no curve: the assumed split stays, with a
+    note, and the campaign report comes with the channel report."""
+    report = mc.economics(campaign_workspace(), budget=100, campaign_curves=True)
+    assert len(report.campaign_effects.campaigns) == 1
+    assert any("campaign curves were asked for" in n for n in report.notes)
+    assert not report.budget_split.HasField("ranking_probability")

@@ -44,6 +44,9 @@ v1::WorkspacePlanRequest DefaultActivation(const Workspace& ws, const v1::Channe
 // name the request's fields ("request.period_seconds: ...").
 absl::Status CampaignEffectsMessage(const Workspace& ws, const v1::CampaignEffectsRequest& request,
                                     v1::CampaignEffectsReport* out);
+// The report of WorkspaceCampaignEffectsOf's result.
+void CampaignEffectsReportMessage(const Workspace& ws, const WorkspaceCampaignEffects& effects,
+                                  v1::CampaignEffectsReport* out);
 // The options of a campaign effects request, named under `names`.
 absl::StatusOr<WorkspaceCampaignOptions> CampaignOptionsFrom(const v1::CampaignEffectsRequest& r,
                                                              const FieldPath& names);
