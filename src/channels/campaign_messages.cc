@@ -91,7 +91,11 @@ absl::StatusOr<WorkspaceCampaignOptions> CampaignOptionsFrom(const v1::CampaignE
   if (r.has_draws()) o.draws = r.draws();
   if (r.has_seed()) o.seed = r.seed();
   o.compare_at.assign(r.compare_at_spends().begin(), r.compare_at_spends().end());
+  // The request's names of the options the C++ API calls otherwise.
   o.names = names;
+  o.names.Rename("start", names("start_unix_seconds"))
+      .Rename("end", names("end_unix_seconds"))
+      .Rename("compare_at", names("compare_at_spends"));
   return o;
 }
 

@@ -31,16 +31,16 @@ absl::Status CheckOptions(const WorkspaceCampaignOptions& o) {
   if (absl::Status s = CheckConfidence(o.confidence, at("confidence")); !s.ok()) return s;
   if (absl::Status s = CheckCount(o.draws, 1, kMaxDraws, at("draws")); !s.ok()) return s;
   if (o.start)
-    if (absl::Status s = CheckTime(*o.start, at("start_unix_seconds")); !s.ok()) return s;
+    if (absl::Status s = CheckTime(*o.start, at("start")); !s.ok()) return s;
   if (o.end) {
-    if (absl::Status s = CheckTime(*o.end, at("end_unix_seconds")); !s.ok()) return s;
+    if (absl::Status s = CheckTime(*o.end, at("end")); !s.ok()) return s;
     if (o.start && *o.end <= *o.start)
-      return Invalid(at("end_unix_seconds"), absl::StrCat("must be after start_unix_seconds (",
-                                                          *o.start, "), got ", *o.end));
+      return Invalid(at("end"), absl::StrCat("must be after ", at("start"), " (", *o.start,
+                                             "), got ", *o.end));
   }
   for (size_t i = 0; i < o.compare_at.size(); ++i)
     if (absl::Status s = CheckPositiveMoney(o.compare_at[i],
-                                            absl::StrCat(at("compare_at_spends"), "[", i, "]"));
+                                            absl::StrCat(at("compare_at"), "[", i, "]"));
         !s.ok())
       return s;
   return absl::OkStatus();
