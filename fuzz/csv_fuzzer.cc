@@ -16,6 +16,8 @@ const char* const kBase[][2] = {
     {"communities", "id,name\nk1,Bandung\nk2,Jakarta\n"},
     {"channels", "id,kind,parent_id,margin\nprod,producer,,0.3\nw1,wholesaler,prod,0.1\n"},
     {"programs", "id,start,attributes\npg1,2024-03-01,comfort;range\n"},
+    {"campaigns", "id,route,start,end,spend\nch1,chain,2024-01-01,2024-02-01,100\n"
+                  "cm1,community,2024-01-01,2024-02-01,50\n"},
 };
 
 // The base records, read from CSV once and kept as a serialized batch: one

@@ -23,7 +23,7 @@ root = pathlib.Path(__file__).resolve().parent.parent
 corpus = root / "fuzz" / "corpus"
 table = json.loads((root / "tests/bad_input/cases.json").read_text())
 KINDS = ["customers", "products", "communities", "channels", "programs", "transactions",
-         "interactions", "memberships", "feedback", "referrals"]
+         "interactions", "memberships", "feedback", "referrals", "campaigns", "campaign_members"]
 
 
 only = set(sys.argv[1:])
@@ -56,13 +56,15 @@ for d in ([corpus / t for t in only] if only else (corpus.iterdir() if corpus.is
     clear(d)
 base = mitra.Workspace()
 for kind in KINDS:
-    base.ingest_csv_text(kind, table["base"][kind], name=kind)
+    if kind in table["base"]:
+        base.ingest_csv_text(kind, table["base"][kind], name=kind)
 
 # Batches: the base workspace, a slice of the sample brand, and every batch case.
 put("ingest_batch", base.export().SerializeToString(deterministic=True))
 sample = mitra.Workspace()
 for kind in KINDS:
-    sample.ingest_csv(kind, root / "data/sample" / f"{kind}.csv")
+    if (root / "data/sample" / f"{kind}.csv").exists():
+        sample.ingest_csv(kind, root / "data/sample" / f"{kind}.csv")
 small = v1.Batch()
 full = sample.export()
 for field in small.DESCRIPTOR.fields:
@@ -77,8 +79,10 @@ for case in table["cases"]:
 # CSV per kind: the base file, the sample file's head, and the kind's cases.
 for kind in KINDS:
     target = f"csv_{kind}"
-    put(target, table["base"][kind].encode())
-    put(target, head(root / "data/sample" / f"{kind}.csv", 25))
+    if kind in table["base"]:
+        put(target, table["base"][kind].encode())
+    if (root / "data/sample" / f"{kind}.csv").exists():
+        put(target, head(root / "data/sample" / f"{kind}.csv", 25))
     for case in table["cases"]:
         if case.get("csv_kind") == kind:
             put(target, case["csv"].encode() if "csv" in case else bytes.fromhex(case["csv_hex"]))

@@ -624,6 +624,22 @@ MITRA_API mitra_status mitra_workspace_channel_economics(const mitra_workspace* 
                                                          size_t* out_len,
                                                          mitra_error** error) MITRA_NOEXCEPT;
 
+/* A serialized mitra.v1.CampaignEffectsRequest in (window, period length,
+ * baseline periods, confidence, bootstrap draws and seed, spends to compare
+ * at), a serialized mitra.v1.CampaignEffectsReport out: each campaign's
+ * effect per treated unit and period by difference in differences against
+ * the units no campaign of its route treated, its total and return per
+ * unit spent, each with its interval and MoneyBasis; per route (chain,
+ * community) the response a(1 - e^(-b spend)) fitted to its campaigns; with
+ * both, the probability that community returns more than the chain. A
+ * route or campaign that cannot be measured is a note in the report, not
+ * an error. */
+/* Since 1.1. */
+MITRA_API mitra_status mitra_workspace_campaign_effects(const mitra_workspace* workspace,
+                                                        const uint8_t* request, size_t request_len,
+                                                        uint8_t** out, size_t* out_len,
+                                                        mitra_error** error) MITRA_NOEXCEPT;
+
 /* A serialized mitra.v1.BudgetRequest in (budget, routes with concave
  * responses and values per conversion), a serialized mitra.v1.BudgetSplit
  * out: the spend per route that maximises expected profit, each route's

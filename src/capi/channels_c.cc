@@ -38,6 +38,16 @@ mitra_status mitra_workspace_channel_economics(const mitra_workspace* workspace,
   });
 }
 
+mitra_status mitra_workspace_campaign_effects(const mitra_workspace* workspace,
+                                              const uint8_t* request, size_t request_len,
+                                              uint8_t** out, size_t* out_len,
+                                              mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    return RunWorkspaceRequest<v1::CampaignEffectsRequest, v1::CampaignEffectsReport>(
+        workspace, request, request_len, out, out_len, mitra::channels::CampaignEffectsMessage);
+  });
+}
+
 mitra_status mitra_channels_budget_split(const uint8_t* request, size_t request_len, uint8_t** out,
                                          size_t* out_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {

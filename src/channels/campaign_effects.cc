@@ -105,7 +105,8 @@ absl::StatusOr<std::vector<CampaignEffect>> EstimateCampaignEffects(
       std::fill(role.begin(), role.end(), 0);
       for (size_t j = 0; j < campaigns.size(); ++j) {
         const Campaign& d = campaigns[j];
-        const bool overlaps = BaselineStart(d, o.baseline_periods) < c.end && from < d.end;
+        const bool overlaps = o.never_treated_comparison ||
+                              (BaselineStart(d, o.baseline_periods) < c.end && from < d.end);
         if (j == i || !overlaps) continue;
         for (uint32_t u : d.treated) role[u] = 2;
       }
@@ -119,14 +120,20 @@ absl::StatusOr<std::vector<CampaignEffect>> EstimateCampaignEffects(
         (role[u] == 1 ? treated : comparison).Add(post - pre);
       }
       const std::string name = Item(at, "campaigns", i);
-      if (treated.n < 2 || comparison.n < 2)
-        return absl::FailedPreconditionError(absl::StrCat(
-            name, ": needs two treated and two comparison units observed before and during it, "
-                  "has ", treated.n, " and ", comparison.n));
       CampaignEffect e;
       e.treated_units = static_cast<uint32_t>(treated.n);
       e.comparison_units = static_cast<uint32_t>(comparison.n);
       e.periods = c.end - c.start;
+      if (treated.n < 2 || comparison.n < 2) {
+        std::string why = absl::StrCat(
+            "needs two treated and two comparison units observed before and during it, has ",
+            treated.n, " and ", comparison.n);
+        if (!o.skip_unmeasurable) return absl::FailedPreconditionError(name + ": " + why);
+        e.estimated = false;
+        e.note = std::move(why);
+        out.push_back(std::move(e));
+        continue;
+      }
       e.effect = treated.mean - comparison.mean;
       const double vt = treated.Variance() / treated.n, vc = comparison.Variance() / comparison.n;
       e.std_error = std::sqrt(vt + vc);
@@ -221,7 +228,7 @@ Fit FitCurve(const std::vector<Point>& pts, double min_x, double max_x) {
 }  // namespace
 
 absl::StatusOr<RouteCurve> FitRouteCurve(const std::vector<Campaign>& campaigns,
-                                         const std::vector<CampaignEffect>& effects, Route route,
+                                         const std::vector<CampaignEffect>& effects, CampaignRoute route,
                                          const RouteCurveOptions& o) {
   const FieldPath& at = o.names;
   if (effects.size() != campaigns.size())
@@ -249,7 +256,7 @@ absl::StatusOr<RouteCurve> FitRouteCurve(const std::vector<Campaign>& campaigns,
     min_x = std::min(min_x, campaigns[i].spend);
     max_x = std::max(max_x, campaigns[i].spend);
   }
-  const char* name = route == Route::kChain ? "chain" : "community";
+  const char* name = route == CampaignRoute::kChain ? "chain" : "community";
   if (pts.empty() || !(max_x > min_x))
     return absl::FailedPreconditionError(absl::StrCat(
         "the ", name, " route's campaigns have ", pts.empty() ? "no" : "one",

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/money_basis_message.h"
 #include "common/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,7 @@
 #include "mitra/channels/community_route.h"
 #include "mitra/channels/conflict.h"
 #include "mitra/channels/economics.h"
+#include "mitra/channels/fitted_split.h"
 #include "mitra/channels/linear_demand.h"
 #include "mitra/channels/margin_stack.h"
 #include "mitra/core/time_format.h"
@@ -464,7 +466,7 @@ void CommunityMessage(const Tables& t, const CommunityRoute& r, const v1::Worksp
 }
 
 void SplitMessage(double budget, const std::vector<BudgetRoute>& routes, const BudgetSplitResult& s,
-                  v1::BudgetSplit* out) {
+                  v1::BudgetSplit* out, const std::vector<MoneyBasis>& bases = {}) {
   out->set_budget(budget);
   out->set_spent(s.spent);
   out->set_unspent(std::max(0.0, budget - s.spent));
@@ -480,6 +482,7 @@ void SplitMessage(double budget, const std::vector<BudgetRoute>& routes, const B
     x->set_marginal_left(s.routes[i].marginal_left);
     x->set_marginal_right(s.routes[i].marginal_right);
     x->set_concavified(routes[i].response.concavified());
+    if (i < bases.size()) ToMessage(bases[i], x->mutable_basis());
   }
 }
 
@@ -767,12 +770,55 @@ absl::StatusOr<std::optional<CommunityRoute>> CommunityRouteFrom(
   return std::optional<CommunityRoute>(*std::move(cr));
 }
 
+// Contribution per unit of sales: what a unit of extra sales is worth to
+// the producer (0 when there were no sales or they lost money).
+double ContributionShare(double contribution, double sales) {
+  return sales > 0 ? std::max(0.0, contribution / sales) : 0.0;
+}
+
+// The split on the curves fitted to the campaigns (both routes have one).
+absl::Status FittedSplitOf(const v1::ChannelRequest& r, const Economics& e,
+                           const WorkspaceCampaignEffects& c, v1::ChannelReport* out) {
+  const RouteEconomics& chain_route = e.routes[static_cast<int>(Route::kChain)];
+  double contribution = 0, sales = 0;
+  for (const RouteEconomics& x : e.routes) contribution += x.contribution, sales += x.sales;
+  const double chain_value = ContributionShare(chain_route.contribution, chain_route.sales);
+  const double community_value = ContributionShare(contribution, sales);
+  auto f = SplitOnFittedCurves(r.budget(), c.curves[0], chain_value, c.curves[1], community_value,
+                               c.confidence, FieldPath("request"));
+  if (!f.ok()) return f.status();
+  std::vector<MoneyBasis> bases;
+  for (size_t i = 0; i < 2; ++i) {
+    const RouteCurve& curve = c.curves[i];
+    bases.push_back(MoneyBasis::Estimated(
+        f->response_low[i], f->response_high[i], c.confidence,
+        absl::StrCat("extra sales a(1 - e^(-b x)) fitted to ", curve.campaigns, " measured ",
+                     i == 0 ? "chain" : "community",
+                     " campaigns (request.campaign_effects), each unit worth ",
+                     i == 0 ? chain_value : community_value,
+                     i == 0 ? " (the chain's contribution per unit of sales in the window)"
+                            : " (the contribution per unit of sales of all routes in the window)")));
+  }
+  v1::BudgetSplit* split = out->mutable_budget_split();
+  SplitMessage(r.budget(), f->routes, f->split, split, bases);
+  split->set_ranking_probability(f->ranking_probability);
+  return absl::OkStatus();
+}
+
 // The budget split between chain incentives (a response calibrated on the
-// chain's acquisitions unless given) and activation.
+// chain's acquisitions unless given) and activation; on the curves fitted
+// to the campaigns instead when `campaigns` has both.
 absl::Status BudgetSplitOf(const v1::ChannelRequest& r, ChannelInputs& in, const Economics& e,
-                           const std::optional<CommunityRoute>& route, v1::ChannelReport* out) {
+                           const std::optional<CommunityRoute>& route,
+                           const WorkspaceCampaignEffects* campaigns, v1::ChannelReport* out) {
+  if (campaigns && campaigns->curves.size() == 2) return FittedSplitOf(r, e, *campaigns, out);
+  if (campaigns)
+    out->add_notes(
+        "budget split: campaign curves were asked for but not both routes have one (see "
+        "campaign_effects.notes); the assumed responses are used");
   const RouteEconomics& chain_route = e.routes[static_cast<int>(Route::kChain)];
   std::vector<BudgetRoute> routes;
+  std::vector<MoneyBasis> bases;
   // The split's own routes: only the chain's value is the request's.
   FieldPath names("request");
   if (!in.chain_response && chain_route.acquired > 0 && chain_route.cost_per_acquired > 0) {
@@ -786,6 +832,13 @@ absl::Status BudgetSplitOf(const v1::ChannelRequest& r, ChannelInputs& in, const
                          : std::max(0.0, chain_route.contribution_per_acquired);
     names.Rename("routes[0].value_per_conversion", "request.chain_value_per_conversion");
     routes.push_back({"chain", *in.chain_response, v});
+    bases.push_back(
+        r.has_chain_response()
+            ? MoneyBasis::Given("the chain's response: request.chain_response")
+            : MoneyBasis::Assumed(absl::StrCat(
+                  "chain_saturation = ", in.saturation,
+                  " (request.chain_saturation): a(1 - e^(-b x)) with a = chain_saturation x the "
+                  "chain's acquisitions and a b = 1 / its cost per acquired customer")));
   } else {
     out->add_notes(
         "budget split: no chain response given and none to calibrate (no customer "
@@ -795,13 +848,16 @@ absl::Status BudgetSplitOf(const v1::ChannelRequest& r, ChannelInputs& in, const
     auto curve = ResponseCurve::PiecewiseLinear(route->curve_spend, route->curve_conversions);
     if (!curve.ok()) return curve.status();
     routes.push_back({"community", *std::move(curve), route->value_per_conversion});
+    bases.push_back(MoneyBasis::Assumed(
+        "diffusion x conversion: the activation plan's expected reach x the conversion rate "
+        "(request.conversion_rate, or the referrals' converted share)"));
   } else {
     out->add_notes("budget split: no community route (give a plan or an activation request)");
   }
   if (routes.empty()) return absl::OkStatus();
   auto s = SplitBudget(r.budget(), routes, names);
   if (!s.ok()) return s.status();
-  SplitMessage(r.budget(), routes, *s, out->mutable_budget_split());
+  SplitMessage(r.budget(), routes, *s, out->mutable_budget_split(), bases);
   return absl::OkStatus();
 }
 
@@ -813,6 +869,15 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
   // Every request field first, then the work.
   absl::StatusOr<ChannelInputs> in = ChannelInputsFrom(t, r);
   if (!in.ok()) return in.status();
+  std::optional<WorkspaceCampaignEffects> campaigns;
+  if (r.has_campaign_effects()) {
+    auto o = CampaignOptionsFrom(r.campaign_effects(), FieldPath("request.campaign_effects"));
+    if (!o.ok()) return o.status();
+    auto c = WorkspaceCampaignEffectsOf(ws, *o);
+    if (!c.ok()) return c.status();
+    campaigns = *std::move(c);
+    CampaignEffectsReportMessage(ws, *campaigns, out->mutable_campaign_effects());
+  }
   auto chain = Chain::Build(t.channels);
   if (!chain.ok()) return chain.status();
   auto e = ComputeEconomics(t, *chain, in->economics);
@@ -849,7 +914,8 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
     if (!cr.ok()) return cr.status();
     route = *std::move(cr);
   }
-  if (r.has_budget()) return BudgetSplitOf(r, *in, *e, route, out);
+  if (r.has_budget())
+    return BudgetSplitOf(r, *in, *e, route, campaigns ? &*campaigns : nullptr, out);
   return absl::OkStatus();
 }
 

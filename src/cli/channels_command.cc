@@ -64,9 +64,26 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
   --budget B               split B between chain incentives and activation
   --chain-saturation S     calibrated chain response: most extra conversions
                            = S x the chain's acquisitions (default 0.5)
+  --campaign-curves        split the budget on the response curves fitted to
+                           the workspace's campaigns when both routes have
+                           one (the options of --campaign-effects below apply)
   --customers FILE         write every buyer's cost to serve (CSV)
   --format text|json       (default text; json: the mitra.v1.ChannelReport)
   -o FILE                  write to FILE
+
+With --campaign-effects, instead: what the workspace's campaigns did
+(docs/CHANNELS.md, "Campaign effects"): each campaign's effect per treated
+unit and period by difference in differences against the units no campaign
+of its route treated, its total and return per unit spent with 95%
+intervals; each route's response a(1 - e^(-b spend)) fitted to its
+campaigns; with both routes, the probability that community returns more.
+--start, --end (default: from the campaigns) and --period (default week)
+set the panel; json output is the mitra.v1.CampaignEffectsReport.
+  --baseline N             periods before each campaign (default 8; 0 = all)
+  --draws N                bootstrap draws per route (default 2000)
+  --seed N                 bootstrap seed (default 1)
+  --compare-at X           spend at which to compare the routes; repeatable
+                           (default: the campaigns' mean spend)
 )";
 
 namespace {
@@ -114,6 +131,52 @@ std::string KindName(v1::ChannelKind k) {
   std::string s = v1::ChannelKind_Name(k);
   if (s.rfind("CHANNEL_KIND_", 0) == 0) s = s.substr(13);
   return absl::AsciiStrToLower(s);
+}
+
+std::string BasisWord(const v1::MoneyBasis& b) {
+  switch (b.kind()) {
+    case v1::MONEY_BASIS_KIND_ESTIMATED:
+      return absl::StrCat("estimated (", Num(b.low(), 1), " .. ", Num(b.high(), 1), ")");
+    case v1::MONEY_BASIS_KIND_GIVEN:
+      return "given";
+    default:
+      return "assumed";
+  }
+}
+
+void WriteCampaignText(const v1::CampaignEffectsReport& r, std::ostream& out) {
+  out << "campaign effects, " << FormatTime(r.start_unix_seconds()) << " to "
+      << FormatTime(r.end_unix_seconds()) << " in " << r.periods() << " periods of "
+      << Num(r.period_seconds() / 86400.0, 2) << " days; " << Pct(r.confidence())
+      << " intervals\n  " << Pad("campaign", 18) << Pad("route", 10) << Right("spend", 11)
+      << Right("units", 9) << Right("effect/unit/period", 28) << Right("total", 26)
+      << Right("return/spend", 22) << "\n";
+  auto range = [](double x, double lo, double hi, int decimals) {
+    return Num(x, decimals) + " [" + Num(lo, decimals) + ", " + Num(hi, decimals) + "]";
+  };
+  for (const v1::CampaignEffect& e : r.campaigns()) {
+    out << "  " << Pad(e.campaign_id(), 18)
+        << Pad(e.route() == v1::CAMPAIGN_ROUTE_CHAIN ? "chain" : "community", 10)
+        << Right(Num(e.spend()), 11);
+    if (!e.estimated()) {
+      out << "  not measured: " << e.note() << "\n";
+      continue;
+    }
+    out << Right(absl::StrCat(e.treated_units(), "/", e.comparison_units()), 9)
+        << Right(range(e.effect(), e.effect_low(), e.effect_high(), 2), 28)
+        << Right(range(e.total(), e.total_low(), e.total_high(), 0), 26)
+        << Right(range(e.return_per_spend(), e.return_low(), e.return_high(), 2), 22) << "\n";
+  }
+  for (const v1::CampaignRouteCurve& c : r.curves())
+    out << "\n" << (c.route() == v1::CAMPAIGN_ROUTE_CHAIN ? "chain" : "community")
+        << " response to spend x: " << Num(c.a(), 0) << " (1 - e^(-" << c.b() << " x)), a in ["
+        << Num(c.a_low(), 0) << ", " << Num(c.a_high(), 0) << "], from " << c.campaigns()
+        << " campaigns" << (c.saturation_identified() ? "" : " (no saturation seen: only a x b is known)");
+  if (r.curves_size() > 0) out << "\n";
+  for (const v1::CampaignRouteOdds& o : r.odds())
+    out << "P(community returns more than chain at spend " << Num(o.spend(), 0)
+        << ") = " << Num(o.probability_community_returns_more(), 3) << "\n";
+  for (const std::string& n : r.notes()) out << "note: " << n << "\n";
 }
 
 void WriteText(const v1::ChannelReport& r, std::ostream& out) {
@@ -238,9 +301,13 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
         << (b.binding() ? "" : " (the budget does not bind)") << "\n";
     for (const v1::BudgetRouteSpend& x : b.routes())
       out << "  " << Pad(x.name(), 11) << " spend " << Right(Num(x.spend(), 2), 12)
-          << ", conversions " << Right(Num(x.conversions(), 1), 8) << ", marginal return "
+          << ", response " << Right(Num(x.conversions(), 1), 8) << ", marginal return "
           << Num(x.marginal_left(), 3) << " / " << Num(x.marginal_right(), 3)
-          << " (last / next unit)\n";
+          << " (last / next unit)\n    " << BasisWord(x.basis()) << ": " << x.basis().source()
+          << "\n";
+    if (b.has_ranking_probability())
+      out << "  the ranking of the routes holds in " << Pct(b.ranking_probability())
+          << " of the curves' bootstrap draws\n";
   }
   for (const std::string& n : r.notes()) out << "note: " << n << "\n";
 }
@@ -267,6 +334,9 @@ int ChannelsCommand(const std::vector<std::string>& args) {
   double leader_cost = 0;
   uint64_t runs = 10000;
   bool activate = true;
+  // --campaign-effects: the campaign report instead, from these options.
+  bool campaigns = false, campaign_curves = false;
+  v1::CampaignEffectsRequest creq;
   // Range checks are the library's (its errors name the request field).
   while (cl.Next()) {
     const std::string& a = cl.option();
@@ -276,13 +346,31 @@ int ChannelsCommand(const std::vector<std::string>& args) {
     int64_t t;
     if (a == "--start" || a == "--end") {
       if (!cl.Time(&t)) return cl.Needs(kTimeArg);
-      if (a == "--start")
+      if (a == "--start") {
         req.set_start_unix_seconds(t);
-      else
+        creq.set_start_unix_seconds(t);
+      } else {
         req.set_end_unix_seconds(t);
+        creq.set_end_unix_seconds(t);
+      }
     } else if (a == "--period") {
       if (!cl.Duration(&t)) return cl.Needs("a duration (hour, day, week, month, year or seconds)");
       req.set_period_seconds(t);
+      creq.set_period_seconds(t);
+    } else if (a == "--campaign-effects") {
+      campaigns = true;
+    } else if (a == "--campaign-curves") {
+      campaign_curves = true;
+    } else if (a == "--baseline" || a == "--draws") {
+      if (!cl.Whole(&k)) return cl.Needs("a whole number");
+      (a == "--baseline") ? creq.set_baseline_periods(k) : creq.set_draws(k);
+    } else if (a == "--seed") {
+      uint64_t seed;
+      if (!cl.Whole(&seed)) return cl.Needs("a whole number");
+      creq.set_seed(seed);
+    } else if (a == "--compare-at") {
+      if (!cl.Number(&d)) return cl.Needs("a number");
+      creq.add_compare_at_spends(d);
     } else if (a == "--order-cost" || a == "--delivery-cost" || a == "--return-cost" ||
                a == "--support-cost") {
       if (!cl.Number(&d)) return cl.Needs("a number");
@@ -375,6 +463,15 @@ int ChannelsCommand(const std::vector<std::string>& args) {
   if (int rc = cl.Finish(); rc != 0) return rc;
   auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
+  if (campaigns) {
+    v1::CampaignEffectsReport report;
+    if (absl::Status s = channels::CampaignEffectsMessage(**ws, creq, &report); !s.ok())
+      return Fail(s);
+    return cl.Write(report, [&](std::ostream& out) { WriteCampaignText(report, out); },
+                    absl::StrCat(report.campaigns_size(), " campaigns, ", report.curves_size(),
+                                 " route curves"));
+  }
+  if (campaign_curves) *req.mutable_campaign_effects() = creq;
   if (activate && (*ws)->tables().communities.ids.size() > 0 && leaders > 0)
     *req.mutable_activation() =
         channels::DefaultActivation(**ws, req, leaders, bridges, leader_cost, runs);

@@ -1,6 +1,7 @@
 // mitra: the command-line face of the library.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -56,8 +57,8 @@ const std::map<std::string, std::string>& CommandHelp() {
 
 Reads CSV files and writes a snapshot. A DIR is read as DIR/<kind>.csv for
 every kind present (customers, products, communities, channels, programs,
-transactions, interactions, memberships, feedback, referrals); KIND=FILE
-names one file. Several files of one kind (KIND=FILE twice, DIR and
+transactions, interactions, memberships, feedback, referrals, campaigns,
+campaign_members); KIND=FILE names one file. Several files of one kind (KIND=FILE twice, DIR and
 KIND=FILE, two DIRs) are all read, in the order given. Kinds are applied in
 dependency order; the import is all or nothing: on the first error nothing
 is written and the error names the file, line and column. A DIR/<kind>.csv
@@ -102,8 +103,12 @@ is the requests' memory budget, as for every command.
 
 void PrintCounts(const v1::WorkspaceCounts& c, std::ostream& out) {
   const auto* d = c.GetDescriptor();
+  // The counts line up after the longest kind name, and at least with the
+  // 14-wide labels of `mitra info`.
+  size_t width = 14;
+  for (int i = 0; i < d->field_count(); ++i) width = std::max(width, d->field(i)->name().size() + 1);
   for (int i = 0; i < d->field_count(); ++i)
-    out << "  " << d->field(i)->name() << std::string(14 - d->field(i)->name().size(), ' ')
+    out << "  " << d->field(i)->name() << std::string(width - d->field(i)->name().size(), ' ')
         << c.GetReflection()->GetUInt64(c, d->field(i)) << "\n";
 }
 

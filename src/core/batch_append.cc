@@ -84,7 +84,7 @@ class Appender {
   RecordError Run() {
     if (!CheckCapacity() || !Customers() || !Products() || !Communities() ||
         !Channels() || !Programs() || !Transactions() || !Interactions() ||
-        !Memberships() || !Feedback() || !Referrals())
+        !Memberships() || !Feedback() || !Referrals() || !Campaigns() || !CampaignMembers())
       return err_;
     return RecordError{};
   }
@@ -133,6 +133,8 @@ class Appender {
     check("memberships", t_.memberships.customer.size(), b_.memberships_size());
     check("feedback", t_.feedback.program.size(), b_.feedback_size());
     check("referrals", t_.referrals.referrer.size(), b_.referrals_size());
+    check("campaigns", t_.campaigns.ids.size(), b_.campaigns_size());
+    check("campaign_members", t_.campaign_members.campaign.size(), b_.campaign_members_size());
     return ok;
   }
 
@@ -584,6 +586,88 @@ class Appender {
       t.time.push_back(r.time_unix_seconds());
       t.converted.push_back(r.converted() ? 1 : 0);
       t.value.push_back(WithoutNegativeZero(r.value()));
+    }
+    return true;
+  }
+
+  bool Campaigns() {
+    CampaignTable& t = t_.campaigns;
+    const size_t base = t.ids.size();
+    for (int i = 0; i < b_.campaigns_size(); ++i) {
+      const auto& r = b_.campaigns(i);
+      const auto attrs = InKeyOrder(r.attributes());
+      Index community;
+      if (!NewEntityId("campaigns", i, r.id(), t.ids, base) ||
+          !Text("campaigns", i, "name", r.name()) ||
+          !Enum("campaigns", i, "route", r.route(), v1::CampaignRoute_IsValid, false) ||
+          !Time("campaigns", i, "start_unix_seconds", r.start_unix_seconds()) ||
+          !Time("campaigns", i, "end_unix_seconds", r.end_unix_seconds()) ||
+          !Money("campaigns", i, "spend", r.spend()) ||
+          !Ref("campaigns", i, "community_id", r.community_id(), t_.communities.ids, "community",
+               false, &community) ||
+          !Attributes("campaigns", i, attrs))
+        return false;
+      if (r.end_unix_seconds() <= r.start_unix_seconds())
+        return Fail("campaigns", i, "end_unix_seconds", "must be after the start");
+      // Spend is what a return is divided by: a free campaign has none.
+      if (r.spend() <= 0) return Fail("campaigns", i, "spend", "must be > 0, got 0");
+      t.name.push_back(r.name());
+      t.route.push_back(static_cast<EnumValue>(r.route()));
+      t.start.push_back(r.start_unix_seconds());
+      t.end.push_back(r.end_unix_seconds());
+      t.spend.push_back(r.spend());
+      t.community.push_back(community);
+      t.attributes.Append(attrs);
+    }
+    return true;
+  }
+
+  bool CampaignMembers() {
+    CampaignMemberTable& t = t_.campaign_members;
+    if (b_.campaign_members_size() == 0) return true;
+    // Each (campaign, unit) pair once: the pairs already held, then this
+    // batch's as they come, each with its place in the batch (SIZE_MAX for
+    // the workspace's).
+    auto key = [](Index campaign, bool channel, Index unit) {
+      return (uint64_t{campaign} << 33) | (uint64_t{channel} << 32) | unit;
+    };
+    std::unordered_map<uint64_t, size_t> seen;
+    for (size_t k = 0; k < t.campaign.size(); ++k) {
+      const bool channel = t.channel[k] != kNoIndex;
+      seen.emplace(key(t.campaign[k], channel, channel ? t.channel[k] : t.customer[k]), SIZE_MAX);
+    }
+    for (int i = 0; i < b_.campaign_members_size(); ++i) {
+      const auto& r = b_.campaign_members(i);
+      Index campaign, customer = kNoIndex, channel = kNoIndex;
+      if (!Ref("campaign_members", i, "campaign_id", r.campaign_id(), t_.campaigns.ids,
+               "campaign", true, &campaign))
+        return false;
+      const bool chain = t_.campaigns.route[campaign] == v1::CAMPAIGN_ROUTE_CHAIN;
+      // The field the campaign's route calls for, and the one it refuses.
+      const char* wanted = chain ? "channel_id" : "customer_id";
+      const char* refused = chain ? "customer_id" : "channel_id";
+      if (!(chain ? r.customer_id() : r.channel_id()).empty())
+        return Fail("campaign_members", i, refused,
+                    absl::StrCat("campaign ", Quote(r.campaign_id()), " is a ",
+                                 chain ? "chain" : "community", " campaign: its members are ",
+                                 chain ? "channel members (channel_id)" : "customers (customer_id)"));
+      if (chain ? !Ref("campaign_members", i, wanted, r.channel_id(), t_.channels.ids, "channel",
+                       true, &channel)
+                : !Ref("campaign_members", i, wanted, r.customer_id(), t_.customers.ids,
+                       "customer", true, &customer))
+        return false;
+      const auto [it, added] = seen.emplace(key(campaign, chain, chain ? channel : customer), i);
+      if (!added)
+        return Fail("campaign_members", i, wanted,
+                    absl::StrCat(Quote(chain ? r.channel_id() : r.customer_id()),
+                                 " is already a member of campaign ", Quote(r.campaign_id()),
+                                 it->second == SIZE_MAX
+                                     ? std::string(" in the workspace")
+                                     : absl::StrCat(" (campaign_members[", it->second, "])")),
+                    StatusCode::kAlreadyExists);
+      t.campaign.push_back(campaign);
+      t.customer.push_back(customer);
+      t.channel.push_back(channel);
     }
     return true;
   }

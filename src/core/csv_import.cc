@@ -33,7 +33,7 @@ constexpr absl::string_view kTimeSuffix = "_unix_seconds";
 // constant table: nothing to allocate, nothing to fail.
 struct Required {
   std::string_view kind;
-  std::string_view columns[3];
+  std::string_view columns[5];
 };
 constexpr Required kRequired[] = {
     {"customers", {"id"}},
@@ -46,6 +46,8 @@ constexpr Required kRequired[] = {
     {"memberships", {"customer_id", "community_id", "joined"}},
     {"feedback", {"program_id", "customer_id", "time"}},
     {"referrals", {"referrer_id", "time"}},
+    {"campaigns", {"id", "route", "start", "end", "spend"}},
+    {"campaign_members", {"campaign_id"}},
 };
 
 const Required* RequiredColumns(std::string_view kind) {

@@ -20,6 +20,7 @@ namespace {
 enum BatchField : uint32_t {
   kCustomers = 1, kProducts, kCommunities, kChannels, kPrograms,
   kTransactions, kInteractions, kMemberships, kFeedback, kReferrals,
+  kCampaigns, kCampaignMembers,
 };
 
 // How many rows ahead the emitters prefetch the ids they will write.
@@ -210,6 +211,24 @@ absl::Status Workspace::ExportWire(size_t max_records,
     w.Bool(4, x.converted[i] != 0);
     w.Double(5, x.value[i]);
   }));
+  MITRA_RETURN_IF_ERROR(emit(kCampaigns, t.campaigns.ids.size(), [&](size_t i, WireWriter& w) {
+    const CampaignTable& x = t.campaigns;
+    w.String(1, x.ids.Id(i));
+    w.String(2, x.name[i]);
+    w.Enum(3, x.route[i]);
+    w.Int64(4, x.start[i]);
+    w.Int64(5, x.end[i]);
+    w.Double(6, x.spend[i]);
+    w.String(7, IdOrEmpty(t.communities.ids, x.community[i]));
+    attributes(w, 8, x.attributes, i);
+  }));
+  MITRA_RETURN_IF_ERROR(
+      emit(kCampaignMembers, t.campaign_members.campaign.size(), [&](size_t i, WireWriter& w) {
+        const CampaignMemberTable& x = t.campaign_members;
+        w.String(1, t.campaigns.ids.Id(x.campaign[i]));
+        w.String(2, IdOrEmpty(t.customers.ids, x.customer[i]));
+        w.String(3, IdOrEmpty(t.channels.ids, x.channel[i]));
+      }));
 #undef MITRA_RETURN_IF_ERROR
   return out.Flush();
 }

@@ -101,6 +101,18 @@ v1::Batch SmallBatch() {
     r->set_time_unix_seconds(kT0 + (70 + i) * kDay);
     r->set_converted(i == 0);
   }
+  // An incentive for the two retailers in the second month.
+  auto* c = b.add_campaigns();
+  c->set_id("push");
+  c->set_route(v1::CAMPAIGN_ROUTE_CHAIN);
+  c->set_start_unix_seconds(kT0 + 30 * kDay);
+  c->set_end_unix_seconds(kT0 + 60 * kDay);
+  c->set_spend(500);
+  for (const char* r : {"R1", "R2"}) {
+    auto* m = b.add_campaign_members();
+    m->set_campaign_id("push");
+    m->set_channel_id(r);
+  }
   return b;
 }
 
@@ -234,6 +246,22 @@ TEST_F(ChannelsCApi, CommunityRouteFromAnActivationRequestAndABudgetSplit) {
   ASSERT_EQ(got.budget_split().routes_size(), 2);
   EXPECT_EQ(got.budget_split().routes(0).name(), "chain");
   EXPECT_EQ(got.budget_split().routes(1).name(), "community");
+  // Both responses are assumed, and say which constants they rest on.
+  EXPECT_EQ(got.budget_split().routes(0).basis().kind(), v1::MONEY_BASIS_KIND_ASSUMED);
+  EXPECT_THAT(got.budget_split().routes(0).basis().source(),
+              HasSubstr("chain_saturation = 0.5 (request.chain_saturation)"));
+  EXPECT_EQ(got.budget_split().routes(1).basis().kind(), v1::MONEY_BASIS_KIND_ASSUMED);
+  EXPECT_THAT(got.budget_split().routes(1).basis().source(), HasSubstr("diffusion x conversion"));
+  EXPECT_FALSE(got.budget_split().has_ranking_probability());
+  // Campaign curves asked for, but the one campaign gives none: the assumed
+  // split stays, with a note, and the campaign report comes along.
+  v1::ChannelRequest with_campaigns = req;
+  with_campaigns.mutable_campaign_effects()->set_draws(20);
+  v1::ChannelReport assumed;
+  ASSERT_EQ(Economics(with_campaigns, &assumed), MITRA_OK);
+  EXPECT_EQ(assumed.campaign_effects().campaigns_size(), 1);
+  EXPECT_EQ(assumed.budget_split().routes(0).basis().kind(), v1::MONEY_BASIS_KIND_ASSUMED);
+  EXPECT_THAT(assumed.notes(), ::testing::Contains(HasSubstr("campaign curves were asked for")));
   // With a higher value per conversion the community route takes its 100.
   req.set_value_per_conversion(300);
   ASSERT_EQ(Economics(req, &got), MITRA_OK);
@@ -252,6 +280,29 @@ TEST_F(ChannelsCApi, CommunityRouteFromAnActivationRequestAndABudgetSplit) {
   ASSERT_EQ(Economics(again, &same), MITRA_OK);
   EXPECT_DOUBLE_EQ(same.community().conversions(), 2);
   EXPECT_EQ(same.community().seed_customer_ids(0), "c0");
+}
+
+TEST_F(ChannelsCApi, CampaignEffectsEqualTheCppDriver) {
+  v1::CampaignEffectsRequest req;
+  req.set_start_unix_seconds(kT0);
+  req.set_period_seconds(10 * kDay);
+  req.set_draws(20);
+  v1::CampaignEffectsReport got, want;
+  ASSERT_EQ(Call(mitra_workspace_campaign_effects, req, &got), MITRA_OK);
+  mitra::Workspace ws;
+  ASSERT_TRUE(ws.Ingest(SmallBatch()).ok());
+  ASSERT_TRUE(mitra::channels::CampaignEffectsMessage(ws, req, &want).ok());
+  EXPECT_EQ(got.SerializeAsString(), want.SerializeAsString());
+  // W is the only unit left to compare R1 and R2 with: a note, not an error.
+  ASSERT_EQ(got.campaigns_size(), 1);
+  EXPECT_EQ(got.periods(), 6u);
+  EXPECT_EQ(got.campaigns(0).members(), 2u);
+  EXPECT_FALSE(got.campaigns(0).estimated());
+  EXPECT_THAT(got.campaigns(0).note(), HasSubstr("has 2 and 1"));
+  std::string message;
+  req.set_draws(0);
+  EXPECT_EQ(Call(mitra_workspace_campaign_effects, req, &got, &message), MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(message, HasSubstr("request.draws: must be 1..1000000, got 0"));
 }
 
 TEST_F(ChannelsCApi, BudgetSplitAndDoubleMarginalisation) {

@@ -48,15 +48,26 @@ TEST(CampaignEffects, DifferenceInDifferencesByHand) {
   EXPECT_DOUBLE_EQ(e.return_per_spend, 0.08);
 }
 
-TEST(CampaignEffects, UnitsWithoutDataAndUnitsTreatedElsewhereAreLeftOut) {
+// Tiny() and two more units. Unit 4: never observed before the campaign;
+// unit 5: in another campaign (OtherCampaign) at the same time, with a
+// large jump that must not count.
+OutcomePanel TinyAndTwoMore() {
   OutcomePanel p = Tiny();
   p.units = 6;
-  // Unit 4: never observed before the campaign; unit 5: in another
-  // campaign at the same time, with a large jump that must not count.
   p.values.insert(p.values.end(), {NAN, 100, 100, /**/ 0, 50, 50});
+  return p;
+}
+
+Campaign OtherCampaign() {
   Campaign other = TinyCampaign();
   other.id = "other";
   other.treated = {5};
+  return other;
+}
+
+TEST(CampaignEffects, UnitsWithoutDataAndUnitsTreatedElsewhereAreLeftOut) {
+  const OutcomePanel p = TinyAndTwoMore();
+  const Campaign other = OtherCampaign();
   Campaign c = TinyCampaign();
   auto r = EstimateCampaignEffects(p, {c, other}, {});
   ASSERT_FALSE(r.ok());  // `other` has one treated unit
@@ -72,6 +83,43 @@ TEST(CampaignEffects, UnitsWithoutDataAndUnitsTreatedElsewhereAreLeftOut) {
   // Differences: treated 2, 4; comparison 1, 2, 50.
   EXPECT_EQ((*r)[0].comparison_units, 3u);
   EXPECT_DOUBLE_EQ((*r)[0].effect, 3.0 - 53.0 / 3);
+}
+
+TEST(CampaignEffects, UnmeasurableCampaignsAreNotedWhenAskedAndEarlierTreatedUnitsLeftOut) {
+  const OutcomePanel p = TinyAndTwoMore();
+  const Campaign other = OtherCampaign();
+  CampaignEffectOptions o;
+  o.skip_unmeasurable = true;
+  auto r = EstimateCampaignEffects(p, {TinyCampaign(), other}, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE((*r)[0].estimated);
+  EXPECT_DOUBLE_EQ((*r)[0].effect, 2.0);  // as by hand: unit 5 is left out
+  EXPECT_FALSE((*r)[1].estimated);
+  EXPECT_EQ((*r)[1].treated_units, 1u);
+  EXPECT_THAT((*r)[1].note, HasSubstr("needs two treated and two comparison units"));
+  // A campaign that ended before this one's baseline: its unit compares by
+  // default, and not when comparison units must never have been treated.
+  // `late` treats units 0 and 1 in [3, 4) after a baseline [2, 3);
+  // `earlier` treated unit 5 in [1, 2). Differences: treated 2, 4;
+  // untreated 1, 2, 0; unit 5: 90.
+  const OutcomePanel q{6, 4, {0, 0, 1, 3, /**/ 0, 0, 2, 6, /**/ 0, 0, 1, 2,
+                              /**/ 0, 0, 3, 5, /**/ 0, 0, 5, 5, /**/ 0, 9, 9, 99}};
+  Campaign late = TinyCampaign();
+  late.start = 3;
+  late.end = 4;
+  Campaign earlier = other;
+  earlier.start = 1;
+  earlier.end = 2;
+  o.baseline_periods = 1;
+  r = EstimateCampaignEffects(q, {late, earlier}, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)[0].comparison_units, 4u);
+  EXPECT_DOUBLE_EQ((*r)[0].effect, 3 - (1 + 2 + 0 + 90) / 4.0);
+  o.never_treated_comparison = true;
+  r = EstimateCampaignEffects(q, {late, earlier}, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)[0].comparison_units, 3u);
+  EXPECT_DOUBLE_EQ((*r)[0].effect, 3 - 1.0);
 }
 
 // Planted truth: units differ in level (and the treated ones are chosen
@@ -124,7 +172,7 @@ TEST(CampaignEffects, RecoversAPlantedEffectWithNominalCoverage) {
   EXPECT_GT(naive, 3.0);
 }
 
-std::vector<Campaign> Campaigns(Route route, const std::vector<double>& spends) {
+std::vector<Campaign> Campaigns(CampaignRoute route, const std::vector<double>& spends) {
   std::vector<Campaign> out;
   for (double x : spends) {
     Campaign c;
@@ -154,7 +202,7 @@ TEST(RouteCurve, RecoversExactCurveFromExactTotals) {
   for (double x : spends) totals.push_back(Saturating(1000, 0.002, x));
   RouteCurveOptions o;
   o.draws = 50;
-  auto c = FitRouteCurve(Campaigns(Route::kCommunity, spends), Totals(totals, 0), Route::kCommunity,
+  auto c = FitRouteCurve(Campaigns(CampaignRoute::kCommunity, spends), Totals(totals, 0), CampaignRoute::kCommunity,
                          o);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_NEAR(c->a, 1000, 1e-3);
@@ -179,7 +227,7 @@ TEST(RouteCurve, BootstrapIntervalCoversThePlantedCurve) {
     RouteCurveOptions o;
     o.draws = 300;
     o.seed = rep + 1;
-    auto c = FitRouteCurve(Campaigns(Route::kChain, spends), Totals(totals, kSd), Route::kChain,
+    auto c = FitRouteCurve(Campaigns(CampaignRoute::kChain, spends), Totals(totals, kSd), CampaignRoute::kChain,
                            o);
     ASSERT_TRUE(c.ok()) << c.status();
     covered_a += c->a_low <= 1000 && 1000 <= c->a_high;
@@ -205,14 +253,14 @@ TEST(RouteCurve, RankingProbabilityFollowsTheEvidence) {
     strong.push_back(Saturating(1000, 0.002, x));
     weak.push_back(Saturating(400, 0.002, x));
   }
-  std::vector<Campaign> campaigns = Campaigns(Route::kCommunity, spends);
-  for (Campaign& c : Campaigns(Route::kChain, spends)) campaigns.push_back(c);
+  std::vector<Campaign> campaigns = Campaigns(CampaignRoute::kCommunity, spends);
+  for (Campaign& c : Campaigns(CampaignRoute::kChain, spends)) campaigns.push_back(c);
   std::vector<CampaignEffect> effects = Totals(strong, 40);
   for (CampaignEffect& e : Totals(weak, 40)) effects.push_back(e);
   RouteCurveOptions o;
   o.draws = 1000;
-  auto community = FitRouteCurve(campaigns, effects, Route::kCommunity, o);
-  auto chain = FitRouteCurve(campaigns, effects, Route::kChain, o);
+  auto community = FitRouteCurve(campaigns, effects, CampaignRoute::kCommunity, o);
+  auto chain = FitRouteCurve(campaigns, effects, CampaignRoute::kChain, o);
   ASSERT_TRUE(community.ok() && chain.ok());
   auto p = ProbabilityFirstReturnsMore(*community, *chain, 1000);
   ASSERT_TRUE(p.ok());
@@ -220,13 +268,13 @@ TEST(RouteCurve, RankingProbabilityFollowsTheEvidence) {
   // The same evidence for both routes: a coin toss.
   effects = Totals(strong, 40);
   for (CampaignEffect& e : Totals(strong, 40)) effects.push_back(e);
-  community = FitRouteCurve(campaigns, effects, Route::kCommunity, o);
-  chain = FitRouteCurve(campaigns, effects, Route::kChain, o);
+  community = FitRouteCurve(campaigns, effects, CampaignRoute::kCommunity, o);
+  chain = FitRouteCurve(campaigns, effects, CampaignRoute::kChain, o);
   p = ProbabilityFirstReturnsMore(*community, *chain, 1000);
   ASSERT_TRUE(p.ok());
   EXPECT_NEAR(*p, 0.5, 0.06);
   // Reproducible for a seed.
-  auto again = FitRouteCurve(campaigns, effects, Route::kChain, o);
+  auto again = FitRouteCurve(campaigns, effects, CampaignRoute::kChain, o);
   EXPECT_EQ(again->draw_a, chain->draw_a);
 }
 
@@ -265,10 +313,10 @@ TEST(CampaignEffects, BadInputNamesTheField) {
 
   RouteCurveOptions ro;
   ro.draws = 0;
-  EXPECT_THAT(FitRouteCurve({}, {}, Route::kChain, ro).status().message(),
+  EXPECT_THAT(FitRouteCurve({}, {}, CampaignRoute::kChain, ro).status().message(),
               HasSubstr("draws: must be 1..1000000, got 0"));
   ro.draws = 10;
-  auto one = FitRouteCurve(Campaigns(Route::kChain, {100, 100}), Totals({5, 6}, 1), Route::kChain,
+  auto one = FitRouteCurve(Campaigns(CampaignRoute::kChain, {100, 100}), Totals({5, 6}, 1), CampaignRoute::kChain,
                            ro);
   EXPECT_EQ(one.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(one.status().message(), HasSubstr("chain route's campaigns have one distinct spend"));

@@ -33,6 +33,11 @@ v1::Batch FullBatch() {
     feedback { program_id: "advisor" product_id: "mio-125" customer_id: "c3" ratings { key: "comfort" value: 5 } time_unix_seconds: 1711000500 }
     referrals { referrer_id: "c1" referee_id: "c2" time_unix_seconds: 1704800000 converted: true value: 1450.5 }
     referrals { referrer_id: "c1" time_unix_seconds: 1708000000 }
+    campaigns { id: "dealer-push" name: "Dealer push" route: CAMPAIGN_ROUTE_CHAIN start_unix_seconds: 1712000000 end_unix_seconds: 1714000000 spend: 5000 }
+    campaigns { id: "leaders-bdg" name: "Leaders Bandung" route: CAMPAIGN_ROUTE_COMMUNITY start_unix_seconds: 1712000000 end_unix_seconds: 1713000000 spend: 1200.5 community_id: "mio-bdg" attributes { key: "agency" value: "in-house" } }
+    campaign_members { campaign_id: "dealer-push" channel_id: "r1" }
+    campaign_members { campaign_id: "dealer-push" channel_id: "w1" }
+    campaign_members { campaign_id: "leaders-bdg" customer_id: "c1" }
   )pb", &b);
   if (!ok) std::abort();
   return b;

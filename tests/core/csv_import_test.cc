@@ -70,6 +70,36 @@ TEST(CsvImport, EnumsBoolsListsAndMaps) {
   EXPECT_EQ(t.referrals.time[0], *ParseTime("2024-02-01T10:00:00Z"));
 }
 
+TEST(CsvImport, CampaignsAndTheirMembers) {
+  Workspace ws;
+  ASSERT_TRUE(IngestCsv(ws, "customers", "customers.csv", kCustomers).ok());
+  ASSERT_TRUE(IngestCsv(ws, "communities", "communities.csv", "id\nk1\n").ok());
+  ASSERT_TRUE(IngestCsv(ws, "channels", "channels.csv",
+                        "id,kind,margin\nr1,retailer,0.1\nr2,agent,0.1\n").ok());
+  ASSERT_TRUE(IngestCsv(ws, "campaigns", "campaigns.csv",
+                        "id,name,route,start,end,spend,community_id,attributes.agency\n"
+                        "push,Dealer push,chain,2024-03-01,2024-04-01,5000,,\n"
+                        "lead,Leaders,COMMUNITY,2024-03-01,2024-03-15T12:00:00Z,1200.5,k1,own\n")
+                  .ok());
+  const absl::Status s = IngestCsv(ws, "campaign_members", "campaign_members.csv",
+                                   "campaign_id,customer_id,channel_id\n"
+                                   "push,,r2\n"
+                                   "lead,c3,\n");
+  ASSERT_TRUE(s.ok()) << s;
+  const Tables& t = ws.tables();
+  EXPECT_EQ(t.campaigns.route[0], v1::CAMPAIGN_ROUTE_CHAIN);
+  EXPECT_EQ(t.campaigns.route[1], v1::CAMPAIGN_ROUTE_COMMUNITY);
+  EXPECT_EQ(t.campaigns.start[0], *ParseTime("2024-03-01"));
+  EXPECT_EQ(t.campaigns.end[1], *ParseTime("2024-03-15T12:00:00Z"));
+  EXPECT_EQ(t.campaigns.spend[1], 1200.5);
+  EXPECT_EQ(t.campaigns.community[0], kNoIndex);
+  EXPECT_EQ(t.campaigns.community[1], 0u);
+  EXPECT_EQ(t.campaign_members.channel[0], 1u);     // r2
+  EXPECT_EQ(t.campaign_members.customer[1], 2u);    // c3
+  EXPECT_EQ(t.campaign_members.customer[0], kNoIndex);
+  EXPECT_EQ(t.campaign_members.channel[1], kNoIndex);
+}
+
 struct CsvCase {
   const char* kind;
   const char* text;
@@ -132,6 +162,16 @@ INSTANTIATE_TEST_SUITE_P(
                 "in.csv:2:3 (converted): not true/false/1/0"},
         CsvCase{"memberships", "customer_id,community_id,joined\nc1,nowhere,2024-01-01\n",
                 absl::StatusCode::kNotFound, "in.csv:2:2 (community_id): unknown community"},
+        CsvCase{"campaigns", "id,route,start,end,spend\nx,radio,2024-01-01,2024-02-01,5\n",
+                kInvalid, "in.csv:2:2 (route): unknown route \"radio\" (one of chain, community)"},
+        CsvCase{"campaigns", "id,route,start,end\nx,chain,2024-01-01,2024-02-01\n", kInvalid,
+                "in.csv:1: required column \"spend\" is missing"},
+        CsvCase{"campaigns", "id,route,start,end,spend\nx,chain,2024-02-01,2024-01-01,5\n",
+                kInvalid, "in.csv:2:4 (end): must be after the start"},
+        CsvCase{"campaigns", "id,route,start,end,spend\nx,chain,2024-01-01,2024-02-01,0\n",
+                kInvalid, "in.csv:2:5 (spend): must be > 0"},
+        CsvCase{"campaign_members", "campaign_id,customer_id\nnone,c1\n",
+                absl::StatusCode::kNotFound, "in.csv:2:1 (campaign_id): unknown campaign id"},
         CsvCase{"martians", "id\n", kInvalid, "unknown entity kind \"martians\""}),
     [](const ::testing::TestParamInfo<CsvCase>& info) {
       return "Case" + std::to_string(info.index);

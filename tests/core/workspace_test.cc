@@ -36,7 +36,9 @@ TEST(Workspace, IngestsEveryKindAndCounts) {
   EXPECT_EQ(c.memberships(), 3u);
   EXPECT_EQ(c.feedback(), 2u);
   EXPECT_EQ(c.referrals(), 2u);
-  EXPECT_EQ(ws.RecordCount(), 26u);
+  EXPECT_EQ(c.campaigns(), 2u);
+  EXPECT_EQ(c.campaign_members(), 3u);
+  EXPECT_EQ(ws.RecordCount(), 31u);
 }
 
 TEST(Workspace, StoresDenseColumns) {
@@ -204,7 +206,7 @@ TEST(Workspace, SmallChunksEachIngestOnTheirOwn) {
     ++chunks;
     return copy.Ingest(b);
   }).ok());
-  EXPECT_EQ(chunks, 24);  // 26 records, the 3 channels in one batch
+  EXPECT_EQ(chunks, 29);  // 31 records, the 3 channels in one batch
   EXPECT_TRUE(MessageDifferencer::Equals(ExportAll(copy), ExportAll(ws)));
   EXPECT_EQ(copy.tables().channels.ids.Id(0), "r1");  // same dense indices
 }
@@ -342,6 +344,42 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"AttributeKeyWithControl",
                 [](v1::Batch& b) { (*b.mutable_customers(0)->mutable_attributes())["a\nb"] = "x"; },
                 kInvalid, "bad key: control character"},
+        BadCase{"CampaignRouteUnspecified",
+                [](v1::Batch& b) { b.mutable_campaigns(0)->clear_route(); }, kInvalid,
+                "campaigns[0].route: required (not UNSPECIFIED)"},
+        BadCase{"CampaignEndsAtItsStart",
+                [](v1::Batch& b) { b.mutable_campaigns(1)->set_end_unix_seconds(1712000000); },
+                kInvalid, "campaigns[1].end_unix_seconds: must be after the start"},
+        BadCase{"CampaignWithoutSpend",
+                [](v1::Batch& b) { b.mutable_campaigns(0)->clear_spend(); }, kInvalid,
+                "campaigns[0].spend: must be > 0"},
+        BadCase{"CampaignUnknownCommunity",
+                [](v1::Batch& b) { b.mutable_campaigns(1)->set_community_id("nowhere"); },
+                kNotFound, "campaigns[1].community_id: unknown community id \"nowhere\""},
+        BadCase{"CampaignMemberUnknownCampaign",
+                [](v1::Batch& b) { b.mutable_campaign_members(2)->set_campaign_id("x"); },
+                kNotFound, "campaign_members[2].campaign_id: unknown campaign id \"x\""},
+        BadCase{"ChainCampaignMemberIsACustomer",
+                [](v1::Batch& b) { b.mutable_campaign_members(1)->set_customer_id("c2"); },
+                kInvalid,
+                "campaign_members[1].customer_id: campaign \"dealer-push\" is a chain campaign: "
+                "its members are channel members (channel_id)"},
+        BadCase{"CommunityCampaignMemberIsAChannel",
+                [](v1::Batch& b) {
+                  b.mutable_campaign_members(2)->clear_customer_id();
+                  b.mutable_campaign_members(2)->set_channel_id("r1");
+                },
+                kInvalid, "campaign_members[2].channel_id: campaign \"leaders-bdg\" is a community"},
+        BadCase{"CampaignMemberWithoutUnit",
+                [](v1::Batch& b) { b.mutable_campaign_members(0)->clear_channel_id(); }, kInvalid,
+                "campaign_members[0].channel_id: required (a channel id)"},
+        BadCase{"CampaignMemberUnknownCustomer",
+                [](v1::Batch& b) { b.mutable_campaign_members(2)->set_customer_id("c9"); },
+                kNotFound, "campaign_members[2].customer_id: unknown customer id \"c9\""},
+        BadCase{"CampaignMemberTwice",
+                [](v1::Batch& b) { b.mutable_campaign_members(1)->set_channel_id("r1"); }, kExists,
+                "campaign_members[1].channel_id: \"r1\" is already a member of campaign "
+                "\"dealer-push\" (campaign_members[0])"},
         BadCase{"HugeComment",
                 [](v1::Batch& b) { b.mutable_feedback(0)->set_comment(std::string(70000, 'x')); },
                 kInvalid, "feedback[0].comment: longer than 65536 bytes"}),
@@ -361,6 +399,45 @@ TEST(Workspace, LaterBatchesReferToEarlierOnes) {
   // Re-sending a batch whose orders carry ids is refused, not double counted.
   EXPECT_EQ(ws.Ingest(testing::FullBatch()).code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(ws.Counts().transactions(), 5u);
+}
+
+TEST(Workspace, StoresCampaignsAndTheirMembersAsDenseIndices) {
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(testing::FullBatch()).ok());
+  const CampaignTable& c = ws.tables().campaigns;
+  ASSERT_EQ(c.ids.size(), 2u);
+  EXPECT_EQ(c.route[0], v1::CAMPAIGN_ROUTE_CHAIN);
+  EXPECT_EQ(c.route[1], v1::CAMPAIGN_ROUTE_COMMUNITY);
+  EXPECT_EQ(c.spend[1], 1200.5);
+  EXPECT_EQ(c.community[0], kNoIndex);
+  EXPECT_EQ(c.community[1], 0u);  // mio-bdg
+  const CampaignMemberTable& m = ws.tables().campaign_members;
+  // r1 is channel 0, w1 channel 1; c1 customer 0.
+  EXPECT_THAT(m.campaign, ::testing::ElementsAre(0u, 0u, 1u));
+  EXPECT_THAT(m.channel, ::testing::ElementsAre(0u, 1u, kNoIndex));
+  EXPECT_THAT(m.customer, ::testing::ElementsAre(kNoIndex, kNoIndex, 0u));
+  EXPECT_EQ((*ws.Ids("campaigns"))->Id(1), "leaders-bdg");
+}
+
+TEST(Workspace, ACampaignMemberTwiceAcrossBatchesIsRefused) {
+  Workspace ws;
+  ASSERT_TRUE(ws.Ingest(testing::FullBatch()).ok());
+  v1::Batch more;
+  auto* fresh = more.add_campaign_members();  // c2 is new to the campaign: fine
+  fresh->set_campaign_id("leaders-bdg");
+  fresh->set_customer_id("c2");
+  auto* again = more.add_campaign_members();
+  again->set_campaign_id("leaders-bdg");
+  again->set_customer_id("c1");
+  const absl::Status s = ws.Ingest(more);
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("campaign_members[1].customer_id: \"c1\" is already a member of campaign "
+                        "\"leaders-bdg\" in the workspace"));
+  EXPECT_EQ(ws.Counts().campaign_members(), 3u);
+  more.mutable_campaign_members()->RemoveLast();
+  ASSERT_TRUE(ws.Ingest(more).ok());
+  EXPECT_EQ(ws.Counts().campaign_members(), 4u);
 }
 
 TEST(Workspace, IdsByKind) {

@@ -23,10 +23,32 @@ expect 2 'no command "\\u202efrob"' -- "$mitra" $'\xe2\x80\xaefrob'
 expect 0 '^mitra [0-9]+\.[0-9]+\.[0-9]+$' -- "$mitra" --version
 expect 0 'wrote s.mitra \(101840 records\)' -- "$mitra" import -o s.mitra "$sample"
 expect 0 'customers +5000' -- "$mitra" info s.mitra
+expect 0 'campaign_members +[0-9]+' -- "$mitra" info s.mitra
 expect 0 'Communities \(8\)' -- "$mitra" report s.mitra
 expect 0 'Referrals' -- "$mitra" report "$sample"
 expect 0 'customers +5000' -- "$mitra" import -o k.mitra customers="$sample/customers.csv"
 expect 2 'needs -o' -- "$mitra" import "$sample"
+# Campaigns and their members, from a folder: four retailers over four
+# days, r1 and r2 treated on days 2 and 3 (daily sales r1 10 10 30 30, r2 20
+# 30 50 48, r3 10 10 12 14, r4 5 7 6 10): effect (20 + 24) / 2 - (3 + 2) / 2
+# = 19.5 per retailer and day, 78 in all for a spend of 100.
+mkdir -p camp
+printf 'id\nc1\n' > camp/customers.csv
+printf 'id,kind,margin\nr1,retailer,0.1\nr2,retailer,0.1\nr3,retailer,0.1\nr4,retailer,0.1\n' > camp/channels.csv
+{ echo customer_id,channel_id,time,amount
+  d=0; for a in 10 10 30 30; do echo "c1,r1,2024-01-0$((d + 1))T01:00:00Z,$a"; d=$((d + 1)); done
+  d=0; for a in 20 30 50 48; do echo "c1,r2,2024-01-0$((d + 1))T01:00:00Z,$a"; d=$((d + 1)); done
+  d=0; for a in 10 10 12 14; do echo "c1,r3,2024-01-0$((d + 1))T01:00:00Z,$a"; d=$((d + 1)); done
+  d=0; for a in 5 7 6 10; do echo "c1,r4,2024-01-0$((d + 1))T01:00:00Z,$a"; d=$((d + 1)); done
+} > camp/transactions.csv
+printf 'id,name,route,start,end,spend,community_id\npush,Dealer push,chain,2024-01-03,2024-01-05,100,\n' > camp/campaigns.csv
+printf 'campaign_id,customer_id,channel_id\npush,,r1\npush,,r2\n' > camp/campaign_members.csv
+expect 0 'campaign_members +2$' -- "$mitra" import -o c.mitra camp
+expect 0 'push +chain +100 +2/2 +19\.50 \[-0\.74, 39\.74\]' -- "$mitra" channels c.mitra --campaign-effects --start 2024-01-01 --period day --baseline 2
+expect 0 '"total": 78' -- "$mitra" channels c.mitra --campaign-effects --start 2024-01-01 --period day --baseline 2 --format json
+expect 0 'note: no chain curve' -- "$mitra" channels camp --campaign-effects --start 2024-01-01 --period day --baseline 2
+expect 1 'request\.period_seconds: must be 3600' -- "$mitra" channels c.mitra --campaign-effects --period 60
+expect 0 'note: budget split: campaign curves were asked for' -- "$mitra" channels c.mitra --budget 100 --campaign-curves --start 2024-01-01 --period day --baseline 2
 # A bad row: the error names file, line and column; nothing is written.
 mkdir bad && printf 'id\nc1\n' > bad/customers.csv
 printf 'customer_id,time,amount\nc1,2024-01-01,5\nc1,2024-01-02,oops\n' > bad/transactions.csv

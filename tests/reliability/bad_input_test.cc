@@ -21,6 +21,7 @@
 #include "mitra/core/crc32c.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/batch.pb.h"
+#include "mitra/v1/campaign_effects.pb.h"
 #include "mitra/v1/channel_economics.pb.h"
 #include "mitra/v1/cocreation_analysis.pb.h"
 #include "mitra/v1/activation.pb.h"
@@ -267,6 +268,10 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
     mitra::v1::ChannelRequest r;
     b = request(&r);
     s = mitra_workspace_channel_economics(ws, u8(), b.size(), &out, &n, err);
+  } else if (api == "campaign_effects") {
+    mitra::v1::CampaignEffectsRequest r;
+    b = request(&r);
+    s = mitra_workspace_campaign_effects(ws, u8(), b.size(), &out, &n, err);
   } else if (api == "channels_budget_split") {
     mitra::v1::BudgetRequest r;
     b = request(&r);
@@ -288,7 +293,8 @@ bool IsGraphApi(const std::string& api) {
          api == "interaction_graph" || api == "learn_influence" || api == "leaders" ||
          api == "trust" || api == "health" || api == "workspace_activation_plan" ||
          api.rfind("cocreation_", 0) == 0 || api == "ladder" || api == "contribution" ||
-         api == "channel_economics" || api.rfind("channels_", 0) == 0;
+         api == "channel_economics" || api == "campaign_effects" ||
+         api.rfind("channels_", 0) == 0;
 }
 
 class BadInput : public ::testing::TestWithParam<Case> {};

@@ -25,6 +25,7 @@
 #include "mitra/v1/activation.pb.h"
 #include "mitra/v1/graph.pb.h"
 #include "mitra/v1/cocreation_analysis.pb.h"
+#include "mitra/v1/campaign_effects.pb.h"
 #include "mitra/v1/channel_economics.pb.h"
 #include "mitra/v1/ladder.pb.h"
 #include "mitra/v1/leaders.pb.h"
@@ -284,7 +285,8 @@ std::string ContributionRequestBytes() {
 }
 
 // Channel economics on FullBatch's chain: every part of the report (rates,
-// per-customer rows, linear demand, an activation plan, a budget split);
+// per-customer rows, linear demand, an activation plan, campaign effects, a
+// budget split);
 // and the two calls without a workspace.
 std::string ChannelRequestBytes() {
   mitra::v1::ChannelRequest r;
@@ -299,6 +301,15 @@ std::string ChannelRequestBytes() {
   r.mutable_activation()->set_candidates(mitra::v1::CANDIDATE_SOURCE_ALL);
   r.set_conversion_rate(0.5);
   r.set_budget(100);
+  r.mutable_campaign_effects()->set_draws(20);  // measured, no curves: a note
+  return r.SerializeAsString();
+}
+// Campaign effects on FullBatch's two campaigns (too small to measure:
+// notes, each allocation of the panel and the report still swept).
+std::string CampaignEffectsRequestBytes() {
+  mitra::v1::CampaignEffectsRequest r;
+  r.set_baseline_periods(4);
+  r.set_draws(50);
   return r.SerializeAsString();
 }
 std::string BudgetRequestBytes() {
@@ -453,6 +464,12 @@ std::vector<Scenario> Scenarios() {
        [r = ChannelRequestBytes()](mitra_workspace* ws, mitra_error** e) {
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_workspace_channel_economics(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"campaign_effects", false, MITRA_OK,
+       [r = CampaignEffectsRequestBytes()](mitra_workspace* ws, mitra_error** e) {
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_campaign_effects(ws, U8(r), r.size(), out, n, e);
          });
        }},
       {"channels_budget_split", false, MITRA_OK,

@@ -183,6 +183,8 @@ SIGNATURES = {
     # Channels (1.1)
     "mitra_workspace_channel_economics": (
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_campaign_effects": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_channels_budget_split": (
         mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_channels_double_marginalisation": (

@@ -19,8 +19,14 @@ docs/CHANNELS.md)::
          "points": ([500, 1000, 1500], [9, 15, 18])}])
     mitra.channels.double_marginalisation(a=100, b=2, c=10)   # closed forms
 
+    effects = mitra.channels.campaign_effects(ws, period="week", baseline_periods=8)
+    effects.campaigns       # per campaign: effect per unit and period, total, return per spend
+    effects.curves          # per route: a(1 - e^(-b spend)) fitted to its campaigns
+    effects.odds            # P(community returns more than chain) at given spends
+
 Results are the messages of proto/mitra/v1/channel_economics.proto
-(mitra.v1.ChannelReport, BudgetSplit, DoubleMarginalisation);
+(mitra.v1.ChannelReport, BudgetSplit, DoubleMarginalisation) and
+proto/mitra/v1/campaign_effects.proto (CampaignEffectsReport);
 ``request=`` takes a whole request message instead of the keyword
 arguments. Errors raise mitra.Error subclasses naming the field
 ("request.rates.per_order: must be finite and >= 0, got -1"); an unknown
@@ -34,10 +40,11 @@ from ._native import lib as _lib
 from ._workspace import run_request
 from .value import _unix_seconds as _unix
 from .v1 import activation_pb2 as _apb
+from .v1 import campaign_effects_pb2 as _epb
 from .v1 import channel_economics_pb2 as _pb
 from .v1 import community_pb2 as _cpb
 
-__all__ = ["economics", "budget_split", "double_marginalisation", "ROUTES"]
+__all__ = ["economics", "campaign_effects", "budget_split", "double_marginalisation", "ROUTES"]
 
 #: Route names, as in ChannelRouteIncentive and the report's routes.
 ROUTES = {"chain": _pb.CHANNEL_ROUTE_CHAIN, "direct": _pb.CHANNEL_ROUTE_DIRECT,
@@ -104,7 +111,7 @@ def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_cust
               period=None, top=None, demand=None, plan=None, activation=None,
               conversion_rate=None, value_per_conversion=None, include_seeds=False, budget=None,
               chain_response=None, chain_saturation=None, chain_value_per_conversion=None,
-              request=None):
+              campaign_curves=None, request=None):
     """The channel report of a workspace over the window [start, end)
     (times: unix seconds, ISO 8601, date/datetime; default the data's
     span): a mitra.v1.ChannelReport.
@@ -127,7 +134,11 @@ def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_cust
     ``value_per_conversion`` (default: observed), ``include_seeds``.
     ``budget``: split it between chain incentives (``chain_response``: a
     dict as in budget_split, default calibrated; ``chain_saturation``,
-    ``chain_value_per_conversion``) and activation."""
+    ``chain_value_per_conversion``) and activation; ``campaign_curves``
+    (True, or a mitra.v1.CampaignEffectsRequest) splits it on the curves
+    fitted to the workspace's campaigns instead when both routes have one
+    (report.campaign_effects; budget_split.ranking_probability and each
+    route's basis say how sure)."""
     if request is None:
         request = _pb.ChannelRequest(per_customer=bool(per_customer),
                                      include_seeds=bool(include_seeds))
@@ -184,7 +195,54 @@ def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_cust
             request.chain_saturation = float(chain_saturation)
         if chain_value_per_conversion is not None:
             request.chain_value_per_conversion = float(chain_value_per_conversion)
+        if isinstance(campaign_curves, _epb.CampaignEffectsRequest):
+            request.campaign_effects.CopyFrom(campaign_curves)
+        elif campaign_curves:
+            request.campaign_effects.SetInParent()
     return run_request(_lib.mitra_workspace_channel_economics, ws, request, _pb.ChannelReport)
+
+
+def campaign_effects(ws, start=None, end=None, *, period=None, baseline_periods=None,
+                     confidence=None, draws=None, seed=None, compare_at=None, request=None):
+    """What the workspace's campaigns did (docs/CHANNELS.md, "Campaign
+    effects"): a mitra.v1.CampaignEffectsReport.
+
+    Each campaign's extra outcome per treated unit and period, by difference
+    in differences against the units no campaign of its route treated
+    (chain: retailers, agents and wholesalers, their sales; community:
+    addressed customers, their audiences' purchases), with its total and
+    return per unit spent, each with an interval and a MoneyBasis; each
+    route's response a(1 - e^(-b spend)); with both, the probability that
+    community returns more than the chain at the spends ``compare_at``
+    (default: the mean spend of the measured campaigns).
+
+    start, end: the window (times as for economics; default from the
+    campaigns); period: a unit name ("week") or seconds (default a week);
+    baseline_periods: periods before each campaign (default 8; 0 every
+    one); confidence
+    (0.95), draws (2000) and seed (1) of the bootstrap. Campaigns or routes
+    that cannot be measured are notes in the report, not errors."""
+    if request is None:
+        request = _epb.CampaignEffectsRequest()
+        if start is not None:
+            request.start_unix_seconds = _unix(start, "start")
+        if end is not None:
+            request.end_unix_seconds = _unix(end, "end")
+        if period is not None:
+            request.period_seconds = _seconds(period, "period")
+        if baseline_periods is not None:
+            request.baseline_periods = int(baseline_periods)
+        if confidence is not None:
+            request.confidence = float(confidence)
+        if draws is not None:
+            request.draws = int(draws)
+        if seed is not None:
+            request.seed = int(seed)
+        if compare_at is not None:
+            spends = [compare_at] if isinstance(compare_at, numbers.Real) else compare_at
+            request.compare_at_spends.extend(float(x) for x in spends)
+    return run_request(_lib.mitra_workspace_campaign_effects, ws, request,
+                       _epb.CampaignEffectsReport)
 
 
 def budget_split(budget=None, routes=None, *, request=None):

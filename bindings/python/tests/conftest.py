@@ -109,12 +109,19 @@ def full_batch():
                        converted=True, value=25.0),
             B.Referral(referrer_id="c2", time_unix_seconds=T0 + 81000),
         ],
+        campaigns=[
+            B.Campaign(id="push", name="Dealer push", route=B.CAMPAIGN_ROUTE_CHAIN,
+                       start_unix_seconds=T0, end_unix_seconds=T0 + 14 * 86400, spend=800.0,
+                       attributes={"agency": "own"}),
+        ],
+        campaign_members=[B.CampaignMember(campaign_id="push", channel_id="r1")],
     )
 
 
 EXPECTED_COUNTS = {
     "customers": 3, "products": 2, "communities": 2, "channels": 3, "programs": 1,
     "transactions": 3, "interactions": 2, "memberships": 2, "feedback": 2, "referrals": 2,
+    "campaigns": 1, "campaign_members": 1,
 }
 
 

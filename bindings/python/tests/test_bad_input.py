@@ -72,6 +72,7 @@ GRAPH_APIS = {"interaction_graph": ("mitra_workspace_interaction_graph", v1.Inte
               "ladder": ("mitra_workspace_ladder", v1.LadderRequest),
               "contribution": ("mitra_workspace_contribution", v1.ContributionRequest),
               "channel_economics": ("mitra_workspace_channel_economics", v1.ChannelRequest),
+              "campaign_effects": ("mitra_workspace_campaign_effects", v1.CampaignEffectsRequest),
               "channels_budget_split": ("mitra_channels_budget_split", v1.BudgetRequest),
               "channels_double_marginalisation": ("mitra_channels_double_marginalisation",
                                                   v1.LinearDemandRequest)}

@@ -198,3 +198,56 @@ def test_bad_input():
     with pytest.raises(mitra.InvalidArgument):
         mc.economics(ws, budget=-5)
     assert ws.export().SerializeToString(deterministic=True) == before
+
+
+def campaign_workspace():
+    """Four retailers over four days, r1 and r2 treated on days 2 and 3;
+    daily sales r1 10 10 30 30, r2 20 30 50 48, r3 10 10 12 14, r4 5 7 6 10
+    (differences of means 20, 24, 3, 2)."""
+    ws = mitra.Workspace()
+    b = v1.Batch(customers=[v1.Customer(id="c1")])
+    sales = [[10, 10, 30, 30], [20, 30, 50, 48], [10, 10, 12, 14], [5, 7, 6, 10]]
+    for u, row in enumerate(sales):
+        b.channels.add(id="r%d" % (u + 1), kind=v1.CHANNEL_KIND_RETAILER)
+        for d, amount in enumerate(row):
+            b.transactions.add(customer_id="c1", channel_id="r%d" % (u + 1),
+                               time_unix_seconds=T0 + d * DAY + 60, amount=amount)
+    b.campaigns.add(id="push", route=v1.CAMPAIGN_ROUTE_CHAIN, start_unix_seconds=T0 + 2 * DAY,
+                    end_unix_seconds=T0 + 4 * DAY, spend=100)
+    for r in ("r1", "r2"):
+        b.campaign_members.add(campaign_id="push", channel_id=r)
+    ws.ingest(b)
+    return ws
+
+
+def test_campaign_effects_by_hand():
+    report = mc.campaign_effects(campaign_workspace(), start=T0, period="day", baseline_periods=2,
+                                 draws=50)
+    assert report.periods == 4
+    (e,) = report.campaigns
+    assert e.estimated and e.campaign_id == "push"
+    assert e.effect == pytest.approx((20 + 24) / 2 - (3 + 2) / 2)
+    assert e.std_error == pytest.approx(math.sqrt(8 / 2 + 0.5 / 2))
+    assert e.total == pytest.approx(19.5 * 2 * 2) and e.return_per_spend == pytest.approx(0.78)
+    assert e.total_basis.kind == v1.MONEY_BASIS_KIND_ESTIMATED
+    assert (e.total_basis.low, e.total_basis.high) == (e.total_low, e.total_high)
+    assert '"push"' in e.effect_basis.source
+    # One campaign on one route: no curve, and notes rather than an error.
+    assert not report.curves and not report.odds
+    assert any("no chain curve" in n for n in report.notes)
+
+
+def test_campaign_effects_bad_option_names_the_field():
+    with pytest.raises(mitra.InvalidArgument, match=r"request\.period_seconds: must be 3600\.\."):
+        mc.campaign_effects(campaign_workspace(), period=60)
+    with pytest.raises(mitra.InvalidArgument, match=r"request\.compare_at_spends\[0\]"):
+        mc.campaign_effects(campaign_workspace(), compare_at=-5)
+
+
+def test_budget_split_asks_for_campaign_curves():
+    """One chain campaign gives no curve: the assumed split stays, with a
+    note, and the campaign report comes with the channel report."""
+    report = mc.economics(campaign_workspace(), budget=100, campaign_curves=True)
+    assert len(report.campaign_effects.campaigns) == 1
+    assert any("campaign curves were asked for" in n for n in report.notes)
+    assert not report.budget_split.HasField("ranking_probability")

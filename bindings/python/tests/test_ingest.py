@@ -137,3 +137,9 @@ def test_batches_accumulate(ws):
                                                     amount=2.0)]))
     assert ws.ids("customers") == ["a", "b"]
     assert ws.counts()["transactions"] == 1
+
+
+def test_campaigns_count_and_list_their_ids(full_ws):
+    assert full_ws.ids("campaigns") == ["push"]
+    assert full_ws.counts()["campaign_members"] == 1
+    assert "campaigns=1" in repr(full_ws)

@@ -38,7 +38,9 @@
 
 namespace mitra::channels {
 
-enum class Route { kChain, kCommunity };
+// Named apart from chain.h's Route (chain, direct, community): both headers
+// may meet in one file.
+enum class CampaignRoute { kChain, kCommunity };
 
 // Outcomes of units over equal periods (e.g. weekly margin per customer),
 // unit-major: values[u * periods + t]; NaN = not observed.
@@ -50,7 +52,7 @@ struct OutcomePanel {
 
 struct Campaign {
   std::string id;
-  Route route = Route::kCommunity;
+  CampaignRoute route = CampaignRoute::kCommunity;
   uint32_t start = 0;  // its first period (>= 1: a baseline comes before)
   uint32_t end = 0;    // one past its last period (<= periods)
   double spend = 0;    // money, > 0
@@ -61,12 +63,23 @@ struct CampaignEffectOptions {
   // Baseline periods before each campaign's start (0: every one before it).
   uint32_t baseline_periods = 0;
   double confidence = 0.95;  // of the intervals, in (0, 1)
+  // Comparison units: false, those no campaign overlapping this one's
+  // baseline and periods treated; true, those no campaign of the list
+  // treated at all.
+  bool never_treated_comparison = false;
+  // A campaign with too few units to measure: false, FAILED_PRECONDITION;
+  // true, an effect with estimated = false and the reason in `note`.
+  bool skip_unmeasurable = false;
   // How the caller names these options, the panel and the campaigns in
   // errors (empty: as here).
   FieldPath names;
 };
 
 struct CampaignEffect {
+  // False (with skip_unmeasurable) for a campaign too small to measure:
+  // `note` says why and the figures below other than the counts are 0.
+  bool estimated = true;
+  std::string note;
   // Per treated unit and campaign period, in the outcome's unit.
   double effect = 0;
   double std_error = 0;        // clustered by unit
@@ -86,7 +99,7 @@ struct CampaignEffect {
 // One effect per campaign, in order. INVALID_ARGUMENT names the field
 // ("campaigns[2].treated[0]: unit 500 out of range (400 units)");
 // FAILED_PRECONDITION when a campaign has fewer than two treated or two
-// comparison units with data in both windows.
+// comparison units with data in both windows (unless skip_unmeasurable).
 absl::StatusOr<std::vector<CampaignEffect>> EstimateCampaignEffects(
     const OutcomePanel& panel, const std::vector<Campaign>& campaigns,
     const CampaignEffectOptions& options);
@@ -100,7 +113,7 @@ struct RouteCurveOptions {
 
 // total = a (1 - e^(-b x)) for spend x.
 struct RouteCurve {
-  Route route = Route::kCommunity;
+  CampaignRoute route = CampaignRoute::kCommunity;
   double a = 0, b = 0;  // the weighted least-squares fit
   double a_low = 0, a_high = 0, b_low = 0, b_high = 0;  // bootstrap percentiles
   uint32_t campaigns = 0;
@@ -116,7 +129,7 @@ struct RouteCurve {
 // campaigns[i]). FAILED_PRECONDITION when the route's campaigns have fewer
 // than two distinct spends (a saturating curve needs two).
 absl::StatusOr<RouteCurve> FitRouteCurve(const std::vector<Campaign>& campaigns,
-                                         const std::vector<CampaignEffect>& effects, Route route,
+                                         const std::vector<CampaignEffect>& effects, CampaignRoute route,
                                          const RouteCurveOptions& options);
 
 // The share of bootstrap draws in which `first` returns more than `second`

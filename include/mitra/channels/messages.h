@@ -11,7 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "mitra/channels/budget_split.h"
+#include "mitra/channels/workspace_campaigns.h"
 #include "mitra/core/workspace.h"
+#include "mitra/v1/campaign_effects.pb.h"
 #include "mitra/v1/channel_economics.pb.h"
 
 namespace mitra::channels {
@@ -37,6 +39,17 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
 v1::WorkspacePlanRequest DefaultActivation(const Workspace& ws, const v1::ChannelRequest& request,
                                            uint32_t leaders, uint32_t bridges,
                                            double cost_per_leader, uint64_t check_runs);
+
+// The effects of the workspace's campaigns (workspace_campaigns.h); errors
+// name the request's fields ("request.period_seconds: ...").
+absl::Status CampaignEffectsMessage(const Workspace& ws, const v1::CampaignEffectsRequest& request,
+                                    v1::CampaignEffectsReport* out);
+// The report of WorkspaceCampaignEffectsOf's result.
+void CampaignEffectsReportMessage(const Workspace& ws, const WorkspaceCampaignEffects& effects,
+                                  v1::CampaignEffectsReport* out);
+// The options of a campaign effects request, named under `names`.
+absl::StatusOr<WorkspaceCampaignOptions> CampaignOptionsFrom(const v1::CampaignEffectsRequest& r,
+                                                             const FieldPath& names);
 
 // The budget split on its own (no workspace).
 absl::Status BudgetSplitMessage(const v1::BudgetRequest& request, v1::BudgetSplit* out);

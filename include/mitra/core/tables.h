@@ -161,6 +161,32 @@ struct ReferralTable {
   }
 };
 
+struct CampaignTable {
+  IdInterner ids;
+  std::vector<std::string> name;
+  std::vector<EnumValue> route;      // v1::CampaignRoute
+  std::vector<int64_t> start, end;   // end > start
+  std::vector<double> spend;         // > 0
+  std::vector<Index> community;      // kNoIndex if unset
+  AttributeColumn attributes;
+
+  template <typename V> void Visit(V&& v) {
+    v("id", ids); v("name", name); v("route", route); v("start", start);
+    v("end", end); v("spend", spend); v("community", community);
+    v("attributes", attributes);
+  }
+};
+
+// The units each campaign treated: exactly one of customer (a community
+// campaign's) and channel (a chain campaign's) is set, the other kNoIndex.
+struct CampaignMemberTable {
+  std::vector<Index> campaign, customer, channel;
+
+  template <typename V> void Visit(V&& v) {
+    v("campaign", campaign); v("customer", customer); v("channel", channel);
+  }
+};
+
 // Calls f(kind_name, table) for every table, in dependency order (entities
 // before the records that refer to them). The kind names are the fields of
 // mitra.v1.Batch.
@@ -175,6 +201,8 @@ struct Tables {
   MembershipTable memberships;
   FeedbackTable feedback;
   ReferralTable referrals;
+  CampaignTable campaigns;
+  CampaignMemberTable campaign_members;
 
   template <typename F> void ForEach(F&& f) {
     f("customers", customers); f("products", products);
@@ -182,6 +210,7 @@ struct Tables {
     f("programs", programs); f("transactions", transactions);
     f("interactions", interactions); f("memberships", memberships);
     f("feedback", feedback); f("referrals", referrals);
+    f("campaigns", campaigns); f("campaign_members", campaign_members);
   }
   template <typename F> void ForEach(F&& f) const {
     const_cast<Tables*>(this)->ForEach(
