@@ -51,6 +51,11 @@ absl::Status CheckCampaign(const Campaign& c, const std::string& at, const Outco
     if (seen[c.treated[i]]++) return Invalid(field, absl::StrCat("unit ", c.treated[i],
                                                                  " listed twice"));
   }
+  for (size_t i = 0; i < c.not_comparable.size(); ++i)
+    if (c.not_comparable[i] >= p.units)
+      return Invalid(absl::StrCat(at, ".not_comparable[", i, "]"),
+                     absl::StrCat("unit ", c.not_comparable[i], " out of range (", p.units,
+                                  " units)"));
   return absl::OkStatus();
 }
 
@@ -110,13 +115,30 @@ absl::StatusOr<std::vector<CampaignEffect>> EstimateCampaignEffects(
         if (j == i || !overlaps) continue;
         for (uint32_t u : d.treated) role[u] = 2;
       }
+      for (uint32_t u : c.not_comparable) role[u] = 2;
       for (uint32_t u : c.treated) role[u] = 1;
+      // Common support: the treated units' range of baseline levels.
+      double lo = -std::numeric_limits<double>::infinity(), hi = -lo;
+      if (o.common_support) {
+        std::swap(lo, hi);
+        for (uint32_t u : c.treated) {
+          const double pre = WindowMean(panel, u, from, c.start);
+          if (std::isnan(pre)) continue;
+          lo = std::min(lo, pre);
+          hi = std::max(hi, pre);
+        }
+        // Within a factor of two of it: a handful of treated units spans
+        // too narrow a range to leave comparison units otherwise.
+        lo = lo > 0 ? lo / 2 : 2 * lo;
+        hi = hi > 0 ? 2 * hi : hi / 2;
+      }
       Moments treated, comparison;
       for (uint32_t u = 0; u < panel.units; ++u) {
         if (role[u] == 2) continue;
         const double pre = WindowMean(panel, u, from, c.start);
         const double post = WindowMean(panel, u, c.start, c.end);
         if (std::isnan(pre) || std::isnan(post)) continue;
+        if (role[u] == 0 && (pre < lo || pre > hi)) continue;
         (role[u] == 1 ? treated : comparison).Add(post - pre);
       }
       const std::string name = Item(at, "campaigns", i);

@@ -55,7 +55,30 @@ int64_t CeilDiv(int64_t x, int64_t p) { return x / p + (x % p != 0 && x > 0); }
 struct RoutePanel {
   std::vector<Index> unit_of;  // workspace index -> unit, kNoIndex if none
   OutcomePanel panel;
+  // Community route: the distinct (unit's customer, audience member)
+  // pairs, sorted; empty for the chain.
+  std::vector<std::pair<Index, Index>> audience;
 };
+
+// The untreated units most of whose audience also addressed a treated unit
+// (units of the community panel): what the treated audiences bought shows
+// in theirs too, so they cannot stand for "no campaign".
+std::vector<uint32_t> ExposedUnits(const RoutePanel& panel, const std::vector<uint32_t>& treated,
+                                   size_t customers) {
+  std::vector<uint8_t> is_treated(panel.panel.units, 0), member(customers, 0);
+  std::vector<uint32_t> shared(panel.panel.units, 0), size(panel.panel.units, 0);
+  for (uint32_t u : treated) is_treated[u] = 1;
+  for (const auto& [to, from] : panel.audience)
+    if (is_treated[panel.unit_of[to]]) member[from] = 1;
+  for (const auto& [to, from] : panel.audience) {
+    ++size[panel.unit_of[to]];
+    shared[panel.unit_of[to]] += member[from];
+  }
+  std::vector<uint32_t> out;
+  for (uint32_t u = 0; u < panel.panel.units; ++u)
+    if (!is_treated[u] && 2 * shared[u] > size[u]) out.push_back(u);
+  return out;
+}
 
 // The window's transactions [start, start + periods x p) as (period, row).
 template <typename F>
@@ -130,6 +153,7 @@ absl::StatusOr<RoutePanel> CommunityPanel(const Tables& t, int64_t start, int64_
     const double* s = spend.data() + size_t{audience_of[from]} * periods;
     for (uint32_t k = 0; k < periods; ++k) row[k] += s[k];
   }
+  out.audience = std::move(pairs);
   return out;
 }
 
@@ -255,10 +279,14 @@ absl::StatusOr<WorkspaceCampaignEffects> WorkspaceCampaignEffectsOf(
         if (unit != kNoIndex && panel->unit_of[unit] != kNoIndex)
           measured[k].treated.push_back(panel->unit_of[unit]);
       }
+      if (route == CampaignRoute::kCommunity)
+        for (Campaign& c : measured)
+          c.not_comparable = ExposedUnits(*panel, c.treated, t.customers.ids.size());
       CampaignEffectOptions eo;
       eo.baseline_periods = o.baseline_periods;
       eo.confidence = o.confidence;
       eo.never_treated_comparison = true;
+      eo.common_support = true;
       eo.skip_unmeasurable = true;
       absl::StatusOr<std::vector<CampaignEffect>> effects =
           EstimateCampaignEffects(panel->panel, measured, eo);

@@ -21,7 +21,7 @@ expect 0 'Usage: mitra report' -- "$mitra" report --help
 expect 2 'no command "frobnicate"' -- "$mitra" frobnicate
 expect 2 'no command "\\u202efrob"' -- "$mitra" $'\xe2\x80\xaefrob'
 expect 0 '^mitra [0-9]+\.[0-9]+\.[0-9]+$' -- "$mitra" --version
-expect 0 'wrote s.mitra \(101840 records\)' -- "$mitra" import -o s.mitra "$sample"
+expect 0 'wrote s.mitra \(101873 records\)' -- "$mitra" import -o s.mitra "$sample"
 expect 0 'customers +5000' -- "$mitra" info s.mitra
 expect 0 'campaign_members +[0-9]+' -- "$mitra" info s.mitra
 expect 0 'Communities \(8\)' -- "$mitra" report s.mitra

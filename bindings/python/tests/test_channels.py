@@ -251,3 +251,20 @@ def test_budget_split_asks_for_campaign_curves():
     assert len(report.campaign_effects.campaigns) == 1
     assert any("campaign curves were asked for" in n for n in report.notes)
     assert not report.budget_split.HasField("ranking_probability")
+
+
+def test_planted_campaign_effects_of_the_sample(sample):
+    """The six past campaigns planted in data/sample (planted.json: extra
+    sales per treated unit and week, exact) are each inside their 95%
+    interval, and each route's fitted curve says which way it saturates."""
+    planted = json.loads((pathlib.Path(__file__).resolve().parents[3] / "data" / "sample" /
+                          "planted.json").read_text())["campaigns"]["campaigns"]
+    report = mitra.channels.campaign_effects(sample)
+    got = {c.campaign_id: c for c in report.campaigns}
+    assert sorted(got) == sorted(p["id"] for p in planted)
+    for p in planted:
+        c = got[p["id"]]
+        assert c.estimated, (p["id"], c.note)
+        assert c.effect_low <= p["per_unit_week"] <= c.effect_high, (p["id"], c.effect, p)
+        assert c.effect_basis.kind == v1.MONEY_BASIS_KIND_ESTIMATED
+    assert {c.route for c in report.curves} == {v1.CAMPAIGN_ROUTE_CHAIN, v1.CAMPAIGN_ROUTE_COMMUNITY}

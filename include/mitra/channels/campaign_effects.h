@@ -57,6 +57,9 @@ struct Campaign {
   uint32_t end = 0;    // one past its last period (<= periods)
   double spend = 0;    // money, > 0
   std::vector<uint32_t> treated;  // unit indices, each once
+  // Untreated units that cannot stand for "no campaign" (e.g. they share
+  // customers with the treated ones): left out of its comparison group.
+  std::vector<uint32_t> not_comparable;
 };
 
 struct CampaignEffectOptions {
@@ -67,6 +70,12 @@ struct CampaignEffectOptions {
   // baseline and periods treated; true, those no campaign of the list
   // treated at all.
   bool never_treated_comparison = false;
+  // Comparison units only within the treated units' range of baseline
+  // levels widened by a factor of two each way (common support, after
+  // Crump, Hotz, Imbens & Mitnik 2009): units far
+  // smaller or larger than every treated one need not share their trend
+  // (an ordinary customer's audience does not grow like a leader's).
+  bool common_support = false;
   // A campaign with too few units to measure: false, FAILED_PRECONDITION;
   // true, an effect with estimated = false and the reason in `note`.
   bool skip_unmeasurable = false;
