@@ -344,6 +344,8 @@ absl::StatusOr<v1::ChannelReport> DemoChannelReport(const Workspace& ws) {
   if (ws.tables().communities.ids.size() > 0 && !ws.tables().interactions.from.empty()) {
     *request.mutable_activation() = channels::DefaultActivation(ws, request, 3, 0, 0, 2000);
     request.set_budget(request.activation().default_cost() * request.activation().plan().k() / 2);
+    // Recorded campaigns: the split on the routes' fitted curves.
+    if (ws.tables().campaigns.ids.size() > 0) request.mutable_campaign_effects();
     if (channels::ChannelEconomicsMessage(ws, request, &report).ok()) return report;
     report.Clear();
     request.clear_activation();
@@ -483,12 +485,25 @@ void TwoRoutes(const absl::StatusOr<v1::ChannelReport>& r, std::ostream& out) {
     out << "  a budget of " << Num(b.budget())
         << " (half the activist spend), split for the most profit;"
         << " marginal return of money there " << Num(b.multiplier(), 2) << ":\n";
+    const bool fitted = b.has_ranking_probability();
     for (const v1::BudgetRouteSpend& x : b.routes())
-      out << "    " << Pad(x.name(), 10) << " spend " << PadLeft(Num(x.spend()), 8)
-          << ", conversions " << PadLeft(Num(x.conversions()), 5) << ", marginal return "
-          << Num(x.marginal_right(), 2)
-          << (x.name() == "chain" ? "  (assumed incentive response, docs/CHANNELS.md)" : "")
+      out << "    " << Pad(x.name(), 10) << " spend " << PadLeft(Num(x.spend()), 8) << ", "
+          << (fitted ? "extra sales " : "conversions ") << PadLeft(Num(x.conversions()), 5)
+          << ", marginal return " << Num(x.marginal_right(), 2) << "\n      "
+          << BasisText(x.basis()) << "\n";
+    if (fitted) {
+      // The verdict: the route the split favours, and how often the
+      // bootstrap's own splits agree.
+      const v1::BudgetRouteSpend* top = nullptr;
+      for (const v1::BudgetRouteSpend& x : b.routes())
+        if (top == nullptr || x.spend() > top->spend()) top = &x;
+      out << "  verdict: more money to " << (top ? top->name() : "-") << "; the bootstrap's own "
+          << "splits agree in " << Pct(b.ranking_probability()) << " of draws"
+          << (b.ranking_probability() < 0.9 ? " (not sure: the campaigns do not settle it)" : "")
           << "\n";
+    } else {
+      out << "  verdict: rests on assumed responses (above); record campaigns to estimate them\n";
+    }
   }
   for (const std::string& n : r->notes()) out << "  note: " << n << "\n";
 }

@@ -143,6 +143,8 @@ expect 1 'INVALID_ARGUMENT: request.forward.horizon_days: must be in \(0, 1e6\]'
 expect 0 'shared territory Bandung/Dago: R-BDG-1 R-BDG-2' -- "$mitra" channels s.mitra --no-activation
 expect 0 'community activation +expected' -- "$mitra" channels "$sample" --runs 200 --budget 3000
 expect 0 'Two routes: the chain against community activation' -- "$mitra" report s.mitra
+# The sample records campaigns: the split runs on fitted curves and says how sure it is.
+expect 0 'verdict: more money to (community|chain); the bootstrap.s own splits agree in [0-9.]+% of draws' -- "$mitra" report s.mitra
 expect 1 'INVALID_ARGUMENT: request.rates.per_order' -- "$mitra" channels s.mitra --no-activation --order-cost -1
 expect 2 'route "shop" is not chain' -- "$mitra" channels s.mitra --incentive shop=1
 # The options every command shares, read one way (src/cli/args.h): usage problems exit 2.
