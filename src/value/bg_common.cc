@@ -1,5 +1,6 @@
 #include "bg_common.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/status/status.h"
@@ -63,7 +64,9 @@ absl::StatusOr<double> NumeratorByRecurrence(double r, double alpha, double a, d
   const double f2 = std::exp(A * std::log1p(-z) + *log_f2);
   const double cf = -(g * (c - (2 * g - A - B - 1) * z) * f1 + (g - A) * (g - B) * z * f2) /
                     (g * (z - 1));
-  return (c - cf) / (a - 1);
+  // A mean of non-negative terms; c and c F(c) nearly cancel when it is
+  // near 0 (r + x tiny), and rounding must not make it negative.
+  return std::max(0.0, (c - cf) / (a - 1));
 }
 
 }  // namespace
