@@ -308,7 +308,8 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
     if (!e.ok()) return e.status();
     ends = *std::move(e);
   }
-  absl::StatusOr<Scoring> scoring = ScoringFrom(request.value_scoring(), FieldPath("request").Sub("value_scoring"));
+  absl::StatusOr<Scoring> scoring =
+      ScoringFrom(request.value_scoring(), FieldPath("request").Sub("value_scoring"));
   if (!scoring.ok()) return scoring.status();
   const bool need_p_alive = Uses(rules, Indicator::kPAlive), need_clv = Uses(rules, Indicator::kClv);
   // Value scores at a time, into the given storage (the inputs keep spans
@@ -485,11 +486,11 @@ void ForwardMessage(const ForwardValue& f, const ForwardValueOptions& o,
   ToMessage(MoneyBasis::Estimated(
                 r.total_low, r.total_high, o.confidence,
                 Format("BG/NBD on %u customers' referral histories; joined-anyway share "
-                                "%.3g from %u converted referrals (%u referees already active); "
-                                "a referee at her first purchase's margin + margin CLV; "
-                                "bootstrap of %u draws",
-                                r.customers_fitted, r.joined_anyway_share, r.referees_seen,
-                                r.referees_already_active, o.referral_draws)),
+                       "%.3g from %u converted referrals (%u referees already active); "
+                       "a referee at her first purchase's margin + margin CLV; "
+                       "bootstrap of %u draws",
+                       r.customers_fitted, r.joined_anyway_share, r.referees_seen,
+                       r.referees_already_active, o.referral_draws)),
             m->mutable_referral_basis());
   auto& model = *m->mutable_referral_model();
   model["r"] = r.model.r;
