@@ -57,6 +57,21 @@ absl::Status CheckActionSource(ActionSource action, const std::string& product_l
   return absl::OkStatus();
 }
 
+// Drops the actions after as_of, keeping the others' order.
+void KeepActionsUntil(int64_t as_of, ActionLog& log) {
+  size_t kept = 0;
+  for (size_t i = 0; i < log.time.size(); ++i) {
+    if (log.time[i] > as_of) continue;
+    log.node[kept] = log.node[i];
+    if (!log.item.empty()) log.item[kept] = log.item[i];
+    log.time[kept] = log.time[i];
+    ++kept;
+  }
+  log.node.resize(kept);
+  if (!log.item.empty()) log.item.resize(kept);
+  log.time.resize(kept);
+}
+
 }  // namespace
 
 absl::Status ValidateWorkspaceInfluenceOptions(const WorkspaceInfluenceOptions& o) {
@@ -134,6 +149,10 @@ absl::StatusOr<WorkspaceInfluence> LearnWorkspaceInfluence(const Tables& t,
   if (!log.ok()) return log.status();
   auto ig = BuildInteractionGraph(t, o.graph);
   if (!ig.ok()) return ig.status();
+  // A reference time the caller set is a cut: the graph counts nothing
+  // after it, and neither may the actions, or what happened later would
+  // leak into probabilities said to be known then.
+  if (o.graph.as_of != kNoTime) KeepActionsUntil(o.graph.as_of, *log);
   WorkspaceInfluence r;
   r.graph = *std::move(ig);
   r.arc_kind = DominantKinds(t.interactions, r.graph, o.graph);

@@ -86,6 +86,22 @@ TEST(WorkspaceInfluenceTest, PurchasesByHand) {
   }
 }
 
+// With as_of set, actions after it are not seen: at T + 12h, 1's scooter
+// (T + 1d), 2's scooter (T + 10d) have not happened, so 0's scooter is a
+// trial on 0 -> 1 without success, and 1 has only its helmet, followed by
+// 2's (T + 1h): p(1 -> 2) = 1/1.
+TEST(WorkspaceInfluenceTest, ActionsAfterAsOfAreNotSeen) {
+  Tables t;
+  Fill(t);
+  WorkspaceInfluenceOptions o = Options();
+  o.graph.as_of = kT + kDay / 2;
+  auto r = LearnWorkspaceInfluence(t, o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->graph.graph.num_arcs(), 3u);
+  EXPECT_THAT(r->model.trials, ElementsAre(1u, 1u, 1u));
+  EXPECT_THAT(r->model.estimate, ElementsAre(0.0, 1.0, 0.0));
+}
+
 TEST(WorkspaceInfluenceTest, ProductLineKeepsItsProducts) {
   Tables t;
   Fill(t);
