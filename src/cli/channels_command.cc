@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "args.h"
+#include "channel_bases.h"
 #include "common.h"
 #include "mitra/channels/messages.h"
 #include "mitra/core/absl_view.h"
@@ -189,7 +190,10 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
       << Num(r.cost_to_serve(), 2);
   if (r.unattributed_sales() > 0)
     out << ", sales without a channel " << Num(r.unattributed_sales(), 2);
-  out << "\n\nmembers (own sales as the seller; tree = with everyone below)\n"
+  out << "\nwhere the figures come from (the members', routes' and customers' figures of the "
+         "same name too):\n";
+  WriteFigureBases(r.bases(), "  ", out);
+  out << "\nmembers (own sales as the seller; tree = with everyone below)\n"
       << "  " << Pad("member", 18) << Pad("kind", 12) << Right("margin", 7)
       << Right("own sales", 13) << Right("tree sales", 13) << Right("margin money", 13)
       << Right("profit", 12) << Right("buyers", 8) << Right("acquired", 9) << Right("CTS/buyer", 10)
@@ -280,6 +284,7 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
         << "), activation cost per conversion " << Num(m.cost_per_acquired(), 2) << ", value "
         << Num(m.value_per_conversion(), 2) << " each, expected profit "
         << Num(m.expected_profit(), 2) << "\n";
+    WriteCommunityBases(m, "  ", out);
   }
   if (r.comparison_size() > 0) {
     out << "\nthe routes side by side (per acquired customer; value = first purchase less goods "
@@ -292,6 +297,8 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
           << Right(Num(x.cost()), 14) << Right(Num(x.cost_per_acquired(), 2), 11)
           << Right(Num(x.value_per_acquired(), 2), 11) << Right(Num(x.profit_per_acquired(), 2), 12)
           << "\n";
+    out << "  where they come from:\n";
+    WriteComparisonBases(r, "    ", out);
   }
   if (r.has_budget_split()) {
     const v1::BudgetSplit& b = r.budget_split();
