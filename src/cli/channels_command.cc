@@ -30,7 +30,10 @@ cost per acquired customer; conflict signals (shared customers and
 territory, undercutting, customers switching between members); the expected
 conversions and cost per acquired customer of activating the community
 leaders (IMM on the interaction graph); and with --budget the split of the
-budget between chain incentives and activation that maximises profit.
+budget between chain incentives and activation that maximises profit. Where
+each money figure comes from is printed beside it: given by the host,
+ASSUMED (a default, named with the option or record field that sets it) or
+estimated (with its interval).
 
 Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
 (30.4375 days), year, or seconds):
