@@ -137,17 +137,6 @@ std::string KindName(v1::ChannelKind k) {
   return absl::AsciiStrToLower(s);
 }
 
-std::string BasisWord(const v1::MoneyBasis& b) {
-  switch (b.kind()) {
-    case v1::MONEY_BASIS_KIND_ESTIMATED:
-      return absl::StrCat("estimated (", Num(b.low(), 1), " .. ", Num(b.high(), 1), ")");
-    case v1::MONEY_BASIS_KIND_GIVEN:
-      return "given";
-    default:
-      return "assumed";
-  }
-}
-
 void WriteCampaignText(const v1::CampaignEffectsReport& r, std::ostream& out) {
   out << "campaign effects, " << FormatTime(r.start_unix_seconds()) << " to "
       << FormatTime(r.end_unix_seconds()) << " in " << r.periods() << " periods of "
@@ -313,7 +302,7 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
       out << "  " << Pad(x.name(), 11) << " spend " << Right(Num(x.spend(), 2), 12)
           << ", response " << Right(Num(x.conversions(), 1), 8) << ", marginal return "
           << Num(x.marginal_left(), 3) << " / " << Num(x.marginal_right(), 3)
-          << " (last / next unit)\n    " << BasisWord(x.basis()) << ": " << x.basis().source()
+          << " (last / next unit)\n    " << BasisText(x.basis(), 1)
           << "\n";
     if (b.has_ranking_probability())
       out << "  the ranking of the routes holds in " << Pct(b.ranking_probability())
