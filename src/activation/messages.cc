@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/money_basis_message.h"
 #include "common/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -274,6 +275,7 @@ void PlanMessage(const PlanResult& r, uint32_t num_nodes, uint64_t num_arcs, v1:
   out->set_check_seed(r.check_seed);
   out->set_total_cost(r.total_cost);
   out->set_cost_per_reached(r.cost_per_reached);
+  ToMessage(r.cost_basis, out->mutable_cost_basis());
   out->set_approximation(r.approximation);
   out->set_gamma(r.gamma);
   out->set_epsilon(r.epsilon);
@@ -471,7 +473,10 @@ absl::Status WorkspacePlanMessageAt(const Workspace& ws, const v1::WorkspacePlan
     o.costs.emplace_back(*c, cost);
   }
   if (request.has_cost_attribute()) o.cost_attribute = request.cost_attribute();
-  if (request.has_default_cost()) o.default_cost = request.default_cost();
+  if (request.has_default_cost()) {
+    o.default_cost = request.default_cost();
+    o.default_cost_set = true;
+  }
   absl::StatusOr<std::vector<Index>> excluded =
       CustomerIndices(ws, request.excluded_ids(), at("excluded_ids"));
   if (!excluded.ok()) return excluded.status();
@@ -536,6 +541,7 @@ absl::Status WorkspacePlanMessageAt(const Workspace& ws, const v1::WorkspacePlan
     if (l.home != kNoIndex) m->set_home_community_id(t.communities.ids.Id(l.home));
     m->set_marginal_gain(r->plan.seeds[i].marginal_gain);
     m->set_cost(r->plan.seeds[i].cost);
+    ToMessage(l.cost_basis, m->mutable_cost_basis());
   }
   for (const CommunityReach& c : r->reach) {
     v1::CommunityReach* m = out->add_reach();

@@ -69,6 +69,10 @@ absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& opt
   r.check = *std::move(check);
   r.check_seed = so.seed;
   r.total_cost = imm->total_cost;
+  r.cost_basis =
+      o.costs.empty()
+          ? MoneyBasis::Assumed(absl::StrCat("each seed costs 1 (", o.names("costs"), " empty)"))
+          : MoneyBasis::Given(o.names("costs"));
   r.cost_per_reached = r.check.mean > 0 ? r.total_cost / r.check.mean
                                         : std::numeric_limits<double>::infinity();
   r.approximation = imm->approximation;

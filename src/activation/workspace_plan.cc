@@ -157,21 +157,30 @@ absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& t,
   o.must_include.assign(options.must_include.begin(), options.must_include.end());
 
   // Costs, when any source can give one other than the default of 1.
+  // cost_from[c]: where customer c's cost comes from, for its basis.
+  enum CostFrom : uint8_t { kDefault, kAttribute, kListed };
+  std::vector<uint8_t> cost_from;
   const auto attr = t.customers.attributes.keys().Find(options.cost_attribute);
   if (o.budget.has_value() || !options.costs.empty() || attr.has_value() ||
-      options.default_cost != 1) {
+      options.default_cost != 1 || options.default_cost_set) {
     o.costs.assign(n, options.default_cost);
+    cost_from.assign(n, kDefault);
     if (attr.has_value()) {
       const size_t rows = std::min(n, t.customers.attributes.size());
       for (size_t c = 0; c < rows; ++c) {
         t.customers.attributes.ForEach(c, [&](const std::string& key, const std::string& value) {
           if (key != options.cost_attribute) return;
           const double v = PositiveNumber(value);
-          if (!std::isnan(v)) o.costs[c] = v;
+          if (std::isnan(v)) return;
+          o.costs[c] = v;
+          cost_from[c] = kAttribute;
         });
       }
     }
-    for (const auto& [c, cost] : options.costs) o.costs[c] = cost;
+    for (const auto& [c, cost] : options.costs) {
+      o.costs[c] = cost;
+      cost_from[c] = kListed;
+    }
   }
 
   // Targets: current members of the target communities.
@@ -202,7 +211,38 @@ absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& t,
   absl::StatusOr<PlanResult> plan = Plan(dg, po);
   if (!plan.ok()) return plan.status();
   result.plan = *std::move(plan);
-  for (const PlannedSeed& s : result.plan.seeds) result.leaders.push_back(info[s.node]);
+  // Each seed's cost basis, and the total's: assumed as soon as one seed's
+  // cost is the default the host did not set.
+  const MoneyBasis listed = MoneyBasis::Given(options.names("costs"));
+  const MoneyBasis attribute =
+      MoneyBasis::Given(absl::StrCat("customer attribute ", options.cost_attribute, " (",
+                                     options.names("cost_attribute"), ")"));
+  const std::string default_source =
+      absl::StrCat(options.names("default_cost"), " = ", options.default_cost);
+  const MoneyBasis fallback = options.default_cost_set
+                                  ? MoneyBasis::Given(default_source)
+                                  : MoneyBasis::Assumed(absl::StrCat(
+                                        default_source, " (absent; set it, ",
+                                        options.names("costs"), " or the cost attribute)"));
+  size_t count[3] = {0, 0, 0};  // by CostFrom
+  for (const PlannedSeed& s : result.plan.seeds) {
+    PlannedLeader leader = info[s.node];
+    const uint8_t from = cost_from.empty() ? uint8_t{kDefault} : cost_from[s.node];
+    leader.cost_basis = from == kListed ? listed : from == kAttribute ? attribute : fallback;
+    ++count[from];
+    result.leaders.push_back(std::move(leader));
+  }
+  std::string source = absl::StrCat(result.plan.seeds.size(), " seeds' costs:");
+  const char* sep = " ";
+  for (const auto& [from, basis] : {std::pair{kListed, &listed}, std::pair{kAttribute, &attribute},
+                                    std::pair{kDefault, &fallback}}) {
+    if (count[from] == 0) continue;
+    absl::StrAppend(&source, sep, count[from], " from ", basis->source);
+    sep = "; ";
+  }
+  result.plan.cost_basis = count[kDefault] > 0 && !options.default_cost_set
+                               ? MoneyBasis::Assumed(std::move(source))
+                               : MoneyBasis::Given(std::move(source));
   result.targets = o.targets;
 
   std::vector<uint32_t> customers(num_communities + 1, 0);

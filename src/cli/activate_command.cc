@@ -82,7 +82,8 @@ void WritePlan(const v1::WorkspacePlan& r, std::ostream& out) {
            "estimates' doubt too)\n";
   }
   out << "total cost " << Decimals(p.total_cost(), 2) << ", cost per reached customer "
-      << Decimals(p.cost_per_reached(), 3) << "\n\n";
+      << Decimals(p.cost_per_reached(), 3) << "\n  costs " << BasisText(p.cost_basis(), 2)
+      << "\n\n";
   out << "  #  customer    leader of   rank  score  home        cost      gain\n";
   for (int i = 0; i < r.leaders_size(); ++i) {
     const v1::PlannedLeader& l = r.leaders(i);

@@ -58,7 +58,7 @@ std::string GroupThousands(std::string number) {
 std::string BasisText(const v1::MoneyBasis& b, int decimals) {
   switch (b.kind()) {
     case v1::MONEY_BASIS_KIND_ESTIMATED:
-      if (std::isnan(b.low()) || std::isnan(b.high()))
+      if (!b.has_low() || !b.has_high())
         return absl::StrCat("estimated from ", b.source());
       return absl::StrCat("estimated (", Significant(100 * b.confidence(), 3), "% interval ",
                           GroupThousands(Decimals(b.low(), decimals)), " to ",

@@ -3,20 +3,25 @@
 #ifndef MITRA_COMMON_MONEY_BASIS_MESSAGE_H_
 #define MITRA_COMMON_MONEY_BASIS_MESSAGE_H_
 
+#include <cmath>
+
 #include "mitra/core/money_basis.h"
 #include "mitra/v1/basis.pb.h"
 
 namespace mitra {
 
 inline void ToMessage(const MoneyBasis& basis, v1::MoneyBasis* out) {
+  out->Clear();
   switch (basis.kind) {
     case BasisKind::kEstimated: out->set_kind(v1::MONEY_BASIS_KIND_ESTIMATED); break;
     case BasisKind::kAssumed: out->set_kind(v1::MONEY_BASIS_KIND_ASSUMED); break;
     case BasisKind::kGiven: out->set_kind(v1::MONEY_BASIS_KIND_GIVEN); break;
   }
-  out->set_low(basis.low);
-  out->set_high(basis.high);
-  out->set_confidence(basis.confidence);
+  if (basis.kind == BasisKind::kEstimated && !std::isnan(basis.low) && !std::isnan(basis.high)) {
+    out->set_low(basis.low);
+    out->set_high(basis.high);
+    out->set_confidence(basis.confidence);
+  }
   out->set_source(basis.source);
 }
 

@@ -58,6 +58,8 @@ TEST(PlanTest, CertainEdgesGiveExactReach) {
   EXPECT_DOUBLE_EQ(r->seeds[0].cost, 1.0);
   EXPECT_DOUBLE_EQ(r->total_cost, 2.0);
   EXPECT_DOUBLE_EQ(r->cost_per_reached, 2.0 / 6.0);
+  EXPECT_EQ(r->cost_basis.kind, BasisKind::kAssumed);  // no costs: 1 per seed
+  EXPECT_EQ(r->cost_basis.source, "each seed costs 1 (costs empty)");
   EXPECT_DOUBLE_EQ(r->approximation, 1 - std::exp(-1.0) - 0.1);
   EXPECT_NE(r->check_seed, o.imm.seed);
   EXPECT_EQ(r->check_seed, CheckSeed(o.imm.seed));
@@ -76,6 +78,8 @@ TEST(PlanTest, BudgetUsesCostsAndReportsCostPerReached) {
   EXPECT_DOUBLE_EQ(r->seeds[0].cost, 1.5);
   EXPECT_DOUBLE_EQ(r->seeds[1].cost, 2.0);
   EXPECT_DOUBLE_EQ(r->total_cost, 3.5);
+  EXPECT_EQ(r->cost_basis.kind, BasisKind::kGiven);
+  EXPECT_EQ(r->cost_basis.source, "costs");
   EXPECT_DOUBLE_EQ(r->check.mean, 6.0);
   EXPECT_DOUBLE_EQ(r->cost_per_reached, 3.5 / 6.0);
   EXPECT_NEAR(r->gamma, (1 - std::exp(-1.0)) / 2, 1e-12);

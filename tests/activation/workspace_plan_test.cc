@@ -160,6 +160,59 @@ TEST(WorkspacePlanTest, BudgetWithExplicitAttributeAndDefaultCosts) {
   EXPECT_DOUBLE_EQ(r->plan.total_cost, 2.0);
 }
 
+// Each seed's cost says where it came from, and the total is assumed as
+// soon as one seed's cost is the default the host did not set.
+TEST(WorkspacePlanTest, CostBasisNamesWhereEachCostCameFrom) {
+  Tables t;
+  Fill(t);
+  // k = 2 without costs: c0 (all 6), then nothing adds; the next best by
+  // index is chosen with gain 0. Both costs are the unset default.
+  WorkspacePlanOptions o = AllCandidates(2);
+  auto r = PlanOnWorkspace(t, Diffusion(t), o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->leaders.size(), 2u);
+  for (const PlannedLeader& l : r->leaders) {
+    EXPECT_EQ(l.cost_basis.kind, BasisKind::kAssumed);
+    EXPECT_THAT(l.cost_basis.source, HasSubstr("default_cost = 1 (absent"));
+  }
+  EXPECT_EQ(r->plan.cost_basis.kind, BasisKind::kAssumed);
+  EXPECT_THAT(r->plan.cost_basis.source, HasSubstr("2 seeds' costs: 2 from default_cost = 1"));
+
+  // c0 listed, c1 by attribute, the rest by a default the host set: all
+  // given, each naming its own source.
+  for (int c = 0; c < 6; ++c)
+    t.customers.attributes.Append(std::vector<std::pair<std::string, std::string>>{
+        {"incentive_cost", c == 3 ? "4" : "-"}});
+  o = AllCandidates(2);
+  o.costs = {{0, 7.0}};
+  o.default_cost = 1;
+  o.default_cost_set = true;
+  r = PlanOnWorkspace(t, Diffusion(t), o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(Seeds(*r), ElementsAre(0u, ::testing::_));
+  EXPECT_EQ(r->leaders[0].cost_basis.kind, BasisKind::kGiven);
+  EXPECT_EQ(r->leaders[0].cost_basis.source, "costs");
+  EXPECT_EQ(r->plan.cost_basis.kind, BasisKind::kGiven);
+  EXPECT_THAT(r->plan.cost_basis.source, HasSubstr("2 seeds' costs: 1 from costs; 1 from "));
+
+  // The same with c3 forced in: its cost is its attribute's.
+  o.must_include = {3};
+  r = PlanOnWorkspace(t, Diffusion(t), o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->leaders[0].customer, 3u);
+  EXPECT_EQ(r->leaders[0].cost_basis.kind, BasisKind::kGiven);
+  EXPECT_EQ(r->leaders[0].cost_basis.source, "customer attribute incentive_cost (cost_attribute)");
+  EXPECT_DOUBLE_EQ(r->plan.seeds[0].cost, 4.0);
+
+  // Without default_cost_set the one default seed makes the total assumed.
+  o.default_cost_set = false;
+  o.must_include.clear();
+  r = PlanOnWorkspace(t, Diffusion(t), o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->plan.cost_basis.kind, BasisKind::kAssumed);
+  EXPECT_THAT(r->plan.cost_basis.source, HasSubstr("1 from costs; 1 from default_cost = 1 (absent"));
+}
+
 TEST(WorkspacePlanTest, LeadersAreTheCandidates) {
   Tables t;
   Fill(t);

@@ -1,7 +1,6 @@
 """Where a money figure comes from (mitra.v1.MoneyBasis), as Python reads it."""
 
 import collections
-import math
 
 from .v1 import basis_pb2 as _pb
 
@@ -18,7 +17,7 @@ def basis(message):
     """A Basis from a mitra.v1.MoneyBasis; None when the message has none."""
     if message.kind == _pb.MONEY_BASIS_KIND_UNSPECIFIED:
         return None
-    def number(v):
-        return None if math.isnan(v) else v
-    return Basis(_KINDS[message.kind], number(message.low), number(message.high),
-                 number(message.confidence), message.source)
+    def number(field):
+        return getattr(message, field) if message.HasField(field) else None
+    return Basis(_KINDS[message.kind], number("low"), number("high"), number("confidence"),
+                 message.source)

@@ -198,6 +198,15 @@ def test_leader_plan_on_a_hand_made_workspace():
         assert [l.customer_id for l in r.leaders] == ["c3", "c2"]
         assert r.plan.total_cost == 3.0 and r.plan.check.mean == 4.0
         assert [l.cost for l in r.leaders] == [2.0, 1.0]
+        # c3's cost is the host's; c2's is the default nobody set: assumed.
+        assert [l.cost_basis.kind for l in r.leaders] == [
+            v1.MONEY_BASIS_KIND_GIVEN, v1.MONEY_BASIS_KIND_ASSUMED]
+        total = mitra._basis.basis(r.plan.cost_basis)
+        assert total.kind == "assumed" and total.source.startswith(
+            "2 seeds' costs: 1 from request.costs; 1 from request.default_cost = 1 (absent")
+        r = ma.leader_plan(ws, budget=3, candidates="all", costs={"c0": 10, "c3": 2},
+                           default_cost=1, check_runs=200)
+        assert mitra._basis.basis(r.plan.cost_basis).kind == "given"
         # No seed may live in k0: c3.
         r = ma.leader_plan(ws, k=1, candidates="all", quotas={"k0": 0}, check_runs=200)
         assert [l.customer_id for l in r.leaders] == ["c3"]

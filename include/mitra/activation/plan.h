@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "mitra/activation/diffusion.h"
 #include "mitra/activation/imm.h"
+#include "mitra/core/money_basis.h"
 
 namespace mitra::activation {
 
@@ -50,6 +51,9 @@ struct PlanResult {
   uint64_t check_seed = 0;         // the seed the check used
   // check.group_mean: reach per group (of imm.groups), when groups given.
   double total_cost = 0;           // sum of the seeds' costs
+  // Given (imm.costs set) or assumed (1 per seed); a workspace plan
+  // replaces it with its own, from where each seed's cost came.
+  MoneyBasis cost_basis;
   // total_cost / check.mean (+infinity when the mean is 0).
   double cost_per_reached = 0;
   // The guarantee used: approximation = gamma - epsilon (0: none claimed;

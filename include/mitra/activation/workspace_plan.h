@@ -50,6 +50,8 @@ struct WorkspacePlanOptions {
   std::vector<std::pair<Index, double>> costs;
   std::string cost_attribute = "incentive_cost";
   double default_cost = 1;  // finite, > 0
+  // The host set default_cost: costs from it are given, not assumed.
+  bool default_cost_set = false;
   std::vector<Index> excluded;
   std::vector<Index> must_include;
   std::vector<Index> target_communities;  // empty: every customer counts
@@ -67,6 +69,7 @@ struct PlannedLeader {
   uint32_t leader_rank = 0;    // 0: not a ranked leader
   double leader_score = 0;
   Index home = kNoIndex;       // home community (kNoIndex: none)
+  MoneyBasis cost_basis;       // where its cost came from
 };
 
 struct CommunityReach {
