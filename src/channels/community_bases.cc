@@ -32,33 +32,12 @@ std::string ConversionsSource(const CommunityRoute& r) {
 
 }  // namespace
 
-MoneyBasis PlanCostBasis(const v1::WorkspacePlan& wp, const v1::WorkspacePlanRequest* activation) {
-  if (activation == nullptr)
-    return MoneyBasis::Given(
-        "the seeds' costs of the plan passed in (ChannelRequest.plan.plan.costs)");
-  const v1::WorkspacePlanRequest& a = *activation;
-  const double default_cost = a.has_default_cost() ? a.default_cost() : 1;
-  // A seed not listed whose cost differs from the default took it from
-  // the cost attribute; one equal to it, from the default.
-  int listed = 0, attribute = 0, defaulted = 0;
-  for (const v1::PlannedLeader& l : wp.leaders()) {
-    if (a.costs().contains(l.customer_id()))
-      ++listed;
-    else if (l.cost() != default_cost)
-      ++attribute;
-    else
-      ++defaulted;
-  }
-  const std::string attr = a.has_cost_attribute() ? a.cost_attribute() : "incentive_cost";
-  if (defaulted > 0 && !a.has_default_cost())
-    return MoneyBasis::Assumed(absl::StrCat(
-        defaulted, " of ", wp.leaders_size(),
-        " seeds have no cost listed nor a cost attribute: default_cost = 1 "
-        "(WorkspacePlanRequest.default_cost)"));
-  return MoneyBasis::Given(absl::StrCat(
-      "the seeds' incentive costs: ", listed, " from WorkspacePlanRequest.costs, ", attribute,
-      " from the customer attribute ", attr, ", ", defaulted, " at default_cost = ", default_cost,
-      " (WorkspacePlanRequest.default_cost)"));
+MoneyBasis PlanCostBasis(const v1::WorkspacePlan& wp) {
+  const v1::MoneyBasis& b = wp.plan().cost_basis();
+  if (b.kind() != v1::MONEY_BASIS_KIND_UNSPECIFIED) return FromMessage(b);
+  return MoneyBasis::Given(
+      "the seeds' costs of the plan passed in (ChannelRequest.plan.plan.costs; the plan "
+      "carries no cost basis)");
 }
 
 void CommunityBasesMessage(const CommunityRoute& r, const MoneyBasis& plan_cost,

@@ -15,11 +15,10 @@
 
 namespace mitra::channels {
 
-// The plan's cost. A plan made now from `activation`: GIVEN when every
-// seed's cost is the host's (listed in costs, from the cost attribute, or
-// a default_cost that was set), ASSUMED when default_cost = 1 stood in for
-// some. A plan passed in (activation null): GIVEN, its costs as passed.
-MoneyBasis PlanCostBasis(const v1::WorkspacePlan& wp, const v1::WorkspacePlanRequest* activation);
+// The plan's cost: the plan's own cost_basis (activation: GIVEN when
+// every seed's cost is the host's, ASSUMED when default_cost = 1 stood in
+// for some); GIVEN for a plan without one (passed in, its costs as passed).
+MoneyBasis PlanCostBasis(const v1::WorkspacePlan& wp);
 
 // The route's bases from the plan's cost and the value per conversion.
 void CommunityBasesMessage(const CommunityRoute& route, const MoneyBasis& plan_cost,

@@ -783,7 +783,7 @@ absl::StatusOr<std::optional<CommunityRoute>> CommunityRouteFrom(
   if (!cr.ok()) return cr.status();
   const CommunityRoute& route = *cr;
   CommunityMessage(t, route, wp, out->mutable_community());
-  const MoneyBasis plan_cost = PlanCostBasis(wp, r.has_activation() ? &r.activation() : nullptr);
+  const MoneyBasis plan_cost = PlanCostBasis(wp);
   CommunityBasesMessage(route, plan_cost, value, out->mutable_community());
   const double inf = std::numeric_limits<double>::infinity();
   auto per = [&](double conv) { return conv > 0 ? route.cost / conv + variable : inf; };

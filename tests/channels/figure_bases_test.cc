@@ -144,7 +144,7 @@ TEST(FigureBases, GivenWhenTheHostSetEveryInput) {
         &b.contribution(), &b.acquisition_cost(), &b.value_per_acquired(),
         &b.contribution_per_acquired(), &b.net()}) {
     EXPECT_EQ(x->kind(), v1::MONEY_BASIS_KIND_GIVEN) << x->source();
-    EXPECT_TRUE(std::isnan(x->low()));
+    EXPECT_FALSE(x->has_low());
   }
   EXPECT_EQ(b.sales().source(), "Transaction.amount of the 4 transactions in the window");
   // R and S are the independent members; A is the producer's own.
@@ -294,28 +294,54 @@ TEST(FigureBases, ValueFromDefaultedRecordsIsAssumed) {
             v1::MONEY_BASIS_KIND_ASSUMED);
 }
 
-// Seeds a (cost listed), b (cost 7: the attribute), c (cost 1: the default).
-TEST(FigureBases, PlanCostAssumedWhenTheDefaultCostStoodIn) {
+// The plan's cost basis is the plan's own (activation/plan.h); a plan
+// without one, passed in, is given as passed.
+TEST(FigureBases, PlanCostBasisIsThePlans) {
   v1::WorkspacePlan wp;
-  for (const auto& [id, cost] : {std::pair{"a", 5.0}, {"b", 7.0}, {"c", 1.0}}) {
-    v1::PlannedLeader* l = wp.add_leaders();
-    l->set_customer_id(id);
-    l->set_cost(cost);
-  }
-  v1::WorkspacePlanRequest a;
-  (*a.mutable_costs())["a"] = 5;
-  MoneyBasis b = PlanCostBasis(wp, &a);
+  EXPECT_EQ(PlanCostBasis(wp).kind, BasisKind::kGiven);
+  EXPECT_THAT(PlanCostBasis(wp).source, HasSubstr("ChannelRequest.plan.plan.costs"));
+  wp.mutable_plan()->mutable_cost_basis()->set_kind(v1::MONEY_BASIS_KIND_ASSUMED);
+  wp.mutable_plan()->mutable_cost_basis()->set_source("3 seeds' costs: 3 from default_cost = 1");
+  const MoneyBasis b = PlanCostBasis(wp);
   EXPECT_EQ(b.kind, BasisKind::kAssumed);
-  EXPECT_EQ(b.source,
-            "1 of 3 seeds have no cost listed nor a cost attribute: default_cost = 1 "
-            "(WorkspacePlanRequest.default_cost)");
-  a.set_default_cost(1);
-  b = PlanCostBasis(wp, &a);
-  EXPECT_EQ(b.kind, BasisKind::kGiven);
-  EXPECT_THAT(b.source, HasSubstr("1 from WorkspacePlanRequest.costs, 1 from the customer "
-                                  "attribute incentive_cost, 1 at default_cost = 1"));
-  // A plan passed in: its costs as passed.
-  EXPECT_EQ(PlanCostBasis(wp, nullptr).kind, BasisKind::kGiven);
+  EXPECT_EQ(b.source, "3 seeds' costs: 3 from default_cost = 1");
+}
+
+// Through the report: an activation request without default_cost leaves
+// the default 1 standing in for the leader's cost; with one set, given.
+TEST(FigureBases, ActivationWithoutDefaultCostIsAssumed) {
+  v1::Batch b = HandBatch(true);
+  for (int c = 0; c < 4; ++c) {
+    v1::Membership* m = b.add_memberships();
+    m->set_customer_id("c" + std::to_string(c));
+    m->set_community_id("k1");
+    m->set_joined_unix_seconds(kT0);
+  }
+  for (int c = 1; c < 4; ++c) {
+    v1::Interaction* i = b.add_interactions();
+    i->set_from_customer_id("c" + std::to_string(c));
+    i->set_to_customer_id("c0");
+    i->set_kind(v1::INTERACTION_KIND_REPLY);
+    i->set_community_id("k1");
+    i->set_time_unix_seconds(kT0 + 2 * kDay);
+  }
+  Workspace ws;
+  const absl::Status s = ws.Ingest(b);
+  ASSERT_TRUE(s.ok()) << s;
+  v1::ChannelRequest request = FullRequest();
+  request.set_conversion_rate(0.5);
+  v1::WorkspacePlanRequest* a = request.mutable_activation();
+  a->mutable_plan()->set_k(1);
+  a->mutable_plan()->set_check_runs(100);
+  v1::ChannelReport r = Report(ws, request);
+  EXPECT_EQ(r.community().cost_basis().kind(), v1::MONEY_BASIS_KIND_ASSUMED);
+  EXPECT_THAT(r.community().cost_basis().source(), HasSubstr("default_cost = 1"));
+  // The expected column's cost names it too.
+  EXPECT_THAT(Column(r, "community activation")->cost_basis().source(),
+              HasSubstr("default_cost = 1"));
+  a->set_default_cost(1);
+  r = Report(ws, request);
+  EXPECT_EQ(r.community().cost_basis().kind(), v1::MONEY_BASIS_KIND_GIVEN);
 }
 
 // The CLI's activation: the activists' spend per leader when there is one,
