@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "common/money_basis_message.h"
+#include "community_bases.h"
+#include "figure_bases.h"
 #include "common/request_errors.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -488,7 +490,7 @@ void SplitMessage(double budget, const std::vector<BudgetRoute>& routes, const B
 
 void Compare(const std::string& name, const std::string& basis, double cost, double acquired,
              double low, double high, double cpa, double cpa_low, double cpa_high, double value,
-             v1::ChannelReport* out) {
+             const ColumnBases& bases, v1::ChannelReport* out) {
   v1::ChannelRouteComparison* x = out->add_comparison();
   x->set_name(name);
   x->set_basis(basis);
@@ -501,6 +503,7 @@ void Compare(const std::string& name, const std::string& basis, double cost, dou
   x->set_cost_per_acquired_high(cpa_high);
   x->set_value_per_acquired(value);
   x->set_profit_per_acquired(value - cpa);
+  ColumnBasesMessage(bases, x);
 }
 
 }  // namespace
@@ -543,13 +546,15 @@ v1::WorkspacePlanRequest DefaultActivation(const Workspace& ws, const v1::Channe
       if (t.channels.kind[m] == kCommunityActivist)
         program += t.channels.fixed_cost_per_year[m] * years;
     const uint64_t per = static_cast<uint64_t>(leaders) * t.communities.ids.size();
-    cost_per_leader = program > 0 && per > 0 ? program / static_cast<double>(per) : 1;
+    // No activist spend to go by: default_cost stays unset, so the plan's
+    // cost is the activation default (1) and the report says it is assumed.
+    cost_per_leader = program > 0 && per > 0 ? program / static_cast<double>(per) : 0;
   }
   v1::WorkspacePlanRequest r;
   r.set_candidates(v1::CANDIDATE_SOURCE_LEADERS);
   r.mutable_leaders()->set_top(leaders);
   r.mutable_leaders()->set_top_bridges(bridges);
-  r.set_default_cost(cost_per_leader);
+  if (cost_per_leader > 0) r.set_default_cost(cost_per_leader);
   const uint64_t customers = t.customers.ids.size();
   r.mutable_plan()->set_k(static_cast<uint32_t>(std::max<uint64_t>(1, std::min(slots, customers))));
   r.mutable_plan()->set_check_runs(check_runs);
@@ -683,7 +688,9 @@ void TotalsMessage(const Economics& e, v1::ChannelReport* out) {
 }
 
 // The observed routes, side by side.
-void ObservedRouteComparisons(const Economics& e, v1::ChannelReport* out) {
+void ObservedRouteComparisons(const Economics& e, const FigureBases& bases,
+                              v1::ChannelReport* out) {
+  const ColumnBases observed = ObservedColumnBases(bases);
   for (const auto& [k, name] : {std::pair{Route::kChain, "chain"},
                                 {Route::kDirect, "direct"},
                                 {Route::kCommunity, "community channel"}}) {
@@ -691,7 +698,7 @@ void ObservedRouteComparisons(const Economics& e, v1::ChannelReport* out) {
     if (re.transactions == 0) continue;
     const double n = static_cast<double>(re.acquired);
     Compare(name, "observed", re.acquisition_cost, n, n, n, re.cost_per_acquired,
-            re.cost_per_acquired, re.cost_per_acquired, re.value_per_acquired, out);
+            re.cost_per_acquired, re.cost_per_acquired, re.value_per_acquired, observed, out);
   }
 }
 
@@ -730,7 +737,7 @@ const RouteEconomics* ConversionsLike(const Economics& e, v1::ChannelReport* out
 // nullopt when no conversion rate is given or observed.
 absl::StatusOr<std::optional<CommunityRoute>> CommunityRouteFrom(
     const Tables& t, const v1::ChannelRequest& r, const ChannelInputs& in, const Economics& e,
-    const v1::WorkspacePlan& wp, v1::ChannelReport* out) {
+    const FigureBases& bases, const v1::WorkspacePlan& wp, v1::ChannelReport* out) {
   std::optional<ConversionRate> rate = in.given_rate;
   if (!rate) {
     auto from = ReferralConversionRate(t.referrals, e.start, e.end);
@@ -750,23 +757,45 @@ absl::StatusOr<std::optional<CommunityRoute>> CommunityRouteFrom(
   ro.names = FieldPath("request");
   ro.names.Rename("plan", r.has_plan() ? "request.plan.plan" : "request.activation.plan");
   ro.include_seeds = r.include_seeds();
+  // Where the value per conversion and the variable cost come from.
+  const char* like_name = like == &e.routes[static_cast<int>(Route::kChain)] ? "chain"
+                                                                             : "community channel";
+  FigureInputs value, variable_inputs;
+  if (like)
+    variable_inputs = bases.variable_acquisition.With(
+        {}, absl::StrCat("the ", like_name,
+                         "'s margins and handling per acquired customer in the window"));
   if (r.has_value_per_conversion()) {
     ro.value_per_conversion = r.value_per_conversion();
+    value.given = absl::StrCat("ChannelRequest.value_per_conversion = ", r.value_per_conversion());
   } else if (like) {
     ro.value_per_conversion = std::max(0.0, like->contribution_per_acquired);
+    value = bases.contribution_per_acquired.With(
+        {}, absl::StrCat("the ", like_name,
+                         "'s observed contribution per acquired customer in the window"));
   } else {
     out->add_notes("community route: no value per conversion given and none observed: 0");
+    value.defaults.push_back(
+        "value_per_conversion = 0 (ChannelRequest.value_per_conversion): none given, no "
+        "customer acquired through the community channel or the chain in the window");
   }
   auto cr = EvaluateCommunityRoute(*in.given_plan, *rate, ro);
   if (!cr.ok()) return cr.status();
   const CommunityRoute& route = *cr;
   CommunityMessage(t, route, wp, out->mutable_community());
+  const MoneyBasis plan_cost = PlanCostBasis(wp);
+  CommunityBasesMessage(route, plan_cost, value, out->mutable_community());
   const double inf = std::numeric_limits<double>::infinity();
   auto per = [&](double conv) { return conv > 0 ? route.cost / conv + variable : inf; };
+  const double value_per_acquired = route.value_per_conversion + variable;
   Compare("community activation", "expected", route.cost + route.conversions * variable,
           route.conversions, route.conversions_low, route.conversions_high,
           per(route.conversions), per(route.conversions_high), per(route.conversions_low),
-          route.value_per_conversion + variable, out);
+          value_per_acquired,
+          ExpectedColumnBases(route, plan_cost, variable, variable_inputs,
+                              per(route.conversions_high), per(route.conversions_low),
+                              value_per_acquired, value),
+          out);
   return std::optional<CommunityRoute>(*std::move(cr));
 }
 
@@ -886,6 +915,8 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
   if (!c.ok()) return c.status();
 
   TotalsMessage(*e, out);
+  const FigureBases bases = FigureBasesOf(t, *chain, *e, r);
+  FigureBasesMessage(bases, out->mutable_bases());
   MemberMessages(t, *chain, *e, out);
   if (absl::Status s = StackMessages(ws, r, *chain, *e, out); !s.ok()) return s;
   if (chain->size() > 0)
@@ -899,7 +930,7 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
   }
   ConflictMessages(t, *c, r.has_top() ? r.top() : 20, in->conflicts.period_seconds,
                    out->mutable_conflicts());
-  ObservedRouteComparisons(*e, out);
+  ObservedRouteComparisons(*e, bases, out);
 
   // The community route from a plan (given, or made from an activation request).
   v1::WorkspacePlan made;
@@ -910,7 +941,7 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
   }
   std::optional<CommunityRoute> route;
   if (in->given_plan) {
-    auto cr = CommunityRouteFrom(t, r, *in, *e, *wp, out);
+    auto cr = CommunityRouteFrom(t, r, *in, *e, bases, *wp, out);
     if (!cr.ok()) return cr.status();
     route = *std::move(cr);
   }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "args.h"
+#include "channel_bases.h"
 #include "common.h"
 #include "mitra/channels/messages.h"
 #include "mitra/core/absl_view.h"
@@ -29,7 +30,10 @@ cost per acquired customer; conflict signals (shared customers and
 territory, undercutting, customers switching between members); the expected
 conversions and cost per acquired customer of activating the community
 leaders (IMM on the interaction graph); and with --budget the split of the
-budget between chain incentives and activation that maximises profit.
+budget between chain incentives and activation that maximises profit. Where
+each money figure comes from is printed beside it: given by the host,
+ASSUMED (a default, named with the option or record field that sets it) or
+estimated (with its interval).
 
 Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
 (30.4375 days), year, or seconds):
@@ -133,17 +137,6 @@ std::string KindName(v1::ChannelKind k) {
   return absl::AsciiStrToLower(s);
 }
 
-std::string BasisWord(const v1::MoneyBasis& b) {
-  switch (b.kind()) {
-    case v1::MONEY_BASIS_KIND_ESTIMATED:
-      return absl::StrCat("estimated (", Num(b.low(), 1), " .. ", Num(b.high(), 1), ")");
-    case v1::MONEY_BASIS_KIND_GIVEN:
-      return "given";
-    default:
-      return "assumed";
-  }
-}
-
 void WriteCampaignText(const v1::CampaignEffectsReport& r, std::ostream& out) {
   out << "campaign effects, " << FormatTime(r.start_unix_seconds()) << " to "
       << FormatTime(r.end_unix_seconds()) << " in " << r.periods() << " periods of "
@@ -189,7 +182,10 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
       << Num(r.cost_to_serve(), 2);
   if (r.unattributed_sales() > 0)
     out << ", sales without a channel " << Num(r.unattributed_sales(), 2);
-  out << "\n\nmembers (own sales as the seller; tree = with everyone below)\n"
+  out << "\nwhere the figures come from (the members', routes' and customers' figures of the "
+         "same name too):\n";
+  WriteFigureBases(r.bases(), "  ", out);
+  out << "\nmembers (own sales as the seller; tree = with everyone below)\n"
       << "  " << Pad("member", 18) << Pad("kind", 12) << Right("margin", 7)
       << Right("own sales", 13) << Right("tree sales", 13) << Right("margin money", 13)
       << Right("profit", 12) << Right("buyers", 8) << Right("acquired", 9) << Right("CTS/buyer", 10)
@@ -280,6 +276,7 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
         << "), activation cost per conversion " << Num(m.cost_per_acquired(), 2) << ", value "
         << Num(m.value_per_conversion(), 2) << " each, expected profit "
         << Num(m.expected_profit(), 2) << "\n";
+    WriteCommunityBases(m, "  ", out);
   }
   if (r.comparison_size() > 0) {
     out << "\nthe routes side by side (per acquired customer; value = first purchase less goods "
@@ -292,6 +289,8 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
           << Right(Num(x.cost()), 14) << Right(Num(x.cost_per_acquired(), 2), 11)
           << Right(Num(x.value_per_acquired(), 2), 11) << Right(Num(x.profit_per_acquired(), 2), 12)
           << "\n";
+    out << "  where they come from:\n";
+    WriteComparisonBases(r, "    ", out);
   }
   if (r.has_budget_split()) {
     const v1::BudgetSplit& b = r.budget_split();
@@ -303,7 +302,7 @@ void WriteText(const v1::ChannelReport& r, std::ostream& out) {
       out << "  " << Pad(x.name(), 11) << " spend " << Right(Num(x.spend(), 2), 12)
           << ", response " << Right(Num(x.conversions(), 1), 8) << ", marginal return "
           << Num(x.marginal_left(), 3) << " / " << Num(x.marginal_right(), 3)
-          << " (last / next unit)\n    " << BasisWord(x.basis()) << ": " << x.basis().source()
+          << " (last / next unit)\n    " << BasisText(x.basis(), 1)
           << "\n";
     if (b.has_ranking_probability())
       out << "  the ranking of the routes holds in " << Pct(b.ranking_probability())

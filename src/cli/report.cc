@@ -21,6 +21,7 @@
 #include "mitra/v1/channel.pb.h"
 #include "mitra/value/customer_value.h"
 #include "mitra/value/messages.h"
+#include "channel_bases.h"
 #include "cocreation_text.h"
 #include "common.h"
 
@@ -343,7 +344,8 @@ absl::StatusOr<v1::ChannelReport> DemoChannelReport(const Workspace& ws) {
   v1::ChannelReport report;
   if (ws.tables().communities.ids.size() > 0 && !ws.tables().interactions.from.empty()) {
     *request.mutable_activation() = channels::DefaultActivation(ws, request, 3, 0, 0, 2000);
-    request.set_budget(request.activation().default_cost() * request.activation().plan().k() / 2);
+    const v1::WorkspacePlanRequest& a = request.activation();
+    request.set_budget((a.has_default_cost() ? a.default_cost() : 1) * a.plan().k() / 2);
     // Recorded campaigns: the split on the routes' fitted curves.
     if (ws.tables().campaigns.ids.size() > 0) request.mutable_campaign_effects();
     if (channels::ChannelEconomicsMessage(ws, request, &report).ok()) return report;
@@ -405,6 +407,8 @@ void Chain(const Tables& t, const absl::StatusOr<v1::ChannelReport>& r, std::ost
   out << "  cost to serve: 2 an order, 5 a delivery, 10 a return (illustrative rates) + the "
          "producer's"
          " own per-unit costs\n";
+  out << "  where the figures come from:\n";
+  WriteFigureBasesShort(r->bases(), "    ", out);
   // The margin stack through the deepest path and sold direct.
   const v1::ChannelMarginStack* deep = nullptr;
   const v1::ChannelMarginStack* direct = nullptr;
@@ -471,6 +475,8 @@ void TwoRoutes(const absl::StatusOr<v1::ChannelReport>& r, std::ostream& out) {
         << PadLeft(Num(x.cost()), 12) << PadLeft(Num(x.cost_per_acquired(), 2), 10)
         << PadLeft(Num(x.value_per_acquired(), 2), 11)
         << PadLeft(Num(x.profit_per_acquired(), 2), 12) << "\n";
+  out << "  where they come from:\n";
+  WriteComparisonBases(*r, "    ", out);
   if (r->has_community()) {
     const v1::ChannelCommunityRoute& m = r->community();
     out << "  activation: " << m.seeds() << " leaders (top 3 per community) for " << Num(m.cost())
@@ -479,6 +485,7 @@ void TwoRoutes(const absl::StatusOr<v1::ChannelReport>& r, std::ostream& out) {
         << " conversions (" << Num(m.conversions_low()) << " - " << Num(m.conversions_high())
         << ") at " << Num(m.conversion().rate(), 3)
         << " per reached customer (referrals' converted share)\n";
+    WriteCommunityBases(m, "    ", out);
   }
   if (r->has_budget_split()) {
     const v1::BudgetSplit& b = r->budget_split();

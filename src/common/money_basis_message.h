@@ -25,6 +25,22 @@ inline void ToMessage(const MoneyBasis& basis, v1::MoneyBasis* out) {
   out->set_source(basis.source);
 }
 
+// The wire form back (an UNSPECIFIED kind reads as assumed, the struct's
+// default); absent interval fields are NaN.
+inline MoneyBasis FromMessage(const v1::MoneyBasis& m) {
+  MoneyBasis b;
+  switch (m.kind()) {
+    case v1::MONEY_BASIS_KIND_ESTIMATED: b.kind = BasisKind::kEstimated; break;
+    case v1::MONEY_BASIS_KIND_GIVEN: b.kind = BasisKind::kGiven; break;
+    default: b.kind = BasisKind::kAssumed; break;
+  }
+  if (m.has_low()) b.low = m.low();
+  if (m.has_high()) b.high = m.high();
+  if (m.has_confidence()) b.confidence = m.confidence();
+  b.source = m.source();
+  return b;
+}
+
 }  // namespace mitra
 
 #endif  // MITRA_COMMON_MONEY_BASIS_MESSAGE_H_

@@ -143,6 +143,11 @@ expect 1 'INVALID_ARGUMENT: request.forward.horizon_days: must be in \(0, 1e6\]'
 expect 0 'shared territory Bandung/Dago: R-BDG-1 R-BDG-2' -- "$mitra" channels s.mitra --no-activation
 expect 0 'community activation +expected' -- "$mitra" channels "$sample" --runs 200 --budget 3000
 expect 0 'Two routes: the chain against community activation' -- "$mitra" report s.mitra
+# Each figure's basis beside it: assumed defaults in words, given rates, the expected column's interval.
+expect 0 'incentives: ASSUMED, not estimated: incentives = 0 for chain, direct, community \(ChannelRequest\.incentives\)' -- "$mitra" channels s.mitra --no-activation
+expect 0 'cost to serve: given by the host: ChannelRequest\.rates \(per_order = 2, per_delivery = 5, per_return = 10, per_support_contact = 1\)' -- "$mitra" channels s.mitra --no-activation --order-cost 2 --delivery-cost 5 --return-cost 10 --support-cost 1 --support-kind message
+expect 0 '^      cost/acq: estimated \(95% interval [0-9.,]+ to [0-9.,]+\) from the plan.s cost / the plan.s reach' -- "$mitra" channels "$sample" --runs 200
+expect 0 '^    cost to serve: ASSUMED, not estimated: per_support_contact = 0 \(ChannelRequest\.rates\.per_support_contact\)' -- "$mitra" report s.mitra
 # The sample records campaigns: the split runs on fitted curves and says how sure it is.
 expect 0 'verdict: more money to (community|chain); the bootstrap.s own splits agree in [0-9.]+% of draws' -- "$mitra" report s.mitra
 expect 1 'INVALID_ARGUMENT: request.rates.per_order' -- "$mitra" channels s.mitra --no-activation --order-cost -1

@@ -138,7 +138,22 @@ def economics(ws, start=None, end=None, *, rates=None, incentives=None, per_cust
     (True, or a mitra.v1.CampaignEffectsRequest) splits it on the curves
     fitted to the workspace's campaigns instead when both routes have one
     (report.campaign_effects; budget_split.ranking_probability and each
-    route's basis say how sure)."""
+    route's basis say how sure).
+
+    Where each money figure comes from (mitra.v1.MoneyBasis: kind GIVEN,
+    ASSUMED or ESTIMATED, low, high, confidence, source; mitra.Basis reads
+    the same): ``report.bases`` (a mitra.v1.ChannelFigureBases) has one per
+    kind of observed figure, shared by the totals', members', routes' and
+    customers' figures of that name (sales, producer_revenue,
+    margins_conceded, goods_cost, handling_cost, fixed_cost, incentives,
+    cost_to_serve, profit, contribution, acquisition_cost,
+    value_per_acquired, contribution_per_acquired, net); each
+    ``report.comparison`` column has cost_basis, cost_per_acquired_basis,
+    value_per_acquired_basis and profit_per_acquired_basis;
+    ``report.community`` has cost_basis, conversion_basis,
+    value_per_conversion_basis, cost_per_acquired_basis and
+    expected_profit_basis (docs/CHANNELS.md, "Where each figure comes
+    from")."""
     if request is None:
         request = _pb.ChannelRequest(per_customer=bool(per_customer),
                                      include_seeds=bool(include_seeds))

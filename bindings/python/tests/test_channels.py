@@ -127,6 +127,62 @@ def test_community_route_from_a_leader_plan():
     assert same.community.conversions == pytest.approx(2)
 
 
+def test_where_each_figure_comes_from():
+    ws = hand_workspace()
+    r = mc.economics(ws, start=T0, end=T0 + YEAR,
+                     rates={"per_order": 2, "per_delivery": 3, "per_return": 5},
+                     incentives={"chain": 30})
+    b = r.bases
+    given, assumed = v1.MONEY_BASIS_KIND_GIVEN, v1.MONEY_BASIS_KIND_ASSUMED
+    assert b.sales.kind == given
+    assert b.sales.source == "Transaction.amount of the 8 transactions in the window"
+    # W, R1, R2 (independent) have margins; every member a fixed cost.
+    assert b.margins_conceded.kind == given and b.fixed_cost.kind == given
+    assert b.cost_to_serve.kind == assumed
+    assert "per_support_contact = 0 (ChannelRequest.rates.per_support_contact)" in \
+        b.cost_to_serve.source
+    assert b.incentives.source == \
+        "incentives = 0 for direct, community (ChannelRequest.incentives)"
+    # c4's sale has no product, c3's no quantity.
+    assert b.goods_cost.kind == assumed
+    assert "1 of 8 transactions has no product_id; goods 0 assumed" in b.goods_cost.source
+    assert "1 of 8 transactions has no quantity; 1 unit assumed" in b.goods_cost.source
+    assert mitra._basis.basis(b.contribution).kind == "assumed"
+
+
+def test_community_route_bases():
+    ws = hand_workspace()
+    plan = mitra.activation.leader_plan(ws, k=1, default_cost=100, check_runs=100)
+    r = mc.economics(ws, start=T0, end=T0 + YEAR, plan=plan)
+    c = r.community
+    # One of four referrals converted: the Wilson 95% interval by its formula.
+    z, n, p = 1.959963984540054, 4, 0.25
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert c.conversion_basis.kind == v1.MONEY_BASIS_KIND_ESTIMATED
+    assert c.conversion_basis.low == pytest.approx(centre - half)
+    assert c.conversion_basis.high == pytest.approx(centre + half)
+    assert c.cost_basis.kind == v1.MONEY_BASIS_KIND_GIVEN  # the plan passed in
+    # Reach 4 for certain: conversions 4 x the rate's ends, profit from them.
+    v = c.value_per_conversion
+    assert c.expected_profit_basis.low == pytest.approx(4 * (centre - half) * v - 100)
+    assert c.expected_profit_basis.high == pytest.approx(4 * (centre + half) * v - 100)
+    x = r.comparison[-1]
+    assert x.name == "community activation"
+    assert x.cost_per_acquired_basis.kind == v1.MONEY_BASIS_KIND_ESTIMATED
+    assert (x.cost_per_acquired_basis.low, x.cost_per_acquired_basis.high) == \
+        (x.cost_per_acquired_low, x.cost_per_acquired_high)
+    assert x.basis == "expected"
+    # An activation request without default_cost: the default 1 stood in.
+    req = v1.WorkspacePlanRequest()
+    req.plan.k = 1
+    req.plan.check_runs = 100
+    made = mc.economics(ws, start=T0, end=T0 + YEAR, activation=req)
+    assert made.community.cost_basis.kind == v1.MONEY_BASIS_KIND_ASSUMED
+    assert "default_cost = 1" in made.community.cost_basis.source
+    assert mitra._basis.basis(made.community.cost_basis).low is None
+
+
 def test_budget_split_by_hand_and_against_brute_force():
     routes = [{"name": "community", "value_per_conversion": 20,
                "points": ([100, 200, 300], [10, 16, 19])},

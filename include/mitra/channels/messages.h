@@ -34,8 +34,10 @@ absl::Status ChannelEconomicsMessage(const Workspace& ws, const v1::ChannelReque
 // communities + bridges, fewer when candidates coincide), each at
 // `cost_per_leader`; when that is 0, at what the host already spends on its
 // activists: the community-activist members' fixed cost for the request's
-// window (default: the data's span) over leaders x communities (1 when
-// there is none). `check_runs` Monte-Carlo runs check the reach.
+// window (default: the data's span) over leaders x communities; when there
+// is none, default_cost is left unset (the activation default, 1, which the
+// report's cost basis then calls assumed). `check_runs` Monte-Carlo runs
+// check the reach.
 v1::WorkspacePlanRequest DefaultActivation(const Workspace& ws, const v1::ChannelRequest& request,
                                            uint32_t leaders, uint32_t bridges,
                                            double cost_per_leader, uint64_t check_runs);
