@@ -87,9 +87,11 @@ absl::StatusOr<PredictionIntervals> IntervalsFromDraws(absl::Span<const double> 
         absl::StrCat("prediction intervals: ", draws.size(), " drawn values for ", o.draws,
                      " draws of ", n, " parameters"));
   const size_t block = std::clamp<size_t>(kBlockValues / nd, 1, std::max<size_t>(customers, 1));
+  // The caller's draws count too: they are held for as long as this runs.
   MemoryReservation memory(o.memory);
   if (absl::Status s = memory.Reserve(
-          8.0 * (static_cast<double>(block) * nd + 2.0 * nd + 3.0 * static_cast<double>(customers)),
+          8.0 * (static_cast<double>(block) * nd + 2.0 * nd + 3.0 * static_cast<double>(customers) +
+                 static_cast<double>(draws.size())),
           o.names("draws"), "the predictions of the parameter draws");
       !s.ok())
     return s;
