@@ -355,6 +355,22 @@ MITRA_API mitra_status mitra_value_clv(const uint8_t* purchase_model, size_t pur
                                        const double* monetary_value, size_t n, double* out,
                                        mitra_error** error) MITRA_NOEXCEPT;
 
+/* Prediction intervals from parameter uncertainty: a serialized
+ * mitra.v1.PredictIntervalsRequest (the fitted purchase model and, for CLV
+ * and expected spend, the Gamma-Gamma model, each with the log-parameter
+ * covariance of its fit; the customers' columns; which predictions; the
+ * horizon and CLV settings; draws, level and seed) in, a serialized
+ * mitra.v1.PredictIntervalsResponse out: per prediction and customer the
+ * estimate and the equal-tailed interval of the predictions at `draws`
+ * parameter vectors drawn from the fits' asymptotic normal, the same for
+ * the sum over customers, and the ESTIMATED basis of the total CLV.
+ * Parameter uncertainty only (docs/VALUE.md). RESOURCE_EXHAUSTED names
+ * draws past the memory limit. */
+/* Since 1.1. */
+MITRA_API mitra_status mitra_value_predict_intervals(const uint8_t* request, size_t request_len,
+                                                     uint8_t** out, size_t* out_len,
+                                                     mitra_error** error) MITRA_NOEXCEPT;
+
 /* Holdout validation: predicted (the model's expected purchases over
  * holdout_length) against actual holdout purchases, by calibration
  * frequency, with customer-level MAE/RMSE and aggregate bias; a serialized

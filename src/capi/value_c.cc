@@ -9,6 +9,7 @@
 #include "mitra/value/mbgnbd.h"
 #include "mitra/value/messages.h"
 #include "mitra/value/pareto_nbd.h"
+#include "mitra/value/prediction_intervals.h"
 
 using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
 
@@ -222,6 +223,20 @@ mitra_status mitra_value_clv(const uint8_t* purchase_model, size_t purchase_mode
     return value::CustomerLifetimeValue(*m, *spend,
                                         value::CustomerData{In(frequency, n), In(recency, n), In(T, n), {}},
                                         In(monetary_value, n), options, {out, out ? n : 0});
+  });
+}
+
+mitra_status mitra_value_predict_intervals(const uint8_t* request, size_t request_len,
+                                           uint8_t** out, size_t* out_len,
+                                           mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
+    google::protobuf::Arena arena;
+    auto* req = NewMessage<v1::PredictIntervalsRequest>(arena);
+    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+    auto* result = NewMessage<v1::PredictIntervalsResponse>(arena);
+    if (absl::Status s = value::PredictIntervals(*req, result); !s.ok()) return s;
+    return EmitMessage(*result, out, out_len);
   });
 }
 

@@ -566,6 +566,7 @@ void CustomerValue(const Workspace& ws, std::ostream& out) {
   }
   o.horizon = 52;
   o.clv = value::ClvOptions{12, 2629800.0 / week, 0.01};
+  o.intervals = value::DrawOptions{};  // 200 draws, 90%, seed 0: the total CLV is estimated
   auto table = value::ScoreCustomers(ws, o);
   if (!table.ok()) {
     out << "  not available: " << table.status().message() << "\n";
@@ -606,6 +607,12 @@ void CustomerValue(const Workspace& ws, std::ostream& out) {
     for (size_t k = 0; k < top; ++k)
       out << "  " << S.customer_id(static_cast<int>(order[k])) << " " << Num(v.clv[order[k]], 2);
     out << "\n";
+    double total = 0;
+    for (double c : v.clv) total += c;
+    out << "  total 12-month CLV " << Num(total, 2) << "; "
+        << (v.clv_basis ? BasisText(*v.clv_basis, 2)
+                        : absl::StrCat("no interval (", v.interval_error, ")"))
+        << "\n";
   } else {
     out << "  spend model not fitted: " << v.spend_error << "\n";
   }

@@ -32,6 +32,12 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
   --clv-period UNITS       one CLV period in units (default: a month)
   --discount-rate D        per CLV period (default 0.01)
   --threads N              threads for the fits (default 1)
+  --intervals              CLV intervals from the fits' parameter uncertainty:
+                           clv_low and clv_high columns, and the total CLV
+                           with its interval and basis beside the models
+  --draws D                parameter draws for the intervals (default 200; implies --intervals)
+  --level L                the intervals' level in (0, 1) (default 0.9; implies --intervals)
+  --seed S                 the draws' seed (default 0; implies --intervals)
   --format csv|json        (default csv)
   -o FILE                  write the table to FILE
 )";
@@ -68,6 +74,14 @@ void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueO
   out << "expected purchases over " << Num(o.horizon) << " units (" << Num(o.horizon * unit / 86400)
       << " days); CLV over " << o.clv.periods << " periods of " << Num(o.clv.period_length)
       << " units at " << Num(o.clv.discount_rate) << " a period\n";
+  if (t.spend_model) {
+    double total = 0;
+    for (double v : t.clv) total += v;
+    out << "total CLV " << Num(total);
+    if (t.clv_basis) out << "; " << BasisText(*t.clv_basis, 2);
+    else if (!t.interval_error.empty()) out << "; no interval (" << t.interval_error << ")";
+    out << "\n";
+  }
   if (t.holdout) {
     const v1::HoldoutValidation& h = *t.holdout;
     out << "holdout (" << Num(t.summaries.holdout_length()) << " units): actual " << Num(h.total_actual())
@@ -91,7 +105,8 @@ int ValueCommand(const std::vector<std::string>& args) {
   std::optional<double> horizon, clv_period;
   o.clv.periods = 12;
   o.clv.discount_rate = 0.01;
-  bool have_end = false;
+  bool have_end = false, intervals = false;
+  value::DrawOptions draw;
   while (cl.Next()) {
     const std::string& a = cl.option();
     std::string v;
@@ -121,6 +136,17 @@ int ValueCommand(const std::vector<std::string>& args) {
       if (a == "--horizon") horizon = d;
       else if (a == "--clv-period") clv_period = d;
       else o.clv.discount_rate = d;
+    } else if (a == "--intervals") {
+      intervals = true;
+    } else if (a == "--draws") {
+      if (!cl.Whole(&draw.draws)) return cl.Needs("a whole number");
+      intervals = true;
+    } else if (a == "--level") {
+      if (!cl.Number(&draw.level)) return cl.Needs("a number in (0, 1)");
+      intervals = true;
+    } else if (a == "--seed") {
+      if (!cl.Whole(&draw.seed)) return cl.Needs("a whole number");
+      intervals = true;
     } else if (a == "--clv-periods" || a == "--threads") {
       int k;
       if (!cl.Whole(&k, 1, a == "--threads" ? 256 : std::numeric_limits<int>::max()))
@@ -137,6 +163,7 @@ int ValueCommand(const std::vector<std::string>& args) {
   const double unit = static_cast<double>(o.summary.unit_seconds());
   o.horizon = horizon.value_or(31557600 / unit);
   o.clv.period_length = clv_period.value_or(2629800 / unit);
+  if (intervals) o.intervals = draw;
 
   auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
@@ -147,19 +174,22 @@ int ValueCommand(const std::vector<std::string>& args) {
 
   std::ostringstream body;
   const bool spend = t.spend_model.has_value();
+  // CLV intervals when asked and the fits allowed them.
+  const bool with_iv = !t.clv_low.empty();
   auto segment = [&](int i) {
     const int s = t.rfm.segment(i);
     return s < 0 ? std::string() : t.rfm.segments(s).name();
   };
   if (cl.format() == "csv") {
     body << "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,"
-            "rfm_r,rfm_f,rfm_m,rfm_segment"
+         << (with_iv ? "clv_low,clv_high," : "") << "rfm_r,rfm_f,rfm_m,rfm_segment"
          << (t.holdout ? ",holdout_frequency,holdout_spend" : "") << "\n";
     for (int i = 0; i < S.customer_id_size(); ++i) {
       body << CsvQuote(S.customer_id(i)) << "," << Num(S.frequency(i)) << "," << Num(S.recency(i)) << ","
            << Num(S.t(i)) << "," << Num(S.monetary_value(i)) << "," << Num(t.p_alive[i]) << ","
            << Num(t.expected_purchases[i]) << "," << (spend ? Num(t.expected_spend[i]) : "") << ","
-           << (spend ? Num(t.clv[i]) : "") << "," << t.rfm.r(i) << "," << t.rfm.f(i) << "," << t.rfm.m(i)
+           << (spend ? Num(t.clv[i]) : "") << ","
+           << (with_iv ? absl::StrCat(Num(t.clv_low[i]), ",", Num(t.clv_high[i]), ",") : "") << t.rfm.r(i) << "," << t.rfm.f(i) << "," << t.rfm.m(i)
            << "," << segment(i);
       if (t.holdout) body << "," << Num(S.holdout_frequency(i)) << "," << Num(S.holdout_spend(i));
       body << "\n";
@@ -168,6 +198,7 @@ int ValueCommand(const std::vector<std::string>& args) {
     body << "{\"purchase_model\": " << Json(t.purchase_model)
          << ", \"spend_model\": " << (spend ? Json(*t.spend_model) : "null")
          << ", \"holdout\": " << (t.holdout ? Json(*t.holdout) : "null")
+         << ", \"clv_basis\": " << (t.clv_basis ? Json(*t.clv_basis) : "null")
          << ", \"horizon\": " << Num(o.horizon) << ", \"unit_seconds\": " << o.summary.unit_seconds()
          << ", \"customers\": [";
     for (int i = 0; i < S.customer_id_size(); ++i) {
@@ -180,7 +211,10 @@ int ValueCommand(const std::vector<std::string>& args) {
            << ", \"monetary_value\": " << Num(S.monetary_value(i)) << ", \"p_alive\": " << Num(t.p_alive[i])
            << ", \"expected_purchases\": " << Num(t.expected_purchases[i])
            << ", \"expected_spend\": " << (spend ? Num(t.expected_spend[i]) : "null")
-           << ", \"clv\": " << (spend ? Num(t.clv[i]) : "null") << ", \"rfm\": [" << t.rfm.r(i) << ","
+           << ", \"clv\": " << (spend ? Num(t.clv[i]) : "null")
+           << (with_iv ? absl::StrCat(", \"clv_low\": ", Num(t.clv_low[i]), ", \"clv_high\": ", Num(t.clv_high[i]))
+                       : "")
+           << ", \"rfm\": [" << t.rfm.r(i) << ","
            << t.rfm.f(i) << "," << t.rfm.m(i) << "], \"segment\": \"" << segment(i) << "\"}";
     }
     body << "\n]}\n";

@@ -4,6 +4,7 @@
 #include "mitra/value/customer_data.h"
 #include "mitra/value/gamma_gamma.h"
 #include "mitra/value/messages.h"
+#include "mitra/value/prediction_intervals.h"
 
 namespace mitra::value {
 namespace {
@@ -63,6 +64,33 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
                                                absl::MakeSpan(out.clv));
         !s.ok())
       return s;
+    if (options.intervals) {
+      v1::PredictIntervalsRequest req;
+      *req.mutable_purchase_model() = out.purchase_model;
+      *req.mutable_spend_model() = spend_model;
+      *req.mutable_frequency() = S.frequency();
+      *req.mutable_recency() = S.recency();
+      *req.mutable_t() = S.t();
+      *req.mutable_monetary_value() = S.monetary_value();
+      req.add_predictions(v1::VALUE_PREDICTION_CLV);
+      req.set_clv_periods(options.clv.periods);
+      req.set_clv_period_length(options.clv.period_length);
+      req.set_clv_discount_rate(options.clv.discount_rate);
+      req.set_draws(options.intervals->draws);
+      req.set_level(options.intervals->level);
+      req.set_seed(options.intervals->seed);
+      v1::PredictIntervalsResponse iv;
+      if (absl::Status s = PredictIntervals(req, &iv, &ws.memory_budget()); s.ok()) {
+        const v1::PredictionInterval& c = iv.intervals(0);
+        out.clv_low.assign(c.low().begin(), c.low().end());
+        out.clv_high.assign(c.high().begin(), c.high().end());
+        out.clv_basis = iv.clv_basis();
+      } else if (absl::IsFailedPrecondition(s)) {
+        out.interval_error = std::string(s.message());  // no covariance: the table stands
+      } else {
+        return s;
+      }
+    }
     out.spend_model = std::move(spend_model);
   }
 

@@ -69,6 +69,10 @@ absl::Status ToMessage(v1::ValueModel model, const std::vector<double>& params, 
   r->set_rows(rows);
   for (size_t i = 0; i < fit.report.standard_errors.size() && i < names.size(); ++i)
     (*r->mutable_standard_errors())[names[i]] = fit.report.standard_errors[i];
+  if (fit.report.log_covariance.size() == names.size() * names.size()) {
+    for (const std::string& name : names) r->add_covariance_parameters(name);
+    r->mutable_log_covariance()->Add(fit.report.log_covariance.begin(), fit.report.log_covariance.end());
+  }
   return absl::OkStatus();
 }
 

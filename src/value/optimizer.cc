@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "cholesky.h"
 #include "common/request_errors.h"
 #include "mitra/core/limits.h"
 #include "mitra/core/absl_view.h"
@@ -149,21 +150,11 @@ bool LineSearch(Objective& obj, const Point& x, const Vec& p, double step, Point
   return lo > 0 && flo < x.f;
 }
 
-// Standard errors: sqrt(diag(H^-1)) by Cholesky; false if H is not PD.
-bool InvertDiagonal(std::vector<double> h, size_t n, std::vector<double>& se) {
-  std::vector<double> l(n * n, 0);
-  for (size_t j = 0; j < n; ++j) {
-    double s = h[j * n + j];
-    for (size_t k = 0; k < j; ++k) s -= l[j * n + k] * l[j * n + k];
-    if (!(s > 0) || !std::isfinite(s)) return false;
-    l[j * n + j] = std::sqrt(s);
-    for (size_t i = j + 1; i < n; ++i) {
-      double t = h[i * n + j];
-      for (size_t k = 0; k < j; ++k) t -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = t / l[j * n + j];
-    }
-  }
-  se.assign(n, 0);
+// H^-1 (row-major) by Cholesky; false if H is not positive definite.
+bool InvertPositiveDefinite(const std::vector<double>& h, size_t n, std::vector<double>& inv) {
+  std::vector<double> l;
+  if (!Cholesky(h, n, l)) return false;
+  inv.assign(n * n, 0);
   for (size_t c = 0; c < n; ++c) {  // column c of H^-1 = L^-T L^-1 e_c
     std::vector<double> y(n, 0), x(n, 0);
     for (size_t i = 0; i < n; ++i) {
@@ -176,9 +167,15 @@ bool InvertDiagonal(std::vector<double> h, size_t n, std::vector<double>& se) {
       for (size_t k = i + 1; k < n; ++k) t -= l[k * n + i] * x[k];
       x[i] = t / l[i * n + i];
     }
-    if (!(x[c] > 0) || !std::isfinite(x[c])) return false;
-    se[c] = std::sqrt(x[c]);
+    if (!(x[c] > 0)) return false;
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(x[i])) return false;
+      inv[i * n + c] = x[i];
+    }
   }
+  // Symmetric to the last bit: the two triangles come from different sums.
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < i; ++j) inv[i * n + j] = inv[j * n + i] = 0.5 * (inv[i * n + j] + inv[j * n + i]);
   return true;
 }
 
@@ -351,7 +348,20 @@ absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
     for (size_t i = 0; i < n; ++i)
       for (size_t j = 0; j < i; ++j)
         hess[i * n + j] = hess[j * n + i] = 0.5 * (hess[i * n + j] + hess[j * n + i]);
-    if (!ok || !InvertDiagonal(hess, n, report.standard_errors)) report.standard_errors.clear();
+    std::vector<double> cov;
+    if (ok && InvertPositiveDefinite(hess, n, cov)) {
+      // Standard errors in natural parameters; the covariance of the
+      // log-parameters by the delta method, Cov(ln a, ln b) = Cov(a, b) / (a b)
+      // (exact for the Hessian at an optimum, where the gradient vanishes).
+      report.standard_errors.resize(n);
+      report.log_covariance.resize(n * n);
+      for (size_t i = 0; i < n; ++i) {
+        report.standard_errors[i] = std::sqrt(cov[i * n + i]);
+        for (size_t j = 0; j < n; ++j)
+          report.log_covariance[i * n + j] =
+              cov[i * n + j] / (result.params[i] * result.params[j]);
+      }
+    }
   }
   return result;
 }

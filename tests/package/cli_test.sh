@@ -70,6 +70,12 @@ import json,sys; d=json.load(open('v.json'))
 assert set(d['purchase_model']['params']) == {'r','alpha','a','b'}
 assert len(d['customers']) > 3000 and 0 <= d['customers'][0]['p_alive'] <= 1
 " && ok || bad "value JSON"
+# CLV intervals: two more columns, and the total CLV as an estimated figure.
+expect 0 'total CLV [0-9.e+]+; estimated \(80% interval [0-9,.]+ to [0-9,.]+\) from BG/NBD \+ Gamma-Gamma parameter uncertainty, 50 draws' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --draws 50 --level 0.8 -o vi.csv
+head -1 vi.csv | grep -q '^customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,clv_low,clv_high,rfm_r,' && ok || bad "value CSV header with intervals"
+expect 1 'PredictIntervalsRequest.level: must be in \(0, 1\), got 2' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --level 2
+expect 1 'PredictIntervalsRequest.draws: must be 2..100000, got 0' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --draws 0
+expect 0 'total 12-month CLV [0-9,.]+; estimated \(90% interval' -- "$mitra" report s.mitra
 expect 2 'needs --calibration-end' -- "$mitra" value s.mitra
 expect 2 '--unit needs hour, day, week' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --unit fortnight
 expect 1 'FAILED_PRECONDITION: no customer bought before the calibration end' -- "$mitra" value s.mitra --calibration-end 2020-01-01

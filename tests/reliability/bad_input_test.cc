@@ -163,6 +163,10 @@ mitra_status ValueCall(mitra_workspace* ws, const std::string& op, const std::st
     mitra::v1::RfmRequest r;
     const std::string b = parse(&r);
     s = mitra_value_rfm(reinterpret_cast<const uint8_t*>(b.data()), b.size(), &out, &n, err);
+  } else if (op == "value_predict_intervals") {
+    mitra::v1::PredictIntervalsRequest r;
+    const std::string b = parse(&r);
+    s = mitra_value_predict_intervals(reinterpret_cast<const uint8_t*>(b.data()), b.size(), &out, &n, err);
   } else if (op == "value_predict") {
     mitra::v1::FittedModel m;
     const std::string b = parse(&m);

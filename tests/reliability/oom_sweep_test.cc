@@ -115,7 +115,7 @@ mitra_status WithBuffer(F&& f) {
 
 // Customer-value requests, serialized before the injection starts.
 struct ValueInputs {
-  std::string fit, model, summary, rfm;
+  std::string fit, model, summary, rfm, intervals;
   std::vector<double> x{0, 1, 2, 0, 5}, tx{0, 3, 8, 0, 20}, T{10, 12, 30, 4, 40}, holdout{0, 1, 1, 0, 3};
 };
 const ValueInputs& Value() {
@@ -147,6 +147,27 @@ const ValueInputs& Value() {
       rfm.add_monetary_value(i * 3 % 7);
     }
     in->rfm = rfm.SerializeAsString();
+    // Intervals of every prediction from the model above and a Gamma-Gamma
+    // model, each with a diagonal log-parameter covariance.
+    mitra::v1::PredictIntervalsRequest iv;
+    *iv.mutable_purchase_model() = model;
+    mitra::v1::FittedModel* gg = iv.mutable_spend_model();
+    gg->set_model(mitra::v1::VALUE_MODEL_GAMMA_GAMMA);
+    for (auto [k, val] : {std::pair{"p", 6.25}, {"q", 3.74}, {"gamma", 15.44}}) (*gg->mutable_params())[k] = val;
+    for (mitra::v1::FittedModel* m : {iv.mutable_purchase_model(), gg}) {
+      const int k = m->params_size();
+      for (const char* name : {"r", "alpha", "a", "b", "p", "q", "gamma"})
+        if (m->params().contains(name)) m->mutable_report()->add_covariance_parameters(name);
+      for (int i = 0; i < k * k; ++i) m->mutable_report()->add_log_covariance(i % (k + 1) == 0 ? 0.01 : 0);
+    }
+    iv.mutable_frequency()->Add(in->x.begin(), in->x.end());
+    iv.mutable_recency()->Add(in->tx.begin(), in->tx.end());
+    iv.mutable_t()->Add(in->T.begin(), in->T.end());
+    for (double m : {0.0, 20.0, 30.0, 0.0, 25.0}) iv.add_monetary_value(m);
+    iv.set_horizon(39);
+    iv.set_clv_period_length(4);
+    iv.set_draws(20);
+    in->intervals = iv.SerializeAsString();
     return in;
   }();
   return *v;
@@ -529,6 +550,13 @@ std::vector<Scenario> Scenarios() {
          double out[5];
          return mitra_value_predict(U8(v.model), v.model.size(), MITRA_VALUE_EXPECTED_PURCHASES, 39,
                                     v.x.data(), v.tx.data(), v.T.data(), 5, out, e);
+       }},
+      {"value_predict_intervals", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const std::string& r = Value().intervals;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_predict_intervals(U8(r), r.size(), out, n, e);
+         });
        }},
       {"value_holdout", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {

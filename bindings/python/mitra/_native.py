@@ -138,6 +138,8 @@ SIGNATURES = {
         mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_double, f64_p, f64_p, f64_p, f64_p,
                        ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_value_rfm": (mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_value_predict_intervals": (
+        mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     # Graphs (1.1)
     "mitra_graph_centrality": (
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,

@@ -40,6 +40,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from . import _native
+from ._basis import basis as _basis
 from ._errors import InvalidArgument, call, call_bytes
 from ._workspace import Workspace
 from .v1 import value_pb2 as _pb
@@ -49,7 +50,8 @@ _lib = _native.lib
 __all__ = [
     "UNITS", "unit_seconds", "unit_ratio", "Summaries", "summarize",
     "BGNBD", "MBGNBD", "ParetoNBD", "GammaGamma", "load_model",
-    "clv", "holdout", "rfm", "DEFAULT_SEGMENTS",
+    "clv", "predict_intervals", "Interval", "Intervals", "PREDICTIONS",
+    "holdout", "rfm", "DEFAULT_SEGMENTS",
 ]
 
 # ---- units and times ----------------------------------------------------------
@@ -564,6 +566,19 @@ class _Model:
         se = self._message.report.standard_errors
         return {name: se[name] for name in self._NAMES if name in se}
 
+    @property
+    def log_covariance(self):
+        """(names, matrix): the fit's asymptotic covariance of the
+        log-parameters ln r, ln alpha, ... (its diagonal is (standard error /
+        value)^2), what predict_intervals draws from; None if not fitted or
+        not available (standard errors skipped, flat optimum)."""
+        r = self._message.report
+        names = list(r.covariance_parameters)
+        if not names:
+            return None
+        k = len(names)
+        return names, _from_repeated(r.log_covariance, np.float64).reshape(k, k)
+
     def __reduce__(self):
         return (load_model, (self._bytes,))
 
@@ -802,6 +817,128 @@ def clv(purchase_model, spend_model, frequency, recency, T, monetary_value, *, p
          _horizon(period_length, "period_length"), _horizon(discount_rate, "discount_rate"),
          _ptr(x), _ptr(tx), _ptr(age), _ptr(z), x.size, _ptr(out))
     return _result(out, scalar)
+
+
+#: The predictions predict_intervals covers, by name.
+PREDICTIONS = {
+    "clv": _pb.VALUE_PREDICTION_CLV,
+    "expected_purchases": _pb.VALUE_PREDICTION_EXPECTED_PURCHASES,
+    "probability_alive": _pb.VALUE_PREDICTION_PROBABILITY_ALIVE,
+    "expected_spend": _pb.VALUE_PREDICTION_EXPECTED_SPEND,
+}
+_PREDICTION_NAMES = {v: k for k, v in PREDICTIONS.items()}
+
+
+class Interval:
+    """One prediction's intervals: per customer ``estimate`` (at the fitted
+    parameters), ``low`` and ``high`` (numpy arrays), and the sum over the
+    customers ``total`` with ``total_low``, ``total_high``."""
+
+    __slots__ = ("estimate", "low", "high", "total", "total_low", "total_high")
+
+    def __init__(self, msg):
+        self.estimate = _from_repeated(msg.estimate, np.float64)
+        self.low = _from_repeated(msg.low, np.float64)
+        self.high = _from_repeated(msg.high, np.float64)
+        self.total, self.total_low, self.total_high = msg.total, msg.total_low, msg.total_high
+
+    def __repr__(self):
+        return "Interval(total=%.6g [%.6g, %.6g], %d customers)" % (
+            self.total, self.total_low, self.total_high, len(self.estimate))
+
+
+class Intervals(Mapping):
+    """predict_intervals' result: a mapping from prediction name ("clv",
+    "expected_purchases", "probability_alive", "expected_spend") to its
+    Interval, with ``draws``, ``level``, ``redrawn`` (spend-model draws with
+    q <= 1 drawn again) and ``clv_basis`` (a mitra.Basis: 'estimated', the
+    interval of the total CLV; None without CLV)."""
+
+    def __init__(self, msg):
+        self._by_name = {_PREDICTION_NAMES[iv.prediction]: Interval(iv) for iv in msg.intervals}
+        self.draws, self.level, self.redrawn = msg.draws, msg.level, msg.redrawn
+        self.clv_basis = _basis(msg.clv_basis)
+
+    def __getitem__(self, name):
+        return self._by_name[name]
+
+    def __iter__(self):
+        return iter(self._by_name)
+
+    def __len__(self):
+        return len(self._by_name)
+
+    def __repr__(self):
+        return "Intervals(%s, draws=%d, level=%g)" % (
+            ", ".join("%s=%r" % kv for kv in self._by_name.items()), self.draws, self.level)
+
+
+def predict_intervals(purchase_model, frequency, recency, T, monetary_value=None,
+                      spend_model=None, *, predictions=None, horizon=0.0, period_length=None,
+                      discount_rate=0.0, periods=12, draws=200, level=0.9, seed=0):
+    """Per-customer prediction intervals from the fitted models' parameter
+    uncertainty (mitra_value_predict_intervals; docs/VALUE.md).
+
+    ``draws`` parameter vectors are drawn (seeded by ``seed``) from the
+    asymptotic normal of each fit's log-parameters (the models'
+    log_covariance; purchase and spend model independently), every
+    prediction is evaluated at each, and the interval is the equal-tailed
+    ``level`` quantiles of the draws (default 0.9: the 5% and 95%
+    quantiles), per customer and for the sum over customers. The estimate
+    is the prediction at the fitted parameters. Parameter uncertainty only:
+    not the randomness of the customers' future purchases nor a resampling
+    of the customers.
+
+    predictions     names of PREDICTIONS (default: all the given models
+                    allow; CLV and expected_spend need spend_model, a fitted
+                    GammaGamma, and monetary_value).
+    horizon         expected purchases over this many model time units.
+    period_length, discount_rate, periods   CLV, as in clv().
+    Returns an Intervals mapping.
+    """
+    req = _pb.PredictIntervalsRequest()
+    req.purchase_model.CopyFrom(_pb.FittedModel.FromString(_model_bytes(purchase_model, "purchase_model")))
+    if spend_model is not None:
+        req.spend_model.CopyFrom(_pb.FittedModel.FromString(_model_bytes(spend_model, "spend_model")))
+    named = [("frequency", frequency), ("recency", recency), ("T", T)]
+    if monetary_value is not None:
+        named.append(("monetary_value", monetary_value))
+    columns = [_column(v, name) for name, v in named]
+    for (name, _), a in zip(named[1:], columns[1:]):
+        if len(a) != len(columns[0]):
+            raise InvalidArgument("%s: %d values, but frequency has %d"
+                                  % (name, len(a), len(columns[0])))
+    req.frequency.extend(columns[0])
+    req.recency.extend(columns[1])
+    req.T.extend(columns[2])
+    if monetary_value is not None:
+        req.monetary_value.extend(columns[3])
+    for name in predictions or ():
+        if name not in PREDICTIONS:
+            raise InvalidArgument("predictions: unknown prediction %r (one of %s)"
+                                  % (name, ", ".join(PREDICTIONS)))
+        req.predictions.append(PREDICTIONS[name])
+    req.horizon = _horizon(horizon, "horizon")
+    if isinstance(periods, bool) or not isinstance(periods, numbers.Integral):
+        raise TypeError("periods must be an int, not %s" % type(periods).__name__)
+    if not 1 <= periods <= _INT32_MAX:
+        raise InvalidArgument("periods: must be in [1, 2^31), got %d" % periods)
+    req.clv_periods = int(periods)
+    if period_length is not None:
+        req.clv_period_length = _horizon(period_length, "period_length")
+    req.clv_discount_rate = _horizon(discount_rate, "discount_rate")
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral):
+        raise TypeError("draws must be an int, not %s" % type(draws).__name__)
+    if not -2**31 <= draws <= _INT32_MAX:
+        raise InvalidArgument("draws: must be 2..100000, got %d" % draws)
+    req.draws = int(draws)
+    req.level = _horizon(level, "level")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**64:
+        raise InvalidArgument("seed: must be a whole number in [0, 2^64), got %r" % (seed,))
+    req.seed = int(seed)
+    data = req.SerializeToString()
+    return Intervals(_pb.PredictIntervalsResponse.FromString(
+        call_bytes(_lib.mitra_value_predict_intervals, data, len(data))))
 
 
 def holdout(model, frequency, recency, T, holdout_frequency, holdout_length):

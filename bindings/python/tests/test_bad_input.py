@@ -46,7 +46,8 @@ def value_call(ws, api, text):
              p(one), p(one), p(two), 1, p(out))
         return
     message = {"value_fit": v1.FitRequest, "value_summary": v1.SummaryRequest,
-               "value_rfm": v1.RfmRequest}[api]
+               "value_rfm": v1.RfmRequest,
+               "value_predict_intervals": v1.PredictIntervalsRequest}[api]
     data = text_format.Parse(text, message()).SerializeToString()
     if api == "value_summary":
         with ws._use() as handle:

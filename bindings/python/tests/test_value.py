@@ -304,6 +304,74 @@ def test_clv_is_the_discounted_sum_of_its_parts(model_class, gg, s):
     np.testing.assert_allclose(flat, spend * previous, rtol=1e-9)
 
 
+def test_log_covariance_matches_the_standard_errors(bg, gg):
+    # The fit's covariance is of ln r, ln alpha, ...; its standard errors are
+    # of r, alpha, ...: diagonal = (se / value)^2.
+    for model in (bg, gg):
+        names, cov = model.log_covariance
+        assert names == list(model.params)
+        se, params = model.standard_errors, model.params
+        np.testing.assert_allclose(np.diag(cov), [(se[n] / params[n]) ** 2 for n in names],
+                                   rtol=1e-12)
+        np.testing.assert_array_equal(cov, cov.T)
+
+
+def test_prediction_intervals_on_cdnow(bg, gg, s):
+    L = mv.unit_ratio("month", "week")
+    iv = mv.predict_intervals(bg, s.frequency, s.recency, s.T, s.monetary_value, gg,
+                              horizon=39, period_length=L, discount_rate=0.01, draws=100, seed=3)
+    assert set(iv) == {"clv", "expected_purchases", "probability_alive", "expected_spend"}
+    assert (iv.draws, iv.level) == (100, 0.9)
+    # Estimates are the plain predictions at the fitted parameters.
+    clv = gg.clv(bg, s.frequency, s.recency, s.T, s.monetary_value, period_length=L,
+                 discount_rate=0.01)
+    np.testing.assert_array_equal(iv["clv"].estimate, clv)
+    np.testing.assert_array_equal(iv["expected_purchases"].estimate,
+                                  bg.expected_purchases(39, s.frequency, s.recency, s.T))
+    np.testing.assert_array_equal(iv["probability_alive"].estimate,
+                                  bg.probability_alive(s.frequency, s.recency, s.T))
+    np.testing.assert_array_equal(iv["expected_spend"].estimate,
+                                  gg.expected_spend(s.frequency, s.monetary_value))
+    for name, one in iv.items():
+        assert np.all(one.low <= one.high), name
+        assert one.total_low < one.total < one.total_high, name
+    assert np.all(iv["probability_alive"].high <= 1)
+    # The total CLV is an estimated money figure: its basis holds the interval.
+    b = iv.clv_basis
+    assert b.kind == "estimated" and b.confidence == 0.9
+    assert (b.low, b.high) == (iv["clv"].total_low, iv["clv"].total_high)
+    assert b.source == ("BG/NBD + Gamma-Gamma parameter uncertainty, 100 draws from the fitted "
+                        "covariance, 2357 customers")
+    # Seeded: the same seed gives the same intervals, another seed others.
+    again = mv.predict_intervals(bg, s.frequency, s.recency, s.T, s.monetary_value, gg,
+                                 predictions=["clv"], horizon=39, period_length=L,
+                                 discount_rate=0.01, draws=100, seed=3)
+    other = mv.predict_intervals(bg, s.frequency, s.recency, s.T, s.monetary_value, gg,
+                                 predictions=["clv"], horizon=39, period_length=L,
+                                 discount_rate=0.01, draws=100, seed=4)
+    np.testing.assert_array_equal(again["clv"].low, iv["clv"].low)
+    assert other["clv"].total_low != iv["clv"].total_low
+    # Without a spend model: the purchase predictions only.
+    only = mv.predict_intervals(bg, s.frequency, s.recency, s.T, horizon=39, draws=20)
+    assert set(only) == {"expected_purchases", "probability_alive"} and only.clv_basis is None
+
+
+def test_prediction_interval_errors_name_the_field(bg, gg, s):
+    args = (bg, s.frequency, s.recency, s.T, s.monetary_value, gg)
+    with pytest.raises(mitra.InvalidArgument, match=r"PredictIntervalsRequest\.draws"):
+        mv.predict_intervals(*args, period_length=4, draws=0)
+    with pytest.raises(mitra.InvalidArgument, match=r"PredictIntervalsRequest\.level"):
+        mv.predict_intervals(*args, period_length=4, level=1.5)
+    with pytest.raises(mitra.InvalidArgument, match=r"PredictIntervalsRequest\.clv_period_length"):
+        mv.predict_intervals(*args)
+    with pytest.raises(mitra.InvalidArgument, match="predictions: unknown prediction 'ltv'"):
+        mv.predict_intervals(*args, period_length=4, predictions=["ltv"])
+    bare = mv.BGNBD.fit(s.frequency, s.recency, s.T, standard_errors=False)
+    assert bare.log_covariance is None
+    with pytest.raises(mitra.FailedPrecondition, match=r"purchase_model\.report\.log_covariance"):
+        mv.predict_intervals(bare, s.frequency, s.recency, s.T, draws=10)
+
+
 def test_period_length_and_discount_rate_are_required(bg, gg):
     with pytest.raises(TypeError):
         gg.clv(bg, [1], [1], [2], [10.0], periods=12)  # no hidden 4.345

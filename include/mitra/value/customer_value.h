@@ -13,6 +13,7 @@
 #include "mitra/core/workspace.h"
 #include "mitra/v1/value.pb.h"
 #include "mitra/value/clv.h"
+#include "mitra/value/parameter_draws.h"
 
 namespace mitra::value {
 
@@ -22,6 +23,10 @@ struct CustomerValueOptions {
   double horizon = 0;                            // expected purchases over this many units
   ClvOptions clv;                                // periods, period_length (units), discount
   int threads = 1;
+  // With a value: CLV intervals from the fits' parameter uncertainty
+  // (prediction_intervals.h; draws, level, seed; memory and names unused:
+  // the workspace's budget, the request's names).
+  std::optional<DrawOptions> intervals;
 };
 
 struct CustomerValueTable {
@@ -32,6 +37,13 @@ struct CustomerValueTable {
   std::optional<v1::FittedModel> spend_model;
   std::string spend_error;
   std::vector<double> p_alive, expected_purchases, expected_spend, clv;
+  // With options.intervals and a spend model: each customer's CLV interval
+  // and the total CLV's basis (ESTIMATED: the interval of the sum, the
+  // method and the counts); when the fits give no covariance (a flat
+  // optimum), interval_error says so and these stay empty.
+  std::vector<double> clv_low, clv_high;
+  std::optional<v1::MoneyBasis> clv_basis;
+  std::string interval_error;
   v1::RfmResult rfm;
   // With a holdout in the summary request: predicted against actual.
   std::optional<v1::HoldoutValidation> holdout;

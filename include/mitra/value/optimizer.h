@@ -58,6 +58,12 @@ struct FitReport {
   // differences of the exact gradient). Empty when that Hessian is not
   // positive definite (a flat or boundary optimum): no made-up numbers.
   std::vector<double> standard_errors;
+  // The asymptotic covariance of the log-parameters ln theta, row-major
+  // (n x n, same order): the same inverse Hessian carried to ln theta,
+  // Cov(ln a, ln b) = Cov(a, b) / (a b), so its diagonal is
+  // (standard_error / theta)^2. Empty exactly when standard_errors is. What
+  // prediction intervals draw from (prediction_intervals.h).
+  std::vector<double> log_covariance;
 };
 
 struct MleResult {

@@ -1,0 +1,222 @@
+#include "mitra/value/prediction_intervals.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/money_basis_message.h"
+#include "common/request_errors.h"
+#include "mitra/core/money_basis.h"
+#include "mitra/value/clv.h"
+#include "mitra/value/messages.h"
+
+namespace mitra::value {
+namespace {
+
+template <typename Field>
+absl::Span<const double> Column(const Field& f) {
+  return {f.data(), static_cast<size_t>(f.size())};
+}
+
+const char* ModelName(v1::ValueModel m) {
+  switch (m) {
+    case v1::VALUE_MODEL_BG_NBD: return "BG/NBD";
+    case v1::VALUE_MODEL_MBG_NBD: return "MBG/NBD";
+    case v1::VALUE_MODEL_PARETO_NBD: return "Pareto/NBD";
+    default: return "Gamma-Gamma";
+  }
+}
+
+// The purchase model of kind `m` at natural parameters p[0..3].
+PurchaseModel PurchaseAt(v1::ValueModel m, absl::Span<const double> p) {
+  switch (m) {
+    case v1::VALUE_MODEL_BG_NBD: return BgNbdParams{p[0], p[1], p[2], p[3]};
+    case v1::VALUE_MODEL_MBG_NBD: return MbgNbdParams{p[0], p[1], p[2], p[3]};
+    default: return ParetoNbdParams{p[0], p[1], p[2], p[3]};
+  }
+}
+
+bool NeedsSpend(v1::ValuePrediction p) {
+  return p == v1::VALUE_PREDICTION_CLV || p == v1::VALUE_PREDICTION_EXPECTED_SPEND;
+}
+
+}  // namespace
+
+absl::StatusOr<UncertainParameters> UncertaintyFrom(const v1::FittedModel& m,
+                                                    const std::string& where) {
+  const std::vector<std::string> names = ParamNames(m.model());
+  if (names.empty()) return Invalid(where + ".model", "unknown or unspecified model");
+  UncertainParameters out;
+  for (const std::string& name : names) {
+    auto it = m.params().find(name);
+    if (it == m.params().end()) return Invalid(absl::StrCat(where, ".params.", name), "missing");
+    if (!(it->second > 0) || !std::isfinite(it->second))
+      return Invalid(absl::StrCat(where, ".params.", name),
+                     absl::StrCat("must be finite and > 0, got ", it->second));
+    out.estimate.push_back(it->second);
+  }
+  const v1::FitReport& r = m.report();
+  if (r.log_covariance().empty())
+    return absl::FailedPreconditionError(absl::StrCat(
+        where, ".report.log_covariance: empty; intervals need a fit with standard errors "
+               "(the Hessian was not positive definite or standard errors were skipped)"));
+  const size_t n = names.size();
+  if (static_cast<size_t>(r.covariance_parameters_size()) != n ||
+      !std::equal(names.begin(), names.end(), r.covariance_parameters().begin()))
+    return Invalid(where + ".report.covariance_parameters",
+                   absl::StrCat("must be the model's parameters in order (", absl::StrJoin(names, ", "), ")"));
+  if (static_cast<size_t>(r.log_covariance_size()) != n * n)
+    return Invalid(where + ".report.log_covariance",
+                   absl::StrCat(r.log_covariance_size(), " values for ", n, " parameters (needs ", n * n, ")"));
+  for (int i = 0; i < r.log_covariance_size(); ++i)
+    if (!std::isfinite(r.log_covariance(i)))
+      return Invalid(absl::StrCat(where, ".report.log_covariance[", i, "]"), "not finite");
+  out.log_covariance.assign(r.log_covariance().begin(), r.log_covariance().end());
+  return out;
+}
+
+absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
+                              v1::PredictIntervalsResponse* out, MemoryBudget* memory) {
+  const std::string req = "PredictIntervalsRequest";
+  DrawOptions o;
+  o.names = FieldPath(req);
+  if (r.has_draws()) o.draws = r.draws();
+  if (r.has_level()) o.level = r.level();
+  o.seed = r.seed();
+  o.memory = memory;
+  if (absl::Status s = CheckDrawOptions(o); !s.ok()) return s;
+
+  const v1::ValueModel kind = r.purchase_model().model();
+  if (kind != v1::VALUE_MODEL_BG_NBD && kind != v1::VALUE_MODEL_MBG_NBD &&
+      kind != v1::VALUE_MODEL_PARETO_NBD)
+    return Invalid(req + ".purchase_model.model", "must be BG/NBD, MBG/NBD or Pareto/NBD");
+  const bool has_spend = r.has_spend_model();
+  // predictions() holds enum values as ints; an unknown one is refused below.
+  std::vector<v1::ValuePrediction> predictions;
+  for (int p : r.predictions()) predictions.push_back(static_cast<v1::ValuePrediction>(p));
+  if (predictions.empty()) {
+    if (has_spend) predictions.push_back(v1::VALUE_PREDICTION_CLV);
+    predictions.push_back(v1::VALUE_PREDICTION_EXPECTED_PURCHASES);
+    predictions.push_back(v1::VALUE_PREDICTION_PROBABILITY_ALIVE);
+    if (has_spend) predictions.push_back(v1::VALUE_PREDICTION_EXPECTED_SPEND);
+  }
+  bool spend_needed = false, clv_needed = false;
+  for (size_t i = 0; i < predictions.size(); ++i) {
+    const v1::ValuePrediction p = predictions[i];
+    if (p < v1::VALUE_PREDICTION_CLV || p > v1::VALUE_PREDICTION_EXPECTED_SPEND)
+      return Invalid(absl::StrCat(req, ".predictions[", i, "]"),
+                     absl::StrCat("unknown or unspecified prediction ", static_cast<int>(p)));
+    spend_needed |= NeedsSpend(p);
+    clv_needed |= p == v1::VALUE_PREDICTION_CLV;
+  }
+  if (spend_needed && !has_spend)
+    return Invalid(req + ".spend_model", "required for CLV and expected spend (a Gamma-Gamma fit)");
+  if (spend_needed && r.spend_model().model() != v1::VALUE_MODEL_GAMMA_GAMMA)
+    return Invalid(req + ".spend_model.model", "must be Gamma-Gamma");
+  if (absl::Status s = CheckRange(r.horizon(), req + ".horizon", r.horizon() >= 0, "finite and >= 0");
+      !s.ok())
+    return s;
+  ClvOptions clv{r.clv_periods() == 0 ? 12 : r.clv_periods(), r.clv_period_length(),
+                 r.clv_discount_rate()};
+  if (clv_needed) {
+    if (absl::Status s = CheckCount(clv.periods, 1, 100000, req + ".clv_periods"); !s.ok()) return s;
+    if (absl::Status s = CheckRange(clv.period_length, req + ".clv_period_length",
+                                    clv.period_length > 0, "finite and > 0");
+        !s.ok())
+      return s;
+    if (absl::Status s = CheckRange(clv.discount_rate, req + ".clv_discount_rate",
+                                    clv.discount_rate >= 0, "finite and >= 0");
+        !s.ok())
+      return s;
+  }
+
+  const size_t n = static_cast<size_t>(r.frequency_size());
+  auto same_length = [&](const char* field, int size) -> absl::Status {
+    if (static_cast<size_t>(size) != n)
+      return Invalid(absl::StrCat(req, ".", field), absl::StrCat(size, " values, but frequency has ", n));
+    return absl::OkStatus();
+  };
+  if (absl::Status s = same_length("recency", r.recency_size()); !s.ok()) return s;
+  if (absl::Status s = same_length("T", r.t_size()); !s.ok()) return s;
+  if (spend_needed) {
+    if (absl::Status s = same_length("monetary_value", r.monetary_value_size()); !s.ok()) return s;
+  }
+  CustomerData data{Column(r.frequency()), Column(r.recency()), Column(r.t()), {}};
+  const std::string rows = req + ": customer";
+  data.name = rows;
+  if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
+  const absl::Span<const double> monetary = Column(r.monetary_value());
+  if (spend_needed) {
+    for (size_t i = 0; i < n; ++i)
+      if (!std::isfinite(monetary[i]) || monetary[i] < 0 || (data.x[i] > 0 && !(monetary[i] > 0)))
+        return Invalid(absl::StrCat(req, ".monetary_value[", i, "]"),
+                       absl::StrCat("must be finite, > 0 for a repeat buyer and >= 0 otherwise, got ",
+                                    monetary[i]));
+  }
+
+  absl::StatusOr<UncertainParameters> purchase = UncertaintyFrom(r.purchase_model(), req + ".purchase_model");
+  if (!purchase.ok()) return purchase.status();
+  UncertainParameters joint = *purchase;
+  if (spend_needed) {
+    absl::StatusOr<UncertainParameters> spend = UncertaintyFrom(r.spend_model(), req + ".spend_model");
+    if (!spend.ok()) return spend.status();
+    joint = JoinIndependent(*purchase, *spend);
+  }
+  // Gamma-Gamma's mean spend exists for q > 1 only (p, q, gamma follow the
+  // purchase model's four parameters).
+  int redrawn = 0;
+  absl::StatusOr<std::vector<double>> draws = DrawParameters(
+      joint, o, [&](absl::Span<const double> p) { return !spend_needed || p[5] > 1; }, &redrawn);
+  if (!draws.ok()) return draws.status();
+
+  auto sub = [&](size_t b, size_t e) {
+    CustomerData d{data.x.subspan(b, e - b), data.t_x.subspan(b, e - b), data.T.subspan(b, e - b), {}};
+    d.name = rows;
+    return d;
+  };
+  auto spend_at = [](absl::Span<const double> p) { return GammaGammaParams{p[4], p[5], p[6]}; };
+  out->Clear();
+  out->set_draws(o.draws);
+  out->set_level(o.level);
+  out->set_redrawn(redrawn);
+  for (const v1::ValuePrediction p : predictions) {
+    auto evaluate = [&](absl::Span<const double> th, size_t b, size_t e,
+                        absl::Span<double> res) -> absl::Status {
+      const CustomerData d = sub(b, e);
+      switch (p) {
+        case v1::VALUE_PREDICTION_CLV:
+          return CustomerLifetimeValue(PurchaseAt(kind, th), spend_at(th), d,
+                                       monetary.subspan(b, e - b), clv, res);
+        case v1::VALUE_PREDICTION_EXPECTED_PURCHASES:
+          return ExpectedPurchases(PurchaseAt(kind, th), d, r.horizon(), res);
+        case v1::VALUE_PREDICTION_PROBABILITY_ALIVE:
+          return ProbabilityAlive(PurchaseAt(kind, th), d, res);
+        default:
+          return GammaGammaExpectedSpend(spend_at(th), SpendData{d.x, monetary.subspan(b, e - b), {}},
+                                         res);
+      }
+    };
+    absl::StatusOr<PredictionIntervals> iv = IntervalsFromDraws(joint.estimate, *draws, n, evaluate, o);
+    if (!iv.ok()) return iv.status();
+    v1::PredictionInterval* m = out->add_intervals();
+    m->set_prediction(p);
+    m->mutable_estimate()->Add(iv->estimate.begin(), iv->estimate.end());
+    m->mutable_low()->Add(iv->low.begin(), iv->low.end());
+    m->mutable_high()->Add(iv->high.begin(), iv->high.end());
+    m->set_total(iv->total);
+    m->set_total_low(iv->total_low);
+    m->set_total_high(iv->total_high);
+    if (p == v1::VALUE_PREDICTION_CLV) {
+      ToMessage(MoneyBasis::Estimated(
+                    iv->total_low, iv->total_high, o.level,
+                    absl::StrCat(ModelName(kind), " + Gamma-Gamma parameter uncertainty, ", o.draws,
+                                 " draws from the fitted covariance, ", n, " customers")),
+                out->mutable_clv_basis());
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace mitra::value
