@@ -80,6 +80,7 @@ void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueO
     out << "total CLV " << Num(total);
     if (t.clv_basis) out << "; " << BasisText(*t.clv_basis, 2);
     else if (!t.interval_error.empty()) out << "; no interval (" << t.interval_error << ")";
+    else out << "; a point estimate at the fitted parameters, no interval (--intervals gives one)";
     out << "\n";
   }
   if (t.holdout) {

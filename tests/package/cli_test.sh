@@ -70,6 +70,8 @@ import json,sys; d=json.load(open('v.json'))
 assert set(d['purchase_model']['params']) == {'r','alpha','a','b'}
 assert len(d['customers']) > 3000 and 0 <= d['customers'][0]['p_alive'] <= 1
 " && ok || bad "value JSON"
+# Without intervals the total CLV says it is a point estimate.
+expect 0 'total CLV [0-9.e+]+; a point estimate at the fitted parameters, no interval' -- "$mitra" value s.mitra --calibration-end 2025-06-30 -o v.csv
 # CLV intervals: two more columns, and the total CLV as an estimated figure.
 expect 0 'total CLV [0-9.e+]+; estimated \(80% interval [0-9,.]+ to [0-9,.]+\) from BG/NBD \+ Gamma-Gamma parameter uncertainty, 50 draws' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --draws 50 --level 0.8 -o vi.csv
 head -1 vi.csv | grep -q '^customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,clv_low,clv_high,rfm_r,' && ok || bad "value CSV header with intervals"
