@@ -72,6 +72,25 @@ std::string BasisText(const v1::MoneyBasis& b, int decimals) {
   }
 }
 
+std::string FitChecksText(const v1::FittedModel& m, const std::string& indent) {
+  std::string out;
+  const v1::FitReport& r = m.report();
+  if (r.at_boundary()) {
+    absl::StrAppend(&out, indent, "WARNING: the ", v1::ValueModel_Name(m.model()).substr(12),
+                    " fit is at a boundary, not a fit to read: ", r.boundary_reason(), "\n");
+  }
+  if (r.has_spend_independence() && !std::isnan(r.spend_independence().correlation())) {
+    const v1::SpendIndependence& c = r.spend_independence();
+    absl::StrAppend(&out, indent, "spend and frequency of ", Significant(c.repeat_buyers(), 6),
+                    " repeat buyers: correlation ", Decimals(c.correlation(), 3), " (p ",
+                    Significant(c.p_value(), 2), "); Gamma-Gamma assumes none",
+                    c.p_value() < 0.05 ? ": spend per purchase differs with frequency, so "
+                                         "expected spend leans for heavy or light buyers\n"
+                                       : ", and the data do not contradict it\n");
+  }
+  return out;
+}
+
 int Usage(const std::string& problem) {
   std::cerr << "mitra: " << problem << "\n(run 'mitra --help')\n";
   return 2;

@@ -11,6 +11,7 @@
 #include "google/protobuf/message.h"
 #include "mitra/core/workspace.h"
 #include "mitra/v1/basis.pb.h"
+#include "mitra/v1/value.pb.h"
 
 namespace mitra::cli {
 
@@ -31,6 +32,12 @@ std::string GroupThousands(std::string number);
 // 1,633 to 2,501; from ...)", "assumed: influence_share = 0.1
 // (request.influence_share)", "given: ...". Empty for an unset basis.
 std::string BasisText(const v1::MoneyBasis& basis, int decimals = 0);
+
+// What a value fit's checks found, one line each after `indent`: a fit at a
+// boundary ("WARNING: ... not a fit to read: r = 3e-08 ran towards 0 ..."),
+// and for Gamma-Gamma the spend-frequency correlation of the repeat buyers.
+// Empty when there is nothing to say.
+std::string FitChecksText(const v1::FittedModel& model, const std::string& indent);
 // Writes a command's output: to standard output, or to `output` followed by
 // "wrote OUTPUT (summary)" ("wrote OUTPUT" without a summary) on standard
 // output. `notes`, a text beside the output, go to standard error, or with

@@ -579,6 +579,8 @@ void CustomerValue(const Workspace& ws, std::ostream& out) {
   for (const std::string& k : value::ParamNames(v.purchase_model.model()))
     out << " " << k << " " << Num(v.purchase_model.params().at(k), 3);
   out << " (log-likelihood " << Num(v.purchase_model.report().log_likelihood(), 1) << ")\n";
+  out << FitChecksText(v.purchase_model, "  ");
+  if (v.spend_model) out << FitChecksText(*v.spend_model, "  ");
   if (v.holdout) {
     out << "  holdout check, " << FormatTime(o.summary.calibration_end_unix_seconds()) << " to "
         << FormatTime(last_day) << ": " << Num(v.holdout->total_actual()) << " purchases, predicted "

@@ -69,8 +69,13 @@ void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueO
         << " iterations, gradient norm " << Num(m.report().gradient_norm()) << "\n";
   };
   model("purchase model", t.purchase_model);
-  if (t.spend_model) model("spend model", *t.spend_model);
-  else out << "spend model: not fitted (" << t.spend_error << ")\n";
+  out << FitChecksText(t.purchase_model, "  ");
+  if (t.spend_model) {
+    model("spend model", *t.spend_model);
+    out << FitChecksText(*t.spend_model, "  ");
+  } else {
+    out << "spend model: not fitted (" << t.spend_error << ")\n";
+  }
   out << "expected purchases over " << Num(o.horizon) << " units (" << Num(o.horizon * unit / 86400)
       << " days); CLV over " << o.clv.periods << " periods of " << Num(o.clv.period_length)
       << " units at " << Num(o.clv.discount_rate) << " a period\n";

@@ -9,6 +9,7 @@
 #include "mitra/value/customer_data.h"
 #include "common/request_errors.h"
 #include "common/special.h"
+#include "mitra/cocreation/stats.h"
 
 namespace mitra::value {
 namespace {
@@ -146,6 +147,35 @@ absl::StatusOr<GammaGammaFit> FitGammaGamma(const SpendData& data, const FitOpti
   fit.params = {mle->params[0], mle->params[1], mle->params[2]};
   fit.report = std::move(mle->report);
   return fit;
+}
+
+absl::StatusOr<SpendFrequencyCorrelation> CheckSpendIndependence(const SpendData& d) {
+  if (absl::Status s = Validate(d, nullptr); !s.ok()) return s;
+  // Weighted means, then the centred sums (two passes: no cancellation).
+  double w_sum = 0, mx = 0, mz = 0;
+  for (size_t i = 0; i < d.x.size(); ++i) {
+    if (d.x[i] == 0) continue;
+    const double w = d.weight.empty() ? 1.0 : d.weight[i];
+    w_sum += w, mx += w * d.x[i], mz += w * d.zbar[i];
+  }
+  SpendFrequencyCorrelation r;
+  r.repeat_buyers = w_sum;
+  r.correlation = r.p_value = std::nan("");
+  if (!(w_sum >= 3)) return r;
+  mx /= w_sum, mz /= w_sum;
+  double sxx = 0, szz = 0, sxz = 0;
+  for (size_t i = 0; i < d.x.size(); ++i) {
+    if (d.x[i] == 0) continue;
+    const double w = d.weight.empty() ? 1.0 : d.weight[i];
+    const double a = d.x[i] - mx, b = d.zbar[i] - mz;
+    sxx += w * a * a, szz += w * b * b, sxz += w * a * b;
+  }
+  if (!(sxx > 0 && szz > 0)) return r;
+  r.correlation = std::clamp(sxz / std::sqrt(sxx * szz), -1.0, 1.0);
+  const double df = w_sum - 2;
+  const double t = r.correlation * std::sqrt(df / std::max(1e-300, 1 - r.correlation * r.correlation));
+  r.p_value = 2 * cocreation::StudentTCdf(-std::fabs(t), df);
+  return r;
 }
 
 absl::Status GammaGammaExpectedSpend(const GammaGammaParams& par, const SpendData& data,

@@ -73,6 +73,10 @@ absl::Status ToMessage(v1::ValueModel model, const std::vector<double>& params, 
     for (const std::string& name : names) r->add_covariance_parameters(name);
     r->mutable_log_covariance()->Add(fit.report.log_covariance.begin(), fit.report.log_covariance.end());
   }
+  if (fit.report.AtBoundary()) {
+    r->set_at_boundary(true);
+    r->set_boundary_reason(FitBoundaryReason(fit.report, names, params));
+  }
   return absl::OkStatus();
 }
 
@@ -204,7 +208,15 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
     const GammaGammaParams& p = fit->params;
     int64_t spend_rows = 0;
     for (double x : r.frequency()) spend_rows += x > 0;
-    return ToMessage(r.model(), {p.p, p.q, p.gamma}, *fit, spend_rows, out);
+    if (absl::Status s = ToMessage(r.model(), {p.p, p.q, p.gamma}, *fit, spend_rows, out); !s.ok())
+      return s;
+    absl::StatusOr<SpendFrequencyCorrelation> check = CheckSpendIndependence(data);
+    if (!check.ok()) return check.status();
+    v1::SpendIndependence* m = out->mutable_report()->mutable_spend_independence();
+    m->set_repeat_buyers(check->repeat_buyers);
+    m->set_correlation(check->correlation);
+    m->set_p_value(check->p_value);
+    return absl::OkStatus();
   }
   if (absl::Status s = same_length("recency", r.recency_size()); !s.ok()) return s;
   if (absl::Status s = same_length("T", r.t_size()); !s.ok()) return s;

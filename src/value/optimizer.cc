@@ -14,6 +14,14 @@
 
 namespace mitra::value {
 namespace {
+// Parameters outside these ran to a boundary of (0, infinity): far beyond
+// any rate, shape or probability parameter of a customer-value model in the
+// units summaries use (hours to months).
+constexpr double kBoundaryLow = 1e-6;
+constexpr double kBoundaryHigh = 1e8;
+}  // namespace
+
+namespace {
 
 using Vec = std::vector<double>;
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -361,9 +369,34 @@ absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
           report.log_covariance[i * n + j] =
               cov[i * n + j] / (result.params[i] * result.params[j]);
       }
+    } else {
+      report.flat = true;
     }
   }
+  for (size_t i = 0; i < n; ++i) {
+    if (result.params[i] < kBoundaryLow || result.params[i] > kBoundaryHigh)
+      report.boundary_parameters.push_back(i);
+  }
   return result;
+}
+
+std::string FitBoundaryReason(const FitReport& report, absl::Span<const std::string> names,
+                              absl::Span<const double> params) {
+  std::string reason;
+  for (size_t i : report.boundary_parameters) {
+    const std::string name = i < names.size() ? names[i] : absl::StrCat("parameter ", i);
+    const double v = i < params.size() ? params[i] : std::nan("");
+    absl::StrAppend(&reason, reason.empty() ? "" : "; ", name, " = ", v, " ran towards ",
+                    v < 1 ? "0" : "infinity",
+                    ": the likelihood keeps rising that way, the data cannot pin it down "
+                    "(too few customers or repeat purchases for this model?)");
+  }
+  if (report.flat) {
+    absl::StrAppend(&reason, reason.empty() ? "" : "; ",
+                    "the Hessian at the optimum is not positive definite (a flat direction): "
+                    "no standard errors or intervals");
+  }
+  return reason;
 }
 
 }  // namespace mitra::value

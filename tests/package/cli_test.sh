@@ -70,6 +70,12 @@ import json,sys; d=json.load(open('v.json'))
 assert set(d['purchase_model']['params']) == {'r','alpha','a','b'}
 assert len(d['customers']) > 3000 and 0 <= d['customers'][0]['p_alive'] <= 1
 " && ok || bad "value JSON"
+# A fit that runs to a boundary (nobody repeats) is flagged, not passed off.
+mkdir -p once && printf 'id\nc1\nc2\nc3\nc4\n' > once/customers.csv
+printf 'customer_id,time,amount\nc1,2024-01-05,5\nc2,2024-02-01,6\nc3,2024-03-01,7\nc4,2024-04-01,8\n' > once/transactions.csv
+expect 0 'WARNING: the BG_NBD fit is at a boundary, not a fit to read: r = .* ran towards 0' -- "$mitra" value once --calibration-end 2024-12-31 -o once.csv
+# Gamma-Gamma's independence assumption is checked beside its fit.
+expect 0 'spend and frequency of [0-9]+ repeat buyers: correlation -?[0-9.]+ \(p [0-9.e-]+\); Gamma-Gamma assumes none' -- "$mitra" value s.mitra --calibration-end 2025-06-30 -o v.csv
 # Without intervals the total CLV says it is a point estimate.
 expect 0 'total CLV [0-9.e+]+; a point estimate at the fitted parameters, no interval' -- "$mitra" value s.mitra --calibration-end 2025-06-30 -o v.csv
 # CLV intervals: two more columns, and the total CLV as an estimated figure.

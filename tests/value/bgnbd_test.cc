@@ -1,6 +1,7 @@
 #include "mitra/value/bgnbd.h"
 
 #include <cmath>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,31 @@ TEST(BgNbdTest, FitsCdnowToPublishedValues) {
   EXPECT_NEAR(gfit->report.log_likelihood, fit->report.log_likelihood, 1e-6);
   ASSERT_EQ(gfit->report.standard_errors.size(), 4u);
   EXPECT_NEAR(gfit->report.standard_errors[0], fit->report.standard_errors[0], 1e-4);
+}
+
+// A fit that runs to a boundary says so: with nobody repeating, r runs to
+// 0 (the likelihood rises towards x = 0 for all) and the Hessian is flat.
+// CDNOW's fit is interior.
+TEST(BgNbdTest, BoundaryFitIsFlagged) {
+  std::vector<double> x(50, 0), t_x(50, 0), T(50);
+  for (int i = 0; i < 50; ++i) T[i] = 10 + i;
+  auto fit = FitBgNbd(CustomerData{x, t_x, T, {}});
+  ASSERT_TRUE(fit.ok()) << fit.status();
+  EXPECT_TRUE(fit->report.AtBoundary());
+  EXPECT_LT(fit->params.r, 1e-6);
+  ASSERT_FALSE(fit->report.boundary_parameters.empty());
+  EXPECT_EQ(fit->report.boundary_parameters[0], 0u);  // r
+  const std::vector<std::string> names = {"r", "alpha", "a", "b"};
+  const std::vector<double> params = {fit->params.r, fit->params.alpha, fit->params.a,
+                                      fit->params.b};
+  const std::string reason = FitBoundaryReason(fit->report, names, params);
+  EXPECT_NE(reason.find("r = "), std::string::npos) << reason;
+  EXPECT_NE(reason.find("ran towards 0"), std::string::npos) << reason;
+
+  auto cdnow = FitBgNbd(View(CdnowSummaries()));
+  ASSERT_TRUE(cdnow.ok());
+  EXPECT_FALSE(cdnow->report.AtBoundary());
+  EXPECT_EQ(FitBoundaryReason(cdnow->report, names, params), "");
 }
 
 const BgNbdParams kPublished{0.243, 4.414, 0.793, 2.426};

@@ -35,6 +35,7 @@ call raise InvalidArgument the same way.
 import datetime as _dt
 import math
 import numbers
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -49,7 +50,7 @@ _lib = _native.lib
 
 __all__ = [
     "UNITS", "unit_seconds", "unit_ratio", "Summaries", "summarize",
-    "BGNBD", "MBGNBD", "ParetoNBD", "GammaGamma", "load_model",
+    "BGNBD", "MBGNBD", "ParetoNBD", "GammaGamma", "load_model", "FitBoundaryWarning",
     "clv", "predict_intervals", "Interval", "Intervals", "PREDICTIONS",
     "holdout", "rfm", "DEFAULT_SEGMENTS",
 ]
@@ -546,7 +547,10 @@ class _Model:
         iterations, evaluations, gradient_norm (max |d objective / d ln
         theta|), total_weight (customers seen), rows (after grouping),
         standard_errors ({name: se}; empty when the Hessian is not positive
-        definite)."""
+        definite), at_boundary and boundary_reason (the fit ran to a
+        boundary and is not a fit to read; fit() also warns with
+        FitBoundaryWarning), spend_independence (Gamma-Gamma only:
+        repeat_buyers, correlation of mean spend and frequency, p_value)."""
         if not self.fitted:
             return None
         r = self._message.report
@@ -558,6 +562,13 @@ class _Model:
             "total_weight": r.total_weight,
             "rows": r.rows,
             "standard_errors": self.standard_errors,
+            "at_boundary": r.at_boundary,
+            "boundary_reason": r.boundary_reason,
+            "spend_independence": ({
+                "repeat_buyers": r.spend_independence.repeat_buyers,
+                "correlation": r.spend_independence.correlation,
+                "p_value": r.spend_independence.p_value,
+            } if r.HasField("spend_independence") else None),
         }
 
     @property
@@ -771,9 +782,18 @@ class GammaGamma(_Model):
 _CLASSES = {c._KIND: c for c in (BGNBD, MBGNBD, ParetoNBD, GammaGamma)}
 
 
+class FitBoundaryWarning(UserWarning):
+    """A fit ran to a boundary (a parameter towards 0 or infinity, or a flat
+    optimum): its parameters are not a fit to read. The model's
+    report["boundary_reason"] says why."""
+
+
 def _fit(req):
     data = req.SerializeToString()
-    return _pb.FittedModel.FromString(call_bytes(_lib.mitra_value_fit, data, len(data)))
+    m = _pb.FittedModel.FromString(call_bytes(_lib.mitra_value_fit, data, len(data)))
+    if m.report.at_boundary:
+        warnings.warn(m.report.boundary_reason, FitBoundaryWarning, stacklevel=3)
+    return m
 
 
 def load_model(data):

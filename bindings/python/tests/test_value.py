@@ -182,6 +182,25 @@ def three_sf(v):
     return float("%.3g" % v)
 
 
+def test_a_boundary_fit_warns_and_says_why():
+    # Nobody repeats: r runs to 0 and the optimum is flat.
+    T = np.arange(10.0, 60.0)
+    with pytest.warns(mv.FitBoundaryWarning, match=r"r = .* ran towards 0"):
+        m = mv.BGNBD.fit(np.zeros(50), np.zeros(50), T)
+    assert m.report["at_boundary"] and "not positive definite" in m.report["boundary_reason"]
+    assert m.report["spend_independence"] is None
+
+
+def test_spend_independence_beside_the_gamma_gamma_fit(gg):
+    # Fader & Hardie (2013): correlation 0.11 on the 946 CDNOW repeat buyers
+    # (numpy's corrcoef on the same rows: 0.113884).
+    c = gg.report["spend_independence"]
+    assert c["repeat_buyers"] == 946
+    assert c["correlation"] == pytest.approx(0.113884, abs=1e-5)
+    assert 4.28e-4 < c["p_value"] < 4.6e-4
+    assert not gg.report["at_boundary"]
+
+
 def test_bgnbd_matches_the_published_fit(bg):
     # FHL 2005: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426; LL = -9582.4.
     published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}

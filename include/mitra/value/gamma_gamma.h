@@ -48,6 +48,18 @@ absl::StatusOr<GammaGammaFit> FitGammaGamma(const SpendData& data, const FitOpti
 absl::Status GammaGammaExpectedSpend(const GammaGammaParams& params, const SpendData& data,
                                      absl::Span<double> out);
 
+// Pearson's correlation of zbar and x over the rows with x > 0 (weighted),
+// and the two-sided p-value of its t test on n - 2 degrees of freedom (n
+// the rows' total weight): the check of Gamma-Gamma's assumption that spend
+// per transaction does not depend on frequency. NaN correlation and p-value
+// with fewer than 3 repeat buyers or no spread in x or zbar.
+struct SpendFrequencyCorrelation {
+  double repeat_buyers = 0;
+  double correlation = 0;
+  double p_value = 1;
+};
+absl::StatusOr<SpendFrequencyCorrelation> CheckSpendIndependence(const SpendData& data);
+
 }  // namespace mitra::value
 
 #endif  // MITRA_VALUE_GAMMA_GAMMA_H_

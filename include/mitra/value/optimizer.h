@@ -5,6 +5,7 @@
 #ifndef MITRA_VALUE_OPTIMIZER_H_
 #define MITRA_VALUE_OPTIMIZER_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -64,7 +65,21 @@ struct FitReport {
   // (standard_error / theta)^2. Empty exactly when standard_errors is. What
   // prediction intervals draw from (prediction_intervals.h).
   std::vector<double> log_covariance;
+  // An optimum that is not an interior maximum, which a host must not read
+  // as a fit: the parameters (by index) that ran towards 0 (below 1e-6) or
+  // infinity (above 1e8), where the likelihood keeps rising without a
+  // maximum (nobody repeats, say, and r runs to 0), and whether the
+  // Hessian there is not positive definite (a flat direction; no standard
+  // errors). FitBoundaryReason says it in words.
+  std::vector<size_t> boundary_parameters;
+  bool flat = false;
+  bool AtBoundary() const { return flat || !boundary_parameters.empty(); }
 };
+
+// Why the fit is at a boundary, naming the parameters by `names` (same
+// order as `params`); empty for an interior optimum.
+std::string FitBoundaryReason(const FitReport& report, absl::Span<const std::string> names,
+                              absl::Span<const double> params);
 
 struct MleResult {
   std::vector<double> params;  // natural parameters
