@@ -16,6 +16,8 @@ double LogGamma(double x) {
 #endif
 }
 
+double LogBeta(double a, double b) { return LogGamma(a) + LogGamma(b) - LogGamma(a + b); }
+
 double Digamma(double x) {
   double result = 0;
   while (x < 10) {

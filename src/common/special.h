@@ -12,6 +12,9 @@ namespace mitra {
 // ln Gamma(x) for x > 0 (thread-safe: no signgam).
 double LogGamma(double x);
 
+// ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b) for a, b > 0.
+double LogBeta(double a, double b);
+
 // psi(x) = d/dx ln Gamma(x) for x > 0: recurrence up to x >= 10, then the
 // asymptotic series (Abramowitz & Stegun 6.3.18); error below 1e-14.
 double Digamma(double x);

@@ -8,8 +8,6 @@
 namespace mitra::graph {
 namespace {
 
-double LogBeta(double a, double b) { return LogGamma(a) + LogGamma(b) - LogGamma(a + b); }
-
 // The series, for x < (a + 1) / (a + b + 2): its first term ratio
 // (a + b) x / (a + 1) is then below 1 and the ratios fall towards x.
 // log_beta = ln B(a, b) = ln B(b, a), computed once per distribution.

@@ -15,8 +15,6 @@ namespace {
 constexpr double kMaxOpportunities = 10000;
 constexpr int kMaxAhead = 1000000;
 
-double LogBeta(double a, double b) { return LogGamma(a) + LogGamma(b) - LogGamma(a + b); }
-
 absl::Status CheckParams(const BgBbParams& p) {
   for (double v : {p.alpha, p.beta, p.gamma, p.delta}) {
     if (!(v > 0 && std::isfinite(v))) {

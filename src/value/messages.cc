@@ -80,17 +80,26 @@ absl::Status ToMessage(v1::ValueModel model, const std::vector<double>& params, 
   return absl::OkStatus();
 }
 
-absl::StatusOr<double> Param(const v1::FittedModel& m, const char* name) {
+}  // namespace
+
+absl::StatusOr<double> Param(const v1::FittedModel& m, const std::string& name,
+                             const std::string& where) {
   auto it = m.params().find(name);
   if (it == m.params().end())
-    return Invalid(absl::StrCat("FittedModel.params.", name), "missing");
+    return Invalid(absl::StrCat(where, ".params.", name), "missing");
   if (!std::isfinite(it->second) || it->second <= 0)
-    return Invalid(absl::StrCat("FittedModel.params.", name),
+    return Invalid(absl::StrCat(where, ".params.", name),
                    absl::StrCat("must be finite and > 0, got ", it->second));
   return it->second;
 }
 
-}  // namespace
+PurchaseModel PurchaseModelAt(v1::ValueModel model, absl::Span<const double> p) {
+  switch (model) {
+    case v1::VALUE_MODEL_BG_NBD: return BgNbdParams{p[0], p[1], p[2], p[3]};
+    case v1::VALUE_MODEL_MBG_NBD: return MbgNbdParams{p[0], p[1], p[2], p[3]};
+    default: return ParetoNbdParams{p[0], p[1], p[2], p[3]};
+  }
+}
 
 std::vector<std::string> ParamNames(v1::ValueModel model) {
   switch (model) {
@@ -263,15 +272,11 @@ absl::StatusOr<PurchaseModel> PurchaseModelFrom(const v1::FittedModel& m) {
     return Invalid("FittedModel.model", "not a purchase model (BG/NBD, MBG/NBD or Pareto/NBD)");
   double v[4];
   for (int i = 0; i < 4; ++i) {
-    absl::StatusOr<double> p = Param(m, names[i].c_str());
+    absl::StatusOr<double> p = Param(m, names[i]);
     if (!p.ok()) return p.status();
     v[i] = *p;
   }
-  switch (m.model()) {
-    case v1::VALUE_MODEL_BG_NBD: return PurchaseModel(BgNbdParams{v[0], v[1], v[2], v[3]});
-    case v1::VALUE_MODEL_MBG_NBD: return PurchaseModel(MbgNbdParams{v[0], v[1], v[2], v[3]});
-    default: return PurchaseModel(ParetoNbdParams{v[0], v[1], v[2], v[3]});
-  }
+  return PurchaseModelAt(m.model(), v);
 }
 
 absl::StatusOr<GammaGammaParams> SpendModelFrom(const v1::FittedModel& m) {

@@ -29,15 +29,6 @@ const char* ModelName(v1::ValueModel m) {
   }
 }
 
-// The purchase model of kind `m` at natural parameters p[0..3].
-PurchaseModel PurchaseAt(v1::ValueModel m, absl::Span<const double> p) {
-  switch (m) {
-    case v1::VALUE_MODEL_BG_NBD: return BgNbdParams{p[0], p[1], p[2], p[3]};
-    case v1::VALUE_MODEL_MBG_NBD: return MbgNbdParams{p[0], p[1], p[2], p[3]};
-    default: return ParetoNbdParams{p[0], p[1], p[2], p[3]};
-  }
-}
-
 bool NeedsSpend(v1::ValuePrediction p) {
   return p == v1::VALUE_PREDICTION_CLV || p == v1::VALUE_PREDICTION_EXPECTED_SPEND;
 }
@@ -50,12 +41,9 @@ absl::StatusOr<UncertainParameters> UncertaintyFrom(const v1::FittedModel& m,
   if (names.empty()) return Invalid(where + ".model", "unknown or unspecified model");
   UncertainParameters out;
   for (const std::string& name : names) {
-    auto it = m.params().find(name);
-    if (it == m.params().end()) return Invalid(absl::StrCat(where, ".params.", name), "missing");
-    if (!(it->second > 0) || !std::isfinite(it->second))
-      return Invalid(absl::StrCat(where, ".params.", name),
-                     absl::StrCat("must be finite and > 0, got ", it->second));
-    out.estimate.push_back(it->second);
+    absl::StatusOr<double> v = Param(m, name, where);
+    if (!v.ok()) return v.status();
+    out.estimate.push_back(*v);
   }
   const v1::FitReport& r = m.report();
   if (r.log_covariance().empty())
@@ -187,12 +175,12 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
       const CustomerData d = sub(b, e);
       switch (p) {
         case v1::VALUE_PREDICTION_CLV:
-          return CustomerLifetimeValue(PurchaseAt(kind, th), spend_at(th), d,
+          return CustomerLifetimeValue(PurchaseModelAt(kind, th), spend_at(th), d,
                                        monetary.subspan(b, e - b), clv, res);
         case v1::VALUE_PREDICTION_EXPECTED_PURCHASES:
-          return ExpectedPurchases(PurchaseAt(kind, th), d, r.horizon(), res);
+          return ExpectedPurchases(PurchaseModelAt(kind, th), d, r.horizon(), res);
         case v1::VALUE_PREDICTION_PROBABILITY_ALIVE:
-          return ProbabilityAlive(PurchaseAt(kind, th), d, res);
+          return ProbabilityAlive(PurchaseModelAt(kind, th), d, res);
         default:
           return GammaGammaExpectedSpend(spend_at(th), SpendData{d.x, monetary.subspan(b, e - b), {}},
                                          res);

@@ -33,6 +33,15 @@ absl::Status Fit(const v1::FitRequest& request, v1::FittedModel* out);
 absl::StatusOr<PurchaseModel> PurchaseModelFrom(const v1::FittedModel& model);
 absl::StatusOr<GammaGammaParams> SpendModelFrom(const v1::FittedModel& model);
 
+// One named parameter of a fitted model, finite and > 0; INVALID_ARGUMENT
+// names "<where>.params.<name>" when it is missing or bad.
+absl::StatusOr<double> Param(const v1::FittedModel& model, const std::string& name,
+                             const std::string& where = "FittedModel");
+
+// The purchase model of kind `model` (BG/NBD, MBG/NBD, else Pareto/NBD) at
+// natural parameters p[0..3], in ParamNames order.
+PurchaseModel PurchaseModelAt(v1::ValueModel model, absl::Span<const double> p);
+
 // The parameter names of a model, in the papers' order.
 std::vector<std::string> ParamNames(v1::ValueModel model);
 
