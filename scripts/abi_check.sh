@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The ABI gate: libmitra.so (RelWithDebInfo) against the committed baseline
+# The ABI gate: libmitra.so (the dev build's: debug info, and the build the
+# test command has already made) against the committed baseline
 # abi/libmitra.so.<major>.abi. Added functions pass (--no-added-syms); any
 # change or removal fails. What the opaque handles hold is private
 # (abi/opaque_handles.suppr).
@@ -8,10 +9,10 @@
 #                                        # versioned change: see docs/RELIABILITY.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --preset relwithdebinfo > /dev/null
-cmake --build --preset relwithdebinfo --target mitra_shared > /dev/null
+cmake --preset dev > /dev/null
+cmake --build --preset dev --target mitra_shared > /dev/null
 major=$(sed -n 's/^#define MITRA_VERSION_MAJOR \([0-9]*\)$/\1/p' include/mitra/version.h)
-lib=build/relwithdebinfo/src/libmitra.so.$major
+lib=build/dev/src/libmitra.so.$major
 baseline=abi/libmitra.so.$major.abi
 if [ "${1:-}" = "--update" ]; then
   mkdir -p abi

@@ -5,6 +5,8 @@
 # --fast uses the fuzz-fast preset (no sanitizers, ~10x the executions per
 # second) for long coverage runs; replay what it found under the sanitizers
 # with `bash scripts/fuzz.sh --replay build/fuzz-fast/findings`.
+# --preset P fuzzes with another build that has MITRA_FUZZ=ON: the test
+# command uses the asan build it has just tested rather than build a third.
 # New inputs go to build/<preset>/findings/<target>/new; a crash fails the run
 # and leaves crash-* files there (add them to fuzz/corpus/<target>/ once fixed).
 set -euo pipefail
@@ -15,6 +17,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) limit=(-runs="$2"); label="$2 runs"; shift 2 ;;
     --fast) preset=fuzz-fast; shift ;;
+    --preset) preset="$2"; shift 2 ;;
     --replay) replay=$(cd "$2" && pwd); limit=(-runs=0); label="replay"; shift 2 ;;
     [0-9]*) limit=(-max_total_time="$1"); label="${1}s"; shift ;;
     *) targets+=("$1"); shift ;;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/capi_fixture.h"
+#include "common/sanitizers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
@@ -55,17 +56,7 @@ struct Child {
 // for their shadow memory, so a process under them cannot live within a
 // lowered RLIMIT_AS; those builds skip the address-space tests (the plain
 // suite runs them).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kShadowMemory = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kShadowMemory = true;
-#else
-constexpr bool kShadowMemory = false;
-#endif
-#else
-constexpr bool kShadowMemory = false;
-#endif
+constexpr bool kShadowMemory = MITRA_TEST_SANITIZED;
 #define SKIP_UNDER_SHADOW_MEMORY()                                                    \
   if (kShadowMemory)                                                                  \
   GTEST_SKIP() << "a sanitizer's shadow memory does not fit a 2 GiB RLIMIT_AS; the " \

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "common/exports.h"
+#include "common/sanitizers.h"
 #include "common/test_batch.h"
 #include "gtest/gtest.h"
 #include "mitra/mitra.h"
@@ -60,7 +61,7 @@ bool ShouldFail() {
 
 }  // namespace
 
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if !MITRA_TEST_SANITIZED
 extern "C" {
 void* malloc(size_t n) { return ShouldFail() ? nullptr : __libc_malloc(n); }
 void* calloc(size_t n, size_t m) { return ShouldFail() ? nullptr : __libc_calloc(n, m); }
@@ -673,7 +674,7 @@ std::vector<Scenario> Scenarios() {
 class OomSweep : public ::testing::TestWithParam<bool> {};
 
 TEST_P(OomSweep, EveryAllocationFailureIsReportedAndChangesNothing) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if MITRA_TEST_SANITIZED
   GTEST_SKIP() << "the sweep replaces malloc, which a sanitizer owns";
 #endif
   const bool persistent = GetParam();
