@@ -182,6 +182,25 @@ for req in (v1.ContributionRequest(),
                                        contributor_customer_ids=["c1", "c2"])])):
     put("ladder_request", b"\x01" + req.SerializeToString())
 
+# Influence learning (fuzz/influence_request_fuzzer.cc, on the collaboration
+# workspace): every action source and method, a holdout split, the
+# interaction graph's options and the bounds of the iteration fields.
+day = 86400
+for req in (v1.LearnInfluenceRequest(),
+            v1.LearnInfluenceRequest(method=v1.INFLUENCE_METHOD_BERNOULLI, window_seconds=60 * day, min_trials=0),
+            v1.LearnInfluenceRequest(method=v1.INFLUENCE_METHOD_JACCARD, product_line="", interval=0.5),
+            v1.LearnInfluenceRequest(method=v1.INFLUENCE_METHOD_CONTINUOUS_TIME, window_seconds=90 * day,
+                                     decay_seconds=7 * day),
+            v1.LearnInfluenceRequest(method=v1.INFLUENCE_METHOD_EM, em_max_iterations=3, em_tolerance=1e-3,
+                                     window_seconds=120 * day, split_unix_seconds=1709251200),
+            v1.LearnInfluenceRequest(action=v1.INFLUENCE_ACTION_SOURCE_PROGRAM_JOINS, window_seconds=30 * day,
+                                     graph=v1.InteractionGraphRequest(half_life_days=30, community_id="k1")),
+            v1.LearnInfluenceRequest(action=v1.INFLUENCE_ACTION_SOURCE_REFERRAL_CONVERSIONS,
+                                     graph=v1.InteractionGraphRequest(as_of_unix_seconds=1717200000)),
+            v1.LearnInfluenceRequest(window_seconds=0),
+            v1.LearnInfluenceRequest(interval=1.5, em_max_iterations=0)):
+    put("influence_request", req.SerializeToString())
+
 # Co-creation, channel and workspace activation requests
 # (fuzz/collaboration_request_fuzzer.cc, on the collaboration workspace of
 # fuzz/fuzz_util.h): 0 = panel, 1 = feedback, 2 = adoption, 3 = channel
