@@ -14,21 +14,26 @@ namespace {
 namespace v1 = mitra::v1;
 namespace value = mitra::value;
 
-absl::Status Arrays(size_t n, std::initializer_list<std::pair<const void*, const char*>> arrays) {
-  if (n == 0) return absl::OkStatus();
-  for (const auto& [p, name] : arrays)
-    if (p == nullptr) return Null(name);
-  return absl::OkStatus();
-}
-
-absl::Span<const double> In(const double* p, size_t n) { return {p, p ? n : 0}; }
-
 template <typename M, typename Params, typename From>
 absl::StatusOr<Params> ParamsOf(const uint8_t* data, size_t len, From&& from) {
   google::protobuf::Arena arena;
   auto* m = NewMessage<M>(arena);
   if (absl::Status s = ParseMessage(data, len, m, "model"); !s.ok()) return s;
   return from(*m);
+}
+
+// A workspace request of type Req in, its result of type Res out, by `run`.
+template <typename Req, typename Res, typename Run>
+absl::Status OnWorkspace(const mitra_workspace* workspace, const uint8_t* request,
+                         size_t request_len, uint8_t** out, size_t* out_len, Run&& run) {
+  google::protobuf::Arena arena;
+  auto* req = NewMessage<Req>(arena);
+  if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+  return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
+    auto* result = NewMessage<Res>(arena);
+    if (absl::Status s = run(ws, *req, result); !s.ok()) return s;
+    return EmitMessage(*result, out, out_len);
+  });
 }
 
 // The longest period count a caller array may ask about (sbg.h: a century
@@ -172,14 +177,8 @@ mitra_status mitra_workspace_value_sbg(const mitra_workspace* workspace, const u
                                        size_t request_len, uint8_t** out, size_t* out_len,
                                        mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    google::protobuf::Arena arena;
-    auto* req = NewMessage<v1::WorkspaceSbgRequest>(arena);
-    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
-    return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
-      auto* result = NewMessage<v1::SbgFitResult>(arena);
-      if (absl::Status s = value::WorkspaceSbg(ws, *req, result); !s.ok()) return s;
-      return EmitMessage(*result, out, out_len);
-    });
+    return OnWorkspace<v1::WorkspaceSbgRequest, v1::SbgFitResult>(
+        workspace, request, request_len, out, out_len, value::WorkspaceSbg);
   });
 }
 
@@ -187,14 +186,8 @@ mitra_status mitra_workspace_value_bgbb(const mitra_workspace* workspace, const 
                                         size_t request_len, uint8_t** out, size_t* out_len,
                                         mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    google::protobuf::Arena arena;
-    auto* req = NewMessage<v1::WorkspaceBgBbRequest>(arena);
-    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
-    return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
-      auto* result = NewMessage<v1::WorkspaceBgBbResult>(arena);
-      if (absl::Status s = value::WorkspaceBgBb(ws, *req, result); !s.ok()) return s;
-      return EmitMessage(*result, out, out_len);
-    });
+    return OnWorkspace<v1::WorkspaceBgBbRequest, v1::WorkspaceBgBbResult>(
+        workspace, request, request_len, out, out_len, value::WorkspaceBgBb);
   });
 }
 

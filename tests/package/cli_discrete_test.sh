@@ -5,18 +5,8 @@
 # from transactions, through the command line.
 set -uo pipefail
 mitra=$1 root=$2 work=$3
+. "$(dirname "$(readlink -f "$0")")/expect.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
-expect() {  # expect CODE PATTERN -- command...
-  local code=$1 pattern=$2; shift 3
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$* exited $rc, expected $code: $out"; return; fi
-  if ! grep -qE -- "$pattern" <<< "$out"; then bad "$*: output lacks /$pattern/: $out"; return; fi
-  ok
-}
 # Periods of 1000 s from 10^9. Retention: the regular cohort acquired in
 # period 0, the high-end one in period 1, each customer paying every period
 # while active; observed to period 7. Donations: every donor's first gift

@@ -1086,27 +1086,13 @@ def _periods(t, what="t"):
     return np.ascontiguousarray(a, dtype=np.int32), a.ndim == 0
 
 
-def _report_dict(r, names):
-    se = r.standard_errors
-    return {
-        "log_likelihood": r.log_likelihood,
-        "iterations": r.iterations,
-        "evaluations": r.evaluations,
-        "gradient_norm": r.gradient_norm,
-        "total_weight": r.total_weight,
-        "rows": r.rows,
-        "standard_errors": {n: se[n] for n in names if n in se},
-        "at_boundary": r.at_boundary,
-        "boundary_reason": r.boundary_reason,
-    }
-
-
-class _DiscreteModel:
-    """Parameters by the papers' names and, when fitted, the fit report.
-    Immutable; picklable (as its serialized message)."""
+class _DiscreteModel(_Model):
+    """A discrete-time model: its parameters by the paper's names and, when
+    fitted, the fit report (the purchase models' report, standard_errors
+    and log_covariance). Immutable; picklable (as its serialized
+    mitra.v1.SbgModel or mitra.v1.BgBbModel, whose parameters are fields)."""
 
     _MESSAGE = None
-    _NAMES = ()
 
     def __init__(self, *args, **params):
         values = dict(zip(self._NAMES, args))
@@ -1120,28 +1106,19 @@ class _DiscreteModel:
             raise TypeError("%s needs %s" % (type(self).__name__, ", ".join(missing)))
         self._set(self._MESSAGE(**{n: float(values[n]) for n in self._NAMES}))
 
-    def _set(self, msg):
-        self._message = msg
-        self._bytes = msg.SerializeToString()
-
     @classmethod
     def _from_message(cls, msg):
-        self = cls.__new__(cls)
-        self._set(msg)
         if msg.report.at_boundary:
             warnings.warn(msg.report.boundary_reason, FitBoundaryWarning, stacklevel=3)
-        return self
+        return super()._from_message(msg)
 
     @classmethod
     def from_bytes(cls, data):
         """A model from its serialized message (see to_bytes())."""
         return cls._from_message(cls._MESSAGE.FromString(bytes(data)))
 
-    def to_bytes(self):
-        """The serialized message (mitra.v1.SbgModel or mitra.v1.BgBbModel)."""
-        return self._bytes
-
     def to_message(self):
+        """A copy of the model's message."""
         m = self._MESSAGE()
         m.CopyFrom(self._message)
         return m
@@ -1151,37 +1128,8 @@ class _DiscreteModel:
         """{name: value} in the paper's names and order."""
         return {n: getattr(self._message, n) for n in self._NAMES}
 
-    @property
-    def fitted(self):
-        return self._message.HasField("report")
-
-    @property
-    def log_likelihood(self):
-        return self._message.report.log_likelihood if self.fitted else None
-
-    @property
-    def standard_errors(self):
-        """{name: standard error} ({} if not fitted or not available)."""
-        se = self._message.report.standard_errors
-        return {n: se[n] for n in self._NAMES if n in se}
-
-    @property
-    def report(self):
-        """The fit report as a dict (None if not fitted), as for the purchase models."""
-        return _report_dict(self._message.report, self._NAMES) if self.fitted else None
-
     def __reduce__(self):
         return (type(self).from_bytes, (self._bytes,))
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other._message == self._message
-
-    def __hash__(self):
-        return hash(self._bytes)
-
-    def __repr__(self):
-        return "%s(%s)" % (type(self).__name__,
-                           ", ".join("%s=%r" % kv for kv in self.params.items()))
 
 
 class SbgCohort:
@@ -1252,6 +1200,7 @@ class ShiftedBetaGeo(_DiscreteModel):
 
     _MESSAGE = _pb.SbgModel
     _NAMES = ("alpha", "beta")
+    _LABEL = "sBG"
 
     @classmethod
     def fit(cls, survivors=None, *, size=None, lost=None, penalizer=0.0, initial=None,
@@ -1348,6 +1297,7 @@ class BetaGeoBetaBinom(_DiscreteModel):
 
     _MESSAGE = _pb.BgBbModel
     _NAMES = ("alpha", "beta", "gamma", "delta")
+    _LABEL = "BG/BB"
 
     @classmethod
     def fit(cls, frequency, recency, n, weights=None, penalizer=0.0, initial=None,

@@ -80,8 +80,8 @@ def discrete_call(ws, api, text):
                    p(cols[3]) if len(cols[3]) else None, len(cols[0]), options, len(options))
     else:
         with ws._use() as handle:
-            call_bytes(getattr(lib, "mitra_workspace_" + api[len("value_"):]), handle, data,
-                       len(data))
+            call_bytes(getattr(lib, "mitra_workspace_value_" + api[len("value_workspace_"):]),
+                       handle, data, len(data))
 
 
 GRAPH_APIS = {"interaction_graph": ("mitra_workspace_interaction_graph", v1.InteractionGraphRequest),
