@@ -22,20 +22,6 @@ absl::StatusOr<Params> ParamsOf(const uint8_t* data, size_t len, From&& from) {
   return from(*m);
 }
 
-// A workspace request of type Req in, its result of type Res out, by `run`.
-template <typename Req, typename Res, typename Run>
-absl::Status OnWorkspace(const mitra_workspace* workspace, const uint8_t* request,
-                         size_t request_len, uint8_t** out, size_t* out_len, Run&& run) {
-  google::protobuf::Arena arena;
-  auto* req = NewMessage<Req>(arena);
-  if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
-  return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
-    auto* result = NewMessage<Res>(arena);
-    if (absl::Status s = run(ws, *req, result); !s.ok()) return s;
-    return EmitMessage(*result, out, out_len);
-  });
-}
-
 // The longest period count a caller array may ask about (sbg.h: a century
 // of months is the longest cohort fitted; predictions reach further).
 constexpr int32_t kMaxPeriods = 1000000;
@@ -177,7 +163,7 @@ mitra_status mitra_workspace_value_sbg(const mitra_workspace* workspace, const u
                                        size_t request_len, uint8_t** out, size_t* out_len,
                                        mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    return OnWorkspace<v1::WorkspaceSbgRequest, v1::SbgFitResult>(
+    return RunWorkspaceRequest<v1::WorkspaceSbgRequest, v1::SbgFitResult>(
         workspace, request, request_len, out, out_len, value::WorkspaceSbg);
   });
 }
@@ -186,7 +172,7 @@ mitra_status mitra_workspace_value_bgbb(const mitra_workspace* workspace, const 
                                         size_t request_len, uint8_t** out, size_t* out_len,
                                         mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    return OnWorkspace<v1::WorkspaceBgBbRequest, v1::WorkspaceBgBbResult>(
+    return RunWorkspaceRequest<v1::WorkspaceBgBbRequest, v1::WorkspaceBgBbResult>(
         workspace, request, request_len, out, out_len, value::WorkspaceBgBb);
   });
 }
