@@ -130,6 +130,25 @@ for m in (bg, mbg, pnbd):
     put("value_model", b"\x06" + bytes([len(purchase)]) + purchase + spend.SerializeToString(deterministic=True))
 put("value_model", b"\x05" + spend.SerializeToString(deterministic=True))
 
+# The discrete-time models (fuzz/value_discrete_fuzzer.cc): a selector byte
+# (0 sBG fit request, 1 sBG model, 2 BG/BB fit options, 3 BG/BB model,
+# 4 workspace sBG request, 5 workspace BG/BB request), then the papers' data
+# and estimates (data/reference/README.md).
+sbg_fit = v1.SbgFitRequest(cohorts=[
+    v1.SbgCohort(name="regular", survivors=[1000, 631, 468, 382, 326, 289, 262, 241]),
+    v1.SbgCohort(name="high end", size=1000, lost=[131, 126, 90, 60, 42, 34, 26])],
+    horizon=12, discount_rate=0.1, value_per_period=50)
+put("value_discrete", b"\x00" + sbg_fit.SerializeToString())
+put("value_discrete", b"\x01" + v1.SbgModel(alpha=0.704, beta=1.182).SerializeToString())
+put("value_discrete", b"\x02" + v1.FitOptions(initial={"alpha": 2, "delta": 3}).SerializeToString())
+put("value_discrete", b"\x02")
+put("value_discrete", b"\x03" + v1.BgBbModel(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    .SerializeToString())
+month = v1.DiscretePeriods(period_seconds=2629800, end_unix_seconds=1712000000)
+put("value_discrete", b"\x04" + v1.WorkspaceSbgRequest(
+    periods=month, fit=v1.SbgFitRequest(horizon=6, discount_rate=0.01)).SerializeToString())
+put("value_discrete", b"\x05" + v1.WorkspaceBgBbRequest(periods=month, horizon=3).SerializeToString())
+
 # Graph and leaders requests: a selector byte (0 centrality, 1 leiden,
 # 2 interaction graph, 3 leaders, 4 trust, 5 health) and then a real request.
 for c in (v1.CentralityRequest(pagerank=v1.PageRankOptions(damping=0.9, personalization=[1, 0, 0, 0, 0, 1])),

@@ -390,6 +390,99 @@ MITRA_API mitra_status mitra_value_rfm(const uint8_t* request, size_t request_le
                                        uint8_t** out, size_t* out_len,
                                        mitra_error** error) MITRA_NOEXCEPT;
 
+/* ---- Contract renewals and discrete opportunities (since 1.2) -------------
+ * Two value models whose clock counts periods (docs/VALUE.md): sBG, the
+ * shifted-beta-geometric model of subscriptions that renew or lapse at the
+ * end of each period (Fader & Hardie 2007, 2010), and BG/BB, the
+ * beta-geometric/beta-Bernoulli model of transactions at discrete
+ * opportunities (Fader, Hardie & Shang 2010). Requests and models are
+ * serialized messages of proto/mitra/v1/value.proto (SbgFitRequest,
+ * SbgModel, BgBbModel, ...); per-customer and per-period data are plain
+ * arrays in the caller's memory. For BG/BB, x[i] transactions in
+ * opportunities[i] opportunities, the last at opportunity t_x[i] (0 when
+ * x[i] = 0): whole numbers with 0 <= x <= t_x <= opportunities <= 10000;
+ * errors name a bad row as "histories row i" with the paper's n for
+ * opportunities. */
+
+/* One sBG fit per cohort: a serialized mitra.v1.SbgFitRequest in (cohorts
+ * as survivors per period or counts lost per period, options, horizon,
+ * discount rate, value per period), a serialized mitra.v1.SbgFitResult out
+ * (per cohort alpha, beta, standard errors, log-likelihood, S(t), projected
+ * survivors, r(t), DERL, retention elasticity and, with a value per
+ * period, the residual value of the active base with its MoneyBasis). */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_sbg_fit(const uint8_t* request, size_t request_len,
+                                           uint8_t** out, size_t* out_len,
+                                           mitra_error** error) MITRA_NOEXCEPT;
+
+typedef enum mitra_value_sbg_quantity {
+  MITRA_VALUE_SBG_SURVIVAL = 1,   /* S(t), t >= 0 */
+  MITRA_VALUE_SBG_RETENTION = 2,  /* r(t) = S(t) / S(t - 1), t >= 1 */
+  MITRA_VALUE_SBG_DERL = 3,       /* DERL of a subscriber after t renewals */
+  MITRA_VALUE_SBG_ELASTICITY = 4  /* the retention elasticity of that DERL */
+} mitra_value_sbg_quantity;
+
+/* out[i] = the quantity at t[i] (0..1000000) under a serialized
+ * mitra.v1.SbgModel; discount_rate (per period, > 0) is read for DERL and
+ * the elasticity only. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_sbg_predict(const uint8_t* model, size_t model_len,
+                                               mitra_value_sbg_quantity quantity,
+                                               double discount_rate, const int32_t* t, size_t n,
+                                               double* out, mitra_error** error) MITRA_NOEXCEPT;
+
+/* Fits BG/BB by maximum likelihood to n histories (weight NULL: each row
+ * weighs 1; else weight[i] customers have row i's history); options a
+ * serialized mitra.v1.FitOptions (NULL with length 0: the defaults;
+ * initial by "alpha", "beta", "gamma", "delta"). Out: a serialized
+ * mitra.v1.BgBbModel with its fit report. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_bgbb_fit(const double* x, const double* t_x,
+                                            const double* opportunities, const double* weight,
+                                            size_t n, const uint8_t* options, size_t options_len,
+                                            uint8_t** out, size_t* out_len,
+                                            mitra_error** error) MITRA_NOEXCEPT;
+
+typedef enum mitra_value_bgbb_quantity {
+  MITRA_VALUE_BGBB_PROBABILITY_ALIVE = 1,     /* P(alive at opportunity n + m), m >= 0 */
+  MITRA_VALUE_BGBB_EXPECTED_TRANSACTIONS = 2  /* E[transactions in the next m], m >= 0 */
+} mitra_value_bgbb_quantity;
+
+/* out[i] = the quantity for history i under a serialized mitra.v1.BgBbModel. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_bgbb_predict(const uint8_t* model, size_t model_len,
+                                                mitra_value_bgbb_quantity quantity, int32_t m,
+                                                const double* x, const double* t_x,
+                                                const double* opportunities, size_t n,
+                                                double* out, mitra_error** error) MITRA_NOEXCEPT;
+
+/* out[k] = P(X(opportunities) = k), k = 0..opportunities (out has
+ * opportunities + 1 entries; 1..10000): the transactions of a new customer. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_bgbb_distribution(const uint8_t* model, size_t model_len,
+                                                     int32_t opportunities, double* out,
+                                                     mitra_error** error) MITRA_NOEXCEPT;
+
+/* sBG per acquisition cohort of the workspace's transactions: a serialized
+ * mitra.v1.WorkspaceSbgRequest in (the periods, the fit's settings), a
+ * serialized mitra.v1.SbgFitResult out, one cohort per acquisition period
+ * named by its start. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_workspace_value_sbg(const mitra_workspace* workspace,
+                                                 const uint8_t* request, size_t request_len,
+                                                 uint8_t** out, size_t* out_len,
+                                                 mitra_error** error) MITRA_NOEXCEPT;
+
+/* BG/BB on the workspace's customers, each period after a customer's first
+ * an opportunity: a serialized mitra.v1.WorkspaceBgBbRequest in, a
+ * serialized mitra.v1.WorkspaceBgBbResult out (the model, each customer's
+ * history, P(alive) and expected transactions). */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_workspace_value_bgbb(const mitra_workspace* workspace,
+                                                  const uint8_t* request, size_t request_len,
+                                                  uint8_t** out, size_t* out_len,
+                                                  mitra_error** error) MITRA_NOEXCEPT;
+
 /* ---- Graphs (since 1.1) ----------------------------------------------------
  * Centralities, cores, betweenness and Leiden communities of any graph
  * (docs/GRAPH.md). A graph crosses as plain edge arrays in the caller's

@@ -7,7 +7,7 @@
 /* The major version is the ABI: libmitra.so.<major>. A minor version only
  * adds functions and message fields. */
 #define MITRA_VERSION_MAJOR 1
-#define MITRA_VERSION_MINOR 1
+#define MITRA_VERSION_MINOR 2
 #define MITRA_VERSION_PATCH 0
 #define MITRA_VERSION_NUMBER \
   (MITRA_VERSION_MAJOR * 10000 + MITRA_VERSION_MINOR * 100 + MITRA_VERSION_PATCH)

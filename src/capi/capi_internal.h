@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -14,10 +15,12 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -145,6 +148,18 @@ inline absl::Status EmitMessage(const google::protobuf::Message& m, uint8_t** ou
   *out_len = n;
   return absl::OkStatus();
 }
+
+// Each per-row input array must be present when there are rows.
+inline absl::Status Arrays(size_t n,
+                           std::initializer_list<std::pair<const void*, const char*>> arrays) {
+  if (n == 0) return absl::OkStatus();
+  for (const auto& [p, name] : arrays)
+    if (p == nullptr) return Null(name);
+  return absl::OkStatus();
+}
+
+// A caller's input array as a span (empty when NULL).
+inline absl::Span<const double> In(const double* p, size_t n) { return {p, p ? n : 0}; }
 
 inline absl::Status CheckOut(uint8_t** out, size_t* out_len) {
   if (out == nullptr) return Null("out");

@@ -18,16 +18,6 @@ namespace {
 namespace v1 = mitra::v1;
 namespace value = mitra::value;
 
-// Each per-customer input must be present when there are customers.
-absl::Status Arrays(size_t n, std::initializer_list<std::pair<const void*, const char*>> arrays) {
-  if (n == 0) return absl::OkStatus();
-  for (const auto& [p, name] : arrays)
-    if (p == nullptr) return Null(name);
-  return absl::OkStatus();
-}
-
-absl::Span<const double> In(const double* p, size_t n) { return {p, p ? n : 0}; }
-
 // A FittedModel on `arena`, parsed from the caller's bytes.
 absl::StatusOr<v1::FittedModel*> Model(google::protobuf::Arena& arena, const uint8_t* data,
                                        size_t len, const char* what = "model") {

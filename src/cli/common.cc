@@ -48,6 +48,13 @@ std::string Decimals(double v, int decimals) { return Printf("%.*f", decimals, v
 
 std::string Significant(double v, int digits) { return Printf("%.*g", digits, v); }
 
+std::string CsvQuote(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string GroupThousands(std::string number) {
   const size_t start = !number.empty() && number[0] == '-' ? 1 : 0;
   const size_t end = std::min(number.find('.'), number.size());

@@ -28,6 +28,9 @@ std::string Decimals(double v, int decimals);
 std::string Significant(double v, int digits);
 // "-1234567.5" -> "-1,234,567.5": commas between the thousands of the whole part.
 std::string GroupThousands(std::string number);
+// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote
+// or a line break.
+std::string CsvQuote(const std::string& s);
 // Where a money figure comes from, in words: "estimated (90% interval
 // 1,633 to 2,501; from ...)", "assumed: influence_share = 0.1
 // (request.influence_share)", "given: ...". Empty for an unset basis.
@@ -56,6 +59,9 @@ absl::StatusOr<std::string> FolderDecisions(const std::string& source);
 // `mitra value`.
 int ValueCommand(const std::vector<std::string>& args);
 extern const char kValueHelp[];
+// `mitra value --model sbg | bgbb` (value_discrete_command.cc).
+int ValueDiscreteCommand(const std::vector<std::string>& args);
+extern const char kValueDiscreteHelp[];
 
 // `mitra leaders`.
 int LeadersCommand(const std::vector<std::string>& args);

@@ -82,6 +82,7 @@ Writes every record as one JSON object in the protobuf JSON mapping of
 mitra.v1.Batch (to standard output unless -o is given).
 )"},
       {"value", kValueHelp},
+      {"value-discrete", kValueDiscreteHelp},
       {"leaders", kLeadersHelp},
       {"influence", kInfluenceHelp},
       {"activate", kActivateHelp},

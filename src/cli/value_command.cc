@@ -25,6 +25,8 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
   --calibration-end TIME   required
   --holdout-end TIME       also compare predictions with the purchases up to TIME
   --model NAME             bgnbd (default), mbgnbd or paretonbd
+                           (sbg, bgbb: the discrete-time models, with options
+                           of their own: mitra help value-discrete)
   --period DURATION        purchases within one period count once (default day)
   --unit DURATION          the time unit of recency, T and the models (default week)
   --horizon UNITS          expected purchases over this many units (default: a year)
@@ -45,13 +47,6 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
 namespace {
 
 std::string Num(double v) { return Significant(v, 6); }
-
-std::string CsvQuote(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueOptions& o,
                  std::ostream& out) {
@@ -104,6 +99,10 @@ void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueO
 }  // namespace
 
 int ValueCommand(const std::vector<std::string>& args) {
+  // The discrete-time models count periods and have options of their own.
+  for (size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--model" && (args[i + 1] == "sbg" || args[i + 1] == "bgbb"))
+      return ValueDiscreteCommand(args);
   CommandArgs cl("value", args, {"csv", "json"});
   value::CustomerValueOptions o;
   o.summary.set_period_seconds(86400);

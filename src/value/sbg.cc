@@ -30,7 +30,7 @@ absl::Status CheckCohort(const CohortSurvival& c) {
   }
   for (size_t t = 0; t < n; ++t) {
     const double a = c.alive[t];
-    const std::string at = absl::StrCat(c.name, " alive[", t, "]");
+    const std::string at = absl::StrCat(c.name, c.column, "[", t, "]");
     if (!(std::isfinite(a) && a >= 0)) return Invalid(at, absl::StrCat("must be finite and >= 0, got ", a));
     if (t == 0 && !(a > 0)) return Invalid(at, "the cohort's size must be > 0");
     if (t > 0 && a > c.alive[t - 1]) {

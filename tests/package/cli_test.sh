@@ -2,18 +2,8 @@
 # The mitra command line: help, import, info, export, report, and its errors.
 set -uo pipefail
 mitra=$1 sample=$2 work=$3
+. "$(dirname "$(readlink -f "$0")")/expect.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
-expect() {  # expect CODE PATTERN -- command...
-  local code=$1 pattern=$2; shift 3
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$* exited $rc, expected $code: $out"; return; fi
-  if ! grep -qE -- "$pattern" <<< "$out"; then bad "$*: output lacks /$pattern/: $out"; return; fi
-  ok
-}
 expect 0 'Commands:' -- "$mitra" --help
 expect 2 'Usage: mitra' -- "$mitra"
 expect 0 'mitra import -o SNAPSHOT' -- "$mitra" help import

@@ -174,6 +174,26 @@ mitra_status ValueCall(mitra_workspace* ws, const std::string& op, const std::st
     double o = 0;
     s = mitra_value_predict(reinterpret_cast<const uint8_t*>(b.data()), b.size(), MITRA_VALUE_PROBABILITY_ALIVE,
                             0, &x, &tx, &T, 1, &o, err);
+  } else if (op == "value_sbg_fit") {
+    mitra::v1::SbgFitRequest r;
+    const std::string b = parse(&r);
+    s = mitra_value_sbg_fit(reinterpret_cast<const uint8_t*>(b.data()), b.size(), &out, &n, err);
+  } else if (op == "value_bgbb_fit") {  // the request's columns as arrays, its options as bytes
+    mitra::v1::BgBbFitRequest r;
+    parse(&r);
+    const std::string o = r.options().SerializeAsString();
+    s = mitra_value_bgbb_fit(r.x().data(), r.t_x().data(), r.n().data(),
+                             r.weight().empty() ? nullptr : r.weight().data(),
+                             static_cast<size_t>(r.x_size()), reinterpret_cast<const uint8_t*>(o.data()),
+                             o.size(), &out, &n, err);
+  } else if (op == "value_workspace_sbg") {
+    mitra::v1::WorkspaceSbgRequest r;
+    const std::string b = parse(&r);
+    s = mitra_workspace_value_sbg(ws, reinterpret_cast<const uint8_t*>(b.data()), b.size(), &out, &n, err);
+  } else if (op == "value_workspace_bgbb") {
+    mitra::v1::WorkspaceBgBbRequest r;
+    const std::string b = parse(&r);
+    s = mitra_workspace_value_bgbb(ws, reinterpret_cast<const uint8_t*>(b.data()), b.size(), &out, &n, err);
   } else {
     ADD_FAILURE() << "unknown op " << op;
   }

@@ -54,6 +54,14 @@ std::vector<Scoring> Scorings() {
       {"value summary", mitra_workspace_value_summary,
        Request<v1::SummaryRequest>("calibration_end_unix_seconds: 1730000000 "
                                    "period_seconds: 86400 unit_seconds: 604800")},
+      {"value sBG", mitra_workspace_value_sbg,
+       Request<v1::WorkspaceSbgRequest>("periods { period_seconds: 2592000 "
+                                        "origin_unix_seconds: 1704067200 "
+                                        "end_unix_seconds: 1711929600 }")},
+      {"value BG/BB", mitra_workspace_value_bgbb,
+       Request<v1::WorkspaceBgBbRequest>("periods { period_seconds: 2592000 "
+                                         "origin_unix_seconds: 1704067200 "
+                                         "end_unix_seconds: 1711929600 }")},
       {"leaders", mitra_workspace_leaders, Request<v1::LeadersRequest>("top: 0")},
       {"trust", mitra_workspace_trust, Request<v1::TrustRequest>("pretrusted_customer_ids: 'c1'")},
       {"community health", mitra_workspace_community_health,

@@ -176,6 +176,50 @@ const ValueInputs& Value() {
 
 const uint8_t* U8(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
+// The sBG and BG/BB inputs: Fader & Hardie's regular cohort, a small
+// BG/BB table, the papers' estimates, and monthly periods over FullBatch's
+// transactions.
+struct DiscreteInputs {
+  std::string sbg_fit, sbg_model, bgbb_model, workspace_sbg, workspace_bgbb;
+  std::vector<double> x{0, 1, 3, 6}, tx{0, 2, 5, 6}, n{6, 6, 6, 6}, weight{30, 10, 5, 4};
+  std::vector<int32_t> t{1, 2, 7, 30};
+};
+const DiscreteInputs& Discrete() {
+  static const DiscreteInputs* d = [] {
+    auto* in = new DiscreteInputs;
+    mitra::v1::SbgFitRequest fit;
+    mitra::v1::SbgCohort* c = fit.add_cohorts();
+    for (double v : {1000, 631, 468, 382, 326, 289, 262, 241}) c->add_survivors(v);
+    fit.set_horizon(12);
+    fit.set_discount_rate(0.1);
+    fit.set_value_per_period(50);
+    in->sbg_fit = fit.SerializeAsString();
+    mitra::v1::SbgModel sbg;
+    sbg.set_alpha(0.704);
+    sbg.set_beta(1.182);
+    in->sbg_model = sbg.SerializeAsString();
+    mitra::v1::BgBbModel bgbb;
+    bgbb.set_alpha(1.204);
+    bgbb.set_beta(0.750);
+    bgbb.set_gamma(0.657);
+    bgbb.set_delta(2.783);
+    in->bgbb_model = bgbb.SerializeAsString();
+    mitra::v1::DiscretePeriods periods;
+    periods.set_period_seconds(30 * 86400);
+    periods.set_origin_unix_seconds(1704067200);  // 2024-01-01
+    periods.set_end_unix_seconds(1711929600);     // 2024-04-01
+    mitra::v1::WorkspaceSbgRequest ws_sbg;
+    *ws_sbg.mutable_periods() = periods;
+    in->workspace_sbg = ws_sbg.SerializeAsString();
+    mitra::v1::WorkspaceBgBbRequest ws_bgbb;
+    *ws_bgbb.mutable_periods() = periods;
+    ws_bgbb.set_horizon(3);
+    in->workspace_bgbb = ws_bgbb.SerializeAsString();
+    return in;
+  }();
+  return *d;
+}
+
 // Co-creation requests on FullBatch's program "advisor", serialized before
 // the injection starts.
 struct CoCreationInputs {
@@ -372,6 +416,7 @@ std::vector<Scenario> Scenarios() {
   const std::string snapshot = TempPath("oom.mitra");
   FullBatchBytes();
   Value();
+  Discrete();
   Graph();
   return {
       {"activation_plan", false, MITRA_OK,
@@ -565,6 +610,56 @@ std::vector<Scenario> Scenarios() {
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_value_holdout(U8(v.model), v.model.size(), 39, v.x.data(), v.tx.data(), v.T.data(),
                                       v.holdout.data(), 5, out, n, e);
+         });
+       }},
+      {"value_sbg_fit", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const std::string& r = Discrete().sbg_fit;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_sbg_fit(U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"value_sbg_predict", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const DiscreteInputs& d = Discrete();
+         double out[4];
+         return mitra_value_sbg_predict(U8(d.sbg_model), d.sbg_model.size(), MITRA_VALUE_SBG_DERL, 0.1,
+                                        d.t.data(), 4, out, e);
+       }},
+      {"value_bgbb_fit", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const DiscreteInputs& d = Discrete();
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_bgbb_fit(d.x.data(), d.tx.data(), d.n.data(), d.weight.data(), 4, nullptr, 0,
+                                       out, n, e);
+         });
+       }},
+      {"value_bgbb_predict", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const DiscreteInputs& d = Discrete();
+         double out[4];
+         return mitra_value_bgbb_predict(U8(d.bgbb_model), d.bgbb_model.size(),
+                                         MITRA_VALUE_BGBB_EXPECTED_TRANSACTIONS, 5, d.x.data(), d.tx.data(),
+                                         d.n.data(), 4, out, e);
+       }},
+      {"value_bgbb_distribution", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const DiscreteInputs& d = Discrete();
+         double out[7];
+         return mitra_value_bgbb_distribution(U8(d.bgbb_model), d.bgbb_model.size(), 6, out, e);
+       }},
+      {"value_workspace_sbg", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = Discrete().workspace_sbg;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_value_sbg(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"value_workspace_bgbb", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = Discrete().workspace_bgbb;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_value_bgbb(ws, U8(r), r.size(), out, n, e);
          });
        }},
       {"ingest_batch", true, MITRA_OK,

@@ -16,40 +16,19 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "value/discrete_reference.h"
 
 namespace mitra::value {
 namespace {
 
 using ::testing::HasSubstr;
 
-// data/reference/donations/donations.csv: frequency, recency, periods, weights.
-struct Donations {
-  std::vector<double> x, t_x, n, weight;
+// The table with its model view.
+struct Donations : testing::Donations {
   OpportunityData Data() const { return {x, t_x, n, weight}; }
 };
 
-Donations LoadDonations() {
-  const std::string path = std::string(MITRA_REFERENCE_DATA_DIR) + "/donations/donations.csv";
-  std::ifstream in(path);
-  Donations d;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::istringstream s(line);
-    std::string cell[4];
-    for (std::string& c : cell) std::getline(s, c, ',');
-    d.x.push_back(std::stod(cell[0]));
-    d.t_x.push_back(std::stod(cell[1]));
-    d.n.push_back(std::stod(cell[2]));
-    d.weight.push_back(std::stod(cell[3]));
-  }
-  if (d.x.size() != 22) {  // never pass on absent data
-    std::fprintf(stderr, "reference data %s: read %zu rows, expected 22\n", path.c_str(),
-                 d.x.size());
-    std::exit(2);
-  }
-  return d;
-}
+Donations LoadDonations() { return {testing::LoadDonations()}; }
 
 const Donations& Data() {
   static const Donations* d = new Donations(LoadDonations());

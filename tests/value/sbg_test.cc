@@ -14,40 +14,15 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "value/discrete_reference.h"
 
 namespace mitra::value {
 namespace {
 
 using ::testing::HasSubstr;
 
-// data/reference/retention/fader_hardie_2007.csv: year, regular, high end.
-struct Retention {
-  std::vector<double> regular, high_end;
-};
-
-Retention LoadRetention() {
-  const std::string path =
-      std::string(MITRA_REFERENCE_DATA_DIR) + "/retention/fader_hardie_2007.csv";
-  std::ifstream in(path);
-  Retention r;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::istringstream s(line);
-    std::string year, regular, high;
-    std::getline(s, year, ',');
-    std::getline(s, regular, ',');
-    std::getline(s, high, ',');
-    r.regular.push_back(std::stod(regular));
-    r.high_end.push_back(std::stod(high));
-  }
-  if (r.regular.size() != 13) {  // years 0..12; never pass on absent data
-    std::fprintf(stderr, "reference data %s: read %zu rows, expected 13\n", path.c_str(),
-                 r.regular.size());
-    std::exit(2);
-  }
-  return r;
-}
+using testing::LoadRetention;
+using testing::Retention;
 
 double LogBeta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
 

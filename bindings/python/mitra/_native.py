@@ -140,6 +140,23 @@ SIGNATURES = {
     "mitra_value_rfm": (mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_value_predict_intervals": (
         mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    # Contract renewals and discrete opportunities (1.2)
+    "mitra_value_sbg_fit": (mitra_status, [in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_value_sbg_predict": (
+        mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_int, ctypes.c_double, i32_p,
+                       ctypes.c_size_t, f64_p, error_pp]),
+    "mitra_value_bgbb_fit": (
+        mitra_status, [f64_p, f64_p, f64_p, f64_p, ctypes.c_size_t, in_bytes, ctypes.c_size_t,
+                       u8_pp, size_p, error_pp]),
+    "mitra_value_bgbb_predict": (
+        mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_int, ctypes.c_int32, f64_p, f64_p,
+                       f64_p, ctypes.c_size_t, f64_p, error_pp]),
+    "mitra_value_bgbb_distribution": (
+        mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_int32, f64_p, error_pp]),
+    "mitra_workspace_value_sbg": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    "mitra_workspace_value_bgbb": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     # Graphs (1.1)
     "mitra_graph_centrality": (
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,
@@ -197,6 +214,14 @@ SIGNATURES = {
 VALUE_EXPECTED_PURCHASES = 1
 VALUE_PROBABILITY_ALIVE = 2
 VALUE_PROBABILITY_ALIVE_AT = 3
+
+# mitra_value_sbg_quantity and mitra_value_bgbb_quantity values.
+VALUE_SBG_SURVIVAL = 1
+VALUE_SBG_RETENTION = 2
+VALUE_SBG_DERL = 3
+VALUE_SBG_ELASTICITY = 4
+VALUE_BGBB_PROBABILITY_ALIVE = 1
+VALUE_BGBB_EXPECTED_TRANSACTIONS = 2
 
 # mitra_dtype values -> numpy dtype names.
 DTYPES = {1: "uint8", 2: "uint32", 3: "int64", 4: "float64"}

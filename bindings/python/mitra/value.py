@@ -1065,3 +1065,313 @@ def rfm(recency_age, frequency, monetary_value, bins=5, segments=None):
         "segment_index": index,
         "segments": table,
     }
+
+
+# ---- contract renewals (sBG) and discrete opportunities (BG/BB) -----------------
+
+
+def _discrete_options(penalizer, initial, max_iterations, gradient_tolerance, standard_errors):
+    return _fit_options(penalizer, initial, max_iterations, None, True, gradient_tolerance,
+                        standard_errors)
+
+
+def _periods(t, what="t"):
+    """t as a C-contiguous int32 array of period counts (scalar: one)."""
+    a = np.asarray(t)
+    if a.dtype.kind == "b" or (a.dtype.kind not in "iu" and not (
+            a.dtype.kind == "f" and np.all(np.isfinite(a)) and np.all(a == np.round(a)))):
+        raise InvalidArgument("%s: whole numbers of periods expected, got %r" % (what, t))
+    if a.size and (a.min() < -2**31 or a.max() > 2**31 - 1):
+        raise InvalidArgument("%s: out of the int32 range" % what)
+    return np.ascontiguousarray(a, dtype=np.int32), a.ndim == 0
+
+
+class _DiscreteModel(_Model):
+    """A discrete-time model: its parameters by the paper's names and, when
+    fitted, the fit report (the purchase models' report, standard_errors
+    and log_covariance). Immutable; picklable (as its serialized
+    mitra.v1.SbgModel or mitra.v1.BgBbModel, whose parameters are fields)."""
+
+    _MESSAGE = None
+
+    def __init__(self, *args, **params):
+        values = dict(zip(self._NAMES, args))
+        if len(args) > len(self._NAMES) or set(params) - set(self._NAMES) or \
+                set(values) & set(params):
+            raise TypeError("%s takes the parameters %s"
+                            % (type(self).__name__, ", ".join(self._NAMES)))
+        values.update(params)
+        missing = [n for n in self._NAMES if n not in values]
+        if missing:
+            raise TypeError("%s needs %s" % (type(self).__name__, ", ".join(missing)))
+        self._set(self._MESSAGE(**{n: float(values[n]) for n in self._NAMES}))
+
+    @classmethod
+    def _from_message(cls, msg):
+        if msg.report.at_boundary:
+            warnings.warn(msg.report.boundary_reason, FitBoundaryWarning, stacklevel=3)
+        return super()._from_message(msg)
+
+    @classmethod
+    def from_bytes(cls, data):
+        """A model from its serialized message (see to_bytes())."""
+        return cls._from_message(cls._MESSAGE.FromString(bytes(data)))
+
+    def to_message(self):
+        """A copy of the model's message."""
+        m = self._MESSAGE()
+        m.CopyFrom(self._message)
+        return m
+
+    @property
+    def params(self):
+        """{name: value} in the paper's names and order."""
+        return {n: getattr(self._message, n) for n in self._NAMES}
+
+    def __reduce__(self):
+        return (type(self).from_bytes, (self._bytes,))
+
+
+class SbgCohort:
+    """One cohort's sBG fit and projection (ShiftedBetaGeo.fit_cohorts):
+    name, model (a ShiftedBetaGeo), size, observed_periods, active (after
+    the observed renewals), survival S(t) and survivors size * S(t) for t =
+    0..horizon, retention r(t) for t = 1..horizon (numpy arrays); with a
+    discount rate derl, retention_elasticity and residual_payments (active *
+    DERL), else None; with a value per period residual_value (money) and
+    residual_value_basis (a Basis: kind, low, high, confidence, source),
+    else None."""
+
+    def __init__(self, msg):
+        self.name = msg.name
+        self.model = ShiftedBetaGeo._from_message(msg.model)
+        self.size = msg.size
+        self.observed_periods = msg.observed_periods
+        self.active = msg.active
+        self.survival = _from_repeated(msg.survival, np.float64)
+        self.survivors = _from_repeated(msg.survivors, np.float64)
+        self.retention = _from_repeated(msg.retention, np.float64)
+        discounted = msg.derl > 0
+        self.derl = msg.derl if discounted else None
+        self.retention_elasticity = msg.retention_elasticity if discounted else None
+        self.residual_payments = msg.residual_payments if discounted else None
+        self.residual_value = msg.residual_value if msg.HasField("residual_value") else None
+        self.residual_value_basis = _basis(msg.residual_value_basis)
+
+    def __repr__(self):
+        return "SbgCohort(%r, alpha=%.4g, beta=%.4g, size=%g, active=%g)" % (
+            self.name, self.model.params["alpha"], self.model.params["beta"], self.size,
+            self.active)
+
+
+def _cohort_message(name, cohort):
+    c = _pb.SbgCohort(name=str(name))
+    if isinstance(cohort, Mapping):
+        unknown = set(cohort) - {"survivors", "size", "lost"}
+        if unknown:
+            raise InvalidArgument("cohorts[%r]: unknown keys %s (survivors, or size and lost)"
+                                  % (name, sorted(unknown)))
+        if "survivors" in cohort:
+            c.survivors.extend(_column(cohort["survivors"], "survivors").tolist())
+        if "size" in cohort:
+            c.size = float(cohort["size"])
+        if "lost" in cohort:
+            c.lost.extend(_column(cohort["lost"], "lost").tolist())
+    else:
+        c.survivors.extend(_column(cohort, "survivors").tolist())
+    return c
+
+
+def _sbg_request(horizon, discount_rate, value_per_period, options):
+    r = _pb.SbgFitRequest(horizon=int(horizon), options=options)
+    if discount_rate is not None:
+        r.discount_rate = float(discount_rate)
+    if value_per_period is not None:
+        r.value_per_period = float(value_per_period)
+    return r
+
+
+class ShiftedBetaGeo(_DiscreteModel):
+    """The shifted-beta-geometric model of contract renewal (Fader & Hardie
+    2007, 2010): each subscriber lapses at a renewal with her own
+    probability theta ~ Beta(alpha, beta), so the cohort's retention rate
+    r(t) = (beta + t - 1) / (alpha + beta + t - 1) rises as the likely
+    leavers leave. Periods are counts (t renewals), in the cohort's period."""
+
+    _MESSAGE = _pb.SbgModel
+    _NAMES = ("alpha", "beta")
+    _LABEL = "sBG"
+
+    @classmethod
+    def fit(cls, survivors=None, *, size=None, lost=None, penalizer=0.0, initial=None,
+            max_iterations=None, gradient_tolerance=None, standard_errors=True):
+        """Maximum-likelihood fit on one cohort: survivors[t] still active
+        after t renewals (survivors[0] the cohort's size), or its size and
+        lost[t - 1], those who left at renewal t."""
+        cohort = {"survivors": survivors} if lost is None else {"size": size, "lost": lost}
+        if (survivors is None) == (lost is None):
+            raise InvalidArgument("survivors: give survivors, or size with lost")
+        return cls.fit_cohorts({"cohort": cohort}, penalizer=penalizer, initial=initial,
+                               max_iterations=max_iterations,
+                               gradient_tolerance=gradient_tolerance,
+                               standard_errors=standard_errors)[0].model
+
+    @staticmethod
+    def fit_cohorts(cohorts, *, horizon=0, discount_rate=None, value_per_period=None,
+                    penalizer=0.0, initial=None, max_iterations=None, gradient_tolerance=None,
+                    standard_errors=True):
+        """One fit per cohort; a list of SbgCohort in the order given.
+
+        cohorts           {name: survivors} or {name: {"size": n, "lost": [...]}}
+                          (or a list of survivors arrays, named by position).
+        horizon           periods to project over (0: each cohort's observed).
+        discount_rate     per period (> 0) for DERL and its elasticity.
+        value_per_period  money an active subscriber pays a period: each
+                          cohort's residual_value, with its basis.
+        """
+        if not isinstance(cohorts, Mapping):
+            cohorts = {"cohorts[%d]" % i: c for i, c in enumerate(cohorts)}
+        r = _sbg_request(horizon, discount_rate, value_per_period, _discrete_options(
+            penalizer, initial, max_iterations, gradient_tolerance, standard_errors))
+        r.cohorts.extend(_cohort_message(name, c) for name, c in cohorts.items())
+        data = r.SerializeToString()
+        res = _pb.SbgFitResult.FromString(call_bytes(_lib.mitra_value_sbg_fit, data, len(data)))
+        return [SbgCohort(c) for c in res.cohorts]
+
+    @staticmethod
+    def fit_workspace(workspace, *, period, end, origin=0, min_cohort_size=0, horizon=0,
+                      discount_rate=None, value_per_period=None, penalizer=0.0, initial=None,
+                      max_iterations=None, gradient_tolerance=None, standard_errors=True):
+        """One fit per acquisition cohort of a workspace's transactions
+        (docs/VALUE.md): a customer's cohort is the period of her first
+        transaction, she is active after t renewals when she has a
+        transaction in her cohort's period + t or later, up to the period
+        holding ``end``. period: a unit name ("month") or seconds. Cohorts
+        are named by their first period's start."""
+        req = _pb.WorkspaceSbgRequest(
+            periods=_pb.DiscretePeriods(period_seconds=unit_seconds(period, "period"),
+                                        origin_unix_seconds=_unix_seconds(origin, "origin"),
+                                        end_unix_seconds=_unix_seconds(end, "end")),
+            fit=_sbg_request(horizon, discount_rate, value_per_period, _discrete_options(
+                penalizer, initial, max_iterations, gradient_tolerance, standard_errors)),
+            min_cohort_size=int(min_cohort_size))
+        data = req.SerializeToString()
+        with workspace._use() as h:
+            out = call_bytes(_lib.mitra_workspace_value_sbg, h, data, len(data))
+        return [SbgCohort(c) for c in _pb.SbgFitResult.FromString(out).cohorts]
+
+    def _predict(self, quantity, t, discount_rate=0.0):
+        ts, scalar = _periods(t)
+        flat = ts.ravel()
+        out = np.empty(flat.shape, dtype=np.float64)
+        call(_lib.mitra_value_sbg_predict, self._bytes, len(self._bytes), quantity,
+             float(discount_rate), _ptr(flat, _native.i32_p), flat.size, _ptr(out))
+        return float(out[0]) if scalar else out.reshape(ts.shape)
+
+    def survival(self, t):
+        """S(t): the share of a cohort still active after t renewals."""
+        return self._predict(_native.VALUE_SBG_SURVIVAL, t)
+
+    def retention(self, t):
+        """r(t) = S(t) / S(t - 1), t >= 1."""
+        return self._predict(_native.VALUE_SBG_RETENTION, t)
+
+    def derl(self, renewals, discount_rate):
+        """Discounted expected residual lifetime of a subscriber who has made
+        ``renewals`` renewals: her expected further payments, the next
+        undiscounted, each later one by 1 / (1 + d) a period."""
+        return self._predict(_native.VALUE_SBG_DERL, renewals, discount_rate)
+
+    def retention_elasticity(self, renewals, discount_rate):
+        """% change in DERL when every future retention rate rises by 1 %."""
+        return self._predict(_native.VALUE_SBG_ELASTICITY, renewals, discount_rate)
+
+
+class BetaGeoBetaBinom(_DiscreteModel):
+    """The BG/BB model of transactions at discrete opportunities (Fader,
+    Hardie & Shang 2010): while alive a customer transacts at each
+    opportunity with probability p ~ Beta(alpha, beta), and before each
+    opportunity she dies with probability theta ~ Beta(gamma, delta).
+    A history is (x, t_x, n): x transactions in n opportunities, the last at
+    opportunity t_x (0 when x = 0)."""
+
+    _MESSAGE = _pb.BgBbModel
+    _NAMES = ("alpha", "beta", "gamma", "delta")
+    _LABEL = "BG/BB"
+
+    @classmethod
+    def fit(cls, frequency, recency, n, weights=None, penalizer=0.0, initial=None,
+            max_iterations=None, gradient_tolerance=None, standard_errors=True):
+        """Maximum-likelihood fit on histories: frequency = x, recency = t_x,
+        n = opportunities, weights optional customers per row (a
+        recency/frequency table)."""
+        named = [("frequency", frequency), ("recency", recency), ("n", n)]
+        if weights is not None:
+            named.append(("weights", weights))
+        arrays, _, _ = _same_shape(named)
+        arrays = [a.ravel() for a in arrays]
+        options = _discrete_options(penalizer, initial, max_iterations, gradient_tolerance,
+                                    standard_errors).SerializeToString()
+        w = _ptr(arrays[3]) if weights is not None else None
+        data = call_bytes(_lib.mitra_value_bgbb_fit, _ptr(arrays[0]), _ptr(arrays[1]),
+                          _ptr(arrays[2]), w, arrays[0].size, options, len(options))
+        return cls._from_message(_pb.BgBbModel.FromString(data))
+
+    @classmethod
+    def fit_workspace(cls, workspace, *, period, end, origin=0, horizon=1, penalizer=0.0,
+                      initial=None, max_iterations=None, gradient_tolerance=None,
+                      standard_errors=True):
+        """BG/BB on a workspace's customers (docs/VALUE.md): the periods
+        after a customer's first transaction, up to the one holding ``end``,
+        are her opportunities. Returns (model, table): table a dict of
+        customer_id (list), frequency, recency, n, probability_alive (at the
+        next opportunity) and expected_transactions (over the next
+        ``horizon``), numpy arrays."""
+        req = _pb.WorkspaceBgBbRequest(
+            periods=_pb.DiscretePeriods(period_seconds=unit_seconds(period, "period"),
+                                        origin_unix_seconds=_unix_seconds(origin, "origin"),
+                                        end_unix_seconds=_unix_seconds(end, "end")),
+            options=_discrete_options(penalizer, initial, max_iterations, gradient_tolerance,
+                                      standard_errors),
+            horizon=int(horizon))
+        data = req.SerializeToString()
+        with workspace._use() as h:
+            out = call_bytes(_lib.mitra_workspace_value_bgbb, h, data, len(data))
+        res = _pb.WorkspaceBgBbResult.FromString(out)
+        table = {"customer_id": list(res.customer_id)}
+        for key, field in (("frequency", res.x), ("recency", res.t_x), ("n", res.n),
+                           ("probability_alive", res.probability_alive),
+                           ("expected_transactions", res.expected_transactions)):
+            table[key] = _from_repeated(field, np.float64)
+        return cls._from_message(res.model), table
+
+    def _predict(self, quantity, m, frequency, recency, n):
+        (x, tx, nn), shape, scalar = _same_shape(
+            [("frequency", frequency), ("recency", recency), ("n", n)])
+        x, tx, nn = x.ravel(), tx.ravel(), nn.ravel()
+        if isinstance(m, bool) or not isinstance(m, numbers.Integral):
+            raise TypeError("m must be a whole number of opportunities, not %s"
+                            % type(m).__name__)
+        out = np.empty(x.shape, dtype=np.float64)
+        call(_lib.mitra_value_bgbb_predict, self._bytes, len(self._bytes), quantity, int(m),
+             _ptr(x), _ptr(tx), _ptr(nn), x.size, _ptr(out))
+        return _result(out, scalar) if scalar else out.reshape(shape)
+
+    def probability_alive(self, frequency, recency, n, m=1):
+        """P(alive at opportunity n + m | x, t_x, n); m = 1: at the next one."""
+        return self._predict(_native.VALUE_BGBB_PROBABILITY_ALIVE, m, frequency, recency, n)
+
+    def expected_transactions(self, m, frequency, recency, n):
+        """E[transactions in the next m opportunities | x, t_x, n]."""
+        return self._predict(_native.VALUE_BGBB_EXPECTED_TRANSACTIONS, m, frequency, recency, n)
+
+    def transaction_distribution(self, n):
+        """P(X(n) = x), x = 0..n, for a new customer (n + 1 values)."""
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError("n must be a whole number of opportunities, not %s"
+                            % type(n).__name__)
+        if not 1 <= n <= 10000:
+            raise InvalidArgument("n: must be 1..10000, got %d" % n)
+        out = np.empty(int(n) + 1, dtype=np.float64)
+        call(_lib.mitra_value_bgbb_distribution, self._bytes, len(self._bytes), int(n), _ptr(out))
+        return out

@@ -45,6 +45,9 @@ def value_call(ws, api, text):
         call(lib.mitra_value_predict, model, len(model), _native.VALUE_PROBABILITY_ALIVE, 0.0,
              p(one), p(one), p(two), 1, p(out))
         return
+    if api in DISCRETE_APIS:
+        discrete_call(ws, api, text)
+        return
     message = {"value_fit": v1.FitRequest, "value_summary": v1.SummaryRequest,
                "value_rfm": v1.RfmRequest,
                "value_predict_intervals": v1.PredictIntervalsRequest}[api]
@@ -54,6 +57,31 @@ def value_call(ws, api, text):
             call_bytes(lib.mitra_workspace_value_summary, handle, data, len(data))
     else:
         call_bytes(getattr(lib, "mitra_" + api), data, len(data))
+
+
+DISCRETE_APIS = {"value_sbg_fit": v1.SbgFitRequest, "value_bgbb_fit": v1.BgBbFitRequest,
+                 "value_workspace_sbg": v1.WorkspaceSbgRequest,
+                 "value_workspace_bgbb": v1.WorkspaceBgBbRequest}
+
+
+def discrete_call(ws, api, text):
+    """The sBG and BG/BB entry points; value_bgbb_fit takes the request's
+    columns as arrays and its options as bytes."""
+    lib = _native.lib
+    request = text_format.Parse(text, DISCRETE_APIS[api]())
+    data = request.SerializeToString()
+    if api == "value_sbg_fit":
+        call_bytes(lib.mitra_value_sbg_fit, data, len(data))
+    elif api == "value_bgbb_fit":
+        cols = [np.array(c, np.float64) for c in (request.x, request.t_x, request.n, request.weight)]
+        p = lambda a: a.ctypes.data_as(_native.f64_p)
+        options = request.options.SerializeToString()
+        call_bytes(lib.mitra_value_bgbb_fit, p(cols[0]), p(cols[1]), p(cols[2]),
+                   p(cols[3]) if len(cols[3]) else None, len(cols[0]), options, len(options))
+    else:
+        with ws._use() as handle:
+            call_bytes(getattr(lib, "mitra_workspace_value_" + api[len("value_workspace_"):]),
+                       handle, data, len(data))
 
 
 GRAPH_APIS = {"interaction_graph": ("mitra_workspace_interaction_graph", v1.InteractionGraphRequest),

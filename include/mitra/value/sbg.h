@@ -38,6 +38,10 @@ struct SbgFit {
 struct CohortSurvival {
   absl::Span<const double> alive;
   absl::string_view name = "cohort";  // how errors name it
+  // How errors name the counts after `name`: "cohort alive[2]: ...", or
+  // "request.cohorts[0].survivors[2]: ..." with name "request.cohorts[0]"
+  // and column ".survivors".
+  absl::string_view column = " alive";
 };
 
 // Sum over the periods observed of (alive[t-1] - alive[t]) ln P(T = t),
