@@ -42,8 +42,9 @@ double Integrate(const F& f, double lo, double hi, double tol, int depth = 0) {
   return Integrate(f, lo, c, tol / 2, depth + 1) + Integrate(f, c, hi, tol / 2, depth + 1);
 }
 
-absl::Status CheckCount(int n, const char* name) {
-  if (n < 0) return absl::InvalidArgumentError(absl::StrCat(name, ": must be >= 0, got ", n));
+absl::Status CheckCount(int n) {
+  if (n < 0 || n > 1000000)
+    return absl::InvalidArgumentError(absl::StrCat("n: must be in [0, 1000000], got ", n));
   return absl::OkStatus();
 }
 
@@ -60,7 +61,7 @@ absl::StatusOr<double> ParetoNbdProbabilityOfPurchases(const ParetoNbdParams& p,
       !std::isfinite(p.alpha) || !std::isfinite(p.s) || !std::isfinite(p.beta))
     return absl::InvalidArgumentError("Pareto/NBD parameters r, alpha, s, beta must be finite and > 0");
   if (absl::Status s = CheckTime(t); !s.ok()) return s;
-  if (absl::Status s = CheckCount(n, "n"); !s.ok()) return s;
+  if (absl::Status s = CheckCount(n); !s.ok()) return s;
   if (t == 0) return n == 0 ? 1.0 : 0.0;
   const double log_coef = LogGamma(p.r + n) - LogGamma(p.r) - LogGamma(n + 1.0);
   // NB_n(u): P(n purchases over an exposure u) after integrating lambda.

@@ -60,9 +60,9 @@ TEST(TrackingTest, MatchesBtydWalkthroughOnCdnow) {
   for (int k = 0; k < 6; ++k) {
     const size_t w = 19 + k;  // week 20 + k
     EXPECT_EQ(t->actual[w], actual[k]) << "week " << w + 1;
-    EXPECT_NEAR(t->expected[w], expected[k], 1.0) << "week " << w + 1;
+    EXPECT_NEAR(t->expected[w], expected[k], 0.5) << "week " << w + 1;
     EXPECT_EQ(t->actual[w] - t->actual[w - 1], actual_inc[k]) << "week " << w + 1;
-    EXPECT_NEAR(t->expected[w] - t->expected[w - 1], expected_inc[k], 0.02) << "week " << w + 1;
+    EXPECT_NEAR(t->expected[w] - t->expected[w - 1], expected_inc[k], 0.01) << "week " << w + 1;
   }
 }
 

@@ -48,10 +48,10 @@ def test_btyd_walkthrough_tracking(cdnow):
     # BTYD walkthrough cum.tracking / inc.tracking, weeks 20-25.
     t = mv.expected_cumulative_transactions(BTYD, cdnow, periods=78, origin=ORIGIN)
     np.testing.assert_array_equal(t["actual"][19:25], [1359, 1414, 1484, 1517, 1573, 1672])
-    np.testing.assert_allclose(t["expected"][19:25], [1309, 1385, 1460, 1533, 1604, 1674], atol=1.0)
+    np.testing.assert_allclose(t["expected"][19:25], [1309, 1385, 1460, 1533, 1604, 1674], atol=0.5)
     np.testing.assert_array_equal(t["actual_incremental"][19:25], [73, 55, 70, 33, 56, 99])
     np.testing.assert_allclose(t["expected_incremental"][19:25],
-                               [78.31, 76.42, 74.65, 72.98, 71.41, 69.93], atol=0.02)
+                               [78.31, 76.42, 74.65, 72.98, 71.41, 69.93], atol=0.01)
     np.testing.assert_allclose(np.cumsum(t["expected_incremental"]), t["expected"], rtol=1e-12)
     np.testing.assert_array_equal(t["time"][:3], [1, 2, 3])
 
