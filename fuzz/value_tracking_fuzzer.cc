@@ -5,38 +5,23 @@
 // selected by the first byte, on arbitrary model bytes. Never a crash, an
 // error always has its message, and a call that succeeds returns finite
 // numbers (probabilities within [0, 1], cumulative series non-decreasing).
-#include <cmath>
-#include <cstdlib>
-
 #include "fuzz_util.h"
+#include "value_fuzz_inputs.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/value.pb.h"
 
 namespace {
 
-constexpr size_t kN = 3;
-const double kFrequency[kN] = {0, 1, 5};
-const double kRecency[kN] = {0, 10, 30};
-const double kT[kN] = {40, 40, 39};
-const double kMonetary[kN] = {0, 20, 35.5};
+using namespace mitra::fuzz;  // NOLINT: the customers of value_fuzz_inputs.h
+
 const double kHoldout[kN] = {1, 1, 2};
 const double kHoldoutSpend[kN] = {12, 30, 61};
-const int32_t kCounts[kN] = {0, 1, 3};
 const double kBirths[kN] = {0, 1.5, 6};
 const uint32_t kCustomers[4] = {0, 0, 1, 2};
 const int64_t kTimes[4] = {0, 86400 * 9, 86400 * 3, 86400 * 20};
 const double kPurchases[kN] = {0, 2, 7};
 const double kGrid[kN] = {0, 5, 40};
 constexpr int32_t kPeriods = 6;
-
-void CheckNumbers(mitra_status s, const double* out, size_t n, bool probability, bool cumulative) {
-  if (s != MITRA_OK) return;
-  for (size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(out[i]) || out[i] < 0) std::abort();
-    if (probability && out[i] > 1 + 1e-12) std::abort();
-    if (cumulative && i > 0 && out[i] < out[i - 1] * (1 - 1e-12)) std::abort();
-  }
-}
 
 }  // namespace
 

@@ -58,11 +58,7 @@ TEST(ValueTrackingCApi, BtydWalkthroughThroughArraysAndWorkspace) {
     EXPECT_NEAR(expected[19 + k], btyd_expected[k], 1.0);
   }
   // The workspace entry point reads the same transactions.
-  std::string customers = "id\n", transactions = "customer_id,time,amount\n";
-  for (int i = 0; i < 2357; ++i) customers += std::to_string(i) + "\n";
-  for (size_t i = 0; i < tx.customer.size(); ++i)
-    transactions += std::to_string(tx.customer[i]) + "," + std::to_string(tx.time[i]) + "," +
-                    std::to_string(tx.amount[i]) + "\n";
+  const auto [customers, transactions] = mitra::value::testing::ToCsv(tx);
   mitra_workspace* ws = nullptr;
   ASSERT_EQ(mitra_workspace_create(&ws, nullptr), MITRA_OK);
   ASSERT_EQ(mitra_workspace_ingest_csv_bytes(ws, "customers", "c", U8(customers), customers.size(), nullptr), MITRA_OK);

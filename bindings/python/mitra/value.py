@@ -675,12 +675,7 @@ class _PurchaseModel(_Model):
 
     def validate_holdout(self, summaries):
         """holdout() on a Summaries made with a holdout_end."""
-        if not isinstance(summaries, Summaries):
-            raise TypeError("validate_holdout() takes a mitra.value.Summaries, not %s"
-                            % type(summaries).__name__)
-        if not summaries.has_holdout:
-            raise InvalidArgument("summaries.holdout_frequency: no holdout (summarize() was "
-                                  "given no holdout_end)")
+        _with_holdout(summaries)
         return holdout(self, summaries.frequency, summaries.recency, summaries.T,
                        summaries.holdout_frequency, summaries.holdout_length)
 
@@ -722,6 +717,16 @@ class _PurchaseModel(_Model):
         call(_lib.mitra_value_purchase_count_probability, self._bytes, len(self._bytes), _horizon(t),
              _ptr(c, _native.i32_p), _ptr(x), _ptr(tx), _ptr(age), c.size, _ptr(out))
         return _result(out, scalar)
+
+
+def _with_holdout(summaries):
+    """Refuses anything but a Summaries made with a holdout_end."""
+    if not isinstance(summaries, Summaries):
+        raise TypeError("validate_holdout() takes a mitra.value.Summaries, not %s"
+                        % type(summaries).__name__)
+    if not summaries.has_holdout:
+        raise InvalidArgument("summaries.holdout_frequency: no holdout (summarize() was "
+                              "given no holdout_end)")
 
 
 def _counts(n):
@@ -835,12 +840,7 @@ class GammaGamma(_Model):
 
     def validate_holdout(self, summaries):
         """spend_holdout() on a Summaries made with a holdout_end."""
-        if not isinstance(summaries, Summaries):
-            raise TypeError("validate_holdout() takes a mitra.value.Summaries, not %s"
-                            % type(summaries).__name__)
-        if not summaries.has_holdout:
-            raise InvalidArgument("summaries.holdout_frequency: no holdout (summarize() was "
-                                  "given no holdout_end)")
+        _with_holdout(summaries)
         return spend_holdout(self, summaries.frequency, summaries.monetary_value,
                              summaries.holdout_frequency, summaries.holdout_spend)
 
