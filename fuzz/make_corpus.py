@@ -149,6 +149,14 @@ put("value_discrete", b"\x04" + v1.WorkspaceSbgRequest(
     periods=month, fit=v1.SbgFitRequest(horizon=6, discount_rate=0.01)).SerializeToString())
 put("value_discrete", b"\x05" + v1.WorkspaceBgBbRequest(periods=month, horizon=3).SerializeToString())
 
+# Tracking (fuzz/value_tracking_fuzzer.cc): a selector byte (0 expected
+# cumulative transactions, 1 tracking from transactions, 2 P(alive) path,
+# 3 P(X(t) = n) new, 4 given a history, 5 spend holdout), then a model.
+for m in (bg, mbg, pnbd):
+    for selector in range(5):
+        put("value_tracking", bytes([selector]) + m.SerializeToString(deterministic=True))
+put("value_tracking", b"\x05" + spend.SerializeToString(deterministic=True))
+
 # Graph and leaders requests: a selector byte (0 centrality, 1 leiden,
 # 2 interaction graph, 3 leaders, 4 trust, 5 health) and then a real request.
 for c in (v1.CentralityRequest(pagerank=v1.PageRankOptions(damping=0.9, personalization=[1, 0, 0, 0, 0, 1])),

@@ -10,27 +10,19 @@
 #include <cstdlib>
 
 #include "fuzz_util.h"
+#include "value_fuzz_inputs.h"
 #include "mitra/mitra.h"
 #include "mitra/v1/value.pb.h"
 
 namespace {
 
-// Three customers (x, t_x, T in model time units), spend and holdout counts.
-constexpr size_t kN = 3;
-const double kFrequency[kN] = {0, 1, 5};
-const double kRecency[kN] = {0, 10, 30};
-const double kT[kN] = {40, 40, 39};
-const double kMonetary[kN] = {0, 20, 35.5};
+using namespace mitra::fuzz;  // NOLINT: the customers of value_fuzz_inputs.h
+
 const double kHoldout[kN] = {0, 1, 2};
 const double kHorizons[kN] = {1, 39, 78};
-const int32_t kCounts[kN] = {0, 1, 3};
 
 void CheckNumbers(mitra_status s, const double* out, bool probability) {
-  if (s != MITRA_OK) return;
-  for (size_t i = 0; i < kN; ++i) {
-    if (!std::isfinite(out[i]) || out[i] < 0) std::abort();
-    if (probability && out[i] > 1 + 1e-12) std::abort();
-  }
+  mitra::fuzz::CheckNumbers(s, out, kN, probability);
 }
 
 }  // namespace

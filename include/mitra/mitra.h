@@ -482,6 +482,74 @@ MITRA_API mitra_status mitra_workspace_value_bgbb(const mitra_workspace* workspa
                                                   const uint8_t* request, size_t request_len,
                                                   uint8_t** out, size_t* out_len,
                                                   mitra_error** error) MITRA_NOEXCEPT;
+/* ---- Customer value: tracking over time (since 1.2) ------------------------
+ * The numbers of the calibration/holdout tracking plot (Fader, Hardie & Lee
+ * 2005, Figure 2), P(alive) paths, the distribution of purchase counts and
+ * the spend holdout check (docs/VALUE.md, "Tracking over time"). Times are
+ * in the purchase model's time unit unless named *_seconds. */
+
+/* out[k] = sum over i of E[X((k+1) step - birth[i])] over the customers born
+ * before (k+1) step: the expected cumulative repeat transactions of the base
+ * by the end of tracking period k+1, each customer entering at her first
+ * purchase birth[i] (model time units after any common origin); out has
+ * `periods` entries. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_expected_cumulative_transactions(
+    const uint8_t* model, size_t model_len, const double* birth, size_t n, double step,
+    int32_t periods, double* out, mitra_error** error) MITRA_NOEXCEPT;
+
+/* Both tracking series from transactions customer[i], time[i] (unix
+ * seconds): with the purchase rule of the summaries (a purchase falls in
+ * period floor((time - origin) / period_seconds); a customer's first period
+ * is her birth, each later period with a purchase one repeat purchase),
+ * actual[k] counts the repeat purchases whose period has ended by
+ * origin + (k+1) step units (unit_seconds each) and expected[k] is
+ * mitra_value_expected_cumulative_transactions of the same births. Both
+ * arrays have `periods` entries. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_tracking(const uint8_t* model, size_t model_len,
+                                            const uint32_t* customer, const int64_t* time,
+                                            size_t n, int64_t origin_unix_seconds,
+                                            int64_t period_seconds, int64_t unit_seconds,
+                                            double step, int32_t periods, double* expected,
+                                            double* actual, mitra_error** error) MITRA_NOEXCEPT;
+
+/* The same over the workspace's transactions. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_workspace_value_tracking(
+    const mitra_workspace* workspace, const uint8_t* model, size_t model_len,
+    int64_t origin_unix_seconds, int64_t period_seconds, int64_t unit_seconds, double step,
+    int32_t periods, double* expected, double* actual, mitra_error** error) MITRA_NOEXCEPT;
+
+/* out[j] = P(alive at times[j]) for one customer given her purchases up to
+ * then: purchase_times (non-decreasing; the first is her birth, equal times
+ * are one purchase) and times[j] >= purchase_times[0]. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_probability_alive_path(
+    const uint8_t* model, size_t model_len, const double* purchase_times, size_t n_purchases,
+    const double* times, size_t n_times, double* out, mitra_error** error) MITRA_NOEXCEPT;
+
+/* out[i] = P(count[i] purchases in (T, T + t] | frequency[i], recency[i],
+ * T[i]) under any purchase model (BG/NBD, MBG/NBD, Pareto/NBD); with
+ * frequency, recency and T all NULL, P(X(t) = count[i]) for a new
+ * customer. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_purchase_count_probability(
+    const uint8_t* model, size_t model_len, double t, const int32_t* count,
+    const double* frequency, const double* recency, const double* T, size_t n, double* out,
+    mitra_error** error) MITRA_NOEXCEPT;
+
+/* The spend holdout check: for the customers with holdout_frequency > 0,
+ * the Gamma-Gamma expected spend per transaction given the calibration's
+ * frequency and monetary_value against holdout_spend / holdout_frequency,
+ * by calibration frequency; a serialized mitra.v1.HoldoutValidation whose
+ * means are spend per transaction (mae, rmse per such customer; bias the
+ * relative error of the mean). */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_spend_holdout(
+    const uint8_t* spend_model, size_t spend_model_len, const double* frequency,
+    const double* monetary_value, const double* holdout_frequency, const double* holdout_spend,
+    size_t n, uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
 
 /* ---- Graphs (since 1.1) ----------------------------------------------------
  * Centralities, cores, betweenness and Leiden communities of any graph

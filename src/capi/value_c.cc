@@ -1,6 +1,8 @@
 // The C ABI of the customer-value models (mitra.h, "Customer value").
 // Requests and models are messages; per-customer data are caller arrays.
+#include <algorithm>
 #include <cmath>
+#include <shared_mutex>
 #include <variant>
 
 #include "capi_internal.h"
@@ -10,6 +12,8 @@
 #include "mitra/value/messages.h"
 #include "mitra/value/pareto_nbd.h"
 #include "mitra/value/prediction_intervals.h"
+#include "mitra/value/purchase_counts.h"
+#include "mitra/value/tracking.h"
 
 using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
 
@@ -45,6 +49,32 @@ absl::StatusOr<value::GammaGammaParams> SpendModel(const uint8_t* data, size_t l
 absl::Status FiniteTime(double t, const char* name) {
   if (!std::isfinite(t) || t < 0)
     return absl::InvalidArgumentError(absl::StrCat(name, ": must be finite and >= 0, got ", t));
+  return absl::OkStatus();
+}
+
+// The tracking clock from C arguments; the library checks its ranges.
+value::SummaryOptions TrackingClock(int64_t origin, int64_t period_seconds, int64_t unit_seconds) {
+  value::SummaryOptions o;
+  o.origin = origin;
+  o.period = value::TimeUnit::Seconds(period_seconds);
+  o.unit = value::TimeUnit::Seconds(unit_seconds);
+  return o;
+}
+
+// Both tracking series into the caller's arrays of `periods` entries.
+absl::Status EmitTracking(const uint8_t* model, size_t model_len, absl::Span<const uint32_t> customer,
+                          absl::Span<const int64_t> time, int64_t origin, int64_t period_seconds,
+                          int64_t unit_seconds, double step, int32_t periods, double* expected,
+                          double* actual) {
+  if (expected == nullptr) return Null("expected");
+  if (actual == nullptr) return Null("actual");
+  absl::StatusOr<value::PurchaseModel> m = PurchaseModel(model, model_len);
+  if (!m.ok()) return m.status();
+  absl::StatusOr<value::Tracking> t =
+      value::Track(*m, customer, time, TrackingClock(origin, period_seconds, unit_seconds), {step, periods});
+  if (!t.ok()) return t.status();
+  std::copy(t->expected.begin(), t->expected.end(), expected);
+  std::copy(t->actual.begin(), t->actual.end(), actual);
   return absl::OkStatus();
 }
 
@@ -262,6 +292,119 @@ mitra_status mitra_value_rfm(const uint8_t* request, size_t request_len, uint8_t
     auto* result = NewMessage<v1::RfmResult>(arena);
     if (absl::Status s = value::Rfm(*req, result); !s.ok()) return s;
     return EmitMessage(*result, out, out_len);
+  });
+}
+
+mitra_status mitra_value_expected_cumulative_transactions(const uint8_t* model, size_t model_len,
+                                                         const double* birth, size_t n, double step,
+                                                         int32_t periods, double* out,
+                                                         mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = Arrays(n, {{birth, "birth"}}); !s.ok()) return s;
+    if (out == nullptr) return Null("out");
+    absl::StatusOr<value::PurchaseModel> m = PurchaseModel(model, model_len);
+    if (!m.ok()) return m.status();
+    const size_t len = periods > 0 ? static_cast<size_t>(periods) : 0;
+    return value::ExpectedCumulativeTransactions(*m, In(birth, n), {step, periods}, {out, len});
+  });
+}
+
+mitra_status mitra_value_tracking(const uint8_t* model, size_t model_len, const uint32_t* customer,
+                                  const int64_t* time, size_t n, int64_t origin_unix_seconds,
+                                  int64_t period_seconds, int64_t unit_seconds, double step,
+                                  int32_t periods, double* expected, double* actual,
+                                  mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = Arrays(n, {{customer, "customer"}, {time, "time"}}); !s.ok()) return s;
+    return EmitTracking(model, model_len, {customer, customer ? n : 0}, {time, time ? n : 0},
+                        origin_unix_seconds, period_seconds, unit_seconds, step, periods, expected,
+                        actual);
+  });
+}
+
+mitra_status mitra_workspace_value_tracking(const mitra_workspace* workspace, const uint8_t* model,
+                                            size_t model_len, int64_t origin_unix_seconds,
+                                            int64_t period_seconds, int64_t unit_seconds,
+                                            double step, int32_t periods, double* expected,
+                                            double* actual, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = CheckWorkspace(workspace); !s.ok()) return s;
+    std::shared_lock lock(workspace->mu);
+    const mitra::TransactionTable& t = workspace->ws->tables().transactions;
+    return EmitTracking(model, model_len, t.customer, t.time, origin_unix_seconds, period_seconds,
+                        unit_seconds, step, periods, expected, actual);
+  });
+}
+
+mitra_status mitra_value_probability_alive_path(const uint8_t* model, size_t model_len,
+                                                const double* purchase_times, size_t n_purchases,
+                                                const double* times, size_t n_times, double* out,
+                                                mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = Arrays(n_purchases, {{purchase_times, "purchase_times"}}); !s.ok()) return s;
+    if (absl::Status s = Arrays(n_times, {{times, "times"}, {out, "out"}}); !s.ok()) return s;
+    absl::StatusOr<value::PurchaseModel> m = PurchaseModel(model, model_len);
+    if (!m.ok()) return m.status();
+    return value::ProbabilityAlivePath(*m, In(purchase_times, n_purchases), In(times, n_times),
+                                       {out, out ? n_times : 0});
+  });
+}
+
+mitra_status mitra_value_purchase_count_probability(const uint8_t* model, size_t model_len, double t,
+                                                    const int32_t* count, const double* frequency,
+                                                    const double* recency, const double* T,
+                                                    size_t n, double* out,
+                                                    mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = Arrays(n, {{count, "count"}, {out, "out"}}); !s.ok()) return s;
+    const bool given = frequency != nullptr || recency != nullptr || T != nullptr;
+    if (given) {
+      if (absl::Status s = Arrays(n, {{frequency, "frequency"}, {recency, "recency"}, {T, "T"}}); !s.ok())
+        return s;
+    }
+    if (absl::Status s = FiniteTime(t, "t"); !s.ok()) return s;
+    absl::StatusOr<value::PurchaseModel> m = PurchaseModel(model, model_len);
+    if (!m.ok()) return m.status();
+    const absl::Span<const int> counts(count, count ? n : 0);
+    if (given) {
+      return value::ProbabilityOfPurchasesGiven(
+          *m, value::CustomerData{In(frequency, n), In(recency, n), In(T, n), {}}, t, counts,
+          {out, out ? n : 0});
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (count[i] < 0)
+        return absl::InvalidArgumentError(absl::StrCat("count[", i, "]: must be >= 0, got ", count[i]));
+    }
+    for (size_t i = 0; i < n; ++i) {
+      absl::StatusOr<double> v = value::ProbabilityOfPurchasesNew(*m, t, count[i]);
+      if (!v.ok()) return v.status();
+      out[i] = *v;
+    }
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_value_spend_holdout(const uint8_t* spend_model, size_t spend_model_len,
+                                       const double* frequency, const double* monetary_value,
+                                       const double* holdout_frequency, const double* holdout_spend,
+                                       size_t n, uint8_t** out, size_t* out_len,
+                                       mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
+    if (absl::Status s = Arrays(n, {{frequency, "frequency"}, {monetary_value, "monetary_value"},
+                                    {holdout_frequency, "holdout_frequency"},
+                                    {holdout_spend, "holdout_spend"}});
+        !s.ok())
+      return s;
+    absl::StatusOr<value::GammaGammaParams> spend = SpendModel(spend_model, spend_model_len, "spend_model");
+    if (!spend.ok()) return spend.status();
+    google::protobuf::Arena arena;
+    auto* msg = NewMessage<v1::HoldoutValidation>(arena);
+    if (absl::Status s = value::SpendHoldout(*spend, value::SpendData{In(frequency, n), In(monetary_value, n), {}},
+                                             In(holdout_frequency, n), In(holdout_spend, n), msg);
+        !s.ok())
+      return s;
+    return EmitMessage(*msg, out, out_len);
   });
 }
 

@@ -1,4 +1,5 @@
 // `mitra value`: customer value on a workspace, as a CSV or JSON table.
+#include <algorithm>
 #include <optional>
 #include <sstream>
 
@@ -40,6 +41,13 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
   --draws D                parameter draws for the intervals (default 200; implies --intervals)
   --level L                the intervals' level in (0, 1) (default 0.9; implies --intervals)
   --seed S                 the draws' seed (default 0; implies --intervals)
+  --tracking PERIODS       also track the model over PERIODS periods of
+                           --tracking-step units from --origin: expected
+                           against actual cumulative repeat purchases of every
+                           customer, each entering at her first purchase
+  --tracking-step UNITS    one tracking period in units (default 1)
+  --origin TIME            the start of tracking and of the periods (default
+                           the unix epoch: UTC midnights for days)
   --format csv|json        (default csv)
   -o FILE                  write the table to FILE
 )";
@@ -47,6 +55,13 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
 namespace {
 
 std::string Num(double v) { return Significant(v, 6); }
+
+// Customers in the spend check: those with holdout purchases.
+int64_t SpendBuyers(const v1::HoldoutValidation& h) {
+  int64_t n = 0;
+  for (const auto& r : h.by_frequency()) n += r.customers();
+  return n;
+}
 
 void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueOptions& o,
                  std::ostream& out) {
@@ -94,6 +109,41 @@ void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueO
           << std::string(r.calibration_frequency() < 10 ? 2 : 1, ' ') << r.customers() << "\t" << Num(r.actual_mean())
           << "\t" << Num(r.predicted_mean()) << "\n";
   }
+  if (t.spend_holdout) {
+    const v1::HoldoutValidation& h = *t.spend_holdout;
+    const double buyers = static_cast<double>(std::max<int64_t>(1, SpendBuyers(h)));
+    out << "spend holdout (Gamma-Gamma expected spend per transaction against the actual mean holdout spend of the "
+        << SpendBuyers(h) << " customers with holdout purchases): mean actual " << Num(h.total_actual() / buyers)
+        << ", mean expected " << Num(h.total_predicted() / buyers) << " (bias "
+        << Num(100 * h.bias()) << "%), customer MAE " << Num(h.mae()) << ", RMSE " << Num(h.rmse()) << "\n"
+        << "  x   customers  actual  expected (mean spend per holdout transaction)\n";
+    for (const auto& r : h.by_frequency())
+      out << "  " << r.calibration_frequency() << (&r == &h.by_frequency(h.by_frequency_size() - 1) ? "+" : " ")
+          << std::string(r.calibration_frequency() < 10 ? 2 : 1, ' ') << r.customers() << "\t"
+          << (r.customers() ? Num(r.actual_mean()) : "-") << "\t" << (r.customers() ? Num(r.predicted_mean()) : "-")
+          << "\n";
+  }
+  if (t.tracking) {
+    const value::Tracking& k = *t.tracking;
+    const double step = o.tracking->step;
+    out << "tracking (cumulative repeat purchases of all customers; period k ends k * " << Num(step)
+        << " units after the origin):\n  period  end  actual  expected  actual_incremental  expected_incremental\n";
+    for (size_t i = 0; i < k.expected.size(); ++i) {
+      const double prev_a = i ? k.actual[i - 1] : 0, prev_e = i ? k.expected[i - 1] : 0;
+      out << "  " << i + 1 << "\t" << Num((i + 1) * step) << "\t" << Num(k.actual[i]) << "\t" << Num(k.expected[i])
+          << "\t" << Num(k.actual[i] - prev_a) << "\t" << Num(k.expected[i] - prev_e) << "\n";
+    }
+  }
+}
+
+std::string TrackingJson(const value::Tracking& k, double step) {
+  std::ostringstream j;
+  j << "{\"step\": " << Num(step) << ", \"expected\": [";
+  for (size_t i = 0; i < k.expected.size(); ++i) j << (i ? ", " : "") << Num(k.expected[i]);
+  j << "], \"actual\": [";
+  for (size_t i = 0; i < k.actual.size(); ++i) j << (i ? ", " : "") << Num(k.actual[i]);
+  j << "]}";
+  return j.str();
 }
 
 }  // namespace
@@ -112,6 +162,7 @@ int ValueCommand(const std::vector<std::string>& args) {
   o.clv.discount_rate = 0.01;
   bool have_end = false, intervals = false;
   value::DrawOptions draw;
+  value::TrackingGrid tracking;
   while (cl.Next()) {
     const std::string& a = cl.option();
     std::string v;
@@ -141,6 +192,16 @@ int ValueCommand(const std::vector<std::string>& args) {
       if (a == "--horizon") horizon = d;
       else if (a == "--clv-period") clv_period = d;
       else o.clv.discount_rate = d;
+    } else if (a == "--tracking") {
+      int k;
+      if (!cl.Whole(&k, 1, 1000000)) return cl.Needs("a whole number of periods in [1, 1000000]");
+      tracking.periods = k;
+    } else if (a == "--tracking-step") {
+      if (!cl.Number(&tracking.step)) return cl.Needs("a number of units > 0");
+    } else if (a == "--origin") {
+      int64_t t;
+      if (!cl.Time(&t)) return cl.Needs(kTimeArg);
+      o.summary.set_origin_unix_seconds(t);
     } else if (a == "--intervals") {
       intervals = true;
     } else if (a == "--draws") {
@@ -169,6 +230,7 @@ int ValueCommand(const std::vector<std::string>& args) {
   o.horizon = horizon.value_or(31557600 / unit);
   o.clv.period_length = clv_period.value_or(2629800 / unit);
   if (intervals) o.intervals = draw;
+  if (tracking.periods > 0) o.tracking = tracking;
 
   auto ws = LoadWorkspace(cl.source());
   if (!ws.ok()) return Fail(ws.status());
@@ -203,6 +265,8 @@ int ValueCommand(const std::vector<std::string>& args) {
     body << "{\"purchase_model\": " << Json(t.purchase_model)
          << ", \"spend_model\": " << (spend ? Json(*t.spend_model) : "null")
          << ", \"holdout\": " << (t.holdout ? Json(*t.holdout) : "null")
+         << ", \"spend_holdout\": " << (t.spend_holdout ? Json(*t.spend_holdout) : "null")
+         << ", \"tracking\": " << (t.tracking ? TrackingJson(*t.tracking, o.tracking->step) : "null")
          << ", \"clv_basis\": " << (t.clv_basis ? Json(*t.clv_basis) : "null")
          << ", \"horizon\": " << Num(o.horizon) << ", \"unit_seconds\": " << o.summary.unit_seconds()
          << ", \"customers\": [";

@@ -1,5 +1,7 @@
 #include "mitra/value/customer_value.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/gamma_gamma.h"
@@ -105,6 +107,23 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
                                  &out.holdout.emplace());
         !s.ok())
       return s;
+    if (out.spend_model) {
+      absl::StatusOr<GammaGammaParams> gg = SpendModelFrom(*out.spend_model);
+      if (!gg.ok()) return gg.status();
+      if (absl::Status s = SpendHoldout(*gg, SpendData{Col(S.frequency()), Col(S.monetary_value()), {}},
+                                        Col(S.holdout_frequency()), Col(S.holdout_spend()),
+                                        &out.spend_holdout.emplace());
+          !s.ok())
+        return s;
+    }
+  }
+  if (options.tracking) {
+    absl::StatusOr<SummaryOptions> clock = SummaryOptionsFrom(options.summary);
+    if (!clock.ok()) return clock.status();
+    const TransactionTable& t = ws.tables().transactions;
+    absl::StatusOr<Tracking> tracking = Track(*model, t.customer, t.time, *clock, *options.tracking);
+    if (!tracking.ok()) return tracking.status();
+    out.tracking = *std::move(tracking);
   }
   return out;
 }

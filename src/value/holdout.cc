@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -51,6 +52,37 @@ absl::StatusOr<HoldoutValidation> ValidateHoldout(absl::Span<const double> calib
   }
   if (v.actual_total > 0) v.bias = (v.predicted_total - v.actual_total) / v.actual_total;
   return v;
+}
+
+absl::StatusOr<HoldoutValidation> ValidateSpendHoldout(const GammaGammaParams& params,
+                                                       const SpendData& calibration,
+                                                       absl::Span<const double> holdout_x,
+                                                       absl::Span<const double> holdout_spend,
+                                                       int max_group) {
+  const size_t n = calibration.x.size();
+  if (holdout_x.size() != n || holdout_spend.size() != n) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "holdout_frequency and holdout_spend: need ", n, " values each (one per customer), got ",
+        holdout_x.size(), " and ", holdout_spend.size()));
+  }
+  std::vector<double> expected(n);
+  if (absl::Status s = GammaGammaExpectedSpend(params, calibration, absl::MakeSpan(expected)); !s.ok())
+    return s;
+  std::vector<double> x, predicted, actual;
+  for (size_t i = 0; i < n; ++i) {
+    const double h = holdout_x[i], spend = holdout_spend[i];
+    if (!std::isfinite(h) || h < 0 || h != std::floor(h))
+      return absl::InvalidArgumentError(
+          absl::StrCat("holdout_frequency[", i, "]: must be a whole number >= 0, got ", h));
+    if (!std::isfinite(spend) || spend < 0)
+      return absl::InvalidArgumentError(
+          absl::StrCat("holdout_spend[", i, "]: must be finite and >= 0, got ", spend));
+    if (h == 0) continue;
+    x.push_back(calibration.x[i]);
+    predicted.push_back(expected[i]);
+    actual.push_back(spend / h);
+  }
+  return ValidateHoldout(x, predicted, actual, max_group);
 }
 
 }  // namespace mitra::value

@@ -355,6 +355,12 @@ absl::Status Holdout(const PurchaseModel& model, const CustomerData& customers,
     return s;
   absl::StatusOr<HoldoutValidation> v = ValidateHoldout(customers.x, predicted, actual);
   if (!v.ok()) return v.status();
+  HoldoutMessage(*v, out);
+  return absl::OkStatus();
+}
+
+void HoldoutMessage(const HoldoutValidation& validation, v1::HoldoutValidation* out) {
+  const HoldoutValidation* v = &validation;
   out->Clear();
   for (const FrequencyGroup& g : v->by_frequency) {
     auto* row = out->add_by_frequency();
@@ -368,6 +374,14 @@ absl::Status Holdout(const PurchaseModel& model, const CustomerData& customers,
   out->set_bias(v->bias);
   out->set_total_actual(v->actual_total);
   out->set_total_predicted(v->predicted_total);
+}
+
+absl::Status SpendHoldout(const GammaGammaParams& spend, const SpendData& calibration,
+                          absl::Span<const double> holdout_x, absl::Span<const double> holdout_spend,
+                          v1::HoldoutValidation* out) {
+  absl::StatusOr<HoldoutValidation> v = ValidateSpendHoldout(spend, calibration, holdout_x, holdout_spend);
+  if (!v.ok()) return v.status();
+  HoldoutMessage(*v, out);
   return absl::OkStatus();
 }
 

@@ -239,11 +239,7 @@ TEST_F(ValueCApi, ErrorsNameTheFieldAndNeverReturnNaN) {
 TEST_F(ValueCApi, WorkspaceSummaryEqualsTheArrayOne) {
   // The sample as CSV into a workspace, then summarised there.
   const auto tx = LoadCdnowSample(MITRA_REFERENCE_DATA_DIR);
-  std::string customers = "id\n", transactions = "customer_id,time,amount\n";
-  for (int i = 0; i < 2357; ++i) customers += std::to_string(i) + "\n";
-  for (size_t i = 0; i < tx.customer.size(); ++i)
-    transactions += std::to_string(tx.customer[i]) + "," + std::to_string(tx.time[i]) + "," +
-                    std::to_string(tx.amount[i]) + "\n";
+  const auto [customers, transactions] = mitra::value::testing::ToCsv(tx);
   mitra_workspace* ws = nullptr;
   ASSERT_EQ(mitra_workspace_create(&ws, nullptr), MITRA_OK);
   ASSERT_EQ(mitra_workspace_ingest_csv_bytes(ws, "customers", "c", Bytes(customers), customers.size(), nullptr), MITRA_OK);

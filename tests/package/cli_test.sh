@@ -74,6 +74,11 @@ head -1 vi.csv | grep -q '^customer_id,frequency,recency,T,monetary_value,p_aliv
 expect 1 'PredictIntervalsRequest.level: must be in \(0, 1\), got 2' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --level 2
 expect 1 'PredictIntervalsRequest.draws: must be 2..100000, got 0' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --draws 0
 expect 0 'total 12-month CLV [0-9,.]+; estimated \(90% interval' -- "$mitra" report s.mitra
+# Tracking and the spend holdout check beside the purchase one.
+expect 0 'tracking \(cumulative repeat purchases of all customers; period k ends k \* 1 units after the origin\)' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --holdout-end 2025-12-31 --tracking 52 --origin 2025-01-01 -o v.csv
+expect 0 'spend holdout \(Gamma-Gamma expected spend per transaction against the actual mean holdout spend of the [0-9]+ customers' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --holdout-end 2025-12-31 -o v.csv
+expect 1 'step: must be finite and > 0, got 0' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --tracking 4 --tracking-step 0
+expect 2 '--tracking needs a whole number of periods' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --tracking 0
 expect 2 'needs --calibration-end' -- "$mitra" value s.mitra
 expect 2 '--unit needs hour, day, week' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --unit fortnight
 expect 1 'FAILED_PRECONDITION: no customer bought before the calibration end' -- "$mitra" value s.mitra --calibration-end 2020-01-01

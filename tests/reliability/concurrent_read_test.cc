@@ -143,6 +143,19 @@ TEST(ConcurrentRead, ReadersAndOneWriterShareAWorkspace) {
       mitra_free(out);
       ASSERT_EQ(mitra_workspace_counts(ws, &out, &n, nullptr), MITRA_OK);
       mitra_free(out);
+      {
+        // Tracking reads the transactions as they grow; its actual series
+        // never decreases.
+        v1::FittedModel bg;
+        bg.set_model(v1::VALUE_MODEL_BG_NBD);
+        for (const char* k : {"r", "alpha", "a", "b"}) (*bg.mutable_params())[k] = 1;
+        const std::string m = bg.SerializeAsString();
+        double expected[4], actual[4];
+        ASSERT_EQ(mitra_workspace_value_tracking(ws, reinterpret_cast<const uint8_t*>(m.data()), m.size(),
+                                                 0, 86400, 604800, 1000, 4, expected, actual, nullptr),
+                  MITRA_OK);
+        for (int k = 1; k < 4; ++k) ASSERT_GE(actual[k], actual[k - 1]);
+      }
       // Scoring reads the workspace too.
       for (const Scoring& s : scorings) {
         const mitra::testing::CApiResult r = mitra::testing::CallCApi(

@@ -660,6 +660,60 @@ std::vector<Scenario> Scenarios() {
          const std::string& r = Discrete().workspace_bgbb;
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_workspace_value_bgbb(ws, U8(r), r.size(), out, n, e);
+      {"value_expected_cumulative_transactions", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         double out[8];
+         return mitra_value_expected_cumulative_transactions(U8(v.model), v.model.size(), v.T.data(), 5, 6, 8,
+                                                             out, e);
+       }},
+      {"value_tracking", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         const uint32_t customer[] = {0, 0, 1, 2, 1};
+         const int64_t time[] = {0, 86400 * 9, 86400 * 2, 86400 * 30, 86400 * 40};
+         double expected[10], actual[10];
+         return mitra_value_tracking(U8(v.model), v.model.size(), customer, time, 5, 0, 86400, 604800, 1, 10,
+                                     expected, actual, e);
+       }},
+      {"value_workspace_tracking", false, MITRA_OK,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const ValueInputs& v = Value();
+         double expected[10], actual[10];
+         return mitra_workspace_value_tracking(ws, U8(v.model), v.model.size(), 1704067200, 86400, 604800, 1,
+                                               10, expected, actual, e);
+       }},
+      {"value_probability_alive_path", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         const double purchases[] = {0, 3, 8};
+         double out[5];
+         return mitra_value_probability_alive_path(U8(v.model), v.model.size(), purchases, 3, v.T.data(), 5, out,
+                                                   e);
+       }},
+      {"value_purchase_count_probability", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         const int32_t count[] = {0, 1, 2, 0, 4};
+         double out[5];
+         return mitra_value_purchase_count_probability(U8(v.model), v.model.size(), 39, count, v.x.data(),
+                                                       v.tx.data(), v.T.data(), 5, out, e);
+       }},
+      {"value_spend_holdout", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         // Built on the first, uninjected call.
+         static const std::string spend = [] {
+           mitra::v1::FittedModel gg;
+           gg.set_model(mitra::v1::VALUE_MODEL_GAMMA_GAMMA);
+           for (auto [k, val] : {std::pair{"p", 6.25}, {"q", 3.74}, {"gamma", 15.44}})
+             (*gg.mutable_params())[k] = val;
+           return gg.SerializeAsString();
+         }();
+         const double monetary[] = {0, 20, 35, 0, 12}, holdout_spend[] = {0, 18, 50, 0, 40};
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_spend_holdout(U8(spend), spend.size(), v.x.data(), monetary, v.holdout.data(),
+                                            holdout_spend, 5, out, n, e);
          });
        }},
       {"ingest_batch", true, MITRA_OK,

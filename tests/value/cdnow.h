@@ -55,6 +55,21 @@ inline CdnowTransactions LoadCdnowSample(const std::string& dir) {
   return t;
 }
 
+// The sample as the CSV texts of a workspace's customers (ids 0..2356) and
+// transactions (customer_id,time,amount), for the workspace entry points.
+struct CdnowCsv {
+  std::string customers, transactions;
+};
+
+inline CdnowCsv ToCsv(const CdnowTransactions& tx) {
+  CdnowCsv csv{"id\n", "customer_id,time,amount\n"};
+  for (int i = 0; i < 2357; ++i) csv.customers += std::to_string(i) + "\n";
+  for (size_t i = 0; i < tx.customer.size(); ++i)
+    csv.transactions += std::to_string(tx.customer[i]) + "," + std::to_string(tx.time[i]) + "," +
+                        std::to_string(tx.amount[i]) + "\n";
+  return csv;
+}
+
 // cdnow_customers_summary_with_transactions.csv: ID,x,t_x,T,zbar.
 struct CdnowSummary {
   std::vector<double> x, t_x, T, zbar;

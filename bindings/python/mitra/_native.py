@@ -157,6 +157,26 @@ SIGNATURES = {
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_workspace_value_bgbb": (
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    # Customer value: tracking over time (1.2)
+    "mitra_value_expected_cumulative_transactions": (
+        mitra_status, [in_bytes, ctypes.c_size_t, f64_p, ctypes.c_size_t, ctypes.c_double,
+                       ctypes.c_int32, f64_p, error_pp]),
+    "mitra_value_tracking": (
+        mitra_status, [in_bytes, ctypes.c_size_t, u32_p, i64_p, ctypes.c_size_t, ctypes.c_int64,
+                       ctypes.c_int64, ctypes.c_int64, ctypes.c_double, ctypes.c_int32, f64_p,
+                       f64_p, error_pp]),
+    "mitra_workspace_value_tracking": (
+        mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, ctypes.c_int64, ctypes.c_int64,
+                       ctypes.c_int64, ctypes.c_double, ctypes.c_int32, f64_p, f64_p, error_pp]),
+    "mitra_value_probability_alive_path": (
+        mitra_status, [in_bytes, ctypes.c_size_t, f64_p, ctypes.c_size_t, f64_p,
+                       ctypes.c_size_t, f64_p, error_pp]),
+    "mitra_value_purchase_count_probability": (
+        mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_double, i32_p, f64_p, f64_p, f64_p,
+                       ctypes.c_size_t, f64_p, error_pp]),
+    "mitra_value_spend_holdout": (
+        mitra_status, [in_bytes, ctypes.c_size_t, f64_p, f64_p, f64_p, f64_p, ctypes.c_size_t,
+                       u8_pp, size_p, error_pp]),
     # Graphs (1.1)
     "mitra_graph_centrality": (
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,

@@ -53,6 +53,7 @@ __all__ = [
     "BGNBD", "MBGNBD", "ParetoNBD", "GammaGamma", "load_model", "FitBoundaryWarning",
     "clv", "predict_intervals", "Interval", "Intervals", "PREDICTIONS",
     "holdout", "rfm", "DEFAULT_SEGMENTS",
+    "expected_cumulative_transactions", "spend_holdout",
 ]
 
 # ---- units and times ----------------------------------------------------------
@@ -674,30 +675,79 @@ class _PurchaseModel(_Model):
 
     def validate_holdout(self, summaries):
         """holdout() on a Summaries made with a holdout_end."""
-        if not isinstance(summaries, Summaries):
-            raise TypeError("validate_holdout() takes a mitra.value.Summaries, not %s"
-                            % type(summaries).__name__)
-        if not summaries.has_holdout:
-            raise InvalidArgument("summaries.holdout_frequency: no holdout (summarize() was "
-                                  "given no holdout_end)")
+        _with_holdout(summaries)
         return holdout(self, summaries.frequency, summaries.recency, summaries.T,
                        summaries.holdout_frequency, summaries.holdout_length)
+
+    def probability_alive_path(self, purchase_times, times):
+        """P(alive) of one customer at each of `times`, given her purchases up
+        to each time (lifetimes' plot_history_alive): purchase_times in model
+        time units, non-decreasing, the first her birth (equal times are one
+        purchase); every time >= the first purchase. Returns an array like
+        times (a float for a number)."""
+        p = _f64(purchase_times)
+        if p.ndim != 1:
+            raise InvalidArgument("purchase_times: expected a 1-d array, got shape %s" % (p.shape,))
+        ts = _f64(times)
+        scalar = ts.ndim == 0
+        if scalar:
+            ts = ts.reshape(1)
+        flat = np.ascontiguousarray(ts.reshape(-1))
+        out = np.empty(flat.shape, dtype=np.float64)
+        call(_lib.mitra_value_probability_alive_path, self._bytes, len(self._bytes), _ptr(p), p.size,
+             _ptr(flat), flat.size, _ptr(out))
+        return _result(out, scalar) if scalar else out.reshape(ts.shape)
+
+    def conditional_probability_of_purchases(self, t, n, frequency, recency, T):
+        """P(n purchases in (T, T + t] | x, t_x, T) per customer (lifetimes'
+        conditional_probability_of_n_purchases_up_to_time): n whole numbers
+        broadcast with the customers' arrays; t one number in model units."""
+        counts, cscalar = _counts(n)
+        (x, tx, age), shape, scalar = _same_shape(
+            [("frequency", frequency), ("recency", recency), ("T", T)])
+        if not cscalar:
+            if scalar:
+                x, tx, age = (np.full(counts.shape, float(v[0])) for v in (x, tx, age))
+                shape, scalar = counts.shape, False
+            elif counts.shape != shape:
+                raise InvalidArgument("n: shape %s, but frequency has shape %s" % (counts.shape, shape))
+        c = np.ascontiguousarray(np.broadcast_to(counts.reshape(()) if cscalar else counts,
+                                                 shape if not scalar else (1,)), dtype=np.int32)
+        out = np.empty(c.shape, dtype=np.float64)
+        call(_lib.mitra_value_purchase_count_probability, self._bytes, len(self._bytes), _horizon(t),
+             _ptr(c, _native.i32_p), _ptr(x), _ptr(tx), _ptr(age), c.size, _ptr(out))
+        return _result(out, scalar)
+
+
+def _with_holdout(summaries):
+    """Refuses anything but a Summaries made with a holdout_end."""
+    if not isinstance(summaries, Summaries):
+        raise TypeError("validate_holdout() takes a mitra.value.Summaries, not %s"
+                        % type(summaries).__name__)
+    if not summaries.has_holdout:
+        raise InvalidArgument("summaries.holdout_frequency: no holdout (summarize() was "
+                              "given no holdout_end)")
+
+
+def _counts(n):
+    """(int32 counts, scalar) from whole numbers n (a number or an array)."""
+    a = np.asarray(n)
+    if a.dtype.kind == "f":
+        if a.size and (~np.isfinite(a) | (a != np.floor(a))).any():
+            raise InvalidArgument("n: must be whole numbers")
+    elif a.dtype.kind not in "iu":
+        raise TypeError("n must be whole numbers, not dtype %s" % a.dtype)
+    if a.size and (a.min() < 0 or a.max() > _INT32_MAX):
+        raise InvalidArgument("n: must be in [0, 2^31)")
+    scalar = a.ndim == 0
+    return np.ascontiguousarray(a.reshape(1) if scalar else a, dtype=np.int32), scalar
 
 
 class _BetaGeometric(_PurchaseModel):
     def probability_of_purchases(self, t, n):
         """P(X(t) = n): a new customer makes exactly n purchases in its first
         t time units (t a number; n a whole number or an array of them)."""
-        a = np.asarray(n)
-        if a.dtype.kind == "f":
-            if a.size and (~np.isfinite(a) | (a != np.floor(a))).any():
-                raise InvalidArgument("n: must be whole numbers")
-        elif a.dtype.kind not in "iu":
-            raise TypeError("n must be whole numbers, not dtype %s" % a.dtype)
-        if a.size and (a.min() < 0 or a.max() > _INT32_MAX):
-            raise InvalidArgument("n: must be in [0, 2^31)")
-        scalar = a.ndim == 0
-        counts = np.ascontiguousarray(a.reshape(1) if scalar else a, dtype=np.int32)
+        counts, scalar = _counts(n)
         out = np.empty(counts.shape, dtype=np.float64)
         call(_lib.mitra_value_probability_of_purchases, self._bytes, len(self._bytes),
              _horizon(t), _ptr(counts, _native.i32_p), counts.size, _ptr(out))
@@ -730,11 +780,21 @@ class MBGNBD(_BetaGeometric):
 class ParetoNBD(_PurchaseModel):
     """Pareto/NBD (Schmittlein, Morrison & Colombo 1987): purchase rate ~
     Gamma(r, alpha), lifetime rate ~ Gamma(s, beta); alpha and beta are rates
-    in the model's time unit. No probability_of_purchases()."""
+    in the model's time unit."""
 
     _KIND = _pb.VALUE_MODEL_PARETO_NBD
     _NAMES = ("r", "alpha", "s", "beta")
     _LABEL = "Pareto/NBD"
+
+    def probability_of_purchases(self, t, n):
+        """P(X(t) = n): a new customer makes exactly n purchases in its first
+        t time units (lifetimes' probability_of_n_purchases_up_to_time; t a
+        number, n a whole number or an array of them)."""
+        counts, scalar = _counts(n)
+        out = np.empty(counts.shape, dtype=np.float64)
+        call(_lib.mitra_value_purchase_count_probability, self._bytes, len(self._bytes),
+             _horizon(t), _ptr(counts, _native.i32_p), None, None, None, counts.size, _ptr(out))
+        return _result(out, scalar)
 
 
 class GammaGamma(_Model):
@@ -777,6 +837,12 @@ class GammaGamma(_Model):
         """clv(purchase_model, self, ...): see mitra.value.clv."""
         return clv(purchase_model, self, frequency, recency, T, monetary_value,
                    period_length=period_length, discount_rate=discount_rate, periods=periods)
+
+    def validate_holdout(self, summaries):
+        """spend_holdout() on a Summaries made with a holdout_end."""
+        _with_holdout(summaries)
+        return spend_holdout(self, summaries.frequency, summaries.monetary_value,
+                             summaries.holdout_frequency, summaries.holdout_spend)
 
 
 _CLASSES = {c._KIND: c for c in (BGNBD, MBGNBD, ParetoNBD, GammaGamma)}
@@ -981,6 +1047,10 @@ def holdout(model, frequency, recency, T, holdout_frequency, holdout_length):
     data = call_bytes(_lib.mitra_value_holdout, mb, len(mb),
                       _horizon(holdout_length, "holdout_length"), _ptr(x), _ptr(tx),
                       _ptr(age), _ptr(h), x.size)
+    return _holdout_dict(data)
+
+
+def _holdout_dict(data):
     msg = _pb.HoldoutValidation.FromString(data)
     return {
         "by_frequency": [{"calibration_frequency": r.calibration_frequency,
@@ -992,6 +1062,94 @@ def holdout(model, frequency, recency, T, holdout_frequency, holdout_length):
         "total_actual": msg.total_actual,
         "total_predicted": msg.total_predicted,
     }
+
+
+def spend_holdout(spend_model, frequency, monetary_value, holdout_frequency, holdout_spend):
+    """The spend check beside holdout(): for each customer with holdout
+    purchases, the Gamma-Gamma expected spend per transaction given the
+    calibration (frequency, monetary_value) against her actual mean holdout
+    spend holdout_spend / holdout_frequency, by calibration frequency 0..6
+    and "7 or more". Customers without holdout purchases are left out.
+
+    Returns the dict of holdout(), its means and totals in money per
+    transaction: mae and rmse per customer with holdout purchases, bias =
+    (sum predicted - sum actual) / sum actual.
+    """
+    mb = _model_bytes(spend_model, "spend_model")
+    arrays = [("frequency", frequency), ("monetary_value", monetary_value),
+              ("holdout_frequency", holdout_frequency), ("holdout_spend", holdout_spend)]
+    for name, v in arrays:
+        if np.ndim(v) != 1:
+            raise InvalidArgument("%s: expected one value per customer (1-d)" % name)
+    (x, z, hx, hs), _, _ = _same_shape(arrays)
+    return _holdout_dict(call_bytes(_lib.mitra_value_spend_holdout, mb, len(mb), _ptr(x), _ptr(z),
+                                    _ptr(hx), _ptr(hs), x.size))
+
+
+def expected_cumulative_transactions(model, source=None, *, births=None, periods, step=1.0,
+                                     origin=0, period="day", unit="week"):
+    """The numbers of the calibration/holdout tracking plot (FHL 2005, Fig.
+    2; lifetimes' expected_cumulative_transactions, BTYD's
+    ExpectedCumulativeTransactions): each customer enters at her first
+    purchase (birth) and by time t has made E[X(t - birth)] repeat purchases
+    in expectation; summed over the base at the end of each of `periods`
+    periods of `step` model time units after `origin`.
+
+    source   a mitra.Workspace (its transactions) or (customer, time[,
+             amount]) arrays: births and the actual repeat purchases come
+             from them, with the purchase rule of summarize() (one purchase
+             per `period`; a repeat purchase counts once its period has
+             ended). `unit` must be the unit the model was fitted in.
+    births   instead of a source: each customer's birth in model time units
+             after the origin (expected series only).
+
+    Returns a dict of numpy arrays over the periods: "time" (the period
+    ends, in units after the origin), "expected" and "expected_incremental",
+    and with a source "actual" and "actual_incremental".
+    """
+    if (source is None) == (births is None):
+        raise InvalidArgument("source, births: give exactly one")
+    if isinstance(periods, bool) or not isinstance(periods, numbers.Integral):
+        raise TypeError("periods must be a whole number, not %s" % type(periods).__name__)
+    if not 1 <= periods <= 1000000:
+        raise InvalidArgument("periods: must be in [1, 1000000], got %d" % periods)
+    mb = _model_bytes(model)
+    step = _horizon(step, "step")
+    expected = np.empty(periods, dtype=np.float64)
+    actual = None
+    if births is not None:
+        b = _f64(births)
+        if b.ndim != 1:
+            raise InvalidArgument("births: expected one value per customer (1-d)")
+        call(_lib.mitra_value_expected_cumulative_transactions, mb, len(mb), _ptr(b), b.size,
+             step, periods, _ptr(expected))
+    else:
+        actual = np.empty(periods, dtype=np.float64)
+        clock = (_unix_seconds(origin, "origin"), unit_seconds(period, "period"),
+                 unit_seconds(unit, "unit"))
+        if isinstance(source, Workspace):
+            with source._use() as h:
+                call(_lib.mitra_workspace_value_tracking, h, mb, len(mb), *clock, step, periods,
+                     _ptr(expected), _ptr(actual))
+        else:
+            if isinstance(source, (tuple, list)) and len(source) in (2, 3):
+                customer, time = source[0], source[1]
+            else:
+                customer, time, _ = _source_arrays(source)
+            keys, _ = _customer_keys(customer)
+            times = _time_array(time)
+            if keys.ndim != 1 or times.shape != keys.shape:
+                raise InvalidArgument("time: %d values, but customer has %d"
+                                      % (times.size, keys.size))
+            call(_lib.mitra_value_tracking, mb, len(mb), _ptr(keys, _native.u32_p),
+                 _ptr(times, _native.i64_p), keys.size, *clock, step, periods,
+                 _ptr(expected), _ptr(actual))
+    result = {"time": step * np.arange(1, periods + 1, dtype=np.float64),
+              "expected": expected, "expected_incremental": np.diff(expected, prepend=0.0)}
+    if actual is not None:
+        result["actual"] = actual
+        result["actual_incremental"] = np.diff(actual, prepend=0.0)
+    return result
 
 
 # ---- RFM ------------------------------------------------------------------------

@@ -277,7 +277,8 @@ def test_pareto_nbd_matches_the_published_fit(s):
     for name, value in {"r": 0.55, "alpha": 10.58, "s": 0.61, "beta": 11.67}.items():
         assert m.params[name] == pytest.approx(value, abs=0.005), name
     assert m.log_likelihood == pytest.approx(-9595.0, abs=0.5)
-    assert not hasattr(m, "probability_of_purchases")
+    # P(X(t) = n) now covers Pareto/NBD (test_value_tracking.py checks it).
+    assert m.probability_of_purchases(39, np.arange(400)).sum() == pytest.approx(1, abs=1e-9)
 
 
 def test_mbgnbd_matches_btydplus(s):

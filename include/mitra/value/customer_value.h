@@ -14,6 +14,7 @@
 #include "mitra/v1/value.pb.h"
 #include "mitra/value/clv.h"
 #include "mitra/value/parameter_draws.h"
+#include "mitra/value/tracking.h"
 
 namespace mitra::value {
 
@@ -27,6 +28,9 @@ struct CustomerValueOptions {
   // (prediction_intervals.h; draws, level, seed; memory and names unused:
   // the workspace's budget, the request's names).
   std::optional<DrawOptions> intervals;
+  // With a value: the tracking series of the whole base over this grid,
+  // its origin the summary request's (tracking.h).
+  std::optional<TrackingGrid> tracking;
 };
 
 struct CustomerValueTable {
@@ -47,6 +51,11 @@ struct CustomerValueTable {
   v1::RfmResult rfm;
   // With a holdout in the summary request: predicted against actual.
   std::optional<v1::HoldoutValidation> holdout;
+  // With a holdout and a spend model: expected against actual mean spend
+  // per holdout transaction (ValidateSpendHoldout).
+  std::optional<v1::HoldoutValidation> spend_holdout;
+  // With options.tracking: expected and actual cumulative repeat purchases.
+  std::optional<Tracking> tracking;
 };
 
 absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,

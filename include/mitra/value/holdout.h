@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "mitra/value/gamma_gamma.h"
 
 namespace mitra::value {
 
@@ -36,6 +37,21 @@ absl::StatusOr<HoldoutValidation> ValidateHoldout(absl::Span<const double> calib
                                                   absl::Span<const double> predicted,
                                                   absl::Span<const double> actual,
                                                   int max_group = 7);
+
+// The spend check beside the purchase one: for each customer with holdout
+// purchases (holdout_x > 0), the Gamma-Gamma conditional expected spend per
+// transaction E[Z | x, zbar] from the calibration (the population mean
+// p gamma / (q - 1) when x = 0) against her actual mean holdout spend
+// holdout_spend / holdout_x, by calibration frequency; MAE and RMSE per such
+// customer and bias = (sum predicted - sum actual) / sum actual, the
+// relative error of the mean. Customers without holdout purchases have no
+// holdout spend to compare and are left out (they count in no group).
+// `calibration` is the calibration x and zbar; errors name the row.
+absl::StatusOr<HoldoutValidation> ValidateSpendHoldout(const GammaGammaParams& params,
+                                                       const SpendData& calibration,
+                                                       absl::Span<const double> holdout_x,
+                                                       absl::Span<const double> holdout_spend,
+                                                       int max_group = 7);
 
 }  // namespace mitra::value
 

@@ -10,6 +10,7 @@
 #include "mitra/v1/value.pb.h"
 #include "mitra/value/clv.h"
 #include "mitra/value/gamma_gamma.h"
+#include "mitra/value/holdout.h"
 #include "mitra/value/summary.h"
 
 namespace mitra::value {
@@ -52,6 +53,15 @@ absl::Status Rfm(const v1::RfmRequest& request, v1::RfmResult* out);
 absl::Status Holdout(const PurchaseModel& model, const CustomerData& customers,
                      double holdout_length, absl::Span<const double> actual,
                      v1::HoldoutValidation* out);
+
+// The spend check (ValidateSpendHoldout) in the same message: its rows hold
+// mean spend per holdout transaction of the customers with holdout
+// purchases, its totals the sums of those means over them.
+absl::Status SpendHoldout(const GammaGammaParams& spend, const SpendData& calibration,
+                          absl::Span<const double> holdout_x, absl::Span<const double> holdout_spend,
+                          v1::HoldoutValidation* out);
+// A holdout validation as its message.
+void HoldoutMessage(const HoldoutValidation& validation, v1::HoldoutValidation* out);
 
 }  // namespace mitra::value
 
