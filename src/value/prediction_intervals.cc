@@ -305,10 +305,10 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
     if (money) {
       ToMessage(MoneyBasis::Estimated(
                     iv->total_low, iv->total_high, o.level,
-                    absl::StrCat("prediction interval of the realised revenue over ", r.horizon(),
-                                 " units: ", ModelName(kind),
-                                 " + Gamma-Gamma, each customer's purchases and spend simulated "
-                                 "given her history, parameter uncertainty by ",
+                    absl::StrCat(ModelName(kind), " + Gamma-Gamma, a prediction interval of the "
+                                 "realised revenue over ", r.horizon(),
+                                 " units (each customer's purchases and spend simulated given her "
+                                 "history), parameter uncertainty by ",
                                  method, ", ", n, " customers")),
                 out->mutable_revenue_basis());
     }
