@@ -48,6 +48,9 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
   --tracking-step UNITS    one tracking period in units (default 1)
   --origin TIME            the start of tracking and of the periods (default
                            the unix epoch: UTC midnights for days)
+  --interval L             intervals at level L (--intervals --level L)
+  --bootstrap              intervals by the bootstrap over customers: --draws
+                           refits on resampled customers (implies --intervals)
   --format csv|json        (default csv)
   -o FILE                  write the table to FILE
 )";
@@ -97,6 +100,22 @@ void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueO
     else if (!t.interval_error.empty()) out << "; no interval (" << t.interval_error << ")";
     else out << "; a point estimate at the fitted parameters, no interval (--intervals gives one)";
     out << "\n";
+  }
+  if (t.purchases_interval) {
+    const v1::PredictionInterval& e = *t.purchases_interval;
+    out << "total expected purchases " << Num(e.total()) << ", " << Num(100 * t.clv_basis->confidence())
+        << "% confidence interval of the expectation [" << Num(e.total_low()) << ", "
+        << Num(e.total_high()) << "]\n";
+  }
+  if (t.realised_purchases) {
+    const v1::RealisedInterval& p = *t.realised_purchases;
+    out << "realised purchases over the horizon: " << Num(100 * t.clv_basis->confidence())
+        << "% prediction interval [" << Num(p.total_low()) << ", " << Num(p.total_high())
+        << "] (parameter uncertainty and each customer's purchase randomness)\n";
+  }
+  if (t.realised_revenue && t.revenue_basis) {
+    out << "realised revenue over the horizon " << Num(t.realised_revenue->total()) << " expected; "
+        << BasisText(*t.revenue_basis, 2) << "\n";
   }
   if (t.holdout) {
     const v1::HoldoutValidation& h = *t.holdout;
@@ -209,6 +228,12 @@ int ValueCommand(const std::vector<std::string>& args) {
       intervals = true;
     } else if (a == "--level") {
       if (!cl.Number(&draw.level)) return cl.Needs("a number in (0, 1)");
+      intervals = true;
+    } else if (a == "--interval") {
+      if (!cl.Number(&draw.level)) return cl.Needs("a number in (0, 1)");
+      intervals = true;
+    } else if (a == "--bootstrap") {
+      o.interval_method = v1::INTERVAL_METHOD_BOOTSTRAP;
       intervals = true;
     } else if (a == "--seed") {
       if (!cl.Whole(&draw.seed)) return cl.Needs("a whole number");

@@ -87,6 +87,48 @@ inline double BetaDraw(Rng& rng, double a, double b) {
   return x + y > 0 ? x / (x + y) : (a >= b ? 1.0 : 0.0);
 }
 
+// A Binomial(n, p) draw (n >= 0, p in [0, 1]): Bernoulli trials for small
+// n, else the median order statistic of n + 1 uniforms (a Beta draw) splits
+// the trials in two and one side recurses (Knuth, TAOCP 3.4.1), so the cost
+// grows with log n.
+inline double BinomialDraw(Rng& rng, double n, double p) {
+  double base = 0;
+  while (n >= 16) {
+    const double k = std::floor((n + 1) / 2), y = BetaDraw(rng, k, n + 1 - k);
+    if (y >= p) {
+      n = k - 1;
+      p = p / y;
+    } else {
+      base += k;
+      n = n - k;
+      p = (p - y) / (1 - y);
+    }
+  }
+  for (int i = 0; i < static_cast<int>(n); ++i) base += rng.Uniform() < p;
+  return base;
+}
+
+// A Poisson(mu) draw (mu >= 0): counting uniforms' running product for small
+// mu, else the Gamma time of the m-th arrival (m = 7 mu / 8) tells whether
+// at least m arrivals fall in mu, and the remainder is a smaller Poisson or
+// a Binomial (Ahrens & Dieter 1974; Knuth, TAOCP 3.4.1).
+inline double PoissonDraw(Rng& rng, double mu) {
+  double base = 0;
+  while (mu >= 16) {
+    const double m = std::floor(0.875 * mu), x = GammaDraw(rng, m);
+    if (x > mu) return base + BinomialDraw(rng, m - 1, mu / x);
+    base += m;
+    mu -= x;
+  }
+  const double limit = std::exp(-mu);
+  double prod = 1 - rng.Uniform();
+  while (prod > limit) {
+    base += 1;
+    prod *= 1 - rng.Uniform();
+  }
+  return base;
+}
+
 }  // namespace mitra
 
 #endif  // MITRA_SRC_COMMON_RANDOM_H_

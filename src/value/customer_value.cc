@@ -81,12 +81,23 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
       req.set_draws(options.intervals->draws);
       req.set_level(options.intervals->level);
       req.set_seed(options.intervals->seed);
+      req.set_method(options.interval_method);
+      if (options.horizon > 0) {
+        req.add_predictions(v1::VALUE_PREDICTION_EXPECTED_PURCHASES);
+        req.set_horizon(options.horizon);
+      }
       v1::PredictIntervalsResponse iv;
       if (absl::Status s = PredictIntervals(req, &iv, &ws.memory_budget()); s.ok()) {
         const v1::PredictionInterval& c = iv.intervals(0);
         out.clv_low.assign(c.low().begin(), c.low().end());
         out.clv_high.assign(c.high().begin(), c.high().end());
         out.clv_basis = iv.clv_basis();
+        if (iv.intervals_size() > 1) out.purchases_interval = iv.intervals(1);
+        for (const v1::RealisedInterval& r : iv.realised()) {
+          if (r.quantity() == v1::REALISED_QUANTITY_PURCHASES) out.realised_purchases = r;
+          if (r.quantity() == v1::REALISED_QUANTITY_REVENUE) out.realised_revenue = r;
+        }
+        if (iv.has_revenue_basis()) out.revenue_basis = iv.revenue_basis();
       } else if (absl::IsFailedPrecondition(s)) {
         out.interval_error = std::string(s.message());  // no covariance: the table stands
       } else {

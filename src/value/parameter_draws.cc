@@ -17,6 +17,30 @@ constexpr int kMaxDraws = 100000;
 // block's quantiles see all draws while memory stays flat in D x customers.
 constexpr size_t kBlockValues = size_t{1} << 18;
 
+// The central band [q_low, q_high] of the empirical distribution of the
+// counts in v (sorted here): the value whose probability straddles q_low
+// and the one straddling q_high, and the share of each one's probability
+// inside the band.
+void DiscreteBand(std::vector<double>& v, double q_low, double q_high, double* low, double* high,
+                  double* low_share, double* high_share) {
+  std::sort(v.begin(), v.end());
+  const double n = static_cast<double>(v.size());
+  const size_t last = v.size() - 1;
+  const size_t lo = std::min(last, static_cast<size_t>(std::floor(q_low * n)));
+  const size_t hi =
+      std::min(last, static_cast<size_t>(std::max(1.0, std::ceil(q_high * n)) - 1));
+  auto share = [&](double y) {
+    const double below =
+        static_cast<double>(std::lower_bound(v.begin(), v.end(), y) - v.begin()) / n;
+    const double upto = static_cast<double>(std::upper_bound(v.begin(), v.end(), y) - v.begin()) / n;
+    return std::max(0.0, std::min(upto, q_high) - std::max(below, q_low)) / (upto - below);
+  };
+  *low = v[lo];
+  *high = v[hi];
+  *low_share = share(*low);
+  *high_share = share(*high);
+}
+
 }  // namespace
 
 UncertainParameters JoinIndependent(const UncertainParameters& a, const UncertainParameters& b) {
@@ -99,6 +123,10 @@ absl::StatusOr<PredictionIntervals> IntervalsFromDraws(absl::Span<const double> 
   out.estimate.resize(customers);
   out.low.resize(customers);
   out.high.resize(customers);
+  if (o.discrete) {
+    out.low_share.resize(customers);
+    out.high_share.resize(customers);
+  }
   if (customers > 0) {
     if (absl::Status s = evaluate(estimate, 0, customers, absl::MakeSpan(out.estimate)); !s.ok())
       return s;
@@ -116,6 +144,11 @@ absl::StatusOr<PredictionIntervals> IntervalsFromDraws(absl::Span<const double> 
     }
     for (size_t i = 0; i < len; ++i) {
       for (size_t d = 0; d < nd; ++d) one[d] = values[d * block + i];
+      if (o.discrete) {
+        DiscreteBand(one, q_low, q_high, &out.low[begin + i], &out.high[begin + i],
+                     &out.low_share[begin + i], &out.high_share[begin + i]);
+        continue;
+      }
       out.low[begin + i] = Percentile(one, q_low);
       out.high[begin + i] = Percentile(one, q_high);
     }

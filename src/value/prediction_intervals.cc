@@ -9,8 +9,11 @@
 #include "common/money_basis_message.h"
 #include "common/request_errors.h"
 #include "mitra/core/money_basis.h"
+#include "common/random.h"
+#include "mitra/value/bootstrap_draws.h"
 #include "mitra/value/clv.h"
 #include "mitra/value/messages.h"
+#include "mitra/value/realised_draws.h"
 
 namespace mitra::value {
 namespace {
@@ -33,18 +36,32 @@ bool NeedsSpend(v1::ValuePrediction p) {
   return p == v1::VALUE_PREDICTION_CLV || p == v1::VALUE_PREDICTION_EXPECTED_SPEND;
 }
 
+// The simulated futures' streams, apart from the parameter draws' (0) and
+// the bootstrap's (2): one per call of the evaluator.
+constexpr uint64_t kRealisedStream = uint64_t{1} << 40;
+
+// A fitted model's parameters in ParamNames order, each finite and > 0.
+absl::StatusOr<std::vector<double>> EstimateFrom(const v1::FittedModel& m, const std::string& where) {
+  const std::vector<std::string> names = ParamNames(m.model());
+  if (names.empty()) return Invalid(where + ".model", "unknown or unspecified model");
+  std::vector<double> out;
+  for (const std::string& name : names) {
+    absl::StatusOr<double> v = Param(m, name, where);
+    if (!v.ok()) return v.status();
+    out.push_back(*v);
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<UncertainParameters> UncertaintyFrom(const v1::FittedModel& m,
                                                     const std::string& where) {
+  absl::StatusOr<std::vector<double>> estimate = EstimateFrom(m, where);
+  if (!estimate.ok()) return estimate.status();
   const std::vector<std::string> names = ParamNames(m.model());
-  if (names.empty()) return Invalid(where + ".model", "unknown or unspecified model");
   UncertainParameters out;
-  for (const std::string& name : names) {
-    absl::StatusOr<double> v = Param(m, name, where);
-    if (!v.ok()) return v.status();
-    out.estimate.push_back(*v);
-  }
+  out.estimate = *std::move(estimate);
   const v1::FitReport& r = m.report();
   if (r.log_covariance().empty())
     return absl::FailedPreconditionError(absl::StrCat(
@@ -81,6 +98,10 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
       kind != v1::VALUE_MODEL_PARETO_NBD)
     return Invalid(req + ".purchase_model.model", "must be BG/NBD, MBG/NBD or Pareto/NBD");
   const bool has_spend = r.has_spend_model();
+  const bool bootstrap = r.method() == v1::INTERVAL_METHOD_BOOTSTRAP;
+  if (r.method() != v1::INTERVAL_METHOD_UNSPECIFIED &&
+      r.method() != v1::INTERVAL_METHOD_ASYMPTOTIC_NORMAL && !bootstrap)
+    return Invalid(req + ".method", absl::StrCat("unknown interval method ", static_cast<int>(r.method())));
   // predictions() holds enum values as ints; an unknown one is refused below.
   std::vector<v1::ValuePrediction> predictions;
   for (int p : r.predictions()) predictions.push_back(static_cast<v1::ValuePrediction>(p));
@@ -101,7 +122,14 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
   }
   if (spend_needed && !has_spend)
     return Invalid(req + ".spend_model", "required for CLV and expected spend (a Gamma-Gamma fit)");
-  if (spend_needed && r.spend_model().model() != v1::VALUE_MODEL_GAMMA_GAMMA)
+  // Realised purchases with expected purchases over a horizon; their revenue
+  // too when a spend model and spends are given.
+  const bool realised = !r.skip_realised() && r.horizon() > 0 &&
+                        std::find(predictions.begin(), predictions.end(),
+                                  v1::VALUE_PREDICTION_EXPECTED_PURCHASES) != predictions.end();
+  const bool revenue = realised && has_spend && (spend_needed || r.monetary_value_size() > 0);
+  const bool with_spend = spend_needed || revenue;
+  if (with_spend && r.spend_model().model() != v1::VALUE_MODEL_GAMMA_GAMMA)
     return Invalid(req + ".spend_model.model", "must be Gamma-Gamma");
   if (absl::Status s = CheckRange(r.horizon(), req + ".horizon", r.horizon() >= 0, "finite and >= 0");
       !s.ok())
@@ -128,7 +156,7 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
   };
   if (absl::Status s = same_length("recency", r.recency_size()); !s.ok()) return s;
   if (absl::Status s = same_length("T", r.t_size()); !s.ok()) return s;
-  if (spend_needed) {
+  if (with_spend) {
     if (absl::Status s = same_length("monetary_value", r.monetary_value_size()); !s.ok()) return s;
   }
   CustomerData data{Column(r.frequency()), Column(r.recency()), Column(r.t()), {}};
@@ -136,7 +164,7 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
   data.name = rows;
   if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
   const absl::Span<const double> monetary = Column(r.monetary_value());
-  if (spend_needed) {
+  if (with_spend) {
     for (size_t i = 0; i < n; ++i)
       if (!std::isfinite(monetary[i]) || monetary[i] < 0 || (data.x[i] > 0 && !(monetary[i] > 0)))
         return Invalid(absl::StrCat(req, ".monetary_value[", i, "]"),
@@ -144,19 +172,35 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
                                     monetary[i]));
   }
 
-  absl::StatusOr<UncertainParameters> purchase = UncertaintyFrom(r.purchase_model(), req + ".purchase_model");
-  if (!purchase.ok()) return purchase.status();
-  UncertainParameters joint = *purchase;
-  if (spend_needed) {
-    absl::StatusOr<UncertainParameters> spend = UncertaintyFrom(r.spend_model(), req + ".spend_model");
-    if (!spend.ok()) return spend.status();
-    joint = JoinIndependent(*purchase, *spend);
+  // The bootstrap needs the estimates only; the normal draws their covariance.
+  UncertainParameters joint;
+  if (bootstrap) {
+    absl::StatusOr<std::vector<double>> purchase = EstimateFrom(r.purchase_model(), req + ".purchase_model");
+    if (!purchase.ok()) return purchase.status();
+    joint.estimate = *purchase;
+    if (with_spend) {
+      absl::StatusOr<std::vector<double>> spend = EstimateFrom(r.spend_model(), req + ".spend_model");
+      if (!spend.ok()) return spend.status();
+      joint.estimate.insert(joint.estimate.end(), spend->begin(), spend->end());
+    }
+  } else {
+    absl::StatusOr<UncertainParameters> purchase = UncertaintyFrom(r.purchase_model(), req + ".purchase_model");
+    if (!purchase.ok()) return purchase.status();
+    joint = *purchase;
+    if (with_spend) {
+      absl::StatusOr<UncertainParameters> spend = UncertaintyFrom(r.spend_model(), req + ".spend_model");
+      if (!spend.ok()) return spend.status();
+      joint = JoinIndependent(*purchase, *spend);
+    }
   }
   // Gamma-Gamma's mean spend exists for q > 1 only (p, q, gamma follow the
   // purchase model's four parameters).
   int redrawn = 0;
-  absl::StatusOr<std::vector<double>> draws = DrawParameters(
-      joint, o, [&](absl::Span<const double> p) { return !spend_needed || p[5] > 1; }, &redrawn);
+  auto accept = [&](absl::Span<const double> p) { return !with_spend || p[5] > 1; };
+  absl::StatusOr<std::vector<double>> draws =
+      bootstrap ? BootstrapParameters(kind, data, with_spend ? monetary : absl::Span<const double>(),
+                                      joint.estimate, o, accept, &redrawn)
+                : DrawParameters(joint, o, accept, &redrawn);
   if (!draws.ok()) return draws.status();
 
   auto sub = [&](size_t b, size_t e) {
@@ -169,6 +213,10 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
   out->set_draws(o.draws);
   out->set_level(o.level);
   out->set_redrawn(redrawn);
+  out->set_method(bootstrap ? v1::INTERVAL_METHOD_BOOTSTRAP : v1::INTERVAL_METHOD_ASYMPTOTIC_NORMAL);
+  const std::string method =
+      bootstrap ? absl::StrCat(o.draws, " bootstrap refits over the customers")
+                : absl::StrCat(o.draws, " draws from the fitted covariance");
   for (const v1::ValuePrediction p : predictions) {
     auto evaluate = [&](absl::Span<const double> th, size_t b, size_t e,
                         absl::Span<double> res) -> absl::Status {
@@ -196,12 +244,73 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
     m->set_total(iv->total);
     m->set_total_low(iv->total_low);
     m->set_total_high(iv->total_high);
+    m->set_kind(v1::INTERVAL_KIND_CONFIDENCE);
     if (p == v1::VALUE_PREDICTION_CLV) {
       ToMessage(MoneyBasis::Estimated(
                     iv->total_low, iv->total_high, o.level,
-                    absl::StrCat(ModelName(kind), " + Gamma-Gamma parameter uncertainty, ", o.draws,
-                                 " draws from the fitted covariance, ", n, " customers")),
+                    absl::StrCat(ModelName(kind), " + Gamma-Gamma parameter uncertainty, ", method,
+                                 ", ", n, " customers")),
                 out->mutable_clv_basis());
+    }
+  }
+  if (!realised) return absl::OkStatus();
+
+  // Realised purchases and revenue: the expectation at the estimate (the
+  // evaluator's first call), then one simulated future per draw.
+  out->set_horizon(r.horizon());
+  std::vector<double> scratch;
+  for (const bool money : {false, true}) {
+    if (money && !revenue) break;
+    DrawOptions ro = o;
+    ro.discrete = !money;
+    uint64_t call = 0;
+    auto evaluate = [&](absl::Span<const double> th, size_t b, size_t e,
+                        absl::Span<double> res) -> absl::Status {
+      const CustomerData d = sub(b, e);
+      const absl::Span<const double> z = with_spend ? monetary.subspan(b, e - b) : monetary;
+      scratch.resize(e - b);
+      if (call++ == 0) {
+        if (absl::Status s = ExpectedPurchases(PurchaseModelAt(kind, th), d, r.horizon(), res); !s.ok())
+          return s;
+        if (!money) return absl::OkStatus();
+        if (absl::Status s = GammaGammaExpectedSpend(spend_at(th), SpendData{d.x, z, {}},
+                                                     absl::MakeSpan(scratch));
+            !s.ok())
+          return s;
+        for (size_t i = 0; i < res.size(); ++i) res[i] *= scratch[i];
+        return absl::OkStatus();
+      }
+      Rng rng(r.seed(), kRealisedStream + call);
+      return SimulateFutures(kind, th, d, z, r.horizon(), rng, money ? absl::MakeSpan(scratch) : res,
+                             money ? res : absl::Span<double>());
+    };
+    absl::StatusOr<PredictionIntervals> iv = IntervalsFromDraws(joint.estimate, *draws, n, evaluate, ro);
+    if (!iv.ok()) return iv.status();
+    v1::RealisedInterval* m = out->add_realised();
+    m->set_quantity(money ? v1::REALISED_QUANTITY_REVENUE : v1::REALISED_QUANTITY_PURCHASES);
+    m->set_kind(v1::INTERVAL_KIND_PREDICTION);
+    m->mutable_estimate()->Add(iv->estimate.begin(), iv->estimate.end());
+    m->mutable_low()->Add(iv->low.begin(), iv->low.end());
+    m->mutable_high()->Add(iv->high.begin(), iv->high.end());
+    if (money) {
+      m->mutable_low_share()->Resize(static_cast<int>(n), 1.0);
+      m->mutable_high_share()->Resize(static_cast<int>(n), 1.0);
+    } else {
+      m->mutable_low_share()->Add(iv->low_share.begin(), iv->low_share.end());
+      m->mutable_high_share()->Add(iv->high_share.begin(), iv->high_share.end());
+    }
+    m->set_total(iv->total);
+    m->set_total_low(iv->total_low);
+    m->set_total_high(iv->total_high);
+    if (money) {
+      ToMessage(MoneyBasis::Estimated(
+                    iv->total_low, iv->total_high, o.level,
+                    absl::StrCat(ModelName(kind), " + Gamma-Gamma, a prediction interval of the "
+                                 "realised revenue over ", r.horizon(),
+                                 " units (each customer's purchases and spend simulated given her "
+                                 "history), parameter uncertainty by ",
+                                 method, ", ", n, " customers")),
+                out->mutable_revenue_basis());
     }
   }
   return absl::OkStatus();

@@ -82,6 +82,10 @@ expect 2 '--tracking needs a whole number of periods' -- "$mitra" value s.mitra 
 expect 2 'needs --calibration-end' -- "$mitra" value s.mitra
 expect 2 '--unit needs hour, day, week' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --unit fortnight
 expect 1 'FAILED_PRECONDITION: no customer bought before the calibration end' -- "$mitra" value s.mitra --calibration-end 2020-01-01
+# --interval L: intervals at level L; the realised purchases get a prediction interval.
+expect 0 'total CLV [0-9.e+]+; estimated \(80% interval' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --interval 0.8 --draws 20 -o vj.csv
+expect 0 'realised purchases over the horizon: 80% prediction interval \[[0-9.e+]+, [0-9.e+]+\]' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --interval 0.8 --draws 20 -o vj.csv
+expect 0 'bootstrap refits over the customers' -- "$mitra" value s.mitra --calibration-end 2025-06-30 --bootstrap --draws 5 -o vb.csv
 # Community leaders: ranked leaders with their components, bridges, trust, health.
 expect 0 'Community leaders' -- "$mitra" report s.mitra
 expect 0 '^JKT \([0-9]+ members ranked\)' -- "$mitra" leaders s.mitra --top 3

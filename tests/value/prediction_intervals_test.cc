@@ -21,20 +21,7 @@ using testing::PlantedCustomers;
 using testing::SimulatePlanted;
 
 v1::FittedModel FitModel(v1::ValueModel model, const PlantedCustomers& c, bool skip_se = false) {
-  v1::FitRequest req;
-  req.set_model(model);
-  req.mutable_frequency()->Add(c.x.begin(), c.x.end());
-  if (model == v1::VALUE_MODEL_GAMMA_GAMMA) {
-    req.mutable_monetary_value()->Add(c.monetary.begin(), c.monetary.end());
-  } else {
-    req.mutable_recency()->Add(c.t_x.begin(), c.t_x.end());
-    req.mutable_t()->Add(c.T.begin(), c.T.end());
-  }
-  req.mutable_options()->set_skip_standard_errors(skip_se);
-  v1::FittedModel out;
-  const absl::Status s = Fit(req, &out);
-  EXPECT_TRUE(s.ok()) << s;
-  return out;
+  return testing::FitPlanted(model, c, skip_se);
 }
 
 v1::PredictIntervalsRequest Request(const PlantedCustomers& c, const v1::FittedModel& purchase,
@@ -223,6 +210,7 @@ TEST(PredictionIntervalsTest, CoverageOfPlantedTotals) {
     r.set_draws(80);
     r.set_level(0.8);
     r.set_seed(rep);
+    r.set_skip_realised(true);
     v1::PredictIntervalsResponse out;
     ASSERT_TRUE(PredictIntervals(r, &out).ok());
     // The same totals at the planted parameters.

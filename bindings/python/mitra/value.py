@@ -32,6 +32,7 @@ message, which names the field at fault; length mismatches found before the
 call raise InvalidArgument the same way.
 """
 
+import collections
 import datetime as _dt
 import math
 import numbers
@@ -52,6 +53,7 @@ __all__ = [
     "UNITS", "unit_seconds", "unit_ratio", "Summaries", "summarize",
     "BGNBD", "MBGNBD", "ParetoNBD", "GammaGamma", "load_model", "FitBoundaryWarning",
     "clv", "predict_intervals", "Interval", "Intervals", "PREDICTIONS",
+    "RealisedInterval", "Estimate",
     "holdout", "rfm", "DEFAULT_SEGMENTS",
     "expected_cumulative_transactions", "spend_holdout",
 ]
@@ -644,15 +646,28 @@ class _PurchaseModel(_Model):
              _ptr(x), _ptr(tx), _ptr(age), x.size, _ptr(out))
         return _result(out, scalar)
 
-    def expected_purchases(self, t, frequency, recency, T):
+    def expected_purchases(self, t, frequency, recency, T, *, interval=None, **options):
         """E[purchases in (T, T + t] | x, t_x, T] per customer: lifetimes'
         conditional_expected_number_of_purchases_up_to_time. t is one
-        horizon (a number) in the model's time unit."""
+        horizon (a number) in the model's time unit. interval=L (e.g. 0.9):
+        an Estimate (estimate, low, high) with the confidence interval of
+        the expectation at level L (options: draws, seed, method; see
+        predict_intervals)."""
+        if interval is not None:
+            return _estimate(predict_intervals(
+                self, frequency, recency, T, predictions=["expected_purchases"], horizon=t,
+                level=interval, realised=False, **options)["expected_purchases"])
         return self._predict(_native.VALUE_EXPECTED_PURCHASES, _horizon(t), frequency,
                              recency, T)
 
-    def probability_alive(self, frequency, recency, T):
-        """P(still alive at T | x, t_x, T) per customer."""
+    def probability_alive(self, frequency, recency, T, *, interval=None, **options):
+        """P(still alive at T | x, t_x, T) per customer; interval=L: an
+        Estimate with its confidence interval at level L (as
+        expected_purchases)."""
+        if interval is not None:
+            return _estimate(predict_intervals(
+                self, frequency, recency, T, predictions=["probability_alive"], level=interval,
+                **options)["probability_alive"])
         return self._predict(_native.VALUE_PROBABILITY_ALIVE, 0.0, frequency, recency, T)
 
     def probability_alive_at(self, t, frequency, recency, T):
@@ -833,10 +848,11 @@ class GammaGamma(_Model):
         return _result(out, scalar)
 
     def clv(self, purchase_model, frequency, recency, T, monetary_value, *, period_length,
-            discount_rate, periods=12):
+            discount_rate, periods=12, interval=None, **options):
         """clv(purchase_model, self, ...): see mitra.value.clv."""
         return clv(purchase_model, self, frequency, recency, T, monetary_value,
-                   period_length=period_length, discount_rate=discount_rate, periods=periods)
+                   period_length=period_length, discount_rate=discount_rate, periods=periods,
+                   interval=interval, **options)
 
     def validate_holdout(self, summaries):
         """spend_holdout() on a Summaries made with a holdout_end."""
@@ -871,7 +887,7 @@ def load_model(data):
 
 
 def clv(purchase_model, spend_model, frequency, recency, T, monetary_value, *, period_length,
-        discount_rate, periods=12):
+        discount_rate, periods=12, interval=None, **options):
     """Customer lifetime value per customer:
 
         sum over k = 1..periods of
@@ -888,7 +904,17 @@ def clv(purchase_model, spend_model, frequency, recency, T, monetary_value, *, p
     discount_rate   per period (required; e.g. 0.01 a month).
     periods         how many periods (12: a year of months).
     Money is in monetary_value's currency.
+
+    interval=L (e.g. 0.9): an Estimate (estimate, low, high, basis) with
+    the confidence interval of each CLV at level L from the fits' parameter
+    uncertainty (options: draws, seed, method; see predict_intervals).
     """
+    if interval is not None:
+        iv = predict_intervals(purchase_model, frequency, recency, T, monetary_value, spend_model,
+                               predictions=["clv"], period_length=period_length,
+                               discount_rate=discount_rate, periods=periods, level=interval,
+                               **options)
+        return _estimate(iv["clv"], iv.clv_basis)
     if isinstance(periods, bool) or not isinstance(periods, numbers.Integral):
         raise TypeError("periods must be an int, not %s" % type(periods).__name__)
     if not 1 <= periods <= _INT32_MAX:
@@ -920,13 +946,15 @@ class Interval:
     parameters), ``low`` and ``high`` (numpy arrays), and the sum over the
     customers ``total`` with ``total_low``, ``total_high``."""
 
-    __slots__ = ("estimate", "low", "high", "total", "total_low", "total_high")
+    __slots__ = ("estimate", "low", "high", "total", "total_low", "total_high", "kind")
 
     def __init__(self, msg):
         self.estimate = _from_repeated(msg.estimate, np.float64)
         self.low = _from_repeated(msg.low, np.float64)
         self.high = _from_repeated(msg.high, np.float64)
         self.total, self.total_low, self.total_high = msg.total, msg.total_low, msg.total_high
+        #: "confidence": an interval of the expectation (parameter uncertainty).
+        self.kind = "confidence"
 
     def __repr__(self):
         return "Interval(total=%.6g [%.6g, %.6g], %d customers)" % (
@@ -944,6 +972,12 @@ class Intervals(Mapping):
         self._by_name = {_PREDICTION_NAMES[iv.prediction]: Interval(iv) for iv in msg.intervals}
         self.draws, self.level, self.redrawn = msg.draws, msg.level, msg.redrawn
         self.clv_basis = _basis(msg.clv_basis)
+        self.method = _METHOD_NAMES.get(msg.method, "normal")
+        #: Prediction intervals of realised figures over ``horizon``:
+        #: {"purchases": RealisedInterval, "revenue": RealisedInterval}.
+        self.realised = {_QUANTITY_NAMES[r.quantity]: RealisedInterval(r) for r in msg.realised}
+        self.horizon = msg.horizon
+        self.revenue_basis = _basis(msg.revenue_basis) if msg.HasField("revenue_basis") else None
 
     def __getitem__(self, name):
         return self._by_name[name]
@@ -961,7 +995,8 @@ class Intervals(Mapping):
 
 def predict_intervals(purchase_model, frequency, recency, T, monetary_value=None,
                       spend_model=None, *, predictions=None, horizon=0.0, period_length=None,
-                      discount_rate=0.0, periods=12, draws=200, level=0.9, seed=0):
+                      discount_rate=0.0, periods=12, draws=200, level=0.9, seed=0,
+                      method="normal", realised=True):
     """Per-customer prediction intervals from the fitted models' parameter
     uncertainty (mitra_value_predict_intervals; docs/VALUE.md).
 
@@ -980,6 +1015,15 @@ def predict_intervals(purchase_model, frequency, recency, T, monetary_value=None
                     GammaGamma, and monetary_value).
     horizon         expected purchases over this many model time units.
     period_length, discount_rate, periods   CLV, as in clv().
+    method          "normal" (the asymptotic normal above) or "bootstrap":
+                    ``draws`` refits on customers resampled with replacement
+                    (CLVTools' "boots"; needs no covariance, costs a fit a
+                    draw; RESOURCE_EXHAUSTED past its work or memory limit).
+    realised        with expected purchases and horizon > 0, also the
+                    prediction intervals of the realised purchases (and
+                    revenue, given spend_model and monetary_value) in
+                    ``.realised``: each customer's future simulated given
+                    her history, so they hold the process noise too.
     Returns an Intervals mapping.
     """
     req = _pb.PredictIntervalsRequest()
@@ -1022,9 +1066,52 @@ def predict_intervals(purchase_model, frequency, recency, T, monetary_value=None
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**64:
         raise InvalidArgument("seed: must be a whole number in [0, 2^64), got %r" % (seed,))
     req.seed = int(seed)
+    if method not in _METHODS:
+        raise InvalidArgument("method: must be one of %s, got %r" % (", ".join(_METHODS), method))
+    req.method = _METHODS[method]
+    req.skip_realised = not realised
     data = req.SerializeToString()
     return Intervals(_pb.PredictIntervalsResponse.FromString(
         call_bytes(_lib.mitra_value_predict_intervals, data, len(data))))
+
+
+_METHODS = {"normal": _pb.INTERVAL_METHOD_ASYMPTOTIC_NORMAL,
+            "bootstrap": _pb.INTERVAL_METHOD_BOOTSTRAP}
+_METHOD_NAMES = {v: k for k, v in _METHODS.items()}
+_QUANTITY_NAMES = {_pb.REALISED_QUANTITY_PURCHASES: "purchases",
+                   _pb.REALISED_QUANTITY_REVENUE: "revenue"}
+
+
+class RealisedInterval:
+    """A prediction interval of a realised figure (kind "prediction"): per
+    customer ``estimate`` (the expectation), ``low``, ``high`` and, for a
+    count, ``low_share``/``high_share`` (the share of the probability at
+    low/high inside the central band: a realised y counts as covered with
+    weight 1 strictly inside, low_share at low, high_share at high); the
+    total over customers ``total`` (expected), ``total_low``,
+    ``total_high``."""
+
+    __slots__ = ("estimate", "low", "high", "low_share", "high_share", "total", "total_low",
+                 "total_high", "kind")
+
+    def __init__(self, msg):
+        for name in ("estimate", "low", "high", "low_share", "high_share"):
+            setattr(self, name, _from_repeated(getattr(msg, name), np.float64))
+        self.total, self.total_low, self.total_high = msg.total, msg.total_low, msg.total_high
+        self.kind = "prediction"
+
+    def __repr__(self):
+        return "RealisedInterval(total=%.6g [%.6g, %.6g], %d customers)" % (
+            self.total, self.total_low, self.total_high, len(self.estimate))
+
+
+#: A prediction with its confidence interval (prediction functions'
+#: ``interval=``); ``basis`` for money (CLV), else None.
+Estimate = collections.namedtuple("Estimate", "estimate low high basis")
+
+
+def _estimate(iv, basis=None):
+    return Estimate(iv.estimate, iv.low, iv.high, basis)
 
 
 def holdout(model, frequency, recency, T, holdout_frequency, holdout_length):

@@ -31,6 +31,9 @@ struct CustomerValueOptions {
   // With a value: the tracking series of the whole base over this grid,
   // its origin the summary request's (tracking.h).
   std::optional<TrackingGrid> tracking;
+  // With intervals: how the parameters are drawn (value.proto's
+  // IntervalMethod; UNSPECIFIED: the asymptotic normal).
+  v1::IntervalMethod interval_method = v1::INTERVAL_METHOD_UNSPECIFIED;
 };
 
 struct CustomerValueTable {
@@ -48,6 +51,12 @@ struct CustomerValueTable {
   std::vector<double> clv_low, clv_high;
   std::optional<v1::MoneyBasis> clv_basis;
   std::string interval_error;
+  // With the CLV intervals: the total expected purchases over the horizon
+  // with its confidence interval (of the expectation), and the prediction
+  // intervals of the realised purchases and revenue (RealisedInterval).
+  std::optional<v1::PredictionInterval> purchases_interval;
+  std::optional<v1::RealisedInterval> realised_purchases, realised_revenue;
+  std::optional<v1::MoneyBasis> revenue_basis;
   v1::RfmResult rfm;
   // With a holdout in the summary request: predicted against actual.
   std::optional<v1::HoldoutValidation> holdout;

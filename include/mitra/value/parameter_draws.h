@@ -48,6 +48,10 @@ struct DrawOptions {
   uint64_t seed = 0;    // the draws depend on it and the covariance alone
   MemoryBudget* memory = nullptr;  // nullptr: the process's
   FieldPath names;      // how the caller names draws, level
+  // The values are counts (realised purchases): per-customer intervals are
+  // the inverse-CDF quantiles of the D values, with the shares of the mass
+  // at each endpoint inside the central band (PredictionIntervals).
+  bool discrete = false;
 };
 
 // INVALID_ARGUMENT naming draws or level unless they are in range.
@@ -74,10 +78,18 @@ using DrawEvaluator = absl::FunctionRef<absl::Status(absl::Span<const double> pa
 struct PredictionIntervals {
   std::vector<double> estimate, low, high;  // per customer
   double total = 0, total_low = 0, total_high = 0;  // the sum over customers
+  // With DrawOptions.discrete: per customer, of the D values' probability
+  // at low (at high), the share inside the central `level` band, so that a
+  // value y is covered with weight 1 inside (low, high), low_share at low,
+  // high_share at high (randomised coverage, mean `level` if calibrated).
+  std::vector<double> low_share, high_share;
 };
 
 // The intervals of one prediction for `customers` customers from the draws
-// of DrawParameters (`draws`, D x estimate.size()).
+// of DrawParameters (`draws`, D x estimate.size()). `evaluate` is called in
+// a fixed order, which a simulating evaluator may key its random streams
+// on: first at the estimate for all customers, then for each block of
+// customers in order, at draws 0..D-1 in order.
 absl::StatusOr<PredictionIntervals> IntervalsFromDraws(absl::Span<const double> estimate,
                                                        absl::Span<const double> draws,
                                                        size_t customers, DrawEvaluator evaluate,
