@@ -1,6 +1,7 @@
 // The C ABI from C++, with real messages: whole-or-nothing ingestion, error
 // objects, and concurrent readers beside a writer.
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -133,6 +134,11 @@ TEST(CApi, ReadersRunBesideAWriter) {
     });
   }
   for (int b = 0; b < 50; ++b) ASSERT_EQ(Ingest(ws.p, Customers(b * 100, b * 100 + 100), nullptr), MITRA_OK);
+  // On a loaded machine the writes can all land before a reader first runs:
+  // keep the readers going until one of them has read (a reader that failed
+  // stops reading, so not forever).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (reads.load() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
   done = true;
   for (auto& t : readers) t.join();
   EXPECT_GT(reads.load(), 0);

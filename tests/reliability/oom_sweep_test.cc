@@ -660,6 +660,8 @@ std::vector<Scenario> Scenarios() {
          const std::string& r = Discrete().workspace_bgbb;
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_workspace_value_bgbb(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
       {"value_expected_cumulative_transactions", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {
          const ValueInputs& v = Value();

@@ -48,7 +48,8 @@ TEST(RealisedIntervalsTest, PoissonAndBinomialMoments) {
     EXPECT_NEAR(mean, mu, 4 * std::sqrt(mu / n)) << mu;
     EXPECT_NEAR(var, mu, 4 * mu * std::sqrt(2.0 / n) + 1e-9) << mu;
   }
-  for (auto [trials, p] : {std::pair{10.0, 0.3}, {500.0, 0.02}, {1000.0, 0.7}}) {
+  for (const auto& tp : {std::pair{10.0, 0.3}, {500.0, 0.02}, {1000.0, 0.7}}) {
+    const double trials = tp.first, p = tp.second;  // clang < 16 cannot capture bindings
     const double m = trials * p, v = trials * p * (1 - p);
     auto [mean, var] = Moments(n, [&] { return BinomialDraw(rng, trials, p); });
     EXPECT_NEAR(mean, m, 4 * std::sqrt(v / n)) << trials;

@@ -263,7 +263,10 @@ TEST(PurchaseCountsTest, ParetoNbdMatchesIntegrationOverTheRates) {
   // 2006, eq. 3) integrated over Gamma(r, alpha) x Gamma(s, beta) on a
   // plain grid; whole shapes r = 2, s = 3 keep the densities smooth at 0.
   const ParetoNbdParams p{2.0, 6.0, 3.0, 9.0};
-  for (auto [t, n] : std::vector<std::pair<double, int>>{{5, 0}, {5, 1}, {20, 3}, {40, 0}}) {
+  for (const auto& point : std::vector<std::pair<double, int>>{{5, 0}, {5, 1}, {20, 3}, {40, 0}}) {
+    // Named copies: clang before 16 cannot capture structured bindings.
+    const double t = point.first;
+    const int n = point.second;
     const double brute = [&] {
       // 600 x 600 Simpson points on [0, 4]^2 (the rates' means are 1/3).
       auto simpson = [](const std::function<double(double)>& f, double lo, double hi) {
