@@ -1,0 +1,432 @@
+// Fits with time-invariant covariates (covariates.h). Each customer's
+// likelihood is the model's closed form at her own alpha_i and a_i, b_i
+// (or beta_i), so the fit sums rows of customer_rows.h / BgRow below, and
+// the gradient in the four parameters and the coefficients follows by the
+// chain rule: d alpha_i / d gamma1 = -alpha_i z1_i, d a_i / d gamma2 =
+// a_i z2_i, d beta_i / d gamma2 = -beta_i z2_i.
+#include "mitra/value/covariates.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "cholesky.h"
+#include "common/parallel.h"
+#include "common/request_errors.h"
+#include "common/special.h"
+#include "customer_rows.h"
+#include "mitra/value/bgnbd.h"
+#include "mitra/value/mbgnbd.h"
+#include "mitra/value/pareto_nbd.h"
+
+namespace mitra::value {
+namespace {
+
+constexpr size_t kBase = 4;
+
+bool IsPareto(CovariateModel m) { return m == CovariateModel::kParetoNbd; }
+
+// BG/NBD (extra = 0) and MBG/NBD (extra = 1): ln L of one customer at p =
+// (r, alpha, a, b) and its gradient, in the notation of bg_likelihood.cc:
+// ln L = A1 + A2 + ln(e^A3 + [x+e > 0] e^A4). `lr`, `dlr`: ln (r)_x and its
+// derivative in r.
+double BgRow(int extra, const double p[4], double x, double t_x, double T, double lr, double dlr,
+             double g[4]) {
+  const double r = p[0], alpha = p[1], a = p[2], b = p[3], n = x + extra;
+  double d_b = 0, d_ab = 0;
+  const double l_b = n > 0 ? LogRising(b, n, &d_b) : 0;
+  const double l_ab = n > 0 ? LogRising(a + b, n, &d_ab) : 0;
+  const double la = std::log(alpha), lT = std::log(alpha + T);
+  double ll = lr + r * la + l_b - l_ab;
+  g[0] = dlr + la;
+  g[1] = r / alpha;
+  g[2] = -d_ab;
+  g[3] = d_b - d_ab;
+  const double a3 = -(r + x) * lT;
+  if (n == 0) {
+    g[0] -= lT;
+    g[1] -= (r + x) / (alpha + T);
+    return ll + a3;
+  }
+  const double ltx = std::log(alpha + t_x), bn = b + n - 1;
+  const double a4 = std::log(a) - std::log(bn) - (r + x) * ltx;
+  const double top = std::max(a3, a4), e3 = std::exp(a3 - top), e4 = std::exp(a4 - top);
+  const double w4 = e4 / (e3 + e4), w3 = 1 - w4;
+  ll += top + std::log(e3 + e4);
+  g[0] -= w3 * lT + w4 * ltx;
+  g[1] -= (r + x) * (w3 / (alpha + T) + w4 / (alpha + t_x));
+  g[2] += w4 / a;
+  g[3] -= w4 / bn;
+  return ll;
+}
+
+// One set of columns centred and scaled (or as given): z~ = (z - m) / s.
+struct Scaled {
+  size_t k = 0;
+  std::vector<double> mean, scale, values;  // values row-major, n x k
+};
+
+Scaled Scale(const CovariateColumns& c, size_t n, bool standardise) {
+  Scaled s;
+  s.k = c.columns();
+  s.mean.assign(s.k, 0.0);
+  s.scale.assign(s.k, 1.0);
+  if (standardise && n > 0) {
+    for (size_t j = 0; j < s.k; ++j) {
+      double m = 0, v = 0;
+      for (size_t i = 0; i < n; ++i) m += c.values[i * s.k + j];
+      m /= static_cast<double>(n);
+      for (size_t i = 0; i < n; ++i) v += (c.values[i * s.k + j] - m) * (c.values[i * s.k + j] - m);
+      s.mean[j] = m;
+      s.scale[j] = std::sqrt(v / static_cast<double>(n));
+    }
+  }
+  s.values.resize(n * s.k);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < s.k; ++j)
+      s.values[i * s.k + j] = (c.values[i * s.k + j] - s.mean[j]) / s.scale[j];
+  return s;
+}
+
+// The sum over customers and its gradient, at u = (r, alpha, a|s, b|beta,
+// gamma1..., gamma2...) in the (possibly scaled) covariates' coordinates.
+class Problem {
+ public:
+  absl::Status Init(CovariateModel model, const CustomerData& data, const Covariates& cov,
+                    bool standardise) {
+    int max_x = 0;
+    if (absl::Status s = ValidateCustomerData(data, &max_x); !s.ok()) return s;
+    if (absl::Status s = CheckCovariateValues(cov, data.x.size(), standardise); !s.ok()) return s;
+    model_ = model;
+    data_ = data;
+    counts_ = WeighCounts(data, max_x);
+    purchase_ = Scale(cov.purchase, data.x.size(), standardise);
+    dropout_ = Scale(cov.dropout, data.x.size(), standardise);
+    return absl::OkStatus();
+  }
+
+  size_t size() const { return kBase + purchase_.k + dropout_.k; }
+  double total_weight() const { return counts_.total; }
+  void set_threads(int threads) { threads_ = UsefulThreads(threads, data_.x.size()); }
+  const Scaled& purchase() const { return purchase_; }
+  const Scaled& dropout() const { return dropout_; }
+
+  double Eval(const double* u, double* grad) const {
+    const size_t n = size();
+    // ln (r)_x and its derivative per count.
+    lr_.resize(counts_.table_size());
+    dlr_.resize(counts_.table_size());
+    for (size_t k = 0; k < lr_.size(); ++k) lr_[k] = LogRising(u[0], counts_.x_of(k), &dlr_[k]);
+    std::vector<std::vector<double>> part(threads_, std::vector<double>(n + 1, 0.0));
+    ParallelChunks(threads_, data_.x.size(),
+                   [&](size_t begin, size_t end, int c) { Rows(u, begin, end, part[c]); });
+    std::vector<double> total(n + 1, 0.0);
+    for (const std::vector<double>& one : part)  // fixed order: same sums for any schedule
+      for (size_t j = 0; j <= n; ++j) total[j] += one[j];
+    if (grad != nullptr) std::copy(total.begin() + 1, total.end(), grad);
+    return total[0];
+  }
+
+ private:
+  // acc = (ll, d/d base[4], d/d gamma1, d/d gamma2), summed in blocks so
+  // that the rounding of a million terms stays near that of a thousand.
+  void Rows(const double* u, size_t begin, size_t end, std::vector<double>& acc) const {
+    const size_t k1 = purchase_.k, k2 = dropout_.k, n = size();
+    const double* g1 = u + kBase;
+    const double* g2 = u + kBase + k1;
+    const bool pareto = IsPareto(model_);
+    const int extra = model_ == CovariateModel::kMbgNbd ? 1 : 0;
+    const bool weighted = !data_.weight.empty();
+    std::vector<double> block(n + 1);
+    constexpr size_t kBlock = 1024;
+    for (size_t b0 = begin; b0 < end; b0 += kBlock) {
+      std::fill(block.begin(), block.end(), 0.0);
+      for (size_t i = b0; i < std::min(end, b0 + kBlock); ++i) {
+        const double w = weighted ? data_.weight[i] : 1.0;
+        if (w == 0) continue;
+        const double* z1 = purchase_.values.data() + i * k1;
+        const double* z2 = dropout_.values.data() + i * k2;
+        double eta1 = 0, eta2 = 0;
+        for (size_t j = 0; j < k1; ++j) eta1 += g1[j] * z1[j];
+        for (size_t j = 0; j < k2; ++j) eta2 += g2[j] * z2[j];
+        const double e1 = std::exp(-eta1), e2 = std::exp(pareto ? -eta2 : eta2);
+        double p[4] = {u[0], u[1] * e1, u[2], u[3] * e2};
+        if (!pareto) p[2] *= e2;
+        const uint32_t slot = counts_.slot[i];
+        double g[4];
+        const double ll =
+            pareto ? ParetoNbdRowLogLikelihood(p, data_.x[i], data_.t_x[i], data_.T[i], lr_[slot],
+                                               dlr_[slot], g)
+                   : BgRow(extra, p, data_.x[i], data_.t_x[i], data_.T[i], lr_[slot], dlr_[slot], g);
+        block[0] += w * ll;
+        block[1] += w * g[0];
+        block[2] += w * g[1] * e1;
+        block[3] += w * g[2] * (pareto ? 1.0 : e2);
+        block[4] += w * g[3] * e2;
+        const double d1 = -w * g[1] * p[1];
+        const double d2 = pareto ? -w * g[3] * p[3] : w * (g[2] * p[2] + g[3] * p[3]);
+        for (size_t j = 0; j < k1; ++j) block[1 + kBase + j] += d1 * z1[j];
+        for (size_t j = 0; j < k2; ++j) block[1 + kBase + k1 + j] += d2 * z2[j];
+      }
+      for (size_t j = 0; j <= n; ++j) acc[j] += block[j];
+    }
+  }
+
+  CovariateModel model_ = CovariateModel::kBgNbd;
+  CustomerData data_;
+  CountWeights counts_;
+  Scaled purchase_, dropout_;
+  int threads_ = 1;
+  mutable std::vector<double> lr_, dlr_;
+};
+
+// Names, length and finite values; with `identified`, also no constant or
+// collinear column.
+absl::Status CheckColumns(const CovariateColumns& c, size_t n, const FieldPath& names,
+                          const std::string& process, bool identified) {
+  const std::string values_field = names(absl::StrCat(process, "_covariates"));
+  const std::string names_field = names(absl::StrCat(process, "_covariate_names"));
+  const size_t k = c.columns();
+  absl::flat_hash_map<std::string, size_t> seen;
+  for (size_t j = 0; j < k; ++j) {
+    if (c.names[j].empty())
+      return Invalid(absl::StrCat(names_field, "[", j, "]"), "must not be empty");
+    if (auto [it, inserted] = seen.try_emplace(c.names[j], j); !inserted)
+      return Invalid(absl::StrCat(names_field, "[", j, "]"),
+                     absl::StrCat("\"", c.names[j], "\" is also column ", it->second));
+  }
+  if (c.values.size() != n * k)
+    return Invalid(values_field, absl::StrCat("has ", c.values.size(), " values, expected ", n,
+                                              " customers x ", k, " columns = ", n * k,
+                                              " (row-major, one row per customer)"));
+  for (size_t i = 0; i < c.values.size(); ++i) {
+    if (!std::isfinite(c.values[i]))
+      return Invalid(absl::StrCat(values_field, "[", i, "]"),
+                     absl::StrCat("must be finite, got ", c.values[i], " (customer ", i / k,
+                                  ", column \"", c.names[i % k], "\")"));
+  }
+  if (k == 0 || !identified) return absl::OkStatus();
+  // The correlation matrix of the columns: a constant column, or one that
+  // is a combination of the others and the constant, makes it singular, and
+  // the fit's Hessian with it. Its leading minors name the first such column.
+  const Scaled s = Scale(c, n, true);
+  for (size_t j = 0; j < k; ++j) {
+    if (!(s.scale[j] > 1e-12 * std::max(1.0, std::fabs(s.mean[j]))))
+      return Invalid(values_field,
+                     absl::StrCat("column \"", c.names[j], "\" is constant (",
+                                  n > 0 ? c.values[j] : 0.0,
+                                  " for every customer): its coefficient cannot be told apart "
+                                  "from the model's own parameters; drop the column"));
+  }
+  std::vector<double> corr(k * k, 0.0), l;
+  for (size_t i = 0; i < n; ++i)
+    for (size_t a = 0; a < k; ++a)
+      for (size_t b = 0; b <= a; ++b) corr[a * k + b] += s.values[i * k + a] * s.values[i * k + b];
+  for (size_t a = 0; a < k; ++a)
+    for (size_t b = 0; b <= a; ++b) corr[b * k + a] = corr[a * k + b] /= static_cast<double>(n);
+  for (size_t m = 2; m <= k; ++m) {
+    std::vector<double> lead(m * m);
+    for (size_t a = 0; a < m; ++a)
+      for (size_t b = 0; b < m; ++b) lead[a * m + b] = corr[a * k + b];
+    // The last pivot is the share of column m-1's variance the earlier
+    // columns leave unexplained.
+    if (!Cholesky(lead, m, l) || l[m * m - 1] * l[m * m - 1] < 1e-9)
+      return Invalid(values_field,
+                     absl::StrCat("column \"", c.names[m - 1],
+                                  "\" is a linear combination of the earlier columns and a "
+                                  "constant: the coefficients would not be identified (singular)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::array<double, 4>> FitWithout(CovariateModel model, const CustomerData& data,
+                                                 const FitOptions& options, double* ll) {
+  FitOptions o = options;
+  o.standard_errors = false;
+  switch (model) {
+    case CovariateModel::kBgNbd: {
+      absl::StatusOr<BgNbdFit> f = FitBgNbd(data, o);
+      if (!f.ok()) return f.status();
+      *ll = f->report.log_likelihood;
+      return std::array<double, 4>{f->params.r, f->params.alpha, f->params.a, f->params.b};
+    }
+    case CovariateModel::kMbgNbd: {
+      absl::StatusOr<MbgNbdFit> f = FitMbgNbd(data, o);
+      if (!f.ok()) return f.status();
+      *ll = f->report.log_likelihood;
+      return std::array<double, 4>{f->params.r, f->params.alpha, f->params.a, f->params.b};
+    }
+    case CovariateModel::kParetoNbd: {
+      absl::StatusOr<ParetoNbdFit> f = FitParetoNbd(data, o);
+      if (!f.ok()) return f.status();
+      *ll = f->report.log_likelihood;
+      return std::array<double, 4>{f->params.r, f->params.alpha, f->params.s, f->params.beta};
+    }
+  }
+  return absl::InvalidArgumentError("unknown model");
+}
+
+absl::Status CheckParams(const CovariateParams& p, const Covariates& cov) {
+  for (double v : p.base)
+    if (!(v > 0) || !std::isfinite(v))
+      return absl::InvalidArgumentError("the model parameters must be finite and > 0");
+  if (p.purchase.size() != cov.purchase.columns() || p.dropout.size() != cov.dropout.columns())
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the coefficients (", p.purchase.size(), " purchase, ", p.dropout.size(),
+        " dropout) do not match the covariate columns (", cov.purchase.columns(), ", ",
+        cov.dropout.columns(), ")"));
+  for (double v : p.purchase)
+    if (!std::isfinite(v)) return absl::InvalidArgumentError("the coefficients must be finite");
+  for (double v : p.dropout)
+    if (!std::isfinite(v)) return absl::InvalidArgumentError("the coefficients must be finite");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const char* CovariateModelName(CovariateModel model) {
+  switch (model) {
+    case CovariateModel::kBgNbd:
+      return "BG/NBD";
+    case CovariateModel::kMbgNbd:
+      return "MBG/NBD";
+    case CovariateModel::kParetoNbd:
+      return "Pareto/NBD";
+  }
+  return "unknown model";
+}
+
+absl::Status CheckCovariates(const Covariates& cov, size_t n) {
+  return CheckCovariateValues(cov, n, true);
+}
+
+absl::Status CheckCovariateValues(const Covariates& cov, size_t n, bool identified) {
+  if (absl::Status s = CheckColumns(cov.purchase, n, cov.names, "purchase", identified); !s.ok())
+    return s;
+  if (absl::Status s = CheckColumns(cov.dropout, n, cov.names, "dropout", identified); !s.ok())
+    return s;
+  return CheckRange(cov.penalty, cov.names("covariate_penalty"), cov.penalty >= 0,
+                    "finite and >= 0");
+}
+
+std::array<double, 4> CustomerParams(CovariateModel model, const CovariateParams& params,
+                                     const Covariates& cov, size_t i) {
+  const size_t k1 = cov.purchase.columns(), k2 = cov.dropout.columns();
+  double eta1 = 0, eta2 = 0;
+  for (size_t j = 0; j < k1; ++j) eta1 += params.purchase[j] * cov.purchase.values[i * k1 + j];
+  for (size_t j = 0; j < k2; ++j) eta2 += params.dropout[j] * cov.dropout.values[i * k2 + j];
+  std::array<double, 4> p = params.base;
+  p[1] *= std::exp(-eta1);
+  if (IsPareto(model)) {
+    p[3] *= std::exp(-eta2);
+  } else {
+    p[2] *= std::exp(eta2);
+    p[3] *= std::exp(eta2);
+  }
+  return p;
+}
+
+absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const CovariateParams& params,
+                                              const CustomerData& data, const Covariates& cov,
+                                              double* grad) {
+  Problem problem;
+  if (absl::Status s = problem.Init(model, data, cov, false); !s.ok()) return s;
+  if (absl::Status s = CheckParams(params, cov); !s.ok()) return s;
+  std::vector<double> u(params.base.begin(), params.base.end());
+  u.insert(u.end(), params.purchase.begin(), params.purchase.end());
+  u.insert(u.end(), params.dropout.begin(), params.dropout.end());
+  return problem.Eval(u.data(), grad);
+}
+
+absl::StatusOr<CovariateFit> FitWithCovariates(CovariateModel model, const CustomerData& data,
+                                               const Covariates& cov, const FitOptions& options) {
+  if (absl::Status s = CheckFitOptions(options); !s.ok()) return s;
+  Problem problem;
+  if (absl::Status s = problem.Init(model, data, cov, true); !s.ok()) return s;
+  problem.set_threads(options.threads);
+  CovariateFit fit;
+  fit.model = model;
+  LikelihoodRatioTest& lr = fit.likelihood_ratio;
+  absl::StatusOr<std::array<double, 4>> restricted =
+      FitWithout(model, data, options, &lr.restricted_log_likelihood);
+  if (!restricted.ok()) return restricted.status();
+  lr.restricted = *restricted;
+
+  // Scaled coordinates: gamma~_j = gamma_j s_j on (z_j - m_j) / s_j, with
+  // alpha (and a, b or beta) those of a customer at the means. The penalty
+  // is on the caller's gamma_j = gamma~_j / s_j.
+  const Scaled& z1 = problem.purchase();
+  const Scaled& z2 = problem.dropout();
+  const size_t k1 = z1.k, k2 = z2.k, n = problem.size();
+  std::vector<double> inv_s2(n, 0.0);  // 1 / s_j^2 per coefficient
+  for (size_t j = 0; j < k1; ++j) inv_s2[kBase + j] = 1 / (z1.scale[j] * z1.scale[j]);
+  for (size_t j = 0; j < k2; ++j) inv_s2[kBase + k1 + j] = 1 / (z2.scale[j] * z2.scale[j]);
+  const double w = problem.total_weight(), penalty = cov.penalty;
+  auto ll = [&](const double* u, double* g) {
+    double v = problem.Eval(u, g);
+    for (size_t j = kBase; j < n; ++j) {
+      v -= w * penalty * u[j] * u[j] * inv_s2[j];
+      g[j] -= 2 * w * penalty * u[j] * inv_s2[j];
+    }
+    return v;
+  };
+  std::vector<double> start(n, 0.0);
+  std::copy(restricted->begin(), restricted->end(), start.begin());
+  absl::StatusOr<MleResult> mle = MaximizeLikelihood(CovariateModelName(model), start, w, ll,
+                                                     options, RealParameters{kBase, 0});
+  if (!mle.ok()) return mle.status();
+  const std::vector<double>& u = mle->params;
+  fit.report = std::move(mle->report);
+  fit.report.log_likelihood = problem.Eval(u.data(), nullptr);
+
+  // Back to the caller's coordinates v = (ln theta, gamma), linear in
+  // (ln theta~, gamma~): ln alpha = ln alpha~ + sum gamma~_j m_j / s_j, and
+  // ln a, ln b (BG) minus, ln beta (Pareto/NBD) plus the same over gamma2.
+  std::vector<double> jac(n * n, 0.0);
+  for (size_t i = 0; i < n; ++i) jac[i * n + i] = i < kBase ? 1.0 : std::sqrt(inv_s2[i]);
+  for (size_t j = 0; j < k1; ++j) jac[1 * n + kBase + j] = z1.mean[j] / z1.scale[j];
+  for (size_t j = 0; j < k2; ++j) {
+    const double d = z2.mean[j] / z2.scale[j];
+    if (IsPareto(model)) {
+      jac[3 * n + kBase + k1 + j] = d;
+    } else {
+      jac[2 * n + kBase + k1 + j] = -d;
+      jac[3 * n + kBase + k1 + j] = -d;
+    }
+  }
+  std::vector<double> v(n, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    const double ui = i < kBase ? std::log(u[i]) : u[i];
+    for (size_t j = 0; j < n; ++j) v[j] += jac[j * n + i] * ui;
+  }
+  for (size_t i = 0; i < kBase; ++i) fit.params.base[i] = std::exp(v[i]);
+  fit.params.purchase.assign(v.begin() + kBase, v.begin() + kBase + k1);
+  fit.params.dropout.assign(v.begin() + kBase + k1, v.end());
+  if (!fit.report.log_covariance.empty()) {
+    const std::vector<double>& cu = fit.report.log_covariance;
+    std::vector<double> tmp(n * n, 0.0), cv(n * n, 0.0);  // J C J'
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < n; ++j)
+        for (size_t k = 0; k < n; ++k) tmp[i * n + j] += jac[i * n + k] * cu[k * n + j];
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < n; ++j)
+        for (size_t k = 0; k < n; ++k) cv[i * n + j] += tmp[i * n + k] * jac[j * n + k];
+    fit.report.log_covariance = cv;
+    for (size_t i = 0; i < n; ++i) {
+      const double sd = std::sqrt(cv[i * n + i]);
+      fit.report.standard_errors[i] = i < kBase ? fit.params.base[i] * sd : sd;
+    }
+  }
+  lr.degrees_of_freedom = static_cast<int>(k1 + k2);
+  lr.statistic = std::max(0.0, 2 * (fit.report.log_likelihood - lr.restricted_log_likelihood));
+  lr.p_value = lr.degrees_of_freedom > 0 ? ChiSquareSurvival(lr.statistic, lr.degrees_of_freedom)
+                                         : 1.0;
+  return fit;
+}
+
+}  // namespace mitra::value
