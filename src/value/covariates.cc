@@ -1,6 +1,6 @@
 // Fits with time-invariant covariates (covariates.h). Each customer's
 // likelihood is the model's closed form at her own alpha_i and a_i, b_i
-// (or beta_i), so the fit sums rows of customer_rows.h / BgRow below, and
+// (or beta_i), so the fit sums rows (customer_rows.h, Problem::BgRows), and
 // the gradient in the four parameters and the coefficients follows by the
 // chain rule: d alpha_i / d gamma1 = -alpha_i z1_i, d a_i / d gamma2 =
 // a_i z2_i, d beta_i / d gamma2 = -beta_i z2_i.
@@ -20,6 +20,7 @@
 #include "common/request_errors.h"
 #include "common/special.h"
 #include "customer_rows.h"
+#include "vec_math.h"
 #include "mitra/value/bgnbd.h"
 #include "mitra/value/mbgnbd.h"
 #include "mitra/value/pareto_nbd.h"
@@ -31,38 +32,23 @@ constexpr size_t kBase = 4;
 
 bool IsPareto(CovariateModel m) { return m == CovariateModel::kParetoNbd; }
 
-// BG/NBD (extra = 0) and MBG/NBD (extra = 1): ln L of one customer at p =
-// (r, alpha, a, b) and its gradient, in the notation of bg_likelihood.cc:
-// ln L = A1 + A2 + ln(e^A3 + [x+e > 0] e^A4). `lr`, `dlr`: ln (r)_x and its
-// derivative in r.
-double BgRow(int extra, const double p[4], double x, double t_x, double T, double lr, double dlr,
-             double g[4]) {
-  const double r = p[0], alpha = p[1], a = p[2], b = p[3], n = x + extra;
-  double d_b = 0, d_ab = 0;
-  const double l_b = n > 0 ? LogRising(b, n, &d_b) : 0;
-  const double l_ab = n > 0 ? LogRising(a + b, n, &d_ab) : 0;
-  const double la = std::log(alpha), lT = std::log(alpha + T);
-  double ll = lr + r * la + l_b - l_ab;
-  g[0] = dlr + la;
-  g[1] = r / alpha;
-  g[2] = -d_ab;
-  g[3] = d_b - d_ab;
-  const double a3 = -(r + x) * lT;
-  if (n == 0) {
-    g[0] -= lT;
-    g[1] -= (r + x) / (alpha + T);
-    return ll + a3;
+// ln (b)_n, ln (c)_n and their derivatives (special.h's LogRising): for
+// the small counts of most customers the two sums of logs run as one
+// two-lane loop.
+inline void TwoLogRisings(double b, double c, double n, double* lb, double* db, double* lc,
+                          double* dc) {
+  if (n > 16) {
+    *lb = LogRising(b, n, db);
+    *lc = LogRising(c, n, dc);
+    return;
   }
-  const double ltx = std::log(alpha + t_x), bn = b + n - 1;
-  const double a4 = std::log(a) - std::log(bn) - (r + x) * ltx;
-  const double top = std::max(a3, a4), e3 = std::exp(a3 - top), e4 = std::exp(a4 - top);
-  const double w4 = e4 / (e3 + e4), w3 = 1 - w4;
-  ll += top + std::log(e3 + e4);
-  g[0] -= w3 * lT + w4 * ltx;
-  g[1] -= (r + x) * (w3 / (alpha + T) + w4 / (alpha + t_x));
-  g[2] += w4 / a;
-  g[3] -= w4 / bn;
-  return ll;
+  vec::V2 l = vec::Splat(0), d = vec::Splat(0);
+  for (double k = 0; k < n; ++k) {
+    const vec::V2 v = {b + k, c + k};
+    l += vec::Log(v);
+    d += vec::Splat(1) / v;
+  }
+  *lb = l[0], *db = d[0], *lc = l[1], *dc = d[1];
 }
 
 // One set of columns centred and scaled (or as given): z~ = (z - m) / s.
@@ -135,45 +121,137 @@ class Problem {
  private:
   // acc = (ll, d/d base[4], d/d gamma1, d/d gamma2), summed in blocks so
   // that the rounding of a million terms stays near that of a thousand.
+  // Per block: the linear predictors, their exponentials (and for the BG
+  // models the logarithms and the log-sum-exp) two lanes at a time, then
+  // the rows.
   void Rows(const double* u, size_t begin, size_t end, std::vector<double>& acc) const {
     const size_t k1 = purchase_.k, k2 = dropout_.k, n = size();
     const double* g1 = u + kBase;
     const double* g2 = u + kBase + k1;
     const bool pareto = IsPareto(model_);
-    const int extra = model_ == CovariateModel::kMbgNbd ? 1 : 0;
-    const bool weighted = !data_.weight.empty();
+    const double sign2 = pareto ? -1.0 : 1.0;
+    constexpr size_t kBlock = 256;
+    double eta1[kBlock], eta2[kBlock], e1[kBlock], e2[kBlock], work[5][kBlock];
     std::vector<double> block(n + 1);
-    constexpr size_t kBlock = 1024;
     for (size_t b0 = begin; b0 < end; b0 += kBlock) {
-      std::fill(block.begin(), block.end(), 0.0);
-      for (size_t i = b0; i < std::min(end, b0 + kBlock); ++i) {
-        const double w = weighted ? data_.weight[i] : 1.0;
-        if (w == 0) continue;
-        const double* z1 = purchase_.values.data() + i * k1;
-        const double* z2 = dropout_.values.data() + i * k2;
-        double eta1 = 0, eta2 = 0;
-        for (size_t j = 0; j < k1; ++j) eta1 += g1[j] * z1[j];
-        for (size_t j = 0; j < k2; ++j) eta2 += g2[j] * z2[j];
-        const double e1 = std::exp(-eta1), e2 = std::exp(pareto ? -eta2 : eta2);
-        double p[4] = {u[0], u[1] * e1, u[2], u[3] * e2};
-        if (!pareto) p[2] *= e2;
-        const uint32_t slot = counts_.slot[i];
-        double g[4];
-        const double ll =
-            pareto ? ParetoNbdRowLogLikelihood(p, data_.x[i], data_.t_x[i], data_.T[i], lr_[slot],
-                                               dlr_[slot], g)
-                   : BgRow(extra, p, data_.x[i], data_.t_x[i], data_.T[i], lr_[slot], dlr_[slot], g);
-        block[0] += w * ll;
-        block[1] += w * g[0];
-        block[2] += w * g[1] * e1;
-        block[3] += w * g[2] * (pareto ? 1.0 : e2);
-        block[4] += w * g[3] * e2;
-        const double d1 = -w * g[1] * p[1];
-        const double d2 = pareto ? -w * g[3] * p[3] : w * (g[2] * p[2] + g[3] * p[3]);
-        for (size_t j = 0; j < k1; ++j) block[1 + kBase + j] += d1 * z1[j];
-        for (size_t j = 0; j < k2; ++j) block[1 + kBase + k1 + j] += d2 * z2[j];
+      const size_t m = std::min(kBlock, end - b0);
+      for (size_t j = 0; j < m; ++j) {
+        const double* z1 = purchase_.values.data() + (b0 + j) * k1;
+        const double* z2 = dropout_.values.data() + (b0 + j) * k2;
+        double s1 = 0, s2 = 0;
+        for (size_t c = 0; c < k1; ++c) s1 += g1[c] * z1[c];
+        for (size_t c = 0; c < k2; ++c) s2 += g2[c] * z2[c];
+        eta1[j] = s1, eta2[j] = s2;
+        e1[j] = -s1, e2[j] = sign2 * s2;
       }
+      vec::ExpArray(e1, e1, m);
+      vec::ExpArray(e2, e2, m);
+      std::fill(block.begin(), block.end(), 0.0);
+      if (pareto)
+        ParetoRows(u, b0, m, e1, e2, block);
+      else
+        BgRows(u, b0, m, eta1, eta2, e1, e2, work, block);
       for (size_t j = 0; j <= n; ++j) acc[j] += block[j];
+    }
+  }
+
+  // Adds one row's weighted ln L and gradient g at its own parameters p to
+  // `block` by the chain rule (p[1] = alpha e1, p[3] = (b or beta) e2).
+  void AddRow(double w, double ll, const double g[4], const double p[4], double e1, double e2,
+              size_t i, std::vector<double>& block) const {
+    const size_t k1 = purchase_.k, k2 = dropout_.k;
+    const bool pareto = IsPareto(model_);
+    block[0] += w * ll;
+    block[1] += w * g[0];
+    block[2] += w * g[1] * e1;
+    block[3] += w * g[2] * (pareto ? 1.0 : e2);
+    block[4] += w * g[3] * e2;
+    const double d1 = -w * g[1] * p[1];
+    const double d2 = pareto ? -w * g[3] * p[3] : w * (g[2] * p[2] + g[3] * p[3]);
+    const double* z1 = purchase_.values.data() + i * k1;
+    const double* z2 = dropout_.values.data() + i * k2;
+    for (size_t c = 0; c < k1; ++c) block[1 + kBase + c] += d1 * z1[c];
+    for (size_t c = 0; c < k2; ++c) block[1 + kBase + k1 + c] += d2 * z2[c];
+  }
+
+  double Weight(size_t i) const { return data_.weight.empty() ? 1.0 : data_.weight[i]; }
+
+  void ParetoRows(const double* u, size_t b0, size_t m, const double* e1, const double* e2,
+                  std::vector<double>& block) const {
+    for (size_t j = 0; j < m; ++j) {
+      const size_t i = b0 + j;
+      const double w = Weight(i);
+      if (w == 0) continue;
+      const double p[4] = {u[0], u[1] * e1[j], u[2], u[3] * e2[j]};
+      const uint32_t slot = counts_.slot[i];
+      double g[4];
+      const double ll = ParetoNbdRowLogLikelihood(p, data_.x[i], data_.t_x[i], data_.T[i],
+                                                  lr_[slot], dlr_[slot], g);
+      AddRow(w, ll, g, p, e1[j], e2[j], i, block);
+    }
+  }
+
+  // BG/NBD (e = 0) and MBG/NBD (e = 1) at alpha_i, a_i, b_i, in the
+  // notation of bg_likelihood.cc: ln L = A1 + A2 + ln(e^A3 + [x+e > 0] e^A4),
+  // A1 = ln (r)_x + r ln alpha_i, A2 = ln (b_i)_(x+e) - ln (a_i+b_i)_(x+e),
+  // A3 = -(r+x) ln(alpha_i+T), A4 = ln a_i - ln(b_i+x+e-1) - (r+x) ln(alpha_i+t_x).
+  void BgRows(const double* u, size_t b0, size_t m, const double* eta1, const double* eta2,
+              const double* e1, const double* e2, double (*work)[256],
+              std::vector<double>& block) const {
+    const int extra = model_ == CovariateModel::kMbgNbd ? 1 : 0;
+    const double r = u[0], log_alpha = std::log(u[1]), log_a = std::log(u[2]);
+    double* lT = work[0];
+    double* ltx = work[1];
+    double* lbn = work[2];
+    double* e = work[3];
+    double* l1e = work[4];
+    for (size_t j = 0; j < m; ++j) {
+      const size_t i = b0 + j;
+      const double alpha = u[1] * e1[j], n = data_.x[i] + extra;
+      lT[j] = alpha + data_.T[i];
+      ltx[j] = alpha + data_.t_x[i];
+      lbn[j] = n > 0 ? u[3] * e2[j] + (n - 1) : 1.0;
+    }
+    vec::LogArray(lT, lT, m);
+    vec::LogArray(ltx, ltx, m);
+    vec::LogArray(lbn, lbn, m);
+    for (size_t j = 0; j < m; ++j) {  // e^-|A4 - A3|, 0 without A4
+      const size_t i = b0 + j;
+      const double x = data_.x[i];
+      const double a3 = -(r + x) * lT[j], a4 = log_a + eta2[j] - lbn[j] - (r + x) * ltx[j];
+      e[j] = x + extra > 0 ? -std::fabs(a4 - a3) : -1000.0;
+    }
+    vec::ExpArray(e, e, m);
+    for (size_t j = 0; j < m; ++j) l1e[j] = 1 + e[j];
+    vec::LogArray(l1e, l1e, m);
+    for (size_t j = 0; j < m; ++j) {
+      const size_t i = b0 + j;
+      const double w = Weight(i);
+      if (w == 0) continue;
+      const double x = data_.x[i], n = x + extra;
+      const double p[4] = {r, u[1] * e1[j], u[2] * e2[j], u[3] * e2[j]};
+      const uint32_t slot = counts_.slot[i];
+      double l_b, d_b, l_ab, d_ab;
+      TwoLogRisings(p[3], p[2] + p[3], n, &l_b, &d_b, &l_ab, &d_ab);
+      const double la = log_alpha - eta1[j];
+      double ll = lr_[slot] + r * la + l_b - l_ab;
+      double g[4] = {dlr_[slot] + la, r / p[1], -d_ab, d_b - d_ab};
+      const double a3 = -(r + x) * lT[j];
+      if (n == 0) {
+        ll += a3;
+        g[0] -= lT[j];
+        g[1] -= (r + x) / (p[1] + data_.T[i]);
+      } else {
+        // ln(e^A3 + e^A4) = max + ln(1 + e^-|A4 - A3|); w4 = e^A4 / (e^A3 + e^A4).
+        const double a4 = log_a + eta2[j] - lbn[j] - (r + x) * ltx[j];
+        const double w4 = a4 > a3 ? 1 / (1 + e[j]) : e[j] / (1 + e[j]), w3 = 1 - w4;
+        ll += std::max(a3, a4) + l1e[j];
+        g[0] -= w3 * lT[j] + w4 * ltx[j];
+        g[1] -= (r + x) * (w3 / (p[1] + data_.T[i]) + w4 / (p[1] + data_.t_x[i]));
+        g[2] += w4 / p[2];
+        g[3] -= w4 / (p[3] + (n - 1));
+      }
+      AddRow(w, ll, g, p, e1[j], e2[j], i, block);
     }
   }
 
