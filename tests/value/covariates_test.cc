@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "mitra/value/bgnbd.h"
 #include "mitra/value/mbgnbd.h"
+#include "mitra/value/messages.h"
 #include "mitra/value/pareto_nbd.h"
 
 namespace mitra::value {
@@ -346,6 +347,40 @@ TEST(CovariatesTest, BadInputNamesTheField) {
   c.penalty = -1;
   EXPECT_THAT(std::string(CheckCovariates(c, 3).message()),
               HasSubstr("FitRequest.covariate_penalty: must be finite and >= 0, got -1"));
+}
+
+TEST(CovariatesTest, FitRequestCarriesTheCovariatesAndTheTest) {
+  const CovariateParams truth{{0.8, 4.0, 0.8, 2.4}, {0.5, -0.6}, {0.5}};
+  const Sim s = Simulate(CovariateModel::kMbgNbd, truth, 1500, 9);
+  v1::FitRequest req;
+  req.set_model(v1::VALUE_MODEL_MBG_NBD);
+  req.mutable_frequency()->Add(s.x.begin(), s.x.end());
+  req.mutable_recency()->Add(s.tx.begin(), s.tx.end());
+  req.mutable_t()->Add(s.T.begin(), s.T.end());
+  for (const std::string& n : s.cov.purchase.names) req.add_purchase_covariate_names(n);
+  req.mutable_purchase_covariates()->Add(s.cov.purchase.values.begin(),
+                                         s.cov.purchase.values.end());
+  for (const std::string& n : s.cov.dropout.names) req.add_dropout_covariate_names(n);
+  req.mutable_dropout_covariates()->Add(s.cov.dropout.values.begin(), s.cov.dropout.values.end());
+  v1::FittedModel out;
+  ASSERT_TRUE(Fit(req, &out).ok());
+  absl::StatusOr<CovariateFit> direct = FitWithCovariates(CovariateModel::kMbgNbd, s.data(), s.cov);
+  ASSERT_TRUE(direct.ok());
+  EXPECT_DOUBLE_EQ(out.params().at("alpha"), direct->params.base[1]);
+  EXPECT_DOUBLE_EQ(out.purchase_coefficients().at("flag"), direct->params.purchase[1]);
+  EXPECT_DOUBLE_EQ(out.dropout_coefficients().at("tenure"), direct->params.dropout[0]);
+  EXPECT_DOUBLE_EQ(out.report().dropout_coefficient_errors().at("tenure"),
+                   direct->report.standard_errors[6]);
+  EXPECT_EQ(out.report().likelihood_ratio().degrees_of_freedom(), 3);
+  EXPECT_DOUBLE_EQ(out.report().likelihood_ratio().p_value(), direct->likelihood_ratio.p_value);
+  EXPECT_EQ(out.report().log_covariance_size(), 0);
+  // Predictions from the message alone would ignore the covariates.
+  EXPECT_THAT(std::string(PurchaseModelFrom(out).status().message()),
+              HasSubstr("FittedModel.purchase_coefficients: a model with covariates"));
+  req.set_purchase_covariates(3, NAN);
+  const absl::Status bad = Fit(req, &out);
+  EXPECT_THAT(std::string(bad.message()),
+              HasSubstr("FitRequest.purchase_covariates[3]: must be finite"));
 }
 
 }  // namespace
