@@ -507,4 +507,54 @@ absl::StatusOr<CovariateFit> FitWithCovariates(CovariateModel model, const Custo
   return fit;
 }
 
+PurchaseModel CustomerModel(CovariateModel model, const CovariateParams& params,
+                            const Covariates& cov, size_t i) {
+  const std::array<double, 4> p = CustomerParams(model, params, cov, i);
+  switch (model) {
+    case CovariateModel::kBgNbd:
+      return BgNbdParams{p[0], p[1], p[2], p[3]};
+    case CovariateModel::kMbgNbd:
+      return MbgNbdParams{p[0], p[1], p[2], p[3]};
+    case CovariateModel::kParetoNbd:
+      break;
+  }
+  return ParetoNbdParams{p[0], p[1], p[2], p[3]};
+}
+
+absl::Status PredictWithCovariates(CovariateModel model, const CovariateParams& params,
+                                   const Covariates& cov, const CustomerData& data,
+                                   CovariatePrediction what, double t, absl::Span<double> out) {
+  // Checked whole first, so that errors name the caller's row.
+  if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
+  const size_t n = data.x.size();
+  if (absl::Status s = CheckCovariateValues(cov, n, false); !s.ok()) return s;
+  if (absl::Status s = CheckParams(params, cov); !s.ok()) return s;
+  if (out.size() != n)
+    return absl::InvalidArgumentError(
+        absl::StrCat("output has ", out.size(), " values for ", n, " customers"));
+  if (what != CovariatePrediction::kProbabilityAlive && !(t >= 0 && std::isfinite(t)))
+    return absl::InvalidArgumentError("t must be finite and >= 0");
+  for (size_t i = 0; i < n; ++i) {
+    const PurchaseModel m = CustomerModel(model, params, cov, i);
+    const CustomerData row{data.x.subspan(i, 1), data.t_x.subspan(i, 1), data.T.subspan(i, 1),
+                           {}, data.name};
+    const absl::Span<double> one = out.subspan(i, 1);
+    absl::Status s;
+    switch (what) {
+      case CovariatePrediction::kExpectedPurchases:
+        s = ExpectedPurchases(m, row, t, one);
+        break;
+      case CovariatePrediction::kProbabilityAlive:
+        s = ProbabilityAlive(m, row, one);
+        break;
+      case CovariatePrediction::kProbabilityAliveAt:
+        s = ProbabilityAliveAt(m, row, t, one);
+        break;
+    }
+    if (!s.ok())
+      return absl::Status(s.code(), absl::StrCat(data.name, " row ", i, ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace mitra::value

@@ -383,5 +383,43 @@ TEST(CovariatesTest, FitRequestCarriesTheCovariatesAndTheTest) {
               HasSubstr("FitRequest.purchase_covariates[3]: must be finite"));
 }
 
+TEST(CovariatesTest, PredictionsUseEachCustomersOwnParameters) {
+  const CovariateParams p{{0.8, 4.0, 0.8, 2.4}, {0.5, -0.6}, {0.5}};
+  const Sim s = Simulate(CovariateModel::kBgNbd, p, 50, 3);
+  std::vector<double> got(50), alive(50);
+  ASSERT_TRUE(PredictWithCovariates(CovariateModel::kBgNbd, p, s.cov, s.data(),
+                                    CovariatePrediction::kExpectedPurchases, 13, absl::MakeSpan(got))
+                  .ok());
+  ASSERT_TRUE(PredictWithCovariates(CovariateModel::kBgNbd, p, s.cov, s.data(),
+                                    CovariatePrediction::kProbabilityAlive, 0, absl::MakeSpan(alive))
+                  .ok());
+  for (size_t i = 0; i < 50; ++i) {
+    // FHL 2005 eq. 10 and P(alive) written out at the customer's own
+    // alpha_i = alpha e^(-gamma1 z1), a_i = a e^(gamma2 z2), b_i = b e^(gamma2 z2).
+    const double z = s.cov.purchase.values[2 * i], flag = s.cov.purchase.values[2 * i + 1];
+    const double d = s.cov.dropout.values[i];
+    const double r = 0.8, al = 4.0 * std::exp(-(0.5 * z - 0.6 * flag));
+    const double a = 0.8 * std::exp(0.5 * d), b = 2.4 * std::exp(0.5 * d);
+    const double x = s.x[i], tx = s.tx[i], T = s.T[i];
+    const double odds = x > 0 ? a / (b + x - 1) * std::pow((al + T) / (al + tx), r + x) : 0;
+    EXPECT_NEAR(alive[i], 1 / (1 + odds), 1e-12) << i;
+    // 2F1(r+x, b+x; a+b+x-1; z) by its series (z = t / (alpha + T + t) < 1).
+    const double zz = 13 / (al + T + 13);
+    double term = 1, f = 1;
+    for (int k = 0; k < 2000; ++k) {
+      term *= (r + x + k) * (b + x + k) / ((a + b + x - 1 + k) * (k + 1)) * zz;
+      f += term;
+    }
+    const double want = (a + b + x - 1) / (a - 1) *
+                        (1 - std::pow((al + T) / (al + T + 13), r + x) * f) / (1 + odds);
+    EXPECT_NEAR(got[i], want, 1e-9 * std::max(1.0, want)) << i;
+  }
+  EXPECT_THAT(std::string(PredictWithCovariates(CovariateModel::kBgNbd, p, s.cov, s.data(),
+                                                CovariatePrediction::kExpectedPurchases, -1,
+                                                absl::MakeSpan(got))
+                              .message()),
+              HasSubstr("t must be finite"));
+}
+
 }  // namespace
 }  // namespace mitra::value

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "mitra/core/field_path.h"
+#include "mitra/value/clv.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/optimizer.h"
 
@@ -115,6 +116,21 @@ absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const Covari
 absl::StatusOr<CovariateFit> FitWithCovariates(CovariateModel model, const CustomerData& data,
                                                const Covariates& covariates,
                                                const FitOptions& options = {});
+
+// Customer i's purchase model (CustomerParams as clv.h's PurchaseModel),
+// for ExpectedPurchases, CustomerLifetimeValue and the rest.
+PurchaseModel CustomerModel(CovariateModel model, const CovariateParams& params,
+                            const Covariates& covariates, size_t i);
+
+enum class CovariatePrediction { kExpectedPurchases, kProbabilityAlive, kProbabilityAliveAt };
+
+// Per customer, at her own parameters: E[Y(t) | x, t_x, T], P(alive at T)
+// or P(alive at T + t) (clv.h's functions of the same names). Errors name
+// the customer data's row or the covariate field; `out` has one slot per
+// customer.
+absl::Status PredictWithCovariates(CovariateModel model, const CovariateParams& params,
+                                   const Covariates& covariates, const CustomerData& data,
+                                   CovariatePrediction what, double t, absl::Span<double> out);
 
 }  // namespace mitra::value
 
