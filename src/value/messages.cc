@@ -265,6 +265,10 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
   }
 
   if (r.model() == v1::VALUE_MODEL_GAMMA_GAMMA) {
+    if (r.purchase_covariate_names_size() > 0 || r.dropout_covariate_names_size() > 0 ||
+        r.purchase_covariates_size() > 0 || r.dropout_covariates_size() > 0)
+      return Invalid("FitRequest.purchase_covariate_names",
+                     "covariates apply to BG/NBD, MBG/NBD and Pareto/NBD only");
     if (absl::Status s = same_length("monetary_value", r.monetary_value_size()); !s.ok()) return s;
     SpendData data{Column(r.frequency()), Column(r.monetary_value()), Column(r.weight())};
     data.name = "FitRequest: spend data";

@@ -377,6 +377,11 @@ TEST(CovariatesTest, FitRequestCarriesTheCovariatesAndTheTest) {
   // Predictions from the message alone would ignore the covariates.
   EXPECT_THAT(std::string(PurchaseModelFrom(out).status().message()),
               HasSubstr("FittedModel.purchase_coefficients: a model with covariates"));
+  req.set_model(v1::VALUE_MODEL_GAMMA_GAMMA);
+  req.mutable_monetary_value()->Resize(req.frequency_size(), 10.0);
+  EXPECT_THAT(std::string(Fit(req, &out).message()),
+              HasSubstr("FitRequest.purchase_covariate_names: covariates apply to BG/NBD"));
+  req.set_model(v1::VALUE_MODEL_MBG_NBD);
   req.set_purchase_covariates(3, NAN);
   const absl::Status bad = Fit(req, &out);
   EXPECT_THAT(std::string(bad.message()),
