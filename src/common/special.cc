@@ -99,4 +99,40 @@ absl::StatusOr<double> LogHyp2F1Positive(double a, double b, double c, double z,
       absl::StrCat("2F1 series did not converge in ", max_terms, " terms (z=", z, ")"));
 }
 
+double RegularizedGammaQ(double a, double x) {
+  if (!(a > 0) || !(x >= 0) || !std::isfinite(a)) return std::nan("");
+  if (x == 0) return 1;
+  if (std::isinf(x)) return 0;
+  // ln(x^a e^-x / Gamma(a)), the common factor of both expansions.
+  const double front = a * std::log(x) - x - LogGamma(a);
+  if (x < a + 1) {
+    // P = x^a e^-x / Gamma(a + 1) sum_n x^n / ((a+1)...(a+n)): terms fall
+    // once n > x - a, so the loop ends within a few hundred terms here.
+    double term = 1 / a, sum = term;
+    for (int n = 1; n < 10000; ++n) {
+      term *= x / (a + n);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    return 1 - std::exp(front + std::log(sum));
+  }
+  // Q = x^a e^-x / Gamma(a) * 1/(x+1-a- 1(1-a)/(x+3-a- 2(2-a)/(x+5-a- ...)))
+  // by the modified Lentz method.
+  constexpr double kTiny = 1e-300;
+  double b = x + 1 - a, c = 1 / kTiny, d = 1 / b, f = d;
+  for (int n = 1; n < 10000; ++n) {
+    const double an = -n * (n - a);
+    b += 2;
+    d = an * d + b;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = b + an / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1 / d;
+    const double step = d * c;
+    f *= step;
+    if (std::fabs(step - 1) < 1e-16) break;
+  }
+  return std::exp(front + std::log(f));
+}
+
 }  // namespace mitra

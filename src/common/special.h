@@ -34,6 +34,15 @@ double LogRising(double a, double x, double* d_da = nullptr);
 absl::StatusOr<double> LogHyp2F1Positive(double a, double b, double c, double z,
                                          int max_terms = 1000000);
 
+// Q(a, x) = Gamma(a, x) / Gamma(a), the regularized upper incomplete gamma
+// function, for a > 0 and x >= 0 (NaN otherwise): the power series of P =
+// 1 - Q below x = a + 1, the continued fraction of Q above (Abramowitz &
+// Stegun 6.5.29 and 6.5.31); relative error about 1e-14.
+double RegularizedGammaQ(double a, double x);
+
+// P(chi-square with k degrees of freedom > x) = Q(k/2, x/2), k >= 1.
+inline double ChiSquareSurvival(double x, int k) { return RegularizedGammaQ(0.5 * k, 0.5 * x); }
+
 }  // namespace mitra
 
 #endif  // MITRA_SRC_COMMON_SPECIAL_H_

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "mitra/core/time_format.h"
 #include "mitra/value/bgnbd.h"
+#include "mitra/value/covariates.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/holdout.h"
 #include "mitra/value/mbgnbd.h"
@@ -77,6 +78,61 @@ absl::Status ToMessage(v1::ValueModel model, const std::vector<double>& params, 
     r->set_at_boundary(true);
     r->set_boundary_reason(FitBoundaryReason(fit.report, names, params));
   }
+  return absl::OkStatus();
+}
+
+// A purchase model with covariates (covariates.h), on the rows as given.
+absl::Status FitCovariates(const v1::FitRequest& r, const CustomerData& data,
+                           const FitOptions& options, v1::FittedModel* out) {
+  CovariateModel model;
+  switch (r.model()) {
+    case v1::VALUE_MODEL_BG_NBD:
+      model = CovariateModel::kBgNbd;
+      break;
+    case v1::VALUE_MODEL_MBG_NBD:
+      model = CovariateModel::kMbgNbd;
+      break;
+    case v1::VALUE_MODEL_PARETO_NBD:
+      model = CovariateModel::kParetoNbd;
+      break;
+    default:
+      return Invalid("FitRequest.purchase_covariate_names",
+                     "covariates apply to BG/NBD, MBG/NBD and Pareto/NBD only");
+  }
+  Covariates cov;
+  cov.names = FieldPath("FitRequest");
+  cov.purchase.names.assign(r.purchase_covariate_names().begin(), r.purchase_covariate_names().end());
+  cov.purchase.values.assign(r.purchase_covariates().begin(), r.purchase_covariates().end());
+  cov.dropout.names.assign(r.dropout_covariate_names().begin(), r.dropout_covariate_names().end());
+  cov.dropout.values.assign(r.dropout_covariates().begin(), r.dropout_covariates().end());
+  cov.penalty = r.covariate_penalty();
+  absl::StatusOr<CovariateFit> fit = FitWithCovariates(model, data, cov, options);
+  if (!fit.ok()) return fit.status();
+  const std::vector<double> base(fit->params.base.begin(), fit->params.base.end());
+  // The report's covariance is of the coefficients too: not the model's own
+  // parametrisation that prediction intervals draw from.
+  CovariateFit shown = *fit;
+  shown.report.log_covariance.clear();
+  if (absl::Status s = ToMessage(r.model(), base, shown, static_cast<int64_t>(data.x.size()), out);
+      !s.ok())
+    return s;
+  v1::FitReport* report = out->mutable_report();
+  const std::vector<double>& se = fit->report.standard_errors;
+  const size_t k1 = cov.purchase.columns();
+  for (size_t j = 0; j < k1; ++j) {
+    (*out->mutable_purchase_coefficients())[cov.purchase.names[j]] = fit->params.purchase[j];
+    if (!se.empty()) (*report->mutable_purchase_coefficient_errors())[cov.purchase.names[j]] = se[4 + j];
+  }
+  for (size_t j = 0; j < cov.dropout.columns(); ++j) {
+    (*out->mutable_dropout_coefficients())[cov.dropout.names[j]] = fit->params.dropout[j];
+    if (!se.empty())
+      (*report->mutable_dropout_coefficient_errors())[cov.dropout.names[j]] = se[4 + k1 + j];
+  }
+  v1::LikelihoodRatioTest* lr = report->mutable_likelihood_ratio();
+  lr->set_statistic(fit->likelihood_ratio.statistic);
+  lr->set_degrees_of_freedom(fit->likelihood_ratio.degrees_of_freedom);
+  lr->set_p_value(fit->likelihood_ratio.p_value);
+  lr->set_restricted_log_likelihood(fit->likelihood_ratio.restricted_log_likelihood);
   return absl::OkStatus();
 }
 
@@ -209,6 +265,10 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
   }
 
   if (r.model() == v1::VALUE_MODEL_GAMMA_GAMMA) {
+    if (r.purchase_covariate_names_size() > 0 || r.dropout_covariate_names_size() > 0 ||
+        r.purchase_covariates_size() > 0 || r.dropout_covariates_size() > 0)
+      return Invalid("FitRequest.purchase_covariate_names",
+                     "covariates apply to BG/NBD, MBG/NBD and Pareto/NBD only");
     if (absl::Status s = same_length("monetary_value", r.monetary_value_size()); !s.ok()) return s;
     SpendData data{Column(r.frequency()), Column(r.monetary_value()), Column(r.weight())};
     data.name = "FitRequest: spend data";
@@ -234,6 +294,9 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
   // Checked before the rows are grouped (each fit checks its grouped rows too).
   int max_x = 0;
   if (absl::Status s = ValidateCustomerData(raw, &max_x); !s.ok()) return s;
+  if (r.purchase_covariate_names_size() > 0 || r.dropout_covariate_names_size() > 0 ||
+      r.purchase_covariates_size() > 0 || r.dropout_covariates_size() > 0)
+    return FitCovariates(r, raw, *options, out);
   // Identical rows merge into weighted ones: exact, and much faster.
   GroupedCustomers grouped;
   CustomerData data = raw;
@@ -267,6 +330,10 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
 }
 
 absl::StatusOr<PurchaseModel> PurchaseModelFrom(const v1::FittedModel& m) {
+  if (m.purchase_coefficients_size() > 0 || m.dropout_coefficients_size() > 0)
+    return Invalid("FittedModel.purchase_coefficients",
+                   "a model with covariates: its parameters differ per customer, and this "
+                   "request carries no covariates to compute them");
   const std::vector<std::string> names = ParamNames(m.model());
   if (m.model() == v1::VALUE_MODEL_GAMMA_GAMMA || names.empty())
     return Invalid("FittedModel.model", "not a purchase model (BG/NBD, MBG/NBD or Pareto/NBD)");

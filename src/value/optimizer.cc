@@ -41,27 +41,33 @@ double MaxAbs(const Vec& a) {
 }
 
 // The minimised function: mean negative log-likelihood plus the penalty, in
-// phi = ln theta so that every phi is feasible.
+// phi = ln theta so that every phi is feasible; parameters from `positive`
+// on are real (coefficients) and are their own phi.
 class Objective {
  public:
-  Objective(LogLikelihoodFn ll, double total_weight, double penalizer, size_t n)
-      : ll_(ll), w_(total_weight), pen_(penalizer), theta_(n), g_(n) {}
+  Objective(LogLikelihoodFn ll, double total_weight, double penalizer, size_t n,
+            const RealParameters& real)
+      : ll_(ll), w_(total_weight), pen_(penalizer), real_(real), theta_(n), g_(n) {}
+
+  bool positive(size_t i) const { return i < real_.positive; }
 
   double operator()(const Vec& phi, Vec& grad) {
     ++evaluations;
     double penalty = 0;
     for (size_t i = 0; i < phi.size(); ++i) {
-      theta_[i] = std::exp(phi[i]);
-      if (!(theta_[i] > 0) || !std::isfinite(theta_[i])) return kInf;
-      penalty += theta_[i] * theta_[i];
+      theta_[i] = positive(i) ? std::exp(phi[i]) : phi[i];
+      if ((positive(i) && !(theta_[i] > 0)) || !std::isfinite(theta_[i])) return kInf;
+      penalty += (positive(i) ? pen_ : real_.penalizer) * theta_[i] * theta_[i];
     }
     const double l = ll_(theta_.data(), g_.data());
     if (!std::isfinite(l)) return kInf;
     for (size_t i = 0; i < phi.size(); ++i) {
-      grad[i] = theta_[i] * (-g_[i] / w_ + 2 * pen_ * theta_[i]);
+      const double p = positive(i) ? pen_ : real_.penalizer;
+      const double dtheta = -g_[i] / w_ + 2 * p * theta_[i];
+      grad[i] = positive(i) ? theta_[i] * dtheta : dtheta;
       if (!std::isfinite(grad[i])) return kInf;
     }
-    return -l / w_ + pen_ * penalty;
+    return -l / w_ + penalty;
   }
 
   int evaluations = 0;
@@ -69,6 +75,7 @@ class Objective {
  private:
   LogLikelihoodFn ll_;
   double w_, pen_;
+  RealParameters real_;
   Vec theta_, g_;
 };
 
@@ -209,22 +216,33 @@ absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
                                              absl::Span<const double> initial, double total_weight,
                                              LogLikelihoodFn log_likelihood,
                                              const FitOptions& options) {
+  return MaximizeLikelihood(model, initial, total_weight, log_likelihood, options,
+                            RealParameters{initial.size(), 0});
+}
+
+absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
+                                             absl::Span<const double> initial, double total_weight,
+                                             LogLikelihoodFn log_likelihood,
+                                             const FitOptions& options,
+                                             const RealParameters& real) {
   const size_t n = initial.size();
+  const auto positive = [&](size_t i) { return i < real.positive; };
   if (!(total_weight > 0) || !std::isfinite(total_weight)) {
     return absl::InvalidArgumentError(
         absl::StrCat(Av(model), " fit: the total weight of the customers must be > 0"));
   }
   if (absl::Status s = CheckFitOptions(options); !s.ok()) return s;
-  Objective obj(log_likelihood, total_weight, options.penalizer, n);
+  Objective obj(log_likelihood, total_weight, options.penalizer, n, real);
   Point x;
   x.phi.resize(n);
   x.g.resize(n);
   for (size_t i = 0; i < n; ++i) {
     if (absl::Status s = CheckRange(initial[i], options.names(absl::StrCat("initial[", i, "]")),
-                                    initial[i] > 0, "finite and > 0");
+                                    !positive(i) || initial[i] > 0,
+                                    positive(i) ? "finite and > 0" : "finite");
         !s.ok())
       return s;
-    x.phi[i] = std::log(initial[i]);
+    x.phi[i] = positive(i) ? std::log(initial[i]) : initial[i];
   }
   x.f = obj(x.phi, x.g);
   if (!std::isfinite(x.f)) {
@@ -326,14 +344,15 @@ absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
   result.params.resize(n);
   double penalty = 0;
   for (size_t i = 0; i < n; ++i) {
-    result.params[i] = std::exp(x.phi[i]);
-    penalty += result.params[i] * result.params[i];
+    result.params[i] = positive(i) ? std::exp(x.phi[i]) : x.phi[i];
+    penalty += (positive(i) ? options.penalizer : real.penalizer) * result.params[i] *
+               result.params[i];
   }
   std::vector<double> grad(n);
   const double ll = log_likelihood(result.params.data(), grad.data());
   FitReport& report = result.report;
   report.log_likelihood = ll;
-  report.objective = -ll / total_weight + options.penalizer * penalty;
+  report.objective = -ll / total_weight + penalty;
   report.iterations = it;
   report.evaluations = obj.evaluations + 1;
   report.gradient_norm = MaxAbs(x.g);
@@ -344,14 +363,16 @@ absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
     std::vector<double> hess(n * n), gp(n), theta = result.params;
     bool ok = true;
     for (size_t i = 0; i < n && ok; ++i) {
-      const double hstep = 1e-6 * result.params[i];
+      // A coefficient steps by 1e-6 in absolute terms near 0.
+      const double hstep =
+          1e-6 * (positive(i) ? result.params[i] : std::max(1.0, std::fabs(result.params[i])));
       theta[i] = result.params[i] + hstep;
       const double lp = log_likelihood(theta.data(), gp.data());
       theta[i] = result.params[i];
       report.evaluations += 1;
       ok = std::isfinite(lp);
       for (size_t j = 0; j < n; ++j) hess[i * n + j] = -(gp[j] - grad[j]) / hstep;
-      hess[i * n + i] += 2 * total_weight * options.penalizer;
+      hess[i * n + i] += 2 * total_weight * (positive(i) ? options.penalizer : real.penalizer);
     }
     for (size_t i = 0; i < n; ++i)
       for (size_t j = 0; j < i; ++j)
@@ -367,13 +388,14 @@ absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
         report.standard_errors[i] = std::sqrt(cov[i * n + i]);
         for (size_t j = 0; j < n; ++j)
           report.log_covariance[i * n + j] =
-              cov[i * n + j] / (result.params[i] * result.params[j]);
+              cov[i * n + j] / ((positive(i) ? result.params[i] : 1.0) *
+                                (positive(j) ? result.params[j] : 1.0));
       }
     } else {
       report.flat = true;
     }
   }
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < real.positive && i < n; ++i) {
     if (result.params[i] < kBoundaryLow || result.params[i] > kBoundaryHigh)
       report.boundary_parameters.push_back(i);
   }

@@ -18,6 +18,7 @@
 #include "common/special.h"
 #include "common/parallel.h"
 #include "vec_math.h"
+#include "customer_rows.h"
 
 namespace mitra::value {
 namespace {
@@ -463,6 +464,21 @@ absl::StatusOr<double> ParetoNbdExpectedPurchasesNew(const ParetoNbdParams& p, d
   if (absl::Status s = CheckHorizon(t); !s.ok()) return s;
   return FiniteValue(p.r * p.beta / p.alpha * SurvivalIntegral(p.s, t / p.beta),
                      "Pareto/NBD E[X(t)]");
+}
+
+double ParetoNbdRowLogLikelihood(const double p[4], double x, double t_x, double T,
+                                 double log_rising_r, double d_log_rising_r, double grad[4]) {
+  const D4 r = D4::Variable(p[0], 0), alpha = D4::Variable(p[1], 1), s = D4::Variable(p[2], 2),
+           beta = D4::Variable(p[3], 3);
+  const bool same = t_x == T;
+  const D4 lg_tx = same ? D4(0.0) : LogTail(r, alpha, s, beta, x, t_x);
+  const D4 lg_T = same ? D4(0.0) : LogTail(r, alpha, s, beta, x, T);
+  D4 ll = r * log(alpha) + s * log(beta) +
+          LogBracket<D4>(log(s), LogTerm1(r, alpha, s, beta, x, T), lg_tx, lg_T, same, nullptr);
+  ll.v += log_rising_r;
+  ll.d[0] += d_log_rising_r;
+  std::copy(ll.d, ll.d + 4, grad);
+  return ll.v;
 }
 
 }  // namespace mitra::value

@@ -40,5 +40,32 @@ TEST(LogRising, IsRightForTheLargestCount) {
   EXPECT_NEAR(d, Digamma(2.5 + 1e7) - Digamma(2.5), 1e-12);
 }
 
+TEST(RegularizedGammaQ, MatchesClosedForms) {
+  // Q(1, x) = e^-x; Q(1/2, x) = erfc(sqrt x); Q(n, x) = e^-x sum_{k<n} x^k/k!.
+  for (double x : {0.0, 1e-8, 0.3, 1.0, 1.5, 2.0, 7.5, 30.0, 200.0}) {
+    EXPECT_NEAR(RegularizedGammaQ(1, x), std::exp(-x), 1e-14 * std::max(1e-300, std::exp(-x)) + 1e-300)
+        << x;
+    const double erfc = std::erfc(std::sqrt(x));
+    EXPECT_NEAR(RegularizedGammaQ(0.5, x), erfc, 1e-13 * erfc + 1e-300) << x;
+    double term = 1, sum = 0;
+    for (int k = 0; k < 5; ++k) sum += term, term *= x / (k + 1);
+    const double want = std::exp(-x) * sum;
+    EXPECT_NEAR(RegularizedGammaQ(5, x), want, 1e-13 * want + 1e-300) << x;
+  }
+  EXPECT_TRUE(std::isnan(RegularizedGammaQ(0, 1)));
+  EXPECT_TRUE(std::isnan(RegularizedGammaQ(1, -1)));
+}
+
+TEST(ChiSquareSurvival, MatchesPublishedCriticalValues) {
+  // Upper 5% and 1% points of the chi-square distribution (Abramowitz &
+  // Stegun, Table 26.8), to the four decimals printed there.
+  EXPECT_NEAR(ChiSquareSurvival(3.8415, 1), 0.05, 1e-5);
+  EXPECT_NEAR(ChiSquareSurvival(5.9915, 2), 0.05, 1e-5);
+  EXPECT_NEAR(ChiSquareSurvival(11.0705, 5), 0.05, 1e-5);
+  EXPECT_NEAR(ChiSquareSurvival(6.6349, 1), 0.01, 1e-5);
+  EXPECT_NEAR(ChiSquareSurvival(23.2093, 10), 0.01, 1e-5);
+  EXPECT_NEAR(ChiSquareSurvival(0, 3), 1, 0);
+}
+
 }  // namespace
 }  // namespace mitra

@@ -614,7 +614,8 @@ class _PurchaseModel(_Model):
     @classmethod
     def fit(cls, frequency, recency, T, weights=None, penalizer=0.0, initial=None,
             max_iterations=None, threads=None, grouping=True, gradient_tolerance=None,
-            standard_errors=True):
+            standard_errors=True, *, covariates=None, purchase_covariates=None,
+            dropout_covariates=None, covariate_penalty=0.0):
         """Maximum-likelihood fit on per-customer (x, t_x, T).
 
         weights          optional customers per row (a row with weight 3 counts
@@ -625,6 +626,14 @@ class _PurchaseModel(_Model):
         threads          likelihood threads (None: 1; used above ~65,000 rows).
         grouping         merge identical (x, t_x, T) rows first (exact, faster).
         standard_errors  compute them (from the Hessian) into report.
+        covariates       {name: column} (or a DataFrame) of time-invariant
+                         covariates, one value per customer, on both the
+                         purchase and the dropout process; purchase_covariates
+                         and dropout_covariates give each its own (docs/VALUE.md,
+                         "Covariates"). The fit then reports coefficients,
+                         their standard errors and the likelihood-ratio test;
+                         identical rows are not grouped.
+        covariate_penalty  L2 penalty on the coefficients (0: none).
 
         A fit that fails raises FailedPrecondition (never NaN parameters).
         """
@@ -636,7 +645,39 @@ class _PurchaseModel(_Model):
         req.T.extend(_column(T, "T").tolist())
         if weights is not None:
             req.weight.extend(_column(weights, "weight").tolist())
+        _add_covariates(req, covariates, purchase_covariates, dropout_covariates,
+                        covariate_penalty)
         return cls._from_message(_fit(req))
+
+    @property
+    def coefficients(self):
+        """{"purchase": {name: gamma1}, "dropout": {name: gamma2}} of a fit
+        with covariates (empty dicts without): customer i's alpha is
+        alpha exp(-gamma1 . z1_i); her a and b (BG/NBD, MBG/NBD) are
+        multiplied by exp(gamma2 . z2_i), her beta (Pareto/NBD) by
+        exp(-gamma2 . z2_i)."""
+        m = self._message
+        return {"purchase": dict(m.purchase_coefficients),
+                "dropout": dict(m.dropout_coefficients)}
+
+    @property
+    def coefficient_errors(self):
+        """Standard errors of the coefficients, same layout."""
+        r = self._message.report
+        return {"purchase": dict(r.purchase_coefficient_errors),
+                "dropout": dict(r.dropout_coefficient_errors)}
+
+    @property
+    def likelihood_ratio(self):
+        """Test of the covariates against the model without them: dict of
+        statistic, degrees_of_freedom, p_value, restricted_log_likelihood;
+        None for a fit without covariates."""
+        r = self._message.report
+        if not r.HasField("likelihood_ratio"):
+            return None
+        t = r.likelihood_ratio
+        return {"statistic": t.statistic, "degrees_of_freedom": t.degrees_of_freedom,
+                "p_value": t.p_value, "restricted_log_likelihood": t.restricted_log_likelihood}
 
     def _predict(self, quantity, t, frequency, recency, T):
         (x, tx, age), shape, scalar = _same_shape(
@@ -868,6 +909,34 @@ class FitBoundaryWarning(UserWarning):
     """A fit ran to a boundary (a parameter towards 0 or infinity, or a flat
     optimum): its parameters are not a fit to read. The model's
     report["boundary_reason"] says why."""
+
+
+def _covariate_columns(cols, what):
+    """{name: column} (a DataFrame works too) -> (names, row-major values)."""
+    if cols is None or len(cols) == 0:
+        return [], np.empty(0)
+    names = [str(k) for k in cols.keys()]
+    arrays = [_column(cols[k], "%s[%r]" % (what, k)) for k in cols.keys()]
+    for k, a in zip(names, arrays):
+        if a.size != arrays[0].size:
+            raise InvalidArgument("%s[%r]: has %d values, but %r has %d"
+                                  % (what, k, a.size, names[0], arrays[0].size))
+    return names, np.column_stack(arrays).reshape(-1)
+
+
+def _add_covariates(req, both, purchase, dropout, penalty):
+    if both is not None and (purchase is not None or dropout is not None):
+        raise InvalidArgument("covariates: give either covariates or purchase_covariates/"
+                              "dropout_covariates, not both")
+    if both is not None:
+        purchase = dropout = both
+    pn, pv = _covariate_columns(purchase, "purchase_covariates")
+    dn, dv = _covariate_columns(dropout, "dropout_covariates")
+    req.purchase_covariate_names.extend(pn)
+    req.purchase_covariates.extend(pv.tolist())
+    req.dropout_covariate_names.extend(dn)
+    req.dropout_covariates.extend(dv.tolist())
+    req.covariate_penalty = float(penalty)
 
 
 def _fit(req):

@@ -105,6 +105,28 @@ absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
                                              LogLikelihoodFn log_likelihood,
                                              const FitOptions& options);
 
+// Fits whose parameters are not all positive: regression coefficients of
+// covariates (covariates.h) are real. The first `positive` parameters are
+// > 0 and optimised on their logarithms as above; the rest are real and
+// optimised as they are, with their own L2 penalty: the objective adds
+// penalizer * sum(coefficient^2) (on the -LL / W scale of
+// FitOptions::penalizer, which applies to the positive ones only).
+struct RealParameters {
+  size_t positive = 0;
+  double penalizer = 0;  // finite, >= 0 (the caller checks it)
+};
+
+// MaximizeLikelihood with real parameters after the first real.positive:
+// their entries of `initial` need only be finite; the report's
+// log_covariance is then the covariance of (ln theta, coefficients), the
+// coordinates the optimizer moves in, and boundary_parameters considers the
+// positive parameters only (a coefficient has no boundary).
+absl::StatusOr<MleResult> MaximizeLikelihood(std::string_view model,
+                                             absl::Span<const double> initial, double total_weight,
+                                             LogLikelihoodFn log_likelihood,
+                                             const FitOptions& options,
+                                             const RealParameters& real);
+
 }  // namespace mitra::value
 
 #endif  // MITRA_VALUE_OPTIMIZER_H_

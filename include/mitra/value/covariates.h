@@ -1,0 +1,137 @@
+// Time-invariant covariates on the purchase and dropout processes of
+// BG/NBD, MBG/NBD and Pareto/NBD, parametrised as CLVTools does
+// (Bachmann, Meierer & Naef; Fader & Hardie 2007, "Incorporating
+// time-invariant covariates into the Pareto/NBD and BG/NBD models"):
+// customer i with purchase covariates z1_i and dropout covariates z2_i has
+//   alpha_i = alpha exp(-gamma1' z1_i)                    (all three models)
+//   a_i = a exp(gamma2' z2_i),  b_i = b exp(gamma2' z2_i) (BG/NBD, MBG/NBD)
+//   beta_i = beta exp(-gamma2' z2_i)                      (Pareto/NBD)
+// with r (and s) shared. A positive purchase coefficient raises the mean
+// purchase rate r / alpha_i; a positive dropout coefficient of Pareto/NBD
+// raises the mean dropout rate s / beta_i, and of the BG models scales a
+// and b together, keeping the mean dropout probability a / (a + b) and
+// making it less heterogeneous. Each customer's likelihood is the closed
+// form without covariates at her own parameters.
+#ifndef MITRA_VALUE_COVARIATES_H_
+#define MITRA_VALUE_COVARIATES_H_
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "mitra/core/field_path.h"
+#include "mitra/value/clv.h"
+#include "mitra/value/customer_data.h"
+#include "mitra/value/optimizer.h"
+
+namespace mitra::value {
+
+enum class CovariateModel { kBgNbd, kMbgNbd, kParetoNbd };
+
+// "BG/NBD", "MBG/NBD", "Pareto/NBD".
+const char* CovariateModelName(CovariateModel model);
+
+// K named columns for n customers, row-major: values[i * K + k] is column
+// k of customer i (the order of CustomerData's rows). K = 0 is no
+// covariates on that process.
+struct CovariateColumns {
+  std::vector<std::string> names;
+  std::vector<double> values;
+  size_t columns() const { return names.size(); }
+};
+
+struct Covariates {
+  CovariateColumns purchase, dropout;
+  // L2 penalty on the coefficients, on the scale of FitOptions::penalizer:
+  // the fit minimises -LL / W + penalty * sum(gamma^2) (plus the
+  // penalizer's term on the four model parameters). 0: maximum likelihood.
+  double penalty = 0;  // finite, >= 0
+  // How the caller names these fields in errors: "purchase_covariates",
+  // "purchase_covariate_names", "dropout_covariates",
+  // "dropout_covariate_names", "covariate_penalty" under this path.
+  FieldPath names;
+};
+
+// INVALID_ARGUMENT naming the field unless: each set has names.size() * n
+// values, all finite; names are non-empty and distinct within a set; and
+// no column is constant or a linear combination of the others and the
+// constant (its coefficient could not be told apart from alpha, a, b or
+// beta: a singular fit). n = the number of customers.
+absl::Status CheckCovariates(const Covariates& covariates, size_t n);
+// The same without the identifiability check (`identified` false): what
+// evaluating a likelihood or a prediction needs, even for one customer.
+absl::Status CheckCovariateValues(const Covariates& covariates, size_t n, bool identified);
+
+struct CovariateParams {
+  // r, alpha, a, b (BG/NBD, MBG/NBD) or r, alpha, s, beta (Pareto/NBD): the
+  // parameters of a customer whose covariates are all 0.
+  std::array<double, 4> base = {1, 1, 1, 1};
+  std::vector<double> purchase;  // gamma1, one per purchase column
+  std::vector<double> dropout;   // gamma2, one per dropout column
+};
+
+// The likelihood-ratio test of the covariates: the fit against the model
+// without them (every coefficient 0).
+struct LikelihoodRatioTest {
+  double statistic = 0;  // 2 (LL with - LL without), >= 0
+  int degrees_of_freedom = 0;  // number of coefficients
+  double p_value = 1;  // chi-square survival function of the statistic
+  double restricted_log_likelihood = 0;  // LL of the model without covariates
+  std::array<double, 4> restricted = {};  // its parameters
+};
+
+struct CovariateFit {
+  CovariateModel model = CovariateModel::kBgNbd;
+  CovariateParams params;
+  // standard_errors (and log_covariance, of ln r, ln alpha, ln a / ln s,
+  // ln b / ln beta, gamma1..., gamma2...) in the order of base, purchase,
+  // dropout.
+  FitReport report;
+  LikelihoodRatioTest likelihood_ratio;
+};
+
+// The four parameters of customer i: base with alpha (and a, b or beta)
+// moved by her covariates. Covariates checked, params sized to them.
+std::array<double, 4> CustomerParams(CovariateModel model, const CovariateParams& params,
+                                     const Covariates& covariates, size_t i);
+
+// Sum over customers of weight * ln L at each customer's own parameters;
+// `grad` (may be null) receives the gradient in the order of
+// CovariateFit::report (4 parameters, then the coefficients). Parameters
+// must be finite (base > 0) and sized to the columns.
+absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const CovariateParams& params,
+                                              const CustomerData& data,
+                                              const Covariates& covariates,
+                                              double* grad = nullptr);
+
+// Maximum likelihood of the four parameters and the coefficients, started
+// from the fit without covariates (options.initial, if given, starts that
+// one), with standard errors from the Hessian and the likelihood-ratio
+// test. Columns are centred and scaled inside the fit (for conditioning;
+// the results are in the caller's units). Errors as FitBgNbd and
+// CheckCovariates.
+absl::StatusOr<CovariateFit> FitWithCovariates(CovariateModel model, const CustomerData& data,
+                                               const Covariates& covariates,
+                                               const FitOptions& options = {});
+
+// Customer i's purchase model (CustomerParams as clv.h's PurchaseModel),
+// for ExpectedPurchases, CustomerLifetimeValue and the rest.
+PurchaseModel CustomerModel(CovariateModel model, const CovariateParams& params,
+                            const Covariates& covariates, size_t i);
+
+enum class CovariatePrediction { kExpectedPurchases, kProbabilityAlive, kProbabilityAliveAt };
+
+// Per customer, at her own parameters: E[Y(t) | x, t_x, T], P(alive at T)
+// or P(alive at T + t) (clv.h's functions of the same names). Errors name
+// the customer data's row or the covariate field; `out` has one slot per
+// customer.
+absl::Status PredictWithCovariates(CovariateModel model, const CovariateParams& params,
+                                   const Covariates& covariates, const CustomerData& data,
+                                   CovariatePrediction what, double t, absl::Span<double> out);
+
+}  // namespace mitra::value
+
+#endif  // MITRA_VALUE_COVARIATES_H_
