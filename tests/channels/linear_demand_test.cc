@@ -14,7 +14,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr LinearDemand kDemand{100, 2, 10};
+const LinearDemand kDemand{100, 2, 10};  // not constexpr: FieldPath is not, for clang
 
 TEST(LinearDemandTest, Integrated) {
   auto m = Integrated(kDemand);
