@@ -107,6 +107,18 @@ mitra_status Guard(mitra_error** error, Body&& body) noexcept {
   return Fail(error, MITRA_INTERNAL, buf, p + m);
 }
 
+// The number a C caller passed for an enum parameter. C lets any int through
+// an enum type, but in C++ reading an enum outside the range of its
+// enumerators is undefined (clang's UBSan checks it), so the parameter is
+// read as its bytes and only the int is compared.
+template <typename Enum>
+int EnumValue(const Enum& e) {
+  static_assert(sizeof(Enum) == sizeof(int), "the C ABI's enums are int-sized");
+  int v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
 inline absl::Status Null(const char* what) {
   return absl::InvalidArgumentError(absl::StrCat(what, " is NULL"));
 }

@@ -144,7 +144,8 @@ mitra_status mitra_value_predict(const uint8_t* model, size_t model_len,
     if (!m.ok()) return m.status();
     const value::CustomerData data{In(frequency, n), In(recency, n), In(T, n), {}};
     const absl::Span<double> result(out, out ? n : 0);
-    switch (quantity) {
+    const int q = EnumValue(quantity);
+    switch (q) {
       case MITRA_VALUE_EXPECTED_PURCHASES:
         if (absl::Status s = FiniteTime(t, "t"); !s.ok()) return s;
         return value::ExpectedPurchases(*m, data, t, result);
@@ -155,7 +156,7 @@ mitra_status mitra_value_predict(const uint8_t* model, size_t model_len,
         return value::ProbabilityAliveAt(*m, data, t, result);
     }
     return absl::InvalidArgumentError(
-        absl::StrCat("quantity: unknown mitra_value_quantity ", static_cast<int>(quantity)));
+        absl::StrCat("quantity: unknown mitra_value_quantity ", q));
   });
 }
 

@@ -52,14 +52,15 @@ mitra_status mitra_value_sbg_predict(const uint8_t* model, size_t model_len,
     absl::StatusOr<value::SbgParams> p = ParamsOf<v1::SbgModel, value::SbgParams>(
         model, model_len, [](const v1::SbgModel& m) { return value::SbgParamsFrom(m); });
     if (!p.ok()) return p.status();
-    if (quantity < MITRA_VALUE_SBG_SURVIVAL || quantity > MITRA_VALUE_SBG_ELASTICITY)
+    const int q = EnumValue(quantity);
+    if (q < MITRA_VALUE_SBG_SURVIVAL || q > MITRA_VALUE_SBG_ELASTICITY)
       return absl::InvalidArgumentError(
-          absl::StrCat("quantity: unknown mitra_value_sbg_quantity ", static_cast<int>(quantity)));
-    const bool discounted = quantity == MITRA_VALUE_SBG_DERL || quantity == MITRA_VALUE_SBG_ELASTICITY;
+          absl::StrCat("quantity: unknown mitra_value_sbg_quantity ", q));
+    const bool discounted = q == MITRA_VALUE_SBG_DERL || q == MITRA_VALUE_SBG_ELASTICITY;
     if (discounted && !(std::isfinite(discount_rate) && discount_rate > 0))
       return absl::InvalidArgumentError(
           absl::StrCat("discount_rate: must be finite and > 0, got ", discount_rate));
-    const int32_t least = quantity == MITRA_VALUE_SBG_RETENTION ? 1 : 0;
+    const int32_t least = q == MITRA_VALUE_SBG_RETENTION ? 1 : 0;
     for (size_t i = 0; i < n; ++i) {
       if (t[i] < least || t[i] > kMaxPeriods)
         return absl::InvalidArgumentError(absl::StrCat("t[", i, "]: must be ", least, "..",
@@ -68,12 +69,12 @@ mitra_status mitra_value_sbg_predict(const uint8_t* model, size_t model_len,
     // Computed whole before `out` is written: a failing call changes nothing.
     std::vector<double> result(n);
     for (size_t i = 0; i < n; ++i) {
-      switch (quantity) {
+      switch (q) {
         case MITRA_VALUE_SBG_SURVIVAL: result[i] = value::SbgSurvival(*p, t[i]); break;
         case MITRA_VALUE_SBG_RETENTION: result[i] = value::SbgRetentionRate(*p, t[i]); break;
         default: {
           absl::StatusOr<double> v =
-              quantity == MITRA_VALUE_SBG_DERL
+              q == MITRA_VALUE_SBG_DERL
                   ? value::SbgDiscountedResidualLifetime(*p, discount_rate, t[i])
                   : value::SbgRetentionElasticity(*p, discount_rate, t[i]);
           if (!v.ok()) return v.status();
@@ -122,7 +123,8 @@ mitra_status mitra_value_bgbb_predict(const uint8_t* model, size_t model_len,
     const value::OpportunityData data{In(x, n), In(t_x, n), In(opportunities, n)};
     std::vector<double> result(n);
     absl::Status s;
-    switch (quantity) {
+    const int q = EnumValue(quantity);
+    switch (q) {
       case MITRA_VALUE_BGBB_PROBABILITY_ALIVE:
         s = value::BgBbProbabilityAlive(*p, data, m, absl::MakeSpan(result));
         break;
@@ -131,7 +133,7 @@ mitra_status mitra_value_bgbb_predict(const uint8_t* model, size_t model_len,
         break;
       default:
         return absl::InvalidArgumentError(absl::StrCat(
-            "quantity: unknown mitra_value_bgbb_quantity ", static_cast<int>(quantity)));
+            "quantity: unknown mitra_value_bgbb_quantity ", q));
     }
     if (!s.ok()) return s;
     std::copy(result.begin(), result.end(), out);
