@@ -2,8 +2,10 @@
 // fuzz_util.h (purchases, program feedback, converted referrals and
 // interactions between them): the request bytes as they come. Never a
 // crash; the error contract holds; a successful report's arcs are
-// probabilities with their intervals around them, no arc has more
-// successes than trials, and each held-out AUC is a proportion.
+// probabilities with ordered interval ends (the central interval surrounds
+// the median, not always the mean: a narrow one of a skewed posterior
+// misses it), no arc has more successes than trials, and each held-out AUC
+// is a proportion.
 #include <cmath>
 #include <cstdlib>
 
@@ -24,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   constexpr double kSlack = 1e-9;
   for (const auto& arc : report.arcs()) {
     if (!Probability(arc.posterior_mean()) || !Probability(arc.low()) || !Probability(arc.high()) ||
-        arc.low() > arc.posterior_mean() + kSlack || arc.posterior_mean() > arc.high() + kSlack ||
+        arc.low() > arc.high() + kSlack ||
         !(arc.successes() >= 0) || arc.successes() > arc.trials() + kSlack ||
         !(arc.alpha() > 0) || !(arc.beta() > 0))
       std::abort();
