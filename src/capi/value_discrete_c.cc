@@ -81,6 +81,12 @@ mitra_status mitra_value_sbg_predict(const uint8_t* model, size_t model_len,
           result[i] = *v;
         }
       }
+      // Extreme parameters (alpha = 1e-77, beta = 1e-216, found by fuzzing)
+      // leave the formulas' range: say so rather than hand out NaN.
+      if (!(std::isfinite(result[i]) && result[i] >= 0))
+        return absl::InvalidArgumentError(absl::StrCat(
+            "model: alpha = ", p->alpha, ", beta = ", p->beta, " give no finite quantity ", q,
+            " at t[", i, "] = ", t[i], ": outside the range the sBG formulas are computed in"));
     }
     std::copy(result.begin(), result.end(), out);
     return absl::OkStatus();
