@@ -142,6 +142,18 @@ mitra_status mitra_value_bgbb_predict(const uint8_t* model, size_t model_len,
             "quantity: unknown mitra_value_bgbb_quantity ", q));
     }
     if (!s.ok()) return s;
+    // Extreme parameters (found by fuzzing) leave the formulas' range: a
+    // probability a rounding above 1 is 1; anything else out of range is
+    // refused rather than handed out.
+    for (size_t i = 0; i < n; ++i) {
+      double& r = result[i];
+      if (q == MITRA_VALUE_BGBB_PROBABILITY_ALIVE && r > 1 && r <= 1 + 1e-9) r = 1;
+      if (!(std::isfinite(r) && r >= 0 && (q != MITRA_VALUE_BGBB_PROBABILITY_ALIVE || r <= 1)))
+        return absl::InvalidArgumentError(absl::StrCat(
+            "model: alpha = ", p->alpha, ", beta = ", p->beta, ", gamma = ", p->gamma,
+            ", delta = ", p->delta, " give ", r, " for quantity ", q, " at row ", i,
+            ": outside the range the BG/BB formulas are computed in"));
+    }
     std::copy(result.begin(), result.end(), out);
     return absl::OkStatus();
   });
