@@ -113,6 +113,25 @@ mitra_status mitra_value_bgbb_fit(const double* x, const double* t_x, const doub
   });
 }
 
+namespace {
+
+// Extreme parameters (found by fuzzing) leave the range the BG/BB formulas
+// are computed in: a probability a rounding above 1 is 1, anything else
+// out of range is refused rather than handed out.
+absl::Status BgBbInRange(const value::BgBbParams& p, bool probability, std::vector<double>& result) {
+  for (size_t i = 0; i < result.size(); ++i) {
+    double& r = result[i];
+    if (probability && r > 1 && r <= 1 + 1e-9) r = 1;
+    if (!(std::isfinite(r) && r >= 0 && (!probability || r <= 1)))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model: alpha = ", p.alpha, ", beta = ", p.beta, ", gamma = ", p.gamma, ", delta = ", p.delta,
+          " give ", r, " at entry ", i, ": outside the range the BG/BB formulas are computed in"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 mitra_status mitra_value_bgbb_predict(const uint8_t* model, size_t model_len,
                                       mitra_value_bgbb_quantity quantity, int32_t m,
                                       const double* x, const double* t_x,
@@ -142,18 +161,8 @@ mitra_status mitra_value_bgbb_predict(const uint8_t* model, size_t model_len,
             "quantity: unknown mitra_value_bgbb_quantity ", q));
     }
     if (!s.ok()) return s;
-    // Extreme parameters (found by fuzzing) leave the formulas' range: a
-    // probability a rounding above 1 is 1; anything else out of range is
-    // refused rather than handed out.
-    for (size_t i = 0; i < n; ++i) {
-      double& r = result[i];
-      if (q == MITRA_VALUE_BGBB_PROBABILITY_ALIVE && r > 1 && r <= 1 + 1e-9) r = 1;
-      if (!(std::isfinite(r) && r >= 0 && (q != MITRA_VALUE_BGBB_PROBABILITY_ALIVE || r <= 1)))
-        return absl::InvalidArgumentError(absl::StrCat(
-            "model: alpha = ", p->alpha, ", beta = ", p->beta, ", gamma = ", p->gamma,
-            ", delta = ", p->delta, " give ", r, " for quantity ", q, " at row ", i,
-            ": outside the range the BG/BB formulas are computed in"));
-    }
+    if (absl::Status r = BgBbInRange(*p, q == MITRA_VALUE_BGBB_PROBABILITY_ALIVE, result); !r.ok())
+      return r;
     std::copy(result.begin(), result.end(), out);
     return absl::OkStatus();
   });
@@ -174,6 +183,7 @@ mitra_status mitra_value_bgbb_distribution(const uint8_t* model, size_t model_le
     if (absl::Status s = value::BgBbTransactionDistribution(*p, opportunities, absl::MakeSpan(result));
         !s.ok())
       return s;
+    if (absl::Status r = BgBbInRange(*p, true, result); !r.ok()) return r;
     std::copy(result.begin(), result.end(), out);
     return absl::OkStatus();
   });
