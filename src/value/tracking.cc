@@ -51,6 +51,13 @@ absl::Status ExpectedCumulativeTransactions(const PurchaseModel& model,
     }
     i = j;
   }
+  // Extreme parameters (found by fuzzing) leave the range the formulas are
+  // computed in: refused, for every caller, rather than handed out.
+  for (size_t k = 0; k < out.size(); ++k)
+    if (!(std::isfinite(out[k]) && out[k] >= 0 && (k == 0 || out[k] >= out[k - 1] * (1 - 1e-12))))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model: its parameters give ", out[k], " expected transactions by period ", k + 1,
+          ": outside the range the model's formulas are computed in"));
   return absl::OkStatus();
 }
 
