@@ -3,6 +3,7 @@
 #include <cmath>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -25,10 +26,13 @@ constexpr double kWgk[8] = {0.022935322010529224963732008058970, 0.0630920926299
 constexpr double kWg[4] = {0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
                            0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
 
-// Adaptive Gauss-Kronrod on [lo, hi]: splits where the 7-point Gauss and the
-// 15-point Kronrod sums disagree by more than tol times the whole.
+// One Gauss-Kronrod 15 panel on [lo, hi]: the Kronrod sum and |Kronrod - Gauss 7|.
+struct Panel {
+  double lo, hi, value, error;
+};
+
 template <class F>
-double Integrate(const F& f, double lo, double hi, double tol, int depth = 0) {
+Panel KronrodPanel(const F& f, double lo, double hi) {
   const double c = (lo + hi) / 2, h = (hi - lo) / 2;
   double kronrod = kWgk[7] * f(c), gauss = kWg[3] * f(c);
   for (int j = 0; j < 7; ++j) {
@@ -36,10 +40,42 @@ double Integrate(const F& f, double lo, double hi, double tol, int depth = 0) {
     kronrod += kWgk[j] * v;
     if (j % 2 == 1) gauss += kWg[j / 2] * v;
   }
-  kronrod *= h;
-  gauss *= h;
-  if (depth >= 40 || std::fabs(kronrod - gauss) <= tol) return kronrod;
-  return Integrate(f, lo, c, tol / 2, depth + 1) + Integrate(f, c, hi, tol / 2, depth + 1);
+  return {lo, hi, kronrod * h, std::fabs(kronrod - gauss) * h};
+}
+
+// Globally adaptive Gauss-Kronrod (QUADPACK's qag strategy): splits the panel
+// with the largest error until the summed error is below tol. The number of
+// panels is bounded, so an integrand that never settles (a NaN, a spike that
+// no split resolves) costs at most kMaxPanels * 15 evaluations and is reported
+// rather than refined forever; a result whose error is still within
+// kAcceptedError then stands (the documented accuracy of the probabilities).
+constexpr size_t kMaxPanels = 400;
+constexpr double kAcceptedError = 1e-9;
+
+template <class F>
+absl::StatusOr<double> Integrate(const F& f, double lo, double hi, double tol) {
+  std::vector<Panel> panels{KronrodPanel(f, lo, hi)};
+  for (;;) {
+    double value = 0, error = 0;
+    size_t worst = 0;
+    for (size_t i = 0; i < panels.size(); ++i) {
+      value += panels[i].value;
+      error += panels[i].error;
+      if (panels[i].error > panels[worst].error) worst = i;
+    }
+    if (!std::isfinite(value) || !std::isfinite(error))
+      return absl::InvalidArgumentError("the integrand is not finite for these parameters");
+    if (error <= tol) return value;
+    if (panels.size() >= kMaxPanels) {
+      if (error <= kAcceptedError) return value;
+      return absl::InvalidArgumentError(
+          absl::StrCat("the integral did not converge in ", kMaxPanels, " panels (error estimate ", error, ")"));
+    }
+    const Panel split = panels[worst];
+    const double mid = (split.lo + split.hi) / 2;
+    panels[worst] = KronrodPanel(f, split.lo, mid);
+    panels.push_back(KronrodPanel(f, mid, split.hi));
+  }
 }
 
 absl::Status CheckCount(int n) {
@@ -73,7 +109,16 @@ absl::StatusOr<double> ParetoNbdProbabilityOfPurchases(const ParetoNbdParams& p,
   const double v_t = std::exp(-p.s * std::log1p(t / p.beta));  // P(tau > t)
   // u(v) = beta (v^(-1/s) - 1), the lifetime whose survival is v.
   auto integrand = [&](double v) { return nb(p.beta * std::expm1(-std::log(v) / p.s)); };
-  const double dead = v_t < 1 ? Integrate(integrand, v_t, 1.0, 1e-13) : 0.0;
+  double dead = 0;
+  if (v_t < 1) {
+    absl::StatusOr<double> integral = Integrate(integrand, v_t, 1.0, 1e-12);
+    if (!integral.ok())
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Pareto/NBD P(", n, " purchases in t = ", t, ") with r = ", p.r,
+          ", alpha = ", p.alpha,
+          ", s = ", p.s, ", beta = ", p.beta, ": ", integral.status().message()));
+    dead = *integral;
+  }
   const double prob = nb(t) * v_t + dead;
   return std::fmin(1.0, std::fmax(0.0, prob));
 }

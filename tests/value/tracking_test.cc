@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cdnow.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mitra/value/bgnbd.h"
 #include "mitra/value/holdout.h"
@@ -256,6 +257,22 @@ TEST(PurchaseCountsTest, ParetoNbdSumsToOneWithTheClosedFormMean) {
   }
   EXPECT_EQ(*ParetoNbdProbabilityOfPurchases(p, 0, 0), 1);
   EXPECT_EQ(*ParetoNbdProbabilityOfPurchases(p, 0, 2), 0);
+}
+
+TEST(PurchaseCountsTest, ParetoNbdRefusesParametersBeyondTheFormulasRange) {
+  // Parameters far outside any fit's range (found by a random search, like
+  // the fuzzer's input that timed out): the integral over lifetimes used to
+  // refine such integrands without bound. Now a NaN integrand is refused at
+  // once, and one that no split resolves is refused after a bounded effort.
+  const absl::StatusOr<double> nan =
+      ParetoNbdProbabilityOfPurchases({2.11839e+91, 4.55627e+174, 2.86258e-19, 1.87473e-288}, 39, 4);
+  ASSERT_FALSE(nan.ok());
+  EXPECT_THAT(nan.status().message(), ::testing::HasSubstr("r = 2.11839e+91"));
+  EXPECT_THAT(nan.status().message(), ::testing::HasSubstr("the integrand is not finite"));
+  const absl::StatusOr<double> spike =
+      ParetoNbdProbabilityOfPurchases({2.22396e+11, 1.06326e-284, 4.56731e+146, 1.25528e-149}, 39, 1);
+  ASSERT_FALSE(spike.ok());
+  EXPECT_THAT(spike.status().message(), ::testing::HasSubstr("did not converge in 400 panels"));
 }
 
 TEST(PurchaseCountsTest, ParetoNbdMatchesIntegrationOverTheRates) {

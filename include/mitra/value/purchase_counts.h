@@ -29,8 +29,10 @@ namespace mitra::value {
 // NB_n(u) = G(r+n)/(G(r) n!) (alpha/(alpha+u))^r (u/(alpha+u))^n and f the
 // Pareto(II) density of tau, s beta^s (beta+u)^-(s+1). The integral is
 // taken over v = (beta/(beta+u))^s in [(beta/(beta+t))^s, 1] (dv = -f du,
-// a bounded integrand) by adaptive Gauss-Kronrod (15 points) to a relative
-// 1e-12. The same quantity as Fader & Hardie (2006), "Deriving an
+// a bounded integrand) by globally adaptive Gauss-Kronrod (15 points) to an
+// absolute 1e-12, at most 400 panels; a result still above 1e-9 then, or a
+// non-finite integrand (parameters far outside any fit's range), is an
+// error naming the parameters. The same quantity as Fader & Hardie (2006), "Deriving an
 // Expression for P(X(t) = x) Under the Pareto/NBD Model", eq. 11, which
 // writes the integral with Gauss hypergeometric functions.
 absl::StatusOr<double> ParetoNbdProbabilityOfPurchases(const ParetoNbdParams& params, double t,
