@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# The ABI gate: libmitra.so (the dev build's: debug info, and the build the
-# test command has already made) against the committed baseline
-# abi/libmitra.so.<major>.abi. Added functions pass (--no-added-syms); any
-# change or removal fails. What the opaque handles hold is private
-# (abi/opaque_handles.suppr).
-#   bash scripts/abi_check.sh            # check
-#   bash scripts/abi_check.sh --update   # rewrite the baseline (an intended,
-#                                        # versioned change: see docs/RELIABILITY.md)
+# The ABI gate: libmitra.so of a Debug build (debug info; the dev preset's,
+# or with --preset NAME another's, e.g. the test command's check build)
+# against the committed baseline abi/libmitra.so.<major>.abi. Added
+# functions pass (--no-added-syms); any change or removal fails. What the
+# opaque handles hold is private (abi/opaque_handles.suppr).
+#   bash scripts/abi_check.sh [--preset NAME]            # check
+#   bash scripts/abi_check.sh [--preset NAME] --update   # rewrite the baseline (an
+#                                        # intended, versioned change: see docs/RELIABILITY.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --preset dev > /dev/null
-cmake --build --preset dev --target mitra_shared > /dev/null
+preset=dev
+if [ "${1:-}" = "--preset" ]; then
+  preset=$2
+  shift 2
+fi
+cmake --preset "$preset" > /dev/null
+cmake --build --preset "$preset" --target mitra_shared > /dev/null
 major=$(sed -n 's/^#define MITRA_VERSION_MAJOR \([0-9]*\)$/\1/p' include/mitra/version.h)
-lib=build/dev/src/libmitra.so.$major
+lib=build/$preset/src/libmitra.so.$major
 baseline=abi/libmitra.so.$major.abi
 if [ "${1:-}" = "--update" ]; then
   mkdir -p abi
