@@ -743,7 +743,7 @@ class _PurchaseModel(_Model):
                                           "this name (it has: %s)"
                                           % (what, k, what, ", ".join(sorted(fitted)) or "none"))
                 coef.append(fitted[k])
-            for k in fitted:
+            for k in sorted(fitted):
                 if k not in names:
                     raise InvalidArgument("%s_covariates: missing %r, a covariate of the fit"
                                           % (what, k))
