@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/request_errors.h"
@@ -18,13 +17,7 @@ absl::Status ReadColumns(const CustomerTable& t, absl::Span<const uint32_t> cust
                          const std::vector<std::string>& keys, const std::string& field,
                          CovariateColumns* out) {
   const size_t k = keys.size();
-  absl::flat_hash_map<std::string, size_t> column;
-  for (size_t j = 0; j < k; ++j) {
-    if (keys[j].empty()) return Invalid(absl::StrCat(field, "[", j, "]"), "must not be empty");
-    if (auto [it, inserted] = column.try_emplace(keys[j], j); !inserted)
-      return Invalid(absl::StrCat(field, "[", j, "]"),
-                     absl::StrCat("\"", keys[j], "\" is also entry ", it->second));
-  }
+  if (absl::Status s = CheckDistinctNames(keys, field, "entry"); !s.ok()) return s;
   out->names = keys;
   out->values.assign(customers.size() * k, NAN);
   std::vector<bool> found(k);
@@ -34,9 +27,9 @@ absl::Status ReadColumns(const CustomerTable& t, absl::Span<const uint32_t> cust
     absl::Status bad;
     if (c < t.attributes.size()) {
       t.attributes.ForEach(c, [&](const std::string& key, const std::string& text) {
-        auto it = column.find(key);
-        if (it == column.end() || !bad.ok()) return;
-        const size_t j = it->second;
+        // A few keys: found by a scan.
+        const size_t j = static_cast<size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
+        if (j == k || !bad.ok()) return;
         double v;
         if (!absl::SimpleAtod(Av(text), &v) || !std::isfinite(v)) {
           bad = Invalid(absl::StrCat(field, "[", j, "]"),
