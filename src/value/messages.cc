@@ -83,18 +83,26 @@ absl::Status ToMessage(v1::ValueModel model, const std::vector<double>& params, 
   return absl::OkStatus();
 }
 
+// The covariate fields a message shares with FitRequest, errors named under
+// `path`.
+template <typename Message>
+Covariates CovariateFields(const Message& m, const char* path) {
+  Covariates cov;
+  cov.names = FieldPath(path);
+  cov.purchase.names.assign(m.purchase_covariate_names().begin(), m.purchase_covariate_names().end());
+  cov.purchase.values.assign(m.purchase_covariates().begin(), m.purchase_covariates().end());
+  cov.dropout.names.assign(m.dropout_covariate_names().begin(), m.dropout_covariate_names().end());
+  cov.dropout.values.assign(m.dropout_covariates().begin(), m.dropout_covariates().end());
+  return cov;
+}
+
 // A purchase model with covariates (covariates.h), on the rows as given.
 absl::Status FitCovariates(const v1::FitRequest& r, const CustomerData& data,
                            const FitOptions& options, v1::FittedModel* out) {
   absl::StatusOr<CovariateModel> kind = CovariateModelOf(r.model(), "FitRequest.purchase_covariate_names");
   if (!kind.ok()) return kind.status();
   const CovariateModel model = *kind;
-  Covariates cov;
-  cov.names = FieldPath("FitRequest");
-  cov.purchase.names.assign(r.purchase_covariate_names().begin(), r.purchase_covariate_names().end());
-  cov.purchase.values.assign(r.purchase_covariates().begin(), r.purchase_covariates().end());
-  cov.dropout.names.assign(r.dropout_covariate_names().begin(), r.dropout_covariate_names().end());
-  cov.dropout.values.assign(r.dropout_covariates().begin(), r.dropout_covariates().end());
+  Covariates cov = CovariateFields(r, "FitRequest");
   cov.penalty = r.covariate_penalty();
   absl::StatusOr<CovariateFit> fit = FitWithCovariates(model, data, cov, options);
   if (!fit.ok()) return fit.status();
@@ -184,13 +192,7 @@ absl::StatusOr<FittedCovariateModel> CovariateModelFrom(const v1::FittedModel& m
 }
 
 Covariates CovariatesOf(const v1::CustomerSummaries& S) {
-  Covariates cov;
-  cov.names = FieldPath("CustomerSummaries");
-  cov.purchase.names.assign(S.purchase_covariate_names().begin(), S.purchase_covariate_names().end());
-  cov.purchase.values.assign(S.purchase_covariates().begin(), S.purchase_covariates().end());
-  cov.dropout.names.assign(S.dropout_covariate_names().begin(), S.dropout_covariate_names().end());
-  cov.dropout.values.assign(S.dropout_covariates().begin(), S.dropout_covariates().end());
-  return cov;
+  return CovariateFields(S, "CustomerSummaries");
 }
 
 absl::StatusOr<double> Param(const v1::FittedModel& m, const std::string& name,
