@@ -351,6 +351,8 @@ class Summaries:
         d.update((name, getattr(self, name)) for name in self._ARRAYS)
         d["holdout_length"] = self.holdout_length
         d["unit_seconds"] = self.unit_seconds
+        d["purchase_covariates"] = self.purchase_covariates
+        d["dropout_covariates"] = self.dropout_covariates
         return d
 
     @property
