@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "mitra/v1/batch.pb.h"
 #include "mitra/value/bgnbd.h"
+#include "mitra/value/clv.h"
 #include "mitra/value/customer_value.h"
 #include "mitra/value/messages.h"
 
@@ -33,7 +34,8 @@ struct Planted {
 };
 
 // BG/NBD customers in continuous time (purchases at whole seconds) whose
-// alpha moves with attribute "z" and whose a, b move with "w"; both
+// alpha moves with attribute "z" and whose a, b move with "w", spending as
+// Gamma-Gamma describes; both
 // attributes written with 17 significant digits, so they read back exactly.
 struct World {
   Workspace ws;
@@ -50,6 +52,7 @@ void Simulate(World& w, size_t n, uint64_t seed, const Planted& m = {}) {
     const double scale = std::exp(m.g_dropout * v);
     const double drop = BetaDraw(rng, m.a * scale, m.b * scale);
     const double T = 39.0 - static_cast<double>(rng.Below(12));
+    const double nu = GammaDraw(rng, 3.74) / 15.44;  // Gamma-Gamma spend (CDNOW's q, gamma)
     v1::Customer* c = batch.add_customers();
     c->set_id(id);
     (*c->mutable_attributes())["z"] = absl::StrFormat("%.17g", z);
@@ -61,7 +64,7 @@ void Simulate(World& w, size_t n, uint64_t seed, const Planted& m = {}) {
       v1::Transaction* t = batch.add_transactions();
       t->set_customer_id(id);
       t->set_time_unix_seconds(static_cast<int64_t>(std::llround(birth + t_weeks * kWeek)));
-      t->set_amount(10);
+      t->set_amount(GammaDraw(rng, 6.25) / nu);
     };
     buy(0);
     double t = 0;
@@ -142,6 +145,14 @@ TEST(AttributeCovariatesTest, ScoreCustomersRecoversPlantedCoefficientsAndPredic
     ASSERT_TRUE(ExpectedPurchases(own, row, 26, {&purchases, 1}).ok());
     EXPECT_NEAR(t->p_alive[i], alive, 1e-12 * std::max(1.0, alive)) << i;
     EXPECT_NEAR(t->expected_purchases[i], purchases, 1e-12 * std::max(1.0, purchases)) << i;
+    // CLV: her own purchase model with the (covariate-free) spend model.
+    ASSERT_TRUE(t->spend_model.has_value()) << t->spend_error;
+    absl::StatusOr<GammaGammaParams> gg = SpendModelFrom(*t->spend_model);
+    ASSERT_TRUE(gg.ok());
+    const double zbar = S.monetary_value(i);
+    double clv;
+    ASSERT_TRUE(CustomerLifetimeValue(own, *gg, row, {&zbar, 1}, o.clv, {&clv, 1}).ok());
+    EXPECT_NEAR(t->clv[i], clv, 1e-12 * std::max(1.0, clv)) << i;
   }
 
   // One parameter vector for everyone is what intervals and tracking draw.
