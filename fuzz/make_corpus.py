@@ -114,6 +114,24 @@ summary = v1.SummaryRequest(calibration_end_unix_seconds=858000000, holdout_end_
                             period_seconds=86400, unit_seconds=604800)
 put("value_request", b"\x02" + summary.SerializeToString())
 put("value_request", b"\x03" + summary.SerializeToString())
+# Covariates: a fit request with them, workspace summaries naming a numeric
+# attribute, a non-numeric one and a missing one; the columnar covariate
+# entries (selectors 4 predict, 5 fit) on n, the column counts and doubles.
+cov_fit = v1.FitRequest(model=v1.VALUE_MODEL_BG_NBD, frequency=[0, 1, 2, 0, 5, 3], recency=[0, 3, 8, 0, 20, 9],
+                        T=[10, 12, 30, 4, 40, 22], purchase_covariate_names=["z"],
+                        purchase_covariates=[0.5, -1, 2, 0, 1.5, -0.3], covariate_penalty=0.1)
+put("value_request", b"\x00" + cov_fit.SerializeToString())
+for purchase, dropout in ((["income"], []), ([], ["city"]), (["income"], ["age"])):
+    cov_summary = v1.SummaryRequest(calibration_end_unix_seconds=858000000, period_seconds=86400,
+                                    unit_seconds=604800, purchase_covariate_attributes=purchase,
+                                    dropout_covariate_attributes=dropout)
+    put("value_request", b"\x03" + cov_summary.SerializeToString())
+import struct  # noqa: E402
+columnar = ([0, 1, 2, 5, 3, 0], [0, 3, 8, 20, 9, 0], [10, 12, 30, 40, 22, 6],
+            [0.5, -1, 2, 1.5, -0.3, 0.1], [1, 0, 1, 1, 0, 0], [0.5, 4, 0.8, 2.4], [0.3, -0.2])
+doubles = struct.pack("<%dd" % sum(map(len, columnar)), *[v for c in columnar for v in c])
+for selector in (b"\x04", b"\x05"):
+    put("value_request", selector + bytes([5, 1 + 3 * 1]) + doubles)
 
 # Fitted models (fuzz/value_model_fuzzer.cc): a selector byte (0-2 predict
 # E[X], P(alive), P(alive at T + t); 3 new-customer E[X(t)]; 4 P(X(t) = x);

@@ -1,9 +1,15 @@
 // The customer-value entries that take request bytes: mitra_value_fit,
 // mitra_value_rfm, mitra_value_summarize and mitra_workspace_value_summary
-// (selected by the first byte), on arbitrary bytes. Never a crash, an error
-// always has its message, and nothing returns NaN parameters.
+// (selected by the first byte), on arbitrary bytes; and the columnar
+// covariate entries, mitra_value_fit_covariates and
+// mitra_value_predict_covariates, on arrays cut from the bytes. Never a
+// crash, an error always has its message, and nothing returns NaN
+// parameters.
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <vector>
 
 #include "fuzz_util.h"
 #include "mitra/mitra.h"
@@ -12,7 +18,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const uint8_t which = data[0] % 4;
+  const uint8_t which = data[0] % 6;
   ++data;
   --size;
   uint8_t* out = nullptr;
@@ -35,9 +41,39 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const int64_t time[] = {852076800, 855000000, 852163200, 852076800, 860000000, 870000000};
     static const double amount[] = {10, 20, 5, 1, 2, 3};
     s = mitra_value_summarize(customer, time, amount, 6, data, size, &out, &n, &err);
+  } else if (which >= 4) {
+    // Then: the customers n (1..8), the purchase and dropout columns (0..2
+    // each), and doubles for x, t_x, T, the two matrices, the four
+    // parameters and the coefficients (a short input leaves the rest 1).
+    if (size < 2) return 0;
+    const size_t cust = 1 + data[0] % 8, pc = data[1] % 3, dc = (data[1] / 3) % 3;
+    data += 2;
+    size -= 2;
+    std::vector<double> v(cust * (3 + pc + dc) + 4 + pc + dc, 1.0);
+    std::memcpy(v.data(), data, std::min(size, v.size() * sizeof(double)));
+    const double* x = v.data();
+    const double *tx = x + cust, *T = tx + cust, *purchase = T + cust;
+    const double* dropout = purchase + cust * pc;
+    const double* params = dropout + cust * dc;
+    const double* coef = params + 4;
+    if (which == 4) {
+      double out[8];
+      s = mitra_value_predict_covariates(MITRA_VALUE_COVARIATE_PARETO_NBD, params, coef,
+                                         MITRA_VALUE_EXPECTED_PURCHASES, 10, x, tx, T, cust,
+                                         purchase, cust * pc, pc, dropout, cust * dc, dc, out, &err);
+    } else {
+      double p[4], c[4], se[8];
+      mitra_value_covariate_test test;
+      s = mitra_value_fit_covariates(MITRA_VALUE_COVARIATE_BG_NBD, x, tx, T, cust, purchase,
+                                     cust * pc, pc, dropout, cust * dc, dc, 0.01, p, c, se, &test,
+                                     &err);
+      if (s == MITRA_OK)
+        for (double q : p)
+          if (!std::isfinite(q) || q <= 0) std::abort();  // a fit never returns bad parameters
+    }
   } else {
     static const mitra_workspace* ws = mitra::fuzz::WorkspaceFromCsv({
-        {"customers", "id\nc1\nc2\n"},
+        {"customers", "id,attributes.income,attributes.city\nc1,1.5,Bandung\nc2,-2,\n"},
         {"transactions",
          "customer_id,time,amount\nc1,1997-01-01,10\nc1,1997-02-01,5\nc2,1997-01-03,7\n"},
     });

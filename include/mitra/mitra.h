@@ -551,6 +551,65 @@ MITRA_API mitra_status mitra_value_spend_holdout(
     const double* monetary_value, const double* holdout_frequency, const double* holdout_spend,
     size_t n, uint8_t** out, size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
 
+/* ---- Customer value: covariates (since 1.2) --------------------------------
+ * BG/NBD, MBG/NBD and Pareto/NBD with time-invariant covariates, from plain
+ * arrays (docs/VALUE.md, "Covariates"; mitra_value_fit with FitRequest's
+ * covariate fields is the same fit through a message). Customer i has x[i]
+ * repeat purchases, the last at t_x[i], by age T[i], in one time unit. Each
+ * process's covariates are a row-major matrix of n rows: purchase[i * P + k]
+ * is column k (P = purchase_columns) of customer i, purchase_len = n * P;
+ * likewise dropout with D = dropout_columns. P or D may be 0 (that array
+ * may then be NULL). Purchase covariates move alpha (alpha_i = alpha
+ * exp(-g1' z1_i)); dropout covariates move a and b (a_i = a exp(g2' z2_i),
+ * b_i likewise) or beta (beta_i = beta exp(-g2' z2_i)). Errors name the
+ * argument: "purchase: has 5 values, expected ...", "purchase[7]: must be
+ * finite", "customer data row 3: ...". */
+
+typedef enum mitra_value_covariate_model {
+  MITRA_VALUE_COVARIATE_BG_NBD = 1,     /* r, alpha, a, b */
+  MITRA_VALUE_COVARIATE_MBG_NBD = 2,    /* r, alpha, a, b */
+  MITRA_VALUE_COVARIATE_PARETO_NBD = 3  /* r, alpha, s, beta */
+} mitra_value_covariate_model;
+
+/* A fit's log-likelihood and the likelihood-ratio test of its covariates
+ * against the same model without them: statistic = 2 (log_likelihood -
+ * restricted_log_likelihood), chi-square on degrees_of_freedom = P + D. */
+typedef struct mitra_value_covariate_test {
+  double log_likelihood;
+  double statistic;
+  int32_t degrees_of_freedom;
+  double p_value;
+  double restricted_log_likelihood;
+} mitra_value_covariate_test;
+
+/* Fits the model with covariates by maximum likelihood (penalty >= 0: an L2
+ * penalty on the coefficients, 0 for none). Out: params[4], the parameters
+ * of a customer whose covariates are all 0 (r, alpha, a, b or r, alpha, s,
+ * beta); coefficients[P + D], the purchase ones then the dropout ones;
+ * standard_errors[4 + P + D] in the same order (params, then coefficients;
+ * NaN when the Hessian at the optimum is not positive definite); *test.
+ * Constant or collinear columns are refused (their coefficients could not
+ * be told apart from alpha, a, b or beta). Nothing is written on error. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_fit_covariates(
+    mitra_value_covariate_model model, const double* x, const double* t_x, const double* T,
+    size_t n, const double* purchase, size_t purchase_len, size_t purchase_columns,
+    const double* dropout, size_t dropout_len, size_t dropout_columns, double penalty,
+    double* params, double* coefficients, double* standard_errors,
+    mitra_value_covariate_test* test, mitra_error** error) MITRA_NOEXCEPT;
+
+/* out[i] = the quantity for customer i at her own parameters under a fit
+ * with covariates (params[4] and coefficients[P + D] as the fit returns
+ * them; quantity and t as mitra_value_predict). The covariate matrices are
+ * those of the customers predicted for, with the fit's columns. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_predict_covariates(
+    mitra_value_covariate_model model, const double* params, const double* coefficients,
+    mitra_value_quantity quantity, double t, const double* x, const double* t_x,
+    const double* T, size_t n, const double* purchase, size_t purchase_len,
+    size_t purchase_columns, const double* dropout, size_t dropout_len,
+    size_t dropout_columns, double* out, mitra_error** error) MITRA_NOEXCEPT;
+
 /* ---- Graphs (since 1.1) ----------------------------------------------------
  * Centralities, cores, betweenness and Leiden communities of any graph
  * (docs/GRAPH.md). A graph crosses as plain edge arrays in the caller's

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "args.h"
 #include "common.h"
 #include "mitra/value/customer_value.h"
@@ -51,6 +52,17 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
   --interval L             intervals at level L (--intervals --level L)
   --bootstrap              intervals by the bootstrap over customers: --draws
                            refits on resampled customers (implies --intervals)
+  --covariates purchase=KEY[,KEY...]
+                           time-invariant covariates from customer attributes:
+                           each KEY names a customer attribute holding a
+                           number; purchase= moves the purchase rate, dropout=
+                           the dropout process (repeatable; a customer without
+                           the attribute, or with a value that is not a
+                           number, is an error, nothing is imputed). Prints
+                           each coefficient with its standard error and the
+                           likelihood-ratio test against the model without
+                           them; not with --intervals or --tracking
+  --covariate-penalty P    L2 penalty on the coefficients (default 0)
   --format csv|json        (default csv)
   -o FILE                  write the table to FILE
 )";
@@ -64,6 +76,39 @@ int64_t SpendBuyers(const v1::HoldoutValidation& h) {
   int64_t n = 0;
   for (const auto& r : h.by_frequency()) n += r.customers();
   return n;
+}
+
+// The coefficients of a fit with covariates, in the summaries' column
+// order, with their standard errors, and the likelihood-ratio test.
+std::string CovariateText(const v1::FittedModel& m, const v1::CustomerSummaries& S) {
+  if (m.purchase_coefficients().empty() && m.dropout_coefficients().empty()) return "";
+  std::ostringstream out;
+  auto process = [&](const char* what, const auto& names, const auto& coef, const auto& se) {
+    for (const std::string& k : names) {
+      out << "  " << what << " covariate " << k << ": coefficient " << Num(coef.at(k)) << " (se "
+          << (se.count(k) ? Num(se.at(k)) : std::string("n/a")) << ")\n";
+    }
+  };
+  process("purchase", S.purchase_covariate_names(), m.purchase_coefficients(),
+          m.report().purchase_coefficient_errors());
+  process("dropout", S.dropout_covariate_names(), m.dropout_coefficients(),
+          m.report().dropout_coefficient_errors());
+  const v1::LikelihoodRatioTest& lr = m.report().likelihood_ratio();
+  out << "  likelihood-ratio test against the model without covariates: statistic "
+      << Num(lr.statistic()) << " on " << lr.degrees_of_freedom() << " degrees of freedom, p-value "
+      << Num(lr.p_value()) << " (log-likelihood without covariates " << Num(lr.restricted_log_likelihood())
+      << ")\n";
+  return out.str();
+}
+
+// "--covariates purchase=a,b": the process's attribute keys.
+bool CovariateKeys(const std::string& process, const std::string& keys, v1::SummaryRequest* r) {
+  auto* list = process == "purchase"  ? r->mutable_purchase_covariate_attributes()
+               : process == "dropout" ? r->mutable_dropout_covariate_attributes()
+                                      : nullptr;
+  if (list == nullptr || keys.empty()) return false;
+  for (const absl::string_view k : absl::StrSplit(keys, ',')) list->Add(std::string(k));
+  return true;
 }
 
 void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueOptions& o,
@@ -82,6 +127,7 @@ void WriteModels(const value::CustomerValueTable& t, const value::CustomerValueO
         << " iterations, gradient norm " << Num(m.report().gradient_norm()) << "\n";
   };
   model("purchase model", t.purchase_model);
+  out << CovariateText(t.purchase_model, t.summaries);
   out << FitChecksText(t.purchase_model, "  ");
   if (t.spend_model) {
     model("spend model", *t.spend_model);
@@ -221,6 +267,12 @@ int ValueCommand(const std::vector<std::string>& args) {
       int64_t t;
       if (!cl.Time(&t)) return cl.Needs(kTimeArg);
       o.summary.set_origin_unix_seconds(t);
+    } else if (a == "--covariates") {
+      std::string process, keys;
+      if (!cl.Pair(&process, &keys) || !CovariateKeys(process, keys, &o.summary))
+        return cl.Needs("purchase=KEY[,KEY...] or dropout=KEY[,KEY...]");
+    } else if (a == "--covariate-penalty") {
+      if (!cl.NonNegative(&o.covariate_penalty)) return cl.Needs("a number >= 0");
     } else if (a == "--intervals") {
       intervals = true;
     } else if (a == "--draws") {

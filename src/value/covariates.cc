@@ -12,7 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "cholesky.h"
@@ -270,14 +269,7 @@ absl::Status CheckColumns(const CovariateColumns& c, size_t n, const FieldPath& 
   const std::string values_field = names(absl::StrCat(process, "_covariates"));
   const std::string names_field = names(absl::StrCat(process, "_covariate_names"));
   const size_t k = c.columns();
-  absl::flat_hash_map<std::string, size_t> seen;
-  for (size_t j = 0; j < k; ++j) {
-    if (c.names[j].empty())
-      return Invalid(absl::StrCat(names_field, "[", j, "]"), "must not be empty");
-    if (auto [it, inserted] = seen.try_emplace(c.names[j], j); !inserted)
-      return Invalid(absl::StrCat(names_field, "[", j, "]"),
-                     absl::StrCat("\"", c.names[j], "\" is also column ", it->second));
-  }
+  if (absl::Status s = CheckDistinctNames(c.names, names_field, "column"); !s.ok()) return s;
   if (c.values.size() != n * k)
     return Invalid(values_field, absl::StrCat("has ", c.values.size(), " values, expected ", n,
                                               " customers x ", k, " columns = ", n * k,
@@ -377,6 +369,20 @@ const char* CovariateModelName(CovariateModel model) {
       return "Pareto/NBD";
   }
   return "unknown model";
+}
+
+absl::Status CheckDistinctNames(const std::vector<std::string>& names, const std::string& field,
+                                const char* noun) {
+  // A scan, not a hash set: few names, and Debian's absl hash containers
+  // abort when an allocation fails inside them.
+  for (size_t j = 0; j < names.size(); ++j) {
+    if (names[j].empty()) return Invalid(absl::StrCat(field, "[", j, "]"), "must not be empty");
+    const auto first = std::find(names.begin(), names.end(), names[j]) - names.begin();
+    if (static_cast<size_t>(first) < j)
+      return Invalid(absl::StrCat(field, "[", j, "]"),
+                     absl::StrCat("\"", names[j], "\" is also ", noun, " ", first));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckCovariates(const Covariates& cov, size_t n) {

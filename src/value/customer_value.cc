@@ -1,8 +1,11 @@
 #include "mitra/value/customer_value.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/request_errors.h"
+#include "mitra/value/covariates.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/gamma_gamma.h"
 #include "mitra/value/messages.h"
@@ -16,6 +19,61 @@ absl::Span<const double> Col(const Field& f) {
   return {f.data(), static_cast<size_t>(f.size())};
 }
 
+// The purchase model's predictions for the summarised customers: one
+// model for all, or with covariates each customer's own (covariates.h).
+class Predictions {
+ public:
+  explicit Predictions(const CustomerData& data) : data_(data) {}
+
+  // From the fitted model; covariates from the summaries when it has them.
+  absl::Status Set(const v1::FittedModel& fitted, const v1::CustomerSummaries& S) {
+    if (S.purchase_covariate_names_size() == 0 && S.dropout_covariate_names_size() == 0) {
+      absl::StatusOr<PurchaseModel> m = PurchaseModelFrom(fitted);
+      if (!m.ok()) return m.status();
+      model_ = *m;
+      return absl::OkStatus();
+    }
+    covariates_ = CovariatesOf(S);
+    absl::StatusOr<FittedCovariateModel> m = CovariateModelFrom(fitted, *covariates_);
+    if (!m.ok()) return m.status();
+    fitted_ = *std::move(m);
+    return absl::OkStatus();
+  }
+  const PurchaseModel* shared() const { return model_ ? &*model_ : nullptr; }
+
+  absl::Status Alive(absl::Span<double> out) const {
+    if (model_) return ProbabilityAlive(*model_, data_, out);
+    return PredictWithCovariates(fitted_.model, fitted_.params, *covariates_, data_,
+                                 CovariatePrediction::kProbabilityAlive, 0, out);
+  }
+  absl::Status Purchases(double t, absl::Span<double> out) const {
+    if (model_) return ExpectedPurchases(*model_, data_, t, out);
+    return PredictWithCovariates(fitted_.model, fitted_.params, *covariates_, data_,
+                                 CovariatePrediction::kExpectedPurchases, t, out);
+  }
+  absl::Status Clv(const GammaGammaParams& spend, absl::Span<const double> monetary,
+                   const ClvOptions& options, absl::Span<double> out) const {
+    if (model_) return CustomerLifetimeValue(*model_, spend, data_, monetary, options, out);
+    for (size_t i = 0; i < out.size(); ++i) {
+      const CustomerData row{data_.x.subspan(i, 1), data_.t_x.subspan(i, 1), data_.T.subspan(i, 1),
+                             {}, data_.name};
+      if (absl::Status s = CustomerLifetimeValue(CustomerModel(fitted_.model, fitted_.params,
+                                                               *covariates_, i),
+                                                 spend, row, monetary.subspan(i, 1), options,
+                                                 out.subspan(i, 1));
+          !s.ok())
+        return absl::Status(s.code(), absl::StrCat("customer ", i, ": ", s.message()));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  const CustomerData& data_;
+  std::optional<PurchaseModel> model_;
+  std::optional<Covariates> covariates_;
+  FittedCovariateModel fitted_;
+};
+
 }  // namespace
 
 absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
@@ -25,6 +83,14 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
   const v1::CustomerSummaries& S = out.summaries;
   const size_t n = static_cast<size_t>(S.frequency_size());
   if (n == 0) return absl::FailedPreconditionError("no customer bought before the calibration end");
+  const bool covariates = S.purchase_covariate_names_size() > 0 || S.dropout_covariate_names_size() > 0;
+  // Both draw from one parameter vector for all customers.
+  if (covariates && options.intervals)
+    return Invalid("intervals", "not available for a fit with covariates (each customer has "
+                                "her own parameters)");
+  if (covariates && options.tracking)
+    return Invalid("tracking", "not available for a fit with covariates (each customer has "
+                               "her own parameters)");
 
   v1::FitRequest fit;
   fit.set_model(options.model);
@@ -33,16 +99,22 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
   *fit.mutable_t() = S.t();
   fit.mutable_options()->set_threads(options.threads);
   fit.set_unit_seconds(options.summary.unit_seconds());
+  if (covariates) {
+    *fit.mutable_purchase_covariate_names() = S.purchase_covariate_names();
+    *fit.mutable_purchase_covariates() = S.purchase_covariates();
+    *fit.mutable_dropout_covariate_names() = S.dropout_covariate_names();
+    *fit.mutable_dropout_covariates() = S.dropout_covariates();
+    fit.set_covariate_penalty(options.covariate_penalty);
+  }
   if (absl::Status s = Fit(fit, &out.purchase_model); !s.ok()) return s;
-  absl::StatusOr<PurchaseModel> model = PurchaseModelFrom(out.purchase_model);
-  if (!model.ok()) return model.status();
-
   const CustomerData data{Col(S.frequency()), Col(S.recency()), Col(S.t()), {}};
+  Predictions model(data);
+  if (absl::Status s = model.Set(out.purchase_model, S); !s.ok()) return s;
+
   out.p_alive.resize(n);
   out.expected_purchases.resize(n);
-  if (absl::Status s = ProbabilityAlive(*model, data, absl::MakeSpan(out.p_alive)); !s.ok()) return s;
-  if (absl::Status s = ExpectedPurchases(*model, data, options.horizon,
-                                         absl::MakeSpan(out.expected_purchases));
+  if (absl::Status s = model.Alive(absl::MakeSpan(out.p_alive)); !s.ok()) return s;
+  if (absl::Status s = model.Purchases(options.horizon, absl::MakeSpan(out.expected_purchases));
       !s.ok())
     return s;
 
@@ -62,8 +134,7 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
                                                  absl::MakeSpan(out.expected_spend));
         !s.ok())
       return s;
-    if (absl::Status s = CustomerLifetimeValue(*model, *gg, data, Col(S.monetary_value()), options.clv,
-                                               absl::MakeSpan(out.clv));
+    if (absl::Status s = model.Clv(*gg, Col(S.monetary_value()), options.clv, absl::MakeSpan(out.clv));
         !s.ok())
       return s;
     if (options.intervals) {
@@ -114,10 +185,12 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
   if (absl::Status s = Rfm(rfm, &out.rfm); !s.ok()) return s;
 
   if (options.summary.has_holdout_end_unix_seconds()) {
-    if (absl::Status s = Holdout(*model, data, S.holdout_length(), Col(S.holdout_frequency()),
-                                 &out.holdout.emplace());
-        !s.ok())
+    std::vector<double> predicted(n);
+    if (absl::Status s = model.Purchases(S.holdout_length(), absl::MakeSpan(predicted)); !s.ok())
       return s;
+    absl::StatusOr<HoldoutValidation> v = ValidateHoldout(data.x, predicted, Col(S.holdout_frequency()));
+    if (!v.ok()) return v.status();
+    HoldoutMessage(*v, &out.holdout.emplace());
     if (out.spend_model) {
       absl::StatusOr<GammaGammaParams> gg = SpendModelFrom(*out.spend_model);
       if (!gg.ok()) return gg.status();
@@ -132,7 +205,7 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
     absl::StatusOr<SummaryOptions> clock = SummaryOptionsFrom(options.summary);
     if (!clock.ok()) return clock.status();
     const TransactionTable& t = ws.tables().transactions;
-    absl::StatusOr<Tracking> tracking = Track(*model, t.customer, t.time, *clock, *options.tracking);
+    absl::StatusOr<Tracking> tracking = Track(*model.shared(), t.customer, t.time, *clock, *options.tracking);
     if (!tracking.ok()) return tracking.status();
     out.tracking = *std::move(tracking);
   }

@@ -1,5 +1,6 @@
 #include "mitra/value/messages.h"
 
+#include <algorithm>
 #include <memory>
 #include <cmath>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "mitra/core/time_format.h"
+#include "mitra/value/attribute_covariates.h"
 #include "mitra/value/bgnbd.h"
 #include "mitra/value/covariates.h"
 #include "mitra/value/customer_data.h"
@@ -81,30 +83,26 @@ absl::Status ToMessage(v1::ValueModel model, const std::vector<double>& params, 
   return absl::OkStatus();
 }
 
+// The covariate fields a message shares with FitRequest, errors named under
+// `path`.
+template <typename Message>
+Covariates CovariateFields(const Message& m, const char* path) {
+  Covariates cov;
+  cov.names = FieldPath(path);
+  cov.purchase.names.assign(m.purchase_covariate_names().begin(), m.purchase_covariate_names().end());
+  cov.purchase.values.assign(m.purchase_covariates().begin(), m.purchase_covariates().end());
+  cov.dropout.names.assign(m.dropout_covariate_names().begin(), m.dropout_covariate_names().end());
+  cov.dropout.values.assign(m.dropout_covariates().begin(), m.dropout_covariates().end());
+  return cov;
+}
+
 // A purchase model with covariates (covariates.h), on the rows as given.
 absl::Status FitCovariates(const v1::FitRequest& r, const CustomerData& data,
                            const FitOptions& options, v1::FittedModel* out) {
-  CovariateModel model;
-  switch (r.model()) {
-    case v1::VALUE_MODEL_BG_NBD:
-      model = CovariateModel::kBgNbd;
-      break;
-    case v1::VALUE_MODEL_MBG_NBD:
-      model = CovariateModel::kMbgNbd;
-      break;
-    case v1::VALUE_MODEL_PARETO_NBD:
-      model = CovariateModel::kParetoNbd;
-      break;
-    default:
-      return Invalid("FitRequest.purchase_covariate_names",
-                     "covariates apply to BG/NBD, MBG/NBD and Pareto/NBD only");
-  }
-  Covariates cov;
-  cov.names = FieldPath("FitRequest");
-  cov.purchase.names.assign(r.purchase_covariate_names().begin(), r.purchase_covariate_names().end());
-  cov.purchase.values.assign(r.purchase_covariates().begin(), r.purchase_covariates().end());
-  cov.dropout.names.assign(r.dropout_covariate_names().begin(), r.dropout_covariate_names().end());
-  cov.dropout.values.assign(r.dropout_covariates().begin(), r.dropout_covariates().end());
+  absl::StatusOr<CovariateModel> kind = CovariateModelOf(r.model(), "FitRequest.purchase_covariate_names");
+  if (!kind.ok()) return kind.status();
+  const CovariateModel model = *kind;
+  Covariates cov = CovariateFields(r, "FitRequest");
   cov.penalty = r.covariate_penalty();
   absl::StatusOr<CovariateFit> fit = FitWithCovariates(model, data, cov, options);
   if (!fit.ok()) return fit.status();
@@ -137,6 +135,65 @@ absl::Status FitCovariates(const v1::FitRequest& r, const CustomerData& data,
 }
 
 }  // namespace
+
+absl::StatusOr<CovariateModel> CovariateModelOf(v1::ValueModel model, const std::string& field) {
+  switch (model) {
+    case v1::VALUE_MODEL_BG_NBD: return CovariateModel::kBgNbd;
+    case v1::VALUE_MODEL_MBG_NBD: return CovariateModel::kMbgNbd;
+    case v1::VALUE_MODEL_PARETO_NBD: return CovariateModel::kParetoNbd;
+    default: return Invalid(field, "covariates apply to BG/NBD, MBG/NBD and Pareto/NBD only");
+  }
+}
+
+namespace {
+
+// Coefficients by column name, each column having one and each one a column.
+absl::Status CoefficientsInOrder(const google::protobuf::Map<std::string, double>& by_name,
+                                 const std::vector<std::string>& columns, const char* field,
+                                 std::vector<double>* out) {
+  for (const std::string& name : columns) {
+    auto it = by_name.find(name);
+    if (it == by_name.end())
+      return Invalid(absl::StrCat("FittedModel.", field, ".", name),
+                     "missing: the model was fitted without this covariate");
+    out->push_back(it->second);
+  }
+  for (const auto& [name, value] : by_name) {
+    if (std::find(columns.begin(), columns.end(), name) == columns.end())
+      return Invalid(absl::StrCat("FittedModel.", field, ".", name),
+                     "no covariate column of this name to apply it to");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<FittedCovariateModel> CovariateModelFrom(const v1::FittedModel& m,
+                                                        const Covariates& covariates) {
+  FittedCovariateModel out;
+  absl::StatusOr<CovariateModel> kind = CovariateModelOf(m.model(), "FittedModel.model");
+  if (!kind.ok()) return kind.status();
+  out.model = *kind;
+  const std::vector<std::string> names = ParamNames(m.model());
+  for (size_t i = 0; i < 4; ++i) {
+    absl::StatusOr<double> p = Param(m, names[i]);
+    if (!p.ok()) return p.status();
+    out.params.base[i] = *p;
+  }
+  if (absl::Status s = CoefficientsInOrder(m.purchase_coefficients(), covariates.purchase.names,
+                                           "purchase_coefficients", &out.params.purchase);
+      !s.ok())
+    return s;
+  if (absl::Status s = CoefficientsInOrder(m.dropout_coefficients(), covariates.dropout.names,
+                                           "dropout_coefficients", &out.params.dropout);
+      !s.ok())
+    return s;
+  return out;
+}
+
+Covariates CovariatesOf(const v1::CustomerSummaries& S) {
+  return CovariateFields(S, "CustomerSummaries");
+}
 
 absl::StatusOr<double> Param(const v1::FittedModel& m, const std::string& name,
                              const std::string& where) {
@@ -230,13 +287,43 @@ absl::Status SummariesMessage(absl::Span<const uint32_t> customer, absl::Span<co
 absl::Status SummarizeWorkspace(const Workspace& ws, const v1::SummaryRequest& request,
                                 v1::CustomerSummaries* out) {
   const TransactionTable& t = ws.tables().transactions;
-  return SummariesMessage(t.customer, t.time, t.amount, request,
-                          [&](uint32_t c) { return ws.tables().customers.ids.Id(c); }, out);
+  if (absl::Status s = SummariesMessage(t.customer, t.time, t.amount, request,
+                                        [&](uint32_t c) { return ws.tables().customers.ids.Id(c); },
+                                        out);
+      !s.ok())
+    return s;
+  AttributeCovariateKeys keys;
+  keys.purchase.assign(request.purchase_covariate_attributes().begin(),
+                       request.purchase_covariate_attributes().end());
+  keys.dropout.assign(request.dropout_covariate_attributes().begin(),
+                      request.dropout_covariate_attributes().end());
+  if (keys.empty()) return absl::OkStatus();
+  keys.names = FieldPath("SummaryRequest");
+  std::vector<uint32_t> customers;
+  customers.reserve(static_cast<size_t>(out->customer_id_size()));
+  for (const std::string& id : out->customer_id())
+    customers.push_back(*ws.tables().customers.ids.Find(id));  // summarised, so present
+  absl::StatusOr<Covariates> cov = CovariatesFromAttributes(ws, customers, keys);
+  if (!cov.ok()) {
+    out->Clear();
+    return cov.status();
+  }
+  for (const std::string& name : cov->purchase.names) out->add_purchase_covariate_names(name);
+  out->mutable_purchase_covariates()->Add(cov->purchase.values.begin(), cov->purchase.values.end());
+  for (const std::string& name : cov->dropout.names) out->add_dropout_covariate_names(name);
+  out->mutable_dropout_covariates()->Add(cov->dropout.values.begin(), cov->dropout.values.end());
+  return absl::OkStatus();
 }
 
 absl::Status SummarizeArrays(absl::Span<const uint32_t> customer, absl::Span<const int64_t> time,
                              absl::Span<const double> amount, const v1::SummaryRequest& request,
                              v1::CustomerSummaries* out) {
+  if (request.purchase_covariate_attributes_size() > 0)
+    return Invalid("SummaryRequest.purchase_covariate_attributes",
+                   "customer attributes need a workspace (transaction arrays have none)");
+  if (request.dropout_covariate_attributes_size() > 0)
+    return Invalid("SummaryRequest.dropout_covariate_attributes",
+                   "customer attributes need a workspace (transaction arrays have none)");
   // A workspace's times were checked on ingestion; raw arrays are checked
   // here (an out-of-range time would overflow the period arithmetic).
   for (size_t i = 0; i < time.size(); ++i) {

@@ -117,6 +117,10 @@ mitra_status WithBuffer(F&& f) {
 // Customer-value requests, serialized before the injection starts.
 struct ValueInputs {
   std::string fit, model, summary, rfm, intervals;
+  // A covariate fit's customers (CDNOW's first 300, a made-up covariate z)
+  // and a summary request naming a non-numeric attribute.
+  std::vector<double> cx, ctx, cT, cz;
+  std::string covariate_summary;
   std::vector<double> x{0, 1, 2, 0, 5}, tx{0, 3, 8, 0, 20}, T{10, 12, 30, 4, 40}, holdout{0, 1, 1, 0, 3};
 };
 const ValueInputs& Value() {
@@ -141,6 +145,14 @@ const ValueInputs& Value() {
     summary.set_period_seconds(86400);
     summary.set_unit_seconds(7 * 86400);
     in->summary = summary.SerializeAsString();
+    summary.add_dropout_covariate_attributes("city");  // "Bandung": not a number
+    in->covariate_summary = summary.SerializeAsString();
+    for (size_t i = 0; i < 300; ++i) {
+      in->cx.push_back(cdnow.x[i]);
+      in->ctx.push_back(cdnow.t_x[i]);
+      in->cT.push_back(cdnow.T[i]);
+      in->cz.push_back(static_cast<double>(i % 5) - 2 + 0.1 * static_cast<double>(i % 3));
+    }
     mitra::v1::RfmRequest rfm;
     for (int i = 0; i < 7; ++i) {
       rfm.add_recency_age(i);
@@ -583,6 +595,32 @@ std::vector<Scenario> Scenarios() {
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_workspace_value_summary(ws, U8(Value().summary), Value().summary.size(), out, n, e);
          });
+       }},
+      {"value_workspace_summary_covariates", false, MITRA_INVALID_ARGUMENT,
+       [](mitra_workspace* ws, mitra_error** e) {
+         const std::string& r = Value().covariate_summary;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_workspace_value_summary(ws, U8(r), r.size(), out, n, e);
+         });
+       }},
+      {"value_fit_covariates", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         double params[4], coef[1], se[5];
+         mitra_value_covariate_test test;
+         return mitra_value_fit_covariates(MITRA_VALUE_COVARIATE_BG_NBD, v.cx.data(), v.ctx.data(),
+                                           v.cT.data(), v.cx.size(), v.cz.data(), v.cz.size(), 1,
+                                           nullptr, 0, 0, 0.0, params, coef, se, &test, e);
+       }},
+      {"value_predict_covariates", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         const double params[4] = {0.243, 4.414, 0.793, 2.426}, coef[2] = {0.3, -0.2};
+         const double z[5] = {0, 1, -1, 2, 0.5};
+         double out[5];
+         return mitra_value_predict_covariates(MITRA_VALUE_COVARIATE_PARETO_NBD, params, coef,
+                                               MITRA_VALUE_EXPECTED_PURCHASES, 39, v.x.data(),
+                                               v.tx.data(), v.T.data(), 5, z, 5, 1, z, 5, 1, out, e);
        }},
       {"value_rfm", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {

@@ -177,6 +177,15 @@ SIGNATURES = {
     "mitra_value_spend_holdout": (
         mitra_status, [in_bytes, ctypes.c_size_t, f64_p, f64_p, f64_p, f64_p, ctypes.c_size_t,
                        u8_pp, size_p, error_pp]),
+    # Customer value with covariates (1.2)
+    "mitra_value_fit_covariates": (
+        mitra_status, [ctypes.c_int, f64_p, f64_p, f64_p, ctypes.c_size_t, f64_p, ctypes.c_size_t,
+                       ctypes.c_size_t, f64_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double,
+                       f64_p, f64_p, f64_p, ctypes.c_void_p, error_pp]),
+    "mitra_value_predict_covariates": (
+        mitra_status, [ctypes.c_int, f64_p, f64_p, mitra_value_quantity, ctypes.c_double, f64_p,
+                       f64_p, f64_p, ctypes.c_size_t, f64_p, ctypes.c_size_t, ctypes.c_size_t,
+                       f64_p, ctypes.c_size_t, ctypes.c_size_t, f64_p, error_pp]),
     # Graphs (1.1)
     "mitra_graph_centrality": (
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,

@@ -253,6 +253,11 @@ class Summaries:
     customer_id        list of str: whose row it is
     holdout_length     holdout length in units (0 without a holdout)
     unit_seconds       the unit, in seconds
+    purchase_covariates, dropout_covariates
+                       {attribute key: column} read from the workspace's
+                       customer attributes when summarize() was given
+                       covariate attribute keys ({} otherwise); pass them to
+                       fit() and the predictions as they are
 
     Arrays are float64 numpy arrays.
     """
@@ -262,8 +267,10 @@ class Summaries:
 
     def __init__(self, customer_id, frequency, recency, T, monetary_value,
                  holdout_frequency=None, holdout_spend=None, holdout_length=0.0,
-                 unit_seconds=0):
+                 unit_seconds=0, purchase_covariates=None, dropout_covariates=None):
         self.customer_id = list(customer_id)
+        self.purchase_covariates = dict(purchase_covariates or {})
+        self.dropout_covariates = dict(dropout_covariates or {})
         self.frequency = _column(frequency, "frequency")
         self.recency = _column(recency, "recency")
         self.T = _column(T, "T")
@@ -301,8 +308,18 @@ class Summaries:
             has_holdout = len(msg.holdout_frequency) > 0 or len(msg.frequency) == 0
         if not has_holdout:
             arrays["holdout_frequency"] = arrays["holdout_spend"] = None
+        n = len(msg.frequency)
+
+        def columns(names, values):
+            v = _from_repeated(values, np.float64).reshape(n, len(names)) if names else None
+            return {k: v[:, j].copy() for j, k in enumerate(names)}
+
         return cls(list(msg.customer_id), holdout_length=msg.holdout_length,
-                   unit_seconds=msg.unit_seconds, **arrays)
+                   unit_seconds=msg.unit_seconds,
+                   purchase_covariates=columns(list(msg.purchase_covariate_names),
+                                               msg.purchase_covariates),
+                   dropout_covariates=columns(list(msg.dropout_covariate_names),
+                                              msg.dropout_covariates), **arrays)
 
     @classmethod
     def from_bytes(cls, data):
@@ -317,6 +334,12 @@ class Summaries:
         for name in self._ARRAYS:
             if getattr(self, name) is not None:
                 getattr(msg, name).extend(getattr(self, name).tolist())
+        pn, pv = _covariate_columns(self.purchase_covariates, "purchase_covariates")
+        dn, dv = _covariate_columns(self.dropout_covariates, "dropout_covariates")
+        msg.purchase_covariate_names.extend(pn)
+        msg.purchase_covariates.extend(pv.tolist())
+        msg.dropout_covariate_names.extend(dn)
+        msg.dropout_covariates.extend(dv.tolist())
         return msg
 
     def to_bytes(self):
@@ -328,6 +351,8 @@ class Summaries:
         d.update((name, getattr(self, name)) for name in self._ARRAYS)
         d["holdout_length"] = self.holdout_length
         d["unit_seconds"] = self.unit_seconds
+        d["purchase_covariates"] = self.purchase_covariates
+        d["dropout_covariates"] = self.dropout_covariates
         return d
 
     @property
@@ -375,7 +400,8 @@ def _source_arrays(source):
 
 
 def summarize(source, calibration_end, holdout_end=None, period="day", unit="week", origin=0,
-              as_dict=False):
+              as_dict=False, *, covariate_attributes=None, purchase_covariate_attributes=None,
+              dropout_covariate_attributes=None):
     """Per-customer summaries (x, t_x, T, monetary value, holdout) of
     transactions.
 
@@ -398,6 +424,16 @@ def summarize(source, calibration_end, holdout_end=None, period="day", unit="wee
     origin           period boundaries are origin + k * period (0: UTC
                      midnights for days).
 
+    covariate_attributes
+                     workspace only: customer attribute keys whose numeric
+                     values become covariates of both processes;
+                     purchase_covariate_attributes / dropout_covariate_attributes
+                     give each its own (docs/VALUE.md, "Covariates from
+                     customer attributes"). A summarised customer without
+                     the attribute, or with a value that is not a number,
+                     raises InvalidArgument naming her id and the key
+                     (nothing is imputed).
+
     Returns a Summaries (a dict of its fields with as_dict=True).
     """
     request = _pb.SummaryRequest(
@@ -407,6 +443,15 @@ def summarize(source, calibration_end, holdout_end=None, period="day", unit="wee
         origin_unix_seconds=_unix_seconds(origin, "origin"))
     if holdout_end is not None:
         request.holdout_end_unix_seconds = _unix_seconds(holdout_end, "holdout_end")
+    if covariate_attributes is not None:
+        if purchase_covariate_attributes is not None or dropout_covariate_attributes is not None:
+            raise InvalidArgument("covariate_attributes: give either covariate_attributes or "
+                                  "purchase_/dropout_covariate_attributes, not both")
+        purchase_covariate_attributes = dropout_covariate_attributes = covariate_attributes
+    for keys, field in ((purchase_covariate_attributes, request.purchase_covariate_attributes),
+                        (dropout_covariate_attributes, request.dropout_covariate_attributes)):
+        if keys is not None:
+            field.extend([keys] if isinstance(keys, str) else [str(k) for k in keys])
     req = request.SerializeToString()
 
     if isinstance(source, Workspace):
@@ -679,21 +724,53 @@ class _PurchaseModel(_Model):
         return {"statistic": t.statistic, "degrees_of_freedom": t.degrees_of_freedom,
                 "p_value": t.p_value, "restricted_log_likelihood": t.restricted_log_likelihood}
 
-    def _predict(self, quantity, t, frequency, recency, T):
+    def _predict(self, quantity, t, frequency, recency, T, cov=None):
         (x, tx, age), shape, scalar = _same_shape(
             [("frequency", frequency), ("recency", recency), ("T", T)])
         out = np.empty(shape if not scalar else (1,), dtype=np.float64)
-        call(_lib.mitra_value_predict, self._bytes, len(self._bytes), quantity, t,
-             _ptr(x), _ptr(tx), _ptr(age), x.size, _ptr(out))
+        m = self._message
+        if cov is None and not (m.purchase_coefficients or m.dropout_coefficients):
+            call(_lib.mitra_value_predict, self._bytes, len(self._bytes), quantity, t,
+                 _ptr(x), _ptr(tx), _ptr(age), x.size, _ptr(out))
+            return _result(out, scalar)
+        # A fit with covariates: each customer's own parameters from her
+        # covariates (docs/VALUE.md, "Covariates").
+        (pn, pv), (dn, dv) = _prediction_covariates(cov)
+        coef = []
+        for names, fitted, what in ((pn, m.purchase_coefficients, "purchase"),
+                                    (dn, m.dropout_coefficients, "dropout")):
+            for k in names:
+                if k not in fitted:
+                    raise InvalidArgument("%s_covariates[%r]: the model has no %s coefficient of "
+                                          "this name (it has: %s)"
+                                          % (what, k, what, ", ".join(sorted(fitted)) or "none"))
+                coef.append(fitted[k])
+            for k in sorted(fitted):
+                if k not in names:
+                    raise InvalidArgument("%s_covariates: missing %r, a covariate of the fit"
+                                          % (what, k))
+        params = _f64([m.params[k] for k in self._NAMES])
+        coef = _f64(coef)
+        call(_lib.mitra_value_predict_covariates, int(self._KIND), _ptr(params), _ptr(coef),
+             quantity, t, _ptr(x), _ptr(tx), _ptr(age), x.size, _ptr(pv), pv.size, len(pn),
+             _ptr(dv), dv.size, len(dn), _ptr(out))
         return _result(out, scalar)
 
-    def expected_purchases(self, t, frequency, recency, T, *, interval=None, **options):
+    def expected_purchases(self, t, frequency, recency, T, *, interval=None, covariates=None,
+                           purchase_covariates=None, dropout_covariates=None, **options):
         """E[purchases in (T, T + t] | x, t_x, T] per customer: lifetimes'
         conditional_expected_number_of_purchases_up_to_time. t is one
         horizon (a number) in the model's time unit. interval=L (e.g. 0.9):
         an Estimate (estimate, low, high) with the confidence interval of
         the expectation at level L (options: draws, seed, method; see
-        predict_intervals)."""
+        predict_intervals). A fit with covariates needs the customers'
+        covariates, as fit() took them (covariates=, or purchase_covariates=
+        and dropout_covariates=, {name: column}): each customer's prediction
+        is then at her own parameters (no interval)."""
+        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates, interval)
+        if cov is not None:
+            return self._predict(_native.VALUE_EXPECTED_PURCHASES, _horizon(t), frequency,
+                                 recency, T, cov)
         if interval is not None:
             return _estimate(predict_intervals(
                 self, frequency, recency, T, predictions=["expected_purchases"], horizon=t,
@@ -701,21 +778,27 @@ class _PurchaseModel(_Model):
         return self._predict(_native.VALUE_EXPECTED_PURCHASES, _horizon(t), frequency,
                              recency, T)
 
-    def probability_alive(self, frequency, recency, T, *, interval=None, **options):
+    def probability_alive(self, frequency, recency, T, *, interval=None, covariates=None,
+                          purchase_covariates=None, dropout_covariates=None, **options):
         """P(still alive at T | x, t_x, T) per customer; interval=L: an
         Estimate with its confidence interval at level L (as
-        expected_purchases)."""
+        expected_purchases). Covariates as expected_purchases."""
+        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates, interval)
+        if cov is not None:
+            return self._predict(_native.VALUE_PROBABILITY_ALIVE, 0.0, frequency, recency, T, cov)
         if interval is not None:
             return _estimate(predict_intervals(
                 self, frequency, recency, T, predictions=["probability_alive"], level=interval,
                 **options)["probability_alive"])
         return self._predict(_native.VALUE_PROBABILITY_ALIVE, 0.0, frequency, recency, T)
 
-    def probability_alive_at(self, t, frequency, recency, T):
+    def probability_alive_at(self, t, frequency, recency, T, *, covariates=None,
+                             purchase_covariates=None, dropout_covariates=None):
         """P(still alive at T + t | x, t_x, T) per customer; t (a number) in
-        the model's time unit."""
+        the model's time unit. Covariates as expected_purchases."""
+        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates, None)
         return self._predict(_native.VALUE_PROBABILITY_ALIVE_AT, _horizon(t), frequency,
-                             recency, T)
+                             recency, T, cov)
 
     def expected_purchases_new(self, t):
         """E[X(t)]: purchases of a new customer in its first t time units
@@ -937,6 +1020,27 @@ def _add_covariates(req, both, purchase, dropout, penalty):
     req.dropout_covariate_names.extend(dn)
     req.dropout_covariates.extend(dv.tolist())
     req.covariate_penalty = float(penalty)
+
+
+def _covariate_args(both, purchase, dropout, interval):
+    """The prediction's covariates as (purchase, dropout), or None."""
+    if both is None and purchase is None and dropout is None:
+        return None
+    if both is not None and (purchase is not None or dropout is not None):
+        raise InvalidArgument("covariates: give either covariates or purchase_covariates/"
+                              "dropout_covariates, not both")
+    if interval is not None:
+        raise InvalidArgument("interval: not available for a fit with covariates (each "
+                              "customer has her own parameters)")
+    return (both, both) if both is not None else (purchase, dropout)
+
+
+def _prediction_covariates(cov):
+    """((names, row-major values), (names, values)) for the C call."""
+    purchase, dropout = cov if cov is not None else (None, None)
+    pn, pv = _covariate_columns(purchase, "purchase_covariates")
+    dn, dv = _covariate_columns(dropout, "dropout_covariates")
+    return (pn, _f64(pv)), (dn, _f64(dv))
 
 
 def _fit(req):

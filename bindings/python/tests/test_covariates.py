@@ -69,3 +69,126 @@ def test_bad_covariates_name_the_field():
         mv.ParetoNBD.fit(x, tx, T, dropout_covariates={"one": np.ones(300)})
     with pytest.raises(mitra.InvalidArgument, match=r"purchase_covariates\['flag'\]: has 2"):
         mv.BGNBD.fit(x, tx, T, purchase_covariates={"z": purchase["z"], "flag": [0, 1]})
+
+
+# ---- predictions of a covariate fit and covariates from customer attributes ----
+
+from mitra.v1 import value_pb2 as _value_pb2  # noqa: E402
+from mitra import v1 as _v1  # noqa: E402
+
+
+def _own_parameters(m, purchase, dropout):
+    """Each customer's (r, alpha_i, a_i, b_i): CLVTools' parametrisation."""
+    p, c = m.params, m.coefficients
+    lin1 = sum(c["purchase"][k] * np.asarray(v, float) for k, v in purchase.items())
+    lin2 = sum(c["dropout"][k] * np.asarray(v, float) for k, v in dropout.items())
+    return p["r"], p["alpha"] * np.exp(-lin1), p["a"] * np.exp(lin2), p["b"] * np.exp(lin2)
+
+
+def test_predictions_are_the_plain_model_at_each_customers_parameters():
+    x, tx, T, purchase, dropout = _simulate(1500, 5)
+    m = mv.BGNBD.fit(x, tx, T, purchase_covariates=purchase, dropout_covariates=dropout)
+    r, alpha, a, b = _own_parameters(m, purchase, dropout)
+    alive = m.probability_alive(x, tx, T, purchase_covariates=purchase, dropout_covariates=dropout)
+    bought = m.expected_purchases(10, x, tx, T, purchase_covariates=purchase,
+                                  dropout_covariates=dropout)
+    later = m.probability_alive_at(4, x, tx, T, purchase_covariates=purchase,
+                                   dropout_covariates=dropout)
+    for i in range(0, 1500, 101):
+        own = mv.BGNBD(r, alpha[i], a[i], b[i])
+        assert alive[i] == pytest.approx(own.probability_alive(x[i], tx[i], T[i]), rel=1e-12)
+        assert bought[i] == pytest.approx(own.expected_purchases(10, x[i], tx[i], T[i]), rel=1e-12)
+        assert later[i] == pytest.approx(own.probability_alive_at(4, x[i], tx[i], T[i]), rel=1e-12)
+    # Customers who differ only in a covariate with a positive purchase
+    # coefficient: the higher one expects more purchases from a new start.
+    assert m.coefficients["purchase"]["z"] > 0
+
+
+def test_zero_coefficients_predict_as_the_plain_model():
+    x, tx, T, purchase, dropout = _simulate(400, 9)
+    fitted = mv.ParetoNBD.fit(x, tx, T, purchase_covariates=purchase, dropout_covariates=dropout)
+    msg = _value_pb2.FittedModel()
+    msg.CopyFrom(fitted.to_message())
+    for k in msg.purchase_coefficients:
+        msg.purchase_coefficients[k] = 0.0
+    for k in msg.dropout_coefficients:
+        msg.dropout_coefficients[k] = 0.0
+    zero = mv.ParetoNBD.from_bytes(msg.SerializeToString())
+    plain = mv.ParetoNBD(**fitted.params)
+    np.testing.assert_allclose(
+        zero.probability_alive(x, tx, T, purchase_covariates=purchase, dropout_covariates=dropout),
+        plain.probability_alive(x, tx, T), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        zero.expected_purchases(20, x, tx, T, purchase_covariates=purchase,
+                                dropout_covariates=dropout),
+        plain.expected_purchases(20, x, tx, T), rtol=1e-12, atol=0)
+
+
+def test_covariate_predictions_refuse_bad_covariates():
+    x, tx, T, purchase, dropout = _simulate(300, 4)
+    m = mv.BGNBD.fit(x, tx, T, purchase_covariates=purchase, dropout_covariates=dropout)
+    with pytest.raises(mitra.InvalidArgument, match="purchase_covariates: missing 'flag'"):
+        m.probability_alive(x, tx, T)
+    with pytest.raises(mitra.InvalidArgument, match=r"dropout_covariates\['age'\]: the model has no"):
+        m.probability_alive(x, tx, T, purchase_covariates=purchase,
+                            dropout_covariates={"age": dropout["tenure"]})
+    nan = dict(purchase, z=purchase["z"].copy())
+    nan["z"][7] = np.nan
+    with pytest.raises(mitra.InvalidArgument, match=r"purchase\[14\]: must be finite"):
+        m.probability_alive(x, tx, T, purchase_covariates=nan, dropout_covariates=dropout)
+    short = {k: v[:-1] for k, v in purchase.items()}
+    with pytest.raises(mitra.InvalidArgument, match="purchase: has 598 values, expected 300"):
+        m.expected_purchases(5, x, tx, T, purchase_covariates=short, dropout_covariates=dropout)
+    with pytest.raises(mitra.InvalidArgument, match="interval: not available"):
+        m.expected_purchases(5, x, tx, T, purchase_covariates=purchase,
+                             dropout_covariates=dropout, interval=0.9)
+
+
+def _workspace_batch(x_income=None):
+    """Six customers with a numeric "income" attribute (one without, or with
+    x_income as hers) and repeat purchases at day 0, 7 and 14 for some."""
+    day = 86400
+    end = 11574 * day  # 2001-09-09, a UTC midnight
+    customers, tx = [], []
+    incomes = {"a": "1.5", "b": "-0.25", "c": "3", "d": "0", "e": "2e-1", "f": x_income}
+    for i, (cid, income) in enumerate(incomes.items()):
+        attrs = {"segment": "retail"}
+        if income is not None:
+            attrs["income"] = income
+        customers.append(_v1.Customer(id=cid, attributes=attrs))
+        for k in range(1 + i % 3):
+            tx.append(_v1.Transaction(customer_id=cid, time_unix_seconds=end - (30 - 7 * k) * day,
+                                      amount=5.0))
+    return _v1.Batch(customers=customers, transactions=tx), end
+
+
+def test_workspace_summaries_carry_attribute_covariates():
+    batch, end = _workspace_batch("7.25")
+    with mitra.Workspace() as ws:
+        ws.ingest(batch)
+        s = mv.summarize(ws, end, purchase_covariate_attributes=["income"],
+                         dropout_covariate_attributes="income")
+        both = mv.summarize(ws, end, covariate_attributes=["income"])
+        back = mv.Summaries.from_bytes(s.to_bytes())
+    want = {"a": 1.5, "b": -0.25, "c": 3.0, "d": 0.0, "e": 0.2, "f": 7.25}
+    assert s.customer_id == list(want)
+    np.testing.assert_array_equal(s.purchase_covariates["income"], list(want.values()))
+    np.testing.assert_array_equal(s.dropout_covariates["income"], list(want.values()))
+    np.testing.assert_array_equal(both.dropout_covariates["income"], list(want.values()))
+    np.testing.assert_array_equal(back.purchase_covariates["income"], list(want.values()))
+
+
+@pytest.mark.parametrize("income, message", [
+    (None, 'SummaryRequest.purchase_covariate_attributes\\[0\\]: customer "f" has no attribute '
+           '"income"'),
+    ("rich", 'customer "f" has attribute "income" = "rich", not a finite number'),
+    ("nan", 'customer "f" has attribute "income" = "nan", not a finite number'),
+])
+def test_workspace_covariates_refuse_missing_or_non_numeric_attributes(income, message):
+    batch, end = _workspace_batch(income)
+    with mitra.Workspace() as ws:
+        ws.ingest(batch)
+        with pytest.raises(mitra.InvalidArgument, match=message):
+            mv.summarize(ws, end, purchase_covariate_attributes=["income"])
+    with pytest.raises(mitra.InvalidArgument, match="need a workspace"):
+        mv.summarize(([1], [end - 86400], [1.0]), end, dropout_covariate_attributes=["income"])

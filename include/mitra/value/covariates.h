@@ -65,6 +65,11 @@ absl::Status CheckCovariates(const Covariates& covariates, size_t n);
 // evaluating a likelihood or a prediction needs, even for one customer.
 absl::Status CheckCovariateValues(const Covariates& covariates, size_t n, bool identified);
 
+// Names non-empty and distinct: INVALID_ARGUMENT "<field>[j]: must not be
+// empty" or "<field>[j]: \"x\" is also <noun> i".
+absl::Status CheckDistinctNames(const std::vector<std::string>& names, const std::string& field,
+                                const char* noun);
+
 struct CovariateParams {
   // r, alpha, a, b (BG/NBD, MBG/NBD) or r, alpha, s, beta (Pareto/NBD): the
   // parameters of a customer whose covariates are all 0.

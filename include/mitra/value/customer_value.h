@@ -34,6 +34,13 @@ struct CustomerValueOptions {
   // With intervals: how the parameters are drawn (value.proto's
   // IntervalMethod; UNSPECIFIED: the asymptotic normal).
   v1::IntervalMethod interval_method = v1::INTERVAL_METHOD_UNSPECIFIED;
+  // Covariates from customer attributes: with keys in the summary request
+  // (purchase_covariate_attributes, dropout_covariate_attributes) the
+  // purchase model is fitted with them (L2 penalty covariate_penalty on the
+  // coefficients) and each customer's P(alive), expected purchases, CLV and
+  // holdout prediction use her own parameters. Intervals and tracking then
+  // are refused: they draw one parameter vector for everyone.
+  double covariate_penalty = 0;
 };
 
 struct CustomerValueTable {

@@ -9,6 +9,7 @@
 #include "mitra/core/workspace.h"
 #include "mitra/v1/value.pb.h"
 #include "mitra/value/clv.h"
+#include "mitra/value/covariates.h"
 #include "mitra/value/gamma_gamma.h"
 #include "mitra/value/holdout.h"
 #include "mitra/value/summary.h"
@@ -62,6 +63,27 @@ absl::Status SpendHoldout(const GammaGammaParams& spend, const SpendData& calibr
                           v1::HoldoutValidation* out);
 // A holdout validation as its message.
 void HoldoutMessage(const HoldoutValidation& validation, v1::HoldoutValidation* out);
+
+// ---- Covariates (covariates.h) ------------------------------------------
+
+// The covariate model of a purchase model kind; INVALID_ARGUMENT names
+// `field` for any other kind.
+absl::StatusOr<CovariateModel> CovariateModelOf(v1::ValueModel model, const std::string& field);
+
+// A fit with covariates read back: the model, its base parameters and its
+// coefficients in the order of `covariates`' columns. INVALID_ARGUMENT
+// names "FittedModel.purchase_coefficients.<name>" (or dropout) when a
+// column has no coefficient or a coefficient no column.
+struct FittedCovariateModel {
+  CovariateModel model = CovariateModel::kBgNbd;
+  CovariateParams params;
+};
+absl::StatusOr<FittedCovariateModel> CovariateModelFrom(const v1::FittedModel& model,
+                                                        const Covariates& covariates);
+
+// The covariate columns a workspace summary carries (SummaryRequest's
+// covariate attributes), names under "CustomerSummaries".
+Covariates CovariatesOf(const v1::CustomerSummaries& summaries);
 
 }  // namespace mitra::value
 

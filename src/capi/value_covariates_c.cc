@@ -1,0 +1,150 @@
+// The C ABI of fits and predictions with covariates (mitra.h, "Customer
+// value: covariates"): every input a plain array, no message per customer.
+#include <cmath>
+#include <limits>
+
+#include "capi_internal.h"
+#include "mitra/mitra.h"
+#include "mitra/value/covariates.h"
+
+using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
+
+namespace {
+
+namespace value = mitra::value;
+
+absl::StatusOr<value::CovariateModel> ModelOf(const mitra_value_covariate_model& model) {
+  switch (EnumValue(model)) {
+    case MITRA_VALUE_COVARIATE_BG_NBD: return value::CovariateModel::kBgNbd;
+    case MITRA_VALUE_COVARIATE_MBG_NBD: return value::CovariateModel::kMbgNbd;
+    case MITRA_VALUE_COVARIATE_PARETO_NBD: return value::CovariateModel::kParetoNbd;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("model: unknown mitra_value_covariate_model ", EnumValue(model)));
+}
+
+// One process's matrix, `len` values of `columns` columns named "0", "1",
+// ...; the core checks len = n * columns and the values, naming the C
+// argument (`field`).
+absl::Status Matrix(const double* values, size_t len, size_t columns, const char* field,
+                    value::CovariateColumns* out) {
+  if (len > 0 && values == nullptr) return Null(field);
+  if (columns > (size_t{1} << 20))
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, "_columns: at most 1048576, got ", columns));
+  for (size_t j = 0; j < columns; ++j) out->names.push_back(absl::StrCat(j));
+  out->values.assign(values, values + len);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<value::Covariates> CovariatesFrom(const double* purchase, size_t purchase_len,
+                                                 size_t purchase_columns, const double* dropout,
+                                                 size_t dropout_len, size_t dropout_columns) {
+  value::Covariates cov;
+  if (absl::Status s = Matrix(purchase, purchase_len, purchase_columns, "purchase", &cov.purchase);
+      !s.ok())
+    return s;
+  if (absl::Status s = Matrix(dropout, dropout_len, dropout_columns, "dropout", &cov.dropout); !s.ok())
+    return s;
+  // The core's field names, as this function's arguments call them.
+  cov.names.Rename("purchase_covariates", "purchase")
+      .Rename("dropout_covariates", "dropout")
+      .Rename("covariate_penalty", "penalty");
+  return cov;
+}
+
+}  // namespace
+
+extern "C" {
+
+mitra_status mitra_value_fit_covariates(mitra_value_covariate_model model, const double* x,
+                                        const double* t_x, const double* T, size_t n,
+                                        const double* purchase, size_t purchase_len,
+                                        size_t purchase_columns, const double* dropout,
+                                        size_t dropout_len, size_t dropout_columns, double penalty,
+                                        double* params, double* coefficients,
+                                        double* standard_errors, mitra_value_covariate_test* test,
+                                        mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (params == nullptr) return Null("params");
+    if (purchase_columns + dropout_columns > 0 && coefficients == nullptr) return Null("coefficients");
+    if (standard_errors == nullptr) return Null("standard_errors");
+    if (test == nullptr) return Null("test");
+    if (absl::Status s = Arrays(n, {{x, "x"}, {t_x, "t_x"}, {T, "T"}}); !s.ok()) return s;
+    if (n == 0) return absl::InvalidArgumentError("n: no customers to fit");
+    absl::StatusOr<value::CovariateModel> kind = ModelOf(model);
+    if (!kind.ok()) return kind.status();
+    absl::StatusOr<value::Covariates> cov = CovariatesFrom(purchase, purchase_len, purchase_columns,
+                                                           dropout, dropout_len, dropout_columns);
+    if (!cov.ok()) return cov.status();
+    cov->penalty = penalty;
+    value::CustomerData data{In(x, n), In(t_x, n), In(T, n), {}};
+    data.name = "customer data";
+    absl::StatusOr<value::CovariateFit> fit = value::FitWithCovariates(*kind, data, *cov);
+    if (!fit.ok()) return fit.status();
+    // Written only now: a failed fit leaves the caller's arrays as they were.
+    const size_t k = purchase_columns + dropout_columns;
+    std::copy(fit->params.base.begin(), fit->params.base.end(), params);
+    std::copy(fit->params.purchase.begin(), fit->params.purchase.end(), coefficients);
+    std::copy(fit->params.dropout.begin(), fit->params.dropout.end(), coefficients + purchase_columns);
+    const std::vector<double>& se = fit->report.standard_errors;
+    for (size_t i = 0; i < 4 + k; ++i)
+      standard_errors[i] = i < se.size() ? se[i] : std::numeric_limits<double>::quiet_NaN();
+    test->log_likelihood = fit->report.log_likelihood;
+    test->statistic = fit->likelihood_ratio.statistic;
+    test->degrees_of_freedom = fit->likelihood_ratio.degrees_of_freedom;
+    test->p_value = fit->likelihood_ratio.p_value;
+    test->restricted_log_likelihood = fit->likelihood_ratio.restricted_log_likelihood;
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_value_predict_covariates(mitra_value_covariate_model model, const double* params,
+                                            const double* coefficients,
+                                            mitra_value_quantity quantity, double t,
+                                            const double* x, const double* t_x, const double* T,
+                                            size_t n, const double* purchase, size_t purchase_len,
+                                            size_t purchase_columns, const double* dropout,
+                                            size_t dropout_len, size_t dropout_columns,
+                                            double* out, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (params == nullptr) return Null("params");
+    if (purchase_columns + dropout_columns > 0 && coefficients == nullptr) return Null("coefficients");
+    if (absl::Status s = Arrays(n, {{x, "x"}, {t_x, "t_x"}, {T, "T"}, {out, "out"}}); !s.ok())
+      return s;
+    absl::StatusOr<value::CovariateModel> kind = ModelOf(model);
+    if (!kind.ok()) return kind.status();
+    absl::StatusOr<value::Covariates> cov = CovariatesFrom(purchase, purchase_len, purchase_columns,
+                                                           dropout, dropout_len, dropout_columns);
+    if (!cov.ok()) return cov.status();
+    value::CovariateParams p;
+    for (size_t i = 0; i < 4; ++i) {
+      if (!(std::isfinite(params[i]) && params[i] > 0))
+        return absl::InvalidArgumentError(
+            absl::StrCat("params[", i, "]: must be finite and > 0, got ", params[i]));
+      p.base[i] = params[i];
+    }
+    for (size_t j = 0; j < purchase_columns + dropout_columns; ++j) {
+      if (!std::isfinite(coefficients[j]))
+        return absl::InvalidArgumentError(
+            absl::StrCat("coefficients[", j, "]: must be finite, got ", coefficients[j]));
+      (j < purchase_columns ? p.purchase : p.dropout).push_back(coefficients[j]);
+    }
+    value::CovariatePrediction what;
+    switch (EnumValue(quantity)) {
+      case MITRA_VALUE_EXPECTED_PURCHASES: what = value::CovariatePrediction::kExpectedPurchases; break;
+      case MITRA_VALUE_PROBABILITY_ALIVE: what = value::CovariatePrediction::kProbabilityAlive; break;
+      case MITRA_VALUE_PROBABILITY_ALIVE_AT: what = value::CovariatePrediction::kProbabilityAliveAt; break;
+      default:
+        return absl::InvalidArgumentError(
+            absl::StrCat("quantity: unknown mitra_value_quantity ", EnumValue(quantity)));
+    }
+    if (what != value::CovariatePrediction::kProbabilityAlive && !(std::isfinite(t) && t >= 0))
+      return absl::InvalidArgumentError(absl::StrCat("t: must be finite and >= 0, got ", t));
+    value::CustomerData data{In(x, n), In(t_x, n), In(T, n), {}};
+    data.name = "customer data";
+    return value::PredictWithCovariates(*kind, p, *cov, data, what, t, {out, out ? n : 0});
+  });
+}
+
+}  // extern "C"
