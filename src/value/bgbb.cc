@@ -179,7 +179,9 @@ absl::Status BgBbProbabilityAlive(const BgBbParams& p, const OpportunityData& d,
   for (size_t i = 0; i < out.size(); ++i) {
     const double x = d.x[i], n = d.n[i];
     const double ll = LogLikelihoodOf(pc, x, d.t_x[i], n, nullptr);
-    out[i] = std::exp(pc.A(x, n - x, nullptr) + pc.G(0, n + m, nullptr) - ll);
+    // The alive path's share of the likelihood: at most 1, but the log-Beta
+    // differences round, and a share of 1 can come out 1 + 5e-10.
+    out[i] = std::fmin(1.0, std::exp(pc.A(x, n - x, nullptr) + pc.G(0, n + m, nullptr) - ll));
   }
   return absl::OkStatus();
 }
