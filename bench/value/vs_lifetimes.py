@@ -117,7 +117,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3, help="mitra runs per input (median)")
     ap.add_argument("--peer-repeats", type=int, default=1, help="lifetimes runs per input")
     ap.add_argument("--threads", type=int, default=1, help="mitra likelihood threads")
-    ap.add_argument("--tolerance", type=float, default=1e-3,
+    ap.add_argument("--tolerance", type=float, default=1e-5,
                     help="max relative parameter difference between the two fits")
     ap.add_argument("--inputs", default="cdnow,simulated")
     ap.add_argument("--seed", type=int, default=42)
