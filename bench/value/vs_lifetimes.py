@@ -17,7 +17,7 @@ columns to the fitted model, so the copy into the C ABI is included.
 lifetimes is timed as its users call it (BetaGeoFitter().fit(frequency,
 recency, T), no weights; it computes its Hessian and standard errors too).
 Both fit the same rows; the script checks that they reach the same
-parameters (max relative difference <= --tolerance) and prints CPU and wall
+parameters (max relative difference <= --tolerance, 1e-5) and prints CPU and wall
 times (median of --repeats) and their ratios.
 
 lifetimes is not part of mitra: point the script at a checkout of it and of
