@@ -58,6 +58,12 @@ const Data& Customers() {
   return *data;
 }
 
+std::string Digits(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
 void BM_BgNbdCovariateFit1M(benchmark::State& state) {
   const Data& d = Customers();
   const CustomerData data{d.x, d.t_x, d.T, {}};
@@ -74,6 +80,13 @@ void BM_BgNbdCovariateFit1M(benchmark::State& state) {
     state.counters["gamma2_2"] = fit->params.dropout[1];
     state.counters["evals"] = fit->report.evaluations;
     state.counters["iterations"] = fit->report.iterations;
+    // All the estimates in full, to compare revisions of the likelihood code.
+    std::string all = "estimates:";
+    for (double v : fit->params.base) all += " " + Digits(v);
+    for (double v : fit->params.purchase) all += " " + Digits(v);
+    for (double v : fit->params.dropout) all += " " + Digits(v);
+    for (double v : fit->report.standard_errors) all += " " + Digits(v);
+    std::fprintf(stderr, "%s\n", all.c_str());
   }
   state.SetItemsProcessed(state.iterations() * 1000000);
 }

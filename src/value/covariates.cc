@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,22 +32,31 @@ constexpr size_t kBase = 4;
 
 bool IsPareto(CovariateModel m) { return m == CovariateModel::kParetoNbd; }
 
-// ln (b)_n, ln (c)_n and their derivatives (special.h's LogRising): for
-// the small counts of most customers the two sums of logs run as one
-// two-lane loop.
+// ln (b)_n, ln (c)_n and their derivatives (special.h's LogRising). For
+// the small counts of most customers, both at once in two lanes and as one
+// logarithm of the product (b)_n = b (b+1)...(b+n-1), whose derivative
+// comes with it by the product rule: d ln (b)_n / db = (b)_n' / (b)_n. One
+// logarithm and one division per customer instead of one each per purchase;
+// the bounds keep the product of at most 16 factors far from overflow and
+// underflow.
 inline void TwoLogRisings(double b, double c, double n, double* lb, double* db, double* lc,
                           double* dc) {
-  if (n > 16) {
+  if (n == 0) {
+    *lb = *db = *lc = *dc = 0;
+    return;
+  }
+  if (n > 16 || !(std::min(b, c) > 1e-100) || !(std::max(b, c) < 1e15)) {
     *lb = LogRising(b, n, db);
     *lc = LogRising(c, n, dc);
     return;
   }
-  vec::V2 l = vec::Splat(0), d = vec::Splat(0);
+  vec::V2 p = vec::Splat(1), dp = vec::Splat(0);
   for (double k = 0; k < n; ++k) {
     const vec::V2 v = {b + k, c + k};
-    l += vec::Log(v);
-    d += vec::Splat(1) / v;
+    dp = dp * v + p;
+    p = p * v;
   }
+  const vec::V2 l = vec::Log(p), d = dp / p;
   *lb = l[0], *db = d[0], *lc = l[1], *dc = d[1];
 }
 
@@ -199,42 +209,55 @@ class Problem {
               std::vector<double>& block) const {
     const int extra = model_ == CovariateModel::kMbgNbd ? 1 : 0;
     const double r = u[0], log_alpha = std::log(u[1]), log_a = std::log(u[2]);
+    // ln(alpha_i + T) for every row; the terms of A4 only for the rows that
+    // have it (x + e > 0), packed at `slot[j]`, so that the customers
+    // without a repeat purchase (a third in a CDNOW-like cohort) skip three
+    // logarithms and an exponential. The functions act per lane: the
+    // values are those of the unpacked arrays.
     double* lT = work[0];
     double* ltx = work[1];
     double* lbn = work[2];
     double* e = work[3];
     double* l1e = work[4];
+    uint16_t slot[256];
+    size_t q = 0;
     for (size_t j = 0; j < m; ++j) {
       const size_t i = b0 + j;
       const double alpha = u[1] * e1[j], n = data_.x[i] + extra;
       lT[j] = alpha + data_.T[i];
-      ltx[j] = alpha + data_.t_x[i];
-      lbn[j] = n > 0 ? u[3] * e2[j] + (n - 1) : 1.0;
+      if (n > 0) {
+        slot[j] = static_cast<uint16_t>(q);
+        ltx[q] = alpha + data_.t_x[i];
+        lbn[q] = u[3] * e2[j] + (n - 1);
+        ++q;
+      }
     }
     vec::LogArray(lT, lT, m);
-    vec::LogArray(ltx, ltx, m);
-    vec::LogArray(lbn, lbn, m);
-    for (size_t j = 0; j < m; ++j) {  // e^-|A4 - A3|, 0 without A4
+    vec::LogArray(ltx, ltx, q);
+    vec::LogArray(lbn, lbn, q);
+    for (size_t j = 0; j < m; ++j) {  // e^-|A4 - A3|
       const size_t i = b0 + j;
       const double x = data_.x[i];
-      const double a3 = -(r + x) * lT[j], a4 = log_a + eta2[j] - lbn[j] - (r + x) * ltx[j];
-      e[j] = x + extra > 0 ? -std::fabs(a4 - a3) : -1000.0;
+      if (x + extra == 0) continue;
+      const size_t k = slot[j];
+      const double a3 = -(r + x) * lT[j], a4 = log_a + eta2[j] - lbn[k] - (r + x) * ltx[k];
+      e[k] = -std::fabs(a4 - a3);
     }
-    vec::ExpArray(e, e, m);
-    for (size_t j = 0; j < m; ++j) l1e[j] = 1 + e[j];
-    vec::LogArray(l1e, l1e, m);
+    vec::ExpArray(e, e, q);
+    for (size_t k = 0; k < q; ++k) l1e[k] = 1 + e[k];
+    vec::LogArray(l1e, l1e, q);
     for (size_t j = 0; j < m; ++j) {
       const size_t i = b0 + j;
       const double w = Weight(i);
       if (w == 0) continue;
       const double x = data_.x[i], n = x + extra;
       const double p[4] = {r, u[1] * e1[j], u[2] * e2[j], u[3] * e2[j]};
-      const uint32_t slot = counts_.slot[i];
+      const uint32_t count = counts_.slot[i];
       double l_b, d_b, l_ab, d_ab;
       TwoLogRisings(p[3], p[2] + p[3], n, &l_b, &d_b, &l_ab, &d_ab);
       const double la = log_alpha - eta1[j];
-      double ll = lr_[slot] + r * la + l_b - l_ab;
-      double g[4] = {dlr_[slot] + la, r / p[1], -d_ab, d_b - d_ab};
+      double ll = lr_[count] + r * la + l_b - l_ab;
+      double g[4] = {dlr_[count] + la, r / p[1], -d_ab, d_b - d_ab};
       const double a3 = -(r + x) * lT[j];
       if (n == 0) {
         ll += a3;
@@ -242,10 +265,11 @@ class Problem {
         g[1] -= (r + x) / (p[1] + data_.T[i]);
       } else {
         // ln(e^A3 + e^A4) = max + ln(1 + e^-|A4 - A3|); w4 = e^A4 / (e^A3 + e^A4).
-        const double a4 = log_a + eta2[j] - lbn[j] - (r + x) * ltx[j];
-        const double w4 = a4 > a3 ? 1 / (1 + e[j]) : e[j] / (1 + e[j]), w3 = 1 - w4;
-        ll += std::max(a3, a4) + l1e[j];
-        g[0] -= w3 * lT[j] + w4 * ltx[j];
+        const size_t k = slot[j];
+        const double a4 = log_a + eta2[j] - lbn[k] - (r + x) * ltx[k];
+        const double w4 = a4 > a3 ? 1 / (1 + e[k]) : e[k] / (1 + e[k]), w3 = 1 - w4;
+        ll += std::max(a3, a4) + l1e[k];
+        g[0] -= w3 * lT[j] + w4 * ltx[k];
         g[1] -= (r + x) * (w3 / (p[1] + data_.T[i]) + w4 / (p[1] + data_.t_x[i]));
         g[2] += w4 / p[2];
         g[3] -= w4 / (p[3] + (n - 1));

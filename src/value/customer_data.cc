@@ -39,6 +39,13 @@ bool IndexValues(absl::Span<const double> v, size_t limit, std::vector<uint32_t>
 
 GroupedCustomers GroupIdentical(const CustomerData& data) {
   GroupedCustomers out;
+  GroupIdenticalWithin(data, SIZE_MAX, &out);
+  return out;
+}
+
+bool GroupIdenticalWithin(const CustomerData& data, size_t max_groups, GroupedCustomers* grouped) {
+  GroupedCustomers& out = *grouped;
+  out = GroupedCustomers();
   const size_t n = data.x.size();
   out.group.resize(n);
   auto emit = [&](size_t i, uint32_t& slot) {
@@ -85,6 +92,7 @@ GroupedCustomers GroupIdentical(const CustomerData& data) {
       uint32_t& slot = cell[c[i]];
       const double w = data.weight.empty() ? 1.0 : data.weight[i];
       if (slot == UINT32_MAX) {
+        if (first_row.size() == max_groups) return false;
         slot = static_cast<uint32_t>(first_row.size());
         first_row.push_back(static_cast<uint32_t>(i));
         weight.push_back(w);
@@ -101,16 +109,17 @@ GroupedCustomers GroupIdentical(const CustomerData& data) {
       out.t_x[g] = data.t_x[first_row[g]];
       out.T[g] = data.T[first_row[g]];
     }
-    return out;
+    return true;
   }
   absl::flat_hash_map<std::tuple<uint64_t, uint64_t, uint64_t>, uint32_t> index;
   index.reserve(n / 4 + 16);
   for (size_t i = 0; i < n; ++i) {
     auto [it, inserted] = index.try_emplace(
         std::make_tuple(Bits(data.x[i]), Bits(data.t_x[i]), Bits(data.T[i])), UINT32_MAX);
+    if (inserted && out.x.size() == max_groups) return false;
     emit(i, it->second);
   }
-  return out;
+  return true;
 }
 
 absl::Status ValidateCustomerData(const CustomerData& data, int* max_x) {
@@ -125,7 +134,8 @@ absl::Status ValidateCustomerData(const CustomerData& data, int* max_x) {
   for (size_t i = 0; i < n; ++i) {
     const double x = data.x[i], tx = data.t_x[i], T = data.T[i];
     const auto row = [&] { return absl::StrCat(data.name, " row ", i); };
-    if (!(x >= 0 && x <= 1e7 && x == std::floor(x)))
+    // The cast is exact in range, and inlines where floor() is a libm call.
+    if (!(x >= 0 && x <= 1e7 && x == static_cast<double>(static_cast<int32_t>(x))))
       return Invalid(row(), absl::StrCat("x = ", x, " is not a whole number in [0, 1e7]"));
     if (!(tx >= 0 && tx <= T && std::isfinite(T)))
       return Invalid(row(), absl::StrCat("needs 0 <= t_x <= T (t_x = ", tx, ", T = ", T, ")"));

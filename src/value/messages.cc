@@ -37,6 +37,7 @@ absl::StatusOr<FitOptions> FitOptionsFrom(const v1::FitRequest& r) {
   if (o.gradient_tolerance() != 0) out.gradient_tolerance = o.gradient_tolerance();
   out.threads = o.threads() != 0 ? o.threads() : 1;
   out.standard_errors = !o.skip_standard_errors();
+  out.group_identical = !o.no_grouping();
   if (!o.initial().empty()) {
     const std::vector<std::string> names = ParamNames(r.model());
     for (const auto& [name, value] : o.initial()) {
@@ -378,38 +379,33 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
   if (absl::Status s = same_length("T", r.t_size()); !s.ok()) return s;
   CustomerData raw{Column(r.frequency()), Column(r.recency()), Column(r.t()), Column(r.weight())};
   raw.name = "FitRequest: customer data";
-  // Checked before the rows are grouped (each fit checks its grouped rows too).
-  int max_x = 0;
-  if (absl::Status s = ValidateCustomerData(raw, &max_x); !s.ok()) return s;
   if (r.purchase_covariate_names_size() > 0 || r.dropout_covariate_names_size() > 0 ||
-      r.purchase_covariates_size() > 0 || r.dropout_covariates_size() > 0)
+      r.purchase_covariates_size() > 0 || r.dropout_covariates_size() > 0) {
+    if (absl::Status s = ValidateCustomerData(raw, nullptr); !s.ok()) return s;
     return FitCovariates(r, raw, *options, out);
-  // Identical rows merge into weighted ones: exact, and much faster.
-  GroupedCustomers grouped;
-  CustomerData data = raw;
-  if (!r.options().no_grouping()) {
-    grouped = GroupIdentical(raw);
-    data = grouped.view();
   }
-  const int64_t rows = static_cast<int64_t>(data.x.size());
+  // The fits check the rows as given (naming them by raw.name), merge
+  // identical ones into weighted rows (options->group_identical) and report
+  // the rows they summed over.
+  const CustomerData& data = raw;
   switch (r.model()) {
     case v1::VALUE_MODEL_BG_NBD: {
       absl::StatusOr<BgNbdFit> fit = FitBgNbd(data, *options);
       if (!fit.ok()) return fit.status();
       const auto& p = fit->params;
-      return ToMessage(r.model(), {p.r, p.alpha, p.a, p.b}, *fit, rows, out);
+      return ToMessage(r.model(), {p.r, p.alpha, p.a, p.b}, *fit, fit->report.rows, out);
     }
     case v1::VALUE_MODEL_MBG_NBD: {
       absl::StatusOr<MbgNbdFit> fit = FitMbgNbd(data, *options);
       if (!fit.ok()) return fit.status();
       const auto& p = fit->params;
-      return ToMessage(r.model(), {p.r, p.alpha, p.a, p.b}, *fit, rows, out);
+      return ToMessage(r.model(), {p.r, p.alpha, p.a, p.b}, *fit, fit->report.rows, out);
     }
     case v1::VALUE_MODEL_PARETO_NBD: {
       absl::StatusOr<ParetoNbdFit> fit = FitParetoNbd(data, *options);
       if (!fit.ok()) return fit.status();
       const auto& p = fit->params;
-      return ToMessage(r.model(), {p.r, p.alpha, p.s, p.beta}, *fit, rows, out);
+      return ToMessage(r.model(), {p.r, p.alpha, p.s, p.beta}, *fit, fit->report.rows, out);
     }
     default:
       return Invalid("FitRequest.model", absl::StrCat("unknown or unspecified model ", r.model()));

@@ -8,6 +8,7 @@
 #define MITRA_SRC_VALUE_MODEL_DRIVER_H_
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -99,8 +100,16 @@ template <class Fit, class Problem>
 absl::StatusOr<Fit> FitFourParameters(const char* model, const CustomerData& data,
                                       const FitOptions& options) {
   using Params = decltype(Fit::params);
+  // Validated as given, so that an error names the caller's row, then
+  // merged (options.group_identical) when that at least halves the rows.
+  GroupedCustomers grouped;
+  CustomerData rows = data;
+  if (options.group_identical) {
+    if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
+    if (GroupIdenticalWithin(data, data.x.size() / 2, &grouped)) rows = grouped.view();
+  }
   Problem problem;
-  if (absl::Status s = problem.Init(data); !s.ok()) return s;
+  if (absl::Status s = problem.Init(rows); !s.ok()) return s;
   problem.set_threads(options.threads);
   std::vector<double> init = options.initial;
   if (init.empty()) init = {1, 1, 1, 1};
@@ -115,6 +124,7 @@ absl::StatusOr<Fit> FitFourParameters(const char* model, const CustomerData& dat
   Fit fit;
   fit.params = {mle->params[0], mle->params[1], mle->params[2], mle->params[3]};
   fit.report = std::move(mle->report);
+  fit.report.rows = static_cast<int64_t>(rows.x.size());
   return fit;
 }
 

@@ -33,6 +33,7 @@ call raise InvalidArgument the same way.
 """
 
 import collections
+import ctypes
 import datetime as _dt
 import math
 import numbers
@@ -685,14 +686,13 @@ class _PurchaseModel(_Model):
         req = _pb.FitRequest(model=cls._KIND, options=_fit_options(
             penalizer, initial, max_iterations, threads, grouping, gradient_tolerance,
             standard_errors))
-        req.frequency.extend(_column(frequency, "frequency").tolist())
-        req.recency.extend(_column(recency, "recency").tolist())
-        req.T.extend(_column(T, "T").tolist())
+        columns = [("frequency", _column(frequency, "frequency")),
+                   ("recency", _column(recency, "recency")), ("T", _column(T, "T"))]
         if weights is not None:
-            req.weight.extend(_column(weights, "weight").tolist())
-        _add_covariates(req, covariates, purchase_covariates, dropout_covariates,
-                        covariate_penalty)
-        return cls._from_message(_fit(req))
+            columns.append(("weight", _column(weights, "weight")))
+        columns += _add_covariates(req, covariates, purchase_covariates, dropout_covariates,
+                                   covariate_penalty)
+        return cls._from_message(_fit(req, columns))
 
     @property
     def coefficients(self):
@@ -954,11 +954,11 @@ class GammaGamma(_Model):
         req = _pb.FitRequest(model=cls._KIND, options=_fit_options(
             penalizer, initial, max_iterations, None, True, gradient_tolerance,
             standard_errors))
-        req.frequency.extend(_column(frequency, "frequency").tolist())
-        req.monetary_value.extend(_column(monetary_value, "monetary_value").tolist())
+        columns = [("frequency", _column(frequency, "frequency")),
+                   ("monetary_value", _column(monetary_value, "monetary_value"))]
         if weights is not None:
-            req.weight.extend(_column(weights, "weight").tolist())
-        return cls._from_message(_fit(req))
+            columns.append(("weight", _column(weights, "weight")))
+        return cls._from_message(_fit(req, columns))
 
     def expected_spend(self, frequency, monetary_value):
         """E[spend per transaction | x, mean repeat spend]: p(gamma + x zbar)
@@ -1007,32 +1007,33 @@ def _covariate_columns(cols, what):
     return names, np.column_stack(arrays).reshape(-1)
 
 
-def _add_covariates(req, both, purchase, dropout, penalty):
+def _covariate_pair(both, purchase, dropout):
+    """(purchase, dropout) covariates from covariates= or the two per-process ones."""
     if both is not None and (purchase is not None or dropout is not None):
         raise InvalidArgument("covariates: give either covariates or purchase_covariates/"
                               "dropout_covariates, not both")
-    if both is not None:
-        purchase = dropout = both
+    return (both, both) if both is not None else (purchase, dropout)
+
+
+def _add_covariates(req, both, purchase, dropout, penalty):
+    purchase, dropout = _covariate_pair(both, purchase, dropout)
     pn, pv = _covariate_columns(purchase, "purchase_covariates")
     dn, dv = _covariate_columns(dropout, "dropout_covariates")
     req.purchase_covariate_names.extend(pn)
-    req.purchase_covariates.extend(pv.tolist())
     req.dropout_covariate_names.extend(dn)
-    req.dropout_covariates.extend(dv.tolist())
     req.covariate_penalty = float(penalty)
+    return [("purchase_covariates", pv), ("dropout_covariates", dv)]
 
 
 def _covariate_args(both, purchase, dropout, interval):
     """The prediction's covariates as (purchase, dropout), or None."""
     if both is None and purchase is None and dropout is None:
         return None
-    if both is not None and (purchase is not None or dropout is not None):
-        raise InvalidArgument("covariates: give either covariates or purchase_covariates/"
-                              "dropout_covariates, not both")
+    pair = _covariate_pair(both, purchase, dropout)
     if interval is not None:
         raise InvalidArgument("interval: not available for a fit with covariates (each "
                               "customer has her own parameters)")
-    return (both, both) if both is not None else (purchase, dropout)
+    return pair
 
 
 def _prediction_covariates(cov):
@@ -1043,9 +1044,42 @@ def _prediction_covariates(cov):
     return (pn, _f64(pv)), (dn, _f64(dv))
 
 
-def _fit(req):
-    data = req.SerializeToString()
-    m = _pb.FittedModel.FromString(call_bytes(_lib.mitra_value_fit, data, len(data)))
+def _varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
+    return bytes(out)
+
+
+def _fit(req, columns=()):
+    """The FittedModel of FitRequest `req` with the [(field, float64 array)]
+    `columns` as its repeated double fields.
+
+    The columns are millions of values: rather than through Python lists and
+    the message object, each is copied once, as bytes, into the request's
+    wire form after the other fields (a message's fields may come in any
+    order; a packed repeated double is its tag, its byte length and the
+    little-endian doubles)."""
+    head = req.SerializeToString()
+    parts = []
+    for field, values in columns:
+        if values.size:
+            number = _pb.FitRequest.DESCRIPTOR.fields_by_name[field].number
+            raw = np.ascontiguousarray(values, dtype="<f8").reshape(-1).view(np.uint8)
+            parts.append((_varint(number << 3 | 2) + _varint(raw.size), raw))
+    size = len(head) + sum(len(key) + raw.size for key, raw in parts)
+    data = np.empty(size, dtype=np.uint8)
+    data[:len(head)] = np.frombuffer(head, dtype=np.uint8)
+    pos = len(head)
+    for key, raw in parts:
+        data[pos:pos + len(key)] = np.frombuffer(key, dtype=np.uint8)
+        pos += len(key)
+        data[pos:pos + raw.size] = raw
+        pos += raw.size
+    m = _pb.FittedModel.FromString(
+        call_bytes(_lib.mitra_value_fit, data.ctypes.data_as(ctypes.c_char_p), size))
     if m.report.at_boundary:
         warnings.warn(m.report.boundary_reason, FitBoundaryWarning, stacklevel=3)
     return m

@@ -36,6 +36,11 @@ struct GroupedCustomers {
 
 GroupedCustomers GroupIdentical(const CustomerData& data);
 
+// GroupIdentical into `out` unless that leaves more than `max_groups` rows:
+// then false (and `out` unspecified), found as soon as row max_groups + 1
+// is met, so that data that would not shrink costs part of a pass only.
+bool GroupIdenticalWithin(const CustomerData& data, size_t max_groups, GroupedCustomers* out);
+
 // INVALID_ARGUMENT unless the columns have one length, x is a whole number
 // in [0, 1e7], 0 <= t_x <= T, t_x = 0 when x = 0, all finite, and weights
 // (if given) are finite and >= 0; errors name the row as the caller does

@@ -5,6 +5,7 @@
 #ifndef MITRA_VALUE_OPTIMIZER_H_
 #define MITRA_VALUE_OPTIMIZER_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,13 @@ struct FitOptions {
   // do not depend on it beyond the last bits of the sums. 1 = the calling
   // thread only. 1..256.
   int threads = 1;
+  // Purchase-model fits without covariates (BG/NBD, MBG/NBD, Pareto/NBD):
+  // rows with identical (x, t_x, T) merged into one weighted row first
+  // (GroupIdentical) when that at least halves them. Exact: the likelihood
+  // depends on a customer only through (x, t_x, T), so the optimum and the
+  // standard errors are the same up to the rounding of the sums. false:
+  // the rows as given.
+  bool group_identical = true;
   // How the caller names these options in errors (empty: as here;
   // "initial[1]" for an entry of `initial`).
   FieldPath names;
@@ -54,6 +62,9 @@ struct FitReport {
   int evaluations = 0;       // likelihood + gradient evaluations
   double gradient_norm = 0;  // max |d objective / d log theta| at the end
   double total_weight = 0;   // W: number of customers the fit saw
+  // Rows the likelihood summed over, after FitOptions::group_identical's
+  // merging: set by the BG/NBD, MBG/NBD and Pareto/NBD fits, 0 by the others.
+  int64_t rows = 0;
   // One per parameter, from the inverse of the Hessian of
   // -LL + W * penalizer * sum(theta^2) in natural parameters (forward
   // differences of the exact gradient). Empty when that Hessian is not
