@@ -20,21 +20,79 @@ IdInterner::Hashed IdInterner::Hash(std::string_view id) {
 
 namespace {
 
-// Raw storage for `n` ids, constructed one by one as they come.
-std::string* NewBlock(size_t n) {
-  return static_cast<std::string*>(::operator new(n * sizeof(std::string)));
+// Raw storage for `n` ids, written one by one as they come.
+template <typename Entry>
+Entry* NewBlock(size_t n) {
+  return static_cast<Entry*>(::operator new(n * sizeof(Entry), std::align_val_t{alignof(Entry)}));
 }
+
+template <typename Entry>
+void DeleteBlock(Entry* block) {
+  ::operator delete(block, std::align_val_t{alignof(Entry)});
+}
+
+// The first chunk of the long ids' arena, and the most a later chunk takes
+// beyond the id that opens it (chunks grow with the arena so that millions
+// of long ids take few allocations).
+constexpr size_t kFirstChunk = size_t{1} << 16;
+constexpr size_t kMaxChunk = size_t{1} << 24;
 
 }  // namespace
 
 IdInterner::~IdInterner() {
-  Truncate(0);
-  for (std::string* block : blocks_) ::operator delete(block);
+  for (Entry* block : blocks_) DeleteBlock(block);
+  for (const Chunk& c : arena_) ::operator delete(c.data);
   std::free(table_);
+}
+
+void IdInterner::Store(Entry* e, std::string_view id) {
+  if (id.size() <= Entry::kInline) {
+    std::memset(e->bytes, 0, sizeof e->bytes);  // padding zeroed: whole entries compare
+    std::memcpy(e->bytes, id.data(), id.size());
+    e->bytes[15] = static_cast<char>(id.size());
+    return;
+  }
+  // The next chunk with room: the current one, the one after it (left by
+  // a rollback), or a new one. Allocations come before any change.
+  if (arena_.empty() || arena_[arena_chunk_].size - arena_used_ < id.size()) {
+    const size_t next = arena_.empty() ? 0 : arena_chunk_ + 1;
+    if (next == arena_.size() || arena_[next].size < id.size()) {
+      const size_t grown =
+          arena_.empty() ? kFirstChunk : std::min(kMaxChunk, arena_.back().size * 2);
+      const size_t size = std::max(grown, id.size());
+      arena_.reserve(arena_.size() + 1);
+      char* data = static_cast<char*>(::operator new(size));
+      // Cannot throw: the room is reserved.
+      arena_.insert(arena_.begin() + static_cast<ptrdiff_t>(next), Chunk{data, size});
+    }
+    arena_chunk_ = next;
+    arena_used_ = 0;
+  }
+  char* at = arena_[arena_chunk_].data + arena_used_;
+  std::memcpy(at, id.data(), id.size());
+  arena_used_ += id.size();
+  const char* p = at;
+  const uint64_t n = uint64_t{id.size()} | uint64_t{Entry::kLong} << 56;
+  std::memcpy(e->bytes, &p, sizeof p);
+  std::memcpy(e->bytes + 8, &n, sizeof n);
 }
 
 size_t IdInterner::Probe(std::string_view id, uint32_t hash) const {
   const size_t mask = table_size_ - 1;
+  if (id.size() <= Entry::kInline) {
+    // A short id is compared as the 16 bytes it would be stored as.
+    Entry key;
+    std::memset(key.bytes, 0, sizeof key.bytes);
+    std::memcpy(key.bytes, id.data(), id.size());
+    key.bytes[15] = static_cast<char>(id.size());
+    for (size_t s = hash & mask;; s = (s + 1) & mask) {
+      const Slot v = table_[s];
+      if (v == kEmpty) return s;
+      if ((v >> 32) == hash &&
+          std::memcmp(At(static_cast<Index>(v)).bytes, key.bytes, sizeof key.bytes) == 0)
+        return s;
+    }
+  }
   for (size_t s = hash & mask;; s = (s + 1) & mask) {
     const Slot v = table_[s];
     if (v == kEmpty || ((v >> 32) == hash && Id(static_cast<Index>(v)) == id)) return s;
@@ -56,10 +114,10 @@ void IdInterner::PrefetchText(const Hashed& id) const {
   if (table_size_ == 0) return;
   // Only the first slot: at a load of at most 1/2 that is where most ids are.
   const Slot v = table_[id.hash & (table_size_ - 1)];
-  if (v != kEmpty && (v >> 32) == id.hash) __builtin_prefetch(&Id(static_cast<Index>(v)));
+  if (v != kEmpty && (v >> 32) == id.hash) __builtin_prefetch(&At(static_cast<Index>(v)));
 }
 
-void IdInterner::PrefetchId(Index i) const { __builtin_prefetch(&Id(i)); }
+void IdInterner::PrefetchId(Index i) const { __builtin_prefetch(&At(i)); }
 
 void IdInterner::Place(Slot* table, size_t size, Slot slot) noexcept {
   const size_t mask = size - 1;
@@ -86,8 +144,8 @@ Index IdInterner::AddHashed(std::string_view id, uint32_t hash) {
   if ((size_ + 1) * 2 > table_size_) Grow(std::max<size_t>(16, table_size_ * 2));
   const unsigned b = Block(i);
   if (blocks_[b] == nullptr)
-    blocks_[b] = NewBlock(BlockSize(b));
-  new (&blocks_[b][i - BlockStart(b)]) std::string(id);
+    blocks_[b] = NewBlock<Entry>(BlockSize(b));
+  Store(&blocks_[b][i - BlockStart(b)], id);
   ++size_;
   Place(table_, table_size_, MakeSlot(hash, i));
   return i;
@@ -105,7 +163,7 @@ void IdInterner::Reserve(size_t n) {
                                     BlockSize(Block(static_cast<Index>(i)))) {
     const unsigned b = Block(static_cast<Index>(i));
     if (blocks_[b] == nullptr)
-      blocks_[b] = NewBlock(BlockSize(b));
+      blocks_[b] = NewBlock<Entry>(BlockSize(b));
     const size_t end = std::min(n, BlockStart(b) + BlockSize(b));
     Prefault(blocks_[b] + (i - BlockStart(b)), end - i);
   }
@@ -128,13 +186,26 @@ Index IdInterner::FindOrAdd(const Hashed& id, bool* added) {
 
 void IdInterner::Truncate(size_t n) noexcept {
   if (n >= size_) return;
-  // Blocks stay allocated for the ids that come next.
-  while (size_ > n) {
-    --size_;
-    const Index i = static_cast<Index>(size_);
-    const unsigned b = Block(i);
-    blocks_[b][i - BlockStart(b)].~basic_string();
+  // Blocks and arena chunks stay allocated for the ids that come next. The
+  // arena goes back to where the first dropped long id's bytes begin.
+  const char* first_long = nullptr;
+  for (size_t i = n; i < size_; ++i) {
+    const Entry& e = At(static_cast<Index>(i));
+    if (e.tag() == Entry::kLong) {
+      first_long = e.long_data();
+      break;
+    }
   }
+  if (first_long != nullptr) {
+    for (size_t c = 0; c < arena_.size(); ++c) {
+      if (first_long >= arena_[c].data && first_long < arena_[c].data + arena_[c].size) {
+        arena_chunk_ = c;
+        arena_used_ = static_cast<size_t>(first_long - arena_[c].data);
+        break;
+      }
+    }
+  }
+  size_ = n;
   // Linear probing cannot simply erase; re-place the survivors in the same
   // table (no allocation; their hashes are computed again, as rollback is rare).
   std::fill(table_, table_ + table_size_, kEmpty);
