@@ -13,9 +13,65 @@
 
 namespace mitra {
 
+namespace {
+
+// An id of up to 15 bytes as the two words of its Entry: its bytes, zeros,
+// its length in the last byte. Read with loads of fixed size (overlapping
+// where the id is shorter than they are) rather than a memcpy call per id.
+void ShortWords(std::string_view id, uint64_t words[2]) {
+  const char* p = id.data();
+  const size_t n = id.size();
+  auto load8 = [](const char* q) {
+    uint64_t v;
+    std::memcpy(&v, q, sizeof v);
+    return v;
+  };
+  auto load4 = [](const char* q) {
+    uint32_t v;
+    std::memcpy(&v, q, sizeof v);
+    return uint64_t{v};
+  };
+  uint64_t lo = 0, hi = 0;
+  if (n > 8) {
+    lo = load8(p);
+    hi = load8(p + n - 8) >> (8 * (16 - n));  // bytes 8..n-1 at the bottom
+  } else if (n == 8) {
+    lo = load8(p);
+  } else if (n >= 4) {
+    lo = load4(p) | load4(p + n - 4) << (8 * (n - 4));
+  } else if (n > 0) {
+    lo = uint64_t{static_cast<unsigned char>(p[0])} |
+         uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
+         uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
+  }
+  static_assert(std::endian::native == std::endian::little, "entries are laid out little-endian");
+  words[0] = lo;
+  words[1] = hi | uint64_t{n} << 56;
+}
+
+// Seeds that differ from one process to the next (the address of a static
+// under address-space randomisation, through Abseil's hash), so that no
+// fixed set of ids can be made to collide, as with Abseil's own hash.
+const uint64_t kSeed0 = absl::Hash<uint64_t>{}(0x243F6A8885A308D3);
+const uint64_t kSeed1 = absl::Hash<uint64_t>{}(0x13198A2E03707344);
+
+}  // namespace
+
 IdInterner::Hashed IdInterner::Hash(std::string_view id) {
+  Hashed out;
+  out.text = id;
+  if (id.size() <= Entry::kInline) {
+    // Two words: one wide multiply mixes them (as wyhash does).
+    ShortWords(id, out.words);
+    const __uint128_t m =
+        static_cast<__uint128_t>(out.words[0] ^ kSeed0) * (out.words[1] ^ kSeed1);
+    const uint64_t h = static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+    out.hash = static_cast<uint32_t>(h ^ (h >> 32));
+    return out;
+  }
   const size_t h = absl::Hash<absl::string_view>{}(Av(id));
-  return {id, static_cast<uint32_t>(h ^ (h >> 32))};
+  out.hash = static_cast<uint32_t>(h ^ (h >> 32));
+  return out;
 }
 
 namespace {
@@ -45,11 +101,11 @@ IdInterner::~IdInterner() {
   std::free(table_);
 }
 
-void IdInterner::Store(Entry* e, std::string_view id) {
+void IdInterner::Store(Entry* e, const Hashed& hashed) {
+  const std::string_view id = hashed.text;
   if (id.size() <= Entry::kInline) {
-    std::memset(e->bytes, 0, sizeof e->bytes);  // padding zeroed: whole entries compare
-    std::memcpy(e->bytes, id.data(), id.size());
-    e->bytes[15] = static_cast<char>(id.size());
+    // Padding zeroed: whole entries compare.
+    std::memcpy(e->bytes, hashed.words, sizeof e->bytes);
     return;
   }
   // The next chunk with room: the current one, the one after it (left by
@@ -77,20 +133,20 @@ void IdInterner::Store(Entry* e, std::string_view id) {
   std::memcpy(e->bytes + 8, &n, sizeof n);
 }
 
-size_t IdInterner::Probe(std::string_view id, uint32_t hash) const {
+size_t IdInterner::Probe(const Hashed& hashed) const {
+  const std::string_view id = hashed.text;
+  const uint32_t hash = hashed.hash;
   const size_t mask = table_size_ - 1;
   if (id.size() <= Entry::kInline) {
-    // A short id is compared as the 16 bytes it would be stored as.
-    Entry key;
-    std::memset(key.bytes, 0, sizeof key.bytes);
-    std::memcpy(key.bytes, id.data(), id.size());
-    key.bytes[15] = static_cast<char>(id.size());
+    // A short id is compared as the two words it would be stored as.
     for (size_t s = hash & mask;; s = (s + 1) & mask) {
       const Slot v = table_[s];
       if (v == kEmpty) return s;
-      if ((v >> 32) == hash &&
-          std::memcmp(At(static_cast<Index>(v)).bytes, key.bytes, sizeof key.bytes) == 0)
-        return s;
+      if ((v >> 32) == hash) {
+        uint64_t stored[2];
+        std::memcpy(stored, At(static_cast<Index>(v)).bytes, sizeof stored);
+        if (((stored[0] ^ hashed.words[0]) | (stored[1] ^ hashed.words[1])) == 0) return s;
+      }
     }
   }
   for (size_t s = hash & mask;; s = (s + 1) & mask) {
@@ -101,7 +157,7 @@ size_t IdInterner::Probe(std::string_view id, uint32_t hash) const {
 
 std::optional<Index> IdInterner::Find(const Hashed& id) const {
   if (table_size_ == 0) return std::nullopt;
-  const Slot v = table_[Probe(id.text, id.hash)];
+  const Slot v = table_[Probe(id)];
   if (v == kEmpty) return std::nullopt;
   return static_cast<Index>(v);
 }
@@ -137,7 +193,7 @@ void IdInterner::Grow(size_t capacity) {
   table_size_ = capacity;
 }
 
-Index IdInterner::AddHashed(std::string_view id, uint32_t hash) {
+Index IdInterner::AddHashed(const Hashed& id) {
   const Index i = static_cast<Index>(size_);
   // Load factor at most 1/2 keeps linear probes short. A grown table holds
   // the same ids, so a failure after it leaves the interner consistent.
@@ -147,7 +203,7 @@ Index IdInterner::AddHashed(std::string_view id, uint32_t hash) {
     blocks_[b] = NewBlock<Entry>(BlockSize(b));
   Store(&blocks_[b][i - BlockStart(b)], id);
   ++size_;
-  Place(table_, table_size_, MakeSlot(hash, i));
+  Place(table_, table_size_, MakeSlot(id.hash, i));
   return i;
 }
 
@@ -169,17 +225,17 @@ void IdInterner::Reserve(size_t n) {
   }
 }
 
-Index IdInterner::Add(std::string_view id) { return AddHashed(id, Hash(id).hash); }
+Index IdInterner::Add(std::string_view id) { return AddHashed(Hash(id)); }
 
 Index IdInterner::FindOrAdd(const Hashed& id, bool* added) {
   if (table_size_ != 0) {
-    const Slot v = table_[Probe(id.text, id.hash)];
+    const Slot v = table_[Probe(id)];
     if (v != kEmpty) {
       *added = false;
       return static_cast<Index>(v);
     }
   }
-  const Index i = AddHashed(id.text, id.hash);
+  const Index i = AddHashed(id);
   *added = true;
   return i;
 }

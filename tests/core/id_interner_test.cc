@@ -3,6 +3,7 @@
 #include "mitra/core/id_interner.h"
 
 #include <random>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -183,6 +184,44 @@ TEST(IdInterner, ShortAndLongIdsAreToldApartAtTheInlineLimit) {
     ASSERT_EQ(ids.Id(static_cast<Index>(i)), texts[i]) << i;
     ASSERT_EQ(ids.Find(texts[i]), i) << i;
   }
+}
+
+// Short ids are read with overlapping word loads: every length up to the
+// inline limit, with each byte position in turn changed (to a NUL, a high
+// byte, a neighbour), must read back byte for byte and be told apart from
+// all the others, which a plain set of the same strings counts.
+TEST(IdInterner, ShortIdsOfEveryLengthDifferingInAnyOneByteAreToldApart) {
+  std::vector<std::string> texts;
+  for (size_t n = 0; n <= 16; ++n) {
+    std::string base(n, 'k');
+    for (size_t j = 0; j < n; ++j) base[j] = static_cast<char>('a' + j);
+    texts.push_back(base);
+    for (size_t j = 0; j < n; ++j) {
+      for (char c : {'\0', '\xFF', static_cast<char>(base[j] + 1)}) {
+        std::string t = base;
+        t[j] = c;
+        texts.push_back(t);
+      }
+    }
+  }
+  const std::set<std::string> distinct(texts.begin(), texts.end());
+  IdInterner ids;
+  std::vector<std::string> added;
+  for (const std::string& t : texts) {
+    bool was_added = false;
+    ids.FindOrAdd(t, &was_added);
+    if (was_added) added.push_back(t);
+  }
+  ASSERT_EQ(added.size(), distinct.size());
+  ASSERT_EQ(added.size(), 425u);  // 1 + 3n ids of each length n = 0..16
+  for (size_t i = 0; i < added.size(); ++i) {
+    ASSERT_EQ(ids.Id(static_cast<Index>(i)), added[i]) << i;
+    ASSERT_EQ(ids.Find(added[i]), i) << i;
+  }
+  // A rollback re-places the survivors by their hashes computed again.
+  ids.Truncate(added.size() / 2);
+  for (size_t i = 0; i < added.size(); ++i)
+    ASSERT_EQ(ids.Find(added[i]).has_value(), i < added.size() / 2) << i;
 }
 
 // Long ids larger than an arena chunk, and many ids filling chunk after

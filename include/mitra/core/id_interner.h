@@ -36,9 +36,12 @@ class IdInterner {
 
   // An id with its hash, computed once: a loop that prefetches some rows
   // ahead hashes each id there and looks it up later with the same hash.
+  // An id of up to Entry::kInline bytes also carries the two words it is
+  // stored as, which its hash was computed from and its lookup compares.
   struct Hashed {
     std::string_view text;
-    uint32_t hash;
+    uint32_t hash = 0;
+    uint64_t words[2] = {0, 0};
   };
   static Hashed Hash(std::string_view id);
 
@@ -85,9 +88,9 @@ class IdInterner {
   static Slot MakeSlot(uint32_t hash, Index i) { return uint64_t{hash} << 32 | i; }
   // The slot holding `id`, or the empty slot where it would go. The table
   // must not be empty.
-  size_t Probe(std::string_view id, uint32_t hash) const;
+  size_t Probe(const Hashed& id) const;
   static void Place(Slot* table, size_t size, Slot slot) noexcept;
-  Index AddHashed(std::string_view id, uint32_t hash);
+  Index AddHashed(const Hashed& id);
   void Grow(size_t capacity);  // rebuilds the table at a new capacity
 
   // One stored id in 16 bytes, with no allocation of its own: an id of up
@@ -117,7 +120,7 @@ class IdInterner {
   static_assert(sizeof(Entry) == 16);
   // Stores `id` in `*e`, its bytes in the arena when long (may throw
   // std::bad_alloc with nothing changed).
-  void Store(Entry* e, std::string_view id);
+  void Store(Entry* e, const Hashed& id);
 
   // The ids live in blocks that double in size (16, 16, 32, 64, ... ids)
   // and never move. Unlike a std::deque (blocks of 16 ids, whose map of
