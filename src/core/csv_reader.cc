@@ -23,9 +23,13 @@ constexpr auto kStops = [] {
   return stop;
 }();
 
-std::string_view TrimCell(std::string_view s) {
-  // Most cells have nothing to trim.
-  if (s.empty() || (!absl::ascii_isspace(s.front()) && !absl::ascii_isspace(s.back()))) return s;
+inline std::string_view TrimCell(std::string_view s) {
+  // Most cells have nothing to trim: ASCII whitespace is all at or below
+  // the space, so one comparison per end tells.
+  if (s.empty() || (static_cast<unsigned char>(s.front()) > ' ' &&
+                    static_cast<unsigned char>(s.back()) > ' ') ||
+      (!absl::ascii_isspace(s.front()) && !absl::ascii_isspace(s.back())))
+    return s;
   const absl::string_view t = absl::StripAsciiWhitespace(Av(s));
   return std::string_view(t.data(), t.size());
 }
