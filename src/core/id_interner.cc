@@ -49,11 +49,13 @@ void ShortWords(std::string_view id, uint64_t words[2]) {
   words[1] = hi | uint64_t{n} << 56;
 }
 
-// Seeds that differ from one process to the next (the address of a static
-// under address-space randomisation, through Abseil's hash), so that no
-// fixed set of ids can be made to collide, as with Abseil's own hash.
-const uint64_t kSeed0 = absl::Hash<uint64_t>{}(0x243F6A8885A308D3);
-const uint64_t kSeed1 = absl::Hash<uint64_t>{}(0x13198A2E03707344);
+// A seed that differs from one process to the next, as Abseil's hash seed
+// does: the address of a static, moved by address-space randomisation, so
+// that no fixed set of ids can be made to collide. Read where it is used
+// (an address is there from the start, unlike a computed global, which a
+// static initializer elsewhere could read before it is set).
+const char kSeedAnchor = 0;
+uint64_t Seed() { return reinterpret_cast<uintptr_t>(&kSeedAnchor); }
 
 }  // namespace
 
@@ -63,8 +65,9 @@ IdInterner::Hashed IdInterner::Hash(std::string_view id) {
   if (id.size() <= Entry::kInline) {
     // Two words: one wide multiply mixes them (as wyhash does).
     ShortWords(id, out.words);
-    const __uint128_t m =
-        static_cast<__uint128_t>(out.words[0] ^ kSeed0) * (out.words[1] ^ kSeed1);
+    const uint64_t seed = Seed();
+    const __uint128_t m = static_cast<__uint128_t>(out.words[0] ^ seed ^ 0x243F6A8885A308D3) *
+                          (out.words[1] ^ (seed * 0x9E3779B97F4A7C15) ^ 0x13198A2E03707344);
     const uint64_t h = static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
     out.hash = static_cast<uint32_t>(h ^ (h >> 32));
     return out;
