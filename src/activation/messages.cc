@@ -534,18 +534,20 @@ absl::Status WorkspacePlanMessageAt(const Workspace& ws, const v1::WorkspacePlan
   for (size_t i = 0; i < r->leaders.size(); ++i) {
     const PlannedLeader& l = r->leaders[i];
     v1::PlannedLeader* m = out->add_leaders();
-    m->set_customer_id(t.customers.ids.Id(l.customer));
-    if (l.community != kNoIndex) m->set_community_id(t.communities.ids.Id(l.community));
+    m->set_customer_id(std::string(t.customers.ids.Id(l.customer)));
+    if (l.community != kNoIndex)
+      m->set_community_id(std::string(t.communities.ids.Id(l.community)));
     m->set_leader_rank(l.leader_rank);
     m->set_leader_score(l.leader_score);
-    if (l.home != kNoIndex) m->set_home_community_id(t.communities.ids.Id(l.home));
+    if (l.home != kNoIndex) m->set_home_community_id(std::string(t.communities.ids.Id(l.home)));
     m->set_marginal_gain(r->plan.seeds[i].marginal_gain);
     m->set_cost(r->plan.seeds[i].cost);
     ToMessage(l.cost_basis, m->mutable_cost_basis());
   }
   for (const CommunityReach& c : r->reach) {
     v1::CommunityReach* m = out->add_reach();
-    if (c.community != kNoIndex) m->set_community_id(t.communities.ids.Id(c.community));
+    if (c.community != kNoIndex)
+      m->set_community_id(std::string(t.communities.ids.Id(c.community)));
     m->set_customers(c.customers);
     m->set_expected_reached(c.expected_reached);
   }

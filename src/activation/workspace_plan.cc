@@ -168,7 +168,7 @@ absl::StatusOr<WorkspacePlanResult> PlanOnCheckedWorkspace(const Tables& t,
     if (attr.has_value()) {
       const size_t rows = std::min(n, t.customers.attributes.size());
       for (size_t c = 0; c < rows; ++c) {
-        t.customers.attributes.ForEach(c, [&](const std::string& key, const std::string& value) {
+        t.customers.attributes.ForEach(c, [&](std::string_view key, const std::string& value) {
           if (key != options.cost_attribute) return;
           const double v = PositiveNumber(value);
           if (std::isnan(v)) return;

@@ -202,7 +202,8 @@ mitra_status mitra_workspace_ids(const mitra_workspace* workspace, const char* k
     return ReadInto(workspace, out, out_len, [&](const mitra::Workspace& ws) -> absl::Status {
       absl::StatusOr<const mitra::IdInterner*> ids = ws.Ids(kind);
       if (!ids.ok()) return ids.status();
-      return EmitIdList((*ids)->size(), [&](size_t i) { return (*ids)->Id(i); }, out, out_len);
+      return EmitIdList(
+          (*ids)->size(), [&](size_t i) { return std::string((*ids)->Id(i)); }, out, out_len);
     });
   });
 }

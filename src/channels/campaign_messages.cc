@@ -21,7 +21,7 @@ v1::CampaignRoute RouteMessage(CampaignRoute r) {
 void EffectMessage(const Workspace& ws, const WorkspaceCampaignEffect& w, double confidence,
                    v1::CampaignEffect* m) {
   const CampaignTable& ct = ws.tables().campaigns;
-  const std::string& id = ct.ids.Id(w.campaign);
+  const std::string id(ct.ids.Id(w.campaign));
   const double spend = ct.spend[w.campaign];
   const CampaignEffect& e = w.effect;
   m->set_campaign_id(id);

@@ -217,10 +217,10 @@ void MemberMessages(const Tables& t, const Chain& chain, const Economics& e,
   for (Index m = 0; m < chain.size(); ++m) {
     const MemberEconomics& me = e.members[m];
     v1::ChannelMember* x = out->add_members();
-    x->set_channel_id(ch.ids.Id(m));
+    x->set_channel_id(std::string(ch.ids.Id(m)));
     x->set_name(ch.name[m]);
     x->set_kind(static_cast<v1::ChannelKind>(chain.kind(m)));
-    if (chain.parent(m) != kNoIndex) x->set_parent_id(ch.ids.Id(chain.parent(m)));
+    if (chain.parent(m) != kNoIndex) x->set_parent_id(std::string(ch.ids.Id(chain.parent(m))));
     x->set_depth(chain.depth(m));
     x->set_route(RouteMessage(chain.RouteOf(m)));
     x->set_margin(chain.margin(m));
@@ -272,7 +272,7 @@ void MemberMessages(const Tables& t, const Chain& chain, const Economics& e,
   const CustomerCosts& cc = e.customers;
   for (size_t i = 0; i < cc.customer.size(); ++i) {
     v1::ChannelCustomerCost* x = out->add_customers();
-    x->set_customer_id(t.customers.ids.Id(cc.customer[i]));
+    x->set_customer_id(std::string(t.customers.ids.Id(cc.customer[i])));
     x->set_revenue(cc.revenue[i]);
     x->set_goods(cc.goods[i]);
     x->set_margins(cc.margins[i]);
@@ -283,7 +283,8 @@ void MemberMessages(const Tables& t, const Chain& chain, const Economics& e,
     x->set_handling(cc.handling[i]);
     x->set_cost_to_serve(cc.cost_to_serve[i]);
     x->set_net(cc.net[i]);
-    if (cc.main_member[i] != kNoIndex) x->set_main_channel_id(t.channels.ids.Id(cc.main_member[i]));
+    if (cc.main_member[i] != kNoIndex)
+      x->set_main_channel_id(std::string(t.channels.ids.Id(cc.main_member[i])));
   }
 }
 
@@ -311,10 +312,10 @@ absl::Status StackMessages(const Workspace& ws, const v1::ChannelRequest& r, con
     }
   }
   const double price = t.products.unit_price[product], cost = t.products.unit_cost[product];
-  out->set_stack_product_id(t.products.ids.Id(product));
+  out->set_stack_product_id(std::string(t.products.ids.Id(product)));
   out->set_stack_list_price(price);
   if (price <= 0 && cost <= 0) {
-    out->add_notes(absl::StrCat("margin stacks: product ", t.products.ids.Id(product),
+    out->add_notes(absl::StrCat("margin stacks: product ", std::string(t.products.ids.Id(product)),
                                 " has neither a unit price nor a unit cost"));
     return absl::OkStatus();
   }
@@ -324,10 +325,10 @@ absl::Status StackMessages(const Workspace& ws, const v1::ChannelRequest& r, con
         price > 0 ? StackFromShelfPrice(chain, m, price, cost) : StackFromUnitCost(chain, m, cost);
     if (!s.ok()) return s.status();
     v1::ChannelMarginStack* x = out->add_stacks();
-    x->set_seller_id(t.channels.ids.Id(m));
+    x->set_seller_id(std::string(t.channels.ids.Id(m)));
     for (const StackTier& tier : s->tiers) {
       v1::ChannelStackTier* y = x->add_tiers();
-      y->set_channel_id(t.channels.ids.Id(tier.member));
+      y->set_channel_id(std::string(t.channels.ids.Id(tier.member)));
       y->set_price(tier.price);
       y->set_margin(tier.margin);
       y->set_markup(tier.markup);
@@ -350,8 +351,8 @@ void ConflictMessages(const Tables& t, const Conflicts& c, size_t top, int64_t p
   for (size_t i = 0; i < keep(c.shared.size()); ++i) {
     const SharedCustomers& s = c.shared[i];
     v1::ChannelSharedCustomers* x = out->add_shared();
-    x->set_channel_id(ids.Id(s.a));
-    x->set_other_id(ids.Id(s.b));
+    x->set_channel_id(std::string(ids.Id(s.a)));
+    x->set_other_id(std::string(ids.Id(s.b)));
     x->set_shared(s.shared);
     x->set_customers(s.customers_a);
     x->set_other_customers(s.customers_b);
@@ -362,14 +363,14 @@ void ConflictMessages(const Tables& t, const Conflicts& c, size_t top, int64_t p
   for (const TerritoryOverlap& o : c.territories) {
     v1::ChannelTerritory* x = out->add_territories();
     x->set_territory(o.territory);
-    for (Index m : o.members) x->add_channel_ids(ids.Id(m));
+    for (Index m : o.members) x->add_channel_ids(std::string(ids.Id(m)));
   }
   for (size_t i = 0; i < keep(c.undercuts.size()); ++i) {
     const Undercut& u = c.undercuts[i];
     v1::ChannelUndercut* x = out->add_undercuts();
-    x->set_channel_id(ids.Id(u.member));
-    x->set_other_id(ids.Id(u.other));
-    x->set_product_id(t.products.ids.Id(u.product));
+    x->set_channel_id(std::string(ids.Id(u.member)));
+    x->set_other_id(std::string(ids.Id(u.other)));
+    x->set_product_id(std::string(t.products.ids.Id(u.product)));
     x->set_price(u.price);
     x->set_other_price(u.other_price);
     x->set_units(u.units);
@@ -385,8 +386,8 @@ void ConflictMessages(const Tables& t, const Conflicts& c, size_t top, int64_t p
   });
   for (size_t i = 0; i < keep(switches.size()); ++i) {
     v1::ChannelTransition* x = out->add_switches();
-    x->set_from_id(ids.Id(switches[i].from));
-    x->set_to_id(ids.Id(switches[i].to));
+    x->set_from_id(std::string(ids.Id(switches[i].from)));
+    x->set_to_id(std::string(ids.Id(switches[i].to)));
     x->set_customers(switches[i].customers);
   }
   for (const PeriodSwitching& p : c.periods) {
@@ -400,7 +401,7 @@ void ConflictMessages(const Tables& t, const Conflicts& c, size_t top, int64_t p
     const MemberSwitching& s = c.members[m];
     if (s.kept == 0 && s.lost == 0 && s.won == 0) continue;
     v1::ChannelMemberSwitching* x = out->add_members();
-    x->set_channel_id(ids.Id(m));
+    x->set_channel_id(std::string(ids.Id(m)));
     x->set_kept(s.kept);
     x->set_lost(s.lost);
     x->set_won(s.won);
@@ -441,7 +442,8 @@ void CommunityMessage(const Tables& t, const CommunityRoute& r, const v1::Worksp
                       v1::ChannelCommunityRoute* out) {
   out->set_cost(r.cost);
   out->set_seeds(r.seeds);
-  for (uint32_t s : wp.plan().seeds()) out->add_seed_customer_ids(t.customers.ids.Id(s));
+  for (uint32_t s : wp.plan().seeds())
+    out->add_seed_customer_ids(std::string(t.customers.ids.Id(s)));
   out->set_reached(r.reached);
   out->set_reached_low(r.reached_low);
   out->set_reached_high(r.reached_high);

@@ -41,7 +41,8 @@ std::string Num(double v, int decimals = 0) {
 
 std::string Pct(double share) { return Num(100 * share, 1) + "%"; }
 
-std::string Pad(std::string s, size_t width) {
+std::string Pad(std::string_view text, size_t width) {
+  std::string s(text);
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
 }
@@ -154,7 +155,7 @@ void Leaders(const Tables& t, std::ostream& out) {
   out << "\n";
   for (const leaders::CommunityLeaders& cl : found->communities) {
     for (const leaders::LeaderEntry& e : cl.leaders) {
-      out << "  " << Pad(e.rank == 1 ? t.communities.ids.Id(cl.community) : "", 10)
+      out << "  " << Pad(e.rank == 1 ? t.communities.ids.Id(cl.community) : std::string_view(), 10)
           << Pad(std::to_string(e.rank), 5) << Pad(t.customers.ids.Id(e.customer), 10)
           << PadLeft(Num(e.score, 2), 6);
       for (int c = 0; c < leaders::kNumComponents; ++c) out << PadLeft(Num(e.scaled[c], 2), 9);
@@ -165,7 +166,7 @@ void Leaders(const Tables& t, std::ostream& out) {
   for (const leaders::BridgeEntry& b : found->bridges) {
     std::string where;
     for (size_t k = 0; k < b.communities.size() && k < 3; ++k)
-      where += (k ? "+" : "") + t.communities.ids.Id(b.communities[k]);
+      where.append(k ? "+" : "").append(t.communities.ids.Id(b.communities[k]));
     out << "  " << Pad("", 10) << Pad(std::to_string(b.rank), 5) << Pad(t.customers.ids.Id(b.customer), 10)
         << PadLeft(Num(b.score, 2), 6) << "  P " << Num(b.participation, 2) << "  " << where << "\n";
   }

@@ -155,7 +155,7 @@ absl::StatusOr<AdoptionSummary> TrackAdoption(const Tables& t, absl::Span<const 
         double rlo, rhi;
         ProgramScale(pr, p, &rlo, &rhi);
         const double rwidth = rhi > rlo ? rhi - rlo : 1;
-        fb.ratings.ForEach(r, [&](const std::string& name, double v) {
+        fb.ratings.ForEach(r, [&](std::string_view name, double v) {
           if (name != d.attribute) return;
           (is_after ? after : before).Add(lo + (v - rlo) / rwidth * width);
         });

@@ -143,7 +143,7 @@ class Tally {
     Cell* row_cells = cells_of(g);
     answer_.clear();
     double total = 0;
-    fb_.ratings.ForEach(r, [&](const std::string& name, double v) {
+    fb_.ratings.ForEach(r, [&](std::string_view name, double v) {
       const uint32_t k = keys_.Of(name);
       const double x = scales_.ToUnit(p, v);
       Cell& c = row_cells[k];
@@ -176,7 +176,7 @@ class Tally {
     for (size_t r = 0; r < fb_.program.size(); ++r) {
       const Index p = fb_.program[r], c = fb_.customer[r];
       const double* means = item_mean.data() + static_cast<size_t>(groups_.of_row[r]) * K_;
-      fb_.ratings.ForEach(r, [&](const std::string& name, double v) {
+      fb_.ratings.ForEach(r, [&](std::string_view name, double v) {
         offset[c] += scales_.ToUnit(p, v) - means[keys_.Of(name)];
         ++rated[c];
       });
@@ -189,7 +189,7 @@ class Tally {
   void AddCorrected(size_t r, double b) {
     const Index p = fb_.program[r];
     Cell* row_cells = cells_of(groups_.of_row[r]);
-    fb_.ratings.ForEach(r, [&](const std::string& name, double v) {
+    fb_.ratings.ForEach(r, [&](std::string_view name, double v) {
       row_cells[keys_.Of(name)].corrected += scales_.ToUnit(p, v) - b;
     });
   }
@@ -248,7 +248,7 @@ std::vector<std::pair<std::string, uint32_t>> GroupAttributes(const ProgramTable
                                                               uint32_t g) {
   std::vector<std::pair<std::string, uint32_t>> attrs;
   std::vector<bool> listed(tally.K(), false);
-  pr.rated_attributes.ForEach(p, [&](const std::string& name, double) {
+  pr.rated_attributes.ForEach(p, [&](std::string_view name, double) {
     const uint32_t k = tally.keys().Find(name);
     attrs.emplace_back(name, k);
     if (k != UINT32_MAX) listed[k] = true;

@@ -26,11 +26,15 @@ absl::StatusOr<Index> Lookup(const IdInterner& ids, const std::string& id, absl:
   return FindIndex(ids, id, kind, {where.data(), where.size()});
 }
 
-const std::string& ProgramId(const Workspace& ws, Index p) { return ws.tables().programs.ids.Id(p); }
-std::string ProductId(const Workspace& ws, Index p) {
-  return p == kNoIndex ? "" : ws.tables().products.ids.Id(p);
+std::string ProgramId(const Workspace& ws, Index p) {
+  return std::string(ws.tables().programs.ids.Id(p));
 }
-const std::string& CustomerId(const Workspace& ws, Index c) { return ws.tables().customers.ids.Id(c); }
+std::string ProductId(const Workspace& ws, Index p) {
+  return p == kNoIndex ? "" : std::string(ws.tables().products.ids.Id(p));
+}
+std::string CustomerId(const Workspace& ws, Index c) {
+  return std::string(ws.tables().customers.ids.Id(c));
+}
 
 }  // namespace
 

@@ -206,7 +206,7 @@ void MarkAttributeAndStageQuotas(const Tables& t, const PanelOptions& o,
     }
   for (Index c : eligible) {
     if (!attribute_quotas.empty())
-      t.customers.attributes.ForEach(c, [&](const std::string& name, const std::string& value) {
+      t.customers.attributes.ForEach(c, [&](std::string_view name, const std::string& value) {
         const uint32_t k = attribute_keys.Of(name);
         for (const auto& [qk, i] : attribute_quotas)
           if (qk == k && o.quotas[i].value == value) mask[c] |= uint64_t{1} << i;

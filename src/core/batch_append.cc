@@ -515,7 +515,7 @@ class Appender {
     s.lo = t_.programs.rating_min[p];
     s.hi = t_.programs.rating_max[p];
     t_.programs.rated_attributes.ForEach(
-        p, [&](const std::string& k, double) { s.attributes.insert(k); });
+        p, [&](std::string_view k, double) { s.attributes.emplace(k); });
     return s;
   }
 

@@ -2,6 +2,10 @@
 
 #include <array>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -15,17 +19,40 @@ namespace {
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
 // The bytes an unquoted cell stops at (to look closer): the comma, the
-// line breaks and the quote that may not stand in it. One table lookup per
-// byte is what keeps tokenizing cheap on long files.
+// line breaks and the quote that may not stand in it (a table lookup per
+// byte where NextStop cannot take sixteen at once).
 constexpr auto kStops = [] {
   std::array<bool, 256> stop{};
   for (unsigned char c : {',', '\n', '\r', '"'}) stop[c] = true;
   return stop;
 }();
 
-std::string_view TrimCell(std::string_view s) {
-  // Most cells have nothing to trim.
-  if (s.empty() || (!absl::ascii_isspace(s.front()) && !absl::ascii_isspace(s.back()))) return s;
+// The first byte at or after `p` (before `n`) that an unquoted cell stops
+// at. Sixteen bytes at a time where SSE2 is there (every x86-64), so that a
+// cell costs a few vector compares rather than a table lookup per byte.
+size_t NextStop(const char* s, size_t p, size_t n) {
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"');
+  for (; p + 16 <= n; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + p));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)));
+    if (const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0)
+      return p + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (p < n && !kStops[static_cast<unsigned char>(s[p])]) ++p;
+  return p;
+}
+
+inline std::string_view TrimCell(std::string_view s) {
+  // Most cells have nothing to trim: ASCII whitespace is all at or below
+  // the space, so one comparison per end tells.
+  if (s.empty() || (static_cast<unsigned char>(s.front()) > ' ' &&
+                    static_cast<unsigned char>(s.back()) > ' ') ||
+      (!absl::ascii_isspace(s.front()) && !absl::ascii_isspace(s.back())))
+    return s;
   const absl::string_view t = absl::StripAsciiWhitespace(Av(s));
   return std::string_view(t.data(), t.size());
 }
@@ -155,7 +182,7 @@ absl::StatusOr<CsvReader::Step> CsvReader::Read(CsvRecordView* record) {
       const size_t start = pos_;
       size_t p = pos_;
       while (true) {
-        while (p < n && !kStops[static_cast<unsigned char>(s[p])]) ++p;
+        p = NextStop(s, p, n);
         // A carriage return ends the record only before a line feed or at
         // the end of the text (AtRecordEnd); elsewhere it is in the cell.
         if (p < n && s[p] == '\r' && p + 1 < n && s[p + 1] != '\n') {

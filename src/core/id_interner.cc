@@ -13,28 +13,145 @@
 
 namespace mitra {
 
+namespace {
+
+// An id of up to 15 bytes as the two words of its Entry: its bytes, zeros,
+// its length in the last byte. Read with loads of fixed size (overlapping
+// where the id is shorter than they are) rather than a memcpy call per id.
+void ShortWords(std::string_view id, uint64_t words[2]) {
+  const char* p = id.data();
+  const size_t n = id.size();
+  auto load8 = [](const char* q) {
+    uint64_t v;
+    std::memcpy(&v, q, sizeof v);
+    return v;
+  };
+  auto load4 = [](const char* q) {
+    uint32_t v;
+    std::memcpy(&v, q, sizeof v);
+    return uint64_t{v};
+  };
+  uint64_t lo = 0, hi = 0;
+  if (n > 8) {
+    lo = load8(p);
+    hi = load8(p + n - 8) >> (8 * (16 - n));  // bytes 8..n-1 at the bottom
+  } else if (n == 8) {
+    lo = load8(p);
+  } else if (n >= 4) {
+    lo = load4(p) | load4(p + n - 4) << (8 * (n - 4));
+  } else if (n > 0) {
+    lo = uint64_t{static_cast<unsigned char>(p[0])} |
+         uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
+         uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
+  }
+  static_assert(std::endian::native == std::endian::little, "entries are laid out little-endian");
+  words[0] = lo;
+  words[1] = hi | uint64_t{n} << 56;
+}
+
+// A seed that differs from one process to the next, as Abseil's hash seed
+// does: the address of a static, moved by address-space randomisation, so
+// that no fixed set of ids can be made to collide. Read where it is used
+// (an address is there from the start, unlike a computed global, which a
+// static initializer elsewhere could read before it is set).
+const char kSeedAnchor = 0;
+uint64_t Seed() { return reinterpret_cast<uintptr_t>(&kSeedAnchor); }
+
+}  // namespace
+
 IdInterner::Hashed IdInterner::Hash(std::string_view id) {
+  Hashed out;
+  out.text = id;
+  if (id.size() <= Entry::kInline) {
+    // Two words: one wide multiply mixes them (as wyhash does).
+    ShortWords(id, out.words);
+    const uint64_t seed = Seed();
+    const __uint128_t m = static_cast<__uint128_t>(out.words[0] ^ seed ^ 0x243F6A8885A308D3) *
+                          (out.words[1] ^ (seed * 0x9E3779B97F4A7C15) ^ 0x13198A2E03707344);
+    const uint64_t h = static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+    out.hash = static_cast<uint32_t>(h ^ (h >> 32));
+    return out;
+  }
   const size_t h = absl::Hash<absl::string_view>{}(Av(id));
-  return {id, static_cast<uint32_t>(h ^ (h >> 32))};
+  out.hash = static_cast<uint32_t>(h ^ (h >> 32));
+  return out;
 }
 
 namespace {
 
-// Raw storage for `n` ids, constructed one by one as they come.
-std::string* NewBlock(size_t n) {
-  return static_cast<std::string*>(::operator new(n * sizeof(std::string)));
+// Raw storage for `n` ids, written one by one as they come.
+template <typename Entry>
+Entry* NewBlock(size_t n) {
+  return static_cast<Entry*>(::operator new(n * sizeof(Entry), std::align_val_t{alignof(Entry)}));
 }
+
+template <typename Entry>
+void DeleteBlock(Entry* block) {
+  ::operator delete(block, std::align_val_t{alignof(Entry)});
+}
+
+// The first chunk of the long ids' arena, and the most a later chunk takes
+// beyond the id that opens it (chunks grow with the arena so that millions
+// of long ids take few allocations).
+constexpr size_t kFirstChunk = size_t{1} << 16;
+constexpr size_t kMaxChunk = size_t{1} << 24;
 
 }  // namespace
 
 IdInterner::~IdInterner() {
-  Truncate(0);
-  for (std::string* block : blocks_) ::operator delete(block);
+  for (Entry* block : blocks_) DeleteBlock(block);
+  for (const Chunk& c : arena_) ::operator delete(c.data);
   std::free(table_);
 }
 
-size_t IdInterner::Probe(std::string_view id, uint32_t hash) const {
+void IdInterner::Store(Entry* e, const Hashed& hashed) {
+  const std::string_view id = hashed.text;
+  if (id.size() <= Entry::kInline) {
+    // Padding zeroed: whole entries compare.
+    std::memcpy(e->bytes, hashed.words, sizeof e->bytes);
+    return;
+  }
+  // The next chunk with room: the current one, the one after it (left by
+  // a rollback), or a new one. Allocations come before any change.
+  if (arena_.empty() || arena_[arena_chunk_].size - arena_used_ < id.size()) {
+    const size_t next = arena_.empty() ? 0 : arena_chunk_ + 1;
+    if (next == arena_.size() || arena_[next].size < id.size()) {
+      const size_t grown =
+          arena_.empty() ? kFirstChunk : std::min(kMaxChunk, arena_.back().size * 2);
+      const size_t size = std::max(grown, id.size());
+      arena_.reserve(arena_.size() + 1);
+      char* data = static_cast<char*>(::operator new(size));
+      // Cannot throw: the room is reserved.
+      arena_.insert(arena_.begin() + static_cast<ptrdiff_t>(next), Chunk{data, size});
+    }
+    arena_chunk_ = next;
+    arena_used_ = 0;
+  }
+  char* at = arena_[arena_chunk_].data + arena_used_;
+  std::memcpy(at, id.data(), id.size());
+  arena_used_ += id.size();
+  const char* p = at;
+  const uint64_t n = uint64_t{id.size()} | uint64_t{Entry::kLong} << 56;
+  std::memcpy(e->bytes, &p, sizeof p);
+  std::memcpy(e->bytes + 8, &n, sizeof n);
+}
+
+size_t IdInterner::Probe(const Hashed& hashed) const {
+  const std::string_view id = hashed.text;
+  const uint32_t hash = hashed.hash;
   const size_t mask = table_size_ - 1;
+  if (id.size() <= Entry::kInline) {
+    // A short id is compared as the two words it would be stored as.
+    for (size_t s = hash & mask;; s = (s + 1) & mask) {
+      const Slot v = table_[s];
+      if (v == kEmpty) return s;
+      if ((v >> 32) == hash) {
+        uint64_t stored[2];
+        std::memcpy(stored, At(static_cast<Index>(v)).bytes, sizeof stored);
+        if (((stored[0] ^ hashed.words[0]) | (stored[1] ^ hashed.words[1])) == 0) return s;
+      }
+    }
+  }
   for (size_t s = hash & mask;; s = (s + 1) & mask) {
     const Slot v = table_[s];
     if (v == kEmpty || ((v >> 32) == hash && Id(static_cast<Index>(v)) == id)) return s;
@@ -43,7 +160,7 @@ size_t IdInterner::Probe(std::string_view id, uint32_t hash) const {
 
 std::optional<Index> IdInterner::Find(const Hashed& id) const {
   if (table_size_ == 0) return std::nullopt;
-  const Slot v = table_[Probe(id.text, id.hash)];
+  const Slot v = table_[Probe(id)];
   if (v == kEmpty) return std::nullopt;
   return static_cast<Index>(v);
 }
@@ -56,10 +173,10 @@ void IdInterner::PrefetchText(const Hashed& id) const {
   if (table_size_ == 0) return;
   // Only the first slot: at a load of at most 1/2 that is where most ids are.
   const Slot v = table_[id.hash & (table_size_ - 1)];
-  if (v != kEmpty && (v >> 32) == id.hash) __builtin_prefetch(&Id(static_cast<Index>(v)));
+  if (v != kEmpty && (v >> 32) == id.hash) __builtin_prefetch(&At(static_cast<Index>(v)));
 }
 
-void IdInterner::PrefetchId(Index i) const { __builtin_prefetch(&Id(i)); }
+void IdInterner::PrefetchId(Index i) const { __builtin_prefetch(&At(i)); }
 
 void IdInterner::Place(Slot* table, size_t size, Slot slot) noexcept {
   const size_t mask = size - 1;
@@ -79,17 +196,17 @@ void IdInterner::Grow(size_t capacity) {
   table_size_ = capacity;
 }
 
-Index IdInterner::AddHashed(std::string_view id, uint32_t hash) {
+Index IdInterner::AddHashed(const Hashed& id) {
   const Index i = static_cast<Index>(size_);
   // Load factor at most 1/2 keeps linear probes short. A grown table holds
   // the same ids, so a failure after it leaves the interner consistent.
   if ((size_ + 1) * 2 > table_size_) Grow(std::max<size_t>(16, table_size_ * 2));
   const unsigned b = Block(i);
   if (blocks_[b] == nullptr)
-    blocks_[b] = NewBlock(BlockSize(b));
-  new (&blocks_[b][i - BlockStart(b)]) std::string(id);
+    blocks_[b] = NewBlock<Entry>(BlockSize(b));
+  Store(&blocks_[b][i - BlockStart(b)], id);
   ++size_;
-  Place(table_, table_size_, MakeSlot(hash, i));
+  Place(table_, table_size_, MakeSlot(id.hash, i));
   return i;
 }
 
@@ -105,36 +222,49 @@ void IdInterner::Reserve(size_t n) {
                                     BlockSize(Block(static_cast<Index>(i)))) {
     const unsigned b = Block(static_cast<Index>(i));
     if (blocks_[b] == nullptr)
-      blocks_[b] = NewBlock(BlockSize(b));
+      blocks_[b] = NewBlock<Entry>(BlockSize(b));
     const size_t end = std::min(n, BlockStart(b) + BlockSize(b));
     Prefault(blocks_[b] + (i - BlockStart(b)), end - i);
   }
 }
 
-Index IdInterner::Add(std::string_view id) { return AddHashed(id, Hash(id).hash); }
+Index IdInterner::Add(std::string_view id) { return AddHashed(Hash(id)); }
 
 Index IdInterner::FindOrAdd(const Hashed& id, bool* added) {
   if (table_size_ != 0) {
-    const Slot v = table_[Probe(id.text, id.hash)];
+    const Slot v = table_[Probe(id)];
     if (v != kEmpty) {
       *added = false;
       return static_cast<Index>(v);
     }
   }
-  const Index i = AddHashed(id.text, id.hash);
+  const Index i = AddHashed(id);
   *added = true;
   return i;
 }
 
 void IdInterner::Truncate(size_t n) noexcept {
   if (n >= size_) return;
-  // Blocks stay allocated for the ids that come next.
-  while (size_ > n) {
-    --size_;
-    const Index i = static_cast<Index>(size_);
-    const unsigned b = Block(i);
-    blocks_[b][i - BlockStart(b)].~basic_string();
+  // Blocks and arena chunks stay allocated for the ids that come next. The
+  // arena goes back to where the first dropped long id's bytes begin.
+  const char* first_long = nullptr;
+  for (size_t i = n; i < size_; ++i) {
+    const Entry& e = At(static_cast<Index>(i));
+    if (e.tag() == Entry::kLong) {
+      first_long = e.long_data();
+      break;
+    }
   }
+  if (first_long != nullptr) {
+    for (size_t c = 0; c < arena_.size(); ++c) {
+      if (first_long >= arena_[c].data && first_long < arena_[c].data + arena_[c].size) {
+        arena_chunk_ = c;
+        arena_used_ = static_cast<size_t>(first_long - arena_[c].data);
+        break;
+      }
+    }
+  }
+  size_ = n;
   // Linear probing cannot simply erase; re-place the survivors in the same
   // table (no allocation; their hashes are computed again, as rollback is rare).
   std::fill(table_, table_ + table_size_, kEmpty);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "common/format.h"
@@ -74,11 +75,38 @@ std::string CodePointEscape(uint32_t cp) {
                       : Format("\\U%08x", static_cast<unsigned>(cp));
 }
 
+// Bytes of ASCII text that need no closer look, eight at a time: the
+// length of the prefix of `s` whose bytes are all below 0x80 and, when
+// `printable`, none a C0 control character or DEL either. Most ids and
+// cells are such text, so checking them costs a few word operations rather
+// than a UTF-8 decode per byte. (The word tests may flag a harmless byte;
+// a flagged word is left to the exact byte-by-byte check.)
+size_t PlainAsciiPrefix(std::string_view s, bool printable) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    uint64_t flagged = w & kHigh;  // a byte >= 0x80
+    if (printable) {
+      flagged |= (w - kOnes * 0x20) & ~w & kHigh;  // a byte < 0x20
+      const uint64_t del = w ^ (kOnes * 0x7F);
+      flagged |= (del - kOnes) & ~del & kHigh;  // a byte == 0x7F
+    }
+    if (flagged != 0) break;
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80 || (printable && (c < 0x20 || c == 0x7F))) break;
+  }
+  return i;
+}
+
 }  // namespace
 
 bool IsValidUtf8(std::string_view s) {
   uint32_t cp;
-  for (size_t i = 0; i < s.size();) {
+  for (size_t i = PlainAsciiPrefix(s, false); i < s.size();) {
     const size_t n = DecodeUtf8(s, i, &cp);
     if (n == 0) return false;
     i += n;
@@ -95,9 +123,12 @@ std::string TextProblem(std::string_view text, size_t max_bytes) {
 
 std::string IdProblem(std::string_view id) {
   if (id.empty()) return "empty id";
+  // Printable ASCII throughout (nearly every id): nothing else to check.
+  const size_t plain = PlainAsciiPrefix(id, true);
+  if (plain == id.size() && id.size() <= kMaxIdBytes) return "";
   if (std::string p = TextProblem(id, kMaxIdBytes); !p.empty()) return p;
   uint32_t cp;
-  for (size_t i = 0, n; i < id.size(); i += n) {
+  for (size_t i = plain, n; i < id.size(); i += n) {
     n = DecodeUtf8(id, i, &cp);  // > 0: the text is UTF-8
     if (IsControl(cp))
       return absl::StrCat("control character ", Format("U+%04X", static_cast<unsigned>(cp)),

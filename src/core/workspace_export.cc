@@ -27,7 +27,7 @@ enum BatchField : uint32_t {
 constexpr size_t kIdsAhead = 8;
 
 std::string_view IdOrEmpty(const IdInterner& ids, Index i) {
-  return i == kNoIndex ? std::string_view() : std::string_view(ids.Id(i));
+  return i == kNoIndex ? std::string_view() : ids.Id(i);
 }
 
 // Collects records into frames of at most `max` records, each a serialized
@@ -71,13 +71,13 @@ class Framer {
 // deterministic serializer writes them. `order` is scratch space.
 template <typename Value, typename Put>
 void MapEntries(WireWriter& w, uint32_t field, const MapColumn<Value>& column, size_t row,
-                std::vector<std::pair<const std::string*, const Value*>>& order, Put put) {
+                std::vector<std::pair<std::string_view, const Value*>>& order, Put put) {
   order.clear();
-  column.ForEach(row, [&](const std::string& k, const Value& v) { order.emplace_back(&k, &v); });
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  column.ForEach(row, [&](std::string_view k, const Value& v) { order.emplace_back(k, &v); });
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [k, v] : order) {
     const size_t entry = w.Open(field);
-    w.Bytes(1, *k);
+    w.Bytes(1, k);
     put(w, *v);
     w.Close(entry);
   }
@@ -89,8 +89,8 @@ absl::Status Workspace::ExportWire(size_t max_records,
                                    const std::function<absl::Status(std::string_view)>& sink) const {
   const Tables& t = tables_;
   Framer out(max_records, sink);
-  std::vector<std::pair<const std::string*, const std::string*>> texts;
-  std::vector<std::pair<const std::string*, const double*>> numbers;
+  std::vector<std::pair<std::string_view, const std::string*>> texts;
+  std::vector<std::pair<std::string_view, const double*>> numbers;
   auto attributes = [&](WireWriter& w, uint32_t field, const AttributeColumn& c, size_t row) {
     MapEntries(w, field, c, row, texts,
                [](WireWriter& w, const std::string& v) { w.Bytes(2, v); });
@@ -153,7 +153,7 @@ absl::Status Workspace::ExportWire(size_t max_records,
     w.Int64(4, x.start[i]);
     if (x.end[i] != kNoTime) w.OptionalInt64(5, x.end[i]);
     // A list, kept in the order given (not a map).
-    x.rated_attributes.ForEach(i, [&](const std::string& k, double) { w.Bytes(6, k); });
+    x.rated_attributes.ForEach(i, [&](std::string_view k, double) { w.Bytes(6, k); });
     w.Double(7, x.rating_min[i]);
     w.Double(8, x.rating_max[i]);
   }));

@@ -117,8 +117,8 @@ absl::Status LearnInfluenceMessage(const Workspace& ws, const v1::LearnInfluence
       if (m.trials[k] > 0) ++with_trials;
       if (m.trials[k] < min_trials) continue;
       v1::LearnedArc* arc = out->add_arcs();
-      arc->set_from_customer_id(ids.Id(learned->graph.customer[u]));
-      arc->set_to_customer_id(ids.Id(learned->graph.customer[a.targets[k]]));
+      arc->set_from_customer_id(std::string(ids.Id(learned->graph.customer[u])));
+      arc->set_to_customer_id(std::string(ids.Id(learned->graph.customer[a.targets[k]])));
       arc->set_kind(static_cast<v1::InteractionKind>(learned->arc_kind[k]));
       arc->set_trials(m.trials[k]);
       arc->set_successes(m.successes[k]);

@@ -147,7 +147,7 @@ absl::Status InteractionGraphMessage(const Workspace& ws, const v1::InteractionG
   }
   const IdInterner& ids = ws.tables().customers.ids;
   out->mutable_node_ids()->Reserve(static_cast<int>(ig->customer.size()));
-  for (Index c : ig->customer) out->add_node_ids(ids.Id(c));
+  for (Index c : ig->customer) out->add_node_ids(std::string(ids.Id(c)));
   return absl::OkStatus();
 }
 

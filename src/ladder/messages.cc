@@ -32,8 +32,8 @@ absl::StatusOr<int64_t> AsOf(const Workspace& ws, bool has, int64_t v) {
   return v;
 }
 
-const std::string& CustomerId(const Workspace& ws, Index c) {
-  return ws.tables().customers.ids.Id(c);
+std::string CustomerId(const Workspace& ws, Index c) {
+  return std::string(ws.tables().customers.ids.Id(c));
 }
 
 // ---- Value scores (P_ALIVE, CLV) ---------------------------------------------

@@ -27,8 +27,12 @@ absl::StatusOr<Index> Community(const Workspace& ws, const std::string& id) {
   return CommunityIndex(ws, id, "request.community_id");
 }
 
-const std::string& CustomerId(const Workspace& ws, Index c) { return ws.tables().customers.ids.Id(c); }
-const std::string& CommunityId(const Workspace& ws, Index c) { return ws.tables().communities.ids.Id(c); }
+std::string CustomerId(const Workspace& ws, Index c) {
+  return std::string(ws.tables().customers.ids.Id(c));
+}
+std::string CommunityId(const Workspace& ws, Index c) {
+  return std::string(ws.tables().communities.ids.Id(c));
+}
 
 }  // namespace
 

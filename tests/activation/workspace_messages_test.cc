@@ -156,8 +156,8 @@ TEST(WorkspacePlanMessageTest, OneCheckNamesTheOptionInEachCallersTerms) {
   o.must_include = {0, 0};
   EXPECT_EQ(PlanOnWorkspace(t, *dg, o).status().message(), "must_include[1]: node 0 listed twice");
   request = AllCandidates();
-  request.add_must_include_ids(t.customers.ids.Id(0));
-  request.add_must_include_ids(t.customers.ids.Id(0));
+  request.add_must_include_ids(std::string(t.customers.ids.Id(0)));
+  request.add_must_include_ids(std::string(t.customers.ids.Id(0)));
   EXPECT_EQ(WorkspacePlanMessage(ws, request, &got).message(),
             "request.must_include_ids[1]: node 0 listed twice");
 }

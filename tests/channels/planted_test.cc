@@ -83,7 +83,7 @@ class PlantedConflictTest : public ::testing::Test {
     EXPECT_TRUE(i.has_value()) << id;
     return i.value_or(kNoIndex);
   }
-  static const std::string& Id(Index m) { return ws_->tables().channels.ids.Id(m); }
+  static std::string_view Id(Index m) { return ws_->tables().channels.ids.Id(m); }
 
   static const Workspace* ws_;
   static Planted* planted_;

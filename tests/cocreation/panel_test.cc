@@ -66,7 +66,7 @@ Quota Attr(const std::string& key, const std::string& value, uint32_t min, uint3
 
 std::vector<std::string> Ids(const Workspace& ws, const Panel& p) {
   std::vector<std::string> out;
-  for (const PanelMember& m : p.members) out.push_back(ws.tables().customers.ids.Id(m.customer));
+  for (const PanelMember& m : p.members) out.emplace_back(ws.tables().customers.ids.Id(m.customer));
   return out;
 }
 
@@ -82,7 +82,7 @@ TEST(SelectPanel, PropensityAndRecencyByHand) {
   EXPECT_EQ(p->candidates, 10u);
   EXPECT_EQ(p->eligible, 10u);
   for (const PanelMember& m : p->members) {
-    const std::string id = ws.tables().customers.ids.Id(m.customer);
+    const std::string id(ws.tables().customers.ids.Id(m.customer));
     // One opportunity (program P); c0, c1 answered: (1 + 1) / (1 + 2) = 2/3,
     // the others (0 + 1) / (1 + 2) = 1/3 (Beta(1, 1) prior).
     const bool answered = id == "c0" || id == "c1";

@@ -42,7 +42,7 @@ TEST(PlantedWeakAttribute, ChargingIsFlaggedInAdv2025AndOnlyTrueShortfallsElsewh
   ASSERT_EQ(s->groups.size(), 2u);  // one product per program in the sample
   bool seen_adv = false;
   for (const GroupFeedback& g : s->groups) {
-    const std::string program = t.programs.ids.Id(g.program);
+    const std::string program(t.programs.ids.Id(g.program));
     for (const AttributeFeedback& a : g.attributes) {
       const bool weak = (program == "ADV-2025" && a.attribute == "charging") ||
                         (program == "SEAT-2024" && a.attribute == "price");

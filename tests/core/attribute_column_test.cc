@@ -21,7 +21,7 @@ Entries RowEntries(size_t r) {
 
 Entries Read(const AttributeColumn& c, size_t r) {
   Entries e;
-  c.ForEach(r, [&](const std::string& k, const std::string& v) { e.emplace_back(k, v); });
+  c.ForEach(r, [&](std::string_view k, const std::string& v) { e.emplace_back(k, v); });
   return e;
 }
 
@@ -47,11 +47,11 @@ TEST(MapColumn, EntriesOfReservedRowsGetTheirRoomAtOnce) {
   c.ReserveRows(10000);
   for (size_t r = 0; r < 100; ++r) c.Append(RowEntries(r));
   const std::string* first = nullptr;
-  c.ForEach(1, [&](const std::string&, const std::string& v) { first = &v; });
+  c.ForEach(1, [&](std::string_view, const std::string& v) { first = &v; });
   ASSERT_NE(first, nullptr);
   for (size_t r = 100; r < 10000; ++r) c.Append(RowEntries(r));
   const std::string* after = nullptr;
-  c.ForEach(1, [&](const std::string&, const std::string& v) { after = &v; });
+  c.ForEach(1, [&](std::string_view, const std::string& v) { after = &v; });
   EXPECT_EQ(after, first);
   EXPECT_EQ(*after, "1.0");
 }

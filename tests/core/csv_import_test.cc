@@ -59,7 +59,7 @@ TEST(CsvImport, EnumsBoolsListsAndMaps) {
   EXPECT_EQ(t.feedback.comment[0], "Nice, \"really\"\nnice");
   EXPECT_EQ(t.feedback.would_recommend[0], 10.0);
   int rated = 0;
-  t.feedback.ratings.ForEach(0, [&](const std::string& k, double v) {
+  t.feedback.ratings.ForEach(0, [&](std::string_view k, double v) {
     EXPECT_EQ(k, "comfort");
     EXPECT_EQ(v, 8.0);
     ++rated;
@@ -419,8 +419,8 @@ TEST(CsvImport, WhitespaceAroundEveryCellIsTrimmed) {
   EXPECT_EQ(t.transactions.amount[1], 7.0);
   EXPECT_EQ(t.transactions.time[1], 1704499200);  // 2024-01-06
   std::vector<std::string> attributes;
-  t.programs.rated_attributes.ForEach(0, [&](const std::string& k, double) {
-    attributes.push_back(k);
+  t.programs.rated_attributes.ForEach(0, [&](std::string_view k, double) {
+    attributes.emplace_back(k);
   });
   EXPECT_THAT(attributes, ::testing::UnorderedElementsAre("comfort", "range"));
 }

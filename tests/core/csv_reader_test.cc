@@ -57,6 +57,36 @@ TEST(CsvReader, CarriageReturnInsideUnquotedFieldIsData) {
   EXPECT_THAT(recs[0].fields, ElementsAre("a\rb", "c"));
 }
 
+// Unquoted cells are scanned sixteen bytes at a time: each byte a cell
+// stops at (comma, line feed, CRLF, a carriage return that is data, a
+// quote that is an error), at every position of lines of 1 to 40 bytes,
+// inside and across the blocks, must split the line as a plain scan would.
+TEST(CsvReader, EveryStopByteIsFoundAtEveryPosition) {
+  for (size_t n = 3; n <= 40; ++n) {
+    for (size_t at = 1; at + 1 < n; ++at) {
+      const std::string left(at, 'x'), right(n - 1 - at, 'y');
+      auto recs = ReadAll(left + "," + right + "\n" + right + "\n");
+      ASSERT_EQ(recs.size(), 2u) << n << " " << at;
+      EXPECT_THAT(recs[0].fields, ElementsAre(left, right)) << n << " " << at;
+      EXPECT_THAT(recs[1].fields, ElementsAre(right)) << n << " " << at;
+      recs = ReadAll(left + "\r\n" + right);
+      ASSERT_EQ(recs.size(), 2u) << n << " " << at;
+      EXPECT_THAT(recs[0].fields, ElementsAre(left));
+      EXPECT_THAT(recs[1].fields, ElementsAre(right));
+      recs = ReadAll(left + "\r" + right + ",z\n");
+      ASSERT_EQ(recs.size(), 1u) << n << " " << at;
+      EXPECT_THAT(recs[0].fields, ElementsAre(left + "\r" + right, "z"));
+      const std::string quoted = left + "\"" + right + "\n";
+      CsvReader r(quoted, "t.csv");
+      CsvRecord rec;
+      absl::StatusOr<bool> more = r.Next(&rec);
+      ASSERT_FALSE(more.ok()) << n << " " << at;
+      EXPECT_THAT(std::string(more.status().message()),
+                  HasSubstr("t.csv:1:1: quote inside an unquoted field"));
+    }
+  }
+}
+
 TEST(CsvReader, MalformedQuotesNameLineAndColumn) {
   struct Case { const char* text; const char* expected; };
   for (const Case& c : {Case{"a,b\n1,\"open\n", "t.csv:2:2: quoted field is never closed"},

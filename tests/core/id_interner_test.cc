@@ -3,6 +3,7 @@
 #include "mitra/core/id_interner.h"
 
 #include <random>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -97,20 +98,20 @@ TEST(IdInterner, EmptyInternerFindsNothingAndTruncatesToNothing) {
   EXPECT_EQ(ids.size(), 0u);
 }
 
-// Ids are stored in blocks that double in size; an id's address must hold
+// Ids are stored in blocks that double in size, and ids past 15 bytes in a
+// byte arena of growing chunks; an id's bytes must stay where they are
 // while later ids are added and others rolled back, on both sides of every
-// block boundary. Ids past the small-string buffer own heap memory, so the
-// sanitizer builds also see every one destroyed exactly once.
+// block boundary (70,000 ids of about 50 bytes also fill several chunks).
 TEST(IdInterner, IdsKeepTheirAddressAcrossBlockBoundariesAndRollbacks) {
   IdInterner ids;
   auto name = [](size_t i, const char* tag) {
     return std::string(tag) + "-an-id-longer-than-the-small-string-buffer-" + std::to_string(i);
   };
   constexpr size_t kN = 70000;  // past the block of 2^15 .. 2^16
-  std::vector<const std::string*> address;
+  std::vector<const char*> address;
   for (size_t i = 0; i < kN; ++i) {
     ASSERT_EQ(ids.Add(name(i, "a")), i);
-    address.push_back(&ids.Id(static_cast<Index>(i)));
+    address.push_back(ids.Id(static_cast<Index>(i)).data());
   }
   // Roll back into the middle of a block, then to just below a boundary,
   // and add other ids in their place.
@@ -119,7 +120,10 @@ TEST(IdInterner, IdsKeepTheirAddressAcrossBlockBoundariesAndRollbacks) {
   for (size_t i = 32767; i < kN; ++i) ASSERT_EQ(ids.Add(name(i, "b")), i);
   for (size_t i = 0; i < kN; ++i) {
     const Index k = static_cast<Index>(i);
-    ASSERT_EQ(&ids.Id(k), address[i]) << i;  // the same storage reused
+    // The same storage reused: the "b" ids have the "a" ids' lengths, so a
+    // rollback that returns the arena to the first dropped id's bytes puts
+    // each one where its predecessor was.
+    ASSERT_EQ(ids.Id(k).data(), address[i]) << i;
     ASSERT_EQ(ids.Id(k), name(i, i < 32767 ? "a" : "b")) << i;
     ASSERT_EQ(ids.Find(name(i, i < 32767 ? "a" : "b")), k) << i;
   }
@@ -149,6 +153,105 @@ TEST(IdInterner, ReservedBlocksHoldTheIdsAddedAfter) {
     const std::string id = (i < 100 ? "r" : "s") + std::to_string(i);
     ASSERT_EQ(ids.Id(static_cast<Index>(i)), id);
     ASSERT_EQ(ids.Find(id), static_cast<Index>(i));
+  }
+}
+
+// Ids of 15 bytes are stored in place and ids of 16 in the arena: ids on
+// both sides of that line, ids that differ only in a trailing NUL or in
+// their length, and the empty id are all told apart, found again after a
+// rollback that cuts through the long ones, and read back byte for byte.
+TEST(IdInterner, ShortAndLongIdsAreToldApartAtTheInlineLimit) {
+  std::vector<std::string> texts = {"", std::string(1, '\0'), "a", std::string("a\0", 2),
+                                    std::string(15, 'x'), std::string(16, 'x'),
+                                    std::string(14, 'x') + std::string(1, '\0'),
+                                    std::string(15, 'x') + std::string(1, '\0'),
+                                    std::string(17, 'x'), std::string(300, 'y')};
+  IdInterner ids;
+  for (size_t i = 0; i < texts.size(); ++i) ASSERT_EQ(ids.Add(texts[i]), i);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_EQ(ids.Id(static_cast<Index>(i)), texts[i]) << i;
+    ASSERT_EQ(ids.Find(texts[i]), i) << i;
+  }
+  // Back to the first 6 (the last kept is the 16-byte one), then other long
+  // ids in place of the dropped ones.
+  ids.Truncate(6);
+  for (size_t i = 6; i < texts.size(); ++i) EXPECT_FALSE(ids.Find(texts[i]).has_value()) << i;
+  for (size_t i = 6; i < texts.size(); ++i) {
+    texts[i] = std::string(20 + i, 'z');
+    ASSERT_EQ(ids.Add(texts[i]), i);
+  }
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_EQ(ids.Id(static_cast<Index>(i)), texts[i]) << i;
+    ASSERT_EQ(ids.Find(texts[i]), i) << i;
+  }
+}
+
+// Short ids are read with overlapping word loads: every length up to the
+// inline limit, with each byte position in turn changed (to a NUL, a high
+// byte, a neighbour), must read back byte for byte and be told apart from
+// all the others, which a plain set of the same strings counts.
+TEST(IdInterner, ShortIdsOfEveryLengthDifferingInAnyOneByteAreToldApart) {
+  std::vector<std::string> texts;
+  for (size_t n = 0; n <= 16; ++n) {
+    std::string base(n, 'k');
+    for (size_t j = 0; j < n; ++j) base[j] = static_cast<char>('a' + j);
+    texts.push_back(base);
+    for (size_t j = 0; j < n; ++j) {
+      for (char c : {'\0', '\xFF', static_cast<char>(base[j] + 1)}) {
+        std::string t = base;
+        t[j] = c;
+        texts.push_back(t);
+      }
+    }
+  }
+  const std::set<std::string> distinct(texts.begin(), texts.end());
+  IdInterner ids;
+  std::vector<std::string> added;
+  for (const std::string& t : texts) {
+    bool was_added = false;
+    ids.FindOrAdd(t, &was_added);
+    if (was_added) added.push_back(t);
+  }
+  ASSERT_EQ(added.size(), distinct.size());
+  ASSERT_EQ(added.size(), 425u);  // 1 + 3n ids of each length n = 0..16
+  for (size_t i = 0; i < added.size(); ++i) {
+    ASSERT_EQ(ids.Id(static_cast<Index>(i)), added[i]) << i;
+    ASSERT_EQ(ids.Find(added[i]), i) << i;
+  }
+  // A rollback re-places the survivors by their hashes computed again.
+  ids.Truncate(added.size() / 2);
+  for (size_t i = 0; i < added.size(); ++i)
+    ASSERT_EQ(ids.Find(added[i]).has_value(), i < added.size() / 2) << i;
+}
+
+// Long ids larger than an arena chunk, and many ids filling chunk after
+// chunk, rolled back to the middle of an early chunk and refilled with ids
+// of other lengths, against a plain list of the same ids.
+TEST(IdInterner, LongIdsFillArenaChunksAndRollBackAcrossThem) {
+  std::mt19937_64 rng(20261207);
+  IdInterner ids;
+  std::vector<std::string> order;
+  auto add = [&](std::string id) {
+    ASSERT_EQ(ids.Add(id), order.size());
+    order.push_back(std::move(id));
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (int k = 0; k < 20000; ++k) {
+      const size_t length = rng() % 100 == 0 ? 70000 + rng() % 100000 : 16 + rng() % 60;
+      std::string id(length, static_cast<char>('a' + rng() % 26));
+      id += "#" + std::to_string(order.size()) + "-" + std::to_string(round);
+      add(std::move(id));
+    }
+    const size_t keep = order.size() / 3 + rng() % 1000;
+    ids.Truncate(keep);
+    order.resize(keep);
+  }
+  for (int k = 0; k < 5000; ++k)
+    add("short" + std::to_string(k) + "-" + std::to_string(order.size()));
+  ASSERT_EQ(ids.size(), order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    ASSERT_EQ(ids.Id(static_cast<Index>(i)), order[i]) << i;
+    ASSERT_EQ(ids.Find(order[i]), i) << i;
   }
 }
 

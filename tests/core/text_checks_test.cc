@@ -1,5 +1,8 @@
 #include "mitra/core/text_checks.h"
 
+#include <cstring>
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace mitra {
@@ -37,6 +40,47 @@ TEST(TextChecks, IdsRefuseEveryControlCharacter) {
   EXPECT_EQ(IdProblem("\xC2\xA0" "x"), "");       // U+00A0, a space: not a control
   EXPECT_EQ(IdProblem("\xC2\xA9"), "");           // U+00A9, the first after C1
   EXPECT_EQ(IdProblem("\xE2\x80\x8D"), "");       // zero-width joiner (emoji sequences)
+}
+
+// Plain ASCII is passed eight bytes at a time: one odd character at every
+// position of ids of 1 to 40 bytes (across and inside the words) must be
+// found exactly as alone, whatever stands around it.
+TEST(TextChecks, OneOddCharacterIsFoundAtEveryPosition) {
+  struct Odd {
+    std::string bytes;
+    const char* id_problem;    // how IdProblem's message starts; "" for none
+    const char* text_problem;  // ... and TextProblem's
+  };
+  const Odd kOdd[] = {
+      {std::string(1, '\0'), "control character U+0000", ""},
+      {"\x01", "control character U+0001", ""},
+      {"\x1F", "control character U+001F", ""},
+      {"\t", "control character U+0009", ""},
+      {"\x7F", "control character U+007F", ""},
+      {"\xC2\x9B", "control character U+009B", ""},
+      {"\x80", "not valid UTF-8", "not valid UTF-8"},
+      {"\xFF", "not valid UTF-8", "not valid UTF-8"},
+      {"\xC3", "not valid UTF-8", "not valid UTF-8"},  // cut
+      {" ", "", ""},
+      {"~", "", ""},
+      {"\xC3\xA9", "", ""},  // e-acute
+  };
+  for (size_t n = 1; n <= 40; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      for (const Odd& odd : kOdd) {
+        const std::string id = std::string(at, 'x') + odd.bytes + std::string(n - 1 - at, 'y');
+        const std::string p = IdProblem(id), t = TextProblem(id, kMaxNameBytes);
+        EXPECT_EQ(p.substr(0, std::strlen(odd.id_problem)), odd.id_problem) << n << " " << at;
+        EXPECT_EQ(p.empty(), *odd.id_problem == '\0') << n << " " << at << " " << p;
+        EXPECT_EQ(t.substr(0, std::strlen(odd.text_problem)), odd.text_problem) << n << " " << at;
+        EXPECT_EQ(t.empty(), *odd.text_problem == '\0') << n << " " << at << " " << t;
+        EXPECT_EQ(IsValidUtf8(id), *odd.text_problem == '\0') << n << " " << at;
+      }
+    }
+  }
+  // The length limits hold on the fast path too.
+  EXPECT_EQ(IdProblem(std::string(257, 'x')), "longer than 256 bytes (257)");
+  EXPECT_EQ(TextProblem(std::string(11, 'x'), 10), "longer than 10 bytes (11)");
 }
 
 TEST(TextChecks, QuoteEscapesAndCuts) {

@@ -179,12 +179,12 @@ TEST(Workspace, MapEntriesAreStoredInKeyOrderWhateverTheMapsOrder) {
   const Tables& t = ws.tables();
   std::vector<std::string> attribute_order, rating_order;
   std::vector<double> ratings;
-  t.customers.attributes.ForEach(0, [&](const std::string& k, const std::string& v) {
-    attribute_order.push_back(k);
-    EXPECT_EQ(v, "v" + k);
+  t.customers.attributes.ForEach(0, [&](std::string_view k, const std::string& v) {
+    attribute_order.emplace_back(k);
+    EXPECT_EQ(v, "v" + std::string(k));
   });
-  t.feedback.ratings.ForEach(0, [&](const std::string& k, double v) {
-    rating_order.push_back(k);
+  t.feedback.ratings.ForEach(0, [&](std::string_view k, double v) {
+    rating_order.emplace_back(k);
     ratings.push_back(v);
   });
   EXPECT_EQ(attribute_order, keys);

@@ -98,7 +98,7 @@ TEST_F(PlantedLadderTest, CollaboratorsReachTheTopStage) {
   const std::set<std::string> planted(collaborators.begin(), collaborators.end());
   std::vector<std::string> others;
   for (size_t c = 0; c < a->stage.size(); ++c) {
-    const std::string& id = ws_->tables().customers.ids.Id(static_cast<Index>(c));
+    const std::string id(ws_->tables().customers.ids.Id(static_cast<Index>(c)));
     if (a->stage[c] == top && !planted.count(id)) others.push_back(id);
   }
   EXPECT_THAT(others, ElementsAre("C0010", "C0048", "C0088", "C0110"));
@@ -169,7 +169,7 @@ TEST_F(PlantedLadderTest, ContributionsAddUpAndFavourThePlanted) {
   std::partial_sort(order.begin(), order.begin() + 10, order.end(),
                     [&](size_t x, size_t y) { return c->total[x] > c->total[y]; });
   for (size_t k = 0; k < 10; ++k) {
-    const std::string& id = ws_->tables().customers.ids.Id(static_cast<Index>(order[k]));
+    const std::string id(ws_->tables().customers.ids.Id(static_cast<Index>(order[k])));
     EXPECT_TRUE(planted.count(id)) << "#" << k + 1 << " " << id << " total " << c->total[order[k]];
   }
 }

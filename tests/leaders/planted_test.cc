@@ -148,7 +148,8 @@ class PlantedTest : public ::testing::Test {
     const auto& ids = ws_->tables().customers.ids;
     for (size_t i = 0; i < std::min(top, Of(c).leaders.size()); ++i) {
       const LeaderEntry& e = Of(c).leaders[i];
-      absl::StrAppend(&s, "  #", e.rank, " ", ids.Id(e.customer), " score ", e.score, " [");
+      absl::StrAppend(&s, "  #", e.rank, " ", std::string(ids.Id(e.customer)), " score ", e.score,
+                      " [");
       for (int k = 0; k < kNumComponents; ++k) {
         absl::StrAppend(&s, k ? " " : "", ComponentName(static_cast<Component>(k)), "=",
                         e.raw[k], "/", e.scaled[k]);
@@ -224,8 +225,9 @@ TEST_F(PlantedTest, BridgeLeadersAreTheTopBridges) {
   for (size_t i = 0; i < result_->bridges.size() && i < k + 4; ++i) {
     const BridgeEntry& b = result_->bridges[i];
     if (i < k) top.insert(b.customer);
-    absl::StrAppend(&listing, "  #", b.rank, " ", ws_->tables().customers.ids.Id(b.customer),
-                    " score ", b.score, " P ", b.participation, " brokerage ", b.brokerage, "\n");
+    absl::StrAppend(&listing, "  #", b.rank, " ",
+                    std::string(ws_->tables().customers.ids.Id(b.customer)), " score ", b.score,
+                    " P ", b.participation, " brokerage ", b.brokerage, "\n");
   }
   for (const auto& [id, comms] : planted_->bridges) {
     const Index u = Customer(id);
