@@ -26,14 +26,14 @@ absl::Status ReadColumns(const CustomerTable& t, absl::Span<const uint32_t> cust
     std::fill(found.begin(), found.end(), false);
     absl::Status bad;
     if (c < t.attributes.size()) {
-      t.attributes.ForEach(c, [&](const std::string& key, const std::string& text) {
+      t.attributes.ForEach(c, [&](std::string_view key, const std::string& text) {
         // A few keys: found by a scan.
         const size_t j = static_cast<size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
         if (j == k || !bad.ok()) return;
         double v;
         if (!absl::SimpleAtod(Av(text), &v) || !std::isfinite(v)) {
           bad = Invalid(absl::StrCat(field, "[", j, "]"),
-                        absl::StrCat("customer \"", t.ids.Id(c), "\" has attribute \"", keys[j],
+                        absl::StrCat("customer \"", Av(t.ids.Id(c)), "\" has attribute \"", keys[j],
                                      "\" = \"", text, "\", not a finite number"));
           return;
         }
@@ -45,7 +45,7 @@ absl::Status ReadColumns(const CustomerTable& t, absl::Span<const uint32_t> cust
     for (size_t j = 0; j < k; ++j) {
       if (!found[j])
         return Invalid(absl::StrCat(field, "[", j, "]"),
-                       absl::StrCat("customer \"", t.ids.Id(c), "\" has no attribute \"", keys[j],
+                       absl::StrCat("customer \"", Av(t.ids.Id(c)), "\" has no attribute \"", keys[j],
                                     "\" (missing covariates are not imputed: give every "
                                     "customer a value)"));
     }
