@@ -185,11 +185,14 @@ TEST(ValueCovariatesCApi, BadArraysAreRefusedWithNothingWritten) {
   const size_t n = kX.size();
   double params[4] = {-1, -1, -1, -1}, coef[3] = {-1, -1, -1}, se[7];
   mitra_value_covariate_test test{};
-  auto fit = [&](mitra_value_covariate_model model, const double* purchase, size_t purchase_len,
+  // The model travels as an int: an unknown value (9) must not be loaded as
+  // the C++ enum (undefined), only handed to the C function, as a C host does.
+  auto fit = [&](int model, const double* purchase, size_t purchase_len,
                  size_t pc, const double* dropout, size_t dropout_len, size_t dc, double penalty) {
     mitra_error* err = nullptr;
     const mitra_status s =
-        mitra_value_fit_covariates(model, kX.data(), kTx.data(), kT.data(), n, purchase, purchase_len,
+        mitra_value_fit_covariates(static_cast<mitra_value_covariate_model>(model), kX.data(),
+                                   kTx.data(), kT.data(), n, purchase, purchase_len,
                                    pc, dropout, dropout_len, dc, penalty, params, coef, se, &test, &err);
     EXPECT_EQ(s, MITRA_INVALID_ARGUMENT);
     return Message(s, err);
@@ -209,7 +212,7 @@ TEST(ValueCovariatesCApi, BadArraysAreRefusedWithNothingWritten) {
   EXPECT_THAT(fit(MITRA_VALUE_COVARIATE_BG_NBD, kPurchase.data(), kPurchase.size(), 2, nullptr, 0, 0, -1),
               HasSubstr("penalty"));
   EXPECT_THAT(fit(MITRA_VALUE_COVARIATE_BG_NBD, nullptr, 14, 2, nullptr, 0, 0, 0), HasSubstr("purchase"));
-  EXPECT_THAT(fit(static_cast<mitra_value_covariate_model>(9), kPurchase.data(), kPurchase.size(), 2,
+  EXPECT_THAT(fit(9, kPurchase.data(), kPurchase.size(), 2,
                   nullptr, 0, 0, 0),
               HasSubstr("model: unknown mitra_value_covariate_model 9"));
   for (double v : params) EXPECT_EQ(v, -1);
