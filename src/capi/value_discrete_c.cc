@@ -6,6 +6,7 @@
 #include "capi_internal.h"
 #include "mitra/mitra.h"
 #include "mitra/value/discrete_messages.h"
+#include "value/model_driver.h"
 
 using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
 
@@ -81,13 +82,16 @@ mitra_status mitra_value_sbg_predict(const uint8_t* model, size_t model_len,
           result[i] = *v;
         }
       }
-      // Extreme parameters (alpha = 1e-77, beta = 1e-216, found by fuzzing)
-      // leave the formulas' range: say so rather than hand out NaN.
-      if (!(std::isfinite(result[i]) && result[i] >= 0))
-        return absl::InvalidArgumentError(absl::StrCat(
-            "model: alpha = ", p->alpha, ", beta = ", p->beta, " give no finite quantity ", q,
-            " at t[", i, "] = ", t[i], ": outside the range the sBG formulas are computed in"));
     }
+    // Extreme parameters (alpha = 1e-77, beta = 1e-216, found by fuzzing)
+    // leave the formulas' range: say so rather than hand out NaN.
+    const bool probability = q == MITRA_VALUE_SBG_SURVIVAL || q == MITRA_VALUE_SBG_RETENTION;
+    if (absl::Status s = value::ValuesInRange(
+            absl::MakeSpan(result),
+            probability ? value::ValueRange::kProbability : value::ValueRange::kNonNegative,
+            absl::StrCat("sBG quantity ", q, " with alpha = ", p->alpha, ", beta = ", p->beta));
+        !s.ok())
+      return s;
     std::copy(result.begin(), result.end(), out);
     return absl::OkStatus();
   });
@@ -112,25 +116,6 @@ mitra_status mitra_value_bgbb_fit(const double* x, const double* t_x, const doub
     return EmitMessage(*model, out, out_len);
   });
 }
-
-namespace {
-
-// Extreme parameters (found by fuzzing) leave the range the BG/BB formulas
-// are computed in: a probability a rounding above 1 is 1, anything else
-// out of range is refused rather than handed out.
-absl::Status BgBbInRange(const value::BgBbParams& p, bool probability, std::vector<double>& result) {
-  for (size_t i = 0; i < result.size(); ++i) {
-    double& r = result[i];
-    if (probability && r > 1 && r <= 1 + 1e-9) r = 1;
-    if (!(std::isfinite(r) && r >= 0 && (!probability || r <= 1)))
-      return absl::InvalidArgumentError(absl::StrCat(
-          "model: alpha = ", p.alpha, ", beta = ", p.beta, ", gamma = ", p.gamma, ", delta = ", p.delta,
-          " give ", r, " at entry ", i, ": outside the range the BG/BB formulas are computed in"));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 mitra_status mitra_value_bgbb_predict(const uint8_t* model, size_t model_len,
                                       mitra_value_bgbb_quantity quantity, int32_t m,
@@ -161,8 +146,6 @@ mitra_status mitra_value_bgbb_predict(const uint8_t* model, size_t model_len,
             "quantity: unknown mitra_value_bgbb_quantity ", q));
     }
     if (!s.ok()) return s;
-    if (absl::Status r = BgBbInRange(*p, q == MITRA_VALUE_BGBB_PROBABILITY_ALIVE, result); !r.ok())
-      return r;
     std::copy(result.begin(), result.end(), out);
     return absl::OkStatus();
   });
@@ -183,7 +166,6 @@ mitra_status mitra_value_bgbb_distribution(const uint8_t* model, size_t model_le
     if (absl::Status s = value::BgBbTransactionDistribution(*p, opportunities, absl::MakeSpan(result));
         !s.ok())
       return s;
-    if (absl::Status r = BgBbInRange(*p, true, result); !r.ok()) return r;
     std::copy(result.begin(), result.end(), out);
     return absl::OkStatus();
   });

@@ -109,8 +109,10 @@ absl::StatusOr<double> BgPredictions<Params>::ProbabilityOfPurchases(const Param
   // With e = 1: gone at once with probability a/(a+b), else a BG/NBD
   // customer whose p has the posterior Beta(a, b+1).
   const double gone = e == 0 ? 0.0 : p.a / (p.a + p.b), stays = e == 0 ? 1.0 : p.b / (p.a + p.b);
-  return FiniteValue((n == 0 ? gone : 0.0) + stays * BgNbdPmf(p.r, p.alpha, p.a, p.b + e, t, n),
-                     absl::StrCat(BgTraits<Params>::kName, " P(X(t) = n)"));
+  return ProbabilityValue(
+      (n == 0 ? gone : 0.0) + stays * BgNbdPmf(p.r, p.alpha, p.a, p.b + e, t, n),
+      absl::StrCat(BgTraits<Params>::kName, " P(X(t) = ", n, ") with r = ", p.r, ", alpha = ",
+                   p.alpha, ", a = ", p.a, ", b = ", p.b));
 }
 
 template struct BgPredictions<BgNbdParams>;

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/request_errors.h"
 #include "common/special.h"
+#include "model_driver.h"
 
 namespace mitra::value {
 namespace {
@@ -24,6 +26,13 @@ absl::Status CheckParams(const BgBbParams& p) {
     }
   }
   return absl::OkStatus();
+}
+
+// "BG/BB <quantity> with alpha = .., beta = .., gamma = .., delta = ..": what
+// a value out of the formulas' range is named by.
+std::string Named(const BgBbParams& p, absl::string_view quantity) {
+  return absl::StrCat("BG/BB ", quantity, " with alpha = ", p.alpha, ", beta = ", p.beta,
+                      ", gamma = ", p.gamma, ", delta = ", p.delta);
 }
 
 bool Whole(double v) { return std::isfinite(v) && v == std::floor(v); }
@@ -183,7 +192,7 @@ absl::Status BgBbProbabilityAlive(const BgBbParams& p, const OpportunityData& d,
     // differences round, and a share of 1 can come out 1 + 5e-10.
     out[i] = std::fmin(1.0, std::exp(pc.A(x, n - x, nullptr) + pc.G(0, n + m, nullptr) - ll));
   }
-  return absl::OkStatus();
+  return ValuesInRange(out, ValueRange::kProbability, Named(p, "P(alive)"));
 }
 
 absl::Status BgBbConditionalExpectedTransactions(const BgBbParams& p, const OpportunityData& d,
@@ -209,7 +218,7 @@ absl::Status BgBbConditionalExpectedTransactions(const BgBbParams& p, const Oppo
     out[i] = std::exp(LogBeta(p.alpha + x + 1, p.beta + n - x) - LogBeta(p.alpha, p.beta) - ll) *
              survival_sum;
   }
-  return absl::OkStatus();
+  return ValuesInRange(out, ValueRange::kNonNegative, Named(p, "expected transactions"));
 }
 
 absl::Status BgBbTransactionDistribution(const BgBbParams& p, int n, absl::Span<double> out) {
@@ -229,7 +238,7 @@ absl::Status BgBbTransactionDistribution(const BgBbParams& p, int n, absl::Span<
       v += std::exp(log_choose(i, x) + pc.A(x, i - x, nullptr) + pc.G(1, i, nullptr));
     out[x] = v;
   }
-  return absl::OkStatus();
+  return ValuesInRange(out, ValueRange::kProbability, Named(p, "P(X(n) = x)"));
 }
 
 }  // namespace mitra::value

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
 #include "common/format.h"
 #include "common/request_errors.h"
@@ -154,6 +155,11 @@ absl::Status CheckPeriods(const v1::DiscretePeriods& p, const std::string& where
   return absl::OkStatus();
 }
 
+// The grid's errors ("period: ...") in the request's terms.
+absl::Status InRequestPeriods(const absl::Status& s) {
+  return Invalid("request.periods.period_seconds", absl::StripPrefix(s.message(), "period: "));
+}
+
 }  // namespace
 
 absl::Status FitSbgCohorts(const v1::SbgFitRequest& r, v1::SbgFitResult* out,
@@ -261,7 +267,7 @@ absl::Status WorkspaceSbg(const Workspace& ws, const v1::WorkspaceSbgRequest& r,
   if (r.min_cohort_size() < 0) return Invalid("request.min_cohort_size", "must be >= 0");
   const TransactionTable& t = ws.tables().transactions;
   absl::StatusOr<RenewalCohorts> cohorts = RenewalCohortsOf(t.customer, t.time, grid);
-  if (!cohorts.ok()) return cohorts.status();
+  if (!cohorts.ok()) return InRequestPeriods(cohorts.status());
   v1::SbgFitRequest fit = r.fit();
   for (size_t i = 0; i < cohorts->start.size(); ++i) {
     const std::vector<double>& alive = cohorts->survivors[i];
@@ -286,7 +292,7 @@ absl::Status WorkspaceBgBb(const Workspace& ws, const v1::WorkspaceBgBbRequest& 
   if (absl::Status s = CheckCount(horizon, 1, 10000, "request.horizon"); !s.ok()) return s;
   const TransactionTable& t = ws.tables().transactions;
   absl::StatusOr<OpportunityHistories> h = OpportunityHistoriesOf(t.customer, t.time, grid);
-  if (!h.ok()) return h.status();
+  if (!h.ok()) return InRequestPeriods(h.status());
   if (h->x.empty())
     return absl::FailedPreconditionError(
         "request.periods: no customer first seen before the last period");

@@ -33,6 +33,18 @@ absl::Status ForEachCustomer(absl::Span<const uint32_t> customer, absl::Span<con
     const int64_t p = FloorDiv(time[i] - grid.origin, grid.period);
     if (p <= last) pairs.emplace_back(customer[i], p);
   }
+  // Each cohort's survivors and each history's opportunities run from the
+  // first period to the last: bounded, as BG/BB's opportunities are, so that
+  // a short period over years of data (one-second periods, found by fuzzing)
+  // cannot ask for gigabytes.
+  int64_t first = last;
+  for (const auto& cp : pairs) first = std::min(first, cp.second);
+  if (last - first > kMaxDiscretePeriods) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "period: ", last - first + 1, " periods of ", grid.period,
+        " seconds from the first transaction to the end; at most ", kMaxDiscretePeriods + 1,
+        ": use longer periods"));
+  }
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   std::vector<int64_t> periods;

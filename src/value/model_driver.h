@@ -57,6 +57,39 @@ inline absl::StatusOr<double> FiniteValue(absl::StatusOr<double> v, absl::string
   return v;
 }
 
+// Where a closed form's value must lie.
+enum class ValueRange { kProbability, kNonNegative };
+
+// The one check on values a closed form computed from fitted or caller-given
+// parameters. Extreme parameters (found by fuzzing: a BG/NBD a = 1e16 gave a
+// probability of 4.9e23) leave the range the formulas are computed in; such a
+// value is refused, naming `what` (the quantity and its parameters) and the
+// entry, rather than handed out. A probability a rounding above 1 (at most
+// 1 + 1e-9) is 1.
+inline absl::Status ValuesInRange(absl::Span<double> values, ValueRange range,
+                                  absl::string_view what) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    double& v = values[i];
+    const bool probability = range == ValueRange::kProbability;
+    if (probability && v > 1 && v <= 1 + 1e-9) v = 1;
+    if (!(std::isfinite(v) && v >= 0 && (!probability || v <= 1)))
+      return absl::InvalidArgumentError(absl::StrCat(
+          what, " gives ", v, values.size() > 1 ? absl::StrCat(" at entry ", i) : "",
+          ": outside the range the formulas are computed in (parameters out of range)"));
+  }
+  return absl::OkStatus();
+}
+
+// `v` when it is an error or a probability (see ValuesInRange).
+inline absl::StatusOr<double> ProbabilityValue(absl::StatusOr<double> v, absl::string_view what) {
+  if (!v.ok()) return v;
+  double value = *v;
+  if (absl::Status s = ValuesInRange(absl::MakeSpan(&value, 1), ValueRange::kProbability, what);
+      !s.ok())
+    return s;
+  return value;
+}
+
 // out[i] = score(i) for every customer, stopping at the first score that is
 // not finite, for which not_finite(i) gives the error.
 template <class Score, class NotFiniteError>

@@ -69,7 +69,8 @@ absl::StatusOr<double> Integrate(const F& f, double lo, double hi, double tol) {
     if (panels.size() >= kMaxPanels) {
       if (error <= kAcceptedError) return value;
       return absl::InvalidArgumentError(
-          absl::StrCat("the integral did not converge in ", kMaxPanels, " panels (error estimate ", error, ")"));
+          absl::StrCat("the integral did not converge in ", kMaxPanels,
+                       " panels (error estimate ", error, ")"));
     }
     const Panel split = panels[worst];
     const double mid = (split.lo + split.hi) / 2;
@@ -95,7 +96,8 @@ absl::Status CheckTime(double t) {
 absl::StatusOr<double> ParetoNbdProbabilityOfPurchases(const ParetoNbdParams& p, double t, int n) {
   if (!(p.r > 0 && p.alpha > 0 && p.s > 0 && p.beta > 0) || !std::isfinite(p.r) ||
       !std::isfinite(p.alpha) || !std::isfinite(p.s) || !std::isfinite(p.beta))
-    return absl::InvalidArgumentError("Pareto/NBD parameters r, alpha, s, beta must be finite and > 0");
+    return absl::InvalidArgumentError(
+        "Pareto/NBD parameters r, alpha, s, beta must be finite and > 0");
   if (absl::Status s = CheckTime(t); !s.ok()) return s;
   if (absl::Status s = CheckCount(n); !s.ok()) return s;
   if (t == 0) return n == 0 ? 1.0 : 0.0;
@@ -139,7 +141,8 @@ absl::StatusOr<double> ProbabilityOfPurchasesNew(const PurchaseModel& model, dou
       [&](const auto& p) -> absl::StatusOr<double> {
         using P = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<P, BgNbdParams>) return BgNbdProbabilityOfPurchases(p, t, n);
-        else if constexpr (std::is_same_v<P, MbgNbdParams>) return MbgNbdProbabilityOfPurchases(p, t, n);
+        else if constexpr (std::is_same_v<P, MbgNbdParams>)
+          return MbgNbdProbabilityOfPurchases(p, t, n);
         else return ParetoNbdProbabilityOfPurchases(p, t, n);
       },
       model);
@@ -150,11 +153,13 @@ absl::Status ProbabilityOfPurchasesGiven(const PurchaseModel& model, const Custo
                                          absl::Span<double> out) {
   const size_t n = customers.x.size();
   if (count.size() != n || out.size() != n)
-    return absl::InvalidArgumentError(absl::StrCat("count and out: need ", n, " entries, one per customer"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("count and out: need ", n, " entries, one per customer"));
   if (absl::Status s = CheckTime(t); !s.ok()) return s;
   for (size_t i = 0; i < n; ++i) {
     if (count[i] < 0)
-      return absl::InvalidArgumentError(absl::StrCat("count[", i, "]: must be >= 0, got ", count[i]));
+      return absl::InvalidArgumentError(
+          absl::StrCat("count[", i, "]: must be >= 0, got ", count[i]));
   }
   // P(alive) validates the customers and the parameters.
   if (absl::Status s = ProbabilityAlive(model, customers, out); !s.ok()) return s;

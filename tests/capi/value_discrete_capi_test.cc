@@ -266,6 +266,16 @@ TEST(ValueDiscreteCApi, WorkspaceSbgRecoversThePapersCohorts) {
   r.mutable_periods()->set_period_seconds(0);
   EXPECT_EQ(Call(mitra_workspace_value_sbg, ws, r, &result, &error), MITRA_INVALID_ARGUMENT);
   EXPECT_THAT(error, HasSubstr("request.periods.period_seconds: required"));
+  // One-second periods over the renewals would size every cohort's
+  // survivors by the seconds (a fuzzer's input took over 2 GB): refused
+  // past 10,001 of them.
+  r.mutable_periods()->set_period_seconds(1);
+  r.mutable_periods()->set_end_unix_seconds(kOrigin + 20 * kPeriod);
+  EXPECT_EQ(Call(mitra_workspace_value_sbg, ws, r, &result, &error), MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(error, HasSubstr("request.periods.period_seconds: "));
+  // The first transaction is at kOrigin + 5 (Csv::Add): 19,996 seconds.
+  EXPECT_THAT(error, HasSubstr("19996 periods of 1 seconds from the first transaction to the "
+                               "end; at most 10001"));
   mitra_workspace_free(ws);
 }
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -170,6 +171,37 @@ TEST(BgBbTest, BadInputNamesTheRowAndField) {
               HasSubstr("m: must be in 0.."));
   EXPECT_THAT(BgBbTransactionDistribution({0, 1, 1, 1}, 3, absl::Span<double>()).message(),
               HasSubstr("alpha"));
+}
+
+TEST(BgBbTest, RefusesValuesOutsideTheFormulasRange) {
+  // gamma = 4.8e86 (a fuzzer's model) pushes the log-Beta differences past
+  // double's precision: whatever comes out of range is refused naming the
+  // quantity and the parameters, never handed out; what is handed out is in
+  // range.
+  const BgBbParams extreme{1.204, 0.75, 4.8215487769928816e+86, 2.8131171839237212};
+  const std::vector<double> x = {0, 1, 3}, t_x = {0, 1, 5}, n = {6, 6, 6};
+  const OpportunityData d{x, t_x, n, {}};
+  std::vector<double> alive(3), expected(3), distribution(31);
+  int refused = 0;
+  for (const auto& [s, values, probability] :
+       {std::tuple{BgBbProbabilityAlive(extreme, d, 1, absl::MakeSpan(alive)), &alive, true},
+        std::tuple{BgBbConditionalExpectedTransactions(extreme, d, 5, absl::MakeSpan(expected)),
+                   &expected, false},
+        std::tuple{BgBbTransactionDistribution(extreme, 30, absl::MakeSpan(distribution)),
+                   &distribution, true}}) {
+    if (s.ok()) {
+      for (double v : *values) {
+        EXPECT_TRUE(std::isfinite(v) && v >= 0) << v;
+        if (probability) EXPECT_LE(v, 1);
+      }
+      continue;
+    }
+    ++refused;
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(), HasSubstr("with alpha = 1.204, beta = 0.75, gamma = 4.82155e+86"));
+    EXPECT_THAT(s.message(), HasSubstr("outside the range the formulas are computed in"));
+  }
+  EXPECT_GT(refused, 0);
 }
 
 }  // namespace

@@ -65,5 +65,25 @@ TEST(DiscretePeriodsTest, RefusesBadShapes) {
               HasSubstr("period: must be > 0"));
 }
 
+TEST(DiscretePeriodsTest, RefusesMorePeriodsThanItBounds) {
+  // A first transaction 10,000 periods before the end's period fits (10,001
+  // periods); one period more is refused before anything is sized by it,
+  // whatever the origin (only the transactions' span counts).
+  const std::vector<uint32_t> c = {0, 0, 1};
+  for (int64_t origin : {int64_t{0}, int64_t{-123456}}) {
+    const PeriodGrid grid{7, origin, origin + 7 * 10000 + 3};
+    const std::vector<int64_t> fits = {origin, origin + 70, origin + 7 * 5000};
+    ASSERT_TRUE(RenewalCohortsOf(c, fits, grid).ok());
+    ASSERT_EQ(OpportunityHistoriesOf(c, fits, grid)->n[0], 10000);
+    const std::vector<int64_t> over = {origin - 7, origin + 70, origin + 7 * 5000};
+    for (const absl::Status& s : {RenewalCohortsOf(c, over, grid).status(),
+                                  OpportunityHistoriesOf(c, over, grid).status()}) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(s.message(), HasSubstr("period: 10002 periods of 7 seconds"));
+      EXPECT_THAT(s.message(), HasSubstr("at most 10001"));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mitra::value

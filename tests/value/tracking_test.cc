@@ -275,6 +275,29 @@ TEST(PurchaseCountsTest, ParetoNbdRefusesParametersBeyondTheFormulasRange) {
   EXPECT_THAT(spike.status().message(), ::testing::HasSubstr("did not converge in 400 panels"));
 }
 
+TEST(PurchaseCountsTest, BgNbdRefusesAProbabilityItCannotCompute) {
+  // a = 1.08e16 (a fuzzer's model) takes the hypergeometric series out of
+  // its range: P(X(39) = n) came out 4.9e23. Now refused, naming the
+  // parameters; ordinary parameters still give probabilities summing to 1.
+  const BgNbdParams extreme{0.243, 121470.976, 1.0843961455712142e16, 2.426};
+  int refused = 0;
+  for (int n : {0, 1, 3}) {
+    const absl::StatusOr<double> v = BgNbdProbabilityOfPurchases(extreme, 39, n);
+    if (v.ok()) {
+      EXPECT_GE(*v, 0);
+      EXPECT_LE(*v, 1);
+      continue;
+    }
+    ++refused;
+    EXPECT_THAT(v.status().message(), ::testing::HasSubstr("a = 1.0844e+16"));
+    EXPECT_THAT(v.status().message(), ::testing::HasSubstr("outside the range"));
+  }
+  EXPECT_GT(refused, 0);
+  double total = 0;
+  for (int n = 0; n <= 200; ++n) total += *BgNbdProbabilityOfPurchases({0.243, 4.414, 0.793, 2.426}, 39, n);
+  EXPECT_NEAR(total, 1, 1e-9);
+}
+
 TEST(PurchaseCountsTest, ParetoNbdMatchesIntegrationOverTheRates) {
   // Pareto/NBD's individual-level P(X(t) = n | lambda, mu) (Fader & Hardie
   // 2006, eq. 3) integrated over Gamma(r, alpha) x Gamma(s, beta) on a

@@ -25,6 +25,10 @@
 
 namespace mitra::value {
 
+// The most periods after a customer's first one that a grid may span (as
+// BG/BB's opportunities are bounded).
+inline constexpr int64_t kMaxDiscretePeriods = 10000;
+
 struct PeriodGrid {
   int64_t period = 86400;  // seconds, > 0
   int64_t origin = 0;      // period boundaries: origin + k * period
@@ -45,7 +49,8 @@ struct OpportunityHistories {
   std::vector<double> x, t_x, n;
 };
 
-// INVALID_ARGUMENT for columns of different lengths or a period <= 0.
+// INVALID_ARGUMENT for columns of different lengths, a period <= 0, or
+// more than kMaxDiscretePeriods periods after the first transaction.
 absl::StatusOr<RenewalCohorts> RenewalCohortsOf(absl::Span<const uint32_t> customer,
                                                 absl::Span<const int64_t> time,
                                                 const PeriodGrid& grid);
