@@ -5,11 +5,11 @@
 // P(alive) intervals are probabilities and the draw count and level are the
 // ones used.
 //
-// A request that parses and asks for more than kMostDraws draws (or for
-// the default 200) is run with kMostDraws: the draws' memory is checked
-// against the budget (unit tests show it), but their time, draws x
-// customers model evaluations, would spend the campaign on repeating one
-// evaluation rather than on new inputs.
+// A request that parses and asks for more draws than kMostDraws (or for
+// the default 200) is run with kMostDraws, kMostRefits for the bootstrap:
+// the draws' memory is checked against the budget (unit tests show it), but
+// their time, draws x customers model evaluations or one fit a draw, would
+// spend the fuzzing on repeating one evaluation rather than on new inputs.
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -20,7 +20,7 @@
 
 namespace {
 
-constexpr int kMostDraws = 16;
+constexpr int kMostDraws = 16, kMostRefits = 2;
 
 bool Finite(double v) { return std::isfinite(v); }
 
@@ -42,9 +42,11 @@ void CheckInterval(const mitra::v1::PredictionInterval& in) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mitra::v1::PredictIntervalsRequest request;
   std::string fewer;
-  if (request.ParseFromArray(data, static_cast<int>(size)) &&
-      (!request.has_draws() || request.draws() > kMostDraws)) {
-    request.set_draws(kMostDraws);
+  const bool parsed = request.ParseFromArray(data, static_cast<int>(size));
+  const int most =
+      request.method() == mitra::v1::INTERVAL_METHOD_BOOTSTRAP ? kMostRefits : kMostDraws;
+  if (parsed && (!request.has_draws() || request.draws() > most)) {
+    request.set_draws(most);
     fewer = request.SerializeAsString();
     data = reinterpret_cast<const uint8_t*>(fewer.data());
     size = fewer.size();
