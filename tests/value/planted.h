@@ -32,12 +32,15 @@ struct PlantedCustomers {
 // after each repeat purchase with probability p ~ Beta(a, b); each repeat
 // transaction is Gamma(p, nu) with nu ~ Gamma(q, gamma). With holdout > 0
 // each customer's process runs on to T + holdout (the same customers and
-// calibration data for a seed as without).
-inline PlantedCustomers SimulatePlanted(const Planted& m, size_t n, uint64_t seed,
-                                        double holdout = 0) {
+// calibration data for a seed as without). SimulatePlantedEach takes
+// customer i's model from model_of(i) (covariates: each her own).
+template <typename ModelOf>
+PlantedCustomers SimulatePlantedEach(ModelOf model_of, size_t n, uint64_t seed,
+                                     double holdout = 0) {
   Rng rng(seed);
   PlantedCustomers c;
   for (size_t i = 0; i < n; ++i) {
+    const Planted m = model_of(i);
     const double T = 39.0 - static_cast<double>(rng.Below(12));
     const double lambda = GammaDraw(rng, m.r) / m.alpha;
     const double drop = BetaDraw(rng, m.a, m.b);
@@ -76,6 +79,11 @@ inline PlantedCustomers SimulatePlanted(const Planted& m, size_t n, uint64_t see
     c.monetary.push_back(x > 0 ? spend / x : 0.0);
   }
   return c;
+}
+
+inline PlantedCustomers SimulatePlanted(const Planted& m, size_t n, uint64_t seed,
+                                        double holdout = 0) {
+  return SimulatePlantedEach([&](size_t) { return m; }, n, seed, holdout);
 }
 
 // A fit of `model` to planted customers through the message layer.
