@@ -85,6 +85,22 @@ TEST(ValueCovariatesCApi, ZeroCoefficientsPredictAsThePlainModel) {
   }
 }
 
+// Customer i's parameters computed by hand (CLVTools' parametrisation) with
+// purchase coefficients coef[0..1] on kPurchase and dropout coef[2] on
+// kDropout.
+void OwnParams(v1::ValueModel model, const double p[4], const double coef[3], size_t i,
+               double own[4]) {
+  const double lin1 = coef[0] * kPurchase[2 * i] + coef[1] * kPurchase[2 * i + 1];
+  const double lin2 = coef[2] * kDropout[i];
+  own[0] = p[0], own[1] = p[1] * std::exp(-lin1), own[2] = p[2], own[3] = p[3];
+  if (model == v1::VALUE_MODEL_PARETO_NBD) {
+    own[3] = p[3] * std::exp(-lin2);
+  } else {
+    own[2] = p[2] * std::exp(lin2);
+    own[3] = p[3] * std::exp(lin2);
+  }
+}
+
 TEST(ValueCovariatesCApi, EachCustomerIsThePlainModelAtHerOwnParameters) {
   const double p[4] = {0.55, 6.0, 1.3, 3.1};
   const double coef[3] = {0.4, -0.7, 0.25};  // purchase z1, z2; dropout w
@@ -92,15 +108,8 @@ TEST(ValueCovariatesCApi, EachCustomerIsThePlainModelAtHerOwnParameters) {
     for (mitra_value_quantity q : kQuantities) {
       const std::vector<double> got = Predict(c.c, p, coef, q, 8);
       for (size_t i = 0; i < kX.size(); ++i) {
-        const double lin1 = coef[0] * kPurchase[2 * i] + coef[1] * kPurchase[2 * i + 1];
-        const double lin2 = coef[2] * kDropout[i];
-        double own[4] = {p[0], p[1] * std::exp(-lin1), p[2], p[3]};
-        if (c.v == v1::VALUE_MODEL_PARETO_NBD) {
-          own[3] = p[3] * std::exp(-lin2);
-        } else {
-          own[2] = p[2] * std::exp(lin2);
-          own[3] = p[3] * std::exp(lin2);
-        }
+        double own[4];
+        OwnParams(c.v, p, coef, i, own);
         const double want = Plain(c.v, own, q, 8, {kX[i]}, {kTx[i]}, {kT[i]})[0];
         EXPECT_NEAR(got[i], want, 1e-12 * std::max(1.0, std::fabs(want))) << c.v << " " << q << " " << i;
       }
@@ -199,15 +208,8 @@ TEST(ValueCovariatesCApi, TrackingSumsEachCustomersOwnPlainSeries) {
     ASSERT_EQ(st, MITRA_OK) << Message(st, err);
     std::vector<double> want(periods, 0.0);
     for (size_t i = 0; i < birth.size(); ++i) {
-      const double lin1 = coef[0] * kPurchase[2 * i] + coef[1] * kPurchase[2 * i + 1];
-      const double lin2 = coef[2] * kDropout[i];
-      double own[4] = {p[0], p[1] * std::exp(-lin1), p[2], p[3]};
-      if (c.v == v1::VALUE_MODEL_PARETO_NBD) {
-        own[3] = p[3] * std::exp(-lin2);
-      } else {
-        own[2] = p[2] * std::exp(lin2);
-        own[3] = p[3] * std::exp(lin2);
-      }
+      double own[4];
+      OwnParams(c.v, p, coef, i, own);
       v1::FittedModel m;
       m.set_model(c.v);
       const char* const names[2][4] = {{"r", "alpha", "a", "b"}, {"r", "alpha", "s", "beta"}};
