@@ -25,16 +25,21 @@ std::string Message(mitra_status s, mitra_error* err) {
   return m;
 }
 
-// The plain model's prediction through mitra_value_predict.
-std::vector<double> Plain(v1::ValueModel model, const double p[4], mitra_value_quantity q, double t,
-                          const std::vector<double>& x, const std::vector<double>& tx,
-                          const std::vector<double>& T) {
+// The plain model at p, serialized.
+std::string PlainModel(v1::ValueModel model, const double p[4]) {
   v1::FittedModel m;
   m.set_model(model);
   const char* const names[2][4] = {{"r", "alpha", "a", "b"}, {"r", "alpha", "s", "beta"}};
   for (int i = 0; i < 4; ++i)
     (*m.mutable_params())[names[model == v1::VALUE_MODEL_PARETO_NBD][i]] = p[i];
-  const std::string bytes = m.SerializeAsString();
+  return m.SerializeAsString();
+}
+
+// The plain model's prediction through mitra_value_predict.
+std::vector<double> Plain(v1::ValueModel model, const double p[4], mitra_value_quantity q, double t,
+                          const std::vector<double>& x, const std::vector<double>& tx,
+                          const std::vector<double>& T) {
+  const std::string bytes = PlainModel(model, p);
   std::vector<double> out(x.size());
   mitra_error* err = nullptr;
   EXPECT_EQ(mitra_value_predict(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), q, t,
@@ -210,12 +215,7 @@ TEST(ValueCovariatesCApi, TrackingSumsEachCustomersOwnPlainSeries) {
     for (size_t i = 0; i < birth.size(); ++i) {
       double own[4];
       OwnParams(c.v, p, coef, i, own);
-      v1::FittedModel m;
-      m.set_model(c.v);
-      const char* const names[2][4] = {{"r", "alpha", "a", "b"}, {"r", "alpha", "s", "beta"}};
-      for (int k = 0; k < 4; ++k)
-        (*m.mutable_params())[names[c.v == v1::VALUE_MODEL_PARETO_NBD][k]] = own[k];
-      const std::string bytes = m.SerializeAsString();
+      const std::string bytes = PlainModel(c.v, own);
       std::vector<double> one(periods);
       ASSERT_EQ(mitra_value_expected_cumulative_transactions(
                     reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &birth[i], 1,
