@@ -152,6 +152,32 @@ Simulated Simulate(size_t n, uint64_t seed) {
   return s;
 }
 
+// The BG/NBD fit with covariates z (purchase) and flag (dropout) through
+// mitra_value_fit's message.
+v1::FittedModel MessageFit(const Simulated& s) {
+  v1::FitRequest req;
+  req.set_model(v1::VALUE_MODEL_BG_NBD);
+  req.mutable_frequency()->Add(s.x.begin(), s.x.end());
+  req.mutable_recency()->Add(s.tx.begin(), s.tx.end());
+  req.mutable_t()->Add(s.T.begin(), s.T.end());
+  req.add_purchase_covariate_names("z");
+  req.mutable_purchase_covariates()->Add(s.z.begin(), s.z.end());
+  req.add_dropout_covariate_names("flag");
+  req.mutable_dropout_covariates()->Add(s.flag.begin(), s.flag.end());
+  const std::string bytes = req.SerializeAsString();
+  uint8_t* out = nullptr;
+  size_t len = 0;
+  v1::FittedModel m;
+  EXPECT_EQ(mitra_value_fit(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &len,
+                            nullptr),
+            MITRA_OK);
+  if (out != nullptr) {
+    EXPECT_TRUE(m.ParseFromArray(out, static_cast<int>(len)));
+    mitra_free(out);
+  }
+  return m;
+}
+
 TEST(ValueCovariatesCApi, FitRecoversPlantedCoefficientsAsTheMessageFitDoes) {
   const Simulated s = Simulate(3000, 11);
   const size_t n = s.x.size();
@@ -171,24 +197,7 @@ TEST(ValueCovariatesCApi, FitRecoversPlantedCoefficientsAsTheMessageFitDoes) {
   EXPECT_LT(test.p_value, 1e-6);
 
   // The same fit through mitra_value_fit's message.
-  v1::FitRequest req;
-  req.set_model(v1::VALUE_MODEL_BG_NBD);
-  req.mutable_frequency()->Add(s.x.begin(), s.x.end());
-  req.mutable_recency()->Add(s.tx.begin(), s.tx.end());
-  req.mutable_t()->Add(s.T.begin(), s.T.end());
-  req.add_purchase_covariate_names("z");
-  req.mutable_purchase_covariates()->Add(s.z.begin(), s.z.end());
-  req.add_dropout_covariate_names("flag");
-  req.mutable_dropout_covariates()->Add(s.flag.begin(), s.flag.end());
-  const std::string bytes = req.SerializeAsString();
-  uint8_t* out = nullptr;
-  size_t len = 0;
-  ASSERT_EQ(mitra_value_fit(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &len,
-                            nullptr),
-            MITRA_OK);
-  v1::FittedModel m;
-  ASSERT_TRUE(m.ParseFromArray(out, static_cast<int>(len)));
-  mitra_free(out);
+  const v1::FittedModel m = MessageFit(s);
   EXPECT_NEAR(m.params().at("alpha"), params[1], 1e-9 * params[1]);
   EXPECT_NEAR(m.purchase_coefficients().at("z"), coef[0], 1e-9);
   EXPECT_NEAR(m.dropout_coefficients().at("flag"), coef[1], 1e-9);
@@ -249,24 +258,9 @@ TEST(ValueCovariatesCApi, TrackingSumsEachCustomersOwnPlainSeries) {
 TEST(ValueCovariatesCApi, IntervalsOfAFitWithCovariates) {
   const Simulated s = Simulate(800, 13);
   const size_t n = s.x.size();
-  v1::FitRequest req;
-  req.set_model(v1::VALUE_MODEL_BG_NBD);
-  req.mutable_frequency()->Add(s.x.begin(), s.x.end());
-  req.mutable_recency()->Add(s.tx.begin(), s.tx.end());
-  req.mutable_t()->Add(s.T.begin(), s.T.end());
-  req.add_purchase_covariate_names("z");
-  req.mutable_purchase_covariates()->Add(s.z.begin(), s.z.end());
-  req.add_dropout_covariate_names("flag");
-  req.mutable_dropout_covariates()->Add(s.flag.begin(), s.flag.end());
-  std::string bytes = req.SerializeAsString();
+  const v1::FittedModel m = MessageFit(s);
   uint8_t* out = nullptr;
   size_t len = 0;
-  ASSERT_EQ(mitra_value_fit(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &len,
-                            nullptr),
-            MITRA_OK);
-  v1::FittedModel m;
-  ASSERT_TRUE(m.ParseFromArray(out, static_cast<int>(len)));
-  mitra_free(out);
 
   v1::PredictIntervalsRequest r;
   *r.mutable_purchase_model() = m;
@@ -277,7 +271,7 @@ TEST(ValueCovariatesCApi, IntervalsOfAFitWithCovariates) {
   r.set_horizon(10);
   r.set_draws(30);
   mitra_error* err = nullptr;
-  bytes = r.SerializeAsString();
+  std::string bytes = r.SerializeAsString();
   mitra_status st = mitra_value_predict_intervals(reinterpret_cast<const uint8_t*>(bytes.data()),
                                                   bytes.size(), &out, &len, &err);
   EXPECT_EQ(st, MITRA_INVALID_ARGUMENT);
