@@ -105,6 +105,14 @@ inline v1::FittedModel FitPlanted(v1::ValueModel model, const PlantedCustomers& 
   return out;
 }
 
+// A customer's randomised coverage by her interval (RealisedInterval): 1
+// strictly inside, low_share or high_share at an end, 0 outside.
+inline double Covered(const v1::RealisedInterval& iv, int i, double y) {
+  if (y == iv.low(i)) return iv.low_share(i);
+  if (y == iv.high(i)) return iv.high_share(i);
+  return iv.low(i) < y && y < iv.high(i) ? 1 : 0;
+}
+
 }  // namespace mitra::value::testing
 
 #endif  // MITRA_TESTS_VALUE_PLANTED_H_
