@@ -610,6 +610,19 @@ MITRA_API mitra_status mitra_value_predict_covariates(
     size_t purchase_columns, const double* dropout, size_t dropout_len,
     size_t dropout_columns, double* out, mitra_error** error) MITRA_NOEXCEPT;
 
+/* Tracking with covariates: out[k] = sum over i of E[X((k+1) step - birth[i])]
+ * at customer i's own parameters (params[4] and coefficients[P + D] as
+ * mitra_value_fit_covariates returns them; row i of the covariate matrices
+ * is customer i) over the customers born before (k+1) step, as
+ * mitra_value_expected_cumulative_transactions; out has `periods` entries
+ * and is written only when the call succeeds. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_expected_cumulative_transactions_covariates(
+    mitra_value_covariate_model model, const double* params, const double* coefficients,
+    const double* birth, size_t n, const double* purchase, size_t purchase_len,
+    size_t purchase_columns, const double* dropout, size_t dropout_len, size_t dropout_columns,
+    double step, int32_t periods, double* out, mitra_error** error) MITRA_NOEXCEPT;
+
 /* ---- Graphs (since 1.1) ----------------------------------------------------
  * Centralities, cores, betweenness and Leiden communities of any graph
  * (docs/GRAPH.md). A graph crosses as plain edge arrays in the caller's

@@ -2,6 +2,8 @@
 // value: covariates"): every input a plain array, no message per customer.
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "capi_internal.h"
 #include "mitra/mitra.h"
@@ -51,6 +53,50 @@ absl::StatusOr<value::Covariates> CovariatesFrom(const double* purchase, size_t 
       .Rename("dropout_covariates", "dropout")
       .Rename("covariate_penalty", "penalty");
   return cov;
+}
+
+// params[4] and coefficients[P + D] (the purchase ones first), checked.
+absl::StatusOr<value::CovariateParams> ParamsFrom(const double* params, const double* coefficients,
+                                                  size_t purchase_columns, size_t dropout_columns) {
+  if (params == nullptr) return Null("params");
+  if (purchase_columns + dropout_columns > 0 && coefficients == nullptr) return Null("coefficients");
+  value::CovariateParams p;
+  for (size_t i = 0; i < 4; ++i) {
+    if (!(std::isfinite(params[i]) && params[i] > 0))
+      return absl::InvalidArgumentError(
+          absl::StrCat("params[", i, "]: must be finite and > 0, got ", params[i]));
+    p.base[i] = params[i];
+  }
+  for (size_t j = 0; j < purchase_columns + dropout_columns; ++j) {
+    if (!std::isfinite(coefficients[j]))
+      return absl::InvalidArgumentError(
+          absl::StrCat("coefficients[", j, "]: must be finite, got ", coefficients[j]));
+    (j < purchase_columns ? p.purchase : p.dropout).push_back(coefficients[j]);
+  }
+  return p;
+}
+
+// A fit with covariates from the C arguments: the model, the covariate
+// matrices and the parameters, each checked.
+struct Fitted {
+  value::CovariateModel kind;
+  value::Covariates cov;
+  value::CovariateParams params;
+};
+absl::StatusOr<Fitted> FittedFrom(const mitra_value_covariate_model& model, const double* params,
+                                  const double* coefficients, const double* purchase,
+                                  size_t purchase_len, size_t purchase_columns,
+                                  const double* dropout, size_t dropout_len,
+                                  size_t dropout_columns) {
+  absl::StatusOr<value::CovariateModel> kind = ModelOf(model);
+  if (!kind.ok()) return kind.status();
+  absl::StatusOr<value::Covariates> cov = CovariatesFrom(purchase, purchase_len, purchase_columns,
+                                                         dropout, dropout_len, dropout_columns);
+  if (!cov.ok()) return cov.status();
+  absl::StatusOr<value::CovariateParams> p =
+      ParamsFrom(params, coefficients, purchase_columns, dropout_columns);
+  if (!p.ok()) return p.status();
+  return Fitted{*kind, *std::move(cov), *std::move(p)};
 }
 
 }  // namespace
@@ -112,24 +158,9 @@ mitra_status mitra_value_predict_covariates(mitra_value_covariate_model model, c
     if (purchase_columns + dropout_columns > 0 && coefficients == nullptr) return Null("coefficients");
     if (absl::Status s = Arrays(n, {{x, "x"}, {t_x, "t_x"}, {T, "T"}, {out, "out"}}); !s.ok())
       return s;
-    absl::StatusOr<value::CovariateModel> kind = ModelOf(model);
-    if (!kind.ok()) return kind.status();
-    absl::StatusOr<value::Covariates> cov = CovariatesFrom(purchase, purchase_len, purchase_columns,
-                                                           dropout, dropout_len, dropout_columns);
-    if (!cov.ok()) return cov.status();
-    value::CovariateParams p;
-    for (size_t i = 0; i < 4; ++i) {
-      if (!(std::isfinite(params[i]) && params[i] > 0))
-        return absl::InvalidArgumentError(
-            absl::StrCat("params[", i, "]: must be finite and > 0, got ", params[i]));
-      p.base[i] = params[i];
-    }
-    for (size_t j = 0; j < purchase_columns + dropout_columns; ++j) {
-      if (!std::isfinite(coefficients[j]))
-        return absl::InvalidArgumentError(
-            absl::StrCat("coefficients[", j, "]: must be finite, got ", coefficients[j]));
-      (j < purchase_columns ? p.purchase : p.dropout).push_back(coefficients[j]);
-    }
+    absl::StatusOr<Fitted> f = FittedFrom(model, params, coefficients, purchase, purchase_len,
+                                          purchase_columns, dropout, dropout_len, dropout_columns);
+    if (!f.ok()) return f.status();
     value::CovariatePrediction what;
     switch (EnumValue(quantity)) {
       case MITRA_VALUE_EXPECTED_PURCHASES: what = value::CovariatePrediction::kExpectedPurchases; break;
@@ -143,7 +174,30 @@ mitra_status mitra_value_predict_covariates(mitra_value_covariate_model model, c
       return absl::InvalidArgumentError(absl::StrCat("t: must be finite and >= 0, got ", t));
     value::CustomerData data{In(x, n), In(t_x, n), In(T, n), {}};
     data.name = "customer data";
-    return value::PredictWithCovariates(*kind, p, *cov, data, what, t, {out, out ? n : 0});
+    return value::PredictWithCovariates(f->kind, f->params, f->cov, data, what, t,
+                                        {out, out ? n : 0});
+  });
+}
+
+mitra_status mitra_value_expected_cumulative_transactions_covariates(
+    mitra_value_covariate_model model, const double* params, const double* coefficients,
+    const double* birth, size_t n, const double* purchase, size_t purchase_len,
+    size_t purchase_columns, const double* dropout, size_t dropout_len, size_t dropout_columns,
+    double step, int32_t periods, double* out, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = Arrays(n, {{birth, "birth"}}); !s.ok()) return s;
+    if (out == nullptr) return Null("out");
+    absl::StatusOr<Fitted> f = FittedFrom(model, params, coefficients, purchase, purchase_len,
+                                          purchase_columns, dropout, dropout_len, dropout_columns);
+    if (!f.ok()) return f.status();
+    // Computed whole before `out` is written: a failing call changes nothing.
+    std::vector<double> result(periods > 0 ? static_cast<size_t>(periods) : 0);
+    if (absl::Status s = value::ExpectedCumulativeTransactionsWithCovariates(
+            f->kind, f->params, f->cov, In(birth, n), {step, periods}, absl::MakeSpan(result));
+        !s.ok())
+      return s;
+    std::copy(result.begin(), result.end(), out);
+    return absl::OkStatus();
   });
 }
 

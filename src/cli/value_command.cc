@@ -61,7 +61,10 @@ Options (times: ISO 8601 or unix seconds; durations: hour, day, week, month
                            number, is an error, nothing is imputed). Prints
                            each coefficient with its standard error and the
                            likelihood-ratio test against the model without
-                           them; not with --intervals or --tracking
+                           them; --intervals then draw the coefficients too
+                           and --tracking sums each customer's own
+                           expectation (every tracked customer needs the
+                           attributes)
   --covariate-penalty P    L2 penalty on the coefficients (default 0)
   --format csv|json        (default csv)
   -o FILE                  write the table to FILE

@@ -1,6 +1,8 @@
 #include "mitra/value/bootstrap_draws.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/random.h"
@@ -8,6 +10,7 @@
 #include "mitra/value/bgnbd.h"
 #include "mitra/value/gamma_gamma.h"
 #include "mitra/value/mbgnbd.h"
+#include "mitra/value/messages.h"
 #include "mitra/value/pareto_nbd.h"
 
 namespace mitra::value {
@@ -36,14 +39,38 @@ Refit PurchaseRefit(FitFn fit_fn, const CustomerData& rows, const FitOptions& fo
   return {absl::OkStatus(), fit->report.AtBoundary()};
 }
 
+// One refit with covariates on the customers weighted by `weight` into
+// out[0..4+K): base parameters, then coefficients.
+Refit CovariateRefit(CovariateModel model, const CustomerData& data, absl::Span<const double> weight,
+                     const Covariates& covariates, const FitOptions& fo, absl::Span<double> out) {
+  CustomerData rows{data.x, data.t_x, data.T, weight, data.name};
+  absl::StatusOr<CovariateFit> fit = FitWithCovariates(model, rows, covariates, fo);
+  if (!fit.ok()) return {fit.status()};
+  const CovariateParams& p = fit->params;
+  std::copy(p.base.begin(), p.base.end(), out.begin());
+  std::copy(p.purchase.begin(), p.purchase.end(), out.begin() + 4);
+  std::copy(p.dropout.begin(), p.dropout.end(), out.begin() + 4 + p.purchase.size());
+  return {absl::OkStatus(), fit->report.AtBoundary()};
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<double>> BootstrapParameters(
     v1::ValueModel model, const CustomerData& data, absl::Span<const double> monetary,
     absl::Span<const double> estimate, const DrawOptions& o,
-    absl::FunctionRef<bool(absl::Span<const double>)> accept, int* redrawn) {
+    absl::FunctionRef<bool(absl::Span<const double>)> accept, int* redrawn,
+    const Covariates* covariates) {
   if (absl::Status s = CheckDrawOptions(o); !s.ok()) return s;
-  const size_t n = data.x.size(), k = monetary.empty() ? 4 : 7, nd = static_cast<size_t>(o.draws);
+  std::optional<CovariateModel> with_covariates;
+  size_t kp = 4;  // the purchase model's parameters
+  if (covariates != nullptr) {
+    absl::StatusOr<CovariateModel> m = CovariateModelOf(model, "model");
+    if (!m.ok()) return m.status();
+    with_covariates = *m;
+    kp += covariates->purchase.columns() + covariates->dropout.columns();
+  }
+  const size_t n = data.x.size(), k = kp + (monetary.empty() ? 0 : 3),
+               nd = static_cast<size_t>(o.draws);
   if (estimate.size() != k || n == 0)
     return absl::InvalidArgumentError(
         absl::StrCat("bootstrap: ", estimate.size(), " parameters for ", n, " customers"));
@@ -54,9 +81,16 @@ absl::StatusOr<std::vector<double>> BootstrapParameters(
                      work, " customer-fits, more than the ", kMaxBootstrapWork,
                      " one request may run"));
   // Held: the draws, the grouped rows (4 columns) and their map, the
-  // per-customer spend weights, and a fit's working copies of its rows.
+  // per-customer spend weights, and a fit's working copies of its rows
+  // (with covariates also its scaled columns and the customer weights).
   MemoryReservation memory(o.memory);
-  if (absl::Status s = memory.Reserve(8.0 * (static_cast<double>(nd * k) + 12.0 * n),
+  const double covariate_values =
+      covariates == nullptr
+          ? 0.0
+          : 2.0 * static_cast<double>(covariates->purchase.values.size() +
+                                      covariates->dropout.values.size()) + 6.0 * n;
+  if (absl::Status s = memory.Reserve(8.0 * (static_cast<double>(nd * k) + 12.0 * n +
+                                             covariate_values),
                                       o.names("draws"), "the bootstrap refits");
       !s.ok())
     return s;
@@ -65,10 +99,13 @@ absl::StatusOr<std::vector<double>> BootstrapParameters(
   CustomerData rows = grouped.view();
   rows.name = data.name;
   std::vector<double> spend_weight(monetary.empty() ? 0 : n);
+  // With covariates every customer is her own row: her weight is her count.
+  std::vector<double> customer_weight(with_covariates ? n : 0);
   FitOptions purchase_fo, spend_fo;
   purchase_fo.standard_errors = spend_fo.standard_errors = false;
   purchase_fo.initial.assign(estimate.begin(), estimate.begin() + 4);
-  if (k == 7) spend_fo.initial.assign(estimate.begin() + 4, estimate.end());
+  const bool spend = k > kp;
+  if (spend) spend_fo.initial.assign(estimate.begin() + kp, estimate.end());
 
   std::vector<double> draws(nd * k);
   Rng rng(o.seed, kBootstrapStream);
@@ -76,24 +113,31 @@ absl::StatusOr<std::vector<double>> BootstrapParameters(
   for (size_t d = 0; d < nd;) {
     std::fill(grouped.weight.begin(), grouped.weight.end(), 0.0);
     std::fill(spend_weight.begin(), spend_weight.end(), 0.0);
+    std::fill(customer_weight.begin(), customer_weight.end(), 0.0);
     for (size_t j = 0; j < n; ++j) {
       const size_t i = static_cast<size_t>(rng.Below(n));
       grouped.weight[grouped.group[i]] += 1;
       if (!spend_weight.empty()) spend_weight[i] += 1;
+      if (!customer_weight.empty()) customer_weight[i] += 1;
     }
     const absl::Span<double> row(&draws[d * k], k);
     Refit refit;
-    switch (model) {
-      case v1::VALUE_MODEL_BG_NBD: refit = PurchaseRefit(FitBgNbd, rows, purchase_fo, row); break;
-      case v1::VALUE_MODEL_MBG_NBD: refit = PurchaseRefit(FitMbgNbd, rows, purchase_fo, row); break;
-      default: refit = PurchaseRefit(FitParetoNbd, rows, purchase_fo, row); break;
+    if (with_covariates) {
+      refit = CovariateRefit(*with_covariates, data, customer_weight, *covariates, purchase_fo,
+                             row.subspan(0, kp));
+    } else {
+      switch (model) {
+        case v1::VALUE_MODEL_BG_NBD: refit = PurchaseRefit(FitBgNbd, rows, purchase_fo, row); break;
+        case v1::VALUE_MODEL_MBG_NBD: refit = PurchaseRefit(FitMbgNbd, rows, purchase_fo, row); break;
+        default: refit = PurchaseRefit(FitParetoNbd, rows, purchase_fo, row); break;
+      }
     }
-    if (refit.status.ok() && !refit.boundary && k == 7) {
-      SpendData spend{data.x, monetary, spend_weight};
-      spend.name = data.name;
-      absl::StatusOr<GammaGammaFit> fit = FitGammaGamma(spend, spend_fo);
+    if (refit.status.ok() && !refit.boundary && spend) {
+      SpendData spend_data{data.x, monetary, spend_weight};
+      spend_data.name = data.name;
+      absl::StatusOr<GammaGammaFit> fit = FitGammaGamma(spend_data, spend_fo);
       if (fit.ok()) {
-        row[4] = fit->params.p, row[5] = fit->params.q, row[6] = fit->params.gamma;
+        row[kp] = fit->params.p, row[kp + 1] = fit->params.q, row[kp + 2] = fit->params.gamma;
         refit.boundary = fit->report.AtBoundary();
       } else {
         refit.status = fit.status();

@@ -587,4 +587,39 @@ absl::Status PredictWithCovariates(CovariateModel model, const CovariateParams& 
   return absl::OkStatus();
 }
 
+absl::Status ExpectedCumulativeTransactionsWithCovariates(
+    CovariateModel model, const CovariateParams& params, const Covariates& cov,
+    absl::Span<const double> birth, const TrackingGrid& grid, absl::Span<double> out) {
+  const size_t n = birth.size();
+  if (absl::Status s = CheckCovariateValues(cov, n, false); !s.ok()) return s;
+  if (absl::Status s = CheckParams(params, cov); !s.ok()) return s;
+  // The grid, the output and the base model checked (and out zeroed) first.
+  const CovariateParams base{params.base, {}, {}};
+  if (absl::Status s =
+          ExpectedCumulativeTransactions(CustomerModel(model, base, Covariates{}, 0), {}, grid, out);
+      !s.ok())
+    return s;
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isfinite(birth[i]))
+      return absl::InvalidArgumentError(absl::StrCat("birth[", i, "]: must be finite, got ", birth[i]));
+  std::vector<std::array<double, 4>> own(n);
+  for (size_t i = 0; i < n; ++i) own[i] = CustomerParams(model, params, cov, i);
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return own[a] < own[b]; });
+  std::vector<double> births, part(out.size());
+  for (size_t g = 0; g < n;) {
+    const size_t first = order[g];
+    births.clear();
+    for (; g < n && own[order[g]] == own[first]; ++g) births.push_back(birth[order[g]]);
+    if (absl::Status s = ExpectedCumulativeTransactions(CustomerModel(model, params, cov, first),
+                                                        births, grid, absl::MakeSpan(part));
+        !s.ok())
+      return absl::Status(s.code(), absl::StrCat("customer ", first, " at her own parameters: ",
+                                                 s.message()));
+    for (size_t k = 0; k < out.size(); ++k) out[k] += part[k];
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace mitra::value

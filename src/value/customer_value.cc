@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/request_errors.h"
+#include "mitra/value/attribute_covariates.h"
 #include "mitra/value/covariates.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/gamma_gamma.h"
@@ -40,6 +41,7 @@ class Predictions {
     return absl::OkStatus();
   }
   const PurchaseModel* shared() const { return model_ ? &*model_ : nullptr; }
+  const FittedCovariateModel& fitted() const { return fitted_; }
 
   absl::Status Alive(absl::Span<double> out) const {
     if (model_) return ProbabilityAlive(*model_, data_, out);
@@ -84,13 +86,6 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
   const size_t n = static_cast<size_t>(S.frequency_size());
   if (n == 0) return absl::FailedPreconditionError("no customer bought before the calibration end");
   const bool covariates = S.purchase_covariate_names_size() > 0 || S.dropout_covariate_names_size() > 0;
-  // Both draw from one parameter vector for all customers.
-  if (covariates && options.intervals)
-    return Invalid("intervals", "not available for a fit with covariates (each customer has "
-                                "her own parameters)");
-  if (covariates && options.tracking)
-    return Invalid("tracking", "not available for a fit with covariates (each customer has "
-                               "her own parameters)");
 
   v1::FitRequest fit;
   fit.set_model(options.model);
@@ -145,6 +140,10 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
       *req.mutable_recency() = S.recency();
       *req.mutable_t() = S.t();
       *req.mutable_monetary_value() = S.monetary_value();
+      *req.mutable_purchase_covariate_names() = S.purchase_covariate_names();
+      *req.mutable_purchase_covariates() = S.purchase_covariates();
+      *req.mutable_dropout_covariate_names() = S.dropout_covariate_names();
+      *req.mutable_dropout_covariates() = S.dropout_covariates();
       req.add_predictions(v1::VALUE_PREDICTION_CLV);
       req.set_clv_periods(options.clv.periods);
       req.set_clv_period_length(options.clv.period_length);
@@ -205,9 +204,34 @@ absl::StatusOr<CustomerValueTable> ScoreCustomers(const Workspace& ws,
     absl::StatusOr<SummaryOptions> clock = SummaryOptionsFrom(options.summary);
     if (!clock.ok()) return clock.status();
     const TransactionTable& t = ws.tables().transactions;
-    absl::StatusOr<Tracking> tracking = Track(*model.shared(), t.customer, t.time, *clock, *options.tracking);
-    if (!tracking.ok()) return tracking.status();
-    out.tracking = *std::move(tracking);
+    if (model.shared() != nullptr) {
+      absl::StatusOr<Tracking> tracking = Track(*model.shared(), t.customer, t.time, *clock, *options.tracking);
+      if (!tracking.ok()) return tracking.status();
+      out.tracking = *std::move(tracking);
+    } else {
+      // Every tracked customer at her own parameters, those born after the
+      // calibration end too: her covariates from the attributes the
+      // summaries read.
+      absl::StatusOr<RepeatTransactions> repeat =
+          TrackRepeatTransactions(t.customer, t.time, *clock, *options.tracking);
+      if (!repeat.ok()) return repeat.status();
+      AttributeCovariateKeys keys;
+      keys.purchase.assign(options.summary.purchase_covariate_attributes().begin(),
+                           options.summary.purchase_covariate_attributes().end());
+      keys.dropout.assign(options.summary.dropout_covariate_attributes().begin(),
+                          options.summary.dropout_covariate_attributes().end());
+      keys.names = FieldPath("SummaryRequest");
+      absl::StatusOr<Covariates> tracked = CovariatesFromAttributes(ws, repeat->customer, keys);
+      if (!tracked.ok()) return tracked.status();
+      Tracking& tracking = out.tracking.emplace();
+      tracking.actual = std::move(repeat->actual);
+      tracking.expected.resize(tracking.actual.size());
+      if (absl::Status s = ExpectedCumulativeTransactionsWithCovariates(
+              model.fitted().model, model.fitted().params, *tracked, repeat->birth,
+              *options.tracking, absl::MakeSpan(tracking.expected));
+          !s.ok())
+        return s;
+    }
   }
   return out;
 }

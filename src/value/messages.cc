@@ -108,14 +108,23 @@ absl::Status FitCovariates(const v1::FitRequest& r, const CustomerData& data,
   absl::StatusOr<CovariateFit> fit = FitWithCovariates(model, data, cov, options);
   if (!fit.ok()) return fit.status();
   const std::vector<double> base(fit->params.base.begin(), fit->params.base.end());
-  // The report's covariance is of the coefficients too: not the model's own
-  // parametrisation that prediction intervals draw from.
+  // ToMessage writes the covariance of the model's own four parameters
+  // only; the joint one, with the coefficients, follows here.
   CovariateFit shown = *fit;
   shown.report.log_covariance.clear();
   if (absl::Status s = ToMessage(r.model(), base, shown, static_cast<int64_t>(data.x.size()), out);
       !s.ok())
     return s;
   v1::FitReport* report = out->mutable_report();
+  const std::vector<double>& cov_all = fit->report.log_covariance;
+  if (!cov_all.empty()) {
+    for (const std::string& name : ParamNames(r.model())) report->add_covariance_parameters(name);
+    for (const std::string& name : cov.purchase.names)
+      report->add_covariance_parameters(absl::StrCat("purchase_coefficients.", name));
+    for (const std::string& name : cov.dropout.names)
+      report->add_covariance_parameters(absl::StrCat("dropout_coefficients.", name));
+    report->mutable_log_covariance()->Add(cov_all.begin(), cov_all.end());
+  }
   const std::vector<double>& se = fit->report.standard_errors;
   const size_t k1 = cov.purchase.columns();
   for (size_t j = 0; j < k1; ++j) {
@@ -194,6 +203,10 @@ absl::StatusOr<FittedCovariateModel> CovariateModelFrom(const v1::FittedModel& m
 
 Covariates CovariatesOf(const v1::CustomerSummaries& S) {
   return CovariateFields(S, "CustomerSummaries");
+}
+
+Covariates CovariatesOf(const v1::PredictIntervalsRequest& r) {
+  return CovariateFields(r, "PredictIntervalsRequest");
 }
 
 absl::StatusOr<double> Param(const v1::FittedModel& m, const std::string& name,

@@ -16,6 +16,9 @@ constexpr int kMaxDraws = 100000;
 // Values held per block (D x block customers): 2 MiB of doubles, so a
 // block's quantiles see all draws while memory stays flat in D x customers.
 constexpr size_t kBlockValues = size_t{1} << 18;
+// The coefficients' normals, apart from the parameters' (stream 0), the
+// bootstrap's (2) and the simulated futures' (from 2^40).
+constexpr uint64_t kRealLineStream = 3;
 
 // The central band [q_low, q_high] of the empirical distribution of the
 // counts in v (sorted here): the value whose probability straddles q_low
@@ -49,6 +52,9 @@ UncertainParameters JoinIndependent(const UncertainParameters& a, const Uncertai
   out.estimate = a.estimate;
   out.estimate.insert(out.estimate.end(), b.estimate.begin(), b.estimate.end());
   out.log_covariance.assign(n * n, 0);
+  if (!a.real_line.empty() || !b.real_line.empty()) {
+    for (size_t i = 0; i < n; ++i) out.real_line.push_back(i < na ? a.IsReal(i) : b.IsReal(i - na));
+  }
   for (size_t i = 0; i < na && a.log_covariance.size() == na * na; ++i)
     for (size_t j = 0; j < na; ++j) out.log_covariance[i * n + j] = a.log_covariance[i * na + j];
   for (size_t i = 0; i < nb && b.log_covariance.size() == nb * nb; ++i)
@@ -78,15 +84,18 @@ absl::StatusOr<std::vector<double>> DrawParameters(
       !s.ok())
     return s;
   std::vector<double> draws(static_cast<size_t>(o.draws) * n), z(n);
-  Rng rng(o.seed);
+  // Parameters on the real line (coefficients) draw their normals from a
+  // stream of their own, so that the positive ones see the same normals as
+  // in a model without them.
+  Rng rng(o.seed), real_rng(o.seed, kRealLineStream);
   *redrawn = 0;
   for (size_t d = 0; d < static_cast<size_t>(o.draws);) {
-    for (double& v : z) v = NormalDraw(rng);
+    for (size_t i = 0; i < n; ++i) z[i] = NormalDraw(model.IsReal(i) ? real_rng : rng);
     const absl::Span<double> row(&draws[d * n], n);
     for (size_t i = 0; i < n; ++i) {
       double s = 0;
       for (size_t k = 0; k <= i; ++k) s += l[i * n + k] * z[k];
-      row[i] = model.estimate[i] * std::exp(s);
+      row[i] = model.IsReal(i) ? model.estimate[i] + s : model.estimate[i] * std::exp(s);
     }
     if (accept(row)) {
       ++d;

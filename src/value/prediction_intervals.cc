@@ -1,7 +1,9 @@
 #include "mitra/value/prediction_intervals.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +14,7 @@
 #include "common/random.h"
 #include "mitra/value/bootstrap_draws.h"
 #include "mitra/value/clv.h"
+#include "mitra/value/covariates.h"
 #include "mitra/value/messages.h"
 #include "mitra/value/realised_draws.h"
 
@@ -56,29 +59,55 @@ absl::StatusOr<std::vector<double>> EstimateFrom(const v1::FittedModel& m, const
 }  // namespace
 
 absl::StatusOr<UncertainParameters> UncertaintyFrom(const v1::FittedModel& m,
-                                                    const std::string& where) {
+                                                    const std::string& where,
+                                                    const Covariates* covariates) {
   absl::StatusOr<std::vector<double>> estimate = EstimateFrom(m, where);
   if (!estimate.ok()) return estimate.status();
-  const std::vector<std::string> names = ParamNames(m.model());
+  std::vector<std::string> names = ParamNames(m.model());
   UncertainParameters out;
   out.estimate = *std::move(estimate);
+  if (covariates != nullptr) {
+    absl::StatusOr<FittedCovariateModel> fitted = CovariateModelFrom(m, *covariates);
+    if (!fitted.ok()) return fitted.status();
+    const CovariateParams& p = fitted->params;
+    out.estimate.insert(out.estimate.end(), p.purchase.begin(), p.purchase.end());
+    out.estimate.insert(out.estimate.end(), p.dropout.begin(), p.dropout.end());
+    for (const std::string& c : covariates->purchase.names)
+      names.push_back(absl::StrCat("purchase_coefficients.", c));
+    for (const std::string& c : covariates->dropout.names)
+      names.push_back(absl::StrCat("dropout_coefficients.", c));
+    out.real_line.assign(names.size(), true);
+    std::fill(out.real_line.begin(), out.real_line.begin() + 4, false);
+  }
   const v1::FitReport& r = m.report();
   if (r.log_covariance().empty())
     return absl::FailedPreconditionError(absl::StrCat(
         where, ".report.log_covariance: empty; intervals need a fit with standard errors "
                "(the Hessian was not positive definite or standard errors were skipped)"));
   const size_t n = names.size();
-  if (static_cast<size_t>(r.covariance_parameters_size()) != n ||
-      !std::equal(names.begin(), names.end(), r.covariance_parameters().begin()))
+  // Where each parameter is in the report's order (the covariates' columns
+  // may come in another order than at the fit).
+  std::vector<size_t> at(n);
+  bool found = static_cast<size_t>(r.covariance_parameters_size()) == n;
+  for (size_t i = 0; i < n && found; ++i) {
+    const auto it = std::find(r.covariance_parameters().begin(), r.covariance_parameters().end(), names[i]);
+    found = it != r.covariance_parameters().end();
+    if (found) at[i] = static_cast<size_t>(it - r.covariance_parameters().begin());
+  }
+  if (!found)
     return Invalid(where + ".report.covariance_parameters",
-                   absl::StrCat("must be the model's parameters in order (", absl::StrJoin(names, ", "), ")"));
+                   absl::StrCat("must be the model's parameters", covariates ? " and coefficients" : "",
+                                " (", absl::StrJoin(names, ", "), ")"));
   if (static_cast<size_t>(r.log_covariance_size()) != n * n)
     return Invalid(where + ".report.log_covariance",
                    absl::StrCat(r.log_covariance_size(), " values for ", n, " parameters (needs ", n * n, ")"));
   for (int i = 0; i < r.log_covariance_size(); ++i)
     if (!std::isfinite(r.log_covariance(i)))
       return Invalid(absl::StrCat(where, ".report.log_covariance[", i, "]"), "not finite");
-  out.log_covariance.assign(r.log_covariance().begin(), r.log_covariance().end());
+  out.log_covariance.resize(n * n);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j < n; ++j)
+      out.log_covariance[i * n + j] = r.log_covariance(static_cast<int>(at[i] * n + at[j]));
   return out;
 }
 
@@ -172,19 +201,44 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
                                     monetary[i]));
   }
 
+  // A purchase model with covariates: each customer's parameters from the
+  // base ones and the coefficients, which follow them in every draw.
+  const v1::FittedModel& pm = r.purchase_model();
+  std::optional<Covariates> cov;
+  CovariateModel cov_kind = CovariateModel::kBgNbd;
+  if (r.purchase_covariate_names_size() > 0 || r.dropout_covariate_names_size() > 0) {
+    cov = CovariatesOf(r);
+    if (absl::Status s = CheckCovariateValues(*cov, n, false); !s.ok()) return s;
+    absl::StatusOr<CovariateModel> k = CovariateModelOf(kind, req + ".purchase_model.model");
+    if (!k.ok()) return k.status();
+    cov_kind = *k;
+  } else if (pm.purchase_coefficients_size() > 0 || pm.dropout_coefficients_size() > 0) {
+    return Invalid(req + ".purchase_covariate_names",
+                   "the purchase model was fitted with covariates: give the customers' "
+                   "purchase and dropout covariates (each has her own parameters)");
+  }
+  const size_t k1 = cov ? cov->purchase.columns() : 0, kp = 4 + k1 + (cov ? cov->dropout.columns() : 0);
+
   // The bootstrap needs the estimates only; the normal draws their covariance.
   UncertainParameters joint;
   if (bootstrap) {
-    absl::StatusOr<std::vector<double>> purchase = EstimateFrom(r.purchase_model(), req + ".purchase_model");
+    absl::StatusOr<std::vector<double>> purchase = EstimateFrom(pm, req + ".purchase_model");
     if (!purchase.ok()) return purchase.status();
     joint.estimate = *purchase;
+    if (cov) {
+      absl::StatusOr<FittedCovariateModel> fitted = CovariateModelFrom(pm, *cov);
+      if (!fitted.ok()) return fitted.status();
+      joint.estimate.insert(joint.estimate.end(), fitted->params.purchase.begin(), fitted->params.purchase.end());
+      joint.estimate.insert(joint.estimate.end(), fitted->params.dropout.begin(), fitted->params.dropout.end());
+    }
     if (with_spend) {
       absl::StatusOr<std::vector<double>> spend = EstimateFrom(r.spend_model(), req + ".spend_model");
       if (!spend.ok()) return spend.status();
       joint.estimate.insert(joint.estimate.end(), spend->begin(), spend->end());
     }
   } else {
-    absl::StatusOr<UncertainParameters> purchase = UncertaintyFrom(r.purchase_model(), req + ".purchase_model");
+    absl::StatusOr<UncertainParameters> purchase =
+        UncertaintyFrom(pm, req + ".purchase_model", cov ? &*cov : nullptr);
     if (!purchase.ok()) return purchase.status();
     joint = *purchase;
     if (with_spend) {
@@ -194,14 +248,36 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
     }
   }
   // Gamma-Gamma's mean spend exists for q > 1 only (p, q, gamma follow the
-  // purchase model's four parameters).
+  // purchase model's parameters and coefficients).
   int redrawn = 0;
-  auto accept = [&](absl::Span<const double> p) { return !with_spend || p[5] > 1; };
+  auto accept = [&](absl::Span<const double> p) { return !with_spend || p[kp + 1] > 1; };
   absl::StatusOr<std::vector<double>> draws =
       bootstrap ? BootstrapParameters(kind, data, with_spend ? monetary : absl::Span<const double>(),
-                                      joint.estimate, o, accept, &redrawn)
+                                      joint.estimate, o, accept, &redrawn, cov ? &*cov : nullptr)
                 : DrawParameters(joint, o, accept, &redrawn);
   if (!draws.ok()) return draws.status();
+
+  // Calls fn(params, b', e', out') on customers [b, e) with `params` the
+  // purchase model's four parameters (then Gamma-Gamma's three) of a draw
+  // `th`: once for the block without covariates, and with them once per
+  // customer at her own parameters.
+  std::vector<double> own(7);
+  auto each = [&](absl::Span<const double> th, size_t b, size_t e, absl::Span<double> res,
+                  auto&& fn) -> absl::Status {
+    if (!cov) return fn(th, b, e, res);
+    CovariateParams at;
+    std::copy(th.begin(), th.begin() + 4, at.base.begin());
+    at.purchase.assign(th.begin() + 4, th.begin() + 4 + k1);
+    at.dropout.assign(th.begin() + 4 + k1, th.begin() + kp);
+    if (with_spend) std::copy(th.begin() + kp, th.begin() + kp + 3, own.begin() + 4);
+    for (size_t i = b; i < e; ++i) {
+      const std::array<double, 4> p = CustomerParams(cov_kind, at, *cov, i);
+      std::copy(p.begin(), p.end(), own.begin());
+      if (absl::Status s = fn(absl::MakeConstSpan(own), i, i + 1, res.subspan(i - b, 1)); !s.ok())
+        return absl::Status(s.code(), absl::StrCat("customer ", i, " at her own parameters: ", s.message()));
+    }
+    return absl::OkStatus();
+  };
 
   auto sub = [&](size_t b, size_t e) {
     CustomerData d{data.x.subspan(b, e - b), data.t_x.subspan(b, e - b), data.T.subspan(b, e - b), {}};
@@ -218,8 +294,8 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
       bootstrap ? absl::StrCat(o.draws, " bootstrap refits over the customers")
                 : absl::StrCat(o.draws, " draws from the fitted covariance");
   for (const v1::ValuePrediction p : predictions) {
-    auto evaluate = [&](absl::Span<const double> th, size_t b, size_t e,
-                        absl::Span<double> res) -> absl::Status {
+    auto one = [&](absl::Span<const double> th, size_t b, size_t e,
+                   absl::Span<double> res) -> absl::Status {
       const CustomerData d = sub(b, e);
       switch (p) {
         case v1::VALUE_PREDICTION_CLV:
@@ -234,6 +310,8 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
                                          res);
       }
     };
+    auto evaluate = [&](absl::Span<const double> th, size_t b, size_t e,
+                        absl::Span<double> res) { return each(th, b, e, res, one); };
     absl::StatusOr<PredictionIntervals> iv = IntervalsFromDraws(joint.estimate, *draws, n, evaluate, o);
     if (!iv.ok()) return iv.status();
     v1::PredictionInterval* m = out->add_intervals();
@@ -264,25 +342,32 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
     DrawOptions ro = o;
     ro.discrete = !money;
     uint64_t call = 0;
-    auto evaluate = [&](absl::Span<const double> th, size_t b, size_t e,
-                        absl::Span<double> res) -> absl::Status {
-      const CustomerData d = sub(b, e);
-      const absl::Span<const double> z = with_spend ? monetary.subspan(b, e - b) : monetary;
-      scratch.resize(e - b);
-      if (call++ == 0) {
-        if (absl::Status s = ExpectedPurchases(PurchaseModelAt(kind, th), d, r.horizon(), res); !s.ok())
-          return s;
-        if (!money) return absl::OkStatus();
-        if (absl::Status s = GammaGammaExpectedSpend(spend_at(th), SpendData{d.x, z, {}},
-                                                     absl::MakeSpan(scratch));
-            !s.ok())
-          return s;
-        for (size_t i = 0; i < res.size(); ++i) res[i] *= scratch[i];
-        return absl::OkStatus();
-      }
+    auto evaluate = [&](absl::Span<const double> draw, size_t block_begin, size_t block_end,
+                        absl::Span<double> block_res) -> absl::Status {
+      const bool at_estimate = call++ == 0;
       Rng rng(r.seed(), kRealisedStream + call);
-      return SimulateFutures(kind, th, d, z, r.horizon(), rng, money ? absl::MakeSpan(scratch) : res,
-                             money ? res : absl::Span<double>());
+      auto one = [&](absl::Span<const double> th, size_t b, size_t e,
+                     absl::Span<double> res) -> absl::Status {
+        const CustomerData d = sub(b, e);
+        const absl::Span<const double> z = with_spend ? monetary.subspan(b, e - b) : monetary;
+        scratch.resize(e - b);
+        if (at_estimate) {
+          if (absl::Status s = ExpectedPurchases(PurchaseModelAt(kind, th), d, r.horizon(), res);
+              !s.ok())
+            return s;
+          if (!money) return absl::OkStatus();
+          if (absl::Status s = GammaGammaExpectedSpend(spend_at(th), SpendData{d.x, z, {}},
+                                                       absl::MakeSpan(scratch));
+              !s.ok())
+            return s;
+          for (size_t i = 0; i < res.size(); ++i) res[i] *= scratch[i];
+          return absl::OkStatus();
+        }
+        return SimulateFutures(kind, th, d, z, r.horizon(), rng,
+                               money ? absl::MakeSpan(scratch) : res,
+                               money ? res : absl::Span<double>());
+      };
+      return each(draw, block_begin, block_end, block_res, one);
     };
     absl::StatusOr<PredictionIntervals> iv = IntervalsFromDraws(joint.estimate, *draws, n, evaluate, ro);
     if (!iv.ok()) return iv.status();

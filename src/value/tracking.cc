@@ -94,6 +94,7 @@ absl::StatusOr<RepeatTransactions> TrackRepeatTransactions(absl::Span<const uint
   for (size_t i = 0; i < order.size();) {
     const uint32_t c = customer[order[i]];
     const int64_t first = period_of(time[order[i]]);
+    r.customer.push_back(c);
     r.birth.push_back(units(first));
     int64_t last = first;
     for (; i < order.size() && customer[order[i]] == c; ++i) {

@@ -25,16 +25,21 @@ std::string Message(mitra_status s, mitra_error* err) {
   return m;
 }
 
-// The plain model's prediction through mitra_value_predict.
-std::vector<double> Plain(v1::ValueModel model, const double p[4], mitra_value_quantity q, double t,
-                          const std::vector<double>& x, const std::vector<double>& tx,
-                          const std::vector<double>& T) {
+// The plain model at p, serialized.
+std::string PlainModel(v1::ValueModel model, const double p[4]) {
   v1::FittedModel m;
   m.set_model(model);
   const char* const names[2][4] = {{"r", "alpha", "a", "b"}, {"r", "alpha", "s", "beta"}};
   for (int i = 0; i < 4; ++i)
     (*m.mutable_params())[names[model == v1::VALUE_MODEL_PARETO_NBD][i]] = p[i];
-  const std::string bytes = m.SerializeAsString();
+  return m.SerializeAsString();
+}
+
+// The plain model's prediction through mitra_value_predict.
+std::vector<double> Plain(v1::ValueModel model, const double p[4], mitra_value_quantity q, double t,
+                          const std::vector<double>& x, const std::vector<double>& tx,
+                          const std::vector<double>& T) {
+  const std::string bytes = PlainModel(model, p);
   std::vector<double> out(x.size());
   mitra_error* err = nullptr;
   EXPECT_EQ(mitra_value_predict(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), q, t,
@@ -85,6 +90,22 @@ TEST(ValueCovariatesCApi, ZeroCoefficientsPredictAsThePlainModel) {
   }
 }
 
+// Customer i's parameters computed by hand (CLVTools' parametrisation) with
+// purchase coefficients coef[0..1] on kPurchase and dropout coef[2] on
+// kDropout.
+void OwnParams(v1::ValueModel model, const double p[4], const double coef[3], size_t i,
+               double own[4]) {
+  const double lin1 = coef[0] * kPurchase[2 * i] + coef[1] * kPurchase[2 * i + 1];
+  const double lin2 = coef[2] * kDropout[i];
+  own[0] = p[0], own[1] = p[1] * std::exp(-lin1), own[2] = p[2], own[3] = p[3];
+  if (model == v1::VALUE_MODEL_PARETO_NBD) {
+    own[3] = p[3] * std::exp(-lin2);
+  } else {
+    own[2] = p[2] * std::exp(lin2);
+    own[3] = p[3] * std::exp(lin2);
+  }
+}
+
 TEST(ValueCovariatesCApi, EachCustomerIsThePlainModelAtHerOwnParameters) {
   const double p[4] = {0.55, 6.0, 1.3, 3.1};
   const double coef[3] = {0.4, -0.7, 0.25};  // purchase z1, z2; dropout w
@@ -92,15 +113,8 @@ TEST(ValueCovariatesCApi, EachCustomerIsThePlainModelAtHerOwnParameters) {
     for (mitra_value_quantity q : kQuantities) {
       const std::vector<double> got = Predict(c.c, p, coef, q, 8);
       for (size_t i = 0; i < kX.size(); ++i) {
-        const double lin1 = coef[0] * kPurchase[2 * i] + coef[1] * kPurchase[2 * i + 1];
-        const double lin2 = coef[2] * kDropout[i];
-        double own[4] = {p[0], p[1] * std::exp(-lin1), p[2], p[3]};
-        if (c.v == v1::VALUE_MODEL_PARETO_NBD) {
-          own[3] = p[3] * std::exp(-lin2);
-        } else {
-          own[2] = p[2] * std::exp(lin2);
-          own[3] = p[3] * std::exp(lin2);
-        }
+        double own[4];
+        OwnParams(c.v, p, coef, i, own);
         const double want = Plain(c.v, own, q, 8, {kX[i]}, {kTx[i]}, {kT[i]})[0];
         EXPECT_NEAR(got[i], want, 1e-12 * std::max(1.0, std::fabs(want))) << c.v << " " << q << " " << i;
       }
@@ -138,6 +152,32 @@ Simulated Simulate(size_t n, uint64_t seed) {
   return s;
 }
 
+// The BG/NBD fit with covariates z (purchase) and flag (dropout) through
+// mitra_value_fit's message.
+v1::FittedModel MessageFit(const Simulated& s) {
+  v1::FitRequest req;
+  req.set_model(v1::VALUE_MODEL_BG_NBD);
+  req.mutable_frequency()->Add(s.x.begin(), s.x.end());
+  req.mutable_recency()->Add(s.tx.begin(), s.tx.end());
+  req.mutable_t()->Add(s.T.begin(), s.T.end());
+  req.add_purchase_covariate_names("z");
+  req.mutable_purchase_covariates()->Add(s.z.begin(), s.z.end());
+  req.add_dropout_covariate_names("flag");
+  req.mutable_dropout_covariates()->Add(s.flag.begin(), s.flag.end());
+  const std::string bytes = req.SerializeAsString();
+  uint8_t* out = nullptr;
+  size_t len = 0;
+  v1::FittedModel m;
+  EXPECT_EQ(mitra_value_fit(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &len,
+                            nullptr),
+            MITRA_OK);
+  if (out != nullptr) {
+    EXPECT_TRUE(m.ParseFromArray(out, static_cast<int>(len)));
+    mitra_free(out);
+  }
+  return m;
+}
+
 TEST(ValueCovariatesCApi, FitRecoversPlantedCoefficientsAsTheMessageFitDoes) {
   const Simulated s = Simulate(3000, 11);
   const size_t n = s.x.size();
@@ -157,28 +197,115 @@ TEST(ValueCovariatesCApi, FitRecoversPlantedCoefficientsAsTheMessageFitDoes) {
   EXPECT_LT(test.p_value, 1e-6);
 
   // The same fit through mitra_value_fit's message.
-  v1::FitRequest req;
-  req.set_model(v1::VALUE_MODEL_BG_NBD);
-  req.mutable_frequency()->Add(s.x.begin(), s.x.end());
-  req.mutable_recency()->Add(s.tx.begin(), s.tx.end());
-  req.mutable_t()->Add(s.T.begin(), s.T.end());
-  req.add_purchase_covariate_names("z");
-  req.mutable_purchase_covariates()->Add(s.z.begin(), s.z.end());
-  req.add_dropout_covariate_names("flag");
-  req.mutable_dropout_covariates()->Add(s.flag.begin(), s.flag.end());
-  const std::string bytes = req.SerializeAsString();
-  uint8_t* out = nullptr;
-  size_t len = 0;
-  ASSERT_EQ(mitra_value_fit(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &len,
-                            nullptr),
-            MITRA_OK);
-  v1::FittedModel m;
-  ASSERT_TRUE(m.ParseFromArray(out, static_cast<int>(len)));
-  mitra_free(out);
+  const v1::FittedModel m = MessageFit(s);
   EXPECT_NEAR(m.params().at("alpha"), params[1], 1e-9 * params[1]);
   EXPECT_NEAR(m.purchase_coefficients().at("z"), coef[0], 1e-9);
   EXPECT_NEAR(m.dropout_coefficients().at("flag"), coef[1], 1e-9);
   EXPECT_NEAR(m.report().likelihood_ratio().statistic(), test.statistic, 1e-8);
+}
+
+// The tracking series with covariates is the sum over customers of the
+// plain series of each one alone at her own parameters
+// (mitra_value_expected_cumulative_transactions); a bad array changes
+// nothing.
+TEST(ValueCovariatesCApi, TrackingSumsEachCustomersOwnPlainSeries) {
+  const double p[4] = {0.55, 6.0, 1.3, 3.1};
+  const double coef[3] = {0.4, -0.7, 0.25};
+  const std::vector<double> birth = {0, 1.5, 3, 3, 7.25, 10, 12};
+  const int32_t periods = 20;
+  for (const Case& c : kCases) {
+    std::vector<double> got(periods, -1.0);
+    mitra_error* err = nullptr;
+    const mitra_status st = mitra_value_expected_cumulative_transactions_covariates(
+        c.c, p, coef, birth.data(), birth.size(), kPurchase.data(), kPurchase.size(), 2,
+        kDropout.data(), kDropout.size(), 1, 1.0, periods, got.data(), &err);
+    ASSERT_EQ(st, MITRA_OK) << Message(st, err);
+    std::vector<double> want(periods, 0.0);
+    for (size_t i = 0; i < birth.size(); ++i) {
+      double own[4];
+      OwnParams(c.v, p, coef, i, own);
+      const std::string bytes = PlainModel(c.v, own);
+      std::vector<double> one(periods);
+      ASSERT_EQ(mitra_value_expected_cumulative_transactions(
+                    reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &birth[i], 1,
+                    1.0, periods, one.data(), nullptr),
+                MITRA_OK);
+      for (int k = 0; k < periods; ++k) want[k] += one[k];
+    }
+    for (int k = 0; k < periods; ++k)
+      EXPECT_NEAR(got[k], want[k], 1e-12 * std::max(1.0, want[k])) << c.v << " period " << k;
+    EXPECT_GT(got[periods - 1], 0);
+  }
+  std::vector<double> out(periods, -1.0);
+  mitra_error* err = nullptr;
+  mitra_status st = mitra_value_expected_cumulative_transactions_covariates(
+      MITRA_VALUE_COVARIATE_BG_NBD, p, coef, birth.data(), birth.size(), kPurchase.data(), 5, 2,
+      kDropout.data(), kDropout.size(), 1, 1.0, periods, out.data(), &err);
+  EXPECT_EQ(st, MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(Message(st, err), HasSubstr("purchase: has 5 values"));
+  st = mitra_value_expected_cumulative_transactions_covariates(
+      MITRA_VALUE_COVARIATE_BG_NBD, p, coef, birth.data(), birth.size(), kPurchase.data(),
+      kPurchase.size(), 2, kDropout.data(), kDropout.size(), 1, -1.0, periods, out.data(), &err);
+  EXPECT_EQ(st, MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(Message(st, err), HasSubstr("step"));
+  for (double v : out) EXPECT_EQ(v, -1.0);
+}
+
+// Intervals of a fit with covariates through mitra_value_predict_intervals:
+// the request carries the customers' covariates, each estimate is her own
+// prediction (mitra_value_predict_covariates), and the model's message
+// without them is refused naming the field.
+TEST(ValueCovariatesCApi, IntervalsOfAFitWithCovariates) {
+  const Simulated s = Simulate(800, 13);
+  const size_t n = s.x.size();
+  const v1::FittedModel m = MessageFit(s);
+  uint8_t* out = nullptr;
+  size_t len = 0;
+
+  v1::PredictIntervalsRequest r;
+  *r.mutable_purchase_model() = m;
+  r.mutable_frequency()->Add(s.x.begin(), s.x.end());
+  r.mutable_recency()->Add(s.tx.begin(), s.tx.end());
+  r.mutable_t()->Add(s.T.begin(), s.T.end());
+  r.add_predictions(v1::VALUE_PREDICTION_EXPECTED_PURCHASES);
+  r.set_horizon(10);
+  r.set_draws(30);
+  mitra_error* err = nullptr;
+  std::string bytes = r.SerializeAsString();
+  mitra_status st = mitra_value_predict_intervals(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                                  bytes.size(), &out, &len, &err);
+  EXPECT_EQ(st, MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(Message(st, err), HasSubstr("PredictIntervalsRequest.purchase_covariate_names"));
+
+  r.add_purchase_covariate_names("z");
+  r.mutable_purchase_covariates()->Add(s.z.begin(), s.z.end());
+  r.add_dropout_covariate_names("flag");
+  r.mutable_dropout_covariates()->Add(s.flag.begin(), s.flag.end());
+  bytes = r.SerializeAsString();
+  st = mitra_value_predict_intervals(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
+                                     &out, &len, &err);
+  ASSERT_EQ(st, MITRA_OK) << Message(st, err);
+  v1::PredictIntervalsResponse res;
+  ASSERT_TRUE(res.ParseFromArray(out, static_cast<int>(len)));
+  mitra_free(out);
+  ASSERT_EQ(res.intervals_size(), 1);
+  const v1::PredictionInterval& iv = res.intervals(0);
+  const double params[4] = {m.params().at("r"), m.params().at("alpha"), m.params().at("a"),
+                            m.params().at("b")};
+  const double coef[2] = {m.purchase_coefficients().at("z"), m.dropout_coefficients().at("flag")};
+  std::vector<double> own(n);
+  st = mitra_value_predict_covariates(MITRA_VALUE_COVARIATE_BG_NBD, params, coef,
+                                      MITRA_VALUE_EXPECTED_PURCHASES, 10, s.x.data(), s.tx.data(),
+                                      s.T.data(), n, s.z.data(), n, 1, s.flag.data(), n, 1,
+                                      own.data(), &err);
+  ASSERT_EQ(st, MITRA_OK) << Message(st, err);
+  for (size_t i = 0; i < n; ++i) {
+    EXPECT_NEAR(iv.estimate(static_cast<int>(i)), own[i], 1e-12 * std::max(1.0, own[i])) << i;
+    EXPECT_LE(iv.low(static_cast<int>(i)), iv.high(static_cast<int>(i))) << i;
+  }
+  EXPECT_LT(iv.total_low(), iv.total());
+  EXPECT_GT(iv.total_high(), iv.total());
+  ASSERT_EQ(res.realised_size(), 1);
 }
 
 TEST(ValueCovariatesCApi, BadArraysAreRefusedWithNothingWritten) {

@@ -57,10 +57,15 @@ def write(d, customers, tx):
         f.write("id,attributes.income,attributes.tenure\n")
         for c in customers:
             f.write("%s,%s,%s\n" % c)
+    # Amounts as Gamma-Gamma describes them (CDNOW's p, q, gamma), for the
+    # spend model that CLV and its interval need.
+    spend, nu = random.Random(5), {}
     with open(d / "transactions.csv", "w") as f:
         f.write("id,customer_id,time,amount\n")
         for t in tx:
-            f.write("%s,%s,%s,10\n" % t)
+            if t[1] not in nu:
+                nu[t[1]] = spend.gammavariate(3.74, 1 / 15.44)
+            f.write("%s,%s,%s,%.4f\n" % (t + (spend.gammavariate(6.25, 1 / nu[t[1]]),)))
 
 
 def run(d, *flags):
@@ -94,6 +99,28 @@ m = re.search(r"likelihood-ratio test against the model without covariates: stat
 check("likelihood ratio", m is not None and float(m.group(2)) < 1e-6, r.stdout)
 check("table", out.exists() and len(out.read_text().splitlines()) == 2001)
 
+# Intervals and tracking with covariates: the CLV total inside its printed
+# interval, the realised purchases' interval, and the tracking series,
+# whose last period (ending at the calibration end, 39 weeks after the
+# origin) expects about as many repeat purchases as the customers made.
+origin = (END - datetime.timedelta(weeks=39)).strftime("%Y-%m-%d")
+r, out = run(good, "--covariates", "purchase=income", "--covariates", "dropout=tenure",
+             "--interval", "0.9", "--draws", "30", "--tracking", "39", "--origin", origin)
+check("intervals exit", r.returncode == 0, r.stderr)
+m = re.search(r"total CLV ([\d.,]+); estimated \(90% interval ([\d.,]+) to ([\d.,]+)\)", r.stdout)
+check("CLV interval", m is not None, r.stdout)
+if m:
+    total, low, high = (float(g.replace(",", "")) for g in m.groups())
+    check("CLV inside", low < total < high, m.group(0))
+check("realised purchases", "realised purchases over the horizon: 90% prediction interval"
+      in r.stdout, r.stdout)
+check("tracking", "tracking (cumulative repeat purchases" in r.stdout, r.stdout)
+m = re.search(r"^\s*39\s+\S+\s+(\S+)\s+(\S+)", r.stdout, re.M)
+check("tracking row", m is not None, r.stdout)
+if m:
+    actual, expected = float(m.group(1)), float(m.group(2))
+    check("tracking fit", abs(expected - actual) < 0.05 * actual, m.group(0))
+
 # Bad input: exit 1, the problem named on stderr, no table written.
 bad_cases = [
     ("missing", [(customers[0][0], "", "1.0")] + customers[1:],
@@ -110,8 +137,6 @@ bad_cases = [
      "--covariates needs purchase=KEY"),
     ("penalty", customers, ["--covariates", "purchase=income", "--covariate-penalty", "-1"],
      "--covariate-penalty needs a number >= 0"),
-    ("intervals", customers, ["--covariates", "purchase=income", "--intervals"],
-     "intervals: not available for a fit with covariates"),
 ]
 for name, rows, flags, message in bad_cases:
     d = work / name.replace(" ", "_")

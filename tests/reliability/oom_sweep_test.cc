@@ -622,6 +622,15 @@ std::vector<Scenario> Scenarios() {
                                                MITRA_VALUE_EXPECTED_PURCHASES, 39, v.x.data(),
                                                v.tx.data(), v.T.data(), 5, z, 5, 1, z, 5, 1, out, e);
        }},
+      {"value_expected_cumulative_transactions_covariates", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const double params[4] = {0.243, 4.414, 0.793, 2.426}, coef[2] = {0.3, -0.2};
+         const double z[5] = {0, 1, -1, 2, 0.5}, birth[5] = {0, 1, 1, 3.5, 6};
+         double out[12];
+         return mitra_value_expected_cumulative_transactions_covariates(
+             MITRA_VALUE_COVARIATE_BG_NBD, params, coef, birth, 5, z, 5, 1, z, 5, 1, 1.0, 12, out,
+             e);
+       }},
       {"value_rfm", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {
          return WithBuffer([&](uint8_t** out, size_t* n) {

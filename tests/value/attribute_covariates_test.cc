@@ -155,11 +155,35 @@ TEST(AttributeCovariatesTest, ScoreCustomersRecoversPlantedCoefficientsAndPredic
     EXPECT_NEAR(t->clv[i], clv, 1e-12 * std::max(1.0, clv)) << i;
   }
 
-  // One parameter vector for everyone is what intervals and tracking draw.
+  // Intervals and tracking at each customer's own parameters: the
+  // intervals' estimates are her own expected purchases, and with the grid
+  // ending at the calibration end (births 28..39 weeks before it) the
+  // tracked base's expected repeat purchases are the sum of each customer's
+  // own E[X(T_i)] at her own parameters.
   o.intervals = DrawOptions{};
-  absl::StatusOr<CustomerValueTable> refused = ScoreCustomers(w.ws, o);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_THAT(refused.status().message(), HasSubstr("intervals: not available"));
+  o.intervals->draws = 20;
+  o.summary.set_origin_unix_seconds(kEnd - 39 * kWeek);
+  o.tracking = TrackingGrid{1, 39};
+  absl::StatusOr<CustomerValueTable> both = ScoreCustomers(w.ws, o);
+  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_TRUE(both->purchases_interval.has_value()) << both->interval_error;
+  ASSERT_EQ(both->clv_low.size(), S.frequency_size());
+  ASSERT_TRUE(both->realised_purchases.has_value());
+  double sum_own = 0;
+  for (int i = 0; i < S.frequency_size(); ++i) {
+    EXPECT_NEAR(both->purchases_interval->estimate(i), both->expected_purchases[i],
+                1e-12 * std::max(1.0, both->expected_purchases[i])) << i;
+    EXPECT_LE(both->clv_low[i], both->clv_high[i]) << i;
+    const auto [z, v] = w.zw.at(S.customer_id(i));
+    const BgNbdParams own{p.at("r"), p.at("alpha") * std::exp(-gz * z),
+                          p.at("a") * std::exp(gw * v), p.at("b") * std::exp(gw * v)};
+    absl::StatusOr<double> e = BgNbdExpectedPurchasesNew(own, S.t(i));
+    ASSERT_TRUE(e.ok());
+    sum_own += *e;
+  }
+  ASSERT_TRUE(both->tracking.has_value());
+  ASSERT_EQ(both->tracking->expected.size(), 39u);
+  EXPECT_NEAR(both->tracking->expected.back(), sum_own, 1e-9 * sum_own);
 }
 
 TEST(AttributeCovariatesTest, MissingOrNonNumericValuesNameTheCustomerAndTheKey) {

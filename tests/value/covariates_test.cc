@@ -373,7 +373,12 @@ TEST(CovariatesTest, FitRequestCarriesTheCovariatesAndTheTest) {
                    direct->report.standard_errors[6]);
   EXPECT_EQ(out.report().likelihood_ratio().degrees_of_freedom(), 3);
   EXPECT_DOUBLE_EQ(out.report().likelihood_ratio().p_value(), direct->likelihood_ratio.p_value);
-  EXPECT_EQ(out.report().log_covariance_size(), 0);
+  // The joint covariance of the log-parameters and the coefficients.
+  ASSERT_EQ(out.report().log_covariance_size(), 49);
+  for (int i = 0; i < 49; ++i)
+    EXPECT_DOUBLE_EQ(out.report().log_covariance(i), direct->report.log_covariance[i]) << i;
+  EXPECT_EQ(out.report().covariance_parameters(5), "purchase_coefficients.flag");
+  EXPECT_EQ(out.report().covariance_parameters(6), "dropout_coefficients.tenure");
   // Predictions from the message alone would ignore the covariates.
   EXPECT_THAT(std::string(PurchaseModelFrom(out).status().message()),
               HasSubstr("FittedModel.purchase_coefficients: a model with covariates"));

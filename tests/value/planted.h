@@ -32,12 +32,15 @@ struct PlantedCustomers {
 // after each repeat purchase with probability p ~ Beta(a, b); each repeat
 // transaction is Gamma(p, nu) with nu ~ Gamma(q, gamma). With holdout > 0
 // each customer's process runs on to T + holdout (the same customers and
-// calibration data for a seed as without).
-inline PlantedCustomers SimulatePlanted(const Planted& m, size_t n, uint64_t seed,
-                                        double holdout = 0) {
+// calibration data for a seed as without). SimulatePlantedEach takes
+// customer i's model from model_of(i) (covariates: each her own).
+template <typename ModelOf>
+PlantedCustomers SimulatePlantedEach(ModelOf model_of, size_t n, uint64_t seed,
+                                     double holdout = 0) {
   Rng rng(seed);
   PlantedCustomers c;
   for (size_t i = 0; i < n; ++i) {
+    const Planted m = model_of(i);
     const double T = 39.0 - static_cast<double>(rng.Below(12));
     const double lambda = GammaDraw(rng, m.r) / m.alpha;
     const double drop = BetaDraw(rng, m.a, m.b);
@@ -78,6 +81,11 @@ inline PlantedCustomers SimulatePlanted(const Planted& m, size_t n, uint64_t see
   return c;
 }
 
+inline PlantedCustomers SimulatePlanted(const Planted& m, size_t n, uint64_t seed,
+                                        double holdout = 0) {
+  return SimulatePlantedEach([&](size_t) { return m; }, n, seed, holdout);
+}
+
 // A fit of `model` to planted customers through the message layer.
 inline v1::FittedModel FitPlanted(v1::ValueModel model, const PlantedCustomers& c,
                                   bool skip_se = false) {
@@ -95,6 +103,14 @@ inline v1::FittedModel FitPlanted(v1::ValueModel model, const PlantedCustomers& 
   const absl::Status s = Fit(req, &out);
   EXPECT_TRUE(s.ok()) << s;
   return out;
+}
+
+// A customer's randomised coverage by her interval (RealisedInterval): 1
+// strictly inside, low_share or high_share at an end, 0 outside.
+inline double Covered(const v1::RealisedInterval& iv, int i, double y) {
+  if (y == iv.low(i)) return iv.low_share(i);
+  if (y == iv.high(i)) return iv.high_share(i);
+  return iv.low(i) < y && y < iv.high(i) ? 1 : 0;
 }
 
 }  // namespace mitra::value::testing

@@ -21,6 +21,7 @@
 namespace mitra::value {
 namespace {
 
+using testing::Covered;
 using testing::FitPlanted;
 using testing::Planted;
 using testing::PlantedCustomers;
@@ -140,13 +141,6 @@ v1::PredictIntervalsRequest Request(const PlantedCustomers& c, const v1::FittedM
   r.add_predictions(v1::VALUE_PREDICTION_EXPECTED_PURCHASES);
   r.set_horizon(horizon);
   return r;
-}
-
-// A customer's randomised coverage by her interval (RealisedInterval).
-double Covered(const v1::RealisedInterval& iv, int i, double y) {
-  if (y == iv.low(i)) return iv.low_share(i);
-  if (y == iv.high(i)) return iv.high_share(i);
-  return iv.low(i) < y && y < iv.high(i) ? 1 : 0;
 }
 
 struct Coverage {

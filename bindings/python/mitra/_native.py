@@ -186,6 +186,10 @@ SIGNATURES = {
         mitra_status, [ctypes.c_int, f64_p, f64_p, mitra_value_quantity, ctypes.c_double, f64_p,
                        f64_p, f64_p, ctypes.c_size_t, f64_p, ctypes.c_size_t, ctypes.c_size_t,
                        f64_p, ctypes.c_size_t, ctypes.c_size_t, f64_p, error_pp]),
+    "mitra_value_expected_cumulative_transactions_covariates": (
+        mitra_status, [ctypes.c_int, f64_p, f64_p, f64_p, ctypes.c_size_t, f64_p, ctypes.c_size_t,
+                       ctypes.c_size_t, f64_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_double,
+                       ctypes.c_int32, f64_p, error_pp]),
     # Graphs (1.1)
     "mitra_graph_centrality": (
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,

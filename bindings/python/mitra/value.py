@@ -729,12 +729,27 @@ class _PurchaseModel(_Model):
             [("frequency", frequency), ("recency", recency), ("T", T)])
         out = np.empty(shape if not scalar else (1,), dtype=np.float64)
         m = self._message
-        if cov is None and not (m.purchase_coefficients or m.dropout_coefficients):
+        if cov is None and not self._has_covariates():
             call(_lib.mitra_value_predict, self._bytes, len(self._bytes), quantity, t,
                  _ptr(x), _ptr(tx), _ptr(age), x.size, _ptr(out))
             return _result(out, scalar)
         # A fit with covariates: each customer's own parameters from her
         # covariates (docs/VALUE.md, "Covariates").
+        params, coef, (pn, pv), (dn, dv) = self._covariate_call(cov)
+        call(_lib.mitra_value_predict_covariates, int(self._KIND), _ptr(params), _ptr(coef),
+             quantity, t, _ptr(x), _ptr(tx), _ptr(age), x.size, _ptr(pv), pv.size, len(pn),
+             _ptr(dv), dv.size, len(dn), _ptr(out))
+        return _result(out, scalar)
+
+    def _has_covariates(self):
+        return bool(self._message.purchase_coefficients or self._message.dropout_coefficients)
+
+    def _covariate_call(self, cov):
+        """(params, coefficients in the columns' order, (purchase names,
+        values), (dropout names, values)) for the C functions with
+        covariates; each column must have a coefficient and each
+        coefficient a column."""
+        m = self._message
         (pn, pv), (dn, dv) = _prediction_covariates(cov)
         coef = []
         for names, fitted, what in ((pn, m.purchase_coefficients, "purchase"),
@@ -750,11 +765,7 @@ class _PurchaseModel(_Model):
                     raise InvalidArgument("%s_covariates: missing %r, a covariate of the fit"
                                           % (what, k))
         params = _f64([m.params[k] for k in self._NAMES])
-        coef = _f64(coef)
-        call(_lib.mitra_value_predict_covariates, int(self._KIND), _ptr(params), _ptr(coef),
-             quantity, t, _ptr(x), _ptr(tx), _ptr(age), x.size, _ptr(pv), pv.size, len(pn),
-             _ptr(dv), dv.size, len(dn), _ptr(out))
-        return _result(out, scalar)
+        return params, _f64(coef), (pn, pv), (dn, dv)
 
     def expected_purchases(self, t, frequency, recency, T, *, interval=None, covariates=None,
                            purchase_covariates=None, dropout_covariates=None, **options):
@@ -766,37 +777,34 @@ class _PurchaseModel(_Model):
         predict_intervals). A fit with covariates needs the customers'
         covariates, as fit() took them (covariates=, or purchase_covariates=
         and dropout_covariates=, {name: column}): each customer's prediction
-        is then at her own parameters (no interval)."""
-        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates, interval)
-        if cov is not None:
-            return self._predict(_native.VALUE_EXPECTED_PURCHASES, _horizon(t), frequency,
-                                 recency, T, cov)
+        is then at her own parameters, and an interval's draws include the
+        coefficients."""
+        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates)
         if interval is not None:
             return _estimate(predict_intervals(
                 self, frequency, recency, T, predictions=["expected_purchases"], horizon=t,
-                level=interval, realised=False, **options)["expected_purchases"])
+                level=interval, realised=False, covariates=cov,
+                **options)["expected_purchases"])
         return self._predict(_native.VALUE_EXPECTED_PURCHASES, _horizon(t), frequency,
-                             recency, T)
+                             recency, T, cov)
 
     def probability_alive(self, frequency, recency, T, *, interval=None, covariates=None,
                           purchase_covariates=None, dropout_covariates=None, **options):
         """P(still alive at T | x, t_x, T) per customer; interval=L: an
         Estimate with its confidence interval at level L (as
         expected_purchases). Covariates as expected_purchases."""
-        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates, interval)
-        if cov is not None:
-            return self._predict(_native.VALUE_PROBABILITY_ALIVE, 0.0, frequency, recency, T, cov)
+        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates)
         if interval is not None:
             return _estimate(predict_intervals(
                 self, frequency, recency, T, predictions=["probability_alive"], level=interval,
-                **options)["probability_alive"])
-        return self._predict(_native.VALUE_PROBABILITY_ALIVE, 0.0, frequency, recency, T)
+                covariates=cov, **options)["probability_alive"])
+        return self._predict(_native.VALUE_PROBABILITY_ALIVE, 0.0, frequency, recency, T, cov)
 
     def probability_alive_at(self, t, frequency, recency, T, *, covariates=None,
                              purchase_covariates=None, dropout_covariates=None):
         """P(still alive at T + t | x, t_x, T) per customer; t (a number) in
         the model's time unit. Covariates as expected_purchases."""
-        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates, None)
+        cov = _covariate_args(covariates, purchase_covariates, dropout_covariates)
         return self._predict(_native.VALUE_PROBABILITY_ALIVE_AT, _horizon(t), frequency,
                              recency, T, cov)
 
@@ -1025,15 +1033,11 @@ def _add_covariates(req, both, purchase, dropout, penalty):
     return [("purchase_covariates", pv), ("dropout_covariates", dv)]
 
 
-def _covariate_args(both, purchase, dropout, interval):
+def _covariate_args(both, purchase, dropout):
     """The prediction's covariates as (purchase, dropout), or None."""
     if both is None and purchase is None and dropout is None:
         return None
-    pair = _covariate_pair(both, purchase, dropout)
-    if interval is not None:
-        raise InvalidArgument("interval: not available for a fit with covariates (each "
-                              "customer has her own parameters)")
-    return pair
+    return _covariate_pair(both, purchase, dropout)
 
 
 def _prediction_covariates(cov):
@@ -1203,7 +1207,7 @@ class Intervals(Mapping):
 def predict_intervals(purchase_model, frequency, recency, T, monetary_value=None,
                       spend_model=None, *, predictions=None, horizon=0.0, period_length=None,
                       discount_rate=0.0, periods=12, draws=200, level=0.9, seed=0,
-                      method="normal", realised=True):
+                      method="normal", realised=True, covariates=None):
     """Per-customer prediction intervals from the fitted models' parameter
     uncertainty (mitra_value_predict_intervals; docs/VALUE.md).
 
@@ -1231,6 +1235,12 @@ def predict_intervals(purchase_model, frequency, recency, T, monetary_value=None
                     revenue, given spend_model and monetary_value) in
                     ``.realised``: each customer's future simulated given
                     her history, so they hold the process noise too.
+    covariates      a purchase model fitted with covariates: the customers'
+                    covariates, {name: column} on both processes or a pair
+                    (purchase, dropout) of them. Each draw then includes the
+                    coefficients (drawn jointly with the parameters, or
+                    refitted with the covariates by the bootstrap) and each
+                    customer is evaluated at her own parameters.
     Returns an Intervals mapping.
     """
     req = _pb.PredictIntervalsRequest()
@@ -1277,6 +1287,14 @@ def predict_intervals(purchase_model, frequency, recency, T, monetary_value=None
         raise InvalidArgument("method: must be one of %s, got %r" % (", ".join(_METHODS), method))
     req.method = _METHODS[method]
     req.skip_realised = not realised
+    if covariates is not None:
+        purchase, dropout = covariates if isinstance(covariates, tuple) else (covariates,
+                                                                              covariates)
+        (pn, pv), (dn, dv) = _prediction_covariates((purchase, dropout))
+        req.purchase_covariate_names.extend(pn)
+        req.purchase_covariates.extend(pv.tolist())
+        req.dropout_covariate_names.extend(dn)
+        req.dropout_covariates.extend(dv.tolist())
     data = req.SerializeToString()
     return Intervals(_pb.PredictIntervalsResponse.FromString(
         call_bytes(_lib.mitra_value_predict_intervals, data, len(data))))
@@ -1381,7 +1399,8 @@ def spend_holdout(spend_model, frequency, monetary_value, holdout_frequency, hol
 
 
 def expected_cumulative_transactions(model, source=None, *, births=None, periods, step=1.0,
-                                     origin=0, period="day", unit="week"):
+                                     origin=0, period="day", unit="week", covariates=None,
+                                     purchase_covariates=None, dropout_covariates=None):
     """The numbers of the calibration/holdout tracking plot (FHL 2005, Fig.
     2; lifetimes' expected_cumulative_transactions, BTYD's
     ExpectedCumulativeTransactions): each customer enters at her first
@@ -1396,6 +1415,10 @@ def expected_cumulative_transactions(model, source=None, *, births=None, periods
              ended). `unit` must be the unit the model was fitted in.
     births   instead of a source: each customer's birth in model time units
              after the origin (expected series only).
+    covariates, purchase_covariates, dropout_covariates
+             a model fitted with covariates: with births, the customers'
+             covariates as fit() took them (one value per birth); each
+             customer's expectation is then at her own parameters.
 
     Returns a dict of numpy arrays over the periods: "time" (the period
     ends, in units after the origin), "expected" and "expected_incremental",
@@ -1411,12 +1434,26 @@ def expected_cumulative_transactions(model, source=None, *, births=None, periods
     step = _horizon(step, "step")
     expected = np.empty(periods, dtype=np.float64)
     actual = None
+    cov = _covariate_args(covariates, purchase_covariates, dropout_covariates)
+    with_covariates = cov is not None or (isinstance(model, _PurchaseModel)
+                                          and model._has_covariates())
+    if with_covariates and births is None:
+        raise InvalidArgument("covariates: a model with covariates tracks from births (one "
+                              "covariate row per birth), not from a source")
     if births is not None:
         b = _f64(births)
         if b.ndim != 1:
             raise InvalidArgument("births: expected one value per customer (1-d)")
-        call(_lib.mitra_value_expected_cumulative_transactions, mb, len(mb), _ptr(b), b.size,
-             step, periods, _ptr(expected))
+        if with_covariates:
+            if not isinstance(model, _PurchaseModel):
+                model = _Model.from_bytes(mb)
+            params, coef, (pn, pv), (dn, dv) = model._covariate_call(cov)
+            call(_lib.mitra_value_expected_cumulative_transactions_covariates, int(model._KIND),
+                 _ptr(params), _ptr(coef), _ptr(b), b.size, _ptr(pv), pv.size, len(pn),
+                 _ptr(dv), dv.size, len(dn), step, periods, _ptr(expected))
+        else:
+            call(_lib.mitra_value_expected_cumulative_transactions, mb, len(mb), _ptr(b),
+                 b.size, step, periods, _ptr(expected))
     else:
         actual = np.empty(periods, dtype=np.float64)
         clock = (_unix_seconds(origin, "origin"), unit_seconds(period, "period"),

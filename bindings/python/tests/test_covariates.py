@@ -139,9 +139,52 @@ def test_covariate_predictions_refuse_bad_covariates():
     short = {k: v[:-1] for k, v in purchase.items()}
     with pytest.raises(mitra.InvalidArgument, match="purchase: has 598 values, expected 300"):
         m.expected_purchases(5, x, tx, T, purchase_covariates=short, dropout_covariates=dropout)
-    with pytest.raises(mitra.InvalidArgument, match="interval: not available"):
-        m.expected_purchases(5, x, tx, T, purchase_covariates=purchase,
-                             dropout_covariates=dropout, interval=0.9)
+    with pytest.raises(mitra.InvalidArgument, match="purchase_covariate_names"):
+        mv.predict_intervals(m, x, tx, T, predictions=["expected_purchases"], horizon=5)
+
+
+def test_intervals_with_covariates_are_around_each_customers_own_prediction():
+    x, tx, T, purchase, dropout = _simulate(600, 12)
+    m = mv.BGNBD.fit(x, tx, T, purchase_covariates=purchase, dropout_covariates=dropout)
+    own = m.expected_purchases(10, x, tx, T, purchase_covariates=purchase,
+                               dropout_covariates=dropout)
+    est = m.expected_purchases(10, x, tx, T, purchase_covariates=purchase,
+                               dropout_covariates=dropout, interval=0.9, draws=40, seed=3)
+    np.testing.assert_allclose(est.estimate, own, rtol=1e-12, atol=0)
+    assert np.all(est.low <= est.high)
+    # The total's interval, through predict_intervals with the pair of
+    # covariate sets, holds the total of the customers' own predictions.
+    iv = mv.predict_intervals(m, x, tx, T, predictions=["expected_purchases"], horizon=10,
+                              draws=40, seed=3, covariates=(purchase, dropout))
+    total = iv["expected_purchases"]
+    assert total.total_low < own.sum() < total.total_high
+    # The same seed gives the same intervals.
+    again = m.expected_purchases(10, x, tx, T, purchase_covariates=purchase,
+                                 dropout_covariates=dropout, interval=0.9, draws=40, seed=3)
+    np.testing.assert_array_equal(est.low, again.low)
+    alive = m.probability_alive(x, tx, T, purchase_covariates=purchase,
+                                dropout_covariates=dropout, interval=0.9, draws=20)
+    np.testing.assert_allclose(
+        alive.estimate, m.probability_alive(x, tx, T, purchase_covariates=purchase,
+                                            dropout_covariates=dropout), rtol=1e-12)
+
+
+def test_tracking_with_covariates_sums_each_customers_own_series():
+    x, tx, T, purchase, dropout = _simulate(300, 14)
+    m = mv.BGNBD.fit(x, tx, T, purchase_covariates=purchase, dropout_covariates=dropout)
+    births = 39.0 - T
+    got = mv.expected_cumulative_transactions(m, births=births, periods=30, step=1.5,
+                                              purchase_covariates=purchase,
+                                              dropout_covariates=dropout)["expected"]
+    r, alpha, a, b = _own_parameters(m, purchase, dropout)
+    want = np.zeros(30)
+    for i in range(300):
+        want += mv.expected_cumulative_transactions(
+            mv.BGNBD(r, alpha[i], a[i], b[i]), births=births[i:i + 1], periods=30,
+            step=1.5)["expected"]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+    with pytest.raises(mitra.InvalidArgument, match="purchase_covariates: missing 'flag'"):
+        mv.expected_cumulative_transactions(m, births=births, periods=30)
 
 
 def _workspace_batch(x_income=None):

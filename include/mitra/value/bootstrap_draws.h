@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "mitra/v1/value.pb.h"
+#include "mitra/value/covariates.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/parameter_draws.h"
 
@@ -30,10 +31,16 @@ namespace mitra::value {
 // resample. `estimate` (k values) is where refits start. RESOURCE_EXHAUSTED
 // names `draws` (options.names) when the refits' memory passes the budget
 // or their work (draws x customers) passes kMaxBootstrapWork.
+//
+// With `covariates` (one row per customer of `data`), the purchase model is
+// refitted with them (FitWithCovariates), each customer resampled with her
+// rows, and its parameters are the four base ones then the purchase and
+// the dropout coefficients (covariates.h's order), before Gamma-Gamma's.
 absl::StatusOr<std::vector<double>> BootstrapParameters(
     v1::ValueModel model, const CustomerData& data, absl::Span<const double> monetary,
     absl::Span<const double> estimate, const DrawOptions& options,
-    absl::FunctionRef<bool(absl::Span<const double>)> accept, int* redrawn);
+    absl::FunctionRef<bool(absl::Span<const double>)> accept, int* redrawn,
+    const Covariates* covariates = nullptr);
 
 // Refits times customers that one request may ask for: about 20 s of
 // BG/NBD fits on one core (2,000 customers fit in about 10 ms).

@@ -26,6 +26,7 @@
 #include "mitra/value/clv.h"
 #include "mitra/value/customer_data.h"
 #include "mitra/value/optimizer.h"
+#include "mitra/value/tracking.h"
 
 namespace mitra::value {
 
@@ -136,6 +137,16 @@ enum class CovariatePrediction { kExpectedPurchases, kProbabilityAlive, kProbabi
 absl::Status PredictWithCovariates(CovariateModel model, const CovariateParams& params,
                                    const Covariates& covariates, const CustomerData& data,
                                    CovariatePrediction what, double t, absl::Span<double> out);
+
+// Tracking (tracking.h's ExpectedCumulativeTransactions) with each
+// customer's own parameters: out[k-1] = sum over i with birth[i] < k step of
+// E[X(k step - birth[i])] at customer i's parameters, customer i being row i
+// of `covariates`. Customers with the same parameters are evaluated
+// together (distinct births once). Errors as PredictWithCovariates and
+// ExpectedCumulativeTransactions.
+absl::Status ExpectedCumulativeTransactionsWithCovariates(
+    CovariateModel model, const CovariateParams& params, const Covariates& covariates,
+    absl::Span<const double> birth, const TrackingGrid& grid, absl::Span<double> out);
 
 }  // namespace mitra::value
 

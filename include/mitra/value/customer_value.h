@@ -38,8 +38,10 @@ struct CustomerValueOptions {
   // (purchase_covariate_attributes, dropout_covariate_attributes) the
   // purchase model is fitted with them (L2 penalty covariate_penalty on the
   // coefficients) and each customer's P(alive), expected purchases, CLV and
-  // holdout prediction use her own parameters. Intervals and tracking then
-  // are refused: they draw one parameter vector for everyone.
+  // holdout prediction use her own parameters, and so do the intervals
+  // (each draw includes the coefficients) and the tracking series (every
+  // tracked customer's covariates are read from the same attributes, those
+  // born after the calibration end too).
   double covariate_penalty = 0;
 };
 

@@ -84,6 +84,8 @@ absl::StatusOr<FittedCovariateModel> CovariateModelFrom(const v1::FittedModel& m
 // The covariate columns a workspace summary carries (SummaryRequest's
 // covariate attributes), names under "CustomerSummaries".
 Covariates CovariatesOf(const v1::CustomerSummaries& summaries);
+// The same of a prediction intervals request, under "PredictIntervalsRequest".
+Covariates CovariatesOf(const v1::PredictIntervalsRequest& request);
 
 }  // namespace mitra::value
 

@@ -33,10 +33,15 @@
 namespace mitra::value {
 
 // Natural parameters (each > 0) and the covariance of their logarithms,
-// row-major. Independent models join block-diagonally (JoinIndependent).
+// row-major; a parameter on the real line (a covariate's coefficient) is in
+// the covariance as itself, not its logarithm. Independent models join
+// block-diagonally (JoinIndependent).
 struct UncertainParameters {
   std::vector<double> estimate;
   std::vector<double> log_covariance;  // estimate.size()^2
+  // Per parameter, true: on the real line. Empty: every one > 0.
+  std::vector<bool> real_line;
+  bool IsReal(size_t i) const { return i < real_line.size() && real_line[i]; }
 };
 
 // a then b, with no covariance between them.
@@ -59,7 +64,7 @@ absl::Status CheckDrawOptions(const DrawOptions& options);
 
 // The D parameter vectors (D x n, row-major, natural parameters):
 // exp(ln estimate + L z), L the Cholesky factor of the covariance and z
-// standard normal. A draw that `accept` refuses (a region where the
+// standard normal (estimate + (L z)_i for a parameter on the real line). A draw that `accept` refuses (a region where the
 // prediction does not exist, e.g. Gamma-Gamma's q <= 1) is drawn again,
 // counted in *redrawn; more redraws than D is FAILED_PRECONDITION (the
 // estimate is too close to the region's edge for its uncertainty).

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "mitra/core/memory_budget.h"
 #include "mitra/v1/value.pb.h"
+#include "mitra/value/covariates.h"
 #include "mitra/value/parameter_draws.h"
 
 namespace mitra::value {
@@ -19,8 +20,12 @@ namespace mitra::value {
 // errors name `where` ("PredictIntervalsRequest.purchase_model"): a missing
 // parameter, or a covariance that is absent (FAILED_PRECONDITION: fit with
 // standard errors) or does not match the parameters.
+// With `covariates` (the columns of the customers predicted for), a fit
+// with covariates: its parameters then the coefficients in the columns'
+// order (on the real line), with their joint covariance.
 absl::StatusOr<UncertainParameters> UncertaintyFrom(const v1::FittedModel& model,
-                                                    const std::string& where);
+                                                    const std::string& where,
+                                                    const Covariates* covariates = nullptr);
 
 // The intervals the request asks for. INVALID_ARGUMENT names the request
 // field at fault (draws, level, horizon, clv_period_length, a column of the

@@ -46,6 +46,7 @@ absl::Status ExpectedCumulativeTransactions(const PurchaseModel& model,
 // a purchase is one repeat purchase, counted by grid period k when the
 // purchase period has ended by k step (period end <= origin + k step units).
 struct RepeatTransactions {
+  std::vector<uint32_t> customer;  // the customers with a transaction, increasing
   std::vector<double> birth;   // per customer with a transaction, increasing id
   std::vector<double> actual;  // cumulative repeat purchases, grid.periods
 };
