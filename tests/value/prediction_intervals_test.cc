@@ -125,7 +125,7 @@ TEST(PredictionIntervalsTest, LogCovarianceIsTheInverseLogHessian) {
 
 // Drawn log-parameters have the covariance they were drawn from.
 TEST(PredictionIntervalsTest, DrawsFollowTheCovariance) {
-  UncertainParameters m{{2.0, 0.5}, {0.04, -0.018, -0.018, 0.09}};
+  UncertainParameters m{{2.0, 0.5}, {0.04, -0.018, -0.018, 0.09}, {}};
   DrawOptions o;
   o.draws = 40000;
   int redrawn = -1;
@@ -156,7 +156,7 @@ TEST(PredictionIntervalsTest, DrawsFollowTheCovariance) {
 // Per-customer quantiles against a direct computation, with more draws x
 // customers than one block holds (so the blocks must line up).
 TEST(PredictionIntervalsTest, BlocksMatchDirectQuantiles) {
-  UncertainParameters m{{3.0}, {0.25}};
+  UncertainParameters m{{3.0}, {0.25}, {}};
   DrawOptions o;
   o.draws = 1000;
   o.level = 0.8;

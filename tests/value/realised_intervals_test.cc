@@ -209,7 +209,7 @@ TEST(RealisedIntervalsTest, CoverageOfRealisedHoldout) {
 
 // The full-size run (200 replications of 2,000 customers, 200 draws; a few
 // minutes in Debug), for bench/value/RESULTS.md:
-//   value_realised_intervals_test --gtest_also_run_disabled_tests \
+//   value_realised_intervals_test --gtest_also_run_disabled_tests
 //       --gtest_filter='*DISABLED_FullCoverage*'
 // 85%..95% of 200 is 170..190.
 TEST(RealisedIntervalsTest, DISABLED_FullCoverage) {
