@@ -300,44 +300,32 @@ put("collaboration_request", b"\x06" + v1.WorkspacePlanRequest(
     costs={"c1": 2}, default_cost=1, target_community_ids=["k1"]).SerializeToString())
 
 # Prediction intervals (fuzz/value_intervals_fuzzer.cc): requests on real
-# fits (with their covariances) to 400 customers simulated from the CDNOW
-# BG/NBD estimates, asking for the first 12 customers' intervals.
+# fits (with their covariances) to the CDNOW summary (data/reference/cdnow),
+# asking for its first 12 customers' intervals.
+import csv  # noqa: E402
 import numpy as np  # noqa: E402
 from mitra import value as mvalue  # noqa: E402
 
-rng = np.random.default_rng(7)
-n_sim = 400
-lam = rng.gamma(0.243, 1 / 4.414, n_sim) + 1e-9
-drop = rng.beta(0.793, 2.426, n_sim)
-sim_T = rng.uniform(20, 39, n_sim)
-sim_x, sim_tx = np.zeros(n_sim), np.zeros(n_sim)
-for i in range(n_sim):
-    t = 0.0
-    while True:
-        t += rng.exponential(1 / lam[i])
-        if t > sim_T[i]:
-            break
-        sim_x[i] += 1
-        sim_tx[i] = t
-        if rng.random() < drop[i]:
-            break
-sim_m = np.where(sim_x > 0, rng.gamma(6.25, 1 / 0.5, n_sim), 0)
-fits = [mvalue.BGNBD.fit(sim_x, sim_tx, sim_T), mvalue.ParetoNBD.fit(sim_x, sim_tx, sim_T)]
-repeat = sim_x > 0
-gg = mvalue.GammaGamma.fit(sim_x[repeat], sim_m[repeat])
+with open(root / "data/reference/cdnow/cdnow_customers_summary_with_transactions.csv") as f:
+    cdnow = np.array([[float(r["x"]), float(r["t_x"]), float(r["T"]), float(r["zbar"])]
+                      for r in csv.DictReader(f)])
+cd_x, cd_tx, cd_T, cd_m = cdnow.T
+fits = [mvalue.BGNBD.fit(cd_x, cd_tx, cd_T), mvalue.ParetoNBD.fit(cd_x, cd_tx, cd_T)]
+repeat = cd_x > 0
+gg = mvalue.GammaGamma.fit(cd_x[repeat], cd_m[repeat])
 for purchase in fits:
     for method, extra in ((v1.INTERVAL_METHOD_UNSPECIFIED, {}),
                           (v1.INTERVAL_METHOD_BOOTSTRAP, {"draws": 8})):
         req = v1.PredictIntervalsRequest(
             purchase_model=v1.FittedModel.FromString(purchase.to_bytes()),
             spend_model=v1.FittedModel.FromString(gg.to_bytes()),
-            frequency=sim_x[:12], recency=sim_tx[:12], T=sim_T[:12], monetary_value=sim_m[:12],
+            frequency=cd_x[:12], recency=cd_tx[:12], T=cd_T[:12], monetary_value=cd_m[:12],
             horizon=10, clv_periods=3, clv_period_length=4, clv_discount_rate=0.01,
             draws=extra.get("draws", 20), level=0.9, seed=5, method=method)
         put("value_intervals", req.SerializeToString(deterministic=True))
     put("value_intervals", v1.PredictIntervalsRequest(
-        purchase_model=v1.FittedModel.FromString(purchase.to_bytes()), frequency=sim_x[:5],
-        recency=sim_tx[:5], T=sim_T[:5], predictions=[v1.VALUE_PREDICTION_PROBABILITY_ALIVE],
+        purchase_model=v1.FittedModel.FromString(purchase.to_bytes()), frequency=cd_x[:5],
+        recency=cd_tx[:5], T=cd_T[:5], predictions=[v1.VALUE_PREDICTION_PROBABILITY_ALIVE],
         draws=10, skip_realised=True).SerializeToString(deterministic=True))
 
 # The workspace requests (fuzz/workspace_request_fuzzer.cc): a selector byte
