@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -218,6 +219,11 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
                    "purchase and dropout covariates (each has her own parameters)");
   }
   const size_t k1 = cov ? cov->purchase.columns() : 0, kp = 4 + k1 + (cov ? cov->dropout.columns() : 0);
+  // What the money bases name as the model: with covariates, how many.
+  const std::string model_name =
+      cov ? absl::StrCat(ModelName(kind), " with ", k1, " purchase and ", kp - 4 - k1,
+                         " dropout covariates")
+          : std::string(ModelName(kind));
 
   // The bootstrap needs the estimates only; the normal draws their covariance.
   UncertainParameters joint;
@@ -326,7 +332,7 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
     if (p == v1::VALUE_PREDICTION_CLV) {
       ToMessage(MoneyBasis::Estimated(
                     iv->total_low, iv->total_high, o.level,
-                    absl::StrCat(ModelName(kind), " + Gamma-Gamma parameter uncertainty, ", method,
+                    absl::StrCat(model_name, " + Gamma-Gamma parameter uncertainty, ", method,
                                  ", ", n, " customers")),
                 out->mutable_clv_basis());
     }
@@ -390,7 +396,7 @@ absl::Status PredictIntervals(const v1::PredictIntervalsRequest& r,
     if (money) {
       ToMessage(MoneyBasis::Estimated(
                     iv->total_low, iv->total_high, o.level,
-                    absl::StrCat(ModelName(kind), " + Gamma-Gamma, a prediction interval of the "
+                    absl::StrCat(model_name, " + Gamma-Gamma, a prediction interval of the "
                                  "realised revenue over ", r.horizon(),
                                  " units (each customer's purchases and spend simulated given her "
                                  "history), parameter uncertainty by ",

@@ -299,6 +299,9 @@ TEST(CovariateIntervalsTest, EstimatesAreEachCustomersOwnPrediction) {
     EXPECT_NEAR(res.intervals(1).estimate(static_cast<int>(i)), alive[i], 1e-12);
     EXPECT_LE(res.intervals(0).low(static_cast<int>(i)), res.intervals(0).high(static_cast<int>(i)));
   }
+  // The money figures' basis says which model gave them.
+  EXPECT_THAT(res.clv_basis().source(),
+              ::testing::HasSubstr("with 1 purchase and 1 dropout covariates + Gamma-Gamma"));
 }
 
 // The bootstrap refits with the covariates: the spread of its coefficient
