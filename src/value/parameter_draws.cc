@@ -30,8 +30,11 @@ void DiscreteBand(std::vector<double>& v, double q_low, double q_high, double* l
   const double n = static_cast<double>(v.size());
   const size_t last = v.size() - 1;
   const size_t lo = std::min(last, static_cast<size_t>(std::floor(q_low * n)));
-  const size_t hi =
-      std::min(last, static_cast<size_t>(std::max(1.0, std::ceil(q_high * n)) - 1));
+  // A band of no width (a level so small that q_low * n and q_high * n
+  // round to one whole number k) straddles no value: it is the point k,
+  // held by value k, so hi is not left at k - 1.
+  const size_t hi = std::max(
+      lo, std::min(last, static_cast<size_t>(std::max(1.0, std::ceil(q_high * n)) - 1)));
   auto share = [&](double y) {
     const double below =
         static_cast<double>(std::lower_bound(v.begin(), v.end(), y) - v.begin()) / n;

@@ -127,6 +127,19 @@ TEST(RealisedIntervalsTest, DiscreteBandByHand) {
   EXPECT_EQ(iv->low[0], 3);
   EXPECT_EQ(iv->high[0], 3);
   EXPECT_DOUBLE_EQ(iv->low_share[0], 0.8);
+  // A level so small (1.7e-34, a fuzzer's) that the band's ends round to
+  // one point of the CDF, here the boundary 0.5 between the 0s and the 1s
+  // of 16 values: the band is that point, low = high = the value there
+  // (the upper one), never low above high.
+  std::vector<double> halves(16, 0.0);
+  std::fill(halves.begin() + 8, halves.end(), 1.0);
+  o.draws = 16;
+  o.level = 1.7333369499485123e-34;
+  iv = IntervalsFromDraws(estimate, halves, 1, value, o);
+  ASSERT_TRUE(iv.ok());
+  EXPECT_EQ(iv->low[0], 1);
+  EXPECT_EQ(iv->high[0], 1);
+  EXPECT_EQ(iv->low_share[0], 0);
 }
 
 v1::PredictIntervalsRequest Request(const PlantedCustomers& c, const v1::FittedModel& purchase,
