@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -169,18 +170,18 @@ class Appender {
   }
   // A reference to an entity of `target` kind, resolved into `*out`
   // (kNoIndex for an empty optional one).
-  bool Ref(const char* kind, size_t i, const char* field, std::string_view id,
+  // `id` is the id's text, or the id hashed ahead.
+  template <typename Id>
+  bool Ref(const char* kind, size_t i, const char* field, const Id& hashed_or_text,
            const IdInterner& ids, const char* target, bool required, Index* out) {
-    return Ref(kind, i, field, IdInterner::Hash(id), ids, target, required, out);
-  }
-  bool Ref(const char* kind, size_t i, const char* field, const IdInterner::Hashed& hashed,
-           const IdInterner& ids, const char* target, bool required, Index* out) {
-    const std::string_view id = hashed.text;
+    std::string_view id;
+    if constexpr (std::is_same_v<Id, IdInterner::Hashed>) id = hashed_or_text.text;
+    else id = hashed_or_text;
     if (id.empty()) {
       *out = kNoIndex;
       return required ? Fail(kind, i, field, absl::StrCat("required (a ", target, " id)")) : true;
     }
-    if (std::optional<Index> k = ids.Find(hashed)) {
+    if (std::optional<Index> k = ids.Find(hashed_or_text)) {
       *out = *k;
       return true;
     }

@@ -13,68 +13,11 @@
 
 namespace mitra {
 
-namespace {
+const char IdInterner::kSeedAnchor = 0;
 
-// An id of up to 15 bytes as the two words of its Entry: its bytes, zeros,
-// its length in the last byte. Read with loads of fixed size (overlapping
-// where the id is shorter than they are) rather than a memcpy call per id.
-void ShortWords(std::string_view id, uint64_t words[2]) {
-  const char* p = id.data();
-  const size_t n = id.size();
-  auto load8 = [](const char* q) {
-    uint64_t v;
-    std::memcpy(&v, q, sizeof v);
-    return v;
-  };
-  auto load4 = [](const char* q) {
-    uint32_t v;
-    std::memcpy(&v, q, sizeof v);
-    return uint64_t{v};
-  };
-  uint64_t lo = 0, hi = 0;
-  if (n > 8) {
-    lo = load8(p);
-    hi = load8(p + n - 8) >> (8 * (16 - n));  // bytes 8..n-1 at the bottom
-  } else if (n == 8) {
-    lo = load8(p);
-  } else if (n >= 4) {
-    lo = load4(p) | load4(p + n - 4) << (8 * (n - 4));
-  } else if (n > 0) {
-    lo = uint64_t{static_cast<unsigned char>(p[0])} |
-         uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
-         uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
-  }
-  static_assert(std::endian::native == std::endian::little, "entries are laid out little-endian");
-  words[0] = lo;
-  words[1] = hi | uint64_t{n} << 56;
-}
-
-// A seed that differs from one process to the next, as Abseil's hash seed
-// does: the address of a static, moved by address-space randomisation, so
-// that no fixed set of ids can be made to collide. Read where it is used
-// (an address is there from the start, unlike a computed global, which a
-// static initializer elsewhere could read before it is set).
-const char kSeedAnchor = 0;
-uint64_t Seed() { return reinterpret_cast<uintptr_t>(&kSeedAnchor); }
-
-}  // namespace
-
-IdInterner::Hashed IdInterner::Hash(std::string_view id) {
-  Hashed out;
-  out.text = id;
-  if (id.size() <= Entry::kInline) {
-    // Two words: one wide multiply mixes them (as wyhash does).
-    ShortWords(id, out.words);
-    const uint64_t seed = Seed();
-    const __uint128_t m = static_cast<__uint128_t>(out.words[0] ^ seed ^ 0x243F6A8885A308D3) *
-                          (out.words[1] ^ (seed * 0x9E3779B97F4A7C15) ^ 0x13198A2E03707344);
-    const uint64_t h = static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
-    out.hash = static_cast<uint32_t>(h ^ (h >> 32));
-    return out;
-  }
+uint32_t IdInterner::LongHash(std::string_view id) {
   const size_t h = absl::Hash<absl::string_view>{}(Av(id));
-  out.hash = static_cast<uint32_t>(h ^ (h >> 32));
-  return out;
+  return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
 namespace {
@@ -158,11 +101,18 @@ size_t IdInterner::Probe(const Hashed& hashed) const {
   }
 }
 
-std::optional<Index> IdInterner::Find(const Hashed& id) const {
-  if (table_size_ == 0) return std::nullopt;
-  const Slot v = table_[Probe(id)];
-  if (v == kEmpty) return std::nullopt;
-  return static_cast<Index>(v);
+Index IdInterner::FindSmall(std::string_view id) const {
+  static_assert(kSmall <= (size_t{1} << kFirstBits), "the first block holds a small table");
+  uint64_t words[2];
+  ShortWords(id, words);
+  const Entry* entries = blocks_[0];
+  for (size_t i = 0; i < size_; ++i) {
+    uint64_t stored[2];
+    std::memcpy(stored, entries[i].bytes, sizeof stored);
+    // A long id's entry ends in kLong, which no short id's length byte is.
+    if (((stored[0] ^ words[0]) | (stored[1] ^ words[1])) == 0) return static_cast<Index>(i);
+  }
+  return kNoIndex;
 }
 
 void IdInterner::Prefetch(const Hashed& id) const {

@@ -9,6 +9,7 @@
 #define MITRA_SRC_CORE_WIRE_WRITER_H_
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -29,10 +30,10 @@ class WireWriter {
   // body's length. One length byte is reserved, enough for a body under
   // 128 bytes (most records); a longer body is moved up to make room.
   size_t Open(uint32_t field) {
-    Room(16);
-    Tag(field, kLengthDelimited);
-    buf_[n_++] = 0;
-    return n_;
+    char* const base = Room(16);
+    char* p = PutTag(base + n_, field, kLengthDelimited);
+    *p++ = 0;
+    return n_ = static_cast<size_t>(p - base);
   }
   void Close(size_t body) {
     const size_t len = n_ - body;
@@ -41,10 +42,9 @@ class WireWriter {
       return;
     }
     const size_t extra = VarintSize(len) - 1;
-    Room(extra);
-    std::memmove(&buf_[body + extra], &buf_[body], len);
-    n_ = body - 1;
-    PutVarint(len);
+    char* const base = Room(extra);
+    std::memmove(base + body + extra, base + body, len);
+    PutVarint(base + body - 1, len);
     n_ = body + extra + len;
   }
 
@@ -70,23 +70,28 @@ class WireWriter {
   // Written whatever the value: `optional` fields that are present, map
   // entries' keys and values, items of repeated fields.
   void Bytes(uint32_t field, std::string_view s) {
-    Room(16 + s.size());
-    Tag(field, kLengthDelimited);
-    PutVarint(s.size());
-    std::memcpy(&buf_[n_], s.data(), s.size());
-    n_ += s.size();
+    char* const base = Room(16 + s.size());
+    char* p = PutVarint(PutTag(base + n_, field, kLengthDelimited), s.size());
+    std::memcpy(p, s.data(), s.size());
+    n_ = static_cast<size_t>(p + s.size() - base);
   }
   void OptionalInt64(uint32_t field, int64_t v) {
-    Room(16);
-    Tag(field, kVarint);
-    PutVarint(static_cast<uint64_t>(v));  // negative: ten bytes, as int64 and int32 are
+    char* const base = Room(16);
+    // Negative: ten bytes, as int64 and int32 are.
+    n_ = static_cast<size_t>(PutVarint(PutTag(base + n_, field, kVarint), static_cast<uint64_t>(v)) -
+                             base);
   }
   void OptionalDouble(uint32_t field, double v) {
-    Room(16);
-    Tag(field, kFixed64);
+    char* const base = Room(16);
+    char* p = PutTag(base + n_, field, kFixed64);
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    for (int i = 0; i < 8; ++i) buf_[n_++] = static_cast<char>(bits >> (8 * i));
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(p, &bits, sizeof bits);
+    } else {
+      for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(bits >> (8 * i));
+    }
+    n_ = static_cast<size_t>(p + 8 - base);
   }
 
  private:
@@ -97,17 +102,24 @@ class WireWriter {
     while (v >= 0x80) v >>= 7, ++k;
     return k;
   }
-  // At least `k` writable bytes past the end; the buffer only grows.
-  void Room(size_t k) {
+  // At least `k` writable bytes past the end (the buffer only grows); the
+  // buffer's start. The writers below go through local pointers from it:
+  // stores of chars through the buffer may alias any member, so writing
+  // through buf_ and n_ would reload both after every byte.
+  char* Room(size_t k) {
     if (buf_.size() - n_ < k) buf_.resize(std::max(buf_.size() * 2, n_ + k));
+    return buf_.data();
   }
-  void Tag(uint32_t field, uint32_t type) { PutVarint(uint64_t{field} << 3 | type); }
-  void PutVarint(uint64_t v) {
+  static char* PutTag(char* p, uint32_t field, uint32_t type) {
+    return PutVarint(p, uint64_t{field} << 3 | type);
+  }
+  static char* PutVarint(char* p, uint64_t v) {
     while (v >= 0x80) {
-      buf_[n_++] = static_cast<char>(v | 0x80);
+      *p++ = static_cast<char>(v | 0x80);
       v >>= 7;
     }
-    buf_[n_++] = static_cast<char>(v);
+    *p++ = static_cast<char>(v);
+    return p;
   }
 
   std::string buf_;

@@ -2,6 +2,9 @@
 // collide in their leading characters and across table growth.
 #include "mitra/core/id_interner.h"
 
+#include <algorithm>
+#include <iterator>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -222,6 +225,47 @@ TEST(IdInterner, ShortIdsOfEveryLengthDifferingInAnyOneByteAreToldApart) {
   ids.Truncate(added.size() / 2);
   for (size_t i = 0; i < added.size(); ++i)
     ASSERT_EQ(ids.Find(added[i]).has_value(), i < added.size() / 2) << i;
+}
+
+// A table of up to IdInterner::kSmall ids is searched by comparing words,
+// not by hashing: as it grows from empty past that size, and after
+// rollbacks back below it, every id of a pool (short, long, empty, at the
+// inline limit, differing in one byte or a trailing NUL) is found by text
+// and by hash as a std::unordered_map of the same ids says.
+TEST(IdInterner, SmallTablesFindByTextWhatTheHashedLookupAndAMapFind) {
+  std::vector<std::string> pool = {"", std::string(1, '\0'), "SC-LITE", "SC-LITF", "SC-LITE ",
+                                   std::string("SC-LITE\0", 8), std::string(15, 'p'),
+                                   std::string(16, 'p'), std::string(14, 'p') + "q",
+                                   std::string(40, 'r'), "R-DEN-2", "R-DEN-3", "W-WEST"};
+  std::mt19937_64 rng(20261208);
+  for (int k = 0; k < 30; ++k) pool.push_back(RandomId(rng));
+  for (int round = 0; round < 20; ++round) {
+    std::shuffle(pool.begin(), pool.end(), rng);
+    IdInterner ids;
+    std::unordered_map<std::string, Index> model;
+    const size_t target = IdInterner::kSmall + 4;
+    auto check = [&] {
+      for (const std::string& id : pool) {
+        const auto it = model.find(id);
+        const std::optional<Index> want =
+            it == model.end() ? std::nullopt : std::optional<Index>(it->second);
+        ASSERT_EQ(ids.Find(id), want) << ids.size() << " ids, \"" << id << "\"";
+        ASSERT_EQ(ids.Find(IdInterner::Hash(id)), want) << ids.size() << " ids, \"" << id << "\"";
+      }
+    };
+    for (size_t i = 0; i < pool.size() && model.size() < target; ++i) {
+      if (model.count(pool[i])) continue;
+      check();
+      model[pool[i]] = ids.Add(pool[i]);
+    }
+    check();
+    // Back below the small size, at a place that differs each round.
+    const size_t keep = rng() % (IdInterner::kSmall + 1);
+    ids.Truncate(keep);
+    for (auto it = model.begin(); it != model.end();)
+      it = it->second >= keep ? model.erase(it) : std::next(it);
+    check();
+  }
 }
 
 // Long ids larger than an arena chunk, and many ids filling chunk after

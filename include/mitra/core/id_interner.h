@@ -43,10 +43,44 @@ class IdInterner {
     uint32_t hash = 0;
     uint64_t words[2] = {0, 0};
   };
-  static Hashed Hash(std::string_view id);
+  // Inline: a Hashed built in the caller's frame is copied from registers,
+  // where one returned through memory is read back wider than it was
+  // written, which stalls the load on every id.
+  static Hashed Hash(std::string_view id) {
+    Hashed out;
+    out.text = id;
+    if (id.size() > Entry::kInline) {
+      out.hash = LongHash(id);
+      return out;
+    }
+    // Two words: one wide multiply mixes them (as wyhash does).
+    ShortWords(id, out.words);
+    const uint64_t seed = Seed();
+    const __uint128_t m = static_cast<__uint128_t>(out.words[0] ^ seed ^ 0x243F6A8885A308D3) *
+                          (out.words[1] ^ (seed * 0x9E3779B97F4A7C15) ^ 0x13198A2E03707344);
+    const uint64_t h = static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+    out.hash = static_cast<uint32_t>(h ^ (h >> 32));
+    return out;
+  }
 
-  std::optional<Index> Find(std::string_view id) const { return Find(Hash(id)); }
-  std::optional<Index> Find(const Hashed& id) const;
+  // A table of at most kSmall ids (products, channels: a handful) is
+  // searched by comparing the id's words with each stored id in turn, with
+  // no hash and no probe.
+  static constexpr size_t kSmall = 16;
+  std::optional<Index> Find(std::string_view id) const {
+    if (size_ <= kSmall && id.size() <= Entry::kInline) {
+      const Index i = FindSmall(id);
+      if (i == kNoIndex) return std::nullopt;
+      return i;
+    }
+    return Find(Hash(id));
+  }
+  std::optional<Index> Find(const Hashed& id) const {
+    if (table_size_ == 0) return std::nullopt;
+    const Slot v = table_[Probe(id)];
+    if (v == kEmpty) return std::nullopt;
+    return static_cast<Index>(v);
+  }
   // Adds an id that is not present yet and returns its index. On failure
   // (std::bad_alloc) nothing changes.
   Index Add(std::string_view id);
@@ -86,6 +120,52 @@ class IdInterner {
   using Slot = uint64_t;
   static constexpr Slot kEmpty = UINT64_MAX;  // no index is kNoIndex
   static Slot MakeSlot(uint32_t hash, Index i) { return uint64_t{hash} << 32 | i; }
+  // An id of up to Entry::kInline bytes as the two words of its Entry: its
+  // bytes, zeros, its length in the last byte. Read with loads of fixed size
+  // (overlapping where the id is shorter than they are) rather than a
+  // memcpy call per id.
+  static void ShortWords(std::string_view id, uint64_t words[2]) {
+    const char* p = id.data();
+    const size_t n = id.size();
+    auto load8 = [](const char* q) {
+      uint64_t v;
+      std::memcpy(&v, q, sizeof v);
+      return v;
+    };
+    auto load4 = [](const char* q) {
+      uint32_t v;
+      std::memcpy(&v, q, sizeof v);
+      return uint64_t{v};
+    };
+    uint64_t lo = 0, hi = 0;
+    if (n > 8) {
+      lo = load8(p);
+      hi = load8(p + n - 8) >> (8 * (16 - n));  // bytes 8..n-1 at the bottom
+    } else if (n == 8) {
+      lo = load8(p);
+    } else if (n >= 4) {
+      lo = load4(p) | load4(p + n - 4) << (8 * (n - 4));
+    } else if (n > 0) {
+      lo = uint64_t{static_cast<unsigned char>(p[0])} |
+           uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
+           uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
+    }
+    static_assert(std::endian::native == std::endian::little, "entries are laid out little-endian");
+    words[0] = lo;
+    words[1] = hi | uint64_t{n} << 56;
+  }
+  // A seed that differs from one process to the next, as Abseil's hash seed
+  // does: the address of a static, moved by address-space randomisation, so
+  // that no fixed set of ids can be made to collide. Read where it is used
+  // (an address is there from the start, unlike a computed global, which a
+  // static initializer elsewhere could read before it is set).
+  static const char kSeedAnchor;
+  static uint64_t Seed() { return reinterpret_cast<uintptr_t>(&kSeedAnchor); }
+  // The hash of an id longer than Entry::kInline (Abseil's).
+  static uint32_t LongHash(std::string_view id);
+  // Find on a table of at most kSmall ids and an id of at most
+  // Entry::kInline bytes; kNoIndex when absent.
+  Index FindSmall(std::string_view id) const;
   // The slot holding `id`, or the empty slot where it would go. The table
   // must not be empty.
   size_t Probe(const Hashed& id) const;
