@@ -513,6 +513,23 @@ absl::StatusOr<CovariateFit> FitWithCovariates(CovariateModel model, const Custo
     for (size_t j = 0; j < n; ++j) v[j] += jac[j * n + i] * ui;
   }
   for (size_t i = 0; i < kBase; ++i) fit.params.base[i] = std::exp(v[i]);
+  // The fit is made on centred, scaled covariates; in the caller's units a
+  // base parameter absorbs exp(coefficient x mean / scale), which for
+  // covariates far from 0 against their spread (a fuzzer's 3.6e59 +- 30)
+  // leaves double's range: alpha came out 0. Refused rather than returned.
+  static constexpr const char* kBgNames[kBase] = {"r", "alpha", "a", "b"};
+  static constexpr const char* kParetoNames[kBase] = {"r", "alpha", "s", "beta"};
+  for (size_t i = 0; i < n; ++i) {
+    const double value = i < kBase ? fit.params.base[i] : v[i];
+    if (!std::isfinite(value) || (i < kBase && !(value > 0)))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the fitted ",
+          i < kBase ? (IsPareto(model) ? kParetoNames : kBgNames)[i]
+                    : (i < kBase + k1 ? "purchase coefficient" : "dropout coefficient"),
+          " in the covariates' own units is ", value,
+          ", outside double's range: centre the covariates (their means are far from 0 "
+          "against their spread)"));
+  }
   fit.params.purchase.assign(v.begin() + kBase, v.begin() + kBase + k1);
   fit.params.dropout.assign(v.begin() + kBase + k1, v.end());
   if (!fit.report.log_covariance.empty()) {

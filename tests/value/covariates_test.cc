@@ -216,6 +216,37 @@ TEST(CovariatesTest, ZeroCoefficientsGiveThePlainModel) {
   }
 }
 
+// The fit works on centred covariates and returns the caller's units:
+// shifting a purchase covariate by c leaves its coefficient and moves alpha
+// by exp(gamma c) (alpha_i = alpha exp(-gamma z_i)). A shift that makes
+// that factor leave double's range (1e12, like a fuzzer's covariate of
+// 3.6e59 +- 5e52, which gave alpha = 0) is refused, naming alpha.
+TEST(CovariatesTest, ShiftedCovariatesMoveAlphaOrAreRefused) {
+  const Sim s = Simulate(CovariateModel::kBgNbd, {{0.6, 3.0, 0.9, 2.0}, {0.4, 0.3}, {0.2}}, 800, 3);
+  absl::StatusOr<CovariateFit> base = FitWithCovariates(CovariateModel::kBgNbd, s.data(), s.cov);
+  ASSERT_TRUE(base.ok()) << base.status();
+  for (double shift : {100.0, 1e12}) {
+    Sim moved = s;
+    for (size_t i = 0; i < moved.x.size(); ++i) moved.cov.purchase.values[2 * i] += shift;
+    absl::StatusOr<CovariateFit> fit =
+        FitWithCovariates(CovariateModel::kBgNbd, moved.data(), moved.cov);
+    if (shift == 1e12) {
+      ASSERT_FALSE(fit.ok()) << fit->params.base[1];
+      EXPECT_THAT(fit.status().message(),
+                  HasSubstr("the fitted alpha in the covariates' own units is"));
+      EXPECT_THAT(fit.status().message(), HasSubstr("centre the covariates"));
+      continue;
+    }
+    ASSERT_TRUE(fit.ok()) << fit.status();
+    const double gamma = base->params.purchase[0];
+    EXPECT_NEAR(fit->params.purchase[0], gamma, 1e-5);
+    EXPECT_NEAR(fit->params.purchase[1], base->params.purchase[1], 1e-5);
+    EXPECT_NEAR(std::log(fit->params.base[1]), std::log(base->params.base[1]) + gamma * shift,
+                1e-3);
+    EXPECT_NEAR(fit->params.base[2], base->params.base[2], 1e-5 * base->params.base[2]);
+  }
+}
+
 TEST(CovariatesTest, GradientMatchesCentralDifferences) {
   const CovariateParams p{{0.7, 3.5, 0.9, 2.2}, {0.3, -0.4}, {0.25}};
   for (CovariateModel m :
