@@ -118,6 +118,8 @@ setup(
     long_description_content_type="text/plain",
     python_requires=">=3.9",
     install_requires=["protobuf>=3.20", "numpy>=1.20"],
+    # mitra.dask only; `import mitra` never needs them.
+    extras_require={"dask": ["dask[dataframe]>=2022.12", "pandas>=1.5"]},
     package_dir={"": _staging},
     packages=["mitra", "mitra.v1"],
     package_data={"mitra": [LIBRARY_NAME]},
