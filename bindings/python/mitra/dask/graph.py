@@ -37,12 +37,12 @@ INTERACTION_COLUMNS = ("from_customer_id", "to_customer_id", "kind", "time")
 # the number of workers.
 _NODES_PER_BLOCK = 1 << 20
 
-# mitra.graph.pagerank on one worker, measured peak (docs/SCALE.md): the
-# edge arrays the task concatenates (16 B an edge) and what the library
-# builds from them (the CSR and, from 2^18 edges, the reordered copy: about
-# 40 B an edge at its peak), and per node the values, out-weights,
-# teleport and ordering arrays.
-PAGERANK_BYTES_PER_EDGE = 56
+# mitra.graph.pagerank on one worker at its peak (docs/SCALE.md): the
+# blocks gathered there and their concatenation (16 B an edge each) and what
+# the library builds (the CSR and, from 2^18 edges, the reordered copy);
+# measured 62 B an edge all told with 2^24 edges on 2^20 nodes. Per node:
+# values, out-weights, teleport and ordering arrays.
+PAGERANK_BYTES_PER_EDGE = 64
 PAGERANK_BYTES_PER_NODE = 80
 # The share of a worker's memory limit the one-worker PageRank may take
 # (Dask pauses a worker at 80 % and the task's inputs are also held).
