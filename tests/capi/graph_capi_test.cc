@@ -615,33 +615,22 @@ TEST(GraphCApi, TransitionProductBlocksGivePageRank) {
     blocks[b].dst.push_back(e.dst[i]);
     blocks[b].w.push_back(e.weight[i]);
   }
-  std::vector<double> x(n, 1.0 / n), y(n), sum(n);
-  const double d = 0.85;
-  for (int sweep = 0; sweep < 1000; ++sweep) {
-    std::fill(sum.begin(), sum.end(), 0.0);
-    double dangling = 0;
-    for (size_t b = 0; b < blocks.size(); ++b) {
-      double share = -1;
-      mitra_error* err = nullptr;
-      ASSERT_EQ(mitra_graph_transition_product(n, blocks[b].src.data(), blocks[b].dst.data(),
-                                               blocks[b].w.data(), blocks[b].src.size(), bounds[b],
-                                               bounds[b + 1], x.data() + bounds[b], y.data(),
-                                               &share, &err),
-                MITRA_OK)
-          << (err ? mitra_error_message(err) : "");
-      for (uint32_t v = 0; v < n; ++v) sum[v] += y[v];
-      dangling += share;
-    }
-    double change = 0, total = 0;
-    for (uint32_t v = 0; v < n; ++v) {
-      const double xv = d * (sum[v] + dangling / n) + (1 - d) / n;
-      change += std::fabs(xv - x[v]);
-      x[v] = xv;
-      total += xv;
-    }
-    for (double& v : x) v /= total;
-    if (change < 1e-14) break;
-  }
+  std::vector<double> y(n);
+  const std::vector<double> x = mitra::graph::testing::BlockPowerIteration(
+      n, [&](const std::vector<double>& x, std::vector<double>* sum, double* dangling) {
+        for (size_t b = 0; b < blocks.size(); ++b) {
+          double share = -1;
+          mitra_error* err = nullptr;
+          ASSERT_EQ(mitra_graph_transition_product(n, blocks[b].src.data(), blocks[b].dst.data(),
+                                                   blocks[b].w.data(), blocks[b].src.size(),
+                                                   bounds[b], bounds[b + 1], x.data() + bounds[b],
+                                                   y.data(), &share, &err),
+                    MITRA_OK)
+              << (err ? mitra_error_message(err) : "");
+          for (uint32_t v = 0; v < n; ++v) (*sum)[v] += y[v];
+          *dangling += share;
+        }
+      });
   double l1 = 0;
   for (uint32_t v = 0; v < n; ++v) l1 += std::fabs(x[v] - want.values[v]);
   EXPECT_LT(l1, 1e-12);

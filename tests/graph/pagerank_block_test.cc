@@ -79,31 +79,19 @@ std::vector<double> BlockPageRank(const CsrGraph& g, const std::vector<uint32_t>
     EXPECT_TRUE(block.ok()) << block.status();
     blocks.push_back(*std::move(block));
   }
-  const double d = 0.85;
-  std::vector<double> x(n, 1.0 / n), y(n), sum(n);
-  for (int sweep = 0; sweep < 1000; ++sweep) {
-    std::fill(sum.begin(), sum.end(), 0.0);
-    double dangling = 0;
+  std::vector<double> y(n);
+  return testing::BlockPowerIteration(n, [&](const std::vector<double>& x,
+                                             std::vector<double>* sum, double* dangling) {
     for (size_t b = 0; b < blocks.size(); ++b) {
       double share = 0;
       const uint32_t lo = bounds[b], hi = bounds[b + 1];
       EXPECT_TRUE(PageRankBlockProduct(blocks[b], lo, hi, {x.data() + lo, hi - lo}, use_weights,
                                        absl::MakeSpan(y), &share)
                       .ok());
-      for (uint32_t v = 0; v < n; ++v) sum[v] += y[v];
-      dangling += share;
+      for (uint32_t v = 0; v < n; ++v) (*sum)[v] += y[v];
+      *dangling += share;
     }
-    double change = 0, total = 0;
-    for (uint32_t v = 0; v < n; ++v) {
-      const double xv = d * (sum[v] + dangling / n) + (1 - d) / n;
-      change += std::fabs(xv - x[v]);
-      x[v] = xv;
-      total += xv;
-    }
-    for (double& v : x) v /= total;
-    if (change < 1e-14) break;
-  }
-  return x;
+  });
 }
 
 TEST(PageRankBlockProduct, BlockSweepsGiveNetworkxPageRank) {

@@ -26,7 +26,7 @@ mitra[dask]); a distributed Client, when one is current, is the scheduler.
 
 try:
     import dask  # noqa: F401
-    import dask.dataframe  # noqa: F401
+    import dask.dataframe  # noqa: F401  (checked here, used by the modules)
     import pandas  # noqa: F401
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError("mitra.dask needs dask[dataframe] and pandas (Debian: python3-dask, "

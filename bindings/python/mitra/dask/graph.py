@@ -24,7 +24,7 @@ from .. import graph as _graph
 from .. import value as _value
 from .._errors import FailedPrecondition, InvalidArgument
 from ..v1 import community_pb2 as _community_pb
-from .value import _compute, _concat, _id_text, _npartitions, _rearrange
+from .value import _compute, _dask_frame, _id_text, _npartitions, _rearrange
 
 __all__ = ["INTERACTION_COLUMNS", "Graph", "interaction_graph", "pagerank", "pagerank_memory"]
 
@@ -91,17 +91,8 @@ def _join(blocks):
 
 
 def _interaction_frame(interactions, npartitions):
-    import dask.dataframe as dd
-    if isinstance(interactions, pd.DataFrame):
-        interactions = dd.from_pandas(interactions, npartitions=npartitions or 1, sort=False)
-    if not isinstance(interactions, dd.DataFrame):
-        raise TypeError("interactions must be a Dask or pandas DataFrame, not %s"
-                        % type(interactions).__name__)
+    interactions = _dask_frame(interactions, "interactions", INTERACTION_COLUMNS, npartitions)
     meta = interactions._meta
-    for name in INTERACTION_COLUMNS:
-        if name not in meta.columns:
-            raise InvalidArgument("interactions: no column %r (columns: %s)"
-                                  % (name, ", ".join(map(str, meta.columns))))
     for name in INTERACTION_COLUMNS[:2]:
         dtype = meta[name].dtype
         if dtype.kind == "f" and name == INTERACTION_COLUMNS[0]:

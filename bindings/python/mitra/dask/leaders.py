@@ -22,7 +22,7 @@ from .. import value as _value
 from .._errors import InvalidArgument
 from .graph import (INTERACTION_COLUMNS, _gather, _id_array, _ids, _interaction_frame, _scan,
                     _to_id_array, _tree, _union, interactions_workspace)
-from .value import _compute, _concat, _npartitions, partition_of
+from .value import _concat, _dask_frame, _npartitions, partition_of
 
 __all__ = ["MEMBERSHIP_COLUMNS", "leaders"]
 
@@ -30,20 +30,6 @@ __all__ = ["MEMBERSHIP_COLUMNS", "leaders"]
 MEMBERSHIP_COLUMNS = ("customer_id", "community_id", "joined")
 
 _MAX_GROUPS = 64
-
-
-def _frame(frame, what, columns, npartitions):
-    import dask.dataframe as dd
-    if isinstance(frame, pd.DataFrame):
-        frame = dd.from_pandas(frame, npartitions=npartitions or 1, sort=False)
-    if not isinstance(frame, dd.DataFrame):
-        raise TypeError("%s must be a Dask or pandas DataFrame, not %s"
-                        % (what, type(frame).__name__))
-    for name in columns:
-        if name not in frame._meta.columns:
-            raise InvalidArgument("%s: no column %r (columns: %s)"
-                                  % (what, name, ", ".join(map(str, frame._meta.columns))))
-    return frame
 
 
 def _text(values):
@@ -167,7 +153,7 @@ def leaders(interactions, memberships, *, weights=None, damping=None, current_me
     if "community_id" not in ix._meta.columns:
         raise InvalidArgument("interactions: no column 'community_id' (leaders are per "
                               "community)")
-    ms = _frame(memberships, "memberships", MEMBERSHIP_COLUMNS, npartitions)
+    ms = _dask_frame(memberships, "memberships", MEMBERSHIP_COLUMNS, npartitions)
     split_every = _npartitions(split_every, "split_every")
     ix_parts = ix.to_delayed()
     ms_parts = ms.to_delayed()

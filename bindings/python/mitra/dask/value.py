@@ -149,18 +149,25 @@ def _concat(pieces, meta):
     return pd.concat(pieces) if pieces else meta
 
 
+def _dask_frame(frame, what, columns, npartitions):
+    """frame (Dask, or pandas split into npartitions) as a Dask DataFrame
+    holding `columns`, checked on its meta; `what` names it in errors."""
+    if isinstance(frame, pd.DataFrame):
+        frame = dd.from_pandas(frame, npartitions=npartitions or 1, sort=False)
+    if not isinstance(frame, dd.DataFrame):
+        raise TypeError("%s must be a Dask or pandas DataFrame, not %s"
+                        % (what, type(frame).__name__))
+    for name in columns:
+        if name not in frame._meta.columns:
+            raise InvalidArgument("%s: no column %r (columns: %s)"
+                                  % (what, name, ", ".join(map(str, frame._meta.columns))))
+    return frame
+
+
 def _frame(transactions, npartitions=None):
     """transactions as a Dask DataFrame holding COLUMNS, checked on its meta."""
-    if isinstance(transactions, pd.DataFrame):
-        transactions = dd.from_pandas(transactions, npartitions=npartitions or 1, sort=False)
-    if not isinstance(transactions, dd.DataFrame):
-        raise TypeError("transactions must be a Dask or pandas DataFrame, not %s"
-                        % type(transactions).__name__)
+    transactions = _dask_frame(transactions, "transactions", COLUMNS, npartitions)
     meta = transactions._meta
-    for name in COLUMNS:
-        if name not in meta.columns:
-            raise InvalidArgument("transactions: no column %r (columns: %s)"
-                                  % (name, ", ".join(map(str, meta.columns))))
     kind = meta[COLUMNS[0]].dtype.kind
     if kind not in "iuOS" and str(meta[COLUMNS[0]].dtype) != "string":
         raise InvalidArgument("customer_id: whole numbers or strings expected, not dtype %s "
