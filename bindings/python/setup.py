@@ -121,7 +121,7 @@ setup(
     # mitra.dask only; `import mitra` never needs them.
     extras_require={"dask": ["dask[dataframe]>=2022.12", "pandas>=1.5"]},
     package_dir={"": _staging},
-    packages=["mitra", "mitra.v1"],
+    packages=["mitra", "mitra.dask", "mitra.v1"],
     package_data={"mitra": [LIBRARY_NAME]},
     include_package_data=False,
     zip_safe=False,

@@ -670,6 +670,25 @@ MITRA_API mitra_status mitra_graph_modularity(uint32_t num_nodes, const uint32_t
                                               const uint32_t* membership, double resolution,
                                               double* out, mitra_error** error) MITRA_NOEXCEPT;
 
+/* One block's share of a PageRank power-iteration sweep, for PageRank
+ * computed across machines (docs/SCALE.md): the edges (directed, as above)
+ * are every out-edge of the nodes [first, last) and only those; x holds the
+ * current values of those nodes (last - first finite entries). Writes
+ * y[v] = the sum over the edges u -> v of x[u - first] w(u, v) / W(u), W(u)
+ * the out-weight of u (its out-degree when weights is NULL), for every node
+ * v (num_nodes entries), and *dangling = the sum of x[u - first] over the
+ * nodes of the block without out-weight. Summed over the blocks these are
+ * P^T x and the dangling mass of PageRank's iteration (mitra/graph/pagerank.h);
+ * the caller applies damping and teleport. An edge whose source lies
+ * outside the block is INVALID_ARGUMENT naming it ("src[4]: ..."). */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_graph_transition_product(uint32_t num_nodes, const uint32_t* src,
+                                                      const uint32_t* dst, const double* weights,
+                                                      size_t num_edges, uint32_t first,
+                                                      uint32_t last, const double* x, double* y,
+                                                      double* dangling,
+                                                      mitra_error** error) MITRA_NOEXCEPT;
+
 /* The workspace's interaction graph (who acts towards whom, weighted by
  * kind and decayed by age): a serialized mitra.v1.InteractionGraphRequest
  * in, a serialized mitra.v1.Graph out (node_ids: the customer ids; one node

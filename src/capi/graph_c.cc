@@ -8,6 +8,7 @@
 #include "capi_internal.h"
 #include "mitra/graph/influence_messages.h"
 #include "mitra/graph/messages.h"
+#include "mitra/graph/pagerank_block.h"
 #include "mitra/mitra.h"
 
 using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
@@ -97,6 +98,42 @@ mitra_status mitra_graph_modularity(uint32_t num_nodes, const uint32_t* src, con
         *g, {membership, membership ? num_nodes : 0}, resolution);
     if (!q.ok()) return q.status();
     *out = *q;
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_graph_transition_product(uint32_t num_nodes, const uint32_t* src,
+                                            const uint32_t* dst, const double* weights,
+                                            size_t num_edges, uint32_t first, uint32_t last,
+                                            const double* x, double* y, double* dangling,
+                                            mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (dangling == nullptr) return Null("dangling");
+    if (y == nullptr && num_nodes > 0) return Null("y");
+    if (x == nullptr && last > first) return Null("x");
+    if (first > last || last > num_nodes) {
+      return absl::InvalidArgumentError(absl::StrCat("first, last: the block [", first, ", ", last,
+                                                     ") must lie within [0, num_nodes = ",
+                                                     num_nodes, "]"));
+    }
+    // Named by edge here (the graph below no longer knows the edge order).
+    for (size_t i = 0; src != nullptr && i < num_edges; ++i) {
+      if (src[i] < first || src[i] >= last) {
+        return absl::InvalidArgumentError(absl::StrCat("src[", i, "]: node ", src[i],
+                                                       " outside the block [", first, ", ", last,
+                                                       ")"));
+      }
+    }
+    absl::StatusOr<graph::CsrGraph> g = EdgeGraph(num_nodes, src, dst, weights, num_edges, true);
+    if (!g.ok()) return g.status();
+    std::vector<double> result(num_nodes);
+    double mass = 0;
+    if (absl::Status s = graph::PageRankBlockProduct(
+            *g, first, last, {x, x ? last - first : 0}, true, absl::MakeSpan(result), &mass);
+        !s.ok())
+      return s;
+    std::copy(result.begin(), result.end(), y);
+    *dangling = mass;
     return absl::OkStatus();
   });
 }

@@ -592,4 +592,89 @@ TEST(GraphCApi, LearnInfluenceErrorsNameTheRequestField) {
   mitra_workspace_free(ws);
 }
 
+// Block shares of a PageRank sweep, added up by the caller as mitra.dask
+// does, give mitra_graph_centrality's PageRank (itself checked against
+// networkx above); the blocks hold the out-edges of node ranges.
+TEST(GraphCApi, TransitionProductBlocksGivePageRank) {
+  const Edges e = ReadEdges("random_directed.txt", true);
+  const uint32_t n = e.n;
+  v1::CentralityRequest request;
+  request.mutable_pagerank()->set_tolerance(1e-14);
+  const Result want = Centrality(e, request);
+  ASSERT_EQ(want.status, MITRA_OK) << want.message;
+  const std::vector<uint32_t> bounds = {0, 100, 101, 250, n};
+  struct Block {
+    std::vector<uint32_t> src, dst;
+    std::vector<double> w;
+  };
+  std::vector<Block> blocks(bounds.size() - 1);
+  for (size_t i = 0; i < e.src.size(); ++i) {
+    size_t b = 0;
+    while (e.src[i] >= bounds[b + 1]) ++b;
+    blocks[b].src.push_back(e.src[i]);
+    blocks[b].dst.push_back(e.dst[i]);
+    blocks[b].w.push_back(e.weight[i]);
+  }
+  std::vector<double> y(n);
+  const std::vector<double> x = mitra::graph::testing::BlockPowerIteration(
+      n, [&](const std::vector<double>& x, std::vector<double>* sum, double* dangling) {
+        for (size_t b = 0; b < blocks.size(); ++b) {
+          double share = -1;
+          mitra_error* err = nullptr;
+          ASSERT_EQ(mitra_graph_transition_product(n, blocks[b].src.data(), blocks[b].dst.data(),
+                                                   blocks[b].w.data(), blocks[b].src.size(),
+                                                   bounds[b], bounds[b + 1], x.data() + bounds[b],
+                                                   y.data(), &share, &err),
+                    MITRA_OK)
+              << (err ? mitra_error_message(err) : "");
+          for (uint32_t v = 0; v < n; ++v) (*sum)[v] += y[v];
+          *dangling += share;
+        }
+      });
+  double l1 = 0;
+  for (uint32_t v = 0; v < n; ++v) l1 += std::fabs(x[v] - want.values[v]);
+  EXPECT_LT(l1, 1e-12);
+}
+
+TEST(GraphCApi, TransitionProductErrorsNameTheArgument) {
+  const uint32_t src[] = {0, 2, 1};
+  const uint32_t dst[] = {1, 0, 2};
+  const double w[] = {1, 1, -1};
+  const double x[] = {0.5, 0.5};
+  double y[3] = {-7, -7, -7}, dangling = -7;
+  auto error = [&](const double* weights, size_t m, uint32_t first, uint32_t last,
+                   mitra_status want) {
+    mitra_error* err = nullptr;
+    EXPECT_EQ(mitra_graph_transition_product(3, src, dst, weights, m, first, last, x, y,
+                                             &dangling, &err),
+              want);
+    std::string message = err ? mitra_error_message(err) : "";
+    mitra_error_free(err);
+    return message;
+  };
+  EXPECT_THAT(error(nullptr, 2, 0, 2, MITRA_INVALID_ARGUMENT),
+              HasSubstr("src[1]: node 2 outside the block [0, 2)"));
+  EXPECT_THAT(error(nullptr, 1, 2, 4, MITRA_INVALID_ARGUMENT),
+              HasSubstr("first, last: the block [2, 4) must lie within [0, num_nodes = 3]"));
+  EXPECT_THAT(error(w, 3, 0, 3, MITRA_INVALID_ARGUMENT), HasSubstr("weights[2]"));
+  mitra_error* err = nullptr;
+  EXPECT_EQ(mitra_graph_transition_product(3, src, dst, nullptr, 1, 0, 2, x, y, nullptr, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("dangling"));
+  mitra_error_free(err);
+  EXPECT_EQ(mitra_graph_transition_product(3, src, dst, nullptr, 1, 0, 2, nullptr, y, &dangling,
+                                           &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("x"));
+  mitra_error_free(err);
+  for (double v : y) EXPECT_EQ(v, -7);  // failing calls write nothing
+  EXPECT_EQ(dangling, -7);
+  // A block of one node with one edge: y = x[0] on its target.
+  ASSERT_EQ(error(nullptr, 1, 0, 1, MITRA_OK), "");
+  EXPECT_EQ(y[0], 0);
+  EXPECT_EQ(y[1], 0.5);
+  EXPECT_EQ(y[2], 0);
+  EXPECT_EQ(dangling, 0);
+}
+
 }  // namespace

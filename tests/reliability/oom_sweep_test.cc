@@ -474,6 +474,14 @@ std::vector<Scenario> Scenarios() {
                                      U8(g.leiden), g.leiden.size(), membership, out, n, e);
          });
        }},
+      {"graph_transition_product", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         const double x[6] = {0.1, 0.2, 0.3, 0.1, 0.2, 0.1};
+         double y[6], dangling = 0;
+         return mitra_graph_transition_product(6, g.src.data(), g.dst.data(), g.weights.data(),
+                                               g.src.size(), 0, 6, x, y, &dangling, e);
+       }},
       {"graph_modularity", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {
          const GraphInputs& g = Graph();

@@ -44,7 +44,8 @@ _lib = _native.lib
 
 __all__ = [
     "InteractionGraph", "SampledBetweenness", "interaction_graph", "pagerank", "katz",
-    "eigenvector", "betweenness", "kcore", "leiden", "modularity", "kind_number",
+    "eigenvector", "betweenness", "kcore", "leiden", "modularity", "transition_product",
+    "kind_number",
     "LearnedInfluence", "learn_influence",
 ]
 
@@ -337,6 +338,33 @@ def pagerank(src, dst=None, weights=None, damping=0.85, personalization=None, to
             p = _f64(personalization, "personalization")
         o.personalization.extend(p.tolist())
     return _centrality(e, request)[0]
+
+
+def transition_product(src, dst, weights, first, last, x, num_nodes=None):
+    """One block's share of a PageRank power-iteration sweep (PageRank
+    across machines, docs/SCALE.md): the edges are every out-edge of the
+    nodes first..last-1 and only those, x their current values (last -
+    first). Returns (y, dangling): y[v] = sum over the edges u -> v of
+    x[u - first] w(u, v) / W(u), W(u) the out-weight of u (its out-degree
+    when weights is None), and the sum of x over the block's nodes without
+    out-weight. Summed over the blocks they are P^T x and the dangling mass
+    of pagerank()'s iteration; the caller applies damping and teleport."""
+    e = _Edges(src, dst, weights, num_nodes)
+    for what, v in (("first", first), ("last", last)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise TypeError("%s must be an integer, not %s" % (what, type(v).__name__))
+        if not 0 <= v <= e.n:
+            raise InvalidArgument("%s: must be in [0, num_nodes = %d], got %d" % (what, e.n, v))
+    xs = _f64(x, "x")
+    if xs.size != max(0, last - first):
+        raise InvalidArgument("x: %d values, but the block [%d, %d) has %d nodes"
+                              % (xs.size, first, last, max(0, last - first)))
+    y = np.empty(e.n, np.float64)
+    dangling = ctypes.c_double(0.0)
+    call(_lib.mitra_graph_transition_product, *e.args(), int(first), int(last),
+         xs.ctypes.data_as(_native.f64_p), y.ctypes.data_as(_native.f64_p),
+         ctypes.byref(dangling))
+    return y, dangling.value
 
 
 def katz(src, dst=None, weights=None, alpha=0.1, beta=1.0, tol=1e-12, max_iter=1000,

@@ -27,7 +27,7 @@ from .v1 import leaders_pb2 as _pb
 
 _lib = _native.lib
 
-__all__ = ["find", "trust", "health", "COMPONENTS"]
+__all__ = ["find", "find_request", "trust", "health", "COMPONENTS"]
 
 #: The leader-score components, in report order.
 COMPONENTS = ("influence", "reach", "trust", "activity", "tenure", "embeddedness")
@@ -72,31 +72,43 @@ def find(ws, community=None, top=10, weights=None, *, top_bridges=10, damping=No
     {...}}; ``damping``: PageRank's and EigenTrust's (0.85).
     """
     if request is None:
-        request = _pb.LeadersRequest(top=int(top), top_bridges=int(top_bridges),
-                                     current_members_only=bool(current_members_only))
-        if community is not None:
-            request.community_id = community
-        if weights is not None:
-            if isinstance(weights, _pb.ComponentWeights):
-                request.weights.CopyFrom(weights)
-            else:
-                unknown = set(weights) - set(COMPONENTS)
-                if unknown:
-                    raise TypeError("weights: unknown components %s (%s)"
-                                    % (sorted(unknown), ", ".join(COMPONENTS)))
-                for name, value in weights.items():
-                    setattr(request.weights, name, float(value))
-                request.weights.SetInParent()
-        if damping is not None:
-            request.damping = float(damping)
-        _kind_weights(kind_weights, request.graph.kind_weights)
-        if half_life_days is not None:
-            request.graph.half_life_days = float(half_life_days)
-        if as_of is not None:
-            request.graph.as_of_unix_seconds = _unix(as_of, "as_of")
-        _reputation(forgetting, period_days, request.reputation)
-        _evidence(evidence, request.evidence)
+        request = find_request(community, top, weights, top_bridges=top_bridges,
+                               damping=damping, current_members_only=current_members_only,
+                               kind_weights=kind_weights, half_life_days=half_life_days,
+                               as_of=as_of, forgetting=forgetting, period_days=period_days,
+                               evidence=evidence)
     return run_request(_lib.mitra_workspace_leaders, ws, request, _pb.LeadersReport)
+
+
+def find_request(community=None, top=10, weights=None, *, top_bridges=10, damping=None,
+                 current_members_only=True, kind_weights=None, half_life_days=None, as_of=None,
+                 forgetting=None, period_days=None, evidence=None):
+    """The mitra.v1.LeadersRequest find() makes of its keyword arguments."""
+    request = _pb.LeadersRequest(top=int(top), top_bridges=int(top_bridges),
+                                 current_members_only=bool(current_members_only))
+    if community is not None:
+        request.community_id = community
+    if weights is not None:
+        if isinstance(weights, _pb.ComponentWeights):
+            request.weights.CopyFrom(weights)
+        else:
+            unknown = set(weights) - set(COMPONENTS)
+            if unknown:
+                raise TypeError("weights: unknown components %s (%s)"
+                                % (sorted(unknown), ", ".join(COMPONENTS)))
+            for name, value in weights.items():
+                setattr(request.weights, name, float(value))
+            request.weights.SetInParent()
+    if damping is not None:
+        request.damping = float(damping)
+    _kind_weights(kind_weights, request.graph.kind_weights)
+    if half_life_days is not None:
+        request.graph.half_life_days = float(half_life_days)
+    if as_of is not None:
+        request.graph.as_of_unix_seconds = _unix(as_of, "as_of")
+    _reputation(forgetting, period_days, request.reputation)
+    _evidence(evidence, request.evidence)
+    return request
 
 
 def trust(ws, community=None, *, ladder=None, pretrusted=None, eigentrust_a=None, as_of=None,

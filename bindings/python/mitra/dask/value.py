@@ -1,4 +1,4 @@
-"""mitra.dask: customer value on partitioned transactions (Dask DataFrames).
+"""mitra.dask.value: customer value on partitioned transactions.
 
 Every model computation runs in mitra (mitra.value over the C ABI); this
 module only arranges where it runs (docs/SCALE.md)::
@@ -30,25 +30,19 @@ the fit sees the same request whatever the partitioning.
 
 Functions that compute (fit) take timeout= seconds when a distributed
 Client is the scheduler. Errors are mitra.Error subclasses naming the field.
-Importing mitra does not import Dask; importing mitra.dask does.
 """
 
 import hashlib
 import numbers
 import re
 
-try:
-    import dask
-    import dask.dataframe as dd
-    import pandas as pd
-except ImportError as e:  # pragma: no cover - depends on the installation
-    raise ImportError("mitra.dask needs dask[dataframe] and pandas (Debian: python3-dask, "
-                      "python3-pandas; pip: mitra[dask]): %s" % e) from e
-
+import dask
+import dask.dataframe as dd
 import numpy as np
+import pandas as pd
 
-from . import value as _value
-from ._errors import Error, InvalidArgument
+from .. import value as _value
+from .._errors import Error, InvalidArgument
 
 __all__ = ["COLUMNS", "MODELS", "partition_of", "partition_by_customer", "summarize", "fit",
            "score"]
@@ -136,9 +130,14 @@ def _partition_of(customer_ids, n, frame=None):
     return (h % np.uint64(n)).astype(np.int64)[codes]
 
 
-def _split(frame, n):
-    """frame's rows as n frames by partition_of, each keeping frame's order."""
-    part = _partition_of(frame[COLUMNS[0]].to_numpy(), n, frame)
+def _split(frame, n, column=COLUMNS[0]):
+    """frame's rows as n frames by partition_of(frame[column]), each keeping
+    frame's order."""
+    ids = frame[column].to_numpy()
+    if column != COLUMNS[0] and len(ids) and pd.isna(ids).any():
+        raise InvalidArgument("%s: missing in row %d of a partition"
+                              % (column, int(np.flatnonzero(pd.isna(ids))[0])))
+    part = _partition_of(ids, n, frame if column == COLUMNS[0] else None)
     order = np.argsort(part, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(part, minlength=n))))
     rows = frame.take(order)
@@ -150,18 +149,25 @@ def _concat(pieces, meta):
     return pd.concat(pieces) if pieces else meta
 
 
+def _dask_frame(frame, what, columns, npartitions):
+    """frame (Dask, or pandas split into npartitions) as a Dask DataFrame
+    holding `columns`, checked on its meta; `what` names it in errors."""
+    if isinstance(frame, pd.DataFrame):
+        frame = dd.from_pandas(frame, npartitions=npartitions or 1, sort=False)
+    if not isinstance(frame, dd.DataFrame):
+        raise TypeError("%s must be a Dask or pandas DataFrame, not %s"
+                        % (what, type(frame).__name__))
+    for name in columns:
+        if name not in frame._meta.columns:
+            raise InvalidArgument("%s: no column %r (columns: %s)"
+                                  % (what, name, ", ".join(map(str, frame._meta.columns))))
+    return frame
+
+
 def _frame(transactions, npartitions=None):
     """transactions as a Dask DataFrame holding COLUMNS, checked on its meta."""
-    if isinstance(transactions, pd.DataFrame):
-        transactions = dd.from_pandas(transactions, npartitions=npartitions or 1, sort=False)
-    if not isinstance(transactions, dd.DataFrame):
-        raise TypeError("transactions must be a Dask or pandas DataFrame, not %s"
-                        % type(transactions).__name__)
+    transactions = _dask_frame(transactions, "transactions", COLUMNS, npartitions)
     meta = transactions._meta
-    for name in COLUMNS:
-        if name not in meta.columns:
-            raise InvalidArgument("transactions: no column %r (columns: %s)"
-                                  % (name, ", ".join(map(str, meta.columns))))
     kind = meta[COLUMNS[0]].dtype.kind
     if kind not in "iuOS" and str(meta[COLUMNS[0]].dtype) != "string":
         raise InvalidArgument("customer_id: whole numbers or strings expected, not dtype %s "
@@ -183,9 +189,17 @@ def partition_by_customer(transactions, npartitions=None):
     inputs x outputs small tasks, fine for hundreds of partitions each way
     (docs/SCALE.md)."""
     frame = _frame(transactions, npartitions)
+    return _rearrange(frame, npartitions, COLUMNS[0])
+
+
+def _rearrange(frame, npartitions, column):
+    """frame (a Dask DataFrame) in npartitions partitions (default: as many
+    as it has), partition k holding the rows whose partition_of(column) is
+    k, in their order: every input partition split into npartitions pieces,
+    output partition k the k-th pieces in input order."""
     n = _npartitions(frame.npartitions if npartitions is None else npartitions)
     meta = frame._meta
-    splits = [dask.delayed(_split, pure=True, nout=n)(p, n) for p in frame.to_delayed()]
+    splits = [dask.delayed(_split, pure=True, nout=n)(p, n, column) for p in frame.to_delayed()]
     outputs = [dask.delayed(_concat, pure=True)([s[k] for s in splits], meta)
                for k in range(n)]
     return dd.from_delayed(outputs, meta=meta, verify_meta=False)

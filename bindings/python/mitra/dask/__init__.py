@@ -1,0 +1,42 @@
+"""mitra.dask: mitra on partitioned data (Dask DataFrames) across a Dask
+cluster. Every computation runs in mitra, over the C ABI, on the workers or
+the client; this package arranges where it runs (docs/SCALE.md)::
+
+    import dask.dataframe as dd
+    import mitra.dask as md
+
+    tx = md.partition_by_customer(dd.read_csv("tx-*.csv"), 64)
+    bg = md.fit(tx, "bgnbd", calibration_end="1997-09-30", partitioned=True)
+    scores = md.score(tx, bg, calibration_end="1997-09-30", horizon=52,
+                      partitioned=True)
+
+    ix = dd.read_csv("interactions-*.csv")      # from/to_customer_id, kind, time
+    g = md.interaction_graph(ix)                # edges in blocks by source node
+    pr = md.pagerank(g)                         # one worker, or block sweeps
+    top = md.leaders(ix, dd.read_csv("memberships-*.csv"))
+
+Customer value (mitra.dask.value): partition_of, partition_by_customer,
+summarize, fit, score. Graphs (mitra.dask.graph): interaction_graph,
+pagerank, pagerank_memory. Leaders (mitra.dask.leaders): leaders.
+
+Importing mitra does not import Dask; importing mitra.dask does, and needs
+dask[dataframe] and pandas (Debian: python3-dask, python3-pandas; pip:
+mitra[dask]); a distributed Client, when one is current, is the scheduler.
+"""
+
+try:
+    import dask  # noqa: F401
+    import dask.dataframe  # noqa: F401  (checked here, used by the modules)
+    import pandas  # noqa: F401
+except ImportError as e:  # pragma: no cover - depends on the installation
+    raise ImportError("mitra.dask needs dask[dataframe] and pandas (Debian: python3-dask, "
+                      "python3-pandas; pip: mitra[dask]): %s" % e) from e
+
+from .value import (COLUMNS, MODELS, partition_of, partition_by_customer, summarize, fit,
+                    score)
+from .graph import INTERACTION_COLUMNS, Graph, interaction_graph, pagerank, pagerank_memory
+from .leaders import leaders
+
+__all__ = ["COLUMNS", "MODELS", "partition_of", "partition_by_customer", "summarize", "fit",
+           "score", "INTERACTION_COLUMNS", "Graph", "interaction_graph", "pagerank",
+           "pagerank_memory", "leaders"]
