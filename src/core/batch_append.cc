@@ -147,7 +147,9 @@ class Appender {
   bool NewId(const char* kind, size_t i, const IdInterner::Hashed& hashed, IdInterner& ids,
              size_t base, Position position, Index* out, const char* field = "id") {
     const std::string_view id = hashed.text;
-    if (std::string p = IdProblem(id); !p.empty()) return Fail(kind, i, field, p);
+    if (!IsShortPrintableId(id)) {
+      if (std::string p = IdProblem(id); !p.empty()) return Fail(kind, i, field, p);
+    }
     bool added;
     const Index k = ids.FindOrAdd(hashed, &added);
     if (added) {
@@ -190,11 +192,13 @@ class Appender {
                 StatusCode::kNotFound);
   }
   bool Time(const char* kind, size_t i, const char* field, int64_t t) {
+    if (t >= kMinTime && t < kMaxTime) return true;  // TimeProblem's range, without its string
     if (std::string p = TimeProblem(t); !p.empty()) return Fail(kind, i, field, p);
     return true;
   }
   // Money, and quantities, which are bounded alike so sums stay finite.
   bool Money(const char* kind, size_t i, const char* field, double v) {
+    if (v >= 0 && v <= kMaxMoney) return true;  // MoneyProblem's range (NaN fails it)
     if (std::string p = MoneyProblem(v); !p.empty()) return Fail(kind, i, field, p);
     return true;
   }

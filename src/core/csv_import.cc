@@ -21,6 +21,8 @@
 #include "mitra/core/money.h"
 #include "mitra/core/text_checks.h"
 #include "mitra/core/time_format.h"
+#include "core/copy_bytes.h"
+#include "core/plain_decimal.h"
 
 namespace mitra {
 namespace {
@@ -194,6 +196,10 @@ bool MagnitudeAtLeastOne(std::string_view v) {
 }
 
 std::string ParseNumberCell(std::string_view v, double* x) {
+  if (ReadPlainDecimal(v, x)) {
+    *x = WithoutNegativeZero(*x);
+    return "";
+  }
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *x);
   if (p != v.data() + v.size() || (ec != std::errc() && ec != std::errc::result_out_of_range))
     return absl::StrCat("not a number: ", Quote(v));
@@ -219,6 +225,12 @@ std::string ParseWholeCell(std::string_view v, T* x, std::string_view what) {
 }
 
 std::string ParseTimeCell(std::string_view v, int64_t* t) {
+  // The export forms first (most cells), then the rest, with the reason
+  // only a refusal needs.
+  if (std::optional<int64_t> parsed = ReadExportFormTime(v)) {
+    *t = *parsed;
+    return "";
+  }
   std::string why;
   std::optional<int64_t> parsed = ParseTime(v, &why);
   if (!parsed) return absl::StrCat("not a time: ", Quote(v), " (", why, ")");
@@ -305,29 +317,6 @@ std::string SetCell(pb::Message* record, const pb::Reflection* r, const Column& 
   }
 }
 
-// memcpy(to, from, n) for the short cells that most are: copies of fixed
-// size (overlapping when n is not one) where a memcpy call per cell showed.
-// Two words of type Word, the first and the last sizeof(Word) of n bytes
-// (sizeof(Word) <= n <= 2 sizeof(Word)), both read before either is written.
-template <typename Word>
-void CopyTwoWords(char* to, const char* from, size_t n) {
-  Word a, b;
-  std::memcpy(&a, from, sizeof a);
-  std::memcpy(&b, from + n - sizeof b, sizeof b);
-  std::memcpy(to, &a, sizeof a);
-  std::memcpy(to + n - sizeof b, &b, sizeof b);
-}
-inline void CopyBytes(char* to, const char* from, size_t n) {
-  if (n >= 16) {
-    std::memcpy(to, from, n);
-  } else if (n >= 8) {
-    CopyTwoWords<uint64_t>(to, from, n);
-  } else if (n >= 4) {
-    CopyTwoWords<uint32_t>(to, from, n);
-  } else {
-    for (size_t i = 0; i < n; ++i) to[i] = from[i];
-  }
-}
 
 // Copies of the text cells of a chunk of typed rows, at addresses that stay
 // put while the reader's buffer moves on to the next block. Cleared, not
@@ -351,8 +340,9 @@ class CellStore {
  private:
   static constexpr size_t kBlock = size_t{1} << 18;
   // Moves to the next block with room for `n` bytes; a block too small for
-  // it is replaced (nothing of this chunk lies in it yet).
-  void Next(size_t n) {
+  // it is replaced (nothing of this chunk lies in it yet). Out of line, so
+  // that Keep inlines into the cell loop.
+  [[gnu::noinline]] void Next(size_t n) {
     if (size_ != 0) ++block_;
     if (block_ == blocks_.size()) {
       blocks_.emplace_back();

@@ -46,15 +46,20 @@ size_t NextStop(const char* s, size_t p, size_t n) {
   return p;
 }
 
+// Out of line: few cells get here, and TrimCell stays small enough to inline.
+[[gnu::noinline]] std::string_view StripCell(std::string_view s) {
+  if (!absl::ascii_isspace(s.front()) && !absl::ascii_isspace(s.back())) return s;
+  const absl::string_view t = absl::StripAsciiWhitespace(Av(s));
+  return std::string_view(t.data(), t.size());
+}
+
 inline std::string_view TrimCell(std::string_view s) {
   // Most cells have nothing to trim: ASCII whitespace is all at or below
   // the space, so one comparison per end tells.
   if (s.empty() || (static_cast<unsigned char>(s.front()) > ' ' &&
-                    static_cast<unsigned char>(s.back()) > ' ') ||
-      (!absl::ascii_isspace(s.front()) && !absl::ascii_isspace(s.back())))
+                    static_cast<unsigned char>(s.back()) > ' '))
     return s;
-  const absl::string_view t = absl::StripAsciiWhitespace(Av(s));
-  return std::string_view(t.data(), t.size());
+  return StripCell(s);
 }
 
 }  // namespace
@@ -121,11 +126,59 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecordView* record) {
   return *step == Step::kRecord;
 }
 
+bool CsvReader::ReadPlain(CsvRecordView* record) {
+#if defined(__SSE2__)
+  const char* const s = text_.data();
+  const size_t n = text_.size();
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"');
+  size_t start = pos_;  // of the cell being read
+  for (size_t p = pos_; p + 16 <= n; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + p));
+    unsigned stops = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf))));
+    const unsigned quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)));
+    const unsigned crs = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)));
+    // A quote, or a carriage return anywhere but just before the line feed
+    // that ends the record, is for the general reading. Blanks before a
+    // cell need no skipping here: with no quote to find after them,
+    // trimming the whole cell drops them alike.
+    const unsigned odd = quotes | crs;
+    for (; stops != 0; stops &= stops - 1) {
+      const unsigned b = static_cast<unsigned>(__builtin_ctz(stops));
+      const size_t q = p + b;
+      const bool end = s[q] == '\n';
+      const unsigned before = (1u << b) - 1;  // the bytes of this block before the stop
+      if ((odd & before) != 0) {
+        // Only a CR right before the record's line feed, in this block.
+        if (!end || quotes & before || crs & before & ~(1u << (b - 1))) return false;
+        record->fields.push_back(TrimCell(std::string_view(s + start, q - 1 - start)));
+      } else {
+        record->fields.push_back(TrimCell(std::string_view(s + start, q - start)));
+      }
+      if (end) {
+        pos_ = q + 1;
+        ++line_;
+        return true;
+      }
+      start = q + 1;
+    }
+    if (odd != 0) return false;
+  }
+#endif
+  return false;  // the record runs near the end of the text: the general reading
+}
+
 absl::StatusOr<CsvReader::Step> CsvReader::Read(CsvRecordView* record) {
   SkipBlankLines();
   const char* const s = text_.data();
   const size_t n = text_.size();
   if (pos_ >= n) return more_ ? Step::kNeedMore : Step::kEnd;
+  record->line = line_;
+  record->fields.clear();
+  record->unescaped_at.clear();
+  if (ReadPlain(record)) return Step::kRecord;
+  record->fields.clear();
   const size_t record_pos = pos_, record_line = line_;
   // The record reached the end of the text and more may follow: read it
   // again once that has come.
@@ -134,9 +187,6 @@ absl::StatusOr<CsvReader::Step> CsvReader::Read(CsvRecordView* record) {
     line_ = record_line;
     return Step::kNeedMore;
   };
-  record->line = line_;
-  record->fields.clear();
-  record->unescaped_at.clear();
   size_t column = 1;
   while (true) {
     while (pos_ < n && IsBlank(s[pos_])) ++pos_;

@@ -82,18 +82,11 @@ std::string CodePointEscape(uint32_t cp) {
 // than a UTF-8 decode per byte. (The word tests may flag a harmless byte;
 // a flagged word is left to the exact byte-by-byte check.)
 size_t PlainAsciiPrefix(std::string_view s, bool printable) {
-  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, sizeof w);
-    uint64_t flagged = w & kHigh;  // a byte >= 0x80
-    if (printable) {
-      flagged |= (w - kOnes * 0x20) & ~w & kHigh;  // a byte < 0x20
-      const uint64_t del = w ^ (kOnes * 0x7F);
-      flagged |= (del - kOnes) & ~del & kHigh;  // a byte == 0x7F
-    }
-    if (flagged != 0) break;
+    if (NonPlainBytes(w, printable) != 0) break;
   }
   for (; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);

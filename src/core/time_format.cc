@@ -80,11 +80,9 @@ std::optional<int64_t> ParseZone(std::string_view s, size_t pos, bool basic) {
   return (s[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
 }
 
-// The forms CSV exports write, "YYYY-MM-DDTHH:MM:SSZ" and "YYYY-MM-DD", read
-// at their fixed positions: most time cells of a large import are one of
-// these. Anything else, a bad digit or an impossible date or time included,
-// is nullopt and left to the general reading below, which says what is wrong.
-std::optional<int64_t> FixedFormTime(std::string_view s) {
+}  // namespace
+
+std::optional<int64_t> ReadExportFormTime(std::string_view s) {
   if (s.size() != 20 && s.size() != 10) return std::nullopt;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   // Each digit's value, or >= 10 for a byte that is no digit (unsigned wrap).
@@ -110,10 +108,8 @@ std::optional<int64_t> FixedFormTime(std::string_view s) {
   return DaysFromCivil(y, mo, d) * 86400 + second_of_day;
 }
 
-}  // namespace
-
 std::optional<int64_t> ParseTime(std::string_view s, std::string* why) {
-  if (std::optional<int64_t> t = FixedFormTime(s)) return t;
+  if (std::optional<int64_t> t = ReadExportFormTime(s)) return t;
   constexpr std::string_view kForms =
       "seconds since 1970 (9 or more digits), or ISO 8601 like 2025-03-01, 20250301, "
       "2025-03-01T14:05:00Z";

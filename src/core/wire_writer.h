@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/copy_bytes.h"
+
 namespace mitra {
 
 class WireWriter {
@@ -72,7 +74,7 @@ class WireWriter {
   void Bytes(uint32_t field, std::string_view s) {
     char* const base = Room(16 + s.size());
     char* p = PutVarint(PutTag(base + n_, field, kLengthDelimited), s.size());
-    std::memcpy(p, s.data(), s.size());
+    CopyBytes(p, s.data(), s.size());
     n_ = static_cast<size_t>(p + s.size() - base);
   }
   void OptionalInt64(uint32_t field, int64_t v) {

@@ -1,6 +1,7 @@
 #include "mitra/core/csv_reader.h"
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,67 @@ TEST(CsvReader, BlocksOfEverySizeReadAsTheWholeText) {
                                       "6:[c2][a\rb]", "7:[c3][\"]", "9:[c4][x]", "10:[c5][last]"}));
   EXPECT_EQ(ReadWhole(texts[1]).back(), "t.csv:2:1: quoted field is never closed (missing '\"')");
   EXPECT_EQ(ReadWhole(texts[2]).back(), "t.csv:2:1: text after the closing quote of a quoted field");
+}
+
+// Records built from known cells, every kind of cell the reader meets in
+// turn (plain, blank-padded, holding a carriage return, quoted with commas,
+// line feeds and doubled quotes inside, empty), in lengths that put their
+// stop bytes at every offset of the 16-byte blocks plain records are read
+// in, with LF and CRLF endings: each read back as the cells trimmed.
+TEST(CsvReader, RandomRecordsOfKnownCellsReadBackInWholeAndInBlocks) {
+  std::mt19937 rng(20261207);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  auto trim = [](std::string c) {
+    const char* ws = " \t\r\n\v\f";
+    const size_t b = c.find_first_not_of(ws);
+    if (b == std::string::npos) return std::string();
+    return c.substr(b, c.find_last_not_of(ws) - b + 1);
+  };
+  std::string text;
+  std::vector<std::string> expected;
+  size_t line = 1;
+  for (int r = 0; r < 3000; ++r) {
+    const int cells = 1 + pick(9);
+    std::string record, shown = std::to_string(line) + ":";
+    size_t lines_inside = 0;
+    for (int c = 0; c < cells; ++c) {
+      std::string content, written;
+      const int kind = pick(10);
+      const int len = pick(24);
+      if (kind < 6) {  // plain, sometimes with blanks or a CR inside or around
+        for (int k = 0; k < len; ++k) {
+          const int x = pick(20);
+          content += x == 0 ? ' ' : x == 1 ? '\t' : x == 2 ? '\r' : static_cast<char>('a' + x);
+        }
+        // A CR at the end of the last cell joins the record's end, which
+        // trimming the cell gives alike.
+        written = content;
+      } else if (kind < 9) {  // quoted
+        for (int k = 0; k < len; ++k) {
+          const int x = pick(12);
+          content += x == 0 ? ',' : x == 1 ? '\n' : x == 2 ? '"' : x == 3 ? ' ' : static_cast<char>('A' + x);
+        }
+        written = std::string(pick(2) ? " " : "") + "\"";
+        for (char ch : content) {
+          written += ch;
+          if (ch == '"') written += '"';
+          if (ch == '\n') ++lines_inside;
+        }
+        written += "\"";
+      }  // else empty
+      if (c > 0) record += ',';
+      record += written;
+      shown += "[" + trim(content) + "]";
+    }
+    // A line of nothing but whitespace is no record: leave such lines out.
+    if (cells == 1 && record.find_first_not_of(" \t\r") == std::string::npos) continue;
+    record += pick(3) == 0 ? "\r\n" : "\n";
+    text += record;
+    expected.push_back(shown);
+    line += 1 + lines_inside;
+  }
+  ASSERT_EQ(ReadWhole(text), expected);
+  for (size_t block : {17u, 64u, 1000u, 4096u}) EXPECT_EQ(ReadInBlocks(text, block), expected) << block;
 }
 
 TEST(CsvReader, ARecordCutByTheEndOfABlockNeedsMore) {

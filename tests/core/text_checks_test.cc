@@ -1,5 +1,6 @@
 #include "mitra/core/text_checks.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -75,6 +76,16 @@ TEST(TextChecks, OneOddCharacterIsFoundAtEveryPosition) {
         EXPECT_EQ(t.substr(0, std::strlen(odd.text_problem)), odd.text_problem) << n << " " << at;
         EXPECT_EQ(t.empty(), *odd.text_problem == '\0') << n << " " << at << " " << t;
         EXPECT_EQ(IsValidUtf8(id), *odd.text_problem == '\0') << n << " " << at;
+        // The inline check takes exactly the 4- to 16-byte ids of printable
+        // ASCII, byte by byte, and only ids IdProblem passes.
+        const bool printable = std::all_of(id.begin(), id.end(), [](char c) {
+          return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
+        });
+        EXPECT_EQ(IsShortPrintableId(id), id.size() >= 4 && id.size() <= 16 && printable)
+            << n << " " << at;
+        if (IsShortPrintableId(id)) {
+          EXPECT_EQ(p, "");
+        }
       }
     }
   }

@@ -105,6 +105,8 @@ TEST(TimeFormat, ExportFormsAgreeWithTheCalendarAndTheOtherFormsOnEveryDay) {
     ASSERT_EQ(ParseTime(date), midnight) << date;
     ASSERT_EQ(ParseTime(Printed("%04d%02u%02u", y, m, d)), midnight) << date;
     ASSERT_EQ(ParseTime(time), at) << time;
+    ASSERT_EQ(ReadExportFormTime(date), midnight) << date;  // the fast reading takes both
+    ASSERT_EQ(ReadExportFormTime(time), at) << time;
     ASSERT_EQ(ParseTime(Printed("%04d-%02u-%02u %02d:%02d:%02d", y, m, d, h, mi, s)), at) << time;
     ASSERT_EQ(ParseTime(Printed("%04d%02u%02uT%02d%02d%02dZ", y, m, d, h, mi, s)), at) << time;
     ASSERT_EQ(ParseTime(Printed("%04d-%02u-%02uT%02d:%02d:%02d+00:00", y, m, d, h, mi, s)), at)
@@ -177,6 +179,13 @@ TEST(TimeFormat, EveryOneByteChangeOfAnExportFormIsReadOrRefusedAsTheRulesSay) {
         const std::optional<int64_t> expected = OneByteAwayReference(s, &expected_why);
         const std::optional<int64_t> got = ParseTime(s, &why);
         ASSERT_EQ(got, expected) << base << " byte " << i << " = " << b;
+        // The fast reading takes only what the rules read, in its own form.
+        const bool own_form = b != ' ' || i != 10;
+        if (!expected) {
+          EXPECT_EQ(ReadExportFormTime(s), std::nullopt) << s;
+        } else if (own_form) {
+          EXPECT_EQ(ReadExportFormTime(s), expected) << s;
+        }
         if (expected) {
           ++read;
         } else {

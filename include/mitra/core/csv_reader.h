@@ -60,6 +60,11 @@ class CsvReader {
  private:
   // At a comma or the end of a line or of the text.
   bool AtRecordEnd() const;
+  // Reads a record of plain cells (no quote, no carriage return but before
+  // the line feed that ends it, which lies in the text) from one bitmask
+  // of its stop bytes per 16 bytes; false, with nothing read, for any other
+  // record, which the general reading then takes.
+  bool ReadPlain(CsvRecordView* record);
   // Past lines of nothing but whitespace, counting them.
   void SkipBlankLines();
   absl::Status Error(size_t line, size_t column, std::string_view problem) const;

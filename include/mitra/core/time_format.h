@@ -26,6 +26,12 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 // number is always a date, never seconds; shorter numbers (years, day
 // counts) are refused. On failure `why` (when given) says what is wrong.
 std::optional<int64_t> ParseTime(std::string_view text, std::string* why = nullptr);
+// The two forms FormatTime writes, "YYYY-MM-DDTHH:MM:SSZ" and "YYYY-MM-DD",
+// read at their fixed positions: the first thing
+// ParseTime tries, since most time cells of a large import are one of these.
+// nullopt for anything else (a bad digit, an impossible date or time of
+// day), which ParseTime then reads by the general rules or refuses.
+std::optional<int64_t> ReadExportFormTime(std::string_view text);
 // "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD" when the time is midnight.
 std::string FormatTime(int64_t unix_seconds);
 // Empty when t lies in the accepted range, else the problem.
