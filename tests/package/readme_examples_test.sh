@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's C program and Python session are examples/quickstart.{c,py}
-# verbatim, and both run with the output the README shows.
+# The README's C program, Python session and Dask example are
+# examples/quickstart.{c,py} and examples/quickstart_dask.py verbatim, and
+# each runs with the output the README shows.
 set -euo pipefail
 src=$1 build=$2 quickstart=$3 work=$4
 rm -rf "$work" && mkdir -p "$work"
@@ -8,11 +9,12 @@ rm -rf "$work" && mkdir -p "$work"
 import sys, pathlib
 src = pathlib.Path(sys.argv[1])
 readme = (src / "README.md").read_text()
-for name, lang in (("quickstart.c", "c"), ("quickstart.py", "python")):
+for name, lang in (("quickstart.c", "c"), ("quickstart.py", "python"),
+                   ("quickstart_dask.py", "python")):
     code = (src / "examples" / name).read_text()
     if f"```{lang}\n{code}```" not in readme:
         sys.exit(f"README.md does not show examples/{name} verbatim in a ```{lang} block")
-print("README shows both examples verbatim")
+print("README shows the examples verbatim")
 PY
 cd "$work"
 "$quickstart" "$src/data/sample" | tee c.out
@@ -27,6 +29,12 @@ diff -u - py.out <<'OUT'
 transactions[0].customer_id: unknown customer id "nobody"
 1
 [1550.]
+True
+OUT
+PYTHONPATH="$build/python" /usr/bin/python3 "$src/examples/quickstart_dask.py" "$src/data/sample" | tee dask.out
+diff -u - dask.out <<'OUT'
+4 partitions, 1640 customers scored
+{'r': 0.86, 'alpha': 5.782, 'a': 0.251, 'b': 6.88}
 True
 OUT
 echo "README examples ok"
