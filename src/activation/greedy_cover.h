@@ -41,8 +41,10 @@ struct Selection {
 };
 
 // Greedy max-coverage over the flat RR sets with lazy (CELF) evaluation.
-// Marginal coverages are kept exact (covering a set decrements the count of
-// each of its nodes), so re-evaluating a node is O(1). bound_k: when set,
+// Each step takes the allowed node of the largest marginal coverage (budget:
+// per cost), the smallest id among ties. Marginal coverages are kept exact
+// (covering a set decrements the count of each of its nodes), so
+// re-evaluating a node is O(1). bound_k: when set,
 // also computes Selection::coverage_upper_bound for sets of at most
 // *bound_k free nodes, at greedy steps 0, 1, 2, 4, ... and at the end.
 Selection SelectNodes(const RrStore& store, const Constraints& c,
@@ -51,8 +53,11 @@ Selection SelectNodes(const RrStore& store, const Constraints& c,
 // Coverage of `seeds` in `store`, each covered set credited to the first
 // seed (in order) it contains: gains[i] = sets whose first seed is seeds[i].
 // Integer sums over chunks, so the result does not depend on `threads`.
+// counts: when given, also (*counts)[v] = the sets containing v that no seed
+// covers, v's marginal coverage given the seeds (then on one thread).
 std::vector<uint64_t> CoverageInOrder(const RrStore& store, const std::vector<NodeId>& seeds,
-                                      uint32_t n, int threads);
+                                      uint32_t n, int threads,
+                                      std::vector<uint64_t>* counts = nullptr);
 
 }  // namespace mitra::activation::rr
 
