@@ -847,8 +847,9 @@ MITRA_API mitra_status mitra_activation_rr_coverage(uint32_t num_nodes, const ui
  * [0, *sets of round r) covered `covered` of them (must-include seeds
  * included). Writes *next_round = the next phase-1 round, or 0 for the
  * selection; *sets = the RR sets [0, *sets) the next greedy runs over
- * (sample up to there); *lower_bound = IMM's lower bound on OPT when
- * *next_round is 0, else 0. More sets than request.max_rr_sets is
+ * (sample up to there; for the selection ceil(lambda* / LB), or the last
+ * round's sets when more, as IMM keeps them); *lower_bound = IMM's lower
+ * bound on OPT when *next_round is 0, else 0. More sets than request.max_rr_sets is
  * RESOURCE_EXHAUSTED naming request.epsilon, as mitra_activation_plan. */
 /* Since 1.2. */
 MITRA_API mitra_status mitra_activation_imm_stage(uint32_t num_nodes, const uint8_t* request,

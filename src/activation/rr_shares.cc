@@ -149,6 +149,10 @@ absl::StatusOr<ImmStage> ImmNextStage(uint32_t num_nodes, const ImmOptions& opti
     } else {
       if (next.lower_bound == 0) next.lower_bound = 1;
       sets = sched.Final(next.lower_bound);
+      if (absl::Status s = rr::TooMany("Imm", sets, options); !s.ok()) return s;
+      // Imm keeps the sets phase 1 drew: its selection runs over all of them
+      // when they are more than theta.
+      if (round >= 1) sets = std::max(sets, sched.Theta(static_cast<int>(round)));
     }
     if (absl::Status s = rr::TooMany("Imm", sets, options); !s.ok()) return s;
     next.sets = static_cast<uint64_t>(sets);
@@ -171,10 +175,16 @@ absl::StatusOr<PlanResult> PlanOfSelection(const DiffusionGraph& dg, const PlanO
     if (!(std::isfinite(lower_bound) && lower_bound >= 1))
       return Invalid("lower_bound", absl::StrCat("must be finite and >= 1, got ", lower_bound));
     const rr::ImmSchedule sched(*st, o);
+    // The selection runs over theta sets, or over a phase-1 round's sets
+    // when that round drew more.
     const double theta = sched.Final(lower_bound);
-    if (static_cast<double>(sets) != theta)
+    bool stage_sets = static_cast<double>(sets) == theta;
+    for (int i = 1; i <= sched.rounds && !stage_sets; ++i)
+      stage_sets = sched.Theta(i) > theta && static_cast<double>(sets) == sched.Theta(i);
+    if (!stage_sets)
       return Invalid("sets", absl::StrCat("IMM's selection with lower_bound ", lower_bound,
-                                          " runs over ", theta, " RR sets, got ", sets));
+                                          " runs over ", theta,
+                                          " RR sets (or a larger phase-1 sample), got ", sets));
     if (gains.size() != seeds.size())
       return Invalid("gains", absl::StrCat(gains.size(), " values for ", seeds.size(), " seeds"));
     if (absl::Status s = CheckNodeIds(seeds, "seeds", dg.num_nodes()); !s.ok()) return s;

@@ -127,6 +127,27 @@ TEST(RrSharesTest, PiecesGivePlansResultOnARandomGraph) {
   EXPECT_EQ(whole->imm.rr_sets_sampled, whole->imm.rr_sets);  // no fresh sets
 }
 
+TEST(RrSharesTest, PiecesKeepPhaseOnesLargerSample) {
+  // Imm's selection runs over every set phase 1 drew, more than theta when
+  // the last round drew more; the pieces must do the same.
+  const DiffusionGraph dg = testing::RandomWc(500, 3000, 13, Model::kIndependentCascade);
+  int larger = 0;
+  for (uint32_t k : {1u, 5u, 20u, 60u}) {
+    PlanOptions o;
+    o.imm.k = k;
+    o.imm.epsilon = 0.3;
+    o.check_runs = 200;
+    auto whole = Plan(dg, o);
+    ASSERT_TRUE(whole.ok()) << whole.status();
+    auto pieces = InPieces(dg, o, 2);
+    ASSERT_TRUE(pieces.ok()) << pieces.status();
+    SCOPED_TRACE(k);
+    ExpectSamePlan(*pieces, *whole);
+    larger += static_cast<double>(whole->imm.rr_sets) > whole->imm.theta;
+  }
+  EXPECT_GT(larger, 0);
+}
+
 TEST(RrSharesTest, PiecesKeepConstraintsTargetsAndLt) {
   const DiffusionGraph dg = testing::RandomWc(300, 1500, 3, Model::kLinearThreshold);
   PlanOptions o;

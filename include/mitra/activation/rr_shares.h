@@ -51,7 +51,9 @@ absl::StatusOr<RrCoverage> CoverRrShare(uint32_t num_nodes, absl::Span<const uin
 // IMM's next stage. round 0 (covered 0): the first. round r >= 1: the greedy
 // covered `covered` of the first Theta(r) sets in phase-1 round r. The next
 // stage is phase-1 round `round` over [0, sets), or, with round 0, the
-// selection over [0, sets) with lower_bound IMM's LB on OPT. A sample
+// selection over [0, sets) with lower_bound IMM's LB on OPT (sets = theta =
+// ceil(lambda* / LB), or the last round's sets when those are more: Imm
+// keeps what phase 1 drew). A sample
 // beyond options.max_rr_sets is RESOURCE_EXHAUSTED naming epsilon.
 struct ImmStage {
   uint32_t round = 0;
@@ -64,7 +66,8 @@ absl::StatusOr<ImmStage> ImmNextStage(uint32_t num_nodes, const ImmOptions& opti
 // The plan of `seeds`, chosen in that order (must-include first) by the
 // greedy over the first `sets` RR sets, seeds[i] newly covering gains[i] of
 // them, where `sets` and `lower_bound` are the selection stage's
-// (ImmNextStage): IMM's result assembled as Imm reports it
+// (ImmNextStage; result.imm.theta is ceil(lambda* / LB), rr_sets is `sets`):
+// IMM's result assembled as Imm reports it
 // (rr_memory_bytes and average_rr_size 0: no one process held the sets),
 // then PlanFromImm.
 absl::StatusOr<PlanResult> PlanOfSelection(const DiffusionGraph& dg, const PlanOptions& options,
