@@ -153,10 +153,17 @@ Selection SelectNodes(const RrStore& store, const Constraints& c,
 // seed (in order) it contains (greedy_cover.h).
 std::vector<uint64_t> CoverageInOrder(const RrStore& store, const std::vector<NodeId>& seeds,
                                       uint32_t n, int threads, std::vector<uint64_t>* counts) {
+  return CoverageInOrder(store.offsets, store.nodes, seeds, n, threads, counts);
+}
+
+std::vector<uint64_t> CoverageInOrder(absl::Span<const uint32_t> offsets,
+                                      absl::Span<const NodeId> nodes,
+                                      absl::Span<const NodeId> seeds, uint32_t n, int threads,
+                                      std::vector<uint64_t>* counts) {
   constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
   std::vector<uint32_t> rank(n, kNone);
   for (size_t i = 0; i < seeds.size(); ++i) rank[seeds[i]] = static_cast<uint32_t>(i);
-  const uint64_t sets = store.count();
+  const uint64_t sets = offsets.size() - 1;
   const int t = counts ? 1 : UsefulThreads(threads, static_cast<size_t>(sets));
   std::vector<std::vector<uint64_t>> local(t, std::vector<uint64_t>(seeds.size(), 0));
   if (counts) counts->assign(n, 0);
@@ -164,13 +171,11 @@ std::vector<uint64_t> CoverageInOrder(const RrStore& store, const std::vector<No
     auto& g = local[c];
     for (size_t s = b; s < e; ++s) {
       uint32_t first = kNone;
-      for (uint32_t i = store.offsets[s]; i < store.offsets[s + 1]; ++i)
-        first = std::min(first, rank[store.nodes[i]]);
+      for (uint32_t i = offsets[s]; i < offsets[s + 1]; ++i) first = std::min(first, rank[nodes[i]]);
       if (first != kNone) {
         ++g[first];
       } else if (counts) {
-        for (uint32_t i = store.offsets[s]; i < store.offsets[s + 1]; ++i)
-          ++(*counts)[store.nodes[i]];
+        for (uint32_t i = offsets[s]; i < offsets[s + 1]; ++i) ++(*counts)[nodes[i]];
       }
     }
   });

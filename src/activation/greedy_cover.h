@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "mitra/activation/diffusion.h"
 #include "rr_budget.h"
 
@@ -58,6 +59,12 @@ Selection SelectNodes(const RrStore& store, const Constraints& c,
 std::vector<uint64_t> CoverageInOrder(const RrStore& store, const std::vector<NodeId>& seeds,
                                       uint32_t n, int threads,
                                       std::vector<uint64_t>* counts = nullptr);
+// The same over flat sets given as spans (set s is nodes[offsets[s] ..
+// offsets[s+1])), e.g. a share held by the caller.
+std::vector<uint64_t> CoverageInOrder(absl::Span<const uint32_t> offsets,
+                                      absl::Span<const NodeId> nodes,
+                                      absl::Span<const NodeId> seeds, uint32_t n, int threads,
+                                      std::vector<uint64_t>* counts);
 
 }  // namespace mitra::activation::rr
 

@@ -88,13 +88,16 @@ absl::StatusOr<RrCoverage> CoverRrShare(uint32_t num_nodes, absl::Span<const uin
                                         absl::Span<const NodeId> seeds) {
   return Guarded("CoverRrShare", [&]() -> absl::StatusOr<RrCoverage> {
     if (absl::Status s = CheckNodeIds(seeds, "seeds", num_nodes); !s.ok()) return s;
-    RrStore store;
-    store.offsets.reserve(sizes.size() + 1);
+    if (nodes.size() > std::numeric_limits<uint32_t>::max())
+      return Invalid("sets", "more than 2^32 - 1 stored nodes (uint32 offsets)");
+    std::vector<uint32_t> offsets;
+    offsets.reserve(sizes.size() + 1);
+    offsets.push_back(0);
     uint64_t total = 0;
     for (uint32_t z : sizes) {
       total += z;
       if (total > nodes.size()) break;
-      store.offsets.push_back(static_cast<uint32_t>(total));
+      offsets.push_back(static_cast<uint32_t>(total));
     }
     if (total != nodes.size())
       return Invalid("sets", absl::StrCat("the ", sizes.size(), " set sizes add up to ", total,
@@ -110,10 +113,8 @@ absl::StatusOr<RrCoverage> CoverRrShare(uint32_t num_nodes, absl::Span<const uin
                        absl::StrCat("node ", seeds[i], " listed twice"));
       seen[seeds[i]] = 1;
     }
-    store.nodes.assign(nodes.begin(), nodes.end());
     RrCoverage out;
-    out.gains = rr::CoverageInOrder(store, std::vector<NodeId>(seeds.begin(), seeds.end()),
-                                    num_nodes, 1, &out.counts);
+    out.gains = rr::CoverageInOrder(offsets, nodes, seeds, num_nodes, 1, &out.counts);
     return out;
   });
 }
