@@ -16,7 +16,6 @@ mitra.activation.selection_plan the plan with its Monte-Carlo check.
 """
 
 import numbers
-import time
 
 import numpy as np
 
@@ -24,7 +23,7 @@ from .. import activation as _activation
 from .. import graph as _graph
 from .._errors import InvalidArgument
 from ..v1 import activation_pb2 as _pb
-from .graph import Graph
+from .graph import Graph, _Session
 
 __all__ = ["plan"]
 
@@ -51,19 +50,9 @@ def _finish(edges, request, seeds, gains, sets, lower_bound):
                                       weights=weights, num_nodes=n).SerializeToString()
 
 
-class _Cluster:
+class _Cluster(_Session):
     """Tasks on the current distributed Client (futures stay on the
     workers), or in this process without one."""
-
-    def __init__(self, timeout):
-        self.deadline = None if timeout is None else time.monotonic() + timeout
-        self.client = None
-        try:
-            from distributed import default_client
-            self.client = default_client()
-        except (ImportError, ValueError):
-            if timeout is not None:
-                raise InvalidArgument("timeout: needs a distributed Client as the scheduler")
 
     def workers(self):
         return len(self.client.scheduler_info()["workers"]) if self.client else 1
@@ -78,8 +67,7 @@ class _Cluster:
         if self.client is None:
             return futures
         import distributed
-        left = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
-        distributed.wait(futures, timeout=left)
+        distributed.wait(futures, timeout=self._left())
         return self.client.gather(futures)
 
 
