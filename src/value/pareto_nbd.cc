@@ -97,6 +97,57 @@ Dual<N> SeriesH(const Dual<N>& c, const Dual<N>& e, const Dual<N>& z) {
   return sum;
 }
 
+// ln int_0^1 e^(phi(u)) du over the tanh-sinh nodes, phi(u) = (b-1) y +
+// ln(1 - e^-y) at y = Y u, computed in doubles. With `moments`, also
+// the integrand-weighted means of d phi/db = y, d phi/dA = ln(1 - e^-y) and
+// d phi/dY = u ((b-1) + (A-1) / expm1(y)), from which the derivatives of the
+// result follow by the chain rule: one pass of plain arithmetic where Dual<4>
+// numbers at every node cost several times as much.
+struct EulerSums {
+  double log_sum = 0, mean_y = 0, mean_log = 0, mean_dy = 0;
+};
+EulerSums EulerIntegral(double A, double b, double Y, bool moments) {
+  const TanhSinh& q = Nodes();
+  constexpr size_t kMostNodes = 256;  // TanhSinh has 209 at most (k = -104..104)
+  double phi[kMostNodes], y[kMostNodes], lg[kMostNodes];
+  const size_t n = std::min(q.u.size(), kMostNodes);
+  double top = -INFINITY;
+  for (size_t k = 0; k < n; ++k) {
+    y[k] = Y * q.u[k];
+    lg[k] = std::log(-std::expm1(-y[k]));
+    phi[k] = (b - 1.0) * y[k] + (A - 1.0) * lg[k];
+    top = std::max(top, phi[k]);
+  }
+  EulerSums out;
+  double sum = 0, sy = 0, slog = 0, sdy = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const double e = q.w[k] * std::exp(phi[k] - top);
+    sum += e;
+    if (moments) {
+      sy += e * y[k];
+      slog += e * lg[k];
+      sdy += e * q.u[k] * ((b - 1.0) + (A - 1.0) / std::expm1(y[k]));
+    }
+  }
+  out.log_sum = std::log(sum) + top;
+  if (moments) {
+    out.mean_y = sy / sum;
+    out.mean_log = slog / sum;
+    out.mean_dy = sdy / sum;
+  }
+  return out;
+}
+double LogEulerIntegral(double A, double b, double Y) {
+  return EulerIntegral(A, b, Y, false).log_sum;
+}
+template <int N>
+Dual<N> LogEulerIntegral(const Dual<N>& A, const Dual<N>& b, const Dual<N>& Y) {
+  const EulerSums e = EulerIntegral(A.v, b.v, Y.v, true);
+  Dual<N> r(e.log_sum);
+  for (int j = 0; j < N; ++j) r.d[j] = b.d[j] * e.mean_y + A.d[j] * e.mean_log + Y.d[j] * e.mean_dy;
+  return r;
+}
+
 // ln G(t) = ln int_t^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du (see the header).
 template <class S>
 S LogTail(const S& r, const S& alpha, const S& s, const S& beta, double x, double t) {
@@ -116,17 +167,7 @@ S LogTail(const S& r, const S& alpha, const S& s, const S& beta, double x, doubl
   // G = d^-A int_0^Y e^((b-1)y) (1-e^-y)^(A-1) dy with Y = -ln(1-z): the
   // Euler integral after q = 1 - z e^-w and q = e^-y (no 2F1 near z = 1).
   const S Y = -log1p(-z);
-  const TanhSinh& q = Nodes();
-  std::vector<S> phi(q.u.size());
-  double top = -INFINITY;
-  for (size_t k = 0; k < q.u.size(); ++k) {
-    const S y = Y * q.u[k];
-    phi[k] = (b - 1.0) * y + (A - 1.0) * log(-expm1(-y));
-    top = std::max(top, Value(phi[k]));
-  }
-  S sum = 0.0;
-  for (size_t k = 0; k < q.u.size(); ++k) sum += q.w[k] * exp(phi[k] - top);
-  return -A * log(d) + log(Y) + log(sum) + top;
+  return -A * log(d) + log(Y) + LogEulerIntegral(A, b, Y);
 }
 
 // ln of the bracket (alpha+T)^-(r+x) (beta+T)^-s + s I for one customer
