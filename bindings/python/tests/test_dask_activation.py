@@ -6,7 +6,7 @@ partitions; the pieces' Python wrappers; bad input named.
 
 import os
 
-import distributed
+import distributed  # noqa: F401  (required: a missing one fails the module)
 import numpy as np
 import pytest
 
@@ -14,32 +14,13 @@ import mitra
 import mitra.activation as ma
 import mitra.dask as md
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, local_cluster
 
 TIMEOUT = 120
 NETHEPT = os.path.join(REPO_ROOT, "data", "reference", "graphs", "nethept.txt")
 # Weighted cascade, k and epsilon sized for a Debug build on two shared
 # cores (every greedy step is one round trip to the workers).
 K, EPSILON, SEED, RUNS = 20, 0.2, 7, 2000
-
-
-def new_cluster(workers):
-    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, timeout=TIMEOUT)
-    client = distributed.Client(cluster, timeout=TIMEOUT)
-    client.wait_for_workers(workers, timeout=TIMEOUT)
-    return cluster, client
-
-
-@pytest.fixture(scope="module")
-def client():
-    cluster, c = new_cluster(2)
-    try:
-        with c.as_current():
-            yield c
-    finally:
-        c.close(timeout=TIMEOUT)
-        cluster.close(timeout=TIMEOUT)
 
 
 @pytest.fixture(scope="module")
@@ -86,14 +67,9 @@ def test_partitions_and_workers_change_nothing(client, nethept, single):
         plan = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED, check_runs=RUNS,
                        partitions=parts, timeout=TIMEOUT)
         assert same_plan(plan, single), parts
-    cluster, one = new_cluster(1)
-    try:
-        with one.as_current():
-            plan = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED, check_runs=RUNS,
-                           partitions=3, timeout=TIMEOUT)
-    finally:
-        one.close(timeout=TIMEOUT)
-        cluster.close(timeout=TIMEOUT)
+    with local_cluster(1, TIMEOUT):
+        plan = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED, check_runs=RUNS,
+                       partitions=3, timeout=TIMEOUT)
     assert same_plan(plan, single)
     # Another seed draws other sets (and here other seeds).
     other = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED + 1, check_runs=RUNS,

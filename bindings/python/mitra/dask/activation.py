@@ -7,10 +7,12 @@ across the workers of a Dask cluster (docs/SCALE.md, "Activation")::
 The graph is broadcast to the workers. IMM's sample is cut by set index:
 each stage's new sets [drawn, sets) go to `partitions` contiguous ranges,
 each drawn by mitra.activation.rr_sets on a worker and kept there (set i
-depends only on the seed and i). Every greedy step sends the seeds so far to
-the partitions, whose coverage counts (mitra.activation.rr_coverage) the
-client sums; the greedy takes the allowed node of the most uncovered sets,
-the smallest id among ties, which is the rule of the library's greedy.
+depends only on the seed and i), with an inverted index. The greedy runs on
+the client over coverage counts summed across the ranges: it starts from
+each range's counts (mitra.activation.rr_coverage) and, at each step, the
+ranges report how the new seed lowers them (rr_coverage over just the sets
+containing it); it takes the allowed node of the most uncovered sets, the
+smallest id among ties, which is the rule of the library's greedy.
 mitra.activation.imm_stage gives the sample sizes, and
 mitra.activation.selection_plan the plan with its Monte-Carlo check.
 """
@@ -33,15 +35,42 @@ def _draw(edges, request, first, last):
     return _activation.rr_sets(src, dst, request, first, last, weights=weights, num_nodes=n)
 
 
-def _cover(n, chunks, seeds):
-    """A partition's coverage: the sums over its chunks ((sets, count) each)."""
-    gains = np.zeros(len(seeds), np.uint64)
-    counts = np.zeros(n, np.uint64)
-    for words, count in chunks:
-        g, c = _activation.rr_coverage(n, words, count, seeds)
-        gains += g
-        counts += c
-    return gains, counts
+def _cover(n, words, count, seeds):
+    """A chunk's coverage of seeds: (gains, counts) as rr_coverage."""
+    return _activation.rr_coverage(n, words, count, seeds)
+
+
+def _index(words, count):
+    """A chunk's inverted index: where each set starts in its nodes, and
+    the chunk's (node, set) pairs sorted by node (nodes, then sets)."""
+    sizes = words[:count]
+    starts = np.zeros(count + 1, np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    nodes = words[count:]
+    order = np.argsort(nodes, kind="stable")
+    sets = np.repeat(np.arange(count, dtype=np.uint32), sizes)
+    return starts, nodes[order], sets[order]
+
+
+def _decrease(n, words, count, index, earlier, v):
+    """How v's choice lowers the chunk's counts: over the chunk's sets that
+    contain v and no earlier seed, the sets containing each node (nodes
+    and their decreases, nonzero ones only). They are rr_coverage's counts
+    of the earlier seeds over just those sets: the sets v newly covers."""
+    starts, by_node, sets = index
+    lo, hi = np.searchsorted(by_node, [v, v + 1])
+    chosen = sets[lo:hi]
+    if chosen.size == 0:
+        return np.zeros(0, np.uint32), np.zeros(0, np.uint64)
+    sizes = words[:count][chosen]
+    total = int(sizes.sum(dtype=np.int64))
+    # The chosen sets' node positions, set after set.
+    shift = starts[chosen] - np.concatenate(([0], np.cumsum(sizes[:-1], dtype=np.int64)))
+    where = np.repeat(shift, sizes) + np.arange(total, dtype=np.int64)
+    subset = np.concatenate([sizes, words[count:][where]])
+    _, counts = _activation.rr_coverage(n, subset, chosen.size, earlier)
+    nodes = np.flatnonzero(counts).astype(np.uint32)
+    return nodes, counts[nodes]
 
 
 def _finish(edges, request, seeds, gains, sets, lower_bound):
@@ -128,15 +157,14 @@ def plan(graph, k=50, epsilon=0.1, seed=1, *, model="ic", probabilities="weighte
     must = list(request.must_include)
 
     edges = cluster.scatter((src, dst, weights, n))
-    chunks = [[] for _ in range(partitions)]
+    must_seeds = np.array(must, np.uint32)
+    chunks = []
     drawn = 0
     while True:
         round_, sets, lower_bound = stage
         cuts = [drawn + (sets - drawn) * i // partitions for i in range(partitions + 1)]
-        for i in range(partitions):
-            if cuts[i + 1] > cuts[i]:
-                words = cluster.submit(_draw, edges, request, cuts[i], cuts[i + 1])
-                chunks[i].append((words, cuts[i + 1] - cuts[i]))
+        chunks += [_Chunk(cluster, edges, request, cuts[i], cuts[i + 1], n, must_seeds)
+                   for i in range(partitions) if cuts[i + 1] > cuts[i]]
         drawn = sets
         seeds, gains = _greedy(cluster, n, int(request.k), must, allowed, chunks)
         if round_ == 0:
@@ -149,27 +177,46 @@ def plan(graph, k=50, epsilon=0.1, seed=1, *, model="ic", probabilities="weighte
 
 def _greedy(cluster, n, k, must, allowed, chunks):
     """The seeds in the order chosen and the sets each newly covered: the
-    must-include seeds, then each step the allowed node of the most uncovered
-    sets (counts summed over the partitions), the smallest id among ties."""
+    must-include seeds, then each step the allowed node of the most
+    uncovered sets (counts summed over the chunks), the smallest id among
+    ties. Counts start from each chunk's coverage of the must-include seeds
+    (kept with the chunk: it does not change between stages) and each step
+    subtracts what the new seed covers, found through the chunks' inverted
+    indices, so a step costs the sets containing the seed, not all sets."""
+    covers = cluster.gather([c.cover for c in chunks])
+    counts = np.zeros(n, np.uint64)
+    gains = [0] * len(must)
+    for g, c in covers:
+        counts += c
+        for i in range(len(must)):
+            gains[i] += int(g[i])
     seeds = list(must)
     left = allowed.copy()
-    gains = None
-    while True:
-        shares = cluster.gather([cluster.submit(_cover, n, c, np.array(seeds, np.uint32))
-                                 for c in chunks if c])
-        counts = np.zeros(n, np.uint64)
-        for _, c in shares:
-            counts += c
-        if gains is None:
-            gains = [sum(int(g[i]) for g, _ in shares) for i in range(len(must))]
-        if len(seeds) >= k or not left.any():
-            return seeds, gains
+    while len(seeds) < k and left.any():
         # np.argmax takes the first of equal values: the smallest id.
         masked = counts.astype(np.int64)
         masked[~left] = -1
         v = int(np.argmax(masked))
+        earlier = np.array(seeds, np.uint32)
         seeds.append(v)
         gains.append(int(counts[v]))
         left[v] = False
         if len(seeds) >= k or not left.any():
-            return seeds, gains
+            break
+        for nodes, less in cluster.gather([
+                cluster.submit(_decrease, n, c.words, c.count, c.index, earlier, v)
+                for c in chunks]):
+            np.subtract.at(counts, nodes, less)
+    return seeds, gains
+
+
+class _Chunk:
+    """RR sets [first, first + count) of the sample, drawn on a worker and
+    kept there with their inverted index and their coverage of the
+    must-include seeds (futures, or values without a Client)."""
+
+    def __init__(self, cluster, edges, request, first, last, n, must):
+        self.count = last - first
+        self.words = cluster.submit(_draw, edges, request, first, last)
+        self.index = cluster.submit(_index, self.words, self.count)
+        self.cover = cluster.submit(_cover, n, self.words, self.count, must)
