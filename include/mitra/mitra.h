@@ -798,6 +798,80 @@ MITRA_API mitra_status mitra_workspace_activation_plan(const mitra_workspace* wo
                                                        size_t* out_len,
                                                        mitra_error** error) MITRA_NOEXCEPT;
 
+/* ---- Activation in pieces (since 1.2) --------------------------------------
+ * IMM with its RR sets drawn across machines (docs/SCALE.md, "Activation"):
+ * each machine draws its share of the sample's indices on its copy of the
+ * graph (mitra_activation_rr_sets) and counts coverage over it
+ * (mitra_activation_rr_coverage); the caller sums the counts, runs the
+ * greedy on the sums (the allowed node of the most uncovered sets, the
+ * smallest id among ties: the rule of mitra_activation_plan's greedy),
+ * asks for the next sample size (mitra_activation_imm_stage) and finally
+ * for the plan of its selection (mitra_activation_selection_plan). RR set i
+ * depends only on the request's seed and i, so the result is
+ * mitra_activation_plan's for the same request whatever the split.
+ * The request is a serialized mitra.v1.PlanRequest as for
+ * mitra_activation_plan, with algorithm IMM and without fresh_rr_sets (both
+ * are INVALID_ARGUMENT naming the field); groups without quotas are only
+ * reported, as there. */
+
+/* RR sets [first, last) of IMM's sample for the request: *out holds
+ * last - first uint32 set sizes followed by the sets' stored nodes (uint32,
+ * host byte order, set after set), *out_len their bytes. Memory is reserved
+ * first (RESOURCE_EXHAUSTED naming request.epsilon past the limit); last <
+ * first, or last beyond request.max_rr_sets, is INVALID_ARGUMENT naming
+ * last. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_activation_rr_sets(uint32_t num_nodes, const uint32_t* src,
+                                                const uint32_t* dst, const double* weights,
+                                                size_t num_edges, const uint8_t* request,
+                                                size_t request_len, uint64_t first,
+                                                uint64_t last, uint8_t** out, size_t* out_len,
+                                                mitra_error** error) MITRA_NOEXCEPT;
+
+/* Coverage over RR sets as mitra_activation_rr_sets returns them (sets:
+ * sets_len uint32, the first num_sets of them the sizes): gains[i] (num_seeds
+ * entries) = the sets whose first seed, in the order given, is seeds[i];
+ * counts[v] (num_nodes entries) = the sets containing v that no seed
+ * covers. Seeds distinct and < num_nodes ("seeds[2]: ..."); sizes that do
+ * not add up to the nodes after them, or a node >= num_nodes, are
+ * INVALID_ARGUMENT naming sets. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_activation_rr_coverage(uint32_t num_nodes, const uint32_t* sets,
+                                                    size_t sets_len, uint64_t num_sets,
+                                                    const uint32_t* seeds, size_t num_seeds,
+                                                    uint64_t* gains, uint64_t* counts,
+                                                    mitra_error** error) MITRA_NOEXCEPT;
+
+/* IMM's next stage for the request on num_nodes nodes. round 0 (covered 0):
+ * the first stage. round r >= 1: the greedy over phase-1 round r's sets
+ * [0, *sets of round r) covered `covered` of them (must-include seeds
+ * included). Writes *next_round = the next phase-1 round, or 0 for the
+ * selection; *sets = the RR sets [0, *sets) the next greedy runs over
+ * (sample up to there; for the selection ceil(lambda* / LB), or the last
+ * round's sets when more, as IMM keeps them); *lower_bound = IMM's lower
+ * bound on OPT when *next_round is 0, else 0. More sets than request.max_rr_sets is
+ * RESOURCE_EXHAUSTED naming request.epsilon, as mitra_activation_plan. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_activation_imm_stage(uint32_t num_nodes, const uint8_t* request,
+                                                  size_t request_len, uint32_t round,
+                                                  uint64_t covered, uint32_t* next_round,
+                                                  uint64_t* sets, double* lower_bound,
+                                                  mitra_error** error) MITRA_NOEXCEPT;
+
+/* The serialized mitra.v1.Plan of the seeds the greedy chose (in order,
+ * must-include first; seed i newly covering gains[i] of the sets) over the
+ * selection stage's `sets` RR sets with its `lower_bound`
+ * (mitra_activation_imm_stage), as mitra_activation_plan reports it, with
+ * its Monte-Carlo check; rr_memory_bytes is 0 (no one process held the
+ * sets). A `sets` that is not the stage's for lower_bound, or gains adding
+ * up to more than sets, is INVALID_ARGUMENT naming the argument. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_activation_selection_plan(
+    uint32_t num_nodes, const uint32_t* src, const uint32_t* dst, const double* weights,
+    size_t num_edges, const uint8_t* request, size_t request_len, const uint32_t* seeds,
+    const uint64_t* gains, size_t num_seeds, uint64_t sets, double lower_bound, uint8_t** out,
+    size_t* out_len, mitra_error** error) MITRA_NOEXCEPT;
+
 /* ---- Ladder (since 1.1) ----------------------------------------------------
  * The relationship ladder and external-employee contribution
  * (docs/LADDER.md): serialized messages of proto/mitra/v1/ladder.proto in

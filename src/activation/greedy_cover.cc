@@ -19,11 +19,8 @@ struct HeapEntry {
 
 }  // namespace
 
-// Greedy max-coverage over the flat RR sets with lazy (CELF) evaluation.
-// Marginal coverages are kept exact (covering a set decrements the count of
-// each of its nodes), so re-evaluating a node is O(1). bound_k: when set,
-// also computes Selection::coverage_upper_bound for sets of at most
-// *bound_k free nodes, at greedy steps 0, 1, 2, 4, ... and at the end.
+// Greedy max-coverage over the flat RR sets with lazy (CELF) evaluation
+// (greedy_cover.h).
 Selection SelectNodes(const RrStore& store, const Constraints& c,
                       std::optional<uint64_t> bound_k) {
   const uint32_t n = c.n;
@@ -124,7 +121,12 @@ Selection SelectNodes(const RrStore& store, const Constraints& c,
     if (c.budgeted && cost(v) > left) continue;
     const uint32_t g = count[v];
     const double key = c.budgeted ? g / cost(v) : static_cast<double>(g);
-    if (!heap.empty() && key < heap.front().key) {
+    // Stale keys bound the true ones from above, so taking v when it beats
+    // the top in (key, smaller id) order picks the node of the largest
+    // marginal coverage, the smallest id among ties: a function of the
+    // current counts alone, which a greedy over coverage counts summed
+    // across machines repeats exactly (docs/SCALE.md, "Activation").
+    if (!heap.empty() && HeapEntry{key, v} < heap.front()) {
       heap.push_back({key, v});
       std::push_heap(heap.begin(), heap.end());
       continue;
@@ -148,23 +150,33 @@ Selection SelectNodes(const RrStore& store, const Constraints& c,
 }
 
 // Coverage of `seeds` in `store`, each covered set credited to the first
-// seed (in order) it contains: gains[i] = sets whose first seed is seeds[i].
-// Integer sums over chunks, so the result does not depend on `threads`.
+// seed (in order) it contains (greedy_cover.h).
 std::vector<uint64_t> CoverageInOrder(const RrStore& store, const std::vector<NodeId>& seeds,
-                                      uint32_t n, int threads) {
+                                      uint32_t n, int threads, std::vector<uint64_t>* counts) {
+  return CoverageInOrder(store.offsets, store.nodes, seeds, n, threads, counts);
+}
+
+std::vector<uint64_t> CoverageInOrder(absl::Span<const uint32_t> offsets,
+                                      absl::Span<const NodeId> nodes,
+                                      absl::Span<const NodeId> seeds, uint32_t n, int threads,
+                                      std::vector<uint64_t>* counts) {
   constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
   std::vector<uint32_t> rank(n, kNone);
   for (size_t i = 0; i < seeds.size(); ++i) rank[seeds[i]] = static_cast<uint32_t>(i);
-  const uint64_t sets = store.count();
-  const int t = UsefulThreads(threads, static_cast<size_t>(sets));
+  const uint64_t sets = offsets.size() - 1;
+  const int t = counts ? 1 : UsefulThreads(threads, static_cast<size_t>(sets));
   std::vector<std::vector<uint64_t>> local(t, std::vector<uint64_t>(seeds.size(), 0));
+  if (counts) counts->assign(n, 0);
   ParallelChunks(t, sets, [&](size_t b, size_t e, int c) {
     auto& g = local[c];
     for (size_t s = b; s < e; ++s) {
       uint32_t first = kNone;
-      for (uint32_t i = store.offsets[s]; i < store.offsets[s + 1]; ++i)
-        first = std::min(first, rank[store.nodes[i]]);
-      if (first != kNone) ++g[first];
+      for (uint32_t i = offsets[s]; i < offsets[s + 1]; ++i) first = std::min(first, rank[nodes[i]]);
+      if (first != kNone) {
+        ++g[first];
+      } else if (counts) {
+        for (uint32_t i = offsets[s]; i < offsets[s + 1]; ++i) ++(*counts)[nodes[i]];
+      }
     }
   });
   std::vector<uint64_t> gains(seeds.size(), 0);

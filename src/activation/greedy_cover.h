@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "mitra/activation/diffusion.h"
 #include "rr_budget.h"
 
@@ -41,8 +42,10 @@ struct Selection {
 };
 
 // Greedy max-coverage over the flat RR sets with lazy (CELF) evaluation.
-// Marginal coverages are kept exact (covering a set decrements the count of
-// each of its nodes), so re-evaluating a node is O(1). bound_k: when set,
+// Each step takes the allowed node of the largest marginal coverage (budget:
+// per cost), the smallest id among ties. Marginal coverages are kept exact
+// (covering a set decrements the count of each of its nodes), so
+// re-evaluating a node is O(1). bound_k: when set,
 // also computes Selection::coverage_upper_bound for sets of at most
 // *bound_k free nodes, at greedy steps 0, 1, 2, 4, ... and at the end.
 Selection SelectNodes(const RrStore& store, const Constraints& c,
@@ -51,8 +54,17 @@ Selection SelectNodes(const RrStore& store, const Constraints& c,
 // Coverage of `seeds` in `store`, each covered set credited to the first
 // seed (in order) it contains: gains[i] = sets whose first seed is seeds[i].
 // Integer sums over chunks, so the result does not depend on `threads`.
+// counts: when given, also (*counts)[v] = the sets containing v that no seed
+// covers, v's marginal coverage given the seeds (then on one thread).
 std::vector<uint64_t> CoverageInOrder(const RrStore& store, const std::vector<NodeId>& seeds,
-                                      uint32_t n, int threads);
+                                      uint32_t n, int threads,
+                                      std::vector<uint64_t>* counts = nullptr);
+// The same over flat sets given as spans (set s is nodes[offsets[s] ..
+// offsets[s+1])), e.g. a share held by the caller.
+std::vector<uint64_t> CoverageInOrder(absl::Span<const uint32_t> offsets,
+                                      absl::Span<const NodeId> nodes,
+                                      absl::Span<const NodeId> seeds, uint32_t n, int threads,
+                                      std::vector<uint64_t>* counts);
 
 }  // namespace mitra::activation::rr
 

@@ -14,29 +14,40 @@
 
 namespace mitra::activation {
 namespace rr {
-namespace {
 
-constexpr uint64_t kRrDomain = 0x72722d7365747321ULL;
-constexpr uint64_t kFreshDomain = 0x6672657368727221ULL;
+ImmSchedule::ImmSchedule(const Setup& st, const ImmOptions& o) {
+  big_n = st.big_n;
+  const double logn = st.logn;
+  ell = o.ell * (1 + std::log(2.0) / logn);
+  const double eps = o.epsilon;
+  eps_p = std::sqrt(2.0) * eps;
+  lambda_p = (2 + 2.0 / 3 * eps_p) *
+             (st.log_cnk + ell * logn + std::log(std::max(std::log2(big_n), 1.0))) * big_n /
+             (eps_p * eps_p);
+  const double alpha = std::sqrt(ell * logn + std::log(2.0));
+  const double beta = std::sqrt(st.gamma * (st.log_cnk + ell * logn + std::log(2.0)));
+  lambda_star = 2 * big_n * (st.gamma * alpha + beta) * (st.gamma * alpha + beta) / (eps * eps);
+  rounds = static_cast<int>(std::ceil(std::log2(big_n))) - 1;
+}
 
-}  // namespace
+double ImmSchedule::Theta(int round) const {
+  return std::ceil(lambda_p / (big_n / std::pow(2.0, round)));
+}
+
+double ImmSchedule::LowerBound(int round, uint64_t covered, uint64_t sets) const {
+  const double x = big_n / std::pow(2.0, round);
+  const double spread = big_n * static_cast<double>(covered) / sets;
+  return spread >= (1 + eps_p) * x ? spread / (1 + eps_p) : 0.0;
+}
 
 absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, const Setup& st) {
   const Constraints& c = st.c;
   const double big_n = st.big_n;
   const double gamma = st.gamma;
   const double logn = st.logn;
-  const double log_cnk = st.log_cnk;
-  const double ell = o.ell * (1 + std::log(2.0) / logn);
-  const double eps = o.epsilon;
-  const double eps_p = std::sqrt(2.0) * eps;
-  const double lambda_p = (2 + 2.0 / 3 * eps_p) *
-                          (log_cnk + ell * logn + std::log(std::max(std::log2(big_n), 1.0))) *
-                          big_n / (eps_p * eps_p);
-  const double alpha = std::sqrt(ell * logn + std::log(2.0));
-  const double beta = std::sqrt(gamma * (log_cnk + ell * logn + std::log(2.0)));
-  const double lambda_star =
-      2 * big_n * (gamma * alpha + beta) * (gamma * alpha + beta) / (eps * eps);
+  const ImmSchedule sched(st, o);
+  const double ell = sched.ell;
+  const double lambda_star = sched.lambda_star;
 
   std::vector<RrSampler> samplers;
   samplers.reserve(o.threads);
@@ -46,9 +57,9 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
   RrBudget budget(o, st.n, st.storable.empty() ? 1.0 : 0.0, {&store});
   // The least the run can need, before anything is sampled: the first
   // round of phase 1, and the final theta = lambda* / LB with LB <= N.
-  const int rounds = static_cast<int>(std::ceil(std::log2(big_n))) - 1;
+  const int rounds = sched.rounds;
   {
-    const double least = std::max(rounds >= 1 ? std::ceil(lambda_p / (big_n / 2)) : 0.0,
+    const double least = std::max(rounds >= 1 ? sched.Theta(1) : 0.0,
                                   std::ceil(lambda_star / big_n));
     if (auto s = TooMany("Imm", least, o); !s.ok()) return s;
     if (auto s = budget.Plan(least, "at least"); !s.ok()) return s;
@@ -62,8 +73,7 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
   // Phase 1 (Sampling): a lower bound LB on OPT.
   double lb = 1;
   for (int i = 1; i <= rounds; ++i) {
-    const double x = big_n / std::pow(2.0, i);
-    const double theta_i = std::ceil(lambda_p / x);
+    const double theta_i = sched.Theta(i);
     if (auto s = TooMany("Imm", theta_i, o); !s.ok()) return s;
     if (auto s = budget.Plan(theta_i, "phase 1"); !s.ok()) return s;
     if (auto s = SampleTo(store, static_cast<uint64_t>(theta_i), seed, samplers, budget,
@@ -73,9 +83,8 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
     if (auto s = budget.Hold(RrBudget::IndexBytes(store), "phase 1"); !s.ok()) return s;
     const Selection sel = SelectNodes(store, c, st.k_free);
     note_memory(sel);
-    const double spread = big_n * static_cast<double>(sel.covered) / store.count();
-    if (spread >= (1 + eps_p) * x) {
-      lb = spread / (1 + eps_p);
+    if (const double b = sched.LowerBound(i, sel.covered, store.count()); b > 0) {
+      lb = b;
       break;
     }
     // Where this is heading: OPT's coverage here is at most the smaller of
@@ -94,7 +103,7 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
         !s.ok())
       return s;
   }
-  const double theta = std::ceil(lambda_star / lb);
+  const double theta = sched.Final(lb);
   if (auto s = TooMany("Imm", theta, o); !s.ok()) return s;
   if (auto s = budget.Plan(theta, "selection"); !s.ok()) return s;
   uint64_t sampled_before = 0;
@@ -135,7 +144,7 @@ absl::StatusOr<ImmResult> RunImm(const DiffusionGraph& dg, const ImmOptions& o, 
 
 absl::StatusOr<ImmResult> Imm(const DiffusionGraph& dg, const ImmOptions& options) {
   try {
-    absl::StatusOr<rr::Setup> st = rr::Prepare(dg, options);
+    absl::StatusOr<rr::Setup> st = rr::Prepare(dg.num_nodes(), options);
     if (!st.ok()) return st.status();
     if (options.algorithm == ImAlgorithm::kOpimC) return rr::RunOpimC(dg, options, *st);
     return rr::RunImm(dg, options, *st);

@@ -45,7 +45,13 @@ absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& opt
     imm = Imm(dg, o);
   }
   if (!imm.ok()) return imm.status();
+  return PlanFromImm(dg, options, *std::move(imm));
+}
 
+absl::StatusOr<PlanResult> PlanFromImm(const DiffusionGraph& dg, const PlanOptions& options,
+                                       ImmResult imm_result) {
+  const ImmOptions& o = options.imm;
+  const ImmResult* imm = &imm_result;
   SpreadOptions so;
   so.runs = options.check_runs;
   so.seed = options.check_seed.value_or(CheckSeed(o.seed));
@@ -106,7 +112,7 @@ absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& opt
     std::snprintf(buf + len, sizeof buf - len, ", with probability >= 1 - 1/n^%g", imm->ell);
     r.guarantee = buf;
   }
-  r.imm = *std::move(imm);
+  r.imm = std::move(imm_result);
   return r;
 }
 

@@ -103,9 +103,11 @@ uint32_t RrSampler::Sample(uint64_t seed, uint64_t index, std::vector<NodeId>& o
 // per thread, then chunks that double (at most kMaxChunk sets), each
 // estimated at the mean set size so far and reserved again at its actual
 // size before it joins the store. Set i depends only on (seed, i), so the
-// chunking changes nothing in the result.
+// chunking changes nothing in the result. first_index: the store's set j is
+// set first_index + j of the stream (a share of a sample drawn elsewhere).
 absl::Status SampleTo(RrStore& store, uint64_t target, uint64_t seed,
-                      std::vector<RrSampler>& samplers, RrBudget& budget, const char* stage) {
+                      std::vector<RrSampler>& samplers, RrBudget& budget, const char* stage,
+                      uint64_t first_index) {
   constexpr uint64_t kMaxChunk = uint64_t{1} << 22;
   if (target <= store.count()) return absl::OkStatus();
   if (absl::Status s = budget.Hold(4.0 * static_cast<double>(target + 1), stage); !s.ok())
@@ -125,7 +127,8 @@ absl::Status SampleTo(RrStore& store, uint64_t target, uint64_t seed,
       auto& nodes = local_nodes[c];
       auto& sizes = local_sizes[c];
       sizes.reserve(e - b);
-      for (size_t i = b; i < e; ++i) sizes.push_back(samplers[c].Sample(seed, first + i, nodes));
+      for (size_t i = b; i < e; ++i)
+        sizes.push_back(samplers[c].Sample(seed, first_index + first + i, nodes));
     });
     uint64_t added = 0;
     for (const auto& v : local_nodes) added += v.size();

@@ -37,9 +37,11 @@ class RrSampler {
 // per thread, then chunks that double (at most kMaxChunk sets), each
 // estimated at the mean set size so far and reserved again at its actual
 // size before it joins the store. Set i depends only on (seed, i), so the
-// chunking changes nothing in the result.
+// chunking changes nothing in the result. first_index: the store's set j is
+// set first_index + j of the stream (a share of a sample drawn elsewhere).
 absl::Status SampleTo(RrStore& store, uint64_t target, uint64_t seed,
-                      std::vector<RrSampler>& samplers, RrBudget& budget, const char* stage);
+                      std::vector<RrSampler>& samplers, RrBudget& budget, const char* stage,
+                      uint64_t first_index = 0);
 
 }  // namespace mitra::activation::rr
 

@@ -71,8 +71,7 @@ absl::Status CheckImmOptions(const ImmOptions& o, uint32_t n) {
 
 namespace rr {
 
-absl::StatusOr<Setup> Prepare(const DiffusionGraph& dg, const ImmOptions& o) {
-  const uint32_t n = dg.num_nodes();
+absl::StatusOr<Setup> Prepare(uint32_t n, const ImmOptions& o) {
   if (n == 0) return Invalid("graph", "no nodes");
   if (absl::Status s = CheckImmOptions(o, n); !s.ok()) return s;
   const bool budgeted = o.budget.has_value();

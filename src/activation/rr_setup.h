@@ -5,6 +5,7 @@
 #ifndef MITRA_SRC_ACTIVATION_RR_SETUP_H_
 #define MITRA_SRC_ACTIVATION_RR_SETUP_H_
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -42,9 +43,29 @@ struct Setup {
   double log_cnk = 0;             // log C(n_c, k')
 };
 
-// Checks the options against the graph; the constraints and quantities of
-// a run.
-absl::StatusOr<Setup> Prepare(const DiffusionGraph& dg, const ImmOptions& o);
+// Checks the options against a graph of n nodes; the constraints and
+// quantities of a run.
+absl::StatusOr<Setup> Prepare(uint32_t n, const ImmOptions& o);
+
+// The streams of IMM's RR sets: set i of the sample is drawn from (seed ^
+// kRrDomain, i), of the fresh selection sample from (seed ^ kFreshDomain, i).
+inline constexpr uint64_t kRrDomain = 0x72722d7365747321ULL;
+inline constexpr uint64_t kFreshDomain = 0x6672657368727221ULL;
+
+// IMM's sample sizes (Tang, Shi & Xiao 2015, Algorithm 2): phase 1 round i
+// (1..rounds) samples theta(i) sets and stops at the first round whose
+// greedy covers enough of them; the selection samples ceil(lambda* / LB).
+struct ImmSchedule {
+  ImmSchedule(const Setup& st, const ImmOptions& o);
+  double Theta(int round) const;  // ceil(lambda' / x_round)
+  // The lower bound on OPT when the greedy covered `covered` of the
+  // `sets` = Theta(round) sets of round `round`; 0 when the round's bound
+  // is not met.
+  double LowerBound(int round, uint64_t covered, uint64_t sets) const;
+  double Final(double lower_bound) const { return std::ceil(lambda_star / lower_bound); }
+  double big_n, ell, eps_p, lambda_p, lambda_star;
+  int rounds;
+};
 
 // Refuses a sample of more than max_rr_sets RR sets. `sets` stays a
 // double: a tiny epsilon asks for more than 2^64 sets (or infinitely many),

@@ -1,6 +1,7 @@
 // The activation C ABI (mitra.h, "Activation") against the C++ functions:
 // edge arrays and a request in, a Plan / SpreadEstimate out; errors name the
 // field; a failing call writes nothing.
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -140,6 +141,189 @@ TEST(ActivationCApi, ErrorsNameTheFieldAndWriteNothing) {
   c = Simulate(s);
   EXPECT_EQ(c.status, MITRA_INVALID_ARGUMENT);
   EXPECT_THAT(c.message, HasSubstr("request.seeds[0]"));
+}
+
+
+// A ring with chords, 30 nodes (as PlanEqualsTheCppFunctions).
+struct Ring {
+  std::vector<uint32_t> src, dst;
+  Ring() {
+    for (uint32_t u = 0; u < 30; ++u) {
+      src.push_back(u);
+      dst.push_back((u * 7 + 3) % 30);
+      src.push_back(u);
+      dst.push_back((u + 1) % 30);
+    }
+  }
+};
+
+// One share's sets [a, b) through the C function, as uint32 words.
+std::vector<uint32_t> Share(const Ring& g, const std::string& req, uint64_t a, uint64_t b) {
+  Call c = CallCApi(req, [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol,
+                             mitra_error** e) {
+    return mitra_activation_rr_sets(30, g.src.data(), g.dst.data(), nullptr, g.src.size(), q, ql,
+                                    a, b, o, ol, e);
+  });
+  EXPECT_EQ(c.status, MITRA_OK) << c.message;
+  std::vector<uint32_t> words(c.bytes.size() / 4);
+  std::memcpy(words.data(), c.bytes.data(), c.bytes.size());
+  return words;
+}
+
+TEST(ActivationCApi, PiecesGiveThePlansBytes) {
+  const Ring g;
+  v1::PlanRequest r;
+  r.set_k(4);
+  r.set_epsilon(0.3);
+  r.set_seed(4);
+  r.set_check_runs(500);
+  const std::string req = r.SerializeAsString();
+  const uint8_t* q = reinterpret_cast<const uint8_t*>(req.data());
+  // Shares of three sizes per stage, each with the set count it holds.
+  std::vector<std::pair<std::vector<uint32_t>, uint64_t>> shares;
+  uint32_t round = 0;
+  uint64_t sets = 0, drawn = 0, covered = 0;
+  double lb = 0;
+  std::vector<uint32_t> seeds;
+  std::vector<uint64_t> gains;
+  mitra_error* err = nullptr;
+  ASSERT_EQ(mitra_activation_imm_stage(30, q, req.size(), 0, 0, &round, &sets, &lb, &err),
+            MITRA_OK);
+  while (true) {
+    const uint64_t cut1 = drawn + (sets - drawn) / 5, cut2 = drawn + (sets - drawn) / 2;
+    for (auto [a, b] : {std::pair{drawn, cut1}, {cut1, cut2}, {cut2, sets}})
+      shares.push_back({Share(g, req, a, b), b - a});
+    drawn = sets;
+    seeds.clear();
+    gains.clear();
+    std::vector<uint8_t> left(30, 1);
+    while (seeds.size() < 4) {
+      std::vector<uint64_t> total(30, 0), share_gains(seeds.size() + 1), counts(30);
+      for (const auto& [words, m] : shares) {
+        ASSERT_EQ(mitra_activation_rr_coverage(30, words.data(), words.size(), m, seeds.data(),
+                                               seeds.size(), share_gains.data(), counts.data(),
+                                               &err),
+                  MITRA_OK);
+        for (int v = 0; v < 30; ++v) total[v] += counts[v];
+      }
+      uint32_t best = 30;
+      for (uint32_t v = 0; v < 30; ++v)
+        if (left[v] && (best == 30 || total[v] > total[best])) best = v;
+      seeds.push_back(best);
+      gains.push_back(total[best]);
+      left[best] = 0;
+    }
+    covered = 0;
+    for (uint64_t x : gains) covered += x;
+    if (round == 0) break;
+    ASSERT_EQ(mitra_activation_imm_stage(30, q, req.size(), round, covered, &round, &sets, &lb,
+                                         &err),
+              MITRA_OK);
+  }
+  Call pieces = CallCApi(req, [&](const uint8_t* qq, size_t ql, uint8_t** o, size_t* ol,
+                                  mitra_error** e) {
+    return mitra_activation_selection_plan(30, g.src.data(), g.dst.data(), nullptr, g.src.size(),
+                                           qq, ql, seeds.data(), gains.data(), seeds.size(), sets,
+                                           lb, o, ol, e);
+  });
+  ASSERT_EQ(pieces.status, MITRA_OK) << pieces.message;
+  Call whole = Plan(r, 30, g.src, g.dst);
+  ASSERT_EQ(whole.status, MITRA_OK) << whole.message;
+  v1::Plan a, b;
+  ASSERT_TRUE(a.ParseFromString(pieces.bytes));
+  ASSERT_TRUE(b.ParseFromString(whole.bytes));
+  EXPECT_EQ(a.rr_memory_bytes(), 0u);
+  EXPECT_GT(b.rr_memory_bytes(), 0u);
+  b.set_rr_memory_bytes(0);
+  EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+  EXPECT_EQ(a.rr_sets(), sets);
+}
+
+TEST(ActivationCApi, PiecesRefuseBadInputAndWriteNothing) {
+  const Ring g;
+  v1::PlanRequest r;
+  r.set_k(4);
+  r.set_algorithm(v1::INFLUENCE_ALGORITHM_OPIM_C);
+  Call c = CallCApi(r.SerializeAsString(), [&](const uint8_t* q, size_t ql, uint8_t** o,
+                                               size_t* ol, mitra_error** e) {
+    return mitra_activation_rr_sets(30, g.src.data(), g.dst.data(), nullptr, g.src.size(), q, ql,
+                                    0, 10, o, ol, e);
+  });
+  EXPECT_EQ(c.status, MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(c.message, HasSubstr("request.algorithm"));
+  r.set_algorithm(v1::INFLUENCE_ALGORITHM_IMM);
+  c = CallCApi(r.SerializeAsString(), [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol,
+                                          mitra_error** e) {
+    return mitra_activation_rr_sets(30, g.src.data(), g.dst.data(), nullptr, g.src.size(), q, ql,
+                                    10, 9, o, ol, e);
+  });
+  EXPECT_EQ(c.status, MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(c.message, HasSubstr("last"));
+
+  // Coverage: sizes that overrun, a node out of range, a repeated seed,
+  // NULL outputs; nothing written.
+  const uint32_t sets[] = {2, 1, 0, 1, 2};
+  const uint32_t seeds[] = {1, 1};
+  uint64_t gains[2] = {77, 77}, counts[3] = {77, 77, 77};
+  mitra_error* err = nullptr;
+  EXPECT_EQ(mitra_activation_rr_coverage(3, sets, 5, 3, seeds, 1, gains, counts, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("sets"));
+  mitra_error_free(err);
+  EXPECT_EQ(mitra_activation_rr_coverage(3, sets, 5, 6, seeds, 1, gains, counts, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("num_sets"));
+  mitra_error_free(err);
+  EXPECT_EQ(mitra_activation_rr_coverage(2, sets, 5, 2, seeds, 1, gains, counts, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("sets: node 2"));
+  mitra_error_free(err);
+  EXPECT_EQ(mitra_activation_rr_coverage(3, sets, 5, 2, seeds, 2, gains, counts, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("seeds[1]"));
+  mitra_error_free(err);
+  EXPECT_EQ(mitra_activation_rr_coverage(3, sets, 5, 2, seeds, 1, gains, nullptr, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("counts is NULL"));
+  mitra_error_free(err);
+  EXPECT_THAT(gains, ElementsAre(77u, 77u));
+  EXPECT_THAT(counts, ElementsAre(77u, 77u, 77u));
+  // Sets {0, 1} {2}, seed 1: {0, 1} is 1's, {2} is uncovered.
+  ASSERT_EQ(mitra_activation_rr_coverage(3, sets, 5, 2, seeds, 1, gains, counts, &err), MITRA_OK);
+  EXPECT_EQ(gains[0], 1u);
+  EXPECT_THAT(counts, ElementsAre(0u, 0u, 1u));
+
+  // Stages: a round past the last, an epsilon out of range.
+  const std::string req = r.SerializeAsString();
+  const uint8_t* q = reinterpret_cast<const uint8_t*>(req.data());
+  uint32_t round = 77;
+  uint64_t n_sets = 77;
+  double lb = 77;
+  EXPECT_EQ(mitra_activation_imm_stage(30, q, req.size(), 99, 0, &round, &n_sets, &lb, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("round"));
+  mitra_error_free(err);
+  v1::PlanRequest bad = r;
+  bad.set_epsilon(0);
+  const std::string bad_req = bad.SerializeAsString();
+  EXPECT_EQ(mitra_activation_imm_stage(30, reinterpret_cast<const uint8_t*>(bad_req.data()),
+                                       bad_req.size(), 0, 0, &round, &n_sets, &lb, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("request.epsilon"));
+  mitra_error_free(err);
+  EXPECT_EQ(round, 77u);
+  EXPECT_EQ(n_sets, 77u);
+  EXPECT_EQ(lb, 77);
+
+  // The plan of a selection: sets that are not the stage's.
+  const uint32_t chosen[] = {0};
+  const uint64_t chosen_gains[] = {1};
+  c = CallCApi(req, [&](const uint8_t* qq, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
+    return mitra_activation_selection_plan(30, g.src.data(), g.dst.data(), nullptr, g.src.size(),
+                                           qq, ql, chosen, chosen_gains, 1, 12345, 3.0, o, ol, e);
+  });
+  EXPECT_EQ(c.status, MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(c.message, HasSubstr("sets"));
 }
 
 }  // namespace

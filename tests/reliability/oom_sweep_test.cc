@@ -279,6 +279,9 @@ struct GraphInputs {
   std::vector<uint32_t> membership{0, 0, 0, 1, 1, 1};
   std::string pagerank, betweenness, leiden, interaction_graph, leaders, trust, health;
   std::string plan, simulate, workspace_plan, learn_influence, learned_plan;
+  // The plan's selection stage (every set of round 1 covered).
+  uint64_t selection_sets = 0;
+  double selection_lower_bound = 0;
 };
 const GraphInputs& Graph() {
   static const GraphInputs* g = [] {
@@ -312,6 +315,16 @@ const GraphInputs& Graph() {
     plan.set_check_runs(20);
     for (uint32_t v : in->membership) plan.add_groups(v);
     in->plan = plan.SerializeAsString();
+    uint32_t round = 0;
+    uint64_t sets = 0;
+    double lb = 0;
+    if (mitra_activation_imm_stage(6, U8(in->plan), in->plan.size(), 0, 0, &round, &sets, &lb,
+                                   nullptr) != MITRA_OK ||
+        mitra_activation_imm_stage(6, U8(in->plan), in->plan.size(), round, sets, &round,
+                                   &in->selection_sets, &in->selection_lower_bound,
+                                   nullptr) != MITRA_OK ||
+        round != 0)
+      std::abort();
     mitra::v1::SimulateRequest sim;
     sim.add_seeds(0);
     sim.add_seeds(3);
@@ -445,6 +458,44 @@ std::vector<Scenario> Scenarios() {
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_activation_simulate(6, g.src.data(), g.dst.data(), nullptr, g.src.size(),
                                             U8(g.simulate), g.simulate.size(), out, n, e);
+         });
+       }},
+      {"activation_rr_sets", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_activation_rr_sets(6, g.src.data(), g.dst.data(), g.weights.data(),
+                                           g.src.size(), U8(g.plan), g.plan.size(), 10, 60, out,
+                                           n, e);
+         });
+       }},
+      {"activation_rr_coverage", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         // Sets {0, 1} {2} {1, 3, 5}.
+         const uint32_t sets[] = {2, 1, 3, 0, 1, 2, 1, 3, 5};
+         const uint32_t seeds[] = {1};
+         uint64_t gains[1], counts[6];
+         return mitra_activation_rr_coverage(6, sets, 9, 3, seeds, 1, gains, counts, e);
+       }},
+      {"activation_imm_stage", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         uint32_t round = 0;
+         uint64_t sets = 0;
+         double lb = 0;
+         return mitra_activation_imm_stage(6, U8(g.plan), g.plan.size(), 0, 0, &round, &sets, &lb,
+                                           e);
+       }},
+      {"activation_selection_plan", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         const uint32_t seeds[] = {0, 3};
+         const uint64_t gains[] = {0, 0};
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_activation_selection_plan(
+               6, g.src.data(), g.dst.data(), g.weights.data(), g.src.size(), U8(g.plan),
+               g.plan.size(), seeds, gains, 2, g.selection_sets, g.selection_lower_bound, out, n,
+               e);
          });
        }},
       {"graph_centrality", false, MITRA_OK,

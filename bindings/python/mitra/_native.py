@@ -216,6 +216,21 @@ SIGNATURES = {
                        ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_workspace_activation_plan": (
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
+    # Activation in pieces (1.2)
+    "mitra_activation_rr_sets": (
+        mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,
+                       ctypes.c_size_t, ctypes.c_uint64, ctypes.c_uint64, u8_pp, size_p,
+                       error_pp]),
+    "mitra_activation_rr_coverage": (
+        mitra_status, [ctypes.c_uint32, u32_p, ctypes.c_size_t, ctypes.c_uint64, u32_p,
+                       ctypes.c_size_t, u64_p, u64_p, error_pp]),
+    "mitra_activation_imm_stage": (
+        mitra_status, [ctypes.c_uint32, in_bytes, ctypes.c_size_t, ctypes.c_uint32,
+                       ctypes.c_uint64, u32_p, u64_p, f64_p, error_pp]),
+    "mitra_activation_selection_plan": (
+        mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,
+                       ctypes.c_size_t, u32_p, u64_p, ctypes.c_size_t, ctypes.c_uint64,
+                       ctypes.c_double, u8_pp, size_p, error_pp]),
     # Leaders (1.1)
     "mitra_workspace_leaders": (
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),

@@ -47,18 +47,21 @@ Bad input raises mitra.Error subclasses naming the field
 ("request.epsilon: must be in (0, 1), got 1.5").
 """
 
+import ctypes
 import numbers
 
 import numpy as np
 
-from ._errors import InvalidArgument, call_bytes
+from . import _native
+from ._errors import InvalidArgument, call, call_bytes
 from ._native import lib as _lib
 from ._workspace import run_request
 from .graph import _Edges, _f64, _ids, _learn_request
 from .value import _unix_seconds
 from .v1 import activation_pb2 as _pb
 
-__all__ = ["plan", "simulate", "leader_plan"]
+__all__ = ["plan", "plan_request", "simulate", "leader_plan", "rr_sets", "rr_coverage",
+           "imm_stage", "selection_plan"]
 
 _MODELS = {"ic": _pb.DIFFUSION_MODEL_IC, "lt": _pb.DIFFUSION_MODEL_LT}
 _ALGORITHMS = {"imm": _pb.INFLUENCE_ALGORITHM_IMM, "opim-c": _pb.INFLUENCE_ALGORITHM_OPIM_C}
@@ -135,6 +138,24 @@ def plan(src, dst=None, k=50, epsilon=0.1, model="ic", probabilities="weighted_c
 
     Returns a mitra.v1.Plan with ``.seeds`` in the order chosen."""
     e = _Edges(src, dst, weights, num_nodes, community)
+    request = plan_request(e.n, k, epsilon, model, probabilities, seed, budget, costs, p=p,
+                           lam=lam, edge_values=edge_values, directed=directed, ell=ell,
+                           threads=threads, candidates=candidates, excluded=excluded,
+                           must_include=must_include, targets=targets, groups=groups,
+                           group_quota=group_quota, check_runs=check_runs,
+                           check_seed=check_seed, fresh_rr_sets=fresh_rr_sets,
+                           max_rr_sets=max_rr_sets, algorithm=algorithm)
+    return _pb.Plan.FromString(_call(_lib.mitra_activation_plan, e, request))
+
+
+def plan_request(num_nodes, k=50, epsilon=0.1, model="ic", probabilities="weighted_cascade",
+                 seed=1, budget=None, costs=None, *, p=None, lam=None, edge_values=None,
+                 directed=True, ell=1.0, threads=1, candidates=None, excluded=None,
+                 must_include=None, targets=None, groups=None, group_quota=None,
+                 check_runs=10000, check_seed=None, fresh_rr_sets=False, max_rr_sets=None,
+                 algorithm="imm"):
+    """The mitra.v1.PlanRequest plan() sends for a graph of num_nodes nodes
+    (k capped at num_nodes)."""
     request = _pb.PlanRequest()
     _diffusion(request, model, probabilities, p, lam, edge_values, directed)
     _algorithm(request, algorithm)
@@ -145,7 +166,7 @@ def plan(src, dst=None, k=50, epsilon=0.1, model="ic", probabilities="weighted_c
             raise TypeError("k must be an integer, not %s" % type(k).__name__)
         if k < 1:
             raise InvalidArgument("request.k: must be >= 1, got %d" % k)
-        request.k = min(int(k), e.n)
+        request.k = min(int(k), int(num_nodes))
     if costs is not None:
         request.costs.extend(_f64(costs, "costs").tolist())
     request.epsilon = float(epsilon)
@@ -166,7 +187,7 @@ def plan(src, dst=None, k=50, epsilon=0.1, model="ic", probabilities="weighted_c
     request.fresh_rr_sets = bool(fresh_rr_sets)
     if max_rr_sets is not None:
         request.max_rr_sets = int(max_rr_sets)
-    return _pb.Plan.FromString(_call(_lib.mitra_activation_plan, e, request))
+    return request
 
 
 def simulate(src, dst=None, seeds=None, model="ic", probabilities="weighted_cascade", runs=10000,
@@ -276,3 +297,83 @@ def leader_plan(ws, k=None, budget=None, *, costs=None, cost_attribute=None, def
         if posterior_runs is not None:
             request.posterior_runs = int(posterior_runs)
     return run_request(_lib.mitra_workspace_activation_plan, ws, request, _pb.WorkspacePlan)
+
+
+# ---- IMM in pieces (RR sets drawn across machines; docs/SCALE.md) -------------------
+
+
+def _request_bytes(request):
+    if not isinstance(request, _pb.PlanRequest):
+        raise TypeError("request must be a mitra.v1.PlanRequest (plan_request()), not %s"
+                        % type(request).__name__)
+    return request.SerializeToString()
+
+
+def _count(value, what):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError("%s must be an integer, not %s" % (what, type(value).__name__))
+    if not 0 <= value < 2 ** 64:
+        raise InvalidArgument("%s: must be in [0, 2^64), got %d" % (what, value))
+    return int(value)
+
+
+def rr_sets(src, dst, request, first, last, weights=None, num_nodes=None):
+    """RR sets first..last-1 of IMM's sample for ``request`` (a
+    mitra.v1.PlanRequest, plan_request()): set i is the one plan() draws as
+    its i-th, whoever draws it. Returns one uint32 array: the last - first
+    set sizes, then the sets' stored nodes."""
+    e = _Edges(src, dst, weights, num_nodes)
+    data = _request_bytes(request)
+    out = call_bytes(_lib.mitra_activation_rr_sets, *e.args(), data, len(data),
+                     _count(first, "first"), _count(last, "last"))
+    return np.frombuffer(out, dtype=np.uint32).copy()
+
+
+def rr_coverage(num_nodes, sets, num_sets, seeds):
+    """Coverage of ``seeds`` over RR sets as rr_sets() returns them (num_sets
+    of them): (gains, counts), uint64 arrays; gains[i] = the sets whose
+    first seed, in order, is seeds[i]; counts[v] = the sets containing v no
+    seed covers."""
+    n = _count(num_nodes, "num_nodes")
+    words = np.ascontiguousarray(sets, dtype=np.uint32)
+    chosen = _ids(seeds, "seeds")
+    gains = np.zeros(chosen.size, np.uint64)
+    counts = np.zeros(n, np.uint64)
+    p64 = lambda a: a.ctypes.data_as(_native.u64_p)
+    call(_lib.mitra_activation_rr_coverage, n, words.ctypes.data_as(_native.u32_p), words.size,
+         _count(num_sets, "num_sets"), chosen.ctypes.data_as(_native.u32_p), chosen.size,
+         p64(gains), p64(counts))
+    return gains, counts
+
+
+def imm_stage(num_nodes, request, round=0, covered=0):
+    """IMM's next stage: (next_round, sets, lower_bound). round 0: the
+    first; round r >= 1: the greedy covered ``covered`` of round r's sets.
+    next_round 0 is the selection (over sets [0, sets), with IMM's lower
+    bound on OPT), else the phase-1 round to run over [0, sets)."""
+    data = _request_bytes(request)
+    nxt = ctypes.c_uint32(0)
+    sets = ctypes.c_uint64(0)
+    lb = ctypes.c_double(0.0)
+    call(_lib.mitra_activation_imm_stage, _count(num_nodes, "num_nodes"), data, len(data),
+         _count(round, "round"), _count(covered, "covered"), ctypes.byref(nxt),
+         ctypes.byref(sets), ctypes.byref(lb))
+    return nxt.value, sets.value, lb.value
+
+
+def selection_plan(src, dst, request, seeds, gains, sets, lower_bound, weights=None,
+                   num_nodes=None):
+    """The mitra.v1.Plan of ``seeds`` chosen in order by the greedy over
+    the selection stage's ``sets`` RR sets (imm_stage()), seed i newly
+    covering gains[i] of them: plan()'s result for the same request when
+    the greedy is plan()'s, with its Monte-Carlo check."""
+    e = _Edges(src, dst, weights, num_nodes)
+    data = _request_bytes(request)
+    chosen = _ids(seeds, "seeds")
+    g = np.ascontiguousarray(gains, dtype=np.uint64)
+    if g.size != chosen.size:
+        raise InvalidArgument("gains: %d values for %d seeds" % (g.size, chosen.size))
+    out = call_bytes(_lib.mitra_activation_selection_plan, *e.args(), data, len(data),
+                     chosen.ctypes.data_as(_native.u32_p), g.ctypes.data_as(_native.u64_p),
+                     chosen.size, _count(sets, "sets"), float(lower_bound))
+    return _pb.Plan.FromString(out)

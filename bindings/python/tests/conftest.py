@@ -5,6 +5,7 @@ Run from the repository root with the assembled package on PYTHONPATH:
     PYTHONPATH=build/<preset>/python /usr/bin/python3 -m pytest -q bindings/python/tests
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -41,6 +42,37 @@ def sample():
     yield ws
     ws.close()
 
+
+
+# Seconds any one step on a test's Dask cluster may take before the test
+# fails (a dead worker must not hang the suite).
+DASK_TIMEOUT = 60
+
+
+@contextlib.contextmanager
+def local_cluster(workers=2, timeout=DASK_TIMEOUT):
+    """A real distributed.LocalCluster of `workers` processes x 1 thread,
+    its Client current inside the block; both closed at the end."""
+    import distributed
+    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, timeout=timeout)
+    try:
+        client = distributed.Client(cluster, timeout=timeout)
+        try:
+            client.wait_for_workers(workers, timeout=timeout)
+            with client.as_current():
+                yield client
+        finally:
+            client.close(timeout=timeout)
+    finally:
+        cluster.close(timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A two-worker LocalCluster's Client for the tests of one module."""
+    with local_cluster(2) as c:
+        yield c
 
 def full_batch():
     """A valid batch touching every entity kind and most fields."""

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import dask.dataframe as dd
-import distributed
+import distributed  # noqa: F401  (required: a missing one fails the module)
 import pandas as pd
 
 import mitra
@@ -28,11 +28,9 @@ import mitra.dask.graph as mdg
 import mitra.graph as mg
 import mitra.leaders as ml
 
-from conftest import SAMPLE
+from conftest import DASK_TIMEOUT, SAMPLE, local_cluster
 
-# Seconds any one computation on the cluster may take before the test fails
-# (a dead worker must not hang the suite).
-TIMEOUT = 60
+TIMEOUT = DASK_TIMEOUT
 # The sample's interactions read in this many byte blocks: 4 partitions.
 BLOCKSIZE = 600_000
 DTYPES = {"to_customer_id": object, "community_id": object}
@@ -40,25 +38,6 @@ DTYPES = {"to_customer_id": object, "community_id": object}
 # The test's slowed block share is sent to the workers by value (they cannot
 # import this file).
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
-
-
-def new_cluster(workers):
-    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, timeout=TIMEOUT)
-    client = distributed.Client(cluster, timeout=TIMEOUT)
-    client.wait_for_workers(workers, timeout=TIMEOUT)
-    return cluster, client
-
-
-@pytest.fixture(scope="module")
-def client():
-    cluster, c = new_cluster(2)
-    try:
-        with c.as_current():
-            yield c
-    finally:
-        c.close(timeout=TIMEOUT)
-        cluster.close(timeout=TIMEOUT)
 
 
 @pytest.fixture(scope="module")
@@ -226,17 +205,12 @@ def test_results_do_not_depend_on_workers_or_partitions(client, interactions, cu
                                  timeout=TIMEOUT)
         runs.append((g.edges(timeout=TIMEOUT),
                      md.pagerank(g, method="blocks", tol=1e-12, timeout=TIMEOUT)))
-    cluster, one = new_cluster(1)
-    try:
-        with one.as_current():
-            g = md.interaction_graph(interactions, customers=customers, blocks=3,
-                                     timeout=TIMEOUT)
-            runs.append((g.edges(timeout=TIMEOUT),
-                         md.pagerank(g, method="blocks", tol=1e-12, timeout=TIMEOUT)))
-            assert len(one.scheduler_info()["workers"]) == 1
-    finally:
-        one.close(timeout=TIMEOUT)
-        cluster.close(timeout=TIMEOUT)
+    with local_cluster(1, TIMEOUT) as one:
+        g = md.interaction_graph(interactions, customers=customers, blocks=3,
+                                 timeout=TIMEOUT)
+        runs.append((g.edges(timeout=TIMEOUT),
+                     md.pagerank(g, method="blocks", tol=1e-12, timeout=TIMEOUT)))
+        assert len(one.scheduler_info()["workers"]) == 1
     (edges, rank) = runs[0]
     for other_edges, other_rank in runs[1:]:
         for a, b in zip(edges, other_edges):

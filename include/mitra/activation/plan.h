@@ -77,6 +77,12 @@ absl::Status CheckCheckRuns(const PlanOptions& options);
 
 absl::StatusOr<PlanResult> Plan(const DiffusionGraph& dg, const PlanOptions& options);
 
+// The plan of IMM's result `imm` (Imm's, or one assembled from RR sets drawn
+// in pieces, rr_shares.h): the Monte-Carlo check of its seeds and the
+// figures Plan reports. Plan(dg, o) = PlanFromImm(dg, o, Imm(dg, o.imm)).
+absl::StatusOr<PlanResult> PlanFromImm(const DiffusionGraph& dg, const PlanOptions& options,
+                                       ImmResult imm);
+
 }  // namespace mitra::activation
 
 #endif  // MITRA_ACTIVATION_PLAN_H_

@@ -14,10 +14,12 @@ the client; this package arranges where it runs (docs/SCALE.md)::
     g = md.interaction_graph(ix)                # edges in blocks by source node
     pr = md.pagerank(g)                         # one worker, or block sweeps
     top = md.leaders(ix, dd.read_csv("memberships-*.csv"))
+    plan = md.plan(g, k=50, epsilon=0.1, seed=7)   # IMM, RR sets across workers
 
 Customer value (mitra.dask.value): partition_of, partition_by_customer,
 summarize, fit, score. Graphs (mitra.dask.graph): interaction_graph,
 pagerank, pagerank_memory. Leaders (mitra.dask.leaders): leaders.
+Activation (mitra.dask.activation): plan.
 
 Importing mitra does not import Dask; importing mitra.dask does, and needs
 dask[dataframe] and pandas (Debian: python3-dask, python3-pandas; pip:
@@ -36,7 +38,8 @@ from .value import (COLUMNS, MODELS, partition_of, partition_by_customer, summar
                     score)
 from .graph import INTERACTION_COLUMNS, Graph, interaction_graph, pagerank, pagerank_memory
 from .leaders import leaders
+from .activation import plan
 
 __all__ = ["COLUMNS", "MODELS", "partition_of", "partition_by_customer", "summarize", "fit",
            "score", "INTERACTION_COLUMNS", "Graph", "interaction_graph", "pagerank",
-           "pagerank_memory", "leaders"]
+           "pagerank_memory", "leaders", "plan"]

@@ -497,13 +497,11 @@ def _block_pagerank(graph, d, p, tol, max_iter, use_weights, timeout):
                              "tolerance %g)" % (max_iter, change, tol))
 
 
-class _Runner:
-    """Runs one sweep's block shares where the blocks are: on a distributed
-    Client, tasks on the blocks' futures (a lost worker's blocks are
-    recomputed from their lineage and its tasks rerun); otherwise in this
-    process."""
+class _Session:
+    """The current distributed Client (None: none, work runs in this
+    process) and the deadline of a call's timeout."""
 
-    def __init__(self, blocks, timeout):
+    def __init__(self, timeout):
         import time
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.client = None
@@ -513,16 +511,26 @@ class _Runner:
         except (ImportError, ValueError):
             if timeout is not None:
                 raise InvalidArgument("timeout: needs a distributed Client as the scheduler")
-        if self.client is not None:
-            self.futures = self.client.compute(list(blocks))
-        else:
-            self.tables = dask.compute(*blocks)
 
     def _left(self):
         import time
         if self.deadline is None:
             return None
         return max(0.0, self.deadline - time.monotonic())
+
+
+class _Runner(_Session):
+    """Runs one sweep's block shares where the blocks are: on a distributed
+    Client, tasks on the blocks' futures (a lost worker's blocks are
+    recomputed from their lineage and its tasks rerun); otherwise in this
+    process."""
+
+    def __init__(self, blocks, timeout):
+        super().__init__(timeout)
+        if self.client is not None:
+            self.futures = self.client.compute(list(blocks))
+        else:
+            self.tables = dask.compute(*blocks)
 
     def __call__(self, slices, n, use_weights):
         if self.client is None:

@@ -1,0 +1,222 @@
+"""mitra.dask.activation: an activation plan (IMM) with its RR sets drawn
+across the workers of a Dask cluster (docs/SCALE.md, "Activation")::
+
+    plan = md.plan((src, dst), k=50, epsilon=0.1, seed=7)   # or md.plan(g) for a md.Graph
+    plan.seeds                  # mitra.activation.plan's seeds for the same seed
+
+The graph is broadcast to the workers. IMM's sample is cut by set index:
+each stage's new sets [drawn, sets) go to `partitions` contiguous ranges,
+each drawn by mitra.activation.rr_sets on a worker and kept there (set i
+depends only on the seed and i), with an inverted index. The greedy runs on
+the client over coverage counts summed across the ranges: it starts from
+each range's counts (mitra.activation.rr_coverage) and, at each step, the
+ranges report how the new seed lowers them (rr_coverage over just the sets
+containing it); it takes the allowed node of the most uncovered sets, the
+smallest id among ties, which is the rule of the library's greedy.
+mitra.activation.imm_stage gives the sample sizes, and
+mitra.activation.selection_plan the plan with its Monte-Carlo check.
+"""
+
+import numbers
+
+import numpy as np
+
+from .. import activation as _activation
+from .. import graph as _graph
+from .._errors import InvalidArgument
+from ..v1 import activation_pb2 as _pb
+from .graph import Graph, _Session
+
+__all__ = ["plan"]
+
+
+def _draw(edges, request, first, last):
+    src, dst, weights, n = edges
+    return _activation.rr_sets(src, dst, request, first, last, weights=weights, num_nodes=n)
+
+
+def _cover(n, words, count, seeds):
+    """A chunk's coverage of seeds: (gains, counts) as rr_coverage."""
+    return _activation.rr_coverage(n, words, count, seeds)
+
+
+def _index(words, count):
+    """A chunk's inverted index: where each set starts in its nodes, and
+    the chunk's (node, set) pairs sorted by node (nodes, then sets)."""
+    sizes = words[:count]
+    starts = np.zeros(count + 1, np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    nodes = words[count:]
+    order = np.argsort(nodes, kind="stable")
+    sets = np.repeat(np.arange(count, dtype=np.uint32), sizes)
+    return starts, nodes[order], sets[order]
+
+
+def _decrease(n, words, count, index, earlier, v):
+    """How v's choice lowers the chunk's counts: over the chunk's sets that
+    contain v and no earlier seed, the sets containing each node (nodes
+    and their decreases, nonzero ones only). They are rr_coverage's counts
+    of the earlier seeds over just those sets: the sets v newly covers."""
+    starts, by_node, sets = index
+    lo, hi = np.searchsorted(by_node, [v, v + 1])
+    chosen = sets[lo:hi]
+    if chosen.size == 0:
+        return np.zeros(0, np.uint32), np.zeros(0, np.uint64)
+    sizes = words[:count][chosen]
+    total = int(sizes.sum(dtype=np.int64))
+    # The chosen sets' node positions, set after set.
+    shift = starts[chosen] - np.concatenate(([0], np.cumsum(sizes[:-1], dtype=np.int64)))
+    where = np.repeat(shift, sizes) + np.arange(total, dtype=np.int64)
+    subset = np.concatenate([sizes, words[count:][where]])
+    _, counts = _activation.rr_coverage(n, subset, chosen.size, earlier)
+    nodes = np.flatnonzero(counts).astype(np.uint32)
+    return nodes, counts[nodes]
+
+
+def _finish(edges, request, seeds, gains, sets, lower_bound):
+    src, dst, weights, n = edges
+    return _activation.selection_plan(src, dst, request, seeds, gains, sets, lower_bound,
+                                      weights=weights, num_nodes=n).SerializeToString()
+
+
+class _Cluster(_Session):
+    """Tasks on the current distributed Client (futures stay on the
+    workers), or in this process without one."""
+
+    def workers(self):
+        return len(self.client.scheduler_info()["workers"]) if self.client else 1
+
+    def scatter(self, value):
+        return self.client.scatter(value, broadcast=True) if self.client else value
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False) if self.client else fn(*args)
+
+    def gather(self, futures):
+        if self.client is None:
+            return futures
+        import distributed
+        distributed.wait(futures, timeout=self._left())
+        return self.client.gather(futures)
+
+
+def _edges_of(graph, num_nodes):
+    if isinstance(graph, Graph):
+        if num_nodes is not None:
+            raise TypeError("num_nodes comes with the Graph")
+        src, dst, w = graph.edges()
+        return src, dst, w, graph.num_nodes
+    if not isinstance(graph, tuple) or len(graph) not in (2, 3):
+        raise TypeError("graph must be a mitra.dask.Graph or a tuple (src, dst[, weights]), "
+                        "not %s" % type(graph).__name__)
+    e = _graph._Edges(graph[0], graph[1], graph[2] if len(graph) == 3 else None, num_nodes)
+    return e.src, e.dst, e.weights, e.n
+
+
+def plan(graph, k=50, epsilon=0.1, seed=1, *, model="ic", probabilities="weighted_cascade",
+         num_nodes=None, p=None, lam=None, edge_values=None, directed=True, ell=1.0, threads=1,
+         candidates=None, excluded=None, must_include=None, targets=None, groups=None,
+         check_runs=10000, check_seed=None, max_rr_sets=None, partitions=None, timeout=None):
+    """An activation plan by IMM with the RR sets drawn across the workers:
+    mitra.activation.plan's result for the same arguments (a mitra.v1.Plan:
+    seeds in the order chosen, marginal gains, the Monte-Carlo check, the
+    (1 - 1/e - epsilon) guarantee at probability 1 - 1/n^ell), except
+    rr_memory_bytes, 0 here (no one process holds the sets).
+
+    graph        a mitra.dask.Graph (its edges, weights included), or a
+                 tuple (src, dst) or (src, dst, weights) of edge arrays.
+    k, epsilon, seed, model, probabilities, ... groups, check_runs,
+    check_seed, max_rr_sets
+                 as mitra.activation.plan (k seeds; groups are reported
+                 only: quotas, budgets, OPIM-C and fresh_rr_sets are not
+                 offered here).
+    partitions   ranges each stage's new RR sets are cut into (default:
+                 the number of workers); the result does not depend on it.
+    timeout      seconds for the whole computation (a distributed Client).
+    """
+    cluster = _Cluster(timeout)
+    src, dst, weights, n = _edges_of(graph, num_nodes)
+    request = _activation.plan_request(
+        n, k, epsilon, model, probabilities, seed, p=p, lam=lam, edge_values=edge_values,
+        directed=directed, ell=ell, threads=threads, candidates=candidates, excluded=excluded,
+        must_include=must_include, targets=targets, groups=groups, check_runs=check_runs,
+        check_seed=check_seed, max_rr_sets=max_rr_sets)
+    if partitions is None:
+        partitions = cluster.workers()
+    if isinstance(partitions, bool) or not isinstance(partitions, numbers.Integral) \
+            or partitions < 1:
+        raise InvalidArgument("partitions: must be an integer >= 1, got %r" % (partitions,))
+    # Every option checked here, before any task: the stages (the IMM
+    # options) and an empty share (the diffusion on this graph).
+    stage = _activation.imm_stage(n, request)
+    _activation.rr_sets(src, dst, request, 0, 0, weights=weights, num_nodes=n)
+    allowed = np.zeros(n, bool) if request.candidates else np.ones(n, bool)
+    allowed[list(request.candidates)] = True
+    allowed[list(request.excluded)] = False
+    allowed[list(request.must_include)] = False
+    must = list(request.must_include)
+
+    edges = cluster.scatter((src, dst, weights, n))
+    must_seeds = np.array(must, np.uint32)
+    chunks = []
+    drawn = 0
+    while True:
+        round_, sets, lower_bound = stage
+        cuts = [drawn + (sets - drawn) * i // partitions for i in range(partitions + 1)]
+        chunks += [_Chunk(cluster, edges, request, cuts[i], cuts[i + 1], n, must_seeds)
+                   for i in range(partitions) if cuts[i + 1] > cuts[i]]
+        drawn = sets
+        seeds, gains = _greedy(cluster, n, int(request.k), must, allowed, chunks)
+        if round_ == 0:
+            break
+        stage = _activation.imm_stage(n, request, round_, int(sum(gains)))
+    out = cluster.gather([cluster.submit(_finish, edges, request, seeds, gains, sets,
+                                         lower_bound)])[0]
+    return _pb.Plan.FromString(out)
+
+
+def _greedy(cluster, n, k, must, allowed, chunks):
+    """The seeds in the order chosen and the sets each newly covered: the
+    must-include seeds, then each step the allowed node of the most
+    uncovered sets (counts summed over the chunks), the smallest id among
+    ties. Counts start from each chunk's coverage of the must-include seeds
+    (kept with the chunk: it does not change between stages) and each step
+    subtracts what the new seed covers, found through the chunks' inverted
+    indices, so a step costs the sets containing the seed, not all sets."""
+    covers = cluster.gather([c.cover for c in chunks])
+    counts = np.zeros(n, np.uint64)
+    gains = [0] * len(must)
+    for g, c in covers:
+        counts += c
+        for i in range(len(must)):
+            gains[i] += int(g[i])
+    seeds = list(must)
+    left = allowed.copy()
+    while len(seeds) < k and left.any():
+        # np.argmax takes the first of equal values: the smallest id.
+        masked = counts.astype(np.int64)
+        masked[~left] = -1
+        v = int(np.argmax(masked))
+        earlier = np.array(seeds, np.uint32)
+        seeds.append(v)
+        gains.append(int(counts[v]))
+        left[v] = False
+        if len(seeds) >= k or not left.any():
+            break
+        for nodes, less in cluster.gather([
+                cluster.submit(_decrease, n, c.words, c.count, c.index, earlier, v)
+                for c in chunks]):
+            np.subtract.at(counts, nodes, less)
+    return seeds, gains
+
+
+class _Chunk:
+    """RR sets [first, first + count) of the sample, drawn on a worker and
+    kept there with their inverted index and their coverage of the
+    must-include seeds (futures, or values without a Client)."""
+
+    def __init__(self, cluster, edges, request, first, last, n, must):
+        self.count = last - first
+        self.words = cluster.submit(_draw, edges, request, first, last)
+        self.index = cluster.submit(_index, self.words, self.count)
+        self.cover = cluster.submit(_cover, n, self.words, self.count, must)
