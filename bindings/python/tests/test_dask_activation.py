@@ -1,11 +1,17 @@
 """mitra.dask.plan (activation with RR sets drawn across workers) on a real
 LocalCluster of two worker processes, against mitra.activation.plan on the
 same NetHEPT graph: the same seeds and plan, whatever the workers and
-partitions; the pieces' Python wrappers; bad input named.
+partitions, and with a worker killed in the middle; the pieces' Python
+wrappers; bad input named.
 """
 
 import os
+import signal
+import sys
+import threading
+import time
 
+import cloudpickle
 import distributed  # noqa: F401  (required: a missing one fails the module)
 import numpy as np
 import pytest
@@ -13,6 +19,7 @@ import pytest
 import mitra
 import mitra.activation as ma
 import mitra.dask as md
+import mitra.dask.activation as mda
 
 from conftest import REPO_ROOT, local_cluster
 
@@ -21,6 +28,10 @@ NETHEPT = os.path.join(REPO_ROOT, "data", "reference", "graphs", "nethept.txt")
 # Weighted cascade, k and epsilon sized for a Debug build on two shared
 # cores (every greedy step is one round trip to the workers).
 K, EPSILON, SEED, RUNS = 20, 0.2, 7, 2000
+
+# The test's slowed greedy step is sent to the workers by value (they cannot
+# import this file).
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +86,64 @@ def test_partitions_and_workers_change_nothing(client, nethept, single):
     other = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED + 1, check_runs=RUNS,
                     timeout=TIMEOUT)
     assert other.rr_sets != single.rr_sets or list(other.seeds) != list(single.seeds)
+
+
+SLOW_SECONDS = 0.02
+_REAL_DECREASE = mda._decrease
+
+
+def slow_decrease(*args):
+    """A greedy step's work on one range, slowed so that the plan is still
+    choosing seeds when the test kills a worker."""
+    time.sleep(SLOW_SECONDS)
+    return _REAL_DECREASE(*args)
+
+
+def test_killed_worker_changes_nothing(client, nethept, single, monkeypatch):
+    src, dst = nethept
+    monkeypatch.setattr(mda, "_decrease", slow_decrease)
+    result = {}
+
+    def run():
+        try:
+            result["plan"] = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED,
+                                     check_runs=RUNS, timeout=TIMEOUT)
+        except BaseException as e:  # re-raised below, on the test's thread
+            result["error"] = e
+
+    job = threading.Thread(target=run)
+    job.start()
+    # Wait for some greedy steps, then kill a worker while it runs one: it
+    # holds RR sets, their index and coverage, which must be drawn again.
+    seen, deadline = set(), time.monotonic() + TIMEOUT
+    victim = keys = None
+    while time.monotonic() < deadline and job.is_alive():
+        running = {w: [k for k in ks if k.startswith("slow_decrease-")]
+                   for w, ks in client.processing().items()}
+        seen.update(k for ks in running.values() for k in ks)
+        busy = [(w, ks) for w, ks in running.items() if ks]
+        if len(seen) >= 10 and busy:
+            victim, keys = busy[0]
+            break
+        time.sleep(0.005)
+    assert victim is not None, "no greedy step was running"
+    pid = client.run(os.getpid, workers=[victim])[victim]
+    os.kill(pid, signal.SIGKILL)
+    assert job.is_alive()  # killed in the middle of the job
+    job.join(TIMEOUT)
+    assert not job.is_alive()
+    assert "error" not in result, result.get("error")
+    assert same_plan(result["plan"], single)
+    # The tasks the killed worker was running were run again elsewhere.
+    stories = client.run_on_scheduler(
+        lambda dask_scheduler: {k: [(t[1], t[2]) for t in dask_scheduler.story(k)]
+                                for k in keys})
+    assert keys and set(stories) == set(keys)
+    for key, story in stories.items():
+        lost = story.index(("processing", "released"))  # its worker died
+        assert ("processing", "memory") in story[lost:], story  # rerun to the end
+    client.wait_for_workers(2, timeout=TIMEOUT)  # the nanny restarted it
+    assert victim not in client.scheduler_info()["workers"]
 
 
 def test_constraints_and_lt_as_the_single_process(client, nethept):
