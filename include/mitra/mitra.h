@@ -635,7 +635,8 @@ MITRA_API mitra_status mitra_value_expected_cumulative_transactions_covariates(
  * INVALID_ARGUMENT naming the array and the edge ("src[3]: ..."). */
 
 /* values[v] = the centrality of node v: a serialized mitra.v1.CentralityRequest
- * (pagerank, katz, eigenvector, betweenness, sampled_betweenness or kcore,
+ * (pagerank, katz, eigenvector, betweenness, sampled_betweenness, kcore, or
+ * since 1.2 hits: its hubs or its authorities,
  * and whether the edges are directed) in, a serialized
  * mitra.v1.CentralityReport (iterations, convergence; for sampled
  * betweenness its guarantee) out. Non-convergence is FAILED_PRECONDITION. */

@@ -9,6 +9,7 @@
 #include "mitra/core/time_format.h"
 #include "mitra/graph/betweenness.h"
 #include "mitra/graph/eigenvector.h"
+#include "mitra/graph/hits.h"
 #include "mitra/graph/katz.h"
 #include "mitra/graph/kcore.h"
 #include "mitra/graph/pagerank.h"
@@ -269,10 +270,26 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
       result.assign(core.begin(), core.end());
       break;
     }
+    case v1::CentralityRequest::kHits: {
+      const v1::HitsOptions& h = r.hits();
+      report->set_algorithm(h.hubs() ? "hits_hubs" : "hits_authorities");
+      HitsOptions o;
+      o.names = FieldPath("request.hits");
+      if (h.has_tolerance()) o.tolerance = h.tolerance();
+      if (h.has_max_iterations()) o.max_iterations = h.max_iterations();
+      o.use_weights = !h.has_use_weights() || h.use_weights();
+      absl::StatusOr<HitsResult> hr = Hits(g, o);
+      if (!hr.ok()) return hr.status();
+      report->set_iterations(hr->iterations);
+      report->set_converged(true);
+      report->set_last_change(hr->last_change);
+      result = std::move(h.hubs() ? hr->hubs : hr->authorities);
+      break;
+    }
     case v1::CentralityRequest::ALGORITHM_NOT_SET:
       return Invalid("request.algorithm",
                      "required: one of pagerank, katz, eigenvector, betweenness, "
-                     "sampled_betweenness, kcore");
+                     "sampled_betweenness, kcore, hits");
   }
   if (result.size() != n) return absl::InternalError("centrality: result size differs from the graph's");
   std::copy(result.begin(), result.end(), values.begin());

@@ -13,6 +13,7 @@
 #include "mitra/core/memory_budget.h"
 #include "mitra/graph/betweenness.h"
 #include "mitra/graph/eigenvector.h"
+#include "mitra/graph/hits.h"
 #include "mitra/graph/katz.h"
 #include "mitra/graph/leiden.h"
 #include "mitra/graph/pagerank.h"
@@ -90,6 +91,29 @@ TEST(GraphValidateOnce, KatzAndEigenvector) {
   EXPECT_EQ(InvalidMessage(EigenvectorCentrality(g, e)), "max_iterations: must be 1..100000, got 0");
   EXPECT_EQ(Request(g, "eigenvector { max_iterations: 0 }"),
             "request.eigenvector.max_iterations: must be 1..100000, got 0");
+}
+
+TEST(GraphValidateOnce, Hits) {
+  const CsrGraph g = Path();
+  HitsOptions h;
+  h.max_iterations = 0;
+  EXPECT_EQ(InvalidMessage(Hits(g, h)), "max_iterations: must be 1..100000, got 0");
+  EXPECT_EQ(Request(g, "hits { max_iterations: 0 }"),
+            "request.hits.max_iterations: must be 1..100000, got 0");
+  EXPECT_EQ(Request(g, "hits { hubs: true tolerance: -1 }"),
+            "request.hits.tolerance: must be finite and > 0, got -1");
+  // The request picks the vector: hubs or authorities of the one result.
+  const HitsResult want = *Hits(g, {});
+  for (bool hubs : {false, true}) {
+    v1::CentralityRequest r;
+    r.mutable_hits()->set_hubs(hubs);
+    std::vector<double> values(g.num_nodes());
+    v1::CentralityReport report;
+    ASSERT_TRUE(Centrality(g, r, absl::MakeSpan(values), &report).ok());
+    EXPECT_EQ(values, hubs ? want.hubs : want.authorities);
+    EXPECT_EQ(report.algorithm(), hubs ? "hits_hubs" : "hits_authorities");
+    EXPECT_EQ(report.iterations(), want.iterations);
+  }
 }
 
 TEST(GraphValidateOnce, Betweenness) {

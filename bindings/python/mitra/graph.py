@@ -43,7 +43,7 @@ from .v1 import community_pb2 as _community_pb
 _lib = _native.lib
 
 __all__ = [
-    "InteractionGraph", "SampledBetweenness", "interaction_graph", "pagerank", "katz",
+    "InteractionGraph", "SampledBetweenness", "interaction_graph", "pagerank", "katz", "hits",
     "eigenvector", "betweenness", "kcore", "leiden", "modularity", "transition_product",
     "kind_number",
     "LearnedInfluence", "learn_influence",
@@ -399,6 +399,26 @@ def eigenvector(src, dst=None, weights=None, tol=1e-12, max_iter=10000, num_node
     o.max_iterations = int(max_iter)
     o.use_weights = bool(use_weights)
     return _centrality(e, request)[0]
+
+
+def hits(src, dst=None, weights=None, tol=1e-12, max_iter=10000, num_nodes=None,
+         directed=True, *, use_weights=True, community=None):
+    """HITS hubs and authorities (networkx's hits): (hubs, authorities),
+    each summing to 1. The authorities are the principal right singular
+    vector of the adjacency matrix, the hubs A times them: in a reply graph
+    (asker -> answerer) the members others turn to, and those who ask them.
+    A graph without arcs gives zeros."""
+    e = _Edges(src, dst, weights, num_nodes, community)
+    out = []
+    for hubs in (True, False):
+        request = _pb.CentralityRequest(directed=bool(directed))
+        o = request.hits
+        o.tolerance = float(tol)
+        o.max_iterations = int(max_iter)
+        o.use_weights = bool(use_weights)
+        o.hubs = hubs
+        out.append(_centrality(e, request)[0])
+    return tuple(out)
 
 
 def betweenness(src, dst=None, weights=None, normalized=True, endpoints=False, epsilon=None,

@@ -88,6 +88,26 @@ def test_karate_katz_eigenvector_betweenness_core(karate, karate_values):
     np.testing.assert_array_equal(core, karate_values["core"])
 
 
+def test_hits_against_networkx(karate_values):
+    """Hubs and authorities as networkx's hits (ARPACK's singular vectors)."""
+    src, dst, w = edges("random_directed.txt", weighted=True)
+    want = values("random_directed_values.csv")
+    hubs, auth = mg.hits(src, dst, w, tol=1e-15, num_nodes=300)
+    np.testing.assert_allclose(hubs, want["hits_hubs_weighted"], atol=1e-10)
+    np.testing.assert_allclose(auth, want["hits_authorities_weighted"], atol=1e-10)
+    hubs, auth = mg.hits(src, dst, w, tol=1e-15, num_nodes=300, use_weights=False)
+    np.testing.assert_allclose(hubs, want["hits_hubs"], atol=1e-10)
+    np.testing.assert_allclose(auth, want["hits_authorities"], atol=1e-10)
+    src, dst, _ = edges("karate.txt")
+    hubs, auth = mg.hits(src, dst, tol=1e-15, directed=False)
+    np.testing.assert_allclose(hubs, karate_values["hits_hubs"], atol=1e-10)
+    np.testing.assert_allclose(auth, karate_values["hits_authorities"], atol=1e-10)
+    with pytest.raises(mitra.FailedPrecondition, match="hits: no convergence in 2 iterations"):
+        mg.hits(src, dst, tol=1e-15, max_iter=2)
+    with pytest.raises(mitra.InvalidArgument, match="request.hits.tolerance"):
+        mg.hits(src, dst, tol=0)
+
+
 def test_weighted_karate(karate_values):
     src, dst, w = edges("karate_weighted.txt", weighted=True)
     kw = dict(directed=False)
