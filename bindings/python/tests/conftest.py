@@ -42,6 +42,35 @@ def sample():
     ws.close()
 
 
+# Seconds any one computation on a test cluster may take before the test
+# fails (a dead worker must not hang the suite).
+DASK_TIMEOUT = 60
+
+
+def new_dask_cluster(workers):
+    """A distributed.LocalCluster of `workers` processes (one thread each)
+    and its Client; distributed is imported here, not by every test."""
+    import distributed
+    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, timeout=DASK_TIMEOUT)
+    client = distributed.Client(cluster, timeout=DASK_TIMEOUT)
+    client.wait_for_workers(workers, timeout=DASK_TIMEOUT)
+    return cluster, client
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A Client of a two-process LocalCluster, current for the module's
+    tests, closed after them."""
+    cluster, client = new_dask_cluster(2)
+    try:
+        with client.as_current():
+            yield client
+    finally:
+        client.close(timeout=DASK_TIMEOUT)
+        cluster.close(timeout=DASK_TIMEOUT)
+
+
 def full_batch():
     """A valid batch touching every entity kind and most fields."""
     B = v1
