@@ -67,6 +67,8 @@ def check_equal(got, want):
     assert frame["next"].tolist() == [c.next.label if c.next else None for c in want.customers]
     np.testing.assert_array_equal(frame["next_value"].to_numpy(),
                                   [c.next.value if c.next else np.nan for c in want.customers])
+    assert frame["evidence"].tolist() == [[(e.label, e.value) for e in c.evidence]
+                                          for c in want.customers]
     for field in ml.INVOLVEMENT:
         np.testing.assert_array_equal(frame["involvement_" + field].to_numpy(),
                                       [c.involvement[field] for c in want.customers],

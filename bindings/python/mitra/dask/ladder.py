@@ -147,12 +147,15 @@ def _workspace(k, n, tables, shared, request):
     named[("request", "contributors")] = _named(request)
     context = set()
     for (kind, c), ids in named.items():
-        for i in sorted(ids - own_set):
-            if _partition_of(np.array([i], dtype=object), n)[0] == k:
-                where = "%s.%s" % (kind, c) if kind != "request" else \
-                    "changes/decisions contributor"
-                raise NotFound("%s: unknown customer id %r (not in customers)" % (where, i))
-            context.add(i)
+        others = np.array(sorted(ids - own_set), dtype=object)
+        if not len(others):
+            continue
+        # An id of this partition that no customer row defines is unknown.
+        mine = others[_partition_of(others, n) == k]
+        if len(mine):
+            where = "%s.%s" % (kind, c) if kind != "request" else "changes/decisions contributor"
+            raise NotFound("%s: unknown customer id %r (not in customers)" % (where, mine[0]))
+        context.update(others)
     customers = pd.concat([tables["customers"],
                            pd.DataFrame({"id": sorted(context)}, dtype=object)],
                           ignore_index=True)
@@ -191,7 +194,8 @@ def _customer_meta(id_dtype):
                "stage_name": pd.Series([], dtype=object),
                "phase": pd.Series([], dtype=object),
                "next": pd.Series([], dtype=object),
-               "next_value": pd.Series([], dtype=np.float64)}
+               "next_value": pd.Series([], dtype=np.float64),
+               "evidence": pd.Series([], dtype=object)}
     columns.update((name, pd.Series([], dtype=np.float64)) for name in _INVOLVEMENT)
     return pd.DataFrame(columns)
 
@@ -218,6 +222,8 @@ def _partition_stages(k, n, tables, shared, request, as_of, id_dtype):
         "phase": np.array([c.phase for c in st.customers], dtype=object),
         "next": np.array([c.next.label if c.next else None for c in st.customers], dtype=object),
         "next_value": np.array([c.next.value if c.next else np.nan for c in st.customers]),
+        "evidence": pd.Series([[(e.label, e.value) for e in c.evidence] for c in st.customers],
+                              dtype=object),
     })
     for name, field in zip(_INVOLVEMENT, _ladder.INVOLVEMENT):
         out[name] = np.array([c.involvement[field] for c in st.customers], np.float64)
@@ -248,8 +254,9 @@ def _add_reports(reports):
 class Stages(_ladder.Stages):
     """The ladder over every partition: what mitra.ladder.Stages holds, with
     counts and history summed over the partitions, and ``customers`` a Dask
-    DataFrame (customer_id, stage, stage_name, phase, next, next_value and
-    involvement_* per INVOLVEMENT) instead of a list; ``at`` and ``[id]``
+    DataFrame (customer_id, stage, stage_name, phase, next (the next step's
+    label), next_value, evidence (a list of (label, value) per requirement
+    met) and involvement_* per INVOLVEMENT) instead of a list; ``at`` and ``[id]``
     are not offered (filter the frame)."""
 
     def __init__(self, report, customers):
