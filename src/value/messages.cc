@@ -476,7 +476,8 @@ absl::Status Rfm(const v1::RfmRequest& r, v1::RfmResult* result) {
                 {"monetary_value", r.reference().monetary_value(), ref.monetary}};
     for (const auto& d : dims) {
       const std::string where = absl::StrCat("RfmRequest.reference.", d.name);
-      if (d.m.values_size() == 0) return Invalid(where + ".values", "empty: every dimension needs its distribution");
+      if (d.m.values_size() == 0)
+        return Invalid(where + ".values", "empty: every dimension needs its distribution");
       d.out.values.assign(d.m.values().begin(), d.m.values().end());
       d.out.counts.assign(d.m.counts().begin(), d.m.counts().end());
       if (absl::Status s = CheckValueCounts(d.out, where); !s.ok()) return s;
@@ -484,7 +485,8 @@ absl::Status Rfm(const v1::RfmRequest& r, v1::RfmResult* result) {
     scores = ScoreRfmAgainst(Column(r.recency_age()), Column(r.frequency()),
                              Column(r.monetary_value()), ref, bins);
   } else {
-    scores = ScoreRfm(Column(r.recency_age()), Column(r.frequency()), Column(r.monetary_value()), bins);
+    scores = ScoreRfm(Column(r.recency_age()), Column(r.frequency()), Column(r.monetary_value()),
+                      bins);
   }
   if (!scores.ok()) return scores.status();
   std::vector<SegmentRule> rules;

@@ -202,7 +202,8 @@ TEST(RfmTest, RequestWithAReference) {
   }
   v1::RfmResult out;
   auto* ref = r.mutable_reference();
-  for (auto* d : {ref->mutable_recency_age(), ref->mutable_frequency(), ref->mutable_monetary_value()}) {
+  for (auto* d :
+       {ref->mutable_recency_age(), ref->mutable_frequency(), ref->mutable_monetary_value()}) {
     d->add_values(0);
     d->add_values(1);
     d->add_values(2);
@@ -234,7 +235,8 @@ TEST(RfmTest, RequestWithAReference) {
             "RfmRequest.reference.frequency.values: empty: every dimension needs its distribution");
   bad = r;
   bad.mutable_reference()->mutable_recency_age()->set_values(0, NAN);
-  EXPECT_EQ(Rfm(bad, &out).message(), "RfmRequest.reference.recency_age.values[0]: nan is not finite");
+  EXPECT_EQ(Rfm(bad, &out).message(),
+            "RfmRequest.reference.recency_age.values[0]: nan is not finite");
 }
 
 }  // namespace

@@ -71,6 +71,15 @@ def dask_client():
         cluster.close(timeout=DASK_TIMEOUT)
 
 
+def dask_compute(client, collection):
+    """collection (or a list of them) computed on the cluster, within
+    DASK_TIMEOUT."""
+    import distributed
+    futures = client.compute(collection)
+    distributed.wait(futures, timeout=DASK_TIMEOUT)
+    return client.gather(futures)
+
+
 def full_batch():
     """A valid batch touching every entity kind and most fields."""
     B = v1

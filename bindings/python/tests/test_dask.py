@@ -11,40 +11,23 @@ import numpy as np
 import pytest
 
 import dask.dataframe as dd
-import distributed
+import distributed  # noqa: F401  (required: a missing one fails the module)
 import pandas as pd
 
 import mitra
 import mitra.dask as md
 import mitra.value as mv
 
-from conftest import run_python
+from conftest import DASK_TIMEOUT, dask_compute as compute, run_python
 from test_value import CAL_END, cdnow  # noqa: F401  (the CDNOW fixture)
 
-# Seconds any one computation on the cluster may take before the test fails
-# (a dead worker must not hang the suite).
-TIMEOUT = 60
+TIMEOUT = DASK_TIMEOUT
 MONTH = mv.unit_ratio("month", "week")
 
 
 @pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, timeout=TIMEOUT)
-    c = distributed.Client(cluster, timeout=TIMEOUT)
-    try:
-        c.wait_for_workers(2, timeout=TIMEOUT)
-        yield c
-    finally:
-        c.close(timeout=TIMEOUT)
-        cluster.close(timeout=TIMEOUT)
-
-
-def compute(client, collection):
-    """collection (or a list of them) computed on the cluster, within TIMEOUT."""
-    futures = client.compute(collection)
-    distributed.wait(futures, timeout=TIMEOUT)
-    return client.gather(futures)
+def client(dask_client):
+    return dask_client
 
 
 @pytest.fixture(scope="module")

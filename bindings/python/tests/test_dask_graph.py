@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import dask.dataframe as dd
-import distributed
+import distributed  # noqa: F401  (required: a missing one fails the module)
 import pandas as pd
 
 import mitra
@@ -28,11 +28,9 @@ import mitra.dask.graph as mdg
 import mitra.graph as mg
 import mitra.leaders as ml
 
-from conftest import SAMPLE
+from conftest import DASK_TIMEOUT, SAMPLE, new_dask_cluster as new_cluster
 
-# Seconds any one computation on the cluster may take before the test fails
-# (a dead worker must not hang the suite).
-TIMEOUT = 60
+TIMEOUT = DASK_TIMEOUT
 # The sample's interactions read in this many byte blocks: 4 partitions.
 BLOCKSIZE = 600_000
 DTYPES = {"to_customer_id": object, "community_id": object}
@@ -42,23 +40,9 @@ DTYPES = {"to_customer_id": object, "community_id": object}
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 
-def new_cluster(workers):
-    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, timeout=TIMEOUT)
-    client = distributed.Client(cluster, timeout=TIMEOUT)
-    client.wait_for_workers(workers, timeout=TIMEOUT)
-    return cluster, client
-
-
 @pytest.fixture(scope="module")
-def client():
-    cluster, c = new_cluster(2)
-    try:
-        with c.as_current():
-            yield c
-    finally:
-        c.close(timeout=TIMEOUT)
-        cluster.close(timeout=TIMEOUT)
+def client(dask_client):
+    return dask_client
 
 
 @pytest.fixture(scope="module")

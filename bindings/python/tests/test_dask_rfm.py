@@ -11,32 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import distributed
-
 import mitra
 import mitra.dask as md
 import mitra.value as mv
 
-from conftest import DASK_TIMEOUT
+from conftest import dask_compute as compute
+from test_dask import frame  # noqa: F401  (CDNOW as a pandas frame)
 from test_value import CAL_END, cdnow  # noqa: F401  (the CDNOW fixture)
 
 # bins 4 with a table of its own: monetary restricted in one rule, one
 # rule after a catch-all never matching, and (R 1, F 4) left to none.
 CUSTOM = [("big_spender", 1, 4, 1, 4, 4, 4), ("recent", 3, 4, 1, 4),
           ("lapsed", 1, 2, 1, 3), ("never", 1, 1, 1, 1)]
-
-
-def compute(client, collection):
-    futures = client.compute(collection)
-    distributed.wait(futures, timeout=DASK_TIMEOUT)
-    return client.gather(futures)
-
-
-@pytest.fixture(scope="module")
-def frame(cdnow):
-    customer, time, amount = cdnow
-    return pd.DataFrame({"customer_id": customer.astype(np.int64), "time": time,
-                         "amount": amount})
 
 
 @pytest.fixture(scope="module")
