@@ -8,7 +8,6 @@ dask, distributed and pandas are required: a missing one fails the module
 (the CI installs them; scripts/debian-packages.txt)."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import mitra
