@@ -18,8 +18,9 @@ from conftest import dask_compute as compute
 from test_dask import frame  # noqa: F401  (CDNOW as a pandas frame)
 from test_value import CAL_END, cdnow  # noqa: F401  (the CDNOW fixture)
 
-# bins 4 with a table of its own: monetary restricted in one rule, one
-# rule after a catch-all never matching, and (R 1, F 4) left to none.
+# bins 4 with a table of its own: monetary restricted in one rule, the last
+# rule shadowed by an earlier one (first match wins), and (R 1, F 4, M < 4)
+# matched by none.
 CUSTOM = [("big_spender", 1, 4, 1, 4, 4, 4), ("recent", 3, 4, 1, 4),
           ("lapsed", 1, 2, 1, 3), ("never", 1, 1, 1, 1)]
 
