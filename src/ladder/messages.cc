@@ -290,6 +290,18 @@ absl::Status LadderMessage(const Workspace& ws, const v1::LadderRequest& request
     if (!c.ok()) return c.status();
     listed.push_back(*c);
   }
+  std::vector<uint8_t> counted;
+  if (request.counted_customer_ids_size() > 0) {
+    counted.assign(t.customers.ids.size(), 0);
+    for (int i = 0; i < request.counted_customer_ids_size(); ++i) {
+      absl::StatusOr<Index> c =
+          FindIndex(t.customers.ids, request.counted_customer_ids(i), "customer",
+                    absl::StrCat("request.counted_customer_ids[", i, "]"));
+      if (!c.ok()) return c.status();
+      counted[*c] = 1;
+    }
+    in.counted = counted;
+  }
   std::vector<int64_t> ends;
   if (request.history_periods() > 0) {
     HistoryOptions ho;

@@ -119,6 +119,10 @@ absl::StatusOr<StageAssignment> AssignCheckedStages(const Tables& tables, const 
   out.column = std::move(e->column);
   out.values = std::move(e->values);
   const size_t n = tables.customers.ids.size();
+  if (!inputs.counted.empty() && inputs.counted.size() != n)
+    return absl::InvalidArgumentError(absl::StrCat("counted: ", inputs.counted.size(),
+                                                    " entries, but the workspace has ", n,
+                                                    " customers"));
   // Known: created before as_of, else first seen (any dated event) before it;
   // the scan of every table is skipped when the creation times settle it.
   const std::vector<int64_t>& created = tables.customers.created;
@@ -132,7 +136,8 @@ absl::StatusOr<StageAssignment> AssignCheckedStages(const Tables& tables, const 
   for (Index c = 0; c < n; ++c) {
     out.stage[c] = static_cast<uint8_t>(e->Level(c));
     out.next_unmet[c] = static_cast<int16_t>(e->NextUnmet(c));
-    out.known[c] = first_seen[c] == kNoTime || first_seen[c] < inputs.as_of;
+    out.known[c] = (inputs.counted.empty() || inputs.counted[c]) &&
+                   (first_seen[c] == kNoTime || first_seen[c] < inputs.as_of);
     if (out.known[c]) ++out.counts[out.stage[c]];
   }
   return out;

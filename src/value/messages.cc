@@ -464,8 +464,30 @@ absl::Status Rfm(const v1::RfmRequest& r, v1::RfmResult* result) {
                                                              r.recency_age_size()));
   const int bins = r.bins() == 0 ? 5 : r.bins();
   if (bins < 2 || bins > 10) return Invalid("RfmRequest.bins", "must be 2..10");
-  absl::StatusOr<RfmScores> scores =
-      ScoreRfm(Column(r.recency_age()), Column(r.frequency()), Column(r.monetary_value()), bins);
+  absl::StatusOr<RfmScores> scores;
+  if (r.has_reference()) {
+    RfmReference ref;
+    const struct {
+      const char* name;
+      const v1::RfmValueCounts& m;
+      ValueCounts& out;
+    } dims[] = {{"recency_age", r.reference().recency_age(), ref.recency_age},
+                {"frequency", r.reference().frequency(), ref.frequency},
+                {"monetary_value", r.reference().monetary_value(), ref.monetary}};
+    for (const auto& d : dims) {
+      const std::string where = absl::StrCat("RfmRequest.reference.", d.name);
+      if (d.m.values_size() == 0)
+        return Invalid(where + ".values", "empty: every dimension needs its distribution");
+      d.out.values.assign(d.m.values().begin(), d.m.values().end());
+      d.out.counts.assign(d.m.counts().begin(), d.m.counts().end());
+      if (absl::Status s = CheckValueCounts(d.out, where); !s.ok()) return s;
+    }
+    scores = ScoreRfmAgainst(Column(r.recency_age()), Column(r.frequency()),
+                             Column(r.monetary_value()), ref, bins);
+  } else {
+    scores = ScoreRfm(Column(r.recency_age()), Column(r.frequency()), Column(r.monetary_value()),
+                      bins);
+  }
   if (!scores.ok()) return scores.status();
   std::vector<SegmentRule> rules;
   if (r.segments().empty()) {

@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -279,6 +281,95 @@ TEST(LadderMessagesTest, AdoptedDecisionsBecomeCoCreationCredit) {
   v1::LadderReport ladder;
   ASSERT_TRUE(LadderMessage(ws, lr, &ladder).ok());
   EXPECT_THAT(ladder.stage_counts(), ElementsAre(4999, 1));  // C0449: D1 and D4
+}
+
+// counted_customer_ids: a report about some customers of the workspace.
+// Counting the customers in two complementary halves splits the full
+// report exactly: each half's customers have their full-report stages and
+// the halves' funnels, entries and transition matrices add up to the full
+// report's in every period.
+TEST(LadderMessagesTest, CountedCustomersSplitTheReportExactly) {
+  const Workspace& ws = Sample();
+  v1::LadderRequest req;
+  req.set_as_of_unix_seconds(1767225600);  // 2026-01-01
+  req.set_history_periods(6);
+  v1::LadderReport full;
+  ASSERT_TRUE(LadderMessage(ws, req, &full).ok());
+  std::map<std::string, uint32_t> stage_of;
+  for (const auto& c : full.customers()) stage_of[c.customer_id()] = c.stage();
+  v1::LadderRequest half[2] = {req, req};
+  const auto& ids = ws.tables().customers.ids;
+  for (size_t c = 0; c < ids.size(); ++c)
+    half[c % 3 == 0 ? 0 : 1].add_counted_customer_ids(std::string(ids.Id(c)));
+  v1::LadderReport part[2];
+  size_t listed = 0;
+  for (int h = 0; h < 2; ++h) {
+    ASSERT_TRUE(LadderMessage(ws, half[h], &part[h]).ok());
+    const std::set<std::string> mine(half[h].counted_customer_ids().begin(),
+                                     half[h].counted_customer_ids().end());
+    for (const auto& c : part[h].customers()) {
+      EXPECT_TRUE(mine.count(c.customer_id())) << c.customer_id();
+      EXPECT_EQ(c.stage(), stage_of.at(c.customer_id())) << c.customer_id();
+      ++listed;
+    }
+  }
+  EXPECT_EQ(listed, static_cast<size_t>(full.customers_size()));
+  ASSERT_EQ(full.stage_counts_size(), 6);
+  for (int s = 0; s < 6; ++s)
+    EXPECT_EQ(part[0].stage_counts(s) + part[1].stage_counts(s), full.stage_counts(s)) << s;
+  EXPECT_GT(part[0].stage_counts(2), 0u);
+  EXPECT_GT(part[1].stage_counts(2), 0u);
+  ASSERT_EQ(full.history_size(), 6);
+  for (int k = 0; k < 6; ++k) {
+    const auto &f = full.history(k), &a = part[0].history(k), &b = part[1].history(k);
+    for (int s = 0; s < f.counts_size(); ++s) EXPECT_EQ(a.counts(s) + b.counts(s), f.counts(s));
+    ASSERT_EQ(a.entered_size(), f.entered_size());
+    for (int s = 0; s < f.entered_size(); ++s) EXPECT_EQ(a.entered(s) + b.entered(s), f.entered(s));
+    ASSERT_EQ(a.transitions_size(), f.transitions_size());
+    for (int s = 0; s < f.transitions_size(); ++s)
+      EXPECT_EQ(a.transitions(s) + b.transitions(s), f.transitions(s)) << k << " " << s;
+  }
+  v1::LadderRequest bad = req;
+  bad.add_counted_customer_ids("C0001");
+  bad.add_counted_customer_ids("nobody");
+  EXPECT_EQ(LadderMessage(ws, bad, &part[0]).code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(LadderMessage(ws, bad, &part[0]).message(),
+              HasSubstr("request.counted_customer_ids[1]"));
+}
+
+// A customer who is not counted still counts as the other end of a counted
+// customer's interactions and referrals.
+TEST(LadderMessagesTest, UncountedCustomersAreContext) {
+  Workspace ws;
+  v1::Batch b;
+  for (const char* id : {"a", "b"}) b.add_customers()->set_id(id);
+  auto* i = b.add_interactions();
+  i->set_from_customer_id("b");
+  i->set_to_customer_id("a");
+  i->set_kind(v1::INTERACTION_KIND_REPLY);
+  i->set_time_unix_seconds(1000);
+  ASSERT_TRUE(ws.Ingest(b).ok());
+  v1::LadderRequest req;
+  req.set_as_of_unix_seconds(86400);
+  auto* st = req.mutable_rules()->add_stages();
+  st->set_name("known");
+  st->set_phase(v1::LADDER_PHASE_TRANSACTIONAL);
+  st = req.mutable_rules()->add_stages();
+  st->set_name("noticed");
+  st->set_phase(v1::LADDER_PHASE_RELATIONSHIP);
+  auto* r = st->add_requirements();
+  r->set_indicator(v1::LADDER_INDICATOR_INTERACTIONS_RECEIVED);
+  r->set_at_least(1);
+  r = st->add_requirements();
+  r->set_indicator(v1::LADDER_INDICATOR_DISTINCT_PEERS);
+  r->set_at_least(1);
+  req.add_counted_customer_ids("a");
+  v1::LadderReport out;
+  ASSERT_TRUE(LadderMessage(ws, req, &out).ok());
+  ASSERT_EQ(out.customers_size(), 1);
+  EXPECT_EQ(out.customers(0).customer_id(), "a");
+  EXPECT_EQ(out.customers(0).stage_name(), "noticed");
+  EXPECT_THAT(out.stage_counts(), ElementsAre(0, 1));  // b is not counted
 }
 
 }  // namespace

@@ -42,8 +42,8 @@ from .v1 import ladder_pb2 as _pb
 
 _lib = _native.lib
 
-__all__ = ["stages", "contribution", "rules", "stage", "requirement", "default_rules",
-           "Stages", "Contributions", "INDICATORS", "PHASES"]
+__all__ = ["stages", "stages_request", "contribution", "rules", "stage", "requirement",
+           "default_rules", "Stages", "Contributions", "INDICATORS", "PHASES"]
 
 #: The indicators a requirement can count, by name (ladder.proto's LadderIndicator).
 INDICATORS = tuple(v.name[len("LADDER_INDICATOR_"):].lower()
@@ -252,26 +252,39 @@ def stages(ws, *, rules=None, as_of=None, history=None, period_days=None, custom
     mitra.v1.ValueScoring for p_alive and clv rules.
     """
     if request is None:
-        request = _pb.LadderRequest(counts_only=bool(counts_only))
-        if rules is not None:
-            request.rules.CopyFrom(rules)
-        if as_of is not None:
-            request.as_of_unix_seconds = _unix(as_of, "as_of")
-        if history is not None:
-            request.history_periods = int(history)
-        if period_days is not None:
-            request.history_period_days = float(period_days)
-        if customers is not None:
-            request.customer_ids.extend(customers)
-        if involvement_window_days is not None:
-            request.involvement_window_days = float(involvement_window_days)
-        if default_margin_rate is not None:
-            request.default_margin_rate = float(default_margin_rate)
-        if value_scoring is not None:
-            request.value_scoring.CopyFrom(value_scoring)
-        _changes(changes, request.changes)
-        _decisions(decisions, request.decisions)
+        request = stages_request(rules=rules, as_of=as_of, history=history,
+                                 period_days=period_days, customers=customers,
+                                 counts_only=counts_only,
+                                 involvement_window_days=involvement_window_days,
+                                 default_margin_rate=default_margin_rate, changes=changes,
+                                 decisions=decisions, value_scoring=value_scoring)
     return Stages(run_request(_lib.mitra_workspace_ladder, ws, request, _pb.LadderReport))
+
+
+def stages_request(*, rules=None, as_of=None, history=None, period_days=None, customers=None,
+                   counts_only=False, involvement_window_days=None, default_margin_rate=None,
+                   changes=None, decisions=None, value_scoring=None):
+    """The mitra.v1.LadderRequest stages() makes of its keyword arguments."""
+    request = _pb.LadderRequest(counts_only=bool(counts_only))
+    if rules is not None:
+        request.rules.CopyFrom(rules)
+    if as_of is not None:
+        request.as_of_unix_seconds = _unix(as_of, "as_of")
+    if history is not None:
+        request.history_periods = int(history)
+    if period_days is not None:
+        request.history_period_days = float(period_days)
+    if customers is not None:
+        request.customer_ids.extend(customers)
+    if involvement_window_days is not None:
+        request.involvement_window_days = float(involvement_window_days)
+    if default_margin_rate is not None:
+        request.default_margin_rate = float(default_margin_rate)
+    if value_scoring is not None:
+        request.value_scoring.CopyFrom(value_scoring)
+    _changes(changes, request.changes)
+    _decisions(decisions, request.decisions)
+    return request
 
 
 # ---- Contribution --------------------------------------------------------------

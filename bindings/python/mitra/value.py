@@ -55,7 +55,8 @@ __all__ = [
     "BGNBD", "MBGNBD", "ParetoNBD", "GammaGamma", "load_model", "FitBoundaryWarning",
     "clv", "predict_intervals", "Interval", "Intervals", "PREDICTIONS",
     "RealisedInterval", "Estimate",
-    "holdout", "rfm", "DEFAULT_SEGMENTS",
+    "holdout", "rfm", "rfm_reference", "merge_rfm_references", "RFM_DIMENSIONS",
+    "DEFAULT_SEGMENTS",
     "expected_cumulative_transactions", "spend_holdout",
 ]
 
@@ -1512,7 +1513,77 @@ def _rule(rule, i):
                     "a dict of those or a mitra.v1.RfmSegmentRule" % i)
 
 
-def rfm(recency_age, frequency, monetary_value, bins=5, segments=None):
+#: The RFM dimensions, in the order of rfm()'s arguments and of a reference.
+RFM_DIMENSIONS = ("recency_age", "frequency", "monetary_value")
+
+
+def rfm_reference(recency_age, frequency, monetary_value):
+    """A population's distributions for rfm(..., reference=): a dict with
+    the keys RFM_DIMENSIONS, each (values, counts): the distinct values
+    ascending (float64) and how many customers hold each (int64). Exact, so
+    as long as the population has distinct values (monetary values are
+    nearly all distinct: about one entry a customer)."""
+    columns, _, _ = _same_shape(list(zip(RFM_DIMENSIONS, (recency_age, frequency,
+                                                          monetary_value))))
+    out = {}
+    for name, a in zip(RFM_DIMENSIONS, columns):
+        a = a.ravel()
+        if not np.all(np.isfinite(a)):
+            i = int(np.flatnonzero(~np.isfinite(a))[0])
+            raise InvalidArgument("%s[%d]: %r is not finite" % (name, i, float(a[i])))
+        values, counts = np.unique(a, return_counts=True)
+        out[name] = (values, counts.astype(np.int64))
+    return out
+
+
+def merge_rfm_references(references):
+    """One reference from several (rfm_reference's dicts): per dimension the
+    union of the values with their counts added. Counts are whole numbers,
+    so the merge is exact and does not depend on the order."""
+    out = {}
+    for name in RFM_DIMENSIONS:
+        values = np.concatenate([np.asarray(r[name][0], np.float64) for r in references])
+        counts = np.concatenate([np.asarray(r[name][1], np.int64) for r in references])
+        distinct, inverse = np.unique(values, return_inverse=True)
+        total = np.zeros(distinct.size, np.int64)
+        np.add.at(total, inverse.reshape(-1), counts)
+        out[name] = (distinct, total)
+    return out
+
+
+def _reference_message(reference, message):
+    """reference (a dict of RFM_DIMENSIONS -> (values, counts)) into an
+    RfmReference message; the library checks the values."""
+    if not isinstance(reference, Mapping):
+        raise TypeError("reference must be a dict of %s -> (values, counts), not %s"
+                        % (", ".join(RFM_DIMENSIONS), type(reference).__name__))
+    unknown = set(reference) - set(RFM_DIMENSIONS)
+    if unknown:
+        raise InvalidArgument("reference: unknown dimension(s) %s (%s)"
+                              % (sorted(unknown), ", ".join(RFM_DIMENSIONS)))
+    for name in RFM_DIMENSIONS:
+        if name not in reference:
+            raise InvalidArgument("reference.%s: missing (every dimension needs its "
+                                  "distribution)" % name)
+        try:
+            values, counts = reference[name]
+        except (TypeError, ValueError):
+            raise TypeError("reference.%s must be a pair (values, counts)" % name) from None
+        values = np.asarray(values, np.float64).ravel()
+        counts = np.asarray(counts).ravel()
+        if counts.dtype.kind not in "iuf" or (counts.dtype.kind == "f" and
+                                               not np.all(counts == np.floor(counts))):
+            raise InvalidArgument("reference.%s.counts: whole numbers expected" % name)
+        if counts.size and counts.min() < 1:
+            i = int(np.flatnonzero(counts < 1)[0])
+            raise InvalidArgument("reference.%s.counts[%d]: must be > 0, got %r"
+                                  % (name, i, counts[i].item()))
+        field = getattr(message, name)
+        field.values.extend(values.tolist())
+        field.counts.extend(counts.astype(np.uint64).tolist())
+
+
+def rfm(recency_age, frequency, monetary_value, bins=5, segments=None, reference=None):
     """RFM scores and segments.
 
     recency_age     time since the last purchase (T - t_x; smaller is better)
@@ -1523,8 +1594,16 @@ def rfm(recency_age, frequency, monetary_value, bins=5, segments=None):
                     with inclusive score ranges (m 0, 0: any), first match
                     wins; None: DEFAULT_SEGMENTS (5 bins only).
 
+    reference       None: the customers are ranked among themselves. Else
+                    the population they are ranked against (rfm_reference,
+                    merge_rfm_references: per dimension the distinct values
+                    and their counts), e.g. every partition's customers: a
+                    subset then gets the scores it has in the whole.
+
     Score: 1 + floor(bins * below / n), below = customers with a strictly
-    worse value (equal values get equal scores; the worst gets 1).
+    worse value (equal values get equal scores; the worst gets 1); with a
+    reference, below and n count the reference's customers (a value better
+    than all of them gets bins).
 
     Returns a dict: r, f, m (int32 arrays), segment (list of names, None
     where no rule matches), segment_index (int32 array, -1 for none) and
@@ -1542,6 +1621,8 @@ def rfm(recency_age, frequency, monetary_value, bins=5, segments=None):
         if len(segments) == 0:
             raise InvalidArgument("segments: empty (None for the default table)")
         req.segments.extend(_rule(r, i) for i, r in enumerate(segments))
+    if reference is not None:
+        _reference_message(reference, req.reference)
     data = req.SerializeToString()
     res = _pb.RfmResult.FromString(call_bytes(_lib.mitra_value_rfm, data, len(data)))
     table = [{f: getattr(s, f) for f in _RULE_FIELDS} for s in res.segments]

@@ -69,10 +69,19 @@ def local_cluster(workers=2, timeout=DASK_TIMEOUT):
 
 
 @pytest.fixture(scope="module")
-def client():
+def dask_client():
     """A two-worker LocalCluster's Client for the tests of one module."""
     with local_cluster(2) as c:
         yield c
+
+
+def dask_compute(client, collection):
+    """collection (or a list of them) computed on the cluster, within
+    DASK_TIMEOUT."""
+    import distributed
+    futures = client.compute(collection)
+    distributed.wait(futures, timeout=DASK_TIMEOUT)
+    return client.gather(futures)
 
 def full_batch():
     """A valid batch touching every entity kind and most fields."""

@@ -18,18 +18,11 @@ import mitra
 import mitra.dask as md
 import mitra.value as mv
 
-from conftest import DASK_TIMEOUT, run_python
+from conftest import DASK_TIMEOUT, dask_compute as compute, run_python
 from test_value import CAL_END, cdnow  # noqa: F401  (the CDNOW fixture)
 
 TIMEOUT = DASK_TIMEOUT
 MONTH = mv.unit_ratio("month", "week")
-
-
-def compute(client, collection):
-    """collection (or a list of them) computed on the cluster, within TIMEOUT."""
-    futures = client.compute(collection)
-    distributed.wait(futures, timeout=TIMEOUT)
-    return client.gather(futures)
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +86,11 @@ def test_partition_of_follows_its_definition():
         [reference_partition(7, 97)] * 2
 
 
-def test_partition_of_is_the_same_in_every_process(client, frame):
+def test_partition_of_is_the_same_in_every_process(dask_client, frame):
     ids = np.unique(frame["customer_id"].to_numpy())
     here = md.partition_of(ids, 7)
     # Worker processes start with their own string-hash salt.
-    on_workers = client.run(md.partition_of, ids, 7)
+    on_workers = dask_client.run(md.partition_of, ids, 7)
     assert len(on_workers) == 2
     for got in on_workers.values():
         np.testing.assert_array_equal(got, here)
@@ -109,8 +102,8 @@ def test_partition_of_is_the_same_in_every_process(client, frame):
 
 
 @pytest.mark.parametrize("n", [1, 3, 7])
-def test_partition_by_customer_puts_each_customer_in_one_partition(client, frame, shards, n):
-    parts = compute(client, md.partition_by_customer(shards, n).to_delayed())
+def test_partition_by_customer_puts_each_customer_in_one_partition(dask_client, frame, shards, n):
+    parts = compute(dask_client, md.partition_by_customer(shards, n).to_delayed())
     assert len(parts) == n
     home = {}
     for k, part in enumerate(parts):
@@ -143,7 +136,7 @@ def single_process_fit(name, s):
 
 
 @pytest.mark.parametrize("name", ["bgnbd", "pareto", "mbgnbd", "gammagamma"])
-def test_partitioned_fit_equals_the_single_process_fit(client, shards, summaries, name):
+def test_partitioned_fit_equals_the_single_process_fit(dask_client, shards, summaries, name):
     reference = single_process_fit(name, summaries)
     fits = [md.fit(shards, name, calibration_end=CAL_END, period="day", unit="week",
                    npartitions=n, timeout=TIMEOUT) for n in (1, 3, 7)]
@@ -158,7 +151,7 @@ def test_partitioned_fit_equals_the_single_process_fit(client, shards, summaries
     assert fits[0].params == fits[1].params == fits[2].params
 
 
-def test_fit_takes_the_models_options(client, shards, summaries):
+def test_fit_takes_the_models_options(dask_client, shards, summaries):
     reference = mv.BGNBD.fit(summaries.frequency, summaries.recency, summaries.T,
                              penalizer=0.1, standard_errors=False)
     f = md.fit(shards, "BG/NBD", calibration_end=CAL_END, npartitions=2, penalizer=0.1,
@@ -171,7 +164,7 @@ def test_fit_takes_the_models_options(client, shards, summaries):
 # ---- scores --------------------------------------------------------------------
 
 
-def test_scores_equal_the_single_process_predictions(client, cdnow, summaries):
+def test_scores_equal_the_single_process_predictions(dask_client, cdnow, summaries):
     # String ids from a host's pandas frame this time.
     customer, time, amount = cdnow
     names = np.array(["c%04d" % c for c in customer], dtype=object)
@@ -179,7 +172,7 @@ def test_scores_equal_the_single_process_predictions(client, cdnow, summaries):
     s = mv.summarize((names, time, amount), CAL_END, period="day", unit="week")
     bg = mv.BGNBD.fit(s.frequency, s.recency, s.T)
     gg = mv.GammaGamma.fit(s.frequency, s.monetary_value)
-    scores = compute(client, md.score(tx, bg, calibration_end=CAL_END, horizon=39,
+    scores = compute(dask_client, md.score(tx, bg, calibration_end=CAL_END, horizon=39,
                                       spend_model=gg, period_length=MONTH,
                                       discount_rate=0.01, npartitions=3))
     assert len(scores) == len(s) == 2357
@@ -200,9 +193,9 @@ def test_scores_equal_the_single_process_predictions(client, cdnow, summaries):
                                    err_msg=name)
 
 
-def test_scores_without_a_spend_model(client, shards, summaries):
+def test_scores_without_a_spend_model(dask_client, shards, summaries):
     pareto = mv.ParetoNBD(r=0.55, alpha=10.6, s=0.61, beta=11.7)
-    scores = compute(client, md.score(shards, pareto, calibration_end=CAL_END, horizon=10,
+    scores = compute(dask_client, md.score(shards, pareto, calibration_end=CAL_END, horizon=10,
                                       npartitions=7))
     assert list(scores.columns) == ["customer_id", "frequency", "recency", "T",
                                     "monetary_value", "expected_purchases",
@@ -230,7 +223,7 @@ def test_missing_column_is_refused(frame):
                  calibration_end=CAL_END, horizon=1)
 
 
-def test_nan_amount_is_refused_on_the_worker(client, frame):
+def test_nan_amount_is_refused_on_the_worker(dask_client, frame):
     bad = frame.copy()
     bad.loc[100, "amount"] = np.nan
     who = bad.loc[100, "customer_id"]
@@ -240,7 +233,7 @@ def test_nan_amount_is_refused_on_the_worker(client, frame):
     scores = md.score(bad, mv.BGNBD(1, 1, 1, 1), calibration_end=CAL_END, horizon=1,
                       npartitions=3)
     with pytest.raises(mitra.InvalidArgument, match=r"^amount: nan"):
-        compute(client, scores)
+        compute(dask_client, scores)
 
 
 def test_bad_options_are_refused_on_the_client(shards):
@@ -257,7 +250,7 @@ def test_bad_options_are_refused_on_the_client(shards):
         md.partition_by_customer(shards, 0)
 
 
-def test_bad_time_and_missing_id_name_the_transaction(client, shards):
+def test_bad_time_and_missing_id_name_the_transaction(dask_client, shards):
     bad = pd.DataFrame({"customer_id": [5, 5, 6], "time": ["1997-01-01", "1997-13-01",
                                                            "1997-02-01"],
                         "amount": [1.0, 2.0, 3.0]})

@@ -56,7 +56,7 @@ def same_plan(a, b):
     return a.SerializeToString() == b2.SerializeToString()
 
 
-def test_plan_equals_the_single_process_plan(client, nethept, single):
+def test_plan_equals_the_single_process_plan(dask_client, nethept, single):
     src, dst = nethept
     plan = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED, check_runs=RUNS,
                    timeout=TIMEOUT)
@@ -72,7 +72,7 @@ def test_plan_equals_the_single_process_plan(client, nethept, single):
     assert plan.imm_estimate * 0.95 < plan.check.ci_high
 
 
-def test_partitions_and_workers_change_nothing(client, nethept, single):
+def test_partitions_and_workers_change_nothing(dask_client, nethept, single):
     src, dst = nethept
     for parts in (1, 5):
         plan = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED, check_runs=RUNS,
@@ -99,7 +99,7 @@ def slow_decrease(*args):
     return _REAL_DECREASE(*args)
 
 
-def test_killed_worker_changes_nothing(client, nethept, single, monkeypatch):
+def test_killed_worker_changes_nothing(dask_client, nethept, single, monkeypatch):
     src, dst = nethept
     monkeypatch.setattr(mda, "_decrease", slow_decrease)
     result = {}
@@ -119,7 +119,7 @@ def test_killed_worker_changes_nothing(client, nethept, single, monkeypatch):
     victim = keys = None
     while time.monotonic() < deadline and job.is_alive():
         running = {w: [k for k in ks if k.startswith("slow_decrease-")]
-                   for w, ks in client.processing().items()}
+                   for w, ks in dask_client.processing().items()}
         seen.update(k for ks in running.values() for k in ks)
         busy = [(w, ks) for w, ks in running.items() if ks]
         if len(seen) >= 10 and busy:
@@ -127,7 +127,7 @@ def test_killed_worker_changes_nothing(client, nethept, single, monkeypatch):
             break
         time.sleep(0.005)
     assert victim is not None, "no greedy step was running"
-    pid = client.run(os.getpid, workers=[victim])[victim]
+    pid = dask_client.run(os.getpid, workers=[victim])[victim]
     os.kill(pid, signal.SIGKILL)
     assert job.is_alive()  # killed in the middle of the job
     job.join(TIMEOUT)
@@ -135,18 +135,18 @@ def test_killed_worker_changes_nothing(client, nethept, single, monkeypatch):
     assert "error" not in result, result.get("error")
     assert same_plan(result["plan"], single)
     # The tasks the killed worker was running were run again elsewhere.
-    stories = client.run_on_scheduler(
+    stories = dask_client.run_on_scheduler(
         lambda dask_scheduler: {k: [(t[1], t[2]) for t in dask_scheduler.story(k)]
                                 for k in keys})
     assert keys and set(stories) == set(keys)
     for key, story in stories.items():
         lost = story.index(("processing", "released"))  # its worker died
         assert ("processing", "memory") in story[lost:], story  # rerun to the end
-    client.wait_for_workers(2, timeout=TIMEOUT)  # the nanny restarted it
-    assert victim not in client.scheduler_info()["workers"]
+    dask_client.wait_for_workers(2, timeout=TIMEOUT)  # the nanny restarted it
+    assert victim not in dask_client.scheduler_info()["workers"]
 
 
-def test_constraints_and_lt_as_the_single_process(client, nethept):
+def test_constraints_and_lt_as_the_single_process(dask_client, nethept):
     src, dst = nethept
     n = 15229
     options = dict(k=6, epsilon=0.3, seed=3, model="lt", check_runs=500,
@@ -159,7 +159,7 @@ def test_constraints_and_lt_as_the_single_process(client, nethept):
     assert len(plan.check.group_mean) == 4
 
 
-def test_a_dask_graph_and_weights(client, nethept):
+def test_a_dask_graph_and_weights(dask_client, nethept):
     src, dst = nethept
     w = 1.0 + (src % 3)
     single = ma.plan(src, dst, k=5, epsilon=0.3, seed=2, weights=w, check_runs=500)
@@ -196,7 +196,7 @@ def test_pieces_wrappers(nethept):
     assert nxt == 1 and sets > 0 and lb == 0
 
 
-def test_bad_input_names_the_field(client, nethept):
+def test_bad_input_names_the_field(dask_client, nethept):
     src, dst = nethept
     with pytest.raises(mitra.InvalidArgument, match="request.epsilon"):
         md.plan((src, dst), k=5, epsilon=1.5, timeout=TIMEOUT)

@@ -53,7 +53,7 @@ def customers():
 
 
 @pytest.fixture(scope="module")
-def graph(client, interactions, customers):
+def graph(dask_client, interactions, customers):
     """The sample's interaction graph in three blocks, with every customer
     as a node (as the workspace has them)."""
     return md.interaction_graph(interactions, customers=customers, blocks=3, timeout=TIMEOUT)
@@ -83,7 +83,7 @@ def reference_pagerank(src, dst, w, n, d=0.85, p=None, tol=1e-14):
 # ---- the interaction graph ----------------------------------------------------------
 
 
-def test_graph_equals_the_single_process_graph(client, sample, graph):
+def test_graph_equals_the_single_process_graph(dask_client, sample, graph):
     ref = mg.interaction_graph(sample)
     assert list(graph.customer_ids) == sorted(ref.customer_ids)
     assert graph.num_edges == len(ref.src) == 18060
@@ -99,7 +99,7 @@ def test_graph_equals_the_single_process_graph(client, sample, graph):
     np.testing.assert_array_equal(got.to_numpy(), want.to_numpy())
 
 
-def test_graph_options_are_mitras(client, sample, interactions):
+def test_graph_options_are_mitras(dask_client, sample, interactions):
     options = {"kind_weights": {"like": 2.0, "message": 0.0}, "half_life_days": 30,
                "as_of": "2025-06-30", "keep_self_loops": True}
     ref = mg.interaction_graph(sample, **options)
@@ -119,7 +119,7 @@ def test_graph_options_are_mitras(client, sample, interactions):
 # ---- PageRank ---------------------------------------------------------------------
 
 
-def test_pagerank_one_worker_and_blocks_agree_with_single_machine(client, sample, graph):
+def test_pagerank_one_worker_and_blocks_agree_with_single_machine(dask_client, sample, graph):
     ws_rank = mg.pagerank(sample, tol=1e-12)  # nodes in the workspace's (ascending) order
     src, dst, w = graph.edges(timeout=TIMEOUT)
     one = md.pagerank(graph, tol=1e-12, method="one_worker", timeout=TIMEOUT)
@@ -134,7 +134,7 @@ def test_pagerank_one_worker_and_blocks_agree_with_single_machine(client, sample
     assert blocks.sum() == pytest.approx(1, abs=1e-12)
 
 
-def test_personalized_and_unweighted_pagerank(client, graph):
+def test_personalized_and_unweighted_pagerank(dask_client, graph):
     src, dst, w = graph.edges(timeout=TIMEOUT)
     p = np.zeros(5000)
     p[::7] = 1.0
@@ -148,7 +148,7 @@ def test_personalized_and_unweighted_pagerank(client, graph):
             assert np.abs(got - ref).sum() <= 1e-9, (method, use_weights)
 
 
-def test_auto_method_follows_the_memory_rule(client, graph):
+def test_auto_method_follows_the_memory_rule(dask_client, graph):
     need = md.pagerank_memory(graph.num_nodes, graph.num_edges)
     assert need == mdg.PAGERANK_BYTES_PER_EDGE * 18060 + mdg.PAGERANK_BYTES_PER_NODE * 5000
     one = md.pagerank(graph, method="one_worker", timeout=TIMEOUT)
@@ -162,7 +162,7 @@ def test_auto_method_follows_the_memory_rule(client, graph):
     np.testing.assert_array_equal(md.pagerank(graph, timeout=TIMEOUT), one)
 
 
-def test_pagerank_that_does_not_converge_says_so(client, graph):
+def test_pagerank_that_does_not_converge_says_so(dask_client, graph):
     with pytest.raises(mitra.FailedPrecondition,
                        match=r"^pagerank: no convergence in 3 iterations"):
         md.pagerank(graph, method="blocks", max_iter=3, timeout=TIMEOUT)
@@ -173,7 +173,7 @@ def test_pagerank_that_does_not_converge_says_so(client, graph):
 # ---- leaders -----------------------------------------------------------------------
 
 
-def test_leaders_equal_the_single_process_scores(client, sample, interactions):
+def test_leaders_equal_the_single_process_scores(dask_client, sample, interactions):
     memberships = dd.from_pandas(pd.read_csv(os.path.join(SAMPLE, "memberships.csv"),
                                              dtype={"left": object}), npartitions=3, sort=False)
     got = md.leaders(interactions, memberships, groups=3, timeout=TIMEOUT)
@@ -197,7 +197,7 @@ def test_leaders_equal_the_single_process_scores(client, sample, interactions):
 # ---- determinism and faults ----------------------------------------------------------
 
 
-def test_results_do_not_depend_on_workers_or_partitions(client, interactions, customers):
+def test_results_do_not_depend_on_workers_or_partitions(dask_client, interactions, customers):
     frame = interactions.compute()
     runs = []
     for n in (1, 5):
@@ -229,7 +229,7 @@ def slow_share(*args):
     return _REAL_SHARE(*args)
 
 
-def test_killed_worker_is_replaced_and_the_result_is_identical(client, graph, monkeypatch):
+def test_killed_worker_is_replaced_and_the_result_is_identical(dask_client, graph, monkeypatch):
     expected = md.pagerank(graph, method="blocks", tol=1e-10, timeout=TIMEOUT)
     monkeypatch.setattr(mdg, "_block_share", slow_share)
     result = {}
@@ -247,7 +247,7 @@ def test_killed_worker_is_replaced_and_the_result_is_identical(client, graph, mo
     victim = keys = None
     while time.monotonic() < deadline and job.is_alive():
         running = {w: [k for k in ks if k.startswith("slow_share-")]
-                   for w, ks in client.processing().items()}
+                   for w, ks in dask_client.processing().items()}
         seen.update(k for ks in running.values() for k in ks)
         busy = [(w, ks) for w, ks in running.items() if ks]
         if len(seen) >= 3 * 3 and busy:
@@ -255,7 +255,7 @@ def test_killed_worker_is_replaced_and_the_result_is_identical(client, graph, mo
             break
         time.sleep(0.01)
     assert victim is not None, "no sweep was running"
-    pid = client.run(os.getpid, workers=[victim])[victim]
+    pid = dask_client.run(os.getpid, workers=[victim])[victim]
     os.kill(pid, signal.SIGKILL)
     assert job.is_alive()  # killed in the middle of the job (~140 sweeps, 3 done)
     job.join(TIMEOUT)
@@ -265,21 +265,21 @@ def test_killed_worker_is_replaced_and_the_result_is_identical(client, graph, mo
     np.testing.assert_array_equal(result["rank"], expected)
     # The killed worker left the cluster, and the tasks it was running were
     # run again elsewhere.
-    stories = client.run_on_scheduler(
+    stories = dask_client.run_on_scheduler(
         lambda dask_scheduler: {k: [(t[1], t[2]) for t in dask_scheduler.story(k)]
                                 for k in keys})
     assert keys and set(stories) == set(keys)
     for key, story in stories.items():
         lost = story.index(("processing", "released"))  # its worker died
         assert ("processing", "memory") in story[lost:], story  # rerun to the end
-    client.wait_for_workers(2, timeout=TIMEOUT)  # the nanny restarted it
-    assert victim not in client.scheduler_info()["workers"]
+    dask_client.wait_for_workers(2, timeout=TIMEOUT)  # the nanny restarted it
+    assert victim not in dask_client.scheduler_info()["workers"]
 
 
 # ---- bad input ------------------------------------------------------------------------
 
 
-def test_bad_input_is_refused_naming_the_field(client, interactions, graph):
+def test_bad_input_is_refused_naming_the_field(dask_client, interactions, graph):
     with pytest.raises(mitra.InvalidArgument, match=r"^interactions: no column 'kind'"):
         md.interaction_graph(interactions.drop(columns="kind"))
     with pytest.raises(mitra.InvalidArgument, match=r"half_life_days"):

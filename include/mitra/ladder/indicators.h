@@ -95,6 +95,13 @@ struct IndicatorInputs {
   // to a community and count the same either way. The rank ladders'
   // community (leaders/rank_ladder.h).
   Index community = kNoIndex;
+  // Per customer, 1 for the customers the stages count; the others are
+  // never known (StageAssignment::known), so counts, history and listings
+  // skip them while their records still count for the counted customers
+  // (the other end of an interaction or a referral). Empty: every
+  // customer. For a workspace of one partition of the customers and the
+  // customers their records name (mitra.dask.stages).
+  absl::Span<const uint8_t> counted;
   // How the caller names these inputs in errors (empty: as here).
   FieldPath names;
 };

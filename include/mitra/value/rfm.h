@@ -7,6 +7,9 @@
 // means that at least (k-1)/bins of the customers are strictly worse. When
 // a value is shared by many customers, scores are skipped rather than
 // split arbitrarily (e.g. with 60% at x = 0 the next x gets 4).
+// The scores rank against the whole population given; ScoreRfmAgainst
+// ranks some customers against a reference population instead (the
+// distinct values and their counts of, e.g., every partition merged).
 // Recency is better when the time since the last purchase (T - t_x) is
 // smaller; frequency and monetary value are better when larger.
 #ifndef MITRA_VALUE_RFM_H_
@@ -21,9 +24,38 @@
 
 namespace mitra::value {
 
-// Scores 1..bins (bins in [2, 100]) into `out`.
+// Scores 1..bins (bins in [2, 100]) into `out`, each value ranked among
+// `values` themselves.
 absl::Status QuantileScores(absl::Span<const double> values, bool higher_is_better, int bins,
                             absl::Span<uint8_t> out);
+
+// A population's distribution of one value: its distinct values, strictly
+// ascending, and how many customers hold each (> 0). Exact: one entry per
+// distinct value, so it is as long as the population has distinct values.
+struct ValueCounts {
+  std::vector<double> values;
+  std::vector<uint64_t> counts;
+};
+
+// The distribution of `values` (INVALID_ARGUMENT for one not finite).
+absl::StatusOr<ValueCounts> CountValues(absl::Span<const double> values);
+
+// INVALID_ARGUMENT naming `where` and the field ("where.values[3]: ...")
+// unless values and counts have the same length, values are finite and
+// strictly ascending, counts are > 0 and their total is below 2^53.
+absl::Status CheckValueCounts(const ValueCounts& reference, const std::string& where);
+
+// Scores 1..bins of `values` ranked against a reference population (checked
+// with CheckValueCounts): 1 + floor(bins * below / n), below = the
+// reference's customers with a strictly worse value, n = its total. With
+// the distribution of `values` themselves as the reference this is
+// QuantileScores; with the whole population's, a subset of it gets the
+// scores it has in the whole. A value the reference does not hold is
+// ranked the same way, and gets `bins` when better than every reference
+// customer. INVALID_ARGUMENT for a value not finite or an empty
+// reference with values to score.
+absl::Status QuantileScoresAgainst(absl::Span<const double> values, const ValueCounts& reference,
+                                   bool higher_is_better, int bins, absl::Span<uint8_t> out);
 
 struct RfmScores {
   std::vector<uint8_t> r, f, m;
@@ -34,6 +66,17 @@ struct RfmScores {
 absl::StatusOr<RfmScores> ScoreRfm(absl::Span<const double> recency_age,
                                    absl::Span<const double> frequency,
                                    absl::Span<const double> monetary, int bins = 5);
+
+// The reference population of each dimension (ScoreRfmAgainst).
+struct RfmReference {
+  ValueCounts recency_age, frequency, monetary;
+};
+
+// ScoreRfm against a reference population instead of the customers given.
+absl::StatusOr<RfmScores> ScoreRfmAgainst(absl::Span<const double> recency_age,
+                                          absl::Span<const double> frequency,
+                                          absl::Span<const double> monetary,
+                                          const RfmReference& reference, int bins = 5);
 
 // A segment: the scores it covers, inclusive. The first matching rule wins.
 struct SegmentRule {

@@ -16,8 +16,15 @@ the client; this package arranges where it runs (docs/SCALE.md)::
     top = md.leaders(ix, dd.read_csv("memberships-*.csv"))
     plan = md.plan(g, k=50, epsilon=0.1, seed=7)   # IMM, RR sets across workers
 
+    rfm = md.rfm(tx, calibration_end="1997-09-30", partitioned=True)
+    st = md.stages(customers=dd.read_csv("customers-*.csv", dtype=str),
+                   transactions=..., interactions=ix, ...)   # st.counts, st.customers
+
 Customer value (mitra.dask.value): partition_of, partition_by_customer,
-summarize, fit, score. Graphs (mitra.dask.graph): interaction_graph,
+summarize, fit, score. RFM (mitra.dask.rfm): rfm, every customer ranked
+against all (the partitions' distributions merged). Ladder stages
+(mitra.dask.ladder): stages, a workspace per partition of the customers
+with the rows that name them. Graphs (mitra.dask.graph): interaction_graph,
 pagerank, pagerank_memory. Leaders (mitra.dask.leaders): leaders.
 Activation (mitra.dask.activation): plan.
 
@@ -39,7 +46,10 @@ from .value import (COLUMNS, MODELS, partition_of, partition_by_customer, summar
 from .graph import INTERACTION_COLUMNS, Graph, interaction_graph, pagerank, pagerank_memory
 from .leaders import leaders
 from .activation import plan
+from .rfm import RFM_COLUMNS, rfm
+from .ladder import CUSTOMER_COLUMNS, SHARED_TABLES, Stages, stages
 
 __all__ = ["COLUMNS", "MODELS", "partition_of", "partition_by_customer", "summarize", "fit",
            "score", "INTERACTION_COLUMNS", "Graph", "interaction_graph", "pagerank",
-           "pagerank_memory", "leaders", "plan"]
+           "pagerank_memory", "leaders", "RFM_COLUMNS", "rfm", "CUSTOMER_COLUMNS",
+           "SHARED_TABLES", "Stages", "stages", "plan"]
