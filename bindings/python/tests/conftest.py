@@ -42,6 +42,30 @@ def sample():
     ws.close()
 
 
+# Seconds a test's computation on a Dask cluster may take before it fails (a
+# dead worker must not hang the suite).
+DASK_TIMEOUT = 60
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A distributed.LocalCluster of two worker processes (one thread each)
+    and its Client, current for the module that asks for it; closed after
+    the module. dask and distributed are required (a missing one fails the
+    test)."""
+    import distributed
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, timeout=DASK_TIMEOUT)
+    client = distributed.Client(cluster, timeout=DASK_TIMEOUT)
+    try:
+        client.wait_for_workers(2, timeout=DASK_TIMEOUT)
+        with client.as_current():
+            yield client
+    finally:
+        client.close(timeout=DASK_TIMEOUT)
+        cluster.close(timeout=DASK_TIMEOUT)
+
+
 def full_batch():
     """A valid batch touching every entity kind and most fields."""
     B = v1
