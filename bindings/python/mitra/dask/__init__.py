@@ -16,7 +16,8 @@ the client; this package arranges where it runs (docs/SCALE.md)::
     top = md.leaders(ix, dd.read_csv("memberships-*.csv"))
 
 Customer value (mitra.dask.value): partition_of, partition_by_customer,
-summarize, fit, score. Graphs (mitra.dask.graph): interaction_graph,
+summarize, fit, score (fit and score take covariates=, a frame keyed by
+customer_id: mitra.dask.covariates). Graphs (mitra.dask.graph): interaction_graph,
 pagerank, pagerank_memory. Leaders (mitra.dask.leaders): leaders.
 
 Importing mitra does not import Dask; importing mitra.dask does, and needs

@@ -26,7 +26,10 @@ Fits: each partition's summaries are merged into weighted rows of identical
 (x, t_x, T) (Gamma-Gamma: (x, mean spend)), the partitions' rows are merged
 the same way in a tree (the weights are customer counts, so every merge is
 exact), and the client makes one weighted fit of the merged rows, sorted:
-the fit sees the same request whatever the partitioning.
+the fit sees the same request whatever the partitioning. With covariates
+(fit(..., covariates=frame)) rows cannot merge: mitra's optimiser runs on
+the client and each step's log-likelihood is summed over the partitions on
+the workers (mitra.dask.covariates).
 
 Functions that compute (fit) take timeout= seconds when a distributed
 Client is the scheduler. Errors are mitra.Error subclasses naming the field.
