@@ -155,11 +155,11 @@ Simulated Simulate(size_t n, uint64_t seed) {
   return s;
 }
 
-// The BG/NBD fit with covariates z (purchase) and flag (dropout) through
-// mitra_value_fit's message.
-v1::FittedModel MessageFit(const Simulated& s) {
+// The serialized FittedModel of mitra_value_fit with the covariates in the
+// request.
+std::string MessageFitBytes(v1::ValueModel model, const Simulated& s) {
   v1::FitRequest req;
-  req.set_model(v1::VALUE_MODEL_BG_NBD);
+  req.set_model(model);
   req.mutable_frequency()->Add(s.x.begin(), s.x.end());
   req.mutable_recency()->Add(s.tx.begin(), s.tx.end());
   req.mutable_t()->Add(s.T.begin(), s.T.end());
@@ -170,14 +170,19 @@ v1::FittedModel MessageFit(const Simulated& s) {
   const std::string bytes = req.SerializeAsString();
   uint8_t* out = nullptr;
   size_t len = 0;
-  v1::FittedModel m;
-  EXPECT_EQ(mitra_value_fit(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &len,
-                            nullptr),
+  EXPECT_EQ(mitra_value_fit(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out,
+                            &len, nullptr),
             MITRA_OK);
-  if (out != nullptr) {
-    EXPECT_TRUE(m.ParseFromArray(out, static_cast<int>(len)));
-    mitra_free(out);
-  }
+  std::string r(reinterpret_cast<const char*>(out), len);
+  mitra_free(out);
+  return r;
+}
+
+// The BG/NBD fit with covariates z (purchase) and flag (dropout) through
+// mitra_value_fit's message.
+v1::FittedModel MessageFit(const Simulated& s) {
+  v1::FittedModel m;
+  EXPECT_TRUE(m.ParseFromString(MessageFitBytes(v1::VALUE_MODEL_BG_NBD, s)));
   return m;
 }
 
@@ -463,29 +468,6 @@ CallbackResult FitThroughCallback(const std::string& request, Host& host) {
   if (out != nullptr) r.bytes.assign(reinterpret_cast<const char*>(out), len);
   mitra_free(out);
   r.message = Message(r.status, err);
-  return r;
-}
-
-// The serialized FittedModel of mitra_value_fit with the covariates in the
-// request.
-std::string MessageFitBytes(v1::ValueModel model, const Simulated& s) {
-  v1::FitRequest req;
-  req.set_model(model);
-  req.mutable_frequency()->Add(s.x.begin(), s.x.end());
-  req.mutable_recency()->Add(s.tx.begin(), s.tx.end());
-  req.mutable_t()->Add(s.T.begin(), s.T.end());
-  req.add_purchase_covariate_names("z");
-  req.mutable_purchase_covariates()->Add(s.z.begin(), s.z.end());
-  req.add_dropout_covariate_names("flag");
-  req.mutable_dropout_covariates()->Add(s.flag.begin(), s.flag.end());
-  const std::string bytes = req.SerializeAsString();
-  uint8_t* out = nullptr;
-  size_t len = 0;
-  EXPECT_EQ(mitra_value_fit(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out,
-                            &len, nullptr),
-            MITRA_OK);
-  std::string r(reinterpret_cast<const char*>(out), len);
-  mitra_free(out);
   return r;
 }
 

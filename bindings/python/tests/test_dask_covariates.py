@@ -20,19 +20,12 @@ import mitra.dask as md
 import mitra.value as mv
 
 from conftest import DASK_TIMEOUT
+from test_dask import frame  # noqa: F401  (the CDNOW transactions as a pandas frame)
 from test_value import CAL_END, cdnow  # noqa: F401  (the CDNOW fixture)
 
 PURCHASE = ["first_spend", "noise"]
 DROPOUT = ["cohort"]
 MODELS = {"bgnbd": mv.BGNBD, "mbgnbd": mv.MBGNBD, "pareto": mv.ParetoNBD}
-
-
-@pytest.fixture(scope="module")
-def frame(cdnow):
-    """The CDNOW transactions as a pandas frame: integer customer ids."""
-    customer, time, amount = cdnow
-    return pd.DataFrame({"customer_id": customer.astype(np.int64), "time": time,
-                         "amount": amount})
 
 
 @pytest.fixture(scope="module")
