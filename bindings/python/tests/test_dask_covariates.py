@@ -106,7 +106,10 @@ def test_options_reach_the_fit(dask_client, frame, covariates, summaries):
                              covariates=aligned(covariates, s, ["cohort", "first_spend"]),
                              covariate_penalty=0.05, standard_errors=False)
     # Without names every column but customer_id is a covariate of both.
-    f = md.fit(frame, "bgnbd", calibration_end=CAL_END, npartitions=3,
+    # The transactions are partitioned already; the covariates, split into
+    # as many partitions, are not (and are rearranged all the same).
+    tx = md.partition_by_customer(frame, 3)
+    f = md.fit(tx, "bgnbd", calibration_end=CAL_END, partitioned=True,
                covariates=covariates[["customer_id", "cohort", "first_spend"]],
                penalizer=0.01, covariate_penalty=0.05, standard_errors=False,
                timeout=DASK_TIMEOUT)

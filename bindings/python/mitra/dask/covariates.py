@@ -4,8 +4,9 @@ likelihood"). mitra.dask.fit and mitra.dask.score call in here when given
 covariates; this module only arranges calls:
 
 - the covariates (a frame keyed by customer_id) are partitioned as the
-  transactions are (partition_of), each partition's summaries joined with
-  their covariate rows, and the joined blocks kept on the workers;
+  transactions are (partition_of, always: one row per customer is cheap to
+  move), each partition's summaries joined with their covariate rows, and
+  the joined blocks kept on the workers;
 - the columns' moments (sums, then cross-products about the centre) are
   computed per block by mitra and added up on the client;
 - mitra's optimiser runs on the client (fit_covariate_likelihood); at each
@@ -60,11 +61,11 @@ def _frame(covariates, columns, npartitions):
     return frame[[_ID] + sorted(set(columns), key=list(columns).index)]
 
 
-def _partitioned(covariates, n, partitioned):
-    """covariates in n partitions by partition_of(customer_id), unless the
-    caller says they already are."""
-    if partitioned and covariates.npartitions == n:
-        return covariates
+def _partitioned(covariates, n):
+    """covariates in n partitions by partition_of(customer_id), as the
+    transactions are. Always rearranged: a frame with the right number of
+    partitions need not be split by the hash, and one row per customer is
+    cheap to move."""
     return _dv._rearrange(covariates, n, _ID)
 
 
@@ -73,7 +74,7 @@ def _join(summaries, covariates, purchase, dropout, partition_info=None):
     customer_id, frequency, recency, T (numpy) and the purchase and dropout
     matrices (customers x columns). Every customer needs exactly one
     covariate row with finite values."""
-    where = "" if not partition_info else " (covariates partition %d)" % partition_info
+    where = "" if partition_info is None else " (covariates partition %d)" % partition_info
     ids = covariates[_ID]
     if ids.isna().any():
         raise InvalidArgument("covariates[%r]: missing in a row%s" % (_ID, where))
@@ -161,8 +162,7 @@ class _Cluster:
             self.client.cancel(self.blocks)
 
 
-def fit(cls, summaries, covariates, purchase, dropout, covariate_penalty, partitioned, timeout,
-        options):
+def fit(cls, summaries, covariates, purchase, dropout, covariate_penalty, timeout, options):
     """cls fitted with covariates to the summaries (a Dask DataFrame)."""
     if isinstance(covariate_penalty, bool) or not isinstance(covariate_penalty, numbers.Real):
         raise TypeError("covariate_penalty must be a number")
@@ -171,7 +171,7 @@ def fit(cls, summaries, covariates, purchase, dropout, covariate_penalty, partit
     if not purchase and not dropout:
         raise InvalidArgument("covariates: no covariate column (the frame has only %s)" % _ID)
     frame = _frame(covariates, purchase + dropout, summaries.npartitions)
-    frame = _partitioned(frame, summaries.npartitions, partitioned)
+    frame = _partitioned(frame, summaries.npartitions)
     cluster = _Cluster(_blocks(summaries, frame, purchase, dropout), timeout)
     try:
         tables = cluster.map(_block_rows)
@@ -220,12 +220,12 @@ def _score_frame(summaries, covariates, model, horizon, purchase, dropout, numbe
     return out
 
 
-def score(summaries, model, covariates, horizon, partitioned):
+def score(summaries, model, covariates, horizon):
     """The scores of a model with covariates (a Dask DataFrame)."""
     purchase = sorted(model.coefficients["purchase"])
     dropout = sorted(model.coefficients["dropout"])
     frame = _frame(covariates, purchase + dropout, summaries.npartitions)
-    frame = _partitioned(frame, summaries.npartitions, partitioned)
+    frame = _partitioned(frame, summaries.npartitions)
     meta = summaries._meta.assign(expected_purchases=np.float64(0),
                                   probability_alive=np.float64(0)).iloc[:0]
     parts = [dask.delayed(_score_frame, pure=True)(s, c, model.to_bytes(), horizon, purchase,

@@ -384,8 +384,7 @@ def fit(transactions, model, *, calibration_end, period="day", unit="week", orig
     if covariates is not None:
         from . import covariates as _covariates
         return _covariates.fit(cls, summaries, covariates, purchase_covariates,
-                               dropout_covariates, covariate_penalty, partitioned, timeout,
-                               options)
+                               dropout_covariates, covariate_penalty, timeout, options)
     tables = [dask.delayed(_weighted_rows, pure=True)(p, keys) for p in summaries.to_delayed()]
     rows, weights = _compute(_tree_merge(tables, split_every), timeout)
     return cls.fit(*rows.T, weights=weights, **options)
@@ -443,7 +442,7 @@ def score(transactions, model, *, calibration_end, horizon, period="day", unit="
         summaries = summarize(transactions, calibration_end=calibration_end, period=period,
                               unit=unit, origin=origin, npartitions=npartitions,
                               partitioned=partitioned)
-        return _covariates.score(summaries, model, covariates, horizon, partitioned)
+        return _covariates.score(summaries, model, covariates, horizon)
     if covariates is not None:
         raise InvalidArgument("covariates: the model has no covariates")
     clv_options = None
