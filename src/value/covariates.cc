@@ -65,8 +65,7 @@ inline void TwoLogRisings(double b, double c, double n, double* lb, double* db, 
 // One set of columns centred and scaled (or as given): z~ = (z - m) / s.
 struct Scaled {
   size_t k = 0;
-  std::vector<double> mean, scale;
-  std::vector<double> values;  // row-major, n x k
+  std::vector<double> mean, scale, values;  // values row-major, n x k
 };
 
 // `c` centred and scaled by `by` (null: as given).
@@ -278,6 +277,14 @@ class Problem {
   mutable std::vector<double> lr_, dlr_;
 };
 
+// The scaling of n rows of `c` as one block (CovariateScalingOf its moments).
+absl::StatusOr<CovariateScaling> ScalingOfAll(const CovariateColumns& c, size_t n,
+                                              const std::string& field) {
+  const std::vector<double> sum = CovariateColumnSums(c, n);
+  const double count = static_cast<double>(n);
+  return CovariateScalingOf(c.names, count, sum, CovariateCrossProducts(c, n, sum, count), field);
+}
+
 // Names, length and finite values; with `identified`, also no constant or
 // collinear column.
 absl::Status CheckColumns(const CovariateColumns& c, size_t n, const FieldPath& names,
@@ -297,11 +304,7 @@ absl::Status CheckColumns(const CovariateColumns& c, size_t n, const FieldPath& 
                                   ", column \"", c.names[i % k], "\")"));
   }
   if (k == 0 || !identified) return absl::OkStatus();
-  const std::vector<double> sum = CovariateColumnSums(c, n);
-  absl::StatusOr<CovariateScaling> scaling =
-      CovariateScalingOf(c.names, static_cast<double>(n), sum,
-                         CovariateCrossProducts(c, n, sum, static_cast<double>(n)), values_field);
-  return scaling.status();
+  return ScalingOfAll(c, n, values_field).status();
 }
 
 // The standardisation of the single-process fit: the moments of all rows.
@@ -310,11 +313,8 @@ absl::StatusOr<CovariateStandardisation> Standardise(const Covariates& cov, size
   for (auto [c, scaling, process] :
        {std::tuple{&cov.purchase, &out.purchase, "purchase"},
         std::tuple{&cov.dropout, &out.dropout, "dropout"}}) {
-    const std::vector<double> sum = CovariateColumnSums(*c, n);
-    absl::StatusOr<CovariateScaling> s = CovariateScalingOf(
-        c->names, static_cast<double>(n), sum,
-        CovariateCrossProducts(*c, n, sum, static_cast<double>(n)),
-        cov.names(absl::StrCat(process, "_covariates")));
+    absl::StatusOr<CovariateScaling> s =
+        ScalingOfAll(*c, n, cov.names(absl::StrCat(process, "_covariates")));
     if (!s.ok()) return s.status();
     *scaling = *std::move(s);
   }
