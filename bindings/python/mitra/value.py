@@ -1235,6 +1235,8 @@ def covariate_moments(values, sum=None, count=None):
         out = np.empty(k)
         call(_lib.mitra_value_covariate_moments, _ptr(v), n, k, None, 0.0, _ptr(out))
         return out
+    if count is None:
+        raise InvalidArgument("count: required with sum (the customers of every block)")
     total = _f64(sum).reshape(-1)
     if total.size != k:
         raise InvalidArgument("sum: %d values for %d columns" % (total.size, k))
