@@ -1,8 +1,10 @@
 // The customer-value entries that take request bytes: mitra_value_fit,
 // mitra_value_rfm, mitra_value_summarize and mitra_workspace_value_summary
 // (selected by the first byte), on arbitrary bytes; and the columnar
-// covariate entries, mitra_value_fit_covariates and
-// mitra_value_predict_covariates, on arrays cut from the bytes. Never a
+// covariate entries, mitra_value_fit_covariates,
+// mitra_value_predict_covariates and the blocks of a fit across machines
+// (mitra_value_covariate_moments, mitra_value_covariate_log_likelihood), on
+// arrays cut from the bytes. Never a
 // crash, an error always has its message, and nothing returns NaN
 // parameters.
 #include <algorithm>
@@ -57,6 +59,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const double* params = dropout + cust * dc;
     const double* coef = params + 4;
     if (which == 4) {
+      // The blocks of a fit across machines on the same arrays: the
+      // moments of the purchase columns, the log-likelihood as given and
+      // centred on the coefficients with the parameters as scales.
+      double sums[2], cross[4], ll, grad[8];
+      s = mitra_value_covariate_moments(purchase, cust, pc, nullptr, 0, sums, &err);
+      mitra::fuzz::CheckCall(s, err, nullptr);
+      err = nullptr;
+      if (s == MITRA_OK) {
+        s = mitra_value_covariate_moments(purchase, cust, pc, sums, static_cast<double>(cust),
+                                          cross, &err);
+        mitra::fuzz::CheckCall(s, err, nullptr);
+        err = nullptr;
+      }
+      for (const double* scale : {static_cast<const double*>(nullptr), params}) {
+        s = mitra_value_covariate_log_likelihood(
+            MITRA_VALUE_COVARIATE_MBG_NBD, params, coef, scale ? coef : nullptr, scale, x, tx, T,
+            nullptr, cust, purchase, cust * pc, pc, dropout, cust * dc, dc, &ll, grad, &err);
+        mitra::fuzz::CheckCall(s, err, nullptr);
+        err = nullptr;
+      }
       double out[8];
       s = mitra_value_predict_covariates(MITRA_VALUE_COVARIATE_PARETO_NBD, params, coef,
                                          MITRA_VALUE_EXPECTED_PURCHASES, 10, x, tx, T, cust,

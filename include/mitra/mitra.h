@@ -623,6 +623,84 @@ MITRA_API mitra_status mitra_value_expected_cumulative_transactions_covariates(
     size_t purchase_columns, const double* dropout, size_t dropout_len, size_t dropout_columns,
     double step, int32_t periods, double* out, mitra_error** error) MITRA_NOEXCEPT;
 
+/* ---- Customer value: a covariate fit over customers held elsewhere ---------
+ * The fit of mitra_value_fit_covariates when the customers are spread over
+ * several processes or machines (docs/SCALE.md, "Covariates: a distributed
+ * likelihood"). The fit centres and scales each covariate column by its
+ * mean and standard deviation over all customers, and its optimiser
+ * maximises a sum over customers: both are sums over blocks of customers.
+ * A host (1) adds up each block's mitra_value_covariate_moments, twice (the
+ * sums, then the cross-products about their centre), and (2) calls
+ * mitra_value_fit_covariates_callback with the total, which calls the host
+ * back at every step of mitra's optimiser; the host then evaluates
+ * mitra_value_covariate_log_likelihood on each block at the parameters,
+ * centre and scale it is given and returns the sum. Summed over the same
+ * customers, the fit is mitra_value_fit's, up to the order of the sums. */
+
+/* The moments of one block of n customers' columns (values row-major, n x
+ * columns, n * columns values, all finite). With sum NULL: out[columns] =
+ * the block's column sums. With sum[columns] (the sums over all blocks)
+ * and count (the customers of all blocks, >= 1): out[columns * columns] =
+ * the sum over the block's rows of (z - c)(z - c)', row-major, about the
+ * centre c = sum / count. Both add up over blocks. out is written only when
+ * the call succeeds. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_covariate_moments(const double* values, size_t n,
+                                                     size_t columns, const double* sum,
+                                                     double count, double* out,
+                                                     mitra_error** error) MITRA_NOEXCEPT;
+
+/* *log_likelihood = the sum over the block's n customers of weight[i] (NULL:
+ * 1) times ln L, and gradient[4 + P + D] (may be NULL) its derivatives by
+ * params[4] and coefficients[P + D] (arguments as mitra_value_fit_covariates
+ * and mitra_value_predict_covariates). With center and scale (P + D
+ * entries each, purchase columns first; scale > 0) each column is used as
+ * (z - center) / scale: the coordinates mitra_value_fit_covariates_callback
+ * asks for; NULL for both: the columns as given. n = 0 gives 0. Nothing is
+ * written on error. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_covariate_log_likelihood(
+    mitra_value_covariate_model model, const double* params, const double* coefficients,
+    const double* center, const double* scale, const double* x, const double* t_x,
+    const double* T, const double* weight, size_t n, const double* purchase, size_t purchase_len,
+    size_t purchase_columns, const double* dropout, size_t dropout_len, size_t dropout_columns,
+    double* log_likelihood, double* gradient, mitra_error** error) MITRA_NOEXCEPT;
+
+/* The host's sum over all its customers: mitra_value_covariate_log_likelihood
+ * at params[4], coefficients[P + D], center[P + D] and scale[P + D] over
+ * every block, added up into *log_likelihood and gradient[4 + P + D].
+ * Returns 0, or anything else to stop the fit (the host's failure; no
+ * exception or longjmp may cross into mitra). Called from the thread that
+ * called the fit, never concurrently. */
+typedef int (*mitra_value_covariate_likelihood)(const double* params, const double* coefficients,
+                                                const double* center, const double* scale,
+                                                double* log_likelihood, double* gradient,
+                                                void* user);
+
+/* Fits the model with covariates by mitra's optimiser, the sum over
+ * customers given by `log_likelihood` (called with `user`): request a
+ * serialized mitra.v1.FitRequest as for mitra_value_fit with covariates
+ * (model, options, unit_seconds, covariate names and penalty) but no
+ * covariate values; its frequency, recency, T (and weight) are the same
+ * customers without covariates, in any order and merged into weighted rows
+ * or not (the fit without covariates, which starts this one and is the
+ * likelihood-ratio test's restricted fit, and the total weight come from
+ * them). count and purchase_sum[P], purchase_cross[P * P], dropout_sum[D],
+ * dropout_cross[D * D]: the columns' moments summed over all blocks
+ * (mitra_value_covariate_moments; NULL when P or D is 0). Out: a serialized
+ * mitra.v1.FittedModel as mitra_value_fit returns it (report.rows =
+ * count). Constant or collinear columns are refused as by
+ * mitra_value_fit_covariates, naming FitRequest.purchase_covariates or
+ * dropout_covariates. When the callback returns non-zero the fit stops:
+ * MITRA_ABORTED, "log_likelihood: the host's callback returned 3 at
+ * evaluation 12", nothing written. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_fit_covariates_callback(
+    const uint8_t* request, size_t request_len, double count, const double* purchase_sum,
+    const double* purchase_cross, const double* dropout_sum, const double* dropout_cross,
+    mitra_value_covariate_likelihood log_likelihood, void* user, uint8_t** out, size_t* out_len,
+    mitra_error** error) MITRA_NOEXCEPT;
+
 /* ---- Graphs (since 1.1) ----------------------------------------------------
  * Centralities, cores, betweenness and Leiden communities of any graph
  * (docs/GRAPH.md). A graph crosses as plain edge arrays in the caller's

@@ -8,6 +8,7 @@
 #include "capi_internal.h"
 #include "mitra/mitra.h"
 #include "mitra/value/covariates.h"
+#include "mitra/value/messages.h"
 
 using namespace mitra::capi;  // NOLINT: the C ABI files share these helpers
 
@@ -97,6 +98,29 @@ absl::StatusOr<Fitted> FittedFrom(const mitra_value_covariate_model& model, cons
       ParamsFrom(params, coefficients, purchase_columns, dropout_columns);
   if (!p.ok()) return p.status();
   return Fitted{*kind, *std::move(cov), *std::move(p)};
+}
+
+// center[P + D] and scale[P + D] as the fit's standardisation.
+absl::StatusOr<value::CovariateStandardisation> ScalingFrom(const double* center,
+                                                            const double* scale, size_t p,
+                                                            size_t d) {
+  if ((center == nullptr) != (scale == nullptr))
+    return absl::InvalidArgumentError(
+        absl::StrCat(center == nullptr ? "center" : "scale", " is NULL but ",
+                     center == nullptr ? "scale" : "center", " is not: give both or neither"));
+  value::CovariateStandardisation out;
+  for (size_t j = 0; j < p + d; ++j) {
+    if (!std::isfinite(center[j]))
+      return absl::InvalidArgumentError(
+          absl::StrCat("center[", j, "]: must be finite, got ", center[j]));
+    if (!(std::isfinite(scale[j]) && scale[j] > 0))
+      return absl::InvalidArgumentError(
+          absl::StrCat("scale[", j, "]: must be finite and > 0, got ", scale[j]));
+    value::CovariateScaling& s = j < p ? out.purchase : out.dropout;
+    s.mean.push_back(center[j]);
+    s.scale.push_back(scale[j]);
+  }
+  return out;
 }
 
 }  // namespace
@@ -198,6 +222,120 @@ mitra_status mitra_value_expected_cumulative_transactions_covariates(
       return s;
     std::copy(result.begin(), result.end(), out);
     return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_value_covariate_moments(const double* values, size_t n, size_t columns,
+                                           const double* sum, double count, double* out,
+                                           mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (columns > (size_t{1} << 20))
+      return absl::InvalidArgumentError(absl::StrCat("columns: at most 1048576, got ", columns));
+    if (n > 0 && columns > 0 && values == nullptr) return Null("values");
+    if (columns > 0 && out == nullptr) return Null("out");
+    if (columns > 0 && n > std::numeric_limits<size_t>::max() / columns)
+      return absl::InvalidArgumentError("n: n * columns overflows");
+    value::CovariateColumns c;
+    for (size_t j = 0; j < columns; ++j) c.names.push_back(absl::StrCat(j));
+    c.values.assign(values, values + (columns > 0 ? n * columns : 0));
+    for (size_t i = 0; i < c.values.size(); ++i)
+      if (!std::isfinite(c.values[i]))
+        return absl::InvalidArgumentError(absl::StrCat("values[", i, "]: must be finite, got ",
+                                                       c.values[i], " (row ", i / columns,
+                                                       ", column ", i % columns, ")"));
+    std::vector<double> result;
+    if (sum == nullptr) {
+      result = value::CovariateColumnSums(c, n);
+    } else {
+      if (!(count >= 1 && std::isfinite(count)))
+        return absl::InvalidArgumentError(
+            absl::StrCat("count: must be finite and >= 1 with sum, got ", count));
+      for (size_t j = 0; j < columns; ++j)
+        if (!std::isfinite(sum[j]))
+          return absl::InvalidArgumentError(absl::StrCat("sum[", j, "]: must be finite, got ", sum[j]));
+      result = value::CovariateCrossProducts(c, n, {sum, columns}, count);
+    }
+    std::copy(result.begin(), result.end(), out);
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_value_covariate_log_likelihood(
+    mitra_value_covariate_model model, const double* params, const double* coefficients,
+    const double* center, const double* scale, const double* x, const double* t_x,
+    const double* T, const double* weight, size_t n, const double* purchase, size_t purchase_len,
+    size_t purchase_columns, const double* dropout, size_t dropout_len, size_t dropout_columns,
+    double* log_likelihood, double* gradient, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (log_likelihood == nullptr) return Null("log_likelihood");
+    if (absl::Status s = Arrays(n, {{x, "x"}, {t_x, "t_x"}, {T, "T"}}); !s.ok()) return s;
+    absl::StatusOr<Fitted> f = FittedFrom(model, params, coefficients, purchase, purchase_len,
+                                          purchase_columns, dropout, dropout_len, dropout_columns);
+    if (!f.ok()) return f.status();
+    value::CustomerData data{In(x, n), In(t_x, n), In(T, n), In(weight, n)};
+    data.name = "customer data";
+    std::vector<double> grad(4 + purchase_columns + dropout_columns);
+    absl::StatusOr<double> ll;
+    if (center == nullptr && scale == nullptr) {
+      ll = value::CovariateLogLikelihood(f->kind, f->params, data, f->cov, grad.data());
+    } else {
+      absl::StatusOr<value::CovariateStandardisation> scaling =
+          ScalingFrom(center, scale, purchase_columns, dropout_columns);
+      if (!scaling.ok()) return scaling.status();
+      ll = value::CovariateLogLikelihood(f->kind, f->params, data, f->cov, *scaling, grad.data());
+    }
+    if (!ll.ok()) return ll.status();
+    *log_likelihood = *ll;
+    if (gradient != nullptr) std::copy(grad.begin(), grad.end(), gradient);
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_value_fit_covariates_callback(
+    const uint8_t* request, size_t request_len, double count, const double* purchase_sum,
+    const double* purchase_cross, const double* dropout_sum, const double* dropout_cross,
+    mitra_value_covariate_likelihood log_likelihood, void* user, uint8_t** out, size_t* out_len,
+    mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
+    if (log_likelihood == nullptr) return Null("log_likelihood");
+    google::protobuf::Arena arena;
+    auto* req = NewMessage<mitra::v1::FitRequest>(arena);
+    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+    const size_t p = static_cast<size_t>(req->purchase_covariate_names_size());
+    const size_t d = static_cast<size_t>(req->dropout_covariate_names_size());
+    for (auto [ptr, name] : {std::pair{purchase_sum, "purchase_sum"},
+                             std::pair{purchase_cross, "purchase_cross"}})
+      if (p > 0 && ptr == nullptr) return Null(name);
+    for (auto [ptr, name] : {std::pair{dropout_sum, "dropout_sum"},
+                             std::pair{dropout_cross, "dropout_cross"}})
+      if (d > 0 && ptr == nullptr) return Null(name);
+    const value::CovariateMoments moments{count, In(purchase_sum, p), In(purchase_cross, p * p),
+                                          In(dropout_sum, d), In(dropout_cross, d * d)};
+    // The host's sum, in the C arguments' layout; its failure stops the fit.
+    int failure = 0, calls = 0;
+    std::vector<double> coef, center, scale;
+    auto host = [&](const value::CovariateStandardisation& z, const value::CovariateParams& at,
+                    double* ll, double* grad) {
+      coef.assign(at.purchase.begin(), at.purchase.end());
+      coef.insert(coef.end(), at.dropout.begin(), at.dropout.end());
+      center.assign(z.purchase.mean.begin(), z.purchase.mean.end());
+      center.insert(center.end(), z.dropout.mean.begin(), z.dropout.mean.end());
+      scale.assign(z.purchase.scale.begin(), z.purchase.scale.end());
+      scale.insert(scale.end(), z.dropout.scale.begin(), z.dropout.scale.end());
+      ++calls;
+      failure = log_likelihood(at.base.data(), coef.data(), center.data(), scale.data(), ll, grad,
+                               user);
+      return failure == 0;
+    };
+    auto* fitted = NewMessage<mitra::v1::FittedModel>(arena);
+    absl::Status s = value::FitWithCovariateLikelihood(*req, moments, host, fitted);
+    if (failure != 0)
+      return absl::AbortedError(absl::StrCat("log_likelihood: the host's callback returned ",
+                                             failure, " at evaluation ", calls,
+                                             ": the fit stopped"));
+    if (!s.ok()) return s;
+    return EmitMessage(*fitted, out, out_len);
   });
 }
 

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <tuple>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,21 +68,12 @@ struct Scaled {
   std::vector<double> mean, scale, values;  // values row-major, n x k
 };
 
-Scaled Scale(const CovariateColumns& c, size_t n, bool standardise) {
+// `c` centred and scaled by `by` (null: as given).
+Scaled Scale(const CovariateColumns& c, size_t n, const CovariateScaling* by) {
   Scaled s;
   s.k = c.columns();
-  s.mean.assign(s.k, 0.0);
-  s.scale.assign(s.k, 1.0);
-  if (standardise && n > 0) {
-    for (size_t j = 0; j < s.k; ++j) {
-      double m = 0, v = 0;
-      for (size_t i = 0; i < n; ++i) m += c.values[i * s.k + j];
-      m /= static_cast<double>(n);
-      for (size_t i = 0; i < n; ++i) v += (c.values[i * s.k + j] - m) * (c.values[i * s.k + j] - m);
-      s.mean[j] = m;
-      s.scale[j] = std::sqrt(v / static_cast<double>(n));
-    }
-  }
+  s.mean = by != nullptr ? by->mean : std::vector<double>(s.k, 0.0);
+  s.scale = by != nullptr ? by->scale : std::vector<double>(s.k, 1.0);
   s.values.resize(n * s.k);
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < s.k; ++j)
@@ -92,24 +85,22 @@ Scaled Scale(const CovariateColumns& c, size_t n, bool standardise) {
 // gamma1..., gamma2...) in the (possibly scaled) covariates' coordinates.
 class Problem {
  public:
+  // The columns centred and scaled by `scaling` (null: as given).
   absl::Status Init(CovariateModel model, const CustomerData& data, const Covariates& cov,
-                    bool standardise) {
+                    const CovariateStandardisation* scaling) {
     int max_x = 0;
     if (absl::Status s = ValidateCustomerData(data, &max_x); !s.ok()) return s;
-    if (absl::Status s = CheckCovariateValues(cov, data.x.size(), standardise); !s.ok()) return s;
+    if (absl::Status s = CheckCovariateValues(cov, data.x.size(), false); !s.ok()) return s;
     model_ = model;
     data_ = data;
     counts_ = WeighCounts(data, max_x);
-    purchase_ = Scale(cov.purchase, data.x.size(), standardise);
-    dropout_ = Scale(cov.dropout, data.x.size(), standardise);
+    purchase_ = Scale(cov.purchase, data.x.size(), scaling ? &scaling->purchase : nullptr);
+    dropout_ = Scale(cov.dropout, data.x.size(), scaling ? &scaling->dropout : nullptr);
     return absl::OkStatus();
   }
 
   size_t size() const { return kBase + purchase_.k + dropout_.k; }
-  double total_weight() const { return counts_.total; }
   void set_threads(int threads) { threads_ = UsefulThreads(threads, data_.x.size()); }
-  const Scaled& purchase() const { return purchase_; }
-  const Scaled& dropout() const { return dropout_; }
 
   double Eval(const double* u, double* grad) const {
     const size_t n = size();
@@ -286,6 +277,14 @@ class Problem {
   mutable std::vector<double> lr_, dlr_;
 };
 
+// The scaling of n rows of `c` as one block (CovariateScalingOf its moments).
+absl::StatusOr<CovariateScaling> ScalingOfAll(const CovariateColumns& c, size_t n,
+                                              const std::string& field) {
+  const std::vector<double> sum = CovariateColumnSums(c, n);
+  const double count = static_cast<double>(n);
+  return CovariateScalingOf(c.names, count, sum, CovariateCrossProducts(c, n, sum, count), field);
+}
+
 // Names, length and finite values; with `identified`, also no constant or
 // collinear column.
 absl::Status CheckColumns(const CovariateColumns& c, size_t n, const FieldPath& names,
@@ -305,37 +304,21 @@ absl::Status CheckColumns(const CovariateColumns& c, size_t n, const FieldPath& 
                                   ", column \"", c.names[i % k], "\")"));
   }
   if (k == 0 || !identified) return absl::OkStatus();
-  // The correlation matrix of the columns: a constant column, or one that
-  // is a combination of the others and the constant, makes it singular, and
-  // the fit's Hessian with it. Its leading minors name the first such column.
-  const Scaled s = Scale(c, n, true);
-  for (size_t j = 0; j < k; ++j) {
-    if (!(s.scale[j] > 1e-12 * std::max(1.0, std::fabs(s.mean[j]))))
-      return Invalid(values_field,
-                     absl::StrCat("column \"", c.names[j], "\" is constant (",
-                                  n > 0 ? c.values[j] : 0.0,
-                                  " for every customer): its coefficient cannot be told apart "
-                                  "from the model's own parameters; drop the column"));
+  return ScalingOfAll(c, n, values_field).status();
+}
+
+// The standardisation of the single-process fit: the moments of all rows.
+absl::StatusOr<CovariateStandardisation> Standardise(const Covariates& cov, size_t n) {
+  CovariateStandardisation out;
+  for (auto [c, scaling, process] :
+       {std::tuple{&cov.purchase, &out.purchase, "purchase"},
+        std::tuple{&cov.dropout, &out.dropout, "dropout"}}) {
+    absl::StatusOr<CovariateScaling> s =
+        ScalingOfAll(*c, n, cov.names(absl::StrCat(process, "_covariates")));
+    if (!s.ok()) return s.status();
+    *scaling = *std::move(s);
   }
-  std::vector<double> corr(k * k, 0.0), l;
-  for (size_t i = 0; i < n; ++i)
-    for (size_t a = 0; a < k; ++a)
-      for (size_t b = 0; b <= a; ++b) corr[a * k + b] += s.values[i * k + a] * s.values[i * k + b];
-  for (size_t a = 0; a < k; ++a)
-    for (size_t b = 0; b <= a; ++b) corr[b * k + a] = corr[a * k + b] /= static_cast<double>(n);
-  for (size_t m = 2; m <= k; ++m) {
-    std::vector<double> lead(m * m);
-    for (size_t a = 0; a < m; ++a)
-      for (size_t b = 0; b < m; ++b) lead[a * m + b] = corr[a * k + b];
-    // The last pivot is the share of column m-1's variance the earlier
-    // columns leave unexplained.
-    if (!Cholesky(lead, m, l) || l[m * m - 1] * l[m * m - 1] < 1e-9)
-      return Invalid(values_field,
-                     absl::StrCat("column \"", c.names[m - 1],
-                                  "\" is a linear combination of the earlier columns and a "
-                                  "constant: the coefficients would not be identified (singular)"));
-  }
-  return absl::OkStatus();
+  return out;
 }
 
 absl::StatusOr<std::array<double, 4>> FitWithout(CovariateModel model, const CustomerData& data,
@@ -439,11 +422,72 @@ std::array<double, 4> CustomerParams(CovariateModel model, const CovariateParams
   return p;
 }
 
-absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const CovariateParams& params,
-                                              const CustomerData& data, const Covariates& cov,
-                                              double* grad) {
+std::vector<double> CovariateColumnSums(const CovariateColumns& c, size_t n) {
+  const size_t k = c.columns();
+  std::vector<double> sum(k, 0.0);
+  for (size_t j = 0; j < k; ++j)
+    for (size_t i = 0; i < n; ++i) sum[j] += c.values[i * k + j];
+  return sum;
+}
+
+std::vector<double> CovariateCrossProducts(const CovariateColumns& c, size_t n,
+                                           absl::Span<const double> sum, double count) {
+  const size_t k = c.columns();
+  std::vector<double> mean(k), cross(k * k, 0.0);
+  for (size_t j = 0; j < k; ++j) mean[j] = sum[j] / count;
+  // Column by column, the diagonal as the single-process fit sums it.
+  for (size_t a = 0; a < k; ++a)
+    for (size_t b = 0; b <= a; ++b) {
+      double v = 0;
+      for (size_t i = 0; i < n; ++i) v += (c.values[i * k + a] - mean[a]) * (c.values[i * k + b] - mean[b]);
+      cross[a * k + b] = cross[b * k + a] = v;
+    }
+  return cross;
+}
+
+absl::StatusOr<CovariateScaling> CovariateScalingOf(const std::vector<std::string>& names,
+                                                    double count, absl::Span<const double> sum,
+                                                    absl::Span<const double> cross,
+                                                    const std::string& field) {
+  const size_t k = names.size();
+  CovariateScaling s;
+  s.mean.assign(k, 0.0);
+  s.scale.assign(k, 1.0);
+  if (!(count > 0)) return s;
+  for (size_t j = 0; j < k; ++j) {
+    s.mean[j] = sum[j] / count;
+    s.scale[j] = std::sqrt(cross[j * k + j] / count);
+    if (!(s.scale[j] > 1e-12 * std::max(1.0, std::fabs(s.mean[j]))))
+      return Invalid(field, absl::StrCat("column \"", names[j], "\" is constant (", s.mean[j],
+                                         " for every customer): its coefficient cannot be told "
+                                         "apart from the model's own parameters; drop the column"));
+  }
+  // The correlation matrix of the columns: one that is a combination of the
+  // others and the constant makes it singular, and the fit's Hessian with
+  // it. Its leading minors name the first such column: the last pivot is
+  // the share of column m-1's variance the earlier columns leave unexplained.
+  std::vector<double> l;
+  for (size_t m = 2; m <= k; ++m) {
+    std::vector<double> lead(m * m);
+    for (size_t a = 0; a < m; ++a)
+      for (size_t b = 0; b < m; ++b)
+        lead[a * m + b] = cross[a * k + b] / (count * s.scale[a] * s.scale[b]);
+    if (!Cholesky(lead, m, l) || l[m * m - 1] * l[m * m - 1] < 1e-9)
+      return Invalid(field,
+                     absl::StrCat("column \"", names[m - 1],
+                                  "\" is a linear combination of the earlier columns and a "
+                                  "constant: the coefficients would not be identified (singular)"));
+  }
+  return s;
+}
+
+namespace {
+
+absl::StatusOr<double> Evaluate(CovariateModel model, const CovariateParams& params,
+                                const CustomerData& data, const Covariates& cov,
+                                const CovariateStandardisation* scaling, double* grad) {
   Problem problem;
-  if (absl::Status s = problem.Init(model, data, cov, false); !s.ok()) return s;
+  if (absl::Status s = problem.Init(model, data, cov, scaling); !s.ok()) return s;
   if (absl::Status s = CheckParams(params, cov); !s.ok()) return s;
   std::vector<double> u(params.base.begin(), params.base.end());
   u.insert(u.end(), params.purchase.begin(), params.purchase.end());
@@ -451,32 +495,117 @@ absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const Covari
   return problem.Eval(u.data(), grad);
 }
 
+absl::Status CheckScaling(const CovariateScaling& s, size_t k, const char* process) {
+  if (s.mean.size() != k || s.scale.size() != k)
+    return absl::InvalidArgumentError(absl::StrCat("the ", process, " scaling has ", s.mean.size(),
+                                                   " centres and ", s.scale.size(),
+                                                   " scales for ", k, " columns"));
+  for (size_t j = 0; j < k; ++j)
+    if (!std::isfinite(s.mean[j]) || !(s.scale[j] > 0) || !std::isfinite(s.scale[j]))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the ", process, " scaling of column ", j, " must have a finite centre and a finite "
+          "scale > 0, got ", s.mean[j], " and ", s.scale[j]));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const CovariateParams& params,
+                                              const CustomerData& data, const Covariates& cov,
+                                              double* grad) {
+  return Evaluate(model, params, data, cov, nullptr, grad);
+}
+
+absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const CovariateParams& params,
+                                              const CustomerData& data, const Covariates& cov,
+                                              const CovariateStandardisation& scaling,
+                                              double* grad) {
+  if (absl::Status s = CheckScaling(scaling.purchase, cov.purchase.columns(), "purchase"); !s.ok())
+    return s;
+  if (absl::Status s = CheckScaling(scaling.dropout, cov.dropout.columns(), "dropout"); !s.ok())
+    return s;
+  return Evaluate(model, params, data, cov, &scaling, grad);
+}
+
 absl::StatusOr<CovariateFit> FitWithCovariates(CovariateModel model, const CustomerData& data,
                                                const Covariates& cov, const FitOptions& options) {
   if (absl::Status s = CheckFitOptions(options); !s.ok()) return s;
+  if (absl::Status s = ValidateCustomerData(data, nullptr); !s.ok()) return s;
+  if (absl::Status s = CheckCovariateValues(cov, data.x.size(), false); !s.ok()) return s;
+  absl::StatusOr<CovariateStandardisation> scaling = Standardise(cov, data.x.size());
+  if (!scaling.ok()) return scaling.status();
   Problem problem;
-  if (absl::Status s = problem.Init(model, data, cov, true); !s.ok()) return s;
+  if (absl::Status s = problem.Init(model, data, cov, &*scaling); !s.ok()) return s;
   problem.set_threads(options.threads);
+  std::vector<double> u;
+  auto sum = [&](const CovariateParams& p, double* ll, double* grad) {
+    u.assign(p.base.begin(), p.base.end());
+    u.insert(u.end(), p.purchase.begin(), p.purchase.end());
+    u.insert(u.end(), p.dropout.begin(), p.dropout.end());
+    *ll = problem.Eval(u.data(), grad);
+    return true;
+  };
+  return FitWithCovariateLikelihood(model, data, *scaling, cov.penalty, cov.names, sum, options);
+}
+
+absl::StatusOr<CovariateFit> FitWithCovariateLikelihood(CovariateModel model,
+                                                        const CustomerData& rows,
+                                                        const CovariateStandardisation& scaling,
+                                                        double penalty, const FieldPath& names,
+                                                        CovariateLikelihoodFn log_likelihood,
+                                                        const FitOptions& options) {
+  if (absl::Status s = CheckFitOptions(options); !s.ok()) return s;
+  if (absl::Status s = CheckRange(penalty, names("covariate_penalty"), penalty >= 0,
+                                  "finite and >= 0");
+      !s.ok())
+    return s;
+  const CovariateScaling& z1 = scaling.purchase;
+  const CovariateScaling& z2 = scaling.dropout;
+  const size_t k1 = z1.mean.size(), k2 = z2.mean.size(), n = kBase + k1 + k2;
+  if (absl::Status s = CheckScaling(z1, k1, "purchase"); !s.ok()) return s;
+  if (absl::Status s = CheckScaling(z2, k2, "dropout"); !s.ok()) return s;
   CovariateFit fit;
   fit.model = model;
   LikelihoodRatioTest& lr = fit.likelihood_ratio;
   absl::StatusOr<std::array<double, 4>> restricted =
-      FitWithout(model, data, options, &lr.restricted_log_likelihood);
+      FitWithout(model, rows, options, &lr.restricted_log_likelihood);
   if (!restricted.ok()) return restricted.status();
   lr.restricted = *restricted;
+  double w = 0;  // the total weight, summed as the likelihood's row weights are
+  for (size_t i = 0; i < rows.x.size(); ++i) w += rows.weight.empty() ? 1.0 : rows.weight[i];
+
+  // The caller's sum at u = (base, gamma1..., gamma2...). After a failure
+  // it is not called again: the optimizer sees a point outside the domain
+  // and stops soon; the failure is returned.
+  bool failed = false;
+  int calls = 0;
+  CovariateParams at;
+  auto sum = [&](const double* u, double* g) {
+    if (failed) return std::numeric_limits<double>::quiet_NaN();
+    std::copy(u, u + kBase, at.base.begin());
+    at.purchase.assign(u + kBase, u + kBase + k1);
+    at.dropout.assign(u + kBase + k1, u + n);
+    double v = 0;
+    ++calls;
+    if (!log_likelihood(at, &v, g)) {
+      failed = true;
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return v;
+  };
+  auto aborted = [&] {
+    return absl::AbortedError(absl::StrCat("the log-likelihood's evaluation ", calls,
+                                           " failed: the fit stopped"));
+  };
 
   // Scaled coordinates: gamma~_j = gamma_j s_j on (z_j - m_j) / s_j, with
   // alpha (and a, b or beta) those of a customer at the means. The penalty
   // is on the caller's gamma_j = gamma~_j / s_j.
-  const Scaled& z1 = problem.purchase();
-  const Scaled& z2 = problem.dropout();
-  const size_t k1 = z1.k, k2 = z2.k, n = problem.size();
   std::vector<double> inv_s2(n, 0.0);  // 1 / s_j^2 per coefficient
   for (size_t j = 0; j < k1; ++j) inv_s2[kBase + j] = 1 / (z1.scale[j] * z1.scale[j]);
   for (size_t j = 0; j < k2; ++j) inv_s2[kBase + k1 + j] = 1 / (z2.scale[j] * z2.scale[j]);
-  const double w = problem.total_weight(), penalty = cov.penalty;
   auto ll = [&](const double* u, double* g) {
-    double v = problem.Eval(u, g);
+    double v = sum(u, g);
     for (size_t j = kBase; j < n; ++j) {
       v -= w * penalty * u[j] * u[j] * inv_s2[j];
       g[j] -= 2 * w * penalty * u[j] * inv_s2[j];
@@ -487,10 +616,13 @@ absl::StatusOr<CovariateFit> FitWithCovariates(CovariateModel model, const Custo
   std::copy(restricted->begin(), restricted->end(), start.begin());
   absl::StatusOr<MleResult> mle = MaximizeLikelihood(CovariateModelName(model), start, w, ll,
                                                      options, RealParameters{kBase, 0});
+  if (failed) return aborted();
   if (!mle.ok()) return mle.status();
   const std::vector<double>& u = mle->params;
   fit.report = std::move(mle->report);
-  fit.report.log_likelihood = problem.Eval(u.data(), nullptr);
+  std::vector<double> scratch(n);
+  fit.report.log_likelihood = sum(u.data(), scratch.data());
+  if (failed) return aborted();
 
   // Back to the caller's coordinates v = (ln theta, gamma), linear in
   // (ln theta~, gamma~): ln alpha = ln alpha~ + sum gamma~_j m_j / s_j, and

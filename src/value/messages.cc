@@ -97,26 +97,18 @@ Covariates CovariateFields(const Message& m, const char* path) {
   return cov;
 }
 
-// A purchase model with covariates (covariates.h), on the rows as given.
-absl::Status FitCovariates(const v1::FitRequest& r, const CustomerData& data,
-                           const FitOptions& options, v1::FittedModel* out) {
-  absl::StatusOr<CovariateModel> kind = CovariateModelOf(r.model(), "FitRequest.purchase_covariate_names");
-  if (!kind.ok()) return kind.status();
-  const CovariateModel model = *kind;
-  Covariates cov = CovariateFields(r, "FitRequest");
-  cov.penalty = r.covariate_penalty();
-  absl::StatusOr<CovariateFit> fit = FitWithCovariates(model, data, cov, options);
-  if (!fit.ok()) return fit.status();
-  const std::vector<double> base(fit->params.base.begin(), fit->params.base.end());
+// The message of a fit with covariates whose columns are `cov`'s, over
+// `rows` customers.
+absl::Status CovariateFitMessage(const v1::FitRequest& r, const Covariates& cov,
+                                 const CovariateFit& fit, int64_t rows, v1::FittedModel* out) {
+  const std::vector<double> base(fit.params.base.begin(), fit.params.base.end());
   // ToMessage writes the covariance of the model's own four parameters
   // only; the joint one, with the coefficients, follows here.
-  CovariateFit shown = *fit;
+  CovariateFit shown = fit;
   shown.report.log_covariance.clear();
-  if (absl::Status s = ToMessage(r.model(), base, shown, static_cast<int64_t>(data.x.size()), out);
-      !s.ok())
-    return s;
+  if (absl::Status s = ToMessage(r.model(), base, shown, rows, out); !s.ok()) return s;
   v1::FitReport* report = out->mutable_report();
-  const std::vector<double>& cov_all = fit->report.log_covariance;
+  const std::vector<double>& cov_all = fit.report.log_covariance;
   if (!cov_all.empty()) {
     for (const std::string& name : ParamNames(r.model())) report->add_covariance_parameters(name);
     for (const std::string& name : cov.purchase.names)
@@ -125,23 +117,35 @@ absl::Status FitCovariates(const v1::FitRequest& r, const CustomerData& data,
       report->add_covariance_parameters(absl::StrCat("dropout_coefficients.", name));
     report->mutable_log_covariance()->Add(cov_all.begin(), cov_all.end());
   }
-  const std::vector<double>& se = fit->report.standard_errors;
+  const std::vector<double>& se = fit.report.standard_errors;
   const size_t k1 = cov.purchase.columns();
   for (size_t j = 0; j < k1; ++j) {
-    (*out->mutable_purchase_coefficients())[cov.purchase.names[j]] = fit->params.purchase[j];
+    (*out->mutable_purchase_coefficients())[cov.purchase.names[j]] = fit.params.purchase[j];
     if (!se.empty()) (*report->mutable_purchase_coefficient_errors())[cov.purchase.names[j]] = se[4 + j];
   }
   for (size_t j = 0; j < cov.dropout.columns(); ++j) {
-    (*out->mutable_dropout_coefficients())[cov.dropout.names[j]] = fit->params.dropout[j];
+    (*out->mutable_dropout_coefficients())[cov.dropout.names[j]] = fit.params.dropout[j];
     if (!se.empty())
       (*report->mutable_dropout_coefficient_errors())[cov.dropout.names[j]] = se[4 + k1 + j];
   }
   v1::LikelihoodRatioTest* lr = report->mutable_likelihood_ratio();
-  lr->set_statistic(fit->likelihood_ratio.statistic);
-  lr->set_degrees_of_freedom(fit->likelihood_ratio.degrees_of_freedom);
-  lr->set_p_value(fit->likelihood_ratio.p_value);
-  lr->set_restricted_log_likelihood(fit->likelihood_ratio.restricted_log_likelihood);
+  lr->set_statistic(fit.likelihood_ratio.statistic);
+  lr->set_degrees_of_freedom(fit.likelihood_ratio.degrees_of_freedom);
+  lr->set_p_value(fit.likelihood_ratio.p_value);
+  lr->set_restricted_log_likelihood(fit.likelihood_ratio.restricted_log_likelihood);
   return absl::OkStatus();
+}
+
+// A purchase model with covariates (covariates.h), on the rows as given.
+absl::Status FitCovariates(const v1::FitRequest& r, const CustomerData& data,
+                           const FitOptions& options, v1::FittedModel* out) {
+  absl::StatusOr<CovariateModel> kind = CovariateModelOf(r.model(), "FitRequest.purchase_covariate_names");
+  if (!kind.ok()) return kind.status();
+  Covariates cov = CovariateFields(r, "FitRequest");
+  cov.penalty = r.covariate_penalty();
+  absl::StatusOr<CovariateFit> fit = FitWithCovariates(*kind, data, cov, options);
+  if (!fit.ok()) return fit.status();
+  return CovariateFitMessage(r, cov, *fit, static_cast<int64_t>(data.x.size()), out);
 }
 
 }  // namespace
@@ -423,6 +427,89 @@ absl::Status Fit(const v1::FitRequest& r, v1::FittedModel* out) {
     default:
       return Invalid("FitRequest.model", absl::StrCat("unknown or unspecified model ", r.model()));
   }
+}
+
+namespace {
+
+// One process's summed moments, checked and turned into its scaling.
+absl::StatusOr<CovariateScaling> ScalingOf(const std::vector<std::string>& names, double count,
+                                           absl::Span<const double> sum,
+                                           absl::Span<const double> cross, const char* process) {
+  const size_t k = names.size();
+  const std::string sum_field = absl::StrCat(process, "_sum");
+  const std::string cross_field = absl::StrCat(process, "_cross");
+  if (sum.size() != k || cross.size() != k * k)
+    return Invalid(sum_field, absl::StrCat(sum.size(), " sums and ", cross.size(),
+                                           " cross-products for ", k, " columns (expected ", k,
+                                           " and ", k * k, ")"));
+  for (size_t j = 0; j < k; ++j)
+    if (!std::isfinite(sum[j])) return Invalid(absl::StrCat(sum_field, "[", j, "]"), "must be finite");
+  for (size_t j = 0; j < k * k; ++j)
+    if (!std::isfinite(cross[j]) || (j % (k + 1) == 0 && cross[j] < 0))
+      return Invalid(absl::StrCat(cross_field, "[", j, "]"),
+                     "must be finite (and >= 0 on the diagonal)");
+  return CovariateScalingOf(names, count, sum, cross,
+                            absl::StrCat("FitRequest.", process, "_covariates"));
+}
+
+}  // namespace
+
+absl::Status FitWithCovariateLikelihood(const v1::FitRequest& r, const CovariateMoments& moments,
+                                        ScaledLikelihoodFn log_likelihood, v1::FittedModel* out) {
+  if (r.unit_seconds() < 0) return Invalid("FitRequest.unit_seconds", "must be >= 0");
+  out->Clear();
+  out->set_unit_seconds(r.unit_seconds());
+  absl::StatusOr<CovariateModel> kind = CovariateModelOf(r.model(), "FitRequest.model");
+  if (!kind.ok()) return kind.status();
+  absl::StatusOr<FitOptions> options = FitOptionsFrom(r);
+  if (!options.ok()) return options.status();
+  for (auto [size, field] : {std::pair{r.purchase_covariates_size(), "purchase_covariates"},
+                             std::pair{r.dropout_covariates_size(), "dropout_covariates"}})
+    if (size > 0)
+      return Invalid(absl::StrCat("FitRequest.", field),
+                     "the covariate values stay with the log-likelihood's blocks: give their "
+                     "moments, not the values");
+  const size_t n = static_cast<size_t>(r.frequency_size());
+  if (n == 0) return Invalid("FitRequest.frequency", "no customers to fit");
+  for (auto [size, field] : {std::pair{r.recency_size(), "recency"}, std::pair{r.t_size(), "T"},
+                             std::pair{r.weight_size(), "weight"}})
+    if (static_cast<size_t>(size) != n && !(size == 0 && std::string(field) == "weight"))
+      return Invalid(absl::StrCat("FitRequest.", field),
+                     absl::StrCat(size, " values, but frequency has ", n));
+  CustomerData rows{Column(r.frequency()), Column(r.recency()), Column(r.t()), Column(r.weight())};
+  rows.name = "FitRequest: customer data";
+  if (absl::Status s = ValidateCustomerData(rows, nullptr); !s.ok()) return s;
+  Covariates cov = CovariateFields(r, "FitRequest");
+  if (absl::Status s = CheckDistinctNames(cov.purchase.names, "FitRequest.purchase_covariate_names",
+                                          "column");
+      !s.ok())
+    return s;
+  if (absl::Status s = CheckDistinctNames(cov.dropout.names, "FitRequest.dropout_covariate_names",
+                                          "column");
+      !s.ok())
+    return s;
+  if (!(moments.count >= 1 && moments.count <= 9007199254740992.0 &&
+        moments.count == std::floor(moments.count)))
+    return Invalid("count", absl::StrCat("must be a whole number of customers >= 1, got ",
+                                         moments.count));
+  CovariateStandardisation scaling;
+  absl::StatusOr<CovariateScaling> z1 = ScalingOf(cov.purchase.names, moments.count,
+                                                  moments.purchase_sum, moments.purchase_cross,
+                                                  "purchase");
+  if (!z1.ok()) return z1.status();
+  scaling.purchase = *std::move(z1);
+  absl::StatusOr<CovariateScaling> z2 = ScalingOf(cov.dropout.names, moments.count,
+                                                  moments.dropout_sum, moments.dropout_cross,
+                                                  "dropout");
+  if (!z2.ok()) return z2.status();
+  scaling.dropout = *std::move(z2);
+  auto sum = [&](const CovariateParams& p, double* ll, double* grad) {
+    return log_likelihood(scaling, p, ll, grad);
+  };
+  absl::StatusOr<CovariateFit> fit = value::FitWithCovariateLikelihood(
+      *kind, rows, scaling, r.covariate_penalty(), cov.names, sum, *options);
+  if (!fit.ok()) return fit.status();
+  return CovariateFitMessage(r, cov, *fit, static_cast<int64_t>(moments.count), out);
 }
 
 absl::StatusOr<PurchaseModel> PurchaseModelFrom(const v1::FittedModel& m) {

@@ -121,6 +121,10 @@ struct ValueInputs {
   // and a summary request naming a non-numeric attribute.
   std::vector<double> cx, ctx, cT, cz;
   std::string covariate_summary;
+  // The same customers' fit through a host's sum: the request without the
+  // covariate values, and z's moments.
+  std::string callback_fit;
+  double cz_sum = 0, cz_cross = 0;
   std::vector<double> x{0, 1, 2, 0, 5}, tx{0, 3, 8, 0, 20}, T{10, 12, 30, 4, 40}, holdout{0, 1, 1, 0, 3};
 };
 const ValueInputs& Value() {
@@ -152,6 +156,18 @@ const ValueInputs& Value() {
       in->ctx.push_back(cdnow.t_x[i]);
       in->cT.push_back(cdnow.T[i]);
       in->cz.push_back(static_cast<double>(i % 5) - 2 + 0.1 * static_cast<double>(i % 3));
+    }
+    mitra::v1::FitRequest callback_fit;
+    callback_fit.set_model(mitra::v1::VALUE_MODEL_BG_NBD);
+    callback_fit.mutable_frequency()->Add(in->cx.begin(), in->cx.end());
+    callback_fit.mutable_recency()->Add(in->ctx.begin(), in->ctx.end());
+    callback_fit.mutable_t()->Add(in->cT.begin(), in->cT.end());
+    callback_fit.add_purchase_covariate_names("z");
+    in->callback_fit = callback_fit.SerializeAsString();
+    for (double z : in->cz) in->cz_sum += z;
+    for (double z : in->cz) {
+      const double d = z - in->cz_sum / static_cast<double>(in->cz.size());
+      in->cz_cross += d * d;
     }
     mitra::v1::RfmRequest rfm;
     for (int i = 0; i < 7; ++i) {
@@ -670,6 +686,49 @@ std::vector<Scenario> Scenarios() {
          return mitra_value_fit_covariates(MITRA_VALUE_COVARIATE_BG_NBD, v.cx.data(), v.ctx.data(),
                                            v.cT.data(), v.cx.size(), v.cz.data(), v.cz.size(), 1,
                                            nullptr, 0, 0, 0.0, params, coef, se, &test, e);
+       }},
+      {"value_covariate_moments", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         double sum = 0, cross = 0;
+         const mitra_status s =
+             mitra_value_covariate_moments(v.cz.data(), v.cz.size(), 1, nullptr, 0, &sum, e);
+         if (s != MITRA_OK) return s;
+         return mitra_value_covariate_moments(v.cz.data(), v.cz.size(), 1, &sum,
+                                              static_cast<double>(v.cz.size()), &cross, e);
+       }},
+      {"value_covariate_log_likelihood", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         const double params[4] = {0.243, 4.414, 0.793, 2.426}, coef[2] = {0.3, -0.2};
+         const double center[2] = {0.1, -0.1}, scale[2] = {1.4, 1.2};
+         double ll = 0, grad[6];
+         return mitra_value_covariate_log_likelihood(
+             MITRA_VALUE_COVARIATE_PARETO_NBD, params, coef, center, scale, v.cx.data(),
+             v.ctx.data(), v.cT.data(), nullptr, v.cx.size(), v.cz.data(), v.cz.size(), 1,
+             v.cz.data(), v.cz.size(), 1, &ll, grad, e);
+       }},
+      {"value_fit_covariates_callback", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         // The host's sum: one block through the C function, its own
+         // allocations outside the sweep (its scenario is the one above).
+         auto host = [](const double* params, const double* coef, const double* center,
+                        const double* scale, double* ll, double* grad, void*) -> int {
+           const long paused = g_countdown.exchange(-1);
+           const ValueInputs& in = Value();
+           const mitra_status s = mitra_value_covariate_log_likelihood(
+               MITRA_VALUE_COVARIATE_BG_NBD, params, coef, center, scale, in.cx.data(),
+               in.ctx.data(), in.cT.data(), nullptr, in.cx.size(), in.cz.data(), in.cz.size(), 1,
+               nullptr, 0, 0, ll, grad, nullptr);
+           g_countdown = paused;
+           return s == MITRA_OK ? 0 : 1;
+         };
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_fit_covariates_callback(
+               U8(v.callback_fit), v.callback_fit.size(), static_cast<double>(v.cz.size()),
+               &v.cz_sum, &v.cz_cross, nullptr, nullptr, host, nullptr, out, n, e);
+         });
        }},
       {"value_predict_covariates", false, MITRA_OK,
        [](mitra_workspace*, mitra_error** e) {

@@ -462,5 +462,164 @@ TEST(CovariatesTest, PredictionsUseEachCustomersOwnParameters) {
               HasSubstr("t must be finite"));
 }
 
+// ---- The same fit over blocks of customers -----------------------------------
+
+// Rows [lo, hi) of a simulation as its own block.
+Sim Block(const Sim& s, size_t lo, size_t hi) {
+  Sim b;
+  b.x.assign(s.x.begin() + lo, s.x.begin() + hi);
+  b.tx.assign(s.tx.begin() + lo, s.tx.begin() + hi);
+  b.T.assign(s.T.begin() + lo, s.T.begin() + hi);
+  b.cov.purchase.names = s.cov.purchase.names;
+  b.cov.dropout.names = s.cov.dropout.names;
+  const size_t k1 = s.cov.purchase.columns(), k2 = s.cov.dropout.columns();
+  b.cov.purchase.values.assign(s.cov.purchase.values.begin() + lo * k1,
+                               s.cov.purchase.values.begin() + hi * k1);
+  b.cov.dropout.values.assign(s.cov.dropout.values.begin() + lo * k2,
+                              s.cov.dropout.values.begin() + hi * k2);
+  return b;
+}
+
+// The moments summed over blocks give the columns' mean and population
+// standard deviation (computed here directly), and the scaled likelihood is
+// the raw one at the parameters the scaling stands for.
+TEST(CovariatesTest, BlockMomentsAndScaledLikelihoodAreTheWholePopulations) {
+  const Sim s = Simulate(CovariateModel::kParetoNbd, {{0.7, 3.5, 0.9, 2.2}, {0.3, -0.4}, {0.25}},
+                         900, 41);
+  const std::vector<size_t> bounds = {0, 1, 300, 301, 900};
+  const double count = 900;
+  std::vector<double> sum(2, 0.0), cross(4, 0.0);
+  for (size_t b = 0; b + 1 < bounds.size(); ++b) {
+    const Sim part = Block(s, bounds[b], bounds[b + 1]);
+    const std::vector<double> v = CovariateColumnSums(part.cov.purchase, part.x.size());
+    for (size_t j = 0; j < 2; ++j) sum[j] += v[j];
+  }
+  for (size_t b = 0; b + 1 < bounds.size(); ++b) {
+    const Sim part = Block(s, bounds[b], bounds[b + 1]);
+    const std::vector<double> v =
+        CovariateCrossProducts(part.cov.purchase, part.x.size(), sum, count);
+    for (size_t j = 0; j < 4; ++j) cross[j] += v[j];
+  }
+  absl::StatusOr<CovariateScaling> scaling =
+      CovariateScalingOf(s.cov.purchase.names, count, sum, cross, "purchase");
+  ASSERT_TRUE(scaling.ok()) << scaling.status();
+  double m[2] = {0, 0}, v[2] = {0, 0}, c01 = 0;
+  for (size_t i = 0; i < 900; ++i)
+    for (int j = 0; j < 2; ++j) m[j] += s.cov.purchase.values[2 * i + j] / 900;
+  for (size_t i = 0; i < 900; ++i) {
+    const double d0 = s.cov.purchase.values[2 * i] - m[0], d1 = s.cov.purchase.values[2 * i + 1] - m[1];
+    v[0] += d0 * d0 / 900, v[1] += d1 * d1 / 900, c01 += d0 * d1;
+  }
+  for (int j = 0; j < 2; ++j) {
+    EXPECT_NEAR(scaling->mean[j], m[j], 1e-13);
+    EXPECT_NEAR(scaling->scale[j], std::sqrt(v[j]), 1e-13);
+  }
+  EXPECT_NEAR(cross[1], c01, 1e-10);
+  EXPECT_EQ(cross[1], cross[2]);
+
+  // Pareto/NBD: alpha_i = alpha~ e^(-g~ (z - m) / s) is the caller's alpha
+  // e^(g~ m / s) with coefficient g~ / s; beta likewise.
+  const CovariateStandardisation st{*scaling, {{2.0}, {0.5}}};
+  const CovariateParams u{{0.7, 3.5, 0.9, 2.2}, {0.3, -0.4}, {0.25}};
+  CovariateParams raw = u;
+  double shift1 = 0;
+  for (int j = 0; j < 2; ++j) {
+    raw.purchase[j] = u.purchase[j] / st.purchase.scale[j];
+    shift1 += u.purchase[j] * st.purchase.mean[j] / st.purchase.scale[j];
+  }
+  raw.base[1] *= std::exp(shift1);
+  raw.dropout[0] = u.dropout[0] / 0.5;
+  raw.base[3] *= std::exp(u.dropout[0] * 2.0 / 0.5);
+  double whole_g[7], sum_g[7] = {0};
+  absl::StatusOr<double> whole =
+      CovariateLogLikelihood(CovariateModel::kParetoNbd, u, s.data(), s.cov, st, whole_g);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_NEAR(*CovariateLogLikelihood(CovariateModel::kParetoNbd, raw, s.data(), s.cov), *whole,
+              1e-11 * std::fabs(*whole));
+  double total = 0;
+  for (size_t b = 0; b + 1 < bounds.size(); ++b) {
+    const Sim part = Block(s, bounds[b], bounds[b + 1]);
+    double g[7];
+    absl::StatusOr<double> ll =
+        CovariateLogLikelihood(CovariateModel::kParetoNbd, u, part.data(), part.cov, st, g);
+    ASSERT_TRUE(ll.ok()) << ll.status();
+    total += *ll;
+    for (int j = 0; j < 7; ++j) sum_g[j] += g[j];
+  }
+  EXPECT_NEAR(total, *whole, 1e-12 * std::fabs(*whole));
+  for (int j = 0; j < 7; ++j)
+    EXPECT_NEAR(sum_g[j], whole_g[j], 1e-10 * std::max(1.0, std::fabs(whole_g[j]))) << j;
+
+  // A constant column, and one that is a combination of the others, named.
+  const std::vector<double> flat_sum = {sum[0], 900 * 3.0}, flat_cross = {cross[0], 0, 0, 0};
+  EXPECT_THAT(std::string(CovariateScalingOf({"z", "three"}, count, flat_sum, flat_cross, "f")
+                              .status()
+                              .message()),
+              HasSubstr("f: column \"three\" is constant"));
+  const std::vector<double> twice = {cross[0], 2 * cross[0], 2 * cross[0], 4 * cross[0]};
+  EXPECT_THAT(std::string(CovariateScalingOf({"z", "2z"}, count, sum, twice, "f").status().message()),
+              HasSubstr("column \"2z\" is a linear combination"));
+}
+
+// The fit driven by a caller's sum: over one block in order it is
+// FitWithCovariates to the last bit; over several blocks to rounding; a
+// failing sum stops it at once.
+TEST(CovariatesTest, FitFromACallersSumIsTheSingleFit) {
+  for (CovariateModel m :
+       {CovariateModel::kBgNbd, CovariateModel::kMbgNbd, CovariateModel::kParetoNbd}) {
+    const Sim s = Simulate(m, {{0.8, 4.0, 0.8, 2.4}, {0.5, -0.6}, {0.5}}, 1200, 43);
+    absl::StatusOr<CovariateFit> want = FitWithCovariates(m, s.data(), s.cov);
+    ASSERT_TRUE(want.ok()) << want.status();
+    CovariateStandardisation st;
+    for (auto [c, out] : {std::pair{&s.cov.purchase, &st.purchase},
+                          std::pair{&s.cov.dropout, &st.dropout}}) {
+      const std::vector<double> sum = CovariateColumnSums(*c, 1200);
+      *out = *CovariateScalingOf(c->names, 1200, sum, CovariateCrossProducts(*c, 1200, sum, 1200),
+                                 "f");
+    }
+    for (const std::vector<size_t>& bounds :
+         {std::vector<size_t>{0, 1200}, std::vector<size_t>{0, 500, 501, 1200}}) {
+      std::vector<Sim> blocks;
+      for (size_t b = 0; b + 1 < bounds.size(); ++b)
+        blocks.push_back(Block(s, bounds[b], bounds[b + 1]));
+      auto sum = [&](const CovariateParams& p, double* ll, double* grad) {
+        *ll = 0;
+        std::fill(grad, grad + 7, 0.0);
+        for (const Sim& part : blocks) {
+          double g[7];
+          absl::StatusOr<double> v = CovariateLogLikelihood(m, p, part.data(), part.cov, st, g);
+          if (!v.ok()) return false;
+          *ll += *v;
+          for (int j = 0; j < 7; ++j) grad[j] += g[j];
+        }
+        return true;
+      };
+      absl::StatusOr<CovariateFit> got = FitWithCovariateLikelihood(m, s.data(), st, 0, {}, sum);
+      ASSERT_TRUE(got.ok()) << got.status();
+      const double tol = blocks.size() == 1 ? 0.0 : 1e-9;
+      for (int i = 0; i < 4; ++i)
+        EXPECT_NEAR(got->params.base[i], want->params.base[i], tol * want->params.base[i]);
+      for (int j = 0; j < 2; ++j)
+        EXPECT_NEAR(got->params.purchase[j], want->params.purchase[j],
+                    tol * std::fabs(want->params.purchase[j]));
+      EXPECT_NEAR(got->params.dropout[0], want->params.dropout[0],
+                  tol * std::fabs(want->params.dropout[0]));
+      ASSERT_EQ(got->report.standard_errors.size(), 7u);
+      for (int j = 0; j < 7; ++j)
+        EXPECT_NEAR(got->report.standard_errors[j], want->report.standard_errors[j],
+                    (blocks.size() == 1 ? 0.0 : 1e-5) * want->report.standard_errors[j]);
+      EXPECT_NEAR(got->likelihood_ratio.statistic, want->likelihood_ratio.statistic,
+                  blocks.size() == 1 ? 0.0 : 1e-6);
+    }
+    int calls = 0;
+    auto failing = [&](const CovariateParams&, double*, double*) { return ++calls < 4; };
+    absl::StatusOr<CovariateFit> stopped =
+        FitWithCovariateLikelihood(m, s.data(), st, 0, {}, failing);
+    EXPECT_EQ(stopped.status().code(), absl::StatusCode::kAborted);
+    EXPECT_THAT(std::string(stopped.status().message()), HasSubstr("evaluation 4 failed"));
+    EXPECT_EQ(calls, 4);
+  }
+}
+
 }  // namespace
 }  // namespace mitra::value

@@ -57,7 +57,7 @@ __all__ = [
     "RealisedInterval", "Estimate",
     "holdout", "rfm", "rfm_reference", "merge_rfm_references", "RFM_DIMENSIONS",
     "DEFAULT_SEGMENTS",
-    "expected_cumulative_transactions", "spend_holdout",
+    "expected_cumulative_transactions", "spend_holdout", "covariate_moments",
 ]
 
 # ---- units and times ----------------------------------------------------------
@@ -695,6 +695,125 @@ class _PurchaseModel(_Model):
                                    covariate_penalty)
         return cls._from_message(_fit(req, columns))
 
+    @classmethod
+    def covariate_log_likelihood(cls, params, coefficients, frequency, recency, T,
+                                 purchase=None, dropout=None, *, weights=None, center=None,
+                                 scale=None):
+        """(log-likelihood, gradient) of a block of customers under the model
+        with covariates: the sum of weight * ln L over the rows and its
+        derivatives by params (4, in the model's order) and coefficients (the
+        purchase ones, then the dropout ones). purchase and dropout: 2-d
+        arrays, one row per customer, one column per coefficient (None: no
+        column). center and scale (one per coefficient, both or neither):
+        each column is used as (z - center) / scale, the coordinates
+        fit_covariate_likelihood's log_likelihood is called in. The sum over
+        blocks is the sum over all their customers (docs/VALUE.md,
+        "Covariates across machines")."""
+        (x, tx, age), shape, _ = _same_shape([("frequency", frequency),
+                                              ("recency", recency), ("T", T)])
+        n = x.size
+        pv, pk = _block(purchase, n, "purchase")
+        dv, dk = _block(dropout, n, "dropout")
+        p = _f64(params).reshape(-1)
+        c = _f64(coefficients).reshape(-1)
+        if p.size != 4 or c.size != pk + dk:
+            raise InvalidArgument("params, coefficients: expected 4 and %d values, got %d and %d"
+                                  % (pk + dk, p.size, c.size))
+        w = None if weights is None else _column(weights, "weights")
+        if w is not None and w.size != n:
+            raise InvalidArgument("weights: %d values for %d customers" % (w.size, n))
+        if (center is None) != (scale is None):
+            raise InvalidArgument("center, scale: give both or neither")
+        cs = [None if v is None else _f64(v).reshape(-1) for v in (center, scale)]
+        for name, v in zip(("center", "scale"), cs):
+            if v is not None and v.size != pk + dk:
+                raise InvalidArgument("%s: %d values for %d columns" % (name, v.size, pk + dk))
+        ll = ctypes.c_double(0.0)
+        grad = np.empty(4 + pk + dk)
+        call(_lib.mitra_value_covariate_log_likelihood, int(cls._KIND), _ptr(p), _ptr(c),
+             None if cs[0] is None else _ptr(cs[0]), None if cs[1] is None else _ptr(cs[1]),
+             _ptr(x), _ptr(tx), _ptr(age), None if w is None else _ptr(w), n, _ptr(pv), pv.size,
+             pk, _ptr(dv), dv.size, dk, ctypes.byref(ll), _ptr(grad))
+        return ll.value, grad
+
+    @classmethod
+    def fit_covariate_likelihood(cls, log_likelihood, frequency, recency, T, weights=None, *,
+                                 count, purchase_covariates=None, dropout_covariates=None,
+                                 covariate_penalty=0.0, penalizer=0.0, initial=None,
+                                 max_iterations=None, threads=None, grouping=True,
+                                 gradient_tolerance=None, standard_errors=True):
+        """fit() with covariates whose customers are held elsewhere (several
+        processes or machines; docs/VALUE.md, "Covariates across machines"):
+        mitra's optimiser, the sum over customers computed by the caller.
+
+        log_likelihood(params, coefficients, center, scale) -> (ll, gradient)
+                         the sum over every customer of covariate_log_likelihood
+                         at these arguments (numpy arrays; the coordinates the
+                         fit works in), called at each step; an exception
+                         stops the fit and is raised from here.
+        frequency, recency, T, weights
+                         the same customers without covariates (merged into
+                         weighted rows or not): the fit without covariates
+                         (the start and the likelihood-ratio test) and the
+                         total weight come from them.
+        count            the number of customers.
+        purchase_covariates, dropout_covariates
+                         (names, sum, cross): the columns' names and their
+                         moments summed over every block (covariate_moments).
+        Other options as fit(). Returns the model fit() returns."""
+        req = _pb.FitRequest(model=cls._KIND, options=_fit_options(
+            penalizer, initial, max_iterations, threads, grouping, gradient_tolerance,
+            standard_errors), covariate_penalty=float(covariate_penalty))
+        columns = [("frequency", _column(frequency, "frequency")),
+                   ("recency", _column(recency, "recency")), ("T", _column(T, "T"))]
+        if weights is not None:
+            columns.append(("weight", _column(weights, "weight")))
+        moments = []
+        for what, given, names in (("purchase_covariates", purchase_covariates,
+                                    req.purchase_covariate_names),
+                                   ("dropout_covariates", dropout_covariates,
+                                    req.dropout_covariate_names)):
+            cols, total, cross = given if given is not None else ((), (), ())
+            names.extend(str(k) for k in cols)
+            k = len(cols)
+            total, cross = _f64(total).reshape(-1), _f64(cross).reshape(-1)
+            if total.size != k or cross.size != k * k:
+                raise InvalidArgument("%s: %d names need %d sums and %d cross-products, got %d "
+                                      "and %d" % (what, k, k, k * k, total.size, cross.size))
+            moments += [total, cross]
+        failure = []
+
+        def host(params, coefficients, center, scale, out_ll, out_grad, _user):
+            try:
+                k = len(req.purchase_covariate_names) + len(req.dropout_covariate_names)
+                ll, grad = log_likelihood(
+                    np.ctypeslib.as_array(params, (4,)).copy(),
+                    np.ctypeslib.as_array(coefficients, (k,)).copy() if k else np.empty(0),
+                    np.ctypeslib.as_array(center, (k,)).copy() if k else np.empty(0),
+                    np.ctypeslib.as_array(scale, (k,)).copy() if k else np.empty(0))
+                grad = _f64(grad).reshape(-1)
+                if grad.size != 4 + k:
+                    raise InvalidArgument("log_likelihood: returned %d gradient entries, "
+                                          "expected %d" % (grad.size, 4 + k))
+                out_ll[0] = float(ll)
+                np.ctypeslib.as_array(out_grad, (4 + k,))[:] = grad
+                return 0
+            except BaseException as e:  # noqa: B902 - re-raised below, never across C
+                failure.append(e)
+                return 1
+
+        callback = _native.covariate_likelihood(host)
+        data = _request_bytes(req, columns)
+        try:
+            out = call_bytes(_lib.mitra_value_fit_covariates_callback,
+                             data.ctypes.data_as(ctypes.c_char_p), data.size, float(count),
+                             *[_ptr(m) if m.size else None for m in moments], callback, None)
+        except Exception:
+            if failure:
+                raise failure[0] from None
+            raise
+        return cls._from_message(_fitted(out, stacklevel=3))
+
     @property
     def coefficients(self):
         """{"purchase": {name: gamma1}, "dropout": {name: gamma2}} of a fit
@@ -1058,9 +1177,9 @@ def _varint(v):
     return bytes(out)
 
 
-def _fit(req, columns=()):
-    """The FittedModel of FitRequest `req` with the [(field, float64 array)]
-    `columns` as its repeated double fields.
+def _request_bytes(req, columns=()):
+    """The wire form of FitRequest `req` with the [(field, float64 array)]
+    `columns` as its repeated double fields, as a uint8 array.
 
     The columns are millions of values: rather than through Python lists and
     the message object, each is copied once, as bytes, into the request's
@@ -1083,11 +1202,62 @@ def _fit(req, columns=()):
         pos += len(key)
         data[pos:pos + raw.size] = raw
         pos += raw.size
-    m = _pb.FittedModel.FromString(
-        call_bytes(_lib.mitra_value_fit, data.ctypes.data_as(ctypes.c_char_p), size))
+    return data
+
+
+def _fitted(out, stacklevel):
+    """The FittedModel message of a fit's output bytes, warning when the fit
+    ran to a boundary."""
+    m = _pb.FittedModel.FromString(out)
     if m.report.at_boundary:
-        warnings.warn(m.report.boundary_reason, FitBoundaryWarning, stacklevel=3)
+        warnings.warn(m.report.boundary_reason, FitBoundaryWarning, stacklevel=stacklevel + 1)
     return m
+
+
+def _fit(req, columns=()):
+    """The FittedModel of FitRequest `req` with the [(field, float64 array)]
+    `columns` as its repeated double fields (_request_bytes)."""
+    data = _request_bytes(req, columns)
+    return _fitted(call_bytes(_lib.mitra_value_fit, data.ctypes.data_as(ctypes.c_char_p),
+                              data.size), stacklevel=3)
+
+
+def covariate_moments(values, sum=None, count=None):
+    """The moments of one block of customers' covariate columns (values: a
+    2-d array, one row per customer, one column per covariate), which add up
+    over blocks: the column sums (sum None), or, given the sums over every
+    block and the number of customers `count`, the k x k cross-products
+    sum of (z - c)(z - c)' about c = sum / count. What
+    fit_covariate_likelihood needs to centre and scale the columns as fit()
+    does."""
+    v, k = _block(values, None, "values")
+    n = v.size // k if k else 0
+    if sum is None:
+        out = np.empty(k)
+        call(_lib.mitra_value_covariate_moments, _ptr(v), n, k, None, 0.0, _ptr(out))
+        return out
+    if count is None:
+        raise InvalidArgument("count: required with sum (the customers of every block)")
+    total = _f64(sum).reshape(-1)
+    if total.size != k:
+        raise InvalidArgument("sum: %d values for %d columns" % (total.size, k))
+    out = np.empty(k * k)
+    call(_lib.mitra_value_covariate_moments, _ptr(v), n, k, _ptr(total), float(count), _ptr(out))
+    return out.reshape(k, k)
+
+
+def _block(values, n, what):
+    """(row-major float64 values, columns) of a 2-d covariate block (None:
+    no column); n, when given, the customers it must have."""
+    if values is None:
+        return np.empty(0), 0
+    a = _f64(values)
+    if a.ndim != 2:
+        raise InvalidArgument("%s: expected a 2-d array (customers x columns), got shape %s"
+                              % (what, a.shape))
+    if n is not None and a.shape[0] != n:
+        raise InvalidArgument("%s: %d rows for %d customers" % (what, a.shape[0], n))
+    return np.ascontiguousarray(a).reshape(-1), a.shape[1]
 
 
 def load_model(data):

@@ -83,6 +83,7 @@ def dask_compute(client, collection):
     distributed.wait(futures, timeout=DASK_TIMEOUT)
     return client.gather(futures)
 
+
 def full_batch():
     """A valid batch touching every entity kind and most fields."""
     B = v1

@@ -235,3 +235,92 @@ def test_workspace_covariates_refuse_missing_or_non_numeric_attributes(income, m
             mv.summarize(ws, end, purchase_covariate_attributes=["income"])
     with pytest.raises(mitra.InvalidArgument, match="need a workspace"):
         mv.summarize(([1], [end - 86400], [1.0]), end, dropout_covariate_attributes=["income"])
+
+
+# ---- the same fit with the sum over customers computed by the caller -------------
+
+
+def _blocks_fit(cls, x, tx, T, P, D, bounds, log_likelihood=None, **options):
+    """cls.fit_covariate_likelihood with the customers in blocks [bounds[b],
+    bounds[b + 1]): moments and log-likelihood summed over them here."""
+    blocks = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+    n = len(x)
+    ps = sum(mv.covariate_moments(P[b]) for b in blocks)
+    ds = sum(mv.covariate_moments(D[b]) for b in blocks)
+    pc = sum(mv.covariate_moments(P[b], ps, n) for b in blocks)
+    dc = sum(mv.covariate_moments(D[b], ds, n) for b in blocks)
+
+    def summed(params, coefficients, center, scale):
+        parts = [cls.covariate_log_likelihood(params, coefficients, x[b], tx[b], T[b], P[b], D[b],
+                                              center=center, scale=scale) for b in blocks]
+        return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+    return cls.fit_covariate_likelihood(
+        log_likelihood or summed, x, tx, T, count=n,
+        purchase_covariates=(["z", "flag"], ps, pc), dropout_covariates=(["tenure"], ds, dc),
+        **options)
+
+
+def test_fit_from_a_callers_sum_equals_fit():
+    x, tx, T, purchase, dropout = _simulate(2000, 17)
+    P = np.column_stack([purchase["z"], purchase["flag"]])
+    D = dropout["tenure"].reshape(-1, 1)
+    ref = mv.BGNBD.fit(x, tx, T, purchase_covariates=purchase, dropout_covariates=dropout,
+                       covariate_penalty=0.01)
+    # One block in order: the same sums, bit for bit.
+    one = _blocks_fit(mv.BGNBD, x, tx, T, P, D, [0, 2000], covariate_penalty=0.01)
+    assert one.to_message() == ref.to_message()
+    three = _blocks_fit(mv.BGNBD, x, tx, T, P, D, [0, 700, 701, 2000], covariate_penalty=0.01)
+    for k, v in ref.params.items():
+        assert three.params[k] == pytest.approx(v, rel=1e-9), k
+    for process in ("purchase", "dropout"):
+        for k, v in ref.coefficients[process].items():
+            assert three.coefficients[process][k] == pytest.approx(v, rel=1e-9), k
+            assert three.coefficient_errors[process][k] == pytest.approx(
+                ref.coefficient_errors[process][k], rel=1e-5), k
+    assert three.likelihood_ratio["statistic"] == pytest.approx(
+        ref.likelihood_ratio["statistic"], rel=1e-9)
+
+
+def test_moments_and_block_likelihood_against_numpy_and_differences():
+    x, tx, T, purchase, _ = _simulate(300, 19)
+    P = np.column_stack([purchase["z"], purchase["flag"]])
+    s = mv.covariate_moments(P[:100]) + mv.covariate_moments(P[100:])
+    np.testing.assert_allclose(s, P.sum(axis=0), rtol=1e-13)
+    c = mv.covariate_moments(P[:100], s, 300) + mv.covariate_moments(P[100:], s, 300)
+    d = P - P.mean(axis=0)
+    np.testing.assert_allclose(c, d.T @ d, rtol=1e-12)
+    params, coef = [0.7, 3.0, 0.5, 1.2], [0.2, -0.3]
+    ll, g = mv.ParetoNBD.covariate_log_likelihood(params, coef, x, tx, T, P, center=[0.1, 0.4],
+                                                  scale=[1.2, 0.5])
+    h = 1e-6
+    for j in range(6):
+        up, down = list(params + coef), list(params + coef)
+        up[j] += h
+        down[j] -= h
+        f = [mv.ParetoNBD.covariate_log_likelihood(v[:4], v[4:], x, tx, T, P, center=[0.1, 0.4],
+                                                   scale=[1.2, 0.5])[0] for v in (up, down)]
+        assert g[j] == pytest.approx((f[0] - f[1]) / (2 * h), rel=1e-5, abs=1e-5), j
+
+
+def test_a_failing_sum_stops_the_fit_and_is_raised():
+    x, tx, T, purchase, dropout = _simulate(300, 23)
+    P = np.column_stack([purchase["z"], purchase["flag"]])
+    D = dropout["tenure"].reshape(-1, 1)
+    calls = []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise ConnectionError("worker lost")
+        return mv.BGNBD.covariate_log_likelihood(args[0], args[1], x, tx, T, P, D,
+                                                 center=args[2], scale=args[3])
+
+    with pytest.raises(ConnectionError, match="worker lost"):
+        _blocks_fit(mv.BGNBD, x, tx, T, P, D, [0, 300], log_likelihood=failing)
+    assert len(calls) == 3
+    with pytest.raises(mitra.InvalidArgument, match=r"log_likelihood: returned 2 gradient"):
+        _blocks_fit(mv.BGNBD, x, tx, T, P, D, [0, 300],
+                    log_likelihood=lambda *a: (0.0, np.zeros(2)))
+    with pytest.raises(mitra.InvalidArgument, match=r"center, scale: give both"):
+        mv.BGNBD.covariate_log_likelihood([1, 1, 1, 1], [0, 0], x, tx, T, P, center=[0, 0])

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "mitra/core/field_path.h"
@@ -122,6 +123,74 @@ absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const Covari
 absl::StatusOr<CovariateFit> FitWithCovariates(CovariateModel model, const CustomerData& data,
                                                const Covariates& covariates,
                                                const FitOptions& options = {});
+
+// ---- The same fit over customers held elsewhere ---------------------------
+// FitWithCovariates centres and scales each column by its mean and standard
+// deviation over all customers, and maximises the sum of the customers'
+// log-likelihoods. Both are sums over customers, so customers spread over
+// several machines can be fitted exactly: each block of customers gives its
+// column moments and, at each step of the optimiser, its share of the
+// log-likelihood and gradient; the host adds them up (docs/SCALE.md,
+// "Covariates: a distributed likelihood").
+
+// A column set's centre and scale: z~ = (z - mean) / scale.
+struct CovariateScaling {
+  std::vector<double> mean, scale;
+};
+struct CovariateStandardisation {
+  CovariateScaling purchase, dropout;
+};
+
+// The moments of one block of n rows of `columns` (row-major, n x k): the
+// column sums (k), and about the centre sum / count of all blocks the
+// cross-products sum over rows of (z - c)(z - c)' (k x k, row-major). Both
+// add over blocks; one block of all the customers gives what the
+// single-process fit computes. Values as CheckCovariateValues has them.
+std::vector<double> CovariateColumnSums(const CovariateColumns& columns, size_t n);
+std::vector<double> CovariateCrossProducts(const CovariateColumns& columns, size_t n,
+                                           absl::Span<const double> sum, double count);
+
+// The centre (sum / count) and scale (sqrt(diagonal of cross / count)) of
+// `count` customers' columns from their summed moments, with the fit's
+// identifiability check: INVALID_ARGUMENT naming `field` and the column
+// when one is constant or a linear combination of the others and the
+// constant. count = 0: centre 0, scale 1.
+absl::StatusOr<CovariateScaling> CovariateScalingOf(const std::vector<std::string>& names,
+                                                    double count, absl::Span<const double> sum,
+                                                    absl::Span<const double> cross,
+                                                    const std::string& field);
+
+// CovariateLogLikelihood in the fit's own coordinates: each column centred
+// and scaled by `scaling` (sized to the columns, scales > 0), params.base
+// the parameters of a customer at the centre and the coefficients per
+// scaled unit. What the fit's optimiser evaluates, for one block of rows:
+// the sum over all blocks is the fit's log-likelihood and gradient.
+absl::StatusOr<double> CovariateLogLikelihood(CovariateModel model, const CovariateParams& params,
+                                              const CustomerData& data,
+                                              const Covariates& covariates,
+                                              const CovariateStandardisation& scaling,
+                                              double* grad);
+
+// The sum over all customers of weight * ln L and its gradient (4 + P + D
+// entries) at params, in the coordinates of `scaling`
+// (CovariateLogLikelihood with scaling over every block); false aborts the
+// fit.
+using CovariateLikelihoodFn =
+    absl::FunctionRef<bool(const CovariateParams& params, double* log_likelihood, double* grad)>;
+
+// FitWithCovariates with the sum over customers given by `log_likelihood`:
+// `rows` are the customers' (x, t_x, T, weight) without covariates (merged
+// into weighted rows or not: the restricted fit and the total weight come
+// from them), `scaling` the CovariateScalingOf their columns' moments and
+// penalty the L2 penalty on the coefficients (Covariates::penalty, named
+// by `names`). When log_likelihood returns false the fit stops and returns
+// ABORTED.
+absl::StatusOr<CovariateFit> FitWithCovariateLikelihood(CovariateModel model,
+                                                        const CustomerData& rows,
+                                                        const CovariateStandardisation& scaling,
+                                                        double penalty, const FieldPath& names,
+                                                        CovariateLikelihoodFn log_likelihood,
+                                                        const FitOptions& options = {});
 
 // Customer i's purchase model (CustomerParams as clv.h's PurchaseModel),
 // for ExpectedPurchases, CustomerLifetimeValue and the rest.

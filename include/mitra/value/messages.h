@@ -81,6 +81,31 @@ struct FittedCovariateModel {
 absl::StatusOr<FittedCovariateModel> CovariateModelFrom(const v1::FittedModel& model,
                                                         const Covariates& covariates);
 
+// The columns' moments summed over every block of customers
+// (CovariateColumnSums, CovariateCrossProducts): count customers, the sums
+// and the k x k cross-products of each process's columns.
+struct CovariateMoments {
+  double count = 0;
+  absl::Span<const double> purchase_sum, purchase_cross, dropout_sum, dropout_cross;
+};
+
+// The sum over all customers in the coordinates of `scaling`
+// (CovariateLogLikelihood with it over every block); false aborts.
+using ScaledLikelihoodFn =
+    absl::FunctionRef<bool(const CovariateStandardisation& scaling, const CovariateParams& params,
+                           double* log_likelihood, double* grad)>;
+
+// The FittedModel of Fit with covariates, its sum over customers given by
+// `log_likelihood` (FitWithCovariateLikelihood): `request` as for Fit but
+// without covariate values (its frequency, recency, T and weight: the
+// customers without covariates, for the restricted fit and the total
+// weight; its covariate names and penalty), `moments` those of the
+// customers' columns. Errors name the request's fields and the moments'
+// argument names (purchase_sum, ...) as given by `names`.
+absl::Status FitWithCovariateLikelihood(const v1::FitRequest& request,
+                                        const CovariateMoments& moments,
+                                        ScaledLikelihoodFn log_likelihood, v1::FittedModel* out);
+
 // The covariate columns a workspace summary carries (SummaryRequest's
 // covariate attributes), names under "CustomerSummaries".
 Covariates CovariatesOf(const v1::CustomerSummaries& summaries);

@@ -21,10 +21,11 @@ the client; this package arranges where it runs (docs/SCALE.md)::
                    transactions=..., interactions=ix, ...)   # st.counts, st.customers
 
 Customer value (mitra.dask.value): partition_of, partition_by_customer,
-summarize, fit, score. RFM (mitra.dask.rfm): rfm, every customer ranked
-against all (the partitions' distributions merged). Ladder stages
-(mitra.dask.ladder): stages, a workspace per partition of the customers
-with the rows that name them. Graphs (mitra.dask.graph): interaction_graph,
+summarize, fit, score (fit and score take covariates=, a frame keyed by
+customer_id: mitra.dask.covariates). RFM (mitra.dask.rfm): rfm, every
+customer ranked against all (the partitions' distributions merged). Ladder
+stages (mitra.dask.ladder): stages, a workspace per partition of the
+customers with the rows that name them. Graphs (mitra.dask.graph): interaction_graph,
 pagerank, pagerank_memory. Leaders (mitra.dask.leaders): leaders.
 Activation (mitra.dask.activation): plan.
 

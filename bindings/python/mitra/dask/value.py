@@ -26,7 +26,10 @@ Fits: each partition's summaries are merged into weighted rows of identical
 (x, t_x, T) (Gamma-Gamma: (x, mean spend)), the partitions' rows are merged
 the same way in a tree (the weights are customer counts, so every merge is
 exact), and the client makes one weighted fit of the merged rows, sorted:
-the fit sees the same request whatever the partitioning.
+the fit sees the same request whatever the partitioning. With covariates
+(fit(..., covariates=frame)) rows cannot merge: mitra's optimiser runs on
+the client and each step's log-likelihood is summed over the partitions on
+the workers (mitra.dask.covariates).
 
 Functions that compute (fit) take timeout= seconds when a distributed
 Client is the scheduler. Errors are mitra.Error subclasses naming the field.
@@ -137,7 +140,8 @@ def _split(frame, n, column=COLUMNS[0]):
     if column != COLUMNS[0] and len(ids) and pd.isna(ids).any():
         raise InvalidArgument("%s: missing in row %d of a partition"
                               % (column, int(np.flatnonzero(pd.isna(ids))[0])))
-    part = _partition_of(ids, n, frame if column == COLUMNS[0] else None)
+    named = column == COLUMNS[0] and set(COLUMNS) <= set(frame.columns)
+    part = _partition_of(ids, n, frame if named else None)
     order = np.argsort(part, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(part, minlength=n))))
     rows = frame.take(order)
@@ -302,15 +306,19 @@ def _tree_merge(tables, split_every):
     return dask.delayed(_merge, pure=True)(level)
 
 
+def _client():
+    """The current distributed Client, or None."""
+    try:
+        from distributed import default_client
+        return default_client()
+    except (ImportError, ValueError):
+        return None
+
+
 def _compute(obj, timeout):
     """obj computed: through the current distributed Client (waiting at most
     timeout seconds) when there is one, else dask.compute."""
-    client = None
-    try:
-        from distributed import default_client
-        client = default_client()
-    except (ImportError, ValueError):
-        pass
+    client = _client()
     if client is None:
         if timeout is not None:
             raise InvalidArgument("timeout: needs a distributed Client as the scheduler")
@@ -327,7 +335,8 @@ def _model_class(model):
 
 
 def fit(transactions, model, *, calibration_end, period="day", unit="week", origin=0,
-        npartitions=None, partitioned=False, split_every=8, timeout=None, **options):
+        npartitions=None, partitioned=False, split_every=8, timeout=None, covariates=None,
+        purchase_covariates=None, dropout_covariates=None, covariate_penalty=0.0, **options):
     """The model fitted to transactions' summaries: the object
     mitra.value's fit returns (BGNBD, MBGNBD, ParetoNBD or GammaGamma).
 
@@ -340,15 +349,30 @@ def fit(transactions, model, *, calibration_end, period="day", unit="week", orig
                    model's fit().
     split_every    tables merged per task of the reduction tree.
     timeout        seconds to wait for the cluster (a distributed Client).
+    covariates     BG/NBD, MBG/NBD, Pareto/NBD: a Dask (or pandas) frame of
+                   time-invariant covariates, one row per customer keyed by
+                   customer_id; purchase_covariates and dropout_covariates
+                   name its columns on each process (neither: every column
+                   on both), covariate_penalty as the model's fit(). The fit
+                   is then mitra's optimiser on the client with the
+                   log-likelihood summed over the partitions on the workers
+                   (docs/SCALE.md, "Covariates: a distributed likelihood").
 
-    The fit is of the merged weighted rows (see the module's doc), so the
-    parameters do not depend on npartitions or the data's order."""
+    Without covariates the fit is of the merged weighted rows (see the
+    module's doc), so the parameters do not depend on npartitions or the
+    data's order."""
     cls = _model_class(model)
+    given = (purchase_covariates, dropout_covariates)
+    if covariates is None and (any(v is not None for v in given) or covariate_penalty):
+        raise InvalidArgument("covariates: purchase_covariates, dropout_covariates and "
+                              "covariate_penalty need a covariates frame")
+    if covariates is not None and cls is _value.GammaGamma:
+        raise InvalidArgument("covariates: apply to BG/NBD, MBG/NBD and Pareto/NBD only")
     allowed = _FIT_OPTIONS - {"threads"} if cls is _value.GammaGamma else _FIT_OPTIONS
     unknown = set(options) - allowed
     if unknown:
-        raise TypeError("fit() got unexpected options %s (%s takes %s; weights and covariates "
-                        "are not supported on partitioned data)"
+        raise TypeError("fit() got unexpected options %s (%s takes %s; weights are not "
+                        "supported on partitioned data)"
                         % (", ".join(sorted(unknown)), cls._LABEL, ", ".join(sorted(allowed))))
     split_every = _npartitions(split_every, "split_every")
     if split_every < 2:
@@ -357,6 +381,10 @@ def fit(transactions, model, *, calibration_end, period="day", unit="week", orig
     summaries = summarize(transactions, calibration_end=calibration_end, period=period,
                           unit=unit, origin=origin, npartitions=npartitions,
                           partitioned=partitioned)
+    if covariates is not None:
+        from . import covariates as _covariates
+        return _covariates.fit(cls, summaries, covariates, purchase_covariates,
+                               dropout_covariates, covariate_penalty, timeout, options)
     tables = [dask.delayed(_weighted_rows, pure=True)(p, keys) for p in summaries.to_delayed()]
     rows, weights = _compute(_tree_merge(tables, split_every), timeout)
     return cls.fit(*rows.T, weights=weights, **options)
@@ -381,7 +409,7 @@ def _score_frame(summaries, model, spend_model, horizon, clv_options):
 
 def score(transactions, model, *, calibration_end, horizon, period="day", unit="week",
           origin=0, spend_model=None, period_length=None, discount_rate=None, periods=12,
-          npartitions=None, partitioned=False):
+          npartitions=None, partitioned=False, covariates=None):
     """Per-customer scores as a Dask DataFrame: the summaries' columns
     (customer_id, frequency, recency, T, monetary_value) and
 
@@ -393,15 +421,30 @@ def score(transactions, model, *, calibration_end, horizon, period="day", unit="
                         discount_rate a period, both required.
 
     model is a purchase model (BGNBD, MBGNBD, ParetoNBD, fitted or built
-    from parameters; not one with covariates); it travels to the workers as
-    its serialized bytes. Summary options and partitioning as summarize();
-    the scores are computed when the frame is."""
+    from parameters); it travels to the workers as its serialized bytes. A
+    model with covariates needs covariates= (a frame keyed by customer_id
+    holding its covariate columns, as fit() takes it): each customer is
+    scored at her own covariates (no spend_model). Summary options and
+    partitioning as summarize(); the scores are computed when the frame
+    is."""
     if not isinstance(model, _value._PurchaseModel):
         raise TypeError("model must be a mitra.value purchase model (BGNBD, MBGNBD, "
                         "ParetoNBD), not %s" % type(model).__name__)
     horizon = _value._horizon(horizon, "horizon")
     if model._has_covariates():
-        raise InvalidArgument("model: a fit with covariates; mitra.dask scores models without")
+        if covariates is None:
+            raise InvalidArgument("covariates: required for a model with covariates (each "
+                                  "customer is scored at her own)")
+        if spend_model is not None:
+            raise InvalidArgument("spend_model: the CLV of a model with covariates is not "
+                                  "available (mitra.value.clv takes models without)")
+        from . import covariates as _covariates
+        summaries = summarize(transactions, calibration_end=calibration_end, period=period,
+                              unit=unit, origin=origin, npartitions=npartitions,
+                              partitioned=partitioned)
+        return _covariates.score(summaries, model, covariates, horizon)
+    if covariates is not None:
+        raise InvalidArgument("covariates: the model has no covariates")
     clv_options = None
     spend_bytes = None
     if spend_model is not None:
