@@ -1,6 +1,7 @@
 // The graph, leaders and activation entries that take request bytes,
 // selected by the first byte (% 8; byte / 8 % 2 says whether the graph is
-// weighted): mitra_graph_centrality and mitra_graph_leiden (with
+// weighted): mitra_graph_centrality (byte / 16 % 2: mitra_graph_edge_values
+// instead) and mitra_graph_leiden (with
 // mitra_graph_modularity of a partition the input gives) on a fixed small
 // graph, mitra_workspace_interaction_graph, _leaders, _trust and
 // _community_health on a small workspace, and mitra_activation_plan (6) and
@@ -42,8 +43,9 @@ const mitra_workspace* SmallWorkspace() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const uint8_t which = data[0] % 8;
-  const bool weighted = data[0] / 8 % 2 == 1;
+  const uint8_t first = data[0];
+  const uint8_t which = first % 8;
+  const bool weighted = first / 8 % 2 == 1;
   ++data;
   --size;
   uint8_t* out = nullptr;
@@ -51,7 +53,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mitra_error* err = nullptr;
   mitra_status s;
   constexpr size_t kEdges = sizeof kSrc / sizeof kSrc[0];
-  if (which == 0) {
+  if (which == 0 && first / 16 % 2 == 1) {
+    double values[kEdges];
+    s = mitra_graph_edge_values(kNodes, kSrc, kDst, weighted ? kWeights : nullptr, kEdges, data,
+                                size, values, &out, &n, &err);
+    if (s == MITRA_OK)
+      for (double v : values)
+        if (!std::isfinite(v) || v < 0) std::abort();
+  } else if (which == 0) {
     // A valid tiny epsilon asks for billions of samples: slow, not wrong.
     mitra::v1::CentralityRequest r;
     if (r.ParseFromArray(data, static_cast<int>(size)) && r.has_sampled_betweenness() &&

@@ -739,6 +739,21 @@ MITRA_API mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* sr
                                           uint8_t** report, size_t* report_len,
                                           mitra_error** error) MITRA_NOEXCEPT;
 
+/* values[i] = edge i's value (num_edges entries; duplicate edges get the
+ * value of the edge they merge into; in an undirected graph edge i is
+ * {src[i], dst[i]}): a serialized mitra.v1.EdgeValuesRequest in
+ * (betweenness: edge betweenness, networkx's edge_betweenness_centrality,
+ * the ties that bridge communities; or truss: truss numbers on the
+ * undirected simple view, networkx's k_truss, a self-loop 0), a serialized
+ * mitra.v1.EdgeValuesReport out. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_graph_edge_values(uint32_t num_nodes, const uint32_t* src,
+                                               const uint32_t* dst, const double* weights,
+                                               size_t num_edges, const uint8_t* request,
+                                               size_t request_len, double* values,
+                                               uint8_t** report, size_t* report_len,
+                                               mitra_error** error) MITRA_NOEXCEPT;
+
 /* *out = the modularity of the partition membership[0..num_nodes) (each
  * entry < num_nodes) with the given resolution (finite, >= 0); `directed`
  * (0 or 1) selects Leicht & Newman's directed form, as networkx. */

@@ -60,6 +60,32 @@ mitra_status mitra_graph_centrality(uint32_t num_nodes, const uint32_t* src, con
   });
 }
 
+mitra_status mitra_graph_edge_values(uint32_t num_nodes, const uint32_t* src, const uint32_t* dst,
+                                     const double* weights, size_t num_edges,
+                                     const uint8_t* request, size_t request_len, double* values,
+                                     uint8_t** report, size_t* report_len,
+                                     mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = CheckOut(report, report_len); !s.ok()) return s;
+    if (values == nullptr && num_edges > 0) return Null("values");
+    google::protobuf::Arena arena;
+    auto* req = NewMessage<v1::EdgeValuesRequest>(arena);
+    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+    absl::StatusOr<graph::CsrGraph> g =
+        EdgeGraph(num_nodes, src, dst, weights, num_edges, graph::EdgeValuesDirected(*req));
+    if (!g.ok()) return g.status();
+    std::vector<double> result(num_edges);
+    auto* rep = NewMessage<v1::EdgeValuesReport>(arena);
+    if (absl::Status s = graph::EdgeValues(*g, {src, num_edges}, {dst, num_edges}, *req,
+                                           absl::MakeSpan(result), rep);
+        !s.ok())
+      return s;
+    if (absl::Status s = EmitMessage(*rep, report, report_len); !s.ok()) return s;
+    std::copy(result.begin(), result.end(), values);  // nothing can fail from here
+    return absl::OkStatus();
+  });
+}
+
 mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* src, const uint32_t* dst,
                                 const double* weights, size_t num_edges, const uint8_t* request,
                                 size_t request_len, uint32_t* membership, uint8_t** report,

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -19,15 +20,33 @@ void ParallelChunks(int threads, size_t n, F&& f) {
     f(size_t{0}, n, 0);
     return;
   }
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
   const size_t chunk = (n + threads - 1) / threads;
-  for (int c = 1; c < threads; ++c) {
+  // Nothing may escape a std::thread (that terminates the host): a failure
+  // in any chunk (an allocation, say) is kept, and the first in chunk order
+  // is rethrown on the calling thread once every thread has stopped.
+  std::vector<std::exception_ptr> errors(threads);
+  auto run = [&f, &errors, chunk, n](int c) noexcept {
     const size_t b = std::min(n, c * chunk), e = std::min(n, b + chunk);
-    pool.emplace_back([&f, b, e, c] { f(b, e, c); });
+    try {
+      f(b, e, c);
+    } catch (...) {
+      errors[c] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  std::exception_ptr spawn_error;
+  try {
+    pool.reserve(threads - 1);
+    for (int c = 1; c < threads; ++c) pool.emplace_back(run, c);
+  } catch (...) {  // no thread to be had: stop what started, then fail
+    spawn_error = std::current_exception();
   }
-  f(size_t{0}, std::min(n, chunk), 0);
+  if (!spawn_error) run(0);
   for (std::thread& t : pool) t.join();
+  if (spawn_error) std::rethrow_exception(spawn_error);
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 // Threads worth using for n items of cheap work: below ~16k items a thread

@@ -25,7 +25,7 @@ struct BfsNode {
 // Per-thread state; every array is reset only where a search touched it.
 // Unweighted searches use `bfs`, weighted ones the other per-node arrays.
 struct Workspace {
-  Workspace(uint32_t n, bool weighted) : bc(n, 0) {
+  Workspace(uint32_t n, bool weighted, uint64_t arcs) : bc(n, 0), arc_bc(arcs, 0) {
     if (weighted) {
       dist.assign(n, std::numeric_limits<double>::infinity());
       sigma.assign(n, 0);
@@ -43,12 +43,13 @@ struct Workspace {
   std::vector<uint32_t> order;  // nodes in non-decreasing distance from s
   std::vector<std::pair<double, uint32_t>> heap;
   std::vector<double> bc;
+  std::vector<double> arc_bc;  // per arc: EdgeBetweenness only (else empty)
 };
 
 // Brandes' dependency accumulation, walking `order` backwards. The
 // predecessors of x are not stored: w's successors are scanned instead
 // (x is a successor when w -> x lies on a shortest path).
-template <class IsSuccessor>
+template <bool kArcs, class IsSuccessor>
 void Accumulate(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws,
                 IsSuccessor&& is_successor) {
   const auto& order = ws.order;
@@ -59,7 +60,11 @@ void Accumulate(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws,
     const double sw = ws.sigma[w];
     for (uint32_t p = out.offsets[w]; p < out.offsets[w + 1]; ++p) {
       const uint32_t x = out.targets[p];
-      if (is_successor(w, x, p)) dw += sw / ws.sigma[x] * (1 + ws.delta[x]);
+      if (is_successor(w, x, p)) {
+        const double c = sw / ws.sigma[x] * (1 + ws.delta[x]);
+        dw += c;
+        if constexpr (kArcs) ws.arc_bc[p] += c;  // the arc's share of x's paths
+      }
     }
     ws.delta[w] = dw;
     if (w != s) ws.bc[w] += endpoints ? dw + 1 : dw;
@@ -70,6 +75,7 @@ void Accumulate(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws,
 // are bound by these random reads, not by arithmetic.
 constexpr uint32_t kPrefetch = 8;
 
+template <bool kArcs>
 void FromSourceBfs(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws) {
   auto& order = ws.order;
   auto& node = ws.bfs;
@@ -103,7 +109,10 @@ void FromSourceBfs(const Adjacency& out, uint32_t s, bool endpoints, Workspace& 
     for (uint32_t p = out.offsets[w]; p < end; ++p) {
       if (p + kPrefetch < end) __builtin_prefetch(&node[out.targets[p + kPrefetch]], 0);
       const BfsNode& x = node[out.targets[p]];
-      if (x.hops == next) sum += x.val;
+      if (x.hops == next) {
+        sum += x.val;
+        if constexpr (kArcs) ws.arc_bc[p] += node[w].val * x.val;  // sigma_w (1 + delta_x) / sigma_x
+      }
     }
     const double dw = node[w].val * sum;
     node[w].val = (1 + dw) / node[w].val;
@@ -112,6 +121,7 @@ void FromSourceBfs(const Adjacency& out, uint32_t s, bool endpoints, Workspace& 
   for (uint32_t v : order) node[v] = BfsNode{};
 }
 
+template <bool kArcs>
 void FromSourceDijkstra(const Adjacency& out, uint32_t s, bool endpoints, Workspace& ws) {
   auto& order = ws.order;
   auto& heap = ws.heap;
@@ -146,7 +156,7 @@ void FromSourceDijkstra(const Adjacency& out, uint32_t s, bool endpoints, Worksp
   }
   // Nodes reached but not settled cannot exist (the heap ran dry), so the
   // touched set is exactly `order`.
-  Accumulate(out, s, endpoints, ws, [&ws, &out](uint32_t w, uint32_t x, uint32_t p) {
+  Accumulate<kArcs>(out, s, endpoints, ws, [&ws, &out](uint32_t w, uint32_t x, uint32_t p) {
     return ws.settled[x] && ws.dist[w] + out.weights[p] == ws.dist[x];
   });
   for (uint32_t v : order) {
@@ -157,10 +167,12 @@ void FromSourceDijkstra(const Adjacency& out, uint32_t s, bool endpoints, Worksp
   }
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
-                                                const BetweennessOptions& o) {
+// The searches of Betweenness and EdgeBetweenness (kArcs): the options
+// checked, the sources (all, or a seeded sample), and the per-thread sums
+// added in a fixed order; per node, or per arc of graph.out(), unscaled.
+template <bool kArcs>
+absl::StatusOr<std::vector<double>> SumOverSources(const CsrGraph& graph,
+                                                   const BetweennessOptions& o) {
   if (absl::Status s = CheckCount(o.threads, 1, kMaxThreads, o.names("threads"));
       !s.ok())
     return s;
@@ -179,8 +191,9 @@ absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
       }
     }
   }
-  std::vector<double> bc(n, 0.0);
-  if (n == 0) return bc;
+  const uint64_t arcs = kArcs ? graph.num_arcs() : 0;
+  std::vector<double> sum(kArcs ? arcs : n, 0.0);
+  if (n == 0) return sum;
   std::vector<uint32_t> sources(n);
   for (uint32_t v = 0; v < n; ++v) sources[v] = v;
   if (o.sample_sources > 0) {
@@ -193,29 +206,48 @@ absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
   }
   const int threads = std::max(1, std::min<int>(o.threads, static_cast<int>(sources.size())));
   // Per thread a Workspace: weighted 29 bytes per node of arrays, an order
-  // and a heap of up to 20; unweighted its BfsNodes and order; then bc.
+  // and a heap of up to 20; unweighted its BfsNodes and order; then bc (and
+  // 8 bytes an arc for the arcs' sums).
   MemoryReservation memory(o.memory);
   const double per_node = weighted ? 61 : sizeof(BfsNode) + 12;
   if (absl::Status s = memory.Reserve(
-          static_cast<double>(n) * per_node * threads, o.names("threads"),
-          absl::StrCat("betweenness on ", threads, " threads of ", n, " nodes"));
+          (static_cast<double>(n) * per_node + 8.0 * static_cast<double>(arcs)) * threads,
+          o.names("threads"),
+          absl::StrCat(kArcs ? "edge betweenness" : "betweenness", " on ", threads,
+                       " threads of ", n, " nodes"));
       !s.ok())
     return s;
   std::vector<std::vector<double>> partial(threads);
   ParallelChunks(threads, sources.size(), [&](size_t b, size_t e, int c) {
-    Workspace ws(n, weighted);
+    Workspace ws(n, weighted, arcs);
     for (size_t i = b; i < e; ++i) {
       if (weighted) {
-        FromSourceDijkstra(out, sources[i], o.endpoints, ws);
+        FromSourceDijkstra<kArcs>(out, sources[i], o.endpoints, ws);
       } else {
-        FromSourceBfs(out, sources[i], o.endpoints, ws);
+        FromSourceBfs<kArcs>(out, sources[i], o.endpoints, ws);
       }
     }
-    partial[c] = std::move(ws.bc);
+    partial[c] = kArcs ? std::move(ws.arc_bc) : std::move(ws.bc);
   });
   for (const auto& part : partial) {
-    for (uint32_t v = 0; v < n; ++v) bc[v] += part[v];
+    for (size_t v = 0; v < sum.size(); ++v) sum[v] += part[v];
   }
+  return sum;
+}
+
+void Scale(std::vector<double>& values, double scale) {
+  if (scale != 1) {
+    for (double& x : values) x *= scale;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
+                                                const BetweennessOptions& o) {
+  absl::StatusOr<std::vector<double>> bc = SumOverSources<false>(graph, o);
+  if (!bc.ok()) return bc.status();
+  const uint32_t n = graph.num_nodes();
   // networkx's _rescale.
   double scale = 1;
   if (o.normalized) {
@@ -228,10 +260,27 @@ absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
     scale = 0.5;
   }
   if (o.sample_sources > 0) scale *= static_cast<double>(n) / o.sample_sources;
-  if (scale != 1) {
-    for (double& x : bc) x *= scale;
-  }
+  Scale(*bc, scale);
   return bc;
+}
+
+absl::StatusOr<std::vector<double>> EdgeBetweenness(const CsrGraph& graph,
+                                                    const BetweennessOptions& o) {
+  if (o.endpoints) return Invalid(o.names("endpoints"), "not defined for edges");
+  absl::StatusOr<std::vector<double>> arcs = SumOverSources<true>(graph, o);
+  if (!arcs.ok()) return arcs.status();
+  const uint32_t n = graph.num_nodes();
+  // networkx's _rescale_e: an undirected edge's two arcs are added by the
+  // caller (the pairs are counted from both ends, as networkx counts them).
+  double scale = 1;
+  if (o.normalized) {
+    if (n > 1) scale = 1.0 / (static_cast<double>(n) * (n - 1));
+  } else if (!graph.directed()) {
+    scale = 0.5;
+  }
+  if (o.sample_sources > 0) scale *= static_cast<double>(n) / o.sample_sources;
+  Scale(*arcs, scale);
+  return arcs;
 }
 
 }  // namespace mitra::graph

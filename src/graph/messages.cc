@@ -12,6 +12,7 @@
 #include "mitra/graph/hits.h"
 #include "mitra/graph/katz.h"
 #include "mitra/graph/kcore.h"
+#include "mitra/graph/ktruss.h"
 #include "mitra/graph/pagerank.h"
 #include "mitra/graph/sampled_betweenness.h"
 
@@ -27,6 +28,19 @@ int Threads(int32_t v) { return v == 0 ? 1 : v; }
 
 std::vector<double> ToVector(const google::protobuf::RepeatedField<double>& v) {
   return std::vector<double>(v.begin(), v.end());
+}
+
+// The betweenness options of a request, named at `at`.
+BetweennessOptions BetweennessOptionsFrom(const v1::BetweennessOptions& b, const char* at) {
+  BetweennessOptions o;
+  o.names = FieldPath(at);
+  o.normalized = !b.has_normalized() || b.normalized();
+  o.endpoints = b.endpoints();
+  o.use_weights = !b.has_use_weights() || b.use_weights();
+  o.threads = Threads(b.threads());
+  o.sample_sources = b.sample_sources();
+  if (b.has_seed()) o.seed = b.seed();
+  return o;
 }
 
 }  // namespace
@@ -225,17 +239,9 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
       break;
     }
     case v1::CentralityRequest::kBetweenness: {
-      const v1::BetweennessOptions& b = r.betweenness();
       report->set_algorithm("betweenness");
-      BetweennessOptions o;
-      o.names = FieldPath("request.betweenness");
-      o.normalized = !b.has_normalized() || b.normalized();
-      o.endpoints = b.endpoints();
-      o.use_weights = !b.has_use_weights() || b.use_weights();
-      o.threads = Threads(b.threads());
-      o.sample_sources = b.sample_sources();
-      if (b.has_seed()) o.seed = b.seed();
-      absl::StatusOr<std::vector<double>> br = Betweenness(g, o);
+      absl::StatusOr<std::vector<double>> br =
+          Betweenness(g, BetweennessOptionsFrom(r.betweenness(), "request.betweenness"));
       if (!br.ok()) return br.status();
       report->set_converged(true);
       result = std::move(*br);
@@ -292,6 +298,54 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
                      "sampled_betweenness, kcore, hits");
   }
   if (result.size() != n) return absl::InternalError("centrality: result size differs from the graph's");
+  std::copy(result.begin(), result.end(), values.begin());
+  return absl::OkStatus();
+}
+
+bool EdgeValuesDirected(const v1::EdgeValuesRequest& request) {
+  return !request.has_directed() || request.directed();
+}
+
+absl::Status EdgeValues(const CsrGraph& g, absl::Span<const NodeId> src,
+                        absl::Span<const NodeId> dst, const v1::EdgeValuesRequest& r,
+                        absl::Span<double> values, v1::EdgeValuesReport* report) {
+  if (src.size() != dst.size() || values.size() != src.size())
+    return Invalid("values", absl::StrCat(values.size(), " values for ", src.size(), " edges"));
+  report->Clear();
+  report->set_num_nodes(g.num_nodes());
+  report->set_num_edges(g.num_edges());
+  std::vector<double> arcs;
+  bool both_ways = false;  // an undirected edge's value adds its two arcs'
+  switch (r.algorithm_case()) {
+    case v1::EdgeValuesRequest::kBetweenness: {
+      report->set_algorithm("edge_betweenness");
+      absl::StatusOr<std::vector<double>> b =
+          EdgeBetweenness(g, BetweennessOptionsFrom(r.betweenness(), "request.betweenness"));
+      if (!b.ok()) return b.status();
+      arcs = *std::move(b);
+      both_ways = !g.directed();
+      break;
+    }
+    case v1::EdgeValuesRequest::kTruss: {
+      report->set_algorithm("truss");
+      const std::vector<uint32_t> t = TrussNumbers(g);
+      arcs.assign(t.begin(), t.end());
+      break;
+    }
+    case v1::EdgeValuesRequest::ALGORITHM_NOT_SET:
+      return Invalid("request.algorithm", "required: one of betweenness, truss");
+  }
+  const Adjacency& out = g.out();
+  // The arc u -> v in u's sorted row (the graph was built from these edges).
+  auto arc = [&](NodeId u, NodeId v) {
+    const auto b = out.targets.begin() + out.offsets[u], e = out.targets.begin() + out.offsets[u + 1];
+    return static_cast<size_t>(std::lower_bound(b, e, v) - out.targets.begin());
+  };
+  std::vector<double> result(src.size());
+  for (size_t i = 0; i < src.size(); ++i) {
+    const NodeId u = src[i], v = dst[i];
+    result[i] = arcs[arc(u, v)] + (both_ways && u != v ? arcs[arc(v, u)] : 0.0);
+  }
   std::copy(result.begin(), result.end(), values.begin());
   return absl::OkStatus();
 }

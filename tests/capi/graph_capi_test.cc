@@ -442,7 +442,9 @@ mitra::testing::CApiResult LearnInfluence(mitra_workspace* ws, const v1::LearnIn
       [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
         return mitra_workspace_learn_influence(ws, q, ql, o, ol, e);
       });
-  if (c.status == MITRA_OK) EXPECT_TRUE(report->ParseFromString(c.bytes));
+  if (c.status == MITRA_OK) {
+    EXPECT_TRUE(report->ParseFromString(c.bytes));
+  }
   return c;
 }
 
@@ -675,6 +677,66 @@ TEST(GraphCApi, TransitionProductErrorsNameTheArgument) {
   EXPECT_EQ(y[1], 0.5);
   EXPECT_EQ(y[2], 0);
   EXPECT_EQ(dangling, 0);
+}
+
+}  // namespace
+
+namespace {
+
+// Per-edge values through the C function: a triangle 0-1-2 with a pendant
+// 2-3 given twice (a duplicate), undirected. Truss: the triangle's edges 3,
+// the pendant 2. Edge betweenness (raw, unordered pairs): 0-1 is only on
+// its own pair's path (1); 0-2 and 1-2 carry their pair and the pair with 3
+// (2 each); 2-3 the three pairs that end at 3.
+TEST(GraphCApi, EdgeValues) {
+  const uint32_t src[] = {0, 1, 2, 3, 2}, dst[] = {1, 2, 0, 2, 3};
+  double values[5] = {-7, -7, -7, -7, -7};
+  uint8_t* out = nullptr;
+  size_t len = 0;
+  mitra_error* err = nullptr;
+  v1::EdgeValuesRequest r;
+  r.mutable_truss();
+  std::string b = r.SerializeAsString();
+  ASSERT_EQ(mitra_graph_edge_values(4, src, dst, nullptr, 5, reinterpret_cast<const uint8_t*>(b.data()),
+                                    b.size(), values, &out, &len, &err),
+            MITRA_OK)
+      << mitra_error_message(err);
+  EXPECT_THAT(values, ::testing::ElementsAre(3, 3, 3, 2, 2));
+  v1::EdgeValuesReport report;
+  ASSERT_TRUE(report.ParseFromArray(out, static_cast<int>(len)));
+  EXPECT_EQ(report.algorithm(), "truss");
+  mitra_free(out);
+  r.Clear();
+  r.mutable_betweenness()->set_normalized(false);
+  r.set_directed(false);
+  b = r.SerializeAsString();
+  ASSERT_EQ(mitra_graph_edge_values(4, src, dst, nullptr, 5, reinterpret_cast<const uint8_t*>(b.data()),
+                                    b.size(), values, &out, &len, &err),
+            MITRA_OK)
+      << mitra_error_message(err);
+  EXPECT_THAT(values, ::testing::ElementsAre(1, 2, 2, 3, 3));
+  mitra_free(out);
+  // Errors: nothing written.
+  std::fill(values, values + 5, -7.0);
+  r.mutable_betweenness()->set_endpoints(true);
+  b = r.SerializeAsString();
+  EXPECT_EQ(mitra_graph_edge_values(4, src, dst, nullptr, 5, reinterpret_cast<const uint8_t*>(b.data()),
+                                    b.size(), values, &out, &len, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("request.betweenness.endpoints: not defined for edges"));
+  mitra_error_free(err);
+  EXPECT_EQ(mitra_graph_edge_values(4, src, dst, nullptr, 5, reinterpret_cast<const uint8_t*>(b.data()),
+                                    b.size(), nullptr, &out, &len, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("values is NULL"));
+  mitra_error_free(err);
+  const uint32_t bad_dst[] = {1, 2, 0, 2, 9};
+  EXPECT_EQ(mitra_graph_edge_values(4, src, bad_dst, nullptr, 5, reinterpret_cast<const uint8_t*>(b.data()),
+                                    b.size(), values, &out, &len, &err),
+            MITRA_INVALID_ARGUMENT);
+  EXPECT_THAT(mitra_error_message(err), HasSubstr("dst[4]"));
+  mitra_error_free(err);
+  EXPECT_EQ(values[0], -7);
 }
 
 }  // namespace

@@ -88,7 +88,9 @@ mitra::testing::CApiResult WorkspacePlan(mitra_workspace* ws, const v1::Workspac
       [&](const uint8_t* q, size_t ql, uint8_t** o, size_t* ol, mitra_error** e) {
         return mitra_workspace_activation_plan(ws, q, ql, o, ol, e);
       });
-  if (c.status == MITRA_OK) EXPECT_TRUE(out->ParseFromString(c.bytes));
+  if (c.status == MITRA_OK) {
+    EXPECT_TRUE(out->ParseFromString(c.bytes));
+  }
   return c;
 }
 

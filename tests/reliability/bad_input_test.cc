@@ -227,6 +227,13 @@ mitra_status GraphCall(mitra_workspace* ws, const Case& c, mitra_error** err) {
     s = mitra_graph_centrality(g.num_nodes(), g.src().data(), g.dst().data(), weights, g.src_size(),
                                u8(), b.size(), values.data(), &out, &n, err);
     for (double v : values) EXPECT_EQ(v, -7.0) << "a failed call wrote values";
+  } else if (api == "graph_edge_values") {
+    mitra::v1::EdgeValuesRequest r;
+    b = request(&r);
+    std::vector<double> values(g.src_size(), -7.0);
+    s = mitra_graph_edge_values(g.num_nodes(), g.src().data(), g.dst().data(), weights, g.src_size(),
+                                u8(), b.size(), values.data(), &out, &n, err);
+    for (double v : values) EXPECT_EQ(v, -7.0) << "a failed call wrote values";
   } else if (api == "graph_leiden") {
     mitra::v1::LeidenRequest r;
     b = request(&r);

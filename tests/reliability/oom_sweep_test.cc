@@ -294,6 +294,7 @@ struct GraphInputs {
   std::vector<double> weights{1, 2, 1, 1, 3, 1, 0.5};
   std::vector<uint32_t> membership{0, 0, 0, 1, 1, 1};
   std::string pagerank, betweenness, leiden, interaction_graph, leaders, trust, health;
+  std::string edge_betweenness, truss;
   std::string plan, simulate, workspace_plan, learn_influence, learned_plan;
   // The plan's selection stage (every set of round 1 covered).
   uint64_t selection_sets = 0;
@@ -310,6 +311,12 @@ const GraphInputs& Graph() {
     bc.mutable_sampled_betweenness()->set_epsilon(0.5);
     bc.set_directed(false);
     in->betweenness = bc.SerializeAsString();
+    mitra::v1::EdgeValuesRequest eb;
+    eb.mutable_betweenness()->set_threads(2);
+    in->edge_betweenness = eb.SerializeAsString();
+    mitra::v1::EdgeValuesRequest truss;
+    truss.mutable_truss();
+    in->truss = truss.SerializeAsString();
     mitra::v1::LeidenRequest leiden;
     leiden.set_seed(3);
     in->leiden = leiden.SerializeAsString();
@@ -530,6 +537,25 @@ std::vector<Scenario> Scenarios() {
          return WithBuffer([&](uint8_t** out, size_t* n) {
            return mitra_graph_centrality(6, g.src.data(), g.dst.data(), nullptr, g.src.size(),
                                          U8(g.betweenness), g.betweenness.size(), values, out, n, e);
+         });
+       }},
+      {"graph_edge_betweenness", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         double values[7];  // g.src.size(); nothing allocated outside the call
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_graph_edge_values(6, g.src.data(), g.dst.data(), g.weights.data(),
+                                          g.src.size(), U8(g.edge_betweenness),
+                                          g.edge_betweenness.size(), values, out, n, e);
+         });
+       }},
+      {"graph_truss", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const GraphInputs& g = Graph();
+         double values[7];
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_graph_edge_values(6, g.src.data(), g.dst.data(), nullptr, g.src.size(),
+                                          U8(g.truss), g.truss.size(), values, out, n, e);
          });
        }},
       {"graph_leiden", false, MITRA_OK,

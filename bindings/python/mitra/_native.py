@@ -217,6 +217,9 @@ SIGNATURES = {
     "mitra_graph_transition_product": (  # 1.2
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, ctypes.c_uint32,
                        ctypes.c_uint32, f64_p, f64_p, f64_p, error_pp]),
+    "mitra_graph_edge_values": (  # 1.2
+        mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,
+                       ctypes.c_size_t, f64_p, u8_pp, size_p, error_pp]),
     "mitra_workspace_interaction_graph": (
         mitra_status, [workspace_p, in_bytes, ctypes.c_size_t, u8_pp, size_p, error_pp]),
     "mitra_workspace_learn_influence": (

@@ -44,7 +44,8 @@ _lib = _native.lib
 
 __all__ = [
     "InteractionGraph", "SampledBetweenness", "interaction_graph", "pagerank", "katz", "hits",
-    "eigenvector", "betweenness", "kcore", "leiden", "modularity", "transition_product",
+    "eigenvector", "betweenness", "edge_betweenness", "kcore", "truss", "leiden", "modularity",
+    "transition_product",
     "kind_number",
     "LearnedInfluence", "learn_influence",
 ]
@@ -189,6 +190,14 @@ def _centrality(edges, request):
     report = call_bytes(_lib.mitra_graph_centrality, *edges.args(), data, len(data),
                         values.ctypes.data_as(_native.f64_p))
     return values, _pb.CentralityReport.FromString(report)
+
+
+def _edge_values(edges, request):
+    data = request.SerializeToString()
+    values = np.empty(edges.src.size, np.float64)
+    report = call_bytes(_lib.mitra_graph_edge_values, *edges.args(), data, len(data),
+                        values.ctypes.data_as(_native.f64_p))
+    return values, _pb.EdgeValuesReport.FromString(report)
 
 
 # ---- the workspace's interaction graph ---------------------------------------------
@@ -419,6 +428,39 @@ def hits(src, dst=None, weights=None, tol=1e-12, max_iter=10000, num_nodes=None,
         o.hubs = hubs
         out.append(_centrality(e, request)[0])
     return tuple(out)
+
+
+def edge_betweenness(src, dst=None, weights=None, normalized=True, num_nodes=None,
+                     directed=True, *, use_weights=True, sample_sources=0, seed=1, threads=1,
+                     community=None):
+    """Edge betweenness (networkx's edge_betweenness_centrality): per
+    edge, in the order given, the shares of all shortest paths through it;
+    the ties that bridge communities carry the most. normalized: times
+    1 / (n(n-1)). sample_sources > 0: that many seeded pivot sources, the
+    sums scaled by n / sample_sources (networkx's k). Weighted paths need
+    positive weights. With a Workspace, the edges of its interaction graph
+    (interaction_graph(ws).src, .dst)."""
+    e = _Edges(src, dst, weights, num_nodes, community)
+    request = _pb.EdgeValuesRequest(directed=bool(directed))
+    o = request.betweenness
+    o.normalized = bool(normalized)
+    o.use_weights = bool(use_weights)
+    o.sample_sources = int(sample_sources)
+    o.seed = int(seed)
+    o.threads = int(threads)
+    return _edge_values(e, request)[0]
+
+
+def truss(src, dst=None, num_nodes=None, *, community=None):
+    """Truss numbers (networkx's k_truss): per edge, in the order given,
+    the largest k such that the edge belongs to the k-truss, the largest
+    subgraph whose every edge lies in at least k - 2 of its triangles (2
+    for an edge in no triangle, 0 for a self-loop); the edges are read as
+    undirected and simple. uint32."""
+    e = _Edges(src, dst, None, num_nodes, community)
+    request = _pb.EdgeValuesRequest(directed=False)
+    request.truss.SetInParent()
+    return _edge_values(e, request)[0].astype(np.uint32)
 
 
 def betweenness(src, dst=None, weights=None, normalized=True, endpoints=False, epsilon=None,

@@ -90,6 +90,7 @@ GRAPH_APIS = {"interaction_graph": ("mitra_workspace_interaction_graph", v1.Inte
               "trust": ("mitra_workspace_trust", v1.TrustRequest),
               "health": ("mitra_workspace_community_health", v1.HealthRequest),
               "graph_centrality": ("mitra_graph_centrality", v1.CentralityRequest),
+              "graph_edge_values": ("mitra_graph_edge_values", v1.EdgeValuesRequest),
               "graph_leiden": ("mitra_graph_leiden", v1.LeidenRequest),
               "activation_plan": ("mitra_activation_plan", v1.PlanRequest),
               "activation_simulate": ("mitra_activation_simulate", v1.SimulateRequest),
@@ -135,8 +136,9 @@ def graph_call(ws, case):
                    weights.ctypes.data_as(_native.f64_p) if weights is not None else None,
                    len(g.src), data, len(data))
         return
-    sentinel = -7.0 if case["api"] == "graph_centrality" else 77
-    out = np.full(g.num_nodes, sentinel, np.float64 if sentinel == -7.0 else np.uint32)
+    sentinel = 77 if case["api"] == "graph_leiden" else -7.0
+    size = len(g.src) if case["api"] == "graph_edge_values" else g.num_nodes
+    out = np.full(size, sentinel, np.float64 if sentinel == -7.0 else np.uint32)
     out_p = out.ctypes.data_as(_native.f64_p if sentinel == -7.0 else _native.u32_p)
     try:
         call_bytes(fn, g.num_nodes, src.ctypes.data_as(_native.u32_p),

@@ -108,6 +108,32 @@ def test_hits_against_networkx(karate_values):
         mg.hits(src, dst, tol=0)
 
 
+def test_edge_betweenness_and_truss_against_networkx():
+    """Per edge in the order given, as networkx's edge_betweenness_centrality
+    and k_truss (tests/graph/fixtures/*_edge_values.csv)."""
+    want = values("random_directed_edge_values.csv")
+    src, dst, w = edges("random_directed.txt", weighted=True)
+    np.testing.assert_array_equal(src, want["src"])
+    np.testing.assert_allclose(mg.edge_betweenness(src, dst, w, num_nodes=300),
+                               want["edge_betweenness_weighted"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(mg.edge_betweenness(src, dst, num_nodes=300),
+                               want["edge_betweenness"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(mg.edge_betweenness(src, dst, normalized=False, num_nodes=300),
+                               want["edge_betweenness_raw"], rtol=0, atol=1e-9)
+    t = mg.truss(src, dst, num_nodes=300)
+    assert t.dtype == np.uint32
+    np.testing.assert_array_equal(t, want["truss"])
+    want = values("karate_edge_values.csv")
+    src, dst, _ = edges("karate.txt")
+    np.testing.assert_allclose(mg.edge_betweenness(dst, src, directed=False),
+                               want["edge_betweenness"], rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(mg.truss(src, dst), want["truss"])
+    with pytest.raises(mitra.InvalidArgument, match="request.betweenness.threads"):
+        mg.edge_betweenness(src, dst, threads=300)
+    with pytest.raises(mitra.InvalidArgument, match="use_weights"):
+        mg.edge_betweenness(src, dst, np.zeros(src.size))
+
+
 def test_weighted_karate(karate_values):
     src, dst, w = edges("karate_weighted.txt", weighted=True)
     kw = dict(directed=False)

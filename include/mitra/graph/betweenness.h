@@ -58,6 +58,17 @@ struct BetweennessOptions {
 absl::StatusOr<std::vector<double>> Betweenness(const CsrGraph& graph,
                                                 const BetweennessOptions& options = {});
 
+// Edge betweenness (Brandes 2008, "On variants of shortest-path betweenness
+// centrality"; networkx's edge_betweenness_centrality): per arc of
+// graph.out(), in its order, the sum over pairs (s, t) of the shares of
+// the s-t shortest paths through the arc. normalized: times 1 / (n(n-1))
+// (n > 1); not normalized, an undirected graph's values are halved. An
+// undirected edge's value is the sum of its two arcs' (networkx's value of
+// the edge). The ties that bridge communities carry the most. Options as
+// Betweenness; endpoints is INVALID_ARGUMENT (not defined for edges).
+absl::StatusOr<std::vector<double>> EdgeBetweenness(const CsrGraph& graph,
+                                                    const BetweennessOptions& options = {});
+
 }  // namespace mitra::graph
 
 #endif  // MITRA_GRAPH_BETWEENNESS_H_

@@ -70,6 +70,14 @@ absl::Status Centrality(const CsrGraph& graph, const v1::CentralityRequest& requ
                         absl::Span<double> values, v1::CentralityReport* report);
 // How the request reads edges: its `directed`, else `fallback`.
 bool CentralityDirected(const v1::CentralityRequest& request, bool fallback = true);
+
+// Values per input edge: values[i] is edge (src[i], dst[i])'s (the edges
+// `graph` was built from, with the request's direction, EdgeValuesDirected;
+// for an undirected graph the edge {u, v}'s, whichever way it was given).
+absl::Status EdgeValues(const CsrGraph& graph, absl::Span<const NodeId> src,
+                        absl::Span<const NodeId> dst, const v1::EdgeValuesRequest& request,
+                        absl::Span<double> values, v1::EdgeValuesReport* report);
+bool EdgeValuesDirected(const v1::EdgeValuesRequest& request);
 // The whole request on a Graph message (its directed field unless the request
 // says otherwise).
 absl::Status Centrality(const v1::Graph& graph, const v1::CentralityRequest& request,
