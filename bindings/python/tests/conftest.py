@@ -84,6 +84,58 @@ def dask_compute(client, collection):
     return client.gather(futures)
 
 
+
+def kill_worker_mid_job(client, work, prefix, after, timeout=DASK_TIMEOUT):
+    """work() run on a thread while the test SIGKILLs the worker running a
+    task whose key starts with `prefix`, once `after` such tasks were seen.
+    Returns work()'s result, having checked that the job was still running
+    at the kill and finished, that the tasks the killed worker was running
+    were released and run again to the end (the scheduler's story), and that
+    the nanny's new worker replaced it."""
+    import signal
+    import threading
+    import time
+    result = {}
+
+    def run():
+        try:
+            result["value"] = work()
+        except BaseException as e:  # re-raised below, on the test's thread
+            result["error"] = e
+
+    workers = len(client.scheduler_info()["workers"])
+    job = threading.Thread(target=run)
+    job.start()
+    seen, deadline = set(), time.monotonic() + timeout
+    victim = keys = None
+    while time.monotonic() < deadline and job.is_alive():
+        running = {w: [k for k in ks if k.startswith(prefix)]
+                   for w, ks in client.processing().items()}
+        seen.update(k for ks in running.values() for k in ks)
+        busy = [(w, ks) for w, ks in running.items() if ks]
+        if len(seen) >= after and busy:
+            victim, keys = busy[0]
+            break
+        time.sleep(0.005)
+    assert victim is not None, "no %s task was running" % prefix
+    pid = client.run(os.getpid, workers=[victim])[victim]
+    os.kill(pid, signal.SIGKILL)
+    assert job.is_alive()  # killed in the middle of the job
+    job.join(timeout)
+    assert not job.is_alive()
+    if "error" in result:
+        raise result["error"]
+    stories = client.run_on_scheduler(
+        lambda dask_scheduler: {k: [(t[1], t[2]) for t in dask_scheduler.story(k)]
+                                for k in keys})
+    assert keys and set(stories) == set(keys)
+    for story in stories.values():
+        lost = story.index(("processing", "released"))  # its worker died
+        assert ("processing", "memory") in story[lost:], story  # rerun to the end
+    client.wait_for_workers(workers, timeout=timeout)  # the nanny restarted it
+    assert victim not in client.scheduler_info()["workers"]
+    return result["value"]
+
 def full_batch():
     """A valid batch touching every entity kind and most fields."""
     B = v1

@@ -6,9 +6,7 @@ wrappers; bad input named.
 """
 
 import os
-import signal
 import sys
-import threading
 import time
 
 import cloudpickle
@@ -21,7 +19,7 @@ import mitra.activation as ma
 import mitra.dask as md
 import mitra.dask.activation as mda
 
-from conftest import REPO_ROOT, local_cluster
+from conftest import REPO_ROOT, kill_worker_mid_job, local_cluster
 
 TIMEOUT = 120
 NETHEPT = os.path.join(REPO_ROOT, "data", "reference", "graphs", "nethept.txt")
@@ -102,48 +100,13 @@ def slow_decrease(*args):
 def test_killed_worker_changes_nothing(dask_client, nethept, single, monkeypatch):
     src, dst = nethept
     monkeypatch.setattr(mda, "_decrease", slow_decrease)
-    result = {}
-
-    def run():
-        try:
-            result["plan"] = md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED,
-                                     check_runs=RUNS, timeout=TIMEOUT)
-        except BaseException as e:  # re-raised below, on the test's thread
-            result["error"] = e
-
-    job = threading.Thread(target=run)
-    job.start()
-    # Wait for some greedy steps, then kill a worker while it runs one: it
-    # holds RR sets, their index and coverage, which must be drawn again.
-    seen, deadline = set(), time.monotonic() + TIMEOUT
-    victim = keys = None
-    while time.monotonic() < deadline and job.is_alive():
-        running = {w: [k for k in ks if k.startswith("slow_decrease-")]
-                   for w, ks in dask_client.processing().items()}
-        seen.update(k for ks in running.values() for k in ks)
-        busy = [(w, ks) for w, ks in running.items() if ks]
-        if len(seen) >= 10 and busy:
-            victim, keys = busy[0]
-            break
-        time.sleep(0.005)
-    assert victim is not None, "no greedy step was running"
-    pid = dask_client.run(os.getpid, workers=[victim])[victim]
-    os.kill(pid, signal.SIGKILL)
-    assert job.is_alive()  # killed in the middle of the job
-    job.join(TIMEOUT)
-    assert not job.is_alive()
-    assert "error" not in result, result.get("error")
-    assert same_plan(result["plan"], single)
-    # The tasks the killed worker was running were run again elsewhere.
-    stories = dask_client.run_on_scheduler(
-        lambda dask_scheduler: {k: [(t[1], t[2]) for t in dask_scheduler.story(k)]
-                                for k in keys})
-    assert keys and set(stories) == set(keys)
-    for key, story in stories.items():
-        lost = story.index(("processing", "released"))  # its worker died
-        assert ("processing", "memory") in story[lost:], story  # rerun to the end
-    dask_client.wait_for_workers(2, timeout=TIMEOUT)  # the nanny restarted it
-    assert victim not in dask_client.scheduler_info()["workers"]
+    # Killed while it runs a greedy step: it holds RR sets, their index and
+    # coverage, which must be drawn again.
+    plan = kill_worker_mid_job(
+        dask_client, lambda: md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED,
+                                     check_runs=RUNS, timeout=TIMEOUT),
+        "slow_decrease-", after=10, timeout=TIMEOUT)
+    assert same_plan(plan, single)
 
 
 def test_constraints_and_lt_as_the_single_process(dask_client, nethept):

@@ -9,9 +9,7 @@ dask, distributed and pandas are required: a missing one fails the module
 (the CI installs them; scripts/debian-packages.txt)."""
 
 import os
-import signal
 import sys
-import threading
 import time
 
 import cloudpickle
@@ -28,7 +26,7 @@ import mitra.dask.graph as mdg
 import mitra.graph as mg
 import mitra.leaders as ml
 
-from conftest import DASK_TIMEOUT, SAMPLE, local_cluster
+from conftest import DASK_TIMEOUT, SAMPLE, kill_worker_mid_job, local_cluster
 
 TIMEOUT = DASK_TIMEOUT
 # The sample's interactions read in this many byte blocks: 4 partitions.
@@ -232,48 +230,12 @@ def slow_share(*args):
 def test_killed_worker_is_replaced_and_the_result_is_identical(dask_client, graph, monkeypatch):
     expected = md.pagerank(graph, method="blocks", tol=1e-10, timeout=TIMEOUT)
     monkeypatch.setattr(mdg, "_block_share", slow_share)
-    result = {}
-
-    def run():
-        try:
-            result["rank"] = md.pagerank(graph, method="blocks", tol=1e-10, timeout=TIMEOUT)
-        except BaseException as e:  # re-raised below, on the test's thread
-            result["error"] = e
-
-    job = threading.Thread(target=run)
-    job.start()
-    # Wait for a few sweeps, then kill a worker while it runs block shares.
-    seen, deadline = set(), time.monotonic() + TIMEOUT
-    victim = keys = None
-    while time.monotonic() < deadline and job.is_alive():
-        running = {w: [k for k in ks if k.startswith("slow_share-")]
-                   for w, ks in dask_client.processing().items()}
-        seen.update(k for ks in running.values() for k in ks)
-        busy = [(w, ks) for w, ks in running.items() if ks]
-        if len(seen) >= 3 * 3 and busy:
-            victim, keys = busy[0]
-            break
-        time.sleep(0.01)
-    assert victim is not None, "no sweep was running"
-    pid = dask_client.run(os.getpid, workers=[victim])[victim]
-    os.kill(pid, signal.SIGKILL)
-    assert job.is_alive()  # killed in the middle of the job (~140 sweeps, 3 done)
-    job.join(TIMEOUT)
-    assert not job.is_alive()
-    assert "error" not in result, result.get("error")
-    # Bitwise the undisturbed run's vector.
-    np.testing.assert_array_equal(result["rank"], expected)
-    # The killed worker left the cluster, and the tasks it was running were
-    # run again elsewhere.
-    stories = dask_client.run_on_scheduler(
-        lambda dask_scheduler: {k: [(t[1], t[2]) for t in dask_scheduler.story(k)]
-                                for k in keys})
-    assert keys and set(stories) == set(keys)
-    for key, story in stories.items():
-        lost = story.index(("processing", "released"))  # its worker died
-        assert ("processing", "memory") in story[lost:], story  # rerun to the end
-    dask_client.wait_for_workers(2, timeout=TIMEOUT)  # the nanny restarted it
-    assert victim not in dask_client.scheduler_info()["workers"]
+    # Killed after a few sweeps (of ~140, 3 blocks each) while it runs block
+    # shares: bitwise the undisturbed run's vector.
+    rank = kill_worker_mid_job(
+        dask_client, lambda: md.pagerank(graph, method="blocks", tol=1e-10, timeout=TIMEOUT),
+        "slow_share-", after=3 * 3, timeout=TIMEOUT)
+    np.testing.assert_array_equal(rank, expected)
 
 
 # ---- bad input ------------------------------------------------------------------------
