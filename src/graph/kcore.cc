@@ -1,6 +1,6 @@
 #include "mitra/graph/kcore.h"
 
-#include <algorithm>
+#include "peeling_order.h"
 
 namespace mitra::graph {
 
@@ -20,43 +20,13 @@ std::vector<uint32_t> CoreNumbers(const CsrGraph& g) {
     }
   };
   std::vector<uint32_t> deg(n, 0);
-  uint32_t max_deg = 0;
-  for (uint32_t v = 0; v < n; ++v) {
-    uint32_t d = 0;
-    for_each_neighbour(v, [&](uint32_t) { ++d; });
-    deg[v] = d;
-    max_deg = std::max(max_deg, d);
-  }
-  // Bucket sort by degree: vert holds the nodes by current degree, pos[v]
-  // is v's index in vert, bin[d] where degree d starts.
-  std::vector<uint32_t> bin(static_cast<size_t>(max_deg) + 2, 0), vert(n), pos(n);
-  for (uint32_t v = 0; v < n; ++v) ++bin[deg[v] + 1];
-  for (uint32_t d = 0; d <= max_deg; ++d) bin[d + 1] += bin[d];
-  {
-    std::vector<uint32_t> next(bin.begin(), bin.end() - 1);
-    for (uint32_t v = 0; v < n; ++v) {
-      pos[v] = next[deg[v]]++;
-      vert[pos[v]] = v;
-    }
-  }
+  for (uint32_t v = 0; v < n; ++v) for_each_neighbour(v, [&](uint32_t) { ++deg[v]; });
   // Take nodes in order of current degree; each neighbour with a larger
-  // degree loses one, moving to the front of its bucket and then into the
-  // bucket below.
+  // degree loses one.
+  PeelingOrder order(deg);
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t v = vert[i];
-    for_each_neighbour(v, [&](uint32_t u) {
-      if (deg[u] > deg[v]) {
-        const uint32_t du = deg[u], pu = pos[u], pw = bin[du], w = vert[pw];
-        if (u != w) {
-          pos[u] = pw;
-          vert[pu] = w;
-          pos[w] = pu;
-          vert[pw] = u;
-        }
-        ++bin[du];
-        --deg[u];
-      }
-    });
+    const uint32_t v = order[i];
+    for_each_neighbour(v, [&](uint32_t u) { order.Lower(u, deg[v]); });
   }
   return deg;
 }

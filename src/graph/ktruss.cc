@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "peeling_order.h"
+
 namespace mitra::graph {
 namespace {
 
@@ -88,30 +90,9 @@ std::vector<uint32_t> TrussNumbers(const CsrGraph& g) {
   // edge of least support leaves with truss number support + 2, and each
   // triangle it closed lowers its two other edges' support, never below the
   // leaving edge's.
-  const uint32_t max_sup = m ? *std::max_element(sup.begin(), sup.end()) : 0;
-  std::vector<uint32_t> bin(static_cast<size_t>(max_sup) + 2, 0), order(m), pos(m);
-  for (uint32_t e = 0; e < m; ++e) ++bin[sup[e] + 1];
-  for (uint32_t d = 0; d <= max_sup; ++d) bin[d + 1] += bin[d];
-  {
-    std::vector<uint32_t> next(bin.begin(), bin.end() - 1);
-    for (uint32_t e = 0; e < m; ++e) {
-      pos[e] = next[sup[e]]++;
-      order[pos[e]] = e;
-    }
-  }
+  PeelingOrder order(sup);
   std::vector<uint8_t> gone(m, 0);
   std::vector<uint32_t> truss(m, 0);
-  auto lower = [&](uint32_t f, uint32_t floor) {
-    if (sup[f] <= floor) return;
-    // Swap f with the first edge of its bin, then move the bin's start.
-    const uint32_t d = sup[f], first = bin[d], g2 = order[first];
-    if (g2 != f) {
-      std::swap(order[pos[f]], order[first]);
-      std::swap(pos[f], pos[g2]);
-    }
-    ++bin[d];
-    --sup[f];
-  };
   for (uint32_t i = 0; i < m; ++i) {
     const uint32_t e = order[i];
     truss[e] = sup[e] + 2;
@@ -124,8 +105,8 @@ std::vector<uint32_t> TrussNumbers(const CsrGraph& g) {
       if (gone[uw]) continue;
       const int64_t vw = s.Find(v, w);
       if (vw < 0 || gone[vw]) continue;
-      lower(uw, sup[e]);
-      lower(static_cast<uint32_t>(vw), sup[e]);
+      order.Lower(uw, sup[e]);
+      order.Lower(static_cast<uint32_t>(vw), sup[e]);
     }
   }
   // Back to the arcs of graph.out().
