@@ -6,13 +6,14 @@ across the workers of a Dask cluster (docs/SCALE.md, "Activation")::
 
 The graph is broadcast to the workers. IMM's sample is cut by set index:
 each stage's new sets [drawn, sets) go to `partitions` contiguous ranges,
-each drawn by mitra.activation.rr_sets on a worker and kept there (set i
-depends only on the seed and i), with an inverted index. The greedy runs on
-the client over coverage counts summed across the ranges: it starts from
-each range's counts (mitra.activation.rr_coverage) and, at each step, the
-ranges report how the new seed lowers them (rr_coverage over just the sets
-containing it); it takes the allowed node of the most uncovered sets, the
-smallest id among ties, which is the rule of the library's greedy.
+each drawn by mitra.activation.rr_sets on the worker that holds the
+partition's share of the sample and added to it (set i depends only on the
+seed and i), with the share's inverted index. The greedy runs on the client
+over coverage counts summed across the shares: it starts from each share's
+counts (mitra.activation.rr_coverage) and, at each step, the shares report
+how the new seed lowers them (rr_coverage over just the sets containing
+it); it takes the allowed node of the most uncovered sets, the smallest id
+among ties, which is the rule of the library's greedy.
 mitra.activation.imm_stage gives the sample sizes, and
 mitra.activation.selection_plan the plan with its Monte-Carlo check.
 """
@@ -35,29 +36,40 @@ def _draw(edges, request, first, last):
     return _activation.rr_sets(src, dst, request, first, last, weights=weights, num_nodes=n)
 
 
-def _cover(n, words, count, seeds):
-    """A chunk's coverage of seeds: (gains, counts) as rr_coverage."""
-    return _activation.rr_coverage(n, words, count, seeds)
-
-
-def _index(words, count):
-    """A chunk's inverted index: where each set starts in its nodes, and
-    the chunk's (node, set) pairs sorted by node (nodes, then sets)."""
+def _extend(share, edges, request, first, last):
+    """A partition's share of the sample with RR sets [first, last) added:
+    (words, count, index). words are rr_sets' layout (the count set sizes,
+    then the sets' nodes), the index the share's (node, set) pairs sorted by
+    node, with where each set starts in the nodes."""
+    new = _draw(edges, request, first, last)
+    if share is None:
+        words, count = new, last - first
+    else:
+        old, old_count, _ = share
+        count = old_count + last - first
+        words = np.concatenate([old[:old_count], new[:last - first], old[old_count:],
+                                new[last - first:]])
     sizes = words[:count]
     starts = np.zeros(count + 1, np.int64)
     np.cumsum(sizes, out=starts[1:])
     nodes = words[count:]
     order = np.argsort(nodes, kind="stable")
     sets = np.repeat(np.arange(count, dtype=np.uint32), sizes)
-    return starts, nodes[order], sets[order]
+    return words, count, (starts, nodes[order], sets[order])
 
 
-def _decrease(n, words, count, index, earlier, v):
-    """How v's choice lowers the chunk's counts: over the chunk's sets that
-    contain v and no earlier seed, the sets containing each node (nodes
-    and their decreases, nonzero ones only). They are rr_coverage's counts
-    of the earlier seeds over just those sets: the sets v newly covers."""
-    starts, by_node, sets = index
+def _cover(n, share, seeds):
+    """A share's coverage of seeds: (gains, counts) as rr_coverage."""
+    words, count, _ = share
+    return _activation.rr_coverage(n, words, count, seeds)
+
+
+def _decrease(n, share, earlier, v):
+    """How v's choice lowers the share's counts: over its sets that contain
+    v and no earlier seed, the sets containing each node (nodes and their
+    decreases, nonzero ones only). They are rr_coverage's counts of the
+    earlier seeds over just those sets: the sets v newly covers."""
+    words, count, (starts, by_node, sets) = share
     lo, hi = np.searchsorted(by_node, [v, v + 1])
     chosen = sets[lo:hi]
     if chosen.size == 0:
@@ -87,7 +99,11 @@ class _Cluster(_Session):
         return len(self.client.scheduler_info()["workers"]) if self.client else 1
 
     def scatter(self, value):
-        return self.client.scatter(value, broadcast=True) if self.client else value
+        # A key of its own for each call (hash=False): a content key is shared
+        # with an earlier call's scatter of the same graph, which the
+        # scheduler may be forgetting while this call's tasks arrive, and
+        # distributed 2022.12 then asks a worker to compute a scattered key.
+        return self.client.scatter(value, broadcast=True, hash=False) if self.client else value
 
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False) if self.client else fn(*args)
@@ -158,15 +174,20 @@ def plan(graph, k=50, epsilon=0.1, seed=1, *, model="ic", probabilities="weighte
 
     edges = cluster.scatter((src, dst, weights, n))
     must_seeds = np.array(must, np.uint32)
-    chunks = []
+    # Partition i's share: one future, extended stage by stage on the worker
+    # that holds it (the new task depends on the old share).
+    shares = [None] * partitions
     drawn = 0
     while True:
         round_, sets, lower_bound = stage
         cuts = [drawn + (sets - drawn) * i // partitions for i in range(partitions + 1)]
-        chunks += [_Chunk(cluster, edges, request, cuts[i], cuts[i + 1], n, must_seeds)
-                   for i in range(partitions) if cuts[i + 1] > cuts[i]]
+        for i in range(partitions):
+            if cuts[i + 1] > cuts[i]:
+                shares[i] = cluster.submit(_extend, shares[i], edges, request, cuts[i],
+                                           cuts[i + 1])
         drawn = sets
-        seeds, gains = _greedy(cluster, n, int(request.k), must, allowed, chunks)
+        held = [sh for sh in shares if sh is not None]
+        seeds, gains = _greedy(cluster, n, int(request.k), must, must_seeds, allowed, held)
         if round_ == 0:
             break
         stage = _activation.imm_stage(n, request, round_, int(sum(gains)))
@@ -175,15 +196,15 @@ def plan(graph, k=50, epsilon=0.1, seed=1, *, model="ic", probabilities="weighte
     return _pb.Plan.FromString(out)
 
 
-def _greedy(cluster, n, k, must, allowed, chunks):
+def _greedy(cluster, n, k, must, must_seeds, allowed, shares):
     """The seeds in the order chosen and the sets each newly covered: the
     must-include seeds, then each step the allowed node of the most
-    uncovered sets (counts summed over the chunks), the smallest id among
-    ties. Counts start from each chunk's coverage of the must-include seeds
-    (kept with the chunk: it does not change between stages) and each step
-    subtracts what the new seed covers, found through the chunks' inverted
-    indices, so a step costs the sets containing the seed, not all sets."""
-    covers = cluster.gather([c.cover for c in chunks])
+    uncovered sets (counts summed over the shares), the smallest id among
+    ties. Counts start from each share's coverage of the must-include seeds
+    and each step subtracts what the new seed covers, found through the
+    shares' inverted indices: a step costs the sets containing the seed,
+    not all sets, and one task a share."""
+    covers = cluster.gather([cluster.submit(_cover, n, sh, must_seeds) for sh in shares])
     counts = np.zeros(n, np.uint64)
     gains = [0] * len(must)
     for g, c in covers:
@@ -203,20 +224,7 @@ def _greedy(cluster, n, k, must, allowed, chunks):
         left[v] = False
         if len(seeds) >= k or not left.any():
             break
-        for nodes, less in cluster.gather([
-                cluster.submit(_decrease, n, c.words, c.count, c.index, earlier, v)
-                for c in chunks]):
+        for nodes, less in cluster.gather([cluster.submit(_decrease, n, sh, earlier, v)
+                                           for sh in shares]):
             np.subtract.at(counts, nodes, less)
     return seeds, gains
-
-
-class _Chunk:
-    """RR sets [first, first + count) of the sample, drawn on a worker and
-    kept there with their inverted index and their coverage of the
-    must-include seeds (futures, or values without a Client)."""
-
-    def __init__(self, cluster, edges, request, first, last, n, must):
-        self.count = last - first
-        self.words = cluster.submit(_draw, edges, request, first, last)
-        self.index = cluster.submit(_index, self.words, self.count)
-        self.cover = cluster.submit(_cover, n, self.words, self.count, must)
