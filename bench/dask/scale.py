@@ -29,7 +29,8 @@ Stages, each timed from the client with the cluster idle before it:
   pagerank blocks md.pagerank(method="blocks"), its sweeps counted
 
 Per stage: wall seconds; CPU seconds of the workers (user + sys, getrusage) and of the
-client; peak RSS of each worker and of the client during the stage (VmHWM, reset before the
+client (which runs the scheduler too); "busy", the workers' CPU over wall x workers (below 1
+when they wait or share the cores with other work); peak RSS of each worker and of the client during the stage (VmHWM, reset before the
 stage through /proc/self/clear_refs); /proc/loadavg before and after. Spilling to disk is
 off, so the memory figures are what the stage holds. The fits and scores run on the frame
 of the last layout read (the pre-split one when both are).
@@ -102,11 +103,15 @@ class Meter:
         row = {
             "stage": stage, "workers": self.workers, "wall_s": round(wall, 3),
             "worker_cpu_s": round(sum(after[w][1] - before[w][1] for w in after), 2),
+            "worker_cpu_s_each": sorted(round(after[w][1] - before[w][1], 2) for w in after),
             "client_cpu_s": round(client_after[1] - client_before[1], 2),
             "worker_peak_rss_mb": sorted(round(after[w][0] / 2**20) for w in after),
             "client_peak_rss_mb": round(client_after[0] / 2**20),
             "load_before": load_before, "load_after": loadavg(),
         }
+        # Cores the workers kept busy out of the ones they had: below 1 when they waited
+        # (on each other, the scheduler, the client) or shared the cores with other work.
+        row["busy"] = round(row["worker_cpu_s"] / wall / self.workers, 2) if wall > 0 else None
         if rows is not None:
             row["rows"] = int(rows)
             row["rows_per_s_per_worker"] = round(rows / wall / self.workers)
@@ -269,11 +274,11 @@ def run_cluster(args, manifest, workers, log):
 
 
 def table(rows, workers):
-    """Per stage and worker count: wall s, CPU s (workers' and client's), thousand rows a
-    second per worker
-    (rows: transactions, interactions or, for PageRank, edges) and the largest worker's peak
-    RSS; then the wall-time speed-up from the first to the last worker count."""
-    out = ["%-16s" % "stage" + "".join(" | %dw: wall s  CPU s  k rows/s/w  peak MB" % w
+    """Per stage and worker count: wall s, CPU s (workers' and client's), the workers' busy
+    share, thousand rows a second per worker (rows: transactions, interactions or, for
+    PageRank, edges) and the largest worker's peak RSS; then the wall-time speed-up from the
+    first to the last worker count."""
+    out = ["%-16s" % "stage" + "".join(" | %dw: wall s  CPU s busy k rows/s/w  peak MB" % w
                                        for w in workers)
            + (" | speed-up %d->%d" % (workers[0], workers[-1]) if len(workers) > 1 else "")]
     for stage in STAGES:
@@ -284,11 +289,11 @@ def table(rows, workers):
         line = "%-16s" % stage
         for r in found:
             if r is None:
-                line += " | %38s" % "-"
+                line += " | %43s" % "-"
                 continue
             rate = r.get("rows_per_s_per_worker")
-            line += " | %10.2f %6.1f %11s %8d" % (
-                r["wall_s"], r["worker_cpu_s"] + r["client_cpu_s"], "-" if rate is None else "%.0f" % (rate / 1e3),
+            line += " | %10.2f %6.1f %4.2f %11s %8d" % (
+                r["wall_s"], r["worker_cpu_s"] + r["client_cpu_s"], r["busy"] or 0, "-" if rate is None else "%.0f" % (rate / 1e3),
                 max(r["worker_peak_rss_mb"]))
         if len(workers) > 1 and None not in found:
             line += " | %.2f" % (found[0]["wall_s"] / found[-1]["wall_s"])
