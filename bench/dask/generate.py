@@ -31,7 +31,8 @@ reads), senders and targets skewed (a few customers send and receive most).
 
 Columns: customer_id,time,amount and from_customer_id,to_customer_id,kind,time, ids and
 times as whole numbers (unix seconds), zero-padded to a fixed width so that rows are
-formatted with numpy rather than Python (a million rows a second a process). Every chunk of
+formatted with numpy rather than Python (10^7 customers, both layouts and the interactions,
+2.1 x 10^8 rows, took 3 minutes on 2 processes). Every chunk of
 customers draws from its own seeded stream (numpy SeedSequence(seed).spawn), so the files
 are the same bytes for the same arguments whatever --processes. manifest.json records the
 arguments and the realised counts; a directory whose manifest matches is reused as it is.
