@@ -43,8 +43,6 @@ import resource
 import sys
 import time
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate  # noqa: E402  (bench/dask/generate.py, next to this file)
 
@@ -231,7 +229,7 @@ def run_cluster(args, manifest, workers, log):
         if "score" not in args.skip and len(models) == 2:
             meter.run("score", score, ntx)
         client.cancel(tx)
-        del tx
+        tx = None
 
         nix = manifest["interactions"]
         graph = {}
