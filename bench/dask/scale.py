@@ -5,7 +5,8 @@ processes (bench/dask/RESULTS.md, docs/SCALE.md).
 
   PYTHONPATH=build/release/python /usr/bin/python3 bench/dask/scale.py DATA_DIR
       [--customers N] [--workers 1,2] [--layouts time,part] [--partitions P]
-      [--interactions M] [--blocks B] [--memory-limit GB] [--skip STAGE,...]
+      [--interactions M] [--blocks B] [--memory-limit GB] [--period day|second]
+      [--skip STAGE,...]
 
 DATA_DIR receives the CSV shards (bench/dask/generate.py; reused when its manifest matches)
 and results-<time>.json; it must not be inside the repository. Smoke run, seconds:
@@ -21,8 +22,16 @@ Stages, each timed from the client with the cluster idle before it:
   merge           summaries -> weighted rows -> tree merge, the table on the client (what
                   md.fit does before fitting; its rows are the client's table)
   fit client      BGNBD.fit of that table on the client alone
-  fit bgnbd       md.fit(..., "bgnbd", partitioned=True), end to end
+  fit bgnbd       md.fit(..., "bgnbd", partitioned=True), end to end (method "auto": the
+                  weighted rows merged and fitted on the client up to MAX_CLIENT_ROWS)
   fit gammagamma  md.fit(..., "gammagamma", partitioned=True)
+  fit bgnbd dist  md.fit(..., "bgnbd", method="distributed"): the log-likelihood summed on
+                  the workers at each optimiser step; max_rel_diff against "fit bgnbd"
+  fit gammagamma dist  the same for Gamma-Gamma
+
+--period second summarizes with one-second periods: the simulated times are whole seconds of
+a continuous process, so nearly every customer's (x, t_x, T) is her own and the weighted rows
+do not merge (what the distributed likelihood is for).
   score           md.score with both models and the CLV, reduced to a count and a sum
   graph           md.interaction_graph of the interaction shards (shuffled by sender)
   pagerank 1w     md.pagerank(method="one_worker")
@@ -47,7 +56,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate  # noqa: E402  (bench/dask/generate.py, next to this file)
 
 STAGES = ("read+shuffle", "read presplit", "summarize", "merge", "fit client", "fit bgnbd",
-          "fit gammagamma", "score", "graph", "pagerank 1w", "pagerank blocks")
+          "fit gammagamma", "fit bgnbd dist", "fit gammagamma dist", "score", "graph",
+          "pagerank 1w", "pagerank blocks")
 
 
 # ---- measuring ------------------------------------------------------------------
@@ -145,7 +155,7 @@ def run_cluster(args, manifest, workers, log):
     from mitra.dask import value as mdv
 
     calibration = manifest["calibration_end"]
-    summary = {"calibration_end": calibration, "period": "day", "unit": "week"}
+    summary = {"calibration_end": calibration, "period": args.period, "unit": "week"}
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     limit = int(args.memory_limit * 2**30) if args.memory_limit else int(0.75 * total / workers)
     # No spilling: the peaks are what the stages hold, and a stage that does not fit fails.
@@ -217,6 +227,20 @@ def run_cluster(args, manifest, workers, log):
         for name in ("bgnbd", "gammagamma"):
             if "fit " + name not in args.skip:
                 meter.run("fit " + name, lambda: fit(name), ntx)
+
+        def fit_distributed(name):
+            m = md.fit(tx, name, partitioned=True, method="distributed", timeout=args.timeout,
+                       **summary)
+            out = {"params": {k: float("%.6g" % v) for k, v in m.params.items()},
+                   "evaluations": int(m.report["evaluations"])}
+            if name in models:
+                out["max_rel_diff"] = float("%.3g" % max(
+                    abs(v - models[name].params[k]) / abs(models[name].params[k])
+                    for k, v in m.params.items()))
+            return out
+        for name in ("bgnbd", "gammagamma"):
+            if "fit %s dist" % name not in args.skip:
+                meter.run("fit %s dist" % name, lambda: fit_distributed(name), ntx)
 
         def score():
             scores = md.score(tx, models["bgnbd"], horizon=26, spend_model=models["gammagamma"],
@@ -315,6 +339,8 @@ def main():
     ap.add_argument("--blocks", type=int, default=4, help="source-node blocks of the graph")
     ap.add_argument("--memory-limit", type=float, default=None,
                     help="GiB per worker; default 3/4 of the machine's memory / workers")
+    ap.add_argument("--period", default="day", choices=("day", "second"),
+                    help="summary periods (second: continuous time, rows that do not merge)")
     ap.add_argument("--skip", default="", help="comma-separated stages not to run")
     ap.add_argument("--timeout", type=float, default=7200)
     ap.add_argument("--seed", type=int, default=20261207)

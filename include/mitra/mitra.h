@@ -701,6 +701,61 @@ MITRA_API mitra_status mitra_value_fit_covariates_callback(
     mitra_value_covariate_likelihood log_likelihood, void* user, uint8_t** out, size_t* out_len,
     mitra_error** error) MITRA_NOEXCEPT;
 
+/* ---- Customer value: a fit without covariates over customers held elsewhere
+ * The fit of mitra_value_fit (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma)
+ * when the customers are spread over several processes or machines and
+ * their summaries do not merge into few weighted rows: in continuous time
+ * nearly every (x, t_x, T) is distinct, and so is Gamma-Gamma's mean spend
+ * (docs/SCALE.md, "A distributed likelihood without covariates"). The host
+ * calls mitra_value_fit_callback, which calls it back at every step of
+ * mitra's optimiser; the host then evaluates mitra_value_log_likelihood on
+ * each block at the parameters it is given and returns the sum. Summed
+ * over the same customers, the fit is mitra_value_fit's, up to the order
+ * of the sums. */
+
+/* *log_likelihood = the sum over the block's n rows of weight[i] (NULL: 1)
+ * times ln L under `model` (a mitra.v1.ValueModel number: 1 BG/NBD, 2
+ * MBG/NBD, 3 Pareto/NBD, 4 Gamma-Gamma) at params[params_len], the natural
+ * parameters in the model's order (r, alpha, a, b; r, alpha, s, beta; p,
+ * q, gamma), each finite and > 0; gradient[params_len] (may be NULL) its
+ * derivatives by them. Purchase models read frequency, recency and T
+ * (monetary_value may be NULL); Gamma-Gamma reads frequency and
+ * monetary_value (recency and T may be NULL), and its rows with frequency
+ * 0 add nothing. Rows are checked as mitra_value_fit checks them ("block
+ * row 3: ..."). n = 0 gives 0. Nothing is written on error. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_log_likelihood(
+    int32_t model, const double* params, size_t params_len, const double* frequency,
+    const double* recency, const double* T, const double* monetary_value, const double* weight,
+    size_t n, double* log_likelihood, double* gradient, mitra_error** error) MITRA_NOEXCEPT;
+
+/* The host's sum over all its customers: mitra_value_log_likelihood at
+ * params (as many as the model has) over every block, added up into
+ * *log_likelihood and gradient. Returns 0, or anything else to stop the
+ * fit (the host's failure; no exception or longjmp may cross into mitra).
+ * Called from the thread that called the fit, never concurrently. */
+typedef int (*mitra_value_likelihood)(const double* params, double* log_likelihood,
+                                      double* gradient, void* user);
+
+/* Fits the model by mitra's optimiser, the sum over customers given by
+ * `log_likelihood` (called with `user`): request a serialized
+ * mitra.v1.FitRequest with the model, options (initial, penalizer,
+ * tolerances, standard_errors) and unit_seconds, and no rows; count the
+ * total weight the sums cover (customers; Gamma-Gamma: those with
+ * frequency > 0), a whole number >= 1. The start is options.initial or the
+ * model's default, as mitra_value_fit's. Out: a serialized
+ * mitra.v1.FittedModel as mitra_value_fit returns it, with report.rows =
+ * count; Gamma-Gamma's spend_independence needs the rows and is absent.
+ * Covariates are mitra_value_fit_covariates_callback's. When the callback
+ * returns non-zero the fit stops: MITRA_ABORTED, "log_likelihood: the
+ * host's callback returned 3 at evaluation 12", nothing written. */
+/* Since 1.2. */
+MITRA_API mitra_status mitra_value_fit_callback(const uint8_t* request, size_t request_len,
+                                                double count,
+                                                mitra_value_likelihood log_likelihood,
+                                                void* user, uint8_t** out, size_t* out_len,
+                                                mitra_error** error) MITRA_NOEXCEPT;
+
 /* ---- Graphs (since 1.1) ----------------------------------------------------
  * Centralities, cores, betweenness and Leiden communities of any graph
  * (docs/GRAPH.md). A graph crosses as plain edge arrays in the caller's

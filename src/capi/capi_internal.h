@@ -123,6 +123,18 @@ inline absl::Status Null(const char* what) {
   return absl::InvalidArgumentError(absl::StrCat(what, " is NULL"));
 }
 
+// The status of a fit whose sum a host's callback made: the callback's
+// non-zero return at evaluation `calls` is why the fit stopped, and says so
+// (ABORTED) whatever the fit then reported. Call it after the fit (its
+// arguments are read when it is called).
+inline absl::Status HostFitStatus(absl::Status fit, int failure, int calls) {
+  if (failure != 0)
+    return absl::AbortedError(absl::StrCat("log_likelihood: the host's callback returned ",
+                                           failure, " at evaluation ", calls,
+                                           ": the fit stopped"));
+  return fit;
+}
+
 // A malloc'd buffer of `n` bytes for a result the host frees with
 // mitra_free; results past protobuf's limit are refused, as no binding
 // could parse them.

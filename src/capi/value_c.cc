@@ -4,7 +4,9 @@
 #include <cmath>
 #include <shared_mutex>
 #include <variant>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "capi_internal.h"
 #include "mitra/mitra.h"
 #include "mitra/value/bgnbd.h"
@@ -128,6 +130,56 @@ mitra_status mitra_value_fit(const uint8_t* request, size_t request_len, uint8_t
     if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
     auto* fitted = NewMessage<v1::FittedModel>(arena);
     if (absl::Status s = value::Fit(*req, fitted); !s.ok()) return s;
+    return EmitMessage(*fitted, out, out_len);
+  });
+}
+
+mitra_status mitra_value_log_likelihood(int32_t model, const double* params, size_t params_len,
+                                        const double* frequency, const double* recency,
+                                        const double* T, const double* monetary_value,
+                                        const double* weight, size_t n, double* log_likelihood,
+                                        double* gradient, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (log_likelihood == nullptr) return Null("log_likelihood");
+    if (params_len > 0 && params == nullptr) return Null("params");
+    const bool spend = model == v1::VALUE_MODEL_GAMMA_GAMMA;
+    if (absl::Status s = spend ? Arrays(n, {{frequency, "frequency"},
+                                            {monetary_value, "monetary_value"}})
+                               : Arrays(n, {{frequency, "frequency"}, {recency, "recency"}, {T, "T"}});
+        !s.ok())
+      return s;
+    value::CustomerData rows{In(frequency, n), In(recency, spend ? 0 : n), In(T, spend ? 0 : n),
+                             In(weight, n)};
+    rows.name = "block";  // "block row 3: x = 1.5 is not a whole number ..."
+    std::vector<double> grad(params_len);
+    absl::StatusOr<double> ll = value::BlockLogLikelihood(
+        static_cast<v1::ValueModel>(model), In(params, params_len), rows,
+        In(monetary_value, spend ? n : 0), grad.data());
+    if (!ll.ok()) return ll.status();
+    *log_likelihood = *ll;
+    if (gradient != nullptr) std::copy(grad.begin(), grad.end(), gradient);
+    return absl::OkStatus();
+  });
+}
+
+mitra_status mitra_value_fit_callback(const uint8_t* request, size_t request_len, double count,
+                                      mitra_value_likelihood log_likelihood, void* user,
+                                      uint8_t** out, size_t* out_len, mitra_error** error) noexcept {
+  return Guard(error, [&]() -> absl::Status {
+    if (absl::Status s = CheckOut(out, out_len); !s.ok()) return s;
+    if (log_likelihood == nullptr) return Null("log_likelihood");
+    google::protobuf::Arena arena;
+    auto* req = NewMessage<v1::FitRequest>(arena);
+    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+    int failure = 0, calls = 0;
+    auto host = [&](absl::Span<const double> params, double* ll, double* grad) {
+      ++calls;
+      failure = log_likelihood(params.data(), ll, grad, user);
+      return failure == 0;
+    };
+    auto* fitted = NewMessage<v1::FittedModel>(arena);
+    absl::Status s = value::FitWithLikelihood(*req, count, host, fitted);
+    if (s = HostFitStatus(std::move(s), failure, calls); !s.ok()) return s;
     return EmitMessage(*fitted, out, out_len);
   });
 }

@@ -330,11 +330,7 @@ mitra_status mitra_value_fit_covariates_callback(
     };
     auto* fitted = NewMessage<mitra::v1::FittedModel>(arena);
     absl::Status s = value::FitWithCovariateLikelihood(*req, moments, host, fitted);
-    if (failure != 0)
-      return absl::AbortedError(absl::StrCat("log_likelihood: the host's callback returned ",
-                                             failure, " at evaluation ", calls,
-                                             ": the fit stopped"));
-    if (!s.ok()) return s;
+    if (s = HostFitStatus(std::move(s), failure, calls); !s.ok()) return s;
     return EmitMessage(*fitted, out, out_len);
   });
 }

@@ -130,6 +130,8 @@ absl::StatusOr<double> GammaGammaLogLikelihood(const GammaGammaParams& params,
   return problem.Eval(params, grad);
 }
 
+absl::Status ValidateSpendData(const SpendData& data) { return Validate(data, nullptr); }
+
 absl::StatusOr<GammaGammaFit> FitGammaGamma(const SpendData& data, const FitOptions& options) {
   GammaGammaProblem problem;
   if (absl::Status s = problem.Init(data); !s.ok()) return s;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <cmath>
+#include <limits>
 
 #include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
@@ -229,6 +230,15 @@ PurchaseModel PurchaseModelAt(v1::ValueModel model, absl::Span<const double> p) 
     case v1::VALUE_MODEL_BG_NBD: return BgNbdParams{p[0], p[1], p[2], p[3]};
     case v1::VALUE_MODEL_MBG_NBD: return MbgNbdParams{p[0], p[1], p[2], p[3]};
     default: return ParetoNbdParams{p[0], p[1], p[2], p[3]};
+  }
+}
+
+const char* ModelName(v1::ValueModel model) {
+  switch (model) {
+    case v1::VALUE_MODEL_BG_NBD: return "BG/NBD";
+    case v1::VALUE_MODEL_MBG_NBD: return "MBG/NBD";
+    case v1::VALUE_MODEL_PARETO_NBD: return "Pareto/NBD";
+    default: return "Gamma-Gamma";
   }
 }
 
@@ -510,6 +520,99 @@ absl::Status FitWithCovariateLikelihood(const v1::FitRequest& r, const Covariate
       *kind, rows, scaling, r.covariate_penalty(), cov.names, sum, *options);
   if (!fit.ok()) return fit.status();
   return CovariateFitMessage(r, cov, *fit, static_cast<int64_t>(moments.count), out);
+}
+
+absl::StatusOr<double> BlockLogLikelihood(v1::ValueModel model, absl::Span<const double> params,
+                                          const CustomerData& rows,
+                                          absl::Span<const double> monetary_value, double* grad) {
+  const std::vector<std::string> names = ParamNames(model);
+  if (names.empty())
+    return Invalid("model", absl::StrCat("must be BG/NBD (1), MBG/NBD (2), Pareto/NBD (3) or "
+                                         "Gamma-Gamma (4), got ", static_cast<int>(model)));
+  if (params.size() != names.size())
+    return Invalid("params", absl::StrCat("needs ", names.size(), " values for ", ModelName(model),
+                                          " (", absl::StrJoin(names, ", "), "), got ",
+                                          params.size()));
+  for (size_t i = 0; i < params.size(); ++i)
+    if (!(params[i] > 0 && std::isfinite(params[i])))
+      return Invalid(absl::StrCat("params[", i, "]"),
+                     absl::StrCat("must be finite and > 0, got ", params[i]));
+  if (grad != nullptr) std::fill(grad, grad + names.size(), 0.0);
+  if (model == v1::VALUE_MODEL_GAMMA_GAMMA) {
+    SpendData data{rows.x, monetary_value, rows.weight};
+    data.name = rows.name;
+    if (absl::Status s = ValidateSpendData(data); !s.ok()) return s;
+    // The fit's sums skip the rows without a repeat purchase (or weight); a
+    // block of only those adds nothing.
+    bool any = false;
+    for (size_t i = 0; i < data.x.size() && !any; ++i)
+      any = data.x[i] > 0 && (data.weight.empty() || data.weight[i] > 0);
+    if (!any) return 0.0;
+    return GammaGammaLogLikelihood({params[0], params[1], params[2]}, data, grad);
+  }
+  if (absl::Status s = ValidateCustomerData(rows, nullptr); !s.ok()) return s;
+  if (rows.x.empty()) return 0.0;
+  switch (model) {
+    case v1::VALUE_MODEL_BG_NBD:
+      return BgNbdLogLikelihood({params[0], params[1], params[2], params[3]}, rows, grad);
+    case v1::VALUE_MODEL_MBG_NBD:
+      return MbgNbdLogLikelihood({params[0], params[1], params[2], params[3]}, rows, grad);
+    default:
+      return ParetoNbdLogLikelihood({params[0], params[1], params[2], params[3]}, rows, grad);
+  }
+}
+
+absl::Status FitWithLikelihood(const v1::FitRequest& r, double count,
+                               LikelihoodSumFn log_likelihood, v1::FittedModel* out) {
+  if (r.unit_seconds() < 0) return Invalid("FitRequest.unit_seconds", "must be >= 0");
+  out->Clear();
+  out->set_unit_seconds(r.unit_seconds());
+  const std::vector<std::string> names = ParamNames(r.model());
+  if (names.empty())
+    return Invalid("FitRequest.model", "BG/NBD, MBG/NBD, Pareto/NBD or Gamma-Gamma expected");
+  if (r.purchase_covariate_names_size() > 0 || r.dropout_covariate_names_size() > 0 ||
+      r.purchase_covariates_size() > 0 || r.dropout_covariates_size() > 0)
+    return Invalid("FitRequest.purchase_covariate_names",
+                   "a fit with covariates over blocks takes the covariate likelihood and the "
+                   "columns' moments");
+  for (auto [size, field] :
+       {std::pair{r.frequency_size(), "frequency"}, std::pair{r.recency_size(), "recency"},
+        std::pair{r.t_size(), "T"}, std::pair{r.monetary_value_size(), "monetary_value"},
+        std::pair{r.weight_size(), "weight"}})
+    if (size > 0)
+      return Invalid(absl::StrCat("FitRequest.", field),
+                     "the rows stay with the log-likelihood's blocks: give their count, not "
+                     "the rows");
+  absl::StatusOr<FitOptions> options = FitOptionsFrom(r);
+  if (!options.ok()) return options.status();
+  if (!(count >= 1 && count <= 9007199254740992.0 && count == std::floor(count)))
+    return Invalid("count", absl::StrCat("must be a whole number of customers >= 1, got ", count));
+  std::vector<double> start = options->initial;
+  if (start.empty()) start.assign(names.size(), 1.0);  // the fits' default start
+  // After a failure the sum is not asked for again: the optimiser sees a
+  // point outside the domain and stops soon; the failure is returned.
+  bool failed = false;
+  int calls = 0;
+  auto ll = [&](const double* th, double* g) {
+    if (failed) return std::numeric_limits<double>::quiet_NaN();
+    double v = 0;
+    ++calls;
+    if (!log_likelihood(absl::MakeConstSpan(th, names.size()), &v, g)) {
+      failed = true;
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return v;
+  };
+  absl::StatusOr<MleResult> mle = MaximizeLikelihood(ModelName(r.model()), start, count, ll,
+                                                     *options);
+  if (failed)
+    return absl::AbortedError(absl::StrCat("the log-likelihood's evaluation ", calls,
+                                           " failed: the fit stopped"));
+  if (!mle.ok()) return mle.status();
+  struct {
+    FitReport report;
+  } fit{std::move(mle->report)};
+  return ToMessage(r.model(), mle->params, fit, static_cast<int64_t>(count), out);
 }
 
 absl::StatusOr<PurchaseModel> PurchaseModelFrom(const v1::FittedModel& m) {

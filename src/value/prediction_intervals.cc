@@ -27,15 +27,6 @@ absl::Span<const double> Column(const Field& f) {
   return {f.data(), static_cast<size_t>(f.size())};
 }
 
-const char* ModelName(v1::ValueModel m) {
-  switch (m) {
-    case v1::VALUE_MODEL_BG_NBD: return "BG/NBD";
-    case v1::VALUE_MODEL_MBG_NBD: return "MBG/NBD";
-    case v1::VALUE_MODEL_PARETO_NBD: return "Pareto/NBD";
-    default: return "Gamma-Gamma";
-  }
-}
-
 bool NeedsSpend(v1::ValuePrediction p) {
   return p == v1::VALUE_PREDICTION_CLV || p == v1::VALUE_PREDICTION_EXPECTED_SPEND;
 }

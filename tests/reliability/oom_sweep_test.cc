@@ -125,6 +125,8 @@ struct ValueInputs {
   // covariate values, and z's moments.
   std::string callback_fit;
   double cz_sum = 0, cz_cross = 0;
+  // A fit without covariates through a host's sum: the model, no rows.
+  std::string plain_callback_fit;
   std::vector<double> x{0, 1, 2, 0, 5}, tx{0, 3, 8, 0, 20}, T{10, 12, 30, 4, 40}, holdout{0, 1, 1, 0, 3};
 };
 const ValueInputs& Value() {
@@ -164,6 +166,9 @@ const ValueInputs& Value() {
     callback_fit.mutable_t()->Add(in->cT.begin(), in->cT.end());
     callback_fit.add_purchase_covariate_names("z");
     in->callback_fit = callback_fit.SerializeAsString();
+    mitra::v1::FitRequest plain;
+    plain.set_model(mitra::v1::VALUE_MODEL_BG_NBD);
+    in->plain_callback_fit = plain.SerializeAsString();
     for (double z : in->cz) in->cz_sum += z;
     for (double z : in->cz) {
       const double d = z - in->cz_sum / static_cast<double>(in->cz.size());
@@ -754,6 +759,35 @@ std::vector<Scenario> Scenarios() {
            return mitra_value_fit_covariates_callback(
                U8(v.callback_fit), v.callback_fit.size(), static_cast<double>(v.cz.size()),
                &v.cz_sum, &v.cz_cross, nullptr, nullptr, host, nullptr, out, n, e);
+         });
+       }},
+      {"value_log_likelihood", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         const ValueInputs& v = Value();
+         const double params[4] = {0.243, 4.414, 0.793, 2.426};
+         double ll = 0, grad[4];
+         return mitra_value_log_likelihood(mitra::v1::VALUE_MODEL_PARETO_NBD, params, 4,
+                                           v.cx.data(), v.ctx.data(), v.cT.data(), nullptr,
+                                           nullptr, v.cx.size(), &ll, grad, e);
+       }},
+      {"value_fit_callback", false, MITRA_OK,
+       [](mitra_workspace*, mitra_error** e) {
+         // The host's sum: one block through the C function, its own
+         // allocations outside the sweep (its scenario is the one above).
+         auto host = [](const double* params, double* ll, double* grad, void*) -> int {
+           const long paused = g_countdown.exchange(-1);
+           const ValueInputs& in = Value();
+           const mitra_status s = mitra_value_log_likelihood(
+               mitra::v1::VALUE_MODEL_BG_NBD, params, 4, in.cx.data(), in.ctx.data(),
+               in.cT.data(), nullptr, nullptr, in.cx.size(), ll, grad, nullptr);
+           g_countdown = paused;
+           return s == MITRA_OK ? 0 : 1;
+         };
+         const std::string& bytes = Value().plain_callback_fit;
+         return WithBuffer([&](uint8_t** out, size_t* n) {
+           return mitra_value_fit_callback(U8(bytes), bytes.size(),
+                                           static_cast<double>(Value().cx.size()), host, nullptr,
+                                           out, n, e);
          });
        }},
       {"value_predict_covariates", false, MITRA_OK,

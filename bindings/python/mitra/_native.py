@@ -79,6 +79,7 @@ mitra_value_quantity = ctypes.c_int
 # int (*)(params, coefficients, center, scale, log_likelihood, gradient, user)
 covariate_likelihood = ctypes.CFUNCTYPE(ctypes.c_int, f64_p, f64_p, f64_p, f64_p, f64_p, f64_p,
                                         ctypes.c_void_p)
+likelihood = ctypes.CFUNCTYPE(ctypes.c_int, f64_p, f64_p, f64_p, ctypes.c_void_p)
 
 # name: (restype, argtypes)
 SIGNATURES = {
@@ -204,6 +205,13 @@ SIGNATURES = {
     "mitra_value_fit_covariates_callback": (
         mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_double, f64_p, f64_p, f64_p, f64_p,
                        covariate_likelihood, ctypes.c_void_p, u8_pp, size_p, error_pp]),
+    # A fit without covariates over customers held elsewhere (1.2)
+    "mitra_value_log_likelihood": (
+        mitra_status, [ctypes.c_int32, f64_p, ctypes.c_size_t, f64_p, f64_p, f64_p, f64_p, f64_p,
+                       ctypes.c_size_t, f64_p, f64_p, error_pp]),
+    "mitra_value_fit_callback": (
+        mitra_status, [in_bytes, ctypes.c_size_t, ctypes.c_double, likelihood, ctypes.c_void_p,
+                       u8_pp, size_p, error_pp]),
     # Graphs (1.1)
     "mitra_graph_centrality": (
         mitra_status, [ctypes.c_uint32, u32_p, u32_p, f64_p, ctypes.c_size_t, in_bytes,

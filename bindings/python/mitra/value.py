@@ -552,6 +552,77 @@ class _Model:
         return self
 
     @classmethod
+    def _block_log_likelihood(cls, params, columns, weights):
+        """(ll, gradient) of mitra_value_log_likelihood over the block's
+        [(name, array)] columns (frequency first), as the model reads them."""
+        arrays, shape, _ = _same_shape(columns)
+        n = arrays[0].size
+        by_name = dict(zip((c[0] for c in columns), arrays))
+        p = _f64(params).reshape(-1)
+        if p.size != len(cls._NAMES):
+            raise InvalidArgument("params: %s has %d parameters (%s), got %d values"
+                                  % (cls._LABEL, len(cls._NAMES), ", ".join(cls._NAMES), p.size))
+        w = None if weights is None else _column(weights, "weights")
+        if w is not None and w.size != n:
+            raise InvalidArgument("weights: %d values for %d customers" % (w.size, n))
+        ll = ctypes.c_double(0.0)
+        grad = np.empty(p.size)
+        arg = [None if by_name.get(k) is None else _ptr(by_name[k])
+               for k in ("frequency", "recency", "T", "monetary_value")]
+        call(_lib.mitra_value_log_likelihood, int(cls._KIND), _ptr(p), p.size, *arg,
+             None if w is None else _ptr(w), n, ctypes.byref(ll), _ptr(grad))
+        return ll.value, grad
+
+    @classmethod
+    def fit_likelihood(cls, log_likelihood, count, *, penalizer=0.0, initial=None,
+                       max_iterations=None, gradient_tolerance=None, standard_errors=True):
+        """fit() of customers held elsewhere (several processes or machines;
+        docs/VALUE.md, "Fits across machines"): mitra's optimiser, the sum over
+        customers computed by the caller, no rows here. For summaries that
+        do not merge into few weighted rows (continuous time; mean spend).
+
+        log_likelihood(params) -> (ll, gradient)
+                         the sum over every customer of block_log_likelihood
+                         at params (a numpy array in the model's order),
+                         called at each step; an exception stops the fit and
+                         is raised from here.
+        count            the total weight the sum covers: customers
+                         (Gamma-Gamma: those with frequency > 0).
+        Other options as fit(); the start is initial or the model's default,
+        as fit()'s. Returns the model fit() returns, with report rows =
+        count (Gamma-Gamma: without spend_independence, which needs rows)."""
+        req = _pb.FitRequest(model=cls._KIND, options=_fit_options(
+            penalizer, initial, max_iterations, None, True, gradient_tolerance,
+            standard_errors))
+        k = len(cls._NAMES)
+        failure = []
+
+        def host(params, out_ll, out_grad, _user):
+            try:
+                ll, grad = log_likelihood(np.ctypeslib.as_array(params, (k,)).copy())
+                grad = _f64(grad).reshape(-1)
+                if grad.size != k:
+                    raise InvalidArgument("log_likelihood: returned %d gradient entries, "
+                                          "expected %d" % (grad.size, k))
+                out_ll[0] = float(ll)
+                np.ctypeslib.as_array(out_grad, (k,))[:] = grad
+                return 0
+            except BaseException as e:  # noqa: B902 - re-raised below, never across C
+                failure.append(e)
+                return 1
+
+        callback = _native.likelihood(host)
+        data = req.SerializeToString()
+        try:
+            out = call_bytes(_lib.mitra_value_fit_callback, data, len(data), float(count),
+                             callback, None)
+        except Exception:
+            if failure:
+                raise failure[0] from None
+            raise
+        return cls._from_message(_fitted(out, stacklevel=3))
+
+    @classmethod
     def from_bytes(cls, data):
         """A model from a serialized mitra.v1.FittedModel (see to_bytes()).
         On a model class, the model must be of that class."""
@@ -694,6 +765,16 @@ class _PurchaseModel(_Model):
         columns += _add_covariates(req, covariates, purchase_covariates, dropout_covariates,
                                    covariate_penalty)
         return cls._from_message(_fit(req, columns))
+
+    @classmethod
+    def block_log_likelihood(cls, params, frequency, recency, T, weights=None):
+        """(log-likelihood, gradient) of a block of customers: the sum of
+        weight * ln L over the rows at params (the model's parameters in its
+        order: r, alpha, a, b or r, alpha, s, beta) and its derivatives by
+        them. Sums over blocks add up to the sum over all their customers,
+        what fit_likelihood's log_likelihood returns."""
+        return cls._block_log_likelihood(
+            params, [("frequency", frequency), ("recency", recency), ("T", T)], weights)
 
     @classmethod
     def covariate_log_likelihood(cls, params, coefficients, frequency, recency, T,
@@ -1087,6 +1168,14 @@ class GammaGamma(_Model):
         if weights is not None:
             columns.append(("weight", _column(weights, "weight")))
         return cls._from_message(_fit(req, columns))
+
+    @classmethod
+    def block_log_likelihood(cls, params, frequency, monetary_value, weights=None):
+        """(log-likelihood, gradient) of a block of customers at params (p,
+        q, gamma), as the purchase models' block_log_likelihood; rows with
+        frequency 0 add nothing."""
+        return cls._block_log_likelihood(
+            params, [("frequency", frequency), ("monetary_value", monetary_value)], weights)
 
     def expected_spend(self, frequency, monetary_value):
         """E[spend per transaction | x, mean repeat spend]: p(gamma + x zbar)

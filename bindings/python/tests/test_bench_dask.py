@@ -12,7 +12,8 @@ import sys
 from conftest import PACKAGE_PARENT, REPO_ROOT
 
 STAGES = ["read+shuffle", "read presplit", "summarize", "merge", "fit client", "fit bgnbd",
-          "fit gammagamma", "score", "graph", "pagerank 1w", "pagerank blocks"]
+          "fit gammagamma", "fit bgnbd dist", "fit gammagamma dist", "score", "graph",
+          "pagerank 1w", "pagerank blocks"]
 
 
 def test_scale_benchmark_smoke(tmp_path):
@@ -31,6 +32,9 @@ def test_scale_benchmark_smoke(tmp_path):
         assert stages[name]["rows"] == transactions, name
     assert stages["summarize"]["customers"] == stages["score"]["customers"] == 2000
     assert stages["fit bgnbd"]["weighted_rows"] == stages["merge"]["weighted_rows"]
+    # The distributed likelihood's fit is the merged rows' fit up to the sums' order.
+    for name in ("bgnbd", "gammagamma"):
+        assert stages["fit %s dist" % name]["max_rel_diff"] < 1e-9, name
     assert stages["graph"]["rows"] == manifest["interactions"]
     assert stages["pagerank 1w"]["rows"] == stages["graph"]["edges"]
     assert abs(stages["pagerank blocks"]["sum"] - 1) < 1e-9

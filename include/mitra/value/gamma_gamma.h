@@ -39,6 +39,11 @@ struct SpendData {
 absl::StatusOr<double> GammaGammaLogLikelihood(const GammaGammaParams& params,
                                                const SpendData& data, double* grad = nullptr);
 
+// INVALID_ARGUMENT naming the row (data.name) unless the columns have one
+// length, x is a whole number in [0, 1e7], zbar finite and > 0 where x > 0,
+// and weights (if given) finite and >= 0.
+absl::Status ValidateSpendData(const SpendData& data);
+
 // Maximum-likelihood fit; default start p = q = gamma = 1.
 absl::StatusOr<GammaGammaFit> FitGammaGamma(const SpendData& data, const FitOptions& options = {});
 

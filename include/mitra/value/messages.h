@@ -46,6 +46,8 @@ PurchaseModel PurchaseModelAt(v1::ValueModel model, absl::Span<const double> p);
 
 // The parameter names of a model, in the papers' order.
 std::vector<std::string> ParamNames(v1::ValueModel model);
+// The model's name in messages ("BG/NBD", ..., "Gamma-Gamma").
+const char* ModelName(v1::ValueModel model);
 
 absl::Status Rfm(const v1::RfmRequest& request, v1::RfmResult* out);
 
@@ -105,6 +107,34 @@ using ScaledLikelihoodFn =
 absl::Status FitWithCovariateLikelihood(const v1::FitRequest& request,
                                         const CovariateMoments& moments,
                                         ScaledLikelihoodFn log_likelihood, v1::FittedModel* out);
+
+// ---- A fit over customers held elsewhere (no covariates) -------------------
+
+// One block's log-likelihood under a model without covariates: the sum over
+// its rows of weight * ln L at natural parameters `params` (ParamNames
+// order, each finite and > 0, named "params[i]"), and its gradient by them
+// into `grad` (may be null). Purchase models read rows.x, t_x and T;
+// Gamma-Gamma reads rows.x and `monetary_value`, and its rows with x = 0
+// add nothing. A block without such rows adds 0, so that any split of the
+// customers sums to the whole.
+absl::StatusOr<double> BlockLogLikelihood(v1::ValueModel model, absl::Span<const double> params,
+                                          const CustomerData& rows,
+                                          absl::Span<const double> monetary_value, double* grad);
+
+// The sum over all customers at natural parameters (BlockLogLikelihood over
+// every block); false aborts.
+using LikelihoodSumFn =
+    absl::FunctionRef<bool(absl::Span<const double> params, double* log_likelihood, double* grad)>;
+
+// The FittedModel of Fit without covariates, its sum over customers given
+// by `log_likelihood`: `request` holds the model, options and unit_seconds
+// and no rows (they stay with the blocks); `count` is the total weight the
+// sum covers (customers; Gamma-Gamma: those with frequency > 0), a whole
+// number >= 1. The start is options.initial or the model's default, as Fit's.
+// report.rows = count; Gamma-Gamma's spend_independence needs the rows and
+// is left out.
+absl::Status FitWithLikelihood(const v1::FitRequest& request, double count,
+                               LikelihoodSumFn log_likelihood, v1::FittedModel* out);
 
 // The covariate columns a workspace summary carries (SummaryRequest's
 // covariate attributes), names under "CustomerSummaries".

@@ -25,6 +25,7 @@ import pandas as pd
 from .. import value as _value
 from .._errors import InvalidArgument
 from . import value as _dv
+from ._blocks import Blocks, add
 
 _ID = _dv.COLUMNS[0]
 
@@ -134,34 +135,6 @@ def _block_likelihood(block, cls, params, coefficients, center, scale):
         block["purchase"], block["dropout"], center=center, scale=scale)
 
 
-class _Cluster:
-    """The joined blocks kept where they were computed (a distributed
-    Client's workers, or this process), and calls mapped over them."""
-
-    def __init__(self, blocks, timeout):
-        self.timeout = timeout
-        self.client = _dv._client()
-        if self.client is None:
-            if timeout is not None:
-                raise InvalidArgument("timeout: needs a distributed Client as the scheduler")
-            self.blocks = list(dask.compute(*blocks))
-        else:
-            self.blocks = self.client.compute(blocks)
-
-    def map(self, fn, *args):
-        """[fn(block, *args) for each block], in partition order."""
-        if self.client is None:
-            return [fn(b, *args) for b in self.blocks]
-        import distributed
-        futures = [self.client.submit(fn, b, *args, pure=False) for b in self.blocks]
-        distributed.wait(futures, timeout=self.timeout)
-        return self.client.gather(futures)
-
-    def release(self):
-        if self.client is not None:
-            self.client.cancel(self.blocks)
-
-
 def fit(cls, summaries, covariates, purchase, dropout, covariate_penalty, timeout, options):
     """cls fitted with covariates to the summaries (a Dask DataFrame)."""
     if isinstance(covariate_penalty, bool) or not isinstance(covariate_penalty, numbers.Real):
@@ -172,7 +145,7 @@ def fit(cls, summaries, covariates, purchase, dropout, covariate_penalty, timeou
         raise InvalidArgument("covariates: no covariate column (the frame has only %s)" % _ID)
     frame = _frame(covariates, purchase + dropout, summaries.npartitions)
     frame = _partitioned(frame, summaries.npartitions)
-    cluster = _Cluster(_blocks(summaries, frame, purchase, dropout), timeout)
+    cluster = Blocks(_blocks(summaries, frame, purchase, dropout), timeout)
     try:
         tables = cluster.map(_block_rows)
         rows, weights = _dv._merge(tables)
@@ -181,13 +154,13 @@ def fit(cls, summaries, covariates, purchase, dropout, covariate_penalty, timeou
         if count == 0:
             raise InvalidArgument("transactions: no customer with a purchase before "
                                   "calibration_end")
-        purchase_sum, dropout_sum = (_add([s[j] for s in sums]) for j in (1, 2))
+        purchase_sum, dropout_sum = (add([s[j] for s in sums]) for j in (1, 2))
         cross = cluster.map(_block_cross, purchase_sum, dropout_sum, float(count))
-        purchase_cross, dropout_cross = (_add([c[j] for c in cross]) for j in (0, 1))
+        purchase_cross, dropout_cross = (add([c[j] for c in cross]) for j in (0, 1))
 
         def log_likelihood(params, coefficients, center, scale):
             parts = cluster.map(_block_likelihood, cls, params, coefficients, center, scale)
-            return sum(p[0] for p in parts), _add([p[1] for p in parts])
+            return sum(p[0] for p in parts), add([p[1] for p in parts])
 
         return cls.fit_covariate_likelihood(
             log_likelihood, *rows.T, weights=weights, count=count,
@@ -196,14 +169,6 @@ def fit(cls, summaries, covariates, purchase, dropout, covariate_penalty, timeou
             covariate_penalty=covariate_penalty, **options)
     finally:
         cluster.release()
-
-
-def _add(arrays):
-    """The arrays' sum, added in their order."""
-    total = np.zeros_like(arrays[0])
-    for a in arrays:
-        total += a
-    return total
 
 
 def _score_frame(summaries, covariates, model, horizon, purchase, dropout, number):

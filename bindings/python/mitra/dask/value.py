@@ -26,10 +26,13 @@ Fits: each partition's summaries are merged into weighted rows of identical
 (x, t_x, T) (Gamma-Gamma: (x, mean spend)), the partitions' rows are merged
 the same way in a tree (the weights are customer counts, so every merge is
 exact), and the client makes one weighted fit of the merged rows, sorted:
-the fit sees the same request whatever the partitioning. With covariates
-(fit(..., covariates=frame)) rows cannot merge: mitra's optimiser runs on
-the client and each step's log-likelihood is summed over the partitions on
-the workers (mitra.dask.covariates).
+the fit sees the same request whatever the partitioning. Rows that do not
+merge (continuous time; mean spend) would all reach the client: above
+MAX_CLIENT_ROWS distinct rows (or with method="distributed") mitra's
+optimiser runs on the client and each step's log-likelihood is summed over
+the partitions on the workers (mitra.dask.likelihood). With covariates
+(fit(..., covariates=frame)) rows cannot merge, and the fit is always so
+(mitra.dask.covariates).
 
 Functions that compute (fit) take timeout= seconds when a distributed
 Client is the scheduler. Errors are mitra.Error subclasses naming the field.
@@ -66,6 +69,13 @@ MODELS = {
 _SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
 _PURCHASE_KEYS = ("frequency", "recency", "T")
 _SPEND_KEYS = ("frequency", "monetary_value")
+
+#: fit() without covariates, method="auto": the weighted rows are merged and
+#: fitted on the client up to this many distinct rows over all partitions
+#: (24 bytes a row, 32 with its weight: 160 MB), and the log-likelihood is
+#: summed on the workers above (mitra.dask.likelihood).
+MAX_CLIENT_ROWS = 5_000_000
+_METHODS = ("auto", "merged", "distributed")
 
 # fit() options passed on to the model's fit(); weights, grouping and
 # covariates are the module's own business (or not supported).
@@ -342,8 +352,9 @@ def _model_class(model):
 
 
 def fit(transactions, model, *, calibration_end, period="day", unit="week", origin=0,
-        npartitions=None, partitioned=False, split_every=8, timeout=None, covariates=None,
-        purchase_covariates=None, dropout_covariates=None, covariate_penalty=0.0, **options):
+        npartitions=None, partitioned=False, split_every=8, timeout=None, method="auto",
+        max_client_rows=MAX_CLIENT_ROWS, covariates=None, purchase_covariates=None,
+        dropout_covariates=None, covariate_penalty=0.0, **options):
     """The model fitted to transactions' summaries: the object
     mitra.value's fit returns (BGNBD, MBGNBD, ParetoNBD or GammaGamma).
 
@@ -356,6 +367,17 @@ def fit(transactions, model, *, calibration_end, period="day", unit="week", orig
                    model's fit().
     split_every    tables merged per task of the reduction tree.
     timeout        seconds to wait for the cluster (a distributed Client).
+    method         without covariates, where the fit's sums are made:
+                   "merged": every partition's weighted rows merged in a
+                   tree and one weighted fit on the client; "distributed":
+                   mitra's optimiser on the client and each step's
+                   log-likelihood summed over the partitions' rows on the
+                   workers (for rows that do not merge: continuous time,
+                   mean spend); "auto" (default): "merged" while the
+                   partitions hold at most max_client_rows distinct rows in
+                   all, "distributed" above (docs/SCALE.md, "A distributed
+                   likelihood without covariates"). threads applies to the
+                   client's fit only.
     covariates     BG/NBD, MBG/NBD, Pareto/NBD: a Dask (or pandas) frame of
                    time-invariant covariates, one row per customer keyed by
                    customer_id; purchase_covariates and dropout_covariates
@@ -365,14 +387,19 @@ def fit(transactions, model, *, calibration_end, period="day", unit="week", orig
                    log-likelihood summed over the partitions on the workers
                    (docs/SCALE.md, "Covariates: a distributed likelihood").
 
-    Without covariates the fit is of the merged weighted rows (see the
-    module's doc), so the parameters do not depend on npartitions or the
-    data's order."""
+    Merged, the fit is of the merged weighted rows (see the module's doc),
+    so the parameters do not depend on npartitions or the data's order;
+    distributed (and with covariates) the partitions change the order of
+    the sums, so the parameters agree across partitionings and with the
+    single-process fit to about 1e-11 relative (tested to 1e-9)."""
     cls = _model_class(model)
     given = (purchase_covariates, dropout_covariates)
     if covariates is None and (any(v is not None for v in given) or covariate_penalty):
         raise InvalidArgument("covariates: purchase_covariates, dropout_covariates and "
                               "covariate_penalty need a covariates frame")
+    if covariates is not None and method == "merged":
+        raise InvalidArgument("method: rows with covariates do not merge; a fit with "
+                              "covariates sums its log-likelihood on the workers")
     if covariates is not None and cls is _value.GammaGamma:
         raise InvalidArgument("covariates: apply to BG/NBD, MBG/NBD and Pareto/NBD only")
     allowed = _FIT_OPTIONS - {"threads"} if cls is _value.GammaGamma else _FIT_OPTIONS
@@ -381,6 +408,11 @@ def fit(transactions, model, *, calibration_end, period="day", unit="week", orig
         raise TypeError("fit() got unexpected options %s (%s takes %s; weights are not "
                         "supported on partitioned data)"
                         % (", ".join(sorted(unknown)), cls._LABEL, ", ".join(sorted(allowed))))
+    if method not in _METHODS:
+        raise InvalidArgument("method: one of %s, got %r" % (", ".join(_METHODS), method))
+    if isinstance(max_client_rows, bool) or not isinstance(max_client_rows, numbers.Integral) \
+            or max_client_rows < 0:
+        raise InvalidArgument("max_client_rows: a whole number >= 0, got %r" % (max_client_rows,))
     split_every = _npartitions(split_every, "split_every")
     if split_every < 2:
         raise InvalidArgument("split_every: must be >= 2, got %d" % split_every)
@@ -392,6 +424,10 @@ def fit(transactions, model, *, calibration_end, period="day", unit="week", orig
         from . import covariates as _covariates
         return _covariates.fit(cls, summaries, covariates, purchase_covariates,
                                dropout_covariates, covariate_penalty, timeout, options)
+    if method != "merged":
+        from . import likelihood as _likelihood
+        return _likelihood.fit(cls, summaries, keys, method, max_client_rows, split_every,
+                               timeout, options)
     tables = [dask.delayed(_weighted_rows, pure=True)(p, keys) for p in summaries.to_delayed()]
     rows, weights = _compute(_tree_merge(tables, split_every), timeout)
     return cls.fit(*rows.T, weights=weights, **options)
