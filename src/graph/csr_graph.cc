@@ -8,6 +8,7 @@
 #include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "common/huge_array.h"
 
 namespace mitra::graph {
 
@@ -20,61 +21,118 @@ namespace {
 
 enum class Merge { kSum, kMax };
 
-// Arcs (src[i], dst[i], w[i]) -> CSR with sorted rows and merged duplicates.
-// Two stable counting sorts (by target, then by source) give sorted rows in
-// O(n + m) without a per-row sort.
-Adjacency BuildAdjacency(uint32_t n, absl::Span<const NodeId> src, absl::Span<const NodeId> dst,
-                         absl::Span<const double> w, Merge merge) {
-  const size_t m = src.size();
-  const bool weighted = !w.empty();
-  std::vector<uint32_t> perm(m);
-  {
-    std::vector<uint32_t> start(static_cast<size_t>(n) + 1, 0);
-    for (size_t i = 0; i < m; ++i) ++start[dst[i] + 1];
-    for (uint32_t v = 0; v < n; ++v) start[v + 1] += start[v];
-    for (size_t i = 0; i < m; ++i) perm[start[dst[i]]++] = static_cast<uint32_t>(i);
-  }
+// Arcs -> CSR with sorted rows and merged duplicates: `arcs(emit)` calls
+// emit(source, target, weight) for every arc, the same arcs in the same
+// order on each of its two calls; equal arcs are merged in that order (the
+// sums a stable sort gives). The arcs are bucketed by source (at most 1024
+// buckets of consecutive sources: one sequential read, one write stream
+// per bucket), then each bucket, small enough for the cache, is sorted by
+// (source, target) by an LSD radix sort and written out as rows. Two
+// counting sorts over the whole arc arrays did this before and paid a
+// cache miss per arc and pass: 1.07 s for R-MAT's 10^7 arcs, against
+// 0.2 s (bench/graph/csr_graph_benchmark.cc).
+template <class Arcs>
+Adjacency BuildAdjacency(uint32_t n, bool weighted, Arcs&& arcs, Merge merge) {
   Adjacency a;
   a.offsets.assign(static_cast<size_t>(n) + 1, 0);
-  for (size_t i = 0; i < m; ++i) ++a.offsets[src[i] + 1];
-  for (uint32_t v = 0; v < n; ++v) a.offsets[v + 1] += a.offsets[v];
-  a.targets.resize(m);
-  if (weighted) a.weights.resize(m);
+  if (n == 0) return a;
+  const uint32_t target_bits = n > 1 ? 32 - static_cast<uint32_t>(__builtin_clz(n - 1)) : 1;
+  uint32_t shift = 0;  // buckets of 2^shift consecutive sources
+  while ((static_cast<uint64_t>(n - 1) >> shift) >= 1024) ++shift;
+  const uint32_t buckets = ((n - 1) >> shift) + 1;
+  std::vector<uint64_t> start(static_cast<size_t>(buckets) + 1, 0);
+  arcs([&](NodeId s, NodeId, double) { ++start[(s >> shift) + 1]; });
+  for (uint32_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  const size_t m = start[buckets];
+  // Packed as (source within its bucket) << target_bits | target; the
+  // weight rides along.
+  HugeArray<uint64_t> keys(m);
+  HugeArray<double> values(weighted ? m : 0);
   {
-    std::vector<uint32_t> pos(a.offsets.begin(), a.offsets.end() - 1);
-    for (uint32_t i : perm) {
-      const uint32_t p = pos[src[i]]++;
-      a.targets[p] = dst[i];
-      if (weighted) a.weights[p] = w[i];
-    }
+    std::vector<uint64_t> pos(start.begin(), start.end() - 1);
+    const uint32_t low = (1u << shift) - 1;
+    arcs([&](NodeId s, NodeId t, double w) {
+      const uint64_t at = pos[s >> shift]++;
+      keys[at] = (static_cast<uint64_t>(s & low) << target_bits) | t;
+      if (weighted) values[at] = w;
+    });
   }
-  std::vector<uint32_t>().swap(perm);
-  // Merge equal neighbours (adjacent now), compacting in place.
-  uint32_t out = 0, row_begin = 0;
-  for (uint32_t u = 0; u < n; ++u) {
-    const uint32_t b = row_begin, e = a.offsets[u + 1];
-    row_begin = e;
-    a.offsets[u] = out;
-    for (uint32_t p = b; p < e; ++p) {
-      if (out > a.offsets[u] && a.targets[out - 1] == a.targets[p]) {
+  uint64_t largest = 0;
+  for (uint32_t b = 0; b < buckets; ++b) largest = std::max(largest, start[b + 1] - start[b]);
+  std::vector<uint64_t> tmp_keys(largest);
+  std::vector<double> tmp_values(weighted ? largest : 0);
+  const uint32_t key_bits = shift + target_bits;
+  const uint32_t passes = (key_bits + 10) / 11;  // digits of at most 11 bits
+  const uint32_t digit = (key_bits + passes - 1) / passes;
+  const uint64_t digit_mask = (uint64_t{1} << digit) - 1;
+  std::vector<uint32_t> count((size_t{1} << digit) + 1);
+  // The rows are written over the keys already read (4 bytes an arc behind
+  // 8 bytes a key), then copied once into arrays of their final size.
+  NodeId* targets = reinterpret_cast<NodeId*>(keys.data());
+  const uint64_t target_mask = (uint64_t{1} << target_bits) - 1;
+  size_t out = 0;
+  for (uint32_t b = 0; b < buckets; ++b) {
+    uint64_t* k = keys.data() + start[b];
+    double* v = weighted ? values.data() + start[b] : nullptr;
+    const size_t size = start[b + 1] - start[b];
+    if (size < 48) {
+      // Insertion sort (stable), cheaper than a radix pass's table here.
+      for (size_t i = 1; i < size; ++i) {
+        const uint64_t key = k[i];
+        const double value = weighted ? v[i] : 0;
+        size_t j = i;
+        for (; j > 0 && k[j - 1] > key; --j) {
+          k[j] = k[j - 1];
+          if (weighted) v[j] = v[j - 1];
+        }
+        k[j] = key;
+        if (weighted) v[j] = value;
+      }
+    } else {
+      uint64_t *from = k, *to = tmp_keys.data();
+      double *from_v = v, *to_v = weighted ? tmp_values.data() : nullptr;
+      for (uint32_t pass = 0; pass < passes; ++pass) {
+        const uint32_t sh = pass * digit;
+        std::fill(count.begin(), count.end(), 0);
+        for (size_t i = 0; i < size; ++i) ++count[((from[i] >> sh) & digit_mask) + 1];
+        for (size_t d = 1; d < count.size(); ++d) count[d] += count[d - 1];
+        for (size_t i = 0; i < size; ++i) {
+          const uint32_t at = count[(from[i] >> sh) & digit_mask]++;
+          to[at] = from[i];
+          if (weighted) to_v[at] = from_v[i];
+        }
+        std::swap(from, to);
+        std::swap(from_v, to_v);
+      }
+      if (from != k) {
+        std::copy(from, from + size, k);
+        if (weighted) std::copy(from_v, from_v + size, v);
+      }
+    }
+    const uint32_t first = b << shift;
+    uint64_t previous = 0;
+    for (size_t i = 0; i < size; ++i) {
+      const uint64_t key = k[i];
+      if (i > 0 && key == previous) {
         if (weighted) {
-          double& acc = a.weights[out - 1];
-          acc = merge == Merge::kSum ? acc + a.weights[p] : std::max(acc, a.weights[p]);
+          double& acc = values[out - 1];
+          acc = merge == Merge::kSum ? acc + v[i] : std::max(acc, v[i]);
         }
         continue;
       }
-      a.targets[out] = a.targets[p];
-      if (weighted) a.weights[out] = a.weights[p];
+      previous = key;
+      ++a.offsets[first + static_cast<uint32_t>(key >> target_bits) + 1];
+      // Written after the key and value of arc i are read: slot `out` may
+      // be where they were (out <= start[b] + i).
+      const double value = weighted ? v[i] : 0;
+      targets[out] = static_cast<NodeId>(key & target_mask);
+      if (weighted) values[out] = value;
       ++out;
     }
   }
-  a.offsets[n] = out;
-  a.targets.resize(out);
-  a.targets.shrink_to_fit();
-  if (weighted) {
-    a.weights.resize(out);
-    a.weights.shrink_to_fit();
-  }
+  for (uint32_t u = 0; u < n; ++u) a.offsets[u + 1] += a.offsets[u];
+  a.targets.assign(targets, targets + out);
+  if (weighted) a.weights.assign(values.data(), values.data() + out);
   return a;
 }
 
@@ -120,7 +178,7 @@ absl::StatusOr<CsrGraph> CsrGraph::FromEdges(uint32_t num_nodes, absl::Span<cons
   }
   const size_t m = src.size();
   const bool weighted = !weights.empty();
-  uint64_t arcs = 0, dropped = 0;
+  uint64_t arcs = 0;
   for (size_t i = 0; i < m; ++i) {
     if (src[i] >= num_nodes || dst[i] >= num_nodes) {
       return absl::InvalidArgumentError(absl::StrCat("edge ", i, " (", src[i], " -> ", dst[i],
@@ -133,7 +191,6 @@ absl::StatusOr<CsrGraph> CsrGraph::FromEdges(uint32_t num_nodes, absl::Span<cons
                                                      " is not finite and non-negative"));
     }
     const bool loop = src[i] == dst[i];
-    dropped += loop && !options.keep_self_loops;
     if (loop && !options.keep_self_loops) continue;
     arcs += (options.directed || loop) ? 1 : 2;
   }
@@ -144,30 +201,21 @@ absl::StatusOr<CsrGraph> CsrGraph::FromEdges(uint32_t num_nodes, absl::Span<cons
   CsrGraph g;
   g.num_nodes_ = num_nodes;
   g.directed_ = options.directed;
-  if (options.directed && dropped == 0) {
-    // Every edge is an arc as given: no copy of the list (on a large graph
-    // the copy was as large as the graph it builds).
-    g.out_ = BuildAdjacency(num_nodes, src, dst, weights, Merge::kSum);
-    return std::move(g).CountSelfLoops();
-  }
-  std::vector<NodeId> s, d;
-  std::vector<double> w;
-  s.reserve(arcs);
-  d.reserve(arcs);
-  if (weighted) w.reserve(arcs);
-  for (size_t i = 0; i < m; ++i) {
-    const bool loop = src[i] == dst[i];
-    if (loop && !options.keep_self_loops) continue;
-    s.push_back(src[i]);
-    d.push_back(dst[i]);
-    if (weighted) w.push_back(weights[i]);
-    if (!options.directed && !loop) {
-      s.push_back(dst[i]);
-      d.push_back(src[i]);
-      if (weighted) w.push_back(weights[i]);
+  // The arcs straight from the caller's arrays (an undirected edge as both
+  // directions, in that order), never copied into a list of their own.
+  const bool mirror = !options.directed, keep = options.keep_self_loops;
+  g.out_ = BuildAdjacency(num_nodes, weighted, [&](auto&& emit) {
+    for (size_t i = 0; i < m; ++i) {
+      const NodeId s = src[i], t = dst[i];
+      const double w = weighted ? weights[i] : 0.0;
+      if (s == t) {
+        if (keep) emit(s, t, w);
+        continue;
+      }
+      emit(s, t, w);
+      if (mirror) emit(t, s, w);
     }
-  }
-  g.out_ = BuildAdjacency(num_nodes, s, d, w, Merge::kSum);
+  }, Merge::kSum);
   return std::move(g).CountSelfLoops();
 }
 
@@ -198,36 +246,24 @@ absl::StatusOr<CsrGraph> CsrGraph::Undirected(Symmetrize mode) const {
     return absl::InvalidArgumentError(
         absl::StrCat("undirected view: ", arcs, " arcs exceed the CSR limit of 2^32 - 1"));
   }
-  std::vector<NodeId> s, d;
-  std::vector<double> w;
-  s.reserve(arcs);
-  d.reserve(arcs);
-  const bool wt = weighted();
-  if (wt) w.reserve(arcs);
-  for (uint32_t u = 0; u < num_nodes_; ++u) {
-    for (uint32_t p = out_.offsets[u]; p < out_.offsets[u + 1]; ++p) {
-      const NodeId v = out_.targets[p];
-      s.push_back(u);
-      d.push_back(v);
-      if (wt) w.push_back(out_.weights[p]);
-      if (v != u) {
-        s.push_back(v);
-        d.push_back(u);
-        if (wt) w.push_back(out_.weights[p]);
-      }
-    }
-  }
   // Each direction contributes once per stored arc, so kMax keeps the larger
-  // direction and kSum adds both; an unweighted graph simply collapses.
-  Merge merge = mode == Symmetrize::kSum ? Merge::kSum : Merge::kMax;
-  if (mode == Symmetrize::kSum && !wt) {
-    // A + A^T of an unweighted graph: weight 1 per direction present.
-    w.assign(s.size(), 1.0);
-  }
+  // direction and kSum adds both; an unweighted graph simply collapses, and
+  // A + A^T of an unweighted graph has weight 1 per direction present.
+  const Merge merge = mode == Symmetrize::kSum ? Merge::kSum : Merge::kMax;
+  const bool wt = weighted(), ones = mode == Symmetrize::kSum && !wt;
   CsrGraph g;
   g.num_nodes_ = num_nodes_;
   g.directed_ = false;
-  g.out_ = BuildAdjacency(num_nodes_, s, d, w, merge);
+  g.out_ = BuildAdjacency(num_nodes_, wt || ones, [&](auto&& emit) {
+    for (uint32_t u = 0; u < num_nodes_; ++u) {
+      for (uint32_t p = out_.offsets[u]; p < out_.offsets[u + 1]; ++p) {
+        const NodeId v = out_.targets[p];
+        const double w = wt ? out_.weights[p] : 1.0;
+        emit(u, v, w);
+        if (v != u) emit(v, u, w);
+      }
+    }
+  }, merge);
   g.self_loops_ = self_loops_;
   if (mode == Symmetrize::kSum) {
     // A self-loop is one arc in A and one in A^T: a_uu + a_uu.
