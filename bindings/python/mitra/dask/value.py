@@ -391,7 +391,8 @@ def fit(transactions, model, *, calibration_end, period="day", unit="week", orig
     so the parameters do not depend on npartitions or the data's order;
     distributed (and with covariates) the partitions change the order of
     the sums, so the parameters agree across partitionings and with the
-    single-process fit to about 1e-11 relative (tested to 1e-9)."""
+    single-process fit to rounding: 1e-14 to 1e-12 relative, 4e-10 for
+    Gamma-Gamma's flat optimum at 10^6 customers (tested to 1e-9)."""
     cls = _model_class(model)
     given = (purchase_covariates, dropout_covariates)
     if covariates is None and (any(v is not None for v in given) or covariate_penalty):
