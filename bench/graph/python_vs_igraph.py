@@ -4,7 +4,7 @@ from edge arrays, medians of warm repetitions (5 times --repeat below 10^6 edges
 
     apt-get install -y python3-igraph      # Debian 12: python-igraph 0.10.2
     PYTHONPATH=build/release/python /usr/bin/python3 bench/graph/python_vs_igraph.py
-        [--repeat 3] [--rmat-scale 20] [--rmat-edges 10000000] [--only pagerank]
+        [--repeat 3] [--rmat-scale 20] [--rmat-edges 10000000] [--only pagerank,leiden]
 
 Graphs: soc-Epinions1 (data/reference/graphs, directed, 75,879 nodes, 508,837 arcs) and an
 R-MAT graph made here with numpy (Graph500's generator: a/b/c = 0.57/0.19/0.19, 2^scale
@@ -20,6 +20,9 @@ igraph Graph built once beforehand (python-igraph 0.10 takes 15-20 s to build a 
 apart). Both vectors sum to 1; the L1 distance between them is printed (PRPACK solves to
 ~1e-10 too). The ratio is igraph's time over mitra's. The machine's 1-minute load before and
 after each line is printed with it.
+
+Leiden: see leiden() below (the modularity side by side; on R-MAT one call each unless
+--repeat is 3 or more).
 """
 import argparse
 import os
@@ -92,12 +95,38 @@ def pagerank(name, n, src, dst, repeat):
     return t_ig / t_mitra
 
 
+def leiden(name, n, src, dst, repeat):
+    """Leiden, modularity, 2 iterations (igraph's default), the edges read as undirected:
+    mitra.graph.leiden(src, dst) from the arrays against igraph's community_leiden on the
+    collapsed undirected Graph built beforehand; the modularity of each side's partition
+    (igraph's own Graph.modularity for both). Then mitra's directed form (directed=True),
+    timed, with the directed modularity of its partition and of the undirected one."""
+    import igraph as ig
+    import mitra.graph as mg
+    before = load()
+    t_mitra, (membership, _) = timed(lambda: mg.leiden(src, dst, num_nodes=n), repeat)
+    u = ig.Graph(n=n, edges=np.column_stack([src, dst]), directed=True).as_undirected(
+        mode="collapse")
+    t_ig, part = timed(lambda: u.community_leiden(objective_function="modularity",
+                                                  n_iterations=2), repeat)
+    q_mitra, q_ig = u.modularity(membership.tolist()), u.modularity(part.membership)
+    t_dir, (directed, q_dir) = timed(lambda: mg.leiden(src, dst, num_nodes=n, directed=True),
+                                     repeat)
+    q_cross = mg.modularity(src, dst, membership, num_nodes=n, directed=True)
+    print(f"leiden   {name:9s} n={n:>9,} m={len(src):>11,}: mitra {t_mitra * 1e3:8.1f} ms "
+          f"(Q {q_mitra:.4f})  igraph {t_ig * 1e3:8.1f} ms (Q {q_ig:.4f})  ratio "
+          f"{t_ig / t_mitra:5.2f}x  | directed: {t_dir * 1e3:8.1f} ms, directed Q {q_dir:.4f} "
+          f"(the undirected partition's: {q_cross:.4f})  load {before} -> {load()}")
+    return t_ig / t_mitra
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rmat-scale", type=int, default=20)
     ap.add_argument("--rmat-edges", type=int, default=10_000_000)
-    ap.add_argument("--only", default="pagerank")
+    ap.add_argument("--only", default="pagerank,leiden",
+                    help="comma-separated: pagerank, leiden")
     args = ap.parse_args()
     import igraph as ig
     import mitra
@@ -111,6 +140,8 @@ def main():
         repeat = args.repeat * (5 if len(src) < 10**6 else 1)
         if "pagerank" in args.only:
             pagerank(name, n, src, dst, repeat)
+        if "leiden" in args.only:
+            leiden(name, n, src, dst, max(1, repeat // 3) if len(src) >= 10**6 else repeat)
 
 
 if __name__ == "__main__":

@@ -785,7 +785,8 @@ MITRA_API mitra_status mitra_graph_centrality(uint32_t num_nodes, const uint32_t
  * each community's smallest node): a serialized mitra.v1.LeidenRequest in
  * (modularity or CPM, resolution, seed, ...), a serialized
  * mitra.v1.LeidenReport out (communities, quality, iterations). The edges
- * are read as undirected. */
+ * are read as undirected, unless (since 1.2) LeidenRequest.directed asks
+ * for the directed form of modularity: then they are arcs src -> dst. */
 /* Since 1.1. */
 MITRA_API mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* src,
                                           const uint32_t* dst, const double* weights,

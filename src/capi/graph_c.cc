@@ -96,7 +96,9 @@ mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* src, const u
     google::protobuf::Arena arena;
     auto* req = NewMessage<v1::LeidenRequest>(arena);
     if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
-    absl::StatusOr<graph::CsrGraph> g = EdgeGraph(num_nodes, src, dst, weights, num_edges, false);
+    // Read as undirected unless the request optimises directed modularity.
+    absl::StatusOr<graph::CsrGraph> g =
+        EdgeGraph(num_nodes, src, dst, weights, num_edges, req->directed());
     if (!g.ok()) return g.status();
     std::vector<uint32_t> result(num_nodes);
     auto* rep = NewMessage<v1::LeidenReport>(arena);

@@ -21,7 +21,8 @@ struct Level {
   const uint32_t* offsets = nullptr;
   const NodeId* targets = nullptr;
   const double* weights = nullptr;  // nullptr: all 1
-  std::vector<double> node_weight;  // ||v||
+  std::vector<double> node_weight;  // ||v||; directed modularity: out-weight
+  std::vector<double> node_weight_in;  // directed modularity: in-weight; else empty
   // Storage for aggregates.
   std::vector<uint32_t> own_offsets;
   std::vector<NodeId> own_targets;
@@ -55,13 +56,29 @@ void Shuffle(std::vector<uint32_t>& v, Rng& rng) {
   for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.Below(i)]);
 }
 
+// What joining a community C costs a node v (both as weights: ||v|| and
+// ||C||, or with directed modularity v's out- and in-weight and C's sums of
+// them): gamma' ||v|| ||C||, or gamma' (out_v in_C + in_v out_C), the
+// expected arcs between v and C under the directed null model (Leicht &
+// Newman 2008). An undirected graph is the directed case with out = in and
+// gamma' halved, to the bit; the template keeps its loops as they were.
+template <bool kDirected>
+inline double Penalty(double gamma, double v, double v_in, double c, double c_in) {
+  if constexpr (kDirected) {
+    return gamma * (v * c_in + v_in * c);
+  } else {
+    return gamma * v * c;
+  }
+}
+
 // Fast local moving (paper, Alg. A.2 MoveNodesFast): visit nodes from a
 // queue in random order; move each to the community with the largest gain
 // (an empty one counts, gain 0); when a node moves, queue its neighbours
 // that are outside its new community. comm/size/weight are updated.
+template <bool kDirected>
 void MoveNodesFast(const Level& g, double gamma, std::vector<uint32_t>& comm,
-                   std::vector<double>& comm_weight, std::vector<uint32_t>& comm_size,
-                   Scratch& scratch, Rng& rng) {
+                   std::vector<double>& comm_weight, std::vector<double>& comm_weight_in,
+                   std::vector<uint32_t>& comm_size, Scratch& scratch, Rng& rng) {
   const uint32_t n = g.n;
   std::vector<uint32_t> empty;
   for (uint32_t c = n; c-- > 0;) {
@@ -79,16 +96,23 @@ void MoveNodesFast(const Level& g, double gamma, std::vector<uint32_t>& comm,
     queued[v] = 0;
     const uint32_t cur = comm[v];
     const double wv = g.node_weight[v];
+    const double wv_in = kDirected ? g.node_weight_in[v] : 0.0;
     for (uint32_t p = g.offsets[v]; p < g.offsets[v + 1]; ++p) {
       const uint32_t u = g.targets[p];
       if (u != v) scratch.Add(comm[u], g.weights ? g.weights[p] : 1.0);
     }
     --comm_size[cur];
     comm_weight[cur] = comm_size[cur] == 0 ? 0.0 : comm_weight[cur] - wv;
+    if constexpr (kDirected)
+      comm_weight_in[cur] = comm_size[cur] == 0 ? 0.0 : comm_weight_in[cur] - wv_in;
+    auto penalty = [&](uint32_t c) {
+      return Penalty<kDirected>(gamma, wv, wv_in, comm_weight[c],
+                                kDirected ? comm_weight_in[c] : 0.0);
+    };
     uint32_t best = cur;
-    double best_gain = scratch.weight[cur] - gamma * wv * comm_weight[cur];
+    double best_gain = scratch.weight[cur] - penalty(cur);
     for (uint32_t c : scratch.touched) {
-      const double gain = scratch.weight[c] - gamma * wv * comm_weight[c];
+      const double gain = scratch.weight[c] - penalty(c);
       if (gain > best_gain) {
         best_gain = gain;
         best = c;
@@ -102,6 +126,7 @@ void MoveNodesFast(const Level& g, double gamma, std::vector<uint32_t>& comm,
     if (best != cur && best == empty.back() && comm_size[best] == 0) empty.pop_back();
     comm[v] = best;
     comm_weight[best] += wv;
+    if constexpr (kDirected) comm_weight_in[best] += wv_in;
     ++comm_size[best];
     scratch.Clear();
     if (best == cur) continue;
@@ -125,6 +150,7 @@ void MoveNodesFast(const Level& g, double gamma, std::vector<uint32_t>& comm,
 // community R of S that is well connected to S and whose gain is >= 0,
 // with probability proportional to exp(gain / theta). Returns the refined
 // community of each node (ids are node ids of a representative).
+template <bool kDirected>
 std::vector<uint32_t> Refine(const Level& g, double gamma, double theta,
                              const std::vector<uint32_t>& comm, Scratch& scratch, Rng& rng) {
   const uint32_t n = g.n;
@@ -139,6 +165,7 @@ std::vector<uint32_t> Refine(const Level& g, double gamma, double theta,
   std::vector<uint32_t> refined(n);
   std::iota(refined.begin(), refined.end(), 0u);
   std::vector<double> rweight(g.node_weight);  // ||R||
+  std::vector<double> rweight_in(g.node_weight_in);  // directed: R's in-weight
   std::vector<double> ext(n, 0.0);             // E(v, S - v), then E(R, S - R)
   std::vector<double> rext(n, 0.0);
   std::vector<uint8_t> singleton(n, 1);
@@ -156,26 +183,34 @@ std::vector<uint32_t> Refine(const Level& g, double gamma, double theta,
   for (uint32_t c = 0; c < n; ++c) {
     if (start[c + 1] - start[c] < 2) continue;
     order.assign(members.begin() + start[c], members.begin() + start[c + 1]);
-    double total = 0;  // ||S||
-    for (uint32_t v : order) total += g.node_weight[v];
+    double total = 0, total_in = 0;  // ||S||
+    for (uint32_t v : order) {
+      total += g.node_weight[v];
+      if constexpr (kDirected) total_in += g.node_weight_in[v];
+    }
     Shuffle(order, rng);
     for (uint32_t v : order) {
       if (!singleton[v]) continue;  // v moved or was joined already
       const double wv = g.node_weight[v];
-      if (ext[v] < gamma * wv * (total - wv)) continue;
+      const double wv_in = kDirected ? g.node_weight_in[v] : 0.0;
+      if (ext[v] < Penalty<kDirected>(gamma, wv, wv_in, total - wv, total_in - wv_in)) continue;
       for (uint32_t p = g.offsets[v]; p < g.offsets[v + 1]; ++p) {
         const uint32_t u = g.targets[p];
         if (u != v && comm[u] == c) scratch.Add(refined[u], g.weights ? g.weights[p] : 1.0);
       }
       // v leaves its singleton R = v (weight 0 now; staying has gain 0).
       rweight[v] -= wv;
+      if constexpr (kDirected) rweight_in[v] -= wv_in;
       cand.assign(1, v);
       cand_gain.assign(1, 0.0);
       double max_gain = 0;
       for (uint32_t r : scratch.touched) {
         if (r == v) continue;
-        if (rext[r] < gamma * rweight[r] * (total - rweight[r])) continue;
-        const double gain = scratch.weight[r] - gamma * wv * rweight[r];
+        const double r_in = kDirected ? rweight_in[r] : 0.0;
+        if (rext[r] < Penalty<kDirected>(gamma, rweight[r], r_in, total - rweight[r],
+                                         total_in - r_in))
+          continue;
+        const double gain = scratch.weight[r] - Penalty<kDirected>(gamma, wv, wv_in, rweight[r], r_in);
         if (gain < 0) continue;
         cand.push_back(r);
         cand_gain.push_back(gain);
@@ -202,6 +237,7 @@ std::vector<uint32_t> Refine(const Level& g, double gamma, double theta,
       const double to_chosen = chosen == v ? 0.0 : scratch.weight[chosen];
       scratch.Clear();
       rweight[chosen] += wv;
+      if constexpr (kDirected) rweight_in[chosen] += wv_in;
       if (chosen != v) {
         refined[v] = chosen;
         singleton[v] = 0;
@@ -231,9 +267,12 @@ Level Aggregate(const Level& g, const std::vector<uint32_t>& part, uint32_t k, S
   Level a;
   a.n = k;
   a.node_weight.assign(k, 0.0);
+  const bool directed = !g.node_weight_in.empty();
+  if (directed) a.node_weight_in.assign(k, 0.0);
   std::vector<uint32_t> start(static_cast<size_t>(k) + 1, 0), members(g.n);
   for (uint32_t v = 0; v < g.n; ++v) {
     a.node_weight[part[v]] += g.node_weight[v];
+    if (directed) a.node_weight_in[part[v]] += g.node_weight_in[v];
     ++start[part[v] + 1];
   }
   for (uint32_t c = 0; c < k; ++c) start[c + 1] += start[c];
@@ -281,6 +320,19 @@ absl::Status CheckMembership(const CsrGraph& g, absl::Span<const uint32_t> membe
     }
   }
   return absl::OkStatus();
+}
+
+// A + A^T of a directed graph: each pair's arcs both ways added up (1 an
+// arc when the weights are not used).
+absl::StatusOr<CsrGraph> BothWays(const CsrGraph& g, bool use_weights) {
+  if (use_weights || !g.weighted()) return g.Undirected(Symmetrize::kSum);
+  const Adjacency& out = g.out();
+  std::vector<NodeId> src(out.targets.size());
+  for (uint32_t u = 0; u < g.num_nodes(); ++u)
+    std::fill(src.begin() + out.offsets[u], src.begin() + out.offsets[u + 1], u);
+  absl::StatusOr<CsrGraph> plain = CsrGraph::FromEdges(g.num_nodes(), src, out.targets);
+  if (!plain.ok()) return plain.status();
+  return plain->Undirected(Symmetrize::kSum);
 }
 
 // Empty (1 each), or one finite size >= 0 per node.
@@ -359,10 +411,15 @@ absl::StatusOr<double> CpmQuality(const CsrGraph& g, absl::Span<const uint32_t> 
 }
 
 absl::StatusOr<LeidenResult> Leiden(const CsrGraph& graph, const LeidenOptions& o) {
-  if (graph.directed()) {
+  if (o.directed && !graph.directed())
+    return Invalid(o.names("directed"), "directed modularity needs a directed graph");
+  if (graph.directed() && !o.directed) {
     return absl::InvalidArgumentError(
-        "leiden: the graph must be undirected (use CsrGraph::Undirected())");
+        "leiden: the graph must be undirected (use CsrGraph::Undirected()), or "
+        "options.directed set for directed modularity");
   }
+  if (o.directed && o.quality != LeidenQuality::kModularity)
+    return Invalid(o.names("directed"), "applies to modularity only (CPM is undirected)");
   if (absl::Status s = CheckRange(o.resolution, o.names("resolution"), o.resolution >= 0, "finite and >= 0");
       !s.ok())
     return s;
@@ -378,16 +435,40 @@ absl::StatusOr<LeidenResult> Leiden(const CsrGraph& graph, const LeidenOptions& 
   const uint32_t n = graph.num_nodes();
   if (absl::Status s = CheckSizes(o.node_sizes, n, o.names("node_sizes")); !s.ok()) return s;
   const bool weighted = o.use_weights && graph.weighted();
-  const Adjacency& adj = graph.out();
+  // Directed modularity: a node's gain counts its arcs both ways, so the
+  // levels hold A + A^T; the penalty reads the out- and in-weights.
+  absl::StatusOr<CsrGraph> both_ways;
+  if (o.directed) {
+    both_ways = BothWays(graph, weighted);
+    if (!both_ways.ok()) return both_ways.status();
+  }
+  const Adjacency& adj = o.directed ? both_ways->out() : graph.out();
 
   Level base;
   base.n = n;
   base.offsets = adj.offsets.data();
   base.targets = adj.targets.data();
-  base.weights = weighted ? adj.weights.data() : nullptr;
+  base.weights = (weighted || o.directed) && !adj.weights.empty() ? adj.weights.data() : nullptr;
   base.node_weight.assign(n, 1.0);
   double gamma = o.resolution;
-  if (o.quality == LeidenQuality::kModularity) {
+  if (o.directed) {
+    // Q = sum_c [L_c / m - gamma Kout_c Kin_c / m^2]; moving v into C gains
+    // m dQ = E(v, C) - (gamma / m) (out_v Kin_C + in_v Kout_C).
+    const Adjacency& arcs = graph.out();
+    base.node_weight.assign(n, 0.0);
+    base.node_weight_in.assign(n, 0.0);
+    double m = 0;
+    for (uint32_t u = 0; u < n; ++u) {
+      for (uint32_t p = arcs.offsets[u]; p < arcs.offsets[u + 1]; ++p) {
+        const double w = weighted ? arcs.weights[p] : 1.0;
+        base.node_weight[u] += w;
+        base.node_weight_in[arcs.targets[p]] += w;
+        m += w;
+      }
+    }
+    if (!(m > 0)) return Invalid(o.names("quality"), "modularity needs a graph with edge weight");
+    gamma = o.resolution / m;
+  } else if (o.quality == LeidenQuality::kModularity) {
     double two_m = 0;
     for (uint32_t v = 0; v < n; ++v) {
       double k = 0;
@@ -420,17 +501,25 @@ absl::StatusOr<LeidenResult> Leiden(const CsrGraph& graph, const LeidenOptions& 
     const Level* g = &base;
     Level agg;
     while (true) {
-      std::vector<double> comm_weight(g->n, 0.0);
+      std::vector<double> comm_weight(g->n, 0.0), comm_weight_in(o.directed ? g->n : 0, 0.0);
       std::vector<uint32_t> comm_size(g->n, 0);
       for (uint32_t v = 0; v < g->n; ++v) {
         comm_weight[comm[v]] += g->node_weight[v];
+        if (o.directed) comm_weight_in[comm[v]] += g->node_weight_in[v];
         ++comm_size[comm[v]];
       }
-      MoveNodesFast(*g, gamma, comm, comm_weight, comm_size, scratch, rng);
+      if (o.directed) {
+        MoveNodesFast<true>(*g, gamma, comm, comm_weight, comm_weight_in, comm_size, scratch, rng);
+      } else {
+        MoveNodesFast<false>(*g, gamma, comm, comm_weight, comm_weight_in, comm_size, scratch,
+                             rng);
+      }
       uint32_t k = 0;
       for (uint32_t c = 0; c < g->n; ++c) k += comm_size[c] > 0;
       if (k == g->n) break;  // every community is one node: done
-      std::vector<uint32_t> refined = Refine(*g, gamma, o.randomness, comm, scratch, rng);
+      std::vector<uint32_t> refined =
+          o.directed ? Refine<true>(*g, gamma, o.randomness, comm, scratch, rng)
+                     : Refine<false>(*g, gamma, o.randomness, comm, scratch, rng);
       uint32_t kr = Compact(refined, g->n);
       if (kr == g->n) {
         // The refinement merged nothing: aggregate the partition itself (as

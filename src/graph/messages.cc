@@ -377,6 +377,9 @@ absl::StatusOr<LeidenOptions> LeidenOptionsFrom(const v1::LeidenRequest& r) {
   if (r.has_max_iterations()) o.max_iterations = r.max_iterations();
   o.use_weights = !r.has_use_weights() || r.use_weights();
   o.node_sizes = ToVector(r.node_sizes());
+  if (r.directed() && o.quality != LeidenQuality::kModularity)
+    return Invalid("request.directed", "applies to LEIDEN_QUALITY_MODULARITY only");
+  o.directed = r.directed();
   return o;
 }
 
@@ -388,7 +391,9 @@ absl::Status LeidenCommunities(const CsrGraph& graph, const v1::LeidenRequest& r
   absl::StatusOr<LeidenOptions> o = LeidenOptionsFrom(request);
   if (!o.ok()) return o.status();
   absl::StatusOr<LeidenResult> r;
-  if (graph.directed()) {
+  if (o->directed && !graph.directed()) {
+    return Invalid("request.directed", "the graph is undirected");
+  } else if (graph.directed() && !o->directed) {
     absl::StatusOr<CsrGraph> u =
         graph.Undirected(graph.weighted() ? Symmetrize::kSum : Symmetrize::kCollapse);
     if (!u.ok()) return u.status();

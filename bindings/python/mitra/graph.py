@@ -512,18 +512,23 @@ _QUALITIES = {"modularity": _pb.LEIDEN_QUALITY_MODULARITY, "cpm": _pb.LEIDEN_QUA
 
 def leiden(src, dst=None, weights=None, resolution=1.0, quality="modularity", seed=1,
            max_iter=2, randomness=0.01, num_nodes=None, node_sizes=None, *, use_weights=True,
-           community=None):
+           community=None, directed=False):
     """Leiden communities (Traag, Waltman & van Eck 2019) of the graph read
-    as undirected. Returns (membership, quality): a uint32 array of
-    community numbers (0..k-1, in order of each community's smallest node)
-    and its modularity (or CPM quality with quality="cpm"). ``max_iter``
-    iterations at most (2, as igraph; more until stable)."""
+    as undirected, or with ``directed`` (modularity only) of its arcs src
+    -> dst under the directed form of modularity (Leicht & Newman 2008, as
+    modularity(directed=True) computes it). Returns (membership, quality):
+    a uint32 array of community numbers (0..k-1, in order of each
+    community's smallest node) and its modularity (or CPM quality with
+    quality="cpm"). ``max_iter`` iterations at most (2, as igraph; more
+    until stable)."""
     e = _Edges(src, dst, weights, num_nodes, community)
     if quality not in _QUALITIES:
         raise InvalidArgument("quality: %r is not one of %s" % (quality, ", ".join(_QUALITIES)))
     request = _pb.LeidenRequest(quality=_QUALITIES[quality], resolution=float(resolution),
                                 randomness=float(randomness), seed=int(seed),
                                 max_iterations=int(max_iter), use_weights=bool(use_weights))
+    if directed:
+        request.directed = True
     if node_sizes is not None:
         request.node_sizes.extend(_f64(node_sizes, "node_sizes").tolist())
     data = request.SerializeToString()

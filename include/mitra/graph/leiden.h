@@ -1,6 +1,7 @@
 // Leiden community detection (Traag, Waltman & van Eck, "From Louvain to
 // Leiden: guaranteeing well-connected communities", Sci. Rep. 9, 5233, 2019)
-// on undirected weighted graphs, and the quality of any partition.
+// on undirected weighted graphs, or on directed ones with the directed form
+// of modularity (LeidenOptions::directed), and the quality of any partition.
 //
 // Both qualities are, up to a constant factor and term (paper, appendix),
 //   H = sum over communities c of [ L_c - gamma' ||c||^2 / 2 ],
@@ -48,6 +49,12 @@ struct LeidenOptions {
   // (on soc-Epinions1: 25-90 iterations for +0.002 modularity).
   int max_iterations = 2;
   bool use_weights = true;
+  // Modularity only: the graph is directed and its arcs count as directed
+  // (Leicht & Newman 2008): Q = sum_c [L_c / m - gamma Kout_c Kin_c / m^2],
+  // m the arcs' total weight, a node's gain counting its arcs both ways
+  // and its penalty the expected arcs between it and a community given
+  // their out- and in-weights. false: the graph must be undirected.
+  bool directed = false;
   // CPM only: a size per node (finite, >= 0); empty means 1 each.
   std::vector<double> node_sizes;
   // How the caller names these options in errors (empty: as here).
@@ -64,8 +71,9 @@ struct LeidenResult {
   bool stable = false;  // the last iteration changed nothing
 };
 
-// INVALID_ARGUMENT for a directed graph (use graph.Undirected()) or bad
-// options.
+// INVALID_ARGUMENT for a directed graph without options.directed (use
+// graph.Undirected()), options.directed on an undirected graph or with CPM,
+// or bad options.
 absl::StatusOr<LeidenResult> Leiden(const CsrGraph& graph, const LeidenOptions& options = {});
 
 // Modularity of a partition (membership[v] < n). Directed graphs use the
