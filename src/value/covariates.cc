@@ -574,28 +574,16 @@ absl::StatusOr<CovariateFit> FitWithCovariateLikelihood(CovariateModel model,
   double w = 0;  // the total weight, summed as the likelihood's row weights are
   for (size_t i = 0; i < rows.x.size(); ++i) w += rows.weight.empty() ? 1.0 : rows.weight[i];
 
-  // The caller's sum at u = (base, gamma1..., gamma2...). After a failure
-  // it is not called again: the optimizer sees a point outside the domain
-  // and stops soon; the failure is returned.
-  bool failed = false;
-  int calls = 0;
+  // The caller's sum at u = (base, gamma1..., gamma2...).
+  FallibleLikelihood host;
   CovariateParams at;
   auto sum = [&](const double* u, double* g) {
-    if (failed) return std::numeric_limits<double>::quiet_NaN();
-    std::copy(u, u + kBase, at.base.begin());
-    at.purchase.assign(u + kBase, u + kBase + k1);
-    at.dropout.assign(u + kBase + k1, u + n);
-    double v = 0;
-    ++calls;
-    if (!log_likelihood(at, &v, g)) {
-      failed = true;
-      return std::numeric_limits<double>::quiet_NaN();
-    }
-    return v;
-  };
-  auto aborted = [&] {
-    return absl::AbortedError(absl::StrCat("the log-likelihood's evaluation ", calls,
-                                           " failed: the fit stopped"));
+    return host.Evaluate([&](double* v) {
+      std::copy(u, u + kBase, at.base.begin());
+      at.purchase.assign(u + kBase, u + kBase + k1);
+      at.dropout.assign(u + kBase + k1, u + n);
+      return log_likelihood(at, v, g);
+    });
   };
 
   // Scaled coordinates: gamma~_j = gamma_j s_j on (z_j - m_j) / s_j, with
@@ -616,13 +604,13 @@ absl::StatusOr<CovariateFit> FitWithCovariateLikelihood(CovariateModel model,
   std::copy(restricted->begin(), restricted->end(), start.begin());
   absl::StatusOr<MleResult> mle = MaximizeLikelihood(CovariateModelName(model), start, w, ll,
                                                      options, RealParameters{kBase, 0});
-  if (failed) return aborted();
+  if (host.failed()) return host.Aborted();
   if (!mle.ok()) return mle.status();
   const std::vector<double>& u = mle->params;
   fit.report = std::move(mle->report);
   std::vector<double> scratch(n);
   fit.report.log_likelihood = sum(u.data(), scratch.data());
-  if (failed) return aborted();
+  if (host.failed()) return host.Aborted();
 
   // Back to the caller's coordinates v = (ln theta, gamma), linear in
   // (ln theta~, gamma~): ln alpha = ln alpha~ + sum gamma~_j m_j / s_j, and

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <memory>
 #include <cmath>
-#include <limits>
 
 #include "common/request_errors.h"
 #include "absl/strings/str_cat.h"
@@ -550,8 +549,7 @@ absl::StatusOr<double> BlockLogLikelihood(v1::ValueModel model, absl::Span<const
     if (!any) return 0.0;
     return GammaGammaLogLikelihood({params[0], params[1], params[2]}, data, grad);
   }
-  if (absl::Status s = ValidateCustomerData(rows, nullptr); !s.ok()) return s;
-  if (rows.x.empty()) return 0.0;
+  // The purchase models check the rows themselves; no rows sum to 0.
   switch (model) {
     case v1::VALUE_MODEL_BG_NBD:
       return BgNbdLogLikelihood({params[0], params[1], params[2], params[3]}, rows, grad);
@@ -589,25 +587,14 @@ absl::Status FitWithLikelihood(const v1::FitRequest& r, double count,
     return Invalid("count", absl::StrCat("must be a whole number of customers >= 1, got ", count));
   std::vector<double> start = options->initial;
   if (start.empty()) start.assign(names.size(), 1.0);  // the fits' default start
-  // After a failure the sum is not asked for again: the optimiser sees a
-  // point outside the domain and stops soon; the failure is returned.
-  bool failed = false;
-  int calls = 0;
+  FallibleLikelihood host;
   auto ll = [&](const double* th, double* g) {
-    if (failed) return std::numeric_limits<double>::quiet_NaN();
-    double v = 0;
-    ++calls;
-    if (!log_likelihood(absl::MakeConstSpan(th, names.size()), &v, g)) {
-      failed = true;
-      return std::numeric_limits<double>::quiet_NaN();
-    }
-    return v;
+    return host.Evaluate(
+        [&](double* v) { return log_likelihood(absl::MakeConstSpan(th, names.size()), v, g); });
   };
   absl::StatusOr<MleResult> mle = MaximizeLikelihood(ModelName(r.model()), start, count, ll,
                                                      *options);
-  if (failed)
-    return absl::AbortedError(absl::StrCat("the log-likelihood's evaluation ", calls,
-                                           " failed: the fit stopped"));
+  if (host.failed()) return host.Aborted();
   if (!mle.ok()) return mle.status();
   struct {
     FitReport report;

@@ -595,31 +595,10 @@ class _Model:
             penalizer, initial, max_iterations, None, True, gradient_tolerance,
             standard_errors))
         k = len(cls._NAMES)
-        failure = []
-
-        def host(params, out_ll, out_grad, _user):
-            try:
-                ll, grad = log_likelihood(np.ctypeslib.as_array(params, (k,)).copy())
-                grad = _f64(grad).reshape(-1)
-                if grad.size != k:
-                    raise InvalidArgument("log_likelihood: returned %d gradient entries, "
-                                          "expected %d" % (grad.size, k))
-                out_ll[0] = float(ll)
-                np.ctypeslib.as_array(out_grad, (k,))[:] = grad
-                return 0
-            except BaseException as e:  # noqa: B902 - re-raised below, never across C
-                failure.append(e)
-                return 1
-
-        callback = _native.likelihood(host)
         data = req.SerializeToString()
-        try:
-            out = call_bytes(_lib.mitra_value_fit_callback, data, len(data), float(count),
-                             callback, None)
-        except Exception:
-            if failure:
-                raise failure[0] from None
-            raise
+        out = _host_fit(_lib.mitra_value_fit_callback, _native.likelihood,
+                        lambda params: log_likelihood(_values(params, k)), k,
+                        data, len(data), float(count))
         return cls._from_message(_fitted(out, stacklevel=3))
 
     @classmethod
@@ -862,37 +841,16 @@ class _PurchaseModel(_Model):
                 raise InvalidArgument("%s: %d names need %d sums and %d cross-products, got %d "
                                       "and %d" % (what, k, k, k * k, total.size, cross.size))
             moments += [total, cross]
-        failure = []
+        k = len(req.purchase_covariate_names) + len(req.dropout_covariate_names)
 
-        def host(params, coefficients, center, scale, out_ll, out_grad, _user):
-            try:
-                k = len(req.purchase_covariate_names) + len(req.dropout_covariate_names)
-                ll, grad = log_likelihood(
-                    np.ctypeslib.as_array(params, (4,)).copy(),
-                    np.ctypeslib.as_array(coefficients, (k,)).copy() if k else np.empty(0),
-                    np.ctypeslib.as_array(center, (k,)).copy() if k else np.empty(0),
-                    np.ctypeslib.as_array(scale, (k,)).copy() if k else np.empty(0))
-                grad = _f64(grad).reshape(-1)
-                if grad.size != 4 + k:
-                    raise InvalidArgument("log_likelihood: returned %d gradient entries, "
-                                          "expected %d" % (grad.size, 4 + k))
-                out_ll[0] = float(ll)
-                np.ctypeslib.as_array(out_grad, (4 + k,))[:] = grad
-                return 0
-            except BaseException as e:  # noqa: B902 - re-raised below, never across C
-                failure.append(e)
-                return 1
+        def evaluate(params, coefficients, center, scale):
+            return log_likelihood(_values(params, 4), _values(coefficients, k),
+                                  _values(center, k), _values(scale, k))
 
-        callback = _native.covariate_likelihood(host)
         data = _request_bytes(req, columns)
-        try:
-            out = call_bytes(_lib.mitra_value_fit_covariates_callback,
-                             data.ctypes.data_as(ctypes.c_char_p), data.size, float(count),
-                             *[_ptr(m) if m.size else None for m in moments], callback, None)
-        except Exception:
-            if failure:
-                raise failure[0] from None
-            raise
+        out = _host_fit(_lib.mitra_value_fit_covariates_callback, _native.covariate_likelihood,
+                        evaluate, 4 + k, data.ctypes.data_as(ctypes.c_char_p), data.size,
+                        float(count), *[_ptr(m) if m.size else None for m in moments])
         return cls._from_message(_fitted(out, stacklevel=3))
 
     @property
@@ -1292,6 +1250,42 @@ def _request_bytes(req, columns=()):
         data[pos:pos + raw.size] = raw
         pos += raw.size
     return data
+
+
+def _values(pointer, k):
+    """A copy of the k doubles a callback's argument points at."""
+    return np.ctypeslib.as_array(pointer, (k,)).copy() if k else np.empty(0)
+
+
+def _host_fit(function, callback_type, evaluate, size, *args):
+    """The bytes of function(*args, callback, None), a fit whose optimiser
+    calls the host back: callback(*inputs, out_ll, out_grad, user) writes
+    evaluate(*inputs) = (ll, gradient of `size` entries). An exception in
+    evaluate never crosses C: the callback returns 1, which stops the fit,
+    and the exception is raised from here instead of the fit's ABORTED."""
+    failure = []
+
+    def host(*arguments):
+        *inputs, out_ll, out_grad, _user = arguments
+        try:
+            ll, grad = evaluate(*inputs)
+            grad = _f64(grad).reshape(-1)
+            if grad.size != size:
+                raise InvalidArgument("log_likelihood: returned %d gradient entries, "
+                                      "expected %d" % (grad.size, size))
+            out_ll[0] = float(ll)
+            np.ctypeslib.as_array(out_grad, (size,))[:] = grad
+            return 0
+        except BaseException as e:  # noqa: B902 - re-raised below, never across C
+            failure.append(e)
+            return 1
+
+    try:
+        return call_bytes(function, *args, callback_type(host), None)
+    except Exception:
+        if failure:
+            raise failure[0] from None
+        raise
 
 
 def _fitted(out, stacklevel):

@@ -6,12 +6,15 @@
 #define MITRA_VALUE_OPTIMIZER_H_
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "mitra/core/field_path.h"
 
@@ -101,6 +104,35 @@ struct MleResult {
 // gradient with respect to them to `grad`. A non-finite return value marks a
 // point outside the model's domain.
 using LogLikelihoodFn = absl::FunctionRef<double(const double* params, double* grad)>;
+
+// A log-likelihood that someone else computes (a host adding up blocks of
+// customers held elsewhere) and that may fail. Evaluate(f) runs f(&value)
+// and returns the value; after the first failure f is not called again
+// and NaN comes back, a point outside the domain that stops the optimiser
+// soon. failed() then says so, and Aborted() at which evaluation.
+class FallibleLikelihood {
+ public:
+  template <class F>
+  double Evaluate(F&& f) {
+    if (failed_) return std::numeric_limits<double>::quiet_NaN();
+    ++calls_;
+    double v = 0;
+    if (!f(&v)) {
+      failed_ = true;
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return v;
+  }
+  bool failed() const { return failed_; }
+  absl::Status Aborted() const {
+    return absl::AbortedError(absl::StrCat("the log-likelihood's evaluation ", calls_,
+                                           " failed: the fit stopped"));
+  }
+
+ private:
+  bool failed_ = false;
+  int calls_ = 0;
+};
 
 // Maximises `log_likelihood` over positive parameters starting at `initial`
 // (options.initial or the model's default; an entry that is not finite and
