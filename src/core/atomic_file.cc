@@ -8,9 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -121,6 +123,106 @@ struct Temporary {
   }
 };
 
+// Writes a file's bytes as they come. Once a file passes one block, it goes to
+// the disk with O_DIRECT: its bytes must reach the disk before the rename
+// anyway (fsync), and a buffered write first copies each of them into the
+// page cache, which was a fifth of a large import's CPU time (and the disk
+// takes direct writes of whole blocks faster than the flush of the page
+// cache). Bytes gather in an aligned block and go out a block at a time;
+// the last block is padded to the alignment and the padding cut off again.
+// Where direct I/O is refused (tmpfs, an odd block size: EINVAL) or the
+// block cannot be allocated, plain writes carry on from where it stopped:
+// the bytes in the file are the same either way.
+class FileSink {
+ public:
+  explicit FileSink(int fd) : fd_(fd) {}
+  ~FileSink() { std::free(block_); }
+  FileSink(const FileSink&) = delete;
+  FileSink& operator=(const FileSink&) = delete;
+
+  // 0 or an errno.
+  int Write(std::string_view piece) {
+    size_ += piece.size();
+    if (plain_) return WriteAll(fd_, piece);
+    if (block_ == nullptr) {
+      void* p = nullptr;
+      if (::posix_memalign(&p, kAlign, kBlock) != 0) {
+        plain_ = true;
+        return WriteAll(fd_, piece);
+      }
+      block_ = static_cast<char*>(p);
+    }
+    while (!piece.empty()) {
+      const size_t k = std::min(kBlock - used_, piece.size());
+      std::memcpy(block_ + used_, piece.data(), k);
+      used_ += k;
+      piece.remove_prefix(k);
+      if (used_ == kBlock) {
+        if (!direct_ && !plain_) StartDirect();
+        if (const int err = Out(kBlock, kBlock); err != 0) return err;
+        used_ = 0;
+        if (plain_) return WriteAll(fd_, piece);
+      }
+    }
+    return 0;
+  }
+
+  // Writes what is left; 0 or an errno.
+  int Finish() {
+    if (used_ > 0) {
+      const size_t padded = direct_ ? (used_ + kAlign - 1) / kAlign * kAlign : used_;
+      std::memset(block_ + used_, 0, padded - used_);
+      if (const int err = Out(padded, used_); err != 0) return err;
+      used_ = 0;
+    }
+    const off_t end = ::lseek(fd_, 0, SEEK_CUR);
+    if (end < 0) return errno;
+    if (static_cast<uint64_t>(end) != size_ && ::ftruncate(fd_, static_cast<off_t>(size_)) != 0)
+      return errno;
+    return 0;
+  }
+
+ private:
+  static constexpr size_t kAlign = 4096;
+  static constexpr size_t kBlock = size_t{4} << 20;
+
+  void StartDirect() {
+    const int flags = ::fcntl(fd_, F_GETFL);
+    direct_ = flags >= 0 && ::fcntl(fd_, F_SETFL, flags | O_DIRECT) == 0;
+    plain_ = !direct_;
+  }
+  void StopDirect() {
+    const int flags = ::fcntl(fd_, F_GETFL);
+    if (flags >= 0) (void)::fcntl(fd_, F_SETFL, flags & ~O_DIRECT);
+    direct_ = false;
+    plain_ = true;
+  }
+  // Writes the block's first `n` bytes, of which the first `real` are the
+  // file's (the rest padding, written only while direct).
+  int Out(size_t n, size_t real) {
+    size_t done = 0;
+    while (direct_ && done < n) {
+      const ssize_t w = ::write(fd_, block_ + done, n - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0 && errno == EINVAL) {
+        StopDirect();
+        break;
+      }
+      if (w < 0) return errno;
+      done += static_cast<size_t>(w);
+    }
+    if (done >= real) return 0;
+    return WriteAll(fd_, std::string_view(block_ + done, real - done));
+  }
+
+  int fd_;
+  char* block_ = nullptr;  // kBlock bytes at kAlign
+  size_t used_ = 0;
+  uint64_t size_ = 0;
+  bool direct_ = false;
+  bool plain_ = false;  // direct I/O given up: every byte written as it comes
+};
+
 }  // namespace
 
 std::string TemporaryPrefix(std::string_view name) {
@@ -195,11 +297,13 @@ absl::Status ReplaceFileAtomically(const std::string& path,
     }
     if (::fchmod(tmp.fd, target.st_mode & 07777) != 0) return FileError(errno, "cannot save", path);
   }
+  FileSink sink(tmp.fd);
   absl::Status produced = produce([&](std::string_view piece) -> absl::Status {
-    if (const int err = WriteAll(tmp.fd, piece); err != 0) return FileError(err, "cannot save", path);
+    if (const int err = sink.Write(piece); err != 0) return FileError(err, "cannot save", path);
     return absl::OkStatus();
   });
   if (!produced.ok()) return produced;
+  if (const int err = sink.Finish(); err != 0) return FileError(err, "cannot save", path);
   if (::fsync(tmp.fd) != 0) return FileError(errno, "cannot save", path);
   if (::renameat(tmp.dfd, tmp.name.c_str(), tmp.dfd, name.c_str()) != 0)
     return FileError(errno, "cannot save", path);

@@ -29,6 +29,11 @@ namespace mitra {
 // over; a new file is created 0600 (less the umask). A target that is not a
 // regular file (a directory, FIFO or device) is INVALID_ARGUMENT. Errors name
 // `path`, not the temporary, with file_io.h's ErrnoCode.
+//
+// A file that passes 4 MiB is written with O_DIRECT in 4 MiB blocks (the last
+// padded to 4 KiB, then cut back with ftruncate): it is synced before the
+// rename anyway, and the page cache's copy cost more CPU than the rest of the
+// write. Where the file system refuses direct I/O, plain writes carry on.
 absl::Status ReplaceFileAtomically(const std::string& path, std::string_view bytes,
                                    std::string_view magic);
 
