@@ -33,7 +33,6 @@ BENCHMARK(BM_BrandesPivotsEpinions)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-// eps = 0.01, delta = 0.1: r samples; the counter is time per sample.
 // 8 pivots on the R-MAT graph (2^20 node ids, ~9.7M arcs).
 void BM_BrandesPivotsRmat(benchmark::State& state) {
   const CsrGraph& g = Rmat();
@@ -45,8 +44,10 @@ void BM_BrandesPivotsRmat(benchmark::State& state) {
 }
 BENCHMARK(BM_BrandesPivotsRmat)->Iterations(2)->Unit(benchmark::kMillisecond);
 
-void BM_RiondatoKornaropoulosEpinions(benchmark::State& state) {
-  const CsrGraph& g = Epinions();
+// eps = 0.01, delta = 0.1 on `g` (its in-arcs built beforehand, outside
+// the timing; the vertex-diameter bound inside it): r samples, the counter
+// is time per sample.
+void RiondatoKornaropoulos(benchmark::State& state, const CsrGraph& g) {
   g.in();
   SampledBetweennessOptions o;
   o.epsilon = 0.01;
@@ -59,21 +60,41 @@ void BM_RiondatoKornaropoulosEpinions(benchmark::State& state) {
       static_cast<double>(r.samples) / 1e6,
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
+void BM_RiondatoKornaropoulosEpinions(benchmark::State& state) {
+  RiondatoKornaropoulos(state, Epinions());
+}
+void BM_RiondatoKornaropoulosRmat(benchmark::State& state) { RiondatoKornaropoulos(state, Rmat()); }
 BENCHMARK(BM_RiondatoKornaropoulosEpinions)
     ->ArgName("threads")
     ->Arg(1)
     ->Arg(2)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RiondatoKornaropoulosRmat)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
-void BM_VertexDiameterBoundEpinions(benchmark::State& state) {
-  const CsrGraph& g = Epinions();
+// The bound alone, on 1 and 2 threads.
+void VertexDiameter(benchmark::State& state, const CsrGraph& g) {
   g.in();
   uint32_t vd = 0;
-  for (auto _ : state) vd = VertexDiameterBound(g, false);
+  for (auto _ : state) vd = VertexDiameterBound(g, false, static_cast<int>(state.range(0)));
   state.counters["vd_bound"] = vd;
 }
-BENCHMARK(BM_VertexDiameterBoundEpinions)->Unit(benchmark::kMillisecond);
+void BM_VertexDiameterBoundEpinions(benchmark::State& state) { VertexDiameter(state, Epinions()); }
+void BM_VertexDiameterBoundRmat(benchmark::State& state) { VertexDiameter(state, Rmat()); }
+BENCHMARK(BM_VertexDiameterBoundEpinions)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_VertexDiameterBoundRmat)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_ExactNetHept(benchmark::State& state) {
   const CsrGraph& g = NetHept();

@@ -4,7 +4,9 @@ from edge arrays, medians of warm repetitions (5 times --repeat below 10^6 edges
 
     apt-get install -y python3-igraph      # Debian 12: python-igraph 0.10.2
     PYTHONPATH=build/release/python /usr/bin/python3 bench/graph/python_vs_igraph.py
-        [--repeat 3] [--rmat-scale 20] [--rmat-edges 10000000] [--only pagerank,leiden]
+        [--repeat 3] [--rmat-scale 20] [--rmat-edges 10000000]
+        [--only pagerank,leiden,betweenness]
+    apt-get install -y libigraph-dev        # for betweenness: igraph's C subset betweenness
 
 Graphs: soc-Epinions1 (data/reference/graphs, directed, 75,879 nodes, 508,837 arcs) and an
 R-MAT graph made here with numpy (Graph500's generator: a/b/c = 0.57/0.19/0.19, 2^scale
@@ -22,7 +24,8 @@ apart). Both vectors sum to 1; the L1 distance between them is printed (PRPACK s
 after each line is printed with it.
 
 Leiden: see leiden() below (the modularity side by side; on R-MAT one call each unless
---repeat is 3 or more).
+--repeat is 3 or more). Betweenness: see betweenness() below (per pivot against the C
+igraph, and the sampled form with 1 and 2 threads).
 """
 import argparse
 import os
@@ -120,13 +123,76 @@ def leiden(name, n, src, dst, repeat):
     return t_ig / t_mitra
 
 
+def igraph_pivots_program():
+    """bench/graph/igraph_pivots.c built against the C igraph (libigraph-dev), or None."""
+    import shutil
+    import subprocess
+    import tempfile
+    if shutil.which("pkg-config") is None or subprocess.run(
+            ["pkg-config", "--exists", "igraph"]).returncode != 0:
+        return None
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "igraph"], check=True,
+                           capture_output=True, text=True).stdout.split()
+    out = os.path.join(tempfile.mkdtemp(prefix="igraph-pivots-"), "igraph_pivots")
+    subprocess.run(["cc", "-O2", "-o", out, os.path.join(HERE, "igraph_pivots.c")] + flags,
+                   check=True)
+    return out
+
+
+def betweenness(name, n, src, dst, repeat, pivots):
+    """Brandes betweenness per pivot (source), directed, hop counts, one thread: mitra's
+    mitra.graph.betweenness(sample_sources=k) from the arrays against the C igraph's
+    igraph_betweenness_subset with k sources (python-igraph 0.10 has no subset
+    betweenness; bench/graph/igraph_pivots.c, built here against libigraph-dev). Both
+    draw k uniform pivots of their own (mitra by its seed, igraph's by numpy's seed 1), so
+    their costs agree in expectation, not pivot for pivot. Then mitra with 2 threads, and
+    the (epsilon, delta)-guaranteed sampled betweenness (Riondato & Kornaropoulos) with 1
+    and 2 threads."""
+    import subprocess
+    import tempfile
+    import mitra.graph as mg
+    program = igraph_pivots_program()
+    before = load()
+    t1, _ = timed(lambda: mg.betweenness(src, dst, num_nodes=n, sample_sources=pivots,
+                                         normalized=False), repeat)
+    t2, _ = timed(lambda: mg.betweenness(src, dst, num_nodes=n, sample_sources=pivots,
+                                         normalized=False, threads=2), repeat)
+    line = (f"between. {name:9s} n={n:>9,} m={len(src):>11,}, {pivots} pivots: mitra "
+            f"{t1 / pivots * 1e3:7.1f} ms a pivot (2 threads {t2 / pivots * 1e3:7.1f} ms: "
+            f"{t1 / t2:4.2f}x)")
+    if program is None:
+        line += "  igraph: not measured (apt-get install libigraph-dev)"
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            edges = os.path.join(tmp, "edges.bin")
+            chosen = os.path.join(tmp, "pivots.bin")
+            np.column_stack([src, dst]).astype("<u4").tofile(edges)
+            np.random.default_rng(1).choice(n, pivots, replace=False).astype("<u4").tofile(chosen)
+            times = [float(subprocess.run([program, edges, str(n), chosen], check=True,
+                                          capture_output=True, text=True).stdout.split()[0])
+                     for _ in range(repeat)]
+        t_ig = statistics.median(times)
+        line += (f"  igraph {t_ig / pivots * 1e3:7.1f} ms a pivot  ratio {t_ig / t1:5.2f}x")
+    print(line)
+    for eps in (0.01,):
+        s1, r = timed(lambda: mg.betweenness(src, dst, num_nodes=n, epsilon=eps, delta=0.1),
+                      repeat)
+        s2, r2 = timed(lambda: mg.betweenness(src, dst, num_nodes=n, epsilon=eps, delta=0.1,
+                                              threads=2), repeat)
+        print(f"between. {name:9s} sampled, epsilon {eps}, delta 0.1: {r.samples:,} samples "
+              f"(vertex diameter bound {r.vertex_diameter_bound}), 1 thread {s1 * 1e3:8.1f} ms "
+              f"({s1 / r.samples * 1e6:6.2f} us a sample), 2 threads {s2 * 1e3:8.1f} ms: "
+              f"{s1 / s2:4.2f}x  load {before} -> {load()}")
+    return t1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rmat-scale", type=int, default=20)
     ap.add_argument("--rmat-edges", type=int, default=10_000_000)
-    ap.add_argument("--only", default="pagerank,leiden",
-                    help="comma-separated: pagerank, leiden")
+    ap.add_argument("--only", default="pagerank,leiden,betweenness",
+                    help="comma-separated: pagerank, leiden, betweenness")
     args = ap.parse_args()
     import igraph as ig
     import mitra
@@ -142,6 +208,9 @@ def main():
             pagerank(name, n, src, dst, repeat)
         if "leiden" in args.only:
             leiden(name, n, src, dst, max(1, repeat // 3) if len(src) >= 10**6 else repeat)
+        if "betweenness" in args.only:
+            big = len(src) >= 10**6
+            betweenness(name, n, src, dst, args.repeat, 32 if big else 256)
 
 
 if __name__ == "__main__":

@@ -65,11 +65,12 @@ std::vector<uint32_t> StronglyConnected(const CsrGraph& g, uint32_t* count) {
   return comp;
 }
 
-// Largest distance from `root` inside its component (hops, or weighted),
-// following `adj`.
-double Eccentricity(const Adjacency& adj, const std::vector<uint32_t>& comp, uint32_t root,
-                    bool weighted, std::vector<double>& dist, std::vector<uint32_t>& touched) {
-  const uint32_t c = comp[root];
+// Distances from `root` following `adj` through the nodes `inside` admits
+// (hops, or weighted), written into `dist` (-1: not reached) for the nodes
+// listed in `touched`; returns the largest.
+template <class Inside>
+double Search(const Adjacency& adj, uint32_t root, bool weighted, std::vector<double>& dist,
+              std::vector<uint32_t>& touched, Inside inside) {
   touched.clear();
   double ecc = 0;
   dist[root] = 0;
@@ -80,7 +81,7 @@ double Eccentricity(const Adjacency& adj, const std::vector<uint32_t>& comp, uin
       ecc = dist[v];
       for (uint32_t p = adj.offsets[v]; p < adj.offsets[v + 1]; ++p) {
         const uint32_t w = adj.targets[p];
-        if (comp[w] != c || dist[w] >= 0) continue;
+        if (!inside(w) || dist[w] >= 0) continue;
         dist[w] = dist[v] + 1;
         touched.push_back(w);
       }
@@ -96,7 +97,7 @@ double Eccentricity(const Adjacency& adj, const std::vector<uint32_t>& comp, uin
       ecc = std::max(ecc, d);
       for (uint32_t p = adj.offsets[v]; p < adj.offsets[v + 1]; ++p) {
         const uint32_t w = adj.targets[p];
-        if (comp[w] != c) continue;
+        if (!inside(w)) continue;
         const double nd = d + adj.weights[p];
         if (dist[w] < 0) touched.push_back(w);
         if (dist[w] < 0 || nd < dist[w]) {
@@ -107,6 +108,15 @@ double Eccentricity(const Adjacency& adj, const std::vector<uint32_t>& comp, uin
       }
     }
   }
+  return ecc;
+}
+
+// Largest distance from `root` inside its component, following `adj`.
+double Eccentricity(const Adjacency& adj, const std::vector<uint32_t>& comp, uint32_t root,
+                    bool weighted, std::vector<double>& dist, std::vector<uint32_t>& touched) {
+  const uint32_t c = comp[root];
+  const double ecc =
+      Search(adj, root, weighted, dist, touched, [&](uint32_t w) { return comp[w] == c; });
   for (uint32_t v : touched) dist[v] = -1;
   return ecc;
 }
@@ -285,17 +295,47 @@ bool SampleDijkstra(const Adjacency& out, const Adjacency& in, uint32_t s, uint3
 }
 
 constexpr uint32_t kBlocks = 64;  // fixed, so results do not depend on threads
+// From this many nodes on, two threads search from the busiest node while
+// the components are found.
+constexpr uint32_t kSearchesSideBySide = 1 << 12;
 
 }  // namespace
 
-uint32_t VertexDiameterBound(const CsrGraph& g, bool use_weights) {
+uint32_t VertexDiameterBound(const CsrGraph& g, bool use_weights, int threads) {
   const uint32_t n = g.num_nodes();
   if (n == 0) return 0;
   const bool weighted = use_weights && g.weighted();
   const Adjacency& out = g.out();
   const Adjacency& in = g.in();
   uint32_t nc = 0;
-  const std::vector<uint32_t> comp = StronglyConnected(g, &nc);
+  std::vector<uint32_t> comp;
+  // With two threads, the searches from the node with most out-arcs (the
+  // first such) run beside Tarjan's pass, on the whole graph. That node is
+  // the root its component would get below, and a path from it to a node of
+  // its own component, or back, never leaves the component: so the same
+  // distances, which on a large graph are most of the bound's time once
+  // the components are known.
+  const bool side_by_side = threads > 1 && g.directed() && n >= kSearchesSideBySide;
+  uint32_t hub = 0;
+  std::vector<double> hub_out, hub_in;
+  if (side_by_side) {
+    for (uint32_t v = 1; v < n; ++v)
+      if (out.offsets[v + 1] - out.offsets[v] > out.offsets[hub + 1] - out.offsets[hub]) hub = v;
+    ParallelChunks(2, 2, [&](size_t which, size_t, int) {
+      if (which == 0) {
+        comp = StronglyConnected(g, &nc);
+        return;
+      }
+      std::vector<uint32_t> touched;
+      auto anywhere = [](uint32_t) { return true; };
+      hub_out.assign(n, -1);
+      Search(out, hub, weighted, hub_out, touched, anywhere);
+      hub_in.assign(n, -1);
+      Search(in, hub, weighted, hub_in, touched, anywhere);
+    });
+  } else {
+    comp = StronglyConnected(g, &nc);
+  }
   // Nodes grouped by component.
   std::vector<uint32_t> start(static_cast<size_t>(nc) + 1, 0), members(n);
   for (uint32_t v = 0; v < n; ++v) ++start[comp[v] + 1];
@@ -328,9 +368,16 @@ uint32_t VertexDiameterBound(const CsrGraph& g, bool use_weights) {
           }
         }
       }
-      const double e_out = Eccentricity(out, comp, root, weighted, dist, touched);
-      const double e_in =
-          g.directed() ? Eccentricity(in, comp, root, weighted, dist, touched) : e_out;
+      double e_out = 0, e_in = 0;
+      if (side_by_side && root == hub) {
+        for (uint32_t i = start[c]; i < start[c + 1]; ++i) {
+          e_out = std::max(e_out, hub_out[members[i]]);
+          e_in = std::max(e_in, hub_in[members[i]]);
+        }
+      } else {
+        e_out = Eccentricity(out, comp, root, weighted, dist, touched);
+        e_in = g.directed() ? Eccentricity(in, comp, root, weighted, dist, touched) : e_out;
+      }
       double hops = e_out + e_in;
       if (weighted) hops = min_weight > 0 ? std::floor(hops / min_weight) : size;
       within = static_cast<uint64_t>(std::min<double>(size, hops + 1));
@@ -387,7 +434,8 @@ absl::StatusOr<SampledBetweennessResult> SampledBetweenness(const CsrGraph& g,
   r.delta = o.delta;
   r.betweenness.assign(n, 0.0);
   if (n < 2) return r;
-  r.vertex_diameter = o.vertex_diameter > 0 ? o.vertex_diameter : VertexDiameterBound(g, weighted);
+  r.vertex_diameter =
+      o.vertex_diameter > 0 ? o.vertex_diameter : VertexDiameterBound(g, weighted, o.threads);
   r.samples = RiondatoKornaropoulosSampleSize(o.epsilon, o.delta, r.vertex_diameter, o.c);
   if (r.samples >= std::numeric_limits<uint32_t>::max()) {
     return Invalid(o.names("epsilon"),

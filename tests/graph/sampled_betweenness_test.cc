@@ -77,6 +77,38 @@ TEST(SampledBetweennessTest, VertexDiameterBounds) {
   d.push_back(0);
   auto cycle = CsrGraph::FromEdges(n, s, d);
   EXPECT_EQ(VertexDiameterBound(*cycle, false), n);
+  // A directed cycle large enough for the two searches to run side by side
+  // with two threads: eccentricity n - 1 each way, so the bound is n. With
+  // arcs both ways and a hub joined both ways to every 100th node, the
+  // searches from the hub end within 51 hops each way: 103 at most.
+  {
+    const uint32_t big = 10000;
+    std::vector<uint32_t> bs, bd;
+    for (uint32_t i = 0; i < big; ++i) {
+      bs.push_back(i);
+      bd.push_back((i + 1) % big);
+    }
+    auto ring = CsrGraph::FromEdges(big, bs, bd);
+    EXPECT_EQ(VertexDiameterBound(*ring, false, 2), big);
+    for (uint32_t i = 0; i < big; ++i) {
+      bs.push_back((i + 1) % big);
+      bd.push_back(i);
+    }
+    for (uint32_t i = 100; i < big; i += 100) {
+      bs.insert(bs.end(), {0, i});
+      bd.insert(bd.end(), {i, 0});
+    }
+    auto hub = CsrGraph::FromEdges(big, bs, bd);
+    const uint32_t one = VertexDiameterBound(*hub, false, 1);
+    EXPECT_EQ(VertexDiameterBound(*hub, false, 2), one);
+    EXPECT_LE(one, 103u);
+    EXPECT_GE(one, 51u);
+    // Weighted (hub arcs heavier than the ring's): the same either way.
+    std::vector<double> bw(bs.size(), 1.0);
+    for (size_t i = 2 * big; i < bw.size(); ++i) bw[i] = 7.5;
+    auto weighted = CsrGraph::FromEdges(big, bs, bd, bw);
+    EXPECT_EQ(VertexDiameterBound(*weighted, true, 2), VertexDiameterBound(*weighted, true, 1));
+  }
   // Two components: a triangle and an edge; the bound is the larger.
   auto two = CsrGraph::FromEdges(5, {0, 1, 2, 3}, {1, 2, 0, 4}, {}, b);
   EXPECT_EQ(VertexDiameterBound(*two, false), 3u);
@@ -189,6 +221,9 @@ TEST(SampledBetweennessTest, NetHeptWithinEpsilonWithStatedProbability) {
   o.epsilon = 0.005;
   const int seeds = 3;
 #endif
+  // Two threads find the bound as one does (the hub's searches beside
+  // Tarjan's pass on this directed graph of 15,229 nodes).
+  EXPECT_EQ(VertexDiameterBound(g->graph, false, 2), VertexDiameterBound(g->graph, false, 1));
   double worst;
   const int ok = WithinEpsilon(g->graph, exact, o, seeds, &worst);
   // The guarantee: each seed is within eps with probability >= 1 - delta.

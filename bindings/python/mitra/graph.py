@@ -465,24 +465,32 @@ def truss(src, dst=None, num_nodes=None, *, community=None):
 
 def betweenness(src, dst=None, weights=None, normalized=True, endpoints=False, epsilon=None,
                 delta=0.1, seed=1, num_nodes=None, directed=True, *, use_weights=True,
-                threads=1, community=None):
+                threads=1, sample_sources=0, community=None):
     """Shortest-path betweenness.
 
     Exact (Brandes 2001, networkx's betweenness_centrality normalisation)
-    unless ``epsilon`` is given; then sampled (Riondato & Kornaropoulos
-    2016) and returned as SampledBetweenness(values, epsilon, delta,
-    samples, vertex_diameter_bound): values in RK's normalisation (raw /
-    (n(n-1)) over ordered pairs), within epsilon of exact for every node
-    with probability >= 1 - delta. Weighted paths need positive weights.
+    unless ``epsilon`` or ``sample_sources`` is given. ``sample_sources``
+    > 0: that many pivot sources drawn with ``seed``, the sums scaled by
+    n / sample_sources (Brandes & Pich 2007, networkx's k; unbiased, with
+    no (epsilon, delta) statement). ``epsilon``: sampled paths (Riondato &
+    Kornaropoulos 2016), returned as SampledBetweenness(values, epsilon,
+    delta, samples, vertex_diameter_bound): values in RK's normalisation
+    (raw / (n(n-1)) over ordered pairs), within epsilon of exact for every
+    node with probability >= 1 - delta. Weighted paths need positive
+    weights.
     """
     e = _Edges(src, dst, weights, num_nodes, community)
     request = _pb.CentralityRequest(directed=bool(directed))
+    if epsilon is not None and sample_sources:
+        raise InvalidArgument("sample_sources: pivots and epsilon are two estimators; give one")
     if epsilon is None:
         o = request.betweenness
         o.normalized = bool(normalized)
         o.endpoints = bool(endpoints)
         o.use_weights = bool(use_weights)
         o.threads = int(threads)
+        o.sample_sources = int(sample_sources)
+        o.seed = int(seed)
         return _centrality(e, request)[0]
     o = request.sampled_betweenness
     o.epsilon = float(epsilon)

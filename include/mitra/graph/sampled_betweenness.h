@@ -72,7 +72,10 @@ absl::StatusOr<SampledBetweennessResult> SampledBetweenness(
     const CsrGraph& graph, const SampledBetweennessOptions& options = {});
 
 // The vertex-diameter bound described above (0 for a graph without nodes).
-uint32_t VertexDiameterBound(const CsrGraph& graph, bool use_weights);
+// With threads > 1 on a directed graph of 4,096 nodes or more, the searches
+// from the busiest node run beside the search for components; the bound is
+// the same.
+uint32_t VertexDiameterBound(const CsrGraph& graph, bool use_weights, int threads = 1);
 
 // r for the given guarantee and VD bound.
 uint64_t RiondatoKornaropoulosSampleSize(double epsilon, double delta, uint32_t vertex_diameter,
