@@ -16,6 +16,11 @@ const CsrGraph& NetHept() {
   return g;
 }
 
+// Runs on 1 and 2 threads, wall time in milliseconds.
+void OneAndTwoThreads(benchmark::internal::Benchmark* b) {
+  b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+}
+
 // 256 pivots; time per pivot = time / 256 (the counter).
 void BM_BrandesPivotsEpinions(benchmark::State& state) {
   const CsrGraph& g = Epinions();
@@ -26,12 +31,7 @@ void BM_BrandesPivotsEpinions(benchmark::State& state) {
   state.counters["ms_per_pivot"] = benchmark::Counter(
       256.0 / 1000, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_BrandesPivotsEpinions)
-    ->ArgName("threads")
-    ->Arg(1)
-    ->Arg(2)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BrandesPivotsEpinions)->Apply(OneAndTwoThreads);
 
 // 8 pivots on the R-MAT graph (2^20 node ids, ~9.7M arcs).
 void BM_BrandesPivotsRmat(benchmark::State& state) {
@@ -64,19 +64,8 @@ void BM_RiondatoKornaropoulosEpinions(benchmark::State& state) {
   RiondatoKornaropoulos(state, Epinions());
 }
 void BM_RiondatoKornaropoulosRmat(benchmark::State& state) { RiondatoKornaropoulos(state, Rmat()); }
-BENCHMARK(BM_RiondatoKornaropoulosEpinions)
-    ->ArgName("threads")
-    ->Arg(1)
-    ->Arg(2)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_RiondatoKornaropoulosRmat)
-    ->ArgName("threads")
-    ->Arg(1)
-    ->Arg(2)
-    ->Iterations(2)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RiondatoKornaropoulosEpinions)->Apply(OneAndTwoThreads);
+BENCHMARK(BM_RiondatoKornaropoulosRmat)->Apply(OneAndTwoThreads)->Iterations(2);
 
 // The bound alone, on 1 and 2 threads.
 void VertexDiameter(benchmark::State& state, const CsrGraph& g) {
@@ -87,14 +76,8 @@ void VertexDiameter(benchmark::State& state, const CsrGraph& g) {
 }
 void BM_VertexDiameterBoundEpinions(benchmark::State& state) { VertexDiameter(state, Epinions()); }
 void BM_VertexDiameterBoundRmat(benchmark::State& state) { VertexDiameter(state, Rmat()); }
-BENCHMARK(BM_VertexDiameterBoundEpinions)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_VertexDiameterBoundRmat)
-    ->ArgName("threads")
-    ->Arg(1)
-    ->Arg(2)
-    ->Iterations(2)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_VertexDiameterBoundEpinions)->Apply(OneAndTwoThreads);
+BENCHMARK(BM_VertexDiameterBoundRmat)->Apply(OneAndTwoThreads)->Iterations(2);
 
 void BM_ExactNetHept(benchmark::State& state) {
   const CsrGraph& g = NetHept();
@@ -102,7 +85,7 @@ void BM_ExactNetHept(benchmark::State& state) {
   o.threads = static_cast<int>(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(Betweenness(g, o)->data());
 }
-BENCHMARK(BM_ExactNetHept)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ExactNetHept)->Apply(OneAndTwoThreads);
 
 }  // namespace
 }  // namespace mitra::graph::bench
