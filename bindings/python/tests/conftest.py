@@ -85,9 +85,11 @@ def dask_compute(client, collection):
 
 
 
-def kill_worker_mid_job(client, work, prefix, after, timeout=DASK_TIMEOUT):
+def kill_worker_mid_job(client, work, prefix, after, timeout=DASK_TIMEOUT, holding=None):
     """work() run on a thread while the test SIGKILLs the worker running a
-    task whose key starts with `prefix`, once `after` such tasks were seen.
+    task whose key starts with `prefix`, once `after` such tasks were seen
+    (and, given `holding`, once that worker is the only one holding a key
+    that starts with it: its only copy is lost with the worker).
     Returns work()'s result, having checked that the job was still running
     at the kill and finished, that the tasks the killed worker was running
     (or had just finished, its results lost with it) were released and run
@@ -114,6 +116,11 @@ def kill_worker_mid_job(client, work, prefix, after, timeout=DASK_TIMEOUT):
                    for w, ks in client.processing().items()}
         seen.update(k for ks in running.values() for k in ks)
         busy = [(w, ks) for w, ks in running.items() if ks]
+        if holding is not None:
+            held = [set(ws) for k, ws in client.who_has().items() if k.startswith(holding)]
+            busy = [(w, ks) for w, ks in busy if {w} in held]
+            # The memory manager drops the replicas no task waits for.
+            client.amm.run_once()
         if len(seen) >= after and busy:
             victim, keys = busy[0]
             break

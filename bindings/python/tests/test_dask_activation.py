@@ -101,11 +101,11 @@ def test_killed_worker_changes_nothing(dask_client, nethept, single, monkeypatch
     src, dst = nethept
     monkeypatch.setattr(mda, "_decrease", slow_decrease)
     # Killed while it runs a greedy step: it holds RR sets, their index and
-    # coverage, which must be drawn again.
+    # coverage, which must be drawn again, and the graph's only copy.
     plan = kill_worker_mid_job(
         dask_client, lambda: md.plan((src, dst), k=K, epsilon=EPSILON, seed=SEED,
                                      check_runs=RUNS, timeout=TIMEOUT),
-        "slow_decrease-", after=10, timeout=TIMEOUT)
+        "slow_decrease-", after=10, timeout=TIMEOUT, holding="_value-")
     assert same_plan(plan, single)
 
 

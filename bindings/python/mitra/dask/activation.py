@@ -4,7 +4,8 @@ across the workers of a Dask cluster (docs/SCALE.md, "Activation")::
     plan = md.plan((src, dst), k=50, epsilon=0.1, seed=7)   # or md.plan(g) for a md.Graph
     plan.seeds                  # mitra.activation.plan's seeds for the same seed
 
-The graph is broadcast to the workers. IMM's sample is cut by set index:
+The graph goes to the workers as a task's result (a lost copy is computed
+again, never the end of the plan). IMM's sample is cut by set index:
 each stage's new sets [drawn, sets) go to `partitions` contiguous ranges,
 each drawn by mitra.activation.rr_sets on the worker that holds the
 partition's share of the sample and added to it (set i depends only on the
@@ -98,12 +99,20 @@ class _Cluster(_Session):
     def workers(self):
         return len(self.client.scheduler_info()["workers"]) if self.client else 1
 
-    def scatter(self, value):
-        # A key of its own for each call (hash=False): a content key is shared
-        # with an earlier call's scatter of the same graph, which the
-        # scheduler may be forgetting while this call's tasks arrive, and
-        # distributed 2022.12 then asks a worker to compute a scattered key.
-        return self.client.scatter(value, broadcast=True, hash=False) if self.client else value
+    def put(self, value):
+        """value on the cluster as the result of a task whose argument it
+        is. A scatter would have no lineage, and the scheduler keeps a
+        single copy of a key no task is waiting for (its memory manager
+        drops the other replicas between stages): the loss of that copy with
+        a killed worker cancels every task built on it. A task's result is
+        computed again from the value the scheduler holds instead."""
+        if self.client is None:
+            return value
+        import warnings
+        with warnings.catch_warnings():
+            # distributed's advice for a large argument is to scatter it.
+            warnings.filterwarnings("ignore", message="Large object of size")
+            return self.client.submit(_value, value, pure=False)
 
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False) if self.client else fn(*args)
@@ -114,6 +123,10 @@ class _Cluster(_Session):
         import distributed
         distributed.wait(futures, timeout=self._left())
         return self.client.gather(futures)
+
+
+def _value(value):
+    return value
 
 
 def _edges_of(graph, num_nodes):
@@ -172,7 +185,7 @@ def plan(graph, k=50, epsilon=0.1, seed=1, *, model="ic", probabilities="weighte
     allowed[list(request.must_include)] = False
     must = list(request.must_include)
 
-    edges = cluster.scatter((src, dst, weights, n))
+    edges = cluster.put((src, dst, weights, n))
     must_seeds = np.array(must, np.uint32)
     # Partition i's share: one future, extended stage by stage on the worker
     # that holds it (the new task depends on the old share).
