@@ -306,7 +306,6 @@ uint32_t VertexDiameterBound(const CsrGraph& g, bool use_weights, int threads) {
   if (n == 0) return 0;
   const bool weighted = use_weights && g.weighted();
   const Adjacency& out = g.out();
-  const Adjacency& in = g.in();
   uint32_t nc = 0;
   std::vector<uint32_t> comp;
   // With two threads, the searches from the node with most out-arcs (the
@@ -314,7 +313,8 @@ uint32_t VertexDiameterBound(const CsrGraph& g, bool use_weights, int threads) {
   // the root its component would get below, and a path from it to a node of
   // its own component, or back, never leaves the component: so the same
   // distances, which on a large graph are most of the bound's time once
-  // the components are known.
+  // the components are known. The in-arcs, built on first use, are built
+  // on that side too (Tarjan reads the out-arcs only).
   const bool side_by_side = threads > 1 && g.directed() && n >= kSearchesSideBySide;
   uint32_t hub = 0;
   std::vector<double> hub_out, hub_in;
@@ -331,11 +331,12 @@ uint32_t VertexDiameterBound(const CsrGraph& g, bool use_weights, int threads) {
       hub_out.assign(n, -1);
       Search(out, hub, weighted, hub_out, touched, anywhere);
       hub_in.assign(n, -1);
-      Search(in, hub, weighted, hub_in, touched, anywhere);
+      Search(g.in(), hub, weighted, hub_in, touched, anywhere);
     });
   } else {
     comp = StronglyConnected(g, &nc);
   }
+  const Adjacency& in = g.in();
   // Nodes grouped by component.
   std::vector<uint32_t> start(static_cast<size_t>(nc) + 1, 0), members(n);
   for (uint32_t v = 0; v < n; ++v) ++start[comp[v] + 1];

@@ -41,22 +41,31 @@ def _extend(share, edges, request, first, last):
     """A partition's share of the sample with RR sets [first, last) added:
     (words, count, index). words are rr_sets' layout (the count set sizes,
     then the sets' nodes), the index the share's (node, set) pairs sorted by
-    node, with where each set starts in the nodes."""
+    node (by set among equal nodes), with where each set starts in the
+    nodes. The new sets' pairs are sorted alone and merged into the old
+    index: their sets come after every old set."""
     new = _draw(edges, request, first, last)
+    added = last - first
+    new_sizes, new_nodes = new[:added], new[added:]
+    order = np.argsort(new_nodes, kind="stable")
+    base = 0 if share is None else share[1]
+    by_node = new_nodes[order]
+    sets = np.repeat(np.arange(base, base + added, dtype=np.uint32), new_sizes)[order]
     if share is None:
-        words, count = new, last - first
+        words, count = new, added
+        starts = np.zeros(count + 1, np.int64)
+        np.cumsum(new_sizes, out=starts[1:])
     else:
-        old, old_count, _ = share
-        count = old_count + last - first
-        words = np.concatenate([old[:old_count], new[:last - first], old[old_count:],
-                                new[last - first:]])
-    sizes = words[:count]
-    starts = np.zeros(count + 1, np.int64)
-    np.cumsum(sizes, out=starts[1:])
-    nodes = words[count:]
-    order = np.argsort(nodes, kind="stable")
-    sets = np.repeat(np.arange(count, dtype=np.uint32), sizes)
-    return words, count, (starts, nodes[order], sets[order])
+        old, count, (old_starts, old_by_node, old_sets) = share
+        words = np.concatenate([old[:count], new_sizes, old[count:], new_nodes])
+        starts = np.concatenate([old_starts, old_starts[-1] + np.cumsum(new_sizes,
+                                                                        dtype=np.int64)])
+        count += added
+        # Each new pair goes after the old pairs of its node.
+        at = np.searchsorted(old_by_node, by_node, side="right")
+        by_node = np.insert(old_by_node, at, by_node)
+        sets = np.insert(old_sets, at, sets)
+    return words, count, (starts, by_node, sets)
 
 
 def _cover(n, share, seeds):
