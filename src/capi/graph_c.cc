@@ -33,6 +33,33 @@ absl::StatusOr<graph::CsrGraph> EdgeGraph(uint32_t num_nodes, const uint32_t* sr
                                directed);
 }
 
+// The shape of a call that computes one value per node or edge: the request
+// parsed, the edge arrays read as a graph as the request says, `compute(g,
+// request, result, report)` into a temporary of `count` values, then the
+// report emitted and the values copied to `out` (nothing can fail once
+// they are).
+template <class Request, class Report, class T, class Directed, class Compute>
+absl::Status PerItemCall(uint32_t num_nodes, const uint32_t* src, const uint32_t* dst,
+                         const double* weights, size_t num_edges, const uint8_t* request,
+                         size_t request_len, size_t count, T* out, const char* out_name,
+                         uint8_t** report, size_t* report_len, Directed directed,
+                         Compute compute) {
+  if (absl::Status s = CheckOut(report, report_len); !s.ok()) return s;
+  if (out == nullptr && count > 0) return Null(out_name);
+  google::protobuf::Arena arena;
+  auto* req = NewMessage<Request>(arena);
+  if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
+  absl::StatusOr<graph::CsrGraph> g =
+      EdgeGraph(num_nodes, src, dst, weights, num_edges, directed(*req));
+  if (!g.ok()) return g.status();
+  std::vector<T> result(count);
+  auto* rep = NewMessage<Report>(arena);
+  if (absl::Status s = compute(*g, *req, absl::MakeSpan(result), rep); !s.ok()) return s;
+  if (absl::Status s = EmitMessage(*rep, report, report_len); !s.ok()) return s;
+  std::copy(result.begin(), result.end(), out);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 extern "C" {
@@ -43,20 +70,12 @@ mitra_status mitra_graph_centrality(uint32_t num_nodes, const uint32_t* src, con
                                     uint8_t** report, size_t* report_len,
                                     mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (absl::Status s = CheckOut(report, report_len); !s.ok()) return s;
-    if (values == nullptr && num_nodes > 0) return Null("values");
-    google::protobuf::Arena arena;
-    auto* req = NewMessage<v1::CentralityRequest>(arena);
-    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
-    absl::StatusOr<graph::CsrGraph> g =
-        EdgeGraph(num_nodes, src, dst, weights, num_edges, graph::CentralityDirected(*req));
-    if (!g.ok()) return g.status();
-    std::vector<double> result(num_nodes);
-    auto* rep = NewMessage<v1::CentralityReport>(arena);
-    if (absl::Status s = graph::Centrality(*g, *req, absl::MakeSpan(result), rep); !s.ok()) return s;
-    if (absl::Status s = EmitMessage(*rep, report, report_len); !s.ok()) return s;
-    std::copy(result.begin(), result.end(), values);  // nothing can fail from here
-    return absl::OkStatus();
+    return PerItemCall<v1::CentralityRequest, v1::CentralityReport>(
+        num_nodes, src, dst, weights, num_edges, request, request_len, num_nodes, values,
+        "values", report, report_len,
+        [](const v1::CentralityRequest& r) { return graph::CentralityDirected(r); },
+        [](const graph::CsrGraph& g, const v1::CentralityRequest& r, absl::Span<double> result,
+           v1::CentralityReport* rep) { return graph::Centrality(g, r, result, rep); });
   });
 }
 
@@ -66,23 +85,14 @@ mitra_status mitra_graph_edge_values(uint32_t num_nodes, const uint32_t* src, co
                                      uint8_t** report, size_t* report_len,
                                      mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (absl::Status s = CheckOut(report, report_len); !s.ok()) return s;
-    if (values == nullptr && num_edges > 0) return Null("values");
-    google::protobuf::Arena arena;
-    auto* req = NewMessage<v1::EdgeValuesRequest>(arena);
-    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
-    absl::StatusOr<graph::CsrGraph> g =
-        EdgeGraph(num_nodes, src, dst, weights, num_edges, graph::EdgeValuesDirected(*req));
-    if (!g.ok()) return g.status();
-    std::vector<double> result(num_edges);
-    auto* rep = NewMessage<v1::EdgeValuesReport>(arena);
-    if (absl::Status s = graph::EdgeValues(*g, {src, num_edges}, {dst, num_edges}, *req,
-                                           absl::MakeSpan(result), rep);
-        !s.ok())
-      return s;
-    if (absl::Status s = EmitMessage(*rep, report, report_len); !s.ok()) return s;
-    std::copy(result.begin(), result.end(), values);  // nothing can fail from here
-    return absl::OkStatus();
+    return PerItemCall<v1::EdgeValuesRequest, v1::EdgeValuesReport>(
+        num_nodes, src, dst, weights, num_edges, request, request_len, num_edges, values,
+        "values", report, report_len,
+        [](const v1::EdgeValuesRequest& r) { return graph::EdgeValuesDirected(r); },
+        [&](const graph::CsrGraph& g, const v1::EdgeValuesRequest& r, absl::Span<double> result,
+            v1::EdgeValuesReport* rep) {
+          return graph::EdgeValues(g, {src, num_edges}, {dst, num_edges}, r, result, rep);
+        });
   });
 }
 
@@ -91,22 +101,12 @@ mitra_status mitra_graph_leiden(uint32_t num_nodes, const uint32_t* src, const u
                                 size_t request_len, uint32_t* membership, uint8_t** report,
                                 size_t* report_len, mitra_error** error) noexcept {
   return Guard(error, [&]() -> absl::Status {
-    if (absl::Status s = CheckOut(report, report_len); !s.ok()) return s;
-    if (membership == nullptr && num_nodes > 0) return Null("membership");
-    google::protobuf::Arena arena;
-    auto* req = NewMessage<v1::LeidenRequest>(arena);
-    if (absl::Status s = ParseMessage(request, request_len, req, "request"); !s.ok()) return s;
     // Read as undirected unless the request optimises directed modularity.
-    absl::StatusOr<graph::CsrGraph> g =
-        EdgeGraph(num_nodes, src, dst, weights, num_edges, req->directed());
-    if (!g.ok()) return g.status();
-    std::vector<uint32_t> result(num_nodes);
-    auto* rep = NewMessage<v1::LeidenReport>(arena);
-    if (absl::Status s = graph::LeidenCommunities(*g, *req, absl::MakeSpan(result), rep); !s.ok())
-      return s;
-    if (absl::Status s = EmitMessage(*rep, report, report_len); !s.ok()) return s;
-    std::copy(result.begin(), result.end(), membership);
-    return absl::OkStatus();
+    return PerItemCall<v1::LeidenRequest, v1::LeidenReport>(
+        num_nodes, src, dst, weights, num_edges, request, request_len, num_nodes, membership,
+        "membership", report, report_len, [](const v1::LeidenRequest& r) { return r.directed(); },
+        [](const graph::CsrGraph& g, const v1::LeidenRequest& r, absl::Span<uint32_t> result,
+           v1::LeidenReport* rep) { return graph::LeidenCommunities(g, r, result, rep); });
   });
 }
 
