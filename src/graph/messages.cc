@@ -289,6 +289,10 @@ absl::Status Centrality(const CsrGraph& g, const v1::CentralityRequest& r,
       report->set_iterations(hr->iterations);
       report->set_converged(true);
       report->set_last_change(hr->last_change);
+      if (h.counterpart()) {
+        const std::vector<double>& other = h.hubs() ? hr->authorities : hr->hubs;
+        report->mutable_hits_counterpart()->Add(other.begin(), other.end());
+      }
       result = std::move(h.hubs() ? hr->hubs : hr->authorities);
       break;
     }

@@ -113,6 +113,14 @@ TEST(GraphValidateOnce, Hits) {
     EXPECT_EQ(values, hubs ? want.hubs : want.authorities);
     EXPECT_EQ(report.algorithm(), hubs ? "hits_hubs" : "hits_authorities");
     EXPECT_EQ(report.iterations(), want.iterations);
+    EXPECT_EQ(report.hits_counterpart_size(), 0);  // only when asked
+    // With the counterpart, the other vector of the same result.
+    r.mutable_hits()->set_counterpart(true);
+    ASSERT_TRUE(Centrality(g, r, absl::MakeSpan(values), &report).ok());
+    EXPECT_EQ(values, hubs ? want.hubs : want.authorities);
+    const std::vector<double> other(report.hits_counterpart().begin(),
+                                    report.hits_counterpart().end());
+    EXPECT_EQ(other, hubs ? want.authorities : want.hubs);
   }
 }
 

@@ -418,16 +418,15 @@ def hits(src, dst=None, weights=None, tol=1e-12, max_iter=10000, num_nodes=None,
     (asker -> answerer) the members others turn to, and those who ask them.
     A graph without arcs gives zeros."""
     e = _Edges(src, dst, weights, num_nodes, community)
-    out = []
-    for hubs in (True, False):
-        request = _pb.CentralityRequest(directed=bool(directed))
-        o = request.hits
-        o.tolerance = float(tol)
-        o.max_iterations = int(max_iter)
-        o.use_weights = bool(use_weights)
-        o.hubs = hubs
-        out.append(_centrality(e, request)[0])
-    return tuple(out)
+    request = _pb.CentralityRequest(directed=bool(directed))
+    o = request.hits
+    o.tolerance = float(tol)
+    o.max_iterations = int(max_iter)
+    o.use_weights = bool(use_weights)
+    o.hubs = True
+    o.counterpart = True  # the authorities from the same computation
+    hubs, report = _centrality(e, request)
+    return hubs, np.array(report.hits_counterpart, dtype=np.float64)
 
 
 def edge_betweenness(src, dst=None, weights=None, normalized=True, num_nodes=None,
