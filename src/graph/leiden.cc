@@ -36,13 +36,6 @@ struct Scratch {
   std::vector<double> weight;
   std::vector<uint8_t> seen;
   std::vector<uint32_t> touched;
-  void Add(uint32_t c, double w) {
-    if (!seen[c]) {
-      seen[c] = 1;
-      touched.push_back(c);
-    }
-    weight[c] += w;
-  }
   void Clear() {
     for (uint32_t c : touched) {
       seen[c] = 0;
@@ -50,7 +43,45 @@ struct Scratch {
     }
     touched.clear();
   }
+  // Add(key(u), w) for each arc v -> u of g but a self-loop, in row order,
+  // leaving out the arcs whose key is kSkip. The arrays are read through
+  // locals: the touched list's stores would otherwise make the compiler
+  // reload them at every arc of the hottest loop.
+  static constexpr uint32_t kSkip = UINT32_MAX;
+  template <class Key>
+  void AddRow(const Level& g, uint32_t v, Key key);
 };
+
+template <class Key>
+void Scratch::AddRow(const Level& g, uint32_t v, Key key) {
+  double* w = weight.data();
+  uint8_t* s = seen.data();
+  const NodeId* targets = g.targets;
+  const uint32_t b = g.offsets[v], e = g.offsets[v + 1];
+  auto add = [&](uint32_t c, double x) {
+    if (!s[c]) {
+      s[c] = 1;
+      touched.push_back(c);
+    }
+    w[c] += x;
+  };
+  if (g.weights != nullptr) {
+    const double* arc_weight = g.weights;
+    for (uint32_t p = b; p < e; ++p) {
+      const uint32_t u = targets[p];
+      if (u == v) continue;
+      const uint32_t c = key(u);
+      if (c != kSkip) add(c, arc_weight[p]);
+    }
+  } else {
+    for (uint32_t p = b; p < e; ++p) {
+      const uint32_t u = targets[p];
+      if (u == v) continue;
+      const uint32_t c = key(u);
+      if (c != kSkip) add(c, 1.0);
+    }
+  }
+}
 
 void Shuffle(std::vector<uint32_t>& v, Rng& rng) {
   for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.Below(i)]);
@@ -97,10 +128,8 @@ void MoveNodesFast(const Level& g, double gamma, std::vector<uint32_t>& comm,
     const uint32_t cur = comm[v];
     const double wv = g.node_weight[v];
     const double wv_in = kDirected ? g.node_weight_in[v] : 0.0;
-    for (uint32_t p = g.offsets[v]; p < g.offsets[v + 1]; ++p) {
-      const uint32_t u = g.targets[p];
-      if (u != v) scratch.Add(comm[u], g.weights ? g.weights[p] : 1.0);
-    }
+    const uint32_t* community = comm.data();
+    scratch.AddRow(g, v, [community](uint32_t u) { return community[u]; });
     --comm_size[cur];
     comm_weight[cur] = comm_size[cur] == 0 ? 0.0 : comm_weight[cur] - wv;
     if constexpr (kDirected)
@@ -194,10 +223,10 @@ std::vector<uint32_t> Refine(const Level& g, double gamma, double theta,
       const double wv = g.node_weight[v];
       const double wv_in = kDirected ? g.node_weight_in[v] : 0.0;
       if (ext[v] < Penalty<kDirected>(gamma, wv, wv_in, total - wv, total_in - wv_in)) continue;
-      for (uint32_t p = g.offsets[v]; p < g.offsets[v + 1]; ++p) {
-        const uint32_t u = g.targets[p];
-        if (u != v && comm[u] == c) scratch.Add(refined[u], g.weights ? g.weights[p] : 1.0);
-      }
+      const uint32_t *community = comm.data(), *into = refined.data();
+      scratch.AddRow(g, v, [community, into, c](uint32_t u) {
+        return community[u] == c ? into[u] : Scratch::kSkip;
+      });
       // v leaves its singleton R = v (weight 0 now; staying has gain 0).
       rweight[v] -= wv;
       if constexpr (kDirected) rweight_in[v] -= wv_in;
@@ -283,11 +312,11 @@ Level Aggregate(const Level& g, const std::vector<uint32_t>& part, uint32_t k, S
   a.own_offsets.assign(static_cast<size_t>(k) + 1, 0);
   for (uint32_t c = 0; c < k; ++c) {
     for (uint32_t i = start[c]; i < start[c + 1]; ++i) {
-      const uint32_t v = members[i];
-      for (uint32_t p = g.offsets[v]; p < g.offsets[v + 1]; ++p) {
-        const uint32_t d = part[g.targets[p]];
-        if (d != c) scratch.Add(d, g.weights ? g.weights[p] : 1.0);
-      }
+      // A self-loop's ends share c, so AddRow leaving it out changes nothing.
+      const uint32_t* of = part.data();
+      scratch.AddRow(g, members[i], [of, c](uint32_t u) {
+        return of[u] != c ? of[u] : Scratch::kSkip;
+      });
     }
     for (uint32_t d : scratch.touched) {
       a.own_targets.push_back(d);
