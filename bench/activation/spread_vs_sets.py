@@ -9,7 +9,8 @@ seeds as good as IMM's; the greedy's seeds are only as good as the sample it cov
 each graph (IC, weighted cascade, k = 50, seed 1, one thread) this prints:
 
 - IMM at epsilon = 0.1 and OPIM-C at 0.1 and 0.02 (mitra.activation.plan): wall time
-  (median of 3, with a 2-run check), RR sets, Monte-Carlo spread (--runs runs, check seed 1) with its 95% half-width;
+  (median of 3, with a 2-run check), RR sets, Monte-Carlo spread (--runs runs, check
+  seed 1) with its 95% half-width;
 - then for samples of theta = 2^15, 2^16, ... sets up to IMM's: the time to draw them
   alone (mitra.activation.rr_sets, one thread: a floor under any method that covers theta
   sets, the greedy and the bounds come on top), and the spread of the greedy's k seeds
@@ -25,7 +26,6 @@ get there on this machine and thread.
 import argparse
 import os
 import sys
-import tarfile
 import time
 
 import numpy as np
@@ -34,18 +34,13 @@ import mitra.activation as ma
 from mitra.dask import activation as mda
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "graph"))
+from python_vs_igraph import epinions  # noqa: E402  (the same arrays as the graph benchmarks)
 GRAPHS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "data", "reference", "graphs")
 
 
 def nethept():
     e = np.loadtxt(os.path.join(GRAPHS, "nethept.txt"), dtype=np.int64)
-    return int(e.max()) + 1, e[:, 0].astype(np.uint32), e[:, 1].astype(np.uint32)
-
-
-def epinions():
-    with tarfile.open(os.path.join(GRAPHS, "soc-Epinions1.tar.xz")) as tar:
-        with tar.extractfile("soc-Epinions1.txt") as f:
-            e = np.loadtxt(f, comments="#", dtype=np.int64)
     return int(e.max()) + 1, e[:, 0].astype(np.uint32), e[:, 1].astype(np.uint32)
 
 

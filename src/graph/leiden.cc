@@ -65,21 +65,12 @@ void Scratch::AddRow(const Level& g, uint32_t v, Key key) {
     }
     w[c] += x;
   };
-  if (g.weights != nullptr) {
-    const double* arc_weight = g.weights;
-    for (uint32_t p = b; p < e; ++p) {
-      const uint32_t u = targets[p];
-      if (u == v) continue;
-      const uint32_t c = key(u);
-      if (c != kSkip) add(c, arc_weight[p]);
-    }
-  } else {
-    for (uint32_t p = b; p < e; ++p) {
-      const uint32_t u = targets[p];
-      if (u == v) continue;
-      const uint32_t c = key(u);
-      if (c != kSkip) add(c, 1.0);
-    }
+  const double* arc_weight = g.weights;  // nullptr: all 1
+  for (uint32_t p = b; p < e; ++p) {
+    const uint32_t u = targets[p];
+    if (u == v) continue;
+    const uint32_t c = key(u);
+    if (c != kSkip) add(c, arc_weight ? arc_weight[p] : 1.0);
   }
 }
 

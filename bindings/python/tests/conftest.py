@@ -119,8 +119,9 @@ def kill_worker_mid_job(client, work, prefix, after, timeout=DASK_TIMEOUT, holdi
         if holding is not None:
             held = [set(ws) for k, ws in client.who_has().items() if k.startswith(holding)]
             busy = [(w, ks) for w, ks in busy if {w} in held]
-            # The memory manager drops the replicas no task waits for.
-            client.amm.run_once()
+            if not busy:
+                # The memory manager drops the replicas no task waits for.
+                client.amm.run_once()
         if len(seen) >= after and busy:
             victim, keys = busy[0]
             break
